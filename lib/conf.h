@@ -1,0 +1,47 @@
+/*
+ * conf.h: the configuration file format shared by every program
+ * (arbitron(7), "CONFIGURATION"):
+ *
+ *   # comment
+ *   [section]              # optional; a program reads its own section
+ *   key = value            # and the keys before any section
+ *   key = "quoted value"   # with \" and \\ escapes
+ *
+ * Keys are the long option names ("min-profit-bps").  Precedence: command
+ * line over environment (ARB_MIN_PROFIT_BPS) over file.  Errors name the
+ * file and line and are usage errors (exit 2).
+ */
+#ifndef ARB_CONF_H
+#define ARB_CONF_H
+
+#include <stddef.h>
+
+struct arb_conf_item {
+	char *key, *value;
+	char *file;
+	unsigned line;
+	int used;
+};
+
+struct arb_conf {
+	struct arb_conf_item *it;
+	size_t n, cap;
+};
+
+void arb_conf_init(struct arb_conf *c);
+void arb_conf_free(struct arb_conf *c);
+/* Loads the keys of path that are global or in [section] (section may be
+ * NULL for global only).  Later keys override earlier ones.  Returns 0, or
+ * -1 after printing "prog: FILE:LINE: reason". */
+int arb_conf_load(struct arb_conf *c, const char *path, const char *section);
+/* Sets (or overrides) a key; used for the command line. */
+void arb_conf_set(struct arb_conf *c, const char *key, const char *value, const char *origin);
+/* The value of key: the environment ARB_KEY (dashes as underscores, upper
+ * case) overrides the file; the command line, set via arb_conf_set after
+ * loading, overrides both.  NULL when unset. */
+const char *arb_conf_get(struct arb_conf *c, const char *key);
+/* Where a value came from, for error messages: "FILE:LINE", "environment
+ * ARB_X", or "command line". */
+const char *arb_conf_origin(struct arb_conf *c, const char *key);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * rec.h: the records of arb-ndjson(5): parse, validate and emit.
+ *
+ * Every record is one JSON object on one line, "type" first.  Common keys:
+ *   ts   event time at the source, integer microseconds since the epoch
+ *   rt   local receive time (arb-feed), integer microseconds
+ *   ex   venue id, lower case (binance kraken coinbase okx bybit bitstamp)
+ *   sym  canonical BASE/QUOTE, upper case
+ * Prices, quantities, fees and money are JSON numbers in plain decimal,
+ * read and written exactly (dec.h).  Booleans are true/false.
+ *
+ * Types and their keys (required unless marked "opt"):
+ *
+ * book        ts rt ex sym seq ok depth bids asks
+ *             bids/asks: [[px,qty],...] best first; ok: in sync and
+ *             checksum-verified; seq: venue sequence (integer, opt)
+ * trade       ts rt ex sym id(string) px qty side("buy"|"sell": taker side)
+ * instrument  ts ex sym base quote tick lot min_qty min_notional taker_fee
+ *             maker_fee; fee_in (opt): "quote" (default) | "base" |
+ *             "received" (the fee is taken from what the order receives).
+ *             Fees are fractions: 0.001 is 10 bps.
+ * status      ts ex state detail(opt) sym(opt: absent = whole venue)
+ *             state: connected subscribed synced gap resync stale
+ *             disconnected
+ * opportunity ts id kind("cross"|"cycle") event("new"|"update"|"gone")
+ *             legs:[{ex,sym,side,px,qty}] qty cost proceeds profit ccy
+ *             gross_bps net_bps book_ts:[ts,...] expires
+ *             (a "gone" record repeats the last values)
+ * reject      ts kind reason ex(opt) sym(opt) gross_bps(opt) detail(opt)
+ *             (arb-detect --explain) reason: fees lot min_notional stale
+ *             out_of_sync balance max_age
+ * order       ts ex sym opp leg cid side px qty state filled mode
+ *             ("paper"|"live") vid(opt venue order id) reason(opt)
+ *             state: new sent acked partial filled canceled rejected unknown
+ * fill        ts ex sym opp cid side px qty fee fee_ccy mode tid(opt)
+ * result      ts opp kind status reason pnl ccy fees(opt) exposure(opt)
+ *             status: complete partial unwound failed skipped
+ * balance     ts ex asset free locked(opt)
+ * risk        ts rule action detail opp(opt) ex(opt)
+ *             action: refuse | kill | resume
+ *
+ * Unknown types and unknown keys are valid and pass through untouched.
+ */
+#ifndef ARB_REC_H
+#define ARB_REC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "dec.h"
+#include "json.h"
+#include "util.h"
+
+enum arb_rtype {
+	ARB_R_UNKNOWN = 0,
+	ARB_R_BOOK, ARB_R_TRADE, ARB_R_INSTRUMENT, ARB_R_STATUS,
+	ARB_R_OPPORTUNITY, ARB_R_REJECT, ARB_R_ORDER, ARB_R_FILL,
+	ARB_R_RESULT, ARB_R_BALANCE, ARB_R_RISK,
+	ARB_R_NTYPES
+};
+
+#define ARB_EX_MAX  16   /* venue id, with NUL */
+#define ARB_SYM_MAX 40   /* canonical symbol, with NUL */
+
+/* A parsed record: the tokens plus the common keys.  Type-specific keys
+ * are read with the accessors below or with arb_json_* on r->j. */
+struct arb_rec {
+	enum arb_rtype type;
+	const char *line;
+	size_t len;
+	struct arb_json j;
+	int64_t ts, rt;          /* 0 when absent */
+	int has_ts, has_rt;
+	char ex[ARB_EX_MAX];     /* "" when absent */
+	char sym[ARB_SYM_MAX];   /* "" when absent */
+};
+
+void arb_rec_init(struct arb_rec *r);
+void arb_rec_free(struct arb_rec *r);
+/*
+ * Parses and validates one line.  Returns 0, or -1 with a reason written
+ * to why (e.g. `expected number at "qty"`).  A record of unknown type is
+ * valid when it is a JSON object with a string "type".
+ */
+int arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen);
+
+const char *arb_rtype_name(enum arb_rtype t);
+enum arb_rtype arb_rtype_from(const char *s, size_t n);
+
+/* Book levels. */
+struct arb_level {
+	arb_dec px, qty;
+};
+struct arb_book_rec {
+	int64_t seq;
+	int has_seq, ok, depth;
+	uint32_t nbids, nasks;
+	struct arb_level *bids, *asks; /* owned, grown as needed */
+	uint32_t capb, capa;
+};
+void arb_book_rec_free(struct arb_book_rec *b);
+/* Reads a validated book record into b (reusing its arrays).  0 or -1. */
+int arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b);
+
+/* Typed field access on a parsed record; -1 when missing or wrong type. */
+int arb_rec_dec(const struct arb_rec *r, const char *key, arb_dec *d);
+int arb_rec_i64(const struct arb_rec *r, const char *key, int64_t *v);
+int arb_rec_str(const struct arb_rec *r, const char *key, char *buf, size_t cap);
+int arb_rec_bool(const struct arb_rec *r, const char *key, int *v);
+
+/*
+ * Emitting: a record is built into an arb_buf in key order, then handed
+ * to the writer.  arb_emit_begin writes `{"type":"T"`; the rest append
+ * `,"key":value`; arb_emit_end writes `}\n`.
+ */
+void arb_emit_begin(struct arb_buf *b, const char *type);
+void arb_emit_str(struct arb_buf *b, const char *key, const char *v);
+void arb_emit_strn(struct arb_buf *b, const char *key, const char *v, size_t n);
+void arb_emit_i64(struct arb_buf *b, const char *key, int64_t v);
+void arb_emit_dec(struct arb_buf *b, const char *key, arb_dec v);
+void arb_emit_bool(struct arb_buf *b, const char *key, int v);
+/* Appends `,"key":` and leaves the value to the caller (arrays, objects). */
+void arb_emit_key(struct arb_buf *b, const char *key);
+/* Appends a decimal as a JSON number (no key). */
+void arb_emit_decval(struct arb_buf *b, arb_dec v);
+/* Appends [[px,qty],...] for n levels. */
+void arb_emit_levels(struct arb_buf *b, const struct arb_level *l, uint32_t n);
+void arb_emit_end(struct arb_buf *b);
+
+/*
+ * The bad-input policy shared by every program: report
+ * `prog: FILE:LINE: reason` on stderr, count it, and go on; with strict
+ * set, exit 1 instead.  arb_badlines_report prints the count at exit
+ * ("prog: 3 bad lines skipped") when non-zero.
+ */
+struct arb_badlines {
+	uint64_t n;
+	int strict;
+};
+void arb_badline(struct arb_badlines *bl, const char *file, uint64_t line, const char *why);
+void arb_badlines_report(const struct arb_badlines *bl);
+
+#endif

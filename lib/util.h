@@ -1,0 +1,49 @@
+/*
+ * util.h: small helpers every program uses: allocation that exits on
+ * failure, a growable byte buffer, the program name, and exit codes.
+ */
+#ifndef ARB_UTIL_H
+#define ARB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* Exit status, the same for every program (arbitron(7)). */
+#define ARB_EXIT_OK      0   /* success */
+#define ARB_EXIT_FAIL    1   /* runtime failure: I/O, network, database */
+#define ARB_EXIT_USAGE   2   /* usage or configuration error */
+#define ARB_EXIT_BREACH  3   /* arb-report only: a --check threshold was breached */
+
+/* The program name used in diagnostics ("arb-detect"); set once in main. */
+extern const char *arb_prog;
+void arb_setprog(const char *argv0);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+/* Grows *p to n bytes; on failure exits (never leaves *p dangling). */
+void xrealloc(void *pp, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable byte buffer.  b.p is always NUL-terminated when b.cap > 0. */
+struct arb_buf {
+	char *p;
+	size_t len, cap;
+};
+void arb_buf_reserve(struct arb_buf *b, size_t extra);
+void arb_buf_add(struct arb_buf *b, const void *p, size_t n);
+void arb_buf_adds(struct arb_buf *b, const char *s);
+void arb_buf_addc(struct arb_buf *b, char c);
+void arb_buf_printf(struct arb_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void arb_buf_reset(struct arb_buf *b);
+void arb_buf_free(struct arb_buf *b);
+
+/* Writes all of p to fd, retrying on EINTR and short writes.  0 or -1. */
+int arb_writeall(int fd, const void *p, size_t n);
+
+/* Reads a whole file into a NUL-terminated malloc'd buffer; NULL + errno. */
+char *arb_readfile(const char *path, size_t *lenp);
+
+#endif

@@ -1,0 +1,53 @@
+# tests/lib.sh: a tiny TAP library for shell tests, sourced by tests/*.t.
+# Provides: plan, ok, is, cmp_ok (file compare), skip_all, done_testing,
+# and a private scratch directory $T removed at exit.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+PATH="$top_builddir/bin:$top_builddir:$PATH"
+export PATH
+# Shared recordings: the project copy under tests/data, else ../shared/data.
+if [ -z "${ARB_SHARED_DATA:-}" ] || [ ! -d "$ARB_SHARED_DATA/recorded" ]; then
+	for d in "$top_srcdir/share/data" "$top_srcdir/../shared/data"; do
+		if [ -d "$d/recorded" ]; then ARB_SHARED_DATA=$d; break; fi
+	done
+fi
+export ARB_SHARED_DATA
+T=$(mktemp -d "${TMPDIR:-/tmp}/arbt.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+_n=0
+_fail=0
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+# ok STATUS NAME: STATUS is a command's exit code (0 = pass)
+ok() {
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $_n - $2"
+	else echo "not ok $_n - $2"; _fail=$((_fail + 1)); fi
+}
+
+# is GOT WANT NAME
+is() {
+	_n=$((_n + 1))
+	if [ "$1" = "$2" ]; then echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"; _fail=$((_fail + 1))
+		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+	fi
+}
+
+# cmp_ok GOT_FILE WANT_FILE NAME: files identical; shows a diff when not.
+cmp_ok() {
+	_n=$((_n + 1))
+	if cmp -s "$1" "$2"; then echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"; _fail=$((_fail + 1))
+		diff -u "$2" "$1" 2>&1 | head -n 40 | sed 's/^/# /'
+	fi
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_fail" -eq 0 ]
+}
