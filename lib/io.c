@@ -1,0 +1,458 @@
+#include "config.h"
+
+/*
+ * io.c: the record reader and the buffered writer (io.h).
+ *
+ * The reader keeps one buffer.  It reads big blocks into its free tail,
+ * finds newlines with memchr and hands out lines in place, NUL-terminated
+ * where the newline was.  Only a partial line at the end of the buffer is
+ * ever moved (to the front, before the next read), so the cost per byte is
+ * one memchr and one validation pass.  The buffer grows only when a single
+ * line does not fit, and never beyond the maximum line length: a longer
+ * line is skipped in place until its newline without being stored.
+ *
+ * Before a read that would block, the reader flushes the writer it is
+ * paired with (flush_on_block) and calls the idle hook, so output is
+ * written in big pieces under load and at once when the input pauses.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "sig.h"
+#include "util.h"
+
+#define RD_BLOCK   (256u * 1024)   /* bytes asked of each read(2) */
+#define RD_WHY_MAX 128             /* room for the reason of a bad line */
+#define WR_FLUSH   (64u * 1024)    /* pending bytes that trigger a write */
+#define WR_CAP     (128u * 1024)   /* writer buffer: flush_at plus a record */
+
+/*
+ * UTF-8 validation.
+ *
+ * The fast path takes 16 bytes at a time and only looks closer when one of
+ * them has the high bit set (or is NUL, when NUL is to be rejected).  The
+ * slow path decodes one sequence with the table of RFC 3629, section 4,
+ * and names what is wrong.  Returns NULL, or the reason with *col set to
+ * the offset of the first byte of the bad sequence.
+ */
+#define ONES  UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* High bit of each byte of v that is zero (exact for the "any" test). */
+static inline uint64_t zero_bytes(uint64_t v)
+{
+	return (v - ONES) & ~v & HIGHS;
+}
+
+static const char *utf8_scan(const char *s, size_t n, int nul_bad, size_t *col)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	for (;;) {
+		/* ASCII fast path. */
+		if (nul_bad) {
+			while (i + 16 <= n) {
+				uint64_t a = load64(p + i), b = load64(p + i + 8);
+				if (((a | b) & HIGHS) | zero_bytes(a) | zero_bytes(b))
+					break;
+				i += 16;
+			}
+		} else {
+			while (i + 16 <= n) {
+				if ((load64(p + i) | load64(p + i + 8)) & HIGHS)
+					break;
+				i += 16;
+			}
+		}
+		/* Byte by byte until the next ASCII-only stretch might start. */
+		size_t stop = i + 16 < n ? i + 16 : n;
+		if (i >= n)
+			return NULL;
+		while (i < stop) {
+			unsigned c = p[i];
+			if (c < 0x80) {
+				if (c == 0 && nul_bad) {
+					*col = i;
+					return "NUL byte";
+				}
+				i++;
+				continue;
+			}
+			size_t need;
+			unsigned lo = 0x80, hi = 0xbf;  /* range of the 2nd byte */
+			const char *lowhy = "overlong encoding", *hiwhy = NULL;
+			if (c < 0xc2) {
+				*col = i;
+				return c < 0xc0 ? "unexpected continuation byte" : "overlong encoding";
+			} else if (c < 0xe0) {
+				need = 1;
+			} else if (c < 0xf0) {
+				need = 2;
+				if (c == 0xe0)
+					lo = 0xa0;
+				else if (c == 0xed) {
+					hi = 0x9f;
+					hiwhy = "surrogate code point (U+D800..U+DFFF)";
+				}
+			} else if (c < 0xf5) {
+				need = 3;
+				if (c == 0xf0)
+					lo = 0x90;
+				else if (c == 0xf4) {
+					hi = 0x8f;
+					hiwhy = "code point above U+10FFFF";
+				}
+			} else {
+				*col = i;
+				return c < 0xf8 ? "code point above U+10FFFF" : "invalid byte";
+			}
+			if (i + 1 >= n || (p[i + 1] & 0xc0) != 0x80) {
+				*col = i;
+				return "truncated sequence";
+			}
+			if (p[i + 1] < lo) {
+				*col = i;
+				return lowhy;
+			}
+			if (p[i + 1] > hi) {
+				*col = i;
+				return hiwhy;
+			}
+			for (size_t k = 2; k <= need; k++) {
+				if (i + k >= n || (p[i + k] & 0xc0) != 0x80) {
+					*col = i;
+					return "truncated sequence";
+				}
+			}
+			i += need + 1;
+		}
+	}
+}
+
+const char *arb_utf8_check(const char *p, size_t n)
+{
+	size_t col;
+	return utf8_scan(p, n, 0, &col);
+}
+
+/* The reason of a bad line lives just past the buffer, so that each reader
+ * owns its own (why stays valid until the next call on that reader). */
+static char *whybuf(struct arb_reader *r)
+{
+	return r->buf + r->cap + 1;
+}
+
+static void alloc_buf(struct arb_reader *r, size_t cap)
+{
+	/* cap bytes of data, one for a NUL after a final unterminated line,
+	 * and the reason buffer. */
+	char *nb = xmalloc(cap + 1 + RD_WHY_MAX);
+	if (r->buf) {
+		memcpy(nb, r->buf + r->start, r->end - r->start);
+		free(r->buf);
+	}
+	r->end -= r->start;
+	r->start = 0;
+	r->buf = nb;
+	r->cap = cap;
+}
+
+void arb_reader_init(struct arb_reader *r, int fd, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+	r->name = name ? name : "stdin";
+	r->maxline = ARB_LINE_MAX_DEFAULT;
+	alloc_buf(r, RD_BLOCK);
+}
+
+void arb_reader_free(struct arb_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->cap = r->start = r->end = 0;
+}
+
+/*
+ * Reads more input into the free tail of the buffer.  Returns the number of
+ * bytes read, 0 at end of input, -1 on error, FILL_STOP when a stop was
+ * requested (arb_sig_stop, or the idle hook returned > 0).
+ */
+#define FILL_STOP (-2)
+
+static ssize_t fill(struct arb_reader *r)
+{
+	for (;;) {
+		if (arb_sig_stop)
+			return FILL_STOP;
+		struct arb_writer *w = r->flush_on_block;
+		if ((w && w->len > 0) || r->idle) {
+			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+			if (poll(&pfd, 1, 0) == 0) {
+				if (w && w->len > 0 && arb_writer_flush(w) < 0) {
+					errno = w->err;
+					return -1;
+				}
+				if (r->idle) {
+					int k = r->idle(r->idle_arg);
+					if (k < 0)
+						return -1;
+					if (k > 0)
+						return FILL_STOP;
+				}
+			}
+		}
+		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;  /* arb_sig_stop is checked at the top */
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/* A non-blocking descriptor: wait for it here. */
+			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			continue;
+		}
+		return -1;
+	}
+}
+
+/* Checks a complete line (CR already stripped) and sets r->why. */
+static int check_line(struct arb_reader *r, const char *line, size_t len)
+{
+	size_t col;
+	const char *why;
+
+	if (len > r->maxline) {
+		snprintf(whybuf(r), RD_WHY_MAX, "line too long (%zu bytes > max %zu)",
+		    len, r->maxline);
+		r->why = whybuf(r);
+		return ARB_RD_BAD;
+	}
+	why = utf8_scan(line, len, 1, &col);
+	if (why == NULL)
+		return ARB_RD_LINE;
+	if (why[0] == 'N')  /* "NUL byte" */
+		snprintf(whybuf(r), RD_WHY_MAX, "NUL byte at column %zu", col + 1);
+	else
+		snprintf(whybuf(r), RD_WHY_MAX, "invalid UTF-8 at column %zu: %s", col + 1, why);
+	r->why = whybuf(r);
+	return ARB_RD_BAD;
+}
+
+static int too_long(struct arb_reader *r, uint64_t len)
+{
+	r->lineno++;
+	snprintf(whybuf(r), RD_WHY_MAX, "line too long (%llu bytes > max %zu)",
+	    (unsigned long long)len, r->maxline);
+	r->why = whybuf(r);
+	return ARB_RD_BAD;
+}
+
+int arb_reader_next(struct arb_reader *r, char **line, size_t *len)
+{
+	size_t scanned = r->start;  /* [start, scanned) holds no newline */
+	uint64_t skipped = 0;       /* bytes of an over-long line so far */
+	/* The longest partial line kept (a CR may follow the maximum). */
+	size_t keep = r->maxline < SIZE_MAX / 4 ? r->maxline + 1 : SIZE_MAX / 4;
+
+	r->why = NULL;
+	for (;;) {
+		if (r->skipping) {
+			char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+			if (nl) {
+				size_t k = (size_t)(nl - (r->buf + r->start));
+				skipped += k;
+				if (k > 0 && nl[-1] == '\r')
+					skipped--;
+				else if (k == 0 && r->skipping == 2)
+					skipped--;  /* the CR ended the previous block */
+				r->start += k + 1;
+				r->skipping = 0;
+				return too_long(r, skipped);
+			}
+			size_t k = r->end - r->start;
+			skipped += k;
+			if (k > 0)
+				r->skipping = r->buf[r->end - 1] == '\r' ? 2 : 1;
+			r->start = r->end = 0;
+			scanned = 0;
+			if (r->eof) {
+				r->skipping = 0;
+				return too_long(r, skipped);
+			}
+		} else {
+			char *base = r->buf + r->start;
+			char *nl = memchr(r->buf + scanned, '\n', r->end - scanned);
+			if (nl) {
+				size_t n = (size_t)(nl - base);
+				r->start += n + 1;
+				r->lineno++;
+				if (n > 0 && base[n - 1] == '\r')
+					n--;
+				base[n] = '\0';
+				int st = check_line(r, base, n);
+				if (st == ARB_RD_LINE) {
+					*line = base;
+					*len = n;
+				}
+				return st;
+			}
+			size_t pend = r->end - r->start;
+			if (r->eof) {
+				if (pend == 0)
+					return ARB_RD_EOF;
+				/* A final line without a newline. */
+				r->start = r->end;
+				r->lineno++;
+				base[pend] = '\0';  /* the buffer has room for it */
+				int st = check_line(r, base, pend);
+				if (st == ARB_RD_LINE) {
+					*line = base;
+					*len = pend;
+				}
+				return st;
+			}
+			/* No whole line: the partial one may already be too
+			 * long (one byte more for a CR that a LF may follow). */
+			if (pend > keep) {
+				skipped = pend;
+				r->skipping = r->buf[r->end - 1] == '\r' ? 2 : 1;
+				r->start = r->end = 0;
+				scanned = 0;
+				continue;
+			}
+			/* Make room: move the partial line to the front, and
+			 * grow the buffer when the line nearly fills it (up to
+			 * what the longest line and its CR LF need). */
+			if (r->start > 0) {
+				memmove(r->buf, base, pend);
+				r->start = 0;
+				r->end = pend;
+			}
+			scanned = r->end;
+			if (r->cap - r->end < RD_BLOCK / 4 && r->cap < keep + 1) {
+				size_t ncap = r->cap * 2;
+				if (ncap > keep + 1)
+					ncap = keep + 1;
+				alloc_buf(r, ncap);
+			}
+		}
+		ssize_t n = fill(r);
+		if (n == FILL_STOP)
+			return ARB_RD_EOF;  /* the caller shuts down gracefully */
+		if (n < 0)
+			return ARB_RD_ERR;
+		if (n == 0)
+			r->eof = 1;
+		r->end += (size_t)n;
+	}
+}
+
+/*
+ * The writer.
+ */
+void arb_writer_init(struct arb_writer *w, int fd)
+{
+	memset(w, 0, sizeof *w);
+	w->fd = fd;
+	w->cap = WR_CAP;
+	w->buf = xmalloc(w->cap);
+	w->flush_at = WR_FLUSH;
+}
+
+void arb_writer_free(struct arb_writer *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
+}
+
+/* Writes p[0..n) whole; EPIPE ends the program quietly. */
+static int write_out(struct arb_writer *w, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(w->fd, p, n);
+		if (k > 0) {
+			p += k;
+			n -= (size_t)k;
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pfd = { .fd = w->fd, .events = POLLOUT };
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+				w->err = errno;
+				return -1;
+			}
+			continue;
+		}
+		if (k < 0 && errno == EPIPE)
+			exit(ARB_EXIT_OK);  /* the reader went away: not an error */
+		w->err = k < 0 ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int arb_writer_flush(struct arb_writer *w)
+{
+	if (w->err)
+		return -1;
+	if (w->len == 0)
+		return 0;
+	int rc = write_out(w, w->buf, w->len);
+	w->len = 0;  /* after an error the data is lost either way */
+	return rc;
+}
+
+/* Appends a then b (either may be empty) as one record. */
+static void put2(struct arb_writer *w, const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t n = na + nb;
+
+	w->records++;
+	if (w->err)
+		return;  /* sticky: the caller sees it on the next flush */
+	if (w->len + n > w->cap) {
+		if (arb_writer_flush(w) < 0)
+			return;
+		if (n > w->cap) {
+			/* Bigger than the whole buffer: write it through. */
+			if (write_out(w, a, na) == 0)
+				write_out(w, b, nb);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, a, na);
+	memcpy(w->buf + w->len + na, b, nb);
+	w->len += n;
+	if (w->len >= w->flush_at)
+		arb_writer_flush(w);
+}
+
+void arb_writer_put(struct arb_writer *w, const char *p, size_t n)
+{
+	put2(w, p, n, "", 0);
+}
+
+void arb_writer_line(struct arb_writer *w, const char *p, size_t n)
+{
+	put2(w, p, n, "\n", 1);
+}
