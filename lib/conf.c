@@ -1,0 +1,283 @@
+#include "config.h"
+
+/*
+ * conf.c: the configuration file (conf.h).
+ *
+ * A file is read whole and parsed line by line.  Only the keys before any
+ * section and those of the requested section are kept; other sections are
+ * still checked for syntax, because one file serves every program and a
+ * mistake anywhere in it is better reported than ignored.  Each key is kept
+ * once: a later line replaces an earlier one, and a value set from the
+ * command line (arb_conf_set) is never replaced by a file.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "io.h"
+#include "log.h"
+#include "util.h"
+
+/* Items set by arb_conf_set have line 0 and file = their origin. */
+#define CMDLINE 0u
+
+void arb_conf_init(struct arb_conf *c)
+{
+	memset(c, 0, sizeof *c);
+}
+
+void arb_conf_free(struct arb_conf *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->it[i].key);
+		free(c->it[i].value);
+		free(c->it[i].file);
+	}
+	free(c->it);
+	memset(c, 0, sizeof *c);
+}
+
+static struct arb_conf_item *find(struct arb_conf *c, const char *key)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->it[i].key, key) == 0)
+			return &c->it[i];
+	return NULL;
+}
+
+/* Stores key = value, taking ownership of value. */
+static void store(struct arb_conf *c, const char *key, char *value, const char *file, unsigned line)
+{
+	struct arb_conf_item *it = find(c, key);
+
+	if (it && it->line == CMDLINE && line != CMDLINE) {
+		free(value);  /* the command line wins over any file */
+		return;
+	}
+	if (!it) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 16;
+			xrealloc(&c->it, c->cap * sizeof *c->it);
+		}
+		it = &c->it[c->n++];
+		memset(it, 0, sizeof *it);
+		it->key = xstrdup(key);
+	}
+	free(it->value);
+	free(it->file);
+	it->value = value;
+	it->file = xstrdup(file);
+	it->line = line;
+	it->used = 0;
+}
+
+static int iskeychar(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+}
+
+static const char *skipws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Nothing but blanks and an optional comment left on the line. */
+static int rest_empty(const char *p)
+{
+	p = skipws(p);
+	return *p == '\0' || *p == '#';
+}
+
+/*
+ * Parses one line (NUL-terminated, without its newline).  Sets *section to
+ * a new section name (malloc'd) on a section line, or *key and *value
+ * (malloc'd; key points into line) on an assignment.  Returns NULL or the
+ * reason it is wrong.
+ */
+static const char *parse_line(char *line, char **section, char **key, char **value)
+{
+	char *p = (char *)skipws(line);
+
+	*section = *key = *value = NULL;
+	if (*p == '\0' || *p == '#')
+		return NULL;
+	if (*p == '[') {
+		char *close = strchr(p, ']');
+		if (!close)
+			return "expected ]";
+		char *q = (char *)skipws(p + 1), *e = close;
+		while (e > q && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e == q)
+			return "empty section name";
+		for (char *s = q; s < e; s++)
+			if (!iskeychar((unsigned char)*s))
+				return "bad section name: use a-z, 0-9 and -";
+		if (!rest_empty(close + 1))
+			return "unexpected text after ]";
+		*section = xstrndup(q, (size_t)(e - q));
+		return NULL;
+	}
+	char *k = p;
+	while (iskeychar((unsigned char)*p))
+		p++;
+	char *kend = p;
+	p = (char *)skipws(p);
+	if (kend == k || *p != '=') {
+		char *eq = strchr(k, '='), *hash = strchr(k, '#');
+		if (eq && (!hash || eq < hash))
+			return "bad key: use a-z, 0-9 and - (the long option names)";
+		return "expected key = value";
+	}
+	p = (char *)skipws(p + 1);
+	if (*p == '"') {
+		/* Quoted: \" and \\ are the only escapes. */
+		char *v = xmalloc(strlen(p) + 1), *o = v;
+		for (p++;; p++) {
+			if (*p == '\0') {
+				free(v);
+				return "unterminated quoted value";
+			}
+			if (*p == '"')
+				break;
+			if (*p == '\\') {
+				if (p[1] != '"' && p[1] != '\\') {
+					free(v);
+					return "unknown escape in quoted value (only \\\" and \\\\)";
+				}
+				p++;
+			}
+			*o++ = *p;
+		}
+		*o = '\0';
+		if (!rest_empty(p + 1)) {
+			free(v);
+			return "unexpected text after quoted value";
+		}
+		*value = v;
+	} else {
+		/* Bare: up to a '#' at the start or after a blank, trimmed. */
+		char *e = p;
+		while (*e && !(*e == '#' && (e == p || e[-1] == ' ' || e[-1] == '\t')))
+			e++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (memchr(p, '"', (size_t)(e - p)))
+			return "stray quote in value (quote the whole value)";
+		*value = xstrndup(p, (size_t)(e - p));
+	}
+	*kend = '\0';
+	*key = k;
+	return NULL;
+}
+
+int arb_conf_load(struct arb_conf *c, const char *path, const char *section)
+{
+	size_t len;
+	char *text = arb_readfile(path, &len);
+	if (!text) {
+		arb_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+
+	char *cur = NULL;   /* current section; NULL before any */
+	unsigned lineno = 0;
+	int rc = 0;
+	char *p = text, *end = text + len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *e = nl ? nl : end;
+		lineno++;
+		if (e > p && e[-1] == '\r')
+			e--;
+		*e = '\0';
+		char *line = p;
+		p = nl ? nl + 1 : end;
+
+		const char *why = NULL;
+		if (memchr(line, '\0', (size_t)(e - line)) != NULL)
+			why = "NUL byte";
+		else if (arb_utf8_check(line, (size_t)(e - line)) != NULL)
+			why = "invalid UTF-8";
+		char *sec = NULL, *key = NULL, *value = NULL;
+		if (!why)
+			why = parse_line(line, &sec, &key, &value);
+		if (why) {
+			arb_err("%s:%u: %s", path, lineno, why);
+			rc = -1;
+			break;
+		}
+		if (sec) {
+			free(cur);
+			cur = sec;
+		} else if (key) {
+			if (!cur || (section && strcmp(cur, section) == 0))
+				store(c, key, value, path, lineno);
+			else
+				free(value);
+		}
+	}
+	free(cur);
+	free(text);
+	return rc;
+}
+
+void arb_conf_set(struct arb_conf *c, const char *key, const char *value, const char *origin)
+{
+	store(c, key, xstrdup(value), origin ? origin : "command line", CMDLINE);
+}
+
+/* "min-profit-bps" -> "ARB_MIN_PROFIT_BPS" in buf; 0, or -1 if too long. */
+static int envname(const char *key, char *buf, size_t size)
+{
+	size_t n = strlen(key);
+	if (n + 5 > size)
+		return -1;
+	memcpy(buf, "ARB_", 4);
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char ch = (unsigned char)key[i];
+		buf[4 + i] = ch == '-' ? '_' : (char)toupper(ch);
+	}
+	return 0;
+}
+
+const char *arb_conf_get(struct arb_conf *c, const char *key)
+{
+	struct arb_conf_item *it = find(c, key);
+	char name[256];
+
+	if (it)
+		it->used = 1;
+	if (it && it->line == CMDLINE)
+		return it->value;
+	if (envname(key, name, sizeof name) == 0) {
+		const char *v = getenv(name);
+		if (v)
+			return v;
+	}
+	return it ? it->value : NULL;
+}
+
+const char *arb_conf_origin(struct arb_conf *c, const char *key)
+{
+	static char buf[1024];
+	struct arb_conf_item *it = find(c, key);
+	char name[256];
+
+	if (it && it->line == CMDLINE)
+		return it->file;
+	if (envname(key, name, sizeof name) == 0 && getenv(name)) {
+		snprintf(buf, sizeof buf, "environment %s", name);
+		return buf;
+	}
+	if (!it)
+		return NULL;
+	snprintf(buf, sizeof buf, "%s:%u", it->file, it->line);
+	return buf;
+}

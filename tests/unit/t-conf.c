@@ -1,0 +1,233 @@
+#include "config.h"
+
+/*
+ * t-conf: the configuration file (conf.h): sections, quoting, comments,
+ * precedence file < environment < command line, and errors that name the
+ * file and line.
+ */
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "util.h"
+#include "../tap.h"
+
+static char dir[] = "/tmp/t-conf.XXXXXX";
+static char err[4096];
+
+/* Writes a config file in the scratch directory; returns its path. */
+static const char *conf_file(const char *name, const char *text, size_t n)
+{
+	static char path[2][256];
+	static int k;
+	char *p = path[k++ % 2];
+	snprintf(p, sizeof path[0], "%s/%s", dir, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, text, n) != (ssize_t)n)
+		abort();
+	close(fd);
+	return p;
+}
+#define CONF(name, lit) conf_file(name, lit, sizeof lit - 1)
+
+/* arb_conf_load with stderr captured into err. */
+static int load(struct arb_conf *c, const char *path, const char *section)
+{
+	char tmp[256];
+	snprintf(tmp, sizeof tmp, "%s/stderr", dir);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int saved = dup(2);
+	fflush(stderr);
+	dup2(fd, 2);
+	arb_log_init();
+	int rc = arb_conf_load(c, path, section);
+	dup2(saved, 2);
+	close(saved);
+	arb_log_init();
+	ssize_t n = pread(fd, err, sizeof err - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	if (n > 0 && err[n - 1] == '\n')
+		err[n - 1] = '\0';
+	close(fd);
+	unlink(tmp);
+	return rc;
+}
+
+static void test_format(void)
+{
+	struct arb_conf c;
+	const char *f = CONF("a.conf",
+	    "# a comment\n"
+	    "\n"
+	    "   # an indented comment\n"
+	    "db = sqlite:arb.db\n"
+	    "min-profit-bps=5\n"
+	    "  depth\t=\t10   \n"
+	    "url = http://x/#frag   # a comment after a blank\n"
+	    "empty =\n"
+	    "[arb-detect]\n"
+	    "min-profit-bps = 7\n"
+	    "fees = \"/etc/arbitron/fees.conf\"\n"
+	    "quoted = \"  a \\\"b\\\" \\\\ c # not a comment  \"   # but this is\n"
+	    "empty-q = \"\"\n"
+	    "[ arb-exec ]\n"
+	    "min-profit-bps = 99\n"
+	    "live = yes\n"
+	    "[arb-detect]\n"
+	    "crlf = yes\r\n"
+	    "later = 1\n"
+	    "later = 2\n");
+
+	arb_conf_init(&c);
+	is_int(load(&c, f, "arb-detect"), 0, "load with section arb-detect");
+	is_str(err, "", "no diagnostics");
+	is_str(arb_conf_get(&c, "db"), "sqlite:arb.db", "global key");
+	is_str(arb_conf_get(&c, "min-profit-bps"), "7", "section overrides the global key");
+	is_str(arb_conf_get(&c, "depth"), "10", "blanks and tabs around = and value trimmed");
+	is_str(arb_conf_get(&c, "url"), "http://x/#frag", "# inside a bare value is kept, after a blank it starts a comment");
+	is_str(arb_conf_get(&c, "empty"), "", "empty bare value");
+	is_str(arb_conf_get(&c, "fees"), "/etc/arbitron/fees.conf", "quoted value");
+	is_str(arb_conf_get(&c, "quoted"), "  a \"b\" \\ c # not a comment  ", "escapes, blanks and # kept inside quotes");
+	is_str(arb_conf_get(&c, "empty-q"), "", "empty quoted value");
+	ok(arb_conf_get(&c, "live") == NULL, "other section's keys not loaded");
+	is_str(arb_conf_get(&c, "crlf"), "yes", "CRLF line ending");
+	is_str(arb_conf_get(&c, "later"), "2", "a later line overrides an earlier one");
+	char want[512];
+	snprintf(want, sizeof want, "%s:20", f);
+	is_str(arb_conf_origin(&c, "later"), want, "origin names file and line of the later one");
+	ok(arb_conf_get(&c, "nope") == NULL, "unset key is NULL");
+	ok(arb_conf_origin(&c, "nope") == NULL, "unset key has no origin");
+	arb_conf_free(&c);
+
+	arb_conf_init(&c);
+	is_int(load(&c, f, NULL), 0, "load without section");
+	is_str(arb_conf_get(&c, "min-profit-bps"), "5", "global only: global value");
+	ok(arb_conf_get(&c, "fees") == NULL, "global only: no section keys");
+	arb_conf_free(&c);
+
+	arb_conf_init(&c);
+	is_int(load(&c, f, "arb-exec"), 0, "load with section arb-exec (spaces in brackets)");
+	is_str(arb_conf_get(&c, "min-profit-bps"), "99", "arb-exec's own value");
+	is_str(arb_conf_get(&c, "live"), "yes", "arb-exec key");
+	arb_conf_free(&c);
+
+	arb_conf_init(&c);
+	is_int(load(&c, f, "arb-unknown"), 0, "unknown section: fine");
+	is_str(arb_conf_get(&c, "min-profit-bps"), "5", "unknown section: globals only");
+	arb_conf_free(&c);
+
+	/* An empty file and a file without a final newline. */
+	arb_conf_init(&c);
+	is_int(load(&c, CONF("empty.conf", ""), NULL), 0, "empty file");
+	is_int(load(&c, CONF("nonl.conf", "k = v"), NULL), 0, "no final newline");
+	is_str(arb_conf_get(&c, "k"), "v", "no final newline: value");
+	arb_conf_free(&c);
+}
+
+static void test_precedence(void)
+{
+	struct arb_conf c;
+	const char *f = CONF("p.conf", "a = file\nb = file\nc = file\nd = file\n");
+	char want[512];
+
+	unsetenv("ARB_A");
+	setenv("ARB_B", "env", 1);
+	setenv("ARB_C", "env", 1);
+	setenv("ARB_E_F", "env only", 1);
+	setenv("ARB_D", "", 1);
+	arb_conf_init(&c);
+	arb_conf_set(&c, "c", "early", NULL);   /* before loading: still wins */
+	is_int(load(&c, f, NULL), 0, "load");
+	arb_conf_set(&c, "a", "cli", "--a");
+	is_str(arb_conf_get(&c, "a"), "cli", "command line over file");
+	is_str(arb_conf_origin(&c, "a"), "--a", "command line origin as given");
+	is_str(arb_conf_get(&c, "b"), "env", "environment over file");
+	is_str(arb_conf_origin(&c, "b"), "environment ARB_B", "environment origin");
+	is_str(arb_conf_get(&c, "c"), "early", "command line over environment and file, even when set before loading");
+	is_str(arb_conf_origin(&c, "c"), "command line", "default command line origin");
+	is_str(arb_conf_get(&c, "d"), "", "an empty environment value is a value");
+	is_str(arb_conf_get(&c, "e-f"), "env only", "environment without file: dashes as underscores");
+	unsetenv("ARB_B");
+	is_str(arb_conf_get(&c, "b"), "file", "file value once the environment is gone");
+	snprintf(want, sizeof want, "%s:2", f);
+	is_str(arb_conf_origin(&c, "b"), want, "file origin");
+	arb_conf_set(&c, "b", "cli2", NULL);
+	arb_conf_set(&c, "b", "cli3", NULL);
+	is_str(arb_conf_get(&c, "b"), "cli3", "the last command line value wins");
+	setenv("ARB_B", "env", 1);
+	is_str(arb_conf_get(&c, "b"), "cli3", "command line over environment");
+	/* used marks what a program read, so it can warn about the rest. */
+	int used = 0;
+	for (size_t i = 0; i < c.n; i++)
+		used += c.it[i].used;
+	is_int(used, 4, "used flags: a, b, c, d read (e-f only in the environment)");
+	arb_conf_free(&c);
+	unsetenv("ARB_B");
+	unsetenv("ARB_C");
+	unsetenv("ARB_D");
+	unsetenv("ARB_E_F");
+}
+
+static void test_errors(void)
+{
+	static const struct { const char *name, *text; unsigned line; const char *why; } cases[] = {
+		{ "e1", "a = 1\nno equals here\n", 2, "expected key = value" },
+		{ "e2", "Key = 1\n", 1, "bad key: use a-z, 0-9 and - (the long option names)" },
+		{ "e3", "min_profit = 1\n", 1, "bad key: use a-z, 0-9 and - (the long option names)" },
+		{ "e4", "= 1\n", 1, "bad key: use a-z, 0-9 and - (the long option names)" },
+		{ "e5", "[arb-detect\n", 1, "expected ]" },
+		{ "e6", "[]\n", 1, "empty section name" },
+		{ "e7", "[Arb]\n", 1, "bad section name: use a-z, 0-9 and -" },
+		{ "e8", "[a] x\n", 1, "unexpected text after ]" },
+		{ "e9", "\n\nk = \"abc\n", 3, "unterminated quoted value" },
+		{ "e10", "k = \"a\\nb\"\n", 1, "unknown escape in quoted value (only \\\" and \\\\)" },
+		{ "e11", "k = \"a\" b\n", 1, "unexpected text after quoted value" },
+		{ "e12", "k = a\"b\n", 1, "stray quote in value (quote the whole value)" },
+		{ "e13", "k = \xc3\x28\n", 1, "invalid UTF-8" },
+		/* Mistakes in another program's section are still mistakes. */
+		{ "e14", "[other]\nk v\n", 2, "expected key = value" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct arb_conf c;
+		char want[512];
+		const char *f = conf_file(cases[i].name, cases[i].text, strlen(cases[i].text));
+		arb_conf_init(&c);
+		is_int(load(&c, f, "mine"), -1, "%s: error", cases[i].name);
+		snprintf(want, sizeof want, "t-conf: %s:%u: %s", f, cases[i].line, cases[i].why);
+		is_str(err, want, "%s: message names file and line", cases[i].name);
+		arb_conf_free(&c);
+	}
+	struct arb_conf c;
+	char want[512];
+	const char *f = conf_file("nul", "k = a\0b\n", 8);
+	arb_conf_init(&c);
+	is_int(load(&c, f, NULL), -1, "NUL byte: error");
+	snprintf(want, sizeof want, "t-conf: %s:1: NUL byte", f);
+	is_str(err, want, "NUL byte: message");
+	snprintf(want, sizeof want, "%s/missing.conf", dir);
+	is_int(load(&c, want, NULL), -1, "missing file: error");
+	char want2[600];
+	snprintf(want2, sizeof want2, "t-conf: %s: No such file or directory", want);
+	is_str(err, want2, "missing file: message names it");
+	arb_conf_free(&c);
+}
+
+int main(void)
+{
+	arb_setprog("t-conf");
+	unsetenv("JOURNAL_STREAM");
+	if (!mkdtemp(dir))
+		abort();
+	test_format();
+	test_precedence();
+	test_errors();
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return done_testing();
+}
