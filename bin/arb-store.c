@@ -1,0 +1,487 @@
+#include "config.h"
+
+/*
+ * arb-store: persist every record of the stream in SQLite or PostgreSQL,
+ * idempotently, in batched transactions; with --tee, pass each line on
+ * only after the transaction holding it has committed.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "io.h"
+#include "log.h"
+#include "rec.h"
+#include "sig.h"
+#include "store.h"
+#include "util.h"
+
+#define DEFAULT_BATCH 20000
+
+static struct {
+	struct arb_store *st;
+	struct arb_reader rd;
+	struct arb_writer out;
+	struct arb_buf tee;        /* lines of the open transaction (--tee) */
+	int tee_on;
+	FILE *reject;
+	const char *reject_path;
+	uint64_t batch;
+	int64_t interval;          /* µs */
+	int64_t batch_mono;        /* wall (monotonic) start of the open batch */
+	int64_t batch_ts;          /* record time of its first record */
+	int batch_open;
+	int64_t max_ts;
+	uint64_t nlines;           /* lines in the open batch (stored or not) */
+	uint64_t stored, skipped_type;
+	struct arb_badlines bl;
+	int want[ARB_R_NTYPES];
+	char (*want_unknown)[64];  /* unknown type names listed in --types */
+	int nwant_unknown, types_set;
+} g;
+
+static void usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+	    "usage: arb-store [-qTvV] [-d URL] [-b N] [-i DURATION] [-t TYPES | -x TYPES]\n"
+	    "                 [-r FILE] [--strict] [--retry DURATION] [--synchronous normal|full]\n"
+	    "       arb-store [-d URL] --migrate[=VERSION]\n"
+	    "       arb-store [-d URL] --backup DEST\n"
+	    "       arb-store --verify DB\n"
+	    "       arb-store [-d URL] --dump\n"
+	    "  -d, --db URL             sqlite:PATH or postgresql://... (default $ARB_DB,\n"
+	    "                           else sqlite:$XDG_DATA_HOME/arbitron/arb.db)\n"
+	    "  -b, --batch N            commit at least every N records (%d)\n"
+	    "  -i, --commit-interval D  commit at least every D of record or wall time (200ms)\n"
+	    "  -T, --tee                copy input to stdout once it is committed\n"
+	    "  -t, --types LIST         store only these types (comma-separated)\n"
+	    "  -x, --exclude-types LIST store all but these types\n"
+	    "  -r, --reject FILE        append bad lines to FILE\n"
+	    "      --strict             a bad line is fatal (exit 1)\n"
+	    "      --retry D            PostgreSQL: keep retrying a lost server for D (60s)\n"
+	    "      --synchronous MODE   SQLite: full (default) or normal\n"
+	    "      --migrate[=VERSION]  upgrade the database schema and exit\n"
+	    "      --backup DEST        SQLite: online backup to the file DEST and exit\n"
+	    "      --verify DB          integrity check and row counts of DB, and exit\n"
+	    "      --dump               write every stored line to stdout and exit\n"
+	    "  -v, --verbose  -q, --quiet  -V, --version  -h, --help\n", DEFAULT_BATCH);
+	exit(status);
+}
+
+/* Parses a type list into want[] (and the names of unknown types). */
+static void parse_types(const char *list, int *mask, char (**unk)[64], int *nunk)
+{
+	char *s = xstrdup(list), *save = NULL;
+
+	for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		if (!*t)
+			continue;
+		enum arb_rtype ty = arb_rtype_from(t, strlen(t));
+		if (ty != ARB_R_UNKNOWN) {
+			mask[ty] = 1;
+			continue;
+		}
+		if (strlen(t) >= 64) {
+			arb_err("type name too long: %s", t);
+			exit(ARB_EXIT_USAGE);
+		}
+		xrealloc(unk, (size_t)(*nunk + 1) * sizeof **unk);
+		snprintf((*unk)[(*nunk)++], 64, "%s", t);
+	}
+	free(s);
+}
+
+/* Is a record of this type (name for unknown types) to be stored? */
+static int wanted(const struct arb_rec *r)
+{
+	if (r->type != ARB_R_UNKNOWN) {
+		if (g.types_set == 1)
+			return g.want[r->type];
+		if (g.types_set == 2)
+			return !g.want[r->type];
+		return 1;
+	}
+	if (g.types_set == 0)
+		return 1;
+	char name[64];
+	int i = arb_json_get(&r->j, 0, "type");
+	int in = 0;
+	if (i >= 0 && arb_json_str(&r->j, i, name, sizeof name) >= 0) {
+		for (int k = 0; k < g.nwant_unknown; k++)
+			if (strcmp(g.want_unknown[k], name) == 0)
+				in = 1;
+	}
+	return g.types_set == 1 ? in : !in;
+}
+
+static void fatal_db(const char *why)
+{
+	arb_err("%s", why);
+	arb_err("stopping: the open batch of %llu records was not committed (nothing after the"
+	    " last commit was acknowledged)", (unsigned long long)g.nlines);
+	exit(ARB_EXIT_FAIL);
+}
+
+/* Commits the open batch, then writes its lines out (--tee). */
+static void commit(void)
+{
+	char why[512];
+
+	if (!g.batch_open)
+		return;
+	if (arb_store_commit(g.st, why, sizeof why) < 0)
+		fatal_db(why);
+	if (g.reject)
+		fflush(g.reject);
+	if (g.tee_on && g.tee.len) {
+		arb_writer_put(&g.out, g.tee.p, g.tee.len);
+		if (arb_writer_flush(&g.out) < 0)
+			arb_die(ARB_EXIT_FAIL, "stdout: %s", strerror(g.out.err));
+		arb_buf_reset(&g.tee);
+	}
+	g.batch_open = 0;
+	g.nlines = 0;
+}
+
+/* A line is part of the open batch (stored or passed on). */
+static void in_batch(const char *line, size_t len)
+{
+	if (!g.batch_open) {
+		g.batch_open = 1;
+		g.batch_mono = arb_mono_us();
+		g.batch_ts = g.max_ts;
+	}
+	g.nlines++;
+	if (g.tee_on) {
+		arb_buf_add(&g.tee, line, len);
+		arb_buf_addc(&g.tee, '\n');
+	}
+}
+
+static int due(void)
+{
+	if (!g.batch_open)
+		return 0;
+	if (g.nlines >= g.batch)
+		return 1;
+	if (g.max_ts - g.batch_ts >= g.interval)
+		return 1;
+	return arb_mono_us() - g.batch_mono >= g.interval;
+}
+
+/*
+ * Called by the reader before a read that would block: commit when the
+ * interval is over, else wait for input at most until it is, so an idle
+ * stream is durable within the interval.  > 0 asks the reader to stop.
+ */
+static int idle(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		if (arb_sig_stop)
+			return 1;
+		int timeout = 1000;
+		if (g.batch_open) {
+			int64_t left = g.batch_mono + g.interval - arb_mono_us();
+			if (left <= 0) {
+				commit();
+				continue;
+			}
+			timeout = (int)((left + 999) / 1000);
+		}
+		struct pollfd p = { .fd = g.rd.fd, .events = POLLIN };
+		int k = poll(&p, 1, timeout);
+		if (k > 0)
+			return 0;
+		if (k < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static void bad(const char *line, size_t len, const char *why)
+{
+	if (g.reject && line) {
+		fwrite(line, 1, len, g.reject);
+		putc('\n', g.reject);
+	}
+	if (g.bl.strict) {
+		/* Keep what came before: commit, then fail. */
+		commit();
+		if (g.reject)
+			fflush(g.reject);
+	}
+	arb_badline(&g.bl, g.rd.name, g.rd.lineno, why);
+}
+
+static int run_maint(const char *url, int mode, const char *arg, struct arb_store_opts *o)
+{
+	char why[512];
+	int status;
+	struct arb_store *s;
+
+	if (mode != 'm')
+		o->flags |= ARB_STORE_READONLY;
+	if (arb_store_open(&s, url, o, why, sizeof why, &status) < 0) {
+		arb_err("%s", why);
+		return status;
+	}
+	int rc = 0;
+	switch (mode) {
+	case 'm':
+		arb_info("%s: schema version %d", url, arb_store_version(s));
+		break;
+	case 'b':
+		rc = arb_store_backup(s, arg, why, sizeof why);
+		break;
+	case 'c':
+		rc = arb_store_verify(s, stdout, why, sizeof why);
+		break;
+	case 'd':
+		rc = arb_store_dump(s, stdout, why, sizeof why);
+		break;
+	}
+	arb_store_close(s);
+	if (rc < 0) {
+		arb_err("%s", why);
+		return ARB_EXIT_FAIL;
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno == EPIPE)
+			return 0;
+		arb_err("stdout: %s", strerror(errno));
+		return ARB_EXIT_FAIL;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_STRICT = 256, OPT_RETRY, OPT_SYNC, OPT_MIGRATE, OPT_BACKUP, OPT_VERIFY, OPT_DUMP };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "commit-interval", required_argument, NULL, 'i' },
+		{ "tee", no_argument, NULL, 'T' },
+		{ "types", required_argument, NULL, 't' },
+		{ "exclude-types", required_argument, NULL, 'x' },
+		{ "reject", required_argument, NULL, 'r' },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "retry", required_argument, NULL, OPT_RETRY },
+		{ "synchronous", required_argument, NULL, OPT_SYNC },
+		{ "migrate", optional_argument, NULL, OPT_MIGRATE },
+		{ "backup", required_argument, NULL, OPT_BACKUP },
+		{ "verify", required_argument, NULL, OPT_VERIFY },
+		{ "dump", no_argument, NULL, OPT_DUMP },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct arb_store_opts o = { 0 };
+	char *url = NULL, *end;
+	const char *maint_arg = NULL;
+	int ch, maint = 0, status;
+	char why[512];
+
+	arb_setprog(argv[0]);
+	g.batch = DEFAULT_BATCH;
+	g.interval = 200000;
+	o.retry_us = 60 * 1000000LL;
+	o.sync_full = 1;
+	while ((ch = getopt_long(argc, argv, "d:b:i:Tt:x:r:vqVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			free(url);
+			url = xstrdup(optarg);
+			break;
+		case 'b':
+			errno = 0;
+			g.batch = strtoull(optarg, &end, 10);
+			if (errno || *end || g.batch == 0 || optarg[0] == '-') {
+				arb_err("--batch: not a positive integer: %s", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			break;
+		case 'i':
+			if (arb_duration_parse(optarg, &g.interval) < 0 || g.interval <= 0) {
+				arb_err("--commit-interval: bad duration: %s", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			break;
+		case 'T':
+			g.tee_on = 1;
+			break;
+		case 't':
+		case 'x':
+			if (g.types_set && g.types_set != (ch == 't' ? 1 : 2)) {
+				arb_err("--types and --exclude-types exclude each other");
+				usage(ARB_EXIT_USAGE);
+			}
+			g.types_set = ch == 't' ? 1 : 2;
+			parse_types(optarg, g.want, &g.want_unknown, &g.nwant_unknown);
+			break;
+		case 'r':
+			g.reject_path = optarg;
+			break;
+		case OPT_STRICT:
+			g.bl.strict = 1;
+			break;
+		case OPT_RETRY:
+			if (arb_duration_parse(optarg, &o.retry_us) < 0 || o.retry_us < 0) {
+				arb_err("--retry: bad duration: %s", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			break;
+		case OPT_SYNC:
+			if (strcmp(optarg, "full") == 0)
+				o.sync_full = 1;
+			else if (strcmp(optarg, "normal") == 0)
+				o.sync_full = 0;
+			else {
+				arb_err("--synchronous: full or normal, not %s", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			break;
+		case OPT_MIGRATE:
+			maint = 'm';
+			o.flags |= ARB_STORE_MIGRATE;
+			if (optarg) {
+				o.migrate_to = (int)strtol(optarg, &end, 10);
+				if (*end || o.migrate_to < 1) {
+					arb_err("--migrate: bad version: %s", optarg);
+					usage(ARB_EXIT_USAGE);
+				}
+			}
+			break;
+		case OPT_BACKUP:
+			maint = 'b';
+			maint_arg = optarg;
+			break;
+		case OPT_VERIFY:
+			maint = 'c';
+			free(url);
+			url = xstrdup(optarg);
+			break;
+		case OPT_DUMP:
+			maint = 'd';
+			break;
+		case 'v':
+			arb_louder();
+			break;
+		case 'q':
+			arb_quieter();
+			break;
+		case 'V':
+			printf("arb-store %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(ARB_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0) {
+		arb_err("unexpected argument: %s", argv[0]);
+		usage(ARB_EXIT_USAGE);
+	}
+	if (!url)
+		url = arb_store_default_url();
+	/* A file size limit must give an error we can report, not a kill. */
+	signal(SIGXFSZ, SIG_IGN);
+	arb_sig_setup();
+
+	if (maint) {
+		status = run_maint(url, maint, maint_arg, &o);
+		free(url);
+		return status;
+	}
+
+	if (g.reject_path) {
+		g.reject = fopen(g.reject_path, "a");
+		if (!g.reject)
+			arb_die_errno(ARB_EXIT_FAIL, "%s", g.reject_path);
+	}
+	if (arb_store_open(&g.st, url, &o, why, sizeof why, &status) < 0) {
+		arb_err("%s", why);
+		return status;
+	}
+	arb_writer_init(&g.out, STDOUT_FILENO);
+	arb_reader_init(&g.rd, STDIN_FILENO, "stdin");
+	g.rd.idle = idle;
+
+	struct arb_rec r;
+	char rwhy[256];
+	char *line;
+	size_t len;
+	int st;
+	arb_rec_init(&r);
+	while ((st = arb_reader_next(&g.rd, &line, &len)) != ARB_RD_EOF) {
+		if (st == ARB_RD_ERR)
+			arb_die_errno(ARB_EXIT_FAIL, "stdin");
+		if (st == ARB_RD_BAD) {
+			/* Too long, NUL or bad UTF-8: the reader has no copy. */
+			bad(NULL, 0, g.rd.why);
+			continue;
+		}
+		if (arb_rec_parse(&r, line, len, rwhy, sizeof rwhy) < 0) {
+			bad(line, len, rwhy);
+			continue;
+		}
+		if (r.has_ts && r.ts > g.max_ts)
+			g.max_ts = r.ts;
+		if (!wanted(&r)) {
+			g.skipped_type++;
+			in_batch(line, len);
+		} else {
+			in_batch(line, len);
+			if (arb_store_add(g.st, &r, why, sizeof why) < 0)
+				fatal_db(why);
+			g.stored++;
+		}
+		if (due())
+			commit();
+		if (arb_sig_stop)
+			break;
+	}
+	commit();
+	arb_rec_free(&r);
+
+	uint64_t ins, dups;
+	arb_store_counts(g.st, &ins, &dups);
+	arb_info("%llu records: %llu stored, %llu already there, %llu not selected",
+	    (unsigned long long)(g.stored + g.skipped_type), (unsigned long long)ins,
+	    (unsigned long long)dups, (unsigned long long)g.skipped_type);
+	arb_store_close(g.st);
+	arb_badlines_report(&g.bl);
+	int rc = 0;
+	if (arb_writer_flush(&g.out) < 0) {
+		arb_err("stdout: %s", strerror(g.out.err));
+		rc = ARB_EXIT_FAIL;
+	}
+	if (g.reject && fclose(g.reject) == EOF) {
+		arb_err("%s: %s", g.reject_path, strerror(errno));
+		rc = ARB_EXIT_FAIL;
+	}
+	arb_writer_free(&g.out);
+	arb_reader_free(&g.rd);
+	arb_buf_free(&g.tee);
+	free(g.want_unknown);
+	free(url);
+	return rc;
+}

@@ -1,0 +1,163 @@
+/*
+ * store.h: persisting records (arb-store(1)) in SQLite or PostgreSQL.
+ *
+ * One table per record type, plus "records" for types this program does
+ * not know.  Every table has the common keys as columns (ts rt ex sym),
+ * the type's main keys as typed columns, a 128-bit content hash of the
+ * line (h1, h2) and the whole line as text, so nothing is ever lost.
+ * Exact decimals are TEXT (the JSON text, byte for byte) in SQLite and
+ * NUMERIC in PostgreSQL; never binary floating point.
+ *
+ * Idempotency: every table has a unique key and inserts that hit it are
+ * ignored.  The key is (ts, h1, h2) (the same record line) except for
+ * trades, keyed by (ex, sym, trade_id) as the venue numbers them, and
+ * "records", keyed by (h1, h2).
+ *
+ * The schema is a list of migrations; schema_version holds the version a
+ * database is at.  A new database gets every migration; an older one is
+ * upgraded only on request (arb_store_open with ARB_STORE_MIGRATE); a
+ * newer one is refused.
+ *
+ * Usage: arb_store_open, then arb_store_add for each record of a batch and
+ * arb_store_commit to make the batch durable; arb_store_close at the end.
+ * A record handed to arb_store_add is durable only once arb_store_commit
+ * returned 0.
+ */
+#ifndef ARB_STORE_H
+#define ARB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "rec.h"
+
+/* The schema version this program writes (see the migrations in store.c). */
+#define ARB_STORE_SCHEMA 2
+
+/* Kinds of typed columns. */
+enum arb_col_kind {
+	ARB_COL_INT,   /* integer (SQLite INTEGER, PostgreSQL BIGINT) */
+	ARB_COL_DEC,   /* exact decimal (SQLite TEXT, PostgreSQL NUMERIC) */
+	ARB_COL_TEXT,  /* text */
+	ARB_COL_BOOL,  /* boolean (SQLite INTEGER 0/1, PostgreSQL BOOLEAN) */
+	/* Derived columns, computed rather than read from one key: */
+	ARB_COL_ROUTE, /* opportunity legs as "ex:sym:side ex:sym:side..." (TEXT) */
+	ARB_COL_E8     /* a decimal key times 1e8 as an exact INTEGER, or NULL */
+};
+
+struct arb_store_col {
+	const char *name;         /* column name */
+	enum arb_col_kind kind;
+	const char *key;          /* JSON key it comes from */
+	int i0, i1;               /* for keys holding arrays: element path, -1 none */
+};
+
+struct arb_store_table {
+	const char *name;         /* "books" */
+	enum arb_rtype type;      /* ARB_R_UNKNOWN for "records" */
+	const struct arb_store_col *cols; /* typed columns after ts rt ex sym */
+	int ncols;
+	const char *key;          /* the unique key's columns */
+	const char *index;        /* columns of a second index for reports, or NULL */
+};
+
+/* The tables, indexed by enum arb_rtype (ARB_R_UNKNOWN is "records"). */
+extern const struct arb_store_table arb_store_tables[ARB_R_NTYPES];
+
+/* One extracted column value. */
+struct arb_store_val {
+	int null;
+	int64_t i;                /* INT, BOOL, E8 */
+	const char *p;            /* DEC, TEXT, ROUTE: not NUL-terminated */
+	size_t n;
+};
+
+/* The most columns any table has (common + typed + hash + line). */
+#define ARB_STORE_MAXCOLS 32
+
+/*
+ * A record split into column values, in table order: ts rt ex sym, the
+ * typed columns, then type (records table only), h1, h2, line.  Text
+ * values point into the record's line or into scratch, which must live as
+ * long as the values are used.  Returns the number of values.
+ */
+int arb_store_row(const struct arb_rec *r, const struct arb_store_table *t,
+    struct arb_store_val *v, struct arb_buf *scratch);
+
+/* The 128-bit content hash of a line (stable: it is stored). */
+void arb_store_hash(const char *p, size_t n, uint64_t *h1, uint64_t *h2);
+
+/* Backends. */
+struct arb_store;
+
+enum {
+	ARB_STORE_MIGRATE = 1,    /* upgrade an older database */
+	ARB_STORE_READONLY = 2,   /* dump, verify: never create or change */
+	ARB_STORE_NOCREATE = 4    /* the database must exist */
+};
+
+struct arb_store_opts {
+	int flags;
+	int migrate_to;           /* 0: ARB_STORE_SCHEMA */
+	int64_t retry_us;         /* PostgreSQL: give up after this long */
+	int sync_full;            /* SQLite: synchronous=FULL (1) or NORMAL (0) */
+};
+
+/*
+ * Opens (creating when allowed) the database named by url: "sqlite:PATH",
+ * a plain path, or a PostgreSQL URL ("postgresql://", "postgres://") or
+ * conninfo ("host=... dbname=..."). Returns 0, or -1 with why set;
+ * *status is the exit status to use (1 runtime, 2 usage/config).
+ */
+int arb_store_open(struct arb_store **sp, const char *url,
+    const struct arb_store_opts *o, char *why, size_t whylen, int *status);
+/* Stages one parsed record in the open batch.  0, or -1 with why. */
+int arb_store_add(struct arb_store *s, const struct arb_rec *r, char *why, size_t whylen);
+/* Makes the open batch durable.  0, or -1 with why (then exit 1). */
+int arb_store_commit(struct arb_store *s, char *why, size_t whylen);
+/* Records staged since the last commit. */
+uint64_t arb_store_pending(const struct arb_store *s);
+/* Rows inserted and duplicates ignored since open (known after commits). */
+void arb_store_counts(const struct arb_store *s, uint64_t *inserted, uint64_t *dups);
+/* The schema version of the database (after open). */
+int arb_store_version(const struct arb_store *s);
+/* Rolls back anything staged and closes. */
+void arb_store_close(struct arb_store *s);
+
+/* Writes every stored line to out, table by table in insertion order. */
+int arb_store_dump(struct arb_store *s, FILE *out, char *why, size_t whylen);
+/* Integrity check and row counts ("table rows" lines to out).  0 ok, -1. */
+int arb_store_verify(struct arb_store *s, FILE *out, char *why, size_t whylen);
+/* SQLite: an online backup to the file dest.  0, or -1 with why. */
+int arb_store_backup(struct arb_store *s, const char *dest, char *why, size_t whylen);
+
+/* The default database: $ARB_DB, else sqlite:${XDG_DATA_HOME:-$HOME/.local/share}/arbitron/arb.db.
+ * Returns a malloc'd string. */
+char *arb_store_default_url(void);
+/* True when url names PostgreSQL. */
+int arb_store_is_pg(const char *url);
+
+/* Backend entry points (store_sqlite.c, store_pg.c), behind arb_store_*. */
+struct arb_store_ops {
+	int (*add)(struct arb_store *, const struct arb_rec *, char *, size_t);
+	int (*commit)(struct arb_store *, char *, size_t);
+	void (*close)(struct arb_store *);
+	int (*dump)(struct arb_store *, FILE *, char *, size_t);
+	int (*verify)(struct arb_store *, FILE *, char *, size_t);
+	int (*backup)(struct arb_store *, const char *, char *, size_t);
+};
+struct arb_store {
+	const struct arb_store_ops *ops;
+	int version;
+	uint64_t pending, inserted, dups;
+};
+int arb_store_sqlite_open(struct arb_store **sp, const char *path,
+    const struct arb_store_opts *o, char *why, size_t whylen, int *status);
+int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
+    const struct arb_store_opts *o, char *why, size_t whylen, int *status);
+
+/* The SQL of migration `to` (from to-1) for a dialect ('s' SQLite, 'p'
+ * PostgreSQL), as a malloc'd string of ';'-separated statements. */
+char *arb_store_migration_sql(int to, char dialect);
+
+#endif

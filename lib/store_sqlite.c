@@ -1,0 +1,458 @@
+#include "config.h"
+
+/*
+ * store_sqlite.c: the SQLite backend of arb-store.
+ *
+ * WAL journal, one write transaction per batch (opened lazily at the first
+ * record, closed by arb_store_commit), prepared INSERT OR IGNORE
+ * statements per table.  synchronous=FULL by default, so a committed batch
+ * survives a power loss, not only a crash of this process.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "store.h"
+#include "util.h"
+
+struct sq {
+	struct arb_store base;
+	sqlite3 *db;
+	sqlite3_stmt *ins[ARB_R_NTYPES];
+	int in_txn;
+	uint64_t txn_ins, txn_dups;
+	struct arb_buf scratch;
+	struct arb_store_val v[ARB_STORE_MAXCOLS];
+	char *path;
+};
+
+static void dberr(struct sq *q, const char *what, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s: %s: %s", q->path, what, sqlite3_errmsg(q->db));
+}
+
+static int exec(struct sq *q, const char *sql, char *why, size_t whylen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(why, whylen, "%s: %s", q->path, msg ? msg : sqlite3_errmsg(q->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates the directories above path (mkdir -p of its dirname). */
+static int mkparents(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			int e = errno;
+			free(p);
+			errno = e;
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+/* The schema version: 0 for an empty database, -1 when it is not ours. */
+static int read_version(struct sq *q, char *why, size_t whylen)
+{
+	sqlite3_stmt *st;
+	int v = -1, ntables = 0, have = 0;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT name FROM sqlite_master WHERE type = 'table'",
+	    -1, &st, NULL) != SQLITE_OK) {
+		dberr(q, "reading the schema", why, whylen);
+		return -2;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ntables++;
+		if (strcmp((const char *)sqlite3_column_text(st, 0), "schema_version") == 0)
+			have = 1;
+	}
+	if (sqlite3_finalize(st) != SQLITE_OK) {
+		dberr(q, "reading the schema", why, whylen);
+		return -2;
+	}
+	if (ntables == 0)
+		return 0;
+	if (!have) {
+		snprintf(why, whylen, "%s: not an arb-store database (no schema_version table)", q->path);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(q->db, "SELECT max(version) FROM schema_version", -1, &st, NULL) != SQLITE_OK) {
+		dberr(q, "reading schema_version", why, whylen);
+		return -2;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v < 1) {
+		snprintf(why, whylen, "%s: schema_version is empty", q->path);
+		return -1;
+	}
+	return v;
+}
+
+static int migrate(struct sq *q, int from, int to, char *why, size_t whylen)
+{
+	for (int v = from + 1; v <= to; v++) {
+		char *sql = arb_store_migration_sql(v, 's');
+		char ins[128];
+		if (exec(q, "BEGIN IMMEDIATE", why, whylen) < 0) {
+			free(sql);
+			return -1;
+		}
+		snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d, %lld)",
+		    v, (long long)arb_wall_us());
+		if (exec(q, sql, why, whylen) < 0 || exec(q, ins, why, whylen) < 0 ||
+		    exec(q, "COMMIT", why, whylen) < 0) {
+			free(sql);
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		free(sql);
+	}
+	return 0;
+}
+
+static int prepare(struct sq *q, char *why, size_t whylen)
+{
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		const struct arb_store_table *t = &arb_store_tables[k];
+		struct arb_buf b = { 0 };
+		int n = 4 + t->ncols + 3;
+		arb_buf_printf(&b, "INSERT OR IGNORE INTO %s (ts, rt, ex, sym", t->name);
+		for (int c = 0; c < t->ncols; c++)
+			arb_buf_printf(&b, ", %s", t->cols[c].name);
+		arb_buf_adds(&b, ", h1, h2, line) VALUES (?");
+		for (int c = 1; c < n; c++)
+			arb_buf_adds(&b, ", ?");
+		arb_buf_adds(&b, ")");
+		int rc = sqlite3_prepare_v3(q->db, b.p, -1, SQLITE_PREPARE_PERSISTENT, &q->ins[k], NULL);
+		arb_buf_free(&b);
+		if (rc != SQLITE_OK) {
+			dberr(q, "preparing an insert", why, whylen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int sq_add(struct arb_store *s, const struct arb_rec *r, char *why, size_t whylen)
+{
+	struct sq *q = (struct sq *)s;
+	const struct arb_store_table *t = &arb_store_tables[r->type < ARB_R_NTYPES ? r->type : 0];
+	sqlite3_stmt *st = q->ins[t->type];
+	int n;
+
+	if (!st) {
+		snprintf(why, whylen, "%s: opened for reading only", q->path);
+		return -1;
+	}
+	n = arb_store_row(r, t, q->v, &q->scratch);
+	if (!q->in_txn) {
+		if (exec(q, "BEGIN", why, whylen) < 0)
+			return -1;
+		q->in_txn = 1;
+		q->txn_ins = q->txn_dups = 0;
+	}
+	for (int c = 0; c < n; c++) {
+		const struct arb_store_val *v = &q->v[c];
+		int rc;
+		if (v->null)
+			rc = sqlite3_bind_null(st, c + 1);
+		else if (v->p)
+			rc = sqlite3_bind_text(st, c + 1, v->p, (int)v->n, SQLITE_STATIC);
+		else
+			rc = sqlite3_bind_int64(st, c + 1, v->i);
+		if (rc != SQLITE_OK) {
+			dberr(q, "binding a value", why, whylen);
+			return -1;
+		}
+	}
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		dberr(q, "inserting", why, whylen);
+		return -1;
+	}
+	if (sqlite3_changes(q->db) > 0)
+		q->txn_ins++;
+	else
+		q->txn_dups++;
+	s->pending++;
+	return 0;
+}
+
+static int sq_commit(struct arb_store *s, char *why, size_t whylen)
+{
+	struct sq *q = (struct sq *)s;
+
+	if (!q->in_txn)
+		return 0;
+	if (exec(q, "COMMIT", why, whylen) < 0) {
+		/* Leave nothing half done: a failed COMMIT may leave the
+		 * transaction open. */
+		if (!sqlite3_get_autocommit(q->db))
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		q->in_txn = 0;
+		return -1;
+	}
+	q->in_txn = 0;
+	s->inserted += q->txn_ins;
+	s->dups += q->txn_dups;
+	s->pending = 0;
+	return 0;
+}
+
+static void sq_close(struct arb_store *s)
+{
+	struct sq *q = (struct sq *)s;
+
+	if (q->in_txn)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	for (int k = 0; k < ARB_R_NTYPES; k++)
+		sqlite3_finalize(q->ins[k]);
+	sqlite3_close(q->db);
+	arb_buf_free(&q->scratch);
+	free(q->path);
+	free(q);
+}
+
+static int sq_dump(struct arb_store *s, FILE *out, char *why, size_t whylen)
+{
+	struct sq *q = (struct sq *)s;
+
+	/* Known types first, "records" (index 0) last. */
+	for (int i = 1; i <= ARB_R_NTYPES; i++) {
+		int k = i % ARB_R_NTYPES;
+		char sql[128];
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof sql, "SELECT line FROM %s ORDER BY id", arb_store_tables[k].name);
+		if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+			dberr(q, "dump", why, whylen);
+			return -1;
+		}
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			fwrite(sqlite3_column_text(st, 0), 1, (size_t)sqlite3_column_bytes(st, 0), out);
+			putc('\n', out);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			dberr(q, "dump", why, whylen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int sq_verify(struct arb_store *s, FILE *out, char *why, size_t whylen)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int ok = 1, rc;
+
+	if (sqlite3_prepare_v2(q->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+		dberr(q, "integrity_check", why, whylen);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		if (m && strcmp(m, "ok") == 0)
+			continue;
+		if (ok)
+			snprintf(why, whylen, "%s: integrity check failed: %s", q->path, m ? m : "?");
+		ok = 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dberr(q, "integrity_check", why, whylen);
+		return -1;
+	}
+	if (!ok)
+		return -1;
+	fprintf(out, "integrity\tok\nschema_version\t%d\n", s->version);
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", arb_store_tables[k].name);
+		if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_ROW) {
+			dberr(q, "counting rows", why, whylen);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		fprintf(out, "%s\t%lld\n", arb_store_tables[k].name, (long long)sqlite3_column_int64(st, 0));
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+/*
+ * The online backup: one backup step copies every page inside a single
+ * read transaction, which in WAL mode never blocks the writers (they go
+ * on appending to the WAL) and gives a consistent snapshot.  Written to a
+ * temporary file, synced, then renamed over dest.
+ */
+static int sq_backup(struct arb_store *s, const char *dest, char *why, size_t whylen)
+{
+	struct sq *q = (struct sq *)s;
+	struct arb_buf tmp = { 0 };
+	sqlite3 *d = NULL;
+	sqlite3_backup *b;
+	int rc, fd;
+
+	arb_buf_printf(&tmp, "%s.tmp%ld", dest, (long)getpid());
+	unlink(tmp.p);
+	if (sqlite3_open_v2(tmp.p, &d, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(why, whylen, "%s: %s", tmp.p, d ? sqlite3_errmsg(d) : "cannot open");
+		goto fail;
+	}
+	b = sqlite3_backup_init(d, "main", q->db, "main");
+	if (!b) {
+		snprintf(why, whylen, "%s: backup: %s", tmp.p, sqlite3_errmsg(d));
+		goto fail;
+	}
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(why, whylen, "%s: backup: %s", tmp.p, sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (sqlite3_close(d) != SQLITE_OK) {
+		snprintf(why, whylen, "%s: closing the backup: %s", tmp.p, sqlite3_errmsg(d));
+		d = NULL;
+		goto fail;
+	}
+	d = NULL;
+	if ((fd = open(tmp.p, O_RDONLY)) < 0 || fsync(fd) < 0) {
+		snprintf(why, whylen, "%s: %s", tmp.p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp.p, dest) < 0) {
+		snprintf(why, whylen, "%s: %s", dest, strerror(errno));
+		goto fail;
+	}
+	arb_buf_free(&tmp);
+	return 0;
+fail:
+	if (d)
+		sqlite3_close(d);
+	unlink(tmp.p);
+	arb_buf_free(&tmp);
+	return -1;
+}
+
+static const struct arb_store_ops sq_ops = {
+	sq_add, sq_commit, sq_close, sq_dump, sq_verify, sq_backup
+};
+
+int arb_store_sqlite_open(struct arb_store **sp, const char *path,
+    const struct arb_store_opts *o, char *why, size_t whylen, int *status)
+{
+	struct sq *q = xcalloc(1, sizeof *q);
+	int ro = o->flags & ARB_STORE_READONLY;
+	int target = o->migrate_to > 0 ? o->migrate_to : ARB_STORE_SCHEMA;
+	int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	int v;
+	char pragmas[256];
+
+	*status = ARB_EXIT_FAIL;
+	q->base.ops = &sq_ops;
+	q->path = xstrdup(path);
+	if (target > ARB_STORE_SCHEMA) {
+		snprintf(why, whylen, "no schema version %d (this program knows 1 to %d)",
+		    target, ARB_STORE_SCHEMA);
+		*status = ARB_EXIT_USAGE;
+		goto fail;
+	}
+	if (!ro && !(o->flags & ARB_STORE_NOCREATE)) {
+		flags |= SQLITE_OPEN_CREATE;
+		if (mkparents(path) < 0) {
+			snprintf(why, whylen, "%s: creating its directory: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
+		snprintf(why, whylen, "%s: %s", path, q->db ? sqlite3_errmsg(q->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, 10000);
+	snprintf(pragmas, sizeof pragmas, "%sPRAGMA synchronous=%s; PRAGMA cache_size=-65536;"
+	    " PRAGMA foreign_keys=OFF;", ro ? "" : "PRAGMA journal_mode=WAL; ",
+	    o->sync_full ? "FULL" : "NORMAL");
+	if (exec(q, pragmas, why, whylen) < 0)
+		goto fail;
+	v = read_version(q, why, whylen);
+	if (v < 0)
+		goto fail;
+	if (v > ARB_STORE_SCHEMA) {
+		snprintf(why, whylen, "%s: database schema version %d is newer than this program's (%d):"
+		    " use a newer arb-store", path, v, ARB_STORE_SCHEMA);
+		goto fail;
+	}
+	if (ro) {
+		if (v == 0) {
+			snprintf(why, whylen, "%s: empty database", path);
+			goto fail;
+		}
+	} else if (v == 0) {
+		if (migrate(q, 0, target, why, whylen) < 0)
+			goto fail;
+		v = target;
+	} else if (v < target) {
+		if (!(o->flags & ARB_STORE_MIGRATE)) {
+			snprintf(why, whylen, "%s: database schema version %d is older than %d:"
+			    " run arb-store --migrate", path, v, target);
+			goto fail;
+		}
+		if (migrate(q, v, target, why, whylen) < 0)
+			goto fail;
+		v = target;
+	} else if (v > target) {
+		snprintf(why, whylen, "%s: database is at schema version %d, cannot go back to %d",
+		    path, v, target);
+		*status = ARB_EXIT_USAGE;
+		goto fail;
+	}
+	q->base.version = v;
+	if (!ro && v == ARB_STORE_SCHEMA && prepare(q, why, whylen) < 0)
+		goto fail;
+	*sp = &q->base;
+	*status = 0;
+	return 0;
+fail:
+	for (int k = 0; k < ARB_R_NTYPES; k++)
+		sqlite3_finalize(q->ins[k]);
+	sqlite3_close(q->db);
+	free(q->path);
+	free(q);
+	return -1;
+}
