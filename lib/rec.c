@@ -1,0 +1,824 @@
+#include "config.h"
+/*
+ * rec.c: the records of arb-ndjson(5).
+ *
+ * arb_rec_parse tokenizes a line, checks that it is an object whose first
+ * key is "type", fills the common keys, and for a known type checks every
+ * key that type requires against a small table: JSON type, exact decimal,
+ * integer, enum value.  One pass over the members; the tables list keys
+ * in the order the emitters write them, so the usual record matches each
+ * key at the first try.  Unknown types and unknown keys are valid.
+ *
+ * The emit helpers append to an arb_buf without printf: integers and
+ * decimals are formatted by hand (arb_dec_fmt) straight into the buffer.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "rec.h"
+
+static const char *const rtype_names[ARB_R_NTYPES] = {
+	[ARB_R_UNKNOWN] = "unknown",
+	[ARB_R_BOOK] = "book",
+	[ARB_R_TRADE] = "trade",
+	[ARB_R_INSTRUMENT] = "instrument",
+	[ARB_R_STATUS] = "status",
+	[ARB_R_OPPORTUNITY] = "opportunity",
+	[ARB_R_REJECT] = "reject",
+	[ARB_R_ORDER] = "order",
+	[ARB_R_FILL] = "fill",
+	[ARB_R_RESULT] = "result",
+	[ARB_R_BALANCE] = "balance",
+	[ARB_R_RISK] = "risk",
+};
+
+const char *
+arb_rtype_name(enum arb_rtype t)
+{
+	if ((unsigned)t >= ARB_R_NTYPES)
+		return "unknown";
+	return rtype_names[t];
+}
+
+enum arb_rtype
+arb_rtype_from(const char *s, size_t n)
+{
+	for (int t = 1; t < ARB_R_NTYPES; t++)
+		if (strlen(rtype_names[t]) == n && memcmp(rtype_names[t], s, n) == 0)
+			return (enum arb_rtype)t;
+	return ARB_R_UNKNOWN;
+}
+
+/* What a key's value must be. */
+enum kind {
+	K_TS,       /* integer, stored in r->ts */
+	K_RT,       /* integer, stored in r->rt */
+	K_EX,       /* string of at most ARB_EX_MAX - 1 bytes, stored in r->ex */
+	K_SYM,      /* string of at most ARB_SYM_MAX - 1 bytes, stored in r->sym */
+	K_INT,      /* integer */
+	K_NAT,      /* integer >= 0 */
+	K_DEC,      /* number, a valid exact decimal */
+	K_STR,      /* string */
+	K_ID,       /* string or integer */
+	K_BOOL,     /* true or false */
+	K_ENUM,     /* one of the strings in en */
+	K_LEVELS,   /* [[px,qty],...] */
+	K_LEGS,     /* [{ex,sym,side,px,qty},...] */
+	K_INTS,     /* [integer,...] */
+	K_ANY       /* any JSON value */
+};
+
+struct key {
+	const char *name;
+	unsigned char kind, opt;
+	const char *en;   /* K_ENUM: the values, separated by '|' */
+};
+
+#define REQ(n, k)      { n, k, 0, NULL }
+#define OPT(n, k)      { n, k, 1, NULL }
+#define ENUM(n, e)     { n, K_ENUM, 0, e }
+#define OPTENUM(n, e)  { n, K_ENUM, 1, e }
+#define END            { NULL, 0, 0, NULL }
+
+#define SIDE  "buy|sell"
+#define KIND  "cross|cycle"
+#define MODE  "paper|live"
+
+static const struct key k_book[] = {
+	REQ("ts", K_TS), REQ("rt", K_RT), REQ("ex", K_EX), REQ("sym", K_SYM),
+	OPT("seq", K_INT), REQ("ok", K_BOOL), REQ("depth", K_NAT),
+	REQ("bids", K_LEVELS), REQ("asks", K_LEVELS), END
+};
+static const struct key k_trade[] = {
+	REQ("ts", K_TS), REQ("rt", K_RT), REQ("ex", K_EX), REQ("sym", K_SYM),
+	REQ("id", K_STR), REQ("px", K_DEC), REQ("qty", K_DEC), ENUM("side", SIDE), END
+};
+static const struct key k_instrument[] = {
+	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM),
+	REQ("base", K_STR), REQ("quote", K_STR), REQ("tick", K_DEC), REQ("lot", K_DEC),
+	REQ("min_qty", K_DEC), REQ("min_notional", K_DEC), REQ("taker_fee", K_DEC),
+	REQ("maker_fee", K_DEC), OPTENUM("fee_in", "quote|base|received"), END
+};
+static const struct key k_status[] = {
+	REQ("ts", K_TS), REQ("ex", K_EX), OPT("sym", K_SYM),
+	ENUM("state", "connected|subscribed|synced|gap|resync|stale|disconnected"),
+	OPT("detail", K_STR), END
+};
+static const struct key k_opportunity[] = {
+	REQ("ts", K_TS), REQ("id", K_ID), ENUM("kind", KIND), ENUM("event", "new|update|gone"),
+	REQ("legs", K_LEGS), REQ("qty", K_DEC), REQ("cost", K_DEC), REQ("proceeds", K_DEC),
+	REQ("profit", K_DEC), REQ("ccy", K_STR), REQ("gross_bps", K_DEC), REQ("net_bps", K_DEC),
+	REQ("book_ts", K_INTS), REQ("expires", K_INT), END
+};
+static const struct key k_reject[] = {
+	REQ("ts", K_TS), ENUM("kind", KIND),
+	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age"),
+	OPT("ex", K_EX), OPT("sym", K_SYM), OPT("gross_bps", K_DEC), OPT("detail", K_STR), END
+};
+static const struct key k_order[] = {
+	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM), REQ("opp", K_ID), REQ("leg", K_NAT),
+	REQ("cid", K_STR), ENUM("side", SIDE), REQ("px", K_DEC), REQ("qty", K_DEC),
+	ENUM("state", "new|sent|acked|partial|filled|canceled|rejected|unknown"),
+	REQ("filled", K_DEC), ENUM("mode", MODE), OPT("vid", K_ID), OPT("reason", K_STR), END
+};
+static const struct key k_fill[] = {
+	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM), REQ("opp", K_ID), REQ("cid", K_STR),
+	ENUM("side", SIDE), REQ("px", K_DEC), REQ("qty", K_DEC), REQ("fee", K_DEC),
+	REQ("fee_ccy", K_STR), ENUM("mode", MODE), OPT("tid", K_ID), END
+};
+static const struct key k_result[] = {
+	REQ("ts", K_TS), REQ("opp", K_ID), ENUM("kind", KIND),
+	ENUM("status", "complete|partial|unwound|failed|skipped"), REQ("reason", K_STR),
+	REQ("pnl", K_DEC), REQ("ccy", K_STR), OPT("fees", K_DEC), OPT("exposure", K_ANY), END
+};
+static const struct key k_balance[] = {
+	REQ("ts", K_TS), REQ("ex", K_EX), REQ("asset", K_STR), REQ("free", K_DEC),
+	OPT("locked", K_DEC), END
+};
+static const struct key k_risk[] = {
+	REQ("ts", K_TS), REQ("rule", K_STR), ENUM("action", "refuse|kill|resume"),
+	REQ("detail", K_STR), OPT("opp", K_ID), OPT("ex", K_EX), END
+};
+/* An opportunity's legs: the common keys are not stored in the record. */
+static const struct key k_leg[] = {
+	REQ("ex", K_STR), REQ("sym", K_STR), ENUM("side", SIDE), REQ("px", K_DEC),
+	REQ("qty", K_DEC), END
+};
+
+static const struct key *const specs[ARB_R_NTYPES] = {
+	[ARB_R_BOOK] = k_book, [ARB_R_TRADE] = k_trade, [ARB_R_INSTRUMENT] = k_instrument,
+	[ARB_R_STATUS] = k_status, [ARB_R_OPPORTUNITY] = k_opportunity,
+	[ARB_R_REJECT] = k_reject, [ARB_R_ORDER] = k_order, [ARB_R_FILL] = k_fill,
+	[ARB_R_RESULT] = k_result, [ARB_R_BALANCE] = k_balance, [ARB_R_RISK] = k_risk,
+};
+
+void
+arb_rec_init(struct arb_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	arb_json_init(&r->j);
+}
+
+void
+arb_rec_free(struct arb_rec *r)
+{
+	arb_json_free(&r->j);
+	memset(r, 0, sizeof *r);
+}
+
+/* A context for error messages: "legs[1]: " etc. */
+struct ctx {
+	struct arb_rec *r;
+	char *why;
+	size_t whylen;
+	const char *pfx;
+	uint32_t pfxi;     /* index shown in the prefix */
+	int fill;          /* store the common keys in r */
+};
+
+static int __attribute__((format(printf, 2, 3)))
+bad(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (c->whylen == 0)
+		return -1;
+	if (c->pfx)
+		n = snprintf(c->why, c->whylen, "%s[%" PRIu32 "]: ", c->pfx, c->pfxi);
+	if (n < 0 || (size_t)n >= c->whylen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(c->why + n, c->whylen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * True when a NUM token is a valid exact decimal.  The tokenizer has
+ * checked the grammar; a plain number of at most 30 characters has at
+ * most 30 digits and 28 fraction digits, which always fits (dec.h: 128-bit
+ * coefficient, scale up to 36), so only longer ones and exponents need the
+ * real parser.
+ */
+static int
+dec_ok(const struct arb_json *j, int i, const char **why)
+{
+	const struct arb_jtok *k = &j->t[i];
+	const char *p = j->src + k->off;
+	arb_dec d;
+
+	if (k->len <= 30) {
+		uint32_t x;
+
+		for (x = 0; x < k->len; x++)
+			if ((p[x] | 0x20) == 'e')
+				break;
+		if (x == k->len)
+			return 1;
+	}
+	return arb_dec_parse(&d, p, k->len, why) == 0;
+}
+
+static int
+is_int(const struct arb_json *j, int i, int64_t *v)
+{
+	return j->t[i].type == ARB_J_NUM && arb_json_i64(j, i, v) == 0;
+}
+
+/* Copies string token i into buf (cap bytes with the NUL); -1 too long. */
+static int
+copystr(const struct arb_json *j, int i, char *buf, size_t cap)
+{
+	const struct arb_jtok *k = &j->t[i];
+
+	if (!k->esc) {
+		if (k->len >= cap) {
+			buf[0] = '\0';
+			return -1;
+		}
+		memcpy(buf, j->src + k->off, k->len);
+		buf[k->len] = '\0';
+		return 0;
+	}
+	if (arb_json_str(j, i, buf, cap) < 0) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int
+enum_ok(const struct arb_json *j, int i, const char *en)
+{
+	const struct arb_jtok *k = &j->t[i];
+	const char *v = j->src + k->off, *p = en, *bar;
+	char buf[32];
+	size_t n = k->len;
+
+	if (k->esc) {
+		int m = arb_json_str(j, i, buf, sizeof buf);
+
+		if (m < 0)
+			return 0;
+		v = buf;
+		n = (size_t)m;
+	}
+	for (;;) {
+		bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && memcmp(p, v, n) == 0)
+			return 1;
+		if (!bar)
+			return 0;
+		p = bar + 1;
+	}
+}
+
+/* "a|b|c" as "a, b or c" for messages. */
+static const char *
+enum_text(const char *en, char *buf, size_t cap)
+{
+	size_t n = 0;
+	const char *last = strrchr(en, '|');
+
+	for (const char *p = en; *p && n + 5 < cap; p++) {
+		if (*p != '|') {
+			buf[n++] = *p;
+		} else if (p == last) {
+			memcpy(buf + n, " or ", 4);
+			n += 4;
+		} else {
+			memcpy(buf + n, ", ", 2);
+			n += 2;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int check_obj(struct ctx *c, int obj, int first, const struct key *spec);
+
+static int
+check_levels(struct ctx *c, int v, const char *name)
+{
+	const struct arb_json *j = &c->r->j;
+	const struct arb_jtok *t = j->t;
+	const char *why, *opfx = c->pfx;
+	uint32_t i, k, opfxi = c->pfxi;
+
+	if (t[v].type != ARB_J_ARR)
+		return bad(c, "expected [[price, qty], ...] at \"%s\"", name);
+	for (i = (uint32_t)v + 1, k = 0; k < t[v].n; k++, i = t[i].next) {
+		if (t[i].type != ARB_J_ARR || t[i].n != 2 ||
+		    t[i + 1].type != ARB_J_NUM || t[i + 2].type != ARB_J_NUM) {
+			c->pfx = name;
+			c->pfxi = k;
+			bad(c, "expected [price, qty]");
+			goto fail;
+		}
+		why = "bad number";
+		if (!dec_ok(j, (int)i + 1, &why)) {
+			c->pfx = name;
+			c->pfxi = k;
+			bad(c, "bad price: %s", why);
+			goto fail;
+		}
+		if (!dec_ok(j, (int)i + 2, &why)) {
+			c->pfx = name;
+			c->pfxi = k;
+			bad(c, "bad qty: %s", why);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	c->pfx = opfx;
+	c->pfxi = opfxi;
+	return -1;
+}
+
+static int
+check_legs(struct ctx *c, int v, const char *name)
+{
+	const struct arb_jtok *t = c->r->j.t;
+	const char *opfx = c->pfx;
+	uint32_t i, k, opfxi = c->pfxi;
+	int ofill = c->fill, rc = 0;
+
+	if (t[v].type != ARB_J_ARR)
+		return bad(c, "expected an array at \"%s\"", name);
+	c->fill = 0;
+	c->pfx = name;
+	for (i = (uint32_t)v + 1, k = 0; k < t[v].n; k++, i = t[i].next) {
+		c->pfxi = k;
+		if (t[i].type != ARB_J_OBJ) {
+			rc = bad(c, "expected an object");
+			break;
+		}
+		if ((rc = check_obj(c, (int)i, (int)i + 1, k_leg)) < 0)
+			break;
+	}
+	c->fill = ofill;
+	c->pfx = opfx;
+	c->pfxi = opfxi;
+	return rc;
+}
+
+static int
+check_value(struct ctx *c, const struct key *k, int v)
+{
+	struct arb_rec *r = c->r;
+	const struct arb_json *j = &r->j;
+	const struct arb_jtok *t = &j->t[v];
+	const char *why = "bad number";
+	int64_t x;
+	char buf[96];
+
+	switch (k->kind) {
+	case K_TS:
+	case K_RT:
+	case K_INT:
+	case K_NAT:
+		if (!is_int(j, v, &x))
+			return bad(c, "expected integer at \"%s\"", k->name);
+		if (k->kind == K_NAT && x < 0)
+			return bad(c, "expected non-negative integer at \"%s\"", k->name);
+		if (c->fill && k->kind == K_TS && !r->has_ts) {
+			r->ts = x;
+			r->has_ts = 1;
+		} else if (c->fill && k->kind == K_RT && !r->has_rt) {
+			r->rt = x;
+			r->has_rt = 1;
+		}
+		return 0;
+	case K_EX:
+	case K_SYM:
+		if (t->type != ARB_J_STR)
+			return bad(c, "expected string at \"%s\"", k->name);
+		if (k->kind == K_EX) {
+			if (copystr(j, v, buf, ARB_EX_MAX) < 0)
+				return bad(c, "\"%s\" longer than %d bytes", k->name, ARB_EX_MAX - 1);
+			if (c->fill && !r->ex[0])
+				memcpy(r->ex, buf, strlen(buf) + 1);
+		} else {
+			if (copystr(j, v, buf, ARB_SYM_MAX) < 0)
+				return bad(c, "\"%s\" longer than %d bytes", k->name, ARB_SYM_MAX - 1);
+			if (c->fill && !r->sym[0])
+				memcpy(r->sym, buf, strlen(buf) + 1);
+		}
+		if (!buf[0])
+			return bad(c, "empty string at \"%s\"", k->name);
+		return 0;
+	case K_DEC:
+		if (t->type != ARB_J_NUM)
+			return bad(c, "expected number at \"%s\"", k->name);
+		if (!dec_ok(j, v, &why))
+			return bad(c, "bad number at \"%s\": %s", k->name, why);
+		return 0;
+	case K_STR:
+		if (t->type != ARB_J_STR)
+			return bad(c, "expected string at \"%s\"", k->name);
+		return 0;
+	case K_ID:
+		if (t->type != ARB_J_STR && !is_int(j, v, &x))
+			return bad(c, "expected string or integer at \"%s\"", k->name);
+		return 0;
+	case K_BOOL:
+		if (t->type != ARB_J_TRUE && t->type != ARB_J_FALSE)
+			return bad(c, "expected true or false at \"%s\"", k->name);
+		return 0;
+	case K_ENUM:
+		if (t->type != ARB_J_STR || !enum_ok(j, v, k->en))
+			return bad(c, "expected %s at \"%s\"", enum_text(k->en, buf, sizeof buf), k->name);
+		return 0;
+	case K_LEVELS:
+		return check_levels(c, v, k->name);
+	case K_LEGS:
+		return check_legs(c, v, k->name);
+	case K_INTS:
+		if (t->type != ARB_J_ARR)
+			return bad(c, "expected an array of integers at \"%s\"", k->name);
+		for (uint32_t i = (uint32_t)v + 1, m = 0; m < t->n; m++, i = j->t[i].next)
+			if (!is_int(j, (int)i, &x))
+				return bad(c, "expected integer at \"%s\"[%" PRIu32 "]", k->name, m);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Checks the members of object obj from key token `first` on against
+ * spec: every key in spec present (unless optional) and well typed.
+ */
+static int
+check_obj(struct ctx *c, int obj, int first, const struct key *spec)
+{
+	const struct arb_json *j = &c->r->j;
+	const struct arb_jtok *t = j->t;
+	uint32_t seen = 0, m, i, nspec, hint = 0;
+	char kbuf[32];
+
+	for (nspec = 0; spec[nspec].name; nspec++)
+		;
+	m = t[obj].n - (uint32_t)(first - obj - 1) / 2;
+	for (i = (uint32_t)first; m; m--, i = t[i + 1].next) {
+		const char *kp = j->src + t[i].off;
+		size_t kl = t[i].len;
+		uint32_t s, x;
+
+		if (t[i].esc) {
+			int n = arb_json_str(j, (int)i, kbuf, sizeof kbuf);
+
+			if (n < 0)
+				continue;   /* longer than any key of ours */
+			kp = kbuf;
+			kl = (size_t)n;
+		}
+		/* keys usually come in table order: start after the last match */
+		for (x = 0; x < nspec; x++) {
+			s = hint + x < nspec ? hint + x : hint + x - nspec;
+			if (strlen(spec[s].name) == kl && memcmp(spec[s].name, kp, kl) == 0)
+				break;
+		}
+		if (x == nspec)
+			continue;
+		if (check_value(c, &spec[s], (int)i + 1) < 0)
+			return -1;
+		seen |= 1u << s;
+		hint = s + 1 < nspec ? s + 1 : 0;
+	}
+	for (i = 0; i < nspec; i++)
+		if (!spec[i].opt && !(seen & 1u << i))
+			return bad(c, "missing key \"%s\"", spec[i].name);
+	return 0;
+}
+
+/* Unknown types: store the common keys when they are well typed. */
+static void
+fill_common(struct arb_rec *r)
+{
+	const struct arb_json *j = &r->j;
+	const struct arb_jtok *t = j->t;
+	uint32_t m, i;
+	int64_t x;
+
+	for (i = 3, m = t[0].n - 1; m; m--, i = t[i + 1].next) {
+		int v = (int)i + 1;
+
+		if (arb_json_streq(j, (int)i, "ts")) {
+			if (!r->has_ts && is_int(j, v, &x)) {
+				r->ts = x;
+				r->has_ts = 1;
+			}
+		} else if (arb_json_streq(j, (int)i, "rt")) {
+			if (!r->has_rt && is_int(j, v, &x)) {
+				r->rt = x;
+				r->has_rt = 1;
+			}
+		} else if (arb_json_streq(j, (int)i, "ex")) {
+			if (!r->ex[0] && t[v].type == ARB_J_STR)
+				copystr(j, v, r->ex, ARB_EX_MAX);
+		} else if (arb_json_streq(j, (int)i, "sym")) {
+			if (!r->sym[0] && t[v].type == ARB_J_STR)
+				copystr(j, v, r->sym, ARB_SYM_MAX);
+		}
+	}
+}
+
+int
+arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen)
+{
+	struct ctx c = { r, why, whylen, NULL, 0, 1 };
+	const struct arb_jtok *t;
+	char tbuf[32];
+
+	r->type = ARB_R_UNKNOWN;
+	r->line = line;
+	r->len = len;
+	r->ts = r->rt = 0;
+	r->has_ts = r->has_rt = 0;
+	r->ex[0] = r->sym[0] = '\0';
+	if (whylen)
+		why[0] = '\0';
+	if (arb_json_parse(&r->j, line, len) < 0)
+		return bad(&c, "invalid JSON at byte %zu: %s", r->j.erroff, r->j.err);
+	t = r->j.t;
+	if (t[0].type != ARB_J_OBJ)
+		return bad(&c, "expected a JSON object");
+	if (t[0].n == 0 || !arb_json_streq(&r->j, 1, "type"))
+		return bad(&c, "%s", arb_json_get(&r->j, 0, "type") < 0 ? "missing key \"type\""
+		    : "\"type\" must be the first key");
+	if (t[2].type != ARB_J_STR)
+		return bad(&c, "expected string at \"type\"");
+	if (!t[2].esc)
+		r->type = arb_rtype_from(line + t[2].off, t[2].len);
+	else if (arb_json_str(&r->j, 2, tbuf, sizeof tbuf) >= 0)
+		r->type = arb_rtype_from(tbuf, strlen(tbuf));
+	if (r->type == ARB_R_UNKNOWN) {
+		fill_common(r);
+		return 0;
+	}
+	if (check_obj(&c, 0, 3, specs[r->type]) < 0) {
+		/* do not leave half the common keys behind */
+		r->has_ts = r->has_rt = 0;
+		r->ts = r->rt = 0;
+		r->ex[0] = r->sym[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- typed access ---- */
+
+int
+arb_rec_dec(const struct arb_rec *r, const char *key, arb_dec *d)
+{
+	return arb_json_dec(&r->j, arb_json_get(&r->j, 0, key), d, NULL);
+}
+
+int
+arb_rec_i64(const struct arb_rec *r, const char *key, int64_t *v)
+{
+	return arb_json_i64(&r->j, arb_json_get(&r->j, 0, key), v);
+}
+
+int
+arb_rec_str(const struct arb_rec *r, const char *key, char *buf, size_t cap)
+{
+	return arb_json_str(&r->j, arb_json_get(&r->j, 0, key), buf, cap) < 0 ? -1 : 0;
+}
+
+int
+arb_rec_bool(const struct arb_rec *r, const char *key, int *v)
+{
+	int i = arb_json_get(&r->j, 0, key);
+
+	if (i < 0)
+		return -1;
+	switch (r->j.t[i].type) {
+	case ARB_J_TRUE:
+		*v = 1;
+		return 0;
+	case ARB_J_FALSE:
+		*v = 0;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void
+arb_book_rec_free(struct arb_book_rec *b)
+{
+	free(b->bids);
+	free(b->asks);
+	memset(b, 0, sizeof *b);
+}
+
+static int
+read_levels(const struct arb_json *j, int v, struct arb_level **lv, uint32_t *cap, uint32_t *np)
+{
+	const struct arb_jtok *t = j->t;
+	uint32_t n, i, k;
+
+	if (v < 0 || t[v].type != ARB_J_ARR)
+		return -1;
+	n = t[v].n;
+	if (n > *cap) {
+		uint32_t c = *cap ? *cap : 16;
+
+		while (c < n)
+			c *= 2;
+		xrealloc(lv, (size_t)c * sizeof **lv);
+		*cap = c;
+	}
+	for (i = (uint32_t)v + 1, k = 0; k < n; k++, i = t[i].next) {
+		const struct arb_jtok *p = &t[i + 1], *q = &t[i + 2];
+
+		if (t[i].type != ARB_J_ARR || t[i].n != 2 || p->type != ARB_J_NUM || q->type != ARB_J_NUM)
+			return -1;
+		if (arb_dec_parse(&(*lv)[k].px, j->src + p->off, p->len, NULL) < 0 ||
+		    arb_dec_parse(&(*lv)[k].qty, j->src + q->off, q->len, NULL) < 0)
+			return -1;
+	}
+	*np = n;
+	return 0;
+}
+
+int
+arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b)
+{
+	const struct arb_json *j = &r->j;
+	int64_t x;
+	int i;
+
+	if (r->type != ARB_R_BOOK || j->n == 0)
+		return -1;
+	b->nbids = b->nasks = 0;
+	b->has_seq = 0;
+	b->seq = 0;
+	if ((i = arb_json_get(j, 0, "seq")) >= 0) {
+		if (!is_int(j, i, &b->seq))
+			return -1;
+		b->has_seq = 1;
+	}
+	if (arb_rec_bool(r, "ok", &b->ok) < 0)
+		return -1;
+	if ((i = arb_json_get(j, 0, "depth")) < 0 || !is_int(j, i, &x) || x < 0 || x > INT32_MAX)
+		return -1;
+	b->depth = (int)x;
+	if (read_levels(j, arb_json_get(j, 0, "bids"), &b->bids, &b->capb, &b->nbids) < 0 ||
+	    read_levels(j, arb_json_get(j, 0, "asks"), &b->asks, &b->capa, &b->nasks) < 0) {
+		b->nbids = b->nasks = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- emitting ---- */
+
+/* Room for n more bytes; the caller adds to b->len and re-terminates. */
+static inline char *
+room(struct arb_buf *b, size_t n)
+{
+	arb_buf_reserve(b, n);
+	return b->p + b->len;
+}
+
+static inline void
+done(struct arb_buf *b, size_t n)
+{
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+arb_emit_begin(struct arb_buf *b, const char *type)
+{
+	arb_buf_add(b, "{\"type\":", 8);
+	arb_json_quote(b, type, strlen(type));
+}
+
+void
+arb_emit_key(struct arb_buf *b, const char *key)
+{
+	size_t kl = strlen(key);
+	char *w = room(b, kl + 4);
+
+	w[0] = ',';
+	w[1] = '"';
+	memcpy(w + 2, key, kl);
+	w[kl + 2] = '"';
+	w[kl + 3] = ':';
+	done(b, kl + 4);
+}
+
+void
+arb_emit_str(struct arb_buf *b, const char *key, const char *v)
+{
+	arb_emit_key(b, key);
+	arb_json_quote(b, v, strlen(v));
+}
+
+void
+arb_emit_strn(struct arb_buf *b, const char *key, const char *v, size_t n)
+{
+	arb_emit_key(b, key);
+	arb_json_quote(b, v, n);
+}
+
+void
+arb_emit_i64(struct arb_buf *b, const char *key, int64_t v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	arb_emit_key(b, key);
+	memcpy(room(b, (size_t)(e - p)), p, (size_t)(e - p));
+	done(b, (size_t)(e - p));
+}
+
+void
+arb_emit_decval(struct arb_buf *b, arb_dec v)
+{
+	size_t n = arb_dec_fmt(v, room(b, ARB_DEC_STRMAX));
+
+	done(b, n);
+}
+
+void
+arb_emit_dec(struct arb_buf *b, const char *key, arb_dec v)
+{
+	arb_emit_key(b, key);
+	arb_emit_decval(b, v);
+}
+
+void
+arb_emit_bool(struct arb_buf *b, const char *key, int v)
+{
+	arb_emit_key(b, key);
+	if (v)
+		arb_buf_add(b, "true", 4);
+	else
+		arb_buf_add(b, "false", 5);
+}
+
+void
+arb_emit_levels(struct arb_buf *b, const struct arb_level *l, uint32_t n)
+{
+	char *w;
+	size_t k;
+
+	/* each level: '[' px ',' qty ']' and a separator */
+	arb_buf_addc(b, '[');
+	for (uint32_t i = 0; i < n; i++) {
+		w = room(b, 2 * ARB_DEC_STRMAX + 4);
+		k = 0;
+		if (i)
+			w[k++] = ',';
+		w[k++] = '[';
+		k += arb_dec_fmt(l[i].px, w + k);
+		w[k++] = ',';
+		k += arb_dec_fmt(l[i].qty, w + k);
+		w[k++] = ']';
+		done(b, k);
+	}
+	arb_buf_addc(b, ']');
+}
+
+void
+arb_emit_end(struct arb_buf *b)
+{
+	arb_buf_add(b, "}\n", 2);
+}
+
+/* ---- bad input ---- */
+
+void
+arb_badline(struct arb_badlines *bl, const char *file, uint64_t line, const char *why)
+{
+	bl->n++;
+	arb_err("%s:%" PRIu64 ": %s", file ? file : "stdin", line, why);
+	if (bl->strict)
+		exit(ARB_EXIT_FAIL);
+}
+
+void
+arb_badlines_report(const struct arb_badlines *bl)
+{
+	if (bl->n)
+		arb_warn("%" PRIu64 " bad line%s skipped", bl->n, bl->n == 1 ? "" : "s");
+}
