@@ -192,6 +192,70 @@ u256_divmod(u256 n, u256 d, u256 *q, u256 *rem)
 	*rem = r;
 }
 
+/* a * b, both < 2^128: always fits 256 bits. */
+static u256
+u256_mul128(u128 a, u128 b)
+{
+	u128 al = (uint64_t)a, ah = a >> 64, bl = (uint64_t)b, bh = b >> 64;
+	u128 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	u128 mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
+	u256 r;
+
+	r.lo = (mid << 64) | (uint64_t)ll;
+	r.hi = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+	return r;
+}
+
+static u256
+u256_add(u256 a, u256 b)
+{
+	u256 r;
+
+	r.lo = a.lo + b.lo;
+	r.hi = a.hi + b.hi + (r.lo < a.lo);
+	return r;
+}
+
+/* a /= d (d < 2^64), returns the remainder. */
+static uint64_t
+u256_divsmall(u256 *a, uint64_t d)
+{
+	uint64_t l[4] = {(uint64_t)(a->hi >> 64), (uint64_t)a->hi, (uint64_t)(a->lo >> 64), (uint64_t)a->lo};
+	u128 rem = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		u128 cur = rem << 64 | l[i];
+
+		l[i] = (uint64_t)(cur / d);
+		rem = cur % d;
+	}
+	a->hi = (u128)l[0] << 64 | l[1];
+	a->lo = (u128)l[2] << 64 | l[3];
+	return (uint64_t)rem;
+}
+
+/*
+ * Stores the exact value z * 10^-s (sign neg) in *r, dropping trailing
+ * fraction zeros only as far as needed to fit the coefficient range and
+ * the maximum scale; -1 when the value cannot be represented.
+ */
+static int
+fit_wide(arb_dec *r, u256 z, int neg, int s)
+{
+	while (z.hi != 0 || z.lo > (u128)I128_MAX || s > ARB_DEC_MAXSCALE) {
+		u256 t = z;
+
+		if (s == 0 || u256_divsmall(&t, 10) != 0)
+			return -1;
+		z = t;
+		s--;
+	}
+	r->m = neg ? -(i128)z.lo : (i128)z.lo;
+	r->s = s;
+	return 0;
+}
+
 /* ---- parsing and formatting ------------------------------------------ */
 
 static inline int
@@ -435,9 +499,8 @@ align(arb_dec *a, arb_dec *b)
 }
 
 /*
- * a + b (or a - b) exactly in 256 bits, at the larger scale: the slow
- * path for when scaling one operand up overflows 128 bits yet the result
- * (the operands have opposite signs) may still fit.
+ * a + b (or a - b) exactly in 256 bits at the larger scale: the slow
+ * path for when scaling an operand up or the sum overflows 128 bits.
  */
 static int
 add_wide(arb_dec *r, arb_dec a, arb_dec b, int sub)
@@ -448,19 +511,15 @@ add_wide(arb_dec *r, arb_dec a, arb_dec b, int sub)
 	/* Below 2^127 * 10^36 < 2^247: these cannot fail. */
 	u256_mul_pow10(&x, x, s - a.s);
 	u256_mul_pow10(&y, y, s - b.s);
-	if (nx == ny) {
-		z.lo = x.lo + y.lo;
-		z.hi = x.hi + y.hi + (z.lo < x.lo);
-	} else if (u256_cmp(x, y) >= 0)
+	if (nx == ny)
+		z = u256_add(x, y);
+	else if (u256_cmp(x, y) >= 0)
 		z = u256_sub(x, y);
 	else {
 		z = u256_sub(y, x);
 		nx = ny;
 	}
-	if (z.hi != 0 || from_mag(&r->m, z.lo, nx) < 0)
-		return -1;
-	r->s = s;
-	return 0;
+	return fit_wide(r, z, nx, s);
 }
 
 static int
@@ -478,15 +537,7 @@ addsub(arb_dec *r, arb_dec a, arb_dec b, int sub)
 		r->s = x.s;
 		return 0;
 	}
-	if (add_wide(r, a, b, sub) == 0)
-		return 0;
-	/* The result does not fit at the larger scale; it may without the
-	 * operands' trailing fraction zeros (same value, smaller scale). */
-	x = arb_dec_trim(a);
-	y = arb_dec_trim(b);
-	if (x.s == a.s && y.s == b.s)
-		return -1;
-	return add_wide(r, x, y, sub);
+	return add_wide(r, a, b, sub);
 }
 
 int
@@ -514,19 +565,9 @@ arb_dec_mul(arb_dec *r, arb_dec a, arb_dec b)
 		r->s = a.s + b.s;
 		return 0;
 	}
-	/* Retry without trailing zeros: same value, smaller numbers. */
-	a = arb_dec_trim(a);
-	b = arb_dec_trim(b);
-	if (__builtin_mul_overflow(a.m, b.m, &t) || t == -I128_MAX - 1)
-		return -1;
-	r->m = t;
-	r->s = a.s + b.s;
-	if (r->s > ARB_DEC_MAXSCALE) {
-		*r = arb_dec_trim(*r);
-		if (r->s > ARB_DEC_MAXSCALE)
-			return -1;
-	}
-	return 0;
+	/* Exact product in 256 bits, then without the trailing fraction
+	 * zeros that keep it from fitting. */
+	return fit_wide(r, u256_mul128(uabs(a.m), uabs(b.m)), (a.m < 0) != (b.m < 0), a.s + b.s);
 }
 
 /* Should the magnitude q with remainder rem (of divisor d, rem < d) go up
@@ -646,27 +687,49 @@ arb_dec_rescale(arb_dec *r, arb_dec a, int scale, enum arb_round rnd)
 	return 0;
 }
 
+/* floor_to (ceil == 0) and ceil_to in 256 bits, for when a or the step
+ * at the larger scale s overflows 128 bits. */
+static int
+round_to_wide(arb_dec *r, arb_dec a, arb_dec step, int ceil)
+{
+	u256 x = {0, uabs(a.m)}, st = {0, (u128)step.m}, q, rem, z;
+	int s = a.s > step.s ? a.s : step.s, neg = a.m < 0;
+
+	u256_mul_pow10(&x, x, s - a.s);	/* < 2^247: cannot fail */
+	u256_mul_pow10(&st, st, s - step.s);
+	u256_divmod(x, st, &q, &rem);
+	/* |result| = |a| - rem toward zero, plus st away from zero */
+	z = u256_sub(x, rem);
+	if ((rem.hi | rem.lo) != 0 && ceil != neg)
+		z = u256_add(z, st);
+	if (z.hi != 0 || from_mag(&r->m, z.lo, neg) < 0)
+		return -1;
+	r->s = s;
+	return 0;
+}
+
 static int
 round_to(arb_dec *r, arb_dec a, arb_dec step, int ceil)
 {
+	arb_dec x = a, st = step;
 	i128 q, rem, t;
 
 	if (!scale_ok(a.s) || !scale_ok(step.s) || step.m <= 0)
 		return -1;
-	if (align(&a, &step) < 0)
-		return -1;
-	q = a.m / step.m;
-	rem = a.m % step.m;
+	if (align(&x, &st) < 0)
+		return round_to_wide(r, a, step, ceil);
+	q = x.m / st.m;
+	rem = x.m % st.m;
 	if (rem != 0) {
 		if (ceil && rem > 0)
 			q++;
 		else if (!ceil && rem < 0)
 			q--;
 	}
-	if (__builtin_mul_overflow(q, step.m, &t) || t == -I128_MAX - 1)
+	if (__builtin_mul_overflow(q, st.m, &t) || t == -I128_MAX - 1)
 		return -1;
 	r->m = t;
-	r->s = a.s;
+	r->s = x.s;
 	return 0;
 }
 
