@@ -1,0 +1,354 @@
+#include "config.h"
+
+/*
+ * arb-detect: reads the record stream, passes every record through, and
+ * adds `opportunity` (and with --explain `reject`) records for
+ * cross-exchange and cyclic arbitrage after fees, sized to what can
+ * execute.  See arb-detect(1).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "dec.h"
+#include "detect.h"
+#include "detect_size.h"
+#include "fees.h"
+#include "io.h"
+#include "log.h"
+#include "rec.h"
+#include "sig.h"
+#include "util.h"
+
+enum {
+	OPT_NO_CROSS = 256, OPT_NO_CYCLES, OPT_UPDATE_QTY, OPT_UPDATE_PROFIT,
+	OPT_START_CCY, OPT_STRICT
+};
+
+static const struct option longopts[] = {
+	{ "alias", required_argument, NULL, 'a' },
+	{ "explain", no_argument, NULL, 'e' },
+	{ "fees", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "max-legs", required_argument, NULL, 'l' },
+	{ "max-age", required_argument, NULL, 'A' },
+	{ "max-notional", required_argument, NULL, 'n' },
+	{ "min-profit", required_argument, NULL, 'm' },
+	{ "min-profit-bps", required_argument, NULL, 'b' },
+	{ "no-cross", no_argument, NULL, OPT_NO_CROSS },
+	{ "no-cycles", no_argument, NULL, OPT_NO_CYCLES },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "start-ccy", required_argument, NULL, OPT_START_CCY },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "ttl", required_argument, NULL, 't' },
+	{ "update-profit", required_argument, NULL, OPT_UPDATE_PROFIT },
+	{ "update-qty", required_argument, NULL, OPT_UPDATE_QTY },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+	    "usage: %s [-eqvV] [-a FROM=TO] [-A [VENUE=]AGE] [-b BPS] [-f FILE]\n"
+	    "       [-l LEGS] [-m [CCY=]AMOUNT] [-n [CCY=]AMOUNT] [-t TTL]\n"
+	    "       [--no-cross] [--no-cycles] [--start-ccy CCY,...] [--strict]\n"
+	    "       [--update-qty PCT] [--update-profit PCT] [FILE ...]\n"
+	    "  -a, --alias FROM=TO          treat currency FROM as TO when matching venues\n"
+	    "  -A, --max-age [VENUE=]AGE    ignore books older than AGE (default 10s; 0: off)\n"
+	    "  -b, --min-profit-bps BPS     least net profit in basis points of the cost\n"
+	    "  -e, --explain                add reject records with a reason code\n"
+	    "  -f, --fees FILE              fee file: fees, fee currency, tick, lot per venue/symbol\n"
+	    "  -l, --max-legs N             longest cycle, 3 to %d (default 3; 2: no cycles)\n"
+	    "  -m, --min-profit [CCY=]AMT   least net profit in the profit currency\n"
+	    "  -n, --max-notional [CCY=]AMT most the first leg may spend\n"
+	    "  -t, --ttl DURATION           expires = ts + DURATION (default 1s)\n"
+	    "      --no-cross, --no-cycles  turn one kind of opportunity off\n"
+	    "      --start-ccy LIST         preferred cycle start currencies\n"
+	    "                               (default USD,USDT,USDC,EUR,GBP,BTC,ETH)\n"
+	    "      --update-qty PCT         re-emit when the size moves more (default 10)\n"
+	    "      --update-profit PCT      re-emit when the profit moves more (default 10)\n"
+	    "      --strict                 a bad input line is fatal\n"
+	    "  -q, -v                       quieter, louder; -h help; -V version\n",
+	    arb_prog, ARB_DLEGS_MAX);
+	exit(status);
+}
+
+static void
+bad_opt(const char *opt, const char *arg, const char *why)
+{
+	arb_err("%s %s: %s", opt, arg, why);
+	exit(ARB_EXIT_USAGE);
+}
+
+static arb_dec
+parse_dec(const char *opt, const char *s, int allow_neg)
+{
+	arb_dec d;
+	const char *why = NULL;
+
+	if (arb_dec_parse(&d, s, strlen(s), &why) < 0)
+		bad_opt(opt, s, why ? why : "not a number");
+	if (!allow_neg && arb_dec_sign(d) < 0)
+		bad_opt(opt, s, "must not be negative");
+	return d;
+}
+
+/* [CCY=]AMOUNT */
+static void
+add_ccyamt(struct arb_ccyamt **a, int *n, const char *opt, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct arb_ccyamt *x;
+
+	xrealloc(a, (size_t)(*n + 1) * sizeof(**a));
+	x = &(*a)[(*n)++];
+	memset(x, 0, sizeof(*x));
+	if (eq) {
+		if (eq == arg || (size_t)(eq - arg) >= sizeof(x->ccy))
+			bad_opt(opt, arg, "bad currency");
+		memcpy(x->ccy, arg, (size_t)(eq - arg));
+		arg = eq + 1;
+	}
+	x->v = parse_dec(opt, arg, 0);
+}
+
+static int64_t
+parse_dur(const char *opt, const char *s)
+{
+	int64_t us;
+	if (arb_duration_parse(s, &us) < 0 || us < 0)
+		bad_opt(opt, s, "expected a duration such as 500ms, 2s");
+	return us;
+}
+
+static void
+run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
+    struct arb_badlines *bl, struct arb_rec *rec, struct arb_buf *out)
+{
+	struct arb_reader rd;
+	char *line, why[256];
+	size_t len;
+	int rc;
+
+	arb_reader_init(&rd, fd, name);
+	rd.flush_on_block = w;
+	while (!arb_sig_stop && (rc = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
+		if (rc == ARB_RD_ERR) {
+			if (errno == EINTR)
+				continue;
+			arb_die_errno(ARB_EXIT_FAIL, "%s: read", name);
+		}
+		if (rc == ARB_RD_BAD) {
+			arb_badline(bl, name, rd.lineno, rd.why ? rd.why : "bad line");
+			continue;
+		}
+		if (arb_rec_parse(rec, line, len, why, sizeof(why)) < 0) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "bad record: %s", why);
+			arb_badline(bl, name, rd.lineno, msg);
+			continue;
+		}
+		arb_writer_line(w, line, len);
+		arb_buf_reset(out);
+		why[0] = '\0';
+		if (arb_detect_feed(d, rec, out, why, sizeof(why)) < 0) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "bad %s: %s", arb_rtype_name(rec->type), why);
+			arb_badline(bl, name, rd.lineno, msg);
+		}
+		if (out->len)
+			arb_writer_put(w, out->p, out->len);
+	}
+	arb_reader_free(&rd);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct arb_detect_opts o;
+	struct arb_fees fees;
+	struct arb_detect *d;
+	struct arb_writer w;
+	struct arb_badlines bl = { 0, 0 };
+	struct arb_rec rec;
+	struct arb_buf out = { 0 };
+	static char defstart[][ARB_CCY_MAX] = { "USD", "USDT", "USDC", "EUR", "GBP", "BTC", "ETH" };
+	char (*start)[ARB_CCY_MAX] = NULL;
+	int nstart = 0, ch, i, cycles = 1;
+	const char *feesfile = NULL;
+
+	arb_setprog(argv[0]);
+	arb_detect_opts_init(&o);
+	arb_fees_init(&fees);
+	while ((ch = getopt_long(argc, argv, "a:A:b:ef:hl:m:n:qt:vV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': {
+			const char *eq = strchr(optarg, '=');
+			struct arb_alias *al;
+			if (eq == NULL || eq == optarg || eq[1] == '\0' ||
+			    (size_t)(eq - optarg) >= ARB_CCY_MAX || strlen(eq + 1) >= ARB_CCY_MAX)
+				bad_opt("--alias", optarg, "expected FROM=TO");
+			xrealloc(&o.aliases, (size_t)(o.naliases + 1) * sizeof(*o.aliases));
+			al = &o.aliases[o.naliases++];
+			memset(al, 0, sizeof(*al));
+			memcpy(al->from, optarg, (size_t)(eq - optarg));
+			strcpy(al->to, eq + 1);
+			break;
+		}
+		case 'A': {
+			const char *eq = strchr(optarg, '=');
+			if (eq) {
+				struct arb_venue_age *va;
+				if (eq == optarg || (size_t)(eq - optarg) >= ARB_EX_MAX)
+					bad_opt("--max-age", optarg, "bad venue");
+				xrealloc(&o.ages, (size_t)(o.nages + 1) * sizeof(*o.ages));
+				va = &o.ages[o.nages++];
+				memset(va, 0, sizeof(*va));
+				memcpy(va->ex, optarg, (size_t)(eq - optarg));
+				va->us = parse_dur("--max-age", eq + 1);
+			} else
+				o.max_age = parse_dur("--max-age", optarg);
+			break;
+		}
+		case 'b':
+			o.min_profit_bps = parse_dec("--min-profit-bps", optarg, 0);
+			break;
+		case 'e':
+			o.explain = 1;
+			break;
+		case 'f':
+			feesfile = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'l': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 2 || n > ARB_DLEGS_MAX)
+				bad_opt("--max-legs", optarg, "expected 2 to 5");
+			o.max_legs = (int)n;
+			break;
+		}
+		case 'm':
+			add_ccyamt(&o.min_profit, &o.nmin_profit, "--min-profit", optarg);
+			break;
+		case 'n':
+			add_ccyamt(&o.max_notional, &o.nmax_notional, "--max-notional", optarg);
+			break;
+		case 'q':
+			arb_quieter();
+			break;
+		case 't':
+			o.ttl = parse_dur("--ttl", optarg);
+			break;
+		case 'v':
+			arb_louder();
+			break;
+		case 'V':
+			printf("%s %s\n", arb_prog, PACKAGE_VERSION);
+			exit(0);
+		case OPT_NO_CROSS:
+			o.cross = 0;
+			break;
+		case OPT_NO_CYCLES:
+			cycles = 0;
+			break;
+		case OPT_UPDATE_QTY:
+			o.update_qty_pct = parse_dec("--update-qty", optarg, 0);
+			break;
+		case OPT_UPDATE_PROFIT:
+			o.update_profit_pct = parse_dec("--update-profit", optarg, 0);
+			break;
+		case OPT_START_CCY: {
+			char *s = xstrdup(optarg), *tok, *save = NULL;
+			for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (strlen(tok) >= ARB_CCY_MAX)
+					bad_opt("--start-ccy", tok, "too long");
+				xrealloc(&start, (size_t)(nstart + 1) * sizeof(*start));
+				strcpy(start[nstart++], tok);
+			}
+			free(s);
+			break;
+		}
+		case OPT_STRICT:
+			bl.strict = 1;
+			break;
+		default:
+			usage(ARB_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!cycles)
+		o.max_legs = 2;
+	if (start) {
+		o.start = start;
+		o.nstart = nstart;
+	} else {
+		o.start = defstart;
+		o.nstart = (int)(sizeof(defstart) / sizeof(defstart[0]));
+	}
+	if (feesfile) {
+		char err[512];
+		if (arb_fees_load(&fees, feesfile, err, sizeof(err)) < 0) {
+			arb_err("%s", err);
+			exit(ARB_EXIT_USAGE);
+		}
+		o.fees = &fees;
+	}
+
+	arb_sig_setup();
+	d = arb_detect_new(&o);
+	arb_rec_init(&rec);
+	arb_writer_init(&w, STDOUT_FILENO);
+	if (argc == 0)
+		run(d, STDIN_FILENO, "stdin", &w, &bl, &rec, &out);
+	for (i = 0; i < argc; i++) {
+		int fd = strcmp(argv[i], "-") == 0 ? STDIN_FILENO : open(argv[i], O_RDONLY);
+		if (fd < 0)
+			arb_die_errno(ARB_EXIT_FAIL, "%s", argv[i]);
+		run(d, fd, fd == STDIN_FILENO ? "stdin" : argv[i], &w, &bl, &rec, &out);
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	if (arb_writer_flush(&w) < 0)
+		arb_die_errno(ARB_EXIT_FAIL, "stdout");
+	{
+		const struct arb_detect_stats *s = arb_detect_stats(d);
+		arb_info("%" PRIu64 " books, %" PRIu64 " evaluations, %" PRIu64 " cross and %"
+		    PRIu64 " cycle candidates, opportunities %" PRIu64 " new %" PRIu64
+		    " update %" PRIu64 " gone, %" PRIu64 " rejects", s->books, s->evals,
+		    s->cands_cross, s->cands_cycle, s->opps_new, s->opps_update, s->opps_gone,
+		    s->rejects);
+		if (s->no_instrument)
+			arb_info("%" PRIu64 " book updates without a known instrument (tick, lot, taker fee)",
+			    s->no_instrument);
+		if (s->overflow)
+			arb_warn("%" PRIu64 " candidates skipped on arithmetic overflow", s->overflow);
+	}
+	arb_badlines_report(&bl);
+	arb_detect_free(d);
+	arb_rec_free(&rec);
+	arb_writer_free(&w);
+	arb_buf_free(&out);
+	arb_fees_free(&fees);
+	free(o.aliases);
+	free(o.ages);
+	free(o.min_profit);
+	free(o.max_notional);
+	free(start);
+	return ARB_EXIT_OK;
+}

@@ -1,0 +1,1263 @@
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+#include "detect_size.h"
+#include "json.h"
+
+/* Reject reasons (arb-detect(1), "REASON CODES"). */
+enum reason {
+	R_NONE = 0, R_FEES, R_LOT, R_MIN_NOTIONAL, R_STALE, R_OUT_OF_SYNC,
+	R_BALANCE, R_MAX_AGE, R_MIN_PROFIT, R_NREASONS
+};
+static const char *const reason_name[R_NREASONS] = {
+	"", "fees", "lot", "min_notional", "stale", "out_of_sync",
+	"balance", "max_age", "min_profit"
+};
+
+/* Candidate states: none, an open opportunity, or rejected for a reason. */
+#define ST_NONE 0
+#define ST_OPP  1
+#define ST_REJ(r) (1 + (r))
+
+#define KIND_CROSS 0
+#define KIND_CYCLE 1
+
+struct balance {
+	char asset[ARB_CCY_MAX];
+	arb_dec free;
+};
+
+struct venue {
+	char ex[ARB_EX_MAX];
+	int64_t max_age;
+	/* currencies seen in known instruments, and the instruments (edges)
+	 * touching each, for cycle building */
+	char (*ccy)[ARB_CCY_MAX];
+	int nccy, capccy;
+	struct edge { int ccy_a, ccy_b, book; } *edges;
+	int nedges, capedges;
+	struct balance *bal;
+	int nbal, capbal, has_bal;
+};
+
+struct book {
+	int vx;
+	char sym[ARB_SYM_MAX];
+	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
+	int have_book;
+	int bad;             /* R_NONE, R_OUT_OF_SYNC, R_STALE */
+	int64_t ts;
+	struct arb_level *bids, *asks;
+	uint32_t nb, na, capb, capa;
+	int have_inst, known;
+	struct arb_fee_ent inst;  /* merged instrument + fee file */
+	int *cands;
+	int ncands, capcands;
+};
+
+struct cand {
+	int kind, n;
+	int book[ARB_DLEGS_MAX];
+	int buy[ARB_DLEGS_MAX];
+	char *key;                 /* id without the trailing ":ts" */
+	char ccy[ARB_CCY_MAX];     /* start and profit currency */
+	int state;
+	char *id;                  /* open opportunity's id */
+	char *tail;                /* last emitted record from ,"legs" on */
+	arb_dec last_qty, last_profit;
+	int64_t last_expires;
+	int active;                /* index in d->active, or -1 */
+};
+
+struct xgroup {
+	char key[2 * ARB_CCY_MAX + 2];
+	int *books;
+	int n, cap;
+};
+
+struct arb_detect {
+	struct arb_detect_opts o;
+	struct venue *v;
+	int nv, capv;
+	struct book *b;
+	int nb, capb;
+	struct cand *c;
+	int nc, capc;
+	struct xgroup *xg;
+	int nxg, capxg;
+	int *active;
+	int nactive, capactive;
+	/* hash tables of indexes (+1, 0 = empty) */
+	int *bhash, *chash, *xhash;
+	size_t bhcap, chcap, xhcap;
+	int64_t now, swept;
+	struct arb_book_rec br;
+	struct arb_buf tmp;
+	struct arb_detect_stats st;
+};
+
+static const arb_dec ZERO = { 0, 0 };
+
+void
+arb_detect_opts_init(struct arb_detect_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_legs = 3;
+	o->cross = 1;
+	o->ttl = 1000000;
+	o->max_age = 10000000;
+	o->update_qty_pct = arb_dec_make(10, 0);
+	o->update_profit_pct = arb_dec_make(10, 0);
+}
+
+/* ---- small helpers ---- */
+
+#define GROW(p, n, cap) do { \
+	if ((n) >= (cap)) { \
+		size_t nc_ = (cap) ? (size_t)(cap) * 2 : 8; \
+		xrealloc(&(p), nc_ * sizeof(*(p))); \
+		memset((p) + (cap), 0, (nc_ - (size_t)(cap)) * sizeof(*(p))); \
+		(cap) = (int)nc_; \
+	} \
+} while (0)
+
+static uint64_t
+fnv(const char *s, uint64_t h)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static void
+scopy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Open addressing: tables of index+1, grown at half full. */
+typedef uint64_t (*hashfn)(const struct arb_detect *, int);
+
+static uint64_t
+bkey_hash(int vx, const char *sym)
+{
+	return fnv(sym, 1469598103934665603ULL ^ (uint64_t)(vx + 1) * 0x9E3779B97F4A7C15ULL);
+}
+
+static uint64_t
+hb(const struct arb_detect *d, int i)
+{
+	return bkey_hash(d->b[i].vx, d->b[i].sym);
+}
+
+static uint64_t
+hc(const struct arb_detect *d, int i)
+{
+	return fnv(d->c[i].key, 1469598103934665603ULL);
+}
+
+static uint64_t
+hx(const struct arb_detect *d, int i)
+{
+	return fnv(d->xg[i].key, 1469598103934665603ULL);
+}
+
+static void
+hinsert(const struct arb_detect *d, int **tab, size_t *cap, int count, int idx, hashfn f)
+{
+	size_t mask, j;
+
+	if ((size_t)count * 2 >= *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		int *nt = xcalloc(nc, sizeof(int));
+		size_t i;
+		for (i = 0; i < *cap; i++)
+			if ((*tab)[i]) {
+				size_t k = f(d, (*tab)[i] - 1) & (nc - 1);
+				while (nt[k])
+					k = (k + 1) & (nc - 1);
+				nt[k] = (*tab)[i];
+			}
+		free(*tab);
+		*tab = nt;
+		*cap = nc;
+	}
+	mask = *cap - 1;
+	j = f(d, idx) & mask;
+	while ((*tab)[j])
+		j = (j + 1) & mask;
+	(*tab)[j] = idx + 1;
+}
+
+static int
+venue_index(struct arb_detect *d, const char *ex)
+{
+	int i;
+	struct venue *v;
+
+	for (i = 0; i < d->nv; i++)
+		if (strcmp(d->v[i].ex, ex) == 0)
+			return i;
+	GROW(d->v, d->nv, d->capv);
+	v = &d->v[d->nv];
+	memset(v, 0, sizeof(*v));
+	scopy(v->ex, sizeof(v->ex), ex);
+	v->max_age = d->o.max_age;
+	for (i = 0; i < d->o.nages; i++)
+		if (strcmp(d->o.ages[i].ex, ex) == 0)
+			v->max_age = d->o.ages[i].us;
+	return d->nv++;
+}
+
+static int
+venue_find(const struct arb_detect *d, const char *ex)
+{
+	int i;
+	for (i = 0; i < d->nv; i++)
+		if (strcmp(d->v[i].ex, ex) == 0)
+			return i;
+	return -1;
+}
+
+static const char *
+alias_of(const struct arb_detect *d, const char *ccy)
+{
+	int i;
+	for (i = 0; i < d->o.naliases; i++)
+		if (strcmp(d->o.aliases[i].from, ccy) == 0)
+			return d->o.aliases[i].to;
+	return ccy;
+}
+
+static const arb_dec *
+ccyamt(const struct arb_ccyamt *a, int n, const char *ccy)
+{
+	int i;
+	const arb_dec *any = NULL;
+	for (i = 0; i < n; i++) {
+		if (strcmp(a[i].ccy, ccy) == 0)
+			return &a[i].v;
+		if (a[i].ccy[0] == '\0')
+			any = &a[i].v;
+	}
+	return any;
+}
+
+/* ---- books and candidates ---- */
+
+static int
+book_find(const struct arb_detect *d, int vx, const char *sym)
+{
+	size_t j;
+
+	if (d->bhcap == 0)
+		return -1;
+	j = bkey_hash(vx, sym) & (d->bhcap - 1);
+	while (d->bhash[j]) {
+		const struct book *b = &d->b[d->bhash[j] - 1];
+		if (b->vx == vx && strcmp(b->sym, sym) == 0)
+			return d->bhash[j] - 1;
+		j = (j + 1) & (d->bhcap - 1);
+	}
+	return -1;
+}
+
+static int
+cand_find(const struct arb_detect *d, const char *key)
+{
+	size_t j;
+
+	if (d->chcap == 0)
+		return -1;
+	j = fnv(key, 1469598103934665603ULL) & (d->chcap - 1);
+	while (d->chash[j]) {
+		if (strcmp(d->c[d->chash[j] - 1].key, key) == 0)
+			return d->chash[j] - 1;
+		j = (j + 1) & (d->chcap - 1);
+	}
+	return -1;
+}
+
+static void
+book_addcand(struct arb_detect *d, int bi, int ci)
+{
+	struct book *b = &d->b[bi];
+	GROW(b->cands, b->ncands, b->capcands);
+	b->cands[b->ncands++] = ci;
+}
+
+static int
+cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy,
+    const char *key, const char *ccy)
+{
+	struct cand *c;
+	int i, ci;
+
+	if (cand_find(d, key) >= 0)
+		return -1;
+	GROW(d->c, d->nc, d->capc);
+	ci = d->nc;
+	c = &d->c[ci];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->n = n;
+	for (i = 0; i < n; i++) {
+		c->book[i] = books[i];
+		c->buy[i] = buy[i];
+	}
+	c->key = xstrdup(key);
+	scopy(c->ccy, sizeof(c->ccy), ccy);
+	c->active = -1;
+	hinsert(d, &d->chash, &d->chcap, d->nc, ci, hc);
+	d->nc++;
+	for (i = 0; i < n; i++) {
+		int j, dup = 0;
+		for (j = 0; j < i; j++)
+			dup |= books[j] == books[i];
+		if (!dup)
+			book_addcand(d, books[i], ci);
+	}
+	if (kind == KIND_CROSS)
+		d->st.cands_cross++;
+	else
+		d->st.cands_cycle++;
+	return ci;
+}
+
+/* Cross candidates: every pair of books on different venues whose
+ * symbols match after aliasing, in both directions. */
+static void
+xgroup_join(struct arb_detect *d, int bi)
+{
+	struct book *b = &d->b[bi];
+	char key[2 * ARB_CCY_MAX + 2];
+	size_t j;
+	int gi = -1, i;
+	struct xgroup *g;
+
+	snprintf(key, sizeof(key), "%s/%s", alias_of(d, b->base), alias_of(d, b->quote));
+	if (d->xhcap) {
+		j = fnv(key, 1469598103934665603ULL) & (d->xhcap - 1);
+		while (d->xhash[j]) {
+			if (strcmp(d->xg[d->xhash[j] - 1].key, key) == 0) {
+				gi = d->xhash[j] - 1;
+				break;
+			}
+			j = (j + 1) & (d->xhcap - 1);
+		}
+	}
+	if (gi < 0) {
+		GROW(d->xg, d->nxg, d->capxg);
+		gi = d->nxg;
+		memset(&d->xg[gi], 0, sizeof(d->xg[gi]));
+		scopy(d->xg[gi].key, sizeof(d->xg[gi].key), key);
+		hinsert(d, &d->xhash, &d->xhcap, d->nxg, gi, hx);
+		d->nxg++;
+	}
+	g = &d->xg[gi];
+	if (d->o.cross) {
+		for (i = 0; i < g->n; i++) {
+			int oi = g->books[i], dir;
+			if (d->b[oi].vx == b->vx)
+				continue;
+			for (dir = 0; dir < 2; dir++) {
+				int books[2], buy[2] = { 1, 0 };
+				char ck[256];
+				const struct book *x, *y;
+				books[0] = dir ? oi : bi;
+				books[1] = dir ? bi : oi;
+				x = &d->b[books[0]];
+				y = &d->b[books[1]];
+				if (strcmp(x->sym, y->sym) == 0)
+					snprintf(ck, sizeof(ck), "cross:%s>%s:%s", d->v[x->vx].ex,
+					    d->v[y->vx].ex, x->sym);
+				else
+					snprintf(ck, sizeof(ck), "cross:%s>%s:%s>%s", d->v[x->vx].ex,
+					    d->v[y->vx].ex, x->sym, y->sym);
+				cand_add(d, KIND_CROSS, 2, books, buy, ck, alias_of(d, x->quote));
+			}
+		}
+	}
+	g = &d->xg[gi];
+	GROW(g->books, g->n, g->cap);
+	g->books[g->n++] = bi;
+}
+
+static int
+ccy_index(struct venue *v, const char *ccy)
+{
+	int i;
+	for (i = 0; i < v->nccy; i++)
+		if (strcmp(v->ccy[i], ccy) == 0)
+			return i;
+	GROW(v->ccy, v->nccy, v->capccy);
+	scopy(v->ccy[v->nccy], ARB_CCY_MAX, ccy);
+	return v->nccy++;
+}
+
+/* Rank of a currency as a cycle start: lower is preferred. */
+static int
+start_rank(const struct arb_detect *d, const char *ccy)
+{
+	int i;
+	for (i = 0; i < d->o.nstart; i++)
+		if (strcmp(d->o.start[i], ccy) == 0)
+			return i;
+	return d->o.nstart;
+}
+
+static int
+ccy_before(const struct arb_detect *d, const char *a, const char *b)
+{
+	int ra = start_rank(d, a), rb = start_rank(d, b);
+	if (ra != rb)
+		return ra < rb;
+	return strcmp(a, b) < 0;
+}
+
+struct cyc_walk {
+	int vx, len;
+	int ccy[ARB_DLEGS_MAX + 1];   /* currency path, ccy[len] == ccy[0] */
+	int book[ARB_DLEGS_MAX];
+	int buy[ARB_DLEGS_MAX];
+};
+
+static void
+cycle_found(struct arb_detect *d, const struct cyc_walk *w)
+{
+	struct venue *v = &d->v[w->vx];
+	int s = 0, i, books[ARB_DLEGS_MAX], buy[ARB_DLEGS_MAX];
+	char key[256];
+	size_t kl;
+
+	for (i = 1; i < w->len; i++)
+		if (ccy_before(d, v->ccy[w->ccy[i]], v->ccy[w->ccy[s]]))
+			s = i;
+	kl = (size_t)snprintf(key, sizeof(key), "cycle:%s:", v->ex);
+	for (i = 0; i < w->len; i++) {
+		int k = (s + i) % w->len;
+		books[i] = w->book[k];
+		buy[i] = w->buy[k];
+		kl += (size_t)snprintf(key + kl, sizeof(key) - kl, "%s>", v->ccy[w->ccy[k]]);
+		if (kl >= sizeof(key))
+			return;
+	}
+	snprintf(key + kl, sizeof(key) - kl, "%s", v->ccy[w->ccy[s]]);
+	cand_add(d, KIND_CYCLE, w->len, books, buy, key, v->ccy[w->ccy[s]]);
+}
+
+/* Extends the walk from its last currency back to its first. */
+static void
+cycle_dfs(struct arb_detect *d, struct cyc_walk *w, int depth)
+{
+	struct venue *v = &d->v[w->vx];
+	int at = w->ccy[depth], e;
+
+	for (e = 0; e < v->nedges; e++) {
+		const struct edge *ed = &v->edges[e];
+		int to, buy, k, seen = 0;
+		if (ed->ccy_a == at) {          /* at is base: sell */
+			to = ed->ccy_b;
+			buy = 0;
+		} else if (ed->ccy_b == at) {   /* at is quote: buy */
+			to = ed->ccy_a;
+			buy = 1;
+		} else
+			continue;
+		if (ed->book == w->book[0])
+			continue;
+		w->book[depth] = ed->book;
+		w->buy[depth] = buy;
+		if (to == w->ccy[0]) {
+			if (depth + 1 >= 3) {
+				w->len = depth + 1;
+				w->ccy[depth + 1] = to;
+				cycle_found(d, w);
+			}
+			continue;
+		}
+		for (k = 0; k <= depth; k++)
+			seen |= w->ccy[k] == to;
+		if (seen || depth + 1 >= d->o.max_legs)
+			continue;
+		w->ccy[depth + 1] = to;
+		cycle_dfs(d, w, depth + 1);
+	}
+}
+
+/* A book's instrument became known: add its edge and every cycle through
+ * it whose other instruments are known. */
+static void
+cycles_add(struct arb_detect *d, int bi)
+{
+	struct book *b = &d->b[bi];
+	struct venue *v = &d->v[b->vx];
+	int a = ccy_index(v, b->base), q = ccy_index(v, b->quote), dir;
+	struct cyc_walk w;
+
+	if (a == q)
+		return;
+	GROW(v->edges, v->nedges, v->capedges);
+	v->edges[v->nedges].ccy_a = a;
+	v->edges[v->nedges].ccy_b = q;
+	v->edges[v->nedges].book = bi;
+	v->nedges++;
+	if (d->o.max_legs < 3)
+		return;
+	for (dir = 0; dir < 2; dir++) {
+		memset(&w, 0, sizeof(w));
+		w.vx = b->vx;
+		w.ccy[0] = dir ? q : a;
+		w.ccy[1] = dir ? a : q;
+		w.book[0] = bi;
+		w.buy[0] = dir;   /* from quote to base is a buy */
+		cycle_dfs(d, &w, 1);
+	}
+}
+
+static int
+inst_usable(const struct book *b)
+{
+	unsigned need = ARB_FH_TAKER | ARB_FH_LOT | ARB_FH_TICK;
+	return (b->inst.has & need) == need;
+}
+
+static void
+book_mark_known(struct arb_detect *d, int bi)
+{
+	struct book *b = &d->b[bi];
+	if (b->known || !inst_usable(b))
+		return;
+	b->known = 1;
+	cycles_add(d, bi);
+}
+
+static void
+split_sym(const char *sym, char *base, char *quote)
+{
+	const char *sl = strchr(sym, '/');
+	if (sl == NULL) {
+		scopy(base, ARB_CCY_MAX, sym);
+		quote[0] = '\0';
+		return;
+	}
+	size_t n = (size_t)(sl - sym);
+	if (n >= ARB_CCY_MAX)
+		n = ARB_CCY_MAX - 1;
+	memcpy(base, sym, n);
+	base[n] = '\0';
+	scopy(quote, ARB_CCY_MAX, sl + 1);
+}
+
+static int
+book_get(struct arb_detect *d, const char *ex, const char *sym)
+{
+	int vx = venue_index(d, ex), bi = book_find(d, vx, sym);
+	struct book *b;
+
+	if (bi >= 0)
+		return bi;
+	GROW(d->b, d->nb, d->capb);
+	bi = d->nb;
+	b = &d->b[bi];
+	memset(b, 0, sizeof(*b));
+	b->vx = vx;
+	scopy(b->sym, sizeof(b->sym), sym);
+	split_sym(sym, b->base, b->quote);
+	arb_fees_apply(d->o.fees, ex, sym, &b->inst);
+	hinsert(d, &d->bhash, &d->bhcap, d->nb, bi, hb);
+	d->nb++;
+	xgroup_join(d, bi);
+	book_mark_known(d, bi);
+	return bi;
+}
+
+/* ---- evaluation ---- */
+
+static struct balance *
+balance_get(struct venue *v, const char *asset, int create)
+{
+	int i;
+	for (i = 0; i < v->nbal; i++)
+		if (strcmp(v->bal[i].asset, asset) == 0)
+			return &v->bal[i];
+	if (!create)
+		return NULL;
+	GROW(v->bal, v->nbal, v->capbal);
+	scopy(v->bal[v->nbal].asset, ARB_CCY_MAX, asset);
+	v->bal[v->nbal].free = ZERO;
+	return &v->bal[v->nbal++];
+}
+
+struct eval {
+	int state, reason;
+	struct arb_dresult r;
+	struct arb_dchain ch;
+	arb_dec gross_bps, net_bps, top_bps;
+	char detail[400];
+};
+
+static int
+leg_fee_base(const struct book *b, int buy)
+{
+	return b->inst.fee_in == ARB_FEE_IN_BASE || (b->inst.fee_in == ARB_FEE_IN_RECEIVED && buy);
+}
+
+/* The bps of the best-level edge before fees (for reject records). */
+static void
+top_bps(const struct arb_dchain *ch, arb_dec *bps)
+{
+	/* Walk one unit of the start currency through the best levels with
+	 * truncated divisions; display only. */
+	arb_dec a = arb_dec_make(1, 0), t;
+	int i;
+
+	*bps = ZERO;
+	for (i = 0; i < ch->n; i++) {
+		const struct arb_dleg *l = &ch->leg[i];
+		if (l->buy) {
+			if (arb_dec_div(&t, a, l->lv[0].px, ARB_DSCALE, ARB_RND_DOWN) < 0)
+				return;
+		} else if (arb_dec_mul(&t, a, l->lv[0].px) < 0)
+			return;
+		a = arb_dec_trim(t);
+		if (a.s > ARB_DSCALE && arb_dec_rescale(&a, a, ARB_DSCALE, ARB_RND_DOWN) < 0)
+			return;
+	}
+	if (arb_dec_sub(&t, a, arb_dec_make(1, 0)) == 0)
+		arb_dec_bps(bps, t, arb_dec_make(1, 0));
+}
+
+static void
+evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
+{
+	int i, rc, bad = R_NONE;
+	arb_dec grid;
+	enum arb_dwhy why;
+	const arb_dec *cap;
+
+	memset(e, 0, sizeof(*e));
+	e->state = ST_NONE;
+	d->st.evals++;
+	e->ch.n = c->n;
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		struct arb_dleg *l = &e->ch.leg[i];
+		if (!b->have_book || !inst_usable(b))
+			return;
+		l->buy = c->buy[i];
+		l->lv = l->buy ? b->asks : b->bids;
+		l->n = l->buy ? b->na : b->nb;
+		if (l->n == 0)
+			return;
+		l->fee = b->inst.taker;
+		l->fee_base = leg_fee_base(b, l->buy);
+		l->lot = b->inst.lot;
+	}
+	rc = arb_dchain_top(&e->ch, 0);
+	if (rc <= 0) {
+		if (rc < 0)
+			d->st.overflow++;
+		return;
+	}
+	top_bps(&e->ch, &e->top_bps);
+	/* Profitable before costs: from here on, a reason is given. */
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		int r = b->bad;
+		if (r == R_NONE && d->v[b->vx].max_age > 0 && d->now - b->ts > d->v[b->vx].max_age)
+			r = R_MAX_AGE;
+		/* out_of_sync outranks stale outranks max_age */
+		if (r == R_OUT_OF_SYNC || (r == R_STALE && bad != R_OUT_OF_SYNC) ||
+		    (r == R_MAX_AGE && bad == R_NONE))
+			bad = r;
+		if (r != R_NONE && e->detail[0] == '\0')
+			snprintf(e->detail, sizeof(e->detail), "%s %s", d->v[b->vx].ex, b->sym);
+	}
+	if (bad != R_NONE) {
+		e->state = ST_REJ(bad);
+		e->reason = bad;
+		return;
+	}
+	rc = arb_dchain_top(&e->ch, 1);
+	if (rc <= 0) {
+		if (rc < 0)
+			d->st.overflow++;
+		e->state = ST_REJ(R_FEES);
+		e->reason = R_FEES;
+		snprintf(e->detail, sizeof(e->detail), "best levels lose after taker fees");
+		return;
+	}
+	/* Caps: --max-notional on what the first leg spends, balances on
+	 * what every leg spends. */
+	cap = ccyamt(d->o.max_notional, d->o.nmax_notional, c->ccy);
+	if (cap) {
+		e->ch.has_cap_in = 1;
+		e->ch.cap_in = *cap;
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		struct venue *v = &d->v[b->vx];
+		if (v->has_bal) {
+			struct balance *bl = balance_get(v, c->buy[i] ? b->quote : b->base, 0);
+			e->ch.has_cap_leg[i] = 1;
+			e->ch.cap_leg[i] = bl ? bl->free : ZERO;
+		}
+	}
+	grid = e->ch.leg[0].lot;
+	if (c->kind == KIND_CROSS && !e->ch.leg[0].fee_base &&
+	    arb_dec_lcm(&grid, e->ch.leg[0].lot, e->ch.leg[1].lot) < 0) {
+		d->st.overflow++;
+		return;
+	}
+	if (!arb_dchain_size(&e->ch, grid, &e->r, &why)) {
+		switch (why) {
+		case ARB_DW_BALANCE:
+			e->reason = R_BALANCE;
+			snprintf(e->detail, sizeof(e->detail), "balances leave no size");
+			break;
+		case ARB_DW_NOTIONAL:
+			e->reason = R_LOT;
+			snprintf(e->detail, sizeof(e->detail), "max-notional is below one lot");
+			break;
+		case ARB_DW_LOT:
+			e->reason = R_LOT;
+			snprintf(e->detail, sizeof(e->detail), "no profitable size on the lot grid");
+			break;
+		default:
+			d->st.overflow++;
+			return;
+		}
+		e->state = ST_REJ(e->reason);
+		return;
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		const struct arb_dfill *f = &e->r.f[i];
+		const char *what = NULL;
+		arb_dec lim = ZERO;
+		if ((b->inst.has & ARB_FH_MIN_QTY) && arb_dec_cmp(f->qty, b->inst.min_qty) < 0) {
+			what = "min_qty";
+			lim = b->inst.min_qty;
+		} else if ((b->inst.has & ARB_FH_MIN_NOTIONAL) &&
+		    arb_dec_cmp(f->notional, b->inst.min_notional) < 0) {
+			what = "min_notional";
+			lim = b->inst.min_notional;
+		}
+		if (what) {
+			char x[ARB_DEC_STRMAX], y[ARB_DEC_STRMAX];
+			arb_dec_fmt(arb_dec_trim(what[4] == 'q' ? f->qty : f->notional), x);
+			arb_dec_fmt(arb_dec_trim(lim), y);
+			snprintf(e->detail, sizeof(e->detail), "%s %s %s %s < %s %s",
+			    d->v[b->vx].ex, b->sym, what[4] == 'q' ? "qty" : "notional", x, what, y);
+			e->state = ST_REJ(R_MIN_NOTIONAL);
+			e->reason = R_MIN_NOTIONAL;
+			return;
+		}
+	}
+	{
+		arb_dec pay = e->ch.leg[0].buy ? e->r.f[0].notional : e->r.f[0].qty;
+		const struct arb_dfill *fl = &e->r.f[c->n - 1];
+		arb_dec recv = e->ch.leg[c->n - 1].buy ? fl->qty : fl->notional, g, t, u;
+		const arb_dec *mp;
+		if (arb_dec_sub(&g, recv, pay) < 0 || arb_dec_bps(&e->gross_bps, g, pay) < 0 ||
+		    arb_dec_bps(&e->net_bps, e->r.profit, e->r.in) < 0) {
+			d->st.overflow++;
+			return;
+		}
+		mp = ccyamt(d->o.min_profit, d->o.nmin_profit, c->ccy);
+		if (mp && arb_dec_cmp(e->r.profit, *mp) < 0) {
+			snprintf(e->detail, sizeof(e->detail), "below --min-profit");
+			e->state = ST_REJ(R_MIN_PROFIT);
+			e->reason = R_MIN_PROFIT;
+			return;
+		}
+		/* profit * 10000 >= min_bps * cost, exactly */
+		if (arb_dec_sign(d->o.min_profit_bps) > 0 &&
+		    (arb_dec_mul(&t, e->r.profit, arb_dec_make(10000, 0)) < 0 ||
+		    arb_dec_mul(&u, d->o.min_profit_bps, e->r.in) < 0 || arb_dec_cmp(t, u) < 0)) {
+			snprintf(e->detail, sizeof(e->detail), "below --min-profit-bps");
+			e->state = ST_REJ(R_MIN_PROFIT);
+			e->reason = R_MIN_PROFIT;
+			return;
+		}
+	}
+	e->state = ST_OPP;
+}
+
+/* ---- output ---- */
+
+static void
+emit_decv(struct arb_buf *o, arb_dec v)
+{
+	arb_emit_decval(o, arb_dec_trim(v));
+}
+
+/* The part of an opportunity from ,"legs" to the closing brace. */
+static void
+opp_tail(struct arb_detect *d, const struct cand *c, const struct eval *e, struct arb_buf *o,
+    int64_t expires)
+{
+	int i;
+
+	arb_emit_key(o, "legs");
+	arb_buf_addc(o, '[');
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		const struct arb_dfill *f = &e->r.f[i];
+		arb_dec px = f->px;
+		if (i)
+			arb_buf_addc(o, ',');
+		/* already on the tick when the venue's book is; never better */
+		if (c->buy[i])
+			arb_dec_ceil_to(&px, f->px, b->inst.tick);
+		else
+			arb_dec_floor_to(&px, f->px, b->inst.tick);
+		arb_buf_adds(o, "{\"ex\":");
+		arb_json_quote(o, d->v[b->vx].ex, strlen(d->v[b->vx].ex));
+		arb_emit_str(o, "sym", b->sym);
+		arb_emit_str(o, "side", c->buy[i] ? "buy" : "sell");
+		arb_emit_key(o, "px");
+		emit_decv(o, px);
+		arb_emit_key(o, "qty");
+		emit_decv(o, f->qty);
+		arb_emit_key(o, "fee");
+		emit_decv(o, f->fee);
+		arb_emit_str(o, "fee_ccy", e->ch.leg[i].fee_base ? b->base : b->quote);
+		arb_buf_addc(o, '}');
+	}
+	arb_buf_addc(o, ']');
+	arb_emit_key(o, "qty");
+	emit_decv(o, e->r.f[0].qty);
+	arb_emit_key(o, "cost");
+	emit_decv(o, e->r.in);
+	arb_emit_key(o, "proceeds");
+	emit_decv(o, e->r.out);
+	arb_emit_key(o, "profit");
+	emit_decv(o, e->r.profit);
+	arb_emit_str(o, "ccy", c->ccy);
+	arb_emit_dec(o, "gross_bps", e->gross_bps);
+	arb_emit_dec(o, "net_bps", e->net_bps);
+	arb_emit_key(o, "book_ts");
+	arb_buf_addc(o, '[');
+	for (i = 0; i < c->n; i++)
+		arb_buf_printf(o, "%s%" PRId64, i ? "," : "", d->b[c->book[i]].ts);
+	arb_buf_addc(o, ']');
+	arb_emit_i64(o, "expires", expires);
+	arb_emit_end(o);
+}
+
+static void
+opp_emit(struct arb_detect *d, const struct cand *c, const char *event, struct arb_buf *out)
+{
+	arb_emit_begin(out, "opportunity");
+	arb_emit_i64(out, "ts", d->now);
+	arb_emit_str(out, "id", c->id);
+	arb_emit_str(out, "kind", c->kind == KIND_CROSS ? "cross" : "cycle");
+	arb_emit_str(out, "event", event);
+	arb_buf_adds(out, c->tail);
+}
+
+static void
+reject_emit(struct arb_detect *d, const struct cand *c, const struct eval *e, struct arb_buf *out)
+{
+	const struct book *b = &d->b[c->book[0]];
+
+	arb_emit_begin(out, "reject");
+	arb_emit_i64(out, "ts", d->now);
+	arb_emit_str(out, "kind", c->kind == KIND_CROSS ? "cross" : "cycle");
+	arb_emit_str(out, "reason", reason_name[e->reason]);
+	arb_emit_str(out, "ex", d->v[b->vx].ex);
+	arb_emit_str(out, "sym", b->sym);
+	arb_emit_dec(out, "gross_bps", e->top_bps);
+	arb_emit_str(out, "cand", c->key);
+	if (e->detail[0])
+		arb_emit_str(out, "detail", e->detail);
+	arb_emit_end(out);
+	d->st.rejects++;
+}
+
+static void
+active_add(struct arb_detect *d, int ci)
+{
+	GROW(d->active, d->nactive, d->capactive);
+	d->c[ci].active = d->nactive;
+	d->active[d->nactive++] = ci;
+}
+
+static void
+active_del(struct arb_detect *d, int ci)
+{
+	int at = d->c[ci].active, last;
+	if (at < 0)
+		return;
+	last = d->active[--d->nactive];
+	d->active[at] = last;
+	d->c[last].active = at;
+	d->c[ci].active = -1;
+}
+
+/* |new - old| * 100 > pct * |old| */
+static int
+moved(arb_dec old, arb_dec nw, arb_dec pct)
+{
+	arb_dec diff, l, r;
+	if (arb_dec_sub(&diff, nw, old) < 0 || arb_dec_mul(&l, arb_dec_abs(diff), arb_dec_make(100, 0)) < 0 ||
+	    arb_dec_mul(&r, pct, arb_dec_abs(old)) < 0)
+		return 1;
+	return arb_dec_cmp(l, r) > 0;
+}
+
+static void
+cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
+{
+	struct cand *c = &d->c[ci];
+	struct eval e;
+	int old = c->state;
+
+	evaluate(d, c, &e);
+	c = &d->c[ci];
+	if (e.state == ST_OPP) {
+		const char *event = NULL;
+		if (old != ST_OPP) {
+			char ts[32];
+			snprintf(ts, sizeof(ts), ":%" PRId64, d->now);
+			free(c->id);
+			c->id = xmalloc(strlen(c->key) + strlen(ts) + 1);
+			strcpy(c->id, c->key);
+			strcat(c->id, ts);
+			event = "new";
+			active_add(d, ci);
+			d->st.opps_new++;
+		} else if (moved(c->last_qty, e.r.f[0].qty, d->o.update_qty_pct) ||
+		    moved(c->last_profit, e.r.profit, d->o.update_profit_pct) ||
+		    d->now >= c->last_expires) {
+			event = "update";
+			d->st.opps_update++;
+		}
+		if (event) {
+			arb_buf_reset(&d->tmp);
+			c->last_expires = d->now + d->o.ttl;
+			opp_tail(d, c, &e, &d->tmp, c->last_expires);
+			free(c->tail);
+			c->tail = xstrdup(d->tmp.p);
+			c->last_qty = e.r.f[0].qty;
+			c->last_profit = e.r.profit;
+			opp_emit(d, c, event, out);
+		}
+		c->state = ST_OPP;
+		return;
+	}
+	if (old == ST_OPP) {
+		opp_emit(d, c, "gone", out);
+		active_del(d, ci);
+		d->st.opps_gone++;
+	}
+	if (e.state != ST_NONE && e.state != old && d->o.explain)
+		reject_emit(d, c, &e, out);
+	c->state = e.state;
+}
+
+static void
+book_run(struct arb_detect *d, int bi, struct arb_buf *out)
+{
+	int i;
+	for (i = 0; i < d->b[bi].ncands; i++)
+		cand_run(d, d->b[bi].cands[i], out);
+}
+
+/* Time moved on: re-check open opportunities that expired or whose books
+ * grew too old. */
+static void
+sweep(struct arb_detect *d, struct arb_buf *out)
+{
+	int i, j, n = d->nactive, *list;
+
+	if (n == 0)
+		return;
+	list = xmalloc((size_t)n * sizeof(int));
+	memcpy(list, d->active, (size_t)n * sizeof(int));
+	for (i = 0; i < n; i++) {
+		const struct cand *c = &d->c[list[i]];
+		int due = d->now >= c->last_expires;
+		for (j = 0; j < c->n && !due; j++) {
+			const struct book *b = &d->b[c->book[j]];
+			int64_t ma = d->v[b->vx].max_age;
+			due = ma > 0 && d->now - b->ts > ma;
+		}
+		if (due && c->state == ST_OPP)
+			cand_run(d, list[i], out);
+	}
+	free(list);
+}
+
+/* ---- records ---- */
+
+static int
+on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
+{
+	int bi;
+	struct book *b;
+	uint32_t i;
+
+	if (arb_rec_book(r, &d->br) < 0) {
+		snprintf(why, wl, "bad book levels");
+		return -1;
+	}
+	for (i = 0; i < d->br.nbids; i++)
+		if (arb_dec_sign(d->br.bids[i].px) <= 0 || arb_dec_sign(d->br.bids[i].qty) < 0) {
+			snprintf(why, wl, "bad book level");
+			return -1;
+		}
+	for (i = 0; i < d->br.nasks; i++)
+		if (arb_dec_sign(d->br.asks[i].px) <= 0 || arb_dec_sign(d->br.asks[i].qty) < 0) {
+			snprintf(why, wl, "bad book level");
+			return -1;
+		}
+	bi = book_get(d, r->ex, r->sym);
+	b = &d->b[bi];
+	if (d->br.nbids > b->capb) {
+		xrealloc(&b->bids, d->br.nbids * sizeof(*b->bids));
+		b->capb = d->br.nbids;
+	}
+	if (d->br.nasks > b->capa) {
+		xrealloc(&b->asks, d->br.nasks * sizeof(*b->asks));
+		b->capa = d->br.nasks;
+	}
+	if (d->br.nbids)
+		memcpy(b->bids, d->br.bids, d->br.nbids * sizeof(*b->bids));
+	if (d->br.nasks)
+		memcpy(b->asks, d->br.asks, d->br.nasks * sizeof(*b->asks));
+	b->nb = d->br.nbids;
+	b->na = d->br.nasks;
+	b->ts = r->ts;
+	b->have_book = 1;
+	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
+	d->st.books++;
+	if (!inst_usable(b))
+		d->st.no_instrument++;
+	book_run(d, bi, out);
+	return 0;
+}
+
+static int
+on_status(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
+{
+	char state[32];
+	int bad, vx, i;
+
+	if (arb_rec_str(r, "state", state, sizeof(state)) < 0)
+		return 0;
+	if (strcmp(state, "gap") == 0 || strcmp(state, "resync") == 0 ||
+	    strcmp(state, "disconnected") == 0)
+		bad = R_OUT_OF_SYNC;
+	else if (strcmp(state, "stale") == 0)
+		bad = R_STALE;
+	else
+		return 0;
+	vx = venue_find(d, r->ex);
+	if (vx < 0)
+		return 0;
+	if (r->sym[0]) {
+		int bi = book_find(d, vx, r->sym);
+		if (bi < 0)
+			return 0;
+		if (d->b[bi].bad != R_OUT_OF_SYNC)
+			d->b[bi].bad = bad;
+		book_run(d, bi, out);
+		return 0;
+	}
+	for (i = 0; i < d->nb; i++)
+		if (d->b[i].vx == vx && d->b[i].bad != R_OUT_OF_SYNC)
+			d->b[i].bad = bad;
+	for (i = 0; i < d->nb; i++)
+		if (d->b[i].vx == vx)
+			book_run(d, i, out);
+	return 0;
+}
+
+static int
+on_instrument(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
+{
+	static const struct {
+		const char *key;
+		unsigned bit;
+		size_t off;
+	} k[] = {
+		{ "tick", ARB_FH_TICK, offsetof(struct arb_fee_ent, tick) },
+		{ "lot", ARB_FH_LOT, offsetof(struct arb_fee_ent, lot) },
+		{ "min_qty", ARB_FH_MIN_QTY, offsetof(struct arb_fee_ent, min_qty) },
+		{ "min_notional", ARB_FH_MIN_NOTIONAL, offsetof(struct arb_fee_ent, min_notional) },
+		{ "taker_fee", ARB_FH_TAKER, offsetof(struct arb_fee_ent, taker) },
+		{ "maker_fee", ARB_FH_MAKER, offsetof(struct arb_fee_ent, maker) },
+	};
+	struct arb_fee_ent e;
+	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX], fin[16];
+	size_t i;
+	int bi;
+	struct book *b;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		arb_dec v;
+		if (arb_rec_dec(r, k[i].key, &v) < 0)
+			continue;
+		if (arb_dec_sign(v) < 0 || ((k[i].bit & (ARB_FH_TICK | ARB_FH_LOT)) && arb_dec_sign(v) == 0)) {
+			snprintf(why, wl, "bad %s", k[i].key);
+			return -1;
+		}
+		memcpy((char *)&e + k[i].off, &v, sizeof(v));
+		e.has |= k[i].bit;
+	}
+	if (arb_rec_str(r, "fee_in", fin, sizeof(fin)) == 0) {
+		int f = arb_fee_in_from(fin);
+		if (f < 0) {
+			snprintf(why, wl, "bad fee_in");
+			return -1;
+		}
+		e.fee_in = (enum arb_fee_in)f;
+		e.has |= ARB_FH_FEE_IN;
+	}
+	bi = book_get(d, r->ex, r->sym);
+	b = &d->b[bi];
+	if (!b->known) {
+		if (arb_rec_str(r, "base", base, sizeof(base)) == 0 &&
+		    arb_rec_str(r, "quote", quote, sizeof(quote)) == 0) {
+			scopy(b->base, sizeof(b->base), base);
+			scopy(b->quote, sizeof(b->quote), quote);
+		}
+	}
+	if (!(e.has & ARB_FH_FEE_IN))
+		e.fee_in = ARB_FEE_IN_QUOTE;
+	e.has |= ARB_FH_FEE_IN;
+	b->inst = e;
+	b->have_inst = 1;
+	arb_fees_apply(d->o.fees, r->ex, r->sym, &b->inst);
+	book_mark_known(d, bi);
+	if (b->have_book)
+		book_run(d, bi, out);
+	return 0;
+}
+
+static int
+on_balance(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
+{
+	char asset[ARB_CCY_MAX];
+	arb_dec v;
+	struct venue *vn;
+	struct balance *bl;
+	int vx, i;
+
+	if (arb_rec_str(r, "asset", asset, sizeof(asset)) < 0 || arb_rec_dec(r, "free", &v) < 0)
+		return 0;
+	vx = venue_index(d, r->ex);
+	vn = &d->v[vx];
+	vn->has_bal = 1;
+	bl = balance_get(vn, asset, 1);
+	bl->free = v;
+	/* open opportunities on that venue are re-sized at once */
+	for (i = d->nactive - 1; i >= 0; i--) {
+		int ci = d->active[i], j, on = 0;
+		if (i >= d->nactive)
+			continue;
+		for (j = 0; j < d->c[ci].n; j++)
+			on |= d->b[d->c[ci].book[j]].vx == vx;
+		if (on)
+			cand_run(d, ci, out);
+	}
+	return 0;
+}
+
+int
+arb_detect_feed(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out,
+    char *why, size_t whylen)
+{
+	int rc = 0;
+
+	if (r->has_ts && r->ts > d->now)
+		d->now = r->ts;
+	switch (r->type) {
+	case ARB_R_BOOK:
+		rc = on_book(d, r, out, why, whylen);
+		break;
+	case ARB_R_STATUS:
+		rc = on_status(d, r, out);
+		break;
+	case ARB_R_INSTRUMENT:
+		rc = on_instrument(d, r, out, why, whylen);
+		break;
+	case ARB_R_BALANCE:
+		rc = on_balance(d, r, out);
+		break;
+	default:
+		break;
+	}
+	if (d->now > d->swept) {
+		d->swept = d->now;
+		sweep(d, out);
+	}
+	return rc;
+}
+
+struct arb_detect *
+arb_detect_new(const struct arb_detect_opts *o)
+{
+	struct arb_detect *d = xcalloc(1, sizeof(*d));
+
+	d->o = *o;
+	if (d->o.max_legs > ARB_DLEGS_MAX)
+		d->o.max_legs = ARB_DLEGS_MAX;
+	return d;
+}
+
+const struct arb_detect_stats *
+arb_detect_stats(const struct arb_detect *d)
+{
+	return &d->st;
+}
+
+void
+arb_detect_free(struct arb_detect *d)
+{
+	int i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->nv; i++) {
+		free(d->v[i].ccy);
+		free(d->v[i].edges);
+		free(d->v[i].bal);
+	}
+	for (i = 0; i < d->nb; i++) {
+		free(d->b[i].bids);
+		free(d->b[i].asks);
+		free(d->b[i].cands);
+	}
+	for (i = 0; i < d->nc; i++) {
+		free(d->c[i].key);
+		free(d->c[i].id);
+		free(d->c[i].tail);
+	}
+	for (i = 0; i < d->nxg; i++)
+		free(d->xg[i].books);
+	free(d->v);
+	free(d->b);
+	free(d->c);
+	free(d->xg);
+	free(d->active);
+	free(d->bhash);
+	free(d->chash);
+	free(d->xhash);
+	arb_book_rec_free(&d->br);
+	arb_buf_free(&d->tmp);
+	free(d);
+}

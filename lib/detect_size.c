@@ -1,0 +1,404 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "detect_size.h"
+
+static const arb_dec ONE = { 1, 0 };
+
+/* The book's total quantity on this side. */
+static int
+depth(const struct arb_dleg *l, arb_dec *t)
+{
+	uint32_t i;
+
+	*t = arb_dec_make(0, 0);
+	for (i = 0; i < l->n; i++)
+		if (arb_dec_add(t, *t, l->lv[i].qty) < 0)
+			return -1;
+	return 0;
+}
+
+int
+arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
+{
+	arb_dec rem = q, n = arb_dec_make(0, 0), t;
+	uint32_t i;
+
+	memset(f, 0, sizeof(*f));
+	f->qty = q;
+	f->px = arb_dec_make(0, 0);
+	for (i = 0; i < l->n && arb_dec_sign(rem) > 0; i++) {
+		arb_dec take = arb_dec_min(rem, l->lv[i].qty);
+		if (arb_dec_sign(take) <= 0)
+			continue;
+		if (arb_dec_mul(&t, take, l->lv[i].px) < 0 || arb_dec_add(&n, n, t) < 0 ||
+		    arb_dec_sub(&rem, rem, take) < 0)
+			return -1;
+		n = arb_dec_trim(n);
+		f->px = l->lv[i].px;
+	}
+	if (arb_dec_sign(rem) > 0)
+		return 1;
+	f->notional = n;
+	if (l->fee_base) {
+		if (arb_dec_mul(&f->fee, q, l->fee) < 0)
+			return -1;
+		f->fee = arb_dec_trim(f->fee);
+		if (l->buy) {
+			f->in = n;
+			if (arb_dec_sub(&f->out, q, f->fee) < 0)
+				return -1;
+		} else {
+			if (arb_dec_add(&f->in, q, f->fee) < 0)
+				return -1;
+			f->out = n;
+		}
+	} else {
+		if (arb_dec_mul(&f->fee, n, l->fee) < 0)
+			return -1;
+		f->fee = arb_dec_trim(f->fee);
+		if (l->buy) {
+			if (arb_dec_add(&f->in, n, f->fee) < 0)
+				return -1;
+			f->out = q;
+		} else {
+			f->in = q;
+			if (arb_dec_sub(&f->out, n, f->fee) < 0)
+				return -1;
+		}
+	}
+	f->in = arb_dec_trim(f->in);
+	f->out = arb_dec_trim(f->out);
+	return 0;
+}
+
+/* Truncating division at a scale that keeps the lot's and x's digits. */
+static int
+divdown(arb_dec *r, arb_dec a, arb_dec b, int minscale)
+{
+	int s = ARB_DSCALE;
+
+	if (minscale > s)
+		s = minscale;
+	if (s > ARB_DEC_MAXSCALE)
+		s = ARB_DEC_MAXSCALE;
+	return arb_dec_div(r, a, b, s, ARB_RND_DOWN);
+}
+
+static int
+maxi(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+int
+arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
+{
+	arb_dec x, t, onef;
+	uint32_t i;
+
+	if (arb_dec_add(&onef, ONE, l->fee) < 0)
+		return -1;
+	if (arb_dec_sign(a) <= 0) {
+		*q = arb_dec_make(0, 0);
+		return 0;
+	}
+	if (!l->buy) {
+		arb_dec d;
+		if (depth(l, &d) < 0)
+			return -1;
+		if (l->fee_base) {
+			if (divdown(&x, a, onef, maxi(l->lot.s, d.s)) < 0)
+				return -1;
+		} else
+			x = a;
+		x = arb_dec_min(x, d);
+	} else {
+		/* Walk the asks with a budget of a: whole levels while they
+		 * fit, then the part of the next level the rest pays for. */
+		arb_dec b = a;
+		x = arb_dec_make(0, 0);
+		for (i = 0; i < l->n; i++) {
+			arb_dec c, unit;
+			if (arb_dec_mul(&unit, l->lv[i].px, l->fee_base ? ONE : onef) < 0)
+				return -1;
+			unit = arb_dec_trim(unit);
+			if (arb_dec_mul(&c, unit, l->lv[i].qty) < 0)
+				return -1;
+			if (arb_dec_cmp(c, b) <= 0) {
+				if (arb_dec_sub(&b, b, c) < 0 || arb_dec_add(&x, x, l->lv[i].qty) < 0)
+					return -1;
+				b = arb_dec_trim(b);
+				continue;
+			}
+			if (arb_dec_sign(unit) <= 0)
+				return -1;
+			if (divdown(&t, b, unit, maxi(l->lot.s, x.s)) < 0 || arb_dec_add(&x, x, t) < 0)
+				return -1;
+			break;
+		}
+	}
+	if (lots) {
+		if (arb_dec_floor_to(&x, x, l->lot) < 0)
+			return -1;
+	}
+	*q = arb_dec_trim(x);
+	return 0;
+}
+
+int
+arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb_dresult *r)
+{
+	int i, rc;
+	arb_dec a;
+
+	memset(r, 0, sizeof(*r));
+	if (arb_dec_sign(q1) <= 0)
+		return 1;
+	rc = arb_dleg_fill(&c->leg[0], q1, &r->f[0]);
+	if (rc != 0)
+		return rc;
+	a = r->f[0].out;
+	for (i = 1; i < c->n; i++) {
+		arb_dec q;
+		if (arb_dleg_maxq(&c->leg[i], a, lots, &q) < 0)
+			return -1;
+		if (arb_dec_sign(q) <= 0)
+			return 1;
+		rc = arb_dleg_fill(&c->leg[i], q, &r->f[i]);
+		if (rc != 0)
+			return rc < 0 ? -1 : 1;
+		a = r->f[i].out;
+	}
+	r->in = r->f[0].in;
+	r->out = a;
+	if (arb_dec_sub(&r->profit, r->out, r->in) < 0)
+		return -1;
+	r->profit = arb_dec_trim(r->profit);
+	return 0;
+}
+
+/* a * b, dropping digits beyond the maximum scale in the direction rnd
+ * (only reached with absurd scales; exact otherwise). */
+static int
+mulr(arb_dec *r, arb_dec a, arb_dec b, enum arb_round rnd)
+{
+	a = arb_dec_trim(a);
+	b = arb_dec_trim(b);
+	while (a.s + b.s > ARB_DEC_MAXSCALE - 4) {
+		if (a.s >= b.s) {
+			if (arb_dec_rescale(&a, a, a.s - 1, rnd) < 0)
+				return -1;
+		} else if (arb_dec_rescale(&b, b, b.s - 1, rnd) < 0)
+			return -1;
+	}
+	if (arb_dec_mul(r, a, b) < 0)
+		return -1;
+	*r = arb_dec_trim(*r);
+	return 0;
+}
+
+int
+arb_dchain_top(const struct arb_dchain *c, int with_fees)
+{
+	arb_dec num = ONE, den = ONE;
+	int i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct arb_dleg *l = &c->leg[i];
+		arb_dec f = with_fees ? l->fee : arb_dec_make(0, 0), up, down, p;
+		if (l->n == 0)
+			return 0;
+		p = l->lv[0].px;
+		if (arb_dec_add(&up, ONE, f) < 0 || arb_dec_sub(&down, ONE, f) < 0)
+			return -1;
+		/* rate = num/den of one unit spent at the best level */
+		if (l->buy) {
+			/* quote: 1/(p(1+f)); base: (1-f)/p */
+			if (mulr(&num, num, l->fee_base ? down : ONE, ARB_RND_FLOOR) < 0 ||
+			    mulr(&den, den, p, ARB_RND_CEIL) < 0 ||
+			    mulr(&den, den, l->fee_base ? ONE : up, ARB_RND_CEIL) < 0)
+				return -1;
+		} else {
+			/* quote: p(1-f); base: p/(1+f) */
+			if (mulr(&num, num, p, ARB_RND_FLOOR) < 0 ||
+			    mulr(&num, num, l->fee_base ? ONE : down, ARB_RND_FLOOR) < 0 ||
+			    mulr(&den, den, l->fee_base ? up : ONE, ARB_RND_CEIL) < 0)
+				return -1;
+		}
+	}
+	return arb_dec_cmp(num, den) > 0;
+}
+
+int
+arb_dec_lcm(arb_dec *r, arb_dec a, arb_dec b)
+{
+	int s = a.s > b.s ? a.s : b.s;
+	__int128 x, y, g, t;
+
+	if (arb_dec_rescale(&a, a, s, ARB_RND_DOWN) < 0 || arb_dec_rescale(&b, b, s, ARB_RND_DOWN) < 0)
+		return -1;
+	x = a.m;
+	y = b.m;
+	if (x <= 0 || y <= 0)
+		return -1;
+	g = x;
+	t = y;
+	while (t != 0) {
+		__int128 u = g % t;
+		g = t;
+		t = u;
+	}
+	x /= g;
+	if (x > ((__int128)1 << 100) / y)
+		return -1;
+	r->m = x * y;
+	r->s = s;
+	*r = arb_dec_trim(*r);
+	return 0;
+}
+
+static int
+within(const struct arb_dchain *c, const struct arb_dresult *r, int *balance)
+{
+	int i;
+
+	if (c->has_cap_in && arb_dec_cmp(r->in, c->cap_in) > 0) {
+		*balance = 0;
+		return 0;
+	}
+	for (i = 0; i < c->n; i++)
+		if (c->has_cap_leg[i] && arb_dec_cmp(r->f[i].in, c->cap_leg[i]) > 0) {
+			*balance = 1;
+			return 0;
+		}
+	return 1;
+}
+
+static int
+gridq(arb_dec *q, arb_dec grid, int64_t k)
+{
+	return arb_dec_mul(q, grid, arb_dec_make(k, 0));
+}
+
+/* Profit of the continuous chain at k grid steps (0 at k = 0). */
+static int
+pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
+{
+	struct arb_dresult r;
+	arb_dec q;
+	int rc;
+
+	if (k == 0) {
+		*p = arb_dec_make(0, 0);
+		return 0;
+	}
+	if (gridq(&q, grid, k) < 0)
+		return -1;
+	rc = arb_dchain_eval(c, q, 0, &r);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		/* a leg gets nothing: spending without return */
+		*p = arb_dec_neg(r.f[0].in);
+		return 0;
+	}
+	*p = r.profit;
+	return 0;
+}
+
+int
+arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *best, enum arb_dwhy *why)
+{
+	arb_dec total, kd;
+	int64_t kmax, kc, lo, hi, k;
+	int found = 0, balance = 0;
+	struct arb_dresult r;
+
+	*why = ARB_DW_ERROR;
+	if (arb_dec_sign(grid) <= 0 || depth(&c->leg[0], &total) < 0)
+		return 0;
+	if (arb_dec_div(&kd, total, grid, 0, ARB_RND_DOWN) < 0)
+		return 0;
+	if (kd.m > ((__int128)1 << 60))
+		kd.m = (__int128)1 << 60;
+	kmax = (int64_t)kd.m;
+	if (kmax <= 0) {
+		*why = ARB_DW_LOT;
+		return 0;
+	}
+
+	/* The caps only grow with the size: the largest k within them. */
+	kc = kmax;
+	if (c->has_cap_in || c->n > 0) {
+		arb_dec q;
+		int rc, any = c->has_cap_in, i;
+		for (i = 0; i < c->n; i++)
+			any |= c->has_cap_leg[i];
+		if (any) {
+			if (gridq(&q, grid, kmax) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+				return 0;
+			if (rc == 0 && !within(c, &r, &balance)) {
+				lo = 0;
+				hi = kmax;  /* hi is outside the caps */
+				while (hi - lo > 1) {
+					int64_t mid = lo + (hi - lo) / 2;
+					int b2;
+					if (gridq(&q, grid, mid) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+						return 0;
+					if (rc != 0 || within(c, &r, &b2))
+						lo = mid;
+					else {
+						hi = mid;
+						balance = b2;
+					}
+				}
+				kc = lo;
+			}
+		}
+	}
+	if (kc <= 0) {
+		*why = balance ? ARB_DW_BALANCE : ARB_DW_NOTIONAL;
+		return 0;
+	}
+
+	/* The continuous profit is concave in k: find the last step that
+	 * still adds profit.  lo: D(lo) > 0 (or lo = 0), hi: D(hi) <= 0. */
+	lo = 0;
+	hi = kc + 1;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		arb_dec a, b, d;
+		if (pcont(c, grid, mid, &a) < 0 || pcont(c, grid, mid - 1, &b) < 0 ||
+		    arb_dec_sub(&d, a, b) < 0)
+			return 0;
+		if (arb_dec_sign(d) > 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+
+	/* The exact chain (every leg on its lot grid) around that point. */
+	for (k = lo - 1; k <= lo + 1; k++) {
+		arb_dec q;
+		int rc;
+		if (k < 1 || k > kc)
+			continue;
+		if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+			return 0;
+		if (rc != 0 || arb_dec_sign(r.profit) <= 0)
+			continue;
+		if (!found || arb_dec_cmp(r.profit, best->profit) > 0) {
+			*best = r;
+			best->k = k;
+			found = 1;
+		}
+	}
+	if (!found) {
+		*why = ARB_DW_LOT;
+		return 0;
+	}
+	*why = ARB_DW_NONE;
+	return 1;
+}
