@@ -1,0 +1,550 @@
+#include "config.h"
+/*
+ * t-rec: records (rec.h).  Every type parsed from the examples of
+ * arb-ndjson(5) (tests/golden/rec/examples.ndjson); every required key
+ * removed and every key given a wrong type, with the exact reason; unknown
+ * types and keys; the typed accessors; arb_rec_book; the emitters
+ * (exact text) and a byte-identical round trip of book records; the
+ * bad-line policy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "rec.h"
+#include "util.h"
+
+static struct arb_rec R;
+static char why[256];
+
+static int
+parse(const char *s)
+{
+	return arb_rec_parse(&R, s, strlen(s), why, sizeof why);
+}
+
+/* The keys each type requires and allows, as arb-ndjson(5) lists them. */
+static const struct {
+	const char *type, *req, *opt;
+} keys[] = {
+	{ "book", "ts rt ex sym ok depth bids asks", "seq" },
+	{ "trade", "ts rt ex sym id px qty side", "" },
+	{ "instrument", "ts ex sym base quote tick lot min_qty min_notional taker_fee maker_fee", "fee_in" },
+	{ "status", "ts ex state", "sym detail" },
+	{ "opportunity", "ts id kind event legs qty cost proceeds profit ccy gross_bps net_bps book_ts expires", "" },
+	{ "reject", "ts kind reason", "ex sym gross_bps detail" },
+	{ "order", "ts ex sym opp leg cid side px qty state filled mode", "vid reason" },
+	{ "fill", "ts ex sym opp cid side px qty fee fee_ccy mode", "tid" },
+	{ "result", "ts opp kind status reason pnl ccy", "fees exposure" },
+	{ "balance", "ts ex asset free", "locked" },
+	{ "risk", "ts rule action detail", "opp ex" },
+};
+
+static int
+inlist(const char *list, const char *k)
+{
+	size_t n = strlen(k);
+
+	for (const char *p = list; (p = strstr(p, k)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+static char *
+readall(const char *path)
+{
+	size_t n;
+	char *s = arb_readfile(path, &n);
+
+	if (!s) {
+		printf("# cannot read %s\n", path);
+		exit(1);
+	}
+	return s;
+}
+
+/* Removes member k (with its comma) or replaces its value, from line. */
+static void
+edit(const char *line, int value_only, const char *repl, char *out, size_t cap, char *key, size_t keycap, int member)
+{
+	struct arb_json j;
+	const struct arb_jtok *t;
+	uint32_t i = 1, kstart, vend;
+	size_t n;
+
+	arb_json_init(&j);
+	if (arb_json_parse(&j, line, strlen(line)) < 0)
+		abort();
+	t = j.t;
+	for (int m = 0; m < member; m++)
+		i = t[i + 1].next;
+	arb_json_str(&j, (int)i, key, keycap);
+	kstart = t[i].off - 2;               /* the comma before the key */
+	vend = t[i + 1].off + t[i + 1].len + (t[i + 1].type == ARB_J_STR);
+	if (value_only)
+		kstart = t[i + 1].off - (t[i + 1].type == ARB_J_STR);
+	n = (size_t)snprintf(out, cap, "%.*s%s%s", (int)kstart, line, value_only ? repl : "", line + vend);
+	if (n >= cap)
+		abort();
+	arb_json_free(&j);
+}
+
+static void
+test_examples(const char *srcdir)
+{
+	char path[4096], out[4096], key[64];
+	char *data, *line, *nl;
+	int seen[ARB_R_NTYPES] = { 0 }, all = 1;
+
+	snprintf(path, sizeof path, "%s/tests/golden/rec/examples.ndjson", srcdir);
+	data = readall(path);
+	for (line = data; *line; line = nl + 1) {
+		int x, members;
+
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if (!ok(parse(line) == 0, "example parses: %.40s...", line)) {
+			printf("#   why: %s\n", why);
+			continue;
+		}
+		ok(R.type != ARB_R_UNKNOWN, "  ... as a known type (%s)", arb_rtype_name(R.type));
+		seen[R.type]++;
+		for (x = 0; x < (int)(sizeof keys / sizeof keys[0]); x++)
+			if (strcmp(keys[x].type, arb_rtype_name(R.type)) == 0)
+				break;
+		if (x == (int)(sizeof keys / sizeof keys[0])) {
+			ok(0, "type %s in the key table", arb_rtype_name(R.type));
+			continue;
+		}
+		members = (int)R.j.t[0].n;
+		/* every key: removed, then its value replaced by {} */
+		{
+			int nreq = 0, nopt = 0, bad = 0, badtype = 0, req = 0;
+			char msg[128];
+
+			for (int m = 1; m < members; m++) {
+				edit(line, 0, NULL, out, sizeof out, key, sizeof key, m);
+				if (inlist(keys[x].req, key)) {
+					nreq++;
+					snprintf(msg, sizeof msg, "missing key \"%s\"", key);
+					if (parse(out) == 0 || strcmp(why, msg) != 0) {
+						bad++;
+						printf("#   %s without %s: %s\n", keys[x].type, key, why);
+					}
+				} else {
+					nopt++;
+					if (!inlist(keys[x].opt, key) || parse(out) != 0) {
+						bad++;
+						printf("#   %s without %s: %s\n", keys[x].type, key, why);
+					}
+				}
+				edit(line, 1, "{}", out, sizeof out, key, sizeof key, m);
+				snprintf(msg, sizeof msg, "at \"%s\"", key);
+				if (strcmp(key, "exposure") == 0 ? parse(out) != 0
+				    : parse(out) == 0 || strstr(why, msg) == NULL) {
+					badtype++;
+					printf("#   %s with %s={}: %s\n", keys[x].type, key, why);
+				}
+			}
+			for (const char *p = keys[x].req; *p; p++)
+				req += *p == ' ';
+			ok(bad == 0, "%s: %d required keys each missing -> 'missing key', %d optional ok",
+			    keys[x].type, nreq, nopt);
+			ok(nreq == req + 1, "%s: the example has every required key", keys[x].type);
+			ok(badtype == 0, "%s: every key with a value of the wrong type refused", keys[x].type);
+		}
+		/* unknown keys anywhere are fine */
+		snprintf(out, sizeof out, "%.*s,\"zz_extra\":{\"a\":[1,null]}}", (int)(strlen(line) - 1), line);
+		ok(parse(out) == 0, "%s: an unknown key is accepted", keys[x].type);
+	}
+	for (int t = 1; t < ARB_R_NTYPES; t++)
+		all &= seen[t] > 0;
+	ok(all, "every record type has an example");
+	free(data);
+}
+
+static void
+test_common(void)
+{
+	ok(parse("{\"type\":\"book\",\"ts\":1633998512068000,\"rt\":1633998512063356,\"ex\":\"binance\","
+	    "\"sym\":\"BTC/USDT\",\"ok\":false,\"depth\":1,\"bids\":[],\"asks\":[]}") == 0, "book with empty sides");
+	is_int(R.type, ARB_R_BOOK, "type book");
+	is_int(R.ts, 1633998512068000, "ts");
+	is_int(R.rt, 1633998512063356, "rt");
+	ok(R.has_ts && R.has_rt, "has ts and rt");
+	is_str(R.ex, "binance", "ex");
+	is_str(R.sym, "BTC/USDT", "sym");
+
+	ok(parse("{\"type\":\"status\",\"ts\":5,\"ex\":\"okx\",\"state\":\"synced\"}") == 0, "status for a whole venue");
+	is_str(R.sym, "", "no sym");
+	ok(R.has_ts && !R.has_rt && R.rt == 0, "no rt");
+
+	ok(parse("{\"type\":\"heartbeat\",\"n\":[1,{\"x\":null}]}") == 0, "unknown type accepted");
+	is_int(R.type, ARB_R_UNKNOWN, "  ... as unknown");
+	ok(parse("{\"type\":\"heartbeat\",\"ts\":7,\"ex\":\"kraken\",\"sym\":\"ETH/USD\",\"rt\":8}") == 0,
+	    "unknown type with common keys");
+	ok(R.ts == 7 && R.rt == 8 && strcmp(R.ex, "kraken") == 0 && strcmp(R.sym, "ETH/USD") == 0,
+	    "  ... common keys filled");
+	ok(parse("{\"type\":\"heartbeat\",\"ts\":\"7\",\"ex\":1,\"sym\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}") == 0,
+	    "unknown type with odd common keys still valid");
+	ok(!R.has_ts && R.ex[0] == '\0' && R.sym[0] == '\0', "  ... and the odd ones left out");
+	ok(parse("{\"type\":\"bo\\u006fk\",\"ts\":1}") == -1 && R.type == ARB_R_BOOK,
+	    "an escaped type name is still the type");
+	/* a failed record leaves no common keys behind */
+	ok(parse("{\"type\":\"trade\",\"ts\":1,\"rt\":2,\"ex\":\"kraken\",\"sym\":\"X/Y\",\"id\":1}") == -1,
+	    "trade with a numeric id refused");
+	ok(!R.has_ts && !R.has_rt && R.ex[0] == '\0' && R.sym[0] == '\0', "  ... common keys cleared");
+	is_str(arb_rtype_name(ARB_R_OPPORTUNITY), "opportunity", "rtype name");
+	is_str(arb_rtype_name(ARB_R_UNKNOWN), "unknown", "rtype name of unknown");
+	is_int(arb_rtype_from("fill", 4), ARB_R_FILL, "rtype from fill");
+	is_int(arb_rtype_from("fills", 4), ARB_R_FILL, "rtype from takes a length");
+	is_int(arb_rtype_from("Fill", 4), ARB_R_UNKNOWN, "rtype from is case sensitive");
+	is_int(arb_rtype_from("", 0), ARB_R_UNKNOWN, "rtype from empty");
+}
+
+/* Each bad record and the exact reason. */
+static void
+test_reasons(void)
+{
+	static const char B[] = "{\"type\":\"book\",\"ts\":1,\"rt\":2,\"ex\":\"binance\",\"sym\":\"BTC/USDT\","
+	    "\"ok\":true,\"depth\":4,";
+	static const char T[] = "{\"type\":\"trade\",\"ts\":1,\"rt\":2,\"ex\":\"binance\",\"sym\":\"BTC/USDT\","
+	    "\"id\":\"9\",";
+	static const struct { const char *pre, *s, *why; } c[] = {
+		{ "", "", "invalid JSON at byte 0: empty text" },
+		{ "", "{\"type\":\"book\",}", "invalid JSON at byte 15: trailing comma in object" },
+		{ "", "{\"type\":\"book\"} x", "invalid JSON at byte 16: trailing characters after the value" },
+		{ "", "[1]", "expected a JSON object" },
+		{ "", "\"book\"", "expected a JSON object" },
+		{ "", "{}", "missing key \"type\"" },
+		{ "", "{\"ts\":1}", "missing key \"type\"" },
+		{ "", "{\"ts\":1,\"type\":\"book\"}", "\"type\" must be the first key" },
+		{ "", "{\"type\":1}", "expected string at \"type\"" },
+		{ "", "{\"type\":null}", "expected string at \"type\"" },
+		{ B, "\"bids\":[[1,2],[1,2],[1,2],[1]],\"asks\":[]}", "bids[3]: expected [price, qty]" },
+		{ B, "\"bids\":[[1,2,3]],\"asks\":[]}", "bids[0]: expected [price, qty]" },
+		{ B, "\"bids\":[],\"asks\":[[\"1\",2]]}", "asks[0]: expected [price, qty]" },
+		{ B, "\"bids\":[],\"asks\":[1,2]}", "asks[0]: expected [price, qty]" },
+		{ B, "\"bids\":[],\"asks\":[[1,1e-99]]}", "asks[0]: bad qty: " },
+		{ B, "\"bids\":[[123456789012345678901234567890123456789012,1]],\"asks\":[]}", "bids[0]: bad price: " },
+		{ B, "\"bids\":{},\"asks\":[]}", "expected [[price, qty], ...] at \"bids\"" },
+		{ B, "\"bids\":[],\"asks\":[],\"seq\":1.5}", "expected integer at \"seq\"" },
+		{ B, "\"bids\":[],\"asks\":[],\"seq\":\"12\"}", "expected integer at \"seq\"" },
+		{ B, "\"bids\":[]}", "missing key \"asks\"" },
+		{ T, "\"px\":1,\"qty\":\"1.5\",\"side\":\"buy\"}", "expected number at \"qty\"" },
+		{ T, "\"px\":1,\"qty\":1e-99,\"side\":\"buy\"}", "bad number at \"qty\": " },
+		{ T, "\"px\":1,\"qty\":1,\"side\":\"BUY\"}", "expected buy or sell at \"side\"" },
+		{ T, "\"px\":1,\"qty\":1,\"side\":null}", "expected buy or sell at \"side\"" },
+		{ T, "\"px\":1,\"qty\":1}", "missing key \"side\"" },
+		{ "", "{\"type\":\"trade\",\"ts\":1.0}", "expected integer at \"ts\"" },
+		{ "", "{\"type\":\"trade\",\"ts\":1e3}", "expected integer at \"ts\"" },
+		{ "", "{\"type\":\"trade\",\"ts\":99999999999999999999}", "expected integer at \"ts\"" },
+		{ "", "{\"type\":\"trade\",\"ts\":1,\"rt\":1,\"ex\":\"binance\",\"id\":\"1\",\"px\":1,\"qty\":1,\"side\":\"buy\"}",
+		  "missing key \"sym\"" },
+		{ "", "{\"type\":\"status\",\"ts\":1,\"ex\":\"a_venue_name_too_long\",\"state\":\"gap\"}",
+		  "\"ex\" longer than 15 bytes" },
+		{ "", "{\"type\":\"status\",\"ts\":1,\"ex\":\"\",\"state\":\"gap\"}", "empty string at \"ex\"" },
+		{ "", "{\"type\":\"status\",\"ts\":1,\"ex\":\"okx\",\"state\":\"lost\"}",
+		  "expected connected, subscribed, synced, gap, resync, stale or disconnected at \"state\"" },
+		{ "", "{\"type\":\"status\",\"ts\":1,\"ex\":\"okx\",\"state\":\"gap\",\"detail\":7}",
+		  "expected string at \"detail\"" },
+		{ "", "{\"type\":\"book\",\"ts\":1,\"rt\":1,\"ex\":\"a\",\"sym\":\"B/C\",\"ok\":1}",
+		  "expected true or false at \"ok\"" },
+		{ "", "{\"type\":\"book\",\"ts\":1,\"rt\":1,\"ex\":\"a\",\"sym\":\"B/C\",\"ok\":true,\"depth\":-1}",
+		  "expected non-negative integer at \"depth\"" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"id\":7,\"kind\":\"cross\",\"event\":\"new\",\"legs\":["
+		  "{\"ex\":\"a\",\"sym\":\"B/C\",\"side\":\"buy\",\"px\":1,\"qty\":1},{\"ex\":\"a\",\"sym\":\"B/C\",\"side\":\"sell\",\"qty\":1}]}",
+		  "legs[1]: missing key \"px\"" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"id\":7,\"kind\":\"cross\",\"event\":\"new\",\"legs\":[[]]}",
+		  "legs[0]: expected an object" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"id\":7,\"kind\":\"cross\",\"event\":\"new\",\"legs\":["
+		  "{\"ex\":\"a\",\"sym\":\"B/C\",\"side\":\"hold\",\"px\":1,\"qty\":1}]}",
+		  "legs[0]: expected buy or sell at \"side\"" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"id\":1.5}", "expected string or integer at \"id\"" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"id\":\"x\",\"kind\":\"loop\"}", "expected cross or cycle at \"kind\"" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"book_ts\":[1,2.5]}", "expected integer at \"book_ts\"[1]" },
+		{ "", "{\"type\":\"order\",\"ts\":1,\"leg\":-1}", "expected non-negative integer at \"leg\"" },
+		{ "", "{\"type\":\"order\",\"ts\":1,\"mode\":\"demo\"}", "expected paper or live at \"mode\"" },
+		{ "", "{\"type\":\"risk\",\"ts\":1,\"action\":\"stop\"}", "expected refuse, kill or resume at \"action\"" },
+		{ "", "{\"type\":\"instrument\",\"ts\":1,\"fee_in\":\"both\"}", "expected quote, base or received at \"fee_in\"" },
+		{ "", "{\"type\":\"reject\",\"ts\":1,\"kind\":\"cross\",\"reason\":\"other\"}",
+		  "expected fees, lot, min_notional, stale, out_of_sync, balance or max_age at \"reason\"" },
+		{ "", "{\"type\":\"balance\",\"ts\":1,\"ex\":\"a\",\"asset\":\"BTC\",\"free\":\"1\"}", "expected number at \"free\"" },
+	};
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char line[1024];
+		int r;
+
+		snprintf(line, sizeof line, "%s%s", c[i].pre, c[i].s);
+		r = parse(line);
+		if (c[i].why[strlen(c[i].why) - 1] == ' ')   /* a prefix; the rest is dec.h's */
+			ok(r == -1 && strncmp(why, c[i].why, strlen(c[i].why)) == 0 && strlen(why) > strlen(c[i].why),
+			    "reason '%s...' (got '%s')", c[i].why, why);
+		else
+			ok(r == -1 && strcmp(why, c[i].why) == 0, "reason '%s' (got '%s')", c[i].why, why);
+	}
+	/* a tiny why buffer is not overrun */
+	{
+		char small[8];
+
+		memset(small, 'x', sizeof small);
+		ok(arb_rec_parse(&R, "[1]", 3, small, 5) == -1 && strcmp(small, "expe") == 0 && small[5] == 'x',
+		    "reason truncated to its buffer");
+		ok(arb_rec_parse(&R, "[1]", 3, NULL, 0) == -1, "no reason buffer at all");
+	}
+}
+
+static void
+test_access(void)
+{
+	arb_dec d;
+	int64_t v;
+	int b;
+	char s[16], f[ARB_DEC_STRMAX];
+
+	ok(parse("{\"type\":\"trade\",\"ts\":1,\"rt\":2,\"ex\":\"binance\",\"sym\":\"BTC/USDT\",\"id\":\"9\","
+	    "\"px\":61234.60,\"qty\":0.0125,\"side\":\"sell\",\"x\":true,\"y\":false,\"z\":\"a\\\"b\"}") == 0, "trade");
+	ok(arb_rec_dec(&R, "px", &d) == 0, "dec px");
+	f[arb_dec_fmt(d, f)] = '\0';
+	is_str(f, "61234.60", "  ... keeps its scale");
+	ok(arb_rec_dec(&R, "side", &d) == -1, "dec of a word fails");
+	ok(arb_rec_dec(&R, "nope", &d) == -1, "dec of a missing key fails");
+	ok(arb_rec_i64(&R, "rt", &v) == 0 && v == 2, "i64 rt");
+	ok(arb_rec_i64(&R, "id", &v) == 0 && v == 9, "i64 of a quoted id");
+	ok(arb_rec_i64(&R, "px", &v) == -1, "i64 of a decimal fails");
+	ok(arb_rec_str(&R, "side", s, sizeof s) == 0 && strcmp(s, "sell") == 0, "str side");
+	ok(arb_rec_str(&R, "z", s, sizeof s) == 0 && strcmp(s, "a\"b") == 0, "str unescapes");
+	ok(arb_rec_str(&R, "sym", s, 5) == -1, "str too long for the buffer");
+	ok(arb_rec_str(&R, "ts", s, sizeof s) == -1, "str of a number fails");
+	ok(arb_rec_bool(&R, "x", &b) == 0 && b == 1, "bool true");
+	ok(arb_rec_bool(&R, "y", &b) == 0 && b == 0, "bool false");
+	ok(arb_rec_bool(&R, "z", &b) == -1, "bool of a string fails");
+	ok(arb_rec_bool(&R, "q", &b) == -1, "bool of a missing key fails");
+	ok(parse("[") == -1 && arb_rec_i64(&R, "ts", &v) == -1, "accessors on a failed parse fail");
+}
+
+/* Emits a book record from its parsed form, in the canonical key order. */
+static void
+emit_book(struct arb_buf *b, const struct arb_rec *r, const struct arb_book_rec *k)
+{
+	arb_emit_begin(b, "book");
+	arb_emit_i64(b, "ts", r->ts);
+	arb_emit_i64(b, "rt", r->rt);
+	arb_emit_str(b, "ex", r->ex);
+	arb_emit_str(b, "sym", r->sym);
+	if (k->has_seq)
+		arb_emit_i64(b, "seq", k->seq);
+	arb_emit_bool(b, "ok", k->ok);
+	arb_emit_i64(b, "depth", k->depth);
+	arb_emit_key(b, "bids");
+	arb_emit_levels(b, k->bids, k->nbids);
+	arb_emit_key(b, "asks");
+	arb_emit_levels(b, k->asks, k->nasks);
+	arb_emit_end(b);
+}
+
+static void
+test_book(void)
+{
+	static const char *const lines[] = {
+		"{\"type\":\"book\",\"ts\":1633998512068000,\"rt\":1633998512063356,\"ex\":\"binance\",\"sym\":\"BTC/USDT\","
+		"\"seq\":1,\"ok\":true,\"depth\":1,\"bids\":[[61234.5,0.25]],\"asks\":[[61234.6,1.5]]}",
+		"{\"type\":\"book\",\"ts\":0,\"rt\":-1,\"ex\":\"kraken\",\"sym\":\"ETH/BTC\",\"ok\":false,\"depth\":10,"
+		"\"bids\":[[0.06810,12.00000000],[0.06809,0.1],[0.06808,3],[0.06807,0.00000001],[0.06806,100],"
+		"[0.06805,1],[0.06804,2],[0.06803,3],[0.06802,4],[0.0680100,5.5]],"
+		"\"asks\":[[0.06811,0.10],[0.06812,123456789.123456789],[0.06813,1],[0.06814,1],[0.06815,1],"
+		"[0.06816,1],[0.06817,1],[0.06818,1],[0.06819,1],[0.06820,1]]}",
+		"{\"type\":\"book\",\"ts\":9223372036854775807,\"rt\":-9223372036854775808,\"ex\":\"okx\",\"sym\":\"A/B\","
+		"\"seq\":-5,\"ok\":true,\"depth\":0,\"bids\":[],\"asks\":[[1,0]]}",
+	};
+	struct arb_book_rec k = { 0 };
+	struct arb_buf b = { 0 };
+
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		if (!ok(parse(lines[i]) == 0, "book %zu parses", i)) {
+			printf("#   %s\n", why);
+			continue;
+		}
+		ok(arb_rec_book(&R, &k) == 0, "book %zu read", i);
+		arb_buf_reset(&b);
+		emit_book(&b, &R, &k);
+		ok(b.len == strlen(lines[i]) + 1 && memcmp(b.p, lines[i], b.len - 1) == 0 && b.p[b.len - 1] == '\n',
+		    "book %zu round trip byte-identical", i);
+		if (b.len != strlen(lines[i]) + 1 || memcmp(b.p, lines[i], b.len - 1) != 0)
+			printf("#   got:  %s#   want: %s\n", b.p, lines[i]);
+	}
+	ok(k.nbids == 0 && k.nasks == 1 && k.has_seq && k.seq == -5 && k.depth == 0 && k.ok == 1,
+	    "last book: fields");
+	parse(lines[1]);
+	arb_rec_book(&R, &k);
+	ok(k.nbids == 10 && k.nasks == 10 && !k.has_seq && k.ok == 0 && k.depth == 10, "10-level book: fields");
+	{
+		char f[ARB_DEC_STRMAX];
+
+		f[arb_dec_fmt(k.bids[9].px, f)] = '\0';
+		is_str(f, "0.0680100", "bids[9].px exact");
+		f[arb_dec_fmt(k.asks[1].qty, f)] = '\0';
+		is_str(f, "123456789.123456789", "asks[1].qty exact");
+	}
+	ok(parse("{\"type\":\"trade\",\"ts\":1,\"rt\":2,\"ex\":\"a\",\"sym\":\"B/C\",\"id\":\"9\",\"px\":1,\"qty\":1,"
+	    "\"side\":\"buy\"}") == 0 && arb_rec_book(&R, &k) == -1, "arb_rec_book refuses a trade");
+	/* 1000 levels grow the arrays */
+	arb_buf_reset(&b);
+	arb_buf_adds(&b, "{\"type\":\"book\",\"ts\":1,\"rt\":2,\"ex\":\"a\",\"sym\":\"B/C\",\"ok\":true,\"depth\":1000,\"bids\":[");
+	for (int i = 0; i < 1000; i++)
+		arb_buf_printf(&b, "%s[%d.5,1]", i ? "," : "", 10000 - i);
+	arb_buf_adds(&b, "],\"asks\":[]}");
+	ok(arb_rec_parse(&R, b.p, b.len, why, sizeof why) == 0 && arb_rec_book(&R, &k) == 0 &&
+	    k.nbids == 1000 && k.capb >= 1000, "1000 levels");
+	arb_book_rec_free(&k);
+	ok(k.bids == NULL && k.capb == 0, "book_rec_free clears");
+	arb_buf_free(&b);
+}
+
+static void
+test_emit(void)
+{
+	struct arb_buf b = { 0 };
+	struct arb_level lv[2] = {
+		{ arb_dec_make(612345, 1), arb_dec_make(25, 2) },
+		{ arb_dec_make(-5, 0), arb_dec_make(1, 8) },
+	};
+
+	arb_emit_begin(&b, "trade");
+	arb_emit_i64(&b, "ts", 1633998512068000);
+	arb_emit_i64(&b, "zero", 0);
+	arb_emit_i64(&b, "neg", -42);
+	arb_emit_i64(&b, "min", INT64_MIN);
+	arb_emit_i64(&b, "max", INT64_MAX);
+	arb_emit_str(&b, "ex", "binance");
+	arb_emit_str(&b, "odd", "a\"b\\c\nd");
+	arb_emit_strn(&b, "part", "BTC/USDT", 3);
+	arb_emit_dec(&b, "px", arb_dec_make(6123450, 2));
+	arb_emit_dec(&b, "qty", arb_dec_make(1, 8));
+	arb_emit_dec(&b, "neg", arb_dec_make(-15, 1));
+	arb_emit_bool(&b, "t", 1);
+	arb_emit_bool(&b, "f", 0);
+	arb_emit_key(&b, "lv");
+	arb_emit_levels(&b, lv, 2);
+	arb_emit_key(&b, "none");
+	arb_emit_levels(&b, lv, 0);
+	arb_emit_key(&b, "v");
+	arb_emit_decval(&b, arb_dec_make(7, 0));
+	arb_emit_end(&b);
+	is_str(b.p, "{\"type\":\"trade\",\"ts\":1633998512068000,\"zero\":0,\"neg\":-42,"
+	    "\"min\":-9223372036854775808,\"max\":9223372036854775807,\"ex\":\"binance\","
+	    "\"odd\":\"a\\\"b\\\\c\\u000ad\",\"part\":\"BTC\",\"px\":61234.50,\"qty\":0.00000001,\"neg\":-1.5,"
+	    "\"t\":true,\"f\":false,\"lv\":[[61234.5,0.25],[-5,0.00000001]],\"none\":[],\"v\":7}\n",
+	    "emit: exact text");
+	is_int(b.len, strlen(b.p), "emit: length matches");
+	{
+		struct arb_json j;
+
+		arb_json_init(&j);
+		ok(b.p[b.len - 1] == '\n' && arb_json_parse(&j, b.p, b.len - 1) == 0 && j.t[0].n == 17,
+		    "emitted text is one JSON object of 17 members and a newline");
+		arb_json_free(&j);
+	}
+	arb_buf_free(&b);
+}
+
+/* Runs fn with stderr captured into out. */
+static void
+capture(void (*fn)(void *), void *arg, char *out, size_t cap, int *status)
+{
+	int pfd[2];
+	pid_t pid;
+	ssize_t n;
+	size_t got = 0;
+
+	fflush(stdout);
+	if (pipe(pfd) < 0)
+		abort();
+	if ((pid = fork()) == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 2);
+		fn(arg);
+		_exit(0);
+	}
+	close(pfd[1]);
+	while (got + 1 < cap && (n = read(pfd[0], out + got, cap - got - 1)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pfd[0]);
+	waitpid(pid, status, 0);
+}
+
+static void
+bad3(void *arg)
+{
+	struct arb_badlines *bl = arg;
+
+	arb_badline(bl, "stdin", 42, "expected number at \"qty\"");
+	arb_badline(bl, "day.ndjson", 7, "missing key \"sym\"");
+	arb_badline(bl, NULL, 8, "x");
+	arb_badlines_report(bl);
+	if (bl->n != 3)
+		_exit(9);
+}
+
+static void
+bad1(void *arg)
+{
+	struct arb_badlines *bl = arg;
+
+	arb_badline(bl, "stdin", 1, "y");
+	arb_badlines_report(bl);
+}
+
+static void
+bad0(void *arg)
+{
+	arb_badlines_report(arg);
+}
+
+static void
+test_badlines(void)
+{
+	struct arb_badlines bl = { 0, 0 };
+	char out[1024];
+	int st;
+
+	arb_setprog("t-rec");
+	capture(bad3, &bl, out, sizeof out, &st);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "three bad lines: counted, not fatal");
+	is_str(out, "t-rec: stdin:42: expected number at \"qty\"\n"
+	    "t-rec: day.ndjson:7: missing key \"sym\"\n"
+	    "t-rec: stdin:8: x\n"
+	    "t-rec: 3 bad lines skipped\n", "messages and the count");
+	capture(bad1, &bl, out, sizeof out, &st);
+	is_str(out, "t-rec: stdin:1: y\nt-rec: 1 bad line skipped\n", "one bad line: singular");
+	capture(bad0, &bl, out, sizeof out, &st);
+	is_str(out, "", "no bad lines: nothing said");
+	bl.strict = 1;
+	capture(bad3, &bl, out, sizeof out, &st);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 1, "strict: the first bad line exits 1");
+	is_str(out, "t-rec: stdin:42: expected number at \"qty\"\n", "strict: only the first message");
+}
+
+int
+main(void)
+{
+	const char *srcdir = getenv("top_srcdir");
+
+	arb_rec_init(&R);
+	test_examples(srcdir ? srcdir : ".");
+	test_common();
+	test_reasons();
+	test_access();
+	test_book();
+	test_emit();
+	test_badlines();
+	arb_rec_free(&R);
+	return done_testing();
+}
