@@ -25,7 +25,7 @@ typedef __int128 i128;
 #define SIGMAX 38
 
 #define E19 10000000000000000000ULL
-static const u128 pow10[39] = {
+static const u128 p10[39] = {
 	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
 	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
 	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
@@ -75,7 +75,7 @@ mul_pow10(i128 *r, i128 m, int k)
 		*r = 0;
 		return 0;
 	}
-	if (k > 38 || __builtin_mul_overflow(m, (i128)pow10[k], &t) || t == -I128_MAX - 1)
+	if (k > 38 || __builtin_mul_overflow(m, (i128)p10[k], &t) || t == -I128_MAX - 1)
 		return -1;
 	*r = t;
 	return 0;
@@ -140,7 +140,7 @@ u256_mul_pow10(u256 *r, u256 a, int k)
 	while (k > 0) {
 		int step = k > 19 ? 19 : k;
 
-		if (u256_mul64(&a, a, (uint64_t)pow10[step]) < 0)
+		if (u256_mul64(&a, a, (uint64_t)p10[step]) < 0)
 			return -1;
 		k -= step;
 	}
@@ -360,7 +360,7 @@ arb_dec_parse(arb_dec *d, const char *str, size_t n, const char **why)
 		goto bad;
 	}
 	if (scale < 0) {
-		if (m != 0 && (-scale > 38 || __builtin_mul_overflow(m, pow10[-scale], &m) ||
+		if (m != 0 && (-scale > 38 || __builtin_mul_overflow(m, p10[-scale], &m) ||
 		    m > (u128)I128_MAX)) {
 			err = "number out of range";
 			goto bad;
@@ -608,12 +608,12 @@ divx(arb_dec *r, arb_dec a, arb_dec b, int scale, enum arb_round rnd, int extra)
 	if (e >= 0) {
 		/* When n does not fit 256 bits, the quotient is >= 2^128
 		 * because d < 2^128: overflow either way. */
-		if (e <= 38 && (n.lo == 0 || n.lo <= U128_MAX / pow10[e])) {
-			n.lo *= pow10[e];
+		if (e <= 38 && (n.lo == 0 || n.lo <= U128_MAX / p10[e])) {
+			n.lo *= p10[e];
 		} else if (u256_mul_pow10(&n, n, e) < 0)
 			return -1;
-	} else if (-e <= 38 && d.lo <= U128_MAX / pow10[-e]) {
-		d.lo *= pow10[-e];
+	} else if (-e <= 38 && d.lo <= U128_MAX / p10[-e]) {
+		d.lo *= p10[-e];
 	} else if (u256_mul_pow10(&d, d, -e) < 0)
 		return -1;	/* cannot happen: e >= -76 */
 	if (n.hi == 0 && d.hi == 0) {
@@ -659,7 +659,7 @@ arb_dec_rescale(arb_dec *r, arb_dec a, int scale, enum arb_round rnd)
 		r->s = scale;
 		return 0;
 	}
-	p = (i128)pow10[a.s - scale];
+	p = (i128)p10[a.s - scale];
 	q = a.m / p;
 	rem = a.m % p;	/* same sign as a.m */
 	if (rem != 0) {
@@ -787,11 +787,11 @@ arb_dec_cmp(arb_dec a, arb_dec b)
 	if (a.s < b.s) {
 		/* When a.m * 10^k overflows, |a| exceeds every
 		 * coefficient at b's scale: a's sign decides. */
-		if (__builtin_mul_overflow(a.m, (i128)pow10[b.s - a.s], &t))
+		if (__builtin_mul_overflow(a.m, (i128)p10[b.s - a.s], &t))
 			return sa;
 		a.m = t;
 	} else if (b.s < a.s) {
-		if (__builtin_mul_overflow(b.m, (i128)pow10[a.s - b.s], &t))
+		if (__builtin_mul_overflow(b.m, (i128)p10[a.s - b.s], &t))
 			return -sb;
 		b.m = t;
 	}
