@@ -1,0 +1,409 @@
+/*
+ * arb-report: P&L, opportunity funnel, latency and feed health from a
+ * stream of records on stdin or an arb-store database, as text, CSV,
+ * NDJSON, Prometheus text or one self-contained HTML page; --check
+ * thresholds give exit status 3 for cron.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "io.h"
+#include "log.h"
+#include "rec.h"
+#include "report.h"
+#include "report_db.h"
+#include "sig.h"
+#include "util.h"
+
+/* All input lines, kept so that --since 24h can count back from the last
+ * record and the records are read once from a pipe or a database. */
+struct lines {
+	struct arb_buf text;
+	size_t *off, *len;
+	uint64_t *lineno;
+	const char **src;
+	size_t n, cap;
+};
+
+static void lines_add(struct lines *L, const char *p, size_t n, const char *src, uint64_t lineno)
+{
+	if (L->n == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 1024;
+		xrealloc(&L->off, L->cap * sizeof *L->off);
+		xrealloc(&L->len, L->cap * sizeof *L->len);
+		xrealloc(&L->lineno, L->cap * sizeof *L->lineno);
+		xrealloc(&L->src, L->cap * sizeof *L->src);
+	}
+	L->off[L->n] = L->text.len;
+	L->len[L->n] = n;
+	L->lineno[L->n] = lineno;
+	L->src[L->n] = src;
+	arb_buf_add(&L->text, p, n);
+	arb_buf_addc(&L->text, '\0');
+	L->n++;
+}
+
+static void lines_free(struct lines *L)
+{
+	arb_buf_free(&L->text);
+	free(L->off);
+	free(L->len);
+	free(L->lineno);
+	free(L->src);
+}
+
+static void db_line(void *arg, const char *line, size_t len, const char *table, int64_t id)
+{
+	lines_add(arg, line, len, table, (uint64_t)id);
+}
+
+static void usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+	    "usage: arb-report [-hqVv] [-r report[,report...]] [-f format] [-d url]\n"
+	    "                  [-s since] [-u until] [--venue ex] [--sym BASE/QUOTE]\n"
+	    "                  [-c ccy] [--reaction duration] [-C check]... [-o file] [--strict]\n"
+	    "reports: summary (default) funnel latency feed trades all\n"
+	    "formats: text (default) csv json prom html\n"
+	    "checks:  METRIC OP NUMBER, OP one of < <= > >= == !=; exit 3 when breached\n"
+	    "metrics:");
+	for (int i = 0; arb_report_metric_names[i]; i++)
+		fprintf(f, "%s%s", i % 7 == 6 ? "\n         " : " ", arb_report_metric_names[i]);
+	fprintf(f, "\n");
+	exit(status);
+}
+
+static unsigned parse_reports(const char *s)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+		{ "summary", ARB_REP_SUMMARY }, { "funnel", ARB_REP_FUNNEL },
+		{ "latency", ARB_REP_LATENCY }, { "feed", ARB_REP_FEED },
+		{ "health", ARB_REP_FEED }, { "trades", ARB_REP_TRADES }, { "all", ARB_REP_ALL },
+	};
+	unsigned bits = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, ","), i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i].name) == n && !strncmp(names[i].name, s, n))
+				break;
+		if (i == sizeof names / sizeof names[0]) {
+			fprintf(stderr, "%s: unknown report \"%.*s\" (summary funnel latency feed trades all)\n",
+			    arb_prog, (int)n, s);
+			exit(ARB_EXIT_USAGE);
+		}
+		bits |= names[i].bit;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return bits;
+}
+
+static enum arb_rep_fmt parse_format(const char *s)
+{
+	if (!strcmp(s, "text")) return ARB_FMT_TEXT;
+	if (!strcmp(s, "csv")) return ARB_FMT_CSV;
+	if (!strcmp(s, "json") || !strcmp(s, "ndjson")) return ARB_FMT_JSON;
+	if (!strcmp(s, "prom") || !strcmp(s, "prometheus")) return ARB_FMT_PROM;
+	if (!strcmp(s, "html")) return ARB_FMT_HTML;
+	fprintf(stderr, "%s: unknown format \"%s\" (text csv json prom html)\n", arb_prog, s);
+	exit(ARB_EXIT_USAGE);
+}
+
+/* Writes out to path atomically (a temporary file renamed over it). */
+static int write_file(const char *path, const struct arb_buf *out)
+{
+	struct arb_buf tmp = { 0 };
+	int fd, ok;
+
+	arb_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		arb_err("%s: %s", tmp.p, strerror(errno));
+		arb_buf_free(&tmp);
+		return -1;
+	}
+	ok = arb_writeall(fd, out->p ? out->p : "", out->len) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp.p, path) < 0) {
+		arb_err("%s: %s", path, strerror(errno));
+		unlink(tmp.p);
+		arb_buf_free(&tmp);
+		return -1;
+	}
+	arb_buf_free(&tmp);
+	return 0;
+}
+
+#define MAX_CHECKS 64
+#define MAX_UNKNOWN_TYPES 16
+
+int main(int argc, char **argv)
+{
+	enum { O_VENUE = 256, O_SYM, O_REACTION, O_STRICT };
+	static const struct option longopts[] = {
+		{ "report", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "venue", required_argument, NULL, O_VENUE },
+		{ "sym", required_argument, NULL, O_SYM },
+		{ "ccy", required_argument, NULL, 'c' },
+		{ "reaction", required_argument, NULL, O_REACTION },
+		{ "check", required_argument, NULL, 'C' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "strict", no_argument, NULL, O_STRICT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct arb_report_opts o;
+	struct arb_check checks[MAX_CHECKS];
+	struct arb_badlines bl = { 0, 0 };
+	struct arb_report *rep;
+	struct lines L;
+	struct arb_rec rec;
+	struct arb_buf out = { 0 };
+	const char *db = NULL, *since = NULL, *until = NULL, *output = NULL;
+	char unknown_types[MAX_UNKNOWN_TYPES][32], why[256], first_ccy[32] = "";
+	enum arb_rep_fmt fmt = ARB_FMT_TEXT;
+	unsigned reports = 0;
+	uint64_t nbad = 0, nunknown = 0;
+	int64_t last = 0;
+	int c, nchecks = 0, nut = 0, has_last = 0, breached = 0, status = ARB_EXIT_OK;
+	size_t i;
+	unsigned char *good;
+
+	arb_setprog(argv[0]);
+	memset(&o, 0, sizeof o);
+	memset(&L, 0, sizeof L);
+	while ((c = getopt_long(argc, argv, "r:f:d:s:u:c:C:o:hVvq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reports |= parse_reports(optarg); break;
+		case 'f': fmt = parse_format(optarg); break;
+		case 'd': db = optarg; break;
+		case 's': since = optarg; break;
+		case 'u': until = optarg; break;
+		case O_VENUE: o.venue = optarg; break;
+		case O_SYM: o.sym = optarg; break;
+		case 'c': o.ccy = optarg; break;
+		case O_REACTION:
+			if (arb_duration_parse(optarg, &o.reaction_us) < 0 || o.reaction_us <= 0) {
+				fprintf(stderr, "%s: --reaction: bad duration \"%s\"\n", arb_prog, optarg);
+				return ARB_EXIT_USAGE;
+			}
+			break;
+		case 'C':
+			if (nchecks == MAX_CHECKS) {
+				fprintf(stderr, "%s: at most %d checks\n", arb_prog, MAX_CHECKS);
+				return ARB_EXIT_USAGE;
+			}
+			if (arb_check_parse(&checks[nchecks], optarg, why, sizeof why) < 0) {
+				fprintf(stderr, "%s: --check '%s': %s\n", arb_prog, optarg, why);
+				return ARB_EXIT_USAGE;
+			}
+			nchecks++;
+			break;
+		case 'o': output = optarg; break;
+		case O_STRICT: bl.strict = 1; break;
+		case 'h': usage(ARB_EXIT_OK); break;
+		case 'V': printf("arb-report %s\n", PACKAGE_VERSION); return ARB_EXIT_OK;
+		case 'v': arb_louder(); break;
+		case 'q': arb_quieter(); break;
+		default: usage(ARB_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0) {
+		fprintf(stderr, "%s: unexpected argument \"%s\" (records come from stdin or --db)\n",
+		    arb_prog, argv[0]);
+		usage(ARB_EXIT_USAGE);
+	}
+	if (!reports)
+		reports = ARB_REP_SUMMARY;
+	/* Unknown metric names are usage errors, found before any reading. */
+	rep = arb_report_new(&o);
+	for (c = 0; c < nchecks; c++) {
+		arb_dec v;
+
+		if (arb_report_metric(rep, checks[c].metric, &v) < 0) {
+			fprintf(stderr, "%s: --check '%s': unknown metric \"%s\" (see arb-report -h)\n",
+			    arb_prog, checks[c].text, checks[c].metric);
+			arb_report_free(rep);
+			return ARB_EXIT_USAGE;
+		}
+	}
+	arb_report_free(rep);
+	/* Time arguments are checked now; durations are resolved later. */
+	{
+		int64_t t;
+
+		if (since && arb_report_time_arg(since, 0, &t) < 0) {
+			fprintf(stderr, "%s: --since: bad time or duration \"%s\"\n", arb_prog, since);
+			return ARB_EXIT_USAGE;
+		}
+		if (until && arb_report_time_arg(until, 0, &t) < 0) {
+			fprintf(stderr, "%s: --until: bad time or duration \"%s\"\n", arb_prog, until);
+			return ARB_EXIT_USAGE;
+		}
+	}
+	arb_sig_setup();
+
+	if (db) {
+		if (arb_report_db_read(db, db_line, &L, why, sizeof why) < 0) {
+			arb_err("%s: %s", db, why);
+			lines_free(&L);
+			return ARB_EXIT_FAIL;
+		}
+	} else {
+		struct arb_reader rd;
+		char *line;
+		size_t len;
+		int k;
+
+		if (isatty(0)) {
+			fprintf(stderr, "%s: no input: pipe a stream of records into stdin or give --db\n", arb_prog);
+			return ARB_EXIT_USAGE;
+		}
+		arb_reader_init(&rd, 0, "stdin");
+		while ((k = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
+			if (k == ARB_RD_ERR) {
+				arb_err("stdin: %s", strerror(errno));
+				arb_reader_free(&rd);
+				lines_free(&L);
+				return ARB_EXIT_FAIL;
+			}
+			if (k == ARB_RD_BAD) {
+				arb_badline(&bl, "stdin", rd.lineno, rd.why);
+				nbad++;
+				continue;
+			}
+			if (len == 0)
+				continue;
+			lines_add(&L, line, len, "stdin", rd.lineno);
+			if (arb_sig_stop)
+				break;
+		}
+		arb_reader_free(&rd);
+	}
+
+	/* Pass 1: validate, find the last record time and the first result's
+	 * currency (the default reporting currency). */
+	arb_rec_init(&rec);
+	good = xcalloc(L.n + 1, 1);
+	for (i = 0; i < L.n; i++) {
+		const char *p = L.text.p + L.off[i];
+
+		if (arb_rec_parse(&rec, p, L.len[i], why, sizeof why) < 0) {
+			arb_badline(&bl, L.src[i], L.lineno[i], why);
+			nbad++;
+			continue;
+		}
+		if (rec.type == ARB_R_UNKNOWN) {
+			char t[32] = "?";
+			int k;
+
+			arb_rec_str(&rec, "type", t, sizeof t);
+			nunknown++;
+			for (k = 0; k < nut; k++)
+				if (!strcmp(unknown_types[k], t))
+					break;
+			if (k == nut && nut < MAX_UNKNOWN_TYPES) {
+				snprintf(unknown_types[nut++], sizeof unknown_types[0], "%s", t);
+				arb_log(ARB_LOG_NOTICE, "%s:%llu: unknown record type \"%s\" ignored "
+				    "(reported once per type)", L.src[i], (unsigned long long)L.lineno[i], t);
+			}
+			continue;
+		}
+		good[i] = 1;
+		if (rec.has_ts && (!has_last || rec.ts > last)) {
+			last = rec.ts;
+			has_last = 1;
+		}
+		if (!first_ccy[0] && rec.type == ARB_R_RESULT)
+			arb_rec_str(&rec, "ccy", first_ccy, sizeof first_ccy);
+	}
+	if (since) {
+		arb_report_time_arg(since, last, &o.since);
+		o.has_since = 1;
+	}
+	if (until) {
+		arb_report_time_arg(until, last, &o.until);
+		o.has_until = 1;
+	}
+	if (!o.ccy && first_ccy[0])
+		o.ccy = first_ccy;
+	if (!has_last)
+		arb_log(ARB_LOG_NOTICE, "%s: no records: the report is empty", db ? db : "stdin");
+
+	/* Pass 2: the report. */
+	rep = arb_report_new(&o);
+	arb_report_count_bad(rep, nbad, nunknown);
+	for (i = 0; i < L.n; i++) {
+		if (!good[i] || arb_rec_parse(&rec, L.text.p + L.off[i], L.len[i], why, sizeof why) < 0)
+			continue;
+		arb_report_add(rep, &rec);
+	}
+	arb_rec_free(&rec);
+	free(good);
+	lines_free(&L);
+	arb_report_finish(rep);
+	arb_report_write(rep, fmt, reports, &out);
+
+	for (c = 0; c < nchecks; c++) {
+		char vb[ARB_DEC_STRMAX];
+		arb_dec v;
+		int k = arb_report_metric(rep, checks[c].metric, &v);
+
+		if (k == 0)
+			arb_dec_fmt(arb_dec_trim(v), vb);
+		if (k != 0 || !arb_check_holds(&checks[c], v)) {
+			breached++;
+			if (k != 0)
+				fprintf(stderr, "%s: check breached: %s (%s: no data)\n", arb_prog,
+				    checks[c].text, checks[c].metric);
+			else
+				fprintf(stderr, "%s: check breached: %s (%s is %s)\n", arb_prog,
+				    checks[c].text, checks[c].metric, vb);
+		} else {
+			arb_info("check ok: %s (%s is %s)", checks[c].text, checks[c].metric, vb);
+		}
+	}
+	arb_report_free(rep);
+
+	if (output) {
+		if (write_file(output, &out) < 0)
+			status = ARB_EXIT_FAIL;
+	} else if (out.len && arb_writeall(1, out.p, out.len) < 0) {
+		if (errno != EPIPE) {
+			arb_err("stdout: %s", strerror(errno));
+			status = ARB_EXIT_FAIL;
+		}
+	}
+	arb_buf_free(&out);
+	if (nunknown)
+		arb_log(ARB_LOG_NOTICE, "%llu records of unknown type ignored", (unsigned long long)nunknown);
+	arb_badlines_report(&bl);
+	if (status == ARB_EXIT_OK && breached)
+		status = ARB_EXIT_BREACH;
+	return status;
+}

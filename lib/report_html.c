@@ -1,0 +1,700 @@
+/*
+ * report_html.c: one self-contained HTML page: inline CSS and inline SVG
+ * charts, no script, no font, no image, no link to anything outside the
+ * file, so it can be mailed, archived and printed.  Amounts in the tables
+ * are the exact decimals; chart geometry alone uses floating point (pixel
+ * positions are not money).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_int.h"
+
+/* Chart area: a viewBox of W x H; plots sit inside the margins. */
+#define W 900.0
+#define ML 70.0
+#define MR 20.0
+
+static const char *const palette[] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"
+};
+#define NPAL (sizeof palette / sizeof palette[0])
+
+static void esc(struct arb_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': arb_buf_adds(b, "&amp;"); break;
+		case '<': arb_buf_adds(b, "&lt;"); break;
+		case '>': arb_buf_adds(b, "&gt;"); break;
+		case '"': arb_buf_adds(b, "&quot;"); break;
+		default: arb_buf_addc(b, *s);
+		}
+	}
+}
+
+static double dd(arb_dec d)
+{
+	char buf[ARB_DEC_STRMAX];
+
+	arb_dec_fmt(d, buf);
+	return strtod(buf, NULL);
+}
+
+static void fmt_time(int64_t us, char *buf)
+{
+	arb_report_fmt_time(us, buf);
+}
+
+static const char css[] =
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
+    "color:#1a1a1a;background:#fff;max-width:980px;margin:24px auto;padding:0 16px}"
+    "h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;padding-bottom:4px;"
+    "border-bottom:2px solid #1f77b4}h3{font-size:15px;margin:18px 0 6px}"
+    ".sub{color:#555;margin:0 0 16px}"
+    ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}"
+    ".card{border:1px solid #ccd;border-radius:6px;padding:8px 14px;min-width:130px}"
+    ".card .k{font-size:12px;color:#555}.card .v{font-size:20px;font-weight:600;"
+    "font-variant-numeric:tabular-nums}.neg{color:#b00}.pos{color:#070}"
+    "table{border-collapse:collapse;margin:4px 0 14px;font-size:13px;"
+    "font-variant-numeric:tabular-nums}"
+    "th,td{padding:3px 10px;border-bottom:1px solid #e3e3e8;text-align:left;vertical-align:top}"
+    "th{background:#f2f4f8;font-weight:600}td.n,th.n{text-align:right}"
+    ".none{color:#777;font-style:italic}.note{color:#555;font-size:12px;margin:-8px 0 14px}"
+    "figure{margin:10px 0 18px}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}"
+    "svg{width:100%;height:auto;display:block}svg text{font-family:inherit;fill:#333}"
+    "footer{margin-top:36px;color:#666;font-size:12px;border-top:1px solid #ddd;padding-top:8px}"
+    "@media print{body{max-width:none;margin:0;font-size:11px}h2{break-after:avoid}"
+    "figure,table,.cards{break-inside:avoid}th{background:#eee}"
+    "@page{margin:14mm}}";
+
+/* ---- tables ---- */
+
+static void html_table(const struct rtab *t, struct arb_buf *b)
+{
+	size_t i;
+	int c;
+
+	arb_buf_adds(b, "<h3>");
+	esc(b, t->title);
+	arb_buf_adds(b, "</h3>\n");
+	if (!t->nrows) {
+		arb_buf_adds(b, "<p class=\"none\">none</p>\n");
+		return;
+	}
+	arb_buf_adds(b, "<table><thead><tr>");
+	for (c = 0; c < t->ncol; c++) {
+		arb_buf_adds(b, t->num[c] ? "<th class=\"n\">" : "<th>");
+		esc(b, t->cols[c]);
+		arb_buf_adds(b, "</th>");
+	}
+	arb_buf_adds(b, "</tr></thead>\n<tbody>\n");
+	for (i = 0; i < t->nrows; i++) {
+		arb_buf_adds(b, "<tr>");
+		for (c = 0; c < t->ncol; c++) {
+			const char *s = t->cells[i * (size_t)t->ncol + (size_t)c];
+
+			arb_buf_adds(b, t->num[c] ? "<td class=\"n\">" : "<td>");
+			esc(b, s ? s : "-");
+			arb_buf_adds(b, "</td>");
+		}
+		arb_buf_adds(b, "</tr>\n");
+	}
+	arb_buf_adds(b, "</tbody></table>\n");
+	if (t->note) {
+		arb_buf_adds(b, "<p class=\"note\">");
+		esc(b, t->note);
+		arb_buf_adds(b, "</p>\n");
+	}
+}
+
+static void tables(struct arb_report *r, unsigned which, struct arb_buf *b)
+{
+	struct rtab *tabs;
+	size_t n = arb_report_build(r, which, &tabs), i;
+
+	for (i = 0; i < n; i++) {
+		html_table(&tabs[i], b);
+		rtab_free(&tabs[i]);
+	}
+	free(tabs);
+}
+
+/* ---- chart pieces ---- */
+
+static void svg_open(struct arb_buf *b, const char *caption, double h, const char *label)
+{
+	arb_buf_adds(b, "<figure><figcaption>");
+	esc(b, caption);
+	arb_buf_printf(b, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\""
+	    " role=\"img\" aria-label=\"", W, h);
+	esc(b, label);
+	arb_buf_adds(b, "\" font-size=\"12\">\n");
+}
+
+static void svg_close(struct arb_buf *b)
+{
+	arb_buf_adds(b, "</svg></figure>\n");
+}
+
+static void nodata(struct arb_buf *b, const char *caption)
+{
+	arb_buf_adds(b, "<figure><figcaption>");
+	esc(b, caption);
+	arb_buf_adds(b, "</figcaption><p class=\"none\">no data in this period</p></figure>\n");
+}
+
+static void text_at(struct arb_buf *b, double x, double y, const char *anchor, const char *s)
+{
+	arb_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", x, y, anchor);
+	esc(b, s);
+	arb_buf_adds(b, "</text>\n");
+}
+
+/* A short label for a number of the axis. */
+static void num_label(double v, char *buf, size_t n)
+{
+	double a = fabs(v);
+
+	if (a == 0)
+		snprintf(buf, n, "0");
+	else if (a >= 1000)
+		snprintf(buf, n, "%.0f", v);
+	else if (a >= 10)
+		snprintf(buf, n, "%.1f", v);
+	else if (a >= 0.1)
+		snprintf(buf, n, "%.2f", v);
+	else
+		snprintf(buf, n, "%.2g", v);
+}
+
+/* Horizontal grid lines with labels for [lo, hi] over a plot of y0..y1. */
+static void y_axis(struct arb_buf *b, double lo, double hi, double top, double bot)
+{
+	int i;
+
+	for (i = 0; i <= 4; i++) {
+		double v = lo + (hi - lo) * i / 4, y = bot - (bot - top) * i / 4;
+		char lab[32];
+
+		num_label(v, lab, sizeof lab);
+		arb_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e3e8\"/>\n",
+		    ML, y, W - MR, y);
+		text_at(b, ML - 6, y + 4, "end", lab);
+	}
+}
+
+static void x_time_labels(struct arb_buf *b, int64_t t0, int64_t t1, double y)
+{
+	char a[20], c[20];
+
+	fmt_time(t0, a);
+	fmt_time(t1, c);
+	text_at(b, ML, y, "start", a);
+	text_at(b, W - MR, y, "end", c);
+}
+
+/* ---- the charts ---- */
+
+static void chart_pnl(struct arb_report *r, struct arb_buf *b)
+{
+	const double H = 260, top = 14, bot = H - 34;
+	double lo = 0, hi = 0, cum = 0, x, y, span;
+	char cap[80];
+	size_t i, n = 0;
+
+	snprintf(cap, sizeof cap, "Cumulative realised P&L (%s)", r->ccy);
+	for (i = 0; i < r->nresults; i++) {
+		if (!arb_report_executed(&r->results[i]) || !r->results[i].has_conv)
+			continue;
+		cum += dd(r->results[i].conv);
+		if (cum < lo) lo = cum;
+		if (cum > hi) hi = cum;
+		n++;
+	}
+	if (!n) {
+		nodata(b, cap);
+		return;
+	}
+	if (hi == lo)
+		hi = lo + 1;
+	span = (double)(r->end - r->start);
+	if (span <= 0)
+		span = 1;
+	svg_open(b, cap, H, "line chart of cumulative profit and loss over time");
+	y_axis(b, lo, hi, top, bot);
+	y = bot - (0 - lo) / (hi - lo) * (bot - top);
+	arb_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n",
+	    ML, y, W - MR, y);
+	arb_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%.1f,%.1f",
+	    palette[0], ML, y);
+	cum = 0;
+	for (i = 0; i < r->nresults; i++) {
+		if (!arb_report_executed(&r->results[i]) || !r->results[i].has_conv)
+			continue;
+		x = ML + (double)(r->results[i].ts - r->start) / span * (W - ML - MR);
+		arb_buf_printf(b, " %.1f,%.1f", x, bot - (cum - lo) / (hi - lo) * (bot - top));
+		cum += dd(r->results[i].conv);
+		arb_buf_printf(b, " %.1f,%.1f", x, bot - (cum - lo) / (hi - lo) * (bot - top));
+	}
+	arb_buf_printf(b, " %.1f,%.1f\"/>\n", W - MR, bot - (cum - lo) / (hi - lo) * (bot - top));
+	x_time_labels(b, r->start, r->end, H - 12);
+	svg_close(b);
+}
+
+static void legend(struct arb_buf *b, char names[][64], size_t n, double y)
+{
+	size_t i;
+	double x = ML;
+
+	for (i = 0; i < n; i++) {
+		arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+		    x, y - 10, palette[i % NPAL]);
+		text_at(b, x + 16, y, "start", names[i]);
+		x += 24 + 7.5 * (double)strlen(names[i]);
+	}
+}
+
+static void chart_opps(struct arb_report *r, struct arb_buf *b)
+{
+	const double H = 280, top = 14, bot = H - 54;
+	char routes[8][64];
+	size_t nr = 0, i, k;
+	int64_t bucket = 3600000000LL, t0, nb, j;
+	uint64_t *cnt, maxc = 0;
+	const char *unit = "hour";
+	double bw;
+
+	for (i = 0; i < r->nopps; i++) {
+		const struct ropp *o = &r->opps[i];
+
+		if (!o->has_new || !o->in_window || !o->matches)
+			continue;
+		for (k = 0; k < nr; k++)
+			if (!strcmp(routes[k], o->route))
+				break;
+		if (k == nr && nr < 8)
+			snprintf(routes[nr++], sizeof routes[0], "%s", o->route);
+	}
+	if (!nr) {
+		nodata(b, "Opportunities per hour by venue pair");
+		return;
+	}
+	if (r->end - r->start > 72 * bucket) {
+		bucket *= 24;
+		unit = "day";
+	}
+	t0 = r->start - ((r->start % bucket) + bucket) % bucket;
+	nb = (r->end - t0) / bucket + 1;
+	cnt = xcalloc((size_t)nb * nr, sizeof *cnt);
+	for (i = 0; i < r->nopps; i++) {
+		const struct ropp *o = &r->opps[i];
+
+		if (!o->has_new || !o->in_window || !o->matches)
+			continue;
+		for (k = 0; k < nr; k++)
+			if (!strcmp(routes[k], o->route))
+				break;
+		j = (o->ts_new - t0) / bucket;
+		if (k < nr && j >= 0 && j < nb)
+			cnt[j * (int64_t)nr + (int64_t)k]++;
+	}
+	for (j = 0; j < nb; j++) {
+		uint64_t s = 0;
+
+		for (k = 0; k < nr; k++)
+			s += cnt[j * (int64_t)nr + (int64_t)k];
+		if (s > maxc)
+			maxc = s;
+	}
+	{
+		char cap[64];
+
+		snprintf(cap, sizeof cap, "Opportunities per %s by venue pair", unit);
+		svg_open(b, cap, H, "stacked bar chart of opportunities detected per time bucket");
+	}
+	y_axis(b, 0, (double)maxc, top, bot);
+	bw = (W - ML - MR) / (double)nb;
+	for (j = 0; j < nb; j++) {
+		double y = bot;
+
+		for (k = 0; k < nr; k++) {
+			uint64_t c = cnt[j * (int64_t)nr + (int64_t)k];
+			double h = (double)c / (double)maxc * (bot - top);
+
+			if (!c)
+				continue;
+			y -= h;
+			arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+			    "<title>%llu</title></rect>\n", ML + bw * (double)j + bw * 0.1, y, bw * 0.8, h,
+			    palette[k % NPAL], (unsigned long long)c);
+		}
+	}
+	x_time_labels(b, t0, t0 + nb * bucket, bot + 16);
+	legend(b, routes, nr, H - 10);
+	svg_close(b);
+	free(cnt);
+}
+
+static void chart_bps(struct arb_report *r, struct arb_buf *b)
+{
+	static const int64_t steps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000 };
+	const double H = 260, top = 14, bot = H - 40;
+	int64_t lo = 0, hi = 0, step = 1, nb, j;
+	uint64_t *cnt, maxc = 0;
+	size_t i, n = 0, s;
+	double bw;
+
+	/* net_bps in hundredths of a basis point, exactly. */
+	for (i = 0; i < r->nopps; i++) {
+		const struct ropp *o = &r->opps[i];
+		arb_dec v;
+		int64_t c;
+
+		if (!o->has_new || !o->in_window || !o->matches || !o->has_bps)
+			continue;
+		if (arb_dec_rescale(&v, o->net_bps, 0, ARB_RND_FLOOR) < 0)
+			continue;
+		c = (int64_t)v.m;
+		if (!n || c < lo) lo = c;
+		if (!n || c > hi) hi = c;
+		n++;
+	}
+	if (!n) {
+		nodata(b, "Distribution of net_bps (opportunities detected)");
+		return;
+	}
+	for (s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+		step = steps[s];
+		if ((hi - lo) / step < 20)
+			break;
+	}
+	lo = lo >= 0 ? lo / step * step : -((-lo + step - 1) / step * step);
+	nb = (hi - lo) / step + 1;
+	cnt = xcalloc((size_t)nb, sizeof *cnt);
+	for (i = 0; i < r->nopps; i++) {
+		const struct ropp *o = &r->opps[i];
+		arb_dec v;
+
+		if (!o->has_new || !o->in_window || !o->matches || !o->has_bps ||
+		    arb_dec_rescale(&v, o->net_bps, 0, ARB_RND_FLOOR) < 0)
+			continue;
+		j = ((int64_t)v.m - lo) / step;
+		if (j >= 0 && j < nb && ++cnt[j] > maxc)
+			maxc = cnt[j];
+	}
+	svg_open(b, "Distribution of net_bps (opportunities detected)", H,
+	    "histogram of the net profit in basis points of the opportunities");
+	y_axis(b, 0, (double)maxc, top, bot);
+	bw = (W - ML - MR) / (double)nb;
+	for (j = 0; j < nb; j++) {
+		double h = (double)cnt[j] / (double)maxc * (bot - top);
+		char lab[32];
+
+		if (cnt[j])
+			arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+			    "<title>%lld..%lld bps: %llu</title></rect>\n", ML + bw * (double)j + 1, bot - h,
+			    bw - 2, h, palette[2], (long long)(lo + j * step),
+			    (long long)(lo + (j + 1) * step), (unsigned long long)cnt[j]);
+		if (nb <= 12 || j % ((nb + 11) / 12) == 0) {
+			snprintf(lab, sizeof lab, "%lld", (long long)(lo + j * step));
+			text_at(b, ML + bw * (double)j, bot + 16, "middle", lab);
+		}
+	}
+	text_at(b, W - MR, H - 6, "end", "net_bps (bin start)");
+	svg_close(b);
+	free(cnt);
+}
+
+static void chart_funnel(struct arb_report *r, struct arb_buf *b)
+{
+	static const char *const names[5] = {
+		"candidates", "after fees", "after sizing", "sent", "filled"
+	};
+	struct rfunnel f;
+	uint64_t c[5];
+	const double rowh = 30, H = 5 * 30 + 20;
+	int i;
+
+	arb_report_funnel(r, &f);
+	c[0] = f.candidates; c[1] = f.after_fees; c[2] = f.after_sizing;
+	c[3] = f.sent; c[4] = f.filled;
+	arb_report_funnel_free(&f);
+	if (!c[0]) {
+		nodata(b, "Opportunity funnel");
+		return;
+	}
+	svg_open(b, "Opportunity funnel", H, "funnel of candidates down to filled opportunities");
+	for (i = 0; i < 5; i++) {
+		double w = (double)c[i] / (double)c[0] * (W - 260), y = 10 + rowh * i;
+		char lab[64];
+
+		text_at(b, 110, y + 19, "end", names[i]);
+		arb_buf_printf(b, "<rect x=\"120\" y=\"%.1f\" width=\"%.1f\" height=\"22\" fill=\"%s\"/>\n",
+		    y + 4, w < 1 ? 1 : w, palette[i % NPAL]);
+		snprintf(lab, sizeof lab, "%llu (%llu%%)", (unsigned long long)c[i],
+		    (unsigned long long)(c[i] * 100 / c[0]));
+		text_at(b, 126 + w, y + 19, "start", lab);
+	}
+	svg_close(b);
+}
+
+static void chart_latency(struct arb_report *r, struct arb_buf *b)
+{
+	const double rowh = 22, x0 = 190, x1 = W - MR;
+	double H, lmin = -1, lmax = 4;    /* log10 of milliseconds: 0.1 ms .. 10 s */
+	size_t i, rows = 0;
+	int k, d, row = 0;
+
+	for (i = 0; i < r->nvenues; i++)
+		for (k = 0; k < LS_N; k++)
+			if (r->venues[i].lat[k].n)
+				rows++;
+	if (!rows) {
+		nodata(b, "Latency percentiles (p50, p90, p99; log scale)");
+		return;
+	}
+	H = 40 + rowh * (double)rows + 30;
+	svg_open(b, "Latency percentiles (p50, p90, p99; log scale)", H,
+	    "bars of latency percentiles per venue and step on a logarithmic scale");
+	for (d = (int)lmin; d <= (int)lmax; d++) {
+		static const char *const lab[] = { "0.1ms", "1ms", "10ms", "100ms", "1s", "10s" };
+		double x = x0 + (d - lmin) / (lmax - lmin) * (x1 - x0);
+
+		arb_buf_printf(b, "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e3e8\"/>\n",
+		    x, x, 24 + rowh * (double)rows);
+		text_at(b, x, 14, "middle", lab[d + 1]);
+	}
+	for (i = 0; i < r->nvenues; i++)
+		for (k = 0; k < LS_N; k++) {
+			const struct i64v *a = &r->venues[i].lat[k];
+			static const int p[3] = { 99, 90, 50 };
+			static const char *const col[3] = { "#c6dbef", "#6baed6", "#08519c" };
+			double y = 24 + rowh * row++;
+			char name[64];
+			int q;
+
+			if (!a->n) {
+				row--;
+				continue;
+			}
+			snprintf(name, sizeof name, "%s %s", r->venues[i].ex, arb_report_step_names[k]);
+			text_at(b, x0 - 8, y + 15, "end", name);
+			for (q = 0; q < 3; q++) {
+				double ms = (double)i64v_pct(a, p[q]) / 1000.0, lv, w;
+
+				lv = ms > 0 ? log10(ms) : lmin;
+				if (lv < lmin) lv = lmin;
+				if (lv > lmax) lv = lmax;
+				w = (lv - lmin) / (lmax - lmin) * (x1 - x0);
+				arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"%s\">"
+				    "<title>p%d %.3f ms</title></rect>\n", x0, y + 3, w < 1 ? 1 : w, col[q], p[q], ms);
+			}
+		}
+	{
+		double y = H - 10;
+
+		arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"#08519c\"/>", x0, y - 10);
+		text_at(b, x0 + 16, y, "start", "p50");
+		arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"#6baed6\"/>", x0 + 60, y - 10);
+		text_at(b, x0 + 76, y, "start", "p90");
+		arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"#c6dbef\"/>", x0 + 120, y - 10);
+		text_at(b, x0 + 136, y, "start", "p99");
+	}
+	svg_close(b);
+}
+
+static void chart_feed(struct arb_report *r, struct arb_buf *b)
+{
+	static const char *const col[] = {
+		[FS_UNKNOWN] = "#f4f4f4", [FS_UP] = "#2ca02c", [FS_CONNECTING] = "#aec7e8",
+		[FS_GAP] = "#ff7f0e", [FS_STALE] = "#ffd92f", [FS_DOWN] = "#d62728"
+	};
+	static const char *const name[] = {
+		[FS_UNKNOWN] = "unknown", [FS_UP] = "synced", [FS_CONNECTING] = "connecting",
+		[FS_GAP] = "gap/resync", [FS_STALE] = "stale", [FS_DOWN] = "disconnected"
+	};
+	struct rfeed **fv = arb_report_sorted_feeds(r);
+	const double rowh = 22, x0 = 190, x1 = W - MR;
+	double span = (double)(r->end - r->start), H;
+	size_t i, k, rows = 0;
+	int s;
+
+	for (i = 0; i < r->nfeeds; i++)
+		if (fv[i]->nseg)
+			rows++;
+	if (!rows) {
+		nodata(b, "Feed health timeline");
+		free(fv);
+		return;
+	}
+	if (span <= 0)
+		span = 1;
+	H = 10 + rowh * (double)rows + 50;
+	svg_open(b, "Feed health timeline", H, "timeline of feed states per venue and symbol");
+	rows = 0;
+	for (i = 0; i < r->nfeeds; i++) {
+		const struct rfeed *f = fv[i];
+		double y = 10 + rowh * (double)rows;
+		char lab[64];
+
+		if (!f->nseg)
+			continue;
+		rows++;
+		snprintf(lab, sizeof lab, "%s %s", f->ex, f->sym);
+		text_at(b, x0 - 8, y + 15, "end", lab);
+		arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>\n",
+		    x0, y + 3, x1 - x0, col[FS_UNKNOWN]);
+		for (k = 0; k < f->nseg; k++) {
+			int64_t a = f->seg[k].t, z = k + 1 < f->nseg ? f->seg[k + 1].t : r->end;
+			double xa, xz;
+
+			if (a < r->start) a = r->start;
+			if (z > r->end) z = r->end;
+			if (z <= a && !(k + 1 == f->nseg && a == r->end))
+				continue;
+			xa = x0 + (double)(a - r->start) / span * (x1 - x0);
+			xz = x0 + (double)(z - r->start) / span * (x1 - x0);
+			arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"%s\">"
+			    "<title>%s</title></rect>\n", xa, y + 3, xz - xa < 1 ? 1 : xz - xa,
+			    col[f->seg[k].st], name[f->seg[k].st]);
+		}
+	}
+	{
+		double y = 10 + rowh * (double)rows;
+		char a[20], c[20];
+		double x = x0;
+
+		fmt_time(r->start, a);
+		fmt_time(r->end, c);
+		text_at(b, x0, y + 14, "start", a);
+		text_at(b, x1, y + 14, "end", c);
+		for (s = FS_UP; s <= FS_DOWN; s++) {
+			arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\""
+			    " stroke=\"#999\" stroke-width=\"0.5\"/>\n", x, y + 26, col[s]);
+			text_at(b, x + 16, y + 36, "start", name[s]);
+			x += 30 + 7.5 * (double)strlen(name[s]);
+		}
+	}
+	svg_close(b);
+	free(fv);
+}
+
+/* ---- the page ---- */
+
+static void card(struct arb_buf *b, const char *k, const char *v, int sign)
+{
+	arb_buf_adds(b, "<div class=\"card\"><div class=\"k\">");
+	esc(b, k);
+	arb_buf_printf(b, "</div><div class=\"v%s\">", sign < 0 ? " neg" : sign > 0 ? " pos" : "");
+	esc(b, v);
+	arb_buf_adds(b, "</div></div>\n");
+}
+
+static void cards(struct arb_report *r, struct arb_buf *b)
+{
+	struct rtotals t;
+	char v[ARB_DEC_STRMAX + 24], d[ARB_DEC_STRMAX];
+	arb_dec w;
+
+	arb_report_totals(r, &t);
+	arb_buf_adds(b, "<div class=\"cards\">\n");
+	if (t.pnl_ok) {
+		rdec_str(t.pnl, d);
+		snprintf(v, sizeof v, "%s %s", d, r->ccy);
+	} else {
+		snprintf(v, sizeof v, "- %s", r->ccy);
+	}
+	card(b, "realised P&L", v, t.pnl_ok ? arb_dec_sign(t.pnl) : 0);
+	if (t.fees_ok) {
+		rdec_str(t.fees, d);
+		snprintf(v, sizeof v, "%s %s", d, r->ccy);
+	} else {
+		snprintf(v, sizeof v, "- %s", r->ccy);
+	}
+	card(b, "fees paid", v, 0);
+	snprintf(v, sizeof v, "%llu", (unsigned long long)arb_report_detected(r));
+	card(b, "opportunities", v, 0);
+	snprintf(v, sizeof v, "%llu", (unsigned long long)t.executed);
+	card(b, "executed", v, 0);
+	if (arb_dec_div(&w, arb_dec_make((int64_t)t.wins * 100, 0), arb_dec_make((int64_t)t.executed, 0),
+	    1, ARB_RND_DOWN) == 0) {
+		rdec_str(w, d);
+		snprintf(v, sizeof v, "%s%%", d);
+	} else {
+		snprintf(v, sizeof v, "-");
+	}
+	card(b, "win rate", v, 0);
+	rdec_str(t.loss, d);
+	snprintf(v, sizeof v, "%s %s", d, r->ccy);
+	card(b, "largest loss", v, arb_dec_sign(t.loss));
+	arb_buf_adds(b, "</div>\n");
+}
+
+void arb_report_html(struct arb_report *r, unsigned reports, struct arb_buf *b)
+{
+	char a[20], c[20];
+
+	fmt_time(r->start, a);
+	fmt_time(r->end, c);
+	arb_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Arbitron report ");
+	esc(b, a);
+	arb_buf_adds(b, " to ");
+	esc(b, c);
+	arb_buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>Arbitron report</h1>\n", css);
+	arb_buf_adds(b, "<p class=\"sub\">");
+	esc(b, a);
+	arb_buf_adds(b, " to ");
+	esc(b, c);
+	arb_buf_adds(b, " UTC &middot; amounts in ");
+	esc(b, r->ccy);
+	if (r->o.venue) {
+		arb_buf_adds(b, " &middot; venue ");
+		esc(b, r->o.venue);
+	}
+	if (r->o.sym) {
+		arb_buf_adds(b, " &middot; symbol ");
+		esc(b, r->o.sym);
+	}
+	arb_buf_adds(b, "</p>\n");
+	if (reports & ARB_REP_SUMMARY) {
+		arb_buf_adds(b, "<section id=\"summary\">\n<h2>Summary</h2>\n");
+		cards(r, b);
+		chart_pnl(r, b);
+		chart_opps(r, b);
+		chart_bps(r, b);
+		tables(r, ARB_REP_SUMMARY, b);
+		arb_buf_adds(b, "</section>\n");
+	}
+	if (reports & ARB_REP_FUNNEL) {
+		arb_buf_adds(b, "<section id=\"funnel\">\n<h2>Funnel</h2>\n");
+		chart_funnel(r, b);
+		tables(r, ARB_REP_FUNNEL, b);
+		arb_buf_adds(b, "</section>\n");
+	}
+	if (reports & ARB_REP_LATENCY) {
+		arb_buf_adds(b, "<section id=\"latency\">\n<h2>Latency</h2>\n");
+		chart_latency(r, b);
+		tables(r, ARB_REP_LATENCY, b);
+		arb_buf_adds(b, "</section>\n");
+	}
+	if (reports & ARB_REP_FEED) {
+		arb_buf_adds(b, "<section id=\"feed\">\n<h2>Feed health</h2>\n");
+		chart_feed(r, b);
+		tables(r, ARB_REP_FEED, b);
+		arb_buf_adds(b, "</section>\n");
+	}
+	if (reports & ARB_REP_TRADES) {
+		arb_buf_adds(b, "<section id=\"trades\">\n<h2>Trades</h2>\n");
+		tables(r, ARB_REP_TRADES, b);
+		arb_buf_adds(b, "</section>\n");
+	}
+	arb_buf_adds(b, "<footer>Generated by arb-report " PACKAGE_VERSION
+	    " from the records' own timestamps.</footer>\n</body>\n</html>\n");
+}
