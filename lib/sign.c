@@ -119,7 +119,9 @@ arb_sign_binance(const char *secret, const char *payload, char *out)
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	const char *p[] = { payload };
 
-	arb_hex(mac, hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 1), out);
+	unsigned len = hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 1);
+
+	arb_hex(mac, len, out);
 	arb_wipe(mac, sizeof mac);
 }
 
@@ -155,7 +157,9 @@ arb_sign_okx(const char *secret, const char *ts, const char *method,
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	const char *p[] = { ts, method, path, body };
 
-	arb_b64(mac, hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 4), out, 0);
+	unsigned len = hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 4);
+
+	arb_b64(mac, len, out, 0);
 	arb_wipe(mac, sizeof mac);
 }
 
@@ -166,7 +170,9 @@ arb_sign_bybit(const char *secret, const char *ts, const char *key,
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	const char *p[] = { ts, key, recv_window, payload };
 
-	arb_hex(mac, hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 4), out);
+	unsigned len = hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 4);
+
+	arb_hex(mac, len, out);
 	arb_wipe(mac, sizeof mac);
 }
 
@@ -180,7 +186,9 @@ arb_sign_bitstamp(const char *secret, const char *key, const char *method,
 	const char *p[] = { "BITSTAMP ", key, method, host, path, query,
 	    has_body ? ctype : NULL, nonce, ts, "v2", body };
 
-	arb_hex(mac, hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 11), out);
+	unsigned len = hmac_parts(EVP_sha256(), secret, strlen(secret), mac, p, 11);
+
+	arb_hex(mac, len, out);
 	arb_wipe(mac, sizeof mac);
 }
 
