@@ -1,0 +1,235 @@
+/*
+ * arb-feed: order books, trades and instruments from six exchanges, kept
+ * in sync, as arb-ndjson(5) records on stdout; or the same from recordings
+ * (--replay).  Options and wiring only: the work is in lib/feed.c,
+ * lib/replay.c, lib/venue/ and (live) lib/ws.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "feed.h"
+#include "io.h"
+#include "log.h"
+#include "rec.h"
+#include "replay.h"
+#include "sig.h"
+#include "util.h"
+#include "ws.h"
+
+static void usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+	    "usage: arb-feed [-tvqhV] [-d depth] [--record file] [--stale-after dur]\n"
+	    "                [--endpoint venue=url] [--cacert file] venue:SYM[,SYM...] ...\n"
+	    "       arb-feed --replay [-tvq] [-d depth] [--speed x] [--strict] file ... [venue:SYM,...]\n"
+	    "venues: binance kraken coinbase okx bybit bitstamp\n");
+	exit(status);
+}
+
+enum { O_REPLAY = 256, O_SPEED, O_RECORD, O_STALE, O_ENDPOINT, O_CACERT, O_STRICT, O_STATS };
+
+static const struct option longopts[] = {
+	{ "depth", required_argument, NULL, 'd' },
+	{ "trades", no_argument, NULL, 't' },
+	{ "replay", no_argument, NULL, O_REPLAY },
+	{ "speed", required_argument, NULL, O_SPEED },
+	{ "record", required_argument, NULL, O_RECORD },
+	{ "stale-after", required_argument, NULL, O_STALE },
+	{ "endpoint", required_argument, NULL, O_ENDPOINT },
+	{ "cacert", required_argument, NULL, O_CACERT },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "stats", no_argument, NULL, O_STATS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* "kraken:BTC/USD,ETH/USD": 1 when arg names a venue, 0 when not. */
+static int venue_arg(struct arb_feed *f, const char *arg, int strict)
+{
+	const char *c = strchr(arg, ':');
+	const struct arb_venue_ops *ops;
+	struct arb_venue *v;
+	char *list, *s, *save = NULL;
+
+	if (!c || !(ops = arb_venue_by_name(arg, (size_t)(c - arg)))) {
+		if (strict) {
+			arb_err("%s: expected venue:SYMBOL[,SYMBOL...] with a known venue", arg);
+			usage(ARB_EXIT_USAGE);
+		}
+		return 0;
+	}
+	v = arb_feed_venue(f, ops);
+	list = xstrdup(c + 1);
+	for (s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		char sym[ARB_SYM_MAX], vs[ARB_VSYM_MAX];
+		size_t i;
+		/* accept BTC/USD, btc/usd and the venue's own BTC-USD */
+		for (i = 0; s[i] && i + 1 < sizeof sym; i++)
+			sym[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+		sym[i] = 0;
+		if (!strchr(sym, '/')) {
+			char *d = strchr(sym, '-');
+			if (d && !strchr(d + 1, '-'))
+				*d = '/';
+		}
+		if (!strchr(sym, '/') || ops->vsym(v, sym, vs, sizeof vs) < 0) {
+			arb_err("%s: bad symbol \"%s\" (want BASE/QUOTE)", arg, s);
+			exit(ARB_EXIT_USAGE);
+		}
+		arb_venue_want(v, sym);
+	}
+	free(list);
+	return 1;
+}
+
+static void stats(struct arb_feed *f)
+{
+	for (uint32_t i = 0; i < f->nv; i++) {
+		struct arb_venue *v = f->v[i];
+		for (uint32_t k = 0; k < v->nlist; k++) {
+			struct arb_fbook *fb = v->list[k];
+			fprintf(stderr, "%s: stats %s %s books=%llu snapshots=%llu checksums_ok=%llu checksums_bad=%llu "
+			    "gaps=%llu crossed=%llu ok=%d\n", arb_prog, v->ops->name, fb->sym,
+			    (unsigned long long)fb->nbook, (unsigned long long)fb->nsnap,
+			    (unsigned long long)fb->nchk_ok, (unsigned long long)fb->nchk_bad,
+			    (unsigned long long)fb->ngap, (unsigned long long)fb->ncrossed, fb->ok);
+		}
+	}
+	fprintf(stderr, "%s: stats frames=%llu errors=%llu\n", arb_prog, (unsigned long long)f->nframes,
+	    (unsigned long long)f->nerrors);
+}
+
+int main(int argc, char **argv)
+{
+	struct arb_writer out;
+	struct arb_feed f;
+	struct arb_badlines bl = { 0, 0 };
+	struct arb_ws_opt wo;
+	int c, replay = 0, rc = ARB_EXIT_OK, want_stats = 0;
+	long depth = 10;
+	double speed = 0;
+	char *end;
+
+	arb_setprog(argv[0]);
+	memset(&wo, 0, sizeof wo);
+	wo.stale_after = -1;
+	while ((c = getopt_long(argc, argv, "d:tvqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			errno = 0;
+			depth = strtol(optarg, &end, 10);
+			if (errno || *end || depth < 1 || depth > 1000) {
+				arb_err("--depth: expected 1 to 1000, got \"%s\"", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			break;
+		case 't':
+			wo.trades = 1;
+			break;
+		case O_REPLAY:
+			replay = 1;
+			break;
+		case O_SPEED:
+			speed = strtod(optarg, &end);
+			if (*end || !(speed > 0)) {
+				arb_err("--speed: expected a positive number, got \"%s\"", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			break;
+		case O_RECORD:
+			wo.record = optarg;
+			break;
+		case O_STALE:
+			if (arb_duration_parse(optarg, &wo.stale_after) < 0 || wo.stale_after <= 0) {
+				arb_err("--stale-after: bad duration \"%s\"", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			break;
+		case O_ENDPOINT:
+			if (!strchr(optarg, '=') || wo.nendpoints == 8) {
+				arb_err("--endpoint: expected venue=url, got \"%s\"", optarg);
+				usage(ARB_EXIT_USAGE);
+			}
+			wo.endpoints[wo.nendpoints++] = optarg;
+			break;
+		case O_CACERT:
+			wo.cacert = optarg;
+			break;
+		case O_STRICT:
+			bl.strict = 1;
+			break;
+		case O_STATS:
+			want_stats = 1;
+			break;
+		case 'v':
+			arb_louder();
+			break;
+		case 'q':
+			arb_quieter();
+			break;
+		case 'h':
+			usage(ARB_EXIT_OK);
+			break;
+		case 'V':
+			printf("arb-feed %s\n", PACKAGE_VERSION);
+			return ARB_EXIT_OK;
+		default:
+			usage(ARB_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage(ARB_EXIT_USAGE);
+
+	arb_sig_setup();
+	arb_writer_init(&out, STDOUT_FILENO);
+	arb_feed_init(&f, &out, (uint32_t)depth);
+	f.trades = wo.trades;
+
+	if (replay) {
+		struct arb_replay_opt o = { speed, isatty(STDERR_FILENO), &bl };
+		char **files = xcalloc((size_t)argc, sizeof *files);
+		int n = 0;
+
+		if (wo.record || wo.nendpoints || wo.cacert || wo.stale_after >= 0)
+			arb_warn("--record, --endpoint, --cacert and --stale-after do not apply to --replay");
+		f.replay = 1;
+		for (int i = 0; i < argc; i++)
+			if (access(argv[i], F_OK) == 0 || !venue_arg(&f, argv[i], 0))
+				files[n++] = argv[i];
+		if (n == 0)
+			usage(ARB_EXIT_USAGE);
+		if (arb_replay(&f, files, n, &o) < 0)
+			rc = ARB_EXIT_FAIL;
+		free(files);
+	} else {
+		if (speed > 0)
+			arb_warn("--speed applies to --replay only");
+		for (int i = 0; i < argc; i++)
+			venue_arg(&f, argv[i], 1);
+		rc = arb_ws_run(&f, &wo);
+	}
+	if (want_stats)
+		stats(&f);
+	arb_badlines_report(&bl);
+	if (arb_writer_flush(&out) < 0) {
+		arb_err("stdout: %s", strerror(out.err));
+		rc = ARB_EXIT_FAIL;
+	}
+	arb_feed_free(&f);
+	arb_writer_free(&out);
+	return rc;
+}

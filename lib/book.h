@@ -1,0 +1,57 @@
+/*
+ * book.h: a full-depth order book for one symbol.
+ *
+ * Each side is a sorted array of price levels with the best level at the
+ * END of the array (bids ascending, asks descending), so the common update
+ * near the top of the book moves few bytes.  Prices and quantities are
+ * exact decimals kept at the scale of the venue's text, so formatting a
+ * level gives back the venue's own string (checksums rely on it).
+ */
+#ifndef ARB_BOOK_H
+#define ARB_BOOK_H
+
+#include <stdint.h>
+#include "dec.h"
+#include "rec.h"
+
+enum arb_side { ARB_BID = 0, ARB_ASK = 1 };
+
+struct arb_book_side {
+	struct arb_level *l;     /* worst first, best last */
+	uint32_t n, cap;
+};
+
+struct arb_book {
+	struct arb_book_side s[2];
+};
+
+void arb_book_init(struct arb_book *b);
+void arb_book_free(struct arb_book *b);
+/* Removes every level (keeps the memory). */
+void arb_book_clear(struct arb_book *b);
+
+/*
+ * Sets the quantity at price px on a side; a zero quantity deletes the
+ * level (deleting an absent level is not an error).  Returns 0, or -1
+ * when px or qty is negative.
+ */
+int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty);
+/* Deletes the level at px.  1 when it existed, 0 when not. */
+int arb_book_del(struct arb_book *b, enum arb_side side, arb_dec px);
+/* Keeps at most n levels per side (drops the worst). */
+void arb_book_truncate(struct arb_book *b, uint32_t n);
+
+static inline uint32_t arb_book_len(const struct arb_book *b, enum arb_side side)
+{ return b->s[side].n; }
+/* The i-th best level (0 = best) of a side, or NULL. */
+static inline const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side side, uint32_t i)
+{ return i < b->s[side].n ? &b->s[side].l[b->s[side].n - 1 - i] : 0; }
+
+/* Copies the best n levels of a side, best first, into out; returns how
+ * many were copied. */
+uint32_t arb_book_top(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_level *out);
+
+/* True when both sides are non-empty and best bid >= best ask. */
+int arb_book_crossed(const struct arb_book *b);
+
+#endif

@@ -1,0 +1,577 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed.h"
+#include "log.h"
+
+/* ---- string map ------------------------------------------------------ */
+
+static uint32_t hash(const char *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*k++) * 16777619u;
+	return h ? h : 1;
+}
+
+void *arb_smap_get(const struct arb_smap *m, const char *k, size_t n)
+{
+	uint32_t h, i;
+
+	if (!m->cap)
+		return NULL;
+	h = hash(k, n);
+	for (i = h & (m->cap - 1); m->e[i].h; i = (i + 1) & (m->cap - 1))
+		if (m->e[i].h == h && strncmp(m->e[i].k, k, n) == 0 && m->e[i].k[n] == 0)
+			return m->e[i].v;
+	return NULL;
+}
+
+static void smap_insert(struct arb_smap_ent *e, uint32_t cap, struct arb_smap_ent x)
+{
+	uint32_t i;
+
+	for (i = x.h & (cap - 1); e[i].h; i = (i + 1) & (cap - 1))
+		;
+	e[i] = x;
+}
+
+void arb_smap_put(struct arb_smap *m, const char *k, size_t n, void *v)
+{
+	uint32_t h = hash(k, n), i;
+
+	if (m->cap) {
+		for (i = h & (m->cap - 1); m->e[i].h; i = (i + 1) & (m->cap - 1))
+			if (m->e[i].h == h && strncmp(m->e[i].k, k, n) == 0 && m->e[i].k[n] == 0) {
+				m->e[i].v = v;
+				return;
+			}
+	}
+	if ((m->n + 1) * 2 > m->cap) {
+		uint32_t cap = m->cap ? m->cap * 2 : 64;
+		struct arb_smap_ent *e = xcalloc(cap, sizeof *e);
+		for (i = 0; i < m->cap; i++)
+			if (m->e[i].h)
+				smap_insert(e, cap, m->e[i]);
+		free(m->e);
+		m->e = e;
+		m->cap = cap;
+	}
+	smap_insert(m->e, m->cap, (struct arb_smap_ent){ xstrndup(k, n), v, h });
+	m->n++;
+}
+
+void arb_smap_free(struct arb_smap *m, void (*freev)(void *))
+{
+	for (uint32_t i = 0; i < m->cap; i++)
+		if (m->e[i].h) {
+			free(m->e[i].k);
+			if (freev)
+				freev(m->e[i].v);
+		}
+	free(m->e);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- feed and venues ----------------------------------------------------- */
+
+void arb_feed_init(struct arb_feed *f, struct arb_writer *out, uint32_t depth)
+{
+	memset(f, 0, sizeof *f);
+	f->out = out;
+	f->depth = depth;
+	f->top = xcalloc(depth ? depth : 1, sizeof *f->top);
+}
+
+static void fbook_free(void *p)
+{
+	struct arb_fbook *fb = p;
+
+	arb_book_free(&fb->book);
+	arb_fbook_pend_clear(fb);
+	free(fb->pend);
+	free(fb);
+}
+
+void arb_feed_free(struct arb_feed *f)
+{
+	for (uint32_t i = 0; i < f->nv; i++) {
+		struct arb_venue *v = f->v[i];
+		arb_smap_free(&v->books, fbook_free);
+		arb_smap_free(&v->insts, free);
+		free(v->list);
+		for (uint32_t k = 0; k < v->nwant; k++)
+			free(v->want[k]);
+		free(v->want);
+		arb_json_free(&v->j);
+		if (v->priv_free)
+			v->priv_free(v->priv);
+		free(v);
+	}
+	free(f->top);
+	arb_buf_free(&f->b);
+	memset(f, 0, sizeof *f);
+}
+
+struct arb_venue *arb_feed_venue(struct arb_feed *f, const struct arb_venue_ops *ops)
+{
+	struct arb_venue *v;
+
+	for (uint32_t i = 0; i < f->nv; i++)
+		if (f->v[i]->ops == ops)
+			return f->v[i];
+	if (f->nv == sizeof f->v / sizeof f->v[0])
+		return NULL;
+	v = xcalloc(1, sizeof *v);
+	v->ops = ops;
+	v->feed = f;
+	arb_json_init(&v->j);
+	f->v[f->nv++] = v;
+	return v;
+}
+
+void arb_venue_want(struct arb_venue *v, const char *sym)
+{
+	xrealloc(&v->want, (v->nwant + 1) * sizeof *v->want);
+	v->want[v->nwant++] = xstrdup(sym);
+}
+
+int arb_venue_err(struct arb_venue *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof v->why, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void emit_inst(struct arb_venue *v, const struct arb_inst *in)
+{
+	struct arb_buf *b = &v->feed->b;
+
+	arb_buf_reset(b);
+	arb_emit_begin(b, "instrument");
+	arb_emit_i64(b, "ts", in->ts);
+	arb_emit_str(b, "ex", v->ops->name);
+	arb_emit_str(b, "sym", in->sym);
+	arb_emit_str(b, "base", in->base);
+	arb_emit_str(b, "quote", in->quote);
+	arb_emit_dec(b, "tick", in->tick);
+	arb_emit_dec(b, "lot", in->lot);
+	arb_emit_dec(b, "min_qty", in->min_qty);
+	arb_emit_dec(b, "min_notional", in->min_notional);
+	arb_emit_dec(b, "taker_fee", in->taker);
+	arb_emit_dec(b, "maker_fee", in->maker);
+	arb_emit_end(b);
+	arb_writer_put(v->feed->out, b->p, b->len);
+}
+
+static void book_inst(struct arb_fbook *fb)
+{
+	struct arb_venue *v = fb->v;
+	const struct arb_inst *in;
+
+	if (fb->inst_done || fb->filtered)
+		return;
+	in = arb_smap_get(&v->insts, fb->vsym, strlen(fb->vsym));
+	if (in) {
+		emit_inst(v, in);
+		fb->inst_done = 1;
+	}
+}
+
+struct arb_fbook *arb_venue_find(struct arb_venue *v, const char *vsym, size_t n)
+{
+	return arb_smap_get(&v->books, vsym, n);
+}
+
+struct arb_fbook *arb_venue_book(struct arb_venue *v, const char *vsym, size_t n, const char *conn)
+{
+	struct arb_fbook *fb = arb_smap_get(&v->books, vsym, n);
+	char tmp[ARB_VSYM_MAX];
+
+	if (fb)
+		return fb;
+	if (n == 0 || n >= sizeof tmp) {
+		arb_venue_err(v, "bad symbol");
+		return NULL;
+	}
+	memcpy(tmp, vsym, n);
+	tmp[n] = 0;
+	fb = xcalloc(1, sizeof *fb);
+	memcpy(fb->vsym, vsym, n);
+	fb->v = v;
+	arb_book_init(&fb->book);
+	if (v->ops->canon(v, tmp, conn, fb->sym, sizeof fb->sym) < 0) {
+		arb_venue_err(v, "cannot map symbol \"%s\"", tmp);
+		free(fb);
+		return NULL;
+	}
+	if (v->nwant) {
+		fb->filtered = 1;
+		for (uint32_t i = 0; i < v->nwant; i++)
+			if (strcmp(v->want[i], fb->sym) == 0)
+				fb->filtered = 0;
+	}
+	arb_smap_put(&v->books, vsym, n, fb);
+	xrealloc(&v->list, (v->nlist + 1) * sizeof *v->list);
+	v->list[v->nlist++] = fb;
+	book_inst(fb);
+	if (!fb->inst_done && v->have_meta && !fb->filtered) {
+		arb_warn("%s: no instrument metadata for %s (%s)", v->ops->name, fb->sym, fb->vsym);
+		fb->inst_done = 1;
+	}
+	return fb;
+}
+
+void arb_venue_inst(struct arb_venue *v, const char *vsym, size_t n, const struct arb_inst *in)
+{
+	struct arb_inst *p = arb_smap_get(&v->insts, vsym, n);
+	struct arb_fbook *fb;
+
+	if (!p) {
+		p = xmalloc(sizeof *p);
+		arb_smap_put(&v->insts, vsym, n, p);
+	}
+	*p = *in;
+	if ((fb = arb_venue_find(v, vsym, n)))
+		book_inst(fb);
+}
+
+void arb_venue_meta_done(struct arb_venue *v)
+{
+	v->have_meta = 1;
+	for (uint32_t i = 0; i < v->nlist; i++) {
+		struct arb_fbook *fb = v->list[i];
+		if (!fb->inst_done && !fb->filtered) {
+			arb_warn("%s: no instrument metadata for %s (%s)", v->ops->name, fb->sym, fb->vsym);
+			fb->inst_done = 1;
+		}
+	}
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, const char *state, const char *detail)
+{
+	struct arb_buf *b = &v->feed->b;
+
+	if (fb && fb->filtered)
+		return;
+	arb_buf_reset(b);
+	arb_emit_begin(b, "status");
+	arb_emit_i64(b, "ts", ts);
+	arb_emit_str(b, "ex", v->ops->name);
+	if (fb)
+		arb_emit_str(b, "sym", fb->sym);
+	arb_emit_str(b, "state", state);
+	if (detail && *detail)
+		arb_emit_str(b, "detail", detail);
+	arb_emit_end(b);
+	arb_writer_put(v->feed->out, b->p, b->len);
+}
+
+void arb_fbook_emit(struct arb_fbook *fb)
+{
+	struct arb_feed *f = fb->v->feed;
+	struct arb_buf *b = &f->b;
+	uint32_t n;
+
+	fb->nbook++;
+	if (fb->filtered)
+		return;
+	arb_buf_reset(b);
+	arb_emit_begin(b, "book");
+	arb_emit_i64(b, "ts", fb->ts);
+	arb_emit_i64(b, "rt", fb->rt);
+	arb_emit_str(b, "ex", fb->v->ops->name);
+	arb_emit_str(b, "sym", fb->sym);
+	if (fb->has_seq)
+		arb_emit_i64(b, "seq", fb->seq);
+	arb_emit_bool(b, "ok", fb->ok);
+	arb_emit_i64(b, "depth", f->depth);
+	arb_emit_key(b, "bids");
+	n = arb_book_top(&fb->book, ARB_BID, f->depth, f->top);
+	arb_emit_levels(b, f->top, n);
+	arb_emit_key(b, "asks");
+	n = arb_book_top(&fb->book, ARB_ASK, f->depth, f->top);
+	arb_emit_levels(b, f->top, n);
+	arb_emit_end(b);
+	arb_writer_put(f->out, b->p, b->len);
+}
+
+void arb_feed_trade(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *id, size_t idlen,
+    arb_dec px, arb_dec qty, int buy)
+{
+	struct arb_feed *f = fb->v->feed;
+	struct arb_buf *b = &f->b;
+
+	if (!f->trades || fb->filtered)
+		return;
+	arb_buf_reset(b);
+	arb_emit_begin(b, "trade");
+	arb_emit_i64(b, "ts", ts);
+	arb_emit_i64(b, "rt", rt);
+	arb_emit_str(b, "ex", fb->v->ops->name);
+	arb_emit_str(b, "sym", fb->sym);
+	arb_emit_strn(b, "id", id, idlen);
+	arb_emit_dec(b, "px", px);
+	arb_emit_dec(b, "qty", qty);
+	arb_emit_str(b, "side", buy ? "buy" : "sell");
+	arb_emit_end(b);
+	arb_writer_put(f->out, b->p, b->len);
+}
+
+/* ---- book state ---------------------------------------------------------- */
+
+void arb_fbook_subscribed(struct arb_fbook *fb, int64_t ts)
+{
+	if (fb->subscribed)
+		return;
+	fb->subscribed = 1;
+	arb_feed_status(fb->v, fb, ts, "subscribed", NULL);
+}
+
+void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail)
+{
+	fb->snap = 1;
+	fb->nsnap++;
+	fb->snap_wait = 0;
+	if (!fb->ok) {
+		fb->ok = 1;
+		arb_feed_status(fb->v, fb, ts, "synced", detail);
+	}
+}
+
+void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt, ...)
+{
+	struct arb_venue *v = fb->v;
+	struct arb_feed *f = v->feed;
+	char detail[400];
+	va_list ap;
+	int was_ok = fb->ok;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	fb->ngap++;
+	fb->ok = 0;
+	fb->snap = 0;
+	if (f->file)
+		arb_info("%s:%llu: %s %s: %s", f->file, (unsigned long long)f->line, v->ops->name, fb->sym, detail);
+	else
+		arb_info("%s %s: %s", v->ops->name, fb->sym, detail);
+	arb_feed_status(v, fb, ts, "gap", detail);
+	if (was_ok) {
+		/* One record that says "this book is no longer usable". */
+		fb->ts = ts;
+		fb->rt = rt;
+		arb_fbook_emit(fb);
+	}
+	arb_book_clear(&fb->book);
+	fb->has_seq = 0;
+	if (f->want_snapshot) {
+		arb_feed_status(v, fb, ts, "resync", "requesting a new snapshot");
+		f->want_snapshot(f, fb);
+	} else {
+		arb_feed_status(v, fb, ts, "resync",
+		    "replay: waiting for a later snapshot in the recording");
+	}
+}
+
+int arb_fbook_check_crossed(struct arb_fbook *fb, int64_t ts, int64_t rt)
+{
+	char a[ARB_DEC_STRMAX], c[ARB_DEC_STRMAX];
+
+	if (!fb->ok || !arb_book_crossed(&fb->book))
+		return 0;
+	fb->ncrossed++;
+	arb_dec_fmt(arb_book_level(&fb->book, ARB_BID, 0)->px, a);
+	arb_dec_fmt(arb_book_level(&fb->book, ARB_ASK, 0)->px, c);
+	arb_fbook_gap(fb, ts, rt, "crossed book: best bid %s >= best ask %s", a, c);
+	return -1;
+}
+
+int arb_fbook_levels(struct arb_fbook *fb, const struct arb_json *j, int arr, enum arb_side side)
+{
+	struct arb_venue *v = fb->v;
+	const char *why;
+	arb_dec px, qty;
+	int e;
+
+	if (arr < 0 || j->t[arr].type != ARB_J_ARR)
+		return arb_venue_err(v, "levels: expected an array");
+	for (e = arb_json_child(j, arr); e >= 0 && (uint32_t)e < j->t[arr].next; e = arb_json_next(j, e)) {
+		if (j->t[e].type != ARB_J_ARR || j->t[e].n < 2)
+			return arb_venue_err(v, "levels: expected [price, quantity]");
+		if (arb_json_dec(j, e + 1, &px, &why) < 0)
+			return arb_venue_err(v, "bad price: %s", why);
+		if (arb_json_dec(j, arb_json_next(j, e + 1), &qty, &why) < 0)
+			return arb_venue_err(v, "bad quantity: %s", why);
+		if (arb_book_set(&fb->book, side, px, qty) < 0)
+			return arb_venue_err(v, "negative price or quantity");
+	}
+	return 0;
+}
+
+void arb_fbook_pend(struct arb_fbook *fb, const char *p, size_t len, int64_t rt)
+{
+	/* A bound, so a venue that never answers cannot eat all memory. */
+	if (fb->npend >= 100000) {
+		arb_fbook_pend_clear(fb);
+		arb_warn("%s %s: too many frames waiting for a snapshot, dropped", fb->v->ops->name, fb->sym);
+	}
+	if (fb->npend == fb->cappend) {
+		fb->cappend = fb->cappend ? fb->cappend * 2 : 16;
+		xrealloc(&fb->pend, fb->cappend * sizeof *fb->pend);
+	}
+	fb->pend[fb->npend].p = xstrndup(p, len);
+	fb->pend[fb->npend].len = len;
+	fb->pend[fb->npend].rt = rt;
+	fb->npend++;
+}
+
+void arb_fbook_pend_clear(struct arb_fbook *fb)
+{
+	for (uint32_t i = 0; i < fb->npend; i++)
+		free(fb->pend[i].p);
+	fb->npend = 0;
+}
+
+/* ---- time ------------------------------------------------------------------ */
+
+int arb_secs_to_us(const char *s, size_t n, int64_t *us)
+{
+	int64_t sec = 0, frac = 0;
+	size_t i = 0, k;
+
+	if (n == 0 || s[0] < '0' || s[0] > '9')
+		return -1;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (sec > 9999999999LL)
+			return -1;
+		sec = sec * 10 + (s[i] - '0');
+	}
+	if (i < n && s[i] == '.') {
+		i++;
+		if (i == n || s[i] < '0' || s[i] > '9')
+			return -1;
+		for (k = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++, k++)
+			if (k < 6)
+				frac = frac * 10 + (s[i] - '0');
+		for (; k < 6; k++)
+			frac *= 10;
+	}
+	if (i != n)
+		return -1;
+	*us = sec * 1000000 + frac;
+	return 0;
+}
+
+static int num(const char *s, size_t n, int *v)
+{
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int arb_rfc3339_to_us(const char *s, size_t n, int64_t *us)
+{
+	int y, mo, d, h, mi, se;
+	int64_t frac = 0;
+	size_t i = 19, k;
+
+	if (n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+		return -1;
+	if (num(s, 4, &y) || num(s + 5, 2, &mo) || num(s + 8, 2, &d) || num(s + 11, 2, &h) ||
+	    num(s + 14, 2, &mi) || num(s + 17, 2, &se))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	if (s[i] == '.') {
+		for (i++, k = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++, k++)
+			if (k < 6)
+				frac = frac * 10 + (s[i] - '0');
+		for (; k < 6; k++)
+			frac *= 10;
+	}
+	if (i + 1 != n || s[i] != 'Z')
+		return -1;
+	*us = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 * 1000000LL + se * 1000000LL + frac;
+	return 0;
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+int arb_venue_parse(struct arb_venue *v, const char *p, size_t len)
+{
+	if (arb_json_parse(&v->j, p, len) < 0)
+		return arb_venue_err(v, "not JSON: %s at byte %zu", v->j.err, v->j.erroff);
+	return 0;
+}
+
+int arb_jms(const struct arb_json *j, int i, int64_t *us)
+{
+	int64_t ms;
+
+	if (arb_json_i64(j, i, &ms) < 0 || ms < 0 || ms > INT64_MAX / 1000)
+		return -1;
+	*us = ms * 1000;
+	return 0;
+}
+
+void arb_fbook_replay_pending(struct arb_fbook *fb,
+    int (*fn)(struct arb_venue *v, const char *url, const char *p, size_t len, int64_t rt))
+{
+	struct arb_pending *pend = fb->pend;
+	uint32_t n = fb->npend;
+
+	/* Take the list: a gap while replaying it starts a new one. */
+	fb->pend = NULL;
+	fb->npend = fb->cappend = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (fn(fb->v, NULL, pend[i].p, pend[i].len, pend[i].rt) < 0)
+			arb_warn("%s %s: held-back frame: %s", fb->v->ops->name, fb->sym, fb->v->why);
+		free(pend[i].p);
+	}
+	free(pend);
+}
+
+void arb_feed_disconnected(struct arb_venue *v, int64_t ts, const char *detail, size_t n)
+{
+	char d[256];
+
+	snprintf(d, sizeof d, "%.*s", (int)n, detail);
+	arb_feed_status(v, NULL, ts, "disconnected", d);
+	for (uint32_t i = 0; i < v->nlist; i++) {
+		struct arb_fbook *fb = v->list[i];
+		fb->ok = 0;
+		fb->snap = 0;
+		fb->subscribed = 0;
+		arb_book_clear(&fb->book);
+		arb_fbook_pend_clear(fb);
+	}
+}

@@ -1,0 +1,310 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "log.h"
+#include "replay.h"
+#include "sig.h"
+
+int arb_recline_parse(const char *line, size_t len, struct arb_recline *o, const char **why)
+{
+	const char *p = line, *e = line + len, *sp, *ts;
+
+	memset(o, 0, sizeof *o);
+	if (len == 0 || (len >= 15 && memcmp(line, "configuration: ", 15) == 0))
+		return 0;
+	if (*p >= '0' && *p <= '9') {
+		/* <recv_ts>: <frame> */
+		for (ts = p; p < e && ((*p >= '0' && *p <= '9') || *p == '.'); p++)
+			;
+		if (e - p < 2 || p[0] != ':' || p[1] != ' ') {
+			*why = "expected \"<time>: <frame>\"";
+			return -1;
+		}
+		if (arb_secs_to_us(ts, (size_t)(p - ts), &o->rt) < 0) {
+			*why = "bad receive time";
+			return -1;
+		}
+		o->kind = 'f';
+		o->p = p + 2;
+		o->len = (size_t)(e - p - 2);
+		return 0;
+	}
+	if (!(sp = memchr(p, ' ', len)) || sp == p) {
+		*why = "not a recording line";
+		return -1;
+	}
+	o->url = p;
+	o->urllen = (size_t)(sp - p);
+	p = sp + 1;
+	if (e - p >= 4 && memcmp(p, "<-> ", 4) == 0)
+		o->kind = 'o', p += 4;
+	else if (e - p >= 3 && memcmp(p, "<- ", 3) == 0)
+		o->kind = 's', p += 3;
+	else if (e - p >= 3 && memcmp(p, "-> ", 3) == 0)
+		o->kind = 'r', p += 3;
+	else if (e - p >= 3 && memcmp(p, "=> ", 3) == 0)
+		o->kind = 'f', p += 3;
+	else if (e - p >= 4 && memcmp(p, ">-< ", 4) == 0)
+		o->kind = 'c', p += 4;
+	else {
+		*why = "not a recording line: unknown direction";
+		o->kind = 0;
+		return -1;
+	}
+	for (ts = p; p < e && ((*p >= '0' && *p <= '9') || *p == '.'); p++)
+		;
+	if (arb_secs_to_us(ts, (size_t)(p - ts), &o->rt) < 0) {
+		*why = "bad time";
+		return -1;
+	}
+	if (p == e) {
+		if (o->kind != 'o' && o->kind != 'c') {
+			*why = "truncated line: no payload";
+			return -1;
+		}
+		return 0;
+	}
+	if (e - p < 2 || p[0] != ':' || p[1] != ' ') {
+		*why = "expected \": \" after the time";
+		return -1;
+	}
+	o->p = p + 2;
+	o->len = (size_t)(e - p - 2);
+	return 0;
+}
+
+struct rfile {
+	const char *path;
+	int fd;
+	struct arb_reader r;
+	const struct arb_venue_ops *ops;   /* from the file name */
+	char conn[512];                    /* last connection opened */
+	const struct arb_venue_ops *connops;
+	int open;                          /* a connection is open */
+	int done;
+	char *line;
+	size_t len;
+	struct arb_recline h;              /* the head line, parsed */
+	int64_t last_rt;
+};
+
+/* Venues with open connections, to say "disconnected" once per venue. */
+struct vcount {
+	const struct arb_venue_ops *ops;
+	int n;
+};
+
+static void badline(const struct arb_replay_opt *o, struct rfile *rf, const char *why)
+{
+	arb_badline(o->bl, rf->path, rf->r.lineno, why);
+}
+
+/* Reads the next line with a time into rf->h; skips the others. */
+static int advance(struct rfile *rf, const struct arb_replay_opt *o)
+{
+	const char *why;
+
+	for (;;) {
+		int st = arb_reader_next(&rf->r, &rf->line, &rf->len);
+		if (st == ARB_RD_EOF) {
+			rf->done = 1;
+			return 0;
+		}
+		if (st == ARB_RD_ERR) {
+			arb_err("%s: %s", rf->path, strerror(errno));
+			rf->done = 1;
+			return -1;
+		}
+		if (st == ARB_RD_BAD) {
+			badline(o, rf, rf->r.why);
+			continue;
+		}
+		if (arb_recline_parse(rf->line, rf->len, &rf->h, &why) < 0) {
+			badline(o, rf, why);
+			continue;
+		}
+		if (rf->h.kind)
+			return 0;
+	}
+}
+
+static const struct arb_venue_ops *line_venue(struct rfile *rf)
+{
+	const struct arb_venue_ops *ops = NULL;
+
+	if (rf->h.url)
+		ops = arb_venue_by_url(rf->h.url, rf->h.urllen);
+	if (!ops && rf->h.kind == 'f' && !rf->h.url)
+		ops = rf->connops;
+	if (!ops)
+		ops = rf->ops;
+	return ops;
+}
+
+static void vcount_add(struct vcount *vc, const struct arb_venue_ops *ops, int d)
+{
+	int i;
+
+	for (i = 0; vc[i].ops && vc[i].ops != ops; i++)
+		;
+	vc[i].ops = ops;
+	vc[i].n += d;
+}
+
+static int vcount_get(const struct vcount *vc, const struct arb_venue_ops *ops)
+{
+	for (int i = 0; vc[i].ops; i++)
+		if (vc[i].ops == ops)
+			return vc[i].n;
+	return 0;
+}
+
+static void pace(const struct arb_replay_opt *o, int64_t rt, int64_t *rt0, int64_t *mono0)
+{
+	int64_t due, now;
+
+	if (o->speed <= 0)
+		return;
+	if (!*rt0) {
+		*rt0 = rt;
+		*mono0 = arb_mono_us();
+		return;
+	}
+	due = *mono0 + (int64_t)((double)(rt - *rt0) / o->speed);
+	now = arb_mono_us();
+	if (due > now) {
+		struct timespec tsp = { (time_t)((due - now) / 1000000), (long)((due - now) % 1000000) * 1000 };
+		nanosleep(&tsp, NULL);
+	}
+}
+
+static void handle(struct arb_feed *f, struct rfile *rf, struct vcount *vc, const struct arb_replay_opt *o)
+{
+	const struct arb_venue_ops *ops = line_venue(rf);
+	struct arb_recline *h = &rf->h;
+	struct arb_venue *v;
+	char url[512];
+	int rc;
+
+	rf->last_rt = h->rt;
+	if (!ops) {
+		badline(o, rf, "cannot tell the venue of this line (file name or URL)");
+		return;
+	}
+	if (rf->ops && h->kind == 'f' && !h->url && ops != rf->ops) {
+		badline(o, rf, "frame of another venue");
+		return;
+	}
+	v = arb_feed_venue(f, ops);
+	if (!v) {
+		badline(o, rf, "too many venues");
+		return;
+	}
+	f->file = rf->path;
+	f->line = rf->r.lineno;
+	snprintf(url, sizeof url, "%.*s", (int)h->urllen, h->url ? h->url : "");
+	switch (h->kind) {
+	case 'o':
+		if (!rf->open)
+			vcount_add(vc, ops, 1);
+		rf->open = 1;
+		snprintf(rf->conn, sizeof rf->conn, "%s", url);
+		rf->connops = ops;
+		arb_feed_status(v, NULL, h->rt, "connected", url);
+		if (ops->opened)
+			ops->opened(v, url, h->rt);
+		return;
+	case 'c':
+		if (rf->open) {
+			rf->open = 0;
+			vcount_add(vc, ops, -1);
+		}
+		arb_feed_disconnected(v, h->rt, h->len ? h->p : "connection closed", h->len);
+		return;
+	case 's':
+		if (ops->sent)
+			ops->sent(v, url, h->p, h->len, h->rt);
+		return;
+	case 'r':
+		f->nframes++;
+		rc = ops->rest(v, url, h->p, h->len, h->rt);
+		break;
+	default:
+		f->nframes++;
+		rc = ops->frame(v, h->url ? url : rf->conn, h->p, h->len, h->rt);
+		break;
+	}
+	if (rc < 0) {
+		f->nerrors++;
+		badline(o, rf, v->why);
+	}
+}
+
+static void finish(struct arb_feed *f, struct rfile *rf, struct vcount *vc)
+{
+	struct arb_venue *v;
+
+	if (!rf->open)
+		return;
+	rf->open = 0;
+	vcount_add(vc, rf->connops, -1);
+	if (vcount_get(vc, rf->connops) == 0 && (v = arb_feed_venue(f, rf->connops)))
+		arb_feed_status(v, NULL, rf->last_rt, "disconnected", "end of recording");
+}
+
+int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_replay_opt *o)
+{
+	struct rfile *rf = xcalloc((size_t)n, sizeof *rf);
+	struct vcount *vc = xcalloc((size_t)n + 8, sizeof *vc);
+	int64_t rt0 = 0, mono0 = 0;
+	int rc = 0, i;
+
+	for (i = 0; i < n; i++) {
+		rf[i].path = files[i];
+		rf[i].ops = arb_venue_by_file(files[i]);
+		if (strcmp(files[i], "-") == 0)
+			rf[i].fd = 0, rf[i].path = "stdin";
+		else if ((rf[i].fd = open(files[i], O_RDONLY)) < 0) {
+			arb_err("%s: %s", files[i], strerror(errno));
+			rf[i].done = 1;
+			rc = -1;
+			continue;
+		}
+		arb_reader_init(&rf[i].r, rf[i].fd, rf[i].path);
+		rf[i].r.maxline = 256u << 20;   /* exchangeInfo is one 2 MB line */
+		if (advance(&rf[i], o) < 0)
+			rc = -1;
+	}
+	while (!arb_sig_stop) {
+		struct rfile *best = NULL;
+		for (i = 0; i < n; i++)
+			if (!rf[i].done && (!best || rf[i].h.rt < best->h.rt))
+				best = &rf[i];
+		if (!best)
+			break;
+		pace(o, best->h.rt, &rt0, &mono0);
+		handle(f, best, vc, o);
+		if (advance(best, o) < 0)
+			rc = -1;
+		if (best->done)
+			finish(f, best, vc);
+	}
+	f->file = NULL;
+	for (i = 0; i < n; i++) {
+		if (rf[i].fd > 0)
+			close(rf[i].fd);
+		if (rf[i].fd >= 0 && rf[i].r.buf)
+			arb_reader_free(&rf[i].r);
+	}
+	free(rf);
+	free(vc);
+	return rc;
+}

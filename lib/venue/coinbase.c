@@ -1,0 +1,254 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "feed.h"
+#include "log.h"
+#include "venue/venue.h"
+
+/*
+ * Coinbase Exchange WebSocket feed (ws-feed.exchange.coinbase.com, formerly
+ * ws-feed.pro.coinbase.com), channel "level2": a "snapshot" of the whole
+ * book, then "l2update" messages whose changes [side, price, size] set a
+ * level (size "0" deletes).  The level2 channel has no sequence numbers,
+ * so the checks are structural: updates before a snapshot are ignored and
+ * a crossed book is a gap (resync: subscribe again, which sends a new
+ * snapshot).  Trades come from the "matches" channel, whose "side" is the
+ * maker's: the taker side is the other one.
+ */
+
+static const char *const hosts[] = { "coinbase.com", NULL };
+
+static int canon(struct arb_venue *v, const char *vsym, const char *conn, char *sym, size_t cap)
+{
+	const char *d = strchr(vsym, '-');
+	char b[32];
+
+	if (!d || (size_t)(d - vsym) >= sizeof b || strchr(d + 1, '-'))
+		return -1;
+	memcpy(b, vsym, (size_t)(d - vsym));
+	b[d - vsym] = 0;
+	return arb_sym_join(sym, cap, b, d + 1, NULL);
+}
+
+static int vsym(struct arb_venue *v, const char *sym, char *out, size_t cap)
+{
+	const char *sl = strchr(sym, '/');
+
+	if (!sl)
+		return -1;
+	snprintf(out, cap, "%.*s-%s", (int)(sl - sym), sym, sl + 1);
+	return 0;
+}
+
+static int products(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int e;
+
+	if (j->t[0].type != ARB_J_ARR)
+		return arb_venue_err(v, "products: expected an array");
+	for (e = arb_json_child(j, 0); e >= 0 && (uint32_t)e < j->t[0].next; e = arb_json_next(j, e)) {
+		struct arb_inst in;
+		char id[ARB_VSYM_MAX];
+
+		memset(&in, 0, sizeof in);
+		in.ts = rt;
+		if (arb_json_str(j, arb_jget(j, e, "id"), id, sizeof id) < 0 ||
+		    arb_json_str(j, arb_jget(j, e, "base_currency"), in.base, sizeof in.base) < 0 ||
+		    arb_json_str(j, arb_jget(j, e, "quote_currency"), in.quote, sizeof in.quote) < 0 ||
+		    arb_sym_join(in.sym, sizeof in.sym, in.base, in.quote, NULL) < 0)
+			continue;
+		arb_sym_alias(in.base, sizeof in.base);
+		arb_sym_alias(in.quote, sizeof in.quote);
+		arb_json_dec(j, arb_jget(j, e, "quote_increment"), &in.tick, NULL);
+		arb_json_dec(j, arb_jget(j, e, "base_increment"), &in.lot, NULL);
+		arb_json_dec(j, arb_jget(j, e, "base_min_size"), &in.min_qty, NULL);
+		if (arb_json_dec(j, arb_jget(j, e, "min_market_funds"), &in.min_notional, NULL) < 0)
+			in.min_notional = arb_dec_make(0, 0);
+		in.taker = arb_dec_make(6, 3);   /* lowest tier: 0.60 % taker, 0.40 % maker */
+		in.maker = arb_dec_make(4, 3);
+		arb_venue_inst(v, id, strlen(id), &in);
+	}
+	arb_venue_meta_done(v);
+	return 0;
+}
+
+static int rest(struct arb_venue *v, const char *url, const char *body, size_t len, int64_t rt)
+{
+	size_t n = strlen(url);
+
+	if (n < 9 || strcmp(url + n - 9, "/products") != 0)
+		return 1;
+	if (arb_venue_parse(v, body, len) < 0)
+		return -1;
+	return products(v, rt);
+}
+
+static int snapshot(struct arb_venue *v, struct arb_fbook *fb, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+
+	arb_book_clear(&fb->book);
+	if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
+	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0) {
+		arb_book_clear(&fb->book);
+		fb->ok = fb->snap = 0;
+		return -1;
+	}
+	fb->ts = fb->rt = rt;   /* the snapshot carries no time */
+	if (arb_book_crossed(&fb->book)) {
+		arb_book_clear(&fb->book);
+		fb->ok = fb->snap = 0;
+		return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+	}
+	arb_fbook_synced(fb, rt, NULL);
+	arb_fbook_emit(fb);
+	return 0;
+}
+
+static int update(struct arb_venue *v, struct arb_fbook *fb, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int ch = arb_jget(j, 0, "changes"), t = arb_jget(j, 0, "time"), e;
+	int64_t ts;
+
+	if (arb_jtype(j, ch) != ARB_J_ARR || arb_jtype(j, t) != ARB_J_STR ||
+	    arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts) < 0)
+		return arb_venue_err(v, "l2update: missing changes or time");
+	if (!fb->snap)
+		return 0;
+	for (e = arb_json_child(j, ch); e >= 0 && (uint32_t)e < j->t[ch].next; e = arb_json_next(j, e)) {
+		int side = arb_json_at(j, e, 0);
+		arb_dec px, qty;
+		const char *why = "bad change";
+
+		if ((!arb_jis(j, side, "buy") && !arb_jis(j, side, "sell")) ||
+		    arb_json_dec(j, arb_json_at(j, e, 1), &px, &why) < 0 ||
+		    arb_json_dec(j, arb_json_at(j, e, 2), &qty, &why) < 0 ||
+		    arb_book_set(&fb->book, arb_jis(j, side, "buy") ? ARB_BID : ARB_ASK, px, qty) < 0) {
+			arb_fbook_gap(fb, ts, rt, "bad change: %s", why);
+			return arb_venue_err(v, "l2update: bad change: %s", why);
+		}
+	}
+	fb->ts = ts;
+	fb->rt = rt;
+	if (arb_fbook_check_crossed(fb, ts, rt) < 0)
+		return 0;
+	arb_fbook_emit(fb);
+	return 0;
+}
+
+static int match(struct arb_venue *v, struct arb_fbook *fb, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int t = arb_jget(j, 0, "time"), id = arb_jget(j, 0, "trade_id"), side = arb_jget(j, 0, "side");
+	arb_dec px, qty;
+	int64_t ts;
+
+	if (arb_jtype(j, t) != ARB_J_STR || arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts) < 0 ||
+	    arb_jtype(j, id) != ARB_J_NUM || arb_json_dec(j, arb_jget(j, 0, "price"), &px, NULL) < 0 ||
+	    arb_json_dec(j, arb_jget(j, 0, "size"), &qty, NULL) < 0 ||
+	    (!arb_jis(j, side, "buy") && !arb_jis(j, side, "sell")))
+		return arb_venue_err(v, "match: missing time, trade_id, price, size or side");
+	/* side is the maker's order side: a "sell" maker means a buying taker */
+	arb_feed_trade(fb, ts, rt, arb_json_raw(j, id), j->t[id].len, px, qty, arb_jis(j, side, "sell"));
+	return 0;
+}
+
+static int subscriptions(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int chs = arb_jget(j, 0, "channels"), c;
+
+	for (c = arb_json_child(j, chs); c >= 0 && (uint32_t)c < j->t[chs].next; c = arb_json_next(j, c)) {
+		int ids = arb_jget(j, c, "product_ids"), p;
+		if (!arb_jis(j, arb_jget(j, c, "name"), "level2") && !arb_jis(j, arb_jget(j, c, "name"), "level2_batch"))
+			continue;
+		for (p = arb_json_child(j, ids); p >= 0 && (uint32_t)p < j->t[ids].next; p = arb_json_next(j, p)) {
+			struct arb_fbook *fb;
+			if (arb_jtype(j, p) != ARB_J_STR)
+				continue;
+			if (!(fb = arb_venue_book(v, arb_json_raw(j, p), j->t[p].len, NULL)))
+				return -1;
+			arb_fbook_subscribed(fb, rt);
+		}
+	}
+	return 0;
+}
+
+static int frame(struct arb_venue *v, const char *url, const char *p, size_t len, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int type, pid;
+	struct arb_fbook *fb;
+
+	if (arb_venue_parse(v, p, len) < 0)
+		return -1;
+	type = arb_jget(j, 0, "type");
+	if (j->t[0].type != ARB_J_OBJ || arb_jtype(j, type) != ARB_J_STR)
+		return arb_venue_err(v, "not a Coinbase frame");
+	if (arb_jis(j, type, "subscriptions"))
+		return subscriptions(v, rt);
+	if (arb_jis(j, type, "error")) {
+		char msg[200] = "";
+		arb_json_str(j, arb_jget(j, 0, "message"), msg, sizeof msg);
+		return arb_venue_err(v, "error from Coinbase: %s", msg);
+	}
+	pid = arb_jget(j, 0, "product_id");
+	if (arb_jis(j, type, "snapshot") || arb_jis(j, type, "l2update") || arb_jis(j, type, "match")) {
+		if (arb_jtype(j, pid) != ARB_J_STR)
+			return arb_venue_err(v, "no product_id");
+		if (!(fb = arb_venue_book(v, arb_json_raw(j, pid), j->t[pid].len, NULL)))
+			return -1;
+		if (arb_jis(j, type, "snapshot"))
+			return snapshot(v, fb, rt);
+		if (arb_jis(j, type, "l2update"))
+			return update(v, fb, rt);
+		return match(v, fb, rt);
+	}
+	if (arb_jis(j, type, "last_match") || arb_jis(j, type, "ticker") || arb_jis(j, type, "heartbeat") ||
+	    arb_jis(j, type, "received") || arb_jis(j, type, "open") || arb_jis(j, type, "done") ||
+	    arb_jis(j, type, "change") || arb_jis(j, type, "activate") || arb_jis(j, type, "status"))
+		return 0;
+	return arb_venue_err(v, "not a Coinbase frame: unknown type");
+}
+
+/* ---- live ---------------------------------------------------------------- */
+
+static int ws_url(struct arb_venue *v, struct arb_buf *out)
+{
+	arb_buf_adds(out, *v->url ? v->url : "wss://ws-feed.exchange.coinbase.com");
+	return 0;
+}
+
+static int subscribe(struct arb_venue *v, struct arb_buf *out)
+{
+	arb_buf_adds(out, "{\"type\":\"subscribe\",\"product_ids\":[");
+	for (uint32_t i = 0; i < v->nlist; i++)
+		arb_buf_printf(out, "%s\"%s\"", i ? "," : "", v->list[i]->vsym);
+	arb_buf_adds(out, v->feed->trades ? "],\"channels\":[\"level2_batch\",\"matches\",\"heartbeat\"]}\n" :
+	    "],\"channels\":[\"level2_batch\",\"heartbeat\"]}\n");
+	return 0;
+}
+
+static int meta_urls(struct arb_venue *v, struct arb_buf *out)
+{
+	arb_buf_adds(out, "https://api.exchange.coinbase.com/products\n");
+	return 0;
+}
+
+const struct arb_venue_ops arb_venue_coinbase = {
+	.name = "coinbase",
+	.prefix = "COINBASE",
+	.hosts = hosts,
+	.stale_after = 10000000,
+	.canon = canon,
+	.vsym = vsym,
+	.rest = rest,
+	.frame = frame,
+	.ws_url = ws_url,
+	.subscribe = subscribe,
+	.meta_urls = meta_urls,
+};

@@ -1,0 +1,385 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "feed.h"
+#include "log.h"
+#include "venue/venue.h"
+
+/*
+ * Kraken spot, WebSocket API v1 (ws.kraken.com): the book channel sends a
+ * snapshot ("as"/"bs") then updates ("a"/"b", levels [price, volume,
+ * timestamp] with an optional "r" republish flag) whose "c" is a CRC32 of
+ * the top 10 asks (best first) then the top 10 bids, each level being its
+ * price then its volume as text with the '.' removed and leading zeros
+ * stripped.  After each update the book is truncated to the subscribed
+ * depth.  A mismatch is a gap; Kraken resyncs by a new subscription, which
+ * starts with a new snapshot.
+ */
+
+static const char *const hosts[] = { "kraken.com", NULL };
+
+static int canon(struct arb_venue *v, const char *vsym, const char *conn, char *sym, size_t cap)
+{
+	char b[32], q[32];
+	const char *sl = strchr(vsym, '/');
+
+	if (!sl || (size_t)(sl - vsym) >= sizeof b || strlen(sl + 1) >= sizeof q)
+		return -1;
+	memcpy(b, vsym, (size_t)(sl - vsym));
+	b[sl - vsym] = 0;
+	strcpy(q, sl + 1);
+	return arb_sym_join(sym, cap, b, q, NULL);
+}
+
+static int vsym(struct arb_venue *v, const char *sym, char *out, size_t cap)
+{
+	char b[32], q[32];
+	const char *sl = strchr(sym, '/');
+
+	if (!sl || (size_t)(sl - sym) >= sizeof b || strlen(sl + 1) >= sizeof q)
+		return -1;
+	memcpy(b, sym, (size_t)(sl - sym));
+	b[sl - sym] = 0;
+	strcpy(q, sl + 1);
+	snprintf(out, cap, "%s/%s", strcmp(b, "BTC") == 0 ? "XBT" : strcmp(b, "DOGE") == 0 ? "XDG" : b,
+	    strcmp(q, "BTC") == 0 ? "XBT" : strcmp(q, "DOGE") == 0 ? "XDG" : q);
+	return 0;
+}
+
+/* 10^-k as a decimal */
+static arb_dec pow10neg(int64_t k)
+{
+	return arb_dec_make(1, k >= 0 && k <= 30 ? (int)k : 0);
+}
+
+static arb_dec pct_first(const struct arb_json *j, int arr)
+{
+	arb_dec d = arb_dec_make(0, 0);
+	int first = arb_json_at(j, arr, 0);
+
+	/* fees: [[volume, percent], ...]: the first tier; percent -> fraction */
+	if (arb_json_dec(j, arb_json_at(j, first, 1), &d, NULL) == 0 && d.s + 2 <= ARB_DEC_MAXSCALE)
+		d.s += 2;
+	return d;
+}
+
+static int asset_pairs(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int res = arb_jget(j, 0, "result"), k, n = 0;
+
+	if (arb_jtype(j, res) != ARB_J_OBJ)
+		return arb_venue_err(v, "AssetPairs: no result object");
+	for (k = arb_json_child(j, res); k >= 0 && (uint32_t)k < j->t[res].next; k = arb_json_next(j, k + 1)) {
+		int p = k + 1;
+		struct arb_inst in;
+		char ws[ARB_VSYM_MAX], *sl;
+		int64_t pd, ld;
+
+		memset(&in, 0, sizeof in);
+		in.ts = rt;
+		if (arb_json_str(j, arb_jget(j, p, "wsname"), ws, sizeof ws) < 0 || !(sl = strchr(ws, '/')))
+			continue;
+		*sl = 0;
+		snprintf(in.base, sizeof in.base, "%.23s", ws);
+		snprintf(in.quote, sizeof in.quote, "%.23s", sl + 1);
+		*sl = '/';
+		arb_sym_alias(in.base, sizeof in.base);
+		arb_sym_alias(in.quote, sizeof in.quote);
+		if (arb_sym_join(in.sym, sizeof in.sym, in.base, in.quote, NULL) < 0)
+			continue;
+		if (arb_json_dec(j, arb_jget(j, p, "tick_size"), &in.tick, NULL) < 0 &&
+		    arb_json_i64(j, arb_jget(j, p, "pair_decimals"), &pd) == 0)
+			in.tick = pow10neg(pd);
+		if (arb_json_i64(j, arb_jget(j, p, "lot_decimals"), &ld) == 0)
+			in.lot = pow10neg(ld);
+		arb_json_dec(j, arb_jget(j, p, "ordermin"), &in.min_qty, NULL);
+		arb_json_dec(j, arb_jget(j, p, "costmin"), &in.min_notional, NULL);
+		in.taker = pct_first(j, arb_jget(j, p, "fees"));
+		in.maker = pct_first(j, arb_jget(j, p, "fees_maker"));
+		arb_venue_inst(v, ws, strlen(ws), &in);
+		n++;
+	}
+	arb_venue_meta_done(v);
+	return n ? 0 : arb_venue_err(v, "AssetPairs: no usable pair");
+}
+
+static int rest(struct arb_venue *v, const char *url, const char *body, size_t len, int64_t rt)
+{
+	if (!strstr(url, "/AssetPairs"))
+		return 1;
+	if (arb_venue_parse(v, body, len) < 0)
+		return -1;
+	return asset_pairs(v, rt);
+}
+
+/* Appends the digits of a decimal without the point and leading zeros. */
+static size_t digits(arb_dec d, char *out)
+{
+	unsigned __int128 m = d.m < 0 ? (unsigned __int128)-d.m : (unsigned __int128)d.m;
+	char tmp[48];
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(m % 10));
+		m /= 10;
+	} while (m);
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
+uint32_t arb_kraken_checksum(const struct arb_book *b);
+uint32_t arb_kraken_checksum(const struct arb_book *b)
+{
+	char buf[10 * 2 * 2 * 48];
+	size_t n = 0;
+
+	for (int side = ARB_ASK; side >= ARB_BID; side--)
+		for (uint32_t i = 0; i < 10; i++) {
+			const struct arb_level *l = arb_book_level(b, side, i);
+			if (!l)
+				break;
+			n += digits(l->px, buf + n);
+			n += digits(l->qty, buf + n);
+		}
+	return (uint32_t)crc32(0L, (const Bytef *)buf, (uInt)n);
+}
+
+/* Latest level timestamp ("1618678133.136361" seconds) of a levels array. */
+static void level_ts(const struct arb_json *j, int arr, int64_t *ts)
+{
+	for (int e = arb_json_child(j, arr); e >= 0 && (uint32_t)e < j->t[arr].next; e = arb_json_next(j, e)) {
+		int t = arb_json_at(j, e, 2);
+		int64_t us;
+		if (arb_jtype(j, t) == ARB_J_STR && arb_secs_to_us(arb_json_raw(j, t), j->t[t].len, &us) == 0 && us > *ts)
+			*ts = us;
+	}
+}
+
+static int book(struct arb_venue *v, int root, int pair, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	struct arb_fbook *fb;
+	int i, nparts = (int)j->t[root].n - 3, c = -1, snap = 0;
+	int64_t ts = 0;
+
+	if (!(fb = arb_venue_book(v, arb_json_raw(j, pair), j->t[pair].len, NULL)))
+		return -1;
+	if (!fb->maxdepth)
+		fb->maxdepth = 10;   /* Kraken's default depth */
+	for (i = 1; i <= nparts; i++) {
+		int p = arb_json_at(j, root, (uint32_t)i);
+		if (arb_jtype(j, p) != ARB_J_OBJ)
+			return arb_venue_err(v, "book: expected an object");
+		if (arb_jget(j, p, "as") >= 0 || arb_jget(j, p, "bs") >= 0)
+			snap = 1;
+	}
+	if (snap) {
+		arb_book_clear(&fb->book);
+		for (i = 1; i <= nparts; i++) {
+			int p = arb_json_at(j, root, (uint32_t)i), as = arb_jget(j, p, "as"), bs = arb_jget(j, p, "bs");
+			if ((as >= 0 && arb_fbook_levels(fb, j, as, ARB_ASK) < 0) ||
+			    (bs >= 0 && arb_fbook_levels(fb, j, bs, ARB_BID) < 0)) {
+				arb_book_clear(&fb->book);
+				fb->ok = 0;
+				fb->snap = 0;
+				return -1;
+			}
+			level_ts(j, as, &ts);
+			level_ts(j, bs, &ts);
+		}
+		arb_book_truncate(&fb->book, fb->maxdepth);
+		fb->ts = ts ? ts : rt;
+		fb->rt = rt;
+		arb_fbook_synced(fb, rt, NULL);
+		arb_fbook_emit(fb);
+		return 0;
+	}
+	if (!fb->snap)
+		return 0;   /* out of sync: wait for the next snapshot */
+	for (i = 1; i <= nparts; i++) {
+		int p = arb_json_at(j, root, (uint32_t)i), a = arb_jget(j, p, "a"), b = arb_jget(j, p, "b");
+		if ((a >= 0 && arb_fbook_levels(fb, j, a, ARB_ASK) < 0) ||
+		    (b >= 0 && arb_fbook_levels(fb, j, b, ARB_BID) < 0)) {
+			char why[sizeof v->why];
+			memcpy(why, v->why, sizeof why);
+			arb_fbook_gap(fb, ts ? ts : rt, rt, "bad update: %s", why);
+			memcpy(v->why, why, sizeof why);
+			return -1;
+		}
+		level_ts(j, a, &ts);
+		level_ts(j, b, &ts);
+		if (arb_jget(j, p, "c") >= 0)
+			c = arb_jget(j, p, "c");
+	}
+	arb_book_truncate(&fb->book, fb->maxdepth);
+	fb->ts = ts ? ts : rt;
+	fb->rt = rt;
+	if (c >= 0) {
+		int64_t want;
+		uint32_t got = arb_kraken_checksum(&fb->book);
+		if (arb_json_i64(j, c, &want) < 0)
+			return arb_venue_err(v, "book: bad checksum field");
+		if ((int64_t)got != want) {
+			fb->nchk_bad++;
+			arb_fbook_gap(fb, fb->ts, rt, "checksum mismatch: got %lu, venue says %lld",
+			    (unsigned long)got, (long long)want);
+			return 0;
+		}
+		fb->nchk_ok++;
+		/* a book that was synced from a snapshot and verified */
+	}
+	if (arb_fbook_check_crossed(fb, fb->ts, rt) < 0)
+		return 0;
+	arb_fbook_emit(fb);
+	return 0;
+}
+
+static int trades(struct arb_venue *v, int root, int pair, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	struct arb_fbook *fb;
+	int arr = arb_json_at(j, root, 1), e;
+	uint32_t k = 0;
+
+	if (arb_jtype(j, arr) != ARB_J_ARR)
+		return arb_venue_err(v, "trade: expected an array");
+	if (!(fb = arb_venue_book(v, arb_json_raw(j, pair), j->t[pair].len, NULL)))
+		return -1;
+	for (e = arb_json_child(j, arr); e >= 0 && (uint32_t)e < j->t[arr].next; e = arb_json_next(j, e), k++) {
+		int t = arb_json_at(j, e, 2), side = arb_json_at(j, e, 3);
+		arb_dec px, qty;
+		int64_t ts;
+		char id[64];
+		int n;
+
+		if (arb_json_dec(j, arb_json_at(j, e, 0), &px, NULL) < 0 ||
+		    arb_json_dec(j, arb_json_at(j, e, 1), &qty, NULL) < 0 || arb_jtype(j, t) != ARB_J_STR ||
+		    arb_secs_to_us(arb_json_raw(j, t), j->t[t].len, &ts) < 0 ||
+		    (!arb_jis(j, side, "b") && !arb_jis(j, side, "s")))
+			return arb_venue_err(v, "trade: bad entry");
+		/* v1 trades have no id: the time text and the index make one */
+		n = snprintf(id, sizeof id, "%.*s-%u", (int)j->t[t].len, arb_json_raw(j, t), k);
+		arb_feed_trade(fb, ts, rt, id, (size_t)n, px, qty, arb_jis(j, side, "b"));
+	}
+	return 0;
+}
+
+static int event(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int ev = arb_jget(j, 0, "event");
+
+	if (arb_jis(j, ev, "heartbeat") || arb_jis(j, ev, "systemStatus") || arb_jis(j, ev, "pong"))
+		return 0;
+	if (arb_jis(j, ev, "subscriptionStatus")) {
+		int pair = arb_jget(j, 0, "pair"), sub = arb_jget(j, 0, "subscription");
+		struct arb_fbook *fb;
+		int64_t depth;
+
+		if (!arb_jis(j, arb_jget(j, 0, "status"), "subscribed")) {
+			char msg[200] = "";
+			arb_json_str(j, arb_jget(j, 0, "errorMessage"), msg, sizeof msg);
+			if (*msg)
+				arb_warn("kraken: subscription: %s", msg);
+			return 0;
+		}
+		if (arb_jtype(j, pair) != ARB_J_STR)
+			return 0;
+		if (!(fb = arb_venue_book(v, arb_json_raw(j, pair), j->t[pair].len, NULL)))
+			return -1;
+		if (arb_jis(j, arb_jget(j, sub, "name"), "book")) {
+			if (arb_json_i64(j, arb_jget(j, sub, "depth"), &depth) == 0 && depth > 0)
+				fb->maxdepth = (uint32_t)depth;
+			arb_fbook_subscribed(fb, rt);
+		}
+		return 0;
+	}
+	if (arb_jtype(j, ev) == ARB_J_STR)
+		return 0;
+	return arb_venue_err(v, "not a Kraken frame");
+}
+
+static int frame(struct arb_venue *v, const char *url, const char *p, size_t len, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int name, pair;
+	uint32_t n;
+
+	if (arb_venue_parse(v, p, len) < 0)
+		return -1;
+	if (j->t[0].type == ARB_J_OBJ)
+		return event(v, rt);
+	n = j->t[0].n;
+	if (j->t[0].type != ARB_J_ARR || n < 4 || arb_jtype(j, arb_json_at(j, 0, 0)) != ARB_J_NUM)
+		return arb_venue_err(v, "not a Kraken frame");
+	name = arb_json_at(j, 0, n - 2);
+	pair = arb_json_at(j, 0, n - 1);
+	if (arb_jtype(j, name) != ARB_J_STR || arb_jtype(j, pair) != ARB_J_STR)
+		return arb_venue_err(v, "not a Kraken frame: no channel name and pair");
+	if (j->t[name].len >= 4 && memcmp(arb_json_raw(j, name), "book", 4) == 0)
+		return book(v, 0, pair, rt);
+	if (arb_jis(j, name, "trade"))
+		return trades(v, 0, pair, rt);
+	return 0;   /* ticker, spread, ohlc */
+}
+
+/* ---- live ---------------------------------------------------------------- */
+
+static int ws_url(struct arb_venue *v, struct arb_buf *out)
+{
+	arb_buf_adds(out, *v->url ? v->url : "wss://ws.kraken.com");
+	return 0;
+}
+
+static void pairs(struct arb_venue *v, struct arb_buf *out)
+{
+	for (uint32_t i = 0; i < v->nlist; i++) {
+		arb_buf_adds(out, i ? "," : "");
+		arb_json_quote(out, v->list[i]->vsym, strlen(v->list[i]->vsym));
+	}
+}
+
+static int subscribe(struct arb_venue *v, struct arb_buf *out)
+{
+	arb_buf_adds(out, "{\"event\":\"subscribe\",\"pair\":[");
+	pairs(v, out);
+	arb_buf_adds(out, "],\"subscription\":{\"name\":\"book\",\"depth\":100}}\n");
+	if (v->feed->trades) {
+		arb_buf_adds(out, "{\"event\":\"subscribe\",\"pair\":[");
+		pairs(v, out);
+		arb_buf_adds(out, "],\"subscription\":{\"name\":\"trade\"}}\n");
+	}
+	return 0;
+}
+
+static int meta_urls(struct arb_venue *v, struct arb_buf *out)
+{
+	arb_buf_adds(out, "https://api.kraken.com/0/public/AssetPairs\n");
+	return 0;
+}
+
+static const char *ping(struct arb_venue *v)
+{
+	return "{\"event\":\"ping\"}";
+}
+
+const struct arb_venue_ops arb_venue_kraken = {
+	.name = "kraken",
+	.prefix = "KRAKEN",
+	.hosts = hosts,
+	.stale_after = 10000000,
+	.canon = canon,
+	.vsym = vsym,
+	.rest = rest,
+	.frame = frame,
+	.ws_url = ws_url,
+	.subscribe = subscribe,
+	.meta_urls = meta_urls,
+	.ping = ping,
+	.ping_every = 30000000,
+};

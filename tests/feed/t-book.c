@@ -1,0 +1,85 @@
+/* Unit tests of lib/book.c: sorted levels, set/delete, top-N, crossed. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "../tap.h"
+
+static arb_dec D(const char *s)
+{
+	arb_dec d;
+	const char *why;
+
+	if (arb_dec_parse(&d, s, strlen(s), &why) < 0)
+		abort();
+	return d;
+}
+
+static const char *top(const struct arb_book *b, enum arb_side side)
+{
+	static char out[1024];
+	struct arb_level l[16];
+	uint32_t n = arb_book_top(b, side, 16, l);
+	size_t k = 0;
+
+	out[0] = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		char p[ARB_DEC_STRMAX], q[ARB_DEC_STRMAX];
+		arb_dec_fmt(l[i].px, p);
+		arb_dec_fmt(l[i].qty, q);
+		k += (size_t)snprintf(out + k, sizeof out - k, "%s%s@%s", i ? " " : "", q, p);
+	}
+	return out;
+}
+
+int main(void)
+{
+	struct arb_book b;
+
+	arb_book_init(&b);
+	is_str(top(&b, ARB_BID), "", "empty bids");
+	ok(!arb_book_crossed(&b), "empty book is not crossed");
+	arb_book_set(&b, ARB_BID, D("100.5"), D("1"));
+	arb_book_set(&b, ARB_BID, D("101"), D("2"));
+	arb_book_set(&b, ARB_BID, D("99.75"), D("3"));
+	arb_book_set(&b, ARB_BID, D("100.50"), D("4"));   /* same price, other scale */
+	is_str(top(&b, ARB_BID), "2@101 4@100.50 3@99.75", "bids best (highest) first, replace in place");
+	arb_book_set(&b, ARB_ASK, D("102"), D("1"));
+	arb_book_set(&b, ARB_ASK, D("101.5"), D("1.5"));
+	arb_book_set(&b, ARB_ASK, D("103"), D("0.1"));
+	is_str(top(&b, ARB_ASK), "1.5@101.5 1@102 0.1@103", "asks best (lowest) first");
+	ok(!arb_book_crossed(&b), "101 < 101.5: not crossed");
+	arb_book_set(&b, ARB_BID, D("101.5"), D("1"));
+	ok(arb_book_crossed(&b), "101.5 >= 101.5: crossed");
+	arb_book_set(&b, ARB_BID, D("101.5"), D("0.000"));
+	ok(!arb_book_crossed(&b), "zero quantity deletes");
+	is_int(arb_book_del(&b, ARB_BID, D("7")), 0, "deleting an absent level");
+	is_int(arb_book_del(&b, ARB_BID, D("101")), 1, "deleting a level");
+	is_str(top(&b, ARB_BID), "4@100.50 3@99.75", "after delete");
+	is_int(arb_book_set(&b, ARB_BID, D("-1"), D("1")), -1, "negative price refused");
+	is_int(arb_book_set(&b, ARB_BID, D("1"), D("-1")), -1, "negative qty refused");
+	for (int i = 1; i <= 300; i++) {
+		char p[32];
+		snprintf(p, sizeof p, "%d.%02d", 50 + i / 100, i % 100);
+		arb_book_set(&b, ARB_ASK, D(p), D("1"));
+	}
+	is_int(arb_book_len(&b, ARB_ASK), 303, "300 more asks");
+	is_str(arb_book_level(&b, ARB_ASK, 0) ? "x" : "", "x", "level 0 exists");
+	{
+		char p[ARB_DEC_STRMAX];
+		arb_dec_fmt(arb_book_level(&b, ARB_ASK, 0)->px, p);
+		is_str(p, "50.01", "best ask is the lowest");
+		arb_dec_fmt(arb_book_level(&b, ARB_ASK, 302)->px, p);
+		is_str(p, "103", "worst ask is the highest");
+	}
+	arb_book_truncate(&b, 2);
+	is_str(top(&b, ARB_ASK), "1@50.01 1@50.02", "truncate keeps the best");
+	is_str(top(&b, ARB_BID), "4@100.50 3@99.75", "truncate: bids untouched under the limit");
+	ok(arb_book_crossed(&b), "crossed: bid 100.50 >= ask 50.01");
+	arb_book_clear(&b);
+	is_int(arb_book_len(&b, ARB_BID) + arb_book_len(&b, ARB_ASK), 0, "clear");
+	arb_book_free(&b);
+	return done_testing();
+}
