@@ -310,8 +310,8 @@ static int value(const struct arb_rec *r, const struct arb_store_col *c,
 	case ARB_COL_DEC:
 		/* The number exactly as written (a quoted one too, when it
 		 * is a valid number): never converted, so never rounded. */
-		if ((j->t[i].type == ARB_J_NUM || (j->t[i].type == ARB_J_STR && !j->t[i].esc)) &&
-		    arb_dec_parse(&d, arb_json_raw(j, i), j->t[i].len, &why) == 0) {
+		if (j->t[i].type == ARB_J_NUM || (j->t[i].type == ARB_J_STR && !j->t[i].esc &&
+		    arb_dec_parse(&d, arb_json_raw(j, i), j->t[i].len, &why) == 0)) {
 			v->p = arb_json_raw(j, i);
 			v->n = j->t[i].len;
 			v->null = 0;

@@ -1,17 +1,521 @@
 #include "config.h"
 
-/* store_pg.c: the PostgreSQL backend of arb-store (in progress). */
+/*
+ * store_pg.c: the PostgreSQL backend of arb-store, through libpq.
+ *
+ * Records of a batch are encoded at once into COPY text, one buffer per
+ * table, and kept in memory until the batch has committed.  A commit is one
+ * transaction: COPY each buffer into a temporary staging table, then
+ * INSERT ... SELECT ... ON CONFLICT DO NOTHING into the real table (in
+ * input order), then COMMIT.  When the server goes away or a statement
+ * fails, the whole batch is sent again after reconnecting, with backoff,
+ * until the retry time is spent: inserts are idempotent, so a batch whose
+ * COMMIT did reach the server before the connection broke is not stored
+ * twice.  Nothing is dropped: giving up is an error (exit 1).
+ *
+ * The password never comes from the command line: a password in the URL
+ * or conninfo is refused; it comes from the credential "pg_password"
+ * (cred.h), else libpq's own ~/.pgpass or service file.
+ */
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include <libpq-fe.h>
+
+#include "clock.h"
+#include "cred.h"
+#include "log.h"
+#include "sig.h"
 #include "store.h"
 #include "util.h"
+
+#define PG_LOCK_ID 0x61726273  /* advisory lock around migrations: "arbs" */
+
+struct pg {
+	struct arb_store base;
+	PGconn *c;
+	char *conninfo;
+	struct arb_cred cred;
+	int have_cred;
+	int64_t retry_us;
+	int staged_ok;              /* staging tables exist on this connection */
+	struct arb_buf stage[ARB_R_NTYPES];
+	uint64_t nstage[ARB_R_NTYPES];
+	uint64_t seq;               /* input order within the batch */
+	struct arb_buf scratch, sql;
+	struct arb_store_val v[ARB_STORE_MAXCOLS];
+	char err[512];
+};
+
+static void set_err(struct pg *p, const char *what, const PGresult *r)
+{
+	const char *m = r ? PQresultErrorMessage(r) : "";
+	if (!m || !*m)
+		m = PQerrorMessage(p->c);
+	snprintf(p->err, sizeof p->err, "%s: %s", what, m && *m ? m : "unknown error");
+	/* libpq messages end with a newline */
+	size_t n = strlen(p->err);
+	while (n > 0 && (p->err[n - 1] == '\n' || p->err[n - 1] == ' '))
+		p->err[--n] = '\0';
+}
+
+/* Runs a command; 0 or -1 with p->err. */
+static int cmd(struct pg *p, const char *sql, const char *what)
+{
+	PGresult *r = PQexec(p->c, sql);
+	int st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		set_err(p, what, r);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int connect_db(struct pg *p)
+{
+	const char *kw[4] = { "dbname", "fallback_application_name", NULL, NULL };
+	const char *val[4] = { p->conninfo, "arb-store", NULL, NULL };
+
+	if (p->have_cred) {
+		kw[2] = "password";
+		val[2] = p->cred.v;
+	}
+	if (p->c)
+		PQfinish(p->c);
+	p->staged_ok = 0;
+	p->c = PQconnectdbParams(kw, val, 1);
+	if (!p->c) {
+		snprintf(p->err, sizeof p->err, "out of memory connecting");
+		return -1;
+	}
+	if (PQstatus(p->c) != CONNECTION_OK) {
+		set_err(p, "connecting", NULL);
+		return -1;
+	}
+	PQsetNoticeProcessor(p->c, NULL, NULL);
+	if (cmd(p, "SET client_min_messages = warning", "setup") < 0)
+		return -1;
+	return 0;
+}
+
+/* The staging tables: the real table's columns but id, plus the input
+ * order n; emptied at each commit. */
+static int make_stage(struct pg *p)
+{
+	if (p->staged_ok)
+		return 0;
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		const struct arb_store_table *t = &arb_store_tables[k];
+		arb_buf_reset(&p->sql);
+		arb_buf_printf(&p->sql, "CREATE TEMP TABLE IF NOT EXISTS stage_%s (n BIGINT,"
+		    " ts BIGINT, rt BIGINT, ex TEXT, sym TEXT", t->name);
+		for (int c = 0; c < t->ncols; c++) {
+			enum arb_col_kind kd = t->cols[c].kind;
+			arb_buf_printf(&p->sql, ", %s %s", t->cols[c].name,
+			    kd == ARB_COL_INT || kd == ARB_COL_E8 ? "BIGINT" :
+			    kd == ARB_COL_DEC ? "NUMERIC" : kd == ARB_COL_BOOL ? "BOOLEAN" : "TEXT");
+		}
+		arb_buf_adds(&p->sql, ", h1 BIGINT, h2 BIGINT, line TEXT) ON COMMIT DELETE ROWS");
+		if (cmd(p, p->sql.p, "creating a staging table") < 0)
+			return -1;
+	}
+	p->staged_ok = 1;
+	return 0;
+}
+
+/* Appends a COPY text field. */
+static void copy_text(struct arb_buf *b, const char *s, size_t n)
+{
+	arb_buf_reserve(b, n * 2);
+	char *o = b->p + b->len;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		switch (ch) {
+		case '\\': *o++ = '\\'; *o++ = '\\'; break;
+		case '\t': *o++ = '\\'; *o++ = 't'; break;
+		case '\n': *o++ = '\\'; *o++ = 'n'; break;
+		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		default: *o++ = ch;
+		}
+	}
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
+}
+
+static void copy_i64(struct arb_buf *b, int64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+	arb_buf_add(b, tmp, (size_t)n);
+}
+
+static int pg_add(struct arb_store *s, const struct arb_rec *r, char *why, size_t whylen)
+{
+	struct pg *p = (struct pg *)s;
+	int k = r->type < ARB_R_NTYPES ? r->type : 0;
+	const struct arb_store_table *t = &arb_store_tables[k];
+	int n = arb_store_row(r, t, p->v, &p->scratch);
+	struct arb_buf *b = &p->stage[k];
+
+	(void)why;
+	(void)whylen;
+	copy_i64(b, (int64_t)p->seq++);
+	for (int c = 0; c < n; c++) {
+		const struct arb_store_val *v = &p->v[c];
+		arb_buf_addc(b, '\t');
+		if (v->null) {
+			arb_buf_add(b, "\\N", 2);
+		} else if (v->p) {
+			copy_text(b, v->p, v->n);
+		} else if (c >= 4 && c < 4 + t->ncols && t->cols[c - 4].kind == ARB_COL_BOOL) {
+			arb_buf_addc(b, v->i ? 't' : 'f');
+		} else {
+			copy_i64(b, v->i);
+		}
+	}
+	arb_buf_addc(b, '\n');
+	p->nstage[k]++;
+	s->pending++;
+	return 0;
+}
+
+/* One attempt at storing the staged batch.  0, or -1 with p->err. */
+static int send_batch(struct pg *p, uint64_t *ins)
+{
+	*ins = 0;
+	if (PQstatus(p->c) != CONNECTION_OK && connect_db(p) < 0)
+		return -1;
+	if (make_stage(p) < 0)
+		return -1;
+	if (cmd(p, "BEGIN", "BEGIN") < 0)
+		return -1;
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		const struct arb_store_table *t = &arb_store_tables[k];
+		struct arb_buf cols = { 0 };
+		if (p->nstage[k] == 0)
+			continue;
+		arb_buf_adds(&cols, "ts, rt, ex, sym");
+		for (int c = 0; c < t->ncols; c++)
+			arb_buf_printf(&cols, ", %s", t->cols[c].name);
+		arb_buf_adds(&cols, ", h1, h2, line");
+
+		arb_buf_reset(&p->sql);
+		arb_buf_printf(&p->sql, "COPY stage_%s (n, %s) FROM STDIN", t->name, cols.p);
+		PGresult *r = PQexec(p->c, p->sql.p);
+		if (PQresultStatus(r) != PGRES_COPY_IN) {
+			set_err(p, "COPY", r);
+			PQclear(r);
+			arb_buf_free(&cols);
+			return -1;
+		}
+		PQclear(r);
+		if (PQputCopyData(p->c, p->stage[k].p, (int)p->stage[k].len) != 1 ||
+		    PQputCopyEnd(p->c, NULL) != 1) {
+			set_err(p, "COPY", NULL);
+			arb_buf_free(&cols);
+			return -1;
+		}
+		int bad = 0;
+		while ((r = PQgetResult(p->c)) != NULL) {
+			if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad) {
+				set_err(p, "COPY", r);
+				bad = 1;
+			}
+			PQclear(r);
+		}
+		if (bad) {
+			arb_buf_free(&cols);
+			return -1;
+		}
+		arb_buf_reset(&p->sql);
+		arb_buf_printf(&p->sql, "INSERT INTO %s (%s) SELECT %s FROM stage_%s ORDER BY n"
+		    " ON CONFLICT DO NOTHING", t->name, cols.p, cols.p, t->name);
+		arb_buf_free(&cols);
+		r = PQexec(p->c, p->sql.p);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			set_err(p, "INSERT", r);
+			PQclear(r);
+			return -1;
+		}
+		*ins += strtoull(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	}
+	if (cmd(p, "COMMIT", "COMMIT") < 0)
+		return -1;
+	return 0;
+}
+
+static void sleep_us(int64_t us)
+{
+	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !arb_sig_stop)
+		;
+}
+
+static int pg_commit(struct arb_store *s, char *why, size_t whylen)
+{
+	struct pg *p = (struct pg *)s;
+	int64_t start = arb_mono_us(), delay = 100000;
+	uint64_t ins;
+	int tries = 0;
+
+	if (s->pending == 0)
+		return 0;
+	while (send_batch(p, &ins) < 0) {
+		tries++;
+		if (PQstatus(p->c) == CONNECTION_OK && PQtransactionStatus(p->c) != PQTRANS_IDLE) {
+			PGresult *r = PQexec(p->c, "ROLLBACK");
+			PQclear(r);
+		}
+		int64_t spent = arb_mono_us() - start;
+		if (spent >= p->retry_us || arb_sig_stop) {
+			snprintf(why, whylen, "PostgreSQL: giving up after %d attempts in %.1f s%s: %s",
+			    tries, (double)spent / 1e6, arb_sig_stop ? " (stop requested)" : "", p->err);
+			return -1;
+		}
+		if (tries == 1 || tries % 10 == 0)
+			arb_warn("PostgreSQL: %s; retrying (%llu records held)", p->err,
+			    (unsigned long long)s->pending);
+		if (delay > p->retry_us - spent)
+			delay = p->retry_us - spent;
+		sleep_us(delay);
+		delay = delay * 2 > 5000000 ? 5000000 : delay * 2;
+	}
+	if (tries)
+		arb_warn("PostgreSQL: batch stored after %d retries", tries);
+	s->inserted += ins;
+	s->dups += s->pending - ins;
+	s->pending = 0;
+	p->seq = 0;
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		arb_buf_reset(&p->stage[k]);
+		p->nstage[k] = 0;
+	}
+	return 0;
+}
+
+static void pg_close(struct arb_store *s)
+{
+	struct pg *p = (struct pg *)s;
+
+	if (p->c)
+		PQfinish(p->c);
+	if (p->have_cred)
+		arb_cred_free(&p->cred);
+	for (int k = 0; k < ARB_R_NTYPES; k++)
+		arb_buf_free(&p->stage[k]);
+	arb_buf_free(&p->scratch);
+	arb_buf_free(&p->sql);
+	free(p->conninfo);
+	free(p);
+}
+
+static int pg_dump(struct arb_store *s, FILE *out, char *why, size_t whylen)
+{
+	struct pg *p = (struct pg *)s;
+
+	for (int i = 1; i <= ARB_R_NTYPES; i++) {
+		int k = i % ARB_R_NTYPES;
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT line FROM %s ORDER BY id", arb_store_tables[k].name);
+		if (!PQsendQuery(p->c, sql) || !PQsetSingleRowMode(p->c)) {
+			set_err(p, "dump", NULL);
+			snprintf(why, whylen, "%s", p->err);
+			return -1;
+		}
+		PGresult *r;
+		int bad = 0;
+		while ((r = PQgetResult(p->c)) != NULL) {
+			int st = PQresultStatus(r);
+			if (st == PGRES_SINGLE_TUPLE) {
+				fwrite(PQgetvalue(r, 0, 0), 1, (size_t)PQgetlength(r, 0, 0), out);
+				putc('\n', out);
+			} else if (st != PGRES_TUPLES_OK && !bad) {
+				set_err(p, "dump", r);
+				bad = 1;
+			}
+			PQclear(r);
+		}
+		if (bad) {
+			snprintf(why, whylen, "%s", p->err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int pg_verify(struct arb_store *s, FILE *out, char *why, size_t whylen)
+{
+	struct pg *p = (struct pg *)s;
+
+	fprintf(out, "integrity\tnot checked (PostgreSQL: see pg_amcheck)\nschema_version\t%d\n",
+	    s->version);
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", arb_store_tables[k].name);
+		PGresult *r = PQexec(p->c, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			set_err(p, "counting rows", r);
+			PQclear(r);
+			snprintf(why, whylen, "%s", p->err);
+			return -1;
+		}
+		fprintf(out, "%s\t%s\n", arb_store_tables[k].name, PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
+	return 0;
+}
+
+static const struct arb_store_ops pg_ops = {
+	pg_add, pg_commit, pg_close, pg_dump, pg_verify, NULL
+};
+
+/* The schema version, 0 when there is no schema_version table; -1 error. */
+static int read_version(struct pg *p)
+{
+	PGresult *r = PQexec(p->c, "SELECT to_regclass('schema_version') IS NOT NULL");
+	int v = -1;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		set_err(p, "reading the schema", r);
+		PQclear(r);
+		return -1;
+	}
+	int have = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (!have)
+		return 0;
+	r = PQexec(p->c, "SELECT max(version) FROM schema_version");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		set_err(p, "reading schema_version", r);
+	} else if (PQgetisnull(r, 0, 0)) {
+		snprintf(p->err, sizeof p->err, "schema_version is empty");
+	} else {
+		v = atoi(PQgetvalue(r, 0, 0));
+	}
+	PQclear(r);
+	return v;
+}
+
+/* Checks and upgrades the schema, under an advisory lock so that two
+ * programs starting together do not both create it. */
+static int schema(struct pg *p, const struct arb_store_opts *o, int *status)
+{
+	int target = o->migrate_to > 0 ? o->migrate_to : ARB_STORE_SCHEMA;
+	int ro = o->flags & ARB_STORE_READONLY;
+	char lock[96];
+	int v;
+
+	if (cmd(p, "BEGIN", "BEGIN") < 0)
+		return -1;
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", PG_LOCK_ID);
+	if (!ro && cmd(p, lock, "locking the schema") < 0)
+		goto fail;
+	if ((v = read_version(p)) < 0)
+		goto fail;
+	if (v > ARB_STORE_SCHEMA) {
+		snprintf(p->err, sizeof p->err, "database schema version %d is newer than this"
+		    " program's (%d): use a newer arb-store", v, ARB_STORE_SCHEMA);
+		goto fail;
+	}
+	if (ro) {
+		if (v == 0) {
+			snprintf(p->err, sizeof p->err, "no arb-store schema in this database");
+			goto fail;
+		}
+	} else if (v > target) {
+		snprintf(p->err, sizeof p->err, "database is at schema version %d, cannot go back to %d",
+		    v, target);
+		*status = ARB_EXIT_USAGE;
+		goto fail;
+	} else if (v > 0 && v < target && !(o->flags & ARB_STORE_MIGRATE)) {
+		snprintf(p->err, sizeof p->err, "database schema version %d is older than %d:"
+		    " run arb-store --migrate", v, target);
+		goto fail;
+	} else {
+		for (int to = v + 1; to <= target; to++) {
+			char *sql = arb_store_migration_sql(to, 'p');
+			char ins[128];
+			int rc = cmd(p, sql, "migrating");
+			free(sql);
+			snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d, %lld)",
+			    to, (long long)arb_wall_us());
+			if (rc < 0 || cmd(p, ins, "migrating") < 0)
+				goto fail;
+		}
+		if (target > v)
+			v = target;
+	}
+	if (cmd(p, "COMMIT", "COMMIT") < 0)
+		return -1;
+	p->base.version = v;
+	return 0;
+fail:
+	PQclear(PQexec(p->c, "ROLLBACK"));
+	return -1;
+}
 
 int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
     const struct arb_store_opts *o, char *why, size_t whylen, int *status)
 {
-	(void)sp; (void)conninfo; (void)o;
-	snprintf(why, whylen, "PostgreSQL is not supported yet");
+	struct pg *p;
+	char *err = NULL;
+	char cwhy[512];
+	PQconninfoOption *opts;
+
 	*status = ARB_EXIT_USAGE;
+	if (o->migrate_to > ARB_STORE_SCHEMA) {
+		snprintf(why, whylen, "no schema version %d (this program knows 1 to %d)",
+		    o->migrate_to, ARB_STORE_SCHEMA);
+		return -1;
+	}
+	opts = PQconninfoParse(conninfo, &err);
+	if (!opts) {
+		snprintf(why, whylen, "--db: bad PostgreSQL URL or conninfo: %s", err ? err : "out of memory");
+		PQfreemem(err);
+		return -1;
+	}
+	for (PQconninfoOption *q = opts; q->keyword; q++) {
+		if (strcmp(q->keyword, "password") == 0 && q->val && *q->val) {
+			PQconninfoFree(opts);
+			snprintf(why, whylen, "--db: a password on the command line is refused"
+			    " (others can read it): use the pg_password credential, ~/.pgpass or a service file");
+			return -1;
+		}
+	}
+	PQconninfoFree(opts);
+
+	p = xcalloc(1, sizeof *p);
+	p->base.ops = &pg_ops;
+	p->conninfo = xstrdup(conninfo);
+	p->retry_us = o->retry_us;
+	int rc = arb_cred_read("pg_password", &p->cred, cwhy, sizeof cwhy);
+	if (rc < 0) {
+		snprintf(why, whylen, "%s", cwhy);
+		goto fail;
+	}
+	p->have_cred = rc == 0;
+
+	*status = ARB_EXIT_FAIL;
+	if (connect_db(p) < 0) {
+		snprintf(why, whylen, "PostgreSQL: %s", p->err);
+		goto fail;
+	}
+	if (schema(p, o, status) < 0) {
+		snprintf(why, whylen, "PostgreSQL: %s", p->err);
+		goto fail;
+	}
+	*sp = &p->base;
+	*status = 0;
+	return 0;
+fail:
+	pg_close(&p->base);
 	return -1;
 }

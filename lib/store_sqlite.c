@@ -379,7 +379,8 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	struct sq *q = xcalloc(1, sizeof *q);
 	int ro = o->flags & ARB_STORE_READONLY;
 	int target = o->migrate_to > 0 ? o->migrate_to : ARB_STORE_SCHEMA;
-	int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	/* One thread per connection: no mutexes needed. */
+	int flags = SQLITE_OPEN_NOMUTEX | (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 	int v;
 	char pragmas[256];
 
@@ -406,8 +407,10 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	sqlite3_extended_result_codes(q->db, 1);
 	sqlite3_busy_timeout(q->db, 10000);
 	snprintf(pragmas, sizeof pragmas, "%sPRAGMA synchronous=%s; PRAGMA cache_size=-65536;"
-	    " PRAGMA foreign_keys=OFF;", ro ? "" : "PRAGMA journal_mode=WAL; ",
-	    o->sync_full ? "FULL" : "NORMAL");
+	    " PRAGMA mmap_size=268435456; PRAGMA foreign_keys=OFF;%s",
+	    ro ? "" : "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; ",
+	    o->sync_full ? "FULL" : "NORMAL",
+	    ro ? "" : " PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=134217728;");
 	if (exec(q, pragmas, why, whylen) < 0)
 		goto fail;
 	v = read_version(q, why, whylen);
