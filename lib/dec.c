@@ -7,6 +7,17 @@
  * in 64-bit arithmetic while the digits fit and only then fall back to
  * 128 bits.  Division and the rare operations whose intermediate values do
  * not fit 128 bits use a small 256-bit helper, so they stay exact.
+ *
+ * Result scales: add and sub give the larger scale of the operands, mul
+ * the sum of the scales.  When the exact result does not fit there (the
+ * coefficient overflows, or mul's scale exceeds ARB_DEC_MAXSCALE) but
+ * trailing fraction zeros can be dropped until it does, the result comes
+ * at the largest scale that holds it; -1 means no scale can hold the exact
+ * value.  div and rescale give exactly the scale asked for; floor_to and
+ * ceil_to exactly the larger scale (-1 when the result does not fit it).
+ * Invalid scales (outside 0..ARB_DEC_MAXSCALE) make the int-returning
+ * functions return -1; arb_dec_fmt and arb_dec_cmp abort on them, as
+ * such a value can only come from a bug in the caller.
  */
 #include "config.h"
 
@@ -426,14 +437,9 @@ arb_dec_fmt(arb_dec d, char *buf)
 	if (u <= UINT64_MAX)
 		q = put_u64(end, (uint64_t)u);
 	else {
-		u128 hi = u / E19;
-
+		/* u <= 2^127, so u / 10^19 < 1.8 * 10^19 fits 64 bits */
 		q = put_u64_19(end, (uint64_t)(u % E19));
-		if (hi > UINT64_MAX) {
-			q = put_u64_19(q, (uint64_t)(hi % E19));
-			q = put_u64(q, (uint64_t)(hi / E19));
-		} else
-			q = put_u64(q, (uint64_t)hi);
+		q = put_u64(q, (uint64_t)(u / E19));
 	}
 	nd = (size_t)(end - q);
 	while (nd < (size_t)s + 1) {

@@ -143,6 +143,15 @@ check_ops(arb_dec a, arb_dec b)
 	}
 }
 
+#define I128_MAX ((__int128)(~(unsigned __int128)0 >> 1))
+#define E19 ((__int128)10000000000000000000ULL)
+
+static const arb_dec edge[] = {
+	{I128_MAX, 0}, {-I128_MAX, 0}, {I128_MAX, 36}, {-I128_MAX, 17},
+	{E19 * E19 / 10, 0}, {-(E19 * E19 / 10 + 7), 3}, {7, 1}, {-13, 1},
+	{1, 36}, {-1, 18}, {0, 36}, {1, 0}, {E19, 19},
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -152,9 +161,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arb_dec a, b;
 
 	if (arb_dec_parse(&a, s, size, &why) == 0) {
+		size_t i;
+
 		CHECK(a.s >= 0 && a.s <= ARB_DEC_MAXSCALE);
 		check_fmt(a);
 		check_ops(a, a);
+		/* against values at the edges, so that the 256-bit slow
+		 * paths run without a corpus that reaches them */
+		for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+			check_ops(a, edge[i]);
+			check_ops(edge[i], a);
+		}
 	} else
 		CHECK(why != NULL && *why != '\0');
 	sp = memchr(s, ' ', size);
