@@ -8,6 +8,7 @@
 #include "detect.h"
 #include "detect_size.h"
 #include "json.h"
+#include "log.h"
 
 /* Reject reasons (arb-detect(1), "REASON CODES"). */
 enum reason {
@@ -638,6 +639,13 @@ top_bps(const struct arb_dchain *ch, arb_dec *bps)
 }
 
 static void
+overflow(struct arb_detect *d, const struct cand *c, int where)
+{
+	d->st.overflow++;
+	arb_debug("%s: arithmetic overflow (%d)", c->key, where);
+}
+
+static void
 evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 {
 	int i, rc, bad = R_NONE;
@@ -666,7 +674,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 	rc = arb_dchain_top(&e->ch, 0);
 	if (rc <= 0) {
 		if (rc < 0)
-			d->st.overflow++;
+			overflow(d, c, 1);
 		return;
 	}
 	top_bps(&e->ch, &e->top_bps);
@@ -691,7 +699,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 	rc = arb_dchain_top(&e->ch, 1);
 	if (rc <= 0) {
 		if (rc < 0)
-			d->st.overflow++;
+			overflow(d, c, 2);
 		e->state = ST_REJ(R_FEES);
 		e->reason = R_FEES;
 		snprintf(e->detail, sizeof(e->detail), "best levels lose after taker fees");
@@ -716,7 +724,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 	grid = e->ch.leg[0].lot;
 	if (c->kind == KIND_CROSS && !e->ch.leg[0].fee_base &&
 	    arb_dec_lcm(&grid, e->ch.leg[0].lot, e->ch.leg[1].lot) < 0) {
-		d->st.overflow++;
+		overflow(d, c, 3);
 		return;
 	}
 	if (!arb_dchain_size(&e->ch, grid, &e->r, &why)) {
@@ -734,7 +742,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 			snprintf(e->detail, sizeof(e->detail), "no profitable size on the lot grid");
 			break;
 		default:
-			d->st.overflow++;
+			overflow(d, c, 4);
 			return;
 		}
 		e->state = ST_REJ(e->reason);
@@ -771,7 +779,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 		const arb_dec *mp;
 		if (arb_dec_sub(&g, recv, pay) < 0 || arb_dec_bps(&e->gross_bps, g, pay) < 0 ||
 		    arb_dec_bps(&e->net_bps, e->r.profit, e->r.in) < 0) {
-			d->st.overflow++;
+			overflow(d, c, 5);
 			return;
 		}
 		mp = ccyamt(d->o.min_profit, d->o.nmin_profit, c->ccy);

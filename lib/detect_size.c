@@ -142,6 +142,12 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 	if (lots) {
 		if (arb_dec_floor_to(&x, x, l->lot) < 0)
 			return -1;
+	} else {
+		/* continuous: keep the scale bounded along the chain */
+		x = arb_dec_trim(x);
+		if (x.s > maxi(ARB_DSCALE, l->lot.s) &&
+		    arb_dec_rescale(&x, x, maxi(ARB_DSCALE, l->lot.s), ARB_RND_DOWN) < 0)
+			return -1;
 	}
 	*q = arb_dec_trim(x);
 	return 0;
@@ -308,6 +314,77 @@ pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 	return 0;
 }
 
+/* What the exact chain's last leg receives at k (0 when infeasible). */
+static int
+xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
+{
+	struct arb_dresult r;
+	arb_dec q;
+	int rc;
+
+	*out = arb_dec_make(0, 0);
+	if (k <= 0)
+		return 0;
+	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+		return -1;
+	if (rc == 0)
+		*out = r.out;
+	return 0;
+}
+
+/* The smallest k' <= k whose exact output is the same as k's. */
+static int
+step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t *left)
+{
+	arb_dec want, o;
+	int64_t lo = 0, hi = k;   /* out(lo) < want (or lo = 0), out(hi) >= want */
+
+	if (xout(c, grid, k, &want) < 0)
+		return -1;
+	if (arb_dec_sign(want) <= 0) {
+		*left = k;
+		return 0;
+	}
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (xout(c, grid, mid, &o) < 0)
+			return -1;
+		if (arb_dec_cmp(o, want) >= 0)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	*left = hi;
+	return 0;
+}
+
+/* The smallest k' in (k, kc] whose exact output exceeds k's: 1, or 0
+ * when there is none. */
+static int
+step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64_t *next)
+{
+	arb_dec base, o;
+	int64_t lo = k, hi = kc;  /* out(lo) <= base, out(hi) > base */
+
+	if (k >= kc)
+		return 0;
+	if (xout(c, grid, k, &base) < 0 || xout(c, grid, kc, &o) < 0)
+		return -1;
+	if (arb_dec_cmp(o, base) <= 0)
+		return 0;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (xout(c, grid, mid, &o) < 0)
+			return -1;
+		if (arb_dec_cmp(o, base) > 0)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	*next = hi;
+	return 1;
+}
+
 int
 arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *best, enum arb_dwhy *why)
 {
@@ -379,20 +456,56 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 			hi = mid;
 	}
 
-	/* The exact chain (every leg on its lot grid) around that point. */
-	for (k = lo - 1; k <= lo + 1; k++) {
-		arb_dec q;
-		int rc;
-		if (k < 1 || k > kc)
-			continue;
-		if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+	/* The exact chain (every leg on its lot grid) near that point.  What
+	 * the last leg receives is a step function of k (lot rounding in the
+	 * later legs); the best size within a step is its left end, where the
+	 * first leg spends least.  Try the step at the continuous optimum and
+	 * two steps on either side. */
+	{
+		int64_t cand[5];
+		int nc = 0, i;
+		if (lo < 1) {
+			*why = ARB_DW_LOT;
 			return 0;
-		if (rc != 0 || arb_dec_sign(r.profit) <= 0)
-			continue;
-		if (!found || arb_dec_cmp(r.profit, best->profit) > 0) {
-			*best = r;
-			best->k = k;
-			found = 1;
+		}
+		k = lo;
+		if (step_left(c, grid, k, &k) < 0)
+			return 0;
+		cand[nc++] = k;
+		{
+			int64_t x = k;
+			for (i = 0; i < 2 && x > 1; i++) {
+				if (step_left(c, grid, x - 1, &x) < 0)
+					return 0;
+				cand[nc++] = x;
+			}
+			x = k;
+			for (i = 0; i < 2; i++) {
+				int64_t y;
+				int rc2 = step_next(c, grid, x, kc, &y);
+				if (rc2 < 0)
+					return 0;
+				if (rc2 == 0)
+					break;
+				cand[nc++] = x = y;
+			}
+		}
+		for (i = 0; i < nc; i++) {
+			arb_dec q;
+			int rc;
+			k = cand[i];
+			if (k < 1 || k > kc)
+				continue;
+			if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+				return 0;
+			if (rc != 0 || arb_dec_sign(r.profit) <= 0)
+				continue;
+			if (!found || arb_dec_cmp(r.profit, best->profit) > 0 ||
+			    (arb_dec_cmp(r.profit, best->profit) == 0 && k < best->k)) {
+				*best = r;
+				best->k = k;
+				found = 1;
+			}
 		}
 	}
 	if (!found) {
