@@ -1,0 +1,452 @@
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "exec.h"
+#include "io.h"
+#include "log.h"
+#include "paper.h"
+#include "rec.h"
+#include "sig.h"
+#include "util.h"
+
+/*
+ * arb-exec: opportunities in, orders out.  Paper trading by default; the
+ * engine (lib/exec.c) is the same for the live transport of issue 6.
+ */
+
+enum {
+	O_LIVE = 256, O_PAPER, O_ORDER_TYPE, O_ON_LEG_FAILURE, O_UNWIND_SLIPPAGE, O_LEG_TIMEOUT,
+	O_LATENCY, O_TAKER_FEE, O_BALANCES, O_STATE, O_NO_FSYNC, O_RESET_KILL, O_KILL_FILE,
+	O_CANCEL_ON_KILL, O_ON_STOP, O_MAX_NOTIONAL, O_MAX_NOTIONAL_ORDER, O_MAX_NOTIONAL_OPP,
+	O_MAX_OPEN_ORDERS, O_MAX_POSITION, O_MAX_DAILY_LOSS, O_MAX_ORDERS_PER_MINUTE,
+	O_MAX_BOOK_AGE, O_STRICT, O_STATS
+};
+
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "paper", no_argument, NULL, O_PAPER },
+	{ "live", no_argument, NULL, O_LIVE },
+	{ "order-type", required_argument, NULL, O_ORDER_TYPE },
+	{ "on-leg-failure", required_argument, NULL, O_ON_LEG_FAILURE },
+	{ "unwind-slippage", required_argument, NULL, O_UNWIND_SLIPPAGE },
+	{ "leg-timeout", required_argument, NULL, O_LEG_TIMEOUT },
+	{ "latency", required_argument, NULL, O_LATENCY },
+	{ "taker-fee", required_argument, NULL, O_TAKER_FEE },
+	{ "balances", required_argument, NULL, O_BALANCES },
+	{ "state", required_argument, NULL, O_STATE },
+	{ "no-fsync", no_argument, NULL, O_NO_FSYNC },
+	{ "reset-kill", no_argument, NULL, O_RESET_KILL },
+	{ "kill-file", required_argument, NULL, O_KILL_FILE },
+	{ "cancel-on-kill", no_argument, NULL, O_CANCEL_ON_KILL },
+	{ "on-stop", required_argument, NULL, O_ON_STOP },
+	{ "max-notional", required_argument, NULL, O_MAX_NOTIONAL },
+	{ "max-notional-order", required_argument, NULL, O_MAX_NOTIONAL_ORDER },
+	{ "max-notional-opp", required_argument, NULL, O_MAX_NOTIONAL_OPP },
+	{ "max-open-orders", required_argument, NULL, O_MAX_OPEN_ORDERS },
+	{ "max-position", required_argument, NULL, O_MAX_POSITION },
+	{ "max-daily-loss", required_argument, NULL, O_MAX_DAILY_LOSS },
+	{ "max-orders-per-minute", required_argument, NULL, O_MAX_ORDERS_PER_MINUTE },
+	{ "max-book-age", required_argument, NULL, O_MAX_BOOK_AGE },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "stats", no_argument, NULL, O_STATS },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+"usage: %s [-hqVv] [--paper] [--order-type ioc|fok] [--on-leg-failure cancel|unwind|hold]\n"
+"       [--unwind-slippage BPS] [--leg-timeout DUR] [--latency [VENUE=]DUR]\n"
+"       [--taker-fee VENUE[:SYM]=RATE] [--balances FILE] [--state FILE] [--no-fsync]\n"
+"       [--kill-file PATH] [--cancel-on-kill] [--on-stop cancel|finish]\n"
+"       [--max-notional AMT] [--max-notional-order AMT] [--max-notional-opp AMT]\n"
+"       [--max-open-orders N] [--max-position ASSET=QTY] [--max-daily-loss AMT]\n"
+"       [--max-orders-per-minute N] [--max-book-age DUR] [--strict] [--stats]\n"
+"       %s --reset-kill --state FILE\n"
+"Reads the record stream on stdin, passes it through and adds order, fill,\n"
+"result, balance and risk records (paper trading).  See arb-exec(1).\n",
+	    arb_prog, arb_prog);
+	exit(status);
+}
+
+static arb_dec
+decarg(const char *opt, const char *s, int positive)
+{
+	arb_dec d;
+	const char *why;
+
+	if (arb_dec_parse(&d, s, strlen(s), &why) < 0)
+		arb_die(ARB_EXIT_USAGE, "--%s %s: %s", opt, s, why);
+	if (positive ? arb_dec_sign(d) <= 0 : arb_dec_sign(d) < 0)
+		arb_die(ARB_EXIT_USAGE, "--%s %s: must be %s", opt, s, positive ? "positive" : "zero or more");
+	return d;
+}
+
+static int
+intarg(const char *opt, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 0 || v > 1000000000)
+		arb_die(ARB_EXIT_USAGE, "--%s %s: expected a count", opt, s);
+	return (int)v;
+}
+
+static int64_t
+durarg(const char *opt, const char *s)
+{
+	int64_t us;
+
+	if (arb_duration_parse(s, &us) < 0 || us < 0)
+		arb_die(ARB_EXIT_USAGE, "--%s %s: expected a duration such as 250ms or 5s", opt, s);
+	return us;
+}
+
+static void
+feearg(struct arb_exec_conf *c, const char *s)
+{
+	const char *eq = strchr(s, '='), *colon;
+	size_t exl;
+
+	if (!eq || c->nfee >= 32)
+		arb_die(ARB_EXIT_USAGE, "--taker-fee %s: expected VENUE[:SYM]=RATE", s);
+	colon = memchr(s, ':', (size_t)(eq - s));
+	exl = (size_t)((colon ? colon : eq) - s);
+	if (!exl || exl >= ARB_EX_MAX || (colon && (size_t)(eq - colon - 1) >= ARB_SYM_MAX))
+		arb_die(ARB_EXIT_USAGE, "--taker-fee %s: expected VENUE[:SYM]=RATE", s);
+	snprintf(c->fee[c->nfee].ex, ARB_EX_MAX, "%.*s", (int)exl, s);
+	if (colon)
+		snprintf(c->fee[c->nfee].sym, ARB_SYM_MAX, "%.*s", (int)(eq - colon - 1), colon + 1);
+	c->fee[c->nfee].rate = decarg("taker-fee", eq + 1, 0);
+	c->nfee++;
+}
+
+static int
+cmpu64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+stats(struct arb_exec *e, uint64_t lines, int64_t t0)
+{
+	struct rusage ru;
+	double secs = (double)(arb_mono_us() - t0) / 1e6;
+	double p50 = 0, p99 = 0;
+
+	if (e->nlat) {
+		qsort(e->lat, e->nlat, sizeof *e->lat, cmpu64);
+		p50 = (double)e->lat[e->nlat / 2] / 1e3;
+		p99 = (double)e->lat[(e->nlat * 99) / 100 < e->nlat ? (e->nlat * 99) / 100 : e->nlat - 1] / 1e3;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr,
+	    "%s: stats: lines %llu in %.3f s (%.0f/s); opportunities %llu (%.0f/s); orders %llu; "
+	    "fills %llu; results %llu; decision-to-send wall p50 %.1f us p99 %.1f us "
+	    "(record time 0 us: orders leave at decision time); maxrss %ld KiB\n",
+	    arb_prog, (unsigned long long)lines, secs, secs > 0 ? (double)lines / secs : 0,
+	    (unsigned long long)e->n_opp, secs > 0 ? (double)e->n_opp / secs : 0,
+	    (unsigned long long)e->n_orders, (unsigned long long)e->n_fills,
+	    (unsigned long long)e->n_results, p50, p99, ru.ru_maxrss);
+}
+
+static void
+drain(struct arb_exec *e, struct arb_writer *w)
+{
+	if (e->out.len) {
+		arb_writer_put(w, e->out.p, e->out.len);
+		arb_buf_reset(&e->out);
+	}
+}
+
+static int
+reset_kill(struct arb_exec_conf *c)
+{
+	struct arb_exec e;
+	struct arb_xport x = { .name = "none", .mode = "paper" };
+	char why[512];
+	int was;
+
+	if (!c->state_path)
+		arb_die(ARB_EXIT_USAGE, "--reset-kill needs --state FILE");
+	if (access(c->state_path, F_OK) < 0)
+		arb_die(ARB_EXIT_USAGE, "%s: %s", c->state_path, strerror(errno));
+	if (arb_exec_init(&e, c, &x, why, sizeof why) < 0)
+		arb_die(ARB_EXIT_FAIL, "%s", why);
+	was = e.risk.killed;
+	if (was) {
+		char d[256];
+		snprintf(d, sizeof d, "kill switch cleared by --reset-kill (was %s: %s)",
+		    e.risk.kill_rule, e.risk.kill_detail);
+		arb_risk_reset_kill(&e.risk);
+		e.dirty_state = 1;
+		if (arb_exec_save(&e) < 0)
+			arb_die(ARB_EXIT_FAIL, "could not write %s", c->state_path);
+		arb_emit_begin(&e.out, "risk");
+		arb_emit_i64(&e.out, "ts", e.now);
+		arb_emit_str(&e.out, "rule", "reset_kill");
+		arb_emit_str(&e.out, "action", "resume");
+		arb_emit_str(&e.out, "detail", d);
+		arb_emit_end(&e.out);
+		if (arb_writeall(1, e.out.p, e.out.len) < 0)
+			arb_die_errno(ARB_EXIT_FAIL, "stdout");
+		arb_info("%s", d);
+	} else
+		arb_log(ARB_LOG_NOTICE, "%s: kill switch was not on", c->state_path);
+	arb_exec_free(&e);
+	return ARB_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct arb_exec_conf c;
+	struct arb_paper_conf pc;
+	struct arb_exec e;
+	struct arb_xport *x;
+	struct arb_reader rd;
+	struct arb_writer w;
+	struct arb_rec r;
+	struct arb_badlines bl = { 0, 0 };
+	const char *balances = NULL;
+	char why[512], *line;
+	size_t len;
+	int ch, live = 0, resetk = 0, rc, st;
+	uint64_t lines = 0;
+	int64_t t0;
+
+	arb_setprog(argv[0]);
+	arb_exec_conf_defaults(&c);
+	arb_paper_conf_defaults(&pc);
+	while ((ch = getopt_long(argc, argv, "hqVv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(ARB_EXIT_OK);
+			break;
+		case 'V':
+			printf("%s %s\n", arb_prog, PACKAGE_VERSION);
+			return ARB_EXIT_OK;
+		case 'v':
+			arb_louder();
+			break;
+		case 'q':
+			arb_quieter();
+			break;
+		case O_PAPER:
+			live = 0;
+			break;
+		case O_LIVE:
+			live = 1;
+			break;
+		case O_ORDER_TYPE:
+			if (!strcmp(optarg, "ioc"))
+				c.otype = ARB_OT_IOC;
+			else if (!strcmp(optarg, "fok"))
+				c.otype = ARB_OT_FOK;
+			else
+				arb_die(ARB_EXIT_USAGE, "--order-type %s: expected ioc or fok", optarg);
+			break;
+		case O_ON_LEG_FAILURE:
+			if (!strcmp(optarg, "cancel"))
+				c.on_leg_failure = ARB_LF_CANCEL;
+			else if (!strcmp(optarg, "unwind"))
+				c.on_leg_failure = ARB_LF_UNWIND;
+			else if (!strcmp(optarg, "hold"))
+				c.on_leg_failure = ARB_LF_HOLD;
+			else
+				arb_die(ARB_EXIT_USAGE, "--on-leg-failure %s: expected cancel, unwind or hold", optarg);
+			break;
+		case O_UNWIND_SLIPPAGE:
+			c.unwind_slippage_bps = decarg("unwind-slippage", optarg, 0);
+			break;
+		case O_LEG_TIMEOUT:
+			c.leg_timeout = durarg("leg-timeout", optarg);
+			if (c.leg_timeout <= 0)
+				arb_die(ARB_EXIT_USAGE, "--leg-timeout must be positive");
+			break;
+		case O_LATENCY:
+			if (arb_paper_conf_latency(&pc, optarg) < 0)
+				arb_die(ARB_EXIT_USAGE, "--latency %s: expected DURATION or VENUE=DURATION", optarg);
+			break;
+		case O_TAKER_FEE:
+			feearg(&c, optarg);
+			break;
+		case O_BALANCES:
+			balances = optarg;
+			break;
+		case O_STATE:
+			c.state_path = optarg;
+			break;
+		case O_NO_FSYNC:
+			c.state_sync = 0;
+			break;
+		case O_RESET_KILL:
+			resetk = 1;
+			break;
+		case O_KILL_FILE:
+			c.kill_file = optarg;
+			break;
+		case O_CANCEL_ON_KILL:
+			c.cancel_on_kill = 1;
+			break;
+		case O_ON_STOP:
+			if (!strcmp(optarg, "cancel"))
+				c.on_stop = ARB_STOP_CANCEL;
+			else if (!strcmp(optarg, "finish"))
+				c.on_stop = ARB_STOP_FINISH;
+			else
+				arb_die(ARB_EXIT_USAGE, "--on-stop %s: expected cancel or finish", optarg);
+			break;
+		case O_MAX_NOTIONAL:
+			c.risk.max_notional_order = c.risk.max_notional_opp =
+			    decarg("max-notional", optarg, 1);
+			c.risk.has_notional_order = c.risk.has_notional_opp = 1;
+			break;
+		case O_MAX_NOTIONAL_ORDER:
+			c.risk.max_notional_order = decarg("max-notional-order", optarg, 1);
+			c.risk.has_notional_order = 1;
+			break;
+		case O_MAX_NOTIONAL_OPP:
+			c.risk.max_notional_opp = decarg("max-notional-opp", optarg, 1);
+			c.risk.has_notional_opp = 1;
+			break;
+		case O_MAX_OPEN_ORDERS:
+			c.risk.max_open_orders = intarg("max-open-orders", optarg);
+			break;
+		case O_MAX_POSITION:
+			if (arb_risk_conf_pos(&c.risk, optarg) < 0)
+				arb_die(ARB_EXIT_USAGE, "--max-position %s: expected ASSET=QTY", optarg);
+			break;
+		case O_MAX_DAILY_LOSS:
+			c.risk.max_daily_loss = decarg("max-daily-loss", optarg, 1);
+			c.risk.has_daily_loss = 1;
+			break;
+		case O_MAX_ORDERS_PER_MINUTE:
+			c.risk.max_orders_per_minute = intarg("max-orders-per-minute", optarg);
+			break;
+		case O_MAX_BOOK_AGE:
+			c.risk.max_book_age = durarg("max-book-age", optarg);
+			break;
+		case O_STRICT:
+			c.strict = bl.strict = 1;
+			break;
+		case O_STATS:
+			c.stats = 1;
+			break;
+		default:
+			usage(ARB_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0)
+		usage(ARB_EXIT_USAGE);
+	if (resetk)
+		return reset_kill(&c);
+	if (live) {
+		/* Issue 6 adds the live transport behind the same engine. */
+		arb_die(ARB_EXIT_USAGE, "--live: live trading is not built yet (issue 6); "
+		    "only paper trading is available (the default)");
+	}
+
+	arb_sig_setup();
+	x = arb_paper_new(&pc);
+	if (arb_exec_init(&e, &c, x, why, sizeof why) < 0)
+		arb_die(ARB_EXIT_FAIL, "%s", why);
+	arb_paper_attach(x, &e);
+	e.bl = &bl;
+	if (balances) {
+		if ((rc = arb_exec_load_balances(&e, balances, why, sizeof why)) < 0)
+			arb_die(ARB_EXIT_USAGE, "%s:%s", balances, why);
+		if (rc == 1)
+			arb_log(ARB_LOG_NOTICE, "--balances %s ignored: resuming the balances of %s",
+			    balances, c.state_path);
+	}
+	if (e.risk.killed)
+		arb_warn("kill switch is on (%s: %s): no orders until arb-exec --reset-kill --state %s",
+		    e.risk.kill_rule, e.risk.kill_detail, c.state_path);
+
+	arb_writer_init(&w, 1);
+	arb_reader_init(&rd, 0, "stdin");
+	rd.flush_on_block = &w;
+	arb_rec_init(&r);
+	t0 = arb_mono_us();
+	arb_exec_resume(&e);
+	drain(&e, &w);
+	for (;;) {
+		if (arb_sig_usr1) {
+			arb_sig_usr1 = 0;
+			arb_exec_kill(&e, "kill_signal", "SIGUSR1 received");
+			drain(&e, &w);
+		}
+		if (arb_sig_stop && !e.stopping) {
+			arb_log(ARB_LOG_NOTICE, "stopping (signal %d): %s in-flight orders",
+			    (int)arb_sig_last, c.on_stop == ARB_STOP_CANCEL ? "canceling" : "finishing");
+			arb_exec_stop(&e, 0);
+			drain(&e, &w);
+		}
+		if (e.stopping && !arb_exec_busy(&e))
+			break;
+		st = arb_reader_next(&rd, &line, &len);
+		if (st == ARB_RD_EOF)
+			break;
+		if (st == ARB_RD_ERR) {
+			if (errno == EINTR)
+				continue;
+			arb_die_errno(ARB_EXIT_FAIL, "stdin");
+		}
+		if (st == ARB_RD_BAD) {
+			arb_badline(&bl, rd.name, rd.lineno, rd.why);
+			continue;
+		}
+		lines++;
+		arb_writer_line(&w, line, len);
+		if (arb_rec_parse(&r, line, len, why, sizeof why) < 0) {
+			arb_badline(&bl, rd.name, rd.lineno, why);
+			continue;
+		}
+		arb_exec_record(&e, &r, rd.name, rd.lineno);
+		drain(&e, &w);
+		if ((lines & 0xffff) == 0)
+			arb_exec_check_kill_file(&e);
+	}
+	if (!e.stopping || arb_exec_busy(&e))
+		arb_exec_stop(&e, 1);
+	drain(&e, &w);
+	e.dirty_state = 1;
+	rc = arb_exec_save(&e) < 0 ? ARB_EXIT_FAIL : ARB_EXIT_OK;
+	if (arb_writer_flush(&w) < 0)
+		arb_die_errno(ARB_EXIT_FAIL, "stdout");
+	if (c.stats)
+		stats(&e, lines, t0);
+	arb_badlines_report(&bl);
+	if (arb_exec_unknown(&e) > 0) {
+		arb_err("%d order(s) left in state unknown", arb_exec_unknown(&e));
+		rc = ARB_EXIT_FAIL;
+	}
+	arb_rec_free(&r);
+	arb_reader_free(&rd);
+	arb_writer_free(&w);
+	arb_exec_free(&e);
+	x->free(x->ctx);
+	return rc;
+}

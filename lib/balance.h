@@ -1,0 +1,59 @@
+/*
+ * balance.h: balances per venue and asset for arb-exec, exact decimals.
+ *
+ * A balance has a free part and a locked part (funds reserved by open
+ * orders).  Nothing here ever invents money: an unknown balance is zero,
+ * and locking more than is free fails.  Every change marks the entry
+ * dirty so the caller can emit one `balance` record per change.
+ */
+#ifndef ARB_BALANCE_H
+#define ARB_BALANCE_H
+
+#include <stddef.h>
+#include "dec.h"
+#include "rec.h"
+#include "util.h"
+
+#define ARB_ASSET_MAX 20
+
+struct arb_bal {
+	char ex[ARB_EX_MAX];
+	char asset[ARB_ASSET_MAX];
+	arb_dec free, locked;
+	int dirty;
+};
+
+struct arb_balances {
+	struct arb_bal *v;
+	size_t n, cap;
+};
+
+void arb_balances_init(struct arb_balances *b);
+void arb_balances_free(struct arb_balances *b);
+/* The entry for ex/asset; with create, a zero one is added when absent.
+ * NULL when absent (or names too long). */
+struct arb_bal *arb_bal_get(struct arb_balances *b, const char *ex, const char *asset, int create);
+/* Free amount of ex/asset (zero when unknown). */
+arb_dec arb_bal_free(struct arb_balances *b, const char *ex, const char *asset);
+/* Sets both parts (a snapshot: --balances or a `balance` record). */
+int arb_bal_set(struct arb_balances *b, const char *ex, const char *asset, arb_dec free, arb_dec locked);
+/* Moves amt (>= 0) from free to locked; -1 (nothing changed) when free < amt. */
+int arb_bal_lock(struct arb_balances *b, const char *ex, const char *asset, arb_dec amt);
+/* Moves amt from locked back to free. */
+int arb_bal_unlock(struct arb_balances *b, const char *ex, const char *asset, arb_dec amt);
+/* Removes amt from locked (spent by a fill). */
+int arb_bal_spend(struct arb_balances *b, const char *ex, const char *asset, arb_dec amt);
+/* Adds amt (may be negative) to free. */
+int arb_bal_credit(struct arb_balances *b, const char *ex, const char *asset, arb_dec amt);
+/*
+ * Loads a balances file: lines of `balance` records ({"type":"balance",
+ * "ex":..,"asset":..,"free":..}) or of "VENUE ASSET AMOUNT"; blank lines
+ * and lines starting with # are ignored.  0, or -1 with why set to
+ * "LINE: reason".
+ */
+int arb_bal_load(struct arb_balances *b, const char *path, char *why, size_t whylen);
+/* Appends a `balance` record for every dirty entry (sorted by venue then
+ * asset) and clears the marks.  Returns the number emitted. */
+int arb_bal_emit_dirty(struct arb_balances *b, int64_t ts, struct arb_buf *out);
+
+#endif

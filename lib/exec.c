@@ -1,0 +1,2277 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "exec.h"
+#include "log.h"
+#include "state.h"
+
+/*
+ * The engine.  Opportunities are decided when their record arrives:
+ * validate, size and round every leg to the venue's rules, check balances
+ * and every risk limit, assign client order ids, record them (`order`
+ * state new and the state file), then hand the orders to the transport.
+ * The transport's reports move each order through the state machine; an
+ * opportunity whose orders are all settled (and whose unwind, if any, is
+ * over) ends in one `result` record.
+ */
+
+#define ZERO arb_dec_make(0, 0)
+#define ONE arb_dec_make(1, 0)
+#define DIVSCALE 18
+
+struct leg {
+	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
+	enum arb_side side;
+	arb_dec px, qty;
+};
+
+struct acc {
+	char asset[ARB_ASSET_MAX];
+	arb_dec amt;
+};
+
+#define MAXACC 16
+
+struct arb_opp {
+	char *id;
+	char kind[8], ccy[ARB_ASSET_MAX];
+	int nlegs;
+	struct leg legs[ARB_MAXLEGS];
+	struct arb_instr ins[ARB_MAXLEGS];
+	arb_dec cost;
+	int64_t ts, expires, t_decide;
+	int seq;               /* cycle legs one after another */
+	int next_leg;          /* sequential: the next leg to send */
+	int legord[ARB_MAXLEGS]; /* order index of each sent leg, -1 */
+	int norders;
+	struct arb_order ord[ARB_MAXORD];
+	int fail;
+	char reason[24];
+	int64_t t_fail;
+	int unwinding, tries, unwind_refused;
+	int64_t t_unwind;
+	int killed, done;
+	int nacc, nunv;
+	struct acc gross[MAXACC];   /* trade deltas per asset, fees excluded */
+	struct acc unv[MAXACC];     /* fees that could not be valued in ccy */
+	arb_dec fees;               /* fees valued in ccy */
+	arb_dec delivered[ARB_MAXLEGS]; /* what each leg received, net of fees */
+};
+
+struct arb_book_ent {
+	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
+	uint64_t h;
+	int64_t ts;
+	int ok, used;
+};
+
+struct arb_seen {
+	char *id;
+	uint64_t h;
+	int64_t expires;
+};
+
+static const char *const ostate_names[ARB_OS_N] = {
+	"new", "sent", "acked", "partial", "filled", "canceled", "rejected", "unknown"
+};
+
+const char *
+arb_ostate_name(enum arb_ostate s)
+{
+	return (unsigned)s < ARB_OS_N ? ostate_names[s] : "?";
+}
+
+int
+arb_ostate_from(const char *s)
+{
+	int i;
+
+	for (i = 0; i < ARB_OS_N; i++)
+		if (strcmp(s, ostate_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+arb_ostate_terminal(enum arb_ostate s)
+{
+	return s == ARB_OS_FILLED || s == ARB_OS_CANCELED || s == ARB_OS_REJECTED;
+}
+
+int
+arb_ostate_can(enum arb_ostate from, enum arb_ostate to)
+{
+	switch (from) {
+	case ARB_OS_NEW:
+		return to == ARB_OS_SENT || to == ARB_OS_REJECTED || to == ARB_OS_UNKNOWN;
+	case ARB_OS_SENT:
+		return to != ARB_OS_NEW && to != ARB_OS_SENT;
+	case ARB_OS_ACKED:
+	case ARB_OS_PARTIAL:
+		return to == ARB_OS_PARTIAL || to == ARB_OS_FILLED || to == ARB_OS_CANCELED ||
+		    to == ARB_OS_UNKNOWN || (from == ARB_OS_ACKED && to == ARB_OS_REJECTED);
+	case ARB_OS_UNKNOWN:
+		return to != ARB_OS_NEW && to != ARB_OS_SENT;
+	default:
+		return 0;
+	}
+}
+
+static uint64_t
+fnv(const char *s, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+void
+arb_exec_cid(char *buf, const char *oppid, int leg, int attempt)
+{
+	uint64_t h = fnv(oppid, strlen(oppid));
+
+	if (attempt > 0)
+		snprintf(buf, ARB_CID_MAX, "a%016llxl%du%d", (unsigned long long)h, leg, attempt);
+	else
+		snprintf(buf, ARB_CID_MAX, "a%016llxl%d", (unsigned long long)h, leg);
+}
+
+/* Exact arithmetic; an overflow (absurd inputs only) is counted, logged
+ * once, and yields zero. */
+static int ovf_warned;
+static void
+ovf(void)
+{
+	if (!ovf_warned++)
+		arb_warn("decimal overflow: a value is too large or too precise; treated as 0");
+}
+static arb_dec
+dadd(arb_dec a, arb_dec b)
+{
+	arb_dec r;
+
+	if (arb_dec_add(&r, a, b) < 0) {
+		ovf();
+		return ZERO;
+	}
+	return arb_dec_trim(r);
+}
+static arb_dec
+dsub(arb_dec a, arb_dec b)
+{
+	return dadd(a, arb_dec_neg(b));
+}
+static arb_dec
+dmul(arb_dec a, arb_dec b)
+{
+	arb_dec r;
+
+	if (arb_dec_mul(&r, arb_dec_trim(a), arb_dec_trim(b)) < 0) {
+		ovf();
+		return ZERO;
+	}
+	return arb_dec_trim(r);
+}
+static arb_dec
+ddiv(arb_dec a, arb_dec b, enum arb_round rnd)
+{
+	arb_dec r;
+
+	if (arb_dec_div(&r, a, b, DIVSCALE, rnd) < 0) {
+		ovf();
+		return ZERO;
+	}
+	return arb_dec_trim(r);
+}
+
+arb_dec
+arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, const char **ccy)
+{
+	int inbase = o->fee_in == ARB_FEE_BASE ||
+	    (o->fee_in == ARB_FEE_RECEIVED && o->side == ARB_BUY);
+
+	*ccy = inbase ? o->base : o->quote;
+	return inbase ? dmul(qty, o->fee_rate) : dmul(dmul(px, qty), o->fee_rate);
+}
+
+/* Funds an order locks: the most it can spend, fees included. */
+static arb_dec
+order_need(const struct arb_order *o, const char **asset)
+{
+	arb_dec amt;
+
+	if (o->side == ARB_BUY) {
+		*asset = o->quote;
+		amt = dmul(o->px, o->qty);
+		if (o->fee_in == ARB_FEE_QUOTE)
+			amt = dadd(amt, dmul(amt, o->fee_rate));
+	} else {
+		*asset = o->base;
+		amt = o->qty;
+		if (o->fee_in == ARB_FEE_BASE)
+			amt = dadd(amt, dmul(amt, o->fee_rate));
+	}
+	return amt;
+}
+
+void
+arb_exec_conf_defaults(struct arb_exec_conf *c)
+{
+	memset(c, 0, sizeof *c);
+	c->otype = ARB_OT_IOC;
+	c->on_leg_failure = ARB_LF_CANCEL;
+	c->unwind_slippage_bps = arb_dec_make(50, 0);
+	c->leg_timeout = 2000000;
+	c->on_stop = ARB_STOP_CANCEL;
+	c->state_sync = 1;
+	c->risk.max_book_age = 5000000;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables: books, instruments, decided opportunity ids. */
+
+static struct arb_book_ent *
+book_get(struct arb_exec *e, const char *ex, const char *sym, int create)
+{
+	size_t exl = strlen(ex), syl = strlen(sym), i, mask;
+	uint64_t h;
+
+	if (exl >= ARB_EX_MAX || syl >= ARB_SYM_MAX)
+		return NULL;
+	h = fnv(ex, exl) * 31 + fnv(sym, syl);
+	if (e->capbooks == 0 || (create && (e->nbooks + 1) * 2 > e->capbooks)) {
+		if (!create)
+			return NULL;
+		size_t nc = e->capbooks ? e->capbooks * 2 : 64;
+		struct arb_book_ent *nb = xcalloc(nc, sizeof *nb);
+		for (i = 0; i < e->capbooks; i++) {
+			struct arb_book_ent *o = &e->books[i];
+			size_t j;
+			if (!o->used)
+				continue;
+			for (j = o->h & (nc - 1); nb[j].used; j = (j + 1) & (nc - 1))
+				;
+			nb[j] = *o;
+		}
+		free(e->books);
+		e->books = nb;
+		e->capbooks = nc;
+	}
+	mask = e->capbooks - 1;
+	for (i = h & mask; e->books[i].used; i = (i + 1) & mask) {
+		struct arb_book_ent *b = &e->books[i];
+		if (b->h == h && strcmp(b->ex, ex) == 0 && strcmp(b->sym, sym) == 0)
+			return b;
+	}
+	if (!create)
+		return NULL;
+	struct arb_book_ent *b = &e->books[i];
+	memset(b, 0, sizeof *b);
+	b->used = 1;
+	b->h = h;
+	memcpy(b->ex, ex, exl + 1);
+	memcpy(b->sym, sym, syl + 1);
+	e->nbooks++;
+	return b;
+}
+
+static struct arb_instr *
+instr_get(struct arb_exec *e, const char *ex, const char *sym)
+{
+	size_t i;
+
+	for (i = 0; i < e->nins; i++)
+		if (strcmp(e->ins[i].ex, ex) == 0 && strcmp(e->ins[i].sym, sym) == 0)
+			return &e->ins[i];
+	return NULL;
+}
+
+static struct arb_instr *
+instr_add(struct arb_exec *e, const char *ex, const char *sym)
+{
+	struct arb_instr *in = instr_get(e, ex, sym);
+
+	if (in)
+		return in;
+	if (e->nins == e->capins) {
+		size_t nc = e->capins ? e->capins * 2 : 16;
+		xrealloc(&e->ins, nc * sizeof *e->ins);
+		e->capins = nc;
+	}
+	in = &e->ins[e->nins++];
+	memset(in, 0, sizeof *in);
+	snprintf(in->ex, sizeof in->ex, "%s", ex);
+	snprintf(in->sym, sizeof in->sym, "%s", sym);
+	return in;
+}
+
+static struct arb_seen *
+seen_find(struct arb_exec *e, const char *id, uint64_t h)
+{
+	size_t i, mask;
+
+	if (!e->capseen)
+		return NULL;
+	mask = e->capseen - 1;
+	for (i = h & mask; e->seen[i].id; i = (i + 1) & mask)
+		if (e->seen[i].h == h && strcmp(e->seen[i].id, id) == 0)
+			return &e->seen[i];
+	return NULL;
+}
+
+static void seen_put(struct arb_exec *e, const char *id, int64_t expires);
+
+/* Rebuilds the table with room to grow, dropping ids whose opportunity
+ * expired more than a minute ago; seen_floor remembers the newest one
+ * dropped, so a replayed stream cannot bring them back. */
+static void
+seen_rebuild(struct arb_exec *e, size_t nc)
+{
+	struct arb_seen *old = e->seen;
+	size_t oc = e->capseen, i;
+
+	e->seen = xcalloc(nc, sizeof *e->seen);
+	e->capseen = nc;
+	e->nseen = 0;
+	for (i = 0; i < oc; i++) {
+		if (!old[i].id)
+			continue;
+		if (old[i].expires < e->now - INT64_C(60000000)) {
+			if (old[i].expires > e->seen_floor)
+				e->seen_floor = old[i].expires;
+			free(old[i].id);
+			continue;
+		}
+		size_t j, mask = nc - 1;
+		for (j = old[i].h & mask; e->seen[j].id; j = (j + 1) & mask)
+			;
+		e->seen[j] = old[i];
+		e->nseen++;
+	}
+	free(old);
+}
+
+static void
+seen_put(struct arb_exec *e, const char *id, int64_t expires)
+{
+	uint64_t h = fnv(id, strlen(id));
+	size_t i, mask;
+
+	if (seen_find(e, id, h))
+		return;
+	if ((e->nseen + 1) * 2 > e->capseen) {
+		size_t nc = e->capseen ? e->capseen : 256;
+		seen_rebuild(e, nc);
+		if ((e->nseen + 1) * 4 > nc)
+			seen_rebuild(e, nc * 2);
+	}
+	mask = e->capseen - 1;
+	for (i = h & mask; e->seen[i].id; i = (i + 1) & mask)
+		;
+	e->seen[i].id = xstrdup(id);
+	e->seen[i].h = h;
+	e->seen[i].expires = expires;
+	e->nseen++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Records. */
+
+static void
+emit_order(struct arb_exec *e, const struct arb_order *o, int64_t ts)
+{
+	struct arb_buf *b = &e->out;
+
+	arb_emit_begin(b, "order");
+	arb_emit_i64(b, "ts", ts);
+	arb_emit_str(b, "ex", o->ex);
+	arb_emit_str(b, "sym", o->sym);
+	arb_emit_str(b, "opp", o->opp);
+	arb_emit_i64(b, "leg", o->leg);
+	arb_emit_str(b, "cid", o->cid);
+	arb_emit_str(b, "side", o->side == ARB_BUY ? "buy" : "sell");
+	arb_emit_dec(b, "px", o->px);
+	arb_emit_dec(b, "qty", o->qty);
+	arb_emit_str(b, "state", arb_ostate_name(o->st));
+	arb_emit_dec(b, "filled", o->filled);
+	arb_emit_str(b, "mode", e->x->mode);
+	if (o->vid[0])
+		arb_emit_str(b, "vid", o->vid);
+	if (o->reason[0])
+		arb_emit_str(b, "reason", o->reason);
+	arb_emit_str(b, "tif", o->otype == ARB_OT_FOK ? "fok" : "ioc");
+	if (o->unwind)
+		arb_emit_str(b, "role", "unwind");
+	arb_emit_end(b);
+}
+
+static void
+emit_risk(struct arb_exec *e, const char *rule, const char *action, const char *detail,
+    const char *opp, const char *ex)
+{
+	struct arb_buf *b = &e->out;
+
+	arb_emit_begin(b, "risk");
+	arb_emit_i64(b, "ts", e->now);
+	arb_emit_str(b, "rule", rule);
+	arb_emit_str(b, "action", action);
+	arb_emit_str(b, "detail", detail);
+	if (opp)
+		arb_emit_str(b, "opp", opp);
+	if (ex && *ex)
+		arb_emit_str(b, "ex", ex);
+	arb_emit_end(b);
+}
+
+static void
+emit_result(struct arb_exec *e, const char *id, const char *kind, const char *status,
+    const char *reason, arb_dec pnl, const char *ccy, const arb_dec *fees,
+    const struct acc *expo, int nexpo)
+{
+	struct arb_buf *b = &e->out;
+	int i;
+
+	arb_emit_begin(b, "result");
+	arb_emit_i64(b, "ts", e->now);
+	arb_emit_str(b, "opp", id);
+	arb_emit_str(b, "kind", kind);
+	arb_emit_str(b, "status", status);
+	arb_emit_str(b, "reason", reason);
+	arb_emit_dec(b, "pnl", arb_dec_trim(pnl));
+	arb_emit_str(b, "ccy", ccy);
+	if (fees) {
+		arb_emit_dec(b, "fees", arb_dec_trim(*fees));
+		arb_emit_key(b, "exposure");
+		arb_buf_addc(b, '[');
+		for (i = 0; i < nexpo; i++) {
+			if (i)
+				arb_buf_addc(b, ',');
+			arb_buf_adds(b, "{\"asset\":");
+			arb_json_quote(b, expo[i].asset, strlen(expo[i].asset));
+			arb_buf_adds(b, ",\"qty\":");
+			arb_emit_decval(b, arb_dec_trim(expo[i].amt));
+			arb_buf_addc(b, '}');
+		}
+		arb_buf_addc(b, ']');
+	}
+	arb_emit_end(b);
+	e->n_results++;
+}
+
+static void
+skip(struct arb_exec *e, const char *id, const char *kind, const char *ccy, const char *reason)
+{
+	emit_result(e, id, kind, "skipped", reason, ZERO, ccy, NULL, NULL, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Kill switch. */
+
+static void cancel_open(struct arb_exec *e, const char *reason);
+
+void
+arb_exec_kill(struct arb_exec *e, const char *rule, const char *detail)
+{
+	if (!arb_risk_kill(&e->risk, e->now, rule, detail))
+		return;
+	arb_warn("kill switch tripped: %s: %s", rule, detail);
+	emit_risk(e, rule, "kill", detail, NULL, NULL);
+	e->dirty_state = 1;
+	if (e->c.cancel_on_kill)
+		cancel_open(e, "kill");
+	(void)arb_exec_save(e);
+}
+
+void
+arb_exec_check_kill_file(struct arb_exec *e)
+{
+	struct stat st;
+	char d[128];
+
+	if (!e->c.kill_file || e->risk.killed)
+		return;
+	if (stat(e->c.kill_file, &st) == 0) {
+		snprintf(d, sizeof d, "kill file %s present", e->c.kill_file);
+		arb_exec_kill(e, "kill_file", d);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Opportunity accounting. */
+
+static arb_dec *
+acc_get(struct acc *v, int *n, const char *asset)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(v[i].asset, asset) == 0)
+			return &v[i].amt;
+	if (*n == MAXACC)
+		return NULL;
+	snprintf(v[*n].asset, ARB_ASSET_MAX, "%s", asset);
+	v[*n].amt = ZERO;
+	return &v[(*n)++].amt;
+}
+
+static void
+acc_add(struct acc *v, int *n, const char *asset, arb_dec amt)
+{
+	arb_dec *p = acc_get(v, n, asset);
+
+	if (p)
+		*p = dadd(*p, amt);
+}
+
+/*
+ * The value of amt of asset in the opportunity's currency, through a leg
+ * pairing asset with ccy (at the leg's price; exact, or rounded to 18
+ * decimals through an inverse pair).  0, or -1 when no leg links them.
+ */
+static int
+value_in_ccy(const struct arb_opp *p, const char *asset, arb_dec amt, arb_dec *out)
+{
+	int i;
+
+	if (strcmp(asset, p->ccy) == 0) {
+		*out = amt;
+		return 0;
+	}
+	for (i = 0; i < p->nlegs; i++)
+		if (strcmp(p->ins[i].base, asset) == 0 && strcmp(p->ins[i].quote, p->ccy) == 0) {
+			*out = dmul(amt, p->legs[i].px);
+			return 0;
+		}
+	for (i = 0; i < p->nlegs; i++)
+		if (strcmp(p->ins[i].quote, asset) == 0 && strcmp(p->ins[i].base, p->ccy) == 0) {
+			*out = ddiv(amt, p->legs[i].px, ARB_RND_HALF_EVEN);
+			return 0;
+		}
+	return -1;
+}
+
+/* Net exposure per asset other than ccy: trade deltas less fees that were
+ * not valued in ccy.  Returns the number of non-zero entries. */
+static int
+exposure(const struct arb_opp *p, struct acc *out)
+{
+	struct acc tmp[MAXACC];
+	int n = 0, i, k = 0;
+
+	for (i = 0; i < p->nacc; i++)
+		if (strcmp(p->gross[i].asset, p->ccy) != 0)
+			acc_add(tmp, &n, p->gross[i].asset, p->gross[i].amt);
+	for (i = 0; i < p->nunv; i++)
+		if (strcmp(p->unv[i].asset, p->ccy) != 0)
+			acc_add(tmp, &n, p->unv[i].asset, arb_dec_neg(p->unv[i].amt));
+	for (i = 0; i < n; i++)
+		if (!arb_dec_is_zero(tmp[i].amt))
+			out[k++] = tmp[i];
+	return k;
+}
+
+/* Realised P&L in ccy: the change in ccy less the fees valued in ccy. */
+static arb_dec
+pnl_of(const struct arb_opp *p)
+{
+	arb_dec pnl = ZERO;
+	int i;
+
+	for (i = 0; i < p->nacc; i++)
+		if (strcmp(p->gross[i].asset, p->ccy) == 0)
+			pnl = dadd(pnl, p->gross[i].amt);
+	for (i = 0; i < p->nunv; i++)
+		if (strcmp(p->unv[i].asset, p->ccy) == 0)
+			pnl = dsub(pnl, p->unv[i].amt);
+	return dsub(pnl, p->fees);
+}
+
+/* ------------------------------------------------------------------ */
+/* Orders. */
+
+static int
+open_orders(const struct arb_exec *e)
+{
+	size_t i;
+	int j, n = 0;
+
+	for (i = 0; i < e->nopps; i++)
+		for (j = 0; j < e->opps[i]->norders; j++)
+			if (!arb_ostate_terminal(e->opps[i]->ord[j].st))
+				n++;
+	return n;
+}
+
+static void
+fee_for(const struct arb_exec *e, const struct arb_instr *in, arb_dec *rate)
+{
+	int i;
+
+	*rate = in->taker_fee;
+	for (i = 0; i < e->c.nfee; i++)
+		if (strcmp(e->c.fee[i].ex, in->ex) == 0 &&
+		    (!e->c.fee[i].sym[0] || strcmp(e->c.fee[i].sym, in->sym) == 0))
+			*rate = e->c.fee[i].rate;
+}
+
+/*
+ * Fills in an order for a leg at price px and quantity qty, rounded to
+ * the venue's tick (buys down, sells up: never beyond the worst
+ * acceptable price) and lot (down).  Returns NULL when it does not meet
+ * the venue's minimum quantity or notional (reason set).
+ */
+static int
+shape(struct arb_exec *e, struct arb_order *o, const struct arb_instr *in, enum arb_side side,
+    arb_dec px, arb_dec qty, const char **reason)
+{
+	memset(o, 0, sizeof *o);
+	snprintf(o->ex, sizeof o->ex, "%s", in->ex);
+	snprintf(o->sym, sizeof o->sym, "%s", in->sym);
+	memcpy(o->base, in->base, sizeof o->base);
+	memcpy(o->quote, in->quote, sizeof o->quote);
+	o->side = side;
+	o->otype = e->c.otype;
+	o->fee_in = in->fee_in;
+	fee_for(e, in, &o->fee_rate);
+	o->filled = ZERO;
+	o->lock_rem = ZERO;
+	if (arb_dec_sign(in->tick) > 0) {
+		if ((side == ARB_BUY ? arb_dec_floor_to(&px, px, in->tick)
+		    : arb_dec_ceil_to(&px, px, in->tick)) < 0) {
+			*reason = "tick";
+			return -1;
+		}
+	}
+	if (arb_dec_sign(in->lot) > 0 && arb_dec_floor_to(&qty, qty, in->lot) < 0) {
+		*reason = "lot";
+		return -1;
+	}
+	o->px = arb_dec_trim(px);
+	o->qty = arb_dec_trim(qty);
+	if (arb_dec_sign(o->px) <= 0) {
+		*reason = "tick";
+		return -1;
+	}
+	if (arb_dec_sign(o->qty) <= 0 || arb_dec_cmp(o->qty, in->min_qty) < 0) {
+		*reason = "lot";
+		return -1;
+	}
+	if (arb_dec_cmp(dmul(o->px, o->qty), in->min_notional) < 0) {
+		*reason = "min_notional";
+		return -1;
+	}
+	return 0;
+}
+
+static void
+order_notional(const struct arb_opp *p, const struct arb_order *o, arb_dec *n)
+{
+	if (value_in_ccy(p, o->quote, dmul(o->px, o->qty), n) < 0 &&
+	    value_in_ccy(p, o->base, o->qty, n) < 0)
+		*n = p->cost;
+}
+
+/*
+ * Risk checks for orders o[0..n) about to be sent for p.  Returns 0, or 1
+ * after emitting the `risk` refusal (rule copied to rule).
+ */
+static int
+risk_orders(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, int n, char *rule)
+{
+	char detail[128];
+	struct acc delta[MAXACC];
+	int nd = 0, i;
+	const char *ex = NULL;
+
+	rule[0] = '\0';
+	if (e->risk.killed) {
+		snprintf(rule, 32, "kill");
+		snprintf(detail, sizeof detail, "kill switch on (%s)", e->risk.kill_rule);
+		goto refuse;
+	}
+	for (i = 0; i < n; i++) {
+		arb_dec v;
+		order_notional(p, &o[i], &v);
+		if (arb_risk_notional_order(&e->risk, v, p->ccy, rule, detail)) {
+			ex = o[i].ex;
+			goto refuse;
+		}
+	}
+	if (arb_risk_open_orders(&e->risk, open_orders(e), n, rule, detail))
+		goto refuse;
+	if (arb_risk_rate(&e->risk, e->now, n, rule, detail))
+		goto refuse;
+	for (i = 0; i < n; i++) {
+		struct arb_book_ent *b = book_get(e, o[i].ex, o[i].sym, 0);
+		ex = o[i].ex;
+		if (!b || !b->ts) {
+			strcpy(rule, "max_book_age");
+			snprintf(detail, sizeof detail, "%s %s: no book", o[i].ex, o[i].sym);
+			goto refuse;
+		}
+		if (!b->ok) {
+			strcpy(rule, "max_book_age");
+			snprintf(detail, sizeof detail, "%s %s: book not in sync", o[i].ex, o[i].sym);
+			goto refuse;
+		}
+		if (arb_risk_book_age(&e->risk, e->now, b->ts, o[i].ex, o[i].sym, rule, detail))
+			goto refuse;
+	}
+	ex = NULL;
+	/* net position change if everything fills at the limit prices */
+	for (i = 0; i < n; i++) {
+		arb_dec notional = dmul(o[i].px, o[i].qty);
+		if (o[i].side == ARB_BUY) {
+			acc_add(delta, &nd, o[i].base, o[i].qty);
+			acc_add(delta, &nd, o[i].quote, arb_dec_neg(notional));
+		} else {
+			acc_add(delta, &nd, o[i].base, arb_dec_neg(o[i].qty));
+			acc_add(delta, &nd, o[i].quote, notional);
+		}
+	}
+	for (i = 0; i < nd; i++) {
+		arb_dec before = arb_bal_free(&e->pos, "*", delta[i].asset);
+		if (arb_risk_position(&e->risk, delta[i].asset, before, dadd(before, delta[i].amt),
+		    rule, detail))
+			goto refuse;
+	}
+	return 0;
+refuse:
+	emit_risk(e, rule, "refuse", detail, p->id, ex);
+	return 1;
+}
+
+static void
+note_deadline(struct arb_exec *e, int64_t t)
+{
+	if (!e->next_deadline || t < e->next_deadline)
+		e->next_deadline = t;
+}
+
+/* Appends an order to p, locks its funds and records it (state new).
+ * Returns its index, or -1 when the funds are not there. */
+static int
+order_new(struct arb_exec *e, struct arb_opp *p, const struct arb_order *tmpl, int leg, int attempt)
+{
+	struct arb_order *o;
+	const char *asset;
+	arb_dec need;
+
+	if (p->norders == ARB_MAXORD)
+		return -1;
+	need = order_need(tmpl, &asset);
+	if (arb_bal_lock(&e->bal, tmpl->ex, asset, need) < 0)
+		return -1;
+	o = &p->ord[p->norders];
+	*o = *tmpl;
+	o->opp = p->id;
+	o->leg = leg;
+	o->unwind = attempt > 0;
+	arb_exec_cid(o->cid, p->id, leg, attempt);
+	snprintf(o->lock_asset, sizeof o->lock_asset, "%s", asset);
+	o->lock_rem = need;
+	o->st = ARB_OS_NEW;
+	emit_order(e, o, e->now);
+	e->dirty_state = 1;
+	return p->norders++;
+}
+
+static void
+order_send(struct arb_exec *e, struct arb_opp *p, struct arb_order *o)
+{
+	struct timespec ts;
+
+	o->st = ARB_OS_SENT;
+	o->t_sent = e->now;
+	o->deadline = e->now + e->c.leg_timeout;
+	note_deadline(e, o->deadline);
+	arb_risk_rate_add(&e->risk, e->now);
+	e->n_orders++;
+	emit_order(e, o, e->now);
+	if (e->c.stats) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		uint64_t t = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		if (e->nlat == e->caplat) {
+			size_t nc = e->caplat ? e->caplat * 2 : 1024;
+			xrealloc(&e->lat, nc * sizeof *e->lat);
+			e->caplat = nc;
+		}
+		e->lat[e->nlat++] = t - e->t_decide_ns;
+	}
+	if (e->x->send(e->x->ctx, o, e->now) < 0)
+		arb_exec_on_end(e, o, ARB_OS_REJECTED, "send", e->now);
+	(void)p;
+}
+
+/* Creates, records and sends a batch of orders for p. */
+static int
+send_batch(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, const int *legs,
+    const int *attempts, int n)
+{
+	int idx[ARB_MAXORD], i;
+
+	for (i = 0; i < n; i++) {
+		if ((idx[i] = order_new(e, p, &o[i], legs[i], attempts[i])) < 0) {
+			/* cannot happen after the balance check; undo nothing sent */
+			while (i-- > 0) {
+				struct arb_order *q = &p->ord[idx[i]];
+				arb_exec_on_end(e, q, ARB_OS_REJECTED, "balance", e->now);
+			}
+			return -1;
+		}
+		if (!attempts[i])
+			p->legord[legs[i]] = idx[i];
+	}
+	/* recorded before anything is sent */
+	(void)arb_exec_save(e);
+	for (i = 0; i < n; i++)
+		order_send(e, p, &p->ord[idx[i]]);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Opportunities. */
+
+static void
+opp_free(struct arb_opp *p)
+{
+	free(p->id);
+	free(p);
+}
+
+static void
+cancel_order(struct arb_exec *e, struct arb_order *o, const char *reason)
+{
+	if (arb_ostate_terminal(o->st) || o->cancel_req || o->st == ARB_OS_NEW)
+		return;
+	o->cancel_req = 1;
+	snprintf(o->reason, sizeof o->reason, "%s", reason);
+	if (e->x->cancel(e->x->ctx, o, e->now) < 0)
+		arb_warn("%s: cancel request failed", o->cid);
+}
+
+static void
+cancel_open(struct arb_exec *e, const char *reason)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < e->nopps; i++)
+		for (j = 0; j < e->opps[i]->norders; j++)
+			cancel_order(e, &e->opps[i]->ord[j], reason);
+}
+
+static void
+set_fail(struct arb_exec *e, struct arb_opp *p, const char *reason)
+{
+	int j;
+
+	if (p->fail)
+		return;
+	p->fail = 1;
+	p->t_fail = e->now;
+	snprintf(p->reason, sizeof p->reason, "%s", reason);
+	if (e->c.on_leg_failure == ARB_LF_CANCEL)
+		for (j = 0; j < p->norders; j++)
+			cancel_order(e, &p->ord[j], "leg_failure");
+}
+
+/* What leg i of a sequential cycle can spend: the amount leg i-1
+ * delivered, when it delivered the asset leg i spends. */
+static int
+seq_size(struct arb_exec *e, struct arb_opp *p, int i, struct arb_order *o, const char **reason)
+{
+	const struct arb_instr *in = &p->ins[i], *pin = &p->ins[i - 1];
+	const char *spend = p->legs[i].side == ARB_BUY ? in->quote : in->base;
+	const char *got = p->legs[i - 1].side == ARB_BUY ? pin->base : pin->quote;
+	arb_dec qty = p->legs[i].qty, cap = p->delivered[i - 1], q, px;
+
+	/* the price as it will be sent (rounded to tick) */
+	if (shape(e, o, in, p->legs[i].side, p->legs[i].px, p->legs[i].qty, reason) < 0)
+		px = p->legs[i].px;
+	else
+		px = o->px;
+	if (strcmp(spend, got) == 0) {
+		if (p->legs[i].side == ARB_BUY) {
+			arb_dec per = px;
+			if (in->fee_in == ARB_FEE_QUOTE)
+				per = dadd(px, dmul(px, o->fee_rate));
+			q = ddiv(cap, per, ARB_RND_DOWN);
+		} else {
+			q = cap;
+			if (in->fee_in == ARB_FEE_BASE)
+				q = ddiv(cap, dadd(ONE, o->fee_rate), ARB_RND_DOWN);
+		}
+		if (arb_dec_cmp(q, qty) < 0)
+			qty = q;
+	}
+	return shape(e, o, in, p->legs[i].side, px, qty, reason);
+}
+
+static void opp_finish(struct arb_exec *e, struct arb_opp *p);
+
+static void
+send_next_leg(struct arb_exec *e, struct arb_opp *p)
+{
+	struct arb_order o;
+	const char *reason;
+	char rule[32];
+	int i = p->next_leg, zero = 0;
+	const char *asset;
+
+	if (seq_size(e, p, i, &o, &reason) < 0) {
+		set_fail(e, p, "leg_lot");
+		return;
+	}
+	if (risk_orders(e, p, &o, 1, rule)) {
+		set_fail(e, p, rule);
+		return;
+	}
+	if (arb_dec_cmp(arb_bal_free(&e->bal, o.ex, (order_need(&o, &asset), asset)),
+	    order_need(&o, &asset)) < 0) {
+		set_fail(e, p, "balance");
+		return;
+	}
+	p->next_leg++;
+	if (send_batch(e, p, &o, &i, &zero, 1) < 0)
+		set_fail(e, p, "balance");
+}
+
+/*
+ * Closing exposure: for each asset held (or owed) because a leg failed,
+ * one IOC on the venue of a filled leg that traded it, at that leg's
+ * price moved by --unwind-slippage against us.
+ */
+static int
+send_unwinds(struct arb_exec *e, struct arb_opp *p)
+{
+	struct acc ex[MAXACC];
+	struct arb_order o[MAXACC];
+	int legs[MAXACC], att[MAXACC], n = 0, ne, k, i;
+	char rule[32];
+
+	ne = exposure(p, ex);
+	for (k = 0; k < ne && n < MAXACC; k++) {
+		int pos = arb_dec_sign(ex[k].amt) > 0;
+		arb_dec amt = arb_dec_abs(ex[k].amt), slip, px, qty;
+		const char *reason;
+		enum arb_side side;
+
+		for (i = p->nlegs - 1; i >= 0; i--) {
+			const struct arb_instr *in = &p->ins[i];
+			if (p->legord[i] < 0 || arb_dec_is_zero(p->ord[p->legord[i]].filled))
+				continue;
+			if (strcmp(in->base, ex[k].asset) == 0 || strcmp(in->quote, ex[k].asset) == 0)
+				break;
+		}
+		if (i < 0)
+			continue;
+		const struct arb_instr *in = &p->ins[i];
+		int isbase = strcmp(in->base, ex[k].asset) == 0;
+		/* long base or short quote: sell base; else buy base */
+		side = (isbase == pos) ? ARB_SELL : ARB_BUY;
+		slip = dmul(p->legs[i].px, ddiv(e->c.unwind_slippage_bps, arb_dec_make(10000, 0),
+		    ARB_RND_HALF_EVEN));
+		px = side == ARB_SELL ? dsub(p->legs[i].px, slip) : dadd(p->legs[i].px, slip);
+		qty = isbase ? amt : ddiv(amt, px, ARB_RND_DOWN);
+		if (arb_dec_sign(px) <= 0 || shape(e, &o[n], in, side, px, qty, &reason) < 0)
+			continue;
+		const char *asset;
+		arb_dec need = order_need(&o[n], &asset);
+		if (arb_dec_cmp(arb_bal_free(&e->bal, in->ex, asset), need) < 0)
+			continue;
+		legs[n] = i;
+		att[n] = ++p->tries;
+		n++;
+	}
+	if (!n)
+		return 0;
+	if (risk_orders(e, p, o, n, rule)) {
+		p->unwind_refused = 1;
+		p->tries -= n;
+		return 0;
+	}
+	if (send_batch(e, p, o, legs, att, n) < 0)
+		return 0;
+	return n;
+}
+
+static int
+opp_busy(const struct arb_opp *p)
+{
+	int j;
+
+	for (j = 0; j < p->norders; j++)
+		if (!arb_ostate_terminal(p->ord[j].st) && p->ord[j].st != ARB_OS_UNKNOWN)
+			return 1;
+	return 0;
+}
+
+/* Moves an opportunity on after any of its orders changed. */
+static void
+opp_step(struct arb_exec *e, struct arb_opp *p)
+{
+	int j, anyfill = 0, allfull = 1, unknown = 0;
+
+	if (p->done)
+		return;
+	/* a leg that ended short is a leg failure */
+	for (j = 0; j < p->norders; j++) {
+		struct arb_order *o = &p->ord[j];
+		if (o->st == ARB_OS_UNKNOWN)
+			unknown = 1;
+		if (o->unwind || !arb_ostate_terminal(o->st) || o->st == ARB_OS_FILLED)
+			continue;
+		if (p->seq && !arb_dec_is_zero(o->filled) && o->leg + 1 < p->nlegs)
+			continue;   /* a cycle goes on with what it got */
+		if (o->cancel_req && !strcmp(o->reason, "leg_failure"))
+			continue;
+		set_fail(e, p, o->st == ARB_OS_REJECTED ? "leg_rejected" :
+		    !strcmp(o->reason, "timeout") ? "leg_timeout" :
+		    !strcmp(o->reason, "kill") ? "killed" :
+		    (!strcmp(o->reason, "stop") || !strcmp(o->reason, "eof")) ? "stopped" :
+		    arb_dec_is_zero(o->filled) ? "leg_miss" : "leg_partial");
+	}
+	if (opp_busy(p))
+		return;
+	if (unknown && !e->stopping)
+		return;    /* the transport is still finding out */
+	/* sequential cycles: the next leg when the previous one delivered */
+	if (p->seq && !p->fail && !p->killed && p->next_leg < p->nlegs) {
+		if (e->risk.killed) {
+			p->killed = 1;
+		} else if (e->stopping && (e->eof || e->c.on_stop == ARB_STOP_CANCEL)) {
+			set_fail(e, p, "stopped");
+		} else {
+			send_next_leg(e, p);
+			if (opp_busy(p))
+				return;
+		}
+	}
+	for (j = 0; j < p->norders; j++) {
+		if (!arb_dec_is_zero(p->ord[j].filled))
+			anyfill = 1;
+		if (!p->ord[j].unwind && p->ord[j].st != ARB_OS_FILLED)
+			allfull = 0;
+	}
+	if (p->seq && p->next_leg < p->nlegs)
+		allfull = 0;
+	if (!allfull && !p->fail && !p->killed)
+		set_fail(e, p, e->risk.killed ? "killed" : e->stopping ? "stopped" : "leg_partial");
+	/* unwind what a failed leg left */
+	if (p->fail && anyfill && e->c.on_leg_failure == ARB_LF_UNWIND && !unknown &&
+	    !e->risk.killed && !p->unwind_refused &&
+	    !(e->stopping && (e->eof || e->c.on_stop == ARB_STOP_CANCEL))) {
+		struct acc ex[MAXACC];
+		if (!p->unwinding && exposure(p, ex) > 0) {
+			p->unwinding = 1;
+			p->t_unwind = e->now;
+		}
+		if (p->unwinding && exposure(p, ex) > 0 && p->tries < ARB_UNWIND_TRIES &&
+		    e->now < p->t_unwind + e->c.leg_timeout) {
+			if (send_unwinds(e, p) > 0 && opp_busy(p))
+				return;
+		}
+	}
+	opp_finish(e, p);
+}
+
+static void
+opp_finish(struct arb_exec *e, struct arb_opp *p)
+{
+	struct acc ex[MAXACC];
+	int nex, j, anyfill = 0, unknown = 0;
+	const char *status, *reason;
+	arb_dec pnl;
+
+	for (j = 0; j < p->norders; j++) {
+		if (!arb_dec_is_zero(p->ord[j].filled))
+			anyfill = 1;
+		if (p->ord[j].st == ARB_OS_UNKNOWN) {
+			unknown = 1;
+			e->n_unknown_left++;
+		}
+	}
+	nex = exposure(p, ex);
+	pnl = pnl_of(p);
+	reason = p->fail ? p->reason : "filled";
+	if (p->killed && !p->fail)
+		reason = "killed";
+	if (!p->fail && !p->killed)
+		status = "complete";
+	else if (!anyfill)
+		status = "failed", reason = unknown ? "unknown" :
+		    !strncmp(reason, "leg_", 4) ? (!strcmp(reason, "leg_partial") ? "miss" : reason + 4) : reason;
+	else if (p->unwinding) {
+		/* what is left below a tradable lot counts as closed */
+		int open = 0, k, i;
+		for (k = 0; k < nex; k++) {
+			for (i = 0; i < p->nlegs; i++)
+				if (!strcmp(p->ins[i].base, ex[k].asset) &&
+				    arb_dec_cmp(arb_dec_abs(ex[k].amt), arb_dec_max(p->ins[i].lot, p->ins[i].min_qty)) >= 0)
+					open = 1;
+		}
+		status = open ? "partial" : "unwound";
+		if (open)
+			reason = "unwind_failed";
+	} else
+		status = "partial";
+	if (unknown && strcmp(status, "failed"))
+		reason = "unknown";
+	emit_result(e, p->id, p->kind, status, reason, pnl, p->ccy, &p->fees, ex, nex);
+	if (arb_risk_daily_add(&e->risk, e->now, p->ccy, pnl)) {
+		char d[128], a[ARB_DEC_STRMAX], b[ARB_DEC_STRMAX];
+		arb_dec_fmt(arb_risk_daily_get(&e->risk, e->now, p->ccy), a);
+		arb_dec_fmt(e->risk.c.max_daily_loss, b);
+		snprintf(d, sizeof d, "daily pnl %.40s %.19s <= -%.40s", a, p->ccy, b);
+		arb_exec_kill(e, "max_daily_loss", d);
+	}
+	p->done = 1;
+	e->gc = 1;
+	e->dirty_state = 1;
+}
+
+static void
+gc(struct arb_exec *e)
+{
+	size_t i, k = 0;
+
+	if (!e->gc)
+		return;
+	for (i = 0; i < e->nopps; i++) {
+		if (e->opps[i]->done)
+			opp_free(e->opps[i]);
+		else
+			e->opps[k++] = e->opps[i];
+	}
+	e->nopps = k;
+	e->gc = 0;
+	(void)arb_exec_save(e);
+}
+
+static int
+jstr(const struct arb_json *j, int obj, const char *key, char *buf, size_t cap)
+{
+	int i = arb_json_get(j, obj, key);
+
+	return i < 0 || arb_json_str(j, i, buf, cap) < 0 ? -1 : 0;
+}
+
+static int
+jdec(const struct arb_json *j, int obj, const char *key, arb_dec *d)
+{
+	const char *why;
+	int i = arb_json_get(j, obj, key);
+
+	return i < 0 || arb_json_dec(j, i, d, &why) < 0 ? -1 : 0;
+}
+
+/* Reads and checks an opportunity; -1 with why. */
+static int
+opp_parse(const struct arb_rec *r, struct arb_opp *p, char *event, char *why, size_t whylen)
+{
+	const struct arb_json *j = &r->j;
+	int legs, i, nb = 0, ns = 0;
+	char idbuf[256], side[8];
+
+	memset(p, 0, sizeof *p);
+	if (arb_rec_str(r, "id", idbuf, sizeof idbuf) < 0 || !idbuf[0]) {
+		snprintf(why, whylen, "bad opportunity: missing or bad \"id\"");
+		return -1;
+	}
+	p->id = xstrdup(idbuf);
+	if (arb_rec_str(r, "event", event, 8) < 0)
+		strcpy(event, "new");
+	if (strcmp(event, "new") && strcmp(event, "update") && strcmp(event, "gone")) {
+		snprintf(why, whylen, "bad opportunity %s: unknown event \"%s\"", p->id, event);
+		return -1;
+	}
+	if (arb_rec_str(r, "kind", p->kind, sizeof p->kind) < 0 ||
+	    (strcmp(p->kind, "cross") && strcmp(p->kind, "cycle"))) {
+		snprintf(why, whylen, "bad opportunity %s: \"kind\" must be cross or cycle", p->id);
+		return -1;
+	}
+	if ((legs = arb_json_get(j, 0, "legs")) < 0 || j->t[legs].type != ARB_J_ARR) {
+		snprintf(why, whylen, "bad opportunity %s: missing \"legs\"", p->id);
+		return -1;
+	}
+	p->nlegs = (int)j->t[legs].n;
+	if (!strcmp(p->kind, "cross") && p->nlegs != 2) {
+		snprintf(why, whylen, "bad opportunity %s: a cross opportunity needs 2 legs, has %d",
+		    p->id, p->nlegs);
+		return -1;
+	}
+	if (p->nlegs < 2 || p->nlegs > ARB_MAXLEGS) {
+		snprintf(why, whylen, "bad opportunity %s: %d legs (2 to %d)", p->id, p->nlegs,
+		    ARB_MAXLEGS);
+		return -1;
+	}
+	for (i = 0; i < p->nlegs; i++) {
+		int l = arb_json_at(j, legs, (uint32_t)i);
+		struct leg *g = &p->legs[i];
+		if (j->t[l].type != ARB_J_OBJ) {
+			snprintf(why, whylen, "bad opportunity %s: leg %d is not an object", p->id, i);
+			return -1;
+		}
+		if (jstr(j, l, "ex", g->ex, sizeof g->ex) < 0 || !g->ex[0] ||
+		    jstr(j, l, "sym", g->sym, sizeof g->sym) < 0 || !g->sym[0]) {
+			snprintf(why, whylen, "bad opportunity %s: leg %d: missing ex or sym", p->id, i);
+			return -1;
+		}
+		if (jstr(j, l, "side", side, sizeof side) < 0 ||
+		    (strcmp(side, "buy") && strcmp(side, "sell"))) {
+			snprintf(why, whylen, "bad opportunity %s: leg %d: side must be buy or sell",
+			    p->id, i);
+			return -1;
+		}
+		g->side = side[0] == 'b' ? ARB_BUY : ARB_SELL;
+		if (g->side == ARB_BUY)
+			nb++;
+		else
+			ns++;
+		if (jdec(j, l, "px", &g->px) < 0 || jdec(j, l, "qty", &g->qty) < 0) {
+			snprintf(why, whylen, "bad opportunity %s: leg %d: missing px or qty", p->id, i);
+			return -1;
+		}
+		if (arb_dec_sign(g->px) <= 0) {
+			snprintf(why, whylen, "bad opportunity %s: leg %d: px must be positive", p->id, i);
+			return -1;
+		}
+		if (arb_dec_sign(g->qty) <= 0) {
+			snprintf(why, whylen, "bad opportunity %s: leg %d: %s qty", p->id, i,
+			    arb_dec_sign(g->qty) < 0 ? "negative" : "zero");
+			return -1;
+		}
+	}
+	if (!strcmp(p->kind, "cross") && (nb != 1 || ns != 1)) {
+		snprintf(why, whylen, "bad opportunity %s: a cross needs one buy and one sell leg", p->id);
+		return -1;
+	}
+	if (arb_rec_dec(r, "cost", &p->cost) < 0)
+		p->cost = ZERO;
+	if (arb_rec_str(r, "ccy", p->ccy, sizeof p->ccy) < 0)
+		p->ccy[0] = '\0';
+	if (arb_rec_i64(r, "expires", &p->expires) < 0)
+		p->expires = 0;
+	p->ts = r->ts;
+	return 0;
+}
+
+static void
+on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64_t line)
+{
+	struct arb_opp tmp, *p;
+	struct arb_order o[ARB_MAXLEGS];
+	int legs[ARB_MAXLEGS], att[ARB_MAXLEGS] = { 0 }, i, n, k;
+	char event[8], why[256], rule[32];
+	const char *reason;
+
+	if (e->c.stats) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		e->t_decide_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	}
+	if (opp_parse(r, &tmp, event, why, sizeof why) < 0) {
+		arb_badline(e->bl, file, line, why);
+		e->n_bad++;
+		if (tmp.id) {
+			if (!seen_find(e, tmp.id, fnv(tmp.id, strlen(tmp.id)))) {
+				seen_put(e, tmp.id, r->ts);
+				skip(e, tmp.id, tmp.kind[0] ? tmp.kind : "unknown",
+				    tmp.ccy[0] ? tmp.ccy : "", "invalid");
+			}
+			free(tmp.id);
+		}
+		return;
+	}
+	if (!strcmp(event, "gone") || e->stopping ||
+	    seen_find(e, tmp.id, fnv(tmp.id, strlen(tmp.id))) ||
+	    (r->ts && r->ts < e->seen_floor)) {
+		if (!strcmp(event, "gone") || e->stopping)
+			;
+		else
+			e->n_dup++;
+		free(tmp.id);
+		return;
+	}
+	e->n_opp++;
+	seen_put(e, tmp.id, tmp.expires ? tmp.expires : r->ts);
+	e->dirty_state = 1;
+	p = xmalloc(sizeof *p);
+	*p = tmp;
+	p->t_decide = e->now;
+	p->fees = ZERO;
+	for (i = 0; i < ARB_MAXLEGS; i++) {
+		p->legord[i] = -1;
+		p->delivered[i] = ZERO;
+	}
+	arb_exec_check_kill_file(e);
+	if (e->risk.killed) {
+		snprintf(why, sizeof why, "kill switch on (%s)", e->risk.kill_rule);
+		emit_risk(e, "kill", "refuse", why, p->id, NULL);
+		reason = "kill";
+		goto skipped;
+	}
+	if (p->expires && p->expires < e->now) {
+		reason = "expired";
+		goto skipped;
+	}
+	for (i = 0; i < p->nlegs; i++) {
+		struct arb_instr *in = instr_get(e, p->legs[i].ex, p->legs[i].sym);
+		if (!in) {
+			arb_warn("%s:%llu: opportunity %s: no instrument record for %s %s", file,
+			    (unsigned long long)line, p->id, p->legs[i].ex, p->legs[i].sym);
+			reason = "instrument";
+			goto skipped;
+		}
+		p->ins[i] = *in;
+		if (shape(e, &o[i], in, p->legs[i].side, p->legs[i].px, p->legs[i].qty, &reason) < 0)
+			goto skipped;
+		legs[i] = i;
+	}
+	if (!p->ccy[0])
+		snprintf(p->ccy, sizeof p->ccy, "%s", p->ins[0].quote);
+	if (arb_risk_daily_breached(&e->risk, e->now, p->ccy)) {
+		char d[128];
+		snprintf(d, sizeof d, "daily loss limit reached in %s", p->ccy);
+		arb_exec_kill(e, "max_daily_loss", d);
+		emit_risk(e, "kill", "refuse", "kill switch on (max_daily_loss)", p->id, NULL);
+		reason = "kill";
+		goto skipped;
+	}
+	if (arb_risk_notional_opp(&e->risk, p->cost, p->ccy, rule, why)) {
+		emit_risk(e, rule, "refuse", why, p->id, NULL);
+		reason = rule;
+		goto skipped;
+	}
+	/* balances: every leg at once, or (cycles) one after another */
+	{
+		struct arb_balances need;
+		int fits = 1;
+		arb_balances_init(&need);
+		for (i = 0; i < p->nlegs; i++) {
+			const char *asset;
+			arb_dec amt = order_need(&o[i], &asset);
+			struct arb_bal *b = arb_bal_get(&need, o[i].ex, asset, 1);
+			if (b)
+				b->free = dadd(b->free, amt);
+		}
+		for (k = 0; k < (int)need.n; k++)
+			if (arb_dec_cmp(arb_bal_free(&e->bal, need.v[k].ex, need.v[k].asset),
+			    need.v[k].free) < 0)
+				fits = 0;
+		arb_balances_free(&need);
+		n = p->nlegs;
+		if (!fits && !strcmp(p->kind, "cycle")) {
+			const char *asset;
+			arb_dec amt = order_need(&o[0], &asset);
+			if (arb_dec_cmp(arb_bal_free(&e->bal, o[0].ex, asset), amt) >= 0) {
+				fits = 1;
+				p->seq = 1;
+				n = 1;
+			}
+		}
+		if (!fits) {
+			if (!e->bal.n && !e->warned_nobal++)
+				arb_warn("no balances known: every opportunity is skipped "
+				    "(give --balances FILE or balance records)");
+			reason = "balance";
+			goto skipped;
+		}
+	}
+	if (risk_orders(e, p, o, n, rule)) {
+		reason = rule;
+		goto skipped;
+	}
+	if (e->nopps == e->capopps) {
+		size_t nc = e->capopps ? e->capopps * 2 : 16;
+		xrealloc(&e->opps, nc * sizeof *e->opps);
+		e->capopps = nc;
+	}
+	e->opps[e->nopps++] = p;
+	p->next_leg = n;
+	if (send_batch(e, p, o, legs, att, n) < 0) {
+		set_fail(e, p, "balance");
+	}
+	opp_step(e, p);
+	return;
+skipped:
+	skip(e, p->id, p->kind, p->ccy[0] ? p->ccy : (p->ins[0].quote[0] ? p->ins[0].quote : ""), reason);
+	opp_free(p);
+}
+
+static void
+on_instrument(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64_t line)
+{
+	struct arb_instr in, *p;
+	char fee_in[16];
+
+	memset(&in, 0, sizeof in);
+	if (!*r->ex || !*r->sym || arb_rec_str(r, "base", in.base, sizeof in.base) < 0 ||
+	    arb_rec_str(r, "quote", in.quote, sizeof in.quote) < 0 ||
+	    arb_rec_dec(r, "tick", &in.tick) < 0 || arb_rec_dec(r, "lot", &in.lot) < 0 ||
+	    arb_rec_dec(r, "taker_fee", &in.taker_fee) < 0) {
+		arb_badline(e->bl, file, line, "bad instrument: needs base quote tick lot taker_fee");
+		e->n_bad++;
+		return;
+	}
+	if (arb_rec_dec(r, "min_qty", &in.min_qty) < 0)
+		in.min_qty = ZERO;
+	if (arb_rec_dec(r, "min_notional", &in.min_notional) < 0)
+		in.min_notional = ZERO;
+	if (arb_rec_dec(r, "maker_fee", &in.maker_fee) < 0)
+		in.maker_fee = in.taker_fee;
+	in.fee_in = ARB_FEE_QUOTE;
+	if (arb_rec_str(r, "fee_in", fee_in, sizeof fee_in) == 0) {
+		if (!strcmp(fee_in, "base"))
+			in.fee_in = ARB_FEE_BASE;
+		else if (!strcmp(fee_in, "received"))
+			in.fee_in = ARB_FEE_RECEIVED;
+		else if (strcmp(fee_in, "quote")) {
+			arb_badline(e->bl, file, line, "bad instrument: fee_in must be quote, base or received");
+			e->n_bad++;
+			return;
+		}
+	}
+	p = instr_add(e, r->ex, r->sym);
+	snprintf(in.ex, sizeof in.ex, "%s", r->ex);
+	snprintf(in.sym, sizeof in.sym, "%s", r->sym);
+	if (memcmp(p, &in, sizeof in) != 0)
+		e->dirty_state = 1;
+	*p = in;
+}
+
+static void
+on_status(struct arb_exec *e, const struct arb_rec *r)
+{
+	char st[24];
+	size_t i;
+	int bad;
+
+	if (!*r->ex || arb_rec_str(r, "state", st, sizeof st) < 0)
+		return;
+	bad = !strcmp(st, "gap") || !strcmp(st, "resync") || !strcmp(st, "stale") ||
+	    !strcmp(st, "disconnected");
+	if (!bad)
+		return;
+	for (i = 0; i < e->capbooks; i++) {
+		struct arb_book_ent *b = &e->books[i];
+		if (b->used && !strcmp(b->ex, r->ex) && (!*r->sym || !strcmp(b->sym, r->sym)))
+			b->ok = 0;
+	}
+}
+
+static void
+on_balance(struct arb_exec *e, const struct arb_rec *r)
+{
+	char asset[ARB_ASSET_MAX];
+	arb_dec fr, lk;
+	struct arb_bal *b;
+
+	if (!*r->ex || arb_rec_str(r, "asset", asset, sizeof asset) < 0 ||
+	    arb_rec_dec(r, "free", &fr) < 0)
+		return;
+	if (arb_rec_dec(r, "locked", &lk) < 0)
+		lk = ZERO;
+	if (arb_bal_set(&e->bal, r->ex, asset, fr, lk) == 0 &&
+	    (b = arb_bal_get(&e->bal, r->ex, asset, 0)))
+		b->dirty = 0;   /* the record itself went downstream already */
+	e->dirty_state = 1;
+}
+
+/* Orders past --leg-timeout are canceled. */
+static void
+deadlines(struct arb_exec *e)
+{
+	size_t i;
+	int j;
+	int64_t next = 0;
+
+	for (i = 0; i < e->nopps; i++) {
+		struct arb_opp *p = e->opps[i];
+		for (j = 0; j < p->norders; j++) {
+			struct arb_order *o = &p->ord[j];
+			if (arb_ostate_terminal(o->st) || o->st == ARB_OS_NEW)
+				continue;
+			if (o->deadline <= e->now && !o->cancel_req)
+				cancel_order(e, o, "timeout");
+			else if (!o->cancel_req && (!next || o->deadline < next))
+				next = o->deadline;
+		}
+	}
+	e->next_deadline = next;
+}
+
+void
+arb_exec_record(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64_t line)
+{
+	struct arb_book_ent *b;
+	int ok;
+
+	if (r->has_ts && r->ts > e->now)
+		e->now = r->ts;
+	switch (r->type) {
+	case ARB_R_BOOK:
+		if ((b = book_get(e, r->ex, r->sym, 1))) {
+			if (arb_rec_bool(r, "ok", &ok) < 0)
+				ok = 0;
+			b->ts = r->ts;
+			b->ok = ok;
+		}
+		break;
+	case ARB_R_OPPORTUNITY:
+		on_opportunity(e, r, file, line);
+		break;
+	case ARB_R_INSTRUMENT:
+		on_instrument(e, r, file, line);
+		break;
+	case ARB_R_STATUS:
+		on_status(e, r);
+		break;
+	case ARB_R_BALANCE:
+		on_balance(e, r);
+		break;
+	default:
+		break;
+	}
+	if (e->x->record && (r->type == ARB_R_BOOK || r->type == ARB_R_STATUS))
+		e->x->record(e->x->ctx, r);
+	if (e->next_deadline && e->now >= e->next_deadline)
+		deadlines(e);
+	if (e->x->tick)
+		e->x->tick(e->x->ctx, e->now);
+	arb_bal_emit_dirty(&e->bal, e->now, &e->out);
+	gc(e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Transport callbacks. */
+
+static struct arb_opp *
+opp_of(struct arb_exec *e, const struct arb_order *o)
+{
+	size_t i;
+
+	for (i = 0; i < e->nopps; i++)
+		if (o >= e->opps[i]->ord && o < e->opps[i]->ord + ARB_MAXORD)
+			return e->opps[i];
+	return NULL;
+}
+
+static int
+move(struct arb_exec *e, struct arb_order *o, enum arb_ostate to)
+{
+	if (!arb_ostate_can(o->st, to)) {
+		arb_warn("%s: ignored transition %s -> %s", o->cid, arb_ostate_name(o->st),
+		    arb_ostate_name(to));
+		return -1;
+	}
+	o->st = to;
+	e->dirty_state = 1;
+	return 0;
+}
+
+static void
+release(struct arb_exec *e, struct arb_order *o)
+{
+	if (!arb_dec_is_zero(o->lock_rem)) {
+		arb_bal_unlock(&e->bal, o->ex, o->lock_asset, o->lock_rem);
+		o->lock_rem = ZERO;
+	}
+}
+
+void
+arb_exec_on_ack(struct arb_exec *e, struct arb_order *o, const char *vid, int64_t ts)
+{
+	if (move(e, o, ARB_OS_ACKED) < 0)
+		return;
+	if (vid)
+		snprintf(o->vid, sizeof o->vid, "%s", vid);
+	emit_order(e, o, ts);
+}
+
+void
+arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec fee,
+    const char *fee_ccy, const char *tid, int64_t ts)
+{
+	struct arb_opp *p = opp_of(e, o);
+	struct arb_buf *b = &e->out;
+	const char *spend, *get;
+	arb_dec notional = dmul(px, qty), spent, got, v;
+	enum arb_ostate to;
+
+	if (arb_ostate_terminal(o->st)) {
+		arb_warn("%s: fill after the order ended: ignored", o->cid);
+		return;
+	}
+	o->filled = dadd(o->filled, qty);
+	o->nfills++;
+	to = arb_dec_cmp(o->filled, o->qty) >= 0 ? ARB_OS_FILLED : ARB_OS_PARTIAL;
+	if (o->side == ARB_BUY) {
+		spend = o->quote, get = o->base;
+		spent = notional, got = qty;
+	} else {
+		spend = o->base, get = o->quote;
+		spent = qty, got = notional;
+	}
+	/* balances: the fee comes out of whichever asset it is charged in */
+	if (!strcmp(fee_ccy, spend))
+		spent = dadd(spent, fee);
+	else if (!strcmp(fee_ccy, get))
+		got = dsub(got, fee);
+	else
+		arb_bal_credit(&e->bal, o->ex, fee_ccy, arb_dec_neg(fee));
+	if (arb_dec_cmp(spent, o->lock_rem) <= 0) {
+		arb_bal_spend(&e->bal, o->ex, spend, spent);
+		o->lock_rem = dsub(o->lock_rem, spent);
+	} else {
+		arb_bal_spend(&e->bal, o->ex, spend, o->lock_rem);
+		arb_bal_credit(&e->bal, o->ex, spend, arb_dec_neg(dsub(spent, o->lock_rem)));
+		o->lock_rem = ZERO;
+	}
+	arb_bal_credit(&e->bal, o->ex, get, got);
+	/* positions and the opportunity's accounts */
+	arb_bal_credit(&e->pos, "*", get, o->side == ARB_BUY ? qty : notional);
+	arb_bal_credit(&e->pos, "*", spend, arb_dec_neg(o->side == ARB_BUY ? notional : qty));
+	arb_bal_credit(&e->pos, "*", fee_ccy, arb_dec_neg(fee));
+	if (p) {
+		acc_add(p->gross, &p->nacc, get, o->side == ARB_BUY ? qty : notional);
+		acc_add(p->gross, &p->nacc, spend, arb_dec_neg(o->side == ARB_BUY ? notional : qty));
+		if (!arb_dec_is_zero(fee)) {
+			if (!strcmp(fee_ccy, p->ccy))
+				p->fees = dadd(p->fees, fee);
+			else if (!strcmp(fee_ccy, o->base) && !strcmp(o->quote, p->ccy))
+				p->fees = dadd(p->fees, dmul(fee, px));    /* at this fill's price */
+			else if (value_in_ccy(p, fee_ccy, fee, &v) == 0) {
+				p->fees = dadd(p->fees, v);
+			} else
+				acc_add(p->unv, &p->nunv, fee_ccy, fee);
+		}
+		if (!o->unwind && o->leg >= 0 && o->leg < ARB_MAXLEGS)
+			p->delivered[o->leg] = dadd(p->delivered[o->leg],
+			    o->side == ARB_BUY ? (!strcmp(fee_ccy, get) ? dsub(qty, fee) : qty)
+			    : (!strcmp(fee_ccy, get) ? dsub(notional, fee) : notional));
+	}
+	e->n_fills++;
+	arb_emit_begin(b, "fill");
+	arb_emit_i64(b, "ts", ts);
+	arb_emit_str(b, "ex", o->ex);
+	arb_emit_str(b, "sym", o->sym);
+	arb_emit_str(b, "opp", o->opp);
+	arb_emit_str(b, "cid", o->cid);
+	arb_emit_str(b, "side", o->side == ARB_BUY ? "buy" : "sell");
+	arb_emit_dec(b, "px", arb_dec_trim(px));
+	arb_emit_dec(b, "qty", arb_dec_trim(qty));
+	arb_emit_dec(b, "fee", arb_dec_trim(fee));
+	arb_emit_str(b, "fee_ccy", fee_ccy);
+	arb_emit_str(b, "mode", e->x->mode);
+	if (tid)
+		arb_emit_str(b, "tid", tid);
+	arb_emit_end(b);
+	if (move(e, o, to) < 0)
+		o->st = to;
+	if (to == ARB_OS_FILLED)
+		release(e, o);
+	emit_order(e, o, ts);
+	e->dirty_state = 1;
+	if (p && to == ARB_OS_FILLED)
+		opp_step(e, p);
+}
+
+void
+arb_exec_on_end(struct arb_exec *e, struct arb_order *o, enum arb_ostate st, const char *reason,
+    int64_t ts)
+{
+	struct arb_opp *p = opp_of(e, o);
+
+	if (move(e, o, st) < 0)
+		return;
+	if (reason && (!o->cancel_req || st != ARB_OS_CANCELED))
+		snprintf(o->reason, sizeof o->reason, "%s", reason);
+	if (arb_ostate_terminal(st))
+		release(e, o);
+	emit_order(e, o, ts);
+	if (p)
+		opp_step(e, p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stopping. */
+
+int
+arb_exec_busy(const struct arb_exec *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nopps; i++)
+		if (!e->opps[i]->done)
+			return 1;
+	return 0;
+}
+
+int
+arb_exec_unknown(const struct arb_exec *e)
+{
+	size_t i;
+	int j, n = 0;
+
+	for (i = 0; i < e->nopps; i++)
+		for (j = 0; j < e->opps[i]->norders; j++)
+			if (e->opps[i]->ord[j].st == ARB_OS_UNKNOWN)
+				n++;
+	return n + (int)e->n_unknown_left;
+}
+
+void
+arb_exec_stop(struct arb_exec *e, int eof)
+{
+	size_t i;
+
+	e->stopping = 1;
+	if (eof)
+		e->eof = 1;
+	if (eof || e->c.on_stop == ARB_STOP_CANCEL) {
+		if (e->x->finish)
+			e->x->finish(e->x->ctx, e->now, e->c.on_stop == ARB_STOP_CANCEL || !eof);
+		/* anything the transport could not settle stays unknown */
+		for (i = 0; i < e->nopps; i++) {
+			struct arb_opp *p = e->opps[i];
+			int j;
+			for (j = 0; j < p->norders; j++)
+				if (!arb_ostate_terminal(p->ord[j].st) && p->ord[j].st != ARB_OS_UNKNOWN &&
+				    p->ord[j].st != ARB_OS_NEW)
+					arb_exec_on_end(e, &p->ord[j], ARB_OS_UNKNOWN, "stop", e->now);
+			opp_step(e, p);
+		}
+	}
+	arb_bal_emit_dirty(&e->bal, e->now, &e->out);
+	gc(e);
+}
+
+/* ------------------------------------------------------------------ */
+/* The state file. */
+
+static void
+save_order(struct arb_buf *b, const struct arb_order *o, int64_t now, const char *mode)
+{
+	arb_emit_begin(b, "order");
+	arb_emit_i64(b, "ts", now);
+	arb_emit_str(b, "ex", o->ex);
+	arb_emit_str(b, "sym", o->sym);
+	arb_emit_str(b, "opp", o->opp);
+	arb_emit_i64(b, "leg", o->leg);
+	arb_emit_str(b, "cid", o->cid);
+	arb_emit_str(b, "side", o->side == ARB_BUY ? "buy" : "sell");
+	arb_emit_dec(b, "px", o->px);
+	arb_emit_dec(b, "qty", o->qty);
+	arb_emit_str(b, "state", arb_ostate_name(o->st));
+	arb_emit_dec(b, "filled", o->filled);
+	arb_emit_str(b, "mode", mode);
+	arb_emit_str(b, "vid", o->vid);
+	arb_emit_str(b, "reason", o->reason);
+	arb_emit_str(b, "base", o->base);
+	arb_emit_str(b, "quote", o->quote);
+	arb_emit_dec(b, "fee_rate", o->fee_rate);
+	arb_emit_i64(b, "fee_in", o->fee_in);
+	arb_emit_i64(b, "otype", o->otype);
+	arb_emit_i64(b, "unwind", o->unwind);
+	arb_emit_i64(b, "nfills", o->nfills);
+	arb_emit_i64(b, "cancel_req", o->cancel_req);
+	arb_emit_i64(b, "t_sent", o->t_sent);
+	arb_emit_i64(b, "deadline", o->deadline);
+	arb_emit_str(b, "lock_asset", o->lock_asset);
+	arb_emit_dec(b, "lock_rem", o->lock_rem);
+	arb_emit_end(b);
+}
+
+static void
+save_accs(struct arb_buf *b, const char *key, const struct acc *v, int n)
+{
+	int i;
+
+	arb_emit_key(b, key);
+	arb_buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			arb_buf_addc(b, ',');
+		arb_buf_adds(b, "{\"asset\":");
+		arb_json_quote(b, v[i].asset, strlen(v[i].asset));
+		arb_buf_adds(b, ",\"amt\":");
+		arb_emit_decval(b, v[i].amt);
+		arb_buf_addc(b, '}');
+	}
+	arb_buf_addc(b, ']');
+}
+
+static void
+save_opp(struct arb_buf *b, const struct arb_opp *p, const char *mode, int64_t now)
+{
+	int i;
+
+	arb_emit_begin(b, "opp");
+	arb_emit_str(b, "id", p->id);
+	arb_emit_str(b, "kind", p->kind);
+	arb_emit_str(b, "ccy", p->ccy);
+	arb_emit_dec(b, "cost", p->cost);
+	arb_emit_i64(b, "ts", p->ts);
+	arb_emit_i64(b, "expires", p->expires);
+	arb_emit_i64(b, "t_decide", p->t_decide);
+	arb_emit_i64(b, "seq", p->seq);
+	arb_emit_i64(b, "next_leg", p->next_leg);
+	arb_emit_i64(b, "fail", p->fail);
+	arb_emit_str(b, "reason", p->reason);
+	arb_emit_i64(b, "t_fail", p->t_fail);
+	arb_emit_i64(b, "unwinding", p->unwinding);
+	arb_emit_i64(b, "tries", p->tries);
+	arb_emit_i64(b, "unwind_refused", p->unwind_refused);
+	arb_emit_i64(b, "t_unwind", p->t_unwind);
+	arb_emit_i64(b, "killed", p->killed);
+	arb_emit_dec(b, "fees", p->fees);
+	arb_emit_key(b, "legs");
+	arb_buf_addc(b, '[');
+	for (i = 0; i < p->nlegs; i++) {
+		if (i)
+			arb_buf_addc(b, ',');
+		arb_buf_adds(b, "{\"ex\":");
+		arb_json_quote(b, p->legs[i].ex, strlen(p->legs[i].ex));
+		arb_buf_adds(b, ",\"sym\":");
+		arb_json_quote(b, p->legs[i].sym, strlen(p->legs[i].sym));
+		arb_buf_adds(b, p->legs[i].side == ARB_BUY ? ",\"side\":\"buy\",\"px\":" : ",\"side\":\"sell\",\"px\":");
+		arb_emit_decval(b, p->legs[i].px);
+		arb_buf_adds(b, ",\"qty\":");
+		arb_emit_decval(b, p->legs[i].qty);
+		arb_buf_adds(b, ",\"delivered\":");
+		arb_emit_decval(b, p->delivered[i]);
+		arb_buf_printf(b, ",\"order\":%d}", p->legord[i]);
+	}
+	arb_buf_addc(b, ']');
+	save_accs(b, "gross", p->gross, p->nacc);
+	save_accs(b, "unv", p->unv, p->nunv);
+	arb_emit_end(b);
+	for (i = 0; i < p->norders; i++)
+		save_order(b, &p->ord[i], now, mode);
+}
+
+static void
+save_instr(struct arb_buf *b, const struct arb_instr *in, int64_t now)
+{
+	static const char *const fi[] = { "quote", "base", "received" };
+
+	arb_emit_begin(b, "instrument");
+	arb_emit_i64(b, "ts", now);
+	arb_emit_str(b, "ex", in->ex);
+	arb_emit_str(b, "sym", in->sym);
+	arb_emit_str(b, "base", in->base);
+	arb_emit_str(b, "quote", in->quote);
+	arb_emit_dec(b, "tick", in->tick);
+	arb_emit_dec(b, "lot", in->lot);
+	arb_emit_dec(b, "min_qty", in->min_qty);
+	arb_emit_dec(b, "min_notional", in->min_notional);
+	arb_emit_dec(b, "taker_fee", in->taker_fee);
+	arb_emit_dec(b, "maker_fee", in->maker_fee);
+	arb_emit_str(b, "fee_in", fi[in->fee_in]);
+	arb_emit_end(b);
+}
+
+int
+arb_exec_save(struct arb_exec *e)
+{
+	struct arb_buf b = { 0 };
+	char why[512];
+	size_t i;
+	int rc = 0;
+
+	if (!e->c.state_path || !e->dirty_state)
+		return 0;
+	arb_emit_begin(&b, "exec_state");
+	arb_emit_i64(&b, "version", 1);
+	arb_emit_i64(&b, "now", e->now);
+	arb_emit_i64(&b, "seen_floor", e->seen_floor);
+	arb_emit_bool(&b, "killed", e->risk.killed);
+	arb_emit_str(&b, "kill_rule", e->risk.kill_rule);
+	arb_emit_str(&b, "kill_detail", e->risk.kill_detail);
+	arb_emit_i64(&b, "kill_ts", e->risk.kill_ts);
+	arb_emit_i64(&b, "day", e->risk.day);
+	arb_emit_key(&b, "daily");
+	arb_buf_addc(&b, '[');
+	for (i = 0; i < e->risk.ndaily; i++) {
+		if (i)
+			arb_buf_addc(&b, ',');
+		arb_buf_adds(&b, "{\"ccy\":");
+		arb_json_quote(&b, e->risk.daily[i].ccy, strlen(e->risk.daily[i].ccy));
+		arb_buf_adds(&b, ",\"pnl\":");
+		arb_emit_decval(&b, e->risk.daily[i].pnl);
+		arb_buf_addc(&b, '}');
+	}
+	arb_buf_addc(&b, ']');
+	arb_emit_key(&b, "sent");   /* send times still inside the rate window */
+	arb_buf_addc(&b, '[');
+	for (i = 0; i < e->risk.wn; i++) {
+		size_t k = (e->risk.whead + e->risk.wcap - e->risk.wn + i) % e->risk.wcap;
+		arb_buf_printf(&b, "%s%lld", i ? "," : "", (long long)e->risk.win[k]);
+	}
+	arb_buf_addc(&b, ']');
+	arb_emit_end(&b);
+	for (i = 0; i < e->bal.n; i++) {
+		arb_emit_begin(&b, "balance");
+		arb_emit_i64(&b, "ts", e->now);
+		arb_emit_str(&b, "ex", e->bal.v[i].ex);
+		arb_emit_str(&b, "asset", e->bal.v[i].asset);
+		arb_emit_dec(&b, "free", e->bal.v[i].free);
+		arb_emit_dec(&b, "locked", e->bal.v[i].locked);
+		arb_emit_end(&b);
+	}
+	for (i = 0; i < e->pos.n; i++) {
+		arb_emit_begin(&b, "position");
+		arb_emit_str(&b, "asset", e->pos.v[i].asset);
+		arb_emit_dec(&b, "qty", e->pos.v[i].free);
+		arb_emit_end(&b);
+	}
+	for (i = 0; i < e->nins; i++)
+		save_instr(&b, &e->ins[i], e->now);
+	for (i = 0; i < e->capseen; i++) {
+		if (!e->seen[i].id)
+			continue;
+		arb_emit_begin(&b, "seen");
+		arb_emit_str(&b, "id", e->seen[i].id);
+		arb_emit_i64(&b, "expires", e->seen[i].expires);
+		arb_emit_end(&b);
+	}
+	for (i = 0; i < e->nopps; i++)
+		if (!e->opps[i]->done)
+			save_opp(&b, e->opps[i], e->x ? e->x->mode : "paper", e->now);
+	if (arb_state_write(e->c.state_path, b.p, b.len, e->c.state_sync, why, sizeof why) < 0) {
+		arb_err("state file: %s", why);
+		rc = -1;
+	} else
+		e->dirty_state = 0;
+	arb_buf_free(&b);
+	return rc;
+}
+
+static int
+load_accs(const struct arb_json *j, int obj, const char *key, struct acc *v, int *n)
+{
+	int a = arb_json_get(j, obj, key), i;
+
+	*n = 0;
+	if (a < 0 || j->t[a].type != ARB_J_ARR)
+		return -1;
+	for (i = 0; i < (int)j->t[a].n && i < MAXACC; i++) {
+		int el = arb_json_at(j, a, (uint32_t)i);
+		if (jstr(j, el, "asset", v[i].asset, sizeof v[i].asset) < 0 ||
+		    jdec(j, el, "amt", &v[i].amt) < 0)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int64_t
+ji64(const struct arb_json *j, int obj, const char *key)
+{
+	int64_t v;
+	int i = arb_json_get(j, obj, key);
+
+	return i < 0 || arb_json_i64(j, i, &v) < 0 ? 0 : v;
+}
+
+static int
+load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
+{
+	const struct arb_json *j = &r->j;
+	struct arb_opp *p = xcalloc(1, sizeof *p);
+	char buf[256], side[8];
+	int legs, i;
+
+	if (jstr(j, 0, "id", buf, sizeof buf) < 0 || jstr(j, 0, "kind", p->kind, sizeof p->kind) < 0 ||
+	    jstr(j, 0, "ccy", p->ccy, sizeof p->ccy) < 0 || jdec(j, 0, "cost", &p->cost) < 0 ||
+	    jdec(j, 0, "fees", &p->fees) < 0 || (legs = arb_json_get(j, 0, "legs")) < 0 ||
+	    load_accs(j, 0, "gross", p->gross, &p->nacc) < 0 ||
+	    load_accs(j, 0, "unv", p->unv, &p->nunv) < 0)
+		goto bad;
+	p->id = xstrdup(buf);
+	p->ts = ji64(j, 0, "ts");
+	p->expires = ji64(j, 0, "expires");
+	p->t_decide = ji64(j, 0, "t_decide");
+	p->seq = (int)ji64(j, 0, "seq");
+	p->next_leg = (int)ji64(j, 0, "next_leg");
+	p->fail = (int)ji64(j, 0, "fail");
+	(void)jstr(j, 0, "reason", p->reason, sizeof p->reason);
+	p->t_fail = ji64(j, 0, "t_fail");
+	p->unwinding = (int)ji64(j, 0, "unwinding");
+	p->tries = (int)ji64(j, 0, "tries");
+	p->unwind_refused = (int)ji64(j, 0, "unwind_refused");
+	p->t_unwind = ji64(j, 0, "t_unwind");
+	p->killed = (int)ji64(j, 0, "killed");
+	p->nlegs = (int)j->t[legs].n;
+	if (p->nlegs < 1 || p->nlegs > ARB_MAXLEGS)
+		goto bad;
+	for (i = 0; i < p->nlegs; i++) {
+		int l = arb_json_at(j, legs, (uint32_t)i);
+		struct leg *g = &p->legs[i];
+		struct arb_instr *in;
+		if (jstr(j, l, "ex", g->ex, sizeof g->ex) < 0 || jstr(j, l, "sym", g->sym, sizeof g->sym) < 0 ||
+		    jstr(j, l, "side", side, sizeof side) < 0 || jdec(j, l, "px", &g->px) < 0 ||
+		    jdec(j, l, "qty", &g->qty) < 0 || jdec(j, l, "delivered", &p->delivered[i]) < 0)
+			goto bad;
+		g->side = side[0] == 'b' ? ARB_BUY : ARB_SELL;
+		p->legord[i] = (int)ji64(j, l, "order");
+		if (!(in = instr_get(e, g->ex, g->sym)))
+			goto bad;
+		p->ins[i] = *in;
+	}
+	for (; i < ARB_MAXLEGS; i++)
+		p->legord[i] = -1;
+	if (e->nopps == e->capopps) {
+		size_t nc = e->capopps ? e->capopps * 2 : 16;
+		xrealloc(&e->opps, nc * sizeof *e->opps);
+		e->capopps = nc;
+	}
+	e->opps[e->nopps++] = p;
+	return 0;
+bad:
+	snprintf(why, whylen, "bad opp line");
+	free(p->id);
+	free(p);
+	return -1;
+}
+
+static int
+load_order(struct arb_exec *e, const struct arb_rec *r)
+{
+	const struct arb_json *j = &r->j;
+	struct arb_opp *p;
+	struct arb_order *o;
+	char buf[256], s[16];
+	int st;
+
+	if (!e->nopps || jstr(j, 0, "opp", buf, sizeof buf) < 0)
+		return -1;
+	p = e->opps[e->nopps - 1];
+	if (strcmp(p->id, buf) || p->norders == ARB_MAXORD)
+		return -1;
+	o = &p->ord[p->norders];
+	memset(o, 0, sizeof *o);
+	o->opp = p->id;
+	snprintf(o->ex, sizeof o->ex, "%s", r->ex);
+	snprintf(o->sym, sizeof o->sym, "%s", r->sym);
+	if (jstr(j, 0, "cid", o->cid, sizeof o->cid) < 0 || jstr(j, 0, "side", s, sizeof s) < 0 ||
+	    jdec(j, 0, "px", &o->px) < 0 || jdec(j, 0, "qty", &o->qty) < 0 ||
+	    jdec(j, 0, "filled", &o->filled) < 0 || jdec(j, 0, "fee_rate", &o->fee_rate) < 0 ||
+	    jdec(j, 0, "lock_rem", &o->lock_rem) < 0 ||
+	    jstr(j, 0, "base", o->base, sizeof o->base) < 0 ||
+	    jstr(j, 0, "quote", o->quote, sizeof o->quote) < 0 ||
+	    jstr(j, 0, "lock_asset", o->lock_asset, sizeof o->lock_asset) < 0)
+		return -1;
+	o->side = s[0] == 'b' ? ARB_BUY : ARB_SELL;
+	if (jstr(j, 0, "state", s, sizeof s) < 0 || (st = arb_ostate_from(s)) < 0)
+		return -1;
+	o->st = (enum arb_ostate)st;
+	(void)jstr(j, 0, "vid", o->vid, sizeof o->vid);
+	(void)jstr(j, 0, "reason", o->reason, sizeof o->reason);
+	o->leg = (int)ji64(j, 0, "leg");
+	o->fee_in = (enum arb_feein)ji64(j, 0, "fee_in");
+	o->otype = (enum arb_otype)ji64(j, 0, "otype");
+	o->unwind = (int)ji64(j, 0, "unwind");
+	o->nfills = (int)ji64(j, 0, "nfills");
+	o->cancel_req = (int)ji64(j, 0, "cancel_req");
+	o->t_sent = ji64(j, 0, "t_sent");
+	o->deadline = ji64(j, 0, "deadline");
+	p->norders++;
+	return 0;
+}
+
+static int
+load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t whylen)
+{
+	struct arb_rec r;
+	const char *p = data, *nl;
+	char type[24], rwhy[160], s[ARB_ASSET_MAX];
+	unsigned line = 0;
+	int rc = -1;
+	arb_dec d, d2;
+
+	arb_rec_init(&r);
+	for (; p < data + len; p = nl + 1) {
+		line++;
+		if (!(nl = memchr(p, '\n', (size_t)(data + len - p))))
+			nl = data + len;
+		if (nl == p)
+			continue;
+		if (arb_rec_parse(&r, p, (size_t)(nl - p), rwhy, sizeof rwhy) < 0) {
+			snprintf(why, whylen, "%s:%u: %s", e->c.state_path, line, rwhy);
+			goto out;
+		}
+		if (arb_rec_str(&r, "type", type, sizeof type) < 0)
+			continue;
+		if (!strcmp(type, "exec_state")) {
+			int killed = 0, a, i;
+			const struct arb_json *j = &r.j;
+			if (ji64(j, 0, "version") != 1) {
+				snprintf(why, whylen, "%s:%u: unknown state version", e->c.state_path, line);
+				goto out;
+			}
+			e->now = ji64(j, 0, "now");
+			e->seen_floor = ji64(j, 0, "seen_floor");
+			(void)arb_rec_bool(&r, "killed", &killed);
+			e->risk.killed = killed;
+			(void)jstr(j, 0, "kill_rule", e->risk.kill_rule, sizeof e->risk.kill_rule);
+			(void)jstr(j, 0, "kill_detail", e->risk.kill_detail, sizeof e->risk.kill_detail);
+			e->risk.kill_ts = ji64(j, 0, "kill_ts");
+			e->risk.day = ji64(j, 0, "day");
+			if ((a = arb_json_get(j, 0, "daily")) >= 0)
+				for (i = 0; i < (int)j->t[a].n; i++) {
+					int el = arb_json_at(j, a, (uint32_t)i);
+					if (jstr(j, el, "ccy", s, sizeof s) == 0 && jdec(j, el, "pnl", &d) == 0)
+						arb_risk_daily_add(&e->risk, e->risk.day * INT64_C(86400000000), s, d);
+				}
+			if ((a = arb_json_get(j, 0, "sent")) >= 0)
+				for (i = 0; i < (int)j->t[a].n; i++) {
+					int64_t t;
+					if (arb_json_i64(j, arb_json_at(j, a, (uint32_t)i), &t) == 0)
+						arb_risk_rate_add(&e->risk, t);
+				}
+		} else if (!strcmp(type, "balance")) {
+			if (arb_rec_str(&r, "asset", s, sizeof s) < 0 || arb_rec_dec(&r, "free", &d) < 0 ||
+			    arb_rec_dec(&r, "locked", &d2) < 0)
+				goto badline;
+			arb_bal_set(&e->bal, r.ex, s, d, d2);
+			e->have_state_bal = 1;
+		} else if (!strcmp(type, "position")) {
+			if (arb_rec_str(&r, "asset", s, sizeof s) < 0 || arb_rec_dec(&r, "qty", &d) < 0)
+				goto badline;
+			arb_bal_set(&e->pos, "*", s, d, ZERO);
+		} else if (!strcmp(type, "instrument")) {
+			on_instrument(e, &r, e->c.state_path, line);
+		} else if (!strcmp(type, "seen")) {
+			char id[256];
+			if (arb_rec_str(&r, "id", id, sizeof id) < 0)
+				goto badline;
+			seen_put(e, id, ji64(&r.j, 0, "expires"));
+		} else if (!strcmp(type, "opp")) {
+			if (load_opp(e, &r, rwhy, sizeof rwhy) < 0)
+				goto badline;
+		} else if (!strcmp(type, "order")) {
+			if (load_order(e, &r) < 0)
+				goto badline;
+		}
+		continue;
+badline:
+		snprintf(why, whylen, "%s:%u: bad %s line", e->c.state_path, line, type);
+		goto out;
+	}
+	rc = 0;
+out:
+	arb_rec_free(&r);
+	for (size_t i = 0; i < e->bal.n; i++)
+		e->bal.v[i].dirty = 0;
+	for (size_t i = 0; i < e->pos.n; i++)
+		e->pos.v[i].dirty = 0;
+	return rc;
+}
+
+int
+arb_exec_init(struct arb_exec *e, const struct arb_exec_conf *c, struct arb_xport *x, char *why,
+    size_t whylen)
+{
+	char *data;
+	size_t len;
+
+	memset(e, 0, sizeof *e);
+	e->c = *c;
+	e->x = x;
+	arb_balances_init(&e->bal);
+	arb_balances_init(&e->pos);
+	arb_risk_init(&e->risk, &c->risk);
+	if (!c->state_path)
+		return 0;
+	if (!(data = arb_state_read(c->state_path, &len))) {
+		if (errno == ENOENT) {
+			e->dirty_state = 1;
+			return 0;
+		}
+		snprintf(why, whylen, "%s: %s", c->state_path, strerror(errno));
+		return -1;
+	}
+	if (load_state(e, data, len, why, whylen) < 0) {
+		free(data);
+		return -1;
+	}
+	free(data);
+	return 0;
+}
+
+void
+arb_exec_resume(struct arb_exec *e)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < e->nopps; i++) {
+		struct arb_opp *p = e->opps[i];
+		for (j = 0; j < p->norders; j++) {
+			struct arb_order *o = &p->ord[j];
+			if (o->st == ARB_OS_NEW) {
+				/* recorded but never handed over: it was not sent */
+				move(e, o, ARB_OS_REJECTED);
+				snprintf(o->reason, sizeof o->reason, "restart");
+				release(e, o);
+				emit_order(e, o, e->now);
+			} else if (!arb_ostate_terminal(o->st) && e->x->resume) {
+				e->x->resume(e->x->ctx, o, e->now);
+				note_deadline(e, o->deadline);
+			}
+		}
+	}
+	for (i = 0; i < e->nopps; i++)
+		opp_step(e, e->opps[i]);
+	arb_bal_emit_dirty(&e->bal, e->now, &e->out);
+	gc(e);
+}
+
+int
+arb_exec_load_balances(struct arb_exec *e, const char *path, char *why, size_t whylen)
+{
+	size_t i;
+
+	if (e->have_state_bal)
+		return 1;
+	if (arb_bal_load(&e->bal, path, why, whylen) < 0)
+		return -1;
+	for (i = 0; i < e->bal.n; i++)
+		e->bal.v[i].dirty = 0;
+	e->dirty_state = 1;
+	return 0;
+}
+
+void
+arb_exec_free(struct arb_exec *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nopps; i++)
+		opp_free(e->opps[i]);
+	free(e->opps);
+	for (i = 0; i < e->capseen; i++)
+		free(e->seen[i].id);
+	free(e->seen);
+	free(e->books);
+	free(e->ins);
+	free(e->lat);
+	arb_balances_free(&e->bal);
+	arb_balances_free(&e->pos);
+	arb_risk_free(&e->risk);
+	arb_buf_free(&e->out);
+}

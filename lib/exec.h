@@ -1,0 +1,209 @@
+/*
+ * exec.h: the arb-exec engine: opportunities become orders, orders go
+ * through an explicit state machine, fills update balances exactly, and
+ * every opportunity ends in one `result` record.
+ *
+ * The engine never talks to a venue itself.  It hands orders to a
+ * transport (struct arb_xport): paper.c simulates the venue from the
+ * books in the stream; a live transport (issue 6) will carry the same
+ * orders to the venues.  The transport reports back through
+ * arb_exec_on_ack, arb_exec_on_fill and arb_exec_on_end, so the engine
+ * code path is the same in both modes.
+ *
+ * Output records are appended to e->out (an arb_buf); the caller writes
+ * them after passing the input line through.
+ */
+#ifndef ARB_EXEC_H
+#define ARB_EXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "dec.h"
+#include "rec.h"
+#include "util.h"
+#include "balance.h"
+#include "risk.h"
+
+/* The order state machine (arb-exec(1), "ORDER STATES"). */
+enum arb_ostate {
+	ARB_OS_NEW, ARB_OS_SENT, ARB_OS_ACKED, ARB_OS_PARTIAL, ARB_OS_FILLED,
+	ARB_OS_CANCELED, ARB_OS_REJECTED, ARB_OS_UNKNOWN, ARB_OS_N
+};
+const char *arb_ostate_name(enum arb_ostate s);
+int arb_ostate_from(const char *s);          /* -1 when unknown */
+/* Is from -> to an allowed transition?  (partial -> partial is: the
+ * filled quantity grew.) */
+int arb_ostate_can(enum arb_ostate from, enum arb_ostate to);
+int arb_ostate_terminal(enum arb_ostate s);   /* filled canceled rejected */
+
+enum arb_side { ARB_BUY, ARB_SELL };
+enum arb_feein { ARB_FEE_QUOTE, ARB_FEE_BASE, ARB_FEE_RECEIVED };
+enum arb_otype { ARB_OT_IOC, ARB_OT_FOK };
+enum arb_legfail { ARB_LF_CANCEL, ARB_LF_UNWIND, ARB_LF_HOLD };
+enum arb_onstop { ARB_STOP_CANCEL, ARB_STOP_FINISH };
+
+#define ARB_CID_MAX 32
+#define ARB_MAXLEGS 8
+#define ARB_MAXORD 24       /* legs plus unwind orders per opportunity */
+#define ARB_UNWIND_TRIES 5  /* unwind orders per asset and opportunity */
+
+struct arb_instr {
+	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
+	char base[ARB_ASSET_MAX], quote[ARB_ASSET_MAX];
+	arb_dec tick, lot, min_qty, min_notional, taker_fee, maker_fee;
+	enum arb_feein fee_in;
+};
+
+struct arb_order {
+	char cid[ARB_CID_MAX];
+	const char *opp;            /* the opportunity id (owned by the opp) */
+	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
+	char base[ARB_ASSET_MAX], quote[ARB_ASSET_MAX];
+	enum arb_side side;
+	enum arb_otype otype;
+	arb_dec px, qty, filled;
+	arb_dec fee_rate;           /* taker fee when sent */
+	enum arb_feein fee_in;
+	enum arb_ostate st;
+	int leg;                    /* leg index (unwinds: the leg unwound) */
+	int unwind;                 /* an unwind order */
+	int nfills;
+	int cancel_req;
+	int64_t t_sent, deadline;
+	char lock_asset[ARB_ASSET_MAX];
+	arb_dec lock_rem;           /* funds still locked for this order */
+	char vid[48];               /* venue order id, when known */
+	char reason[24];
+};
+
+/*
+ * The venue transport.  send/cancel return 0 when the request was handed
+ * over (its outcome arrives later through the arb_exec_on_* calls) or -1
+ * when it certainly did not leave (the order is then rejected).
+ */
+struct arb_xport {
+	const char *name;           /* "paper" */
+	const char *mode;           /* the records' "mode": "paper" | "live" */
+	void *ctx;
+	int (*send)(void *ctx, struct arb_order *o, int64_t now);
+	int (*cancel)(void *ctx, struct arb_order *o, int64_t now);
+	/* An order found open in the state file after a restart: find out
+	 * what became of it, or report it unknown. */
+	void (*resume)(void *ctx, struct arb_order *o, int64_t now);
+	/* Stream records the venue model may use (paper: book, status). */
+	void (*record)(void *ctx, const struct arb_rec *r);
+	/* Record time advanced to now. */
+	void (*tick)(void *ctx, int64_t now);
+	/* No more input will come (EOF or stop): settle what is pending;
+	 * with cancel, cancel it. */
+	void (*finish)(void *ctx, int64_t now, int cancel);
+	void (*free)(void *ctx);
+};
+
+struct arb_exec_conf {
+	enum arb_otype otype;
+	enum arb_legfail on_leg_failure;
+	arb_dec unwind_slippage_bps;
+	int64_t leg_timeout;
+	enum arb_onstop on_stop;
+	int cancel_on_kill;
+	const char *state_path;      /* NULL: no state file */
+	int state_sync;              /* fsync the state file */
+	const char *kill_file;       /* NULL: none */
+	int stats;                   /* measure wall latency */
+	int nfee;                    /* --taker-fee overrides */
+	struct {
+		char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];   /* sym "" = any */
+		arb_dec rate;
+	} fee[32];
+	int strict;
+	struct arb_risk_conf risk;
+};
+
+struct arb_opp;
+struct arb_book_ent;
+struct arb_seen;
+
+struct arb_exec {
+	struct arb_exec_conf c;
+	struct arb_xport *x;
+	struct arb_buf out;          /* records produced, not yet written */
+	int64_t now;                 /* record clock */
+	struct arb_balances bal;
+	struct arb_risk risk;
+	/* positions: net asset change from all fills (venue "*") */
+	struct arb_balances pos;
+	struct arb_instr *ins;
+	size_t nins, capins;
+	/* latest book per venue/symbol: time and usability only */
+	struct arb_book_ent *books;
+	size_t nbooks, capbooks, nbook_used;
+	/* opportunities in flight, in decision order */
+	struct arb_opp **opps;
+	size_t nopps, capopps;
+	/* ids already decided (never twice) */
+	struct arb_seen *seen;
+	size_t nseen, capseen, seen_used;
+	int64_t seen_floor;          /* opportunities older than this were decided */
+	int64_t next_deadline;
+	int stopping, eof;
+	int gc;                      /* finished opportunities to free */
+	int have_state_bal;          /* balances came from the state file */
+	int dirty_state;
+	int warned_nobal;
+	/* counters */
+	uint64_t n_opp, n_orders, n_fills, n_results, n_bad, n_unknown_left;
+	uint64_t n_dup;
+	/* wall-clock decision-to-send latency (ns), when stats */
+	uint64_t *lat;
+	size_t nlat, caplat;
+	uint64_t t_decide_ns;
+	struct arb_badlines *bl;
+};
+
+void arb_exec_conf_defaults(struct arb_exec_conf *c);
+/* Creates the engine; with a state path, loads the state (absent file:
+ * fresh start).  -1 with why on a bad state file. */
+int arb_exec_init(struct arb_exec *e, const struct arb_exec_conf *c, struct arb_xport *x,
+    char *why, size_t whylen);
+void arb_exec_free(struct arb_exec *e);
+/* Resumes open orders found in the state file (after the transport is
+ * attached and before the first record). */
+void arb_exec_resume(struct arb_exec *e);
+
+/* One input record (already validated).  file/line for diagnostics. */
+void arb_exec_record(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64_t line);
+/* SIGUSR1 or the kill file: latch the kill switch. */
+void arb_exec_kill(struct arb_exec *e, const char *rule, const char *detail);
+/* Checks the kill file (cheap stat). */
+void arb_exec_check_kill_file(struct arb_exec *e);
+/* Stop taking opportunities; settle in-flight orders per on_stop.  With
+ * eof, no more input comes: the transport must settle everything now. */
+void arb_exec_stop(struct arb_exec *e, int eof);
+/* Anything still in flight? */
+int arb_exec_busy(const struct arb_exec *e);
+/* Writes the state file (when configured).  0 or -1 (logged). */
+int arb_exec_save(struct arb_exec *e);
+/* Number of orders left in state unknown. */
+int arb_exec_unknown(const struct arb_exec *e);
+/* Loads the balances file into the engine (only when the state file did
+ * not already provide balances).  0, 1 (ignored: state had them), -1. */
+int arb_exec_load_balances(struct arb_exec *e, const char *path, char *why, size_t whylen);
+
+/* Transport callbacks. */
+void arb_exec_on_ack(struct arb_exec *e, struct arb_order *o, const char *vid, int64_t ts);
+void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty,
+    arb_dec fee, const char *fee_ccy, const char *tid, int64_t ts);
+/* A terminal (canceled, rejected, filled) or unknown state. */
+void arb_exec_on_end(struct arb_exec *e, struct arb_order *o, enum arb_ostate st,
+    const char *reason, int64_t ts);
+
+/* The deterministic client order id of leg `leg` (attempt > 0: an unwind
+ * order) of opportunity id: "a" + 16 hex digits of FNV-1a 64 of the id +
+ * "l" + leg [+ "u" + attempt].  Alphanumeric, at most 31 characters. */
+void arb_exec_cid(char *buf, const char *oppid, int leg, int attempt);
+
+/* Fee of a fill: returns the amount and sets *ccy to the asset charged. */
+arb_dec arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, const char **ccy);
+
+#endif

@@ -1,0 +1,266 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "balance.h"
+#include "exec.h"
+#include "paper.h"
+#include "risk.h"
+#include "state.h"
+
+static arb_dec
+D(const char *s)
+{
+	arb_dec d;
+	const char *why;
+
+	if (arb_dec_parse(&d, s, strlen(s), &why) < 0) {
+		fprintf(stderr, "bad decimal %s\n", s);
+		exit(2);
+	}
+	return d;
+}
+
+static const char *
+F(arb_dec d)
+{
+	static char buf[4][ARB_DEC_STRMAX];
+	static int k;
+
+	k = (k + 1) % 4;
+	arb_dec_fmt(d, buf[k]);
+	return buf[k];
+}
+
+static void
+t_states(void)
+{
+	ok(arb_ostate_can(ARB_OS_NEW, ARB_OS_SENT), "new -> sent");
+	ok(!arb_ostate_can(ARB_OS_NEW, ARB_OS_FILLED), "new -/-> filled (never sent)");
+	ok(arb_ostate_can(ARB_OS_SENT, ARB_OS_ACKED), "sent -> acked");
+	ok(arb_ostate_can(ARB_OS_SENT, ARB_OS_UNKNOWN), "sent -> unknown");
+	ok(arb_ostate_can(ARB_OS_ACKED, ARB_OS_PARTIAL), "acked -> partial");
+	ok(arb_ostate_can(ARB_OS_PARTIAL, ARB_OS_PARTIAL), "partial -> partial (more filled)");
+	ok(arb_ostate_can(ARB_OS_PARTIAL, ARB_OS_CANCELED), "partial -> canceled");
+	ok(!arb_ostate_can(ARB_OS_PARTIAL, ARB_OS_REJECTED), "partial -/-> rejected");
+	ok(arb_ostate_can(ARB_OS_UNKNOWN, ARB_OS_FILLED), "unknown -> filled (after a query)");
+	ok(!arb_ostate_can(ARB_OS_UNKNOWN, ARB_OS_SENT), "unknown -/-> sent (never twice)");
+	ok(!arb_ostate_can(ARB_OS_FILLED, ARB_OS_CANCELED), "filled is terminal");
+	ok(!arb_ostate_can(ARB_OS_CANCELED, ARB_OS_PARTIAL), "canceled is terminal");
+	ok(!arb_ostate_can(ARB_OS_REJECTED, ARB_OS_ACKED), "rejected is terminal");
+	ok(arb_ostate_terminal(ARB_OS_FILLED) && arb_ostate_terminal(ARB_OS_CANCELED) &&
+	    arb_ostate_terminal(ARB_OS_REJECTED) && !arb_ostate_terminal(ARB_OS_UNKNOWN),
+	    "terminal states");
+	is_str(arb_ostate_name(ARB_OS_PARTIAL), "partial", "state name");
+	is_int(arb_ostate_from("unknown"), ARB_OS_UNKNOWN, "state from name");
+	is_int(arb_ostate_from("bogus"), -1, "bad state name");
+}
+
+static void
+t_cid(void)
+{
+	char a[ARB_CID_MAX], b[ARB_CID_MAX], c[ARB_CID_MAX];
+	size_t i;
+	int alnum = 1;
+
+	arb_exec_cid(a, "opp-1", 0, 0);
+	arb_exec_cid(b, "opp-1", 0, 0);
+	is_str(a, b, "cid is deterministic");
+	arb_exec_cid(b, "opp-1", 1, 0);
+	ok(strcmp(a, b) != 0, "legs differ");
+	arb_exec_cid(c, "opp-2", 0, 0);
+	ok(strcmp(a, c) != 0, "opportunities differ");
+	arb_exec_cid(c, "opp-1", 0, 1);
+	ok(strcmp(a, c) != 0 && strncmp(a, c, strlen(a)) == 0, "unwind cid extends the leg's");
+	/* FNV-1a 64 of "" is cbf29ce484222325 */
+	arb_exec_cid(c, "", 2, 3);
+	is_str(c, "acbf29ce484222325l2u3", "cid format");
+	for (i = 0; c[i]; i++)
+		if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= '0' && c[i] <= '9')))
+			alnum = 0;
+	ok(alnum && strlen(c) < 32, "alphanumeric, under 32 characters");
+}
+
+static void
+t_fee(void)
+{
+	struct arb_order o;
+	const char *ccy;
+
+	memset(&o, 0, sizeof o);
+	strcpy(o.base, "BTC");
+	strcpy(o.quote, "USDT");
+	o.fee_rate = D("0.001");
+	o.side = ARB_BUY;
+	o.fee_in = ARB_FEE_QUOTE;
+	is_str(F(arb_exec_fee(&o, D("100.5"), D("0.2"), &ccy)), "0.0201", "quote fee amount");
+	is_str(ccy, "USDT", "quote fee currency");
+	o.fee_in = ARB_FEE_BASE;
+	is_str(F(arb_exec_fee(&o, D("100.5"), D("0.2"), &ccy)), "0.0002", "base fee amount");
+	is_str(ccy, "BTC", "base fee currency");
+	o.fee_in = ARB_FEE_RECEIVED;
+	(void)arb_exec_fee(&o, D("100"), D("1"), &ccy);
+	is_str(ccy, "BTC", "received: a buy pays in base");
+	o.side = ARB_SELL;
+	is_str(F(arb_exec_fee(&o, D("100"), D("1"), &ccy)), "0.1", "received: sell fee");
+	is_str(ccy, "USDT", "received: a sell pays in quote");
+}
+
+static void
+t_balance(void)
+{
+	struct arb_balances b;
+	struct arb_buf out = { 0 };
+	char path[] = "/tmp/t-exec-bal.XXXXXX", why[200];
+	int fd;
+
+	arb_balances_init(&b);
+	is_str(F(arb_bal_free(&b, "x", "USDT")), "0", "unknown balance is zero");
+	ok(arb_bal_lock(&b, "x", "USDT", D("1")) < 0, "cannot lock what is not there");
+	ok(arb_bal_set(&b, "x", "USDT", D("100.50"), D("0")) == 0, "set");
+	ok(arb_bal_lock(&b, "x", "USDT", D("100.51")) < 0, "cannot overdraw");
+	ok(arb_bal_lock(&b, "x", "USDT", D("40.25")) == 0, "lock");
+	is_str(F(arb_bal_free(&b, "x", "USDT")), "60.25", "free after lock");
+	ok(arb_bal_spend(&b, "x", "USDT", D("40")) == 0, "spend from locked");
+	ok(arb_bal_unlock(&b, "x", "USDT", D("0.25")) == 0, "unlock the rest");
+	is_str(F(arb_bal_get(&b, "x", "USDT", 0)->locked), "0", "nothing locked");
+	is_str(F(arb_bal_free(&b, "x", "USDT")), "60.5", "exact free");
+	arb_bal_credit(&b, "x", "BTC", D("0.001"));
+	arb_bal_emit_dirty(&b, 7, &out);
+	is_str(out.p, "{\"type\":\"balance\",\"ts\":7,\"ex\":\"x\",\"asset\":\"BTC\",\"free\":0.001,\"locked\":0}\n"
+	    "{\"type\":\"balance\",\"ts\":7,\"ex\":\"x\",\"asset\":\"USDT\",\"free\":60.5,\"locked\":0}\n",
+	    "balance records, sorted, once");
+	arb_buf_reset(&out);
+	is_int(arb_bal_emit_dirty(&b, 8, &out), 0, "no change, no record");
+	arb_buf_free(&out);
+	arb_balances_free(&b);
+
+	fd = mkstemp(path);
+	ok(fd >= 0, "temp file");
+	if (fd >= 0) {
+		const char *txt = "# start\nbinance USDT 1000\n\n{\"type\":\"balance\",\"ts\":1,\"ex\":\"kraken\",\"asset\":\"BTC\",\"free\":0.5}\n";
+		(void)!write(fd, txt, strlen(txt));
+		close(fd);
+	}
+	arb_balances_init(&b);
+	ok(arb_bal_load(&b, path, why, sizeof why) == 0, "load balances file");
+	is_str(F(arb_bal_free(&b, "binance", "USDT")), "1000", "text line");
+	is_str(F(arb_bal_free(&b, "kraken", "BTC")), "0.5", "record line");
+	arb_balances_free(&b);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd >= 0) {
+		(void)!write(fd, "binance USDT -5\n", 16);
+		close(fd);
+	}
+	arb_balances_init(&b);
+	ok(arb_bal_load(&b, path, why, sizeof why) < 0, "negative balance refused");
+	is_str(why, "1: negative balance", "reason names the line");
+	arb_balances_free(&b);
+	unlink(path);
+}
+
+static void
+t_risk(void)
+{
+	struct arb_risk_conf c;
+	struct arb_risk r;
+	char rule[32], detail[128];
+	const int64_t day = INT64_C(86400000000);
+
+	memset(&c, 0, sizeof c);
+	c.max_orders_per_minute = 3;
+	c.has_daily_loss = 1;
+	c.max_daily_loss = D("10");
+	c.has_notional_order = 1;
+	c.max_notional_order = D("1000");
+	c.max_open_orders = 2;
+	c.max_book_age = 1000000;
+	ok(arb_risk_conf_pos(&c, "BTC=0.5") == 0, "position limit parsed");
+	ok(arb_risk_conf_pos(&c, "BTC") < 0, "position limit needs =");
+	arb_risk_init(&r, &c);
+	ok(!arb_risk_rate(&r, 1000, 2, rule, detail), "2 orders within 3/min");
+	arb_risk_rate_add(&r, 1000);
+	arb_risk_rate_add(&r, 2000);
+	ok(arb_risk_rate(&r, 3000, 2, rule, detail), "4 in a minute refused");
+	is_str(rule, "max_orders_per_minute", "rate rule name");
+	ok(arb_risk_rate(&r, 60000000 + 1999, 3, rule, detail), "not before");
+	ok(!arb_risk_rate(&r, 60000000 + 2000, 2, rule, detail), "window slides (a minute later)");
+	ok(!arb_risk_notional_order(&r, D("1000"), "USDT", rule, detail), "notional at the limit");
+	ok(arb_risk_notional_order(&r, D("1000.01"), "USDT", rule, detail), "notional above");
+	is_str(detail, "order notional 1000.01 USDT > 1000", "notional detail");
+	ok(arb_risk_open_orders(&r, 1, 2, rule, detail), "open orders");
+	ok(!arb_risk_position(&r, "BTC", D("0"), D("0.5"), rule, detail), "position at limit");
+	ok(arb_risk_position(&r, "BTC", D("0.2"), D("-0.6"), rule, detail), "short beyond limit");
+	ok(!arb_risk_position(&r, "BTC", D("0.9"), D("0.7"), rule, detail), "reducing is allowed");
+	ok(!arb_risk_book_age(&r, 2000000, 1000000, "x", "A/B", rule, detail), "book age at limit");
+	ok(arb_risk_book_age(&r, 2000001, 1000000, "x", "A/B", rule, detail), "book too old");
+	ok(!arb_risk_daily_add(&r, day + 5, "USDT", D("-6")), "loss below the limit");
+	ok(arb_risk_daily_add(&r, day + 6, "USDT", D("-4")), "loss reaches the limit");
+	ok(!arb_risk_daily_breached(&r, 2 * day, "USDT"), "a new day starts at zero");
+	ok(!arb_risk_daily_breached(&r, day + 7, "USD"), "per currency");
+	ok(arb_risk_kill(&r, 5, "kill_file", "x") == 1, "kill latches");
+	ok(arb_risk_kill(&r, 6, "kill_signal", "y") == 0, "already latched");
+	is_str(r.kill_rule, "kill_file", "first cause kept");
+	arb_risk_reset_kill(&r);
+	ok(!r.killed, "reset");
+	arb_risk_free(&r);
+}
+
+static void
+t_state(void)
+{
+	char dir[] = "/tmp/t-exec-st.XXXXXX", path[256], why[200], *s;
+	size_t len;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/state", dir);
+	ok(arb_state_read(path, &len) == NULL, "absent state");
+	ok(arb_state_write(path, "a\n", 2, 1, why, sizeof why) == 0, "write");
+	ok(arb_state_write(path, "bb\n", 3, 1, why, sizeof why) == 0, "replace");
+	s = arb_state_read(path, &len);
+	is_str(s, "bb\n", "read back");
+	free(s);
+	snprintf(why, sizeof why, "%s/state.tmp", dir);
+	ok(access(why, F_OK) < 0, "no temp file left");
+	ok(arb_state_write("/nonexistent-dir/x", "a", 1, 1, why, sizeof why) < 0, "error reported");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+t_latency(void)
+{
+	struct arb_paper_conf c;
+
+	arb_paper_conf_defaults(&c);
+	is_int(arb_paper_latency(&c, "binance"), 20000, "built-in binance latency");
+	is_int(arb_paper_latency(&c, "other"), 50000, "built-in default");
+	ok(arb_paper_conf_latency(&c, "kraken=5ms") == 0, "VENUE=DUR");
+	is_int(arb_paper_latency(&c, "kraken"), 5000, "venue latency");
+	is_int(arb_paper_latency(&c, "binance"), 20000, "others keep the built-in table");
+	ok(arb_paper_conf_latency(&c, "100ms") == 0, "DUR");
+	is_int(arb_paper_latency(&c, "binance"), 100000, "one latency for all");
+	ok(arb_paper_conf_latency(&c, "=5ms") < 0, "bad venue");
+	ok(arb_paper_conf_latency(&c, "x=soon") < 0, "bad duration");
+}
+
+int
+main(void)
+{
+	t_states();
+	t_cid();
+	t_fee();
+	t_balance();
+	t_risk();
+	t_state();
+	t_latency();
+	return done_testing();
+}
