@@ -32,8 +32,9 @@ typedef __int128 i128;
 #define I128_MAX ((i128)(~(u128)0 >> 1))
 #define U128_MAX (~(u128)0)
 
-/* Significant digits parse accepts: 10^38 - 1 < 2^127 always fits. */
-#define SIGMAX 38
+/* Significant digits parse accepts: 38 always fit the coefficient, 39
+ * when at most INT128_MAX (as arb_dec_fmt may write them). */
+#define SIGMAX 39
 
 #define E19 10000000000000000000ULL
 static const u128 p10[39] = {
@@ -328,11 +329,19 @@ arb_dec_parse(arb_dec *d, const char *str, size_t n, const char **why)
 	 * every digit is significant. */
 	while (p < e) {
 		if ((c = *p - '0') <= 9) {
-			if (++sig > SIGMAX) {
-				err = "too many significant digits";
-				goto bad;
-			}
-			m = m * 10 + c;
+			if (++sig >= SIGMAX) {
+				/* the 39th digit may still fit */
+				if (sig > SIGMAX) {
+					err = "too many significant digits";
+					goto bad;
+				}
+				if (__builtin_mul_overflow(m, 10, &m) || __builtin_add_overflow(m, c, &m) ||
+				    m > (u128)I128_MAX) {
+					err = "number out of range";
+					goto bad;
+				}
+			} else
+				m = m * 10 + c;
 			frac += infrac;
 			p++;
 		} else if (*p == '.' && !infrac) {
