@@ -259,6 +259,7 @@ void arb_report_free(struct arb_report *r)
 	free(r->fills);
 	free(r->bals); rmap_free(&r->balmap);
 	free(r->flows); rmap_free(&r->flowmap);
+	free(r->rexpo); rmap_free(&r->rexpomap);
 	free(r->feeds); rmap_free(&r->feedmap);
 	free(r->venues); rmap_free(&r->venuemap);
 	free(r->rejects); rmap_free(&r->rejectmap);
@@ -461,6 +462,33 @@ static void flow_add(struct arb_report *r, const char *asset, arb_dec v)
 	arb_dec_add(&r->flows[i].net, r->flows[i].net, v);
 }
 
+/* An id key: a string, or an integer (K_ID in rec.c accepts both). */
+static int rec_id(const struct arb_rec *rec, const char *key, char *buf, size_t cap)
+{
+	int64_t v;
+
+	if (arb_rec_str(rec, key, buf, cap) >= 0)
+		return 0;
+	if (arb_rec_i64(rec, key, &v) == 0) {
+		snprintf(buf, cap, "%lld", (long long)v);
+		return 0;
+	}
+	return -1;
+}
+
+static void rexpo_add(struct arb_report *r, const char *asset, arb_dec v)
+{
+	int i = rmap_get(&r->rexpomap, asset);
+
+	if (i < 0) {
+		i = (int)GROW(r->rexpo, r->nrexpo, r->caprexpo);
+		scopy(r->rexpo[i].asset, sizeof r->rexpo[i].asset, asset);
+		r->rexpo[i].net = arb_dec_make(0, 0);
+		rmap_put(&r->rexpomap, asset, i);
+	}
+	arb_dec_add(&r->rexpo[i].net, r->rexpo[i].net, v);
+}
+
 /* ---- record handlers ---- */
 
 static void on_book(struct arb_report *r, const struct arb_rec *rec, int inwin)
@@ -514,6 +542,7 @@ static void on_status(struct arb_report *r, const struct arb_rec *rec, int inwin
 	if (!match_ex(r, rec->ex) || (rec->sym[0] && !match_sym(r, rec->sym)))
 		return;
 	f = feed_get(r, rec->ex, rec->sym[0] ? rec->sym : "*");
+
 	if (inwin) {
 		if (!strcmp(state, "gap"))
 			f->gaps++;
@@ -524,14 +553,15 @@ static void on_status(struct arb_report *r, const struct arb_rec *rec, int inwin
 		else if (!strcmp(state, "disconnected") && f->st != FS_DOWN)
 			f->disconnects++;
 	}
-	feed_set(r, f, st, rec->ts);
+	/* For the venue as a whole, up means connected. */
+	feed_set(r, f, !rec->sym[0] && st == FS_CONNECTING ? FS_UP : st, rec->ts);
 	if (rec->sym[0])
 		return;
 	/* A venue-wide state applies to each of its symbols (not counted twice). */
 	for (i = 0; i < r->nfeeds; i++) {
 		struct rfeed *g = &r->feeds[i];
 
-		if (g != f && strcmp(g->ex, rec->ex) == 0 && (st != FS_UP || g->st != FS_UNKNOWN))
+		if (g != f && strcmp(g->ex, rec->ex) == 0 && g->st != FS_UNKNOWN)
 			feed_set(r, g, st, rec->ts);
 	}
 }
@@ -543,7 +573,7 @@ static void on_opportunity(struct arb_report *r, const struct arb_rec *rec, int 
 	struct ropp *o;
 	int legs, bts, k, i, isnew;
 
-	if (arb_rec_str(rec, "id", id, sizeof id) < 0 || arb_rec_str(rec, "event", ev, sizeof ev) < 0)
+	if (rec_id(rec, "id", id, sizeof id) < 0 || arb_rec_str(rec, "event", ev, sizeof ev) < 0)
 		return;
 	isnew = rmap_get(&r->oppmap, id) < 0;
 	o = opp_get(r, id, 1);
@@ -635,7 +665,7 @@ static void on_order(struct arb_report *r, const struct arb_rec *rec, int inwin)
 		od->ts_first = rec->ts;
 		od->opp = -1;
 		rmap_put(&r->ordermap, cid, i);
-		if (arb_rec_str(rec, "opp", opp, sizeof opp) >= 0) {
+		if (rec_id(rec, "opp", opp, sizeof opp) >= 0) {
 			o = opp_get(r, opp, 1);
 			od->opp = (int)(o - r->opps);
 			opp_leg(r, o, rec->ex, rec->sym);
@@ -679,7 +709,7 @@ static void on_fill(struct arb_report *r, const struct arb_rec *rec, int inwin)
 	f->ts = rec->ts;
 	scopy(f->ex, sizeof f->ex, rec->ex);
 	scopy(f->sym, sizeof f->sym, rec->sym);
-	if (arb_rec_str(rec, "opp", f->opp, sizeof f->opp) < 0)
+	if (rec_id(rec, "opp", f->opp, sizeof f->opp) < 0)
 		f->opp[0] = '\0';
 	arb_rec_str(rec, "side", f->side, sizeof f->side);
 	if (arb_rec_dec(rec, "px", &f->px) < 0 || arb_rec_dec(rec, "qty", &f->qty) < 0)
@@ -717,7 +747,7 @@ static void on_result(struct arb_report *r, const struct arb_rec *rec, int inwin
 	struct ropp *o;
 	size_t i;
 
-	if (!inwin || arb_rec_str(rec, "opp", opp, sizeof opp) < 0)
+	if (!inwin || rec_id(rec, "opp", opp, sizeof opp) < 0)
 		return;
 	o = opp_get(r, opp, 0);
 	if ((r->o.venue || r->o.sym) && (!o || !o->matches))
@@ -734,6 +764,25 @@ static void on_result(struct arb_report *r, const struct arb_rec *rec, int inwin
 	if (arb_rec_dec(rec, "pnl", &res->pnl) < 0)
 		res->pnl = arb_dec_make(0, 0);
 	res->has_fees = arb_rec_dec(rec, "fees", &res->fees) == 0;
+	{
+		/* exposure: [{"asset":A,"qty":Q},...] as arb-exec writes it */
+		const struct arb_json *j = &rec->j;
+		int e = arb_json_get(j, 0, "exposure"), k, a, q;
+		uint32_t m;
+		char asset[RCCY_MAX];
+		arb_dec v;
+		const char *w;
+
+		if (e >= 0 && j->t[e].type == ARB_J_ARR) {
+			r->has_rexpo = 1;
+			for (m = 0; (k = arb_json_at(j, e, m)) >= 0; m++)
+				if (j->t[k].type == ARB_J_OBJ && (a = arb_json_get(j, k, "asset")) >= 0 &&
+				    (q = arb_json_get(j, k, "qty")) >= 0 &&
+				    arb_json_str(j, a, asset, sizeof asset) >= 0 &&
+				    arb_json_dec(j, q, &v, &w) == 0)
+					rexpo_add(r, asset, v);
+		}
+	}
 	if (!r->ccy[0])
 		scopy(r->ccy, sizeof r->ccy, res->ccy);
 	res->has_conv = rconvert(r, res->ccy, res->pnl, &res->conv) == 0;
@@ -775,10 +824,19 @@ static void on_balance(struct arb_report *r, const struct arb_rec *rec)
 
 static void on_risk(struct arb_report *r, const struct arb_rec *rec, int inwin)
 {
-	char action[16];
+	char action[16], opp[RID_MAX];
 
-	if (!inwin || (r->o.venue && !match_ex(r, rec->ex)))
+	if (!inwin)
 		return;
+	if (rec_id(rec, "opp", opp, sizeof opp) == 0) {
+		/* about an opportunity: it matches when the opportunity does */
+		const struct ropp *o = opp_get(r, opp, 0);
+
+		if ((r->o.venue || r->o.sym) && (!o || !o->matches))
+			return;
+	} else if ((r->o.venue && !match_ex(r, rec->ex)) || (r->o.sym && !rec->ex[0])) {
+		return;
+	}
 	if (arb_rec_str(rec, "action", action, sizeof action) < 0)
 		return;
 	if (!strcmp(action, "refuse"))
@@ -956,6 +1014,33 @@ int arb_report_capturable(struct arb_report *r, uint64_t *num, uint64_t *den)
 			(*num)++;
 	*den = r->lifetime.n;
 	return 0;
+}
+
+struct rflow *arb_report_exposure(struct arb_report *r, size_t *n, int *from_results)
+{
+	struct rflow *v = xcalloc(r->nflows + r->nrexpo + 1, sizeof *v);
+	size_t i, k;
+
+	*n = 0;
+	*from_results = r->has_rexpo;
+	if (r->has_rexpo) {
+		for (i = 0; i < r->nrexpo; i++)
+			if (!arb_dec_is_zero(r->rexpo[i].net))
+				v[(*n)++] = r->rexpo[i];
+		return v;
+	}
+	for (i = 0; i < r->nflows; i++) {
+		struct rflow f = r->flows[i];
+
+		if (!strcmp(f.asset, r->ccy))
+			continue;
+		for (k = 0; k < r->nresults; k++)
+			if (arb_report_executed(&r->results[k]) && !strcmp(r->results[k].ccy, f.asset))
+				arb_dec_sub(&f.net, f.net, r->results[k].pnl);
+		if (!arb_dec_is_zero(f.net))
+			v[(*n)++] = f;
+	}
+	return v;
 }
 
 /* ---- time ---- */

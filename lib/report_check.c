@@ -183,10 +183,11 @@ int arb_report_metric(struct arb_report *r, const char *name, arb_dec *v)
 		return t.pnl_ok ? 0 : 1;
 	}
 	if (!strcmp(name, "exposure_assets")) {
-		for (i = 0; i < r->nflows; i++)
-			if (!arb_dec_is_zero(r->flows[i].net) && !arb_report_is_pnl_ccy(r, r->flows[i].asset))
-				a++;
-		*v = U(a);
+		int fr;
+		struct rflow *ev = arb_report_exposure(r, &i, &fr);
+
+		free(ev);
+		*v = U(i);
 		return 0;
 	}
 	if (!strcmp(name, "stale_seconds")) {

@@ -561,7 +561,8 @@ static void chart_feed(struct arb_report *r, struct arb_buf *b)
 			xa = x0 + (double)(a - r->start) / span * (x1 - x0);
 			xz = x0 + (double)(z - r->start) / span * (x1 - x0);
 			arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"%s\">"
-			    "<title>%s</title></rect>\n", xa, y + 3, xz - xa < 1 ? 1 : xz - xa,
+			    "<title>%s</title></rect>\n", xa, y + 3,
+			    xz - xa < 2 && f->seg[k].st != FS_UP ? 2 : xz - xa < 1 ? 1 : xz - xa,
 			    col[f->seg[k].st], name[f->seg[k].st]);
 		}
 	}

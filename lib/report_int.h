@@ -152,6 +152,8 @@ struct arb_report {
 	struct rfill *fills; size_t nfills, capfills;
 	struct rbal *bals; size_t nbals, capbals; struct rmap balmap;
 	struct rflow *flows; size_t nflows, capflows; struct rmap flowmap;
+	struct rflow *rexpo; size_t nrexpo, caprexpo; struct rmap rexpomap;
+	int has_rexpo;            /* some result carried an exposure array */
 	struct rfeed *feeds; size_t nfeeds, capfeeds; struct rmap feedmap;
 	struct rvenue *venues; size_t nvenues, capvenues; struct rmap venuemap;
 	struct rcount *rejects; size_t nrejects, caprejects; struct rmap rejectmap;
@@ -226,7 +228,10 @@ struct rtotals {
 void arb_report_totals(struct arb_report *r, struct rtotals *t);
 uint64_t arb_report_detected(struct arb_report *r);
 int arb_report_executed(const struct rresult *res);
-int arb_report_is_pnl_ccy(struct arb_report *r, const char *asset);
+/* Open exposure per asset: from the results' exposure arrays when the
+ * stream has them, else from the fills (net flow less realised P&L,
+ * reporting currency left out).  Returns a malloc'd array of n. */
+struct rflow *arb_report_exposure(struct arb_report *r, size_t *n, int *from_results);
 struct rfeed **arb_report_sorted_feeds(struct arb_report *r);
 
 #endif

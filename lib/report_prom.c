@@ -121,10 +121,16 @@ static void prom_summary(struct arb_report *r, struct arb_buf *b)
 	}
 	fam(b, "arb_largest_loss", "Most negative P&L of one opportunity (0: none).");
 	sample(b, "arb_largest_loss", D(t.loss, v), 1, "ccy", r->ccy);
-	fam(b, "arb_exposure", "Net quantity of an asset over all fills (unhedged).");
-	for (i = 0; i < r->nflows; i++)
-		if (!arb_dec_is_zero(r->flows[i].net) && !arb_report_is_pnl_ccy(r, r->flows[i].asset))
-			sample(b, "arb_exposure", D(r->flows[i].net, v), 1, "asset", r->flows[i].asset);
+	{
+		size_t ne;
+		int fr;
+		struct rflow *ev = arb_report_exposure(r, &ne, &fr);
+
+		fam(b, "arb_exposure", "Open (unhedged) quantity of an asset at the end.");
+		for (i = 0; i < ne; i++)
+			sample(b, "arb_exposure", D(ev[i].net, v), 1, "asset", ev[i].asset);
+		free(ev);
+	}
 	fam(b, "arb_balance", "Last balance per venue and asset.");
 	for (i = 0; i < r->nbals; i++) {
 		sample(b, "arb_balance", D(r->bals[i].free, v), 3, "venue", r->bals[i].ex,

@@ -30,8 +30,8 @@ void rtab_init(struct rtab *t, const char *name, const char *title, const char *
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p), k = n;
 
-		if (*p == '#') {
-			t->num[t->ncol] = 1;
+		if (*p == '#' || *p == '=') {
+			t->num[t->ncol] = *p == '#' ? 1 : 2;
 			p++;
 			n--;
 			k--;
@@ -281,16 +281,12 @@ uint64_t arb_report_detected(struct arb_report *r)
 	return n;
 }
 
-int arb_report_is_pnl_ccy(struct arb_report *r, const char *asset)
+static int bal_cmp(const void *a, const void *b)
 {
-	size_t i;
+	const struct rbal *x = *(const struct rbal *const *)a, *y = *(const struct rbal *const *)b;
+	int c = strcmp(x->ex, y->ex);
 
-	if (!strcmp(asset, r->ccy))
-		return 1;
-	for (i = 0; i < r->nresults; i++)
-		if (!strcmp(r->results[i].ccy, asset))
-			return 1;
-	return 0;
+	return c ? c : strcmp(x->asset, y->asset);
 }
 
 static size_t build_summary(struct arb_report *r, struct rtab *tabs)
@@ -304,9 +300,9 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 	rtab_init(o, "overview", "Summary", "item,#value,unit");
 	rtab_row(o, "from", T(r->start), "UTC");
 	rtab_row(o, "to", T(r->end), "UTC");
-	rtab_row(o, "records", U(r->in_window), "");
-	rtab_row(o, "bad lines", U(r->bad), "");
-	rtab_row(o, "unknown records", U(r->unknown), "");
+	rtab_row(o, "records in the period", U(r->in_window), "");
+	rtab_row(o, "bad lines (input)", U(r->bad), "");
+	rtab_row(o, "unknown records (input)", U(r->unknown), "");
 	rtab_row(o, "opportunities detected", U(arb_report_detected(r)), "");
 	rtab_row(o, "executed", U(t.executed), "");
 	rtab_row(o, "complete", U(t.complete), "");
@@ -370,24 +366,37 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 		struct rtab *e = &tabs[n++];
 		char spec[64];
 
+		struct rflow *ev;
+		size_t ne;
+		int from_results;
+
 		snprintf(spec, sizeof spec, "asset,#net,#value_%s", rc);
-		rtab_init(e, "exposure", "Open exposure (net of all fills)", spec);
-		for (i = 0; i < r->nflows; i++) {
+		rtab_init(e, "exposure", "Open exposure at the end", spec);
+		ev = arb_report_exposure(r, &ne, &from_results);
+		for (i = 0; i < ne; i++) {
 			arb_dec v;
 
-			if (arb_dec_is_zero(r->flows[i].net) || arb_report_is_pnl_ccy(r, r->flows[i].asset))
-				continue;
-			rtab_row(e, r->flows[i].asset, D(r->flows[i].net),
-			    rconvert(r, r->flows[i].asset, r->flows[i].net, &v) == 0 ? D(v) : NULL);
+			rtab_row(e, ev[i].asset, D(ev[i].net),
+			    rconvert(r, ev[i].asset, ev[i].net, &v) == 0 ? D(v) : NULL);
 		}
+		free(ev);
+		e->note = from_results ? "sum of the results' exposure; value at the last price" :
+		    "net of all fills less realised P&L; value at the last price";
 	}
 	{
 		struct rtab *b = &tabs[n++];
 
-		rtab_init(b, "balances", "Balances at the end", "venue,asset,#free,#locked,as_of");
+		rtab_init(b, "balances", "Balances at the end", "venue,asset,#free,#locked,=as_of");
+		const struct rbal **bv = xcalloc(r->nbals + 1, sizeof *bv);
+
 		for (i = 0; i < r->nbals; i++)
-			rtab_row(b, r->bals[i].ex, r->bals[i].asset, D(r->bals[i].free),
-			    r->bals[i].has_locked ? D(r->bals[i].locked) : NULL, T(r->bals[i].ts));
+			bv[i] = &r->bals[i];
+		if (r->nbals > 1)
+			qsort(bv, r->nbals, sizeof *bv, bal_cmp);
+		for (i = 0; i < r->nbals; i++)
+			rtab_row(b, bv[i]->ex, bv[i]->asset, D(bv[i]->free),
+			    bv[i]->has_locked ? D(bv[i]->locked) : NULL, T(bv[i]->ts));
+		free(bv);
 	}
 	return n;
 }
@@ -526,7 +535,8 @@ static size_t build_feed(struct arb_report *r, struct rtab *tabs)
 		    U(f->gaps), U(f->resyncs), U(f->stales), U(f->disconnects), SEC(f->down_us),
 		    SEC(f->stale_us), f->has_book ? SEC(r->end - f->last_book) : NULL);
 	}
-	t->note = "up_pct: time synced / time observed; age_s: time since the last book at the end";
+	t->note = "up_pct: time synced over time observed (symbol *: the venue's connection); "
+	    "age_s: time since the last book at the end";
 	free(v);
 	return 1;
 }
@@ -538,13 +548,13 @@ static size_t build_trades(struct arb_report *r, struct rtab *tabs)
 	struct rtab *t = &tabs[0], *f = &tabs[1];
 	size_t i;
 
-	rtab_init(t, "trades", "Results", "time,opp,kind,status,reason,#pnl,ccy");
+	rtab_init(t, "trades", "Results", "=time,opp,kind,status,reason,#pnl,ccy");
 	for (i = 0; i < r->nresults; i++) {
 		const struct rresult *res = &r->results[i];
 
 		rtab_row(t, T(res->ts), res->opp, res->kind, res->status, res->reason, D(res->pnl), res->ccy);
 	}
-	rtab_init(f, "fills", "Fills", "time,opp,venue,symbol,side,#px,#qty,#fee,fee_ccy");
+	rtab_init(f, "fills", "Fills", "=time,opp,venue,symbol,side,#px,#qty,#fee,ccy");
 	for (i = 0; i < r->nfills; i++) {
 		const struct rfill *fl = &r->fills[i];
 
@@ -640,7 +650,7 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 		if (total <= TEXT_WIDTH)
 			break;
 		for (c = 0; c < t->ncol; c++)
-			if (!t->num[c] && w[c] > 6 && (wide < 0 || w[c] > w[wide]))
+			if (t->num[c] == 0 && w[c] > 6 && (wide < 0 || w[c] > w[wide]))
 				wide = c;
 		if (wide < 0)
 			break;
@@ -649,7 +659,7 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 	for (c = 0; c < t->ncol; c++) {
 		if (c)
 			arb_buf_adds(b, "  ");
-		field(b, t->cols[c], w[c], t->num[c]);
+		field(b, t->cols[c], w[c], t->num[c] == 1);
 	}
 	while (b->len && b->p[b->len - 1] == ' ')
 		b->len--;
@@ -671,7 +681,7 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 
 			if (c)
 				arb_buf_adds(b, "  ");
-			field(b, s ? s : "-", w[c], t->num[c]);
+			field(b, s ? s : "-", w[c], t->num[c] == 1);
 		}
 		while (b->len && b->p[b->len - 1] == ' ')
 			b->len--;
@@ -682,26 +692,22 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 		const char *p = t->note;
 		size_t col = 0;
 
-		arb_buf_adds(b, "note: ");
-		col = 6;
+		arb_buf_adds(b, "note:");
+		col = 5;
 		while (*p) {
 			const char *e = strchr(p, ' ');
 			size_t n = e ? (size_t)(e - p) : strlen(p);
 
-			if (col + n > TEXT_WIDTH - 1 && col > 6) {
-				arb_buf_adds(b, "\n      ");
-				col = 6;
+			if (col + 1 + n > TEXT_WIDTH && col > 6) {
+				arb_buf_adds(b, "\n     ");
+				col = 5;
 			}
+			arb_buf_addc(b, ' ');
 			arb_buf_add(b, p, n);
-			col += n;
+			col += n + 1;
 			p += n;
-			if (*p == ' ') {
+			while (*p == ' ')
 				p++;
-				if (*p) {
-					arb_buf_addc(b, ' ');
-					col++;
-				}
-			}
 		}
 		arb_buf_addc(b, '\n');
 	}
@@ -784,7 +790,7 @@ static void json_table(const struct rtab *t, struct arb_buf *b)
 			arb_buf_addc(b, ':');
 			if (!s)
 				arb_buf_adds(b, "null");
-			else if (t->num[c] && is_jnum(s))
+			else if (t->num[c] == 1 && is_jnum(s))
 				arb_buf_adds(b, s);
 			else
 				arb_json_quote(b, s, strlen(s));

@@ -1,3 +1,66 @@
 #!/bin/sh
-. "${top_srcdir:-.}/tests/lib.sh"
-skip_all "not written yet"
+# arb-report: every report as text from the fixture stream, compared with
+# golden files, and the P&L checked against values computed by hand.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+S=$top_srcdir/tests/report/stream.ndjson
+G=$top_srcdir/tests/golden/report
+
+for r in summary funnel latency feed trades all; do
+	arb-report -r $r < "$S" > "$T/$r.text" 2>"$T/err"
+	ok $? "report $r runs"
+	cmp_ok "$T/$r.text" "$G/$r.text" "report $r (text) matches the golden file"
+done
+arb-report < "$S" > "$T/default.text" 2>/dev/null
+cmp_ok "$T/default.text" "$G/summary.text" "the default report is the summary"
+
+# Every text line fits 80 columns.
+awk 'length($0) > 80 { bad = 1; print "# too long: " $0 } END { exit bad }' "$T/all.text"
+ok $? "text output fits 80 columns"
+
+# Hand-computed P&L of the fixture (USDT unless said otherwise):
+#   o1 complete: sell 0.1 @ 50200 - buy 0.1 @ 50000 - fees 5.02 - 5  =   9.98
+#   o2 complete: 0.05 * (50400 - 50300) - 2.515 - 2.52               =  -0.035
+#   o3 partial:  0.1 * (50150 - 50000) - 5 (half of 10) - 5.015      =   4.985
+#   o4 unwound:  0.1 * (50450 - 50500) - 5.05 - 5.045                = -15.095
+#   o5 cycle:    0.00015 BTC at the BTC/USDT mid (50099.9+50100.1)/2 = 50100
+#                                                                    =   7.515
+#   o6 failed, o7 skipped: 0
+#   total: 9.98 - 0.035 + 4.985 - 15.095 + 7.515                     =   7.35
+#   2026-11-29: 9.98 - 0.035 = 9.945; 2026-11-30 USDT: 4.985 - 15.095 = -10.11
+#   fees: USDT 5.02+5+2.515+2.52+5.015+10+5.05+5.045+2.52+2.51502   = 45.20002
+#         BTC 0.00005 * 50100 = 2.505; total                       = 47.70502
+#   win rate: o1 o3 o5 of 6 executed = 50 %; largest loss -15.095 (o4)
+arb-report -f json < "$S" > "$T/s.json" 2>/dev/null
+is "$(jq -r 'select(.table=="overview" and .item=="realised pnl") | .value' "$T/s.json")" 7.35 "total P&L 7.35 USDT"
+is "$(jq -r 'select(.table=="overview" and .item=="fees paid") | .value' "$T/s.json")" 47.70502 "fees 47.70502 USDT"
+is "$(jq -r 'select(.table=="overview" and .item=="largest loss") | .value' "$T/s.json")" -15.095 "largest loss -15.095"
+is "$(jq -r 'select(.table=="overview" and .item=="win rate") | .value' "$T/s.json")" 50 "win rate 50 %"
+is "$(jq -r 'select(.table=="pnl_day" and .day=="2026-11-29") | .pnl' "$T/s.json")" 9.945 "P&L 2026-11-29"
+is "$(jq -r 'select(.table=="pnl_day" and .day=="2026-11-30" and .ccy=="USDT") | .pnl' "$T/s.json")" -10.11 "P&L 2026-11-30 in USDT"
+is "$(jq -r 'select(.table=="pnl_day" and .day=="2026-11-30" and .ccy=="BTC") | .pnl_USDT' "$T/s.json")" 7.515 "0.00015 BTC is 7.515 USDT"
+is "$(jq -r 'select(.table=="fees" and .venue=="binance" and .ccy=="USDT") | .fees' "$T/s.json")" 27.68002 "binance USDT fees"
+is "$(jq -r 'select(.table=="exposure" and .asset=="BTC") | .net' "$T/s.json")" 0.1 "open exposure 0.1 BTC (o3)"
+
+# Windows and filters.
+arb-report -r all --since 2h < "$S" > "$T/since.text" 2>/dev/null
+cmp_ok "$T/since.text" "$G/since-2h.text" "--since 2h counts back from the last record"
+# since 2026-11-30 00:00: -10.11 + 7.515 = -2.595
+grep -q '^realised pnl  *-2.595  USDT$' "$T/since.text"
+ok $? "--since 2h: P&L -2.595"
+arb-report -r all --since '2026-11-29 23:00' --until '2026-11-30 00:30' < "$S" > "$T/w.text" 2>/dev/null
+cmp_ok "$T/w.text" "$G/window.text" "--since/--until absolute window"
+# o2 -0.035 + o3 4.985 = 4.95
+grep -q '^realised pnl  *4.95  USDT$' "$T/w.text"
+ok $? "absolute window: P&L 4.95"
+arb-report -r all --venue kraken < "$S" > "$T/v.text" 2>/dev/null
+cmp_ok "$T/v.text" "$G/venue-kraken.text" "--venue kraken"
+arb-report -r summary,trades --sym ETH/BTC < "$S" > "$T/y.text" 2>/dev/null
+cmp_ok "$T/y.text" "$G/sym-ethbtc.text" "--sym ETH/BTC"
+arb-report --ccy BTC < "$S" > "$T/c.text" 2>/dev/null
+cmp_ok "$T/c.text" "$G/ccy-btc.text" "--ccy BTC"
+
+# Deterministic: the same input gives byte-identical output.
+arb-report -r all -f html < "$S" > "$T/a.html" 2>/dev/null
+arb-report -r all -f html < "$S" > "$T/b.html" 2>/dev/null
+cmp_ok "$T/a.html" "$T/b.html" "two runs give identical output"
+done_testing

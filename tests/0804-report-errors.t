@@ -1,3 +1,83 @@
 #!/bin/sh
-. "${top_srcdir:-.}/tests/lib.sh"
-skip_all "not written yet"
+# arb-report: empty input, unknown record types, bad lines, usage errors:
+# clear messages, the right exit status, no crash.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+S=$top_srcdir/tests/report/stream.ndjson
+
+# Empty input: an empty report, a notice, exit 0, in every format.
+for f in text csv json prom html; do
+	arb-report -r all -f $f < /dev/null > "$T/e.$f" 2> "$T/e.err"
+	is $? 0 "empty input, format $f: exit 0"
+done
+grep -q 'no records' "$T/e.err"
+ok $? "empty input: says there are no records"
+grep -q '^realised pnl  *0  USDT$' "$T/e.text"
+ok $? "empty input: P&L 0"
+
+# Unknown record types are counted and named once; bad lines are
+# reported with their line number and skipped.
+{
+	head -n 20 "$S"
+	echo '{"type":"mystery","ts":1796000000000000}'
+	echo '{"type":"mystery","ts":1796000000000001}'
+	echo 'not json at all'
+	echo '{"type":"result","ts":1796000000000002,"opp":"x","kind":"cross"}'
+	printf '{"type":"book","ts":1,"bad utf8 \377"}\n'
+	tail -n +21 "$S"
+} > "$T/mixed.ndjson"
+arb-report -r all < "$T/mixed.ndjson" > "$T/m.text" 2> "$T/m.err"
+is $? 0 "bad lines are skipped: exit 0"
+is "$(grep -c 'unknown record type "mystery"' "$T/m.err")" 1 "an unknown type is named once"
+grep -q 'stdin:23: ' "$T/m.err"
+ok $? "a bad JSON line is reported with its number"
+grep -q 'stdin:24: missing key "status"' "$T/m.err"
+ok $? "a result without its keys is reported with its number and the key"
+grep -q 'stdin:25: ' "$T/m.err"
+ok $? "invalid UTF-8 is reported"
+grep -q '3 bad lines' "$T/m.err"
+ok $? "the count of bad lines is reported at exit"
+grep -q '^bad lines (input)  *3$' "$T/m.text"
+ok $? "the report counts the bad lines"
+grep -q '^unknown records (input)  *3$' "$T/m.text"
+ok $? "the report counts the unknown records (2 mystery, 1 heartbeat)"
+grep -q '^realised pnl  *7.35  USDT$' "$T/m.text"
+ok $? "the good records still make the same P&L"
+arb-report --strict < "$T/mixed.ndjson" > /dev/null 2>&1
+is $? 1 "--strict: a bad line is fatal (exit 1)"
+
+# Usage errors: exit 2 with a message.
+usage() { arb-report "$@" < "$S" > /dev/null 2> "$T/u.err"; echo $?; }
+is "$(usage -f pdf)" 2 "unknown format: exit 2"
+grep -q 'unknown format "pdf"' "$T/u.err"; ok $? "unknown format named"
+is "$(usage -r everything)" 2 "unknown report: exit 2"
+is "$(usage --since yesterday)" 2 "bad --since: exit 2"
+is "$(usage --check 'pnl >')" 2 "bad --check: exit 2"
+is "$(usage --check 'profit > 3')" 2 "unknown metric: exit 2"
+grep -q 'unknown metric "profit"' "$T/u.err"; ok $? "unknown metric named"
+is "$(usage --bogus)" 2 "unknown option: exit 2"
+is "$(usage extra)" 2 "an operand: exit 2"
+arb-report -h > "$T/h.out" 2>&1
+is $? 0 "-h: exit 0"
+grep -q '^usage: arb-report' "$T/h.out"; ok $? "-h prints the usage on stdout"
+is "$(arb-report -V)" "arb-report 0.1.0" "-V prints the version"
+
+# Databases that cannot be read: exit 1 with a reason.
+arb-report --db "sqlite:$T/missing/none.db" > /dev/null 2> "$T/d.err"
+is $? 1 "missing database: exit 1"
+grep -q 'cannot open' "$T/d.err"; ok $? "missing database: says so"
+if command -v sqlite3 > /dev/null 2>&1; then
+	sqlite3 "$T/other.db" 'CREATE TABLE t (x INTEGER);'
+	arb-report --db "sqlite:$T/other.db" > /dev/null 2> "$T/o.err"
+	is $? 1 "not an arb-store database: exit 1"
+	grep -q 'not an arb-store database' "$T/o.err"; ok $? "not an arb-store database: says so"
+	# An "older schema": schema_version says 1 but the tables predate the
+	# line column.
+	sqlite3 "$T/old.db" 'CREATE TABLE schema_version (version INTEGER, applied_us BIGINT);
+		INSERT INTO schema_version VALUES (1, 0);
+		CREATE TABLE books (id INTEGER PRIMARY KEY, ts INTEGER, ex TEXT);'
+	arb-report --db "sqlite:$T/old.db" > /dev/null 2> "$T/old.err"
+	is $? 1 "older, unreadable schema: exit 1"
+	grep -q 'schema version 1: table .* unreadable' "$T/old.err"
+	ok $? "older schema: names the version and the table ($(cat "$T/old.err"))"
+fi
+done_testing

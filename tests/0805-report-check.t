@@ -1,3 +1,36 @@
 #!/bin/sh
-. "${top_srcdir:-.}/tests/lib.sh"
-skip_all "not written yet"
+# arb-report --check: thresholds for cron; exit 3 when any is breached,
+# listing which; 0 when all hold.  Values of the fixture: pnl 7.35,
+# pnl_1h (after 01:00) 7.515 + 0 + 0 = 7.515, stale_seconds 3000.01
+# (binance ETH/BTC's last book at 01:09:59.99, end 02:00:00).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+S=$top_srcdir/tests/report/stream.ndjson
+
+chk() { arb-report -r summary "$@" < "$S" > "$T/out" 2> "$T/err"; echo $?; }
+is "$(chk --check 'pnl > 7.34')" 0 "pnl > 7.34 holds: exit 0"
+is "$(chk --check 'pnl > 7.35')" 3 "pnl > 7.35 breached: exit 3"
+grep -q 'check breached: pnl > 7.35 (pnl is 7.35)' "$T/err"
+ok $? "the breach is listed with the value"
+test -s "$T/out"
+ok $? "the report is still written"
+is "$(chk --check 'pnl_24h > -50' --check 'pnl_1h >= 7.515' --check 'fees <= 47.70502')" 0 \
+	"several checks holding: exit 0"
+is "$(chk --check 'pnl_1h == 7.515' --check 'stale_seconds < 60' --check 'win_rate >= 0.5')" 3 \
+	"one of three breached: exit 3"
+is "$(grep -c 'check breached' "$T/err")" 1 "only the breached one is listed"
+grep -q 'stale_seconds < 60 (stale_seconds is 3000.01)' "$T/err"
+ok $? "stale_seconds is exact"
+is "$(chk --check 'largest_loss >= -15.095' --check 'unwound <= 1' --check 'gaps == 1' \
+	--check 'disconnects == 1' --check 'capturable == 0.75' --check 'reaction_ms == 30' \
+	--check 'uptime > 0.99' --check 'exposure_assets == 2' --check 'opportunities == 8')" 0 \
+	"counts, ratios and times as computed by hand"
+cat "$T/err" | sed 's/^/# /'
+is "$(chk --venue kraken --check 'pnl < 0')" 0 "--venue kraken: P&L -0.165 < 0"
+# No data is a breach: cron should hear about a silent pipeline.
+arb-report --check 'stale_seconds < 60' < /dev/null > /dev/null 2> "$T/err"
+is $? 3 "no data: breached (exit 3)"
+grep -q 'stale_seconds: no data' "$T/err"
+ok $? "no data: said so"
+arb-report --check 'pnl_24h > -50' < /dev/null > /dev/null 2>&1
+is $? 0 "no results: pnl_24h is 0 and holds"
+done_testing
