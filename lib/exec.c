@@ -34,6 +34,8 @@ struct leg {
 struct acc {
 	char asset[ARB_ASSET_MAX];
 	arb_dec amt;
+	arb_dec px;         /* exposure: the mark in ccy, when has_px */
+	int has_px;
 };
 
 #define MAXACC 16
@@ -57,10 +59,10 @@ struct arb_opp {
 	int unwinding, tries, unwind_refused;
 	int64_t t_unwind;
 	int killed, done;
-	int nacc, nunv;
+	int nacc, nfee;
 	struct acc gross[MAXACC];   /* trade deltas per asset, fees excluded */
-	struct acc unv[MAXACC];     /* fees that could not be valued in ccy */
-	arb_dec fees;               /* fees valued in ccy */
+	struct acc feeacc[MAXACC];  /* every fee, per asset charged */
+	arb_dec fees;               /* fees valued in ccy (for display) */
 	arb_dec delivered[ARB_MAXLEGS]; /* what each leg received, net of fees */
 };
 
@@ -461,6 +463,10 @@ emit_result(struct arb_exec *e, const char *id, const char *kind, const char *st
 			arb_json_quote(b, expo[i].asset, strlen(expo[i].asset));
 			arb_buf_adds(b, ",\"qty\":");
 			arb_emit_decval(b, arb_dec_trim(expo[i].amt));
+			if (expo[i].has_px) {
+				arb_buf_adds(b, ",\"mark\":");
+				arb_emit_decval(b, arb_dec_trim(expo[i].px));
+			}
 			arb_buf_addc(b, '}');
 		}
 		arb_buf_addc(b, ']');
@@ -522,6 +528,8 @@ acc_get(struct acc *v, int *n, const char *asset)
 		return NULL;
 	snprintf(v[*n].asset, ARB_ASSET_MAX, "%s", asset);
 	v[*n].amt = ZERO;
+	v[*n].px = ZERO;
+	v[*n].has_px = 0;
 	return &v[(*n)++].amt;
 }
 
@@ -561,8 +569,8 @@ value_in_ccy(const struct arb_opp *p, const char *asset, arb_dec amt, arb_dec *o
 	return -1;
 }
 
-/* Net exposure per asset other than ccy: trade deltas less fees that were
- * not valued in ccy.  Returns the number of non-zero entries. */
+/* Net exposure per asset other than ccy: what the opportunity changed in
+ * the accounts (trades less fees).  Returns the number of non-zero ones. */
 static int
 exposure(const struct arb_opp *p, struct acc *out)
 {
@@ -572,29 +580,46 @@ exposure(const struct arb_opp *p, struct acc *out)
 	for (i = 0; i < p->nacc; i++)
 		if (strcmp(p->gross[i].asset, p->ccy) != 0)
 			acc_add(tmp, &n, p->gross[i].asset, p->gross[i].amt);
-	for (i = 0; i < p->nunv; i++)
-		if (strcmp(p->unv[i].asset, p->ccy) != 0)
-			acc_add(tmp, &n, p->unv[i].asset, arb_dec_neg(p->unv[i].amt));
-	for (i = 0; i < n; i++)
-		if (!arb_dec_is_zero(tmp[i].amt))
-			out[k++] = tmp[i];
+	for (i = 0; i < p->nfee; i++)
+		if (strcmp(p->feeacc[i].asset, p->ccy) != 0)
+			acc_add(tmp, &n, p->feeacc[i].asset, arb_dec_neg(p->feeacc[i].amt));
+	for (i = 0; i < n; i++) {
+		int l;
+		if (arb_dec_is_zero(tmp[i].amt))
+			continue;
+		out[k] = tmp[i];
+		out[k].has_px = 0;
+		for (l = 0; l < p->nlegs; l++)
+			if (!strcmp(p->ins[l].base, tmp[i].asset) && !strcmp(p->ins[l].quote, p->ccy)) {
+				out[k].px = p->legs[l].px;
+				out[k].has_px = 1;
+				break;
+			}
+		k++;
+	}
 	return k;
 }
 
-/* Realised P&L in ccy: the change in ccy less the fees valued in ccy. */
+/* P&L in ccy: the change in ccy less the fees valued in ccy, plus any
+ * open exposure marked at the opportunity's own price for that asset. */
 static arb_dec
 pnl_of(const struct arb_opp *p)
 {
+	struct acc ex[MAXACC];
 	arb_dec pnl = ZERO;
-	int i;
+	int i, n = exposure(p, ex);
+
+	for (i = 0; i < n; i++)
+		if (ex[i].has_px)
+			pnl = dadd(pnl, dmul(ex[i].amt, ex[i].px));
 
 	for (i = 0; i < p->nacc; i++)
 		if (strcmp(p->gross[i].asset, p->ccy) == 0)
 			pnl = dadd(pnl, p->gross[i].amt);
-	for (i = 0; i < p->nunv; i++)
-		if (strcmp(p->unv[i].asset, p->ccy) == 0)
-			pnl = dsub(pnl, p->unv[i].amt);
-	return dsub(pnl, p->fees);
+	for (i = 0; i < p->nfee; i++)
+		if (strcmp(p->feeacc[i].asset, p->ccy) == 0)
+			pnl = dsub(pnl, p->feeacc[i].amt);
+	return pnl;
 }
 
 /* ------------------------------------------------------------------ */
@@ -856,7 +881,7 @@ cancel_order(struct arb_exec *e, struct arb_order *o, const char *reason)
 	if (arb_ostate_terminal(o->st) || o->cancel_req || o->st == ARB_OS_NEW)
 		return;
 	o->cancel_req = 1;
-	snprintf(o->reason, sizeof o->reason, "%s", reason);
+	snprintf(o->creason, sizeof o->creason, "%s", reason);
 	if (e->x->cancel(e->x->ctx, o, e->now) < 0)
 		arb_warn("%s: cancel request failed", o->cid);
 }
@@ -1035,7 +1060,7 @@ opp_step(struct arb_exec *e, struct arb_opp *p)
 			continue;
 		if (p->seq && !arb_dec_is_zero(o->filled) && o->leg + 1 < p->nlegs)
 			continue;   /* a cycle goes on with what it got */
-		if (o->cancel_req && !strcmp(o->reason, "leg_failure"))
+		if (o->cancel_req && !strcmp(o->creason, "leg_failure"))
 			continue;
 		set_fail(e, p, o->st == ARB_OS_REJECTED ? "leg_rejected" :
 		    !strcmp(o->reason, "timeout") ? "leg_timeout" :
@@ -1186,11 +1211,18 @@ opp_parse(const struct arb_rec *r, struct arb_opp *p, char *event, char *why, si
 	char idbuf[256], side[8];
 
 	memset(p, 0, sizeof *p);
-	if (arb_rec_str(r, "id", idbuf, sizeof idbuf) < 0 || !idbuf[0]) {
+	i = arb_json_get(j, 0, "id");
+	if (i >= 0 && j->t[i].type == ARB_J_NUM && j->t[i].len < sizeof idbuf)
+		snprintf(idbuf, sizeof idbuf, "%.*s", (int)j->t[i].len, arb_json_raw(j, i));
+	else if (arb_rec_str(r, "id", idbuf, sizeof idbuf) < 0)
+		idbuf[0] = '\0';
+	if (!idbuf[0]) {
 		snprintf(why, whylen, "bad opportunity: missing or bad \"id\"");
 		return -1;
 	}
 	p->id = xstrdup(idbuf);
+	if (arb_rec_str(r, "ccy", p->ccy, sizeof p->ccy) < 0)
+		p->ccy[0] = '\0';
 	if (arb_rec_str(r, "event", event, 8) < 0)
 		strcpy(event, "new");
 	if (strcmp(event, "new") && strcmp(event, "update") && strcmp(event, "gone")) {
@@ -1260,8 +1292,6 @@ opp_parse(const struct arb_rec *r, struct arb_opp *p, char *event, char *why, si
 	}
 	if (arb_rec_dec(r, "cost", &p->cost) < 0)
 		p->cost = ZERO;
-	if (arb_rec_str(r, "ccy", p->ccy, sizeof p->ccy) < 0)
-		p->ccy[0] = '\0';
 	if (arb_rec_i64(r, "expires", &p->expires) < 0)
 		p->expires = 0;
 	p->ts = r->ts;
@@ -1649,14 +1679,13 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 		acc_add(p->gross, &p->nacc, get, o->side == ARB_BUY ? qty : notional);
 		acc_add(p->gross, &p->nacc, spend, arb_dec_neg(o->side == ARB_BUY ? notional : qty));
 		if (!arb_dec_is_zero(fee)) {
+			acc_add(p->feeacc, &p->nfee, fee_ccy, fee);
 			if (!strcmp(fee_ccy, p->ccy))
 				p->fees = dadd(p->fees, fee);
 			else if (!strcmp(fee_ccy, o->base) && !strcmp(o->quote, p->ccy))
 				p->fees = dadd(p->fees, dmul(fee, px));    /* at this fill's price */
-			else if (value_in_ccy(p, fee_ccy, fee, &v) == 0) {
+			else if (value_in_ccy(p, fee_ccy, fee, &v) == 0)
 				p->fees = dadd(p->fees, v);
-			} else
-				acc_add(p->unv, &p->nunv, fee_ccy, fee);
 		}
 		if (!o->unwind && o->leg >= 0 && o->leg < ARB_MAXLEGS)
 			p->delivered[o->leg] = dadd(p->delivered[o->leg],
@@ -1697,8 +1726,8 @@ arb_exec_on_end(struct arb_exec *e, struct arb_order *o, enum arb_ostate st, con
 
 	if (move(e, o, st) < 0)
 		return;
-	if (reason && (!o->cancel_req || st != ARB_OS_CANCELED))
-		snprintf(o->reason, sizeof o->reason, "%s", reason);
+	/* no reason from the transport: the cancel we asked for took effect */
+	snprintf(o->reason, sizeof o->reason, "%s", reason ? reason : o->creason);
 	if (arb_ostate_terminal(st))
 		release(e, o);
 	emit_order(e, o, ts);
@@ -1857,7 +1886,7 @@ save_opp(struct arb_buf *b, const struct arb_opp *p, const char *mode, int64_t n
 	}
 	arb_buf_addc(b, ']');
 	save_accs(b, "gross", p->gross, p->nacc);
-	save_accs(b, "unv", p->unv, p->nunv);
+	save_accs(b, "feeacc", p->feeacc, p->nfee);
 	arb_emit_end(b);
 	for (i = 0; i < p->norders; i++)
 		save_order(b, &p->ord[i], now, mode);
@@ -1999,7 +2028,7 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 	    jstr(j, 0, "ccy", p->ccy, sizeof p->ccy) < 0 || jdec(j, 0, "cost", &p->cost) < 0 ||
 	    jdec(j, 0, "fees", &p->fees) < 0 || (legs = arb_json_get(j, 0, "legs")) < 0 ||
 	    load_accs(j, 0, "gross", p->gross, &p->nacc) < 0 ||
-	    load_accs(j, 0, "unv", p->unv, &p->nunv) < 0)
+	    load_accs(j, 0, "feeacc", p->feeacc, &p->nfee) < 0)
 		goto bad;
 	p->id = xstrdup(buf);
 	p->ts = ji64(j, 0, "ts");

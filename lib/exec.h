@@ -73,7 +73,8 @@ struct arb_order {
 	char lock_asset[ARB_ASSET_MAX];
 	arb_dec lock_rem;           /* funds still locked for this order */
 	char vid[48];               /* venue order id, when known */
-	char reason[24];
+	char reason[24];            /* why it ended (or became unknown) */
+	char creason[24];           /* why a cancel was requested */
 };
 
 /*

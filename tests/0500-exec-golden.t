@@ -1,2 +1,61 @@
 #!/bin/sh
-echo 1..0 # SKIP todo
+# arb-exec paper runs against golden files: each case feeds a hand-written
+# stream (tests/exec/*.ndjson, after common.ndjson's instruments) with its
+# options and compares stdout, stderr and the exit status.
+# ARB_REGEN=1 rewrites the golden files (review the diff before committing).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+S=$top_srcdir/tests/exec
+G=$top_srcdir/tests/golden/exec
+command -v arb-exec >/dev/null 2>&1 || skip_all "arb-exec not built"
+
+# name | stream | options (relative to tests/exec)
+cases='
+cross-clean|cross-clean|--balances balances.txt
+cross-partial|cross-partial|--balances balances.txt
+cross-miss|cross-miss|--balances balances.txt
+fok-partial|cross-partial|--balances balances.txt --order-type fok
+legfail-cancel|legfail|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure cancel
+legfail-hold|legfail|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure hold
+legfail-unwind|legfail|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure unwind
+cycle-together|cycle|--balances balances-cycle.txt --latency 10ms
+cycle-seq|cycle|--balances balances-usdt.txt --latency 10ms
+balance|balance|--balances balances.txt
+no-balances|cross-clean|
+bad|bad|--balances balances.txt
+risk-notional-order|risk|--balances balances.txt --max-notional-order 5000
+risk-notional-opp|risk|--balances balances.txt --max-notional-opp 9000
+risk-open-orders|risk|--balances balances.txt --max-open-orders 1
+risk-rate|risk|--balances balances.txt --max-orders-per-minute 3
+risk-book-age|risk|--balances balances.txt --max-book-age 20ms
+risk-position|cycle|--balances balances-usdt.txt --latency 10ms --max-position BTC=0.05
+risk-daily-loss|loss|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure unwind --max-daily-loss 10
+'
+
+cd "$S" || exit 1
+while IFS='|' read -r name stream opts; do
+	[ -n "$name" ] || continue
+	# shellcheck disable=SC2086
+	cat common.ndjson "$stream.ndjson" | arb-exec $opts >"$T/$name.out" 2>"$T/$name.err"
+	echo "exit $?" >>"$T/$name.err"
+	if [ "${ARB_REGEN:-}" = 1 ]; then
+		cp "$T/$name.out" "$G/$name.out"
+		cp "$T/$name.err" "$G/$name.err"
+	fi
+	cmp_ok "$T/$name.out" "$G/$name.out" "$name: stdout"
+	cmp_ok "$T/$name.err" "$G/$name.err" "$name: stderr and exit status"
+	# every input line passes through unchanged, in order
+	grep -v '"type":"\(order\|fill\|result\|balance\|risk\)"' "$T/$name.out" >"$T/pass"
+	cat common.ndjson "$stream.ndjson" | grep -v '"type":"\(order\|fill\|result\|balance\|risk\)"' >"$T/in"
+	cmp_ok "$T/pass" "$T/in" "$name: input passed through"
+	# at most one result per opportunity, and one for each that sent orders
+	grep '"type":"result"' "$T/$name.out" | sed 's/.*"opp":"\([^"]*\)".*/\1/' | sort >"$T/res"
+	is "$(uniq -d <"$T/res" | wc -l)" 0 "$name: no opportunity has two results"
+	grep '"type":"order"' "$T/$name.out" | sed 's/.*"opp":"\([^"]*\)".*/\1/' | sort -u >"$T/ord"
+	is "$(comm -23 "$T/ord" "$T/res" | wc -l)" 0 "$name: every opportunity with orders has a result"
+	# no client order id is sent twice
+	dup=$(grep '"state":"sent"' "$T/$name.out" | sed 's/.*"cid":"\([^"]*\)".*/\1/' | sort | uniq -d | wc -l)
+	is "$dup" 0 "$name: no cid sent twice"
+done <<EOF
+$cases
+EOF
+done_testing
