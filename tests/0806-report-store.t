@@ -1,3 +1,50 @@
 #!/bin/sh
-. "${top_srcdir:-.}/tests/lib.sh"
-skip_all "not written yet"
+# arb-report --db: the fixture stored by arb-store in SQLite and in
+# PostgreSQL (a private cluster on a Unix socket) gives the same report,
+# byte for byte, as the stream on stdin; an empty store gives the empty
+# report.  Uses arb-store's own test helper for the cluster.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+S=$top_srcdir/tests/report/stream.ndjson
+command -v arb-store > /dev/null || skip_all "arb-store not built"
+
+for f in text json prom html; do
+	arb-report -r all -f $f < "$S" > "$T/stdin.$f" 2>/dev/null
+done
+
+# SQLite
+arb-store --db "sqlite:$T/a.db" < "$S" 2> "$T/store.err"
+ok $? "arb-store writes the fixture to SQLite"
+for f in text json prom html; do
+	arb-report --db "sqlite:$T/a.db" -r all -f $f > "$T/sqlite.$f" 2> "$T/err"
+	ok $? "report from SQLite ($f)"
+	cmp_ok "$T/sqlite.$f" "$T/stdin.$f" "SQLite and stdin give the same $f report"
+done
+# Storing the stream twice changes nothing (arb-store is idempotent).
+arb-store --db "sqlite:$T/a.db" < "$S" 2> /dev/null
+arb-report --db "sqlite:$T/a.db" -r all -f json > "$T/again.json" 2> /dev/null
+cmp_ok "$T/again.json" "$T/stdin.json" "a replayed store gives the same report"
+# An empty store: the empty report and a notice.
+arb-store --db "sqlite:$T/empty.db" < /dev/null 2> /dev/null
+arb-report --db "sqlite:$T/empty.db" -r all > "$T/empty.text" 2> "$T/empty.err"
+is $? 0 "empty store: exit 0"
+grep -q 'no records' "$T/empty.err"
+ok $? "empty store: says there are no records"
+arb-report -r all < /dev/null > "$T/empty-stdin.text" 2> /dev/null
+cmp_ok "$T/empty.text" "$T/empty-stdin.text" "empty store and empty stdin give the same report"
+
+# PostgreSQL
+. "$top_srcdir/tests/store/pg.sh"
+pg_start
+arb-store --db "$ARB_PG_URL" < "$S" 2> "$T/pgstore.err"
+ok $? "arb-store writes the fixture to PostgreSQL"
+sed 's/^/# /' "$T/pgstore.err"
+for f in text json prom html; do
+	arb-report --db "$ARB_PG_URL" -r all -f $f > "$T/pg.$f" 2> "$T/err"
+	ok $? "report from PostgreSQL ($f)"
+	cmp_ok "$T/pg.$f" "$T/stdin.$f" "PostgreSQL and stdin give the same $f report"
+done
+arb-report --db "postgresql:///nosuchdb?host=$PGHOST&port=$PGPORT&user=arb" > /dev/null 2> "$T/nodb.err"
+is $? 1 "PostgreSQL: a missing database is exit 1"
+grep -q 'cannot connect' "$T/nodb.err"
+ok $? "PostgreSQL: says it cannot connect"
+done_testing
