@@ -364,9 +364,9 @@ void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt
 	fb->ok = 0;
 	fb->snap = 0;
 	if (f->file)
-		arb_info("%s:%llu: %s %s: %s", f->file, (unsigned long long)f->line, v->ops->name, fb->sym, detail);
+		arb_log(ARB_LOG_NOTICE, "%s:%llu: %s %s: %s", f->file, (unsigned long long)f->line, v->ops->name, fb->sym, detail);
 	else
-		arb_info("%s %s: %s", v->ops->name, fb->sym, detail);
+		arb_log(ARB_LOG_NOTICE, "%s %s: %s", v->ops->name, fb->sym, detail);
 	arb_feed_status(v, fb, ts, "gap", detail);
 	if (was_ok) {
 		/* One record that says "this book is no longer usable". */

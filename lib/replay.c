@@ -298,6 +298,13 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 			finish(f, best, vc);
 	}
 	f->file = NULL;
+	for (uint32_t k = 0; k < f->nv; k++)
+		for (uint32_t b = 0; b < f->v[k]->nlist; b++) {
+			struct arb_fbook *fb = f->v[k]->list[b];
+			if (!fb->ok && fb->ngap && !fb->filtered)
+				arb_warn("%s %s: out of sync at the end of the recording (no later snapshot)",
+				    f->v[k]->ops->name, fb->sym);
+		}
 	for (i = 0; i < n; i++) {
 		if (rf[i].fd > 0)
 			close(rf[i].fd);

@@ -1,0 +1,172 @@
+#!/bin/sh
+# Damaged recordings: a dropped, duplicated or swapped diff, a corrupted
+# level, a truncated line, a frame that is not JSON, a frame of another
+# venue.  The output must show ok:false and a resync where the book went
+# wrong, the errors must name file and line, replay must go on, and no
+# ok:true book may differ from the true one (the undamaged replay, itself
+# checked against an independent reference in 0300-feed-replay.t).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+R=$ARB_SHARED_DATA/recorded
+[ -d "$R" ] || skip_all "no recordings"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (reference checks)"
+REF="python3 $top_srcdir/tests/feed/ref.py"
+
+# setup VENUE: a scratch copy of a venue's files and its undamaged output
+setup() {
+	rm -rf "$T/d" && mkdir "$T/d" && cp "$R/$1".* "$T/d/"
+	arb-feed --replay "$R/$1".* >"$T/good" 2>/dev/null
+}
+# run: replay the scratch copy
+run() {
+	arb-feed --replay "$T"/d/* >"$T/out" 2>"$T/err"
+}
+# nth_line FILE PATTERN N: line number of the N-th line matching PATTERN
+nth_line() {
+	grep -n -- "$2" "$1" | sed -n "$3p" | cut -d: -f1
+}
+edit() {  # edit FILE SED-SCRIPT
+	sed "$2" "$1" >"$1.new" && mv "$1.new" "$1"
+}
+sane() {  # sane NAME: no ok:true book is wrong
+	$REF same "$T/good" "$T/out" >"$T/same"
+	ok $? "$1: every ok:true book is the true book ($(cat "$T/same"))"
+}
+
+# -- Binance: drop one LRC/BTC diff
+setup BINANCE
+W=$T/d/BINANCE.ws.1.0
+n=$(nth_line "$W" lrcbtc@depth 5)
+edit "$W" "${n}d"
+run
+ok $? "binance drop: exit 0"
+is "$(grep -c '"sym":"LRC/BTC","state":"gap","detail":"update ids' "$T/out")" 1 "binance drop: status gap"
+is "$(grep -c '"sym":"LRC/BTC","state":"resync"' "$T/out")" 1 "binance drop: status resync"
+is "$(grep -c '"sym":"LRC/BTC","seq":[0-9]*,"ok":false' "$T/out")" 1 "binance drop: one ok:false book at once"
+is "$(grep '"type":"book".*"LRC/BTC"' "$T/out" | tail -n 1 | grep -c '"ok":false')" 1 "binance drop: no later snapshot, stays out of sync"
+grep -q 'LRC/BTC: out of sync at the end of the recording' "$T/err"
+ok $? "binance drop: says it stays out of sync"
+grep -q "BINANCE.ws.1.0:[0-9]*: binance LRC/BTC: update ids" "$T/err"
+ok $? "binance drop: the gap names file and line"
+is "$(grep -c '"sym":"NKN/USDT".*"ok":true' "$T/out")" "$(grep -c '"sym":"NKN/USDT".*"ok":true' "$T/good")" \
+	"binance drop: the other symbols are not resynced"
+sane "binance drop"
+
+# -- Binance: duplicate a diff: dropped by the u <= last rule, nothing changes
+setup BINANCE
+n=$(nth_line "$W" nknusdt@depth 30)
+edit "$W" "${n}p"
+run
+cmp_ok "$T/out" "$T/good" "binance duplicate: output unchanged"
+
+# -- Binance: swap two NKN/USDT diffs
+setup BINANCE
+a=$(nth_line "$W" nknusdt@depth 40)
+b=$(nth_line "$W" nknusdt@depth 41)
+sed -n "${a}p" "$W" >"$T/la"
+edit "$W" "${a}d"
+edit "$W" "$((b - 1))r $T/la"
+run
+is "$(grep -c '"sym":"NKN/USDT","state":"gap"' "$T/out")" 1 "binance swap: gap"
+is "$(grep '"type":"book".*"NKN/USDT"' "$T/out" | tail -n 1 | grep -c '"ok":false')" 1 "binance swap: stays out of sync"
+sane "binance swap"
+
+# -- Binance: a truncated line, a frame that is not JSON, a Kraken frame
+setup BINANCE
+n=$(nth_line "$W" bookTicker 3)
+edit "$W" "${n}s/\(.\{60\}\).*/\1/"
+edit "$W" "$((n + 1))i\\
+1633998515.000001: this is not json"
+edit "$W" "$((n + 2))i\\
+1633998515.000002: [1664,{\"a\":[[\"7.7\",\"1.0\",\"1618678134.1\"]],\"c\":\"1\"},\"book-1000\",\"WAVES/EUR\"]"
+run
+ok $? "damaged lines: exit 0 (without --strict)"
+grep -q "^arb-feed: .*/BINANCE.ws.1.0:$n: not JSON" "$T/err"
+ok $? "truncated line: error names file:$n"
+grep -q "^arb-feed: .*/BINANCE.ws.1.0:$((n + 1)): not JSON" "$T/err"
+ok $? "not JSON: error names file:$((n + 1))"
+grep -q "^arb-feed: .*/BINANCE.ws.1.0:$((n + 2)): not a Binance frame" "$T/err"
+ok $? "frame of another venue: error names file:$((n + 2))"
+grep -q "3 bad lines skipped" "$T/err"
+ok $? "bad lines counted at exit"
+is "$(grep -c '"type":"book"' "$T/out")" "$(grep -c '"type":"book"' "$T/good")" "replay went on: every book still there"
+arb-feed --replay --strict "$T"/d/* >/dev/null 2>&1
+is "$?" 1 "--strict: a bad line is fatal (exit 1)"
+
+# -- Kraken: corrupt a level of one update: checksum mismatch
+setup KRAKEN
+W=$T/d/KRAKEN.ws.50.0
+n=$(nth_line "$W" '"c":"[0-9]*"},*"book-1000","XMR/USD"\]' 100)
+edit "$W" "${n}s/\[\"\([0-9]*\)\.\([0-9]\)/[\"\1.9\2/"
+run
+is "$(grep -c '"sym":"XMR/USD","state":"gap","detail":"checksum mismatch' "$T/out")" 1 "kraken corrupt: checksum gap"
+is "$(grep -c '"sym":"XMR/USD","state":"resync"' "$T/out")" 1 "kraken corrupt: resync"
+is "$(grep '"type":"book".*"XMR/USD"' "$T/out" | tail -n 1 | grep -c '"ok":false')" 1 "kraken corrupt: ok:false, no later snapshot"
+is "$(grep -c '"state":"gap"' "$T/out")" 1 "kraken corrupt: only XMR/USD resyncs"
+sane "kraken corrupt"
+
+# -- Kraken: corrupt, then a new snapshot later in the recording: resync
+# The snapshot is the true book at that moment (the undamaged replay at
+# depth 1000 is the whole book), written as Kraken's "as"/"bs" frame.
+arb-feed --replay --depth 1000 "$R"/KRAKEN.* kraken:XMR/USD >"$T/full" 2>/dev/null
+m=$(nth_line "$W" '"book-1000","XMR/USD"\]' 300)
+rt=$(sed -n "${m}p" "$W" | cut -d: -f1)
+usrt=$(echo "$rt" | awk -F. '{ f = substr($2 "000000", 1, 6); print $1 f }')
+python3 - "$T/full" "$usrt" >"$T/snap" <<'PY'
+import json, sys
+book = None
+for line in open(sys.argv[1]):
+    r = json.loads(line, parse_float=str, parse_int=str)
+    if r["type"] == "book" and r["sym"] == "XMR/USD" and r["rt"] == sys.argv[2]:
+        book = r
+lv = lambda side: [[p, q, "1618678140.000000"] for p, q in side]
+print(json.dumps([992, {"as": lv(book["asks"]), "bs": lv(book["bids"])}, "book-1000", "XMR/USD"],
+                 separators=(",", ":")))
+PY
+sed "s/^/$rt: /" "$T/snap" >"$T/snapline"
+edit "$W" "${m}r $T/snapline"
+run
+is "$(grep -c '"sym":"XMR/USD","state":"synced"' "$T/out")" 2 "kraken resync: synced again from the later snapshot"
+is "$(grep '"type":"book".*"XMR/USD"' "$T/out" | tail -n 1 | grep -c '"ok":true')" 1 "kraken resync: ok:true at the end"
+arb-feed --replay --stats "$T"/d/* 2>&1 >/dev/null | grep 'kraken XMR/USD' >"$T/st"
+grep -q 'checksums_bad=1 gaps=1' "$T/st"
+ok $? "kraken resync: one mismatch, one gap ($(cat "$T/st"))"
+sane "kraken resync"
+
+# -- OKX: corrupt a size: checksum mismatch
+setup OKX
+W=$T/d/OKX.ws.1.0
+n=$(nth_line "$W" '"channel":"books","instId":"BTC-USDT"},"action":"update"' 20)
+edit "$W" "${n}s/\"asks\":\[\[\"\([0-9.]*\)\",\"\([0-9]\)/\"asks\":[[\"\1\",\"9\2/"
+run
+is "$(grep -c '"sym":"BTC/USDT","state":"gap","detail":"checksum mismatch' "$T/out")" 1 "okx corrupt: checksum gap"
+is "$(grep -c '"state":"gap"' "$T/out")" 1 "okx corrupt: only that symbol"
+sane "okx corrupt"
+
+# -- Bitstamp: swap two diffs of one pair: out of order
+setup BITSTAMP
+W=$T/d/BITSTAMP.ws.1.0
+a=$(nth_line "$W" '"channel":"diff_order_book_ethusd"' 30)
+b=$(nth_line "$W" '"channel":"diff_order_book_ethusd"' 31)
+sed -n "${a}p" "$W" >"$T/la"
+edit "$W" "${a}d"
+edit "$W" "$((b - 1))r $T/la"
+run
+is "$(grep -c '"sym":"ETH/USD","state":"gap","detail":"diff at' "$T/out")" 1 "bitstamp swap: gap"
+# Bitstamp diffs carry no sequence number: the diff that arrives too early
+# cannot be known to be early until the late one arrives, so exactly one
+# book (the one in between) is wrong while marked ok (arb-feed(1), BUGS).
+is "$($REF same "$T/good" "$T/out" | tail -n 1)" "checked 568 bad 1" \
+	"bitstamp swap: only the book between the two diffs is wrong"
+
+# -- Coinbase: an update that crosses the book
+setup COINBASE
+W=$T/d/COINBASE.ws.28.0
+n=$(nth_line "$W" '"l2update","product_id":"SKL-USD","changes":\[\["buy"' 50)
+edit "$W" "${n}s/\"changes\":\[\[\"buy\",\"[0-9.]*\"/\"changes\":[[\"buy\",\"9.99\"/"
+run
+is "$(grep -c '"sym":"SKL/USD","state":"gap","detail":"crossed book' "$T/out")" 1 "coinbase crossed: gap"
+$REF crossed "$T/out" >/dev/null
+ok $? "coinbase crossed: no ok:true book crossed"
+sane "coinbase crossed"
+
+done_testing
