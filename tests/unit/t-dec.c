@@ -795,6 +795,21 @@ recorded_dir(char *buf, size_t sz)
 	return NULL;
 }
 
+/* The scanner itself, on a line with exponents, strings and escapes. */
+static void
+t_scan_self(void)
+{
+	static const char line[] =
+	    "1633998512.0633569: {\"a\":1.5e3,\"b\":\"2E-2\",\"c\":[-0.5e+1,0.10,-7],"
+	    "\"d\":\"x\\\"9\",\"e\":\"007\",\"f\":true,\"g\":\"-0.00\"}\n";
+
+	scan_line("self", 1, line, strlen(line));
+	is_int(rt_count, 7, "scanner finds the 7 numbers of a sample line");
+	is_int(rt_exp, 3, "3 of them with an exponent");
+	is_int(rt_fail, 1, "only \"-0.00\" does not come back as written");
+	rt_count = rt_exp = rt_fail = 0;
+}
+
 static void
 t_recordings(void)
 {
@@ -1291,6 +1306,7 @@ main(void)
 	t_div_round();
 	t_ticks();
 	t_cmp_misc();
+	t_scan_self();
 	t_recordings();
 	t_random();
 	return done_testing();
