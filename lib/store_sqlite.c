@@ -36,7 +36,15 @@ struct sq {
 
 static void dberr(struct sq *q, const char *what, char *why, size_t whylen)
 {
-	snprintf(why, whylen, "%s: %s: %s", q->path, what, sqlite3_errmsg(q->db));
+	int e = sqlite3_system_errno(q->db), x = sqlite3_extended_errcode(q->db);
+
+	/* "disk I/O error" alone does not say that the disk is full. */
+	if ((x & 0xff) == SQLITE_IOERR)
+		snprintf(why, whylen, "%s: %s: %s (%s%s%s)", q->path, what, sqlite3_errmsg(q->db),
+		    x == SQLITE_IOERR_WRITE ? "write failed" : x == SQLITE_IOERR_FSYNC ? "fsync failed" :
+		    "I/O", e ? ": " : "", e ? strerror(e) : "");
+	else
+		snprintf(why, whylen, "%s: %s: %s", q->path, what, sqlite3_errmsg(q->db));
 }
 
 static int exec(struct sq *q, const char *sql, char *why, size_t whylen)
@@ -44,8 +52,8 @@ static int exec(struct sq *q, const char *sql, char *why, size_t whylen)
 	char *msg = NULL;
 
 	if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(why, whylen, "%s: %s", q->path, msg ? msg : sqlite3_errmsg(q->db));
 		sqlite3_free(msg);
+		dberr(q, strlen(sql) < 40 ? sql : "changing the schema", why, whylen);
 		return -1;
 	}
 	return 0;

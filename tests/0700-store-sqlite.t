@@ -1,0 +1,163 @@
+#!/bin/sh
+# arb-store with SQLite: round trip of every record type, exact decimals,
+# idempotency, type selection, bad input, migrations, signals, idle
+# durability, backup during ingest, a full disk, usage errors.
+. "${top_srcdir:-.}/tests/lib.sh"
+S=$top_srcdir/tests/store
+G=$top_srcdir/tests/golden/store
+command -v sqlite3 >/dev/null || { echo "1..1"; echo "not ok 1 - sqlite3 (the CLI) not found: install sqlite3"; exit 1; }
+
+# The typed columns of every table (without the line), then the views.
+columns() {
+	for t in books trades instruments status opportunities rejects orders fills results balances risk records; do
+		echo "# $t"
+		sqlite3 -header "$1" "SELECT * FROM $t ORDER BY id" | sed 's/|{.*$//'
+	done
+}
+views() {
+	for v in pnl_by_day opportunities_by_pair; do
+		echo "# $v"
+		sqlite3 -header "$1" "SELECT * FROM $v ORDER BY 1, 2"
+	done
+}
+counts() { arb-store --verify "$1" | tr '\t' ' ' | tr '\n' ' '; }
+
+# Round trip.
+arb-store -d "sqlite:$T/a.db" < "$S/all-types.ndjson" 2>"$T/err"
+ok $? "stores every record type"
+is "$(cat "$T/err")" "" "nothing on stderr"
+arb-store -d "$T/a.db" --dump > "$T/dump"
+cmp_ok "$T/dump" "$G/all-types.dump" "dump gives back every line byte for byte"
+columns "$T/a.db" > "$T/cols"
+cmp_ok "$T/cols" "$G/all-types.sqlite.txt" "typed columns: exact decimal text, keys, hashes"
+views "$T/a.db" > "$T/views"
+cmp_ok "$T/views" "$G/views.sqlite.txt" "views pnl_by_day and opportunities_by_pair"
+is "$(sqlite3 "$T/a.db" "SELECT DISTINCT typeof(bid_px) || typeof(px) FROM books, trades")" "texttext" "decimals are TEXT, never REAL"
+c1=$(counts "$T/a.db")
+is "$c1" "integrity ok schema_version 2 records 2 books 2 trades 2 instruments 1 status 2 opportunities 1 rejects 1 orders 2 fills 1 results 2 balances 1 risk 1 " "verify: integrity and counts"
+
+# Idempotency: the same stream again, and a shuffled replay.
+arb-store -v -d "$T/a.db" < "$S/all-types.ndjson" 2>"$T/err"
+ok $? "stored twice"
+is "$(counts "$T/a.db")" "$c1" "row counts unchanged"
+grep -q "18 records: 0 stored, 18 already there" "$T/err"; ok $? "reports 18 duplicates"
+sort -r "$S/all-types.ndjson" | arb-store -d "$T/a.db"
+is "$(counts "$T/a.db")" "$c1" "a reordered replay adds nothing"
+# A trade seen again with another receive time is the same trade.
+sed -n '/"trade"/{s/"rt":1700000000000400/"rt":1700000000000999/;p;q}' "$S/all-types.ndjson" | arb-store -d "$T/a.db"
+is "$(sqlite3 "$T/a.db" "SELECT count(*) FROM trades")" 2 "trades are keyed by (ex, sym, id)"
+
+# Type selection and --tee passing everything through in order.
+arb-store -d "$T/b.db" --types book,heartbeat --tee < "$S/all-types.ndjson" > "$T/tee"
+cmp_ok "$T/tee" "$S/all-types.ndjson" "--tee copies every line"
+is "$(counts "$T/b.db")" "integrity ok schema_version 2 records 1 books 2 trades 0 instruments 0 status 0 opportunities 0 rejects 0 orders 0 fills 0 results 0 balances 0 risk 0 " "--types book,heartbeat"
+arb-store -d "$T/c.db" -x book,trade,custom.thing < "$S/all-types.ndjson"
+is "$(sqlite3 "$T/c.db" "SELECT (SELECT count(*) FROM books) || (SELECT count(*) FROM trades) || (SELECT count(*) FROM records) || (SELECT count(*) FROM orders)")" "0012" "--exclude-types"
+arb-store -d "$T/c.db" -t book -x trade </dev/null 2>/dev/null
+is $? 2 "--types with --exclude-types is a usage error"
+
+# Bad input: reported with the line number, written to --reject, the rest stored.
+{
+	head -n 3 "$S/all-types.ndjson"
+	echo '{"type":"book","ts":1,"ex":"binance"'
+	echo 'not json'
+	printf '{"type":"x","pad":"'; head -c 1100000 /dev/zero | tr '\0' a; echo '"}'
+	printf '{"type":"trade","ts":5,"rt":6,"ex":"okx","sym":"BTC/USDT","id":"7","px":1.5,"qty":"bad","side":"buy"}\n'
+	echo '{"type":"weird.new.type","ts":17,"x":{"y":[1,2]}}'
+	tail -n 1 "$S/all-types.ndjson"
+} > "$T/bad.ndjson"
+arb-store -d "$T/d.db" --reject "$T/rej" --tee < "$T/bad.ndjson" > "$T/tee" 2>"$T/err"
+ok $? "bad lines are not fatal"
+grep -q '^arb-store: stdin:4: ' "$T/err"; ok $? "truncated record reported with its line number"
+grep -q '^arb-store: stdin:5: ' "$T/err"; ok $? "non-JSON line reported"
+grep -q '^arb-store: stdin:6: line too long' "$T/err"; ok $? "too-long line reported"
+grep -q '^arb-store: stdin:7: ' "$T/err"; ok $? "bad field reported"
+grep -q '4 bad lines skipped' "$T/err"; ok $? "count of bad lines at exit"
+is "$(wc -l < "$T/rej")" 3 "bad lines written to --reject (not the too-long one)"
+is "$(sed -n 2p "$T/rej")" "not json" "reject file holds the line as read"
+is "$(sqlite3 "$T/d.db" "SELECT (SELECT count(*) FROM books) || (SELECT count(*) FROM trades) || (SELECT group_concat(type) FROM (SELECT type FROM records ORDER BY id))")" "21weird.new.type,custom.thing" "good lines stored, unknown types in records"
+is "$(wc -l < "$T/tee")" 5 "--tee passes on only the good lines"
+arb-store -d "$T/e.db" --strict < "$T/bad.ndjson" 2>/dev/null
+is $? 1 "--strict: a bad line is fatal"
+is "$(sqlite3 "$T/e.db" "SELECT count(*) FROM books")" 2 "--strict keeps what came before"
+
+# Migrations: an old database is refused until --migrate; a newer one is refused.
+arb-store -d "$T/m.db" --migrate=1 2>/dev/null
+ok $? "--migrate=1 creates schema version 1"
+is "$(sqlite3 "$T/m.db" "SELECT max(version) FROM schema_version")" 1 "at version 1"
+arb-store -d "$T/m.db" < "$S/all-types.ndjson" 2>"$T/err"
+is $? 1 "an older database needs --migrate"
+grep -q "older than 2: run arb-store --migrate" "$T/err"; ok $? "and says so"
+arb-store -d "$T/m.db" --migrate
+ok $? "--migrate upgrades"
+arb-store -d "$T/m.db" < "$S/all-types.ndjson"
+is "$(counts "$T/m.db")" "$c1" "the migrated database stores the stream"
+sqlite3 "$T/m.db" "INSERT INTO schema_version VALUES (99, 0)"
+arb-store -d "$T/m.db" < "$S/all-types.ndjson" 2>"$T/err"
+is $? 1 "a newer database is an error (exit 1)"
+grep -q "schema version 99 is newer than this program's (2)" "$T/err"; ok $? "and says so clearly"
+echo "CREATE TABLE other (x);" | sqlite3 "$T/other.db"
+arb-store -d "$T/other.db" </dev/null 2>"$T/err"
+is $? 1 "a database that is not ours is refused"
+
+# Default database: $ARB_DB, else $XDG_DATA_HOME/arbitron/arb.db (directories created).
+head -n 1 "$S/all-types.ndjson" | env -u ARB_DB XDG_DATA_HOME="$T/xdg" arb-store
+ok $? "default database"
+test -f "$T/xdg/arbitron/arb.db"; ok $? "created under \$XDG_DATA_HOME/arbitron"
+head -n 1 "$S/all-types.ndjson" | ARB_DB="sqlite:$T/env.db" arb-store
+test -f "$T/env.db"; ok $? "\$ARB_DB"
+
+# Idle durability and --tee: a line is committed and passed on within the
+# interval while the input stays open; SIGTERM commits and exits 0.
+mkfifo "$T/fifo"
+arb-store -d "$T/f.db" --tee -i 100ms < "$T/fifo" > "$T/ftee" &
+pid=$!
+exec 3>"$T/fifo"
+head -n 2 "$S/all-types.ndjson" >&3
+sleep 1
+is "$(sqlite3 "$T/f.db" "SELECT count(*) FROM books")" 2 "idle stream: committed within the interval"
+is "$(wc -l < "$T/ftee")" 2 "idle stream: passed on after the commit"
+sed -n 3p "$S/all-types.ndjson" >&3
+kill -TERM $pid
+wait $pid
+is $? 0 "SIGTERM: exit 0"
+exec 3>&-
+is "$(sqlite3 "$T/f.db" "SELECT count(*) FROM trades")" 1 "SIGTERM: what was read is committed"
+
+# Backup while a writer runs: consistent, verifies, restores.
+"$S/gen-stream" 60000 3 > "$T/big.ndjson"
+arb-store -d "$T/g.db" < "$T/big.ndjson" &
+pid=$!
+sleep 0.3
+arb-store -d "$T/g.db" --backup "$T/backup.db"
+ok $? "--backup during ingest"
+wait $pid
+ok $? "the writer was not disturbed"
+arb-store --verify "$T/backup.db" > "$T/bv"
+ok $? "the backup verifies"
+grep -q "^integrity	ok" "$T/bv"; ok $? "backup integrity ok"
+arb-store -d "$T/backup.db" < "$T/big.ndjson"
+is "$(counts "$T/backup.db")" "$(counts "$T/g.db")" "restoring from the backup and replaying completes it"
+
+# A full disk (a file size limit): a clear error, exit 1, nothing acknowledged lost.
+(ulimit -f 4096; arb-store -d "$T/h.db" --tee -b 2000 < "$T/big.ndjson" > "$T/htee" 2>"$T/err")
+is $? 1 "disk full: exit 1"
+grep -qi "full\|too large\|I/O" "$T/err"; ok $? "disk full: a clear message ($(head -c 120 "$T/err" | tr '\n' ' '))"
+arb-store --verify "$T/h.db" >/dev/null
+ok $? "disk full: the database is intact"
+arb-store -d "$T/h.db" --dump | sort > "$T/hdump"
+sort "$T/htee" | comm -23 - "$T/hdump" > "$T/missing"
+is "$(wc -l < "$T/missing")" 0 "disk full: every line passed on is stored ($(wc -l < "$T/htee") lines)"
+arb-store -d "$T/h.db" < "$T/big.ndjson"
+is "$(arb-store -d "$T/h.db" --dump | wc -l)" 60000 "with room again, a rerun completes it"
+
+# Usage errors.
+arb-store --bogus 2>/dev/null; is $? 2 "unknown option: exit 2"
+arb-store -b 0 </dev/null 2>/dev/null; is $? 2 "--batch 0: exit 2"
+arb-store -i xyz </dev/null 2>/dev/null; is $? 2 "bad --commit-interval: exit 2"
+arb-store -d 'postgresql://u:secret@localhost/db' </dev/null 2>"$T/err"; is $? 2 "password in the URL: exit 2"
+grep -q "password on the command line is refused" "$T/err"; ok $? "and says why"
+grep -q secret "$T/err"; is $? 1 "without echoing the password"
+arb-store -h | grep -q '^usage: arb-store'; ok $? "-h prints usage"
+arb-store -d "$T/nonexistent.db" --verify "$T/nonexistent.db" 2>/dev/null; is $? 1 "--verify of a missing database: exit 1"
+done_testing
