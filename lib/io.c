@@ -14,6 +14,24 @@
  * Before a read that would block, the reader flushes the writer it is
  * paired with (flush_on_block) and calls the idle hook, so output is
  * written in big pieces under load and at once when the input pauses.
+ *
+ * Details io.h leaves open, as implemented here:
+ *  - The idle hook returns 0 to go on with the (blocking) read, > 0 to end
+ *    input (arb_reader_next returns ARB_RD_EOF), < 0 on an error
+ *    (ARB_RD_ERR with the errno the hook left).  It may itself wait, with
+ *    a timeout, for the input to become readable.
+ *  - ARB_RD_ERR while flush_on_block->err is set means the flush failed,
+ *    not the read.
+ *  - A stop request (arb_sig_stop) is checked before every read and after
+ *    EINTR; the reader then returns ARB_RD_EOF, dropping a partial line.
+ *    Whole lines already read are returned first.
+ *  - A line too long is reported once its end is seen, with its length;
+ *    its bytes are never stored.  The length counts what precedes the
+ *    newline, less one CR.
+ *  - A final line without a newline keeps a trailing CR.
+ *  - Writer: after a write error, records are dropped and every flush
+ *    returns -1 (err is sticky).  A record larger than the buffer is
+ *    written straight through.
  */
 
 #include <errno.h>
@@ -222,7 +240,8 @@ static ssize_t fill(struct arb_reader *r)
 		if (errno == EINTR)
 			continue;  /* arb_sig_stop is checked at the top */
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			/* A non-blocking descriptor: wait for it here. */
+			/* A non-blocking descriptor: wait as a blocking read
+			 * would (the idle hook has had its turn above). */
 			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
 			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 				return -1;
