@@ -862,6 +862,10 @@ send_batch(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, const int
 	(void)arb_exec_save(e);
 	for (i = 0; i < n; i++)
 		order_send(e, p, &p->ord[idx[i]]);
+	/* and recorded as sent; a crash in between leaves them "new" in the
+	 * file, which a restart treats as unknown, never as unsent */
+	e->dirty_state = 1;
+	(void)arb_exec_save(e);
 	return 0;
 }
 
@@ -1770,9 +1774,15 @@ arb_exec_stop(struct arb_exec *e, int eof)
 	e->stopping = 1;
 	if (eof)
 		e->eof = 1;
+	/* --on-stop finish with a state file: what is in flight at the end of
+	 * the input stays open in the state file for the next run */
+	if (eof && e->c.on_stop == ARB_STOP_FINISH && e->c.state_path) {
+		e->dirty_state = 1;
+		return;
+	}
 	if (eof || e->c.on_stop == ARB_STOP_CANCEL) {
 		if (e->x->finish)
-			e->x->finish(e->x->ctx, e->now, e->c.on_stop == ARB_STOP_CANCEL || !eof);
+			e->x->finish(e->x->ctx, e->now, !eof);
 		/* anything the transport could not settle stays unknown */
 		for (i = 0; i < e->nopps; i++) {
 			struct arb_opp *p = e->opps[i];
@@ -1969,6 +1979,17 @@ arb_exec_save(struct arb_exec *e)
 	}
 	for (i = 0; i < e->nins; i++)
 		save_instr(&b, &e->ins[i], e->now);
+	for (i = 0; i < e->capbooks; i++) {
+		const struct arb_book_ent *k = &e->books[i];
+		if (!k->used)
+			continue;
+		arb_emit_begin(&b, "bookref");
+		arb_emit_str(&b, "ex", k->ex);
+		arb_emit_str(&b, "sym", k->sym);
+		arb_emit_i64(&b, "ts", k->ts);
+		arb_emit_bool(&b, "ok", k->ok);
+		arb_emit_end(&b);
+	}
 	for (i = 0; i < e->capseen; i++) {
 		if (!e->seen[i].id)
 			continue;
@@ -2184,6 +2205,13 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 			arb_bal_set(&e->pos, "*", s, d, ZERO);
 		} else if (!strcmp(type, "instrument")) {
 			on_instrument(e, &r, e->c.state_path, line);
+		} else if (!strcmp(type, "bookref")) {
+			struct arb_book_ent *k;
+			int okv = 0;
+			if (!(k = book_get(e, r.ex, r.sym, 1)) || arb_rec_bool(&r, "ok", &okv) < 0)
+				goto badline;
+			k->ts = r.ts;
+			k->ok = okv;
 		} else if (!strcmp(type, "seen")) {
 			char id[256];
 			if (arb_rec_str(&r, "id", id, sizeof id) < 0)
@@ -2253,12 +2281,15 @@ arb_exec_resume(struct arb_exec *e)
 		for (j = 0; j < p->norders; j++) {
 			struct arb_order *o = &p->ord[j];
 			if (o->st == ARB_OS_NEW) {
-				/* recorded but never handed over: it was not sent */
-				move(e, o, ARB_OS_REJECTED);
+				/* recorded, and perhaps sent before a crash: unknown
+				 * until the transport finds out */
+				move(e, o, ARB_OS_UNKNOWN);
 				snprintf(o->reason, sizeof o->reason, "restart");
-				release(e, o);
+				o->t_sent = p->t_decide;
+				o->deadline = o->t_sent + e->c.leg_timeout;
 				emit_order(e, o, e->now);
-			} else if (!arb_ostate_terminal(o->st) && e->x->resume) {
+			}
+			if (!arb_ostate_terminal(o->st) && e->x->resume) {
 				e->x->resume(e->x->ctx, o, e->now);
 				note_deadline(e, o->deadline);
 			}

@@ -175,7 +175,7 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 		(void)arb_dec_add(&tmp, got, q);
 		got = tmp;
 	}
-	snprintf(vid, sizeof vid, "paper-%llu", (unsigned long long)++pp->vseq);
+	snprintf(vid, sizeof vid, "paper-%s", o->cid);
 	arb_exec_on_ack(e, o, vid, ts);
 	if (o->otype == ARB_OT_FOK && arb_dec_sign(want) > 0) {
 		arb_exec_on_end(e, o, ARB_OS_CANCELED, "fok", ts);
