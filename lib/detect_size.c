@@ -508,6 +508,63 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 			}
 		}
 	}
+	/* Bound: the exact profit never exceeds the continuous one, which is
+	 * concave, so only the k where the continuous profit beats the best
+	 * found so far can do better.  When that interval is short, try
+	 * every k in it: the result is then the optimum on the grid. */
+	{
+		arb_dec t = found ? best->profit : arb_dec_make(0, 0), p;
+		int64_t a, b, l2, h2;
+		/* a: first k in [1, lo] with Pc(k) > t */
+		l2 = 0;
+		h2 = lo;
+		if (pcont(c, grid, lo, &p) < 0)
+			return 0;
+		if (arb_dec_cmp(p, t) > 0) {
+			while (h2 - l2 > 1) {
+				int64_t mid = l2 + (h2 - l2) / 2;
+				if (pcont(c, grid, mid, &p) < 0)
+					return 0;
+				if (arb_dec_cmp(p, t) > 0)
+					h2 = mid;
+				else
+					l2 = mid;
+			}
+			a = h2;
+			/* b: last k in [lo, kc] with Pc(k) > t */
+			l2 = lo;
+			h2 = kc + 1;
+			while (h2 - l2 > 1) {
+				int64_t mid = l2 + (h2 - l2) / 2;
+				if (pcont(c, grid, mid, &p) < 0)
+					return 0;
+				if (arb_dec_cmp(p, t) > 0)
+					l2 = mid;
+				else
+					h2 = mid;
+			}
+			b = l2;
+			if (b - a + 1 <= ARB_DSCAN_MAX) {
+				for (k = a; k <= b; k++) {
+					arb_dec q;
+					int rc;
+					if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+						return 0;
+					if (rc != 0 || arb_dec_sign(r.profit) <= 0)
+						continue;
+					if (!found || arb_dec_cmp(r.profit, best->profit) > 0 ||
+					    (arb_dec_cmp(r.profit, best->profit) == 0 && k < best->k)) {
+						*best = r;
+						best->k = k;
+						found = 1;
+					}
+				}
+				if (found)
+					best->optimal = 1;
+			}
+		} else if (found)
+			best->optimal = 1;
+	}
 	if (!found) {
 		*why = ARB_DW_LOT;
 		return 0;

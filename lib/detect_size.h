@@ -68,7 +68,12 @@ struct arb_dresult {
 	struct arb_dfill f[ARB_DLEGS_MAX];
 	arb_dec in, out, profit;
 	int64_t k;          /* q1 = k * grid */
+	int optimal;        /* proven the best on the grid (see arb_dchain_size) */
 };
+
+/* arb_dchain_size tries every grid point that could beat the best found
+ * near the continuous optimum when there are at most this many. */
+#define ARB_DSCAN_MAX 4096
 
 /* Why arb_dchain_size found nothing. */
 enum arb_dwhy {
@@ -94,7 +99,13 @@ int arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb
 int arb_dchain_top(const struct arb_dchain *c, int with_fees);
 /* Finds the first-leg quantity on the grid that maximises profit (ties:
  * the smaller), within the caps.  Returns 1 with *r filled and r->profit
- * > 0, or 0 with *why set. */
+ * > 0, or 0 with *why set.  The continuous profit (later legs not rounded
+ * to lots) is concave in the size and bounds the exact one: its optimum
+ * is found by bisection, the exact chain is tried at the lot steps around
+ * it, and then at every grid point where the continuous profit beats the
+ * best so far when there are at most ARB_DSCAN_MAX of them (r->optimal
+ * is then set: the result is the optimum).  Otherwise the result may miss
+ * a better size that lot rounding in later legs favours. */
 int arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *r, enum arb_dwhy *why);
 /* Least common multiple of two positive decimals.  0 or -1. */
 int arb_dec_lcm(arb_dec *r, arb_dec a, arb_dec b);
