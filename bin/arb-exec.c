@@ -178,6 +178,29 @@ drain(struct arb_exec *e, struct arb_writer *w)
 	}
 }
 
+struct idle {
+	struct arb_exec *e;
+	struct arb_writer *w;
+};
+
+/* SIGUSR1 (and the kill file) are acted on while the input is quiet, too:
+ * the reader calls this before every read that would block. */
+static int
+idle(void *arg)
+{
+	struct idle *ic = arg;
+
+	arb_exec_check_kill_file(ic->e);
+	if (arb_sig_usr1) {
+		arb_sig_usr1 = 0;
+		arb_exec_kill(ic->e, "kill_signal", "SIGUSR1 received");
+	}
+	drain(ic->e, ic->w);
+	if (ic->w->len > 0 && arb_writer_flush(ic->w) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 reset_kill(struct arb_exec_conf *c)
 {
@@ -227,6 +250,7 @@ main(int argc, char **argv)
 	struct arb_writer w;
 	struct arb_rec r;
 	struct arb_badlines bl = { 0, 0 };
+	struct idle ic;
 	const char *balances = NULL;
 	char why[512], *line;
 	size_t len;
@@ -388,6 +412,10 @@ main(int argc, char **argv)
 	arb_writer_init(&w, 1);
 	arb_reader_init(&rd, 0, "stdin");
 	rd.flush_on_block = &w;
+	ic.e = &e;
+	ic.w = &w;
+	rd.idle = idle;
+	rd.idle_arg = &ic;
 	arb_rec_init(&r);
 	t0 = arb_mono_us();
 	arb_exec_resume(&e);
@@ -398,15 +426,23 @@ main(int argc, char **argv)
 			arb_exec_kill(&e, "kill_signal", "SIGUSR1 received");
 			drain(&e, &w);
 		}
-		if (arb_sig_stop && !e.stopping) {
+		if (e.stopping && !arb_exec_busy(&e))
+			break;
+		st = arb_reader_next(&rd, &line, &len);
+		if (st == ARB_RD_EOF && arb_sig_stop) {
+			/* SIGTERM/SIGINT: the reader stopped before reading more */
+			if (e.stopping)
+				break;      /* a second one: stop now */
 			arb_log(ARB_LOG_NOTICE, "stopping (signal %d): %s in-flight orders",
 			    (int)arb_sig_last, c.on_stop == ARB_STOP_CANCEL ? "canceling" : "finishing");
 			arb_exec_stop(&e, 0);
 			drain(&e, &w);
-		}
-		if (e.stopping && !arb_exec_busy(&e))
+			if (c.on_stop == ARB_STOP_FINISH && arb_exec_busy(&e)) {
+				arb_sig_stop = 0;   /* read on until they are settled */
+				continue;
+			}
 			break;
-		st = arb_reader_next(&rd, &line, &len);
+		}
 		if (st == ARB_RD_EOF)
 			break;
 		if (st == ARB_RD_ERR) {

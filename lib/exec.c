@@ -911,7 +911,7 @@ set_fail(struct arb_exec *e, struct arb_opp *p, const char *reason)
 	p->fail = 1;
 	p->t_fail = e->now;
 	snprintf(p->reason, sizeof p->reason, "%s", reason);
-	if (e->c.on_leg_failure == ARB_LF_CANCEL)
+	if (e->c.on_leg_failure == ARB_LF_CANCEL && !e->stopping)
 		for (j = 0; j < p->norders; j++)
 			cancel_order(e, &p->ord[j], "leg_failure");
 }

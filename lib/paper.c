@@ -280,7 +280,9 @@ p_finish(void *ctx, int64_t now, int cancel)
 		struct pend pd = pp->p[0];
 		memmove(&pp->p[0], &pp->p[1], (pp->n - 1) * sizeof *pp->p);
 		pp->n--;
-		arb_exec_on_end(pp->e, pd.o, ARB_OS_CANCELED, cancel ? "stop" : "eof", now);
+		/* a cancel already asked for keeps its reason */
+		arb_exec_on_end(pp->e, pd.o, ARB_OS_CANCELED,
+		    pd.o->cancel_req ? NULL : cancel ? "stop" : "eof", now);
 	}
 }
 
