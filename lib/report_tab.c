@@ -298,8 +298,8 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 
 	arb_report_totals(r, &t);
 	rtab_init(o, "overview", "Summary", "item,#value,unit");
-	rtab_row(o, "from", T(r->start), "UTC");
-	rtab_row(o, "to", T(r->end), "UTC");
+	rtab_row(o, "from", r->has_first ? T(r->start) : NULL, "UTC");
+	rtab_row(o, "to", r->has_first ? T(r->end) : NULL, "UTC");
 	rtab_row(o, "records in the period", U(r->in_window), "");
 	rtab_row(o, "bad lines (input)", U(r->bad), "");
 	rtab_row(o, "unknown records (input)", U(r->unknown), "");
@@ -805,9 +805,11 @@ void arb_report_tables(struct arb_report *r, unsigned reports, enum arb_rep_fmt 
 	struct rtab *tabs;
 	size_t n = arb_report_build(r, reports, &tabs), i;
 
-	if (f == ARB_FMT_TEXT)
+	if (f == ARB_FMT_TEXT && r->has_first)
 		arb_buf_printf(out, "arb-report: %s .. %s UTC, amounts in %s\n", T(r->start), T(r->end),
 		    r->ccy);
+	else if (f == ARB_FMT_TEXT)
+		arb_buf_printf(out, "arb-report: no records, amounts in %s\n", r->ccy);
 	for (i = 0; i < n; i++) {
 		if (f == ARB_FMT_TEXT)
 			text_table(&tabs[i], out);
