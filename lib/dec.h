@@ -35,6 +35,8 @@ enum arb_round {
  * (venues write "00.1" rarely but they do).  Exponents are folded into the
  * scale ("1e-8" is m=1 s=8; "9e10" is m=90000000000 s=0).  Returns 0, or -1
  * with *why set to a static reason (bad syntax, too many digits, scale).
+ * Up to 39 significant digits are accepted when the value fits in 128
+ * bits, so everything arb_dec_fmt prints parses back.
  */
 int arb_dec_parse(arb_dec *d, const char *s, size_t n, const char **why);
 
@@ -47,7 +49,11 @@ arb_dec arb_dec_make(int64_t m, int s);
 
 int arb_dec_add(arb_dec *r, arb_dec a, arb_dec b);   /* exact; -1 overflow */
 int arb_dec_sub(arb_dec *r, arb_dec a, arb_dec b);   /* exact; -1 overflow */
-int arb_dec_mul(arb_dec *r, arb_dec a, arb_dec b);   /* exact; -1 overflow or scale > MAX */
+/* Exact.  When the exact value does not fit at its natural scale (the sum
+ * of the scales, or scale > ARB_DEC_MAXSCALE) but trailing zeros can be
+ * dropped to make it fit, the result comes back at the largest scale that
+ * holds it; -1 only when the exact value cannot be stored at any scale. */
+int arb_dec_mul(arb_dec *r, arb_dec a, arb_dec b);
 /* a / b rounded to `scale` fraction digits; -1 on b == 0 or overflow. */
 int arb_dec_div(arb_dec *r, arb_dec a, arb_dec b, int scale, enum arb_round rnd);
 /* Changes the scale, rounding when it shrinks; -1 on overflow. */
