@@ -407,7 +407,7 @@ int arb_fbook_levels(struct arb_fbook *fb, const struct arb_json *j, int arr, en
 
 	if (arr < 0 || j->t[arr].type != ARB_J_ARR)
 		return arb_venue_err(v, "levels: expected an array");
-	for (e = arb_json_child(j, arr); e >= 0 && (uint32_t)e < j->t[arr].next; e = arb_json_next(j, e)) {
+	for (e = arb_jfirst(j, arr); e >= 0; e = arb_jnext(j, arr, e)) {
 		if (j->t[e].type != ARB_J_ARR || j->t[e].n < 2)
 			return arb_venue_err(v, "levels: expected [price, quantity]");
 		if (arb_json_dec(j, e + 1, &px, &why) < 0)

@@ -170,6 +170,12 @@ static inline uint32_t arb_jlen(const struct arb_json *j, int i)
 { return i >= 0 ? j->t[i].len : 0; }
 static inline int arb_jtype(const struct arb_json *j, int i)
 { return i >= 0 ? j->t[i].type : 0; }
+/* Iterating the members of a container c that may be missing (-1):
+ * for (e = arb_jfirst(j, c); e >= 0; e = arb_jnext(j, c, e)) */
+static inline int arb_jfirst(const struct arb_json *j, int c)
+{ return c >= 0 && (j->t[c].type == ARB_J_ARR || j->t[c].type == ARB_J_OBJ) && j->t[c].n ? c + 1 : -1; }
+static inline int arb_jnext(const struct arb_json *j, int c, int e)
+{ return j->t[e].next < j->t[c].next ? (int)j->t[e].next : -1; }
 /* Milliseconds (number or string) -> microseconds. */
 int arb_jms(const struct arb_json *j, int i, int64_t *us);
 /* Takes the frames held back by fb and feeds them to fn in order. */

@@ -60,7 +60,7 @@ static int exchange_info(struct arb_venue *v, int64_t rt)
 
 	if (arb_jtype(j, syms) != ARB_J_ARR)
 		return arb_venue_err(v, "exchangeInfo: no symbols array");
-	for (s = arb_json_child(j, syms); s >= 0 && (uint32_t)s < j->t[syms].next; s = arb_json_next(j, s)) {
+	for (s = arb_jfirst(j, syms); s >= 0; s = arb_jnext(j, syms, s)) {
 		struct arb_inst in;
 		char vs[ARB_VSYM_MAX];
 		int f, fl = arb_jget(j, s, "filters");
@@ -77,7 +77,7 @@ static int exchange_info(struct arb_venue *v, int64_t rt)
 		arb_sym_alias(in.quote, sizeof in.quote);
 		if (arb_sym_join(in.sym, sizeof in.sym, in.base, in.quote, NULL) < 0)
 			continue;
-		for (f = arb_json_child(j, fl); f >= 0 && (uint32_t)f < j->t[fl].next; f = arb_json_next(j, f)) {
+		for (f = arb_jfirst(j, fl); f >= 0; f = arb_jnext(j, fl, f)) {
 			int t = arb_jget(j, f, "filterType");
 			if (arb_jis(j, t, "PRICE_FILTER"))
 				arb_json_dec(j, arb_jget(j, f, "tickSize"), &in.tick, NULL);

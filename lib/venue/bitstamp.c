@@ -54,7 +54,7 @@ static int pairs_info(struct arb_venue *v, int64_t rt)
 
 	if (j->t[0].type != ARB_J_ARR)
 		return arb_venue_err(v, "trading-pairs-info: expected an array");
-	for (e = arb_json_child(j, 0); e >= 0 && (uint32_t)e < j->t[0].next; e = arb_json_next(j, e)) {
+	for (e = arb_jfirst(j, 0); e >= 0; e = arb_jnext(j, 0, e)) {
 		struct arb_inst in;
 		char us[ARB_VSYM_MAX], name[64], mo[64], *sl;
 		int64_t bd, cd;

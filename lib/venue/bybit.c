@@ -70,7 +70,7 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 	{
 		struct arb_json *j = &v->j;
 		int list = arb_jget(j, arb_jget(j, 0, "result"), "list"), e;
-		for (e = arb_json_child(j, list); e >= 0 && (uint32_t)e < j->t[list].next; e = arb_json_next(j, e)) {
+		for (e = arb_jfirst(j, list); e >= 0; e = arb_jnext(j, list, e)) {
 			struct arb_inst in;
 			char s[ARB_VSYM_MAX];
 			int pf = arb_jget(j, e, "priceFilter"), lf = arb_jget(j, e, "lotSizeFilter");
@@ -164,7 +164,7 @@ static int trades(struct arb_venue *v, const char *url, int64_t rt)
 	struct arb_json *j = &v->j;
 	int data = arb_jget(j, 0, "data"), e;
 
-	for (e = arb_json_child(j, data); e >= 0 && (uint32_t)e < j->t[data].next; e = arb_json_next(j, e)) {
+	for (e = arb_jfirst(j, data); e >= 0; e = arb_jnext(j, data, e)) {
 		int s = arb_jget(j, e, "s"), id = arb_jget(j, e, "i"), side = arb_jget(j, e, "S");
 		struct arb_fbook *fb;
 		char k[ARB_VSYM_MAX];

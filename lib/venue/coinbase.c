@@ -49,7 +49,7 @@ static int products(struct arb_venue *v, int64_t rt)
 
 	if (j->t[0].type != ARB_J_ARR)
 		return arb_venue_err(v, "products: expected an array");
-	for (e = arb_json_child(j, 0); e >= 0 && (uint32_t)e < j->t[0].next; e = arb_json_next(j, e)) {
+	for (e = arb_jfirst(j, 0); e >= 0; e = arb_jnext(j, 0, e)) {
 		struct arb_inst in;
 		char id[ARB_VSYM_MAX];
 
@@ -119,7 +119,7 @@ static int update(struct arb_venue *v, struct arb_fbook *fb, int64_t rt)
 		return arb_venue_err(v, "l2update: missing changes or time");
 	if (!fb->snap)
 		return 0;
-	for (e = arb_json_child(j, ch); e >= 0 && (uint32_t)e < j->t[ch].next; e = arb_json_next(j, e)) {
+	for (e = arb_jfirst(j, ch); e >= 0; e = arb_jnext(j, ch, e)) {
 		int side = arb_json_at(j, e, 0);
 		arb_dec px, qty;
 		const char *why = "bad change";
@@ -162,11 +162,11 @@ static int subscriptions(struct arb_venue *v, int64_t rt)
 	struct arb_json *j = &v->j;
 	int chs = arb_jget(j, 0, "channels"), c;
 
-	for (c = arb_json_child(j, chs); c >= 0 && (uint32_t)c < j->t[chs].next; c = arb_json_next(j, c)) {
+	for (c = arb_jfirst(j, chs); c >= 0; c = arb_jnext(j, chs, c)) {
 		int ids = arb_jget(j, c, "product_ids"), p;
 		if (!arb_jis(j, arb_jget(j, c, "name"), "level2") && !arb_jis(j, arb_jget(j, c, "name"), "level2_batch"))
 			continue;
-		for (p = arb_json_child(j, ids); p >= 0 && (uint32_t)p < j->t[ids].next; p = arb_json_next(j, p)) {
+		for (p = arb_jfirst(j, ids); p >= 0; p = arb_jnext(j, ids, p)) {
 			struct arb_fbook *fb;
 			if (arb_jtype(j, p) != ARB_J_STR)
 				continue;

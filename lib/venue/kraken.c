@@ -73,7 +73,7 @@ static int asset_pairs(struct arb_venue *v, int64_t rt)
 
 	if (arb_jtype(j, res) != ARB_J_OBJ)
 		return arb_venue_err(v, "AssetPairs: no result object");
-	for (k = arb_json_child(j, res); k >= 0 && (uint32_t)k < j->t[res].next; k = arb_json_next(j, k + 1)) {
+	for (k = arb_jfirst(j, res); k >= 0; k = arb_jnext(j, res, k + 1)) {
 		int p = k + 1;
 		struct arb_inst in;
 		char ws[ARB_VSYM_MAX], *sl;
@@ -152,7 +152,7 @@ uint32_t arb_kraken_checksum(const struct arb_book *b)
 /* Latest level timestamp ("1618678133.136361" seconds) of a levels array. */
 static void level_ts(const struct arb_json *j, int arr, int64_t *ts)
 {
-	for (int e = arb_json_child(j, arr); e >= 0 && (uint32_t)e < j->t[arr].next; e = arb_json_next(j, e)) {
+	for (int e = arb_jfirst(j, arr); e >= 0; e = arb_jnext(j, arr, e)) {
 		int t = arb_json_at(j, e, 2);
 		int64_t us;
 		if (arb_jtype(j, t) == ARB_J_STR && arb_secs_to_us(arb_json_raw(j, t), j->t[t].len, &us) == 0 && us > *ts)
@@ -250,7 +250,7 @@ static int trades(struct arb_venue *v, int root, int pair, int64_t rt)
 		return arb_venue_err(v, "trade: expected an array");
 	if (!(fb = arb_venue_book(v, arb_json_raw(j, pair), j->t[pair].len, NULL)))
 		return -1;
-	for (e = arb_json_child(j, arr); e >= 0 && (uint32_t)e < j->t[arr].next; e = arb_json_next(j, e), k++) {
+	for (e = arb_jfirst(j, arr); e >= 0; e = arb_jnext(j, arr, e), k++) {
 		int t = arb_json_at(j, e, 2), side = arb_json_at(j, e, 3);
 		arb_dec px, qty;
 		int64_t ts;

@@ -57,7 +57,7 @@ static int instruments(struct arb_venue *v, int64_t rt)
 
 	if (arb_jtype(j, data) != ARB_J_ARR)
 		return arb_venue_err(v, "instruments: no data array");
-	for (e = arb_json_child(j, data); e >= 0 && (uint32_t)e < j->t[data].next; e = arb_json_next(j, e)) {
+	for (e = arb_jfirst(j, data); e >= 0; e = arb_jnext(j, data, e)) {
 		struct arb_inst in;
 		char id[ARB_VSYM_MAX], *d;
 
@@ -180,7 +180,7 @@ static int trades(struct arb_venue *v, int64_t rt)
 	struct arb_json *j = &v->j;
 	int data = arb_jget(j, 0, "data"), e;
 
-	for (e = arb_json_child(j, data); e >= 0 && (uint32_t)e < j->t[data].next; e = arb_json_next(j, e)) {
+	for (e = arb_jfirst(j, data); e >= 0; e = arb_jnext(j, data, e)) {
 		int id = arb_jget(j, e, "instId"), tid = arb_jget(j, e, "tradeId"), side = arb_jget(j, e, "side");
 		struct arb_fbook *fb;
 		arb_dec px, qty;
