@@ -14,6 +14,11 @@
  * terminated and may hold any bytes.  UTF-8 is not validated here (the
  * line reader does that); bytes >= 0x80 inside strings are taken as they
  * are, and bytes >= 0x80 anywhere else are a syntax error.
+ *
+ * The `esc` byte of a NUM token, which json.h leaves unused, holds what
+ * the scanner saw: NUM_FRAC (a fraction) and NUM_EXP (an exponent), so
+ * that arb_json_i64 and rec.c need not look at the digits again.  A
+ * plain integer has esc 0.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +27,8 @@
 #include "util.h"
 
 #define DEPTH_MAX 64
+#define NUM_FRAC 1
+#define NUM_EXP  2
 
 void
 arb_json_init(struct arb_json *j)
@@ -78,40 +85,21 @@ static const unsigned char strstop[256] = {
 #define HIGHS 0x8080808080808080ULL
 
 /*
- * Scans a string body from p (just after the opening quote).  Returns the
- * closing quote, or NULL with *err.  Sets *esc when a backslash is seen.
+ * Scans a string body from p (just after the opening quote) to its end,
+ * validating escapes.  Returns the closing quote, or NULL with *err.
+ * Sets *esc when a backslash is seen.  The slow path: str_end below
+ * handles plain strings inline and calls this at the first special byte.
  */
-static inline const unsigned char *
+static __attribute__((noinline)) const unsigned char *
 scan_str(const unsigned char *p, const unsigned char *e, uint8_t *esc, const char **err)
 {
 	for (;;) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		/* Eight bytes at a time: flag '"', '\\' and bytes < 0x20.
-		 * The lowest flagged byte is always a true match. */
-		while (e - p >= 8) {
-			uint64_t x, q, b, m;
-
-			memcpy(&x, p, 8);
-			q = x ^ (ONES * '"');
-			b = x ^ (ONES * '\\');
-			m = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 0x20) & ~x);
-			m &= HIGHS;
-			if (m) {
-				p += __builtin_ctzll(m) >> 3;
-				goto stop;
-			}
-			p += 8;
-		}
-#endif
 		while (p < e && !strstop[*p])
 			p++;
 		if (p == e) {
 			*err = "unterminated string";
 			return NULL;
 		}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-stop:
-#endif
 		if (*p == '"')
 			return p;
 		if (*p < 0x20) {
@@ -165,10 +153,67 @@ stop:
 	}
 }
 
+/* The common case inline: a string without escapes. */
+static inline __attribute__((always_inline)) const unsigned char *
+str_end(const unsigned char *p, const unsigned char *e, uint8_t *esc, const char **err)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight bytes at a time: flag '"', '\\' and bytes < 0x20.  The
+	 * lowest flagged byte is always a true match (borrows only run
+	 * upward from a true match). */
+	while (e - p >= 8) {
+		uint64_t x, q, b, m;
+
+		memcpy(&x, p, 8);
+		q = x ^ (ONES * '"');
+		b = x ^ (ONES * '\\');
+		m = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 0x20) & ~x);
+		m &= HIGHS;
+		if (m) {
+			p += __builtin_ctzll(m) >> 3;
+			if (*p == '"')
+				return p;
+			return scan_str(p, e, esc, err);
+		}
+		p += 8;
+	}
+#endif
+	while (p < e && !strstop[*p])
+		p++;
+	if (p < e && *p == '"')
+		return p;
+	return scan_str(p, e, esc, err);
+}
+
 static inline int
 isdig(unsigned c)
 {
 	return c - '0' < 10;
+}
+
+/* The first byte at or after p that is not a digit (or e). */
+static inline __attribute__((always_inline)) const unsigned char *
+digits(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight at a time: a byte is a digit when its high nibble is 3 and
+	 * its low nibble + 6 does not carry into the high nibble. */
+	while (e - p >= 8) {
+		uint64_t x, nd, m;
+
+		memcpy(&x, p, 8);
+		nd = ((x & (ONES * 0xf0)) ^ (ONES * 0x30)) |
+		    (((x & (ONES * 0x0f)) + ONES * 0x06) & (ONES * 0xf0));
+		/* high bit of each non-zero byte of nd */
+		m = (nd | ((nd & (ONES * 0x7f)) + ONES * 0x7f)) & HIGHS;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < e && isdig(*p))
+		p++;
+	return p;
 }
 
 #define WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
@@ -179,8 +224,8 @@ int
 arb_json_parse(struct arb_json *j, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src, *p = s, *e = s + len, *q;
-	uint32_t stack[DEPTH_MAX];
-	int depth = 0;
+	uint32_t stack[DEPTH_MAX], cur = 0;   /* cur: the innermost open container */
+	int depth = 0, inobj = 0;
 	uint32_t n = 0, cap = j->cap;
 	struct arb_jtok *t = j->t, *tk;
 	const char *err = NULL;
@@ -205,65 +250,71 @@ value:
 		t = j->t;
 		cap = j->cap;
 	}
+	switch (*p) {
+	case '"': {
+		uint8_t esc = 0;
+
+		if ((q = str_end(p + 1, e, &esc, &err)) == NULL)
+			goto fail;
+		/* one store of the whole token */
+		t[n] = (struct arb_jtok){ ARB_J_STR, esc, (uint32_t)(p + 1 - s),
+		    (uint32_t)(q - p - 1), n + 1, 0 };
+		n++;
+		p = q + 1;
+		goto after;
+	}
+	default:
+		break;
+	}
 	tk = &t[n];
 	tk->esc = 0;
 	tk->n = 0;
 	tk->off = (uint32_t)(p - s);
 	switch (*p) {
-	case '"':
-		tk->type = ARB_J_STR;
-		tk->off++;
-		if ((q = scan_str(p + 1, e, &tk->esc, &err)) == NULL) {
-			p = e;
-			goto fail_str;
-		}
-		tk->len = (uint32_t)(q - p - 1);
-		p = q + 1;
-		tk->next = ++n;
-		goto after;
 	case '{':
 	case '[':
 		tk->type = *p == '{' ? ARB_J_OBJ : ARB_J_ARR;
 		if (depth == DEPTH_MAX)
 			FAIL("nesting too deep");
-		stack[depth++] = n++;
+		stack[depth++] = cur = n++;
+		inobj = tk->type == ARB_J_OBJ;
 		p++;
 		SKIPWS();
-		if (p < e && *p == (tk->type == ARB_J_OBJ ? '}' : ']')) {
+		if (p < e && *p == (inobj ? '}' : ']')) {
 			p++;
 			goto close;
 		}
 		tk->n = 1;
-		if (tk->type == ARB_J_OBJ)
+		if (inobj)
 			goto key;
 		goto value;
 	case '-': case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
 		tk->type = ARB_J_NUM;
 		q = p;
+		/* esc of a NUM: NUM_FRAC, NUM_EXP (see the top of the file) */
 		if (*p == '-' && ++p == e)
 			FAIL("bad number");
 		if (*p == '0') {
 			if (++p < e && isdig(*p))
 				FAIL("leading zero in number");
 		} else if (isdig(*p)) {
-			while (++p < e && isdig(*p))
-				;
+			p = digits(p + 1, e);
 		} else
 			FAIL("bad number");
 		if (p < e && *p == '.') {
 			if (++p == e || !isdig(*p))
 				FAIL("bad number");
-			while (++p < e && isdig(*p))
-				;
+			p = digits(p + 1, e);
+			tk->esc = NUM_FRAC;
 		}
 		if (p < e && (*p | 0x20) == 'e') {
+			tk->esc |= NUM_EXP;
 			if (++p < e && (*p == '+' || *p == '-'))
 				p++;
 			if (p == e || !isdig(*p))
 				FAIL("bad number");
-			while (++p < e && isdig(*p))
-				;
+			p = digits(p + 1, e);
 		}
 		tk->len = (uint32_t)(p - q);
 		tk->next = ++n;
@@ -307,24 +358,27 @@ after:
 	}
 	if (p == e)
 		FAIL("unexpected end of text");
-	tk = &t[stack[depth - 1]];
 	if (*p == ',') {
 		p++;
-		tk->n++;
-		if (tk->type == ARB_J_OBJ)
+		t[cur].n++;
+		if (inobj)
 			goto key;
 		goto value;
 	}
-	if (*p == (tk->type == ARB_J_OBJ ? '}' : ']')) {
+	if (*p == (inobj ? '}' : ']')) {
 		p++;
 		goto close;
 	}
-	FAIL(tk->type == ARB_J_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
+	FAIL(inobj ? "expected ',' or '}'" : "expected ',' or ']'");
 
 close:
-	tk = &t[stack[--depth]];
+	tk = &t[cur];
 	tk->len = (uint32_t)(p - s) - tk->off;
 	tk->next = n;
+	if (--depth > 0) {
+		cur = stack[depth - 1];
+		inobj = t[cur].type == ARB_J_OBJ;
+	}
 	goto after;
 
 key:
@@ -339,16 +393,16 @@ key:
 		t = j->t;
 		cap = j->cap;
 	}
-	tk = &t[n];
-	tk->type = ARB_J_STR;
-	tk->esc = 0;
-	tk->n = 0;
-	tk->off = (uint32_t)(p + 1 - s);
-	if ((q = scan_str(p + 1, e, &tk->esc, &err)) == NULL)
-		goto fail_str;
-	tk->len = (uint32_t)(q - p - 1);
-	p = q + 1;
-	tk->next = ++n;
+	{
+		uint8_t esc = 0;
+
+		if ((q = str_end(p + 1, e, &esc, &err)) == NULL)
+			goto fail;   /* reported at the key's quote */
+		t[n] = (struct arb_jtok){ ARB_J_STR, esc, (uint32_t)(p + 1 - s),
+		    (uint32_t)(q - p - 1), n + 1, 0 };
+		n++;
+		p = q + 1;
+	}
 	SKIPWS();
 	if (p == e)
 		FAIL("unexpected end of text");
@@ -357,9 +411,6 @@ key:
 	p++;
 	goto value;
 
-fail_str:
-	/* the offset of a string error is the string's start */
-	p = s + t[n].off - 1;
 fail:
 	j->n = 0;
 	j->err = err;
@@ -515,6 +566,28 @@ arb_json_str(const struct arb_json *j, int i, char *buf, size_t cap)
 	return (int)n;
 }
 
+/* The value of 8 ASCII digits at p (all known to be digits). */
+static inline uint64_t
+parse8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* pairs, then quads, then the whole: three multiplications */
+	v -= ONES * '0';
+	v = v * 10 + (v >> 8);
+	v = ((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+	    ((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32;
+	return v;
+#else
+	v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+#endif
+}
+
 int
 arb_json_i64(const struct arb_json *j, int i, int64_t *v)
 {
@@ -534,9 +607,21 @@ arb_json_i64(const struct arb_json *j, int i, int64_t *v)
 		neg = 1;
 		p++;
 	}
-	/* digits only, no leading zero (a NUM is already known to be valid) */
-	if (p == e || (*p == '0' && e - p > 1))
-		return -1;
+	if (k->type == ARB_J_NUM) {
+		/* known to be valid JSON: digits only when esc is 0 */
+		if (k->esc)
+			return -1;
+		if (e - p <= 18) {
+			while ((e - p) & 7)
+				u = u * 10 + (unsigned)(*p++ - '0');
+			for (; p < e; p += 8)
+				u = u * 100000000 + parse8(p);
+			*v = neg ? -(int64_t)u : (int64_t)u;
+			return 0;
+		}
+	} else if (p == e || (*p == '0' && e - p > 1)) {
+		return -1;    /* digits only, no leading zero */
+	}
 	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	for (; p < e; p++) {
 		unsigned d = *p - (unsigned)'0';

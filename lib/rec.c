@@ -47,9 +47,28 @@ arb_rtype_name(enum arb_rtype t)
 enum arb_rtype
 arb_rtype_from(const char *s, size_t n)
 {
-	for (int t = 1; t < ARB_R_NTYPES; t++)
-		if (strlen(rtype_names[t]) == n && memcmp(rtype_names[t], s, n) == 0)
+	/* the first letter picks at most two candidates */
+	static const unsigned char first[26][2] = {
+		['b' - 'a'] = { ARB_R_BOOK, ARB_R_BALANCE },
+		['t' - 'a'] = { ARB_R_TRADE, 0 },
+		['i' - 'a'] = { ARB_R_INSTRUMENT, 0 },
+		['s' - 'a'] = { ARB_R_STATUS, 0 },
+		['o' - 'a'] = { ARB_R_OPPORTUNITY, ARB_R_ORDER },
+		['r' - 'a'] = { ARB_R_REJECT, ARB_R_RESULT },
+		['f' - 'a'] = { ARB_R_FILL, 0 },
+	};
+	unsigned c;
+
+	if (n == 0 || (c = (unsigned char)s[0] - 'a') >= 26)
+		return ARB_R_UNKNOWN;
+	for (int k = 0; k < 2; k++) {
+		int t = first[c][k];
+
+		if (t && strlen(rtype_names[t]) == n && memcmp(rtype_names[t], s, n) == 0)
 			return (enum arb_rtype)t;
+	}
+	if (c == 'r' - 'a' && n == 4 && memcmp(s, "risk", 4) == 0)
+		return ARB_R_RISK;
 	return ARB_R_UNKNOWN;
 }
 
@@ -74,87 +93,132 @@ enum kind {
 
 struct key {
 	const char *name;
-	unsigned char kind, opt;
+	unsigned char len, kind, opt;
 	const char *en;   /* K_ENUM: the values, separated by '|' */
+	uint64_t pre;     /* the first 8 bytes of name, zero padded (spec_init) */
 };
 
-#define REQ(n, k)      { n, k, 0, NULL }
-#define OPT(n, k)      { n, k, 1, NULL }
-#define ENUM(n, e)     { n, K_ENUM, 0, e }
-#define OPTENUM(n, e)  { n, K_ENUM, 1, e }
-#define END            { NULL, 0, 0, NULL }
+#define REQ(n, k)      { n, sizeof n - 1, k, 0, NULL, 0 }
+#define OPT(n, k)      { n, sizeof n - 1, k, 1, NULL, 0 }
+#define ENUM(n, e)     { n, sizeof n - 1, K_ENUM, 0, e, 0 }
+#define OPTENUM(n, e)  { n, sizeof n - 1, K_ENUM, 1, e, 0 }
+#define END            { NULL, 0, 0, 0, NULL, 0 }
 
 #define SIDE  "buy|sell"
 #define KIND  "cross|cycle"
 #define MODE  "paper|live"
 
-static const struct key k_book[] = {
+static struct key k_book[] = {
 	REQ("ts", K_TS), REQ("rt", K_RT), REQ("ex", K_EX), REQ("sym", K_SYM),
 	OPT("seq", K_INT), REQ("ok", K_BOOL), REQ("depth", K_NAT),
 	REQ("bids", K_LEVELS), REQ("asks", K_LEVELS), END
 };
-static const struct key k_trade[] = {
+static struct key k_trade[] = {
 	REQ("ts", K_TS), REQ("rt", K_RT), REQ("ex", K_EX), REQ("sym", K_SYM),
 	REQ("id", K_STR), REQ("px", K_DEC), REQ("qty", K_DEC), ENUM("side", SIDE), END
 };
-static const struct key k_instrument[] = {
+static struct key k_instrument[] = {
 	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM),
 	REQ("base", K_STR), REQ("quote", K_STR), REQ("tick", K_DEC), REQ("lot", K_DEC),
 	REQ("min_qty", K_DEC), REQ("min_notional", K_DEC), REQ("taker_fee", K_DEC),
 	REQ("maker_fee", K_DEC), OPTENUM("fee_in", "quote|base|received"), END
 };
-static const struct key k_status[] = {
+static struct key k_status[] = {
 	REQ("ts", K_TS), REQ("ex", K_EX), OPT("sym", K_SYM),
 	ENUM("state", "connected|subscribed|synced|gap|resync|stale|disconnected"),
 	OPT("detail", K_STR), END
 };
-static const struct key k_opportunity[] = {
+static struct key k_opportunity[] = {
 	REQ("ts", K_TS), REQ("id", K_ID), ENUM("kind", KIND), ENUM("event", "new|update|gone"),
 	REQ("legs", K_LEGS), REQ("qty", K_DEC), REQ("cost", K_DEC), REQ("proceeds", K_DEC),
 	REQ("profit", K_DEC), REQ("ccy", K_STR), REQ("gross_bps", K_DEC), REQ("net_bps", K_DEC),
 	REQ("book_ts", K_INTS), REQ("expires", K_INT), END
 };
-static const struct key k_reject[] = {
+static struct key k_reject[] = {
 	REQ("ts", K_TS), ENUM("kind", KIND),
 	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age"),
 	OPT("ex", K_EX), OPT("sym", K_SYM), OPT("gross_bps", K_DEC), OPT("detail", K_STR), END
 };
-static const struct key k_order[] = {
+static struct key k_order[] = {
 	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM), REQ("opp", K_ID), REQ("leg", K_NAT),
 	REQ("cid", K_STR), ENUM("side", SIDE), REQ("px", K_DEC), REQ("qty", K_DEC),
 	ENUM("state", "new|sent|acked|partial|filled|canceled|rejected|unknown"),
 	REQ("filled", K_DEC), ENUM("mode", MODE), OPT("vid", K_ID), OPT("reason", K_STR), END
 };
-static const struct key k_fill[] = {
+static struct key k_fill[] = {
 	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM), REQ("opp", K_ID), REQ("cid", K_STR),
 	ENUM("side", SIDE), REQ("px", K_DEC), REQ("qty", K_DEC), REQ("fee", K_DEC),
 	REQ("fee_ccy", K_STR), ENUM("mode", MODE), OPT("tid", K_ID), END
 };
-static const struct key k_result[] = {
+static struct key k_result[] = {
 	REQ("ts", K_TS), REQ("opp", K_ID), ENUM("kind", KIND),
 	ENUM("status", "complete|partial|unwound|failed|skipped"), REQ("reason", K_STR),
 	REQ("pnl", K_DEC), REQ("ccy", K_STR), OPT("fees", K_DEC), OPT("exposure", K_ANY), END
 };
-static const struct key k_balance[] = {
+static struct key k_balance[] = {
 	REQ("ts", K_TS), REQ("ex", K_EX), REQ("asset", K_STR), REQ("free", K_DEC),
 	OPT("locked", K_DEC), END
 };
-static const struct key k_risk[] = {
+static struct key k_risk[] = {
 	REQ("ts", K_TS), REQ("rule", K_STR), ENUM("action", "refuse|kill|resume"),
 	REQ("detail", K_STR), OPT("opp", K_ID), OPT("ex", K_EX), END
 };
 /* An opportunity's legs: the common keys are not stored in the record. */
-static const struct key k_leg[] = {
+static struct key k_leg[] = {
 	REQ("ex", K_STR), REQ("sym", K_STR), ENUM("side", SIDE), REQ("px", K_DEC),
 	REQ("qty", K_DEC), END
 };
 
-static const struct key *const specs[ARB_R_NTYPES] = {
-	[ARB_R_BOOK] = k_book, [ARB_R_TRADE] = k_trade, [ARB_R_INSTRUMENT] = k_instrument,
-	[ARB_R_STATUS] = k_status, [ARB_R_OPPORTUNITY] = k_opportunity,
-	[ARB_R_REJECT] = k_reject, [ARB_R_ORDER] = k_order, [ARB_R_FILL] = k_fill,
-	[ARB_R_RESULT] = k_result, [ARB_R_BALANCE] = k_balance, [ARB_R_RISK] = k_risk,
+/* A table with what spec_init derives from it. */
+struct spec {
+	struct key *k;
+	uint32_t n;       /* number of keys */
+	uint32_t req;     /* bit i: key i is required */
 };
+
+static struct spec specs[ARB_R_NTYPES] = {
+	[ARB_R_BOOK] = { k_book, 0, 0 }, [ARB_R_TRADE] = { k_trade, 0, 0 },
+	[ARB_R_INSTRUMENT] = { k_instrument, 0, 0 }, [ARB_R_STATUS] = { k_status, 0, 0 },
+	[ARB_R_OPPORTUNITY] = { k_opportunity, 0, 0 }, [ARB_R_REJECT] = { k_reject, 0, 0 },
+	[ARB_R_ORDER] = { k_order, 0, 0 }, [ARB_R_FILL] = { k_fill, 0, 0 },
+	[ARB_R_RESULT] = { k_result, 0, 0 }, [ARB_R_BALANCE] = { k_balance, 0, 0 },
+	[ARB_R_RISK] = { k_risk, 0, 0 },
+};
+static struct spec spec_leg = { k_leg, 0, 0 };
+
+static uint64_t
+prefix8(const char *s, size_t n)
+{
+	uint64_t x = 0;
+
+	memcpy(&x, s, n < 8 ? n : 8);
+	return x;
+}
+
+/* Derives counts, required masks and key prefixes, once (the programs
+ * are single-threaded; a second caller would write the same values). */
+static void
+spec_init(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	for (int t = 0; t <= ARB_R_NTYPES; t++) {
+		struct spec *s = t < ARB_R_NTYPES ? &specs[t] : &spec_leg;
+
+		if (!s->k)
+			continue;
+		s->n = 0;
+		s->req = 0;
+		for (struct key *k = s->k; k->name; k++, s->n++) {
+			k->pre = prefix8(k->name, k->len);
+			if (!k->opt)
+				s->req |= 1u << s->n;
+		}
+	}
+	done = 1;
+}
 
 void
 arb_rec_init(struct arb_rec *r)
@@ -200,28 +264,22 @@ bad(struct ctx *c, const char *fmt, ...)
 
 /*
  * True when a NUM token is a valid exact decimal.  The tokenizer has
- * checked the grammar; a plain number of at most 30 characters has at
- * most 30 digits and 28 fraction digits, which always fits (dec.h: 128-bit
- * coefficient, scale up to 36), so only longer ones and exponents need the
- * real parser.
+ * checked the grammar and noted an exponent in the token's esc byte
+ * (json.c: NUM_EXP); a plain number of at most 30 characters has at most
+ * 30 digits and 28 fraction digits, which always fits (dec.h: 128-bit
+ * coefficient, scale up to 36), so only longer ones and exponents need
+ * the real parser.
  */
+#define NUM_EXP 2
 static int
 dec_ok(const struct arb_json *j, int i, const char **why)
 {
 	const struct arb_jtok *k = &j->t[i];
-	const char *p = j->src + k->off;
 	arb_dec d;
 
-	if (k->len <= 30) {
-		uint32_t x;
-
-		for (x = 0; x < k->len; x++)
-			if ((p[x] | 0x20) == 'e')
-				break;
-		if (x == k->len)
-			return 1;
-	}
-	return arb_dec_parse(&d, p, k->len, why) == 0;
+	if (k->len <= 30 && !(k->esc & NUM_EXP))
+		return 1;
+	return arb_dec_parse(&d, j->src + k->off, k->len, why) == 0;
 }
 
 static int
@@ -302,7 +360,17 @@ enum_text(const char *en, char *buf, size_t cap)
 	return buf;
 }
 
-static int check_obj(struct ctx *c, int obj, int first, const struct key *spec);
+static int check_obj(struct ctx *c, int obj, int first, const struct spec *sp);
+
+/* Short keys: an inline loop beats a call to memcmp. */
+static inline int
+keyeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
 
 static int
 check_levels(struct ctx *c, int v, const char *name)
@@ -361,7 +429,7 @@ check_legs(struct ctx *c, int v, const char *name)
 			rc = bad(c, "expected an object");
 			break;
 		}
-		if ((rc = check_obj(c, (int)i, (int)i + 1, k_leg)) < 0)
+		if ((rc = check_obj(c, (int)i, (int)i + 1, &spec_leg)) < 0)
 			break;
 	}
 	c->fill = ofill;
@@ -401,19 +469,18 @@ check_value(struct ctx *c, const struct key *k, int v)
 	case K_SYM:
 		if (t->type != ARB_J_STR)
 			return bad(c, "expected string at \"%s\"", k->name);
-		if (k->kind == K_EX) {
-			if (copystr(j, v, buf, ARB_EX_MAX) < 0)
-				return bad(c, "\"%s\" longer than %d bytes", k->name, ARB_EX_MAX - 1);
-			if (c->fill && !r->ex[0])
-				memcpy(r->ex, buf, strlen(buf) + 1);
-		} else {
-			if (copystr(j, v, buf, ARB_SYM_MAX) < 0)
-				return bad(c, "\"%s\" longer than %d bytes", k->name, ARB_SYM_MAX - 1);
-			if (c->fill && !r->sym[0])
-				memcpy(r->sym, buf, strlen(buf) + 1);
+		{
+			/* straight into the record unless it already has one */
+			size_t cap = k->kind == K_EX ? ARB_EX_MAX : ARB_SYM_MAX;
+			char *dst = k->kind == K_EX ? r->ex : r->sym;
+
+			if (!c->fill || dst[0])
+				dst = buf;
+			if (copystr(j, v, dst, cap) < 0)
+				return bad(c, "\"%s\" longer than %zu bytes", k->name, cap - 1);
+			if (!dst[0])
+				return bad(c, "empty string at \"%s\"", k->name);
 		}
-		if (!buf[0])
-			return bad(c, "empty string at \"%s\"", k->name);
 		return 0;
 	case K_DEC:
 		if (t->type != ARB_J_NUM)
@@ -458,19 +525,20 @@ check_value(struct ctx *c, const struct key *k, int v)
  * spec: every key in spec present (unless optional) and well typed.
  */
 static int
-check_obj(struct ctx *c, int obj, int first, const struct key *spec)
+check_obj(struct ctx *c, int obj, int first, const struct spec *sp)
 {
 	const struct arb_json *j = &c->r->j;
 	const struct arb_jtok *t = j->t;
-	uint32_t seen = 0, m, i, nspec, hint = 0;
+	const struct key *spec = sp->k;
+	const char *end = j->src + j->srclen;
+	uint32_t seen = 0, m, i, nspec = sp->n, hint = 0;
 	char kbuf[32];
 
-	for (nspec = 0; spec[nspec].name; nspec++)
-		;
 	m = t[obj].n - (uint32_t)(first - obj - 1) / 2;
 	for (i = (uint32_t)first; m; m--, i = t[i + 1].next) {
 		const char *kp = j->src + t[i].off;
 		size_t kl = t[i].len;
+		uint64_t pre;
 		uint32_t s, x;
 
 		if (t[i].esc) {
@@ -480,11 +548,24 @@ check_obj(struct ctx *c, int obj, int first, const struct key *spec)
 				continue;   /* longer than any key of ours */
 			kp = kbuf;
 			kl = (size_t)n;
+			memset(kbuf + kl, 0, sizeof kbuf - kl);
 		}
+		/* the key's first 8 bytes as a number, compared with the table's */
+		if (kp + 8 <= end || kp == kbuf) {
+			memcpy(&pre, kp, 8);
+			if (kl < 8)
+				pre &= ((uint64_t)1 << (8 * kl)) - 1;
+		} else {
+			pre = prefix8(kp, kl);
+		}
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+		pre = prefix8(kp, kl);
+#endif
 		/* keys usually come in table order: start after the last match */
 		for (x = 0; x < nspec; x++) {
 			s = hint + x < nspec ? hint + x : hint + x - nspec;
-			if (strlen(spec[s].name) == kl && memcmp(spec[s].name, kp, kl) == 0)
+			if (spec[s].pre == pre && spec[s].len == kl &&
+			    (kl <= 8 || keyeq(spec[s].name + 8, kp + 8, kl - 8)))
 				break;
 		}
 		if (x == nspec)
@@ -494,9 +575,10 @@ check_obj(struct ctx *c, int obj, int first, const struct key *spec)
 		seen |= 1u << s;
 		hint = s + 1 < nspec ? s + 1 : 0;
 	}
-	for (i = 0; i < nspec; i++)
-		if (!spec[i].opt && !(seen & 1u << i))
-			return bad(c, "missing key \"%s\"", spec[i].name);
+	if ((sp->req & ~seen) != 0)
+		for (i = 0; i < nspec; i++)
+			if ((sp->req & ~seen) & 1u << i)
+				return bad(c, "missing key \"%s\"", spec[i].name);
 	return 0;
 }
 
@@ -539,6 +621,7 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 	const struct arb_jtok *t;
 	char tbuf[32];
 
+	spec_init();
 	r->type = ARB_R_UNKNOWN;
 	r->line = line;
 	r->len = len;
@@ -552,7 +635,8 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 	t = r->j.t;
 	if (t[0].type != ARB_J_OBJ)
 		return bad(&c, "expected a JSON object");
-	if (t[0].n == 0 || !arb_json_streq(&r->j, 1, "type"))
+	if (t[0].n == 0 || !(t[1].len == 4 && !t[1].esc && memcmp(line + t[1].off, "type", 4) == 0 ? 1
+	    : arb_json_streq(&r->j, 1, "type")))
 		return bad(&c, "%s", arb_json_get(&r->j, 0, "type") < 0 ? "missing key \"type\""
 		    : "\"type\" must be the first key");
 	if (t[2].type != ARB_J_STR)
@@ -565,7 +649,7 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 		fill_common(r);
 		return 0;
 	}
-	if (check_obj(&c, 0, 3, specs[r->type]) < 0) {
+	if (check_obj(&c, 0, 3, &specs[r->type]) < 0) {
 		/* do not leave half the common keys behind */
 		r->has_ts = r->has_rt = 0;
 		r->ts = r->rt = 0;
