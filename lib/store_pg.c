@@ -49,11 +49,15 @@ struct pg {
 	struct arb_buf scratch, sql;
 	struct arb_store_val v[ARB_STORE_MAXCOLS];
 	char err[512];
+	char sqlstate[6];           /* of the last error, "" when none */
+	int direct;                 /* try COPY straight into the tables */
 };
 
 static void set_err(struct pg *p, const char *what, const PGresult *r)
 {
 	const char *m = r ? PQresultErrorMessage(r) : "";
+	const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	snprintf(p->sqlstate, sizeof p->sqlstate, "%s", code ? code : "");
 	if (!m || !*m)
 		m = PQerrorMessage(p->c);
 	snprintf(p->err, sizeof p->err, "%s: %s", what, m && *m ? m : "unknown error");
@@ -186,59 +190,102 @@ static int pg_add(struct arb_store *s, const struct arb_rec *r, char *why, size_
 	return 0;
 }
 
-/* One attempt at storing the staged batch.  0, or -1 with p->err. */
+/* COPY of a table's staged rows into target (the table, or its staging
+ * table when with_n).  0, or -1 with p->err and p->sqlstate. */
+static int copy_in(struct pg *p, int k, int with_n)
+{
+	const struct arb_store_table *t = &arb_store_tables[k];
+	PGresult *r;
+	int bad = 0;
+
+	arb_buf_reset(&p->sql);
+	arb_buf_printf(&p->sql, "COPY %s%s (%sts, rt, ex, sym", with_n ? "stage_" : "",
+	    t->name, with_n ? "n, " : "");
+	for (int c = 0; c < t->ncols; c++)
+		arb_buf_printf(&p->sql, ", %s", t->cols[c].name);
+	arb_buf_adds(&p->sql, ", h1, h2, line) FROM STDIN");
+	r = PQexec(p->c, p->sql.p);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		set_err(p, "COPY", r);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	/* The rows start with the input order n: skip it when copying
+	 * straight into the table. */
+	const char *b = p->stage[k].p, *end = b + p->stage[k].len;
+	int ok = 1;
+	if (with_n) {
+		ok = PQputCopyData(p->c, b, (int)(end - b)) == 1;
+	} else {
+		while (ok && b < end) {
+			const char *nl = memchr(b, '\n', (size_t)(end - b));
+			const char *tab = memchr(b, '\t', (size_t)(nl - b));
+			ok = PQputCopyData(p->c, tab + 1, (int)(nl + 1 - (tab + 1))) == 1;
+			b = nl + 1;
+		}
+	}
+	if (!ok || PQputCopyEnd(p->c, NULL) != 1) {
+		set_err(p, "COPY", NULL);
+		return -1;
+	}
+	while ((r = PQgetResult(p->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad) {
+			set_err(p, "COPY", r);
+			bad = 1;
+		}
+		PQclear(r);
+	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * One attempt at storing the batch.  Fast path (p->direct): COPY straight
+ * into the tables, which is right as long as no row is already there;
+ * a unique violation (a replayed stream) rolls back and takes the staging
+ * path: COPY into the staging tables, then INSERT ... ON CONFLICT DO
+ * NOTHING in input order.  The fast path is tried again after a staged
+ * batch that found no duplicates.  0, 1 (take the staging path now), or
+ * -1 with p->err.
+ */
 static int send_batch(struct pg *p, uint64_t *ins)
 {
 	*ins = 0;
+	p->sqlstate[0] = '\0';
 	if (PQstatus(p->c) != CONNECTION_OK && connect_db(p) < 0)
 		return -1;
-	if (make_stage(p) < 0)
+	if (!p->direct && make_stage(p) < 0)
 		return -1;
 	if (cmd(p, "BEGIN", "BEGIN") < 0)
 		return -1;
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		const struct arb_store_table *t = &arb_store_tables[k];
-		struct arb_buf cols = { 0 };
 		if (p->nstage[k] == 0)
 			continue;
+		if (p->direct) {
+			if (copy_in(p, k, 0) < 0) {
+				if (strcmp(p->sqlstate, "23505") == 0) {
+					PQclear(PQexec(p->c, "ROLLBACK"));
+					p->direct = 0;
+					return 1;
+				}
+				return -1;
+			}
+			*ins += p->nstage[k];
+			continue;
+		}
+		if (copy_in(p, k, 1) < 0)
+			return -1;
+		struct arb_buf cols = { 0 };
 		arb_buf_adds(&cols, "ts, rt, ex, sym");
 		for (int c = 0; c < t->ncols; c++)
 			arb_buf_printf(&cols, ", %s", t->cols[c].name);
 		arb_buf_adds(&cols, ", h1, h2, line");
-
-		arb_buf_reset(&p->sql);
-		arb_buf_printf(&p->sql, "COPY stage_%s (n, %s) FROM STDIN", t->name, cols.p);
-		PGresult *r = PQexec(p->c, p->sql.p);
-		if (PQresultStatus(r) != PGRES_COPY_IN) {
-			set_err(p, "COPY", r);
-			PQclear(r);
-			arb_buf_free(&cols);
-			return -1;
-		}
-		PQclear(r);
-		if (PQputCopyData(p->c, p->stage[k].p, (int)p->stage[k].len) != 1 ||
-		    PQputCopyEnd(p->c, NULL) != 1) {
-			set_err(p, "COPY", NULL);
-			arb_buf_free(&cols);
-			return -1;
-		}
-		int bad = 0;
-		while ((r = PQgetResult(p->c)) != NULL) {
-			if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad) {
-				set_err(p, "COPY", r);
-				bad = 1;
-			}
-			PQclear(r);
-		}
-		if (bad) {
-			arb_buf_free(&cols);
-			return -1;
-		}
 		arb_buf_reset(&p->sql);
 		arb_buf_printf(&p->sql, "INSERT INTO %s (%s) SELECT %s FROM stage_%s ORDER BY n"
 		    " ON CONFLICT DO NOTHING", t->name, cols.p, cols.p, t->name);
 		arb_buf_free(&cols);
-		r = PQexec(p->c, p->sql.p);
+		PGresult *r = PQexec(p->c, p->sql.p);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			set_err(p, "INSERT", r);
 			PQclear(r);
@@ -268,7 +315,12 @@ static int pg_commit(struct arb_store *s, char *why, size_t whylen)
 
 	if (s->pending == 0)
 		return 0;
-	while (send_batch(p, &ins) < 0) {
+	for (;;) {
+		int rc = send_batch(p, &ins);
+		if (rc == 0)
+			break;
+		if (rc == 1)
+			continue;  /* duplicates: the staging path, at once */
 		tries++;
 		if (PQstatus(p->c) == CONNECTION_OK && PQtransactionStatus(p->c) != PQTRANS_IDLE) {
 			PGresult *r = PQexec(p->c, "ROLLBACK");
@@ -292,6 +344,8 @@ static int pg_commit(struct arb_store *s, char *why, size_t whylen)
 		arb_warn("PostgreSQL: batch stored after %d retries", tries);
 	s->inserted += ins;
 	s->dups += s->pending - ins;
+	if (!p->direct && ins == s->pending)
+		p->direct = 1;
 	s->pending = 0;
 	p->seq = 0;
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
@@ -496,6 +550,7 @@ int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
 	p->base.ops = &pg_ops;
 	p->conninfo = xstrdup(conninfo);
 	p->retry_us = o->retry_us;
+	p->direct = 1;
 	int rc = arb_cred_read("pg_password", &p->cred, cwhy, sizeof cwhy);
 	if (rc < 0) {
 		snprintf(why, whylen, "%s", cwhy);
@@ -504,13 +559,32 @@ int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
 	p->have_cred = rc == 0;
 
 	*status = ARB_EXIT_FAIL;
-	if (connect_db(p) < 0) {
-		snprintf(why, whylen, "PostgreSQL: %s", p->err);
-		goto fail;
-	}
-	if (schema(p, o, status) < 0) {
-		snprintf(why, whylen, "PostgreSQL: %s", p->err);
-		goto fail;
+	/* A server that is not there yet (or restarting) is waited for like
+	 * one lost later; any other error ends at once. */
+	int64_t start = arb_mono_us(), delay = 100000;
+	int tries = 0;
+	for (;;) {
+		p->sqlstate[0] = '\0';
+		if (connect_db(p) == 0 && schema(p, o, status) == 0)
+			break;
+		int lost = PQstatus(p->c) != CONNECTION_OK || strncmp(p->sqlstate, "08", 2) == 0 ||
+		    strncmp(p->sqlstate, "57P", 3) == 0;
+		int64_t spent = arb_mono_us() - start;
+		tries++;
+		if (!lost || spent >= p->retry_us || arb_sig_stop) {
+			if (lost)
+				snprintf(why, whylen, "PostgreSQL: giving up after %d attempts in %.1f s: %s",
+				    tries, (double)spent / 1e6, p->err);
+			else
+				snprintf(why, whylen, "PostgreSQL: %s", p->err);
+			goto fail;
+		}
+		if (tries == 1 || tries % 10 == 0)
+			arb_warn("PostgreSQL: %s; retrying", p->err);
+		if (delay > p->retry_us - spent)
+			delay = p->retry_us - spent;
+		sleep_us(delay);
+		delay = delay * 2 > 5000000 ? 5000000 : delay * 2;
 	}
 	*sp = &p->base;
 	*status = 0;

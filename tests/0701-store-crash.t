@@ -5,13 +5,13 @@
 # rerun of the stream completes it with no duplicates.
 . "${top_srcdir:-.}/tests/lib.sh"
 S=$top_srcdir/tests/store
-N=100000
+N=60000
 "$S/gen-stream" $N 7 > "$T/in.ndjson"
 sort "$T/in.ndjson" > "$T/in.sorted"
 
 # Random delays (seconds) from the kernel's generator.
 delays=$(od -An -N20 -tu2 /dev/urandom | tr -s ' ' '\n' | sed '/^$/d' |
-	awk '{ printf "%.2f\n", 0.05 + ($1 % 60) / 100 }')
+	awk '{ printf "%.2f\n", 0.05 + ($1 % 40) / 100 }')
 i=0
 for d in $delays; do
 	i=$((i + 1))

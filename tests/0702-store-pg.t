@@ -1,0 +1,94 @@
+#!/bin/sh
+# arb-store with a real PostgreSQL server (a private cluster started here):
+# round trip of every record type with exact NUMERIC decimals, views,
+# idempotency, migrations, the password from the credentials module only.
+. "${top_srcdir:-.}/tests/lib.sh"
+. "$top_srcdir/tests/store/pg.sh"
+S=$top_srcdir/tests/store
+G=$top_srcdir/tests/golden/store
+pg_start
+command -v psql >/dev/null || { echo "1..1"; echo "not ok 1 - psql not found"; exit 1; }
+
+q() { psql -X -A -P footer=off "$@"; }
+columns() {
+	for t in books trades instruments status opportunities rejects orders fills results balances risk records; do
+		echo "# $t"
+		q -d "$1" -c "SELECT * FROM $t ORDER BY id" | sed 's/|{.*$//'
+	done
+}
+views() {
+	for v in pnl_by_day opportunities_by_pair; do
+		echo "# $v"
+		q -d "$1" -c "SELECT * FROM $v ORDER BY 1, 2"
+	done
+}
+counts() { arb-store --verify "$1" | tr '\t' ' ' | tr '\n' ' '; }
+
+arb-store -d "$ARB_PG_URL" < "$S/all-types.ndjson" 2>"$T/err"
+ok $? "stores every record type"
+is "$(cat "$T/err")" "" "nothing on stderr"
+arb-store -d "$ARB_PG_URL" --dump > "$T/dump"
+cmp_ok "$T/dump" "$G/all-types.dump" "dump gives back every line byte for byte"
+columns postgres > "$T/cols"
+cmp_ok "$T/cols" "$G/all-types.pg.txt" "typed columns: NUMERIC keeps every digit, same hashes as SQLite"
+views postgres > "$T/views"
+cmp_ok "$T/views" "$G/views.pg.txt" "views pnl_by_day and opportunities_by_pair"
+is "$(pg_sql "SELECT pg_typeof(px)::text || ' ' || pg_typeof(ok)::text FROM trades, books LIMIT 1")" "numeric boolean" "NUMERIC and BOOLEAN columns"
+c1=$(counts "$ARB_PG_URL")
+is "$c1" "integrity not checked (PostgreSQL: see pg_amcheck) schema_version 2 records 2 books 2 trades 2 instruments 1 status 2 opportunities 1 rejects 1 orders 2 fills 1 results 2 balances 1 risk 1 " "verify: counts"
+
+arb-store -v -d "$ARB_PG_URL" < "$S/all-types.ndjson" 2>"$T/err"
+ok $? "stored twice"
+is "$(counts "$ARB_PG_URL")" "$c1" "row counts unchanged"
+grep -q "18 records: 0 stored, 18 already there" "$T/err"; ok $? "reports 18 duplicates"
+cat "$S/all-types.ndjson" "$S/all-types.ndjson" | arb-store -d "$ARB_PG_URL" -b 100000
+is "$(counts "$ARB_PG_URL")" "$c1" "duplicates inside one batch are ignored too"
+
+# A larger stream, with --tee, in several batches.
+"$S/gen-stream" 20000 5 > "$T/big.ndjson"
+arb-store -d "$ARB_PG_URL" --tee -b 3000 < "$T/big.ndjson" > "$T/tee"
+ok $? "20000 records"
+cmp_ok "$T/tee" "$T/big.ndjson" "--tee passes every line on"
+is "$(pg_sql "SELECT count(*) FROM books") $(pg_sql "SELECT count(*) FROM trades")" \
+   "$((2 + $(grep -c '"type":"book"' "$T/big.ndjson"))) $((2 + $(grep -c '"type":"trade"' "$T/big.ndjson")))" "row counts match the stream"
+
+# Migrations in a fresh database.
+pg_sql "CREATE DATABASE m" >/dev/null
+M=$(echo "$ARB_PG_URL" | sed 's,/postgres?,/m?,')
+arb-store -d "$M" --migrate=1
+ok $? "--migrate=1"
+arb-store -d "$M" < "$S/all-types.ndjson" 2>"$T/err"
+is $? 1 "an older database needs --migrate"
+grep -q "run arb-store --migrate" "$T/err"; ok $? "and says so"
+arb-store -d "$M" --migrate && arb-store -d "$M" < "$S/all-types.ndjson"
+is "$(counts "$M")" "$c1" "migrated, then stored"
+q -d m -c "INSERT INTO schema_version VALUES (99, 0)" >/dev/null
+arb-store -d "$M" < "$S/all-types.ndjson" 2>"$T/err"
+is $? 1 "a newer database is an error (exit 1)"
+grep -q "schema version 99 is newer" "$T/err"; ok $? "and says so clearly"
+q -d m -c "DELETE FROM schema_version WHERE version = 99" >/dev/null
+
+# The password: from the credential pg_password only.
+pg_sql "CREATE ROLE pw LOGIN PASSWORD 'Sekr1t-pw'" >/dev/null
+q -d m -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO pw" >/dev/null
+{ echo "local all pw scram-sha-256"; cat "$PG_DIR/data/pg_hba.conf"; } > "$T/hba"
+cat "$T/hba" > "$PG_DIR/data/pg_hba.conf"
+pg_sql "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+P=$(echo "$M" | sed 's/user=arb/user=pw/')
+env -u PGUSER arb-store -d "$P" --verify "$P" >/dev/null 2>"$T/err"
+is $? 1 "without the credential the server refuses"
+printf 'Sekr1t-pw\n' > "$T/pgpass"
+chmod 600 "$T/pgpass"
+ARB_PG_PASSWORD_FILE="$T/pgpass" arb-store --verify "$P" > "$T/out" 2>"$T/err"
+ok $? "the password comes from the pg_password credential"
+[ -s "$T/err" ] && sed 's/^/# /' "$T/err"
+chmod 644 "$T/pgpass"
+ARB_PG_PASSWORD_FILE="$T/pgpass" arb-store --verify "$P" >/dev/null 2>"$T/err"
+is $? 2 "a credential file readable by others is refused"
+grep -q Sekr1t "$T/err"; is $? 1 "no password in the messages"
+arb-store --verify "postgresql:///m?host=$PG_DIR&port=$PGPORT&user=pw&password=Sekr1t-pw" 2>"$T/err"
+is $? 2 "a password in the URL is refused"
+arb-store --verify "host=$PG_DIR port=$PGPORT user=pw password=Sekr1t-pw dbname=m" 2>"$T/err"
+is $? 2 "a password in a conninfo is refused"
+done_testing
