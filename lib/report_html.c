@@ -173,8 +173,9 @@ static void num_label(double v, char *buf, size_t n)
 		snprintf(buf, n, "%.2g", v);
 }
 
-/* Horizontal grid lines with labels for [lo, hi] over a plot of y0..y1. */
-static void y_axis(struct arb_buf *b, double lo, double hi, double top, double bot)
+/* Horizontal grid lines with labels for [lo, hi] over a plot of y0..y1;
+ * counts get whole-number labels. */
+static void y_axis_(struct arb_buf *b, double lo, double hi, double top, double bot, int counts)
 {
 	int i;
 
@@ -182,11 +183,25 @@ static void y_axis(struct arb_buf *b, double lo, double hi, double top, double b
 		double v = lo + (hi - lo) * i / 4, y = bot - (bot - top) * i / 4;
 		char lab[32];
 
-		num_label(v, lab, sizeof lab);
+		if (counts)
+			snprintf(lab, sizeof lab, "%.0f", v);
+		else
+			num_label(v, lab, sizeof lab);
 		arb_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e3e8\"/>\n",
 		    ML, y, W - MR, y);
 		text_at(b, ML - 6, y + 4, "end", lab);
 	}
+}
+
+static void y_axis(struct arb_buf *b, double lo, double hi, double top, double bot)
+{
+	y_axis_(b, lo, hi, top, bot, 0);
+}
+
+/* The top of a count axis: a multiple of 4 at or above max. */
+static uint64_t count_top(uint64_t max)
+{
+	return max < 4 ? 4 : (max + 3) / 4 * 4;
 }
 
 static void x_time_labels(struct arb_buf *b, int64_t t0, int64_t t1, double y)
@@ -247,27 +262,61 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 	svg_close(b);
 }
 
-static void legend(struct arb_buf *b, char names[][64], size_t n, double y)
+/* A legend from y down, wrapped to the chart's width; returns the next y. */
+static double legend(struct arb_buf *b, char names[][64], size_t n, double y)
 {
 	size_t i;
 	double x = ML;
 
 	for (i = 0; i < n; i++) {
+		double w = 24 + 7.5 * (double)strlen(names[i]);
+
+		if (x + w > W - MR && x > ML) {
+			x = ML;
+			y += 18;
+		}
 		arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
 		    x, y - 10, palette[i % NPAL]);
 		text_at(b, x + 16, y, "start", names[i]);
-		x += 24 + 7.5 * (double)strlen(names[i]);
+		x += w;
 	}
+	return y + 18;
+}
+
+/* Rows a legend takes. */
+static int legend_rows(char names[][64], size_t n)
+{
+	size_t i;
+	double x = ML;
+	int rows = 1;
+
+	for (i = 0; i < n; i++) {
+		double w = 24 + 7.5 * (double)strlen(names[i]);
+
+		if (x + w > W - MR && x > ML) {
+			x = ML;
+			rows++;
+		}
+		x += w;
+	}
+	return rows;
 }
 
 static void chart_opps(struct arb_report *r, struct arb_buf *b)
 {
-	const double H = 280, top = 14, bot = H - 54;
+	static const struct {
+		int64_t us;
+		const char *name;
+	} buckets[] = {
+		{ 60000000LL, "minute" }, { 300000000LL, "5 minutes" }, { 900000000LL, "15 minutes" },
+		{ 3600000000LL, "hour" }, { 86400000000LL, "day" },
+	};
+	double H = 280, top = 14, bot = 280 - 54;
 	char routes[8][64];
-	size_t nr = 0, i, k;
-	int64_t bucket = 3600000000LL, t0, nb, j;
+	size_t nr = 0, i, k, bi;
+	int64_t bucket, t0, nb, j, span = r->end - r->start;
 	uint64_t *cnt, maxc = 0;
-	const char *unit = "hour";
+	const char *unit;
 	double bw;
 
 	for (i = 0; i < r->nopps; i++) {
@@ -285,10 +334,11 @@ static void chart_opps(struct arb_report *r, struct arb_buf *b)
 		nodata(b, "Opportunities per hour by venue pair");
 		return;
 	}
-	if (r->end - r->start > 72 * bucket) {
-		bucket *= 24;
-		unit = "day";
-	}
+	/* An hour from 12 hours up to 3 days, a day beyond, finer below. */
+	bi = span > 72 * 3600000000LL ? 4 : span >= 12 * 3600000000LL ? 3 :
+	    span >= 3 * 3600000000LL ? 2 : span >= 3600000000LL ? 1 : 0;
+	bucket = buckets[bi].us;
+	unit = buckets[bi].name;
 	t0 = r->start - ((r->start % bucket) + bucket) % bucket;
 	nb = (r->end - t0) / bucket + 1;
 	cnt = xcalloc((size_t)nb * nr, sizeof *cnt);
@@ -316,9 +366,11 @@ static void chart_opps(struct arb_report *r, struct arb_buf *b)
 		char cap[64];
 
 		snprintf(cap, sizeof cap, "Opportunities per %s by venue pair", unit);
+		H += 18 * (legend_rows(routes, nr) - 1);
 		svg_open(b, cap, H, "stacked bar chart of opportunities detected per time bucket");
 	}
-	y_axis(b, 0, (double)maxc, top, bot);
+	maxc = count_top(maxc);
+	y_axis_(b, 0, (double)maxc, top, bot, 1);
 	bw = (W - ML - MR) / (double)nb;
 	for (j = 0; j < nb; j++) {
 		double y = bot;
@@ -336,7 +388,7 @@ static void chart_opps(struct arb_report *r, struct arb_buf *b)
 		}
 	}
 	x_time_labels(b, t0, t0 + nb * bucket, bot + 16);
-	legend(b, routes, nr, H - 10);
+	legend(b, routes, nr, bot + 40);
 	svg_close(b);
 	free(cnt);
 }
@@ -390,7 +442,8 @@ static void chart_bps(struct arb_report *r, struct arb_buf *b)
 	}
 	svg_open(b, "Distribution of net_bps (opportunities detected)", H,
 	    "histogram of the net profit in basis points of the opportunities");
-	y_axis(b, 0, (double)maxc, top, bot);
+	maxc = count_top(maxc);
+	y_axis_(b, 0, (double)maxc, top, bot, 1);
 	bw = (W - ML - MR) / (double)nb;
 	for (j = 0; j < nb; j++) {
 		double h = (double)cnt[j] / (double)maxc * (bot - top);

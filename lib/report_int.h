@@ -11,7 +11,7 @@
 #include "report.h"
 
 #define RCCY_MAX 16
-#define RID_MAX 64
+#define RID_MAX 128
 #define RREASON_MAX 32
 
 /* A string -> index hash map (open addressing, keys owned). */
