@@ -136,7 +136,7 @@ static struct key k_opportunity[] = {
 };
 static struct key k_reject[] = {
 	REQ("ts", K_TS), ENUM("kind", KIND),
-	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age"),
+	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age|min_profit"),
 	OPT("ex", K_EX), OPT("sym", K_SYM), OPT("gross_bps", K_DEC), OPT("detail", K_STR), END
 };
 static struct key k_order[] = {

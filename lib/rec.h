@@ -28,7 +28,7 @@
  *             (a "gone" record repeats the last values)
  * reject      ts kind reason ex(opt) sym(opt) gross_bps(opt) detail(opt)
  *             (arb-detect --explain) reason: fees lot min_notional stale
- *             out_of_sync balance max_age
+ *             out_of_sync balance max_age min_profit
  * order       ts ex sym opp leg cid side px qty state filled mode
  *             ("paper"|"live") vid(opt venue order id) reason(opt)
  *             state: new sent acked partial filled canceled rejected unknown

@@ -273,7 +273,7 @@ test_reasons(void)
 		{ "", "{\"type\":\"risk\",\"ts\":1,\"action\":\"stop\"}", "expected refuse, kill or resume at \"action\"" },
 		{ "", "{\"type\":\"instrument\",\"ts\":1,\"fee_in\":\"both\"}", "expected quote, base or received at \"fee_in\"" },
 		{ "", "{\"type\":\"reject\",\"ts\":1,\"kind\":\"cross\",\"reason\":\"other\"}",
-		  "expected fees, lot, min_notional, stale, out_of_sync, balance or max_age at \"reason\"" },
+		  "expected fees, lot, min_notional, stale, out_of_sync, balance, max_age or min_profit at \"reason\"" },
 		{ "", "{\"type\":\"balance\",\"ts\":1,\"ex\":\"a\",\"asset\":\"BTC\",\"free\":\"1\"}", "expected number at \"free\"" },
 	};
 
