@@ -64,9 +64,12 @@ static int stage_copy(void)
 		if (st == ARB_RD_LINE)
 			arb_writer_line(&w, line, len);
 		else if (st == ARB_RD_ERR)
-			return 1;
+			break;
 	}
-	return arb_writer_flush(&w) < 0;
+	int rc = st == ARB_RD_ERR || arb_writer_flush(&w) < 0;
+	arb_reader_free(&r);
+	arb_writer_free(&w);
+	return rc;
 }
 
 static int stage_naive(void)
@@ -81,12 +84,13 @@ static int stage_naive(void)
 		if (st == ARB_RD_LINE) {
 			line[len] = '\n';   /* where the newline was */
 			if (arb_writeall(1, line, len + 1) < 0)
-				return 1;
+				break;
 		} else if (st == ARB_RD_ERR) {
-			return 1;
+			break;
 		}
 	}
-	return 0;
+	arb_reader_free(&r);
+	return st != ARB_RD_EOF;
 }
 
 /* Book-top records like arb-feed's, with varying numbers. */

@@ -369,6 +369,115 @@ static void test_random(void)
 	free(want.p);
 }
 
+/*
+ * Start of the first ill-formed sequence, by decoding each sequence whole
+ * (written apart from io.c); -1 when valid.  Any correct validator finds
+ * the same start, whatever it calls the error.
+ */
+static long first_bad(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i], need;
+		uint32_t cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc0 && c < 0xe0) {
+			need = 1; cp = c & 0x1f; min = 0x80;
+		} else if (c >= 0xe0 && c < 0xf0) {
+			need = 2; cp = c & 0x0f; min = 0x800;
+		} else if (c >= 0xf0 && c < 0xf8) {
+			need = 3; cp = c & 0x07; min = 0x10000;
+		} else {
+			return (long)i;
+		}
+		for (unsigned k = 1; k <= need; k++) {
+			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+				return (long)i;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return (long)i;
+		i += need + 1;
+	}
+	return -1;
+}
+
+/* The expected transcript entry for one line, from first principles. */
+static void expect_line(struct str *want, unsigned lineno, const char *line, size_t len, size_t max)
+{
+	const char *nul = memchr(line, '\0', len);
+	long bad = first_bad((const unsigned char *)line, len);
+	if (len > max) {
+		s_printf(want, "%u!line too long (%zu bytes > max %zu)\n", lineno, len, max);
+	} else if (nul && (bad < 0 || nul - line < bad)) {
+		s_printf(want, "%u!NUL byte at column %zu\n", lineno, (size_t)(nul - line) + 1);
+	} else if (bad >= 0) {
+		s_printf(want, "%u!invalid UTF-8 at column %ld: %s\n", lineno, bad + 1,
+		    arb_utf8_check(line, len));
+	} else if (len > 64) {
+		unsigned long sum = 0;
+		for (size_t i = 0; i < len; i++)
+			sum = sum * 31 + (unsigned char)line[i];
+		s_printf(want, "%u:<%zu bytes, sum %lu>\n", lineno, len, sum);
+	} else {
+		s_printf(want, "%u:", lineno);
+		s_add(want, line, len);
+		s_add(want, "\n", 1);
+	}
+}
+
+/* Random hostile bytes (CR, NUL, good and bad UTF-8, lines around the
+ * maximum) in pieces of 1 to 7 bytes and more: the transcript must match
+ * the one worked out line by line. */
+static void test_hostile(void)
+{
+	static const char *tokens[] = {
+		"a", "b", "{", "\"", "\r", "\0", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x9a\x80",
+		"\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\xff", "\xf5",
+	};
+	static const size_t toklen[] = { 1, 1, 1, 1, 1, 1, 2, 3, 4, 1, 2, 3, 4, 2, 1, 1 };
+	unsigned long long seed = 7;
+	const size_t max = 40;
+	struct str in = { 0 }, want = { 0 };
+	for (unsigned line = 1; line <= 4000; line++) {
+		struct str l = { 0 };
+		unsigned kind = RND() % 10;
+		size_t target = kind == 0 ? 41 + RND() % 300 : kind == 1 ? 38 + RND() % 5 : RND() % 40;
+		s_add(&l, "", 0);
+		while (l.len < target) {
+			/* Mostly plain letters, sometimes something nasty. */
+			unsigned t = RND() % 64 < 56 ? RND() % 2 : RND() % 16;
+			s_add(&l, tokens[t], toklen[t]);
+		}
+		s_add(&in, l.p, l.len);
+		int last = line == 4000;
+		int crlf = RND() % 3 == 0;
+		size_t len = l.len;
+		int nl = !last || RND() % 2 || l.len == 0;
+		if (nl) {
+			s_add(&in, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
+			if (crlf) {
+				/* the CR goes, so the line is as built */
+			} else if (len > 0 && l.p[len - 1] == '\r') {
+				len--;  /* a CR the line happened to end with */
+			}
+		}
+		expect_line(&want, line, l.p, len, max);
+		free(l.p);
+	}
+	s_add(&want, "EOF", 3);
+	for (enum feed f = F_FILE; f <= F_PIPE_ODD; f++) {
+		char *got = read_via(in.p, in.len, max, f);
+		is_str(got, want.p, "hostile input, max %zu (%s)", max, feed_name[f]);
+		free(got);
+	}
+	free(in.p);
+	free(want.p);
+}
+
 static int idle_calls;
 static int count_idle(void *arg)
 {
@@ -689,6 +798,7 @@ int main(void)
 	test_lines();
 	test_blocks();
 	test_random();
+	test_hostile();
 	test_idle_flush();
 	test_writer_bulk();
 	test_writer_errors();
