@@ -443,7 +443,8 @@ def stream(inp, outp, opts, limit):
     brute-force optimum (or, with lot dust, no better than it)."""
     books, state, msgs = {}, {}, []
     nfail = nchecked = nopen = nmiss = 0
-    inl = open(inp).read().splitlines(keepends=True)[:limit]
+    inall = open(inp).read().splitlines(keepends=True)
+    inl = inall[:limit]
     outl = open(outp).read().splitlines(keepends=True)
     cands_of = {}
 
@@ -480,7 +481,7 @@ def stream(inp, outp, opts, limit):
                 b.ok = False
         # arb-detect's records for this line: up to the next input line
         mine = []
-        nxt = inl[n] if n < len(inl) else None
+        nxt = inall[n] if n < len(inall) else None
         while j < len(outl) and outl[j] != nxt:
             mine.append(json.loads(outl[j], parse_float=Decimal))
             j += 1

@@ -1,0 +1,56 @@
+#!/bin/sh
+# arb-detect command line: help, version, usage errors (exit 2), the fee
+# file's errors, bad input lines (reported with file:line, skipped, counted;
+# fatal with --strict), a closed stdout (exit 0).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+G=$top_srcdir/tests/golden/detect
+
+arb-detect -h >"$T/h" 2>&1
+ok $? "-h exits 0"
+grep -q -- '--max-legs' "$T/h"
+ok $? "-h prints the options"
+arb-detect -V >"$T/v"
+ok $? "-V exits 0"
+grep -q '^arb-detect ' "$T/v"
+ok $? "-V prints the version"
+arb-detect --no-such-option </dev/null >/dev/null 2>&1
+is $? 2 "unknown option: exit 2"
+arb-detect --max-legs 9 </dev/null >/dev/null 2>&1
+is $? 2 "--max-legs 9: exit 2"
+arb-detect --max-age forever </dev/null >/dev/null 2>&1
+is $? 2 "bad --max-age: exit 2"
+arb-detect --alias USDT </dev/null >/dev/null 2>&1
+is $? 2 "bad --alias: exit 2"
+arb-detect --min-profit -1 </dev/null >/dev/null 2>&1
+is $? 2 "negative --min-profit: exit 2"
+
+printf '# fees\nbinance BTC/USDT taker=0.001\nkraken * taker=abc\n' >"$T/bad.fees"
+arb-detect --fees "$T/bad.fees" </dev/null >/dev/null 2>"$T/err"
+is $? 2 "bad fee file: exit 2"
+grep -q "bad.fees:3: bad number" "$T/err"
+ok $? "bad fee file: the message names file and line"
+printf 'kraken * fee_in=gold\n' >"$T/bad2.fees"
+arb-detect --fees "$T/bad2.fees" </dev/null >/dev/null 2>&1
+is $? 2 "bad fee_in: exit 2"
+arb-detect --fees "$T/none.fees" </dev/null >/dev/null 2>&1
+is $? 2 "missing fee file: exit 2"
+
+grep -v '^#' "$G/fee-quote.in" >"$T/in"
+{ head -n 2 "$T/in"; echo 'not json'; echo '{"type":"book","ts":1}'; tail -n 2 "$T/in"; } >"$T/bad.in"
+arb-detect "$T/bad.in" >"$T/out" 2>"$T/err"
+ok $? "bad lines: exit 0"
+grep -q "bad.in:3: " "$T/err" && grep -q "bad.in:4: " "$T/err"
+ok $? "bad lines: reported as file:line"
+grep -q "2 bad lines skipped" "$T/err"
+ok $? "bad lines: counted at exit"
+grep -v '^#' "$G/fee-quote.out" >"$T/want"
+cmp_ok "$T/out" "$T/want" "bad lines: skipped, the rest as without them"
+arb-detect --strict "$T/bad.in" >/dev/null 2>&1
+is $? 1 "--strict: a bad line is fatal (exit 1)"
+
+# A closed pipe downstream is not an error.
+i=0
+while [ $i -lt 2000 ]; do cat "$T/in"; i=$((i + 1)); done >"$T/big"
+(arb-detect "$T/big"; echo $? >"$T/rc") | head -n 1 >/dev/null
+is "$(cat "$T/rc")" 0 "stdout closed early: exit 0"
+done_testing
