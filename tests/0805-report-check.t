@@ -33,4 +33,21 @@ grep -q 'stale_seconds: no data' "$T/err"
 ok $? "no data: said so"
 arb-report --check 'pnl_24h > -50' < /dev/null > /dev/null 2>&1
 is $? 0 "no results: pnl_24h is 0 and holds"
+# --reaction replaces the measured 30 ms: lifetimes over 100 ms are
+# 120 300 450 800 1500 of 10 25 60 120 300 450 800 1500: 5 of 8.
+is "$(chk --reaction 100ms --check 'capturable == 0.625' --check 'reaction_ms == 100')" 0 \
+	"--reaction 100ms: capturable 5 of 8"
+
+# -o writes the report to a file (atomically) and nothing to stdout.
+arb-report -f prom -o "$T/r.prom" --check 'pnl > 0' < "$S" > "$T/stdout" 2> /dev/null
+is $? 0 "-o with a check that holds: exit 0"
+is "$(wc -c < "$T/stdout" | tr -d ' ')" 0 "-o: nothing on stdout"
+grep -q '^arb_pnl_report{ccy="USDT"} 7.35$' "$T/r.prom"
+ok $? "-o: the file holds the report"
+arb-report -o "$T/no/such/dir/r.txt" < "$S" > /dev/null 2>&1
+is $? 1 "-o into a missing directory: exit 1"
+# A reader that goes away early is not an error.
+{ arb-report -r all -f html < "$S" 2> "$T/pipe.err"; echo $? > "$T/rc"; } | head -c 10 > /dev/null
+is "$(cat "$T/rc")" 0 "EPIPE on stdout: exit 0"
+is "$(grep -c -i 'pipe' "$T/pipe.err")" 0 "EPIPE on stdout: no message"
 done_testing
