@@ -1,0 +1,54 @@
+#!/bin/sh
+# bench/store-bench.sh [N]: records per second that arb-store stores into
+# SQLite and into PostgreSQL (a private cluster started here, as in the
+# tests), for a realistic mix of N generated records (default 500000: about
+# 90% book records with 5 levels a side, 8% trades, some opportunities and
+# results), with the peak RSS of each run, against the raw limits measured
+# in the same run on the same lines: reading them (cat), plain batched
+# SQLite inserts of the line alone, and one raw PostgreSQL COPY of the line
+# alone (bench/store-raw).  Then the same stream again (every record a
+# duplicate), which is what a restarted or replayed stream costs.
+# Run from the build directory: `make bench-store`, or
+#   top_srcdir=SRC sh SRC/bench/store-bench.sh 200000
+# Targets (issue 7): 0.5 M records/s into SQLite, 0.3 M into PostgreSQL.
+set -u
+N=${1:-500000}
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+B=$(pwd)
+STORE=$B/bin/arb-store
+RAW=$B/bench/store-raw
+[ -x "$STORE" ] && [ -x "$RAW" ] || { echo "store-bench: build first (bin/arb-store, bench/store-raw)" >&2; exit 2; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/arbbench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+skip_all() { echo "store-bench: $*" >&2; exit 0; }
+. "$top_srcdir/tests/store/pg.sh"
+
+echo "store-bench: generating $N records" >&2
+"$top_srcdir/tests/store/gen-stream" "$N" 1 > "$T/in.ndjson"
+bytes=$(wc -c < "$T/in.ndjson")
+
+# run NAME CMD...: times CMD (stdin: the records), prints one row.
+run() {
+	name=$1; shift
+	/usr/bin/time -f "%e %M" -o "$T/time" "$@" < "$T/in.ndjson" > /dev/null 2> "$T/err" ||
+		{ echo "store-bench: $name failed:" >&2; cat "$T/err" >&2; }
+	set -- $(tail -n 1 "$T/time")
+	awk -v name="$name" -v n="$N" -v s="$1" -v rss="$2" 'BEGIN {
+		if (s < 0.001) s = 0.001
+		printf "%-34s %9d %8.2f %12.0f %10d\n", name, n, s, n / s, rss }'
+}
+
+printf "%-34s %9s %8s %12s %10s\n" "run" "records" "seconds" "records/s" "peak_RSS_KB"
+echo "# input: $N lines, $bytes bytes"
+run "baseline: cat" cat
+run "raw: sqlite batched INSERT (line)" "$RAW" sqlite "$T/raw.db"
+run "arb-store sqlite" "$STORE" -d "sqlite:$T/a.db"
+run "arb-store sqlite, replay (dups)" "$STORE" -d "sqlite:$T/a.db"
+run "arb-store sqlite --synchronous normal" "$STORE" --synchronous normal -d "sqlite:$T/b.db"
+
+pg_start >/dev/null
+run "raw: PostgreSQL COPY (line)" "$RAW" pg "$ARB_PG_URL"
+run "arb-store postgresql" "$STORE" -d "$ARB_PG_URL"
+run "arb-store postgresql, replay (dups)" "$STORE" -d "$ARB_PG_URL"
+echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
+echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the numbers)"
