@@ -47,6 +47,10 @@ arb-report -r all < /dev/null > "$T/empty-stdin.text" 2> /dev/null
 cmp_ok "$T/empty.text" "$T/empty-stdin.text" "empty store and empty stdin give the same report"
 
 # PostgreSQL
+if [ ! -f "$top_srcdir/tests/store/pg.sh" ]; then
+	echo "not ok $((_n + 1)) - tests/store/pg.sh (arb-store's cluster helper) is missing"
+	exit 1
+fi
 . "$top_srcdir/tests/store/pg.sh"
 pg_start
 arb-store --db "$ARB_PG_URL" < "$S" 2> "$T/pgstore.err"
