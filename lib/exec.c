@@ -860,12 +860,12 @@ send_batch(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, const int
 	}
 	/* recorded before anything is sent */
 	(void)arb_exec_save(e);
+	/* a crash from here until the next save leaves them "new" in the
+	 * file, which a restart treats as unknown (perhaps sent), never as
+	 * unsent: no second fsync is needed */
 	for (i = 0; i < n; i++)
 		order_send(e, p, &p->ord[idx[i]]);
-	/* and recorded as sent; a crash in between leaves them "new" in the
-	 * file, which a restart treats as unknown, never as unsent */
 	e->dirty_state = 1;
-	(void)arb_exec_save(e);
 	return 0;
 }
 

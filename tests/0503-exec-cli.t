@@ -1,2 +1,61 @@
 #!/bin/sh
-echo 1..0 # SKIP todo
+# arb-exec's command line: help, version, usage errors (exit 2), --live
+# refused honestly, bad configuration files.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+S=$top_srcdir/tests/exec
+command -v arb-exec >/dev/null 2>&1 || skip_all "arb-exec not built"
+
+arb-exec -h >"$T/h.out" 2>"$T/h.err"
+is "$?" 0 "-h: exit 0"
+grep -q '^usage: arb-exec' "$T/h.out"
+ok $? "-h: usage on stdout"
+is "$(wc -c <"$T/h.err")" 0 "-h: nothing on stderr"
+arb-exec -V >"$T/v.out"
+is "$?" 0 "-V: exit 0"
+grep -q '^arb-exec [0-9]' "$T/v.out"
+ok $? "-V: version"
+
+usage() {  # usage NAME ARGS...: exit 2 and a message on stderr
+	name=$1; shift
+	arb-exec "$@" </dev/null >"$T/u.out" 2>"$T/u.err"
+	is "$?" 2 "$name: exit 2"
+	is "$(wc -c <"$T/u.out")" 0 "$name: nothing on stdout"
+}
+usage "unknown option" --bogus
+usage "extra argument" extra
+usage "--order-type" --order-type market
+usage "--on-leg-failure" --on-leg-failure pray
+usage "--on-stop" --on-stop later
+usage "--leg-timeout" --leg-timeout soon
+usage "--latency" --latency binance=fast
+usage "--max-notional" --max-notional -5
+usage "--max-position" --max-position BTC
+usage "--max-open-orders" --max-open-orders many
+usage "--taker-fee" --taker-fee binance
+usage "--reset-kill without --state" --reset-kill
+usage "--reset-kill with a missing file" --reset-kill --state "$T/none"
+usage "--balances missing" --balances "$T/none"
+printf 'binance USDT ten\n' >"$T/bal"
+usage "--balances bad line" --balances "$T/bal"
+grep -q "$T/bal:1: " "$T/u.err"
+ok $? "--balances error names the line"
+
+arb-exec --live </dev/null >"$T/l.out" 2>"$T/l.err"
+is "$?" 2 "--live: exit 2"
+grep -q 'live trading is not built yet' "$T/l.err"
+ok $? "--live: says it is not built"
+is "$(wc -c <"$T/l.out")" 0 "--live: no record"
+
+# a quiet run: input passes through, no balances warning with -q
+printf '{"type":"x","ts":1}\n' | arb-exec -q >"$T/q.out" 2>"$T/q.err"
+is "$?" 0 "-q run"
+is "$(cat "$T/q.out")" '{"type":"x","ts":1}' "unknown records pass through"
+
+# --strict: a bad line is fatal
+printf 'not json\n' | arb-exec --strict >/dev/null 2>"$T/s.err"
+is "$?" 1 "--strict: bad line exits 1"
+printf 'not json\n{"type":"x"}\n' | arb-exec >"$T/ns.out" 2>"$T/ns.err"
+is "$?" 0 "without --strict: goes on"
+grep -q '1 bad line' "$T/ns.err"
+ok $? "bad lines counted at exit"
+done_testing
