@@ -17,8 +17,11 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "io.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "rec.h"
 #include "sig.h"
 #include "store.h"
@@ -46,6 +49,16 @@ static struct {
 	int want[ARB_R_NTYPES];
 	char (*want_unknown)[64];  /* unknown type names listed in --types */
 	int nwant_unknown, types_set;
+	struct arb_metrics metrics;
+	uint64_t commits;
+	int64_t committed_ts;      /* largest ts of what is committed */
+	int64_t wd_period;         /* systemd watchdog, 0 when none */
+	/* options */
+	char *url;
+	struct arb_store_opts o;
+	int maint;
+	const char *maint_arg;
+	char *metrics_path;
 } g;
 
 static void usage(int status)
@@ -53,12 +66,14 @@ static void usage(int status)
 	FILE *f = status ? stderr : stdout;
 
 	fprintf(f,
-	    "usage: arb-store [-qTvV] [-d URL] [-b N] [-i DURATION] [-t TYPES | -x TYPES]\n"
+	    "usage: arb-store [-qTvV] [-c FILE] [-d URL] [-b N] [-i DURATION] [-t TYPES | -x TYPES]\n"
 	    "                 [-r FILE] [--strict] [--retry DURATION] [--synchronous normal|full]\n"
+	    "                 [--metrics FILE]\n"
 	    "       arb-store [-d URL] --migrate[=VERSION]\n"
 	    "       arb-store [-d URL] --backup DEST\n"
 	    "       arb-store --verify DB\n"
 	    "       arb-store [-d URL] --dump\n"
+	    "  -c, --config FILE        read the [arb-store] section of FILE\n"
 	    "  -d, --db URL             sqlite:PATH or postgresql://... (default $ARB_DB,\n"
 	    "                           else sqlite:$XDG_DATA_HOME/arbitron/arb.db)\n"
 	    "  -b, --batch N            commit at least every N records (%d)\n"
@@ -70,6 +85,7 @@ static void usage(int status)
 	    "      --strict             a bad line is fatal (exit 1)\n"
 	    "      --retry D            PostgreSQL: keep retrying a lost server for D (60s)\n"
 	    "      --synchronous MODE   SQLite: full (default) or normal\n"
+	    "      --metrics FILE       write Prometheus metrics to FILE every 5 s\n"
 	    "      --migrate[=VERSION]  upgrade the database schema and exit\n"
 	    "      --backup DEST        SQLite: online backup to the file DEST and exit\n"
 	    "      --verify DB          integrity check and row counts of DB, and exit\n"
@@ -153,6 +169,49 @@ static void commit(void)
 	}
 	g.batch_open = 0;
 	g.nlines = 0;
+	g.commits++;
+	g.committed_ts = g.max_ts;
+}
+
+static void write_metrics(int64_t now)
+{
+	struct arb_metrics *m = &g.metrics;
+	uint64_t ins, dups;
+	char l[64];
+
+	if (!arb_metrics_due(m, now))
+		return;
+	arb_store_counts(g.st, &ins, &dups);
+	arb_metrics_begin(m);
+	arb_metrics_family(m, "arb_store_records_total", "counter", "Records read, by what became of them.");
+	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "stored", NULL), (int64_t)ins);
+	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "duplicate", NULL), (int64_t)dups);
+	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "not_selected", NULL), (int64_t)g.skipped_type);
+	arb_metrics_family(m, "arb_store_bad_lines_total", "counter", "Bad input lines skipped.");
+	arb_metrics_i64(m, "arb_store_bad_lines_total", NULL, (int64_t)g.bl.n);
+	arb_metrics_family(m, "arb_store_commits_total", "counter", "Transactions committed.");
+	arb_metrics_i64(m, "arb_store_commits_total", NULL, (int64_t)g.commits);
+	arb_metrics_family(m, "arb_store_pending_records", "gauge", "Lines read and not committed yet.");
+	arb_metrics_i64(m, "arb_store_pending_records", NULL, (int64_t)g.nlines);
+	arb_metrics_family(m, "arb_store_lag_seconds", "gauge",
+	    "How long the oldest line not committed yet has waited (0 when none).");
+	arb_metrics_dec(m, "arb_store_lag_seconds", NULL,
+	    arb_dec_make(g.batch_open ? now - g.batch_mono : 0, 6));
+	arb_metrics_family(m, "arb_store_last_committed_ts_seconds", "gauge",
+	    "Record time (ts) of the newest committed record.");
+	arb_metrics_dec(m, "arb_store_last_committed_ts_seconds", NULL, arb_dec_make(g.committed_ts, 6));
+	if (arb_metrics_commit(m, now) < 0)
+		arb_warn("%s: %s", m->path, strerror(errno));
+}
+
+/* Housekeeping that must go on under load and while idle. */
+static void tick(void)
+{
+	int64_t now = arb_mono_us();
+
+	if (g.wd_period)
+		arb_notify_watchdog(now);
+	write_metrics(now);
 }
 
 /* A line is part of the open batch (stored or passed on). */
@@ -192,6 +251,7 @@ static int idle(void *arg)
 	for (;;) {
 		if (arb_sig_stop)
 			return 1;
+		tick();
 		int timeout = 1000;
 		if (g.batch_open) {
 			int64_t left = g.batch_mono + g.interval - arb_mono_us();
@@ -266,149 +326,209 @@ static int run_maint(const char *url, int mode, const char *arg, struct arb_stor
 	return 0;
 }
 
+enum { OPT_STRICT = 256, OPT_RETRY, OPT_SYNC, OPT_MIGRATE, OPT_BACKUP, OPT_VERIFY, OPT_DUMP,
+	OPT_METRICS };
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "db", required_argument, NULL, 'd' },
+	{ "batch", required_argument, NULL, 'b' },
+	{ "commit-interval", required_argument, NULL, 'i' },
+	{ "tee", no_argument, NULL, 'T' },
+	{ "types", required_argument, NULL, 't' },
+	{ "exclude-types", required_argument, NULL, 'x' },
+	{ "reject", required_argument, NULL, 'r' },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "retry", required_argument, NULL, OPT_RETRY },
+	{ "synchronous", required_argument, NULL, OPT_SYNC },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "migrate", optional_argument, NULL, OPT_MIGRATE },
+	{ "backup", required_argument, NULL, OPT_BACKUP },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "dump", no_argument, NULL, OPT_DUMP },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+/* The options a configuration file (or ARB_* environment) may set. */
+static const char *const conf_keys[] = {
+	"db", "batch", "commit-interval", "tee", "types", "exclude-types", "reject",
+	"strict", "retry", "synchronous", "metrics", NULL
+};
+
+/* Applies one option; origin names where it came from for errors. */
+static void apply(int ch, const char *arg, const char *origin)
+{
+	char *end;
+
+	switch (ch) {
+	case 'c':
+		break;  /* read before everything else */
+	case 'd':
+		free(g.url);
+		g.url = xstrdup(arg);
+		break;
+	case 'b':
+		errno = 0;
+		g.batch = strtoull(arg, &end, 10);
+		if (errno || *end || g.batch == 0 || arg[0] == '-') {
+			arb_err("%s: batch: not a positive integer: %s", origin, arg);
+			usage(ARB_EXIT_USAGE);
+		}
+		break;
+	case 'i':
+		if (arb_duration_parse(arg, &g.interval) < 0 || g.interval <= 0) {
+			arb_err("%s: commit-interval: bad duration: %s", origin, arg);
+			usage(ARB_EXIT_USAGE);
+		}
+		break;
+	case 'T':
+		g.tee_on = 1;
+		break;
+	case 't':
+	case 'x':
+		if (g.types_set && g.types_set != (ch == 't' ? 1 : 2)) {
+			arb_err("%s: --types and --exclude-types exclude each other", origin);
+			usage(ARB_EXIT_USAGE);
+		}
+		g.types_set = ch == 't' ? 1 : 2;
+		parse_types(arg, g.want, &g.want_unknown, &g.nwant_unknown);
+		break;
+	case 'r':
+		g.reject_path = arg;
+		break;
+	case OPT_STRICT:
+		g.bl.strict = 1;
+		break;
+	case OPT_RETRY:
+		if (arb_duration_parse(arg, &g.o.retry_us) < 0 || g.o.retry_us < 0) {
+			arb_err("%s: retry: bad duration: %s", origin, arg);
+			usage(ARB_EXIT_USAGE);
+		}
+		break;
+	case OPT_SYNC:
+		if (strcmp(arg, "full") == 0)
+			g.o.sync_full = 1;
+		else if (strcmp(arg, "normal") == 0)
+			g.o.sync_full = 0;
+		else {
+			arb_err("%s: synchronous: full or normal, not %s", origin, arg);
+			usage(ARB_EXIT_USAGE);
+		}
+		break;
+	case OPT_METRICS:
+		g.metrics_path = (char *)arg;
+		break;
+	case OPT_MIGRATE:
+		g.maint = 'm';
+		g.o.flags |= ARB_STORE_MIGRATE;
+		if (arg) {
+			g.o.migrate_to = (int)strtol(arg, &end, 10);
+			if (*end || g.o.migrate_to < 1) {
+				arb_err("--migrate: bad version: %s", arg);
+				usage(ARB_EXIT_USAGE);
+			}
+		}
+		break;
+	case OPT_BACKUP:
+		g.maint = 'b';
+		g.maint_arg = arg;
+		break;
+	case OPT_VERIFY:
+		g.maint = 'c';
+		free(g.url);
+		g.url = xstrdup(arg);
+		break;
+	case OPT_DUMP:
+		g.maint = 'd';
+		break;
+	case 'v':
+		arb_louder();
+		break;
+	case 'q':
+		arb_quieter();
+		break;
+	case 'V':
+		printf("arb-store %s\n", PACKAGE_VERSION);
+		exit(0);
+	case 'h':
+		usage(0);
+		break;
+	default:
+		usage(ARB_EXIT_USAGE);
+	}
+}
+
+/* The configuration file (-c/--config, found before the other options are
+ * parsed) and the ARB_* environment, under the command line. */
+static void load_config(int argc, char **argv, struct arb_conf *conf)
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+	}
+	if (path && arb_conf_load(conf, path, "arb-store") < 0)
+		exit(ARB_EXIT_USAGE);
+	for (int k = 0; conf_keys[k]; k++) {
+		const char *v = arb_conf_get(conf, conf_keys[k]);
+		if (!v)
+			continue;
+		const struct option *o = longopts;
+		while (strcmp(o->name, conf_keys[k]) != 0)
+			o++;
+		if (o->has_arg == no_argument) {
+			if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+				apply(o->val, NULL, arb_conf_origin(conf, conf_keys[k]));
+			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v) {
+				arb_err("%s: %s: true or false, not %s", arb_conf_origin(conf, conf_keys[k]),
+				    conf_keys[k], v);
+				exit(ARB_EXIT_USAGE);
+			}
+		} else if (*v) {
+			apply(o->val, v, arb_conf_origin(conf, conf_keys[k]));
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_STRICT = 256, OPT_RETRY, OPT_SYNC, OPT_MIGRATE, OPT_BACKUP, OPT_VERIFY, OPT_DUMP };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "commit-interval", required_argument, NULL, 'i' },
-		{ "tee", no_argument, NULL, 'T' },
-		{ "types", required_argument, NULL, 't' },
-		{ "exclude-types", required_argument, NULL, 'x' },
-		{ "reject", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "retry", required_argument, NULL, OPT_RETRY },
-		{ "synchronous", required_argument, NULL, OPT_SYNC },
-		{ "migrate", optional_argument, NULL, OPT_MIGRATE },
-		{ "backup", required_argument, NULL, OPT_BACKUP },
-		{ "verify", required_argument, NULL, OPT_VERIFY },
-		{ "dump", no_argument, NULL, OPT_DUMP },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct arb_store_opts o = { 0 };
-	char *url = NULL, *end;
-	const char *maint_arg = NULL;
-	int ch, maint = 0, status;
+	struct arb_conf conf;
+	int ch, status;
 	char why[512];
 
 	arb_setprog(argv[0]);
 	g.batch = DEFAULT_BATCH;
 	g.interval = 200000;
-	o.retry_us = 60 * 1000000LL;
-	o.sync_full = 1;
-	while ((ch = getopt_long(argc, argv, "d:b:i:Tt:x:r:vqVh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			free(url);
-			url = xstrdup(optarg);
-			break;
-		case 'b':
-			errno = 0;
-			g.batch = strtoull(optarg, &end, 10);
-			if (errno || *end || g.batch == 0 || optarg[0] == '-') {
-				arb_err("--batch: not a positive integer: %s", optarg);
-				usage(ARB_EXIT_USAGE);
-			}
-			break;
-		case 'i':
-			if (arb_duration_parse(optarg, &g.interval) < 0 || g.interval <= 0) {
-				arb_err("--commit-interval: bad duration: %s", optarg);
-				usage(ARB_EXIT_USAGE);
-			}
-			break;
-		case 'T':
-			g.tee_on = 1;
-			break;
-		case 't':
-		case 'x':
-			if (g.types_set && g.types_set != (ch == 't' ? 1 : 2)) {
-				arb_err("--types and --exclude-types exclude each other");
-				usage(ARB_EXIT_USAGE);
-			}
-			g.types_set = ch == 't' ? 1 : 2;
-			parse_types(optarg, g.want, &g.want_unknown, &g.nwant_unknown);
-			break;
-		case 'r':
-			g.reject_path = optarg;
-			break;
-		case OPT_STRICT:
-			g.bl.strict = 1;
-			break;
-		case OPT_RETRY:
-			if (arb_duration_parse(optarg, &o.retry_us) < 0 || o.retry_us < 0) {
-				arb_err("--retry: bad duration: %s", optarg);
-				usage(ARB_EXIT_USAGE);
-			}
-			break;
-		case OPT_SYNC:
-			if (strcmp(optarg, "full") == 0)
-				o.sync_full = 1;
-			else if (strcmp(optarg, "normal") == 0)
-				o.sync_full = 0;
-			else {
-				arb_err("--synchronous: full or normal, not %s", optarg);
-				usage(ARB_EXIT_USAGE);
-			}
-			break;
-		case OPT_MIGRATE:
-			maint = 'm';
-			o.flags |= ARB_STORE_MIGRATE;
-			if (optarg) {
-				o.migrate_to = (int)strtol(optarg, &end, 10);
-				if (*end || o.migrate_to < 1) {
-					arb_err("--migrate: bad version: %s", optarg);
-					usage(ARB_EXIT_USAGE);
-				}
-			}
-			break;
-		case OPT_BACKUP:
-			maint = 'b';
-			maint_arg = optarg;
-			break;
-		case OPT_VERIFY:
-			maint = 'c';
-			free(url);
-			url = xstrdup(optarg);
-			break;
-		case OPT_DUMP:
-			maint = 'd';
-			break;
-		case 'v':
-			arb_louder();
-			break;
-		case 'q':
-			arb_quieter();
-			break;
-		case 'V':
-			printf("arb-store %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'h':
-			usage(0);
-			break;
-		default:
-			usage(ARB_EXIT_USAGE);
-		}
-	}
+	g.o.retry_us = 60 * 1000000LL;
+	g.o.sync_full = 1;
+	arb_conf_init(&conf);
+	load_config(argc, argv, &conf);
+	while ((ch = getopt_long(argc, argv, "c:d:b:i:Tt:x:r:vqVh", longopts, NULL)) != -1)
+		apply(ch, optarg, "command line");
 	argc -= optind;
 	argv += optind;
 	if (argc > 0) {
 		arb_err("unexpected argument: %s", argv[0]);
 		usage(ARB_EXIT_USAGE);
 	}
-	if (!url)
-		url = arb_store_default_url();
+	if (!g.url)
+		g.url = arb_store_default_url();
 	/* A file size limit must give an error we can report, not a kill. */
 	signal(SIGXFSZ, SIG_IGN);
 	arb_sig_setup();
 
-	if (maint) {
-		status = run_maint(url, maint, maint_arg, &o);
-		free(url);
+	if (g.maint) {
+		status = run_maint(g.url, g.maint, g.maint_arg, &g.o);
+		free(g.url);
+		free(g.want_unknown);
+		arb_conf_free(&conf);
 		return status;
 	}
 
@@ -417,10 +537,13 @@ int main(int argc, char **argv)
 		if (!g.reject)
 			arb_die_errno(ARB_EXIT_FAIL, "%s", g.reject_path);
 	}
-	if (arb_store_open(&g.st, url, &o, why, sizeof why, &status) < 0) {
+	arb_metrics_init(&g.metrics, g.metrics_path);
+	if (arb_store_open(&g.st, g.url, &g.o, why, sizeof why, &status) < 0) {
 		arb_err("%s", why);
 		return status;
 	}
+	g.wd_period = arb_watchdog_period_us();
+	arb_notify("READY=1");
 	arb_writer_init(&g.out, STDOUT_FILENO);
 	arb_reader_init(&g.rd, STDIN_FILENO, "stdin");
 	g.rd.idle = idle;
@@ -430,10 +553,13 @@ int main(int argc, char **argv)
 	char *line;
 	size_t len;
 	int st;
+	uint64_t nread = 0;
 	arb_rec_init(&r);
 	while ((st = arb_reader_next(&g.rd, &line, &len)) != ARB_RD_EOF) {
 		if (st == ARB_RD_ERR)
 			arb_die_errno(ARB_EXIT_FAIL, "stdin");
+		if ((++nread & 4095) == 0)
+			tick();
 		if (st == ARB_RD_BAD) {
 			/* Too long, NUL or bad UTF-8: the reader has no copy. */
 			bad(NULL, 0, g.rd.why);
@@ -459,6 +585,8 @@ int main(int argc, char **argv)
 		if (arb_sig_stop)
 			break;
 	}
+	if (arb_sig_stop)
+		arb_notify("STOPPING=1");
 	commit();
 	arb_rec_free(&r);
 
@@ -467,6 +595,11 @@ int main(int argc, char **argv)
 	arb_info("%llu records: %llu stored, %llu already there, %llu not selected",
 	    (unsigned long long)(g.stored + g.skipped_type), (unsigned long long)ins,
 	    (unsigned long long)dups, (unsigned long long)g.skipped_type);
+	if (g.metrics.path) {
+		g.metrics.last = 0;
+		g.metrics.interval_us = 0;
+		write_metrics(arb_mono_us());
+	}
 	arb_store_close(g.st);
 	arb_badlines_report(&g.bl);
 	int rc = 0;
@@ -478,10 +611,12 @@ int main(int argc, char **argv)
 		arb_err("%s: %s", g.reject_path, strerror(errno));
 		rc = ARB_EXIT_FAIL;
 	}
+	arb_metrics_free(&g.metrics);
 	arb_writer_free(&g.out);
 	arb_reader_free(&g.rd);
 	arb_buf_free(&g.tee);
 	free(g.want_unknown);
-	free(url);
+	free(g.url);
+	arb_conf_free(&conf);
 	return rc;
 }

@@ -29,6 +29,7 @@
 #include "clock.h"
 #include "cred.h"
 #include "log.h"
+#include "notify.h"
 #include "sig.h"
 #include "store.h"
 #include "util.h"
@@ -299,9 +300,12 @@ static int send_batch(struct pg *p, uint64_t *ins)
 	return 0;
 }
 
+/* Sleeps between retries; retrying is progress, so the systemd watchdog
+ * (when there is one) is told so. */
 static void sleep_us(int64_t us)
 {
 	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+	arb_notify_watchdog(arb_mono_us());
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !arb_sig_stop)
 		;
 }

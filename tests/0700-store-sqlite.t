@@ -107,6 +107,22 @@ test -f "$T/xdg/arbitron/arb.db"; ok $? "created under \$XDG_DATA_HOME/arbitron"
 head -n 1 "$S/all-types.ndjson" | ARB_DB="sqlite:$T/env.db" arb-store
 test -f "$T/env.db"; ok $? "\$ARB_DB"
 
+# Configuration file ([arb-store] section), environment, command line; metrics.
+printf '# test\n[arb-store]\ndb = "sqlite:%s/conf.db"\ntee = true\n[arb-report]\ndb = nowhere\n' "$T" > "$T/a.conf"
+arb-store -c "$T/a.conf" --metrics "$T/m.prom" < "$S/all-types.ndjson" > "$T/tee"
+ok $? "--config"
+test -f "$T/conf.db"; ok $? "db from the [arb-store] section"
+cmp_ok "$T/tee" "$S/all-types.ndjson" "tee = true from the file"
+arb-store -c "$T/a.conf" -d "$T/conf2.db" < "$S/all-types.ndjson" > /dev/null
+test -f "$T/conf2.db"; ok $? "the command line overrides the file"
+ARB_DB="$T/conf3.db" arb-store -c "$T/a.conf" < "$S/all-types.ndjson" > /dev/null
+test -f "$T/conf3.db"; ok $? "the environment overrides the file"
+ARB_BATCH=0 arb-store -c "$T/a.conf" </dev/null >/dev/null 2>"$T/err"
+is $? 2 "a bad value in the environment is a usage error"
+grep -q "environment ARB_BATCH" "$T/err"; ok $? "naming where it came from"
+grep -q '^arb_store_records_total{result="stored"} 18$' "$T/m.prom"; ok $? "--metrics: records stored"
+grep -q '^arb_store_lag_seconds 0' "$T/m.prom"; ok $? "--metrics: lag"
+
 # Idle durability and --tee: a line is committed and passed on within the
 # interval while the input stays open; SIGTERM commits and exits 0.
 mkfifo "$T/fifo"
