@@ -577,7 +577,8 @@ static void on_opportunity(struct arb_report *r, const struct arb_rec *rec, int 
 		return;
 	isnew = rmap_get(&r->oppmap, id) < 0;
 	o = opp_get(r, id, 1);
-	if (isnew) {
+	if (!o->kind[0]) {
+		/* first record of it (or only orders or fills were seen before) */
 		arb_rec_str(rec, "kind", o->kind, sizeof o->kind);
 		o->in_window = inwin;
 		legs = arb_json_get(j, 0, "legs");
@@ -879,6 +880,16 @@ void arb_report_add(struct arb_report *r, const struct arb_rec *rec)
 	}
 }
 
+static int venue_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rvenue *)a)->ex, ((const struct rvenue *)b)->ex);
+}
+
+static int flow_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rflow *)a)->asset, ((const struct rflow *)b)->asset);
+}
+
 void arb_report_finish(struct arb_report *r)
 {
 	size_t i;
@@ -912,6 +923,22 @@ void arb_report_finish(struct arb_report *r)
 		if (od->has_fill)
 			lat_push(r, od->ex, LS_FILL, od->ts_fill - (od->has_ack ? od->ts_ack : sent));
 	}
+	/* Venues and exposure by name, whatever order the input came in. */
+	if (r->nvenues > 1)
+		qsort(r->venues, r->nvenues, sizeof *r->venues, venue_cmp);
+	rmap_free(&r->venuemap);
+	for (i = 0; i < r->nvenues; i++)
+		rmap_put(&r->venuemap, r->venues[i].ex, (int)i);
+	if (r->nrexpo > 1)
+		qsort(r->rexpo, r->nrexpo, sizeof *r->rexpo, flow_cmp);
+	rmap_free(&r->rexpomap);
+	for (i = 0; i < r->nrexpo; i++)
+		rmap_put(&r->rexpomap, r->rexpo[i].asset, (int)i);
+	if (r->nflows > 1)
+		qsort(r->flows, r->nflows, sizeof *r->flows, flow_cmp);
+	rmap_free(&r->flowmap);
+	for (i = 0; i < r->nflows; i++)
+		rmap_put(&r->flowmap, r->flows[i].asset, (int)i);
 	for (i = 0; i < r->nvenues; i++)
 		for (k = 0; k < LS_N; k++)
 			i64v_sort(&r->venues[i].lat[k]);
