@@ -665,6 +665,12 @@ static void on_order(struct arb_report *r, const struct arb_rec *rec, int inwin)
 		scopy(od->ex, sizeof od->ex, rec->ex);
 		od->ts_first = rec->ts;
 		od->opp = -1;
+		{
+			char role[16];
+
+			od->unwind = arb_rec_str(rec, "role", role, sizeof role) >= 0 &&
+			    !strcmp(role, "unwind");
+		}
 		rmap_put(&r->ordermap, cid, i);
 		if (rec_id(rec, "opp", opp, sizeof opp) >= 0) {
 			o = opp_get(r, opp, 1);
@@ -911,7 +917,7 @@ void arb_report_finish(struct arb_report *r)
 
 		if (od->latency_done)
 			continue;
-		if (o && o->has_new) {
+		if (o && o->has_new && !od->unwind) {
 			lat_push(r, od->ex, LS_ORDER, sent - o->ts_new);
 			if (od->has_ack)
 				i64v_push(&r->reaction, od->ts_ack - o->ts_new);

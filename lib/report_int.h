@@ -60,6 +60,7 @@ struct rorder {
 	int opp;                  /* index into opps, -1 */
 	int64_t ts_first, ts_sent, ts_ack, ts_fill;
 	int has_sent, has_ack, has_fill, latency_done;
+	int unwind;               /* "role":"unwind" (arb-exec): not a reaction */
 	int rejected;
 };
 

@@ -24,8 +24,8 @@ get 'arb_funnel{stage=candidates}' 14
 get 'arb_funnel{stage=filled}' 5
 get 'arb_funnel_dropped{reason=fees,step=after_fees}' 3
 get 'arb_latency_seconds{quantile=0.5,step=ack,venue=kraken}' 0.031
-get 'arb_reaction_seconds{}' 0.03
-get 'arb_capturable_ratio{}' 0.75
+get 'arb_reaction_seconds{}' 0.0214
+get 'arb_capturable_ratio{}' 0.875
 get 'arb_feed_gaps{symbol=BTC/USDT,venue=kraken}' 1
 get 'arb_feed_stale_seconds{symbol=BTC/USDT,venue=kraken}' 20
 get 'arb_feed_disconnects{symbol=*,venue=binance}' 1
