@@ -1,0 +1,1329 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "cred.h"
+#include "live.h"
+#include "log.h"
+#include "sig.h"
+#include "sign.h"
+#include "trade.h"
+
+/*
+ * live.c: the live transport (live.h).  One curl multi handle carries
+ * every request; the program drives it from its idle wait (arb_live_wait,
+ * the svc.wait hook) and from the engine's tick after each record, so an
+ * answer is acted on as soon as it arrives whether the input is busy or
+ * quiet.  Engine callbacks are never made from inside send/cancel: a
+ * request is queued there and started by the next pump.
+ */
+
+struct live;
+
+struct lven {
+	const struct arb_tvenue *tv;
+	char base[256];
+	struct arb_cred key, secret, pass;
+	struct arb_tkeys k;
+	int64_t offset_ms;          /* venue clock - local clock */
+	int time_state;             /* 0 unknown, 1 asked, 2 known, 3 failed */
+	int64_t hold_until;         /* monotonic us: rate limit back-off */
+	int banned;
+	uint64_t nonce;
+	long weight_1m, orders_10s, orders_1d;
+};
+
+enum { L_PLACING, L_OPEN, L_UNKNOWN, L_DONE };
+
+struct lord {
+	struct arb_order *o;        /* NULL once ended (the engine may free it) */
+	struct lven *v;
+	int phase;
+	int nreq;                   /* requests about this order in the queue */
+	int nquery;
+	int resumed;
+	int cancel_wanted, cancel_sent;
+	int place_tries;
+	int64_t give_up;            /* monotonic: unknown + not found after this
+	                             * means it was never placed */
+	/* a query result waiting for the itemised trades */
+	int pend;
+	enum arb_ostate pend_st;
+	int pend_done;
+	arb_dec pend_filled;
+	arb_dec fee_seen;           /* aggregate venues: fee reported so far */
+	char cid[ARB_CID_MAX];
+};
+
+struct lreq {
+	struct live *L;
+	struct lven *v;
+	struct lord *lo;
+	int op;
+	int64_t due;                /* monotonic us */
+	int started;
+	CURL *h;
+	struct curl_slist *hl;
+	struct arb_treq q;
+	struct arb_buf url, resp, rhdr;
+	char err[CURL_ERROR_SIZE];
+	struct lreq *next;
+};
+
+struct live {
+	struct arb_live_conf c;
+	struct arb_exec *e;
+	CURLM *m;
+	struct lven v[ARB_LIVE_NVENUE];
+	int nv;
+	struct lreq *q;             /* waiting and running requests */
+	struct lord **ord;
+	size_t nord, capord;
+	void (*outfn)(void *);
+	void *outarg;
+	int produced;
+	int64_t last_pump;
+	int started;
+	int in_pump;
+	struct arb_live_stats st;
+	struct arb_xport x;
+};
+
+static const char *const venue_ids[] = {
+	"binance", "kraken", "okx", "bybit", "coinbase", "bitstamp"
+};
+
+/* ------------------------------------------------------------------ */
+/* Configuration. */
+
+void
+arb_live_conf_defaults(struct arb_live_conf *c)
+{
+	memset(c, 0, sizeof *c);
+	c->recv_window_ms = 5000;
+	c->timeout_us = 5000000;
+	c->poll_us = 500000;
+	c->max_queries = 20;
+	c->settle_us = 30000000;
+	c->balances = 1;
+}
+
+int
+arb_live_conf_endpoint(struct arb_live_conf *c, const char *arg, char *why, size_t whylen)
+{
+	const char *eq = strchr(arg, '=');
+	size_t i, n;
+
+	if (!eq || eq == arg) {
+		snprintf(why, whylen, "expected VENUE=URL");
+		return -1;
+	}
+	n = (size_t)(eq - arg);
+	for (i = 0; i < ARB_LIVE_NVENUE; i++)
+		if (strlen(venue_ids[i]) == n && !strncmp(venue_ids[i], arg, n))
+			break;
+	if (i == ARB_LIVE_NVENUE) {
+		snprintf(why, whylen, "%.*s: not a venue (binance kraken okx bybit coinbase bitstamp)",
+		    (int)(n > 32 ? 32 : n), arg);
+		return -1;
+	}
+	if (strncmp(eq + 1, "https://", 8) && strncmp(eq + 1, "http://", 7)) {
+		snprintf(why, whylen, "%s: the URL must start with https:// or http://", venue_ids[i]);
+		return -1;
+	}
+	if (strlen(eq + 1) >= sizeof c->endpoint[0].url) {
+		snprintf(why, whylen, "%s: URL too long", venue_ids[i]);
+		return -1;
+	}
+	for (n = 0; n < (size_t)c->nendpoint; n++)
+		if (!strcmp(c->endpoint[n].ex, venue_ids[i]))
+			break;
+	if (n == (size_t)c->nendpoint)
+		c->nendpoint++;
+	snprintf(c->endpoint[n].ex, sizeof c->endpoint[n].ex, "%s", venue_ids[i]);
+	snprintf(c->endpoint[n].url, sizeof c->endpoint[n].url, "%s", eq + 1);
+	/* no trailing slash: paths start with one */
+	i = strlen(c->endpoint[n].url);
+	while (i > 8 && c->endpoint[n].url[i - 1] == '/')
+		c->endpoint[n].url[--i] = 0;
+	return 0;
+}
+
+const char *
+arb_live_base(const struct arb_live_conf *c, const char *ex)
+{
+	const struct arb_tvenue *tv = arb_tvenue(ex);
+	int i;
+
+	for (i = 0; i < c->nendpoint; i++)
+		if (!strcmp(c->endpoint[i].ex, ex))
+			return c->endpoint[i].url;
+	if (!tv)
+		return NULL;
+	if (c->testnet)
+		return tv->test;
+	return tv->prod;
+}
+
+/* ------------------------------------------------------------------ */
+/* Orders known to the transport. */
+
+static struct lord *
+lord_find(struct live *L, const struct arb_order *o)
+{
+	size_t i;
+
+	for (i = 0; i < L->nord; i++)
+		if (L->ord[i]->o == o)
+			return L->ord[i];
+	return NULL;
+}
+
+static struct lven *
+venue_of(struct live *L, const char *ex)
+{
+	int i;
+
+	for (i = 0; i < L->nv; i++)
+		if (!strcmp(L->v[i].tv->ex, ex))
+			return &L->v[i];
+	return NULL;
+}
+
+static struct lord *
+lord_new(struct live *L, struct arb_order *o, struct lven *v)
+{
+	struct lord *lo = xcalloc(1, sizeof *lo);
+
+	lo->o = o;
+	lo->v = v;
+	lo->fee_seen = arb_dec_make(0, 0);
+	snprintf(lo->cid, sizeof lo->cid, "%s", o->cid);
+	if (L->nord == L->capord) {
+		size_t nc = L->capord ? L->capord * 2 : 16;
+		xrealloc(&L->ord, nc * sizeof *L->ord);
+		L->capord = nc;
+	}
+	L->ord[L->nord++] = lo;
+	return lo;
+}
+
+/* Drops ended orders no request refers to any more. */
+static void
+lord_gc(struct live *L)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < L->nord; i++) {
+		if (L->ord[i]->phase == L_DONE && L->ord[i]->nreq == 0)
+			free(L->ord[i]);
+		else
+			L->ord[k++] = L->ord[i];
+	}
+	L->nord = k;
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests. */
+
+static void
+req_free(struct lreq *r)
+{
+	struct curl_slist *s;
+
+	if (r->h) {
+		if (r->started)
+			curl_multi_remove_handle(r->L->m, r->h);
+		curl_easy_cleanup(r->h);
+	}
+	for (s = r->hl; s; s = s->next)
+		if (s->data)
+			arb_wipe(s->data, strlen(s->data));
+	curl_slist_free_all(r->hl);
+	arb_treq_wipe(&r->q);
+	if (r->url.p)
+		arb_wipe(r->url.p, r->url.cap);
+	arb_buf_free(&r->url);
+	arb_buf_free(&r->resp);
+	arb_buf_free(&r->rhdr);
+	if (r->lo)
+		r->lo->nreq--;
+	free(r);
+}
+
+static void
+queue(struct live *L, struct lven *v, struct lord *lo, int op, int64_t due)
+{
+	struct lreq *r = xcalloc(1, sizeof *r), **pp;
+
+	r->L = L;
+	r->v = v;
+	r->lo = lo;
+	r->op = op;
+	r->due = due;
+	if (lo)
+		lo->nreq++;
+	for (pp = &L->q; *pp; pp = &(*pp)->next)
+		;
+	*pp = r;
+}
+
+static int
+has_req(struct live *L, struct lord *lo, int op)
+{
+	struct lreq *r;
+
+	for (r = L->q; r; r = r->next)
+		if (r->lo == lo && r->op == op)
+			return 1;
+	return 0;
+}
+
+static size_t
+on_body(char *p, size_t sz, size_t n, void *arg)
+{
+	struct lreq *r = arg;
+
+	if (r->resp.len + sz * n > (8u << 20))
+		return 0;   /* absurd answer: fail the transfer */
+	arb_buf_add(&r->resp, p, sz * n);
+	return sz * n;
+}
+
+static size_t
+on_header(char *p, size_t sz, size_t n, void *arg)
+{
+	struct lreq *r = arg;
+
+	if (sz * n >= 5 && !memcmp(p, "HTTP/", 5))
+		arb_buf_reset(&r->rhdr);    /* a new response (after 100) */
+	if (r->rhdr.len < 65536)
+		arb_buf_add(&r->rhdr, p, sz * n);
+	return sz * n;
+}
+
+static void
+uuid4(char *out)
+{
+	unsigned char b[16];
+	char h[33];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC), i;
+	ssize_t k = fd >= 0 ? read(fd, b, sizeof b) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (k != (ssize_t)sizeof b) {
+		int64_t t = arb_mono_us() ^ arb_wall_us();
+		for (i = 0; i < 16; i++)
+			b[i] = (unsigned char)(t >> ((i % 8) * 8)) ^ (unsigned char)(i * 37);
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	arb_hex(b, 16, h);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+}
+
+/* Builds and starts one request.  -1 when it cannot be built (the caller
+ * completes it as an error). */
+static int
+start(struct live *L, struct lreq *r, char *why, size_t whylen)
+{
+	struct lven *v = r->v;
+	struct arb_tin in;
+	char uuid[40];
+	const char *p, *e;
+	int64_t wall_ms = arb_wall_us() / 1000;
+
+	memset(&in, 0, sizeof in);
+	in.base = v->base;
+	in.k = &v->k;
+	in.ts_ms = wall_ms + v->offset_ms;
+	if (++v->nonce <= (uint64_t)(wall_ms * 1000))
+		v->nonce = (uint64_t)wall_ms * 1000;   /* Kraken: increasing, microseconds */
+	in.nonce = v->nonce;
+	uuid4(uuid);
+	in.uuid = uuid;
+	in.recv_window_ms = L->c.recv_window_ms;
+	in.demo = L->c.testnet && !strcmp(v->tv->ex, "okx");
+	in.o = r->lo ? r->lo->o : NULL;
+	arb_treq_init(&r->q);
+	if (v->tv->build(r->op, &in, &r->q, why, whylen) < 0)
+		return -1;
+	arb_buf_reset(&r->url);
+	arb_buf_adds(&r->url, v->base);
+	arb_buf_add(&r->url, r->q.path.p, r->q.path.len);
+	if (!(r->h = curl_easy_init())) {
+		snprintf(why, whylen, "curl_easy_init failed");
+		return -1;
+	}
+	for (p = r->q.hdr.p; p && *p; p = *e ? e + 1 : e) {
+		char line[1024];
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		if (e > p && (size_t)(e - p) < sizeof line) {
+			memcpy(line, p, (size_t)(e - p));
+			line[e - p] = 0;
+			r->hl = curl_slist_append(r->hl, line);
+			arb_wipe(line, sizeof line);
+		}
+	}
+	/* no "Expect: 100-continue" round trip */
+	r->hl = curl_slist_append(r->hl, "Expect:");
+	curl_easy_setopt(r->h, CURLOPT_URL, r->url.p);
+	curl_easy_setopt(r->h, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->h, CURLOPT_ERRORBUFFER, r->err);
+	curl_easy_setopt(r->h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(r->h, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(r->h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(r->h, CURLOPT_HTTPHEADER, r->hl);
+	curl_easy_setopt(r->h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	curl_easy_setopt(r->h, CURLOPT_TIMEOUT_MS, (long)(L->c.timeout_us / 1000));
+	curl_easy_setopt(r->h, CURLOPT_CONNECTTIMEOUT_MS, (long)(L->c.timeout_us / 1000));
+	curl_easy_setopt(r->h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(r->h, CURLOPT_NOPROXY, NULL);
+	if (L->c.cacert)
+		curl_easy_setopt(r->h, CURLOPT_CAINFO, L->c.cacert);
+	if (!strcmp(r->q.method, "POST")) {
+		curl_easy_setopt(r->h, CURLOPT_POST, 1L);
+		curl_easy_setopt(r->h, CURLOPT_POSTFIELDS, r->q.body.p ? r->q.body.p : "");
+		curl_easy_setopt(r->h, CURLOPT_POSTFIELDSIZE, (long)r->q.body.len);
+	} else if (strcmp(r->q.method, "GET")) {
+		curl_easy_setopt(r->h, CURLOPT_CUSTOMREQUEST, r->q.method);
+		if (r->q.body.len) {
+			curl_easy_setopt(r->h, CURLOPT_POSTFIELDS, r->q.body.p);
+			curl_easy_setopt(r->h, CURLOPT_POSTFIELDSIZE, (long)r->q.body.len);
+		}
+	}
+	if (curl_multi_add_handle(L->m, r->h) != CURLM_OK) {
+		snprintf(why, whylen, "curl_multi_add_handle failed");
+		return -1;
+	}
+	r->started = 1;
+	L->st.requests++;
+	if (r->op == ARB_TOP_PLACE)
+		L->st.places++;
+	else if (r->op == ARB_TOP_CANCEL)
+		L->st.cancels++;
+	else if (r->op == ARB_TOP_QUERY || r->op == ARB_TOP_FILLS)
+		L->st.queries++;
+	arb_debug("%s: %s %s%s%s", v->tv->ex, arb_top_name(r->op), r->lo ? r->lo->cid : "",
+	    r->lo ? " " : "", r->q.method);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Results. */
+
+static int64_t
+now_us(void)
+{
+	return arb_wall_us();
+}
+
+static void
+produced(struct live *L)
+{
+	L->produced = 1;
+}
+
+/* The order ended (or the engine may now settle it): forget it. */
+static void
+lord_end(struct lord *lo)
+{
+	lo->o = NULL;
+	lo->phase = L_DONE;
+}
+
+static int
+venue_ts(const struct arb_tres *res)
+{
+	return res->ts_ms > 0;
+}
+
+static void
+ack(struct live *L, struct lord *lo, const char *vid, int64_t ts)
+{
+	struct arb_order *o = lo->o;
+
+	if (o->st == ARB_OS_SENT || o->st == ARB_OS_UNKNOWN) {
+		arb_exec_on_ack(L->e, o, vid && *vid ? vid : NULL, ts);
+		produced(L);
+	} else if (vid && *vid && !o->vid[0])
+		snprintf(o->vid, sizeof o->vid, "%s", vid);
+}
+
+static void
+end(struct live *L, struct lord *lo, enum arb_ostate st, const char *reason, int64_t ts)
+{
+	arb_exec_on_end(L->e, lo->o, st, reason, ts);
+	produced(L);
+	if (arb_ostate_terminal(st))
+		lord_end(lo);
+}
+
+static void
+schedule_query(struct live *L, struct lord *lo, int64_t after)
+{
+	if (!has_req(L, lo, ARB_TOP_QUERY))
+		queue(L, lo->v, lo, ARB_TOP_QUERY, arb_mono_us() + after);
+}
+
+static int64_t
+lag(struct live *L, struct lven *v)
+{
+	return L->c.lag_us > 0 ? L->c.lag_us : v->tv->lag_us;
+}
+
+/* The order is unknown: report it once, then find out by query. */
+static void
+go_unknown(struct live *L, struct lord *lo, const char *reason, const char *detail)
+{
+	struct arb_order *o = lo->o;
+
+	if (lo->phase != L_UNKNOWN) {
+		lo->phase = L_UNKNOWN;
+		lo->give_up = arb_mono_us() + lag(L, lo->v) +
+		    (int64_t)(L->c.recv_window_ms > 0 ? L->c.recv_window_ms : 5000) * 1000 +
+		    L->c.timeout_us;
+		L->st.unknown++;
+	}
+	if (o->st != ARB_OS_UNKNOWN) {
+		arb_warn("%s: %s: order %s unknown (%s): querying it by client order id", lo->v->tv->ex,
+		    o->sym, o->cid, detail);
+		end(L, lo, ARB_OS_UNKNOWN, reason, now_us());
+	}
+	schedule_query(L, lo, lag(L, lo->v));
+}
+
+/* Applies what the venue says about the order: ack, fills, end. */
+static void
+apply(struct live *L, struct lord *lo, struct arb_tres *res)
+{
+	struct arb_order *o = lo->o;
+	int64_t ts = venue_ts(res) ? res->ts_ms * 1000 : now_us();
+	int i, k;
+
+	if (res->st == ARB_OS_REJECTED && (o->st == ARB_OS_SENT || o->st == ARB_OS_UNKNOWN)) {
+		end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
+		return;
+	}
+	ack(L, lo, res->vid, ts);
+	if (!lo->o)
+		return;
+	if (res->has_filled && arb_dec_cmp(res->filled, o->filled) > 0) {
+		if (lo->v->tv->has_fills && res->nfills > 0 && lo->pend == 0 && res->nfills >= o->nfills) {
+			/* itemised in the answer: the ones not reported yet */
+			for (k = o->nfills, i = k; i < res->nfills && lo->o; i++) {
+				struct arb_tfill *f = &res->f[i];
+				int64_t fts = f->ts_ms ? f->ts_ms * 1000 : ts;
+				arb_exec_on_fill(L->e, o, f->px, f->qty, f->fee,
+				    f->fee_ccy[0] ? f->fee_ccy : o->quote, f->tid[0] ? f->tid : NULL, fts);
+				produced(L);
+				if (arb_ostate_terminal(o->st))
+					lord_end(lo);
+			}
+		} else if (lo->v->tv->has_fills) {
+			/* the trades hold the fees: ask for them, then settle */
+			lo->pend = 1;
+			lo->pend_st = res->st;
+			lo->pend_done = res->done;
+			lo->pend_filled = res->filled;
+			if (!has_req(L, lo, ARB_TOP_FILLS))
+				queue(L, lo->v, lo, ARB_TOP_FILLS, arb_mono_us());
+			return;
+		} else {
+			/* one fill for what executed since the last report, at the
+			 * venue's average price; fee as the venue reports it */
+			arb_dec q, fee, px = res->has_avg ? res->avg_px : o->px;
+			const char *ccy = NULL;
+			char fccy[ARB_ASSET_MAX], tid[64];
+			if (arb_dec_sub(&q, res->filled, o->filled) < 0)
+				return;
+			if (res->has_fee) {
+				if (arb_dec_sub(&fee, res->fee, lo->fee_seen) < 0 || arb_dec_sign(fee) < 0)
+					fee = arb_dec_make(0, 0);
+				lo->fee_seen = res->fee;
+				ccy = res->fee_ccy[0] ? res->fee_ccy : o->quote;
+			} else
+				fee = arb_exec_fee(o, px, q, &ccy);
+			snprintf(fccy, sizeof fccy, "%s", ccy);
+			snprintf(tid, sizeof tid, "%s-%d", res->vid[0] ? res->vid : o->cid, o->nfills + 1);
+			arb_exec_on_fill(L->e, o, px, q, fee, fccy, tid, ts);
+			produced(L);
+			if (arb_ostate_terminal(o->st))
+				lord_end(lo);
+		}
+	}
+	if (!lo->o)
+		return;
+	if (res->done) {
+		if (res->st == ARB_OS_FILLED)
+			end(L, lo, ARB_OS_FILLED, "filled", ts);
+		else if (res->st == ARB_OS_REJECTED)
+			end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
+		else
+			end(L, lo, ARB_OS_CANCELED, o->cancel_req ? NULL :
+			    arb_dec_is_zero(o->filled) ? "ioc_miss" : "ioc_rest", ts);
+		return;
+	}
+	/* still open at the venue (a resting order, or not final yet) */
+	lo->phase = L_OPEN;
+	if (lo->cancel_wanted && !lo->cancel_sent) {
+		lo->cancel_sent = 1;
+		queue(L, lo->v, lo, ARB_TOP_CANCEL, arb_mono_us());
+	} else
+		schedule_query(L, lo, L->c.poll_us);
+}
+
+static void
+venue_headers(struct live *L, struct lreq *r)
+{
+	char v[32];
+
+	(void)L;
+	if (arb_thdr(r->rhdr.p, "X-MBX-USED-WEIGHT-1M", v, sizeof v) == 0)
+		r->v->weight_1m = strtol(v, NULL, 10);
+	if (arb_thdr(r->rhdr.p, "X-MBX-ORDER-COUNT-10S", v, sizeof v) == 0)
+		r->v->orders_10s = strtol(v, NULL, 10);
+	if (arb_thdr(r->rhdr.p, "X-MBX-ORDER-COUNT-1D", v, sizeof v) == 0)
+		r->v->orders_1d = strtol(v, NULL, 10);
+}
+
+static void
+hold(struct live *L, struct lven *v, int64_t ms)
+{
+	int64_t until;
+
+	if (ms <= 0)
+		ms = 1000;
+	until = arb_mono_us() + ms * 1000;
+	if (until > v->hold_until)
+		v->hold_until = until;
+	L->st.rate_limited++;
+	arb_warn("%s: rate limited: no new orders for %lld ms (Retry-After)", v->tv->ex, (long long)ms);
+}
+
+static void
+ban(struct live *L, struct lven *v, const struct arb_tres *res)
+{
+	char d[128];
+
+	v->banned = 1;
+	if (res->retry_after_ms > 0)
+		v->hold_until = arb_mono_us() + res->retry_after_ms * 1000;
+	snprintf(d, sizeof d, "%s: IP banned (HTTP 418), retry after %lld s: trading stopped",
+	    v->tv->ex, (long long)(res->retry_after_ms / 1000));
+	arb_err("%s", d);
+	if (L->e) {
+		arb_exec_kill(L->e, "ip_ban", d);
+		produced(L);
+	}
+}
+
+static void
+log_reject(const struct lven *v, const struct arb_order *o, const struct arb_tres *res)
+{
+	arb_warn("%s: %s: order %s rejected: %s (venue code %s: %s)", v->tv->ex, o->sym, o->cid,
+	    res->reason[0] ? res->reason : "venue_reject", res->code[0] ? res->code : "-",
+	    res->msg[0] ? res->msg : "no message");
+}
+
+static void
+balances(struct live *L, struct lven *v, const struct arb_tres *res)
+{
+	struct arb_buf b = { 0 };
+	struct arb_rec rec;
+	char why[256];
+	int i;
+	int64_t ts = L->e->now ? L->e->now : now_us();
+
+	arb_rec_init(&rec);
+	for (i = 0; i < res->nbal; i++) {
+		arb_buf_reset(&b);
+		arb_emit_begin(&b, "balance");
+		arb_emit_i64(&b, "ts", ts);
+		arb_emit_str(&b, "ex", v->tv->ex);
+		arb_emit_str(&b, "asset", res->bal[i].asset);
+		arb_emit_dec(&b, "free", arb_dec_trim(res->bal[i].free));
+		arb_emit_dec(&b, "locked", arb_dec_trim(res->bal[i].locked));
+		arb_emit_end(&b);
+		/* the venue's word goes downstream and into the engine */
+		arb_buf_add(&L->e->out, b.p, b.len);
+		if (arb_rec_parse(&rec, b.p, b.len - 1, why, sizeof why) == 0)
+			arb_exec_record(L->e, &rec, v->tv->ex, 0);
+	}
+	if (res->nbal)
+		produced(L);
+	arb_rec_free(&rec);
+	arb_buf_free(&b);
+}
+
+static int
+certainly_not_sent(CURLcode cc)
+{
+	return cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_CONNECT ||
+	    cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
+	    cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_UNSUPPORTED_PROTOCOL ||
+	    cc == CURLE_URL_MALFORMAT;
+}
+
+/* Do the trades add up to what the order query said executed?  (The
+ * trade list may lag the order.) */
+static int
+trades_cover(const struct arb_tres *res, arb_dec filled)
+{
+	arb_dec sum = arb_dec_make(0, 0), t;
+	int i;
+
+	for (i = 0; i < res->nfills; i++)
+		if (arb_dec_add(&t, sum, res->f[i].qty) == 0)
+			sum = t;
+	return arb_dec_cmp(sum, filled) >= 0;
+}
+
+static void
+complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
+{
+	struct lven *v = r->v;
+	struct lord *lo = r->lo;
+	struct arb_order *o = lo ? lo->o : NULL;
+	struct arb_tres *res = xcalloc(1, sizeof *res);
+	long http = 0;
+	char detail[200];
+
+	arb_tres_init(res);
+	if (r->h && cc == CURLE_OK)
+		curl_easy_getinfo(r->h, CURLINFO_RESPONSE_CODE, &http);
+	if (buildwhy) {
+		res->kind = ARB_TR_REJECTED;
+		snprintf(res->reason, sizeof res->reason, "request");
+		arb_tmsg(res->msg, sizeof res->msg, buildwhy, strlen(buildwhy));
+	} else if (cc != CURLE_OK) {
+		res->kind = ARB_TR_UNKNOWN;
+		snprintf(res->reason, sizeof res->reason, cc == CURLE_OPERATION_TIMEDOUT ? "timeout" :
+		    certainly_not_sent(cc) ? "connect" : "connection");
+		snprintf(res->msg, sizeof res->msg, "%.150s", r->err[0] ? r->err : curl_easy_strerror(cc));
+	} else {
+		venue_headers(L, r);
+		v->tv->parse(r->op, http, r->rhdr.p, r->resp.p ? r->resp.p : "", r->resp.len,
+		    o, res);
+	}
+	snprintf(detail, sizeof detail, "%s%s%s", res->reason, res->msg[0] ? ": " : "", res->msg);
+
+	if (r->op == ARB_TOP_TIME) {
+		if (res->kind == ARB_TR_OK) {
+			v->offset_ms = res->server_ms - arb_wall_us() / 1000;
+			v->time_state = 2;
+			arb_info("%s: clock offset %lld ms", v->tv->ex, (long long)v->offset_ms);
+		} else {
+			v->time_state = 3;
+			arb_warn("%s: server time not read (%s): using the local clock", v->tv->ex, detail);
+		}
+		goto out;
+	}
+	if (r->op == ARB_TOP_BALANCES) {
+		if (res->kind == ARB_TR_OK && L->e)
+			balances(L, v, res);
+		else
+			arb_warn("%s: balances not read (%s)", v->tv->ex, detail);
+		goto out;
+	}
+	if (res->kind == ARB_TR_BAN)
+		ban(L, v, res);
+	else if (res->kind == ARB_TR_RATE)
+		hold(L, v, res->retry_after_ms);
+	if (res->kind == ARB_TR_REJECTED && !strcmp(res->reason, "timestamp"))
+		v->time_state = 0;   /* measure the offset again */
+	if (!o || lo->phase == L_DONE)
+		goto out;            /* the order ended meanwhile */
+
+	switch (r->op) {
+	case ARB_TOP_PLACE:
+		switch (res->kind) {
+		case ARB_TR_OK:
+			apply(L, lo, res);
+			break;
+		case ARB_TR_REJECTED:
+			if (buildwhy || cc == CURLE_OK) {
+				log_reject(v, o, res);
+				L->st.rejected++;
+				end(L, lo, ARB_OS_REJECTED, res->reason, now_us());
+				break;
+			}
+			go_unknown(L, lo, res->reason, detail);
+			break;
+		case ARB_TR_RATE:
+			/* refused by the rate limiter: not executed.  Again after
+			 * Retry-After, once, unless the engine gave up on it */
+			if (lo->place_tries < 2 && !o->cancel_req && !L->e->risk.killed) {
+				L->st.retries++;
+				lo->place_tries++;
+				queue(L, v, lo, ARB_TOP_PLACE, v->hold_until);
+			} else {
+				log_reject(v, o, res);
+				end(L, lo, ARB_OS_REJECTED, "rate_limit", now_us());
+			}
+			break;
+		case ARB_TR_BAN:
+			end(L, lo, ARB_OS_REJECTED, "ip_ban", now_us());
+			break;
+		case ARB_TR_NOTFOUND:
+		case ARB_TR_UNKNOWN:
+			if (cc != CURLE_OK && certainly_not_sent(cc)) {
+				arb_warn("%s: %s: order %s not sent (%s)", v->tv->ex, o->sym, o->cid, detail);
+				end(L, lo, ARB_OS_REJECTED, "connect", now_us());
+			} else
+				go_unknown(L, lo, res->reason, detail);
+			break;
+		}
+		break;
+	case ARB_TOP_QUERY:
+	case ARB_TOP_CANCEL:
+		lo->nquery++;
+		switch (res->kind) {
+		case ARB_TR_OK:
+			if (lo->phase == L_UNKNOWN)
+				L->st.resolved++;
+			apply(L, lo, res);
+			break;
+		case ARB_TR_NOTFOUND:
+			if (r->op == ARB_TOP_CANCEL) {
+				/* gone already (filled or expired): what became of it? */
+				schedule_query(L, lo, 0);
+			} else if (arb_mono_us() >= lo->give_up) {
+				arb_warn("%s: %s: order %s is not at the venue and can no longer arrive: "
+				    "not placed", v->tv->ex, o->sym, o->cid);
+				L->st.resolved++;
+				end(L, lo, ARB_OS_REJECTED, "not_placed", now_us());
+			} else {
+				if (lo->phase != L_UNKNOWN)
+					go_unknown(L, lo, "not_found", "not found yet");
+				else
+					schedule_query(L, lo, L->c.poll_us);
+			}
+			break;
+		case ARB_TR_RATE:
+		case ARB_TR_BAN:
+		case ARB_TR_UNKNOWN:
+		case ARB_TR_REJECTED:
+			if (lo->nquery >= L->c.max_queries) {
+				arb_err("%s: %s: order %s: %d queries without an answer (%s): left unknown",
+				    v->tv->ex, o->sym, o->cid, lo->nquery, detail);
+				if (o->st != ARB_OS_UNKNOWN)
+					end(L, lo, ARB_OS_UNKNOWN, res->reason, now_us());
+				lo->phase = L_DONE;   /* stays unknown: exit status 1 */
+				lo->o = NULL;
+				break;
+			}
+			if (r->op == ARB_TOP_CANCEL && res->kind == ARB_TR_REJECTED)
+				arb_warn("%s: %s: cancel of %s refused (%s)", v->tv->ex, o->sym, o->cid, detail);
+			schedule_query(L, lo, res->kind == ARB_TR_RATE || res->kind == ARB_TR_BAN ?
+			    res->retry_after_ms * 1000 + 1000 : L->c.poll_us);
+			break;
+		}
+		break;
+	case ARB_TOP_FILLS:
+		if (res->kind == ARB_TR_OK && lo->pend && trades_cover(res, lo->pend_filled)) {
+			struct arb_tres *q = res;
+			lo->pend = 0;
+			q->st = lo->pend_st;
+			q->done = lo->pend_done;
+			q->has_filled = 1;
+			q->filled = lo->pend_filled;
+			snprintf(q->vid, sizeof q->vid, "%s", o->vid);
+			apply(L, lo, q);
+		} else if (lo->nquery++ < L->c.max_queries) {
+			queue(L, v, lo, ARB_TOP_FILLS, arb_mono_us() + L->c.poll_us);
+		} else {
+			arb_err("%s: order %s: trades not readable (%s): left unknown", v->tv->ex, o->cid, detail);
+			if (o->st != ARB_OS_UNKNOWN)
+				end(L, lo, ARB_OS_UNKNOWN, "fills", now_us());
+			lord_end(lo);
+		}
+		break;
+	}
+out:
+	free(res);
+}
+
+/* Starts what is due; venues on hold or banned refuse new orders. */
+static void
+start_due(struct live *L)
+{
+	struct lreq **pp = &L->q, *r;
+	int64_t now = arb_mono_us();
+	char why[256];
+
+	while ((r = *pp)) {
+		if (r->started || r->due > now) {
+			pp = &r->next;
+			continue;
+		}
+		if (r->lo && (!r->lo->o || r->lo->phase == L_DONE)) {
+			*pp = r->next;
+			req_free(r);
+			continue;
+		}
+		if (r->op != ARB_TOP_TIME && r->v->time_state == 1 && r->op != ARB_TOP_PLACE) {
+			pp = &r->next;   /* signed: after the clock offset is known */
+			continue;
+		}
+		if (r->v->banned || (r->v->hold_until > now && r->op == ARB_TOP_PLACE &&
+		    r->lo && r->lo->place_tries == 0)) {
+			struct lord *lo = r->lo;
+			int op = r->op;
+			*pp = r->next;
+			req_free(r);
+			if (lo && lo->o && op == ARB_TOP_PLACE) {
+				arb_warn("%s: %s: order %s not sent: %s", lo->v->tv->ex, lo->o->sym, lo->o->cid,
+				    lo->v->banned ? "IP banned" : "rate limit back-off");
+				end(L, lo, ARB_OS_REJECTED, lo->v->banned ? "ip_ban" : "rate_limit", now_us());
+			}
+			continue;
+		}
+		if (r->v->hold_until > now) {
+			r->due = r->v->hold_until;
+			pp = &r->next;
+			continue;
+		}
+		if (start(L, r, why, sizeof why) < 0) {
+			*pp = r->next;
+			complete(L, r, CURLE_OK, why);
+			req_free(r);
+			continue;
+		}
+		pp = &r->next;
+	}
+}
+
+static void
+reap(struct live *L)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(L->m, &left))) {
+		struct lreq *r = NULL, **pp;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		if (!r)
+			continue;
+		CURLcode cc = msg->data.result;
+		for (pp = &L->q; *pp && *pp != r; pp = &(*pp)->next)
+			;
+		if (*pp)
+			*pp = r->next;
+		complete(L, r, cc, NULL);
+		req_free(r);
+	}
+}
+
+/* Non-blocking: start what is due, move transfers on, act on answers. */
+static void
+pump(struct live *L)
+{
+	int running, rounds;
+
+	if (L->in_pump)
+		return;
+	L->in_pump = 1;
+	for (rounds = 0; rounds < 8; rounds++) {
+		struct lreq *r;
+		int fresh = 0;
+		start_due(L);
+		curl_multi_perform(L->m, &running);
+		reap(L);
+		for (r = L->q; r; r = r->next)
+			if (!r->started && r->due <= arb_mono_us())
+				fresh = 1;
+		if (!fresh)
+			break;
+	}
+	lord_gc(L);
+	if (L->started)
+		for (rounds = 0; rounds < L->nv; rounds++)
+			if (L->v[rounds].time_state == 0) {
+				L->v[rounds].time_state = 1;
+				queue(L, &L->v[rounds], NULL, ARB_TOP_TIME, 0);
+			}
+	L->last_pump = arb_mono_us();
+	L->in_pump = 0;
+	if (L->produced) {
+		L->produced = 0;
+		if (L->e)
+			arb_bal_emit_dirty(&L->e->bal, L->e->now, &L->e->out);
+		if (L->outfn)
+			L->outfn(L->outarg);
+	}
+}
+
+/* The first pump: clock offsets (and balances) for every venue. */
+static void
+startup(struct live *L)
+{
+	int i;
+
+	if (L->started)
+		return;
+	L->started = 1;
+	for (i = 0; i < L->nv; i++) {
+		L->v[i].time_state = 1;
+		queue(L, &L->v[i], NULL, ARB_TOP_TIME, 0);
+		if (L->c.balances)
+			queue(L, &L->v[i], NULL, ARB_TOP_BALANCES, 0);
+	}
+}
+
+static int64_t
+next_due(struct live *L)
+{
+	struct lreq *r;
+	int64_t t = 0;
+
+	for (r = L->q; r; r = r->next)
+		if (!r->started && (!t || r->due < t))
+			t = r->due;
+	return t;
+}
+
+int
+arb_live_wait(void *ctx, int fd, int timeout_ms)
+{
+	struct live *L = ctx;
+	int64_t deadline = arb_mono_us() + (int64_t)timeout_ms * 1000;
+
+	startup(L);
+	for (;;) {
+		struct curl_waitfd w = { .fd = fd, .events = CURL_WAIT_POLLIN, .revents = 0 };
+		int64_t now, t, nd;
+		long ct = -1;
+		int nfds = 0;
+
+		pump(L);
+		now = arb_mono_us();
+		t = deadline - now;
+		nd = next_due(L);
+		if (nd && nd - now < t)
+			t = nd - now;
+		if (curl_multi_timeout(L->m, &ct) == CURLM_OK && ct >= 0 && ct * 1000 < t)
+			t = ct * 1000;
+		if (t < 0)
+			t = 0;
+		if (curl_multi_poll(L->m, fd >= 0 ? &w : NULL, fd >= 0 ? 1 : 0,
+		    (int)((t + 999) / 1000), &nfds) != CURLM_OK)
+			return -1;
+		if (fd >= 0 && (w.revents & (POLLIN | POLLHUP | POLLERR))) {
+			pump(L);
+			return 1;
+		}
+		if (arb_mono_us() >= deadline || arb_sig_stop || arb_sig_usr1) {
+			pump(L);
+			return 0;
+		}
+	}
+}
+
+/* Is anything about an order still going on? */
+static int
+busy_orders(struct live *L)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < L->nord; i++)
+		if (L->ord[i]->o && L->ord[i]->phase != L_DONE)
+			n++;
+	return n;
+}
+
+static int
+busy_setup(struct live *L)
+{
+	struct lreq *r;
+
+	for (r = L->q; r; r = r->next)
+		if (r->op == ARB_TOP_TIME || r->op == ARB_TOP_BALANCES)
+			return 1;
+	return 0;
+}
+
+int
+arb_live_reconcile(struct arb_xport *x)
+{
+	struct live *L = x->ctx;
+	int64_t until = arb_mono_us() + L->c.settle_us;
+
+	startup(L);
+	while ((busy_orders(L) || busy_setup(L)) && arb_mono_us() < until && !arb_sig_stop)
+		(void)arb_live_wait(L, -1, 100);
+	if (busy_orders(L))
+		arb_warn("%d order(s) not reconciled with the venues yet", busy_orders(L));
+	return busy_orders(L);
+}
+
+int
+arb_live_pending(struct arb_xport *x)
+{
+	struct live *L = x->ctx;
+	struct lreq *r;
+	int n = 0;
+
+	for (r = L->q; r; r = r->next)
+		n++;
+	return n;
+}
+
+void
+arb_live_stats(struct arb_xport *x, struct arb_live_stats *s)
+{
+	*s = ((struct live *)x->ctx)->st;
+}
+
+/* ------------------------------------------------------------------ */
+/* The transport functions. */
+
+static int
+l_send(void *ctx, struct arb_order *o, int64_t now)
+{
+	struct live *L = ctx;
+	struct lven *v = venue_of(L, o->ex);
+	struct lord *lo;
+
+	(void)now;
+	if (!v) {
+		arb_warn("%s: order %s: no credentials loaded for this venue", o->ex, o->cid);
+		return -1;
+	}
+	lo = lord_new(L, o, v);
+	lo->phase = L_PLACING;
+	queue(L, v, lo, ARB_TOP_PLACE, 0);
+	return 0;
+}
+
+static int
+l_cancel(void *ctx, struct arb_order *o, int64_t now)
+{
+	struct live *L = ctx;
+	struct lord *lo = lord_find(L, o);
+
+	(void)now;
+	if (!lo || lo->phase == L_DONE)
+		return 0;
+	lo->cancel_wanted = 1;
+	if (lo->phase == L_OPEN && !lo->cancel_sent) {
+		lo->cancel_sent = 1;
+		queue(L, lo->v, lo, ARB_TOP_CANCEL, 0);
+	}
+	return 0;
+}
+
+static void
+l_resume(void *ctx, struct arb_order *o, int64_t now)
+{
+	struct live *L = ctx;
+	struct lven *v = venue_of(L, o->ex);
+	struct lord *lo;
+
+	(void)now;
+	if (!v) {
+		arb_warn("%s: order %s from the state file: no credentials for this venue: left %s",
+		    o->ex, o->cid, arb_ostate_name(o->st));
+		return;
+	}
+	lo = lord_new(L, o, v);
+	lo->resumed = 1;
+	lo->phase = L_UNKNOWN;
+	lo->cancel_wanted = o->cancel_req;
+	/* the request of the previous run is dead; the venue can only still
+	 * accept it within its receive window */
+	lo->give_up = arb_mono_us() + lag(L, v) +
+	    (int64_t)(L->c.recv_window_ms > 0 ? L->c.recv_window_ms : 5000) * 1000;
+	arb_info("%s: %s: order %s from the state file (%s): querying it", v->tv->ex, o->sym, o->cid,
+	    arb_ostate_name(o->st));
+	queue(L, v, lo, ARB_TOP_QUERY, 0);
+}
+
+static void
+l_tick(void *ctx, int64_t now)
+{
+	struct live *L = ctx;
+
+	(void)now;
+	if (!L->started)
+		startup(L);
+	/* cheap when nothing is going on: new requests go out at once,
+	 * running ones are moved on at most once a millisecond */
+	if (L->q) {
+		struct lreq *r;
+		int fresh = 0;
+		for (r = L->q; r && !fresh; r = r->next)
+			fresh = !r->started && r->due <= arb_mono_us();
+		if (fresh || arb_mono_us() - L->last_pump >= 1000)
+			pump(L);
+	}
+}
+
+static void
+l_finish(void *ctx, int64_t now, int cancel)
+{
+	struct live *L = ctx;
+	int64_t until = arb_mono_us() + L->c.settle_us;
+	size_t i;
+
+	(void)now;
+	if (cancel)
+		for (i = 0; i < L->nord; i++)
+			if (L->ord[i]->o && L->ord[i]->phase != L_DONE)
+				l_cancel(L, L->ord[i]->o, now);
+	while (busy_orders(L) && arb_mono_us() < until)
+		(void)arb_live_wait(L, -1, 100);
+	/* the engine settles the rest (unknown): drop every reference */
+	for (i = 0; i < L->nord; i++)
+		if (L->ord[i]->o) {
+			arb_warn("%s: order %s: no final answer from the venue before stopping",
+			    L->ord[i]->v->tv->ex, L->ord[i]->cid);
+			lord_end(L->ord[i]);
+		}
+}
+
+static void
+l_free(void *ctx)
+{
+	struct live *L = ctx;
+	struct lreq *r;
+	size_t i;
+	int k;
+
+	while ((r = L->q)) {
+		L->q = r->next;
+		req_free(r);
+	}
+	for (i = 0; i < L->nord; i++)
+		free(L->ord[i]);
+	free(L->ord);
+	for (k = 0; k < L->nv; k++) {
+		arb_cred_free(&L->v[k].key);
+		arb_cred_free(&L->v[k].secret);
+		arb_cred_free(&L->v[k].pass);
+	}
+	if (L->m)
+		curl_multi_cleanup(L->m);
+	curl_global_cleanup();
+	arb_wipe(L, sizeof *L);
+	free(L);
+}
+
+static int
+load(struct arb_cred *c, const char *name, char *why, size_t whylen)
+{
+	char w[512];
+	int rc = arb_cred_read(name, c, w, sizeof w);
+
+	if (rc == 0 && c->len == 0) {
+		snprintf(why, whylen, "credential %s is empty (%s)", name, c->src);
+		arb_cred_free(c);
+		return -1;
+	}
+	if (rc != 0) {
+		snprintf(why, whylen, "credential %s: %s", name, w);
+		return -1;
+	}
+	return 0;
+}
+
+struct arb_xport *
+arb_live_new(const struct arb_live_conf *c, const char *const *venues, char *why, size_t whylen)
+{
+	struct live *L;
+	int i;
+
+	if (!venues || !venues[0]) {
+		snprintf(why, whylen, "no venue to trade on");
+		return NULL;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(why, whylen, "curl_global_init failed");
+		return NULL;
+	}
+	L = xcalloc(1, sizeof *L);
+	L->c = *c;
+	for (i = 0; venues[i]; i++) {
+		const struct arb_tvenue *tv = arb_tvenue(venues[i]);
+		const char *base;
+		struct lven *v;
+		int k;
+
+		for (k = 0; k < L->nv; k++)
+			if (!strcmp(L->v[k].tv->ex, venues[i]))
+				break;
+		if (k < L->nv)
+			continue;
+		if (!tv) {
+			snprintf(why, whylen, "%s: live trading is not supported on this venue", venues[i]);
+			goto fail;
+		}
+		if (L->nv == ARB_LIVE_NVENUE)
+			break;
+		if (!(base = arb_live_base(c, tv->ex))) {
+			snprintf(why, whylen, "%s: --testnet: the venue has no documented test environment; "
+			    "give --endpoint %s=URL or trade it without --testnet", tv->ex, tv->ex);
+			goto fail;
+		}
+		v = &L->v[L->nv++];
+		v->tv = tv;
+		snprintf(v->base, sizeof v->base, "%s", base);
+		if (load(&v->key, tv->cred_key, why, whylen) < 0 ||
+		    load(&v->secret, tv->cred_secret, why, whylen) < 0 ||
+		    (tv->cred_pass && load(&v->pass, tv->cred_pass, why, whylen) < 0))
+			goto fail;
+		v->k.key = v->key.v;
+		v->k.secret = v->secret.v;
+		v->k.pass = tv->cred_pass ? v->pass.v : NULL;
+	}
+	if (!(L->m = curl_multi_init())) {
+		snprintf(why, whylen, "curl_multi_init failed");
+		goto fail;
+	}
+	L->x.name = "live";
+	L->x.mode = "live";
+	L->x.ctx = L;
+	L->x.send = l_send;
+	L->x.cancel = l_cancel;
+	L->x.resume = l_resume;
+	L->x.record = NULL;
+	L->x.tick = l_tick;
+	L->x.finish = l_finish;
+	L->x.free = l_free;
+	return &L->x;
+fail:
+	l_free(L);
+	return NULL;
+}
+
+void
+arb_live_attach(struct arb_xport *x, struct arb_exec *e)
+{
+	((struct live *)x->ctx)->e = e;
+}
+
+void
+arb_live_on_output(struct arb_xport *x, void (*fn)(void *), void *arg)
+{
+	struct live *L = x->ctx;
+
+	L->outfn = fn;
+	L->outarg = arg;
+}
