@@ -28,6 +28,11 @@ risk-open-orders|risk|--balances balances.txt --max-open-orders 1
 risk-rate|risk|--balances balances.txt --max-orders-per-minute 3
 risk-book-age|risk|--balances balances.txt --max-book-age 20ms
 risk-position|cycle|--balances balances-usdt.txt --latency 10ms --max-position BTC=0.05
+stream-balance|stream-balance|
+status-gap|status-gap|--balances balances.txt
+timeout|timeout|--balances balances.txt --leg-timeout 1s
+timeout-unwind|timeout|--balances balances.txt --leg-timeout 1s --on-leg-failure unwind
+skips|skips|--balances balances.txt
 risk-daily-loss|loss|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure unwind --max-daily-loss 10
 '
 
