@@ -250,8 +250,8 @@ value:
 		t = j->t;
 		cap = j->cap;
 	}
-	switch (*p) {
-	case '"': {
+	/* strings first, without the jump table: the most common value */
+	if (*p == '"') {
 		uint8_t esc = 0;
 
 		if ((q = str_end(p + 1, e, &esc, &err)) == NULL)
@@ -262,9 +262,6 @@ value:
 		n++;
 		p = q + 1;
 		goto after;
-	}
-	default:
-		break;
 	}
 	tk = &t[n];
 	tk->esc = 0;

@@ -96,7 +96,7 @@ edit(const char *line, int value_only, const char *repl, char *out, size_t cap, 
 static void
 test_examples(const char *srcdir)
 {
-	char path[4096], out[4096], key[64];
+	char path[8192], out[4096], key[64];
 	char *data, *line, *nl;
 	int seen[ARB_R_NTYPES] = { 0 }, all = 1;
 
@@ -533,12 +533,21 @@ test_badlines(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	const char *srcdir = getenv("top_srcdir");
+	char dir[4096];
 
+	/* without top_srcdir (valgrind in .ci/run): the tree this binary is in */
+	if (!srcdir) {
+		const char *slash = strrchr(argv[0], '/');
+
+		snprintf(dir, sizeof dir, "%.*s/../..", slash ? (int)(slash - argv[0]) : 1,
+		    slash ? argv[0] : ".");
+		srcdir = dir;
+	}
 	arb_rec_init(&R);
-	test_examples(srcdir ? srcdir : ".");
+	test_examples(srcdir);
 	test_common();
 	test_reasons();
 	test_access();
