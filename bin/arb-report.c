@@ -60,10 +60,58 @@ static void lines_free(struct lines *L)
 	free(L->src);
 }
 
+/* Pass 2: one line into the report. */
+#define MAX_UNKNOWN_TYPES 16
+struct ctx {
+	struct arb_report *rep;
+	struct arb_report_opts *o;
+	struct arb_rec rec;
+	struct arb_badlines *bl;
+	uint64_t nbad, nunknown;
+	char unknown_types[MAX_UNKNOWN_TYPES][32];
+	int nut;
+};
+
+static void handle(struct ctx *x, const char *line, size_t len, const char *src, uint64_t lineno)
+{
+	char why[256];
+
+	if (arb_rec_parse(&x->rec, line, len, why, sizeof why) < 0) {
+		arb_badline(x->bl, src, lineno, why);
+		x->nbad++;
+		return;
+	}
+	if (x->rec.type == ARB_R_UNKNOWN) {
+		char t[32] = "?";
+		int k;
+
+		/* counted when in the period, like every other record */
+		if (x->rec.has_ts && ((x->o->has_since && x->rec.ts < x->o->since) ||
+		    (x->o->has_until && x->rec.ts > x->o->until)))
+			return;
+		arb_rec_str(&x->rec, "type", t, sizeof t);
+		x->nunknown++;
+		for (k = 0; k < x->nut; k++)
+			if (!strcmp(x->unknown_types[k], t))
+				break;
+		if (k == x->nut && x->nut < MAX_UNKNOWN_TYPES) {
+			snprintf(x->unknown_types[x->nut++], sizeof x->unknown_types[0], "%s", t);
+			arb_log(ARB_LOG_NOTICE, "%s:%llu: unknown record type \"%s\" ignored "
+			    "(reported once per type)", src, (unsigned long long)lineno, t);
+		}
+		return;
+	}
+	arb_report_add(x->rep, &x->rec);
+}
+
 static void db_line(void *arg, const char *line, size_t len, const char *table, int64_t id)
 {
-	lines_add(arg, line, len, table, (uint64_t)id);
+	handle(arg, line, len, table, (uint64_t)id);
 }
+
+/* Rows this long before --since are read from a store too, so that an
+ * opportunity, order or fill referred to in the period is known. */
+#define DB_MARGIN_US (3600LL * 1000000)
 
 static void usage(int status)
 {
@@ -151,7 +199,22 @@ static int write_file(const char *path, const struct arb_buf *out)
 }
 
 #define MAX_CHECKS 64
-#define MAX_UNKNOWN_TYPES 16
+
+/* --since/--until and the default currency, once the last record time is known. */
+static void resolve(struct arb_report_opts *o, const char *since, const char *until,
+    int64_t last, const char *first_ccy)
+{
+	if (since) {
+		arb_report_time_arg(since, last, &o->since);
+		o->has_since = 1;
+	}
+	if (until) {
+		arb_report_time_arg(until, last, &o->until);
+		o->has_until = 1;
+	}
+	if (!o->ccy && first_ccy[0])
+		o->ccy = first_ccy;
+}
 
 int main(int argc, char **argv)
 {
@@ -180,17 +243,15 @@ int main(int argc, char **argv)
 	struct arb_badlines bl = { 0, 0 };
 	struct arb_report *rep;
 	struct lines L;
-	struct arb_rec rec;
+	struct ctx x;
 	struct arb_buf out = { 0 };
 	const char *db = NULL, *since = NULL, *until = NULL, *output = NULL;
-	char unknown_types[MAX_UNKNOWN_TYPES][32], why[256], first_ccy[32] = "";
+	char why[256], first_ccy[32] = "";
 	enum arb_rep_fmt fmt = ARB_FMT_TEXT;
 	unsigned reports = 0;
-	uint64_t nbad = 0, nunknown = 0;
 	int64_t last = 0;
-	int c, nchecks = 0, nut = 0, has_last = 0, breached = 0, status = ARB_EXIT_OK;
+	int c, nchecks = 0, has_last = 0, breached = 0, status = ARB_EXIT_OK;
 	size_t i;
-	unsigned char *good;
 
 	arb_setprog(argv[0]);
 	memset(&o, 0, sizeof o);
@@ -267,11 +328,37 @@ int main(int argc, char **argv)
 		}
 	}
 	arb_sig_setup();
+	memset(&x, 0, sizeof x);
+	x.o = &o;
+	x.bl = &bl;
+	arb_rec_init(&x.rec);
 
 	if (db) {
-		if (arb_report_db_read(db, db_line, &L, why, sizeof why) < 0) {
+		/* A store is read twice: a first look for the last record time
+		 * and the first result's currency, then the rows of the period,
+		 * streamed into the report. */
+		struct arb_report_db_info info;
+		struct arb_report_db_window w;
+
+		if (arb_report_db_scan(db, &info, why, sizeof why) < 0) {
 			arb_err("%s: %s", db, why);
-			lines_free(&L);
+			arb_rec_free(&x.rec);
+			return ARB_EXIT_FAIL;
+		}
+		last = info.last;
+		has_last = info.has_last;
+		snprintf(first_ccy, sizeof first_ccy, "%s", info.first_ccy);
+		resolve(&o, since, until, last, first_ccy);
+		memset(&w, 0, sizeof w);
+		w.has_from = o.has_since;
+		w.from = o.since - DB_MARGIN_US;
+		w.has_until = o.has_until;
+		w.until = o.until;
+		x.rep = rep = arb_report_new(&o);
+		if (arb_report_db_read(db, &w, db_line, &x, why, sizeof why) < 0) {
+			arb_err("%s: %s", db, why);
+			arb_rec_free(&x.rec);
+			arb_report_free(rep);
 			return ARB_EXIT_FAIL;
 		}
 	} else {
@@ -294,7 +381,7 @@ int main(int argc, char **argv)
 			}
 			if (k == ARB_RD_BAD) {
 				arb_badline(&bl, "stdin", rd.lineno, rd.why);
-				nbad++;
+				x.nbad++;
 				continue;
 			}
 			if (len == 0)
@@ -304,68 +391,31 @@ int main(int argc, char **argv)
 				break;
 		}
 		arb_reader_free(&rd);
-	}
 
-	/* Pass 1: validate, find the last record time and the first result's
-	 * currency (the default reporting currency). */
-	arb_rec_init(&rec);
-	good = xcalloc(L.n + 1, 1);
-	for (i = 0; i < L.n; i++) {
-		const char *p = L.text.p + L.off[i];
-
-		if (arb_rec_parse(&rec, p, L.len[i], why, sizeof why) < 0) {
-			arb_badline(&bl, L.src[i], L.lineno[i], why);
-			nbad++;
-			continue;
-		}
-		if (rec.type == ARB_R_UNKNOWN) {
-			char t[32] = "?";
-			int k;
-
-			arb_rec_str(&rec, "type", t, sizeof t);
-			nunknown++;
-			for (k = 0; k < nut; k++)
-				if (!strcmp(unknown_types[k], t))
-					break;
-			if (k == nut && nut < MAX_UNKNOWN_TYPES) {
-				snprintf(unknown_types[nut++], sizeof unknown_types[0], "%s", t);
-				arb_log(ARB_LOG_NOTICE, "%s:%llu: unknown record type \"%s\" ignored "
-				    "(reported once per type)", L.src[i], (unsigned long long)L.lineno[i], t);
+		/* Pass 1: the last record time and the first result's currency
+		 * (the default reporting currency); bad lines wait for pass 2. */
+		for (i = 0; i < L.n; i++) {
+			if (arb_rec_parse(&x.rec, L.text.p + L.off[i], L.len[i], why, sizeof why) < 0 ||
+			    x.rec.type == ARB_R_UNKNOWN)
+				continue;
+			if (x.rec.has_ts && (!has_last || x.rec.ts > last)) {
+				last = x.rec.ts;
+				has_last = 1;
 			}
-			continue;
+			if (!first_ccy[0] && x.rec.type == ARB_R_RESULT)
+				arb_rec_str(&x.rec, "ccy", first_ccy, sizeof first_ccy);
 		}
-		good[i] = 1;
-		if (rec.has_ts && (!has_last || rec.ts > last)) {
-			last = rec.ts;
-			has_last = 1;
-		}
-		if (!first_ccy[0] && rec.type == ARB_R_RESULT)
-			arb_rec_str(&rec, "ccy", first_ccy, sizeof first_ccy);
+		resolve(&o, since, until, last, first_ccy);
+		/* Pass 2: the report. */
+		x.rep = rep = arb_report_new(&o);
+		for (i = 0; i < L.n; i++)
+			handle(&x, L.text.p + L.off[i], L.len[i], L.src[i], L.lineno[i]);
+		lines_free(&L);
 	}
-	if (since) {
-		arb_report_time_arg(since, last, &o.since);
-		o.has_since = 1;
-	}
-	if (until) {
-		arb_report_time_arg(until, last, &o.until);
-		o.has_until = 1;
-	}
-	if (!o.ccy && first_ccy[0])
-		o.ccy = first_ccy;
 	if (!has_last)
 		arb_log(ARB_LOG_NOTICE, "%s: no records: the report is empty", db ? db : "stdin");
-
-	/* Pass 2: the report. */
-	rep = arb_report_new(&o);
-	arb_report_count_bad(rep, nbad, nunknown);
-	for (i = 0; i < L.n; i++) {
-		if (!good[i] || arb_rec_parse(&rec, L.text.p + L.off[i], L.len[i], why, sizeof why) < 0)
-			continue;
-		arb_report_add(rep, &rec);
-	}
-	arb_rec_free(&rec);
-	free(good);
-	lines_free(&L);
+	arb_rec_free(&x.rec);
+	arb_report_count_bad(rep, x.nbad, x.nunknown);
 	arb_report_finish(rep);
 	arb_report_write(rep, fmt, reports, &out);
 
@@ -400,8 +450,8 @@ int main(int argc, char **argv)
 		}
 	}
 	arb_buf_free(&out);
-	if (nunknown)
-		arb_log(ARB_LOG_NOTICE, "%llu records of unknown type ignored", (unsigned long long)nunknown);
+	if (x.nunknown)
+		arb_log(ARB_LOG_NOTICE, "%llu records of unknown type ignored", (unsigned long long)x.nunknown);
 	arb_badlines_report(&bl);
 	if (status == ARB_EXIT_OK && breached)
 		status = ARB_EXIT_BREACH;

@@ -24,89 +24,57 @@ static int order_of(int k)
 	return k == ARB_R_UNKNOWN ? ARB_R_NTYPES : k;
 }
 
-static void build_sql(struct arb_buf *q)
+/* Tables whose last rows before the window set the state it starts in,
+ * and the columns that name one such state. */
+static const char *state_key(int k)
+{
+	switch (k) {
+	case ARB_R_BOOK: case ARB_R_TRADE: case ARB_R_STATUS: return "ex, sym";
+	case ARB_R_BALANCE: return "ex, asset";
+	default: return NULL;
+	}
+}
+
+static void build_sql(struct arb_buf *q, const struct arb_report_db_window *w)
 {
 	int k, first = 1;
 
 	arb_buf_adds(q, "SELECT line, src, id FROM (");
 	for (k = 0; k < ARB_R_NTYPES; k++) {
-		if (!arb_store_tables[k].name)
+		const char *t = arb_store_tables[k].name;
+
+		if (!t)
 			continue;
 		arb_buf_printf(q, "%sSELECT COALESCE(ts, 0) AS ts, %d AS k, %d AS src, id, line FROM %s",
-		    first ? "" : " UNION ALL ", order_of(k), k, arb_store_tables[k].name);
+		    first ? "" : " UNION ALL ", order_of(k), k, t);
 		first = 0;
+		if (!w || (!w->has_from && !w->has_until))
+			continue;
+		arb_buf_adds(q, " WHERE (");
+		if (w->has_from)
+			arb_buf_printf(q, "ts >= %lld", (long long)w->from);
+		if (w->has_from && w->has_until)
+			arb_buf_adds(q, " AND ");
+		if (w->has_until)
+			arb_buf_printf(q, "ts <= %lld", (long long)w->until);
+		arb_buf_adds(q, ") OR ts IS NULL");
+		/* the last row of each state before the window */
+		if (w->has_from && state_key(k))
+			arb_buf_printf(q, " UNION ALL SELECT ts, %d, %d, id, line FROM %s WHERE id IN"
+			    " (SELECT max(id) FROM %s WHERE ts < %lld GROUP BY %s)",
+			    order_of(k), k, t, t, (long long)w->from, state_key(k));
 	}
 	arb_buf_adds(q, ") AS u ORDER BY ts, k, id");
 }
 
-static int sqlite_read(const char *path, arb_report_line_cb cb, void *arg, char *why, size_t whylen)
-{
-	struct arb_buf q = { 0 };
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc, k, version = -1, ret = -1;
+/* ---- backends: open and check the schema, run a query of (text, int, int64) rows ---- */
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		snprintf(why, whylen, "cannot open: %s", db ? sqlite3_errmsg(db) : "out of memory");
-		goto out;
-	}
-	if (sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(why, whylen, "not an arb-store database, or one older than schema 1 "
-		    "(no schema_version table): %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (version < 1) {
-		snprintf(why, whylen, "empty schema_version: the database was never initialised by arb-store");
-		goto out;
-	}
-	if (version > ARB_STORE_SCHEMA)
-		fprintf(stderr, "%s: %s: schema version %d is newer than %d; reading the line columns anyway\n",
-		    arb_prog, path, version, ARB_STORE_SCHEMA);
-	for (k = 0; k < ARB_R_NTYPES; k++) {
-		char sql[128];
-
-		if (!arb_store_tables[k].name)
-			continue;
-		snprintf(sql, sizeof sql, "SELECT ts, id, line FROM %s LIMIT 0", arb_store_tables[k].name);
-		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-			snprintf(why, whylen, "schema version %d: table %s unreadable (%s); "
-			    "arb-report reads arb-store schema 1 to %d", version, arb_store_tables[k].name,
-			    sqlite3_errmsg(db), ARB_STORE_SCHEMA);
-			goto out;
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	build_sql(&q);
-	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK) {
-		snprintf(why, whylen, "query: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *line = (const char *)sqlite3_column_text(st, 0);
-		int n = sqlite3_column_bytes(st, 0);
-		int src = sqlite3_column_int(st, 1);
-
-		if (!line)
-			continue;
-		cb(arg, line, (size_t)n, arb_store_tables[src].name, sqlite3_column_int64(st, 2));
-	}
-	if (rc != SQLITE_DONE) {
-		snprintf(why, whylen, "reading: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	ret = 0;
-out:
-	if (st)
-		sqlite3_finalize(st);
-	sqlite3_close(db);
-	arb_buf_free(&q);
-	return ret;
-}
+struct dbh {
+	sqlite3 *s;
+	PGconn *c;
+	int version;
+	const char *name;
+};
 
 static void pq_why(char *why, size_t whylen, const char *what, const char *msg)
 {
@@ -118,86 +86,222 @@ static void pq_why(char *why, size_t whylen, const char *what, const char *msg)
 		why[--n] = '\0';
 }
 
-static int pg_read(const char *conninfo, arb_report_line_cb cb, void *arg, char *why, size_t whylen)
+typedef void (*row_cb)(void *arg, const char *text, size_t len, int src, int64_t id);
+
+static int q_sqlite(struct dbh *h, const char *sql, row_cb cb, void *arg, char *why, size_t whylen)
 {
-	struct arb_buf q = { 0 };
-	PGconn *c = PQconnectdb(conninfo);
-	PGresult *res = NULL;
-	int k, version = -1, ret = -1;
+	sqlite3_stmt *st = NULL;
+	int rc;
 
-	if (!c || PQstatus(c) != CONNECTION_OK) {
-		pq_why(why, whylen, "cannot connect", c ? PQerrorMessage(c) : "out of memory");
-		goto out;
+	if (sqlite3_prepare_v2(h->s, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(why, whylen, "%s", sqlite3_errmsg(h->s));
+		return -1;
 	}
-	res = PQexec(c, "SELECT max(version) FROM schema_version");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		pq_why(why, whylen, "not an arb-store database, or one older than schema 1 "
-		    "(no schema_version table)", PQerrorMessage(c));
-		goto out;
-	}
-	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
-		version = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	res = NULL;
-	if (version < 1) {
-		snprintf(why, whylen, "empty schema_version: the database was never initialised by arb-store");
-		goto out;
-	}
-	if (version > ARB_STORE_SCHEMA)
-		fprintf(stderr, "%s: schema version %d is newer than %d; reading the line columns anyway\n",
-		    arb_prog, version, ARB_STORE_SCHEMA);
-	for (k = 0; k < ARB_R_NTYPES; k++) {
-		char sql[128];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
 
-		if (!arb_store_tables[k].name)
-			continue;
-		snprintf(sql, sizeof sql, "SELECT ts, id, line FROM %s LIMIT 0", arb_store_tables[k].name);
-		res = PQexec(c, sql);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			char what[160];
+		if (t && cb)
+			cb(arg, t, (size_t)sqlite3_column_bytes(st, 0), sqlite3_column_int(st, 1),
+			    sqlite3_column_int64(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(why, whylen, "reading: %s", sqlite3_errmsg(h->s));
+		return -1;
+	}
+	return 0;
+}
 
-			snprintf(what, sizeof what, "schema version %d: table %s unreadable "
-			    "(arb-report reads arb-store schema 1 to %d)", version,
-			    arb_store_tables[k].name, ARB_STORE_SCHEMA);
-			pq_why(why, whylen, what, PQerrorMessage(c));
-			goto out;
-		}
-		PQclear(res);
-		res = NULL;
+static int q_pg(struct dbh *h, const char *sql, row_cb cb, void *arg, char *why, size_t whylen)
+{
+	PGresult *res;
+	int ret = 0;
+
+	/* Rows one at a time, so a big store is never held in memory. */
+	if (!PQsendQuery(h->c, sql) || !PQsetSingleRowMode(h->c)) {
+		pq_why(why, whylen, "query", PQerrorMessage(h->c));
+		return -1;
 	}
-	build_sql(&q);
-	/* Rows one at a time, so a big store is not held twice in memory. */
-	if (!PQsendQuery(c, q.p) || !PQsetSingleRowMode(c)) {
-		pq_why(why, whylen, "query", PQerrorMessage(c));
-		goto out;
-	}
-	ret = 0;
-	while ((res = PQgetResult(c))) {
+	while ((res = PQgetResult(h->c))) {
 		ExecStatusType s = PQresultStatus(res);
 
 		if (s == PGRES_SINGLE_TUPLE) {
-			int src = atoi(PQgetvalue(res, 0, 1));
-
-			if (src >= 0 && src < ARB_R_NTYPES)
+			if (!PQgetisnull(res, 0, 0) && cb)
 				cb(arg, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
-				    arb_store_tables[src].name, strtoll(PQgetvalue(res, 0, 2), NULL, 10));
+				    atoi(PQgetvalue(res, 0, 1)), strtoll(PQgetvalue(res, 0, 2), NULL, 10));
 		} else if (s != PGRES_TUPLES_OK && ret == 0) {
-			pq_why(why, whylen, "reading", PQerrorMessage(c));
+			pq_why(why, whylen, "reading", PQerrorMessage(h->c));
 			ret = -1;
 		}
 		PQclear(res);
 	}
-out:
-	if (res)
-		PQclear(res);
-	PQfinish(c);
-	arb_buf_free(&q);
 	return ret;
 }
 
-int arb_report_db_read(const char *url, arb_report_line_cb cb, void *arg, char *why, size_t whylen)
+static int q(struct dbh *h, const char *sql, row_cb cb, void *arg, char *why, size_t whylen)
 {
-	if (arb_store_is_pg(url))
-		return pg_read(strncmp(url, "pg:", 3) == 0 ? url + 3 : url, cb, arg, why, whylen);
-	return sqlite_read(strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url, cb, arg, why, whylen);
+	return h->s ? q_sqlite(h, sql, cb, arg, why, whylen) : q_pg(h, sql, cb, arg, why, whylen);
+}
+
+static void int_row(void *arg, const char *text, size_t len, int src, int64_t id)
+{
+	int64_t *v = arg;
+
+	(void)len; (void)src; (void)id;
+	v[0] = strtoll(text, NULL, 10);
+	v[1] = 1;
+}
+
+static void db_close(struct dbh *h)
+{
+	if (h->s)
+		sqlite3_close(h->s);
+	if (h->c)
+		PQfinish(h->c);
+	memset(h, 0, sizeof *h);
+}
+
+static int db_open(struct dbh *h, const char *url, char *why, size_t whylen)
+{
+	char inner[256];
+	int64_t v[2] = { 0, 0 };
+	int k;
+
+	memset(h, 0, sizeof *h);
+	h->name = url;
+	if (arb_store_is_pg(url)) {
+		h->c = PQconnectdb(strncmp(url, "pg:", 3) == 0 ? url + 3 : url);
+		if (!h->c || PQstatus(h->c) != CONNECTION_OK) {
+			pq_why(why, whylen, "cannot connect", h->c ? PQerrorMessage(h->c) : "out of memory");
+			db_close(h);
+			return -1;
+		}
+	} else {
+		const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+
+		if (sqlite3_open_v2(path, &h->s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+			snprintf(why, whylen, "cannot open: %s", h->s ? sqlite3_errmsg(h->s) : "out of memory");
+			db_close(h);
+			return -1;
+		}
+	}
+	if (q(h, "SELECT CAST(max(version) AS TEXT), 0, 0 FROM schema_version", int_row, v,
+	    inner, sizeof inner) < 0) {
+		snprintf(why, whylen, "not an arb-store database, or one older than schema 1 "
+		    "(no schema_version table): %s", inner);
+		db_close(h);
+		return -1;
+	}
+	if (!v[1] || v[0] < 1) {
+		snprintf(why, whylen, "empty schema_version: the database was never initialised by arb-store");
+		db_close(h);
+		return -1;
+	}
+	h->version = (int)v[0];
+	if (h->version > ARB_STORE_SCHEMA)
+		fprintf(stderr, "%s: %s: schema version %d is newer than %d; reading the line columns anyway\n",
+		    arb_prog, url, h->version, ARB_STORE_SCHEMA);
+	for (k = 0; k < ARB_R_NTYPES; k++) {
+		char sql[160];
+
+		if (!arb_store_tables[k].name)
+			continue;
+		snprintf(sql, sizeof sql, "SELECT line, 0, id FROM %s WHERE ts < 0 LIMIT 0",
+		    arb_store_tables[k].name);
+		if (q(h, sql, NULL, NULL, inner, sizeof inner) < 0) {
+			snprintf(why, whylen, "schema version %d: table %s unreadable (%s); "
+			    "arb-report reads arb-store schema 1 to %d", h->version,
+			    arb_store_tables[k].name, inner, ARB_STORE_SCHEMA);
+			db_close(h);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- the interface ---- */
+
+struct fwd {
+	arb_report_line_cb cb;
+	void *arg;
+};
+
+static void fwd_row(void *arg, const char *text, size_t len, int src, int64_t id)
+{
+	struct fwd *f = arg;
+
+	if (src >= 0 && src < ARB_R_NTYPES)
+		f->cb(f->arg, text, len, arb_store_tables[src].name, id);
+}
+
+static void first_line(void *arg, const char *text, size_t len, int src, int64_t id)
+{
+	struct arb_buf *b = arg;
+
+	(void)src; (void)id;
+	if (!b->len)
+		arb_buf_add(b, text, len);
+}
+
+int arb_report_db_scan(const char *url, struct arb_report_db_info *info, char *why, size_t whylen)
+{
+	struct dbh h;
+	struct arb_buf b = { 0 };
+	int64_t v[2] = { 0, 0 };
+	int k, first = 1, ret = -1;
+
+	memset(info, 0, sizeof *info);
+	if (db_open(&h, url, why, whylen) < 0)
+		return -1;
+	/* The last record time over the known types (as for a stream). */
+	arb_buf_adds(&b, "SELECT CAST(max(ts) AS TEXT), 0, 0 FROM (");
+	for (k = 0; k < ARB_R_NTYPES; k++) {
+		if (k == ARB_R_UNKNOWN || !arb_store_tables[k].name)
+			continue;
+		arb_buf_printf(&b, "%sSELECT max(ts) AS ts FROM %s", first ? "" : " UNION ALL ",
+		    arb_store_tables[k].name);
+		first = 0;
+	}
+	arb_buf_adds(&b, ") AS m");
+	if (q(&h, b.p, int_row, v, why, whylen) < 0)
+		goto out;
+	info->has_last = (int)v[1];
+	info->last = v[0];
+	arb_buf_reset(&b);
+	if (q(&h, "SELECT line, 0, id FROM results ORDER BY ts, id LIMIT 1", first_line, &b,
+	    why, whylen) < 0)
+		goto out;
+	if (b.len) {
+		/* the ccy of that line, read without a full parse */
+		const char *p = strstr(b.p, "\"ccy\":\"");
+
+		if (p) {
+			size_t n = strcspn(p + 7, "\"");
+
+			if (n < sizeof info->first_ccy)
+				memcpy(info->first_ccy, p + 7, n);
+		}
+	}
+	ret = 0;
+out:
+	arb_buf_free(&b);
+	db_close(&h);
+	return ret;
+}
+
+int arb_report_db_read(const char *url, const struct arb_report_db_window *w,
+    arb_report_line_cb cb, void *arg, char *why, size_t whylen)
+{
+	struct dbh h;
+	struct arb_buf b = { 0 };
+	struct fwd f = { cb, arg };
+	int ret;
+
+	if (db_open(&h, url, why, whylen) < 0)
+		return -1;
+	build_sql(&b, w);
+	ret = q(&h, b.p, fwd_row, &f, why, whylen);
+	arb_buf_free(&b);
+	db_close(&h);
+	return ret;
 }

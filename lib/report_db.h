@@ -12,13 +12,33 @@
 typedef void (*arb_report_line_cb)(void *arg, const char *line, size_t len,
     const char *table, int64_t id);
 
+/* What a first look at a store tells: its last record time over the
+ * known types, and the currency of its first result. */
+struct arb_report_db_info {
+	int64_t last;
+	int has_last;
+	char first_ccy[32];
+};
+int arb_report_db_scan(const char *url, struct arb_report_db_info *info,
+    char *why, size_t whylen);
+
+/* Rows to read: ts in [from, until] (each bound when has_*), plus the last
+ * row before `from` of each book, trade and status (per venue and symbol)
+ * and balance (per venue and asset), which set the state the window
+ * starts in.  Rows without ts are always read. */
+struct arb_report_db_window {
+	int64_t from, until;
+	int has_from, has_until;
+};
+
 /*
- * Reads every line of the database named by url ("sqlite:PATH", a path,
- * or a PostgreSQL URL or conninfo, as arb-store(1)), read-only.  Returns
+ * Reads the lines of the database named by url ("sqlite:PATH", a path,
+ * or a PostgreSQL URL or conninfo, as arb-store(1)), read-only, in the
+ * window w (NULL: all), ordered by ts, record type, insertion.  Returns
  * 0, or -1 with a reason in why (cannot open, not an arb-store database,
  * an unreadable schema).
  */
-int arb_report_db_read(const char *url, arb_report_line_cb cb, void *arg,
-    char *why, size_t whylen);
+int arb_report_db_read(const char *url, const struct arb_report_db_window *w,
+    arb_report_line_cb cb, void *arg, char *why, size_t whylen);
 
 #endif

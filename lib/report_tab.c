@@ -302,7 +302,7 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 	rtab_row(o, "to", r->has_first ? T(r->end) : NULL, "UTC");
 	rtab_row(o, "records in the period", U(r->in_window), "");
 	rtab_row(o, "bad lines (input)", U(r->bad), "");
-	rtab_row(o, "unknown records (input)", U(r->unknown), "");
+	rtab_row(o, "unknown records", U(r->unknown), "");
 	rtab_row(o, "opportunities detected", U(arb_report_detected(r)), "");
 	rtab_row(o, "executed", U(t.executed), "");
 	rtab_row(o, "complete", U(t.complete), "");

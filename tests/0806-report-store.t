@@ -10,6 +10,17 @@ command -v arb-store > /dev/null || skip_all "arb-store not built"
 for f in text json prom html; do
 	arb-report -r all -f $f < "$S" > "$T/stdin.$f" 2>/dev/null
 done
+# Periods: a store reads only the rows of the period (and an hour before
+# it, and the last state before that), a stream is read whole; the
+# reports must not differ.
+set -- "--since 2h" "--since 30m" "--since 3h --until 1h" \
+	"--since 2026-11-29T23:00:00Z --until 2026-11-30T00:30:00Z" "--until 2026-11-29T23:30:00Z" \
+	"--since 2h --venue kraken"
+n=0
+for w in "$@"; do
+	n=$((n + 1))
+	arb-report -r all -f json $w < "$S" > "$T/stdin-w$n.json" 2>/dev/null
+done
 
 # SQLite
 arb-store --db "sqlite:$T/a.db" < "$S" 2> "$T/store.err"
@@ -18,6 +29,14 @@ for f in text json prom html; do
 	arb-report --db "sqlite:$T/a.db" -r all -f $f > "$T/sqlite.$f" 2> "$T/err"
 	ok $? "report from SQLite ($f)"
 	cmp_ok "$T/sqlite.$f" "$T/stdin.$f" "SQLite and stdin give the same $f report"
+done
+n=0
+for w in "--since 2h" "--since 30m" "--since 3h --until 1h" \
+	"--since 2026-11-29T23:00:00Z --until 2026-11-30T00:30:00Z" "--until 2026-11-29T23:30:00Z" \
+	"--since 2h --venue kraken"; do
+	n=$((n + 1))
+	arb-report --db "sqlite:$T/a.db" -r all -f json $w > "$T/sqlite-w$n.json" 2>/dev/null
+	cmp_ok "$T/sqlite-w$n.json" "$T/stdin-w$n.json" "SQLite and stdin agree for $w"
 done
 # Storing the stream twice changes nothing (arb-store is idempotent).
 arb-store --db "sqlite:$T/a.db" < "$S" 2> /dev/null
@@ -60,6 +79,14 @@ for f in text json prom html; do
 	arb-report --db "$ARB_PG_URL" -r all -f $f > "$T/pg.$f" 2> "$T/err"
 	ok $? "report from PostgreSQL ($f)"
 	cmp_ok "$T/pg.$f" "$T/stdin.$f" "PostgreSQL and stdin give the same $f report"
+done
+n=0
+for w in "--since 2h" "--since 30m" "--since 3h --until 1h" \
+	"--since 2026-11-29T23:00:00Z --until 2026-11-30T00:30:00Z" "--until 2026-11-29T23:30:00Z" \
+	"--since 2h --venue kraken"; do
+	n=$((n + 1))
+	arb-report --db "$ARB_PG_URL" -r all -f json $w > "$T/pg-w$n.json" 2>/dev/null
+	cmp_ok "$T/pg-w$n.json" "$T/stdin-w$n.json" "PostgreSQL and stdin agree for $w"
 done
 arb-report --db "postgresql:///nosuchdb?host=$PGHOST&port=$PGPORT&user=arb" > /dev/null 2> "$T/nodb.err"
 is $? 1 "PostgreSQL: a missing database is exit 1"
