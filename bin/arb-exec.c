@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdnoreturn.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "exec.h"
 #include "io.h"
 #include "log.h"
@@ -32,6 +35,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
+	{ "config", required_argument, NULL, 'c' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -69,7 +73,7 @@ usage(int status)
 	FILE *f = status ? stderr : stdout;
 
 	fprintf(f,
-"usage: %s [-hqVv] [--paper] [--order-type ioc|fok] [--on-leg-failure cancel|unwind|hold]\n"
+"usage: %s [-hqVv] [-c file] [--paper] [--order-type ioc|fok] [--on-leg-failure cancel|unwind|hold]\n"
 "       [--unwind-slippage BPS] [--leg-timeout DUR] [--latency [VENUE=]DUR]\n"
 "       [--taker-fee VENUE[:SYM]=RATE] [--balances FILE] [--state FILE] [--no-fsync]\n"
 "       [--kill-file PATH] [--cancel-on-kill] [--on-stop cancel|finish]\n"
@@ -83,6 +87,23 @@ usage(int status)
 	exit(status);
 }
 
+/* Where the value being applied came from, when not the command line. */
+static const char *cfg_origin;
+
+static noreturn void __attribute__((format(printf, 1, 2)))
+bad(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (cfg_origin)
+		arb_die(ARB_EXIT_USAGE, "%s: %s", cfg_origin, msg);
+	arb_die(ARB_EXIT_USAGE, "%s", msg);
+}
+
 static arb_dec
 decarg(const char *opt, const char *s, int positive)
 {
@@ -90,9 +111,9 @@ decarg(const char *opt, const char *s, int positive)
 	const char *why;
 
 	if (arb_dec_parse(&d, s, strlen(s), &why) < 0)
-		arb_die(ARB_EXIT_USAGE, "--%s %s: %s", opt, s, why);
+		bad("--%s %s: %s", opt, s, why);
 	if (positive ? arb_dec_sign(d) <= 0 : arb_dec_sign(d) < 0)
-		arb_die(ARB_EXIT_USAGE, "--%s %s: must be %s", opt, s, positive ? "positive" : "zero or more");
+		bad("--%s %s: must be %s", opt, s, positive ? "positive" : "zero or more");
 	return d;
 }
 
@@ -105,7 +126,7 @@ intarg(const char *opt, const char *s)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || *end || end == s || v < 0 || v > 1000000000)
-		arb_die(ARB_EXIT_USAGE, "--%s %s: expected a count", opt, s);
+		bad("--%s %s: expected a count", opt, s);
 	return (int)v;
 }
 
@@ -115,7 +136,7 @@ durarg(const char *opt, const char *s)
 	int64_t us;
 
 	if (arb_duration_parse(s, &us) < 0 || us < 0)
-		arb_die(ARB_EXIT_USAGE, "--%s %s: expected a duration such as 250ms or 5s", opt, s);
+		bad("--%s %s: expected a duration such as 250ms or 5s", opt, s);
 	return us;
 }
 
@@ -126,11 +147,11 @@ feearg(struct arb_exec_conf *c, const char *s)
 	size_t exl;
 
 	if (!eq || c->nfee >= 32)
-		arb_die(ARB_EXIT_USAGE, "--taker-fee %s: expected VENUE[:SYM]=RATE", s);
+		bad("--taker-fee %s: expected VENUE[:SYM]=RATE", s);
 	colon = memchr(s, ':', (size_t)(eq - s));
 	exl = (size_t)((colon ? colon : eq) - s);
 	if (!exl || exl >= ARB_EX_MAX || (colon && (size_t)(eq - colon - 1) >= ARB_SYM_MAX))
-		arb_die(ARB_EXIT_USAGE, "--taker-fee %s: expected VENUE[:SYM]=RATE", s);
+		bad("--taker-fee %s: expected VENUE[:SYM]=RATE", s);
 	snprintf(c->fee[c->nfee].ex, ARB_EX_MAX, "%.*s", (int)exl, s);
 	if (colon)
 		snprintf(c->fee[c->nfee].sym, ARB_SYM_MAX, "%.*s", (int)(eq - colon - 1), colon + 1);
@@ -239,11 +260,197 @@ reset_kill(struct arb_exec_conf *c)
 	return ARB_EXIT_OK;
 }
 
+/* Everything the options set. */
+static struct {
+	struct arb_exec_conf c;
+	struct arb_paper_conf pc;
+	const char *balances;
+	int live, resetk, strict;
+} o;
+
+/* One option, from the command line or (origin) the configuration. */
+static void
+apply(int opt, const char *arg, const char *origin)
+{
+	if (strcmp(origin, "command line") != 0)
+		cfg_origin = origin;
+	switch (opt) {
+	case 'h':
+		usage(ARB_EXIT_OK);
+		break;
+	case 'c':
+		break;      /* read by load_config before the other options */
+	case 'V':
+		printf("%s %s\n", arb_prog, PACKAGE_VERSION);
+		exit(ARB_EXIT_OK);
+	case 'v':
+		arb_louder();
+		break;
+	case 'q':
+		arb_quieter();
+		break;
+	case O_PAPER:
+		o.live = 0;
+		break;
+	case O_LIVE:
+		o.live = 1;
+		break;
+	case O_ORDER_TYPE:
+		if (!strcmp(arg, "ioc"))
+			o.c.otype = ARB_OT_IOC;
+		else if (!strcmp(arg, "fok"))
+			o.c.otype = ARB_OT_FOK;
+		else
+			bad("--order-type %s: expected ioc or fok", arg);
+		break;
+	case O_ON_LEG_FAILURE:
+		if (!strcmp(arg, "cancel"))
+			o.c.on_leg_failure = ARB_LF_CANCEL;
+		else if (!strcmp(arg, "unwind"))
+			o.c.on_leg_failure = ARB_LF_UNWIND;
+		else if (!strcmp(arg, "hold"))
+			o.c.on_leg_failure = ARB_LF_HOLD;
+		else
+			bad("--on-leg-failure %s: expected cancel, unwind or hold", arg);
+		break;
+	case O_UNWIND_SLIPPAGE:
+		o.c.unwind_slippage_bps = decarg("unwind-slippage", arg, 0);
+		break;
+	case O_LEG_TIMEOUT:
+		o.c.leg_timeout = durarg("leg-timeout", arg);
+		if (o.c.leg_timeout <= 0)
+			bad("--leg-timeout must be positive");
+		break;
+	case O_LATENCY:
+		if (arb_paper_conf_latency(&o.pc, arg) < 0)
+			bad("--latency %s: expected DURATION or VENUE=DURATION", arg);
+		break;
+	case O_TAKER_FEE:
+		feearg(&o.c, arg);
+		break;
+	case O_BALANCES:
+		o.balances = arg;
+		break;
+	case O_STATE:
+		o.c.state_path = arg;
+		break;
+	case O_NO_FSYNC:
+		o.c.state_sync = 0;
+		break;
+	case O_RESET_KILL:
+		o.resetk = 1;
+		break;
+	case O_KILL_FILE:
+		o.c.kill_file = arg;
+		break;
+	case O_CANCEL_ON_KILL:
+		o.c.cancel_on_kill = 1;
+		break;
+	case O_ON_STOP:
+		if (!strcmp(arg, "cancel"))
+			o.c.on_stop = ARB_STOP_CANCEL;
+		else if (!strcmp(arg, "finish"))
+			o.c.on_stop = ARB_STOP_FINISH;
+		else
+			bad("--on-stop %s: expected cancel or finish", arg);
+		break;
+	case O_MAX_NOTIONAL:
+		o.c.risk.max_notional_order = o.c.risk.max_notional_opp =
+		    decarg("max-notional", arg, 1);
+		o.c.risk.has_notional_order = o.c.risk.has_notional_opp = 1;
+		break;
+	case O_MAX_NOTIONAL_ORDER:
+		o.c.risk.max_notional_order = decarg("max-notional-order", arg, 1);
+		o.c.risk.has_notional_order = 1;
+		break;
+	case O_MAX_NOTIONAL_OPP:
+		o.c.risk.max_notional_opp = decarg("max-notional-opp", arg, 1);
+		o.c.risk.has_notional_opp = 1;
+		break;
+	case O_MAX_OPEN_ORDERS:
+		o.c.risk.max_open_orders = intarg("max-open-orders", arg);
+		break;
+	case O_MAX_POSITION:
+		if (arb_risk_conf_pos(&o.c.risk, arg) < 0)
+			bad("--max-position %s: expected ASSET=QTY", arg);
+		break;
+	case O_MAX_DAILY_LOSS:
+		o.c.risk.max_daily_loss = decarg("max-daily-loss", arg, 1);
+		o.c.risk.has_daily_loss = 1;
+		break;
+	case O_MAX_ORDERS_PER_MINUTE:
+		o.c.risk.max_orders_per_minute = intarg("max-orders-per-minute", arg);
+		break;
+	case O_MAX_BOOK_AGE:
+		o.c.risk.max_book_age = durarg("max-book-age", arg);
+		break;
+	case O_STRICT:
+		o.c.strict = o.strict = 1;
+		break;
+	case O_STATS:
+		o.c.stats = 1;
+		break;
+	default:
+		usage(ARB_EXIT_USAGE);
+	}
+	cfg_origin = NULL;
+}
+
+/* Keys of the configuration file (section [arb-exec]) and of ARB_*. */
+static const char *const conf_keys[] = {
+	"order-type", "on-leg-failure", "unwind-slippage", "leg-timeout", "latency", "taker-fee",
+	"balances", "state", "no-fsync", "kill-file", "cancel-on-kill", "on-stop", "max-notional",
+	"max-notional-order", "max-notional-opp", "max-open-orders", "max-position",
+	"max-daily-loss", "max-orders-per-minute", "max-book-age", "strict", NULL
+};
+
+/* The configuration file (-c/--config, found before the other options are
+ * parsed) and the ARB_* environment, under the command line.  Options
+ * that may be repeated take a list separated by spaces or commas. */
+static void
+load_config(int argc, char **argv, struct arb_conf *conf)
+{
+	const char *path = NULL;
+	int i, k;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+	}
+	if (path && arb_conf_load(conf, path, "arb-exec") < 0)
+		exit(ARB_EXIT_USAGE);
+	for (k = 0; conf_keys[k]; k++) {
+		const char *v = arb_conf_get(conf, conf_keys[k]), *origin;
+		const struct option *lo = longopts;
+		if (!v)
+			continue;
+		origin = arb_conf_origin(conf, conf_keys[k]);
+		while (strcmp(lo->name, conf_keys[k]) != 0)
+			lo++;
+		if (lo->has_arg == no_argument) {
+			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+				apply(lo->val, NULL, origin);
+			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v)
+				arb_die(ARB_EXIT_USAGE, "%s: %s: true or false, not %s", origin,
+				    conf_keys[k], v);
+		} else if (lo->val == O_LATENCY || lo->val == O_TAKER_FEE || lo->val == O_MAX_POSITION) {
+			char *list = xstrdup(v), *save = NULL, *t;
+			for (t = strtok_r(list, " ,", &save); t; t = strtok_r(NULL, " ,", &save))
+				apply(lo->val, t, origin);
+			free(list);
+		} else if (*v)
+			apply(lo->val, v, origin);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	struct arb_exec_conf c;
-	struct arb_paper_conf pc;
+	struct arb_conf conf;
 	struct arb_exec e;
 	struct arb_xport *x;
 	struct arb_reader rd;
@@ -251,163 +458,51 @@ main(int argc, char **argv)
 	struct arb_rec r;
 	struct arb_badlines bl = { 0, 0 };
 	struct idle ic;
-	const char *balances = NULL;
 	char why[512], *line;
 	size_t len;
-	int ch, live = 0, resetk = 0, rc, st;
+	int ch, rc, st;
 	uint64_t lines = 0;
 	int64_t t0;
 
 	arb_setprog(argv[0]);
-	arb_exec_conf_defaults(&c);
-	arb_paper_conf_defaults(&pc);
-	while ((ch = getopt_long(argc, argv, "hqVv", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(ARB_EXIT_OK);
-			break;
-		case 'V':
-			printf("%s %s\n", arb_prog, PACKAGE_VERSION);
-			return ARB_EXIT_OK;
-		case 'v':
-			arb_louder();
-			break;
-		case 'q':
-			arb_quieter();
-			break;
-		case O_PAPER:
-			live = 0;
-			break;
-		case O_LIVE:
-			live = 1;
-			break;
-		case O_ORDER_TYPE:
-			if (!strcmp(optarg, "ioc"))
-				c.otype = ARB_OT_IOC;
-			else if (!strcmp(optarg, "fok"))
-				c.otype = ARB_OT_FOK;
-			else
-				arb_die(ARB_EXIT_USAGE, "--order-type %s: expected ioc or fok", optarg);
-			break;
-		case O_ON_LEG_FAILURE:
-			if (!strcmp(optarg, "cancel"))
-				c.on_leg_failure = ARB_LF_CANCEL;
-			else if (!strcmp(optarg, "unwind"))
-				c.on_leg_failure = ARB_LF_UNWIND;
-			else if (!strcmp(optarg, "hold"))
-				c.on_leg_failure = ARB_LF_HOLD;
-			else
-				arb_die(ARB_EXIT_USAGE, "--on-leg-failure %s: expected cancel, unwind or hold", optarg);
-			break;
-		case O_UNWIND_SLIPPAGE:
-			c.unwind_slippage_bps = decarg("unwind-slippage", optarg, 0);
-			break;
-		case O_LEG_TIMEOUT:
-			c.leg_timeout = durarg("leg-timeout", optarg);
-			if (c.leg_timeout <= 0)
-				arb_die(ARB_EXIT_USAGE, "--leg-timeout must be positive");
-			break;
-		case O_LATENCY:
-			if (arb_paper_conf_latency(&pc, optarg) < 0)
-				arb_die(ARB_EXIT_USAGE, "--latency %s: expected DURATION or VENUE=DURATION", optarg);
-			break;
-		case O_TAKER_FEE:
-			feearg(&c, optarg);
-			break;
-		case O_BALANCES:
-			balances = optarg;
-			break;
-		case O_STATE:
-			c.state_path = optarg;
-			break;
-		case O_NO_FSYNC:
-			c.state_sync = 0;
-			break;
-		case O_RESET_KILL:
-			resetk = 1;
-			break;
-		case O_KILL_FILE:
-			c.kill_file = optarg;
-			break;
-		case O_CANCEL_ON_KILL:
-			c.cancel_on_kill = 1;
-			break;
-		case O_ON_STOP:
-			if (!strcmp(optarg, "cancel"))
-				c.on_stop = ARB_STOP_CANCEL;
-			else if (!strcmp(optarg, "finish"))
-				c.on_stop = ARB_STOP_FINISH;
-			else
-				arb_die(ARB_EXIT_USAGE, "--on-stop %s: expected cancel or finish", optarg);
-			break;
-		case O_MAX_NOTIONAL:
-			c.risk.max_notional_order = c.risk.max_notional_opp =
-			    decarg("max-notional", optarg, 1);
-			c.risk.has_notional_order = c.risk.has_notional_opp = 1;
-			break;
-		case O_MAX_NOTIONAL_ORDER:
-			c.risk.max_notional_order = decarg("max-notional-order", optarg, 1);
-			c.risk.has_notional_order = 1;
-			break;
-		case O_MAX_NOTIONAL_OPP:
-			c.risk.max_notional_opp = decarg("max-notional-opp", optarg, 1);
-			c.risk.has_notional_opp = 1;
-			break;
-		case O_MAX_OPEN_ORDERS:
-			c.risk.max_open_orders = intarg("max-open-orders", optarg);
-			break;
-		case O_MAX_POSITION:
-			if (arb_risk_conf_pos(&c.risk, optarg) < 0)
-				arb_die(ARB_EXIT_USAGE, "--max-position %s: expected ASSET=QTY", optarg);
-			break;
-		case O_MAX_DAILY_LOSS:
-			c.risk.max_daily_loss = decarg("max-daily-loss", optarg, 1);
-			c.risk.has_daily_loss = 1;
-			break;
-		case O_MAX_ORDERS_PER_MINUTE:
-			c.risk.max_orders_per_minute = intarg("max-orders-per-minute", optarg);
-			break;
-		case O_MAX_BOOK_AGE:
-			c.risk.max_book_age = durarg("max-book-age", optarg);
-			break;
-		case O_STRICT:
-			c.strict = bl.strict = 1;
-			break;
-		case O_STATS:
-			c.stats = 1;
-			break;
-		default:
-			usage(ARB_EXIT_USAGE);
-		}
-	}
+	arb_exec_conf_defaults(&o.c);
+	arb_paper_conf_defaults(&o.pc);
+	arb_conf_init(&conf);
+	load_config(argc, argv, &conf);
+	while ((ch = getopt_long(argc, argv, "c:hqVv", longopts, NULL)) != -1)
+		apply(ch, optarg, "command line");
 	argc -= optind;
 	argv += optind;
 	if (argc > 0)
 		usage(ARB_EXIT_USAGE);
-	if (resetk)
-		return reset_kill(&c);
-	if (live) {
+	bl.strict = o.c.strict = o.strict;
+	if (o.resetk) {
+		rc = reset_kill(&o.c);
+		arb_conf_free(&conf);
+		return rc;
+	}
+	if (o.live) {
 		/* Issue 6 adds the live transport behind the same engine. */
 		arb_die(ARB_EXIT_USAGE, "--live: live trading is not built yet (issue 6); "
 		    "only paper trading is available (the default)");
 	}
 
 	arb_sig_setup();
-	x = arb_paper_new(&pc);
-	if (arb_exec_init(&e, &c, x, why, sizeof why) < 0)
+	x = arb_paper_new(&o.pc);
+	if (arb_exec_init(&e, &o.c, x, why, sizeof why) < 0)
 		arb_die(ARB_EXIT_FAIL, "%s", why);
 	arb_paper_attach(x, &e);
 	e.bl = &bl;
-	if (balances) {
-		if ((rc = arb_exec_load_balances(&e, balances, why, sizeof why)) < 0)
-			arb_die(ARB_EXIT_USAGE, "%s:%s", balances, why);
+	if (o.balances) {
+		if ((rc = arb_exec_load_balances(&e, o.balances, why, sizeof why)) < 0)
+			arb_die(ARB_EXIT_USAGE, "%s:%s", o.balances, why);
 		if (rc == 1)
 			arb_log(ARB_LOG_NOTICE, "--balances %s ignored: resuming the balances of %s",
-			    balances, c.state_path);
+			    o.balances, o.c.state_path);
 	}
 	if (e.risk.killed)
 		arb_warn("kill switch is on (%s: %s): no orders until arb-exec --reset-kill --state %s",
-		    e.risk.kill_rule, e.risk.kill_detail, c.state_path);
+		    e.risk.kill_rule, e.risk.kill_detail, o.c.state_path);
 
 	arb_writer_init(&w, 1);
 	arb_reader_init(&rd, 0, "stdin");
@@ -434,10 +529,10 @@ main(int argc, char **argv)
 			if (e.stopping)
 				break;      /* a second one: stop now */
 			arb_log(ARB_LOG_NOTICE, "stopping (signal %d): %s in-flight orders",
-			    (int)arb_sig_last, c.on_stop == ARB_STOP_CANCEL ? "canceling" : "finishing");
+			    (int)arb_sig_last, o.c.on_stop == ARB_STOP_CANCEL ? "canceling" : "finishing");
 			arb_exec_stop(&e, 0);
 			drain(&e, &w);
-			if (c.on_stop == ARB_STOP_FINISH && arb_exec_busy(&e)) {
+			if (o.c.on_stop == ARB_STOP_FINISH && arb_exec_busy(&e)) {
 				arb_sig_stop = 0;   /* read on until they are settled */
 				continue;
 			}
@@ -472,7 +567,7 @@ main(int argc, char **argv)
 	rc = arb_exec_save(&e) < 0 ? ARB_EXIT_FAIL : ARB_EXIT_OK;
 	if (arb_writer_flush(&w) < 0)
 		arb_die_errno(ARB_EXIT_FAIL, "stdout");
-	if (c.stats)
+	if (o.c.stats)
 		stats(&e, lines, t0);
 	arb_badlines_report(&bl);
 	if (arb_exec_unknown(&e) > 0) {
@@ -484,5 +579,6 @@ main(int argc, char **argv)
 	arb_writer_free(&w);
 	arb_exec_free(&e);
 	x->free(x->ctx);
+	arb_conf_free(&conf);
 	return rc;
 }

@@ -58,4 +58,31 @@ printf 'not json\n{"type":"x"}\n' | arb-exec >"$T/ns.out" 2>"$T/ns.err"
 is "$?" 0 "without --strict: goes on"
 grep -q '1 bad line' "$T/ns.err"
 ok $? "bad lines counted at exit"
+# configuration file ([arb-exec] section) and ARB_* environment, under
+# the command line
+cd "$S" || exit 1
+cat >"$T/conf" <<EOF
+# arb-exec settings
+[arb-exec]
+balances = balances.txt
+max-notional-opp = 9000
+latency = "kraken=10ms binance=20ms"
+[arb-detect]
+max-notional-opp = nonsense
+EOF
+cat common.ndjson cross-clean.ndjson | arb-exec -c "$T/conf" >"$T/c1.out" 2>/dev/null
+grep -q '"rule":"max_notional_opp","action":"refuse"' "$T/c1.out"
+ok $? "config: limit from the file, balances from the file"
+cat common.ndjson cross-clean.ndjson | arb-exec --config "$T/conf" --max-notional-opp 10000 >"$T/c2.out" 2>/dev/null
+is "$(grep -c '"status":"complete"' "$T/c2.out")" 1 "config: the command line wins"
+cat common.ndjson cross-clean.ndjson | ARB_MAX_NOTIONAL_OPP=10000 arb-exec -c "$T/conf" >"$T/c3.out" 2>/dev/null
+is "$(grep -c '"status":"complete"' "$T/c3.out")" 1 "config: the environment wins over the file"
+cat common.ndjson cross-clean.ndjson | ARB_LATENCY="kraken=10ms, binance=31ms" arb-exec -c "$T/conf" --max-notional-opp 10000 >"$T/c4.out" 2>/dev/null
+grep -q '"ex":"binance".*"state":"canceled".*"reason":"eof"' "$T/c4.out"
+ok $? "config: a list for a repeatable option (the binance order misses its book)"
+printf '[arb-exec]\nmax-open-orders = lots\n' >"$T/bad.conf"
+arb-exec -c "$T/bad.conf" </dev/null >/dev/null 2>"$T/bc.err"
+is "$?" 2 "config: bad value is a usage error"
+grep -q "bad.conf:2" "$T/bc.err"
+ok $? "config: the error names FILE:LINE"
 done_testing
