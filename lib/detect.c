@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,10 @@ struct book {
 	uint32_t nb, na, capb, capa;
 	int have_inst, known;
 	struct arb_fee_ent inst;  /* merged instrument + fee file */
+	/* Screening only, never money: natural logs of the best bid and ask
+	 * as doubles, to skip candidates that are clearly not profitable. */
+	double lbid, lask;
+	int sbid, sask;           /* lbid, lask valid */
 	int *cands;
 	int ncands, capcands;
 };
@@ -722,6 +727,8 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 		}
 	}
 	grid = e->ch.leg[0].lot;
+	if (c->kind == KIND_CROSS && !e->ch.leg[0].fee_base && !e->ch.leg[1].fee_base)
+		e->ch.exact = 1;
 	if (c->kind == KIND_CROSS && !e->ch.leg[0].fee_base &&
 	    arb_dec_lcm(&grid, e->ch.leg[0].lot, e->ch.leg[1].lot) < 0) {
 		overflow(d, c, 3);
@@ -925,6 +932,38 @@ moved(arb_dec old, arb_dec nw, arb_dec pct)
 	return arb_dec_cmp(l, r) > 0;
 }
 
+/*
+ * A candidate in state none stays none while its best levels lose before
+ * any cost.  The exact test (arb_dchain_top) is skipped when the sum of the
+ * legs' log rates, in doubles, is below -1e-9: the rounding error of that
+ * sum is below 1e-13, so a candidate skipped is one the exact test rejects.
+ */
+#define SCREEN_MARGIN 1e-9
+
+static int
+screened_out(const struct arb_detect *d, const struct cand *c)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		if (!(c->buy[i] ? b->sask : b->sbid))
+			return 1;       /* no levels: evaluate() says none */
+		sum += c->buy[i] ? -b->lask : b->lbid;
+	}
+	return sum < -SCREEN_MARGIN;
+}
+
+static double
+dec_double(arb_dec v)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	    1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	double m = (double)v.m;
+	return v.s <= 22 ? m / p10[v.s] : m / pow(10, v.s);
+}
+
 static void
 cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 {
@@ -932,6 +971,10 @@ cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 	struct eval e;
 	int old = c->state;
 
+	if (old == ST_NONE && screened_out(d, c)) {
+		d->st.screened++;
+		return;
+	}
 	evaluate(d, c, &e);
 	c = &d->c[ci];
 	if (e.state == ST_OPP) {
@@ -1050,6 +1093,12 @@ on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
+	b->sbid = b->nb > 0;
+	b->sask = b->na > 0;
+	if (b->sbid)
+		b->lbid = log(dec_double(b->bids[0].px));
+	if (b->sask)
+		b->lask = log(dec_double(b->asks[0].px));
 	d->st.books++;
 	if (!inst_usable(b))
 		d->st.no_instrument++;

@@ -60,6 +60,7 @@ void arb_detect_opts_init(struct arb_detect_opts *o);
 struct arb_detect_stats {
 	uint64_t books, evals, opps_new, opps_update, opps_gone, rejects;
 	uint64_t cands_cross, cands_cycle, overflow, no_instrument;
+	uint64_t screened;   /* candidates skipped by the log-rate screen */
 };
 
 struct arb_detect;

@@ -35,12 +35,11 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 		if (arb_dec_mul(&t, take, l->lv[i].px) < 0 || arb_dec_add(&n, n, t) < 0 ||
 		    arb_dec_sub(&rem, rem, take) < 0)
 			return -1;
-		n = arb_dec_trim(n);
 		f->px = l->lv[i].px;
 	}
 	if (arb_dec_sign(rem) > 0)
 		return 1;
-	f->notional = n;
+	f->notional = n = arb_dec_trim(n);
 	if (l->fee_base) {
 		if (arb_dec_mul(&f->fee, q, l->fee) < 0)
 			return -1;
@@ -129,7 +128,6 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 			if (arb_dec_cmp(c, b) <= 0) {
 				if (arb_dec_sub(&b, b, c) < 0 || arb_dec_add(&x, x, l->lv[i].qty) < 0)
 					return -1;
-				b = arb_dec_trim(b);
 				continue;
 			}
 			if (arb_dec_sign(unit) <= 0)
@@ -454,6 +452,19 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 			lo = mid;
 		else
 			hi = mid;
+	}
+
+	if (c->exact && lo >= 1) {
+		arb_dec q;
+		int rc;
+		if (gridq(&q, grid, lo) < 0 || (rc = arb_dchain_eval(c, q, 1, best)) < 0)
+			return 0;
+		if (rc == 0 && arb_dec_sign(best->profit) > 0) {
+			best->k = lo;
+			best->optimal = 1;
+			*why = ARB_DW_NONE;
+			return 1;
+		}
 	}
 
 	/* The exact chain (every leg on its lot grid) near that point.  What

@@ -62,6 +62,10 @@ struct arb_dchain {
 	arb_dec cap_in;
 	int has_cap_leg[ARB_DLEGS_MAX];
 	arb_dec cap_leg[ARB_DLEGS_MAX];
+	/* Set by the caller when every later leg trades exactly what the
+	 * grid gives (a cross without fees in base, on the common lot): the
+	 * exact profit is then the concave one and bisection alone is exact. */
+	int exact;
 };
 
 struct arb_dresult {
@@ -73,7 +77,7 @@ struct arb_dresult {
 
 /* arb_dchain_size tries every grid point that could beat the best found
  * near the continuous optimum when there are at most this many. */
-#define ARB_DSCAN_MAX 4096
+#define ARB_DSCAN_MAX 256
 
 /* Why arb_dchain_size found nothing. */
 enum arb_dwhy {
