@@ -16,7 +16,10 @@ N=${2:-2000000}
 K=${3:-1000}
 EXEC=$B/bin/arb-exec
 GEN=$B/bench/exec-gen
-[ -x "$EXEC" ] && [ -x "$GEN" ] || { echo "build first: make bin/arb-exec bench/exec-gen" >&2; exit 2; }
+if [ ! -x "$EXEC" ] || [ ! -x "$GEN" ]; then
+	echo "build first: make bin/arb-exec bench/exec-gen" >&2
+	exit 2
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/exec-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 printf 'binance USDT 1000000000\nbinance BTC 1000000\nkraken USDT 1000000000\nkraken BTC 1000000\n' >"$T/bal"

@@ -146,8 +146,10 @@ feearg(struct arb_exec_conf *c, const char *s)
 	const char *eq = strchr(s, '='), *colon;
 	size_t exl;
 
-	if (!eq || c->nfee >= 32)
+	if (!eq || c->nfee >= 32) {
 		bad("--taker-fee %s: expected VENUE[:SYM]=RATE", s);
+		return;
+	}
 	colon = memchr(s, ':', (size_t)(eq - s));
 	exl = (size_t)((colon ? colon : eq) - s);
 	if (!exl || exl >= ARB_EX_MAX || (colon && (size_t)(eq - colon - 1) >= ARB_SYM_MAX))
