@@ -108,6 +108,8 @@ struct arb_feed {
 	uint64_t nframes, nerrors;
 	/* live: asks the transport for a snapshot of fb (NULL in replay) */
 	void (*want_snapshot)(struct arb_feed *f, struct arb_fbook *fb);
+	/* live: the venue asked us to reconnect (NULL in replay) */
+	void (*want_reconnect)(struct arb_feed *f, struct arb_venue *v);
 	void *transport;
 };
 

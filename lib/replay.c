@@ -20,6 +20,20 @@ int arb_recline_parse(const char *line, size_t len, struct arb_recline *o, const
 	memset(o, 0, sizeof *o);
 	if (len == 0 || (len >= 15 && memcmp(line, "configuration: ", 15) == 0))
 		return 0;
+	if (len >= 7 && memcmp(line, "venue: ", 7) == 0) {
+		/* venue: <name> <url prefix> */
+		const char *n = line + 7, *sp2 = memchr(n, ' ', len - 7);
+		if (!sp2 || sp2 == n || sp2 + 1 == e) {
+			*why = "expected \"venue: <name> <url>\"";
+			return -1;
+		}
+		o->kind = 'v';
+		o->p = n;
+		o->len = (size_t)(sp2 - n);
+		o->url = sp2 + 1;
+		o->urllen = (size_t)(e - sp2 - 1);
+		return 0;
+	}
 	if (*p >= '0' && *p <= '9') {
 		/* <recv_ts>: <frame> */
 		for (ts = p; p < e && ((*p >= '0' && *p <= '9') || *p == '.'); p++)
@@ -96,6 +110,14 @@ struct rfile {
 	int64_t last_rt;
 };
 
+/* "venue:" lines: URL prefixes of venues on other hosts (--endpoint). */
+struct vprefix {
+	char *url;
+	const struct arb_venue_ops *ops;
+};
+static struct vprefix *prefixes;
+static size_t nprefixes;
+
 /* Venues with open connections, to say "disconnected" once per venue. */
 struct vcount {
 	const struct arb_venue_ops *ops;
@@ -140,7 +162,12 @@ static const struct arb_venue_ops *line_venue(struct rfile *rf)
 {
 	const struct arb_venue_ops *ops = NULL;
 
-	if (rf->h.url)
+	for (size_t i = 0; rf->h.url && i < nprefixes && !ops; i++) {
+		size_t n = strlen(prefixes[i].url);
+		if (rf->h.urllen >= n && memcmp(rf->h.url, prefixes[i].url, n) == 0)
+			ops = prefixes[i].ops;
+	}
+	if (rf->h.url && !ops)
 		ops = arb_venue_by_url(rf->h.url, rf->h.urllen);
 	if (!ops && rf->h.kind == 'f' && !rf->h.url)
 		ops = rf->connops;
@@ -194,6 +221,17 @@ static void handle(struct arb_feed *f, struct rfile *rf, struct vcount *vc, cons
 	char url[512];
 	int rc;
 
+	if (h->kind == 'v') {
+		const struct arb_venue_ops *vo = arb_venue_by_name(h->p, h->len);
+		if (!vo) {
+			badline(o, rf, "venue: unknown venue");
+			return;
+		}
+		xrealloc(&prefixes, (nprefixes + 1) * sizeof *prefixes);
+		prefixes[nprefixes].url = xstrndup(h->url, h->urllen);
+		prefixes[nprefixes++].ops = vo;
+		return;
+	}
 	rf->last_rt = h->rt;
 	if (!ops) {
 		badline(o, rf, "cannot tell the venue of this line (file name or URL)");
@@ -313,5 +351,10 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 	}
 	free(rf);
 	free(vc);
+	for (size_t k = 0; k < nprefixes; k++)
+		free(prefixes[k].url);
+	free(prefixes);
+	prefixes = NULL;
+	nprefixes = 0;
 	return rc;
 }

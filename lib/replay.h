@@ -10,6 +10,7 @@
  *   <url> <-> <ts>                  a connection opened
  *   <url> >-< <ts>: <reason>        a connection closed
  *   <url> -> <recv_ts>: <body>      a REST response body
+ *   venue: <name> <url>             URLs starting with <url> are <name>'s
  *   configuration: ...              ignored, as are blank lines
  *
  * Several files are merged by receive time (ties: command-line order, then

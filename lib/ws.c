@@ -1,11 +1,569 @@
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <libwebsockets.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "clock.h"
 #include "log.h"
+#include "sig.h"
 #include "util.h"
 #include "ws.h"
 
+/*
+ * The live transport.  One libwebsockets context runs the only event loop:
+ * one WebSocket connection per venue, and libcurl's multi interface for
+ * REST (metadata, book snapshots), driven from the same loop by a 5 ms lws
+ * timer while a transfer is in flight.  Timers of the loop also send the
+ * venues' pings, find silent connections (stale) and reconnect with
+ * exponential backoff and jitter.  Frames and bodies go to the venue code
+ * exactly as in replay, and with --record to a file in the recording format
+ * of arb-feed(1).
+ */
+
+struct conn {
+	struct live *L;
+	struct arb_venue *v;
+	struct lws *wsi;
+	char url[2048];
+	int up;                     /* handshake done */
+	int closing;                /* close at the next writable */
+	int attempt;                /* reconnects since the last good one */
+	int meta_wait;              /* metadata requests still in flight */
+	int64_t last_rx;            /* monotonic us of the last frame */
+	int64_t last_ping;
+	int64_t stale_after;
+	struct arb_buf rx;          /* fragments of the current message */
+	struct arb_buf txq;         /* frames to send, one per line */
+	size_t txoff;
+	lws_sorted_usec_list_t sul_reconnect;
+};
+
+struct req {
+	struct live *L;
+	struct arb_venue *v;
+	struct arb_fbook *fb;       /* snapshot of this book, or NULL (metadata) */
+	char *url;
+	struct arb_buf body;
+	int tries;
+};
+
+struct live {
+	struct arb_feed *f;
+	const struct arb_ws_opt *o;
+	struct lws_context *ctx;
+	CURLM *multi;
+	int running;
+	struct conn conns[8];
+	int nconns;
+	FILE *rec;
+	lws_sorted_usec_list_t sul_tick, sul_curl;
+	int fail;
+	int stopping;
+};
+
+static struct live *the_live;
+
+/* ---- recording --------------------------------------------------------- */
+
+static void rec_line(struct live *L, const char *url, const char *op, int64_t t, const char *p, size_t n)
+{
+	if (!L->rec)
+		return;
+	fprintf(L->rec, "%s %s %lld.%06lld", url, op, (long long)(t / 1000000), (long long)(t % 1000000));
+	if (p) {
+		fputs(": ", L->rec);
+		for (size_t i = 0; i < n; i++)
+			putc(p[i] == '\n' || p[i] == '\r' ? ' ' : p[i], L->rec);
+	}
+	putc('\n', L->rec);
+}
+
+/* ---- REST -------------------------------------------------------------- */
+
+static size_t on_body(char *p, size_t sz, size_t n, void *arg)
+{
+	struct req *r = arg;
+
+	if (r->body.len + sz * n > (64u << 20))
+		return 0;   /* 64 MiB is no reply we want */
+	arb_buf_add(&r->body, p, sz * n);
+	return sz * n;
+}
+
+static CURLcode ssl_ctx(CURL *c, void *sslctx, void *arg)
+{
+	const char *ca = arg;
+
+	/* --cacert adds to the system's trust anchors, it does not replace them */
+	if (ca && !X509_STORE_load_locations(SSL_CTX_get_cert_store(sslctx), ca, NULL))
+		return CURLE_SSL_CACERT_BADFILE;
+	return CURLE_OK;
+}
+
+static void curl_tick(lws_sorted_usec_list_t *sul);
+static void connect_venue(struct conn *c);
+
+static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, const char *url, int tries)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	CURL *c = curl_easy_init();
+
+	if (!c)
+		arb_die(ARB_EXIT_FAIL, "curl_easy_init failed");
+	r->L = L;
+	r->v = v;
+	r->fb = fb;
+	r->url = xstrdup(url);
+	r->tries = tries;
+	curl_easy_setopt(c, CURLOPT_URL, r->url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "arb-feed/" PACKAGE_VERSION);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	if (L->o->cacert) {
+		curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx);
+		curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, (void *)L->o->cacert);
+	}
+	if (fb)
+		fb->snap_wait = arb_mono_us();
+	curl_multi_add_handle(L->multi, c);
+	arb_info("%s: GET %s", v->ops->name, url);
+	if (!L->running++)
+		lws_sul_schedule(L->ctx, 0, &L->sul_curl, curl_tick, 1000);
+}
+
+static void rest_done(struct live *L, CURL *c, CURLcode res)
+{
+	struct req *r;
+	long code = 0;
+
+	curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&r);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_multi_remove_handle(L->multi, c);
+	curl_easy_cleanup(c);
+	if (res == CURLE_OK && code == 200) {
+		int64_t rt = arb_wall_us();
+		rec_line(L, r->url, "->", rt, r->body.p ? r->body.p : "", r->body.len);
+		if (r->v->ops->rest(r->v, r->url, r->body.p ? r->body.p : "", r->body.len, rt) < 0)
+			arb_warn("%s: %s: %s", r->v->ops->name, r->url, r->v->why);
+	} else {
+		arb_warn("%s: %s: %s", r->v->ops->name, r->url,
+		    res != CURLE_OK ? curl_easy_strerror(res) : "HTTP status not 200");
+		if (r->tries < 5 && r->fb) {
+			/* the book stays out of sync; ask again (the next tick) */
+			r->fb->snap_wait = 0;
+		}
+	}
+	/* instruments first: the WebSocket connects once the metadata is in */
+	if (!r->fb && r->v->conn) {
+		struct conn *cn = r->v->conn;
+		if (cn->meta_wait > 0 && --cn->meta_wait == 0)
+			connect_venue(cn);
+	}
+	arb_buf_free(&r->body);
+	free(r->url);
+	free(r);
+}
+
+static void curl_tick(lws_sorted_usec_list_t *sul)
+{
+	struct live *L = the_live;
+	CURLMsg *m;
+	int left, still = 0;
+
+	curl_multi_perform(L->multi, &still);
+	while ((m = curl_multi_info_read(L->multi, &left)))
+		if (m->msg == CURLMSG_DONE) {
+			rest_done(L, m->easy_handle, m->data.result);
+			L->running--;
+		}
+	if (L->running > 0)
+		lws_sul_schedule(L->ctx, 0, &L->sul_curl, curl_tick, 5000);
+}
+
+static void want_snapshot(struct arb_feed *f, struct arb_fbook *fb)
+{
+	struct live *L = f->transport;
+	struct arb_venue *v = fb->v;
+	struct arb_buf u = { 0 };
+
+	if (v->ops->snapshot_url) {
+		v->ops->snapshot_url(v, fb, &u);
+		rest_get(L, v, fb, u.p, 0);
+	} else if (v->conn) {
+		/* venues that snapshot over the WebSocket: subscribe this symbol
+		 * again (the venue sends a new snapshot) */
+		struct conn *c = v->conn;
+		if (v->ops->resubscribe && v->ops->resubscribe(v, fb, &c->txq) == 0 && c->wsi)
+			lws_callback_on_writable(c->wsi);
+	}
+	arb_buf_free(&u);
+}
+
+/* ---- WebSocket ---------------------------------------------------------- */
+
+static void connect_venue(struct conn *c);
+
+static void reconnect_cb(lws_sorted_usec_list_t *sul)
+{
+	struct conn *c = lws_container_of(sul, struct conn, sul_reconnect);
+
+	connect_venue(c);
+}
+
+static void schedule_reconnect(struct conn *c)
+{
+	int64_t delay = 500000LL << (c->attempt < 7 ? c->attempt : 7);   /* 0.5 s .. 64 s */
+
+	if (delay > 60000000)
+		delay = 60000000;
+	delay += (int64_t)(random() % (delay / 2 + 1)) - delay / 4;       /* +-25 % jitter */
+	c->attempt++;
+	arb_info("%s: reconnecting in %lld ms", c->v->ops->name, (long long)(delay / 1000));
+	lws_sul_schedule(c->L->ctx, 0, &c->sul_reconnect, reconnect_cb, delay);
+}
+
+static void connect_venue(struct conn *c)
+{
+	struct lws_client_connect_info ci;
+	char tmp[2048];
+	const char *prot, *ads, *path;
+	int port;
+	static char pathbuf[2048];
+
+	arb_buf_reset(&c->txq);
+	c->txoff = 0;
+	snprintf(tmp, sizeof tmp, "%s", c->url);
+	if (lws_parse_uri(tmp, &prot, &ads, &port, &path)) {
+		arb_err("%s: bad URL %s", c->v->ops->name, c->url);
+		c->L->fail = 1;
+		return;
+	}
+	snprintf(pathbuf, sizeof pathbuf, "%s%s", *path == '/' ? "" : "/", path);
+	memset(&ci, 0, sizeof ci);
+	ci.context = c->L->ctx;
+	ci.address = ads;
+	ci.port = port;
+	ci.path = pathbuf;
+	ci.host = ads;
+	ci.origin = ads;
+	ci.ssl_connection = LCCSCF_USE_SSL;   /* always TLS, always verified */
+	ci.protocol = NULL;
+	ci.local_protocol_name = "arb-feed";
+	ci.ietf_version_or_minus_one = -1;
+	ci.userdata = c;
+	ci.pwsi = &c->wsi;
+	if (strcmp(prot, "wss") && strcmp(prot, "https"))
+		arb_warn("%s: %s: using TLS anyway", c->v->ops->name, c->url);
+	arb_info("%s: connecting to %s", c->v->ops->name, c->url);
+	if (!lws_client_connect_via_info(&ci)) {
+		c->wsi = NULL;
+		schedule_reconnect(c);
+	}
+}
+
+static void on_open(struct conn *c)
+{
+	struct arb_venue *v = c->v;
+	int64_t rt = arb_wall_us();
+
+	c->up = 1;
+	c->last_rx = c->last_ping = arb_mono_us();
+	rec_line(c->L, c->url, "<->", rt, NULL, 0);
+	arb_feed_status(v, NULL, rt, "connected", c->url);
+	if (v->ops->opened)
+		v->ops->opened(v, c->url, rt);
+	if (v->ops->subscribe)
+		v->ops->subscribe(v, &c->txq);
+	/* venues with REST snapshots: one per book, after subscribing, so the
+	 * diffs that arrive meanwhile are held back and bridged */
+	if (v->ops->snapshot_url)
+		for (uint32_t i = 0; i < v->nlist; i++)
+			want_snapshot(v->feed, v->list[i]);
+	if (c->txq.len)
+		lws_callback_on_writable(c->wsi);
+}
+
+static void on_close(struct conn *c, const char *why)
+{
+	int64_t rt = arb_wall_us();
+
+	if (c->up) {
+		rec_line(c->L, c->url, ">-<", rt, why, strlen(why));
+		arb_feed_disconnected(c->v, rt, why, strlen(why));
+	} else
+		arb_feed_status(c->v, NULL, rt, "disconnected", why);
+	arb_writer_flush(c->L->f->out);
+	c->up = 0;
+	c->closing = 0;
+	c->wsi = NULL;
+	arb_buf_reset(&c->rx);
+	if (!arb_sig_stop && !c->L->stopping)
+		schedule_reconnect(c);
+}
+
+static void on_frame(struct conn *c, const char *p, size_t n)
+{
+	struct arb_venue *v = c->v;
+	int64_t rt = arb_wall_us();
+
+	c->last_rx = arb_mono_us();
+	c->attempt = 0;
+	rec_line(c->L, c->url, "=>", rt, p, n);
+	v->feed->nframes++;
+	if (v->ops->frame(v, c->url, p, n, rt) < 0) {
+		v->feed->nerrors++;
+		arb_warn("%s: bad frame: %s", v->ops->name, v->why);
+	}
+}
+
+static int send_next(struct conn *c)
+{
+	const char *p = c->txq.p + c->txoff, *nl;
+	size_t n;
+	unsigned char *buf;
+	int rc;
+
+	if (c->txoff >= c->txq.len)
+		return 0;
+	nl = memchr(p, '\n', c->txq.len - c->txoff);
+	n = nl ? (size_t)(nl - p) : c->txq.len - c->txoff;
+	buf = xmalloc(LWS_PRE + n);
+	memcpy(buf + LWS_PRE, p, n);
+	rc = lws_write(c->wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+	rec_line(c->L, c->url, "<-", arb_wall_us(), p, n);
+	free(buf);
+	c->txoff += n + (nl != NULL);
+	if (c->txoff >= c->txq.len) {
+		arb_buf_reset(&c->txq);
+		c->txoff = 0;
+	} else
+		lws_callback_on_writable(c->wsi);
+	return rc < (int)n ? -1 : 0;
+}
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct conn *c = user;
+	char why[256];
+
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		on_open(c);
+		break;
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		snprintf(why, sizeof why, "connection failed: %.*s", in ? (int)len : 7, in ? (const char *)in : "unknown");
+		arb_warn("%s: %s", c->v->ops->name, why);
+		on_close(c, why);
+		break;
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		on_close(c, c->L->stopping ? "stopped" : c->closing ? "closed by arb-feed" : "closed by the venue");
+		break;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		arb_info("%s: the venue closes the connection", c->v->ops->name);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (lws_is_first_fragment(wsi))
+			arb_buf_reset(&c->rx);
+		arb_buf_add(&c->rx, in, len);
+		if (lws_is_final_fragment(wsi) && !lws_frame_is_binary(wsi)) {
+			on_frame(c, c->rx.p ? c->rx.p : "", c->rx.len);
+			arb_buf_reset(&c->rx);
+		}
+		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (c->closing)
+			return -1;
+		return send_next(c);
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "arb-feed", callback, 0, 1 << 16, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* Once a second: pings, staleness, snapshots that failed. */
+static void tick(lws_sorted_usec_list_t *sul)
+{
+	struct live *L = the_live;
+	int64_t now = arb_mono_us();
+
+	for (int i = 0; i < L->nconns; i++) {
+		struct conn *c = &L->conns[i];
+		const struct arb_venue_ops *ops = c->v->ops;
+
+		if (!c->up || !c->wsi)
+			continue;
+		/* the venue's keepalive, and often enough that a quiet but
+		 * healthy connection answers before it counts as stale */
+		int64_t every = ops->ping_every && ops->ping_every < c->stale_after / 3 ? ops->ping_every : c->stale_after / 3;
+		if (ops->ping && now - c->last_ping >= every) {
+			arb_buf_adds(&c->txq, ops->ping(c->v));
+			arb_buf_addc(&c->txq, '\n');
+			c->last_ping = now;
+			lws_callback_on_writable(c->wsi);
+		}
+		if (now - c->last_rx > c->stale_after && !c->closing) {
+			char d[96];
+			snprintf(d, sizeof d, "no frame for %lld ms", (long long)((now - c->last_rx) / 1000));
+			arb_feed_status(c->v, NULL, arb_wall_us(), "stale", d);
+			arb_warn("%s: %s: reconnecting", ops->name, d);
+			c->closing = 1;
+			lws_callback_on_writable(c->wsi);
+		}
+		/* a snapshot request that failed: ask again after a second */
+		if (ops->snapshot_url)
+			for (uint32_t k = 0; k < c->v->nlist; k++) {
+				struct arb_fbook *fb = c->v->list[k];
+				if (!fb->snap && !fb->snap_wait)
+					want_snapshot(L->f, fb);
+			}
+	}
+	arb_writer_flush(L->f->out);
+	if (L->rec)
+		fflush(L->rec);
+	lws_sul_schedule(L->ctx, 0, &L->sul_tick, tick, 200000);
+}
+
+static void want_reconnect(struct arb_feed *f, struct arb_venue *v)
+{
+	struct conn *c = v->conn;
+
+	if (c && c->wsi && c->up && !c->closing) {
+		c->closing = 1;
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+static int setup_endpoint(struct arb_feed *f, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	const struct arb_venue_ops *ops = arb_venue_by_name(spec, (size_t)(eq - spec));
+	struct arb_venue *v;
+
+	if (!ops) {
+		arb_err("--endpoint %s: unknown venue", spec);
+		return -1;
+	}
+	v = arb_feed_venue(f, ops);
+	snprintf(v->url, sizeof v->url, "%s", eq + 1);
+	return 0;
+}
+
 int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 {
-	arb_err("the live path (WebSocket/REST) is not built yet: use --replay");
-	return ARB_EXIT_FAIL;
+	struct lws_context_creation_info info;
+	struct live L;
+	struct arb_buf u = { 0 };
+
+	memset(&L, 0, sizeof L);
+	L.f = f;
+	L.o = o;
+	the_live = &L;
+	for (int i = 0; i < o->nendpoints; i++)
+		if (setup_endpoint(f, o->endpoints[i]) < 0)
+			return ARB_EXIT_USAGE;
+	if (o->record && !(L.rec = fopen(o->record, "a"))) {
+		arb_err("%s: %s", o->record, strerror(errno));
+		return ARB_EXIT_FAIL;
+	}
+	srandom((unsigned)arb_mono_us());
+	lws_set_log_level(arb_loglevel >= ARB_LOG_DEBUG ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.client_ssl_ca_filepath = o->cacert;
+	info.gid = -1;
+	info.uid = -1;
+	if (!(L.ctx = lws_create_context(&info))) {
+		arb_err("cannot create the libwebsockets context");
+		return ARB_EXIT_FAIL;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	L.multi = curl_multi_init();
+	f->transport = &L;
+	f->want_snapshot = want_snapshot;
+	f->want_reconnect = want_reconnect;
+
+	for (uint32_t i = 0; i < f->nv; i++) {
+		struct arb_venue *v = f->v[i];
+		struct conn *c = &L.conns[L.nconns++];
+		char *line, *save = NULL;
+
+		/* the books asked for, so the URL and the subscriptions name them */
+		for (uint32_t k = 0; k < v->nwant; k++) {
+			char vs[ARB_VSYM_MAX];
+			struct arb_fbook *fb;
+			v->ops->vsym(v, v->want[k], vs, sizeof vs);
+			if (!(fb = arb_venue_book(v, vs, strlen(vs), NULL))) {
+				arb_err("%s: %s", v->ops->name, v->why);
+				return ARB_EXIT_USAGE;
+			}
+		}
+		c->L = &L;
+		c->v = v;
+		v->conn = c;
+		c->stale_after = o->stale_after > 0 ? o->stale_after : v->ops->stale_after;
+		arb_buf_reset(&u);
+		arb_buf_reset(&u);
+		v->ops->ws_url(v, &u);
+		snprintf(c->url, sizeof c->url, "%s", u.p);
+		arb_buf_reset(&u);
+		if (v->ops->meta_urls(v, &u) == 0 && u.len)
+			for (line = strtok_r(u.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+				c->meta_wait++;
+				rest_get(&L, v, NULL, line, 0);
+			}
+		/* so that a replay of the recording knows the venue of an
+		 * --endpoint host */
+		if (L.rec)
+			fprintf(L.rec, "venue: %s %s\n", v->ops->name, *v->url ? v->url : c->url);
+		if (!c->meta_wait)
+			connect_venue(c);
+	}
+	arb_buf_free(&u);
+	lws_sul_schedule(L.ctx, 0, &L.sul_tick, tick, 1000000);
+
+	while (!arb_sig_stop && !L.fail)
+		if (lws_service(L.ctx, 0) < 0)
+			break;
+
+	for (int i = 0; i < L.nconns; i++) {
+		lws_sul_cancel(&L.conns[i].sul_reconnect);
+		arb_buf_free(&L.conns[i].rx);
+		arb_buf_free(&L.conns[i].txq);
+	}
+	L.stopping = 1;
+	lws_context_destroy(L.ctx);
+	{
+		CURLMsg *m;
+		int left;
+		while ((m = curl_multi_info_read(L.multi, &left)))
+			;
+	}
+	curl_multi_cleanup(L.multi);
+	curl_global_cleanup();
+	if (L.rec)
+		fclose(L.rec);
+	return L.fail ? ARB_EXIT_FAIL : ARB_EXIT_OK;
 }

@@ -206,8 +206,12 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	ch = arb_jget(j, 0, "channel");
 	if (j->t[0].type != ARB_J_OBJ || arb_jtype(j, ev) != ARB_J_STR)
 		return arb_venue_err(v, "not a Bitstamp frame");
-	if (arb_jis(j, ev, "bts:request_reconnect"))
-		return 0;   /* the live transport reconnects */
+	if (arb_jis(j, ev, "bts:request_reconnect")) {
+		/* maintenance: reconnect (and resync every book) */
+		if (v->feed->want_reconnect)
+			v->feed->want_reconnect(v->feed, v);
+		return 0;
+	}
 	if (arb_jis(j, ev, "bts:heartbeat"))
 		return 0;
 	if (arb_jis(j, ev, "bts:error")) {
@@ -261,13 +265,13 @@ static int subscribe(struct arb_venue *v, struct arb_buf *out)
 
 static int snapshot_url(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out)
 {
-	arb_buf_printf(out, "https://www.bitstamp.net/api/v2/order_book/%s", fb->vsym);
+	arb_buf_printf(out, "%s/api/v2/order_book/%s", *v->url ? v->url : "https://www.bitstamp.net", fb->vsym);
 	return 0;
 }
 
 static int meta_urls(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, "https://www.bitstamp.net/api/v2/trading-pairs-info/\n");
+	arb_buf_printf(out, "%s/api/v2/trading-pairs-info/\n", *v->url ? v->url : "https://www.bitstamp.net");
 	return 0;
 }
 

@@ -215,7 +215,8 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 
 static int ws_url(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, *v->url ? v->url : "wss://stream.bybit.com/v5/public/spot");
+	arb_buf_adds(out, *v->url ? v->url : "wss://stream.bybit.com");
+	arb_buf_adds(out, "/v5/public/spot");
 	return 0;
 }
 
@@ -231,7 +232,14 @@ static int subscribe(struct arb_venue *v, struct arb_buf *out)
 
 static int meta_urls(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, "https://api.bybit.com/v5/market/instruments-info?category=spot\n");
+	arb_buf_printf(out, "%s/v5/market/instruments-info?category=spot\n", *v->url ? v->url : "https://api.bybit.com");
+	return 0;
+}
+
+static int resubscribe(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out)
+{
+	arb_buf_printf(out, "{\"op\":\"unsubscribe\",\"args\":[\"orderbook.50.%s\"]}\n"
+	    "{\"op\":\"subscribe\",\"args\":[\"orderbook.50.%s\"]}\n", fb->vsym, fb->vsym);
 	return 0;
 }
 
@@ -253,5 +261,6 @@ const struct arb_venue_ops arb_venue_bybit = {
 	.subscribe = subscribe,
 	.meta_urls = meta_urls,
 	.ping = ping,
+	.resubscribe = resubscribe,
 	.ping_every = 20000000,
 };

@@ -235,7 +235,14 @@ static int subscribe(struct arb_venue *v, struct arb_buf *out)
 
 static int meta_urls(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, "https://api.exchange.coinbase.com/products\n");
+	arb_buf_printf(out, "%s/products\n", *v->url ? v->url : "https://api.exchange.coinbase.com");
+	return 0;
+}
+
+static int resubscribe(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out)
+{
+	arb_buf_printf(out, "{\"type\":\"unsubscribe\",\"product_ids\":[\"%s\"],\"channels\":[\"level2_batch\"]}\n"
+	    "{\"type\":\"subscribe\",\"product_ids\":[\"%s\"],\"channels\":[\"level2_batch\"]}\n", fb->vsym, fb->vsym);
 	return 0;
 }
 
@@ -251,4 +258,5 @@ const struct arb_venue_ops arb_venue_coinbase = {
 	.ws_url = ws_url,
 	.subscribe = subscribe,
 	.meta_urls = meta_urls,
+	.resubscribe = resubscribe,
 };

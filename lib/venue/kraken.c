@@ -359,7 +359,15 @@ static int subscribe(struct arb_venue *v, struct arb_buf *out)
 
 static int meta_urls(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, "https://api.kraken.com/0/public/AssetPairs\n");
+	arb_buf_printf(out, "%s/0/public/AssetPairs\n", *v->url ? v->url : "https://api.kraken.com");
+	return 0;
+}
+
+static int resubscribe(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out)
+{
+	arb_buf_printf(out, "{\"event\":\"unsubscribe\",\"pair\":[\"%s\"],\"subscription\":{\"name\":\"book\",\"depth\":100}}\n"
+	    "{\"event\":\"subscribe\",\"pair\":[\"%s\"],\"subscription\":{\"name\":\"book\",\"depth\":100}}\n",
+	    fb->vsym, fb->vsym);
 	return 0;
 }
 
@@ -381,5 +389,6 @@ const struct arb_venue_ops arb_venue_kraken = {
 	.subscribe = subscribe,
 	.meta_urls = meta_urls,
 	.ping = ping,
+	.resubscribe = resubscribe,
 	.ping_every = 30000000,
 };

@@ -242,7 +242,8 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 
 static int ws_url(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, *v->url ? v->url : "wss://ws.okx.com:8443/ws/v5/public");
+	arb_buf_adds(out, *v->url ? v->url : "wss://ws.okx.com:8443");
+	arb_buf_adds(out, "/ws/v5/public");
 	return 0;
 }
 
@@ -260,7 +261,14 @@ static int subscribe(struct arb_venue *v, struct arb_buf *out)
 
 static int meta_urls(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, "https://www.okx.com/api/v5/public/instruments?instType=SPOT\n");
+	arb_buf_printf(out, "%s/api/v5/public/instruments?instType=SPOT\n", *v->url ? v->url : "https://www.okx.com");
+	return 0;
+}
+
+static int resubscribe(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out)
+{
+	arb_buf_printf(out, "{\"op\":\"unsubscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"%s\"}]}\n"
+	    "{\"op\":\"subscribe\",\"args\":[{\"channel\":\"books\",\"instId\":\"%s\"}]}\n", fb->vsym, fb->vsym);
 	return 0;
 }
 
@@ -282,5 +290,6 @@ const struct arb_venue_ops arb_venue_okx = {
 	.subscribe = subscribe,
 	.meta_urls = meta_urls,
 	.ping = ping,
+	.resubscribe = resubscribe,
 	.ping_every = 20000000,
 };

@@ -54,6 +54,9 @@ struct arb_venue_ops {
 	int (*snapshot_url)(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out);
 	const char *(*ping)(struct arb_venue *v);
 	int (*meta_urls)(struct arb_venue *v, struct arb_buf *out);
+	/* Frames that make the venue send a new snapshot of one book
+	 * (unsubscribe + subscribe), for venues without REST snapshots. */
+	int (*resubscribe)(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out);
 	int64_t ping_every;        /* microseconds between pings, 0 none */
 };
 

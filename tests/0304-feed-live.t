@@ -1,0 +1,107 @@
+#!/bin/sh
+# The live path against a fake venue on loopback (tests/feed/fakevenue.py:
+# HTTPS + secure WebSocket with a test CA made here with openssl): metadata
+# and snapshots over REST (libcurl), subscribe, diffs, WebSocket and venue
+# pings, a dropped connection, silence (stale), a forced close, reconnect
+# and resync; --record, whose replay gives the very same books.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+R=$ARB_SHARED_DATA/recorded
+[ -d "$R" ] || skip_all "no recordings"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (fake venue)"
+command -v openssl >/dev/null 2>&1 || skip_all "openssl not found (test CA)"
+FAKE="python3 $top_srcdir/tests/feed/fakevenue.py"
+
+cd "$T" || exit 1
+ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+# shellcheck disable=SC2086
+openssl req -x509 $ec -keyout ca.key -out ca.pem -subj /CN=arb-test-ca -days 2 \
+	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null &&
+openssl req $ec -keyout srv.key -out srv.csr -subj /CN=localhost 2>/dev/null &&
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n' >ext &&
+openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 \
+	-extfile ext 2>/dev/null
+ok $? "test CA and server certificate"
+
+SRV=
+cleanup() { [ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+
+# fake NAME VENUE SCRIPT INTERVAL: start a fake venue, sets $PORT
+fake() {
+	rm -f "$1.port"
+	$FAKE --cert srv.pem --key srv.key --portfile "$1.port" --log "$1.log" --venue "$2" \
+		--rec "$R" --script "$3" --interval "$4" 2>"$1.srv.err" &
+	SRV=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ -s "$1.port" ] && break
+		sleep 0.2
+	done
+	PORT=$(cat "$1.port")
+}
+stop_fake() { kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }
+
+# feed NAME SECONDS ARGS...: run arb-feed for a while, then SIGTERM; sets $RC
+feed() {
+	name=$1 secs=$2
+	shift 2
+	arb-feed "$@" >"$name.out" 2>"$name.err" &
+	pid=$!
+	sleep "$secs"
+	kill -TERM "$pid"
+	wait "$pid"
+	RC=$?
+}
+count() { grep -c -- "$1" "$2"; }
+
+# -- Kraken: drop, silence, forced close, then serve (with venue pings)
+fake k kraken drop:40,silence:20,close:20,serve 5
+feed k 9 -v --stale-after 1s --endpoint "kraken=https://localhost:$PORT" --cacert ca.pem --record k.rec kraken:BTC/CHF
+stop_fake
+is "$RC" 0 "kraken: SIGTERM ends arb-feed with 0"
+is "$(head -n 1 k.out | cut -c1-27)" '{"type":"instrument","ts":1' "kraken: the instrument record comes first"
+n=$(count '"state":"connected"' k.out)
+ok $((n >= 4 ? 0 : 1)) "kraken: connected again after each failure ($n connections)"
+is "$(count 'conn 0: sent 40 frames, then drop' k.log)" 1 "fake venue dropped the first connection"
+is "$(count '"state":"disconnected","detail":"closed by the venue"' k.out)" 2 "kraken: the drop and the forced close seen"
+is "$(count '"state":"stale","detail":"no frame for' k.out)" 1 "kraken: the silent connection went stale"
+is "$(count '"state":"disconnected","detail":"closed by arb-feed"' k.out)" 1 "kraken: ...and was closed by arb-feed"
+is "$(count '"state":"synced"' k.out)" "$n" "kraken: synced again on every connection"
+is "$(count 'recv {"event":"subscribe","pair":\["XBT/CHF"\]' k.log)" "$n" "kraken: subscribed on every connection"
+is "$(count ': pong$' k.log)" "$n" "kraken: every WebSocket ping answered"
+ok $(( $(count 'recv {"event":"ping"}' k.log) >= 1 ? 0 : 1 )) "kraken: venue pings sent while quiet"
+is "$(count '"ok":false' k.out)" 0 "kraken: no book out of sync"
+ok $(( $(count '"type":"book"' k.out) > 300 ? 0 : 1 )) "kraken: books flow ($(count '"type":"book"' k.out))"
+arb-feed --replay --stats k.rec >k.replay 2>k.stats
+grep '"type":"book"' k.out >k.books
+grep '"type":"book"' k.replay >k.rbooks
+cmp_ok k.rbooks k.books "kraken: the replay of --record gives the same books"
+grep -q 'checksums_bad=0' k.stats && ! grep -q 'checksums_ok=0 ' k.stats
+ok $? "kraken: every checksum verified ($(grep -o 'checksums_ok=[0-9]*' k.stats))"
+
+# -- Binance: REST snapshot + diffs bridged, a dropped connection, resync
+fake b binance drop:30,serve 20
+feed b 6 --stale-after 3s --endpoint "binance=https://localhost:$PORT" --cacert ca.pem --record b.rec binance:NKN/USDT
+stop_fake
+is "$RC" 0 "binance: exit 0"
+is "$(head -n 1 b.out | cut -c1-27)" '{"type":"instrument","ts":1' "binance: the instrument record comes first"
+is "$(count 'GET /api/v3/exchangeInfo' b.log)" 1 "binance: metadata fetched once"
+n=$(count 'GET /api/v3/depth?symbol=NKNUSDT&limit=1000' b.log)
+ok $((n >= 2 ? 0 : 1)) "binance: a REST snapshot per connection ($n)"
+is "$(count '"state":"synced"' b.out)" "$n" "binance: synced after each snapshot"
+is "$(count '"ok":false' b.out)" 0 "binance: diffs bridge the snapshot"
+ok $(( $(count '"ok":true' b.out) > 100 ? 0 : 1 )) "binance: books flow"
+arb-feed --replay b.rec >b.replay 2>/dev/null
+grep '"type":"book"' b.out >b.books
+grep '"type":"book"' b.replay >b.rbooks
+cmp_ok b.rbooks b.books "binance: the replay of --record gives the same books"
+
+# -- TLS is verified: without the test CA nothing connects
+fake t kraken serve 5
+feed t 2 --endpoint "kraken=https://localhost:$PORT" kraken:BTC/CHF
+stop_fake
+is "$RC" 0 "untrusted: exit 0 on SIGTERM"
+is "$(count '"state":"connected"' t.out)" 0 "untrusted certificate: never connected"
+ok $(( $(count '"state":"disconnected","detail":"connection failed' t.out) >= 1 ? 0 : 1 )) "untrusted certificate: connection failed"
+is "$(count 'websocket' t.log)" 0 "untrusted certificate: no WebSocket reached the venue"
+
+done_testing
