@@ -422,8 +422,15 @@ static int write_out(struct arb_writer *w, const char *p, size_t n)
 			}
 			continue;
 		}
-		if (k < 0 && errno == EPIPE)
-			exit(ARB_EXIT_OK);  /* the reader went away: not an error */
+		if (k < 0 && errno == EPIPE) {
+			/* The reader went away: not an error.  An atexit
+			 * handler that flushes again must not re-enter exit. */
+			static int exiting;
+			if (exiting)
+				_exit(ARB_EXIT_OK);
+			exiting = 1;
+			exit(ARB_EXIT_OK);
+		}
 		w->err = k < 0 ? errno : EIO;
 		return -1;
 	}

@@ -642,6 +642,72 @@ static void test_writer_bulk(void)
 	close(sv[1]);
 }
 
+/* Records bigger than the buffer go straight through, in order; empty
+ * lines; the record count. */
+static void test_writer_misc(void)
+{
+	char path[] = "/tmp/t-io-w.XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		abort();
+	unlink(path);
+	size_t big = 300 * 1024;
+	char *huge = malloc(big);
+	for (size_t i = 0; i < big; i++)
+		huge[i] = (char)('a' + i % 26);
+	struct arb_writer w;
+	arb_writer_init(&w, fd);
+	arb_writer_line(&w, "first", 5);
+	arb_writer_line(&w, "", 0);
+	arb_writer_line(&w, huge, big);
+	arb_writer_put(&w, "put\n", 4);
+	arb_writer_put(&w, huge, big);
+	arb_writer_line(&w, "last", 4);
+	is_int(w.records, 6, "writer: records counted");
+	is_int(arb_writer_flush(&w), 0, "writer: flush");
+	is_int(w.len, 0, "writer: nothing pending after flush");
+	is_int(arb_writer_flush(&w), 0, "writer: flush with nothing pending");
+	struct str want = { 0 };
+	s_add(&want, "first\n\n", 7);
+	s_add(&want, huge, big);
+	s_add(&want, "\nput\n", 5);
+	s_add(&want, huge, big);
+	s_add(&want, "last\n", 5);
+	char *got = malloc(want.len + 1);
+	ssize_t k = pread(fd, got, want.len + 1, 0);
+	ok(k == (ssize_t)want.len && memcmp(got, want.p, want.len) == 0,
+	    "writer: records larger than the buffer written through, in order");
+	arb_writer_free(&w);
+	close(fd);
+	free(got);
+	free(want.p);
+	free(huge);
+}
+
+static int atexit_fd = -1;
+static struct arb_writer atexit_w;
+static void flush_at_exit(void)
+{
+	arb_writer_line(&atexit_w, "again", 5);
+	arb_writer_flush(&atexit_w);
+}
+
+/* EPIPE while an atexit handler flushes too: still a clean exit 0. */
+static void epipe_atexit(void)
+{
+	int p[2];
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe(p) < 0)
+		_exit(40);
+	close(p[0]);
+	atexit_fd = p[1];
+	arb_writer_init(&atexit_w, atexit_fd);
+	atexit(flush_at_exit);
+	arb_writer_line(&atexit_w, "x", 1);
+	arb_writer_flush(&atexit_w);
+	_exit(41);
+}
+
 /* Runs fn in a child with stderr to a file; returns the status and the
  * captured stderr. */
 static int in_child(void (*fn)(void), char *err, size_t errlen)
@@ -727,6 +793,8 @@ static void test_writer_errors(void)
 	int st = in_child(epipe_small, err, sizeof err);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "EPIPE: exit status 0");
 	is_str(err, "", "EPIPE: nothing on stderr");
+	st = in_child(epipe_atexit, err, sizeof err);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "EPIPE with a flushing atexit handler: exit status 0");
 	st = in_child(epipe_load, err, sizeof err);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "EPIPE under load (downstream head): exit status 0");
 	is_str(err, "", "EPIPE under load: nothing on stderr");
@@ -825,6 +893,7 @@ int main(void)
 	test_hostile();
 	test_idle_flush();
 	test_writer_bulk();
+	test_writer_misc();
 	test_writer_errors();
 	test_eintr();
 	test_read_error();
