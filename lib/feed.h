@@ -65,6 +65,8 @@ struct arb_fbook {
 	int64_t last;        /* venue continuity id (update id, microtimestamp) */
 	int64_t ts, rt;      /* of the last update */
 	int64_t snap_wait;   /* live: time the snapshot was requested, 0 none */
+	int64_t snap_last;   /* live: time of the last snapshot request */
+	int64_t snap_gap;    /* live: least time to the next one (backoff) */
 	uint32_t maxdepth;   /* keep at most this many levels per side, 0 all */
 	struct arb_pending *pend;
 	uint32_t npend, cappend;

@@ -201,6 +201,20 @@ static void want_snapshot(struct arb_feed *f, struct arb_fbook *fb)
 	struct live *L = f->transport;
 	struct arb_venue *v = fb->v;
 	struct arb_buf u = { 0 };
+	int64_t now = arb_mono_us();
+
+	/* Rate limit: a book that falls out of sync again right after its
+	 * snapshot waits 1 s, then 2 s, ... up to a minute before the next
+	 * request; the tick asks again when the time has come. */
+	if (fb->snap_last && now - fb->snap_last < fb->snap_gap) {
+		fb->snap_wait = 0;
+		return;
+	}
+	if (fb->snap_last && now - fb->snap_last < 120000000)
+		fb->snap_gap = fb->snap_gap ? (fb->snap_gap * 2 > 60000000 ? 60000000 : fb->snap_gap * 2) : 1000000;
+	else
+		fb->snap_gap = 0;
+	fb->snap_last = now;
 
 	if (v->ops->snapshot_url) {
 		v->ops->snapshot_url(v, fb, &u);
@@ -209,8 +223,10 @@ static void want_snapshot(struct arb_feed *f, struct arb_fbook *fb)
 		/* venues that snapshot over the WebSocket: subscribe this symbol
 		 * again (the venue sends a new snapshot) */
 		struct conn *c = v->conn;
-		if (v->ops->resubscribe && v->ops->resubscribe(v, fb, &c->txq) == 0 && c->wsi)
+		if (v->ops->resubscribe && v->ops->resubscribe(v, fb, &c->txq) == 0 && c->wsi) {
+			fb->snap_wait = now;
 			lws_callback_on_writable(c->wsi);
+		}
 	}
 	arb_buf_free(&u);
 }
@@ -430,13 +446,15 @@ static void tick(lws_sorted_usec_list_t *sul)
 			c->closing = 1;
 			lws_callback_on_writable(c->wsi);
 		}
-		/* a snapshot request that failed: ask again after a second */
-		if (ops->snapshot_url)
-			for (uint32_t k = 0; k < c->v->nlist; k++) {
-				struct arb_fbook *fb = c->v->list[k];
-				if (!fb->snap && !fb->snap_wait)
-					want_snapshot(L->f, fb);
-			}
+		/* a snapshot that failed or was put off: ask again; one asked
+		 * over the WebSocket and not there after 10 s: ask again */
+		for (uint32_t k = 0; k < c->v->nlist; k++) {
+			struct arb_fbook *fb = c->v->list[k];
+			if (fb->snap || fb->filtered)
+				continue;
+			if (ops->snapshot_url ? !fb->snap_wait : (fb->snap_wait && now - fb->snap_wait > 10000000) || (!fb->snap_wait && fb->snap_last))
+				want_snapshot(L->f, fb);
+		}
 	}
 	arb_writer_flush(L->f->out);
 	if (L->rec)

@@ -78,6 +78,23 @@ cmp_ok k.rbooks k.books "kraken: the replay of --record gives the same books"
 grep -q 'checksums_bad=0' k.stats && ! grep -q 'checksums_ok=0 ' k.stats
 ok $? "kraken: every checksum verified ($(grep -o 'checksums_ok=[0-9]*' k.stats))"
 
+# -- Kraken: a corrupted update: checksum gap, resync of that symbol by
+# subscribing again (the venue sends a new snapshot), synced again
+fake c kraken corrupt:60 5
+feed c 4 --stale-after 2s --endpoint "kraken=https://localhost:$PORT" --cacert ca.pem --record c.rec kraken:BTC/CHF
+stop_fake
+is "$(count '"state":"gap","detail":"checksum mismatch' c.out)" 1 "resync: checksum gap"
+is "$(count '"state":"resync","detail":"requesting a new snapshot"' c.out)" 1 "resync: requested"
+is "$(count 'recv {"event":"unsubscribe","pair":\["XBT/CHF"\]' c.log)" 1 "resync: unsubscribed that pair"
+is "$(count 'starting over' c.log)" 1 "resync: subscribed again on the same connection"
+is "$(count '"state":"synced"' c.out)" 2 "resync: synced again"
+is "$(count '"state":"connected"' c.out)" 1 "resync: without reconnecting"
+is "$(count '"ok":false' c.out)" 1 "resync: one ok:false book"
+is "$(grep '"type":"book"' c.out | tail -n 1 | grep -c '"ok":true')" 1 "resync: ok:true after it"
+arb-feed --replay c.rec 2>/dev/null | grep '"type":"book"' >c.rbooks
+grep '"type":"book"' c.out >c.books
+cmp_ok c.rbooks c.books "resync: the replay of --record gives the same books"
+
 # -- Binance: REST snapshot + diffs bridged, a dropped connection, resync
 fake b binance drop:30,serve 20
 feed b 6 --stale-after 3s --endpoint "binance=https://localhost:$PORT" --cacert ca.pem --record b.rec binance:NKN/USDT

@@ -10,6 +10,8 @@ Each WebSocket connection plays the next step of --script (the last repeats):
   silence:N  send N frames, then say nothing at all (no pong either)
   close:N    send N frames, then a close frame (1001 going away)
   serve      send every frame, then answer pings and wait
+  corrupt:N  like serve, but frame N has a digit changed (checksum mismatch);
+             a second "subscribe" on the connection starts the frames over
 The server sends one WebSocket ping on every connection and logs the pong,
 answers the venue's application pings (Kraken {"event":"ping"}), and logs
 every request and every frame it receives to --log.
@@ -104,6 +106,8 @@ class Conn:
         self.n = int(n) if n else len(frames)
         self.silent = False
         self.subscribed = threading.Event()
+        self.subs = 0
+        self.restart = False
 
     def reader(self):
         try:
@@ -121,6 +125,9 @@ class Conn:
                 text = data.decode()
                 log(self.args, "conn %d: recv %s" % (self.no, text))
                 if '"subscribe"' in text:
+                    self.subs += 1
+                    if self.subs > 1:
+                        self.restart = True
                     self.subscribed.set()
                 if '"event":"ping"' in text and not self.silent:
                     send_frame(self.sock, 1, '{"event":"pong"}')
@@ -133,9 +140,24 @@ class Conn:
         if self.args.venue == "kraken":
             send_frame(self.sock, 1, '{"connectionID":1,"event":"systemStatus","status":"online","version":"1.8.3"}')
             self.subscribed.wait(10)
-        for i, fr in enumerate(self.frames[: self.n]):
+        i = sent = 0
+        corrupt = self.n if self.mode == "corrupt" else -1
+        limit = len(self.frames) if self.mode == "corrupt" else self.n
+        while i < min(limit, len(self.frames)):
+            if self.restart:
+                self.restart = False
+                log(self.args, "conn %d: subscribed again at frame %d: starting over" % (self.no, i))
+                i = 0
+                corrupt = -1
+            fr = self.frames[i]
+            if i == corrupt:
+                fr = re.sub(r'"([0-9]+)\.([0-9])', lambda m: '"%s.%d' % (m.group(1), (int(m.group(2)) + 1) % 10), fr, 1)
+                log(self.args, "conn %d: corrupted frame %d" % (self.no, i))
             send_frame(self.sock, 1, fr)
+            i += 1
+            sent += 1
             time.sleep(self.args.interval / 1000.0)
+        self.n = sent
         log(self.args, "conn %d: sent %d frames, then %s" % (self.no, min(self.n, len(self.frames)), self.mode))
         if self.mode == "drop":
             self.sock.shutdown(socket.SHUT_RDWR)
