@@ -36,6 +36,10 @@ static const char *const rtype_names[ARB_R_NTYPES] = {
 	[ARB_R_RISK] = "risk",
 };
 
+static const unsigned char rtype_len[ARB_R_NTYPES] = {
+	7, 4, 5, 10, 6, 11, 6, 5, 4, 6, 7, 4,
+};
+
 const char *
 arb_rtype_name(enum arb_rtype t)
 {
@@ -64,7 +68,7 @@ arb_rtype_from(const char *s, size_t n)
 	for (int k = 0; k < 2; k++) {
 		int t = first[c][k];
 
-		if (t && strlen(rtype_names[t]) == n && memcmp(rtype_names[t], s, n) == 0)
+		if (t && rtype_len[t] == n && memcmp(rtype_names[t], s, n) == 0)
 			return (enum arb_rtype)t;
 	}
 	if (c == 'r' - 'a' && n == 4 && memcmp(s, "risk", 4) == 0)
@@ -282,7 +286,7 @@ dec_ok(const struct arb_json *j, int i, const char **why)
 	return arb_dec_parse(&d, j->src + k->off, k->len, why) == 0;
 }
 
-static int
+static inline int
 is_int(const struct arb_json *j, int i, int64_t *v)
 {
 	return j->t[i].type == ARB_J_NUM && arb_json_i64(j, i, v) == 0;
@@ -295,11 +299,13 @@ copystr(const struct arb_json *j, int i, char *buf, size_t cap)
 	const struct arb_jtok *k = &j->t[i];
 
 	if (!k->esc) {
+		const char *p = j->src + k->off;
+
 		if (k->len >= cap) {
 			buf[0] = '\0';
 			return -1;
 		}
-		memcpy(buf, j->src + k->off, k->len);
+		memcpy(buf, p, k->len);
 		buf[k->len] = '\0';
 		return 0;
 	}
