@@ -216,10 +216,25 @@ static void test_errors(void)
 	arb_conf_free(&c);
 }
 
+extern char **environ;
+
 int main(void)
 {
 	arb_setprog("t-conf");
 	unsetenv("JOURNAL_STREAM");
+	/* The caller's ARB_* (ARB_DB, ARB_SHARED_DATA...) must not leak in. */
+	for (int again = 1; again;) {
+		again = 0;
+		for (char **e = environ; *e; e++) {
+			if (strncmp(*e, "ARB_", 4) == 0 && strchr(*e, '=')) {
+				char name[256];
+				snprintf(name, sizeof name, "%.*s", (int)(strchr(*e, '=') - *e), *e);
+				unsetenv(name);
+				again = 1;
+				break;
+			}
+		}
+	}
 	if (!mkdtemp(dir))
 		abort();
 	test_format();

@@ -230,6 +230,7 @@ int main(void)
 {
 	if (!mkdtemp(dir))
 		abort();
+	unsetenv("ARB_K_FILE");
 	snprintf(creds, sizeof creds, "%s/creds", dir);
 	snprintf(run_secrets, sizeof run_secrets, "%s/run-secrets", dir);
 	snprintf(other, sizeof other, "%s/other", dir);
