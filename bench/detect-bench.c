@@ -18,7 +18,7 @@
  * every venue 3-cycles (USD > B > BTC > USD, ...) and many 4-cycles
  * (USD > Bi > BTC > Bj > USD, ...), and every symbol 6 venues for cross
  * candidates.  Every book update moves the best prices a little; about one
- * in 2000 is dislocated by 1 %, so opportunities open and close.
+ * in 20000 is dislocated by 1 %, so opportunities open and close.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -123,7 +123,7 @@ gen(int depth, long n, uint64_t seed)
 		double half = mid * 0.00025;
 
 		v = (int)(rnd() % NV);
-		if (rnd() % 2000 == 0)
+		if (rnd() % 20000 == 0)
 			mid *= rnd() & 1 ? 1.01 : 0.99;
 		if (half < tick)
 			half = tick;

@@ -58,10 +58,6 @@ struct book {
 	uint32_t nb, na, capb, capa;
 	int have_inst, known;
 	struct arb_fee_ent inst;  /* merged instrument + fee file */
-	/* Screening only, never money: natural logs of the best bid and ask
-	 * as doubles, to skip candidates that are clearly not profitable. */
-	double lbid, lask;
-	int sbid, sask;           /* lbid, lask valid */
 	int *cands;
 	int ncands, capcands;
 };
@@ -80,6 +76,13 @@ struct cand {
 	int active;                /* index in d->active, or -1 */
 };
 
+/* The screen's compact view of a candidate (kept apart from struct cand
+ * so that the hot loop touches little memory): indexes into d->lr. */
+struct cscreen {
+	int32_t n, none;
+	int32_t idx[ARB_DLEGS_MAX];
+};
+
 struct xgroup {
 	char key[2 * ARB_CCY_MAX + 2];
 	int *books;
@@ -94,6 +97,12 @@ struct arb_detect {
 	int nb, capb;
 	struct cand *c;
 	int nc, capc;
+	struct cscreen *cs;
+	int capcs;
+	/* log(best bid) at 2*book, -log(best ask) at 2*book+1; -1e300 when
+	 * the side is empty: screening only, never money */
+	double *lr;
+	int caplr;
 	struct xgroup *xg;
 	int nxg, capxg;
 	int *active;
@@ -323,6 +332,14 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 	c->key = xstrdup(key);
 	scopy(c->ccy, sizeof(c->ccy), ccy);
 	c->active = -1;
+	if (d->capcs < d->capc) {
+		xrealloc(&d->cs, (size_t)d->capc * sizeof(*d->cs));
+		d->capcs = d->capc;
+	}
+	d->cs[ci].n = n;
+	d->cs[ci].none = 1;
+	for (i = 0; i < n; i++)
+		d->cs[ci].idx[i] = 2 * books[i] + (buy[i] ? 1 : 0);
 	hinsert(d, &d->chash, &d->chcap, d->nc, ci, hc);
 	d->nc++;
 	for (i = 0; i < n; i++) {
@@ -582,6 +599,12 @@ book_get(struct arb_detect *d, const char *ex, const char *sym)
 	arb_fees_apply(d->o.fees, ex, sym, &b->inst);
 	hinsert(d, &d->bhash, &d->bhcap, d->nb, bi, hb);
 	d->nb++;
+	if (2 * d->nb > d->caplr) {
+		int nc = d->caplr ? d->caplr * 2 : 64;
+		xrealloc(&d->lr, (size_t)nc * sizeof(*d->lr));
+		d->caplr = nc;
+	}
+	d->lr[2 * bi] = d->lr[2 * bi + 1] = -1e300;
 	xgroup_join(d, bi);
 	book_mark_known(d, bi);
 	return bi;
@@ -941,17 +964,14 @@ moved(arb_dec old, arb_dec nw, arb_dec pct)
 #define SCREEN_MARGIN 1e-9
 
 static int
-screened_out(const struct arb_detect *d, const struct cand *c)
+screened_out(const struct arb_detect *d, int ci)
 {
+	const struct cscreen *x = &d->cs[ci];
 	double sum = 0;
 	int i;
 
-	for (i = 0; i < c->n; i++) {
-		const struct book *b = &d->b[c->book[i]];
-		if (!(c->buy[i] ? b->sask : b->sbid))
-			return 1;       /* no levels: evaluate() says none */
-		sum += c->buy[i] ? -b->lask : b->lbid;
-	}
+	for (i = 0; i < x->n; i++)
+		sum += d->lr[x->idx[i]];
 	return sum < -SCREEN_MARGIN;
 }
 
@@ -971,7 +991,7 @@ cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 	struct eval e;
 	int old = c->state;
 
-	if (old == ST_NONE && screened_out(d, c)) {
+	if (d->cs[ci].none && screened_out(d, ci)) {
 		d->st.screened++;
 		return;
 	}
@@ -1006,6 +1026,7 @@ cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 			opp_emit(d, c, event, out);
 		}
 		c->state = ST_OPP;
+		d->cs[ci].none = 0;
 		return;
 	}
 	if (old == ST_OPP) {
@@ -1016,6 +1037,7 @@ cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 	if (e.state != ST_NONE && e.state != old && d->o.explain)
 		reject_emit(d, c, &e, out);
 	c->state = e.state;
+	d->cs[ci].none = e.state == ST_NONE;
 }
 
 static void
@@ -1093,12 +1115,8 @@ on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
-	b->sbid = b->nb > 0;
-	b->sask = b->na > 0;
-	if (b->sbid)
-		b->lbid = log(dec_double(b->bids[0].px));
-	if (b->sask)
-		b->lask = log(dec_double(b->asks[0].px));
+	d->lr[2 * bi] = b->nb > 0 ? log(dec_double(b->bids[0].px)) : -1e300;
+	d->lr[2 * bi + 1] = b->na > 0 ? -log(dec_double(b->asks[0].px)) : -1e300;
 	d->st.books++;
 	if (!inst_usable(b))
 		d->st.no_instrument++;
@@ -1311,6 +1329,8 @@ arb_detect_free(struct arb_detect *d)
 	free(d->c);
 	free(d->xg);
 	free(d->active);
+	free(d->cs);
+	free(d->lr);
 	free(d->bhash);
 	free(d->chash);
 	free(d->xhash);
