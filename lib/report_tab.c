@@ -607,11 +607,18 @@ static void pad(struct arb_buf *b, size_t n)
 		arb_buf_addc(b, ' ');
 }
 
-/* Adds s in a field of width w, truncated with '~' when it is longer. */
-static void field(struct arb_buf *b, const char *s, size_t w, int right)
+/* Adds s in a field of width w, truncated with '~' when it is longer:
+ * at the end, or (kind 2, times) at the start, keeping the time of day. */
+static void field(struct arb_buf *b, const char *s, size_t w, int kind)
 {
 	size_t n = ulen(s);
+	int right = kind == 1;
 
+	if (n > w && kind == 2) {
+		arb_buf_addc(b, '~');
+		arb_buf_adds(b, s + (n - w + 1));
+		return;
+	}
 	if (n > w) {
 		arb_buf_add(b, s, w - 1);
 		arb_buf_addc(b, '~');
@@ -652,6 +659,13 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 		for (c = 0; c < t->ncol; c++)
 			if (t->num[c] == 0 && w[c] > 6 && (wide < 0 || w[c] > w[wide]))
 				wide = c;
+		/* then times, down to the time of day, then text down to 4 */
+		for (c = 0; wide < 0 && c < t->ncol; c++)
+			if (t->num[c] == 2 && w[c] > 9)
+				wide = c;
+		for (c = 0; wide < 0 && c < t->ncol; c++)
+			if (t->num[c] == 0 && w[c] > 4 && (wide < 0 || w[c] > w[wide]))
+				wide = c;
 		if (wide < 0)
 			break;
 		w[wide]--;
@@ -681,7 +695,7 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 
 			if (c)
 				arb_buf_adds(b, "  ");
-			field(b, s ? s : "-", w[c], t->num[c] == 1);
+			field(b, s ? s : "-", w[c], t->num[c]);
 		}
 		while (b->len && b->p[b->len - 1] == ' ')
 			b->len--;
