@@ -45,6 +45,17 @@ ok $? "the good records still make the same P&L"
 arb-report --strict < "$T/mixed.ndjson" > /dev/null 2>&1
 is $? 1 "--strict: a bad line is fatal (exit 1)"
 
+# Long ids and exact numbers as arb-exec writes them still fit 80
+# columns of text (numbers are never cut, so very long ones may not).
+{
+	echo '{"type":"fill","ts":1796000000000000,"ex":"coinbase","sym":"SOL/USDT","opp":"cycle:coinbase:USDT>BTC>SOL>USDT:1796000000000000","cid":"c1","side":"sell","px":60008.989,"qty":0.0338,"fee":2.63679497666,"fee_ccy":"USDT","mode":"paper"}'
+	echo '{"type":"result","ts":1796000000000001,"opp":"cycle:coinbase:USDT>BTC>SOL>USDT:1796000000000000","kind":"cycle","status":"complete","reason":"filled_after_a_long_wait","pnl":-12345.123456789012345678,"ccy":"USDT"}'
+} | arb-report -r all > "$T/long.text" 2> /dev/null
+awk 'length($0) > 80 { bad = 1; print "# too long: " $0 } END { exit bad }' "$T/long.text"
+ok $? "long ids and numbers: text still fits 80 columns"
+grep -q -- '-12345.123456789012345678' "$T/long.text"
+ok $? "long numbers are shown exactly"
+
 # Usage errors: exit 2 with a message.
 usage() { arb-report "$@" < "$S" > /dev/null 2> "$T/u.err"; echo $?; }
 is "$(usage -f pdf)" 2 "unknown format: exit 2"
