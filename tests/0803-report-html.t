@@ -30,6 +30,9 @@ if [ $rc -eq 77 ]; then
 	_n=$((_n + 1))
 else
 	ok $rc "headless chromium renders the page"
+	grep -E ':CONSOLE|Failed to load|net::ERR' "$T/r.png.log" | sed 's/^/# /'
+	is "$(grep -c -E ':CONSOLE|Failed to load|net::ERR' "$T/r.png.log")" 0 \
+		"no console message, no failed load"
 	python3 "$H/pngcheck.py" "$T/r.png" > "$T/png" 2>&1
 	ok $? "the screenshot is not blank ($(cat "$T/png"))"
 fi

@@ -1,7 +1,8 @@
 #!/bin/sh
 # screenshot.sh HTML PNG [WIDTH HEIGHT]: renders a local HTML file in
-# headless Chromium (no network, a throw-away profile) and writes a PNG.
-# Exits 77 when no Chromium is installed.
+# headless Chromium (no network, a throw-away profile) and writes a PNG;
+# Chromium's log (console messages included) goes to PNG.log.  Exits 77
+# when no Chromium is installed.
 set -u
 html=$1 png=$2 w=${3:-1100} h=${4:-3000}
 for c in chromium chromium-browser google-chrome; do
@@ -13,8 +14,9 @@ case $html in /*) ;; *) html=$(pwd)/$html ;; esac
 case $png in /*) ;; *) png=$(pwd)/$png ;; esac
 timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
 	--no-first-run --user-data-dir="$prof" --window-size="$w,$h" \
-	--screenshot="$png" "file://$html" >"$prof.log" 2>&1
+	--enable-logging=stderr --v=0 \
+	--screenshot="$png" "file://$html" >"$png.log" 2>&1
 rc=$?
-[ $rc -eq 0 ] || cat "$prof.log" >&2
-rm -rf "$prof" "$prof.log"
+[ $rc -eq 0 ] || cat "$png.log" >&2
+rm -rf "$prof"
 exit $rc
