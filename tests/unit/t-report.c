@@ -124,6 +124,47 @@ static void test_aggregate(void)
 	arb_report_free(r);
 }
 
+/* Exposure from the fills when results carry none; feed uptime. */
+static void test_fills_feed(void)
+{
+	struct arb_report_opts o;
+	struct arb_report *r;
+	struct rflow *ev;
+	size_t n;
+	int fr;
+	arb_dec v;
+
+	memset(&o, 0, sizeof o);
+	o.ccy = "USDT";
+	r = arb_report_new(&o);
+	feed(r, "{\"type\":\"status\",\"ts\":0,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"state\":\"synced\"}");
+	/* buy 0.3 BTC at 100 (fee 0.03 USDT), sell 0.2 at 101 (fee 0.0202) */
+	feed(r, "{\"type\":\"fill\",\"ts\":1000000,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"opp\":\"a\",\"cid\":\"a0\","
+	    "\"side\":\"buy\",\"px\":100,\"qty\":0.3,\"fee\":0.03,\"fee_ccy\":\"USDT\",\"mode\":\"paper\"}");
+	feed(r, "{\"type\":\"fill\",\"ts\":2000000,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"opp\":\"a\",\"cid\":\"a1\","
+	    "\"side\":\"sell\",\"px\":101,\"qty\":0.2,\"fee\":0.0202,\"fee_ccy\":\"USDT\",\"mode\":\"paper\"}");
+	feed(r, "{\"type\":\"result\",\"ts\":3000000,\"opp\":\"a\",\"kind\":\"cross\",\"status\":\"partial\","
+	    "\"reason\":\"leg_partial\",\"pnl\":0.1498,\"ccy\":\"USDT\"}");
+	feed(r, "{\"type\":\"status\",\"ts\":10000000,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"state\":\"gap\"}");
+	feed(r, "{\"type\":\"status\",\"ts\":15000000,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"state\":\"synced\"}");
+	feed(r, "{\"type\":\"status\",\"ts\":20000000,\"ex\":\"okx\",\"state\":\"connected\"}");
+	arb_report_finish(r);
+	ev = arb_report_exposure(r, &n, &fr);
+	is_int(n, 1, "one asset exposed (USDT, the reporting currency, left out)");
+	is_int(fr, 0, "exposure from the fills");
+	if (n)
+		is_str(fmtd(ev[0].net), "0.1", "0.3 bought - 0.2 sold = 0.1 BTC");
+	free(ev);
+	ok(arb_report_metric(r, "uptime", &v) == 0, "uptime known");
+	is_str(fmtd(v), "0.75", "synced 15 s of 20");
+	ok(arb_report_metric(r, "down_seconds", &v) == 0, "down_seconds");
+	is_str(fmtd(v), "5", "5 s in gap");
+	ok(arb_report_metric(r, "gaps", &v) == 0 && arb_dec_cmp(v, arb_dec_make(1, 0)) == 0, "one gap");
+	ok(arb_report_metric(r, "fees", &v) == 0, "fees");
+	is_str(fmtd(v), "0.0502", "fees 0.03 + 0.0202");
+	arb_report_free(r);
+}
+
 int main(void)
 {
 	arb_setprog("t-report");
@@ -131,5 +172,6 @@ int main(void)
 	test_time();
 	test_pct();
 	test_aggregate();
+	test_fills_feed();
 	return done_testing();
 }
