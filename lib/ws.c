@@ -47,6 +47,8 @@ struct conn {
 };
 
 struct req {
+	struct req *next, *prev;    /* in flight, for the cleanup at exit */
+	CURL *c;
 	struct live *L;
 	struct arb_venue *v;
 	struct arb_fbook *fb;       /* snapshot of this book, or NULL (metadata) */
@@ -67,6 +69,7 @@ struct live {
 	lws_sorted_usec_list_t sul_tick, sul_curl;
 	int fail;
 	int stopping;
+	struct req *reqs;
 };
 
 static struct live *the_live;
@@ -119,8 +122,13 @@ static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, 
 	if (!c)
 		arb_die(ARB_EXIT_FAIL, "curl_easy_init failed");
 	r->L = L;
+	r->c = c;
 	r->v = v;
 	r->fb = fb;
+	r->next = L->reqs;
+	if (L->reqs)
+		L->reqs->prev = r;
+	L->reqs = r;
 	r->url = xstrdup(url);
 	r->tries = tries;
 	curl_easy_setopt(c, CURLOPT_URL, r->url);
@@ -145,6 +153,19 @@ static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, 
 	arb_info("%s: GET %s", v->ops->name, url);
 	if (!L->running++)
 		lws_sul_schedule(L->ctx, 0, &L->sul_curl, curl_tick, 1000);
+}
+
+static void req_free(struct live *L, struct req *r)
+{
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		L->reqs = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	arb_buf_free(&r->body);
+	free(r->url);
+	free(r);
 }
 
 static void rest_done(struct live *L, CURL *c, CURLcode res)
@@ -175,9 +196,7 @@ static void rest_done(struct live *L, CURL *c, CURLcode res)
 		if (cn->meta_wait > 0 && --cn->meta_wait == 0)
 			connect_venue(cn);
 	}
-	arb_buf_free(&r->body);
-	free(r->url);
-	free(r);
+	req_free(L, r);
 }
 
 static void curl_tick(lws_sorted_usec_list_t *sul)
@@ -573,11 +592,10 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	}
 	L.stopping = 1;
 	lws_context_destroy(L.ctx);
-	{
-		CURLMsg *m;
-		int left;
-		while ((m = curl_multi_info_read(L.multi, &left)))
-			;
+	while (L.reqs) {
+		curl_multi_remove_handle(L.multi, L.reqs->c);
+		curl_easy_cleanup(L.reqs->c);
+		req_free(&L, L.reqs);
 	}
 	curl_multi_cleanup(L.multi);
 	curl_global_cleanup();
