@@ -520,6 +520,28 @@ fail:
 	return -1;
 }
 
+/*
+ * A server that answered and refused (authentication, unknown role or
+ * database) will not change its mind: that is not retried.  libpq gives
+ * no SQLSTATE for a failed connection, hence the messages.
+ */
+static int refused(struct pg *p)
+{
+	static const char *const perm[] = {
+		"authentication failed", "no password supplied", "does not exist",
+		"permission denied", "not permitted", "pg_hba.conf", NULL
+	};
+
+	if (!p->c)
+		return 0;
+	if (PQconnectionNeedsPassword(p->c))
+		return 1;
+	for (int i = 0; perm[i]; i++)
+		if (strstr(p->err, perm[i]))
+			return 1;
+	return 0;
+}
+
 int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
     const struct arb_store_opts *o, char *why, size_t whylen, int *status)
 {
@@ -571,8 +593,8 @@ int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
 		p->sqlstate[0] = '\0';
 		if (connect_db(p) == 0 && schema(p, o, status) == 0)
 			break;
-		int lost = PQstatus(p->c) != CONNECTION_OK || strncmp(p->sqlstate, "08", 2) == 0 ||
-		    strncmp(p->sqlstate, "57P", 3) == 0;
+		int lost = (PQstatus(p->c) != CONNECTION_OK && !refused(p)) ||
+		    strncmp(p->sqlstate, "08", 2) == 0 || strncmp(p->sqlstate, "57P", 3) == 0;
 		int64_t spent = arb_mono_us() - start;
 		tries++;
 		if (!lost || spent >= p->retry_us || arb_sig_stop) {
