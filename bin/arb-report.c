@@ -417,16 +417,16 @@ int main(int argc, char **argv)
 	arb_rec_free(&x.rec);
 	arb_report_count_bad(rep, x.nbad, x.nunknown);
 	arb_report_finish(rep);
-	arb_report_write(rep, fmt, reports, &out);
-
 	for (c = 0; c < nchecks; c++) {
 		char vb[ARB_DEC_STRMAX];
 		arb_dec v;
-		int k = arb_report_metric(rep, checks[c].metric, &v);
+		int k = arb_report_metric(rep, checks[c].metric, &v), holds;
 
 		if (k == 0)
 			arb_dec_fmt(arb_dec_trim(v), vb);
-		if (k != 0 || !arb_check_holds(&checks[c], v)) {
+		holds = k == 0 && arb_check_holds(&checks[c], v);
+		arb_report_add_check(rep, checks[c].text, k == 0 ? &v : NULL, holds);
+		if (!holds) {
 			breached++;
 			if (k != 0)
 				fprintf(stderr, "%s: check breached: %s (%s: no data)\n", arb_prog,
@@ -438,6 +438,7 @@ int main(int argc, char **argv)
 			arb_info("check ok: %s (%s is %s)", checks[c].text, checks[c].metric, vb);
 		}
 	}
+	arb_report_write(rep, fmt, reports, &out);
 	arb_report_free(rep);
 
 	if (output) {

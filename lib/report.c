@@ -265,6 +265,7 @@ void arb_report_free(struct arb_report *r)
 	free(r->rejects); rmap_free(&r->rejectmap);
 	free(r->lifetime.v);
 	free(r->reaction.v);
+	free(r->checks);
 	free(r);
 }
 
@@ -952,6 +953,16 @@ void arb_report_finish(struct arb_report *r)
 	i64v_sort(&r->reaction);
 	if (!r->ccy[0])
 		scopy(r->ccy, sizeof r->ccy, "USDT");
+}
+
+void arb_report_add_check(struct arb_report *r, const char *text, const arb_dec *v, int holds)
+{
+	size_t i = GROW(r->checks, r->nchecks, r->capchecks);
+
+	scopy(r->checks[i].text, sizeof r->checks[i].text, text);
+	if (v)
+		rdec_str(*v, r->checks[i].value);
+	r->checks[i].holds = holds;
 }
 
 /* ---- derived numbers ---- */

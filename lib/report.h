@@ -58,6 +58,10 @@ void arb_report_write(struct arb_report *r, enum arb_rep_fmt f, unsigned reports
  * exists but has no data, -1 for an unknown name.
  */
 int arb_report_metric(struct arb_report *r, const char *name, arb_dec *v);
+/* Records the outcome of a --check so that the report shows it (a
+ * "checks" table, arb_check_ok in prom, a box at the top of the HTML);
+ * v NULL: no data. */
+void arb_report_add_check(struct arb_report *r, const char *text, const arb_dec *v, int holds);
 /* Names of the metrics, NULL-terminated (for help and documentation). */
 extern const char *const arb_report_metric_names[];
 

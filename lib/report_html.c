@@ -68,6 +68,10 @@ static const char css[] =
     ".none{color:#777;font-style:italic}.note{color:#555;font-size:12px;margin:-8px 0 14px}"
     "figure{margin:10px 0 18px}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}"
     "svg{width:100%;height:auto;display:block}svg text{font-family:inherit;fill:#333}"
+    ".checks{border:2px solid #2ca02c;border-radius:6px;padding:4px 14px;margin:12px 0}"
+    ".checks.breached{border-color:#b00}.checks h2{border:0;margin:6px 0}"
+    ".checks ul{margin:4px 0 8px;padding-left:18px}.checks li.bad strong{color:#b00}"
+    ".checks li.ok strong{color:#070}"
     "footer{margin-top:36px;color:#666;font-size:12px;border-top:1px solid #ddd;padding-top:8px}"
     "@media print{body{max-width:none;margin:0;font-size:11px}h2{break-after:avoid}"
     "figure,table,.cards{break-inside:avoid}th{background:#eee}"
@@ -717,6 +721,23 @@ void arb_report_html(struct arb_report *r, unsigned reports, struct arb_buf *b)
 		esc(b, r->o.sym);
 	}
 	arb_buf_adds(b, "</p>\n");
+	if (r->nchecks) {
+		size_t i, bad = 0;
+
+		for (i = 0; i < r->nchecks; i++)
+			bad += !r->checks[i].holds;
+		arb_buf_printf(b, "<section id=\"checks\" class=\"checks %s\">\n<h2>Checks: %s</h2>\n<ul>\n",
+		    bad ? "breached" : "held", bad ? "breached" : "all hold");
+		for (i = 0; i < r->nchecks; i++) {
+			arb_buf_printf(b, "<li class=\"%s\"><strong>%s</strong> ", r->checks[i].holds ? "ok" : "bad",
+			    r->checks[i].holds ? "ok" : "BREACHED");
+			esc(b, r->checks[i].text);
+			arb_buf_adds(b, " &mdash; ");
+			esc(b, r->checks[i].value[0] ? r->checks[i].value : "no data");
+			arb_buf_adds(b, "</li>\n");
+		}
+		arb_buf_adds(b, "</ul>\n</section>\n");
+	}
 	if (reports & ARB_REP_SUMMARY) {
 		arb_buf_adds(b, "<section id=\"summary\">\n<h2>Summary</h2>\n");
 		cards(r, b);

@@ -132,6 +132,12 @@ struct rvenue {
 	struct i64v lat[LS_N];
 };
 
+struct rcheck {
+	char text[128];
+	char value[ARB_DEC_STRMAX];   /* "" when no data */
+	int holds;
+};
+
 struct rcount {
 	char key[64];
 	uint64_t n;
@@ -164,6 +170,7 @@ struct arb_report {
 	uint64_t risk_refuse, risk_kill;
 	uint64_t fills_unconverted, results_unconverted;
 	int finished;
+	struct rcheck *checks; size_t nchecks, capchecks;
 };
 
 /* Helpers shared by the output modules. */
@@ -200,6 +207,8 @@ struct rtab {
 void rtab_init(struct rtab *t, const char *name, const char *title, const char *spec);
 void rtab_row(struct rtab *t, ...);    /* ncol strings (NULL allowed) */
 void rtab_free(struct rtab *t);
+/* Not a report of its own: the table of --check outcomes, when any. */
+#define ARB_REP_CHECKS 0x100u
 /* Builds the tables of the selected reports; returns how many. */
 size_t arb_report_build(struct arb_report *r, unsigned reports, struct rtab **tabs);
 

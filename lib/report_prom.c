@@ -289,4 +289,19 @@ void arb_report_prom(struct arb_report *r, unsigned reports, struct arb_buf *b)
 		prom_feed(r, b);
 	if (reports & ARB_REP_TRADES)
 		prom_trades(r, b);
+	if (r->nchecks) {
+		size_t i;
+
+		fam(b, "arb_check_ok", "1 when a --check holds, 0 when it is breached.");
+		for (i = 0; i < r->nchecks; i++) {
+			size_t k;
+
+			for (k = 0; k < i; k++)
+				if (!strcmp(r->checks[k].text, r->checks[i].text))
+					break;
+			if (k == i)   /* the same check twice is one series */
+				sample(b, "arb_check_ok", r->checks[i].holds ? "1" : "0", 1,
+				    "check", r->checks[i].text);
+		}
+	}
 }

@@ -579,6 +579,15 @@ size_t arb_report_build(struct arb_report *r, unsigned reports, struct rtab **ta
 		n += build_feed(r, tabs + n);
 	if (reports & ARB_REP_TRADES)
 		n += build_trades(r, tabs + n);
+	if ((reports & ARB_REP_CHECKS) && r->nchecks) {
+		struct rtab *t = &tabs[n++];
+		size_t i;
+
+		rtab_init(t, "checks", "Checks", "check,#value,status");
+		for (i = 0; i < r->nchecks; i++)
+			rtab_row(t, r->checks[i].text, r->checks[i].value[0] ? r->checks[i].value : NULL,
+			    r->checks[i].holds ? "ok" : "BREACHED");
+	}
 	*tabsp = tabs;
 	return n;
 }
@@ -817,7 +826,7 @@ void arb_report_tables(struct arb_report *r, unsigned reports, enum arb_rep_fmt 
     struct arb_buf *out)
 {
 	struct rtab *tabs;
-	size_t n = arb_report_build(r, reports, &tabs), i;
+	size_t n = arb_report_build(r, reports | ARB_REP_CHECKS, &tabs), i;
 
 	if (f == ARB_FMT_TEXT && r->has_first)
 		arb_buf_printf(out, "arb-report: %s .. %s UTC, amounts in %s\n", T(r->start), T(r->end),

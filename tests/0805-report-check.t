@@ -36,7 +36,24 @@ grep -q 'stale_seconds: no data' "$T/err"
 ok $? "no data: said so"
 arb-report --check 'pnl_24h > -50' < /dev/null > /dev/null 2>&1
 is $? 0 "no results: pnl_24h is 0 and holds"
-# --reaction replaces the measured 30 ms: lifetimes over 100 ms are
+# The outcomes are part of the report too.
+arb-report --check 'pnl_24h > -50' --check 'stale_seconds < 60' < "$S" > "$T/c.text" 2> /dev/null
+grep -q '^pnl_24h > -50  *7.35  ok$' "$T/c.text"
+ok $? "text: a Checks table with the check that holds"
+grep -q '^stale_seconds < 60  *3000.01  BREACHED$' "$T/c.text"
+ok $? "text: and the breached one"
+arb-report -f json --check 'win_rate > 0.9' < /dev/null 2> /dev/null | tail -n 1 > "$T/c.json"
+is "$(cat "$T/c.json")" '{"type":"report","table":"checks","check":"win_rate > 0.9","value":null,"status":"BREACHED"}' \
+	"json: a checks record, null value for no data"
+arb-report -f prom --check 'pnl_24h > -50' --check 'stale_seconds < 60' < "$S" > "$T/c.prom" 2> /dev/null
+python3 "$top_srcdir/tests/report/promparse.py" "$T/c.prom" > "$T/c.samples"
+ok $? "prom: parses with the checks"
+grep -q -x 'arb_check_ok{check=stale_seconds < 60} 0' "$T/c.samples"
+ok $? "prom: arb_check_ok 0 for the breached check"
+arb-report -f html --check 'stale_seconds < 60' < "$S" 2> /dev/null | grep -q '<strong>BREACHED</strong> stale_seconds &lt; 60'
+ok $? "html: the breached check at the top"
+
+# --reaction replaces the measured 21.4 ms: lifetimes over 100 ms are
 # 120 300 450 800 1500 of 10 25 60 120 300 450 800 1500: 5 of 8.
 is "$(chk --reaction 100ms --check 'capturable == 0.625' --check 'reaction_ms == 100')" 0 \
 	"--reaction 100ms: capturable 5 of 8"
