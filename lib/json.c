@@ -513,8 +513,10 @@ arb_json_get(const struct arb_json *j, int obj, const char *key)
 		if (t[i].esc) {
 			if (arb_json_streq(j, (int)i, key))
 				return (int)i + 1;
-		} else if (t[i].len == kl && memcmp(j->src + t[i].off, key, kl) == 0)
+		} else if (t[i].len == kl && (kl == 0 || j->src[t[i].off] == key[0]) &&
+		    memcmp(j->src + t[i].off, key, kl) == 0) {
 			return (int)i + 1;
+		}
 	}
 	return -1;
 }
@@ -631,6 +633,42 @@ arb_json_i64(const struct arb_json *j, int i, int64_t *v)
 	return 0;
 }
 
+/*
+ * The common case of arb_dec_parse without calling it: -?digits(.digits)?
+ * in at most 18 characters, so the coefficient fits 64 bits.  The scale is
+ * the number of fraction digits, as arb_dec_parse keeps it ("0.10" is 10
+ * at scale 2).  -1 for anything else, which goes to arb_dec_parse.
+ */
+static inline int
+dec_fast(const unsigned char *p, size_t n, arb_dec *d)
+{
+	const unsigned char *e = p + n, *dot = NULL;
+	int64_t m = 0;
+	int neg = 0;
+
+	if (n == 0 || n > 18)
+		return -1;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p == e || !isdig(*p))
+		return -1;
+	for (; p < e; p++) {
+		unsigned c = *p - (unsigned)'0';
+
+		if (c <= 9)
+			m = m * 10 + c;
+		else if (*p == '.' && !dot && p + 1 < e)
+			dot = p;
+		else
+			return -1;
+	}
+	d->m = neg ? -m : m;
+	d->s = dot ? (int)(e - dot - 1) : 0;
+	return 0;
+}
+
 int
 arb_json_dec(const struct arb_json *j, int i, arb_dec *d, const char **why)
 {
@@ -657,6 +695,8 @@ arb_json_dec(const struct arb_json *j, int i, arb_dec *d, const char **why)
 		*why = "not a number";
 		return -1;
 	}
+	if (dec_fast((const unsigned char *)j->src + k->off, k->len, d) == 0)
+		return 0;
 	return arb_dec_parse(d, j->src + k->off, k->len, why);
 }
 

@@ -730,12 +730,11 @@ read_levels(const struct arb_json *j, int v, struct arb_level **lv, uint32_t *ca
 		*cap = c;
 	}
 	for (i = (uint32_t)v + 1, k = 0; k < n; k++, i = t[i].next) {
-		const struct arb_jtok *p = &t[i + 1], *q = &t[i + 2];
-
-		if (t[i].type != ARB_J_ARR || t[i].n != 2 || p->type != ARB_J_NUM || q->type != ARB_J_NUM)
+		if (t[i].type != ARB_J_ARR || t[i].n != 2 || t[i + 1].type != ARB_J_NUM ||
+		    t[i + 2].type != ARB_J_NUM)
 			return -1;
-		if (arb_dec_parse(&(*lv)[k].px, j->src + p->off, p->len, NULL) < 0 ||
-		    arb_dec_parse(&(*lv)[k].qty, j->src + q->off, q->len, NULL) < 0)
+		if (arb_json_dec(j, (int)i + 1, &(*lv)[k].px, NULL) < 0 ||
+		    arb_json_dec(j, (int)i + 2, &(*lv)[k].qty, NULL) < 0)
 			return -1;
 	}
 	*np = n;
@@ -746,26 +745,68 @@ int
 arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b)
 {
 	const struct arb_json *j = &r->j;
+	const struct arb_jtok *t = j->t;
+	int seq = -1, ok = -1, depth = -1, bids = -1, asks = -1;
+	uint32_t i, m;
 	int64_t x;
-	int i;
 
 	if (r->type != ARB_R_BOOK || j->n == 0)
 		return -1;
+	/* one pass over the members; the first of a repeated key wins */
+	for (i = 1, m = t[0].n; m; m--, i = t[i + 1].next) {
+		const char *k = j->src + t[i].off;
+		int v = (int)i + 1;
+
+		if (t[i].esc) {
+			if (arb_json_streq(j, (int)i, "seq") && seq < 0)
+				seq = v;
+			else if (arb_json_streq(j, (int)i, "ok") && ok < 0)
+				ok = v;
+			else if (arb_json_streq(j, (int)i, "depth") && depth < 0)
+				depth = v;
+			else if (arb_json_streq(j, (int)i, "bids") && bids < 0)
+				bids = v;
+			else if (arb_json_streq(j, (int)i, "asks") && asks < 0)
+				asks = v;
+			continue;
+		}
+		switch (t[i].len) {
+		case 2:
+			if (k[0] == 'o' && k[1] == 'k' && ok < 0)
+				ok = v;
+			break;
+		case 3:
+			if (memcmp(k, "seq", 3) == 0 && seq < 0)
+				seq = v;
+			break;
+		case 4:
+			if (memcmp(k, "bids", 4) == 0 && bids < 0)
+				bids = v;
+			else if (memcmp(k, "asks", 4) == 0 && asks < 0)
+				asks = v;
+			break;
+		case 5:
+			if (memcmp(k, "depth", 5) == 0 && depth < 0)
+				depth = v;
+			break;
+		}
+	}
 	b->nbids = b->nasks = 0;
 	b->has_seq = 0;
 	b->seq = 0;
-	if ((i = arb_json_get(j, 0, "seq")) >= 0) {
-		if (!is_int(j, i, &b->seq))
+	if (seq >= 0) {
+		if (!is_int(j, seq, &b->seq))
 			return -1;
 		b->has_seq = 1;
 	}
-	if (arb_rec_bool(r, "ok", &b->ok) < 0)
+	if (ok < 0 || (t[ok].type != ARB_J_TRUE && t[ok].type != ARB_J_FALSE))
 		return -1;
-	if ((i = arb_json_get(j, 0, "depth")) < 0 || !is_int(j, i, &x) || x < 0 || x > INT32_MAX)
+	b->ok = t[ok].type == ARB_J_TRUE;
+	if (depth < 0 || !is_int(j, depth, &x) || x < 0 || x > INT32_MAX)
 		return -1;
 	b->depth = (int)x;
-	if (read_levels(j, arb_json_get(j, 0, "bids"), &b->bids, &b->capb, &b->nbids) < 0 ||
-	    read_levels(j, arb_json_get(j, 0, "asks"), &b->asks, &b->capa, &b->nasks) < 0) {
+	if (read_levels(j, bids, &b->bids, &b->capb, &b->nbids) < 0 ||
+	    read_levels(j, asks, &b->asks, &b->capa, &b->nasks) < 0) {
 		b->nbids = b->nasks = 0;
 		return -1;
 	}

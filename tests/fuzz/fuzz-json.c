@@ -43,8 +43,18 @@ accessors(const struct arb_json *j)
 		if (arb_json_i64(j, (int)i, &v) == 0)
 			CHECK(t->type == ARB_J_NUM || t->type == ARB_J_STR);
 		why = NULL;
-		if (arb_json_dec(j, (int)i, &d, &why) < 0)
+		if (arb_json_dec(j, (int)i, &d, &why) < 0) {
 			CHECK(why != NULL);
+		} else if (t->type == ARB_J_NUM || t->type == ARB_J_STR) {
+			/* the inline fast path agrees with the real parser */
+			arb_dec d2;
+
+			CHECK(arb_dec_parse(&d2, j->src + t->off, t->len, &why) == 0);
+			CHECK(d.m == d2.m && d.s == d2.s);
+		}
+		if ((t->type == ARB_J_NUM || (t->type == ARB_J_STR && !t->esc && t->len)) &&
+		    arb_dec_parse(&d, j->src + t->off, t->len, &why) == 0)
+			CHECK(arb_json_dec(j, (int)i, &d, &why) == 0);
 		if (t->type == ARB_J_OBJ) {
 			(void)arb_json_get(j, (int)i, "type");
 			(void)arb_json_get(j, (int)i, "");

@@ -195,6 +195,14 @@ test_tokens(void)
 	is_int(arb_json_get(&J, 0, "d"), 10, "get d");
 	is_int(arb_json_get(&J, 0, "e"), -1, "get missing");
 	is_int(arb_json_get(&J, 0, ""), -1, "get empty key");
+	{
+		struct arb_json k;
+
+		arb_json_init(&k);
+		ok(arb_json_parse(&k, "{\"a\":1,\"\":2}", 12) == 0 && arb_json_get(&k, 0, "") == 4,
+		    "get an empty key that is there");
+		arb_json_free(&k);
+	}
 	is_int(arb_json_get(&J, 2, "a"), -1, "get on an array");
 	is_int(arb_json_get(&J, 4, "b"), 6, "get in the inner object");
 	is_int(arb_json_at(&J, 2, 0), 3, "at 0");
@@ -311,6 +319,18 @@ test_dec(void)
 		{ "null", 0, NULL },
 		{ "[1]", 0, NULL },
 		{ "1234567890123456789012345678901234567890123", 0, NULL },
+		{ "0.10", 1, "0.10" },
+		{ "-0.00", 1, "0.00" },
+		{ "\"00.1\"", 1, "0.1" },
+		{ "\"1.\"", -1, NULL },
+		{ "\"+1\"", -1, NULL },
+		{ "\"1.2.3\"", 0, NULL },
+		{ "\"-.5\"", -1, NULL },
+		{ "123456789012345678", 1, "123456789012345678" },
+		{ "-12345678901234567", 1, "-12345678901234567" },
+		{ "1234567890123456789", 1, "1234567890123456789" },
+		{ "-1234567890.12345678", 1, "-1234567890.12345678" },
+		{ "9999999999999999999999999999999999999", 1, "9999999999999999999999999999999999999" },
 	};
 	char buf[ARB_DEC_STRMAX];
 
@@ -324,7 +344,13 @@ test_dec(void)
 			continue;
 		}
 		r = arb_json_dec(&J, 0, &d, &why);
-		if (c[i].ok) {
+		if (c[i].ok < 0) {
+			/* whatever arb_dec_parse says about it */
+			arb_dec d2;
+			int r2 = arb_dec_parse(&d2, J.src + J.t[0].off, J.t[0].len, &why);
+
+			ok(r == r2 && (r || (d.m == d2.m && d.s == d2.s)), "dec %s as arb_dec_parse says (%d)", c[i].s, r2);
+		} else if (c[i].ok) {
 			ok(r == 0, "dec %s", c[i].s);
 			buf[arb_dec_fmt(d, buf)] = '\0';
 			is_str(buf, c[i].fmt, "  ... formats back");
@@ -614,6 +640,30 @@ mutate(struct arb_buf *b)
 }
 
 static int mismatches;
+static unsigned long dec_checked, dec_disagree;
+
+/* arb_json_dec (with its inline fast path) must agree with arb_dec_parse. */
+static void
+dec_agree(void)
+{
+	for (uint32_t i = 0; i < J.n; i++) {
+		const struct arb_jtok *t = &J.t[i];
+		arb_dec a, b;
+		const char *why;
+		int ra, rb;
+
+		if (t->type != ARB_J_NUM && (t->type != ARB_J_STR || t->esc || t->len == 0))
+			continue;
+		ra = arb_json_dec(&J, (int)i, &a, &why);
+		rb = arb_dec_parse(&b, J.src + t->off, t->len, &why);
+		dec_checked++;
+		if (ra != rb || (ra == 0 && (a.m != b.m || a.s != b.s))) {
+			if (dec_disagree++ < 5)
+				printf("# arb_json_dec and arb_dec_parse disagree on '%.*s'\n",
+				    (int)t->len, J.src + t->off);
+		}
+	}
+}
 
 static void
 check(const char *s, size_t n, struct oracle_stats *st, const char *what)
@@ -624,6 +674,8 @@ check(const char *s, size_t n, struct oracle_stats *st, const char *what)
 
 	memcpy(c, s, n);
 	why = oracle_check(&J, c, n, st);
+	if (arb_json_parse(&J, c, n) == 0)
+		dec_agree();
 	if (why)
 		st->mismatch++;
 	if (why && mismatches++ < 10) {
@@ -747,6 +799,7 @@ test_oracle_recorded(void)
 	report("recorded frames", &st);
 	ok(st.accepted > 15000, "more than 15000 recorded frames are JSON (%lu)", st.accepted);
 	report("mutated recorded frames", &sm);
+	ok(dec_disagree == 0, "arb_json_dec agrees with arb_dec_parse on %lu numbers", dec_checked);
 	arb_buf_free(&m);
 }
 
