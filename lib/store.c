@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "io.h"
 #include "store.h"
 #include "util.h"
 
@@ -224,7 +225,9 @@ static int tok_text(const struct arb_json *j, int i, struct arb_store_val *v,
 			 * scratch has room reserved for the whole line. */
 			char *dst = scratch->p + scratch->len;
 			int k = arb_json_str(j, i, dst, scratch->cap - scratch->len);
-			if (k < 0)
+			/* A NUL (\u0000) or a lone surrogate cannot go into a
+			 * text column: NULL then, the line keeps it. */
+			if (k < 0 || memchr(dst, '\0', (size_t)k) || arb_utf8_check(dst, (size_t)k))
 				return -1;
 			v->p = dst;
 			v->n = (size_t)k;
@@ -310,8 +313,10 @@ static int value(const struct arb_rec *r, const struct arb_store_col *c,
 	case ARB_COL_DEC:
 		/* The number exactly as written (a quoted one too, when it
 		 * is a valid number): never converted, so never rounded. */
-		if (j->t[i].type == ARB_J_NUM || (j->t[i].type == ARB_J_STR && !j->t[i].esc &&
-		    arb_dec_parse(&d, arb_json_raw(j, i), j->t[i].len, &why) == 0)) {
+		/* Validated, so that no database refuses it (PostgreSQL's
+		 * NUMERIC has a range; 1e100000 is valid JSON). */
+		if ((j->t[i].type == ARB_J_NUM || (j->t[i].type == ARB_J_STR && !j->t[i].esc)) &&
+		    arb_dec_parse(&d, arb_json_raw(j, i), j->t[i].len, &why) == 0) {
 			v->p = arb_json_raw(j, i);
 			v->n = j->t[i].len;
 			v->null = 0;

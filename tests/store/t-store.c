@@ -91,6 +91,13 @@ int main(void)
 	is_str(val(&v[3]), "NULL", "no sym: NULL");
 	is_str(val(&v[1]), "NULL", "no rt: NULL");
 
+	row("{\"type\":\"status\",\"ts\":7,\"ex\":\"kraken\",\"state\":\"gap\",\"detail\":\"a\\u0000b\"}",
+	    &r, v, &scratch, &t);
+	is_str(val(&v[col(t, "detail")]), "NULL", "a NUL cannot go into a text column");
+	row("{\"type\":\"result\",\"ts\":1,\"opp\":\"o1\",\"kind\":\"cross\",\"status\":\"complete\","
+	    "\"reason\":\"ok\",\"pnl\":1,\"ccy\":\"USD\",\"exposure\":1e100000}", &r, v, &scratch, &t);
+	is_str(val(&v[col(t, "exposure")]), "NULL", "a number out of every database's range is NULL");
+
 	/* Derived columns. */
 	row("{\"type\":\"opportunity\",\"ts\":8,\"id\":\"o1\",\"kind\":\"cycle\",\"event\":\"new\","
 	    "\"legs\":[{\"ex\":\"binance\",\"sym\":\"ETH/BTC\",\"side\":\"buy\",\"px\":1,\"qty\":1},"
