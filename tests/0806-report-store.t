@@ -38,6 +38,23 @@ for w in "--since 2h" "--since 30m" "--since 3h --until 1h" \
 	arb-report --db "sqlite:$T/a.db" -r all -f json $w > "$T/sqlite-w$n.json" 2>/dev/null
 	cmp_ok "$T/sqlite-w$n.json" "$T/stdin-w$n.json" "SQLite and stdin agree for $w"
 done
+# The crontab lines of the man page work as written (mail(1) stubbed).
+M=$top_srcdir/man/arb-report.1
+daily=$(sed -n 's/^0 6 \* \* \* //p' "$M" | sed "s|/tmp/arb-daily.html|$T/daily.html|g")
+alert=$(sed -n 's|^\*/10 \* \* \* \* ||p' "$M")
+test -n "$daily" && test -n "$alert"
+ok $? "the man page has the daily and the alert crontab lines"
+DB="sqlite:$T/a.db" sh -c "mail() { cat > /dev/null; echo \"mail \$*\"; }; $daily" > "$T/daily.out" 2> /dev/null
+is $? 0 "the daily line runs"
+grep -q "^mail -s Arbitron daily report -A $T/daily.html ops@example.com\$" "$T/daily.out"
+ok $? "the daily line mails the HTML report"
+grep -q '<h1>Arbitron report</h1>' "$T/daily.html"
+ok $? "the daily line wrote the page"
+DB="sqlite:$T/a.db" sh -c "$alert" > "$T/alert.out" 2> "$T/alert.err"
+is $? 3 "the alert line exits 3 on the fixture (stale_seconds is 3000.01)"
+is "$(cat "$T/alert.out")" "" "the alert line prints nothing on stdout"
+grep -q 'check breached: stale_seconds < 60' "$T/alert.err"
+ok $? "the alert line names the breach for cron's mail"
 # Storing the stream twice changes nothing (arb-store is idempotent).
 arb-store --db "sqlite:$T/a.db" < "$S" 2> /dev/null
 arb-report --db "sqlite:$T/a.db" -r all -f json > "$T/again.json" 2> /dev/null
