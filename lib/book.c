@@ -6,11 +6,36 @@
 #include "book.h"
 #include "util.h"
 
-static inline int pxcmp(arb_dec a, arb_dec b)
+static inline arb_dec D(int64_t m, int s)
 {
-	if (a.s == b.s)
-		return (a.m > b.m) - (a.m < b.m);
-	return arb_dec_cmp(a, b);
+	arb_dec d = { m, s };
+	return d;
+}
+
+/* Compares a price with the one of a stored level. */
+static inline int pxcmp(int64_t m, int s, const struct arb_blevel *l)
+{
+	if (s == l->ps)
+		return (m > l->px) - (m < l->px);
+	return arb_dec_cmp(D(m, s), D(l->px, l->ps));
+}
+
+static int compact(arb_dec d, int64_t *m, int8_t *s)
+{
+	if (d.m > INT64_MAX || d.m < INT64_MIN || d.s > 127)
+		return -1;
+	*m = (int64_t)d.m;
+	*s = (int8_t)d.s;
+	return 0;
+}
+
+static inline struct arb_level expand(const struct arb_blevel *l)
+{
+	struct arb_level x;
+
+	x.px = D(l->px, l->ps);
+	x.qty = D(l->qty, l->qs);
+	return x;
 }
 
 void arb_book_init(struct arb_book *b)
@@ -36,13 +61,13 @@ void arb_book_clear(struct arb_book *b)
  * "worst first" order, which is ascending for bids and descending for
  * asks; dir folds both into one ascending search.
  */
-static uint32_t find(const struct arb_book_side *s, int dir, arb_dec px, int *found)
+static uint32_t find(const struct arb_book_side *s, int dir, int64_t pm, int ps, int *found)
 {
 	uint32_t lo = 0, hi = s->n;
 
 	/* Most updates touch the top of the book: try the last slots first. */
 	if (s->n) {
-		int c = pxcmp(px, s->l[s->n - 1].px) * dir;
+		int c = pxcmp(pm, ps, &s->l[s->n - 1]) * dir;
 		if (c > 0) {
 			*found = 0;
 			return s->n;
@@ -55,7 +80,7 @@ static uint32_t find(const struct arb_book_side *s, int dir, arb_dec px, int *fo
 	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int c = pxcmp(px, s->l[mid].px) * dir;
+		int c = pxcmp(pm, ps, &s->l[mid]) * dir;
 		if (c == 0) {
 			*found = 1;
 			return mid;
@@ -73,18 +98,22 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
 {
 	struct arb_book_side *s = &b->s[side];
 	int dir = side == ARB_BID ? 1 : -1, found;
+	int64_t pm, qm;
+	int8_t ps, qs;
 	uint32_t i;
 
-	if (arb_dec_sign(px) < 0 || arb_dec_sign(qty) < 0)
+	if (arb_dec_sign(px) < 0 || arb_dec_sign(qty) < 0 || compact(px, &pm, &ps) < 0 || compact(qty, &qm, &qs) < 0)
 		return -1;
-	if (arb_dec_is_zero(qty)) {
+	if (qm == 0) {
 		arb_book_del(b, side, px);
 		return 0;
 	}
-	i = find(s, dir, px, &found);
+	i = find(s, dir, pm, ps, &found);
 	if (found) {
-		s->l[i].px = px;
-		s->l[i].qty = qty;
+		s->l[i].px = pm;
+		s->l[i].ps = ps;
+		s->l[i].qty = qm;
+		s->l[i].qs = qs;
 		return 0;
 	}
 	if (s->n == s->cap) {
@@ -93,8 +122,10 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
 		s->cap = cap;
 	}
 	memmove(&s->l[i + 1], &s->l[i], (size_t)(s->n - i) * sizeof *s->l);
-	s->l[i].px = px;
-	s->l[i].qty = qty;
+	s->l[i].px = pm;
+	s->l[i].ps = ps;
+	s->l[i].qty = qm;
+	s->l[i].qs = qs;
 	s->n++;
 	return 0;
 }
@@ -103,8 +134,13 @@ int arb_book_del(struct arb_book *b, enum arb_side side, arb_dec px)
 {
 	struct arb_book_side *s = &b->s[side];
 	int found;
-	uint32_t i = find(s, side == ARB_BID ? 1 : -1, px, &found);
+	int64_t pm;
+	int8_t ps;
+	uint32_t i;
 
+	if (compact(px, &pm, &ps) < 0)
+		return 0;
+	i = find(s, side == ARB_BID ? 1 : -1, pm, ps, &found);
 	if (!found)
 		return 0;
 	memmove(&s->l[i], &s->l[i + 1], (size_t)(s->n - i - 1) * sizeof *s->l);
@@ -131,7 +167,7 @@ uint32_t arb_book_top(const struct arb_book *b, enum arb_side side, uint32_t n, 
 	if (n > s->n)
 		n = s->n;
 	for (i = 0; i < n; i++)
-		out[i] = s->l[s->n - 1 - i];
+		out[i] = expand(&s->l[s->n - 1 - i]);
 	return n;
 }
 
@@ -141,5 +177,16 @@ int arb_book_crossed(const struct arb_book *b)
 
 	if (!bi->n || !as->n)
 		return 0;
-	return pxcmp(bi->l[bi->n - 1].px, as->l[as->n - 1].px) >= 0;
+	return pxcmp(bi->l[bi->n - 1].px, bi->l[bi->n - 1].ps, &as->l[as->n - 1]) >= 0;
+}
+
+const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side side, uint32_t i)
+{
+	const struct arb_book_side *s = &b->s[side];
+	struct arb_level *t = (struct arb_level *)&b->tmp;
+
+	if (i >= s->n)
+		return NULL;
+	*t = expand(&s->l[s->n - 1 - i]);
+	return t;
 }

@@ -5,7 +5,9 @@
  * END of the array (bids ascending, asks descending), so the common update
  * near the top of the book moves few bytes.  Prices and quantities are
  * exact decimals kept at the scale of the venue's text, so formatting a
- * level gives back the venue's own string (checksums rely on it).
+ * level gives back the venue's own string (checksums rely on it).  A level
+ * is stored compactly (24 bytes: 64-bit coefficients and their scales); a
+ * value with more than 18 significant digits is refused.
  */
 #ifndef ARB_BOOK_H
 #define ARB_BOOK_H
@@ -16,13 +18,19 @@
 
 enum arb_side { ARB_BID = 0, ARB_ASK = 1 };
 
+struct arb_blevel {
+	int64_t px, qty;
+	int8_t ps, qs;
+};
+
 struct arb_book_side {
-	struct arb_level *l;     /* worst first, best last */
+	struct arb_blevel *l;    /* worst first, best last */
 	uint32_t n, cap;
 };
 
 struct arb_book {
 	struct arb_book_side s[2];
+	struct arb_level tmp;    /* arb_book_level's answer */
 };
 
 void arb_book_init(struct arb_book *b);
@@ -33,7 +41,7 @@ void arb_book_clear(struct arb_book *b);
 /*
  * Sets the quantity at price px on a side; a zero quantity deletes the
  * level (deleting an absent level is not an error).  Returns 0, or -1
- * when px or qty is negative.
+ * when px or qty is negative or has more than 18 digits.
  */
 int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty);
 /* Deletes the level at px.  1 when it existed, 0 when not. */
@@ -43,9 +51,9 @@ void arb_book_truncate(struct arb_book *b, uint32_t n);
 
 static inline uint32_t arb_book_len(const struct arb_book *b, enum arb_side side)
 { return b->s[side].n; }
-/* The i-th best level (0 = best) of a side, or NULL. */
-static inline const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side side, uint32_t i)
-{ return i < b->s[side].n ? &b->s[side].l[b->s[side].n - 1 - i] : 0; }
+/* The i-th best level (0 = best) of a side, or NULL.  The answer is valid
+ * until the next call. */
+const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side side, uint32_t i);
 
 /* Copies the best n levels of a side, best first, into out; returns how
  * many were copied. */
