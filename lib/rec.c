@@ -83,7 +83,7 @@ enum kind {
 	K_EX,       /* string of at most ARB_EX_MAX - 1 bytes, stored in r->ex */
 	K_SYM,      /* string of at most ARB_SYM_MAX - 1 bytes, stored in r->sym */
 	K_INT,      /* integer */
-	K_NAT,      /* integer >= 0 */
+	K_NAT,      /* integer 0 .. INT32_MAX (a count or an index) */
 	K_DEC,      /* number, a valid exact decimal */
 	K_STR,      /* string */
 	K_ID,       /* string or integer */
@@ -463,6 +463,8 @@ check_value(struct ctx *c, const struct key *k, int v)
 			return bad(c, "expected integer at \"%s\"", k->name);
 		if (k->kind == K_NAT && x < 0)
 			return bad(c, "expected non-negative integer at \"%s\"", k->name);
+		if (k->kind == K_NAT && x > INT32_MAX)
+			return bad(c, "integer too large at \"%s\"", k->name);
 		if (c->fill && k->kind == K_TS && !r->has_ts) {
 			r->ts = x;
 			r->has_ts = 1;
