@@ -466,8 +466,10 @@ static void put2(struct arb_writer *w, const char *a, size_t na, const char *b, 
 			return;
 		}
 	}
-	memcpy(w->buf + w->len, a, na);
-	memcpy(w->buf + w->len + na, b, nb);
+	if (na)  /* a may be NULL when na is 0 */
+		memcpy(w->buf + w->len, a, na);
+	if (nb)
+		memcpy(w->buf + w->len + na, b, nb);
 	w->len += n;
 	if (w->len >= w->flush_at)
 		arb_writer_flush(w);
