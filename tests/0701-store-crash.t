@@ -8,6 +8,10 @@ S=$top_srcdir/tests/store
 N=60000
 "$S/gen-stream" $N 7 > "$T/in.ndjson"
 sort "$T/in.ndjson" > "$T/in.sorted"
+# The input comes in 12 pieces 50 ms apart, so that the ingest lasts longer
+# than the latest kill even on a fast machine.
+split -l $((N / 12)) "$T/in.ndjson" "$T/piece."
+feed() { for f in "$T"/piece.*; do cat "$f"; sleep 0.05; done; }
 
 # Random delays (seconds) from the kernel's generator.
 delays=$(od -An -N20 -tu2 /dev/urandom | tr -s ' ' '\n' | sed '/^$/d' |
@@ -16,7 +20,7 @@ i=0
 for d in $delays; do
 	i=$((i + 1))
 	[ $i -le 10 ] || break
-	arb-store -d "$T/a.db" --tee -b 5000 < "$T/in.ndjson" > "$T/tee" 2>"$T/err" &
+	feed | arb-store -d "$T/a.db" --tee -b 5000 > "$T/tee" 2>"$T/err" &
 	pid=$!
 	sleep "$d"
 	kill -9 $pid 2>/dev/null
