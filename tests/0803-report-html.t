@@ -35,5 +35,11 @@ else
 		"no console message, no failed load"
 	python3 "$H/pngcheck.py" "$T/r.png" > "$T/png" 2>&1
 	ok $? "the screenshot is not blank ($(cat "$T/png"))"
+	# In print: a PDF of a sensible number of A4/Letter pages.
+	"$H/screenshot.sh" "$T/r.html" "$T/r.pdf"
+	ok $? "headless chromium prints the page to PDF"
+	pages=$(grep -a -o -E '/Type ?/Page([^s]|$)' "$T/r.pdf" | wc -l | tr -d ' ')
+	test "$pages" -ge 3 && test "$pages" -le 15
+	ok $? "the printed report has $pages pages (3 to 15)"
 fi
 done_testing
