@@ -121,6 +121,7 @@ static void usage(int status)
 	    "usage: arb-report [-hqVv] [-r report[,report...]] [-f format] [-d url]\n"
 	    "                  [-s since] [-u until] [--venue ex] [--sym BASE/QUOTE]\n"
 	    "                  [-c ccy] [--reaction duration] [-C check]... [-o file] [--strict]\n"
+	    "                  [file ...]\n"
 	    "reports: summary (default) funnel latency feed trades all\n"
 	    "formats: text (default) csv json prom html\n"
 	    "checks:  METRIC OP NUMBER, OP one of < <= > >= == !=; exit 3 when breached\n"
@@ -294,9 +295,8 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 0) {
-		fprintf(stderr, "%s: unexpected argument \"%s\" (records come from stdin or --db)\n",
-		    arb_prog, argv[0]);
+	if (argc > 0 && db) {
+		fprintf(stderr, "%s: files and --db exclude each other\n", arb_prog);
 		usage(ARB_EXIT_USAGE);
 	}
 	if (!reports)
@@ -367,30 +367,46 @@ int main(int argc, char **argv)
 		size_t len;
 		int k;
 
-		if (isatty(0)) {
-			fprintf(stderr, "%s: no input: pipe a stream of records into stdin or give --db\n", arb_prog);
+		if (argc == 0 && isatty(0)) {
+			fprintf(stderr, "%s: no input: pipe a stream of records into stdin, name files "
+			    "or give --db\n", arb_prog);
 			return ARB_EXIT_USAGE;
 		}
-		arb_reader_init(&rd, 0, "stdin");
-		while ((k = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
-			if (k == ARB_RD_ERR) {
-				arb_err("stdin: %s", strerror(errno));
-				arb_reader_free(&rd);
+		/* Files named on the command line, in order, else stdin. */
+		for (c = 0; c < (argc ? argc : 1); c++) {
+			const char *name = argc && strcmp(argv[c], "-") ? argv[c] : "stdin";
+			int fd = strcmp(name, "stdin") ? open(argv[c], O_RDONLY) : 0;
+
+			if (fd < 0) {
+				arb_err("%s: %s", argv[c], strerror(errno));
 				lines_free(&L);
+				arb_rec_free(&x.rec);
 				return ARB_EXIT_FAIL;
 			}
-			if (k == ARB_RD_BAD) {
-				arb_badline(&bl, "stdin", rd.lineno, rd.why);
-				x.nbad++;
-				continue;
+			arb_reader_init(&rd, fd, name);
+			while ((k = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
+				if (k == ARB_RD_ERR) {
+					arb_err("%s: %s", name, strerror(errno));
+					arb_reader_free(&rd);
+					lines_free(&L);
+					arb_rec_free(&x.rec);
+					return ARB_EXIT_FAIL;
+				}
+				if (k == ARB_RD_BAD) {
+					arb_badline(&bl, name, rd.lineno, rd.why);
+					x.nbad++;
+					continue;
+				}
+				if (len == 0)
+					continue;
+				lines_add(&L, line, len, name, rd.lineno);
+				if (arb_sig_stop)
+					break;
 			}
-			if (len == 0)
-				continue;
-			lines_add(&L, line, len, "stdin", rd.lineno);
-			if (arb_sig_stop)
-				break;
+			arb_reader_free(&rd);
+			if (fd > 0)
+				close(fd);
 		}
-		arb_reader_free(&rd);
 
 		/* Pass 1: the last record time and the first result's currency
 		 * (the default reporting currency); bad lines wait for pass 2. */

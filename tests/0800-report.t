@@ -59,6 +59,15 @@ cmp_ok "$T/y.text" "$G/sym-ethbtc.text" "--sym ETH/BTC"
 arb-report --ccy BTC < "$S" > "$T/c.text" 2>/dev/null
 cmp_ok "$T/c.text" "$G/ccy-btc.text" "--ccy BTC"
 
+# Files named on the command line are read in order, "-" is stdin;
+# diagnostics name the file.
+head -n 60 "$S" > "$T/part1"
+tail -n +61 "$S" > "$T/part2"
+arb-report -r all "$T/part1" - < "$T/part2" > "$T/files.text" 2> "$T/files.err"
+cmp_ok "$T/files.text" "$G/all.text" "a stream split over a file and stdin gives the same report"
+grep -q "part1:52: unknown record type" "$T/files.err"
+ok $? "diagnostics name the file and its line"
+
 # Deterministic: the same input gives byte-identical output.
 arb-report -r all -f html < "$S" > "$T/a.html" 2>/dev/null
 arb-report -r all -f html < "$S" > "$T/b.html" 2>/dev/null
