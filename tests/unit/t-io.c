@@ -868,6 +868,75 @@ static void test_eintr(void)
 	signal(SIGALRM, SIG_DFL);
 }
 
+static int idle_ret;
+static int idle_return(void *arg)
+{
+	(void)arg;
+	errno = EPROTO;
+	return idle_ret;
+}
+
+/* The idle hook's verdicts, a failing flush before a blocking read, and a
+ * non-blocking input descriptor. */
+static void test_idle_hook(void)
+{
+	struct arb_reader r;
+	char *line;
+	size_t len;
+	int p[2];
+
+	if (pipe(p) < 0)
+		abort();
+	writeall(p[1], "one\n", 4);
+	arb_reader_init(&r, p[0], "pipe");
+	r.idle = idle_return;
+	idle_ret = 1;
+	ok(arb_reader_next(&r, &line, &len) == ARB_RD_LINE && strcmp(line, "one") == 0, "idle: data first");
+	is_int(arb_reader_next(&r, &line, &len), ARB_RD_EOF, "idle returning > 0 ends input");
+	idle_ret = -1;
+	errno = 0;
+	is_int(arb_reader_next(&r, &line, &len), ARB_RD_ERR, "idle returning < 0: ARB_RD_ERR");
+	is_int(errno, EPROTO, "idle returning < 0: the hook's errno");
+	arb_reader_free(&r);
+
+	/* The paired writer cannot write: ARB_RD_ERR, with w.err set. */
+	int full = open("/dev/full", O_WRONLY);
+	if (full >= 0) {
+		struct arb_writer w;
+		arb_writer_init(&w, full);
+		arb_writer_line(&w, "pending", 7);
+		arb_reader_init(&r, p[0], "pipe");
+		r.flush_on_block = &w;
+		is_int(arb_reader_next(&r, &line, &len), ARB_RD_ERR, "failing flush before a blocking read: ARB_RD_ERR");
+		is_int(w.err, ENOSPC, "failing flush: w.err says why");
+		arb_reader_free(&r);
+		arb_writer_free(&w);
+		close(full);
+	}
+	close(p[0]);
+	close(p[1]);
+
+	/* O_NONBLOCK input: waits like a blocking read. */
+	if (pipe(p) < 0)
+		abort();
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		usleep(100000);
+		writeall(p[1], "slow\n", 5);
+		_exit(0);
+	}
+	close(p[1]);
+	arb_reader_init(&r, p[0], "pipe");
+	int st = arb_reader_next(&r, &line, &len);
+	ok(st == ARB_RD_LINE && strcmp(line, "slow") == 0, "non-blocking input: waits for the line");
+	is_int(arb_reader_next(&r, &line, &len), ARB_RD_EOF, "non-blocking input: then EOF");
+	arb_reader_free(&r);
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+}
+
 /* A read error is reported as ARB_RD_ERR with errno. */
 static void test_read_error(void)
 {
@@ -896,6 +965,7 @@ int main(void)
 	test_writer_misc();
 	test_writer_errors();
 	test_eintr();
+	test_idle_hook();
 	test_read_error();
 	return done_testing();
 }
