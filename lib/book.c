@@ -190,3 +190,53 @@ const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side s
 	*t = expand(&s->l[s->n - 1 - i]);
 	return t;
 }
+
+/* A non-negative coefficient and scale as plain decimal text. */
+static size_t fmt64(char *out, int64_t m, int s)
+{
+	char tmp[32];
+	uint64_t u = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
+	size_t n = 0, k = 0;
+	int i;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while ((int)n <= s)
+		tmp[n++] = '0';    /* at least one digit before the point */
+	if (m < 0)
+		out[k++] = '-';
+	for (i = (int)n - 1; i >= 0; i--) {
+		out[k++] = tmp[i];
+		if (i == s && s > 0)
+			out[k++] = '.';
+	}
+	return k;
+}
+
+void arb_book_json(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_buf *out)
+{
+	const struct arb_book_side *s = &b->s[side];
+	char *p;
+
+	if (n > s->n)
+		n = s->n;
+	/* 2 x (20 digits + sign + point) + "[,]," per level */
+	arb_buf_reserve(out, (size_t)n * 56 + 3);
+	p = out->p + out->len;
+	*p++ = '[';
+	for (uint32_t i = 0; i < n; i++) {
+		const struct arb_blevel *l = &s->l[s->n - 1 - i];
+		if (i)
+			*p++ = ',';
+		*p++ = '[';
+		p += fmt64(p, l->px, l->ps);
+		*p++ = ',';
+		p += fmt64(p, l->qty, l->qs);
+		*p++ = ']';
+	}
+	*p++ = ']';
+	out->len = (size_t)(p - out->p);
+	*p = 0;
+}

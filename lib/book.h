@@ -59,6 +59,12 @@ const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side s
  * many were copied. */
 uint32_t arb_book_top(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_level *out);
 
+/* Appends the best n levels of a side as JSON, [[px,qty],...], exactly as
+ * arb_emit_levels() of rec.h would (plain decimals at their scale), without
+ * going through 128-bit decimals: the hot path of every book record. */
+struct arb_buf;
+void arb_book_json(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_buf *out);
+
 /* True when both sides are non-empty and best bid >= best ask. */
 int arb_book_crossed(const struct arb_book *b);
 

@@ -281,7 +281,6 @@ void arb_fbook_emit(struct arb_fbook *fb)
 {
 	struct arb_feed *f = fb->v->feed;
 	struct arb_buf *b = &f->b;
-	uint32_t n;
 
 	fb->nbook++;
 	if (fb->filtered)
@@ -297,11 +296,9 @@ void arb_fbook_emit(struct arb_fbook *fb)
 	arb_emit_bool(b, "ok", fb->ok);
 	arb_emit_i64(b, "depth", f->depth);
 	arb_emit_key(b, "bids");
-	n = arb_book_top(&fb->book, ARB_BID, f->depth, f->top);
-	arb_emit_levels(b, f->top, n);
+	arb_book_json(&fb->book, ARB_BID, f->depth, b);
 	arb_emit_key(b, "asks");
-	n = arb_book_top(&fb->book, ARB_ASK, f->depth, f->top);
-	arb_emit_levels(b, f->top, n);
+	arb_book_json(&fb->book, ARB_ASK, f->depth, b);
 	arb_emit_end(b);
 	arb_writer_put(f->out, b->p, b->len);
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,7 @@ struct rfile {
 	char *line;
 	size_t len;
 	struct arb_recline h;              /* the head line, parsed */
+	uint64_t bytes;                    /* read so far (progress) */
 	int64_t last_rt;
 };
 
@@ -136,6 +138,8 @@ static int advance(struct rfile *rf, const struct arb_replay_opt *o)
 
 	for (;;) {
 		int st = arb_reader_next(&rf->r, &rf->line, &rf->len);
+		if (st == ARB_RD_LINE)
+			rf->bytes += rf->len + 1;
 		if (st == ARB_RD_EOF) {
 			rf->done = 1;
 			return 0;
@@ -302,7 +306,8 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 {
 	struct rfile *rf = xcalloc((size_t)n, sizeof *rf);
 	struct vcount *vc = xcalloc((size_t)n + 8, sizeof *vc);
-	int64_t rt0 = 0, mono0 = 0;
+	int64_t rt0 = 0, mono0 = 0, shown = 0;
+	uint64_t total = 0, steps = 0;
 	int rc = 0, i;
 
 	for (i = 0; i < n; i++) {
@@ -315,6 +320,11 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 			rf[i].done = 1;
 			rc = -1;
 			continue;
+		}
+		{
+			struct stat st;
+			if (fstat(rf[i].fd, &st) == 0 && S_ISREG(st.st_mode))
+				total += (uint64_t)st.st_size;
 		}
 		arb_reader_init(&rf[i].r, rf[i].fd, rf[i].path);
 		rf[i].r.maxline = 256u << 20;   /* exchangeInfo is one 2 MB line */
@@ -334,7 +344,18 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 			rc = -1;
 		if (best->done)
 			finish(f, best, vc);
+		/* on a terminal: where we are, twice a second */
+		if (o->progress && total && (++steps & 1023) == 0 && arb_mono_us() - shown > 500000) {
+			uint64_t done = 0;
+			for (i = 0; i < n; i++)
+				done += rf[i].bytes;
+			shown = arb_mono_us();
+			fprintf(stderr, "\r%s: replay %3u%%, %llu frames", arb_prog,
+			    (unsigned)(done * 100 / total), (unsigned long long)f->nframes);
+		}
 	}
+	if (o->progress && shown)
+		fprintf(stderr, "\r%s: replay 100%%, %llu frames\n", arb_prog, (unsigned long long)f->nframes);
 	f->file = NULL;
 	for (uint32_t k = 0; k < f->nv; k++)
 		for (uint32_t b = 0; b < f->v[k]->nlist; b++) {

@@ -1,10 +1,13 @@
 /* Unit tests of lib/book.c: sorted levels, set/delete, top-N, crossed. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "book.h"
+#include "rec.h"
+#include "util.h"
 #include "../tap.h"
 
 static arb_dec D(const char *s)
@@ -78,6 +81,39 @@ int main(void)
 	is_str(top(&b, ARB_ASK), "1@50.01 1@50.02", "truncate keeps the best");
 	is_str(top(&b, ARB_BID), "4@100.50 3@99.75", "truncate: bids untouched under the limit");
 	ok(arb_book_crossed(&b), "crossed: bid 100.50 >= ask 50.01");
+	{
+		/* the fast JSON of levels is byte for byte arb_emit_levels' */
+		struct arb_book r;
+		struct arb_buf x = { 0 }, y = { 0 };
+		struct arb_level l[40];
+		uint32_t seed = 12345, n, bad = 0;
+		arb_book_init(&r);
+		for (int k = 0; k < 2000; k++) {
+			char p[48], q[48];
+			seed = seed * 1103515245u + 12345u;
+			snprintf(p, sizeof p, "%u.%0*u", seed % 1000, (int)(seed >> 8) % 9 + 1, (seed >> 4) % 100000);
+			snprintf(q, sizeof q, "%s%u", seed & 1 ? "0.0" : "", (seed >> 12) % 1000);
+			arb_book_set(&r, seed & 2 ? ARB_BID : ARB_ASK, D(p), D(q));
+		}
+		arb_book_set(&r, ARB_BID, D("0.000"), D("5"));
+		arb_book_set(&r, ARB_ASK, D("123456789012345678"), D("0.000000000000000001"));
+		for (int side = ARB_BID; side <= ARB_ASK; side++) {
+			arb_buf_reset(&x);
+			arb_buf_reset(&y);
+			arb_book_json(&r, side, 40, &x);
+			n = arb_book_top(&r, side, 40, l);
+			arb_emit_levels(&y, l, n);
+			bad += strcmp(x.p, y.p) != 0;
+			arb_buf_reset(&x);
+			arb_buf_reset(&y);
+			arb_book_json(&r, side, 100000, &x);
+		}
+		is_int(bad, 0, "arb_book_json = arb_emit_levels");
+		ok(strstr(x.p, "[123456789012345678,0.000000000000000001]") != NULL, "18 digits either side");
+		arb_book_free(&r);
+		arb_buf_free(&x);
+		arb_buf_free(&y);
+	}
 	arb_book_clear(&b);
 	is_int(arb_book_len(&b, ARB_BID) + arb_book_len(&b, ARB_ASK), 0, "clear");
 	arb_book_free(&b);
