@@ -30,15 +30,17 @@ bytes=$(wc -c < "$T/in.ndjson")
 # run NAME CMD...: times CMD (stdin: the records), prints one row.
 run() {
 	name=$1; shift
-	/usr/bin/time -f "%e %M" -o "$T/time" "$@" < "$T/in.ndjson" > /dev/null 2> "$T/err" ||
+	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$@" < "$T/in.ndjson" > /dev/null 2> "$T/err" ||
 		{ echo "store-bench: $name failed:" >&2; cat "$T/err" >&2; }
 	set -- $(tail -n 1 "$T/time")
-	awk -v name="$name" -v n="$N" -v s="$1" -v rss="$2" 'BEGIN {
-		if (s < 0.001) s = 0.001
-		printf "%-34s %9d %8.2f %12.0f %10d\n", name, n, s, n / s, rss }'
+	awk -v name="$name" -v n="$N" -v s="$1" -v cpu="$2 + $3" -v rss="$4" 'BEGIN {
+		split(cpu, c, " + "); cpu = c[1] + c[2]
+		if (s < 0.01) s = 0.01
+		if (cpu < 0.01) cpu = 0.01
+		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d\n", name, n, s, n / s, cpu, n / cpu, rss }'
 }
 
-printf "%-34s %9s %8s %12s %10s\n" "run" "records" "seconds" "records/s" "peak_RSS_KB"
+printf "%-38s %8s %7s %10s %7s %10s %9s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB"
 echo "# input: $N lines, $bytes bytes"
 run "baseline: cat" cat
 run "raw: sqlite batched INSERT (line)" "$RAW" sqlite "$T/raw.db"
@@ -51,4 +53,5 @@ run "raw: PostgreSQL COPY (line)" "$RAW" pg "$ARB_PG_URL"
 run "arb-store postgresql" "$STORE" -d "$ARB_PG_URL"
 run "arb-store postgresql, replay (dups)" "$STORE" -d "$ARB_PG_URL"
 echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
-echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the numbers)"
+echo "# cpu_s: user+system time of the client process only (for PostgreSQL the server's work is not in it)"
+echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the wall-clock numbers)"
