@@ -346,6 +346,12 @@ value:
 	}
 
 after:
+	/* compact records: `,"` inside an object goes straight to the key */
+	if (inobj && e - p >= 2 && p[0] == ',' && p[1] == '"' && depth) {
+		p++;
+		t[cur].n++;
+		goto keyq;
+	}
 	SKIPWS();
 	if (depth == 0) {
 		if (p != e)
@@ -384,6 +390,7 @@ key:
 		FAIL("unexpected end of text");
 	if (*p != '"')
 		FAIL(*p == '}' ? "trailing comma in object" : "expected a string key");
+keyq:   /* *p is the key's opening quote */
 	if (n == cap) {
 		j->n = n;
 		grow(j);
@@ -399,6 +406,10 @@ key:
 		    (uint32_t)(q - p - 1), n + 1, 0 };
 		n++;
 		p = q + 1;
+	}
+	if (p < e && *p == ':') {   /* compact: no space before the colon */
+		p++;
+		goto value;
 	}
 	SKIPWS();
 	if (p == e)
