@@ -47,6 +47,14 @@ struct venue {
 	int nbal, capbal, has_bal;
 };
 
+/* The screen's compact view of a candidate (kept apart from struct cand
+ * so that the hot loop touches little memory): its number, legs, and
+ * indexes into d->lr. */
+struct cscreen {
+	int32_t ci, n;
+	int32_t idx[ARB_DLEGS_MAX];
+};
+
 struct book {
 	int vx;
 	char sym[ARB_SYM_MAX];
@@ -58,7 +66,8 @@ struct book {
 	uint32_t nb, na, capb, capa;
 	int have_inst, known;
 	struct arb_fee_ent inst;  /* merged instrument + fee file */
-	int *cands;
+	struct cscreen *cands;    /* the candidates using this book, with a
+	                           * copy of their screen indexes (locality) */
 	int ncands, capcands;
 };
 
@@ -76,13 +85,6 @@ struct cand {
 	int active;                /* index in d->active, or -1 */
 };
 
-/* The screen's compact view of a candidate (kept apart from struct cand
- * so that the hot loop touches little memory): indexes into d->lr. */
-struct cscreen {
-	int32_t n, none;
-	int32_t idx[ARB_DLEGS_MAX];
-};
-
 struct xgroup {
 	char key[2 * ARB_CCY_MAX + 2];
 	int *books;
@@ -98,6 +100,7 @@ struct arb_detect {
 	struct cand *c;
 	int nc, capc;
 	struct cscreen *cs;
+	uint8_t *none;            /* per candidate: in state none */
 	int capcs;
 	/* log(best bid) at 2*book, -log(best ask) at 2*book+1; -1e300 when
 	 * the side is empty: screening only, never money */
@@ -307,7 +310,7 @@ book_addcand(struct arb_detect *d, int bi, int ci)
 {
 	struct book *b = &d->b[bi];
 	GROW(b->cands, b->ncands, b->capcands);
-	b->cands[b->ncands++] = ci;
+	b->cands[b->ncands++] = d->cs[ci];
 }
 
 static int
@@ -334,10 +337,12 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 	c->active = -1;
 	if (d->capcs < d->capc) {
 		xrealloc(&d->cs, (size_t)d->capc * sizeof(*d->cs));
+		xrealloc(&d->none, (size_t)d->capc);
 		d->capcs = d->capc;
 	}
+	d->cs[ci].ci = ci;
 	d->cs[ci].n = n;
-	d->cs[ci].none = 1;
+	d->none[ci] = 1;
 	for (i = 0; i < n; i++)
 		d->cs[ci].idx[i] = 2 * books[i] + (buy[i] ? 1 : 0);
 	hinsert(d, &d->chash, &d->chcap, d->nc, ci, hc);
@@ -963,10 +968,9 @@ moved(arb_dec old, arb_dec nw, arb_dec pct)
  */
 #define SCREEN_MARGIN 1e-9
 
-static int
-screened_out(const struct arb_detect *d, int ci)
+static inline int
+screened_out(const struct arb_detect *d, const struct cscreen *x)
 {
-	const struct cscreen *x = &d->cs[ci];
 	double sum = 0;
 	int i;
 
@@ -984,17 +988,26 @@ dec_double(arb_dec v)
 	return v.s <= 22 ? m / p10[v.s] : m / pow(10, v.s);
 }
 
-static void
+static void cand_eval(struct arb_detect *d, int ci, struct arb_buf *out);
+
+/* Runs candidate ci: the screen first, touching only the compact arrays. */
+static inline void
 cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
+{
+	if (d->none[ci] && screened_out(d, &d->cs[ci])) {
+		d->st.screened++;
+		return;
+	}
+	cand_eval(d, ci, out);
+}
+
+static void
+cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 {
 	struct cand *c = &d->c[ci];
 	struct eval e;
 	int old = c->state;
 
-	if (d->cs[ci].none && screened_out(d, ci)) {
-		d->st.screened++;
-		return;
-	}
 	evaluate(d, c, &e);
 	c = &d->c[ci];
 	if (e.state == ST_OPP) {
@@ -1026,7 +1039,7 @@ cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 			opp_emit(d, c, event, out);
 		}
 		c->state = ST_OPP;
-		d->cs[ci].none = 0;
+		d->none[ci] = 0;
 		return;
 	}
 	if (old == ST_OPP) {
@@ -1037,15 +1050,22 @@ cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 	if (e.state != ST_NONE && e.state != old && d->o.explain)
 		reject_emit(d, c, &e, out);
 	c->state = e.state;
-	d->cs[ci].none = e.state == ST_NONE;
+	d->none[ci] = e.state == ST_NONE;
 }
 
 static void
 book_run(struct arb_detect *d, int bi, struct arb_buf *out)
 {
 	int i;
-	for (i = 0; i < d->b[bi].ncands; i++)
-		cand_run(d, d->b[bi].cands[i], out);
+
+	for (i = 0; i < d->b[bi].ncands; i++) {
+		const struct cscreen *x = &d->b[bi].cands[i];
+		if (d->none[x->ci] && screened_out(d, x)) {
+			d->st.screened++;
+			continue;
+		}
+		cand_eval(d, x->ci, out);
+	}
 }
 
 /* Time moved on: re-check open opportunities that expired or whose books
@@ -1330,6 +1350,7 @@ arb_detect_free(struct arb_detect *d)
 	free(d->xg);
 	free(d->active);
 	free(d->cs);
+	free(d->none);
 	free(d->lr);
 	free(d->bhash);
 	free(d->chash);

@@ -39,11 +39,10 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 	}
 	if (arb_dec_sign(rem) > 0)
 		return 1;
-	f->notional = n = arb_dec_trim(n);
+	f->notional = n;
 	if (l->fee_base) {
 		if (arb_dec_mul(&f->fee, q, l->fee) < 0)
 			return -1;
-		f->fee = arb_dec_trim(f->fee);
 		if (l->buy) {
 			f->in = n;
 			if (arb_dec_sub(&f->out, q, f->fee) < 0)
@@ -56,7 +55,6 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 	} else {
 		if (arb_dec_mul(&f->fee, n, l->fee) < 0)
 			return -1;
-		f->fee = arb_dec_trim(f->fee);
 		if (l->buy) {
 			if (arb_dec_add(&f->in, n, f->fee) < 0)
 				return -1;
@@ -67,8 +65,6 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 				return -1;
 		}
 	}
-	f->in = arb_dec_trim(f->in);
-	f->out = arb_dec_trim(f->out);
 	return 0;
 }
 
@@ -485,13 +481,13 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 		cand[nc++] = k;
 		{
 			int64_t x = k;
-			for (i = 0; i < 2 && x > 1; i++) {
+			for (i = 0; i < ARB_DSTEPS && x > 1; i++) {
 				if (step_left(c, grid, x - 1, &x) < 0)
 					return 0;
 				cand[nc++] = x;
 			}
 			x = k;
-			for (i = 0; i < 2; i++) {
+			for (i = 0; i < ARB_DSTEPS; i++) {
 				int64_t y;
 				int rc2 = step_next(c, grid, x, kc, &y);
 				if (rc2 < 0)

@@ -77,7 +77,13 @@ struct arb_dresult {
 
 /* arb_dchain_size tries every grid point that could beat the best found
  * near the continuous optimum when there are at most this many. */
+#ifndef ARB_DSCAN_MAX
 #define ARB_DSCAN_MAX 256
+#endif
+/* Lot steps tried on either side of the continuous optimum. */
+#ifndef ARB_DSTEPS
+#define ARB_DSTEPS 2
+#endif
 
 /* Why arb_dchain_size found nothing. */
 enum arb_dwhy {
