@@ -393,6 +393,9 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	char pragmas[256];
 
 	*status = ARB_EXIT_FAIL;
+	/* No memory statistics: they take a mutex on every allocation.
+	 * Only possible before SQLite initialises; harmless otherwise. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	q->base.ops = &sq_ops;
 	q->path = xstrdup(path);
 	if (target > ARB_STORE_SCHEMA) {
