@@ -291,6 +291,10 @@ static int run_maint(const char *url, int mode, const char *arg, struct arb_stor
 	int status;
 	struct arb_store *s;
 
+	if (mode == 'b' && arb_store_is_pg(url)) {
+		arb_err("--backup is for SQLite; back up PostgreSQL with pg_dump (see arb-store(1), BACKUP)");
+		return ARB_EXIT_USAGE;
+	}
 	if (mode != 'm')
 		o->flags |= ARB_STORE_READONLY;
 	if (arb_store_open(&s, url, o, why, sizeof why, &status) < 0) {

@@ -217,7 +217,12 @@ static int copy_in(struct pg *p, int k, int with_n)
 	const char *b = p->stage[k].p, *end = b + p->stage[k].len;
 	int ok = 1;
 	if (with_n) {
-		ok = PQputCopyData(p->c, b, (int)(end - b)) == 1;
+		/* In pieces: a big batch may not fit in an int. */
+		while (ok && b < end) {
+			size_t n = (size_t)(end - b) > (1u << 20) ? (1u << 20) : (size_t)(end - b);
+			ok = PQputCopyData(p->c, b, (int)n) == 1;
+			b += n;
+		}
 	} else {
 		while (ok && b < end) {
 			const char *nl = memchr(b, '\n', (size_t)(end - b));

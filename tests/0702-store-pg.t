@@ -52,6 +52,10 @@ cmp_ok "$T/tee" "$T/big.ndjson" "--tee passes every line on"
 is "$(pg_sql "SELECT count(*) FROM books") $(pg_sql "SELECT count(*) FROM trades")" \
    "$((2 + $(grep -c '"type":"book"' "$T/big.ndjson"))) $((2 + $(grep -c '"type":"trade"' "$T/big.ndjson")))" "row counts match the stream"
 
+arb-store -d "$ARB_PG_URL" --backup "$T/x.db" 2>"$T/err"
+is $? 2 "--backup of PostgreSQL is a usage error"
+grep -q "pg_dump" "$T/err"; ok $? "pointing to pg_dump"
+
 # Migrations in a fresh database.
 pg_sql "CREATE DATABASE m" >/dev/null
 M=$(echo "$ARB_PG_URL" | sed 's,/postgres?,/m?,')
