@@ -75,10 +75,8 @@ static void prom_summary(struct arb_report *r, struct arb_buf *b)
 	char v[ARB_DEC_STRMAX], ccy[64][RCCY_MAX];
 	arb_dec sums[64];
 	size_t nccy = 0, i, k;
-	uint64_t num, den;
 
 	arb_report_totals(r, &t);
-	(void)num; (void)den;
 	fam(b, "arb_pnl", "Realised P&L of executed opportunities in each currency.");
 	for (i = 0; i < r->nresults; i++) {
 		if (!arb_report_executed(&r->results[i]))
