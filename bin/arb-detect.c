@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "dec.h"
 #include "detect.h"
 #include "detect_size.h"
@@ -33,6 +34,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "alias", required_argument, NULL, 'a' },
+	{ "config", required_argument, NULL, 'c' },
 	{ "explain", no_argument, NULL, 'e' },
 	{ "fees", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -60,13 +62,14 @@ usage(int status)
 	FILE *f = status ? stderr : stdout;
 
 	fprintf(f,
-	    "usage: %s [-eqvV] [-a FROM=TO] [-A [VENUE=]AGE] [-b BPS] [-f FILE]\n"
+	    "usage: %s [-eqvV] [-a FROM=TO] [-A [VENUE=]AGE] [-b BPS] [-c FILE] [-f FILE]\n"
 	    "       [-l LEGS] [-m [CCY=]AMOUNT] [-n [CCY=]AMOUNT] [-t TTL]\n"
 	    "       [--no-cross] [--no-cycles] [--start-ccy CCY,...] [--strict]\n"
 	    "       [--update-qty PCT] [--update-profit PCT] [FILE ...]\n"
 	    "  -a, --alias FROM=TO          treat currency FROM as TO when matching venues\n"
 	    "  -A, --max-age [VENUE=]AGE    ignore books older than AGE (default 10s; 0: off)\n"
 	    "  -b, --min-profit-bps BPS     least net profit in basis points of the cost\n"
+	    "  -c, --config FILE            configuration file (section [arb-detect])\n"
 	    "  -e, --explain                add reject records with a reason code\n"
 	    "  -f, --fees FILE              fee file: fees, fee currency, tick, lot per venue/symbol\n"
 	    "  -l, --max-legs N             longest cycle, 3 to %d (default 3; 2: no cycles)\n"
@@ -84,10 +87,16 @@ usage(int status)
 	exit(status);
 }
 
+/* Where the option being applied came from, when not the command line. */
+static const char *cfg_origin;
+
 static void
 bad_opt(const char *opt, const char *arg, const char *why)
 {
-	arb_err("%s %s: %s", opt, arg, why);
+	if (cfg_origin)
+		arb_err("%s: %s %s: %s", cfg_origin, opt + 2, arg, why);
+	else
+		arb_err("%s %s: %s", opt, arg, why);
 	exit(ARB_EXIT_USAGE);
 }
 
@@ -173,154 +182,232 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 	arb_reader_free(&rd);
 }
 
+/* Everything the options set. */
+static struct {
+	struct arb_detect_opts o;
+	char (*start)[ARB_CCY_MAX];
+	int nstart, cycles;
+	const char *feesfile;
+	struct arb_badlines bl;
+} op;
+
+/* One option, from the command line or from origin (the configuration
+ * file or the environment, named in errors). */
+static void
+apply(int opt, const char *arg, const char *origin)
+{
+	struct arb_detect_opts *o = &op.o;
+
+	cfg_origin = origin;
+	switch (opt) {
+	case 'a': {
+		const char *eq = strchr(arg, '=');
+		struct arb_alias *al;
+		if (eq == NULL || eq == arg || eq[1] == '\0' ||
+		    (size_t)(eq - arg) >= ARB_CCY_MAX || strlen(eq + 1) >= ARB_CCY_MAX)
+			bad_opt("--alias", arg, "expected FROM=TO");
+		xrealloc(&o->aliases, (size_t)(o->naliases + 1) * sizeof(*o->aliases));
+		al = &o->aliases[o->naliases++];
+		memset(al, 0, sizeof(*al));
+		memcpy(al->from, arg, (size_t)(eq - arg));
+		strcpy(al->to, eq + 1);
+		break;
+	}
+	case 'A': {
+		const char *eq = strchr(arg, '=');
+		if (eq) {
+			struct arb_venue_age *va;
+			if (eq == arg || (size_t)(eq - arg) >= ARB_EX_MAX)
+				bad_opt("--max-age", arg, "bad venue");
+			xrealloc(&o->ages, (size_t)(o->nages + 1) * sizeof(*o->ages));
+			va = &o->ages[o->nages++];
+			memset(va, 0, sizeof(*va));
+			memcpy(va->ex, arg, (size_t)(eq - arg));
+			va->us = parse_dur("--max-age", eq + 1);
+		} else
+			o->max_age = parse_dur("--max-age", arg);
+		break;
+	}
+	case 'b':
+		o->min_profit_bps = parse_dec("--min-profit-bps", arg, 0);
+		break;
+	case 'c':
+		break;      /* read by load_config before the other options */
+	case 'e':
+		o->explain = 1;
+		break;
+	case 'f':
+		op.feesfile = arg;
+		break;
+	case 'h':
+		usage(0);
+		break;
+	case 'l': {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (*end || n < 2 || n > ARB_DLEGS_MAX)
+			bad_opt("--max-legs", arg, "expected 2 to 5");
+		o->max_legs = (int)n;
+		break;
+	}
+	case 'm':
+		add_ccyamt(&o->min_profit, &o->nmin_profit, "--min-profit", arg);
+		break;
+	case 'n':
+		add_ccyamt(&o->max_notional, &o->nmax_notional, "--max-notional", arg);
+		break;
+	case 'q':
+		arb_quieter();
+		break;
+	case 't':
+		o->ttl = parse_dur("--ttl", arg);
+		break;
+	case 'v':
+		arb_louder();
+		break;
+	case 'V':
+		printf("%s %s\n", arb_prog, PACKAGE_VERSION);
+		exit(0);
+	case OPT_NO_CROSS:
+		o->cross = 0;
+		break;
+	case OPT_NO_CYCLES:
+		op.cycles = 0;
+		break;
+	case OPT_UPDATE_QTY:
+		o->update_qty_pct = parse_dec("--update-qty", arg, 0);
+		break;
+	case OPT_UPDATE_PROFIT:
+		o->update_profit_pct = parse_dec("--update-profit", arg, 0);
+		break;
+	case OPT_START_CCY: {
+		char *s = xstrdup(arg), *tok, *save = NULL;
+		for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (strlen(tok) >= ARB_CCY_MAX)
+				bad_opt("--start-ccy", tok, "too long");
+			xrealloc(&op.start, (size_t)(op.nstart + 1) * sizeof(*op.start));
+			strcpy(op.start[op.nstart++], tok);
+		}
+		free(s);
+		break;
+	}
+	case OPT_STRICT:
+		op.bl.strict = 1;
+		break;
+	default:
+		usage(ARB_EXIT_USAGE);
+	}
+	cfg_origin = NULL;
+}
+
+/* Keys of the configuration file (section [arb-detect]) and of ARB_*:
+ * the long option names.  Repeatable options take a list separated by
+ * spaces or commas. */
+static const char *const conf_keys[] = {
+	"alias", "explain", "fees", "max-legs", "max-age", "max-notional", "min-profit",
+	"min-profit-bps", "no-cross", "no-cycles", "start-ccy", "strict", "ttl",
+	"update-profit", "update-qty", NULL
+};
+
+/* The configuration file (-c/--config, found before the other options
+ * are parsed) and the ARB_* environment, under the command line. */
+static void
+load_config(int argc, char **argv, struct arb_conf *conf)
+{
+	const char *path = NULL;
+	int i, k;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+	}
+	if (path && arb_conf_load(conf, path, "arb-detect") < 0)
+		exit(ARB_EXIT_USAGE);
+	for (k = 0; conf_keys[k]; k++) {
+		const char *v = arb_conf_get(conf, conf_keys[k]), *origin;
+		const struct option *lo = longopts;
+		if (!v)
+			continue;
+		origin = arb_conf_origin(conf, conf_keys[k]);
+		while (strcmp(lo->name, conf_keys[k]) != 0)
+			lo++;
+		if (lo->has_arg == no_argument) {
+			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+				apply(lo->val, NULL, origin);
+			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v) {
+				arb_err("%s: %s: true or false, not %s", origin, conf_keys[k], v);
+				exit(ARB_EXIT_USAGE);
+			}
+		} else if (lo->val == 'a' || lo->val == 'A' || lo->val == 'm' || lo->val == 'n') {
+			char *list = xstrdup(v), *save = NULL, *t;
+			for (t = strtok_r(list, " ,", &save); t; t = strtok_r(NULL, " ,", &save))
+				apply(lo->val, t, origin);
+			free(list);
+		} else if (*v)
+			apply(lo->val, v, origin);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct arb_detect_opts o;
 	struct arb_fees fees;
+	struct arb_conf conf;
 	struct arb_detect *d;
 	struct arb_writer w;
-	struct arb_badlines bl = { 0, 0 };
 	struct arb_rec rec;
 	struct arb_buf out = { 0 };
 	static char defstart[][ARB_CCY_MAX] = { "USD", "USDT", "USDC", "EUR", "GBP", "BTC", "ETH" };
-	char (*start)[ARB_CCY_MAX] = NULL;
-	int nstart = 0, ch, i, cycles = 1;
-	const char *feesfile = NULL;
+	int ch, i;
 
 	arb_setprog(argv[0]);
-	arb_detect_opts_init(&o);
+	arb_detect_opts_init(&op.o);
+	op.cycles = 1;
 	arb_fees_init(&fees);
-	while ((ch = getopt_long(argc, argv, "a:A:b:ef:hl:m:n:qt:vV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'a': {
-			const char *eq = strchr(optarg, '=');
-			struct arb_alias *al;
-			if (eq == NULL || eq == optarg || eq[1] == '\0' ||
-			    (size_t)(eq - optarg) >= ARB_CCY_MAX || strlen(eq + 1) >= ARB_CCY_MAX)
-				bad_opt("--alias", optarg, "expected FROM=TO");
-			xrealloc(&o.aliases, (size_t)(o.naliases + 1) * sizeof(*o.aliases));
-			al = &o.aliases[o.naliases++];
-			memset(al, 0, sizeof(*al));
-			memcpy(al->from, optarg, (size_t)(eq - optarg));
-			strcpy(al->to, eq + 1);
-			break;
-		}
-		case 'A': {
-			const char *eq = strchr(optarg, '=');
-			if (eq) {
-				struct arb_venue_age *va;
-				if (eq == optarg || (size_t)(eq - optarg) >= ARB_EX_MAX)
-					bad_opt("--max-age", optarg, "bad venue");
-				xrealloc(&o.ages, (size_t)(o.nages + 1) * sizeof(*o.ages));
-				va = &o.ages[o.nages++];
-				memset(va, 0, sizeof(*va));
-				memcpy(va->ex, optarg, (size_t)(eq - optarg));
-				va->us = parse_dur("--max-age", eq + 1);
-			} else
-				o.max_age = parse_dur("--max-age", optarg);
-			break;
-		}
-		case 'b':
-			o.min_profit_bps = parse_dec("--min-profit-bps", optarg, 0);
-			break;
-		case 'e':
-			o.explain = 1;
-			break;
-		case 'f':
-			feesfile = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
-		case 'l': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 2 || n > ARB_DLEGS_MAX)
-				bad_opt("--max-legs", optarg, "expected 2 to 5");
-			o.max_legs = (int)n;
-			break;
-		}
-		case 'm':
-			add_ccyamt(&o.min_profit, &o.nmin_profit, "--min-profit", optarg);
-			break;
-		case 'n':
-			add_ccyamt(&o.max_notional, &o.nmax_notional, "--max-notional", optarg);
-			break;
-		case 'q':
-			arb_quieter();
-			break;
-		case 't':
-			o.ttl = parse_dur("--ttl", optarg);
-			break;
-		case 'v':
-			arb_louder();
-			break;
-		case 'V':
-			printf("%s %s\n", arb_prog, PACKAGE_VERSION);
-			exit(0);
-		case OPT_NO_CROSS:
-			o.cross = 0;
-			break;
-		case OPT_NO_CYCLES:
-			cycles = 0;
-			break;
-		case OPT_UPDATE_QTY:
-			o.update_qty_pct = parse_dec("--update-qty", optarg, 0);
-			break;
-		case OPT_UPDATE_PROFIT:
-			o.update_profit_pct = parse_dec("--update-profit", optarg, 0);
-			break;
-		case OPT_START_CCY: {
-			char *s = xstrdup(optarg), *tok, *save = NULL;
-			for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				if (strlen(tok) >= ARB_CCY_MAX)
-					bad_opt("--start-ccy", tok, "too long");
-				xrealloc(&start, (size_t)(nstart + 1) * sizeof(*start));
-				strcpy(start[nstart++], tok);
-			}
-			free(s);
-			break;
-		}
-		case OPT_STRICT:
-			bl.strict = 1;
-			break;
-		default:
-			usage(ARB_EXIT_USAGE);
-		}
-	}
+	arb_conf_init(&conf);
+	load_config(argc, argv, &conf);
+	while ((ch = getopt_long(argc, argv, "a:A:b:c:ef:hl:m:n:qt:vV", longopts, NULL)) != -1)
+		apply(ch, optarg, NULL);
 	argc -= optind;
 	argv += optind;
 
-	if (!cycles)
-		o.max_legs = 2;
-	if (start) {
-		o.start = start;
-		o.nstart = nstart;
-	} else {
-		o.start = defstart;
-		o.nstart = (int)(sizeof(defstart) / sizeof(defstart[0]));
+	if (argc > 0 && strcmp(argv[0], "--") == 0) {
+		argc--;
+		argv++;
 	}
-	if (feesfile) {
+	if (!op.cycles)
+		op.o.max_legs = 2;
+	if (op.start) {
+		op.o.start = op.start;
+		op.o.nstart = op.nstart;
+	} else {
+		op.o.start = defstart;
+		op.o.nstart = (int)(sizeof(defstart) / sizeof(defstart[0]));
+	}
+	if (op.feesfile) {
 		char err[512];
-		if (arb_fees_load(&fees, feesfile, err, sizeof(err)) < 0) {
+		if (arb_fees_load(&fees, op.feesfile, err, sizeof(err)) < 0) {
 			arb_err("%s", err);
 			exit(ARB_EXIT_USAGE);
 		}
-		o.fees = &fees;
+		op.o.fees = &fees;
 	}
 
 	arb_sig_setup();
-	d = arb_detect_new(&o);
+	d = arb_detect_new(&op.o);
 	arb_rec_init(&rec);
 	arb_writer_init(&w, STDOUT_FILENO);
 	if (argc == 0)
-		run(d, STDIN_FILENO, "stdin", &w, &bl, &rec, &out);
+		run(d, STDIN_FILENO, "stdin", &w, &op.bl, &rec, &out);
 	for (i = 0; i < argc; i++) {
 		int fd = strcmp(argv[i], "-") == 0 ? STDIN_FILENO : open(argv[i], O_RDONLY);
 		if (fd < 0)
 			arb_die_errno(ARB_EXIT_FAIL, "%s", argv[i]);
-		run(d, fd, fd == STDIN_FILENO ? "stdin" : argv[i], &w, &bl, &rec, &out);
+		run(d, fd, fd == STDIN_FILENO ? "stdin" : argv[i], &w, &op.bl, &rec, &out);
 		if (fd != STDIN_FILENO)
 			close(fd);
 	}
@@ -339,16 +426,17 @@ main(int argc, char *argv[])
 		if (s->overflow)
 			arb_warn("%" PRIu64 " candidates skipped on arithmetic overflow", s->overflow);
 	}
-	arb_badlines_report(&bl);
+	arb_badlines_report(&op.bl);
 	arb_detect_free(d);
 	arb_rec_free(&rec);
 	arb_writer_free(&w);
 	arb_buf_free(&out);
 	arb_fees_free(&fees);
-	free(o.aliases);
-	free(o.ages);
-	free(o.min_profit);
-	free(o.max_notional);
-	free(start);
+	arb_conf_free(&conf);
+	free(op.o.aliases);
+	free(op.o.ages);
+	free(op.o.min_profit);
+	free(op.o.max_notional);
+	free(op.start);
 	return ARB_EXIT_OK;
 }

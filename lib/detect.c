@@ -246,28 +246,31 @@ venue_find(const struct arb_detect *d, const char *ex)
 	return -1;
 }
 
+/* The last --alias for ccy wins (the command line comes after the
+ * configuration file). */
 static const char *
 alias_of(const struct arb_detect *d, const char *ccy)
 {
 	int i;
-	for (i = 0; i < d->o.naliases; i++)
+	for (i = d->o.naliases - 1; i >= 0; i--)
 		if (strcmp(d->o.aliases[i].from, ccy) == 0)
 			return d->o.aliases[i].to;
 	return ccy;
 }
 
+/* The amount for ccy: the last one given for it, else the last one given
+ * for every currency, else NULL. */
 static const arb_dec *
 ccyamt(const struct arb_ccyamt *a, int n, const char *ccy)
 {
 	int i;
-	const arb_dec *any = NULL;
-	for (i = 0; i < n; i++) {
+	for (i = n - 1; i >= 0; i--)
 		if (strcmp(a[i].ccy, ccy) == 0)
 			return &a[i].v;
+	for (i = n - 1; i >= 0; i--)
 		if (a[i].ccy[0] == '\0')
-			any = &a[i].v;
-	}
-	return any;
+			return &a[i].v;
+	return NULL;
 }
 
 /* ---- books and candidates ---- */

@@ -48,6 +48,22 @@ cmp_ok "$T/out" "$T/want" "bad lines: skipped, the rest as without them"
 arb-detect --strict "$T/bad.in" >/dev/null 2>&1
 is $? 1 "--strict: a bad line is fatal (exit 1)"
 
+# The configuration file (section [arb-detect]) and ARB_* under the
+# command line.
+grep -v '^#' "$G/usdt.in" >"$T/usdt"
+printf '# arb-detect\n[arb-detect]\nalias = USDT=USD\nmin-profit = 5\n[arb-exec]\nttl = bad\n' >"$T/a.conf"
+is "$(arb-detect -c "$T/a.conf" "$T/usdt" | grep -c '"type":"opportunity"')" 0 \
+    "config: alias matched, --min-profit 5 keeps the 1.1985 profit out"
+is "$(arb-detect -c "$T/a.conf" --min-profit 1 "$T/usdt" | grep -c '"type":"opportunity"')" 1 \
+    "config: the command line wins (--min-profit 1)"
+is "$(ARB_MIN_PROFIT=1 arb-detect -c "$T/a.conf" "$T/usdt" | grep -c '"type":"opportunity"')" 1 \
+    "config: the environment wins over the file"
+printf '[arb-detect]\nmax-legs = 9\n' >"$T/b.conf"
+arb-detect -c "$T/b.conf" "$T/usdt" >/dev/null 2>"$T/err"
+is $? 2 "config: a bad value is a usage error"
+grep -q "b.conf:2: max-legs 9" "$T/err"
+ok $? "config: the message names file and line"
+
 # A closed pipe downstream is not an error.
 i=0
 while [ $i -lt 2000 ]; do cat "$T/in"; i=$((i + 1)); done >"$T/big"
