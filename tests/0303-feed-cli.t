@@ -50,4 +50,17 @@ s=$(date +%s%N)
 arb-feed --replay --speed 10 "$T/KRAKEN.p" >/dev/null 2>&1
 e=$(date +%s%N)
 ok $(( (e - s) >= 40000000 ? 0 : 1 )) "--speed 10 paces the replay"
+# Coinbase Advanced Trade (l2_data): sequence_num per connection
+cat >"$T/adv.rec" <<'EOF'
+wss://advanced-trade-ws.coinbase.com <-> 1700000000.000000
+1700000000.100000: {"channel":"subscriptions","client_id":"","timestamp":"2023-11-14T22:13:20.1Z","sequence_num":0,"events":[{"subscriptions":{"level2":["BTC-USD"]}}]}
+1700000000.200000: {"channel":"l2_data","client_id":"","timestamp":"2023-11-14T22:13:20.2Z","sequence_num":1,"events":[{"type":"snapshot","product_id":"BTC-USD","updates":[{"side":"bid","event_time":"2023-11-14T22:13:20.2Z","price_level":"100.0","new_quantity":"1.5"},{"side":"offer","event_time":"2023-11-14T22:13:20.2Z","price_level":"101.0","new_quantity":"2"}]}]}
+1700000000.300000: {"channel":"l2_data","client_id":"","timestamp":"2023-11-14T22:13:20.3Z","sequence_num":2,"events":[{"type":"update","product_id":"BTC-USD","updates":[{"side":"bid","event_time":"2023-11-14T22:13:20.3Z","price_level":"100.5","new_quantity":"0.25"}]}]}
+1700000000.400000: {"channel":"l2_data","client_id":"","timestamp":"2023-11-14T22:13:20.4Z","sequence_num":4,"events":[{"type":"update","product_id":"BTC-USD","updates":[{"side":"bid","event_time":"2023-11-14T22:13:20.4Z","price_level":"100.5","new_quantity":"0"}]}]}
+EOF
+arb-feed --replay -d 2 "$T/adv.rec" >"$T/o" 2>"$T/e"
+is "$(grep -c '"type":"book".*"ok":true' "$T/o")" 2 "advanced trade: snapshot and update in sync"
+grep -q '"bids":\[\[100.5,0.25\],\[100.0,1.5\]\],"asks":\[\[101.0,2\]\]' "$T/o"
+ok $? "advanced trade: bid and offer levels"
+is "$(grep -c '"state":"gap","detail":"sequence_num 4 does not follow 2"' "$T/o")" 1 "advanced trade: a missing sequence_num is a gap"
 done_testing

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "feed.h"
@@ -16,6 +17,12 @@
  * a crossed book is a gap (resync: subscribe again, which sends a new
  * snapshot).  Trades come from the "matches" channel, whose "side" is the
  * maker's: the taker side is the other one.
+ *
+ * The Advanced Trade feed (advanced-trade-ws.coinbase.com, channel level2,
+ * messages on channel "l2_data") is read as well: events of type snapshot
+ * and update with updates {side bid|offer, price_level, new_quantity}, and
+ * a sequence_num on every message of the connection: a number that does not
+ * follow the previous one is a gap for every book of the connection.
  */
 
 static const char *const hosts[] = { "coinbase.com", NULL };
@@ -178,14 +185,107 @@ static int subscriptions(struct arb_venue *v, int64_t rt)
 	return 0;
 }
 
+/* Advanced Trade: per-connection sequence, kept in v->priv. */
+struct adv {
+	int64_t seq;
+	int has;
+};
+
+static int adv_l2(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int evs = arb_jget(j, 0, "events"), e, t = arb_jget(j, 0, "timestamp");
+	int64_t ts = rt;
+
+	if (arb_jtype(j, t) == ARB_J_STR)
+		arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts);
+	if (arb_jtype(j, evs) != ARB_J_ARR)
+		return arb_venue_err(v, "l2_data: no events");
+	for (e = arb_jfirst(j, evs); e >= 0; e = arb_jnext(j, evs, e)) {
+		int type = arb_jget(j, e, "type"), pid = arb_jget(j, e, "product_id"), ups = arb_jget(j, e, "updates"), u;
+		int snap = arb_jis(j, type, "snapshot");
+		struct arb_fbook *fb;
+
+		if (arb_jtype(j, pid) != ARB_J_STR || arb_jtype(j, ups) != ARB_J_ARR || (!snap && !arb_jis(j, type, "update")))
+			return arb_venue_err(v, "l2_data: bad event");
+		if (!(fb = arb_venue_book(v, arb_json_raw(j, pid), j->t[pid].len, NULL)))
+			return -1;
+		if (snap) {
+			arb_fbook_subscribed(fb, rt);
+			arb_book_clear(&fb->book);
+		} else if (!fb->snap)
+			continue;
+		for (u = arb_jfirst(j, ups); u >= 0; u = arb_jnext(j, ups, u)) {
+			int side = arb_jget(j, u, "side");
+			arb_dec px, qty;
+			const char *why = "bad side";
+			if ((!arb_jis(j, side, "bid") && !arb_jis(j, side, "offer")) ||
+			    arb_json_dec(j, arb_jget(j, u, "price_level"), &px, &why) < 0 ||
+			    arb_json_dec(j, arb_jget(j, u, "new_quantity"), &qty, &why) < 0 ||
+			    arb_book_set(&fb->book, arb_jis(j, side, "bid") ? ARB_BID : ARB_ASK, px, qty) < 0) {
+				if (snap) {
+					fb->ok = fb->snap = 0;
+					arb_book_clear(&fb->book);
+				} else
+					arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
+				return arb_venue_err(v, "l2_data: bad update: %s", why);
+			}
+		}
+		fb->ts = ts;
+		fb->rt = rt;
+		if (snap) {
+			if (arb_book_crossed(&fb->book)) {
+				fb->ok = fb->snap = 0;
+				arb_book_clear(&fb->book);
+				return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			}
+			arb_fbook_synced(fb, rt, NULL);
+		}
+		if (arb_fbook_check_crossed(fb, ts, rt) < 0)
+			continue;
+		arb_fbook_emit(fb);
+	}
+	return 0;
+}
+
+static int advanced(struct arb_venue *v, int ch, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	struct adv *a = v->priv;
+	int64_t seq;
+
+	if (!a) {
+		v->priv = a = xcalloc(1, sizeof *a);
+		v->priv_free = free;
+	}
+	if (arb_json_i64(j, arb_jget(j, 0, "sequence_num"), &seq) == 0) {
+		if (a->has && seq != a->seq + 1) {
+			/* a message of the connection is missing: it may have been
+			 * any book's, so every book resyncs */
+			for (uint32_t i = 0; i < v->nlist; i++)
+				if (v->list[i]->ok)
+					arb_fbook_gap(v->list[i], rt, rt, "sequence_num %lld does not follow %lld",
+					    (long long)seq, (long long)a->seq);
+		}
+		a->seq = seq;
+		a->has = 1;
+	}
+	if (arb_jis(j, ch, "l2_data"))
+		return adv_l2(v, rt);
+	return 0;   /* subscriptions, heartbeats, ticker, market_trades */
+}
+
 static int frame(struct arb_venue *v, const char *url, const char *p, size_t len, int64_t rt)
 {
 	struct arb_json *j = &v->j;
-	int type, pid;
+	int type, pid, ch;
 	struct arb_fbook *fb;
 
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
+	ch = arb_jget(j, 0, "channel");
+	if (j->t[0].type == ARB_J_OBJ && arb_jtype(j, ch) == ARB_J_STR && arb_jget(j, 0, "events") >= 0)
+		return advanced(v, ch, rt);
 	type = arb_jget(j, 0, "type");
 	if (j->t[0].type != ARB_J_OBJ || arb_jtype(j, type) != ARB_J_STR)
 		return arb_venue_err(v, "not a Coinbase frame");
@@ -215,6 +315,15 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	return arb_venue_err(v, "not a Coinbase frame: unknown type");
 }
 
+/* A new connection starts a new Advanced Trade sequence. */
+static void opened(struct arb_venue *v, const char *url, int64_t rt)
+{
+	struct adv *a = v->priv;
+
+	if (a)
+		a->has = 0;
+}
+
 /* ---- live ---------------------------------------------------------------- */
 
 static int ws_url(struct arb_venue *v, struct arb_buf *out)
@@ -225,6 +334,17 @@ static int ws_url(struct arb_venue *v, struct arb_buf *out)
 
 static int subscribe(struct arb_venue *v, struct arb_buf *out)
 {
+	if (strstr(v->url, "advanced-trade")) {
+		/* Advanced Trade: one channel per request, heartbeats keep it open */
+		const char *chs[] = { "level2", "heartbeats" };
+		for (int k = 0; k < 2; k++) {
+			arb_buf_adds(out, "{\"type\":\"subscribe\",\"product_ids\":[");
+			for (uint32_t i = 0; i < v->nlist; i++)
+				arb_buf_printf(out, "%s\"%s\"", i ? "," : "", v->list[i]->vsym);
+			arb_buf_printf(out, "],\"channel\":\"%s\"}\n", chs[k]);
+		}
+		return 0;
+	}
 	arb_buf_adds(out, "{\"type\":\"subscribe\",\"product_ids\":[");
 	for (uint32_t i = 0; i < v->nlist; i++)
 		arb_buf_printf(out, "%s\"%s\"", i ? "," : "", v->list[i]->vsym);
@@ -255,6 +375,7 @@ const struct arb_venue_ops arb_venue_coinbase = {
 	.vsym = vsym,
 	.rest = rest,
 	.frame = frame,
+	.opened = opened,
 	.ws_url = ws_url,
 	.subscribe = subscribe,
 	.meta_urls = meta_urls,
