@@ -419,9 +419,9 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	sqlite3_busy_timeout(q->db, 10000);
 	snprintf(pragmas, sizeof pragmas, "%sPRAGMA synchronous=%s; PRAGMA cache_size=-65536;"
 	    " PRAGMA mmap_size=268435456; PRAGMA foreign_keys=OFF;%s",
-	    ro ? "" : "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; ",
+	    ro ? "" : "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; ",
 	    o->sync_full ? "FULL" : "NORMAL",
-	    ro ? "" : " PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=134217728;");
+	    ro ? "" : " PRAGMA wal_autocheckpoint=2048; PRAGMA journal_size_limit=134217728;");
 	if (exec(q, pragmas, why, whylen) < 0)
 		goto fail;
 	v = read_version(q, why, whylen);
