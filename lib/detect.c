@@ -312,8 +312,15 @@ static void
 book_addcand(struct arb_detect *d, int bi, int ci)
 {
 	struct book *b = &d->b[bi];
+	int j;
+
 	GROW(b->cands, b->ncands, b->capcands);
-	b->cands[b->ncands++] = d->cs[ci];
+	/* kept sorted by leg count, so that the screen's inner loop runs
+	 * the same number of times from one entry to the next */
+	for (j = b->ncands; j > 0 && b->cands[j - 1].n > d->cs[ci].n; j--)
+		b->cands[j] = b->cands[j - 1];
+	b->cands[j] = d->cs[ci];
+	b->ncands++;
 }
 
 static int
@@ -1061,14 +1068,37 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out)
 {
 	int i;
 
+	const double *lr = d->lr;
+	uint64_t skipped = 0;
+
+	/* Order matters for the output: entries are in leg-count order, then
+	 * in the order the candidates were made. */
 	for (i = 0; i < d->b[bi].ncands; i++) {
 		const struct cscreen *x = &d->b[bi].cands[i];
-		if (d->none[x->ci] && screened_out(d, x)) {
-			d->st.screened++;
-			continue;
+		double sum;
+		if (d->none[x->ci]) {
+			switch (x->n) {
+			case 2:
+				sum = lr[x->idx[0]] + lr[x->idx[1]];
+				break;
+			case 3:
+				sum = lr[x->idx[0]] + lr[x->idx[1]] + lr[x->idx[2]];
+				break;
+			case 4:
+				sum = lr[x->idx[0]] + lr[x->idx[1]] + lr[x->idx[2]] + lr[x->idx[3]];
+				break;
+			default:
+				sum = screened_out(d, x) ? -1 : 0;
+				break;
+			}
+			if (sum < -SCREEN_MARGIN) {
+				skipped++;
+				continue;
+			}
 		}
 		cand_eval(d, x->ci, out);
 	}
+	d->st.screened += skipped;
 }
 
 /* Time moved on: re-check open opportunities that expired or whose books
