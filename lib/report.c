@@ -767,7 +767,8 @@ static void on_result(struct arb_report *r, const struct arb_rec *rec, int inwin
 	arb_rec_str(rec, "kind", res->kind, sizeof res->kind);
 	arb_rec_str(rec, "status", res->status, sizeof res->status);
 	if (arb_rec_str(rec, "reason", res->reason, sizeof res->reason) < 0)
-		res->reason[0] = '\0';
+		snprintf(res->reason, sizeof res->reason, "%s",
+		    arb_json_get(&rec->j, 0, "reason") >= 0 ? "(too long)" : "");
 	arb_rec_str(rec, "ccy", res->ccy, sizeof res->ccy);
 	if (arb_rec_dec(rec, "pnl", &res->pnl) < 0)
 		res->pnl = arb_dec_make(0, 0);

@@ -12,7 +12,7 @@
 
 #define RCCY_MAX 16
 #define RID_MAX 128
-#define RREASON_MAX 32
+#define RREASON_MAX 128
 
 /* A string -> index hash map (open addressing, keys owned). */
 struct rmap {

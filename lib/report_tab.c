@@ -60,7 +60,13 @@ void rtab_row(struct rtab *t, ...)
 	for (i = 0; i < t->ncol; i++) {
 		const char *s = va_arg(ap, const char *);
 
-		t->cells[t->nrows * (size_t)t->ncol + (size_t)i] = s ? xstrdup(s) : NULL;
+		char *c = s ? xstrdup(s) : NULL;
+
+		/* a cell is one line: control characters become blanks */
+		for (char *p = c; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = ' ';
+		t->cells[t->nrows * (size_t)t->ncol + (size_t)i] = c;
 	}
 	va_end(ap);
 	t->nrows++;
@@ -610,6 +616,17 @@ static size_t ulen(const char *s)
 	return n;
 }
 
+/* Byte offset of the k-th character of s (UTF-8), or its length. */
+static size_t uoff(const char *s, size_t k)
+{
+	size_t i = 0;
+
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && k-- == 0)
+			return i;
+	return i;
+}
+
 static void pad(struct arb_buf *b, size_t n)
 {
 	while (n--)
@@ -625,11 +642,11 @@ static void field(struct arb_buf *b, const char *s, size_t w, int kind)
 
 	if (n > w && kind == 2) {
 		arb_buf_addc(b, '~');
-		arb_buf_adds(b, s + (n - w + 1));
+		arb_buf_adds(b, s + uoff(s, n - w + 1));
 		return;
 	}
 	if (n > w) {
-		arb_buf_add(b, s, w - 1);
+		arb_buf_add(b, s, uoff(s, w - 1));
 		arb_buf_addc(b, '~');
 		return;
 	}
