@@ -56,6 +56,13 @@ ok $? "long ids and numbers: text still fits 80 columns"
 grep -q -- '-12345.123456789012345678' "$T/long.text"
 ok $? "long numbers are shown exactly"
 
+# A reason with a newline and UTF-8, cut to fit: one line, valid UTF-8.
+printf '%s\n' '{"type":"result","ts":1796000000000001,"opp":"ééééééééééééééééééééééééééééééééééééééééé","kind":"cycle","status":"failed","reason":"line1\nline2 ünïcödé reason that is rather long indeed","pnl":0,"ccy":"USDT"}' |
+	arb-report -r trades > "$T/u.text" 2> /dev/null
+is "$(grep -c '^2026-11-30 00:53:20' "$T/u.text")" 1 "a reason with a newline stays on one line"
+python3 -c 'import sys; open(sys.argv[1], encoding="utf-8").read()' "$T/u.text"
+ok $? "text cut on UTF-8 character boundaries"
+
 # Usage errors: exit 2 with a message.
 usage() { arb-report "$@" < "$S" > /dev/null 2> "$T/u.err"; echo $?; }
 is "$(usage -f pdf)" 2 "unknown format: exit 2"
