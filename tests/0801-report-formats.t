@@ -3,6 +3,7 @@
 # against golden files; the JSON is valid NDJSON, the CSV rectangular.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 S=$top_srcdir/tests/report/stream.ndjson
+command -v python3 > /dev/null || skip_all "python3 not installed"
 G=$top_srcdir/tests/golden/report
 
 for r in summary funnel latency feed trades all; do

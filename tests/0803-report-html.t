@@ -4,6 +4,7 @@
 # blank.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 S=$top_srcdir/tests/report/stream.ndjson
+command -v python3 > /dev/null || skip_all "python3 not installed"
 H=$top_srcdir/tests/report
 
 arb-report -r all -f html < "$S" > "$T/r.html" 2>/dev/null
