@@ -628,14 +628,16 @@ pnl_of(const struct arb_opp *p)
 static int
 open_orders(const struct arb_exec *e)
 {
-	size_t i;
-	int j, n = 0;
+	return e->n_open;
+}
 
-	for (i = 0; i < e->nopps; i++)
-		for (j = 0; j < e->opps[i]->norders; j++)
-			if (!arb_ostate_terminal(e->opps[i]->ord[j].st))
-				n++;
-	return n;
+/* Sets an order's state, keeping the count of open orders. */
+static void
+setst(struct arb_exec *e, struct arb_order *o, enum arb_ostate to)
+{
+	if (!arb_ostate_terminal(o->st) && arb_ostate_terminal(to))
+		e->n_open--;
+	o->st = to;
 }
 
 static void
@@ -807,6 +809,8 @@ order_new(struct arb_exec *e, struct arb_opp *p, const struct arb_order *tmpl, i
 	snprintf(o->lock_asset, sizeof o->lock_asset, "%s", asset);
 	o->lock_rem = need;
 	o->st = ARB_OS_NEW;
+	o->owner = p;
+	e->n_open++;
 	emit_order(e, o, e->now);
 	e->dirty_state = 1;
 	return p->norders++;
@@ -897,7 +901,7 @@ cancel_open(struct arb_exec *e, const char *reason)
 	int j;
 
 	for (i = 0; i < e->nopps; i++)
-		for (j = 0; j < e->opps[i]->norders; j++)
+		for (j = 0; !e->opps[i]->done && j < e->opps[i]->norders; j++)
 			cancel_order(e, &e->opps[i]->ord[j], reason);
 }
 
@@ -1167,16 +1171,23 @@ opp_finish(struct arb_exec *e, struct arb_opp *p)
 		arb_exec_kill(e, "max_daily_loss", d);
 	}
 	p->done = 1;
+	e->ndone++;
 	e->gc = 1;
 	e->dirty_state = 1;
 }
 
+/* Saves the state after opportunities ended, and frees ended ones once
+ * they are a good part of the list (they are skipped until then). */
 static void
 gc(struct arb_exec *e)
 {
 	size_t i, k = 0;
 
 	if (!e->gc)
+		return;
+	e->gc = 0;
+	(void)arb_exec_save(e);
+	if (e->ndone < 64 || e->ndone * 4 < e->nopps)
 		return;
 	for (i = 0; i < e->nopps; i++) {
 		if (e->opps[i]->done)
@@ -1185,8 +1196,7 @@ gc(struct arb_exec *e)
 			e->opps[k++] = e->opps[i];
 	}
 	e->nopps = k;
-	e->gc = 0;
-	(void)arb_exec_save(e);
+	e->ndone = 0;
 }
 
 static int
@@ -1534,7 +1544,7 @@ deadlines(struct arb_exec *e)
 
 	for (i = 0; i < e->nopps; i++) {
 		struct arb_opp *p = e->opps[i];
-		for (j = 0; j < p->norders; j++) {
+		for (j = 0; !p->done && j < p->norders; j++) {
 			struct arb_order *o = &p->ord[j];
 			if (arb_ostate_terminal(o->st) || o->st == ARB_OS_NEW)
 				continue;
@@ -1595,12 +1605,8 @@ arb_exec_record(struct arb_exec *e, const struct arb_rec *r, const char *file, u
 static struct arb_opp *
 opp_of(struct arb_exec *e, const struct arb_order *o)
 {
-	size_t i;
-
-	for (i = 0; i < e->nopps; i++)
-		if (o >= e->opps[i]->ord && o < e->opps[i]->ord + ARB_MAXORD)
-			return e->opps[i];
-	return NULL;
+	(void)e;
+	return o->owner;
 }
 
 static int
@@ -1611,7 +1617,7 @@ move(struct arb_exec *e, struct arb_order *o, enum arb_ostate to)
 		    arb_ostate_name(to));
 		return -1;
 	}
-	o->st = to;
+	setst(e, o, to);
 	e->dirty_state = 1;
 	return 0;
 }
@@ -1713,7 +1719,7 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 		arb_emit_str(b, "tid", tid);
 	arb_emit_end(b);
 	if (move(e, o, to) < 0)
-		o->st = to;
+		setst(e, o, to);
 	if (to == ARB_OS_FILLED)
 		release(e, o);
 	emit_order(e, o, ts);
@@ -1760,7 +1766,7 @@ arb_exec_unknown(const struct arb_exec *e)
 	int j, n = 0;
 
 	for (i = 0; i < e->nopps; i++)
-		for (j = 0; j < e->opps[i]->norders; j++)
+		for (j = 0; !e->opps[i]->done && j < e->opps[i]->norders; j++)
 			if (e->opps[i]->ord[j].st == ARB_OS_UNKNOWN)
 				n++;
 	return n + (int)e->n_unknown_left;
@@ -1787,7 +1793,7 @@ arb_exec_stop(struct arb_exec *e, int eof)
 		for (i = 0; i < e->nopps; i++) {
 			struct arb_opp *p = e->opps[i];
 			int j;
-			for (j = 0; j < p->norders; j++)
+			for (j = 0; !p->done && j < p->norders; j++)
 				if (!arb_ostate_terminal(p->ord[j].st) && p->ord[j].st != ARB_OS_UNKNOWN &&
 				    p->ord[j].st != ARB_OS_NEW)
 					arb_exec_on_end(e, &p->ord[j], ARB_OS_UNKNOWN, "stop", e->now);
@@ -2129,6 +2135,9 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 	if (jstr(j, 0, "state", s, sizeof s) < 0 || (st = arb_ostate_from(s)) < 0)
 		return -1;
 	o->st = (enum arb_ostate)st;
+	o->owner = p;
+	if (!arb_ostate_terminal(o->st))
+		e->n_open++;
 	(void)jstr(j, 0, "vid", o->vid, sizeof o->vid);
 	(void)jstr(j, 0, "reason", o->reason, sizeof o->reason);
 	o->leg = (int)ji64(j, 0, "leg");

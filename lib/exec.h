@@ -75,6 +75,7 @@ struct arb_order {
 	char vid[48];               /* venue order id, when known */
 	char reason[24];            /* why it ended (or became unknown) */
 	char creason[24];           /* why a cancel was requested */
+	void *owner;                /* the engine's: its opportunity */
 };
 
 /*
@@ -148,7 +149,9 @@ struct arb_exec {
 	int64_t seen_floor;          /* opportunities older than this were decided */
 	int64_t next_deadline;
 	int stopping, eof;
-	int gc;                      /* finished opportunities to free */
+	int n_open;                  /* orders not in a final state */
+	int gc;                      /* an opportunity ended: save */
+	size_t ndone;                /* ended ones not yet freed */
 	int have_state_bal;          /* balances came from the state file */
 	int dirty_state;
 	int warned_nobal;

@@ -80,11 +80,34 @@ struct taken {
 	arb_dec px, qty;
 };
 
+/* Orders waiting for a book, per venue and symbol. */
+struct pkey {
+	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
+	struct pend *p;         /* p[head..n): in arrival order (one latency
+	                         * per venue, sent in time order) */
+	size_t head, n, cap;
+};
+
+/* Removes p[i] from key k. */
+static void
+pkey_del(struct pkey *k, size_t i)
+{
+	if (i == k->head) {
+		k->head++;
+		if (k->head == k->n)
+			k->head = k->n = 0;
+		return;
+	}
+	memmove(&k->p[i], &k->p[i + 1], (k->n - i - 1) * sizeof *k->p);
+	k->n--;
+}
+
 struct paper {
 	struct arb_paper_conf c;
 	struct arb_exec *e;
-	struct pend *p;
-	size_t n, cap;
+	struct pkey *k;
+	size_t nk, capk;
+	size_t n;               /* pending orders in all keys */
 	struct taken *t;
 	size_t nt, capt;
 	struct arb_book_rec bk;
@@ -197,24 +220,50 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 	arb_exec_on_end(e, o, ARB_OS_CANCELED, nf ? "ioc_rest" : "ioc_miss", ts);
 }
 
+static struct pkey *
+pkey(struct paper *pp, const char *ex, const char *sym, int create)
+{
+	size_t i;
+
+	for (i = 0; i < pp->nk; i++)
+		if (!strcmp(pp->k[i].ex, ex) && !strcmp(pp->k[i].sym, sym))
+			return &pp->k[i];
+	if (!create)
+		return NULL;
+	if (pp->nk == pp->capk) {
+		size_t nc = pp->capk ? pp->capk * 2 : 8;
+		xrealloc(&pp->k, nc * sizeof *pp->k);
+		pp->capk = nc;
+	}
+	memset(&pp->k[pp->nk], 0, sizeof pp->k[pp->nk]);
+	snprintf(pp->k[pp->nk].ex, ARB_EX_MAX, "%s", ex);
+	snprintf(pp->k[pp->nk].sym, ARB_SYM_MAX, "%s", sym);
+	return &pp->k[pp->nk++];
+}
+
 static void
 p_record(void *ctx, const struct arb_rec *r)
 {
 	struct paper *pp = ctx;
+	struct pkey *k;
 	size_t i;
 	int ok = 0, parsed = 0;
 	int64_t seq = 0;
 
-	if (r->type != ARB_R_BOOK || !pp->n)
+	if (r->type != ARB_R_BOOK || !pp->n || !(k = pkey(pp, r->ex, r->sym, 0)) ||
+	    k->head == k->n || k->p[k->head].arrive > r->ts)
 		return;
 	if (arb_rec_i64(r, "seq", &seq) < 0)
 		seq = 0;
 	forget_taken(pp, r->ex, r->sym, r->ts, seq);
 again:
-	for (i = 0; i < pp->n; i++) {
-		struct pend pd = pp->p[i];
-		if (pd.arrive > r->ts || strcmp(pd.o->ex, r->ex) || strcmp(pd.o->sym, r->sym))
-			continue;
+	/* the engine may have sent orders (new keys: pp->k may move) */
+	if (!(k = pkey(pp, r->ex, r->sym, 0)))
+		return;
+	for (i = k->head; i < k->n; i++) {
+		struct pend pd = k->p[i];
+		if (pd.arrive > r->ts)
+			break;      /* and so are all after it */
 		if (!parsed) {
 			parsed = 1;
 			if (arb_rec_bool(r, "ok", &ok) < 0)
@@ -224,7 +273,7 @@ again:
 		}
 		if (!ok)
 			return;   /* a book not known to be right is no evidence */
-		memmove(&pp->p[i], &pp->p[i + 1], (pp->n - i - 1) * sizeof *pp->p);
+		pkey_del(k, i);
 		pp->n--;
 		if (pd.cancel_at && r->ts >= pd.cancel_at)
 			arb_exec_on_end(pp->e, pd.o, ARB_OS_CANCELED, NULL, r->ts);
@@ -238,15 +287,22 @@ static int
 p_send(void *ctx, struct arb_order *o, int64_t now)
 {
 	struct paper *pp = ctx;
+	struct pkey *k = pkey(pp, o->ex, o->sym, 1);
 
-	if (pp->n == pp->cap) {
-		size_t nc = pp->cap ? pp->cap * 2 : 16;
-		xrealloc(&pp->p, nc * sizeof *pp->p);
-		pp->cap = nc;
+	if (k->n == k->cap && k->head > 0) {
+		memmove(&k->p[0], &k->p[k->head], (k->n - k->head) * sizeof *k->p);
+		k->n -= k->head;
+		k->head = 0;
 	}
-	pp->p[pp->n].o = o;
-	pp->p[pp->n].arrive = now + arb_paper_latency(&pp->c, o->ex);
-	pp->p[pp->n].cancel_at = 0;
+	if (k->n == k->cap) {
+		size_t nc = k->cap ? k->cap * 2 : 16;
+		xrealloc(&k->p, nc * sizeof *k->p);
+		k->cap = nc;
+	}
+	k->p[k->n].o = o;
+	k->p[k->n].arrive = now + arb_paper_latency(&pp->c, o->ex);
+	k->p[k->n].cancel_at = 0;
+	k->n++;
 	pp->n++;
 	return 0;
 }
@@ -255,11 +311,12 @@ static int
 p_cancel(void *ctx, struct arb_order *o, int64_t now)
 {
 	struct paper *pp = ctx;
+	struct pkey *k = pkey(pp, o->ex, o->sym, 0);
 	size_t i;
 
-	for (i = 0; i < pp->n; i++)
-		if (pp->p[i].o == o && !pp->p[i].cancel_at)
-			pp->p[i].cancel_at = now + arb_paper_latency(&pp->c, o->ex);
+	for (i = k ? k->head : 0; k && i < k->n; i++)
+		if (k->p[i].o == o && !k->p[i].cancel_at)
+			k->p[i].cancel_at = now + arb_paper_latency(&pp->c, o->ex);
 	return 0;   /* already executed: the order is settled anyway */
 }
 
@@ -275,10 +332,13 @@ static void
 p_finish(void *ctx, int64_t now, int cancel)
 {
 	struct paper *pp = ctx;
+	size_t i;
 
-	while (pp->n) {
-		struct pend pd = pp->p[0];
-		memmove(&pp->p[0], &pp->p[1], (pp->n - 1) * sizeof *pp->p);
+	/* in the order they were sent, venue by venue */
+	for (i = 0; i < pp->nk; i++) while (pp->k[i].head < pp->k[i].n) {
+		struct pkey *k = &pp->k[i];
+		struct pend pd = k->p[k->head];
+		pkey_del(k, k->head);
 		pp->n--;
 		/* a cancel already asked for keeps its reason */
 		arb_exec_on_end(pp->e, pd.o, ARB_OS_CANCELED,
@@ -290,9 +350,12 @@ static void
 p_free(void *ctx)
 {
 	struct paper *pp = ctx;
+	size_t i;
 
 	arb_book_rec_free(&pp->bk);
-	free(pp->p);
+	for (i = 0; i < pp->nk; i++)
+		free(pp->k[i].p);
+	free(pp->k);
 	free(pp->t);
 	free(pp);
 }
