@@ -147,6 +147,7 @@ static void fatal_db(const char *why)
 	arb_err("%s", why);
 	arb_err("stopping: the open batch of %llu records was not committed (nothing after the"
 	    " last commit was acknowledged)", (unsigned long long)g.nlines);
+	arb_store_close(g.st);  /* rolls the batch back */
 	exit(ARB_EXIT_FAIL);
 }
 
