@@ -140,6 +140,41 @@ is $? 0 "SIGTERM: exit 0"
 exec 3>&-
 is "$(sqlite3 "$T/f.db" "SELECT count(*) FROM trades")" 1 "SIGTERM: what was read is committed"
 
+# systemd: READY=1 once open, STOPPING=1 on SIGTERM (sd_notify datagrams).
+if command -v python3 >/dev/null; then
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(10)
+with open(sys.argv[2], "w") as out:
+    try:
+        while True:
+            m = s.recv(4096).decode()
+            out.write(m + "\n"); out.flush()
+            if "STOPPING=1" in m:
+                break
+    except socket.timeout:
+        pass
+' "$T/notify.sock" "$T/notify.log" &
+	npid=$!
+	sleep 0.5
+	rm -f "$T/fifo2"; mkfifo "$T/fifo2"
+	NOTIFY_SOCKET="$T/notify.sock" arb-store -d "$T/n.db" < "$T/fifo2" &
+	pid=$!
+	exec 4>"$T/fifo2"
+	sleep 0.5
+	kill -TERM $pid
+	wait $pid
+	is $? 0 "under systemd: SIGTERM, exit 0"
+	exec 4>&-
+	wait $npid
+	is "$(tr '\n' ' ' < "$T/notify.log")" "READY=1 STOPPING=1 " "sd_notify: READY=1, then STOPPING=1"
+else
+	ok 0 "(python3 not found: not checked)"
+	ok 0 "(python3 not found: not checked)"
+fi
+
 # Backup while a writer runs: consistent, verifies, restores.
 "$S/gen-stream" 60000 3 > "$T/big.ndjson"
 arb-store -d "$T/g.db" < "$T/big.ndjson" &
