@@ -544,9 +544,14 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 
 	for (uint32_t i = 0; i < f->nv; i++) {
 		struct arb_venue *v = f->v[i];
-		struct conn *c = &L.conns[L.nconns++];
+		struct conn *c;
 		char *line, *save = NULL;
 
+		if (!v->nwant) {
+			arb_warn("%s: --endpoint given but no symbol asked for", v->ops->name);
+			continue;
+		}
+		c = &L.conns[L.nconns++];
 		/* the books asked for, so the URL and the subscriptions name them */
 		for (uint32_t k = 0; k < v->nwant; k++) {
 			char vs[ARB_VSYM_MAX];
@@ -581,9 +586,13 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	arb_buf_free(&u);
 	lws_sul_schedule(L.ctx, 0, &L.sul_tick, tick, 1000000);
 
-	while (!arb_sig_stop && !L.fail)
+	/* records go out as soon as the loop has nothing else to do */
+	while (!arb_sig_stop && !L.fail) {
 		if (lws_service(L.ctx, 0) < 0)
 			break;
+		if (f->out->len)
+			arb_writer_flush(f->out);
+	}
 
 	for (int i = 0; i < L.nconns; i++) {
 		lws_sul_cancel(&L.conns[i].sul_reconnect);
