@@ -286,10 +286,50 @@ dec_ok(const struct arb_json *j, int i, const char **why)
 	return arb_dec_parse(&d, j->src + k->off, k->len, why) == 0;
 }
 
+/* 8 ASCII digits at p (known to be digits) as a number. */
+static inline uint64_t
+digits8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v -= 0x3030303030303030ULL;
+	v = v * 10 + (v >> 8);
+	v = ((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+	    ((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32;
+	return v;
+#else
+	v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	return v;
+#endif
+}
+
 static inline int
 is_int(const struct arb_json *j, int i, int64_t *v)
 {
-	return j->t[i].type == ARB_J_NUM && arb_json_i64(j, i, v) == 0;
+	const struct arb_jtok *k = &j->t[i];
+
+	if (k->type != ARB_J_NUM)
+		return 0;
+	/* a plain integer (esc 0 for a NUM: no fraction, no exponent) of at
+	 * most 18 digits, the common case, inline */
+	if (k->esc == 0 && k->len <= 18) {
+		const char *p = j->src + k->off, *e = p + k->len;
+		int neg = *p == '-';
+		uint64_t u = 0;
+
+		p += neg;
+		while ((e - p) & 7)
+			u = u * 10 + (uint64_t)(*p++ - '0');
+		for (; p < e; p += 8)
+			u = u * 100000000 + digits8(p);
+		*v = neg ? -(int64_t)u : (int64_t)u;
+		return 1;
+	}
+	return arb_json_i64(j, i, v) == 0;
 }
 
 /* Copies string token i into buf (cap bytes with the NUL); -1 too long. */

@@ -199,6 +199,29 @@ test_common(void)
 	ok(parse("{\"type\":\"trade\",\"ts\":1,\"rt\":2,\"ex\":\"kraken\",\"sym\":\"X/Y\",\"id\":1}") == -1,
 	    "trade with a numeric id refused");
 	ok(!R.has_ts && !R.has_rt && R.ex[0] == '\0' && R.sym[0] == '\0', "  ... common keys cleared");
+	/* integers of every length, inline and not */
+	{
+		int bad = 0;
+
+		for (int k = 1; k <= 19; k++) {
+			char line[128], digits[24];
+			int64_t want = 0;
+
+			for (int d = 0; d < k; d++) {
+				digits[d] = (char)('1' + (d * 7 + k) % 9);
+				want = want * 10 + (digits[d] - '0');
+			}
+			digits[k] = '\0';
+			for (int neg = 0; neg < 2; neg++) {
+				snprintf(line, sizeof line, "{\"type\":\"status\",\"ts\":%s%s,\"ex\":\"a\",\"state\":\"gap\"}",
+				    neg ? "-" : "", digits);
+				if (parse(line) != 0 || R.ts != (neg ? -want : want))
+					bad++;
+			}
+		}
+		ok(bad == 0, "ts of 1 to 19 digits, both signs");
+		ok(parse("{\"type\":\"status\",\"ts\":-0,\"ex\":\"a\",\"state\":\"gap\"}") == 0 && R.ts == 0, "ts -0");
+	}
 	is_str(arb_rtype_name(ARB_R_OPPORTUNITY), "opportunity", "rtype name");
 	is_str(arb_rtype_name(ARB_R_UNKNOWN), "unknown", "rtype name of unknown");
 	is_int(arb_rtype_from("fill", 4), ARB_R_FILL, "rtype from fill");
