@@ -73,6 +73,7 @@ static void usage(int status)
 	    "       arb-store [-d URL] --backup DEST\n"
 	    "       arb-store --verify DB\n"
 	    "       arb-store [-d URL] --dump\n"
+	    "       arb-store [-d URL] --query VIEW\n"
 	    "  -c, --config FILE        read the [arb-store] section of FILE\n"
 	    "  -d, --db URL             sqlite:PATH or postgresql://... (default $ARB_DB,\n"
 	    "                           else sqlite:$XDG_DATA_HOME/arbitron/arb.db)\n"
@@ -90,6 +91,7 @@ static void usage(int status)
 	    "      --backup DEST        SQLite: online backup to the file DEST and exit\n"
 	    "      --verify DB          integrity check and row counts of DB, and exit\n"
 	    "      --dump               write every stored line to stdout and exit\n"
+	    "      --query VIEW         print pnl_by_day or opportunities_by_pair and exit\n"
 	    "  -v, --verbose  -q, --quiet  -V, --version  -h, --help\n", DEFAULT_BATCH);
 	exit(status);
 }
@@ -296,6 +298,15 @@ static int run_maint(const char *url, int mode, const char *arg, struct arb_stor
 		arb_err("--backup is for SQLite; back up PostgreSQL with pg_dump (see arb-store(1), BACKUP)");
 		return ARB_EXIT_USAGE;
 	}
+	if (mode == 'Q') {
+		int k = 0;
+		while (arb_store_views[k] && strcmp(arb_store_views[k], arg) != 0)
+			k++;
+		if (!arb_store_views[k]) {
+			arb_err("--query: no view %s (pnl_by_day, opportunities_by_pair)", arg);
+			return ARB_EXIT_USAGE;
+		}
+	}
 	if (mode != 'm')
 		o->flags |= ARB_STORE_READONLY;
 	if (arb_store_open(&s, url, o, why, sizeof why, &status) < 0) {
@@ -316,6 +327,9 @@ static int run_maint(const char *url, int mode, const char *arg, struct arb_stor
 	case 'd':
 		rc = arb_store_dump(s, stdout, why, sizeof why);
 		break;
+	case 'Q':
+		rc = arb_store_query(s, arg, stdout, why, sizeof why);
+		break;
 	}
 	arb_store_close(s);
 	if (rc < 0) {
@@ -332,7 +346,7 @@ static int run_maint(const char *url, int mode, const char *arg, struct arb_stor
 }
 
 enum { OPT_STRICT = 256, OPT_RETRY, OPT_SYNC, OPT_MIGRATE, OPT_BACKUP, OPT_VERIFY, OPT_DUMP,
-	OPT_METRICS };
+	OPT_METRICS, OPT_QUERY };
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "db", required_argument, NULL, 'd' },
@@ -350,6 +364,7 @@ static const struct option longopts[] = {
 	{ "backup", required_argument, NULL, OPT_BACKUP },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "dump", no_argument, NULL, OPT_DUMP },
+	{ "query", required_argument, NULL, OPT_QUERY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, 'V' },
@@ -447,6 +462,10 @@ static void apply(int ch, const char *arg, const char *origin)
 		break;
 	case OPT_DUMP:
 		g.maint = 'd';
+		break;
+	case OPT_QUERY:
+		g.maint = 'Q';
+		g.maint_arg = arg;
 		break;
 	case 'v':
 		arb_louder();

@@ -526,6 +526,28 @@ int arb_store_backup(struct arb_store *s, const char *dest, char *why, size_t wh
 	return s->ops->backup(s, dest, why, whylen);
 }
 
+const char *const arb_store_views[] = { "pnl_by_day", "opportunities_by_pair", NULL };
+
+int arb_store_query(struct arb_store *s, const char *name, FILE *out, char *why, size_t whylen)
+{
+	char sql[128];
+	int k;
+
+	for (k = 0; arb_store_views[k]; k++)
+		if (strcmp(arb_store_views[k], name) == 0)
+			break;
+	if (!arb_store_views[k]) {
+		snprintf(why, whylen, "--query: no view %s (pnl_by_day, opportunities_by_pair)", name);
+		return -1;
+	}
+	if (s->version < 2) {
+		snprintf(why, whylen, "--query: the views come with schema version 2: run arb-store --migrate");
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2", name);
+	return s->ops->table(s, sql, out, why, whylen);
+}
+
 char *arb_store_default_url(void)
 {
 	const char *e = getenv("ARB_DB");

@@ -130,6 +130,11 @@ int arb_store_dump(struct arb_store *s, FILE *out, char *why, size_t whylen);
 int arb_store_verify(struct arb_store *s, FILE *out, char *why, size_t whylen);
 /* SQLite: an online backup to the file dest.  0, or -1 with why. */
 int arb_store_backup(struct arb_store *s, const char *dest, char *why, size_t whylen);
+/* Writes the view name (one of arb_store_views) as tab-separated text with
+ * a header line, NULL as empty.  0, or -1 with why. */
+int arb_store_query(struct arb_store *s, const char *name, FILE *out, char *why, size_t whylen);
+/* The views, NULL-terminated. */
+extern const char *const arb_store_views[];
 
 /* The default database: $ARB_DB, else sqlite:${XDG_DATA_HOME:-$HOME/.local/share}/arbitron/arb.db.
  * Returns a malloc'd string. */
@@ -145,6 +150,8 @@ struct arb_store_ops {
 	int (*dump)(struct arb_store *, FILE *, char *, size_t);
 	int (*verify)(struct arb_store *, FILE *, char *, size_t);
 	int (*backup)(struct arb_store *, const char *, char *, size_t);
+	/* runs sql and writes its rows as tab-separated text with a header */
+	int (*table)(struct arb_store *, const char *sql, FILE *, char *, size_t);
 };
 struct arb_store {
 	const struct arb_store_ops *ops;

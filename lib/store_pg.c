@@ -436,8 +436,32 @@ static int pg_verify(struct arb_store *s, FILE *out, char *why, size_t whylen)
 	return 0;
 }
 
+static int pg_table(struct arb_store *s, const char *sql, FILE *out, char *why, size_t whylen)
+{
+	struct pg *p = (struct pg *)s;
+	PGresult *r = PQexec(p->c, sql);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		set_err(p, "query", r);
+		PQclear(r);
+		snprintf(why, whylen, "%s", p->err);
+		return -1;
+	}
+	int n = PQnfields(r), rows = PQntuples(r);
+	for (int c = 0; c < n; c++)
+		fprintf(out, "%s%s", c ? "\t" : "", PQfname(r, c));
+	putc('\n', out);
+	for (int i = 0; i < rows; i++) {
+		for (int c = 0; c < n; c++)
+			fprintf(out, "%s%s", c ? "\t" : "", PQgetisnull(r, i, c) ? "" : PQgetvalue(r, i, c));
+		putc('\n', out);
+	}
+	PQclear(r);
+	return 0;
+}
+
 static const struct arb_store_ops pg_ops = {
-	pg_add, pg_commit, pg_close, pg_dump, pg_verify, NULL
+	pg_add, pg_commit, pg_close, pg_dump, pg_verify, NULL, pg_table
 };
 
 /* The schema version, 0 when there is no schema_version table; -1 error. */

@@ -377,8 +377,37 @@ fail:
 	return -1;
 }
 
+static int sq_table(struct arb_store *s, const char *sql, FILE *out, char *why, size_t whylen)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int rc, n;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		dberr(q, "query", why, whylen);
+		return -1;
+	}
+	n = sqlite3_column_count(st);
+	for (int c = 0; c < n; c++)
+		fprintf(out, "%s%s", c ? "\t" : "", sqlite3_column_name(st, c));
+	putc('\n', out);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int c = 0; c < n; c++) {
+			const unsigned char *v = sqlite3_column_text(st, c);
+			fprintf(out, "%s%s", c ? "\t" : "", v ? (const char *)v : "");
+		}
+		putc('\n', out);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dberr(q, "query", why, whylen);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct arb_store_ops sq_ops = {
-	sq_add, sq_commit, sq_close, sq_dump, sq_verify, sq_backup
+	sq_add, sq_commit, sq_close, sq_dump, sq_verify, sq_backup, sq_table
 };
 
 int arb_store_sqlite_open(struct arb_store **sp, const char *path,
