@@ -380,10 +380,16 @@ static int send_next(struct conn *c)
 	n = nl ? (size_t)(nl - p) : c->txq.len - c->txoff;
 	buf = xmalloc(LWS_PRE + n);
 	memcpy(buf + LWS_PRE, p, n);
-	rc = lws_write(c->wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
-	rec_line(c->L, c->url, "<-", arb_wall_us(), p, n);
+	if (n == 1 && *p == '\001') {
+		/* a WebSocket ping, for venues without one of their own */
+		rc = lws_write(c->wsi, buf + LWS_PRE, 0, LWS_WRITE_PING);
+		n = 0;
+	} else {
+		rc = lws_write(c->wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+		rec_line(c->L, c->url, "<-", arb_wall_us(), p, n);
+	}
 	free(buf);
-	c->txoff += n + (nl != NULL);
+	c->txoff = (size_t)((nl ? nl + 1 : c->txq.p + c->txq.len) - c->txq.p);
 	if (c->txoff >= c->txq.len) {
 		arb_buf_reset(&c->txq);
 		c->txoff = 0;
@@ -421,6 +427,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 			arb_buf_reset(&c->rx);
 		}
 		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		c->last_rx = arb_mono_us();   /* alive, if quiet */
+		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (c->closing)
 			return -1;
@@ -451,8 +460,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 		/* the venue's keepalive, and often enough that a quiet but
 		 * healthy connection answers before it counts as stale */
 		int64_t every = ops->ping_every && ops->ping_every < c->stale_after / 3 ? ops->ping_every : c->stale_after / 3;
-		if (ops->ping && now - c->last_ping >= every) {
-			arb_buf_adds(&c->txq, ops->ping(c->v));
+		if (now - c->last_ping >= every) {
+			arb_buf_adds(&c->txq, ops->ping ? ops->ping(c->v) : "\001");
 			arb_buf_addc(&c->txq, '\n');
 			c->last_ping = now;
 			lws_callback_on_writable(c->wsi);

@@ -99,11 +99,13 @@ cmp_ok c.rbooks c.books "resync: the replay of --record gives the same books"
 
 # -- Binance: REST snapshot + diffs bridged, a dropped connection, resync
 fake b binance drop:30,serve 20
-feed b 6 --stale-after 3s --endpoint "binance=https://localhost:$PORT" --cacert ca.pem --record b.rec binance:NKN/USDT
+feed b 9 --stale-after 3s --endpoint "binance=https://localhost:$PORT" --cacert ca.pem --record b.rec binance:NKN/USDT
 stop_fake
 is "$RC" 0 "binance: exit 0"
 is "$(head -n 1 b.out | cut -c1-27)" '{"type":"instrument","ts":1' "binance: the instrument record comes first"
 is "$(count 'GET /api/v3/exchangeInfo' b.log)" 1 "binance: metadata fetched once"
+ok $(( $(count ': ping$' b.log) >= 1 ? 0 : 1 )) "binance: WebSocket pings while quiet (no venue ping of its own)"
+is "$(count '"state":"stale"' b.out)" 0 "binance: a quiet connection that answers pings is not stale"
 n=$(count 'GET /api/v3/depth?symbol=NKNUSDT&limit=1000' b.log)
 ok $((n >= 2 ? 0 : 1)) "binance: a REST snapshot per connection ($n)"
 is "$(count '"state":"synced"' b.out)" "$n" "binance: synced after each snapshot"

@@ -275,6 +275,11 @@ static int meta_urls(struct arb_venue *v, struct arb_buf *out)
 	return 0;
 }
 
+static const char *ping(struct arb_venue *v)
+{
+	return "{\"event\":\"bts:heartbeat\"}";
+}
+
 const struct arb_venue_ops arb_venue_bitstamp = {
 	.name = "bitstamp",
 	.prefix = "BITSTAMP",
@@ -288,4 +293,6 @@ const struct arb_venue_ops arb_venue_bitstamp = {
 	.subscribe = subscribe,
 	.snapshot_url = snapshot_url,
 	.meta_urls = meta_urls,
+	.ping = ping,
+	.ping_every = 10000000,
 };

@@ -120,7 +120,9 @@ class Conn:
                     log(self.args, "conn %d: pong" % self.no)
                     continue
                 if op == 9:
-                    send_frame(self.sock, 10, data)
+                    log(self.args, "conn %d: ping" % self.no)
+                    if not self.silent:
+                        send_frame(self.sock, 10, data)
                     continue
                 text = data.decode()
                 log(self.args, "conn %d: recv %s" % (self.no, text))
