@@ -162,7 +162,7 @@ with open(sys.argv[2], "w") as out:
         pass
 ' "$T/notify.sock" "$T/notify.log" &
 	npid=$!
-	sleep 0.5
+	n=0; while [ ! -S "$T/notify.sock" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 	rm -f "$T/fifo2"; mkfifo "$T/fifo2"
 	NOTIFY_SOCKET="$T/notify.sock" arb-store -d "$T/n.db" < "$T/fifo2" &
 	pid=$!
@@ -181,11 +181,14 @@ fi
 
 # Backup while a writer runs: consistent, verifies, restores.
 "$S/gen-stream" 60000 3 > "$T/big.ndjson"
-arb-store -d "$T/g.db" < "$T/big.ndjson" &
+# The input comes in pieces 0.1 s apart so that the ingest is still going.
+split -l 5000 "$T/big.ndjson" "$T/piece."
+{ for f in "$T"/piece.*; do cat "$f"; sleep 0.1; done; } | arb-store -d "$T/g.db" &
 pid=$!
+n=0; until arb-store --verify "$T/g.db" >/dev/null 2>&1 || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
 sleep 0.3
 arb-store -d "$T/g.db" --backup "$T/backup.db"
-ok $? "--backup during ingest"
+ok $? "--backup during ingest ($(arb-store --verify "$T/backup.db" | awk '$1 == "books" { print $2 }') books of 60000 records)"
 wait $pid
 ok $? "the writer was not disturbed"
 arb-store --verify "$T/backup.db" > "$T/bv"

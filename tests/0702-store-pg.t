@@ -81,7 +81,8 @@ q -d m -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO pw" >/dev/null
 { echo "local all pw scram-sha-256"; cat "$PG_DIR/data/pg_hba.conf"; } > "$T/hba"
 cat "$T/hba" > "$PG_DIR/data/pg_hba.conf"
 pg_sql "SELECT pg_reload_conf()" >/dev/null
-sleep 0.5
+# The reload is asynchronous: wait until it took effect.
+n=0; while psql -X -w -q -d m -U pw -c "SELECT 1" >/dev/null 2>&1 && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 P=$(echo "$M" | sed 's/user=arb/user=pw/')
 env -u PGUSER arb-store -d "$P" --verify "$P" >/dev/null 2>"$T/err"
 is $? 1 "without the credential the server refuses"
