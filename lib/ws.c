@@ -177,7 +177,11 @@ static void rest_done(struct live *L, CURL *c, CURLcode res)
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_multi_remove_handle(L->multi, c);
 	curl_easy_cleanup(c);
-	if (res == CURLE_OK && code == 200) {
+	if (res == CURLE_OK && code == 200 && r->fb && !(r->v->conn && ((struct conn *)r->v->conn)->up)) {
+		/* a snapshot for a connection that has closed meanwhile: the
+		 * diffs it needs are lost; the next connection asks again */
+		r->fb->snap_wait = 0;
+	} else if (res == CURLE_OK && code == 200) {
 		int64_t rt = arb_wall_us();
 		rec_line(L, r->url, "->", rt, r->body.p ? r->body.p : "", r->body.len);
 		if (r->v->ops->rest(r->v, r->url, r->body.p ? r->body.p : "", r->body.len, rt) < 0)

@@ -195,6 +195,11 @@ static int book(struct arb_venue *v, int root, int pair, int64_t rt)
 		arb_book_truncate(&fb->book, fb->maxdepth);
 		fb->ts = ts ? ts : rt;
 		fb->rt = rt;
+		if (arb_book_crossed(&fb->book)) {
+			arb_book_clear(&fb->book);
+			fb->ok = fb->snap = 0;
+			return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+		}
 		arb_fbook_synced(fb, rt, NULL);
 		arb_fbook_emit(fb);
 		return 0;
