@@ -264,13 +264,10 @@ value:
 		goto after;
 	}
 	tk = &t[n];
-	tk->esc = 0;
-	tk->n = 0;
-	tk->off = (uint32_t)(p - s);
 	switch (*p) {
 	case '{':
 	case '[':
-		tk->type = *p == '{' ? ARB_J_OBJ : ARB_J_ARR;
+		*tk = (struct arb_jtok){ *p == '{' ? ARB_J_OBJ : ARB_J_ARR, 0, (uint32_t)(p - s), 0, 0, 0 };
 		if (depth == DEPTH_MAX)
 			FAIL("nesting too deep");
 		stack[depth++] = cur = n++;
@@ -286,10 +283,11 @@ value:
 			goto key;
 		goto value;
 	case '-': case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		tk->type = ARB_J_NUM;
-		q = p;
+	case '5': case '6': case '7': case '8': case '9': {
 		/* esc of a NUM: NUM_FRAC, NUM_EXP (see the top of the file) */
+		uint8_t f = 0;
+
+		q = p;
 		if (*p == '-' && ++p == e)
 			FAIL("bad number");
 		if (*p == '0') {
@@ -303,42 +301,40 @@ value:
 			if (++p == e || !isdig(*p))
 				FAIL("bad number");
 			p = digits(p + 1, e);
-			tk->esc = NUM_FRAC;
+			f = NUM_FRAC;
 		}
 		if (p < e && (*p | 0x20) == 'e') {
-			tk->esc |= NUM_EXP;
+			f |= NUM_EXP;
 			if (++p < e && (*p == '+' || *p == '-'))
 				p++;
 			if (p == e || !isdig(*p))
 				FAIL("bad number");
 			p = digits(p + 1, e);
 		}
-		tk->len = (uint32_t)(p - q);
-		tk->next = ++n;
+		*tk = (struct arb_jtok){ ARB_J_NUM, f, (uint32_t)(q - s), (uint32_t)(p - q), n + 1, 0 };
+		n++;
 		goto after;
+	}
 	case 't':
 		if (e - p < 4 || memcmp(p, "true", 4) != 0)
 			FAIL("unexpected character");
-		tk->type = ARB_J_TRUE;
-		tk->len = 4;
+		*tk = (struct arb_jtok){ ARB_J_TRUE, 0, (uint32_t)(p - s), 4, n + 1, 0 };
+		n++;
 		p += 4;
-		tk->next = ++n;
 		goto after;
 	case 'f':
 		if (e - p < 5 || memcmp(p, "false", 5) != 0)
 			FAIL("unexpected character");
-		tk->type = ARB_J_FALSE;
-		tk->len = 5;
+		*tk = (struct arb_jtok){ ARB_J_FALSE, 0, (uint32_t)(p - s), 5, n + 1, 0 };
+		n++;
 		p += 5;
-		tk->next = ++n;
 		goto after;
 	case 'n':
 		if (e - p < 4 || memcmp(p, "null", 4) != 0)
 			FAIL("unexpected character");
-		tk->type = ARB_J_NULL;
-		tk->len = 4;
+		*tk = (struct arb_jtok){ ARB_J_NULL, 0, (uint32_t)(p - s), 4, n + 1, 0 };
+		n++;
 		p += 4;
-		tk->next = ++n;
 		goto after;
 	default:
 		FAIL(depth && (*p == ']' || *p == '}') ? "trailing comma or missing value"
@@ -346,11 +342,21 @@ value:
 	}
 
 after:
-	/* compact records: `,"` inside an object goes straight to the key */
-	if (inobj && e - p >= 2 && p[0] == ',' && p[1] == '"' && depth) {
-		p++;
-		t[cur].n++;
-		goto keyq;
+	/* compact text first: a separator right after the value */
+	if (depth && p < e) {
+		if (*p == ',') {
+			p++;
+			t[cur].n++;
+			if (!inobj)
+				goto value;
+			if (p < e && *p == '"')
+				goto keyq;
+			goto key;
+		}
+		if (*p == (inobj ? '}' : ']')) {
+			p++;
+			goto close;
+		}
 	}
 	SKIPWS();
 	if (depth == 0) {
