@@ -282,6 +282,7 @@ apply(int opt, const char *arg, const char *origin)
 		break;
 	case OPT_START_CCY: {
 		char *s = xstrdup(arg), *tok, *save = NULL;
+		op.nstart = 0;      /* a later list replaces an earlier one */
 		for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			if (strlen(tok) >= ARB_CCY_MAX)
 				bad_opt("--start-ccy", tok, "too long");

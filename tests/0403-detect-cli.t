@@ -64,6 +64,14 @@ is $? 2 "config: a bad value is a usage error"
 grep -q "b.conf:2: max-legs 9" "$T/err"
 ok $? "config: the message names file and line"
 
+# --start-ccy: the cycle starts (and counts its profit) elsewhere; a later
+# list replaces an earlier one.
+grep -v '^#' "$G/cycle4.in" >"$T/c4"
+is "$(arb-detect --max-legs 4 --start-ccy BTC "$T/c4" | sed -n 's/.*"id":"\([^"]*\)".*"ccy":"\([A-Z]*\)".*/\1 \2/p')" \
+    "cycle:y:BTC>SKL>GBP>BAND>BTC:1000004 BTC" "--start-ccy BTC"
+is "$(arb-detect --max-legs 4 --start-ccy BTC --start-ccy SKL,BTC "$T/c4" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')" \
+    "cycle:y:SKL>GBP>BAND>BTC>SKL:1000004" "--start-ccy: the last list wins"
+
 # A closed pipe downstream is not an error.
 i=0
 while [ $i -lt 2000 ]; do cat "$T/in"; i=$((i + 1)); done >"$T/big"
