@@ -20,7 +20,7 @@ run() {
 	sed 's/^# /#   /; /^failures/d' "$T/check"
 }
 
-MAXN= run "seed 1" 1 700
-MAXN= run "seed 2" 2 700
+MAXN='' run "seed 1" 1 700
+MAXN='' run "seed 2" 2 700
 MAXN=20 run "seed 3, --max-notional 20" 3 700 --max-notional 20
 done_testing
