@@ -19,16 +19,20 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.3f M/s", (s > 0 ? n / s / 1e
 for depth in 1 10; do
 	"$B" gen "$depth" "$N" 1 >"$tmp/in"
 	echo "depth $depth: $N book records (+ 600 instruments), $(wc -c <"$tmp/in") bytes"
+	# shellcheck disable=SC2046 # two words: seconds and KiB
 	set -- $("$B" run "$tmp/in" /dev/null cat)
 	echo "  cat         $(rate "$N" "$1")  rss $2 KiB"
 	if command -v jq >/dev/null 2>&1; then
+		# shellcheck disable=SC2046 # two words: seconds and KiB
 		set -- $("$B" run "$tmp/in" /dev/null jq -c 'select(.type=="book")')
 		echo "  jq          $(rate "$N" "$1")  rss $2 KiB"
 	else
 		echo "  jq          not installed"
 	fi
+	# shellcheck disable=SC2046 # two words: seconds and KiB
 	set -- $("$B" run "$tmp/in" "$tmp/out" "$D" --max-legs 4 -q)
 	echo "  arb-detect  $(rate "$N" "$1")  rss $2 KiB  ($(grep -c '^{"type":"opportunity"' "$tmp/out") opportunity records)"
+	# shellcheck disable=SC2046 # two words: seconds and KiB
 	set -- $("$B" run "$tmp/in" /dev/null "$D" --max-legs 3 --no-cross -q)
 	echo "  arb-detect --max-legs 3 --no-cross  $(rate "$N" "$1")  rss $2 KiB"
 	"$B" lat "$tmp/in" 4 | sed 's/^/  /'
