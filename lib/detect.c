@@ -768,7 +768,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 	if (c->kind == KIND_CROSS && !e->ch.leg[0].fee_base && !e->ch.leg[1].fee_base)
 		e->ch.exact = 1;
 	if (c->kind == KIND_CROSS && !e->ch.leg[0].fee_base &&
-	    arb_dec_lcm(&grid, e->ch.leg[0].lot, e->ch.leg[1].lot) < 0) {
+	    arb_dlcm(&grid, e->ch.leg[0].lot, e->ch.leg[1].lot) < 0) {
 		overflow(d, c, 3);
 		return;
 	}

@@ -232,7 +232,7 @@ arb_dchain_top(const struct arb_dchain *c, int with_fees)
 }
 
 int
-arb_dec_lcm(arb_dec *r, arb_dec a, arb_dec b)
+arb_dlcm(arb_dec *r, arb_dec a, arb_dec b)
 {
 	int s = a.s > b.s ? a.s : b.s;
 	__int128 x, y, g, t;

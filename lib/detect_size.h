@@ -118,6 +118,6 @@ int arb_dchain_top(const struct arb_dchain *c, int with_fees);
  * a better size that lot rounding in later legs favours. */
 int arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *r, enum arb_dwhy *why);
 /* Least common multiple of two positive decimals.  0 or -1. */
-int arb_dec_lcm(arb_dec *r, arb_dec a, arb_dec b);
+int arb_dlcm(arb_dec *r, arb_dec a, arb_dec b);
 
 #endif

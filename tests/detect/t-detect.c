@@ -159,9 +159,9 @@ test_chain(void)
 	c.leg[0].fee = c.leg[1].fee = D("0.01");
 	ok(arb_dchain_top(&c, 1) == 0, "1 %% fees: not profitable");
 
-	ok(arb_dec_lcm(&g, D("0.1"), D("0.25")) == 0, "lcm");
+	ok(arb_dlcm(&g, D("0.1"), D("0.25")) == 0, "lcm");
 	is_str(S(g), "0.5", "lcm(0.1, 0.25) = 0.5");
-	arb_dec_lcm(&g, D("0.001"), D("0.01"));
+	arb_dlcm(&g, D("0.001"), D("0.01"));
 	is_str(S(g), "0.01", "lcm(0.001, 0.01) = 0.01");
 }
 
