@@ -609,15 +609,20 @@ check_obj(struct ctx *c, int obj, int first, const struct spec *sp)
 #if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 		pre = prefix8(kp, kl);
 #endif
-		/* keys usually come in table order: start after the last match */
-		for (x = 0; x < nspec; x++) {
-			s = hint + x < nspec ? hint + x : hint + x - nspec;
-			if (spec[s].pre == pre && spec[s].len == kl &&
-			    (kl <= 8 || keyeq(spec[s].name + 8, kp + 8, kl - 8)))
-				break;
+		/* keys usually come in table order: try the one after the last
+		 * match, then the others */
+		s = hint;
+		if (!(spec[s].pre == pre && spec[s].len == kl &&
+		    (kl <= 8 || keyeq(spec[s].name + 8, kp + 8, kl - 8)))) {
+			for (x = 1; x < nspec; x++) {
+				s = hint + x < nspec ? hint + x : hint + x - nspec;
+				if (spec[s].pre == pre && spec[s].len == kl &&
+				    (kl <= 8 || keyeq(spec[s].name + 8, kp + 8, kl - 8)))
+					break;
+			}
+			if (x == nspec)
+				continue;
 		}
-		if (x == nspec)
-			continue;
 		if (check_value(c, &spec[s], (int)i + 1) < 0)
 			return -1;
 		seen |= 1u << s;
