@@ -2,7 +2,8 @@
 """A fake exchange for arb-feed's live-path tests: HTTPS and secure WebSocket on
 one loopback port (python3 standard library only), serving recorded frames.
 
-  fakevenue.py --cert C --key K --portfile F --log L --venue kraken|binance \
+  fakevenue.py --cert C --key K --portfile F --log L \
+               --venue kraken|binance|okx|bybit|bitstamp|coinbase \
                --rec DIR --script drop:40,silence:20,close:20,serve [--interval MS]
 
 Each WebSocket connection plays the next step of --script (the last repeats):
@@ -126,13 +127,21 @@ class Conn:
                     continue
                 text = data.decode()
                 log(self.args, "conn %d: recv %s" % (self.no, text))
-                if '"subscribe"' in text:
+                if '"subscribe"' in text or '"bts:subscribe"' in text:
                     self.subs += 1
                     if self.subs > 1:
                         self.restart = True
                     self.subscribed.set()
-                if '"event":"ping"' in text and not self.silent:
+                if self.silent:
+                    continue
+                if '"event":"ping"' in text:
                     send_frame(self.sock, 1, '{"event":"pong"}')
+                elif text == "ping":
+                    send_frame(self.sock, 1, "pong")
+                elif '"op":"ping"' in text:
+                    send_frame(self.sock, 1, '{"success":true,"ret_msg":"pong","op":"ping"}')
+                elif '"bts:heartbeat"' in text:
+                    send_frame(self.sock, 1, '{"event":"bts:heartbeat","channel":"","data":{"status":"success"}}')
         except (EOFError, OSError, ValueError):
             return
 
@@ -141,6 +150,7 @@ class Conn:
         send_frame(self.sock, 9, b"are-you-there")
         if self.args.venue == "kraken":
             send_frame(self.sock, 1, '{"connectionID":1,"event":"systemStatus","status":"online","version":"1.8.3"}')
+        if self.args.venue != "binance":   # Binance subscribes in the URL
             self.subscribed.wait(10)
         i = sent = 0
         corrupt = self.n if self.mode == "corrupt" else -1
@@ -230,10 +240,24 @@ def main():
         frames = frames_of(os.path.join(args.rec, "KRAKEN.ws.50.0"),
                            lambda f: f.endswith('"XBT/CHF"]') or ('"subscriptionStatus"' in f and "XBT/CHF" in f))
         bodies = rest_bodies(os.path.join(args.rec, "KRAKEN.0"))
-    else:
+    elif args.venue == "binance":
         frames = frames_of(os.path.join(args.rec, "BINANCE.ws.1.0"), lambda f: "nknusdt@depth" in f)
         bodies = rest_bodies(os.path.join(args.rec, "BINANCE.0"))
         bodies.update(rest_bodies(os.path.join(args.rec, "BINANCE.http.0.0")))
+    elif args.venue == "okx":
+        frames = frames_of(os.path.join(args.rec, "OKX.ws.1.0"),
+                           lambda f: '"channel":"books","instId":"BTC-USDT"' in f)
+        bodies = rest_bodies(os.path.join(args.rec, "OKX.0"))
+    elif args.venue == "bybit":
+        frames = frames_of(os.path.join(args.rec, "BYBITV5.ws.2.0"), lambda f: '"topic":"orderbook.1.OPUSDC"' in f)
+        bodies = {}
+    elif args.venue == "bitstamp":
+        frames = frames_of(os.path.join(args.rec, "BITSTAMP.ws.1.0"), lambda f: "diff_order_book_ethusd" in f)
+        bodies = rest_bodies(os.path.join(args.rec, "BITSTAMP.0"))
+        bodies.update(rest_bodies(os.path.join(args.rec, "BITSTAMP.http.0.0")))
+    else:
+        frames = frames_of(os.path.join(args.rec, "COINBASE.ws.28.0"), lambda f: '"product_id":"SKL-USD"' in f)
+        bodies = rest_bodies(os.path.join(args.rec, "COINBASE.0"))
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(args.cert, args.key)
     srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
