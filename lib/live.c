@@ -94,6 +94,7 @@ struct live {
 	int64_t last_pump;
 	int started;
 	int in_pump;
+	int finishing;              /* inside finish: the engine no longer waits */
 	struct arb_live_stats st;
 	struct arb_xport x;
 };
@@ -395,6 +396,15 @@ start(struct live *L, struct lreq *r, char *why, size_t whylen)
 	curl_easy_setopt(r->h, CURLOPT_NOPROXY, NULL);
 	if (L->c.cacert)
 		curl_easy_setopt(r->h, CURLOPT_CAINFO, L->c.cacert);
+	if (r->op == ARB_TOP_PLACE) {
+		/* libcurl sends a request again, by itself, when a reused
+		 * connection turns out dead after the request went out (curl
+		 * PR #18417 proposes an option against it; 7.88 has none).  For
+		 * an order that is a second order: orders go on a connection of
+		 * their own, never a reused one. */
+		curl_easy_setopt(r->h, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(r->h, CURLOPT_FORBID_REUSE, 1L);
+	}
 	if (!strcmp(r->q.method, "POST")) {
 		curl_easy_setopt(r->h, CURLOPT_POST, 1L);
 		curl_easy_setopt(r->h, CURLOPT_POSTFIELDS, r->q.body.p ? r->q.body.p : "");
@@ -499,7 +509,13 @@ go_unknown(struct live *L, struct lord *lo, const char *reason, const char *deta
 		    L->c.timeout_us;
 		L->st.unknown++;
 	}
-	if (o->st != ARB_OS_UNKNOWN) {
+	/* While stopping, the engine would end the opportunity at once on an
+	 * unknown order; finish() reports what is still unresolved at its
+	 * end instead. */
+	if (o->st != ARB_OS_UNKNOWN && L->finishing)
+		arb_warn("%s: %s: order %s unknown (%s): querying it by client order id", lo->v->tv->ex,
+		    o->sym, o->cid, detail);
+	else if (o->st != ARB_OS_UNKNOWN) {
 		arb_warn("%s: %s: order %s unknown (%s): querying it by client order id", lo->v->tv->ex,
 		    o->sym, o->cid, detail);
 		end(L, lo, ARB_OS_UNKNOWN, reason, now_us());
@@ -640,34 +656,20 @@ log_reject(const struct lven *v, const struct arb_order *o, const struct arb_tre
 	    res->msg[0] ? res->msg : "no message");
 }
 
+/* The venue's balances replace the engine's (they go downstream as
+ * balance records at the engine's record time). */
 static void
 balances(struct live *L, struct lven *v, const struct arb_tres *res)
 {
-	struct arb_buf b = { 0 };
-	struct arb_rec rec;
-	char why[256];
 	int i;
-	int64_t ts = L->e->now ? L->e->now : now_us();
 
-	arb_rec_init(&rec);
-	for (i = 0; i < res->nbal; i++) {
-		arb_buf_reset(&b);
-		arb_emit_begin(&b, "balance");
-		arb_emit_i64(&b, "ts", ts);
-		arb_emit_str(&b, "ex", v->tv->ex);
-		arb_emit_str(&b, "asset", res->bal[i].asset);
-		arb_emit_dec(&b, "free", arb_dec_trim(res->bal[i].free));
-		arb_emit_dec(&b, "locked", arb_dec_trim(res->bal[i].locked));
-		arb_emit_end(&b);
-		/* the venue's word goes downstream and into the engine */
-		arb_buf_add(&L->e->out, b.p, b.len);
-		if (arb_rec_parse(&rec, b.p, b.len - 1, why, sizeof why) == 0)
-			arb_exec_record(L->e, &rec, v->tv->ex, 0);
-	}
+	for (i = 0; i < res->nbal; i++)
+		if (arb_bal_set(&L->e->bal, v->tv->ex, res->bal[i].asset, arb_dec_trim(res->bal[i].free),
+		    arb_dec_trim(res->bal[i].locked)) == 0)
+			L->e->dirty_state = 1;
+	arb_info("%s: %d balances read from the venue", v->tv->ex, res->nbal);
 	if (res->nbal)
 		produced(L);
-	arb_rec_free(&rec);
-	arb_buf_free(&b);
 }
 
 static int
@@ -1151,7 +1153,7 @@ l_resume(void *ctx, struct arb_order *o, int64_t now)
 	 * accept it within its receive window */
 	lo->give_up = arb_mono_us() + lag(L, v) +
 	    (int64_t)(L->c.recv_window_ms > 0 ? L->c.recv_window_ms : 5000) * 1000;
-	arb_info("%s: %s: order %s from the state file (%s): querying it", v->tv->ex, o->sym, o->cid,
+	arb_log(ARB_LOG_NOTICE, "%s: %s: order %s from the state file (%s): querying it", v->tv->ex, o->sym, o->cid,
 	    arb_ostate_name(o->st));
 	queue(L, v, lo, ARB_TOP_QUERY, 0);
 }
@@ -1184,6 +1186,7 @@ l_finish(void *ctx, int64_t now, int cancel)
 	size_t i;
 
 	(void)now;
+	L->finishing = 1;
 	if (cancel)
 		for (i = 0; i < L->nord; i++)
 			if (L->ord[i]->o && L->ord[i]->phase != L_DONE)
@@ -1197,6 +1200,7 @@ l_finish(void *ctx, int64_t now, int cancel)
 			    L->ord[i]->v->tv->ex, L->ord[i]->cid);
 			lord_end(L->ord[i]);
 		}
+	L->finishing = 0;
 }
 
 static void

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""fakevenue.py: a loopback HTTPS venue for arb-exec's live transport tests.
+
+Python standard library only.  It implements the Binance spot order
+endpoints closely enough to check every request the way Binance documents
+it, with its own code (not the project's): the X-MBX-APIKEY header, the
+signature (hex HMAC-SHA256 of the query string followed by the body, keyed
+by the secret), timestamp within recvWindow.  A request that fails a check
+gets Binance's error answer and is logged with ok=false.
+
+Orders fill at once at their limit price (IOC), fully, unless the symbol's
+"liquidity" is limited.  Misbehaviour on demand, per symbol, for the first
+order placed on it (--script SYMBOL=MODE[,MODE...] consumes one mode per
+order):
+
+  ok        answer normally
+  drop      accept the order, then close the connection without an answer
+  503       accept the order, answer 503
+  503-lost  do not accept, answer 503
+  timeout   accept the order, answer after --slow seconds
+  429       refuse (not executed), 429 with Retry-After: 1
+  418       refuse, 418 with Retry-After: 120 (IP ban)
+  lot       refuse, 400 -1013 Filter failure: LOT_SIZE
+  balance   refuse, 400 -2010 insufficient balance
+  lag       accept, answer normally, but queries see the order only after
+            --lag seconds
+  droplag   accept, drop the answer, and queries see the order only after
+            --lag seconds (the venue's own delay)
+
+Admin (no auth, loopback only, not logged as venue requests): GET /_state
+gives every order and every request (path, method, checks passed) as JSON;
+/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S forgets everything and
+sets a new script; /_count?cid=CID, /_orders, /_places and /_bad give one
+number: orders with that client id, all orders, placements received,
+requests that failed the checks.
+
+Usage: fakevenue.py --cert C --key K --portfile F --api-key K --secret-file S
+       [--script SYM=MODE,...] [--slow SECONDS] [--lag SECONDS]
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+LOCK = threading.RLock()
+ORDERS = []          # every order ever accepted
+REQUESTS = []        # every request: {method, path, ok, why}
+SCRIPT = {}          # symbol -> [modes]
+NEXT_ID = [1000]
+NEXT_TRADE = [50000]
+CONF = {}
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+class Server(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        if CONF.get("verbose"):
+            sys.stderr.write("fakevenue: " + (fmt % args) + "\n")
+
+    # -- plumbing ------------------------------------------------------
+    def answer(self, code, obj, headers=None):
+        body = (obj if isinstance(obj, str) else json.dumps(obj)).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        with LOCK:
+            w = sum(1 for r in REQUESTS if r["t"] > time.time() - 60)
+            n10 = sum(1 for r in REQUESTS if r["t"] > time.time() - 10 and r["place"])
+        self.send_header("X-MBX-USED-WEIGHT-1M", str(w))
+        self.send_header("X-MBX-ORDER-COUNT-10S", str(n10))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def error(self, code, bcode, msg, headers=None):
+        self.answer(code, {"code": bcode, "msg": msg}, headers)
+
+    def note(self, ok, why, place=False):
+        with LOCK:
+            REQUESTS.append({"t": time.time(), "method": self.command, "path": self.path.split("?")[0],
+                             "ok": ok, "why": why, "place": place,
+                             "apikey": self.headers.get("X-MBX-APIKEY", "")})
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n).decode() if n else ""
+
+    def check(self, query, body):
+        """Binance SIGNED endpoint security, checked independently."""
+        if self.headers.get("X-MBX-APIKEY") != CONF["api_key"]:
+            return (401, -2015, "Invalid API-key, IP, or permissions for action.")
+        total = query + body
+        if "&signature=" not in total and not total.startswith("signature="):
+            return (400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.")
+        # totalParams is query + body; the signature is the last parameter
+        # of whichever part carries it
+        if "signature=" in body:
+            part, sig = body.rsplit("signature=", 1)
+            signed = query + part.rstrip("&")
+        else:
+            part, sig = query.rsplit("signature=", 1)
+            signed = part.rstrip("&") + body
+        want = hmac.new(CONF["secret"], signed.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(want, sig):
+            return (400, -1022, "Signature for this request is not valid.")
+        p = dict(urllib.parse.parse_qsl(query + ("&" if query and body else "") + body))
+        try:
+            ts = int(p["timestamp"])
+        except (KeyError, ValueError):
+            return (400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.")
+        rw = int(p.get("recvWindow", "5000"))
+        server = now_ms()
+        if ts > server + 1000 or server - ts > rw:
+            return (400, -1021, "Timestamp for this request is outside of the recvWindow.")
+        return p
+
+    # -- endpoints -----------------------------------------------------
+    def route(self):
+        u = urllib.parse.urlsplit(self.path)
+        query = u.query
+        body = self.read_body() if self.command in ("POST", "DELETE", "PUT") else ""
+        if u.path.startswith("/_"):
+            return self.admin(u.path, dict(urllib.parse.parse_qsl(query)))
+        if u.path == "/api/v3/time" and self.command == "GET":
+            self.note(True, "")
+            return self.answer(200, {"serverTime": now_ms()})
+        if not u.path.startswith("/api/v3/"):
+            self.note(False, "no such path")
+            return self.error(404, -1000, "no such path")
+        p = self.check(query, body)
+        place = u.path == "/api/v3/order" and self.command == "POST"
+        if isinstance(p, tuple):
+            self.note(False, p[2], place)
+            return self.error(p[0], p[1], p[2])
+        self.note(True, "", place)
+        if u.path == "/api/v3/account" and self.command == "GET":
+            return self.answer(200, {"canTrade": True, "balances": [
+                {"asset": a, "free": v, "locked": "0.00000000"} for a, v in CONF["balances"].items()]})
+        if u.path == "/api/v3/order":
+            if self.command == "POST":
+                return self.place(p)
+            if self.command == "GET":
+                return self.query(p)
+            if self.command == "DELETE":
+                return self.cancel(p)
+        if u.path == "/api/v3/myTrades" and self.command == "GET":
+            with LOCK:
+                ts = [t for o in ORDERS if o["symbol"] == p.get("symbol") and str(o["orderId"]) == p.get("orderId")
+                      for t in o["trades"]]
+            return self.answer(200, ts)
+        return self.error(400, -1000, "unsupported")
+
+    def admin(self, path, q):
+        """Test control, loopback only, never logged as a venue request."""
+        with LOCK:
+            if path == "/_state":
+                return self.answer(200, {"orders": ORDERS, "requests": REQUESTS})
+            if path == "/_reset":
+                del ORDERS[:]
+                del REQUESTS[:]
+                SCRIPT.clear()
+                for s in q.get("script", "").split(";"):
+                    if "=" in s:
+                        sym, modes = s.split("=", 1)
+                        SCRIPT[sym] = modes.split(",")
+                if "slow" in q:
+                    CONF["slow"] = float(q["slow"])
+                if "lag" in q:
+                    CONF["lag"] = float(q["lag"])
+                return self.answer(200, "0")
+            if path == "/_count":
+                return self.answer(200, str(sum(1 for o in ORDERS if o["clientOrderId"] == q.get("cid"))))
+            if path == "/_orders":
+                return self.answer(200, str(len(ORDERS)))
+            if path == "/_places":
+                return self.answer(200, str(sum(1 for r in REQUESTS if r["place"])))
+            if path == "/_bad":
+                return self.answer(200, str(sum(1 for r in REQUESTS if not r["ok"])))
+        return self.answer(404, "no such admin path")
+
+    def find(self, p):
+        cid = p.get("origClientOrderId")
+        with LOCK:
+            for o in reversed(ORDERS):
+                if o["clientOrderId"] == cid and o["symbol"] == p.get("symbol"):
+                    return o
+        return None
+
+    def order_json(self, o, full):
+        r = {k: o[k] for k in ("symbol", "orderId", "clientOrderId", "price", "origQty", "executedQty",
+                               "cummulativeQuoteQty", "status", "timeInForce", "type", "side")}
+        r["orderListId"] = -1
+        if full:
+            r["transactTime"] = o["time"]
+            r["fills"] = [{"price": t["price"], "qty": t["qty"], "commission": t["commission"],
+                           "commissionAsset": t["commissionAsset"], "tradeId": t["id"]} for t in o["trades"]]
+        else:
+            r["time"] = o["time"]
+            r["updateTime"] = o["time"]
+        return r
+
+    def place(self, p):
+        sym = p.get("symbol", "")
+        with LOCK:
+            modes = SCRIPT.get(sym) or []
+            mode = modes.pop(0) if modes else "ok"
+        for k in ("symbol", "side", "type", "quantity", "price", "newClientOrderId", "timeInForce"):
+            if k not in p:
+                return self.error(400, -1102, "Mandatory parameter '%s' was not sent, was empty/null, or malformed." % k)
+        if mode == "429":
+            return self.error(429, -1003, "Too much request weight used; current limit is 6000 request weight per 1 MINUTE.",
+                              {"Retry-After": "1"})
+        if mode == "418":
+            return self.error(418, -1003, "Way too much request weight used; IP banned until %d." % (now_ms() + 120000),
+                              {"Retry-After": "120"})
+        if mode == "lot":
+            return self.error(400, -1013, "Filter failure: LOT_SIZE")
+        if mode == "balance":
+            return self.error(400, -2010, "Account has insufficient balance for requested action.")
+        if mode == "503-lost":
+            return self.answer(503, "<html><body>Service Unavailable</body></html>")
+        with LOCK:
+            for o in ORDERS:
+                if o["clientOrderId"] == p["newClientOrderId"] and o["status"] in ("NEW", "PARTIALLY_FILLED"):
+                    return self.error(400, -2010, "Duplicate order sent.")
+            oid = NEXT_ID[0]
+            NEXT_ID[0] += 1
+            qty, px = p["quantity"], p["price"]
+            from decimal import Decimal
+            q, x = Decimal(qty), Decimal(px)
+            tid = NEXT_TRADE[0]
+            NEXT_TRADE[0] += 1
+            base_fee = (q * Decimal("0.001")).normalize()
+            quote_fee = (q * x * Decimal("0.001")).normalize()
+            o = {"symbol": p["symbol"], "orderId": oid, "clientOrderId": p["newClientOrderId"],
+                 "price": px, "origQty": qty, "executedQty": qty,
+                 "cummulativeQuoteQty": format((q * x).normalize(), "f"),
+                 "status": "FILLED", "timeInForce": p["timeInForce"], "type": p["type"], "side": p["side"],
+                 "time": now_ms(), "visible_at": time.time() + (CONF["lag"] if mode in ("lag", "droplag") else 0),
+                 "trades": [{"symbol": p["symbol"], "id": tid, "orderId": oid, "price": px, "qty": qty,
+                             "quoteQty": format((q * x).normalize(), "f"),
+                             "commission": format(base_fee if p["side"] == "BUY" else quote_fee, "f"),
+                             "commissionAsset": CONF["base"](p["symbol"]) if p["side"] == "BUY" else CONF["quote"](p["symbol"]),
+                             "time": now_ms(), "isBuyer": p["side"] == "BUY", "isMaker": False}]}
+            ORDERS.append(o)
+        if mode in ("drop", "droplag"):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+            return None
+        if mode == "503":
+            return self.answer(503, "<html><body>Service Unavailable</body></html>")
+        if mode == "timeout":
+            time.sleep(CONF["slow"])
+        return self.answer(200, self.order_json(o, True))
+
+    def query(self, p):
+        o = self.find(p)
+        if not o or o["visible_at"] > time.time():
+            return self.error(400, -2013, "Order does not exist.")
+        return self.answer(200, self.order_json(o, False))
+
+    def cancel(self, p):
+        o = self.find(p)
+        if not o or o["visible_at"] > time.time():
+            return self.error(400, -2011, "Unknown order sent.")
+        if o["status"] not in ("NEW", "PARTIALLY_FILLED"):
+            return self.error(400, -2011, "Unknown order sent.")
+        o["status"] = "CANCELED"
+        return self.answer(200, self.order_json(o, False))
+
+    def do_GET(self):
+        self.route()
+
+    def do_POST(self):
+        self.route()
+
+    def do_DELETE(self):
+        self.route()
+
+
+QUOTES = ("USDT", "USDC", "BTC", "ETH", "USD", "EUR")
+
+
+def split(sym):
+    for q in QUOTES:
+        if sym.endswith(q) and len(sym) > len(q):
+            return sym[:-len(q)], q
+    return sym, ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--portfile", required=True)
+    ap.add_argument("--api-key", required=True)
+    ap.add_argument("--secret-file", required=True)
+    ap.add_argument("--script", action="append", default=[])
+    ap.add_argument("--slow", type=float, default=3.0)
+    ap.add_argument("--lag", type=float, default=1.0)
+    ap.add_argument("--balance", action="append", default=[])
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args()
+    with open(a.secret_file, "rb") as f:
+        secret = f.read().rstrip(b"\n")
+    CONF.update(api_key=a.api_key, secret=secret, slow=a.slow, lag=a.lag, verbose=a.verbose,
+                base=lambda s: split(s)[0], quote=lambda s: split(s)[1],
+                balances=dict(b.split("=", 1) for b in a.balance) or {"USDT": "100000", "BTC": "1", "ETH": "5"})
+    for s in a.script:
+        sym, modes = s.split("=", 1)
+        SCRIPT[sym] = modes.split(",")
+    srv = Server(("127.0.0.1", 0), H)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.cert, a.key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    with open(a.portfile + ".tmp", "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    import os
+    os.rename(a.portfile + ".tmp", a.portfile)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
