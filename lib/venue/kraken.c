@@ -17,7 +17,21 @@
  * stripped.  After each update the book is truncated to the subscribed
  * depth.  A mismatch is a gap; Kraken resyncs by a new subscription, which
  * starts with a new snapshot.
+ *
+ * WebSocket API v2 (ws.kraken.com/v2, the default live): objects with
+ * "channel":"book", "type" snapshot or update, data [{symbol, bids, asks
+ * ([{price, qty}] as JSON numbers at full precision), checksum,
+ * timestamp}]; the same checksum, computed on the numbers' text, comes with
+ * snapshots too.  v1 and v2 frames are both understood in any input.
  */
+
+#define KRAKEN_WS "wss://ws.kraken.com/v2"
+
+/* v2 unless an --endpoint without "/v2" says otherwise */
+static int is_v2(const struct arb_venue *v)
+{
+	return !*v->url || strstr(v->url, "/v2") != NULL;
+}
 
 static const char *const hosts[] = { "kraken.com", NULL };
 
@@ -41,6 +55,10 @@ static int vsym(struct arb_venue *v, const char *sym, char *out, size_t cap)
 
 	if (!sl || (size_t)(sl - sym) >= sizeof b || strlen(sl + 1) >= sizeof q)
 		return -1;
+	if (is_v2(v)) {
+		snprintf(out, cap, "%s", sym);   /* v2 names pairs as we do */
+		return 0;
+	}
 	memcpy(b, sym, (size_t)(sl - sym));
 	b[sl - sym] = 0;
 	strcpy(q, sl + 1);
@@ -101,6 +119,8 @@ static int asset_pairs(struct arb_venue *v, int64_t rt)
 		in.taker = pct_first(j, arb_jget(j, p, "fees"));
 		in.maker = pct_first(j, arb_jget(j, p, "fees_maker"));
 		arb_venue_inst(v, ws, strlen(ws), &in);
+		if (strcmp(ws, in.sym))   /* v2 symbols: "BTC/USD" for "XBT/USD" */
+			arb_venue_inst(v, in.sym, strlen(in.sym), &in);
 		n++;
 	}
 	arb_venue_meta_done(v);
@@ -274,6 +294,155 @@ static int trades(struct arb_venue *v, int root, int pair, int64_t rt)
 	return 0;
 }
 
+/* ---- v2 ------------------------------------------------------------------ */
+
+static int levels2(struct arb_fbook *fb, const struct arb_json *j, int arr, enum arb_side side)
+{
+	struct arb_venue *v = fb->v;
+	const char *why = "bad level";
+	arb_dec px, qty;
+
+	if (arr < 0)
+		return 0;
+	if (j->t[arr].type != ARB_J_ARR)
+		return arb_venue_err(v, "book: levels are not an array");
+	for (int e = arb_jfirst(j, arr); e >= 0; e = arb_jnext(j, arr, e))
+		if (arb_json_dec(j, arb_jget(j, e, "price"), &px, &why) < 0 ||
+		    arb_json_dec(j, arb_jget(j, e, "qty"), &qty, &why) < 0 ||
+		    arb_book_set(&fb->book, side, px, qty) < 0)
+			return arb_venue_err(v, "book: bad level: %s", why);
+	return 0;
+}
+
+static int book2(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int type = arb_jget(j, 0, "type"), data = arb_jget(j, 0, "data"), d;
+	int snap = arb_jis(j, type, "snapshot");
+
+	if ((!snap && !arb_jis(j, type, "update")) || arb_jtype(j, data) != ARB_J_ARR)
+		return arb_venue_err(v, "book: bad type or data");
+	for (d = arb_jfirst(j, data); d >= 0; d = arb_jnext(j, data, d)) {
+		int s = arb_jget(j, d, "symbol"), t = arb_jget(j, d, "timestamp"), c = arb_jget(j, d, "checksum");
+		struct arb_fbook *fb;
+		int64_t ts = rt, want;
+		uint32_t got;
+
+		if (arb_jtype(j, s) != ARB_J_STR)
+			return arb_venue_err(v, "book: no symbol");
+		if (!(fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL)))
+			return -1;
+		if (arb_jtype(j, t) == ARB_J_STR)
+			arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts);
+		if (!fb->maxdepth)
+			fb->maxdepth = 10;
+		if (snap)
+			arb_book_clear(&fb->book);
+		else if (!fb->snap)
+			continue;
+		if (levels2(fb, j, arb_jget(j, d, "bids"), ARB_BID) < 0 ||
+		    levels2(fb, j, arb_jget(j, d, "asks"), ARB_ASK) < 0) {
+			char why[sizeof v->why];
+			memcpy(why, v->why, sizeof why);
+			if (snap) {
+				fb->ok = fb->snap = 0;
+				arb_book_clear(&fb->book);
+			} else
+				arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
+			memcpy(v->why, why, sizeof why);
+			return -1;
+		}
+		arb_book_truncate(&fb->book, fb->maxdepth);
+		fb->ts = ts;
+		fb->rt = rt;
+		if (c >= 0) {
+			if (arb_json_i64(j, c, &want) < 0)
+				return arb_venue_err(v, "book: bad checksum");
+			got = arb_kraken_checksum(&fb->book);
+			if ((int64_t)got != want) {
+				fb->nchk_bad++;
+				if (snap)
+					fb->ok = 1;   /* so that the gap is reported */
+				arb_fbook_gap(fb, ts, rt, "checksum mismatch: got %lu, venue says %lld",
+				    (unsigned long)got, (long long)want);
+				continue;
+			}
+			fb->nchk_ok++;
+		}
+		if (snap) {
+			if (arb_book_crossed(&fb->book)) {
+				fb->ok = fb->snap = 0;
+				arb_book_clear(&fb->book);
+				return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			}
+			arb_fbook_synced(fb, rt, NULL);
+		}
+		if (arb_fbook_check_crossed(fb, ts, rt) < 0)
+			continue;
+		arb_fbook_emit(fb);
+	}
+	return 0;
+}
+
+static int trade2(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int data = arb_jget(j, 0, "data"), e;
+
+	for (e = arb_jfirst(j, data); e >= 0; e = arb_jnext(j, data, e)) {
+		int s = arb_jget(j, e, "symbol"), side = arb_jget(j, e, "side"), id = arb_jget(j, e, "trade_id");
+		int t = arb_jget(j, e, "timestamp");
+		struct arb_fbook *fb;
+		arb_dec px, qty;
+		int64_t ts;
+
+		if (arb_jtype(j, s) != ARB_J_STR || arb_jtype(j, id) != ARB_J_NUM || arb_jtype(j, t) != ARB_J_STR ||
+		    arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts) < 0 ||
+		    arb_json_dec(j, arb_jget(j, e, "price"), &px, NULL) < 0 ||
+		    arb_json_dec(j, arb_jget(j, e, "qty"), &qty, NULL) < 0 ||
+		    (!arb_jis(j, side, "buy") && !arb_jis(j, side, "sell")))
+			return arb_venue_err(v, "trade: bad entry");
+		if (!(fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL)))
+			return -1;
+		arb_feed_trade(fb, ts, rt, arb_json_raw(j, id), j->t[id].len, px, qty, arb_jis(j, side, "buy"));
+	}
+	return 0;
+}
+
+/* v2: {"channel":...} data, {"method":...} answers */
+static int frame2(struct arb_venue *v, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	int ch = arb_jget(j, 0, "channel"), m = arb_jget(j, 0, "method");
+
+	if (m >= 0) {
+		int res = arb_jget(j, 0, "result");
+		if (arb_jtype(j, arb_jget(j, 0, "success")) == ARB_J_FALSE) {
+			char msg[200] = "";
+			arb_json_str(j, arb_jget(j, 0, "error"), msg, sizeof msg);
+			return arb_venue_err(v, "error from Kraken: %s", msg);
+		}
+		if (arb_jis(j, m, "subscribe") && arb_jis(j, arb_jget(j, res, "channel"), "book")) {
+			int s = arb_jget(j, res, "symbol");
+			struct arb_fbook *fb;
+			int64_t depth;
+			if (arb_jtype(j, s) != ARB_J_STR)
+				return 0;
+			if (!(fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL)))
+				return -1;
+			if (arb_json_i64(j, arb_jget(j, res, "depth"), &depth) == 0 && depth > 0)
+				fb->maxdepth = (uint32_t)depth;
+			arb_fbook_subscribed(fb, rt);
+		}
+		return 0;   /* pong, unsubscribe */
+	}
+	if (arb_jis(j, ch, "book"))
+		return book2(v, rt);
+	if (arb_jis(j, ch, "trade"))
+		return trade2(v, rt);
+	return 0;       /* heartbeat, status, ticker, instrument */
+}
+
 static int event(struct arb_venue *v, int64_t rt)
 {
 	struct arb_json *j = &v->j;
@@ -318,7 +487,7 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	if (j->t[0].type == ARB_J_OBJ)
-		return event(v, rt);
+		return arb_jget(j, 0, "channel") >= 0 || arb_jget(j, 0, "method") >= 0 ? frame2(v, rt) : event(v, rt);
 	n = j->t[0].n;
 	if (j->t[0].type != ARB_J_ARR || n < 4 || arb_jtype(j, arb_json_at(j, 0, 0)) != ARB_J_NUM)
 		return arb_venue_err(v, "not a Kraken frame");
@@ -337,7 +506,7 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 
 static int ws_url(struct arb_venue *v, struct arb_buf *out)
 {
-	arb_buf_adds(out, *v->url ? v->url : "wss://ws.kraken.com");
+	arb_buf_adds(out, *v->url ? v->url : KRAKEN_WS);
 	return 0;
 }
 
@@ -351,6 +520,17 @@ static void pairs(struct arb_venue *v, struct arb_buf *out)
 
 static int subscribe(struct arb_venue *v, struct arb_buf *out)
 {
+	if (is_v2(v)) {
+		arb_buf_adds(out, "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"depth\":100,\"symbol\":[");
+		pairs(v, out);
+		arb_buf_adds(out, "]}}\n");
+		if (v->feed->trades) {
+			arb_buf_adds(out, "{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[");
+			pairs(v, out);
+			arb_buf_adds(out, "]}}\n");
+		}
+		return 0;
+	}
 	arb_buf_adds(out, "{\"event\":\"subscribe\",\"pair\":[");
 	pairs(v, out);
 	arb_buf_adds(out, "],\"subscription\":{\"name\":\"book\",\"depth\":100}}\n");
@@ -370,6 +550,12 @@ static int meta_urls(struct arb_venue *v, struct arb_buf *out)
 
 static int resubscribe(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out)
 {
+	if (is_v2(v)) {
+		arb_buf_printf(out, "{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"book\",\"depth\":100,\"symbol\":[\"%s\"]}}\n"
+		    "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"depth\":100,\"symbol\":[\"%s\"]}}\n",
+		    fb->vsym, fb->vsym);
+		return 0;
+	}
 	arb_buf_printf(out, "{\"event\":\"unsubscribe\",\"pair\":[\"%s\"],\"subscription\":{\"name\":\"book\",\"depth\":100}}\n"
 	    "{\"event\":\"subscribe\",\"pair\":[\"%s\"],\"subscription\":{\"name\":\"book\",\"depth\":100}}\n",
 	    fb->vsym, fb->vsym);
@@ -378,6 +564,8 @@ static int resubscribe(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf
 
 static const char *ping(struct arb_venue *v)
 {
+	if (is_v2(v))
+		return "{\"method\":\"ping\"}";
 	return "{\"event\":\"ping\"}";
 }
 
