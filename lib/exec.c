@@ -1599,6 +1599,15 @@ arb_exec_record(struct arb_exec *e, const struct arb_rec *r, const char *file, u
 	gc(e);
 }
 
+void
+arb_exec_settle(struct arb_exec *e)
+{
+	if (e->next_deadline && e->now >= e->next_deadline)
+		deadlines(e);
+	arb_bal_emit_dirty(&e->bal, e->now, &e->out);
+	gc(e);
+}
+
 /* ------------------------------------------------------------------ */
 /* Transport callbacks. */
 

@@ -194,6 +194,12 @@ int arb_exec_unknown(const struct arb_exec *e);
  * not already provide balances).  0, 1 (ignored: state had them), -1. */
 int arb_exec_load_balances(struct arb_exec *e, const char *path, char *why, size_t whylen);
 
+/* After transport callbacks made outside arb_exec_record (a live
+ * transport's answers while the input is quiet): emits the balance
+ * records of what changed and writes the state file if an opportunity
+ * ended.  arb_exec_record does the same after each record. */
+void arb_exec_settle(struct arb_exec *e);
+
 /* Transport callbacks. */
 void arb_exec_on_ack(struct arb_exec *e, struct arb_order *o, const char *vid, int64_t ts);
 void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty,
