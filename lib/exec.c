@@ -1001,19 +1001,22 @@ send_unwinds(struct arb_exec *e, struct arb_opp *p)
 		const char *reason;
 		enum arb_side side;
 
+		/* undo the last filled leg that brought the asset in (when
+		 * long) or paid with it (when short), back toward ccy */
 		for (i = p->nlegs - 1; i >= 0; i--) {
 			const struct arb_instr *in = &p->ins[i];
+			const char *got = p->legs[i].side == ARB_BUY ? in->base : in->quote;
+			const char *paid = p->legs[i].side == ARB_BUY ? in->quote : in->base;
 			if (p->legord[i] < 0 || arb_dec_is_zero(p->ord[p->legord[i]].filled))
 				continue;
-			if (strcmp(in->base, ex[k].asset) == 0 || strcmp(in->quote, ex[k].asset) == 0)
+			if (strcmp(pos ? got : paid, ex[k].asset) == 0)
 				break;
 		}
 		if (i < 0)
 			continue;
 		const struct arb_instr *in = &p->ins[i];
 		int isbase = strcmp(in->base, ex[k].asset) == 0;
-		/* long base or short quote: sell base; else buy base */
-		side = (isbase == pos) ? ARB_SELL : ARB_BUY;
+		side = p->legs[i].side == ARB_BUY ? ARB_SELL : ARB_BUY;
 		slip = dmul(p->legs[i].px, ddiv(e->c.unwind_slippage_bps, arb_dec_make(10000, 0),
 		    ARB_RND_HALF_EVEN));
 		px = side == ARB_SELL ? dsub(p->legs[i].px, slip) : dadd(p->legs[i].px, slip);

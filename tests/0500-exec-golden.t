@@ -19,6 +19,8 @@ legfail-hold|legfail|--balances balances.txt --latency kraken=10ms --latency bin
 legfail-unwind|legfail|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure unwind
 cycle-together|cycle|--balances balances-cycle.txt --latency 10ms
 cycle-seq|cycle|--balances balances-usdt.txt --latency 10ms
+cycle-miss|cycle-miss|--balances balances-usdt.txt --latency 10ms
+cycle-unwind|cycle-miss|--balances balances-usdt.txt --latency 10ms --on-leg-failure unwind
 balance|balance|--balances balances.txt
 no-balances|cross-clean|
 bad|bad|--balances balances.txt
