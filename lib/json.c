@@ -5,7 +5,8 @@
  * One pass, no recursion: a goto state machine (value / key / after a
  * value / close) with an explicit stack of open containers.  Strings are
  * scanned eight bytes at a time for the three bytes that end the fast run
- * (quote, backslash, control character), so a record like a book update
+ * (quote, backslash, control character), digits eight at a time too, and
+ * each token is written with one store, so a record like a book update
  * costs a few hundred nanoseconds.  The token array is grown only when it
  * is full and is reused by the next call, so a warmed-up parser does not
  * allocate.

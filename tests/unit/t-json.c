@@ -217,6 +217,11 @@ test_tokens(void)
 	ok(!arb_json_streq(&J, 3, "1"), "streq on a number");
 	ok(arb_json_streq(&J, 8, "x\ny"), "streq unescapes");
 
+	/* json.c keeps what it saw of a number in esc (rec.c relies on it) */
+	ok(P("[1,1.5,1e3,1.5E-3,-0,-12.0]"), "numbers parse");
+	ok(J.t[1].esc == 0 && J.t[2].esc == 1 && J.t[3].esc == 2 && J.t[4].esc == 3 &&
+	    J.t[5].esc == 0 && J.t[6].esc == 1, "a NUM's esc: 1 fraction, 2 exponent");
+
 	ok(P("{\"\\u0074ype\":\"b\\u006fok\"}"), "escaped key parses");
 	is_int(arb_json_get(&J, 0, "type"), 2, "get finds an escaped key");
 	ok(arb_json_streq(&J, 2, "book"), "streq on an escaped value");
