@@ -17,7 +17,7 @@ ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
 openssl req -x509 $ec -keyout ca.key -out ca.pem -subj /CN=arb-test-ca -days 2 \
 	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null &&
 openssl req $ec -keyout srv.key -out srv.csr -subj /CN=localhost 2>/dev/null &&
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n' >ext &&
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >ext &&
 openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 \
 	-extfile ext 2>/dev/null
 ok $? "test CA and server certificate"
@@ -26,10 +26,10 @@ SRV=
 cleanup() { [ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 
-# fake NAME VENUE SCRIPT INTERVAL: start a fake venue, sets $PORT
+# fake NAME VENUE SCRIPT INTERVAL [CERT]: start a fake venue, sets $PORT
 fake() {
 	rm -f "$1.port"
-	$FAKE --cert srv.pem --key srv.key --portfile "$1.port" --log "$1.log" --venue "$2" \
+	$FAKE --cert "${5:-srv}.pem" --key "${5:-srv}.key" --portfile "$1.port" --log "$1.log" --venue "$2" \
 		--rec "$R" --script "$3" --interval "$4" 2>"$1.srv.err" &
 	SRV=$!
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
@@ -55,7 +55,7 @@ count() { grep -c -- "$1" "$2"; }
 
 # -- Kraken: drop, silence, forced close, then serve (with venue pings)
 fake k kraken drop:40,silence:20,close:20,serve 5
-feed k 9 -v --stale-after 1s --endpoint "kraken=https://localhost:$PORT" --cacert ca.pem --record k.rec kraken:BTC/CHF
+feed k 9 -v --stale-after 1s --endpoint "kraken=https://127.0.0.1:$PORT" --cacert ca.pem --record k.rec kraken:BTC/CHF
 stop_fake
 is "$RC" 0 "kraken: SIGTERM ends arb-feed with 0"
 is "$(head -n 1 k.out | cut -c1-27)" '{"type":"instrument","ts":1' "kraken: the instrument record comes first"
@@ -83,7 +83,7 @@ ok $? "kraken: every checksum verified ($(grep -o 'checksums_ok=[0-9]*' k.stats)
 # -- Kraken: a corrupted update: checksum gap, resync of that symbol by
 # subscribing again (the venue sends a new snapshot), synced again
 fake c kraken corrupt:60 5
-feed c 4 --stale-after 2s --endpoint "kraken=https://localhost:$PORT" --cacert ca.pem --record c.rec kraken:BTC/CHF
+feed c 4 --stale-after 2s --endpoint "kraken=https://127.0.0.1:$PORT" --cacert ca.pem --record c.rec kraken:BTC/CHF
 stop_fake
 is "$(count '"state":"gap","detail":"checksum mismatch' c.out)" 1 "resync: checksum gap"
 is "$(count '"state":"resync","detail":"requesting a new snapshot"' c.out)" 1 "resync: requested"
@@ -99,7 +99,7 @@ cmp_ok c.rbooks c.books "resync: the replay of --record gives the same books"
 
 # -- Binance: REST snapshot + diffs bridged, a dropped connection, resync
 fake b binance drop:30,serve 20
-feed b 9 --stale-after 3s --endpoint "binance=https://localhost:$PORT" --cacert ca.pem --record b.rec binance:NKN/USDT
+feed b 9 --stale-after 3s --endpoint "binance=https://127.0.0.1:$PORT" --cacert ca.pem --record b.rec binance:NKN/USDT
 stop_fake
 is "$RC" 0 "binance: exit 0"
 is "$(head -n 1 b.out | cut -c1-27)" '{"type":"instrument","ts":1' "binance: the instrument record comes first"
@@ -129,7 +129,7 @@ for spec in 'okx|BTC/USDT|"op":"subscribe","args":\[{"channel":"books","instId":
 	sub=${rest%%|*}
 	ping=${rest#*|}
 	fake "$v" "$v" serve 2
-	feed "$v" 3 --stale-after 1500ms --endpoint "$v=https://localhost:$PORT" --cacert ca.pem --record "$v.rec" "$v:$sym"
+	feed "$v" 3 --stale-after 1500ms --endpoint "$v=https://127.0.0.1:$PORT" --cacert ca.pem --record "$v.rec" "$v:$sym"
 	stop_fake
 	is "$RC" 0 "$v: exit 0"
 	is "$(count '"state":"connected"' "$v.out")" 1 "$v: connected"
@@ -148,11 +148,23 @@ ok $? "bitstamp: REST snapshot"
 
 # -- TLS is verified: without the test CA nothing connects
 fake t kraken serve 5
-feed t 2 --endpoint "kraken=https://localhost:$PORT" kraken:BTC/CHF
+feed t 2 --endpoint "kraken=https://127.0.0.1:$PORT" kraken:BTC/CHF
 stop_fake
 is "$RC" 0 "untrusted: exit 0 on SIGTERM"
 is "$(count '"state":"connected"' t.out)" 0 "untrusted certificate: never connected"
 ok $(( $(count '"state":"disconnected","detail":"connection failed' t.out) >= 1 ? 0 : 1 )) "untrusted certificate: connection failed"
 is "$(count 'websocket' t.log)" 0 "untrusted certificate: no WebSocket reached the venue"
+
+# -- ...and so is the host name: a certificate of the test CA for another name
+openssl req $ec -keyout other.key -out other.csr -subj /CN=example.com 2>/dev/null &&
+printf 'subjectAltName=DNS:example.com\n' >ext2 &&
+openssl x509 -req -in other.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out other.pem -days 2 \
+	-extfile ext2 2>/dev/null
+fake o okx serve 5 other
+feed o 2 --endpoint "okx=https://127.0.0.1:$PORT" --cacert ca.pem okx:BTC/USDT
+stop_fake
+is "$(count '"state":"connected"' o.out)" 0 "certificate for another host: never connected"
+is "$(count 'websocket' o.log)" 0 "certificate for another host: no WebSocket reached the venue"
+is "$(count 'GET ' o.log)" 0 "certificate for another host: no REST request either"
 
 done_testing

@@ -260,10 +260,9 @@ def main():
         bodies = rest_bodies(os.path.join(args.rec, "COINBASE.0"))
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(args.cert, args.key)
-    srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("::", 0))
+    srv.bind(("127.0.0.1", 0))
     srv.listen(16)
     with open(args.portfile + ".tmp", "w") as f:
         f.write("%d\n" % srv.getsockname()[1])
