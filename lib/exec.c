@@ -722,6 +722,7 @@ risk_orders(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, int n, c
 	const char *ex = NULL;
 
 	rule[0] = '\0';
+	arb_exec_check_kill_file(e);
 	if (e->risk.killed) {
 		snprintf(rule, 32, "kill");
 		snprintf(detail, sizeof detail, "kill switch on (%s)", e->risk.kill_rule);
