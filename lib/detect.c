@@ -26,6 +26,11 @@ static const char *const reason_name[R_NREASONS] = {
 #define ST_OPP  1
 #define ST_REJ(r) (1 + (r))
 
+/* The same, compact, for the screen. */
+#define ST8_NONE 0
+#define ST8_REJ  1
+#define ST8_OPP  2
+
 #define KIND_CROSS 0
 #define KIND_CYCLE 1
 
@@ -100,7 +105,7 @@ struct arb_detect {
 	struct cand *c;
 	int nc, capc;
 	struct cscreen *cs;
-	uint8_t *none;            /* per candidate: in state none */
+	uint8_t *st8;             /* per candidate: ST8_NONE, ST8_REJ, ST8_OPP */
 	int capcs;
 	/* log(best bid) at 2*book, -log(best ask) at 2*book+1; -1e300 when
 	 * the side is empty: screening only, never money */
@@ -347,12 +352,12 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 	c->active = -1;
 	if (d->capcs < d->capc) {
 		xrealloc(&d->cs, (size_t)d->capc * sizeof(*d->cs));
-		xrealloc(&d->none, (size_t)d->capc);
+		xrealloc(&d->st8, (size_t)d->capc);
 		d->capcs = d->capc;
 	}
 	d->cs[ci].ci = ci;
 	d->cs[ci].n = n;
-	d->none[ci] = 1;
+	d->st8[ci] = ST8_NONE;
 	for (i = 0; i < n; i++)
 		d->cs[ci].idx[i] = 2 * books[i] + (buy[i] ? 1 : 0);
 	hinsert(d, &d->chash, &d->chcap, d->nc, ci, hc);
@@ -971,10 +976,12 @@ moved(arb_dec old, arb_dec nw, arb_dec pct)
 }
 
 /*
- * A candidate in state none stays none while its best levels lose before
- * any cost.  The exact test (arb_dchain_top) is skipped when the sum of the
- * legs' log rates, in doubles, is below -1e-9: the rounding error of that
- * sum is below 1e-13, so a candidate skipped is one the exact test rejects.
+ * A candidate whose best levels lose before any cost is in state none
+ * (a rejected one falls back to none silently).  The exact test
+ * (arb_dchain_top) is skipped when the sum of the legs' log rates, in
+ * doubles, is below -1e-9: the rounding error of that sum is below 1e-13,
+ * so a candidate skipped is one the exact test finds unprofitable.  Open
+ * opportunities are always evaluated (their "gone" must be emitted).
  */
 #define SCREEN_MARGIN 1e-9
 
@@ -1000,12 +1007,24 @@ dec_double(arb_dec v)
 
 static void cand_eval(struct arb_detect *d, int ci, struct arb_buf *out);
 
+/* The screen says: not profitable before costs, which is state none.  A
+ * rejected candidate becomes none silently (as cand_eval would do). */
+static void
+screen_none(struct arb_detect *d, int ci)
+{
+	d->st.screened++;
+	if (d->st8[ci] == ST8_REJ) {
+		d->c[ci].state = ST_NONE;
+		d->st8[ci] = ST8_NONE;
+	}
+}
+
 /* Runs candidate ci: the screen first, touching only the compact arrays. */
 static inline void
 cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 {
-	if (d->none[ci] && screened_out(d, &d->cs[ci])) {
-		d->st.screened++;
+	if (d->st8[ci] != ST8_OPP && screened_out(d, &d->cs[ci])) {
+		screen_none(d, ci);
 		return;
 	}
 	cand_eval(d, ci, out);
@@ -1049,7 +1068,7 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 			opp_emit(d, c, event, out);
 		}
 		c->state = ST_OPP;
-		d->none[ci] = 0;
+		d->st8[ci] = ST8_OPP;
 		return;
 	}
 	if (old == ST_OPP) {
@@ -1060,7 +1079,7 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 	if (e.state != ST_NONE && e.state != old && d->o.explain)
 		reject_emit(d, c, &e, out);
 	c->state = e.state;
-	d->none[ci] = e.state == ST_NONE;
+	d->st8[ci] = e.state == ST_NONE ? ST8_NONE : ST8_REJ;
 }
 
 static void
@@ -1076,7 +1095,7 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out)
 	for (i = 0; i < d->b[bi].ncands; i++) {
 		const struct cscreen *x = &d->b[bi].cands[i];
 		double sum;
-		if (d->none[x->ci]) {
+		if (d->st8[x->ci] != ST8_OPP) {
 			switch (x->n) {
 			case 2:
 				sum = lr[x->idx[0]] + lr[x->idx[1]];
@@ -1092,7 +1111,10 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out)
 				break;
 			}
 			if (sum < -SCREEN_MARGIN) {
-				skipped++;
+				if (d->st8[x->ci] == ST8_REJ)
+					screen_none(d, x->ci);
+				else
+					skipped++;
 				continue;
 			}
 		}
@@ -1383,7 +1405,7 @@ arb_detect_free(struct arb_detect *d)
 	free(d->xg);
 	free(d->active);
 	free(d->cs);
-	free(d->none);
+	free(d->st8);
 	free(d->lr);
 	free(d->bhash);
 	free(d->chash);
