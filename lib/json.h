@@ -20,7 +20,8 @@ enum arb_jtype {
 
 struct arb_jtok {
 	uint8_t type;     /* enum arb_jtype */
-	uint8_t esc;      /* string contains a backslash escape */
+	uint8_t esc;      /* STR: contains a backslash escape; NUM: 1 has a
+	                     fraction, 2 has an exponent (bits) */
 	uint32_t off;     /* strings: first byte after the quote; others: first byte */
 	uint32_t len;     /* strings: bytes between the quotes; containers: whole text */
 	uint32_t next;    /* index of the first token after this value's subtree */

@@ -4,7 +4,7 @@
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-PATH="$top_builddir/bin:$top_builddir:$PATH"
+PATH="$top_builddir/bin:$top_builddir/bench:$top_builddir:$PATH"
 export PATH
 # Shared recordings: the project copy under tests/data, else ../shared/data.
 if [ -z "${ARB_SHARED_DATA:-}" ] || [ ! -d "$ARB_SHARED_DATA/recorded" ]; then
