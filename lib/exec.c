@@ -1203,6 +1203,15 @@ gc(struct arb_exec *e)
 	e->ndone = 0;
 }
 
+/* The bad-input policy (rec.h), also when the caller gave no counter. */
+static void
+badline(struct arb_exec *e, const char *file, uint64_t line, const char *why)
+{
+	static struct arb_badlines own;
+
+	arb_badline(e->bl ? e->bl : &own, file, line, why);
+}
+
 static int
 jstr(const struct arb_json *j, int obj, const char *key, char *buf, size_t cap)
 {
@@ -1331,7 +1340,7 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 		e->t_decide_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	}
 	if (opp_parse(r, &tmp, event, why, sizeof why) < 0) {
-		arb_badline(e->bl, file, line, why);
+		badline(e, file, line, why);
 		e->n_bad++;
 		if (tmp.id) {
 			if (!seen_find(e, tmp.id, fnv(tmp.id, strlen(tmp.id)))) {
@@ -1470,7 +1479,7 @@ on_instrument(struct arb_exec *e, const struct arb_rec *r, const char *file, uin
 	    arb_rec_str(r, "quote", in.quote, sizeof in.quote) < 0 ||
 	    arb_rec_dec(r, "tick", &in.tick) < 0 || arb_rec_dec(r, "lot", &in.lot) < 0 ||
 	    arb_rec_dec(r, "taker_fee", &in.taker_fee) < 0) {
-		arb_badline(e->bl, file, line, "bad instrument: needs base quote tick lot taker_fee");
+		badline(e, file, line, "bad instrument: needs base quote tick lot taker_fee");
 		e->n_bad++;
 		return;
 	}
@@ -1487,7 +1496,7 @@ on_instrument(struct arb_exec *e, const struct arb_rec *r, const char *file, uin
 		else if (!strcmp(fee_in, "received"))
 			in.fee_in = ARB_FEE_RECEIVED;
 		else if (strcmp(fee_in, "quote")) {
-			arb_badline(e->bl, file, line, "bad instrument: fee_in must be quote, base or received");
+			badline(e, file, line, "bad instrument: fee_in must be quote, base or received");
 			e->n_bad++;
 			return;
 		}
