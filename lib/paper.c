@@ -271,8 +271,10 @@ again:
 			if (ok && arb_rec_book(r, &pp->bk) < 0)
 				ok = 0;
 		}
-		if (!ok)
-			return;   /* a book not known to be right is no evidence */
+		/* a book not known to be right is no evidence for a fill; a
+		 * cancel that has arrived takes effect all the same */
+		if (!ok && !(pd.cancel_at && r->ts >= pd.cancel_at))
+			continue;
 		pkey_del(k, i);
 		pp->n--;
 		if (pd.cancel_at && r->ts >= pd.cancel_at)
