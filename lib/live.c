@@ -793,7 +793,6 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		break;
 	case ARB_TOP_QUERY:
 	case ARB_TOP_CANCEL:
-		lo->nquery++;
 		switch (res->kind) {
 		case ARB_TR_OK:
 			if (lo->phase == L_UNKNOWN)
@@ -804,6 +803,16 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 			if (r->op == ARB_TOP_CANCEL) {
 				/* gone already (filled or expired): what became of it? */
 				schedule_query(L, lo, 0);
+			} else if (lo->phase == L_OPEN && (o->st == ARB_OS_ACKED || o->st == ARB_OS_PARTIAL)) {
+				/* the venue took it but does not show it yet (its lag) */
+				if (++lo->nquery >= L->c.max_queries) {
+					arb_err("%s: %s: order %s was accepted but queries do not find it: left unknown",
+					    v->tv->ex, o->sym, o->cid);
+					end(L, lo, ARB_OS_UNKNOWN, "not_found", now_us());
+					lo->phase = L_DONE;
+					lo->o = NULL;
+				} else
+					schedule_query(L, lo, L->c.poll_us);
 			} else if (arb_mono_us() >= lo->give_up) {
 				arb_warn("%s: %s: order %s is not at the venue and can no longer arrive: "
 				    "not placed", v->tv->ex, o->sym, o->cid);
@@ -820,7 +829,8 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		case ARB_TR_BAN:
 		case ARB_TR_UNKNOWN:
 		case ARB_TR_REJECTED:
-			if (lo->nquery >= L->c.max_queries) {
+			/* queries without an answer (not "not found") */
+			if (++lo->nquery >= L->c.max_queries) {
 				arb_err("%s: %s: order %s: %d queries without an answer (%s): left unknown",
 				    v->tv->ex, o->sym, o->cid, lo->nquery, detail);
 				if (o->st != ARB_OS_UNKNOWN)
@@ -1277,6 +1287,11 @@ arb_live_new(const struct arb_live_conf *c, const char *const *venues, char *why
 			continue;
 		if (!tv) {
 			snprintf(why, whylen, "%s: live trading is not supported on this venue", venues[i]);
+			goto fail;
+		}
+		if (!tv->prod) {
+			snprintf(why, whylen, "%s: live order formats for this venue are not built yet "
+			    "(binance, kraken, okx and bybit are)", tv->ex);
 			goto fail;
 		}
 		if (L->nv == ARB_LIVE_NVENUE)

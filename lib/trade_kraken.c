@@ -1,28 +1,322 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "clock.h"
+#include "cred.h"
+#include "json.h"
+#include "sign.h"
 #include "trade.h"
 
-/* kraken: not built yet. */
+/*
+ * Kraken spot REST (docs.kraken.com, "Spot REST API": Authentication,
+ * Add Order, Cancel Order, Query Orders Info, Get Account Balance, Get
+ * Server Time; "Spot Client Order Identifiers"; "API error messages"):
+ *
+ *   POST /0/private/AddOrder     nonce ordertype=limit type=buy|sell
+ *                                volume price pair timeinforce=IOC
+ *                                cl_ord_id deadline (RFC 3339: the engine
+ *                                rejects the order if it arrives later)
+ *   POST /0/private/CancelOrder  nonce cl_ord_id
+ *   POST /0/private/QueryOrders  nonce cl_ord_id trades=true
+ *   POST /0/private/Balance      nonce
+ *   GET  /0/public/Time          {"result":{"unixtime":s}}
+ *
+ * Private calls: an application/x-www-form-urlencoded body with an
+ * increasing nonce; headers API-Key and API-Sign = base64(HMAC-SHA512(
+ * base64-decoded secret, path + SHA-256(nonce + body))).  Every answer is
+ * {"error":[...],"result":{...}}; errors are "Exxx:Text" strings.
+ * Kraken spot has no fill-or-kill for limit orders: an FOK order is not
+ * sent (refused before it leaves).
+ */
+
+static void
+pair(const struct arb_order *o, char *buf, size_t cap)
+{
+	const char *b = o->base;
+
+	if (!strcmp(b, "BTC"))
+		b = "XBT";
+	else if (!strcmp(b, "DOGE"))
+		b = "XDG";
+	snprintf(buf, cap, "%s%s", b, !strcmp(o->quote, "BTC") ? "XBT" : o->quote);
+}
+
+/* Kraken asset codes to ours: XXBT -> BTC, ZUSD -> USD, XETH -> ETH. */
+static void
+asset(const char *k, char *out, size_t cap)
+{
+	size_t n = strlen(k);
+
+	if (n == 4 && (k[0] == 'X' || k[0] == 'Z') && strcmp(k, "XTZ") && k[1] != '.')
+		k++;
+	snprintf(out, cap, "%s", k);
+	if (!strcmp(out, "XBT"))
+		snprintf(out, cap, "BTC");
+	else if (!strcmp(out, "XDG"))
+		snprintf(out, cap, "DOGE");
+}
 
 static int
-build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t whylen)
+k_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t whylen)
 {
-	(void)op; (void)in; (void)q;
-	snprintf(why, whylen, "kraken: live trading not built yet");
-	return -1;
+	const struct arb_order *o = in->o;
+	const char *path;
+	char t[64], sig[100];
+
+	if (op == ARB_TOP_TIME) {
+		q->method = "GET";
+		arb_buf_adds(&q->path, "/0/public/Time");
+		return 0;
+	}
+	if (!in->k || !in->k->key || !in->k->secret) {
+		snprintf(why, whylen, "kraken: no API key");
+		return -1;
+	}
+	q->method = "POST";
+	snprintf(t, sizeof t, "%llu", (unsigned long long)in->nonce);
+	arb_tq_add(&q->body, "nonce", t);
+	switch (op) {
+	case ARB_TOP_PLACE:
+		if (o->otype == ARB_OT_FOK) {
+			snprintf(why, whylen, "kraken: no fill-or-kill limit orders on Kraken spot");
+			return -1;
+		}
+		path = "/0/private/AddOrder";
+		arb_tq_add(&q->body, "ordertype", "limit");
+		arb_tq_add(&q->body, "type", o->side == ARB_BUY ? "buy" : "sell");
+		arb_tq_adddec(&q->body, "volume", o->qty);
+		arb_tq_adddec(&q->body, "price", o->px);
+		pair(o, t, sizeof t);
+		arb_tq_add(&q->body, "pair", t);
+		arb_tq_add(&q->body, "timeinforce", "IOC");
+		arb_tq_add(&q->body, "cl_ord_id", o->cid);
+		{
+			/* between 2 and 60 s ahead, per the documentation */
+			int64_t w = in->recv_window_ms > 2000 ? in->recv_window_ms : 2000;
+			char ts[32];
+			if (w > 60000)
+				w = 60000;
+			arb_time_fmt((in->ts_ms + w) * 1000, ts);
+			arb_tq_add(&q->body, "deadline", ts);
+		}
+		break;
+	case ARB_TOP_CANCEL:
+		path = "/0/private/CancelOrder";
+		arb_tq_add(&q->body, "cl_ord_id", o->cid);
+		break;
+	case ARB_TOP_QUERY:
+		path = "/0/private/QueryOrders";
+		arb_tq_add(&q->body, "cl_ord_id", o->cid);
+		arb_tq_add(&q->body, "trades", "true");
+		break;
+	case ARB_TOP_BALANCES:
+		path = "/0/private/Balance";
+		break;
+	default:
+		snprintf(why, whylen, "kraken: no such request");
+		return -1;
+	}
+	arb_buf_adds(&q->path, path);
+	/* the signed text: path + SHA-256(nonce + body) */
+	snprintf(t, sizeof t, "%llu", (unsigned long long)in->nonce);
+	if (arb_sign_kraken(in->k->secret, path, t, q->body.p, sig) < 0) {
+		snprintf(why, whylen, "kraken: the API secret is not base64");
+		return -1;
+	}
+	arb_buf_adds(&q->hdr, "Content-Type: application/x-www-form-urlencoded; charset=utf-8\n");
+	arb_buf_printf(&q->hdr, "API-Key: %s\nAPI-Sign: %s\n", in->k->key, sig);
+	arb_wipe(sig, sizeof sig);
+	return 0;
 }
 
 static void
-parse(int op, long http, const char *hdr, const char *body, size_t len,
+error(struct arb_tres *r, long http, const char *e)
+{
+	const char *reason = "venue_reject";
+
+	arb_tmsg(r->msg, sizeof r->msg, e, strlen(e));
+	snprintf(r->code, sizeof r->code, "%.23s", e);
+	r->kind = ARB_TR_REJECTED;
+	if (http >= 500 || strstr(e, "EService:") || strstr(e, "EGeneral:Internal error") ||
+	    strstr(e, "Deadline elapsed")) {
+		r->kind = ARB_TR_UNKNOWN;
+		reason = "venue_unknown";
+	} else if (strstr(e, "Rate limit exceeded") || strstr(e, "Too many requests") || http == 429) {
+		r->kind = ARB_TR_RATE;
+		reason = "rate_limit";
+	} else if (strstr(e, "EOrder:Unknown order") || strstr(e, "Invalid order")) {
+		r->kind = ARB_TR_NOTFOUND;
+		reason = "not_found";
+	} else if (strstr(e, "Insufficient funds")) {
+		reason = "insufficient_balance";
+	} else if (strstr(e, "Order minimum not met") || strstr(e, "Invalid arguments:volume")) {
+		reason = "lot_size";
+	} else if (strstr(e, "Cost minimum not met")) {
+		reason = "min_notional";
+	} else if (strstr(e, "Invalid price") || strstr(e, "Invalid arguments:price")) {
+		reason = "price_filter";
+	} else if (strstr(e, "Invalid nonce")) {
+		reason = "nonce";
+	} else if (strstr(e, "EAPI:Invalid key") || strstr(e, "EAPI:Invalid signature") ||
+	    strstr(e, "Permission denied")) {
+		reason = "auth";
+	} else if (strstr(e, "Unknown asset pair")) {
+		reason = "bad_symbol";
+	}
+	snprintf(r->reason, sizeof r->reason, "%s", reason);
+}
+
+/* One order of QueryOrders' result. */
+static void
+order_of(struct arb_tres *r, const struct arb_json *j, int key, int obj, const struct arb_order *o)
+{
+	char s[24], fl[64] = "";
+	arb_dec vol, cost;
+
+	if (arb_json_str(j, key, r->vid, sizeof r->vid) < 0)
+		r->vid[0] = 0;
+	r->kind = ARB_TR_OK;
+	if (arb_tj_dec(j, obj, "vol_exec", &r->filled) == 0)
+		r->has_filled = 1;
+	if (r->has_filled && arb_tj_dec(j, obj, "cost", &cost) == 0 && !arb_dec_is_zero(r->filled)) {
+		r->avg_px = arb_tavg(cost, r->filled);
+		r->has_avg = 1;
+	}
+	if (arb_tj_dec(j, obj, "fee", &r->fee) == 0) {
+		r->has_fee = 1;
+		(void)arb_tj_str(j, obj, "oflags", fl, sizeof fl);
+		/* in the quote currency unless the order asked for base (fcib) */
+		if (o)
+			snprintf(r->fee_ccy, sizeof r->fee_ccy, "%s", strstr(fl, "fcib") ? o->base : o->quote);
+	}
+	if (arb_tj_str(j, obj, "status", s, sizeof s) < 0) {
+		r->kind = ARB_TR_UNKNOWN;
+		snprintf(r->reason, sizeof r->reason, "bad_answer");
+		return;
+	}
+	if (!strcmp(s, "pending") || !strcmp(s, "open")) {
+		r->st = arb_dec_is_zero(r->filled) ? ARB_OS_ACKED : ARB_OS_PARTIAL;
+		r->done = 0;
+	} else if (!strcmp(s, "closed") && arb_tj_dec(j, obj, "vol", &vol) == 0 &&
+	    arb_dec_cmp(r->filled, vol) >= 0) {
+		r->st = ARB_OS_FILLED;
+		r->done = 1;
+	} else {
+		/* closed short of the volume, canceled, expired: IOC rest */
+		r->st = ARB_OS_CANCELED;
+		r->done = 1;
+	}
+	{
+		double t;
+		char ts[32];
+		if (arb_tj_str(j, obj, "closetm", ts, sizeof ts) == 0 && sscanf(ts, "%lf", &t) == 1 && t > 0)
+			r->ts_ms = (int64_t)(t * 1000);
+	}
+}
+
+static void
+k_parse(int op, long http, const char *hdr, const char *body, size_t len,
     const struct arb_order *o, struct arb_tres *r)
 {
-	(void)op; (void)http; (void)hdr; (void)body; (void)len; (void)o; (void)r;
+	struct arb_json j;
+	int e, res, k;
+	char msg[160];
+
+	arb_json_init(&j);
+	r->retry_after_ms = arb_tretry_after(hdr);
+	if (arb_json_parse(&j, body, len) < 0 || j.t[0].type != ARB_J_OBJ) {
+		r->kind = http == 429 ? ARB_TR_RATE : ARB_TR_UNKNOWN;
+		snprintf(r->reason, sizeof r->reason, http == 429 ? "rate_limit" :
+		    http >= 500 ? "http_5xx" : "bad_answer");
+		snprintf(r->msg, sizeof r->msg, "HTTP %ld, answer is not JSON", http);
+		goto out;
+	}
+	if ((e = arb_json_get(&j, 0, "error")) >= 0 && j.t[e].type == ARB_J_ARR && j.t[e].n > 0) {
+		if (arb_json_str(&j, arb_json_at(&j, e, 0), msg, sizeof msg) < 0)
+			snprintf(msg, sizeof msg, "unreadable error");
+		error(r, http, msg);
+		goto out;
+	}
+	if (http != 200) {
+		error(r, http, http >= 500 ? "HTTP 5xx" : "HTTP error");
+		goto out;
+	}
+	res = arb_json_get(&j, 0, "result");
+	switch (op) {
+	case ARB_TOP_TIME:
+		if (arb_tj_i64(&j, res, "unixtime", &r->server_ms) == 0) {
+			r->server_ms *= 1000;
+			r->kind = ARB_TR_OK;
+		}
+		break;
+	case ARB_TOP_PLACE:
+		/* accepted: the txid; what it did comes from QueryOrders */
+		if (res >= 0 && (k = arb_json_get(&j, res, "txid")) >= 0 && j.t[k].type == ARB_J_ARR &&
+		    arb_json_str(&j, arb_json_at(&j, k, 0), r->vid, sizeof r->vid) >= 0) {
+			r->kind = ARB_TR_OK;
+			r->st = ARB_OS_ACKED;
+			r->done = 0;
+		}
+		break;
+	case ARB_TOP_CANCEL:
+		if (res >= 0 && arb_json_get(&j, res, "count") >= 0) {
+			/* canceled (or pending): the final state comes from a query */
+			r->kind = ARB_TR_OK;
+			r->st = ARB_OS_ACKED;
+			r->done = 0;
+		}
+		break;
+	case ARB_TOP_QUERY:
+		if (res < 0 || j.t[res].type != ARB_J_OBJ)
+			break;
+		if (j.t[res].n == 0) {
+			r->kind = ARB_TR_NOTFOUND;
+			snprintf(r->reason, sizeof r->reason, "not_found");
+			break;
+		}
+		k = arb_json_child(&j, res);
+		order_of(r, &j, k, k + 1, o);
+		break;
+	case ARB_TOP_BALANCES:
+		if (res < 0 || j.t[res].type != ARB_J_OBJ)
+			break;
+		r->kind = ARB_TR_OK;
+		{
+			uint32_t i;
+			const char *w;
+			for (i = 0, k = arb_json_child(&j, res); i < j.t[res].n && r->nbal < ARB_TBALS;
+			    i++, k = arb_json_next(&j, k + 1)) {
+				char name[ARB_ASSET_MAX];
+				if (arb_json_str(&j, k, name, sizeof name) < 0 ||
+				    arb_json_dec(&j, k + 1, &r->bal[r->nbal].free, &w) < 0)
+					continue;
+				asset(name, r->bal[r->nbal].asset, ARB_ASSET_MAX);
+				r->bal[r->nbal].locked = arb_dec_make(0, 0);
+				r->nbal++;
+			}
+		}
+		break;
+	}
+	if (r->kind == ARB_TR_UNKNOWN && !r->reason[0]) {
+		snprintf(r->reason, sizeof r->reason, "bad_answer");
+		snprintf(r->msg, sizeof r->msg, "unexpected answer");
+	}
+out:
+	arb_json_free(&j);
 }
 
 const struct arb_tvenue arb_tv_kraken = {
-	.ex = "kraken", .prod = "https://invalid", .lag_us = 1000000,
-	.cred_key = "kraken_key", .cred_secret = "kraken_secret",
-	.build = build, .parse = parse,
+	.ex = "kraken",
+	.prod = "https://api.kraken.com",
+	.test = NULL,
+	.test_note = "Kraken has no public spot test environment: use --endpoint",
+	.lag_us = 1000000,
+	.cred_key = "kraken_key",
+	.cred_secret = "kraken_secret",
+	.cred_pass = NULL,
+	.build = k_build,
+	.parse = k_parse,
+	.has_fills = 0,
 };

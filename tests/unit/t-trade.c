@@ -6,10 +6,12 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include "../tap.h"
 #include "dec.h"
 #include "sign.h"
+#include "live.h"
 #include "trade.h"
 #include "util.h"
 
@@ -290,11 +292,310 @@ t_binance_parse(void)
 	free(r);
 }
 
+
+static void
+b64(const unsigned char *p, size_t n, char *out)
+{
+	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+}
+
+static const char *
+hdrval(const char *hdr, const char *name, char *buf, size_t cap)
+{
+	return arb_thdr(hdr, name, buf, cap) == 0 ? buf : "";
+}
+
+/* Kraken's documented example secret (Spot REST "Authentication"). */
+static const char KSEC[] = "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==";
+
+static void
+t_kraken(void)
+{
+	const struct arb_tvenue *tv = &arb_tv_kraken;
+	struct arb_tkeys k = { "kkey", KSEC, NULL };
+	struct arb_tin in = { .base = "https://api.kraken.com", .k = &k, .ts_ms = 1616492376594,
+		.nonce = 1616492376594, .recv_window_ms = 5000 };
+	struct arb_tres *r = xcalloc(1, sizeof *r);
+	struct arb_treq q;
+	struct arb_order o;
+	unsigned char key[128], h[32], mac[64];
+	unsigned int ml = 0;
+	size_t kl = 0, len;
+	char why[128], want[128], got[128], *msg, *b;
+
+	order(&o, "kraken", "BTC", "USD", ARB_BUY, "37500", "1.25", "a0123456789abcdefl1");
+	in.o = &o;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0, "kraken place builds");
+	is_str(q.path.p, "/0/private/AddOrder", "AddOrder path");
+	is_str(q.body.p, "nonce=1616492376594&ordertype=limit&type=buy&volume=1.25&price=37500&pair=XBTUSD"
+	    "&timeinforce=IOC&cl_ord_id=a0123456789abcdefl1&deadline=2021-03-23T09%3A39%3A41.594000Z",
+	    "AddOrder body: IOC, cl_ord_id, deadline 5 s ahead");
+	/* API-Sign = b64(HMAC-SHA512(b64dec(secret), path + SHA256(nonce + body))) */
+	ok(arb_b64_decode(KSEC, strlen(KSEC), key, &kl) == 0, "secret decodes");
+	msg = xmalloc(strlen(q.body.p) + 64);
+	sprintf(msg, "1616492376594%s", q.body.p);
+	SHA256((unsigned char *)msg, strlen(msg), h);
+	sprintf(msg, "/0/private/AddOrder");
+	{
+		unsigned char buf[128];
+		size_t pl = strlen(msg);
+		memcpy(buf, msg, pl);
+		memcpy(buf + pl, h, 32);
+		HMAC(EVP_sha512(), key, (int)kl, buf, pl + 32, mac, &ml);
+	}
+	b64(mac, ml, want);
+	is_str(hdrval(q.hdr.p, "API-Sign", got, sizeof got), want, "API-Sign checked independently");
+	is_str(hdrval(q.hdr.p, "API-Key", got, sizeof got), "kkey", "API-Key header");
+	free(msg);
+	arb_treq_wipe(&q);
+	o.otype = ARB_OT_FOK;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) < 0 && strstr(why, "fill-or-kill"),
+	    "FOK refused before sending (Kraken spot has none)");
+	arb_treq_wipe(&q);
+	o.otype = ARB_OT_IOC;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/0/private/QueryOrders") &&
+	    strstr(q.body.p, "cl_ord_id=a0123456789abcdefl1"), "QueryOrders by cl_ord_id");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_CANCEL, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/0/private/CancelOrder") &&
+	    strstr(q.body.p, "cl_ord_id=a0123456789abcdefl1"), "CancelOrder by cl_ord_id");
+	arb_treq_wipe(&q);
+	k.secret = "not base64!";
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) < 0 && !strstr(why, "not base64!"),
+	    "bad secret refused without quoting it");
+	arb_treq_wipe(&q);
+
+	b = fixture("kraken/http_add_order_spot.json", &len);
+	parse(tv, ARB_TOP_PLACE, 200, "", b, &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !r->done && !strcmp(r->vid, "OUF4EM-FRGI2-MQMWZD"),
+	    "AddOrder: accepted, txid");
+	free(b);
+	b = fixture("kraken/http_server_time.json", &len);
+	parse(tv, ARB_TOP_TIME, 200, "", b, &o, r);
+	ok(r->kind == ARB_TR_OK && r->server_ms == 1762820224000, "server time");
+	free(b);
+	b = fixture("kraken/http_spot_balance.json", &len);
+	parse(tv, ARB_TOP_BALANCES, 200, "", b, &o, r);
+	ok(r->kind == ARB_TR_OK && r->nbal == 3 && !strcmp(r->bal[0].asset, "USD") && !strcmp(r->bal[1].asset, "BTC") &&
+	    deq(r->bal[1].free, "0.5") && !strcmp(r->bal[2].asset, "ETH"), "balances, Kraken asset codes mapped");
+	free(b);
+	/* QueryOrders, the documentation's example */
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"OBCMZD-JIEE7-77TH3F\":{\"refid\":\"None\","
+	    "\"userref\":0,\"status\":\"closed\",\"reason\":null,\"opentm\":1688665496.7808,\"closetm\":1688665499.1922,"
+	    "\"starttm\":0,\"expiretm\":0,\"descr\":{\"pair\":\"XBTUSD\",\"type\":\"buy\",\"ordertype\":\"limit\","
+	    "\"price\":\"27500.0\",\"price2\":\"0\",\"leverage\":\"none\",\"order\":\"buy 1.25000000 XBTUSD @ limit 27500.0\","
+	    "\"close\":\"\"},\"vol\":\"1.25000000\",\"vol_exec\":\"1.25000000\",\"cost\":\"27526.2\",\"fee\":\"26.2\","
+	    "\"price\":\"27500.0\",\"stopprice\":\"0.00000\",\"limitprice\":\"0.00000\",\"misc\":\"\",\"oflags\":\"fciq\","
+	    "\"trades\":[\"TZX2WP-XSEOP-FP7WYR\"]}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->done && !strcmp(r->vid, "OBCMZD-JIEE7-77TH3F") &&
+	    deq(r->filled, "1.25") && deq(r->avg_px, "22020.96") && deq(r->fee, "26.2") && !strcmp(r->fee_ccy, "USD"),
+	    "QueryOrders: closed, filled, cost/vol average, fee in quote");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"canceled\",\"vol\":\"1\","
+	    "\"vol_exec\":\"0.4\",\"cost\":\"40\",\"fee\":\"0.1\",\"oflags\":\"fcib\"}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && deq(r->filled, "0.4") &&
+	    !strcmp(r->fee_ccy, "BTC"), "IOC rest canceled; fcib: fee in base");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{}}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "no such order: not found");
+	b = fixture("kraken/http_cancel_order_spot.json", &len);
+	parse(tv, ARB_TOP_CANCEL, 200, "", b, &o, r);
+	ok(r->kind == ARB_TR_OK && !r->done, "CancelOrder: count, final state from a query");
+	free(b);
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"error\":[\"EOrder:Insufficient funds\"]}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "insufficient_balance") &&
+	    !strcmp(r->msg, "EOrder:Insufficient funds"), "EOrder:Insufficient funds");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"error\":[\"EOrder:Order minimum not met\"]}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "lot_size"), "order minimum: lot_size");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"error\":[\"EOrder:Cost minimum not met\"]}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "min_notional"), "cost minimum: min_notional");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"error\":[\"EGeneral:Invalid arguments:price\"]}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "price_filter"), "invalid price: price_filter");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"error\":[\"EAPI:Rate limit exceeded\"]}", &o, r);
+	ok(r->kind == ARB_TR_RATE, "rate limit");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"error\":[\"EService:Unavailable\"]}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN, "EService:Unavailable: unknown");
+	parse(tv, ARB_TOP_PLACE, 502, "", "<html>bad gateway</html>", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN, "502: unknown");
+	parse(tv, ARB_TOP_CANCEL, 200, "", "{\"error\":[\"EOrder:Unknown order\"]}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "EOrder:Unknown order: not found");
+	free(r);
+}
+
+static void
+t_okx(void)
+{
+	const struct arb_tvenue *tv = &arb_tv_okx;
+	struct arb_tkeys k = { "okey", "osecret", "opass" };
+	struct arb_tin in = { .base = "https://www.okx.com", .k = &k, .ts_ms = 1607418537715,
+		.recv_window_ms = 5000, .demo = 1 };
+	struct arb_tres *r = xcalloc(1, sizeof *r);
+	struct arb_treq q;
+	struct arb_order o;
+	unsigned char mac[32];
+	unsigned int ml = 0;
+	char why[128], want[64], got[128], msg[512];
+
+	order(&o, "okx", "BTC", "USDT", ARB_SELL, "30000.1", "0.01", "a0123456789abcdefl0");
+	in.o = &o;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0, "okx place builds");
+	is_str(q.body.p, "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"clOrdId\":\"a0123456789abcdefl0\","
+	    "\"side\":\"sell\",\"ordType\":\"ioc\",\"px\":\"30000.1\",\"sz\":\"0.01\"}", "order body");
+	is_str(hdrval(q.hdr.p, "OK-ACCESS-TIMESTAMP", got, sizeof got), "2020-12-08T09:08:57.715Z", "ISO timestamp, ms");
+	snprintf(msg, sizeof msg, "2020-12-08T09:08:57.715ZPOST/api/v5/trade/order%s", q.body.p);
+	HMAC(EVP_sha256(), "osecret", 7, (unsigned char *)msg, strlen(msg), mac, &ml);
+	b64(mac, ml, want);
+	is_str(hdrval(q.hdr.p, "OK-ACCESS-SIGN", got, sizeof got), want, "OK-ACCESS-SIGN checked independently");
+	is_str(hdrval(q.hdr.p, "OK-ACCESS-PASSPHRASE", got, sizeof got), "opass", "passphrase header");
+	is_str(hdrval(q.hdr.p, "x-simulated-trading", got, sizeof got), "1", "demo trading header");
+	is_str(hdrval(q.hdr.p, "expTime", got, sizeof got), "1607418542715", "expTime: recvWindow ahead");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0 &&
+	    !strcmp(q.path.p, "/api/v5/trade/order?instId=BTC-USDT&clOrdId=a0123456789abcdefl0"), "query by clOrdId");
+	snprintf(msg, sizeof msg, "2020-12-08T09:08:57.715ZGET%s", q.path.p);
+	HMAC(EVP_sha256(), "osecret", 7, (unsigned char *)msg, strlen(msg), mac, &ml);
+	b64(mac, ml, want);
+	is_str(hdrval(q.hdr.p, "OK-ACCESS-SIGN", got, sizeof got), want, "GET signs the path with its query");
+	arb_treq_wipe(&q);
+	k.pass = NULL;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) < 0, "no passphrase: refused");
+	arb_treq_wipe(&q);
+
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"clOrdId\":\"a0123456789abcdefl0\","
+	    "\"ordId\":\"312269865356374016\",\"tag\":\"\",\"sCode\":\"0\",\"sMsg\":\"Order placed\"}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !strcmp(r->vid, "312269865356374016"), "placed");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"code\":\"1\",\"msg\":\"Operation failed.\",\"data\":[{\"clOrdId\":\"x\","
+	    "\"ordId\":\"\",\"sCode\":\"51008\",\"sMsg\":\"Order failed. Insufficient USDT balance in account.\"}]}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "insufficient_balance") && !strcmp(r->code, "51008"),
+	    "sCode 51008: insufficient balance");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"code\":\"1\",\"msg\":\"\",\"data\":[{\"sCode\":\"51121\",\"sMsg\":\"Order quantity must be a multiple of the lot size.\"}]}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "lot_size"), "51121: lot size");
+	parse(tv, ARB_TOP_PLACE, 429, "", "{\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"data\":[]}", &o, r);
+	ok(r->kind == ARB_TR_RATE, "50011: rate limit");
+	parse(tv, ARB_TOP_PLACE, 503, "", "{\"code\":\"50001\",\"msg\":\"Service temporarily unavailable\",\"data\":[]}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN, "50001/503: unknown");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"code\":\"51603\",\"msg\":\"Order does not exist\",\"data\":[]}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "51603: not found");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instId\":\"BTC-USDT\",\"ordId\":\"3122\","
+	    "\"clOrdId\":\"a0123456789abcdefl0\",\"px\":\"30000.1\",\"sz\":\"0.01\",\"ordType\":\"ioc\",\"side\":\"sell\","
+	    "\"accFillSz\":\"0.006\",\"avgPx\":\"30001\",\"state\":\"canceled\",\"fee\":\"-0.18\",\"feeCcy\":\"USDT\","
+	    "\"uTime\":\"1597026383085\"}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && deq(r->filled, "0.006") &&
+	    deq(r->avg_px, "30001") && deq(r->fee, "0.18") && !strcmp(r->fee_ccy, "USDT") && r->ts_ms == 1597026383085,
+	    "order details: IOC rest canceled, fee sign turned into a charge");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"1597026383085\"}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->server_ms == 1597026383085, "server time");
+	free(r);
+}
+
+static void
+t_bybit(void)
+{
+	const struct arb_tvenue *tv = &arb_tv_bybit;
+	struct arb_tkeys k = { "ykey", "ysecret", NULL };
+	struct arb_tin in = { .base = "https://api.bybit.com", .k = &k, .ts_ms = 1658384314791, .recv_window_ms = 5000 };
+	struct arb_tres *r = xcalloc(1, sizeof *r);
+	struct arb_treq q;
+	struct arb_order o;
+	char why[128], want[65], got[128], msg[512];
+
+	order(&o, "bybit", "BTC", "USDT", ARB_BUY, "30000", "0.01", "a0123456789abcdefl0");
+	in.o = &o;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0, "bybit place builds");
+	is_str(q.body.p, "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\","
+	    "\"qty\":\"0.01\",\"price\":\"30000\",\"timeInForce\":\"IOC\",\"orderLinkId\":\"a0123456789abcdefl0\"}", "order body");
+	snprintf(msg, sizeof msg, "1658384314791ykey5000%s", q.body.p);
+	hmac_hex(EVP_sha256(), "ysecret", msg, want);
+	is_str(hdrval(q.hdr.p, "X-BAPI-SIGN", got, sizeof got), want, "X-BAPI-SIGN checked independently (POST body)");
+	is_str(hdrval(q.hdr.p, "X-BAPI-RECV-WINDOW", got, sizeof got), "5000", "recv window header");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0, "query builds");
+	is_str(q.path.p, "/v5/order/realtime?category=spot&symbol=BTCUSDT&orderLinkId=a0123456789abcdefl0", "query by orderLinkId");
+	hmac_hex(EVP_sha256(), "ysecret", "1658384314791ykey5000category=spot&symbol=BTCUSDT&orderLinkId=a0123456789abcdefl0", want);
+	is_str(hdrval(q.hdr.p, "X-BAPI-SIGN", got, sizeof got), want, "GET signs the query string");
+	arb_treq_wipe(&q);
+
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"orderId\":\"1321003749386327552\","
+	    "\"orderLinkId\":\"a0123456789abcdefl0\"},\"retExtInfo\":{},\"time\":1672211918471}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !strcmp(r->vid, "1321003749386327552"), "created");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"retCode\":170131,\"retMsg\":\"Insufficient balance.\",\"result\":{},\"time\":1}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "insufficient_balance"), "170131: insufficient balance");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"retCode\":170136,\"retMsg\":\"Order quantity exceeded lower limit.\",\"result\":{}}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "lot_size"), "170136: lot size");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"retCode\":170140,\"retMsg\":\"Order value exceeded lower limit\",\"result\":{}}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "min_notional"), "170140: min notional");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"retCode\":10006,\"retMsg\":\"Too many visits!\",\"result\":{}}", &o, r);
+	ok(r->kind == ARB_TR_RATE, "10006: rate limit");
+	parse(tv, ARB_TOP_PLACE, 403, "", "access too frequent", &o, r);
+	ok(r->kind == ARB_TR_BAN && !strcmp(r->reason, "ip_ban"), "403: IP ban");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"retCode\":10016,\"retMsg\":\"Internal server error.\",\"result\":{}}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN, "10016: unknown");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[],\"category\":\"spot\"}}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "empty list: not found");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"orderId\":\"13\","
+	    "\"orderLinkId\":\"a0123456789abcdefl0\",\"symbol\":\"BTCUSDT\",\"price\":\"30000\",\"qty\":\"0.01\",\"side\":\"Buy\","
+	    "\"orderStatus\":\"Filled\",\"avgPrice\":\"29999.5\",\"cumExecQty\":\"0.01\",\"cumExecValue\":\"299.995\","
+	    "\"cumExecFee\":\"0.00001\",\"timeInForce\":\"IOC\",\"orderType\":\"Limit\",\"updatedTime\":\"1672217964203\"}],"
+	    "\"category\":\"spot\"},\"time\":1672219526294}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->done && deq(r->filled, "0.01") && deq(r->avg_px, "29999.5") &&
+	    deq(r->fee, "0.00001") && !strcmp(r->fee_ccy, "BTC") && r->ts_ms == 1672217964203, "realtime: filled, fee in base");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"timeSecond\":\"1688639403\","
+	    "\"timeNano\":\"1688639403423213947\"},\"retExtInfo\":{},\"time\":1688639403423}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->server_ms == 1688639403423, "server time");
+	free(r);
+}
+
+static void
+t_notbuilt(void)
+{
+	ok(arb_tv_coinbase.prod == NULL && arb_tv_bitstamp.prod == NULL,
+	    "coinbase and bitstamp: not built, refused at start");
+	ok(arb_tv_kraken.test == NULL && arb_tv_bitstamp.test == NULL, "kraken, bitstamp: no test environment");
+	is_str(arb_tv_binance.test, "https://testnet.binance.vision", "binance testnet");
+	is_str(arb_tv_bybit.test, "https://api-testnet.bybit.com", "bybit testnet");
+}
+
+static void
+t_live_conf(void)
+{
+	struct arb_live_conf c;
+	char why[256];
+	const char *v1[] = { "kraken", NULL }, *v2[] = { "coinbase", NULL }, *v3[] = { "ftx", NULL };
+
+	arb_live_conf_defaults(&c);
+	is_str(arb_live_base(&c, "binance"), "https://api.binance.com", "production by default");
+	c.testnet = 1;
+	is_str(arb_live_base(&c, "binance"), "https://testnet.binance.vision", "--testnet: Binance Spot Test Network");
+	ok(arb_live_base(&c, "kraken") == NULL, "--testnet: none for Kraken");
+	ok(arb_live_new(&c, v1, why, sizeof why) == NULL && strstr(why, "no documented test environment"),
+	    "--testnet kraken refused: %s", why);
+	ok(arb_live_conf_endpoint(&c, "kraken=https://127.0.0.1:8443/", why, sizeof why) == 0, "--endpoint kraken=URL");
+	is_str(arb_live_base(&c, "kraken"), "https://127.0.0.1:8443", "endpoint wins, trailing slash dropped");
+	ok(arb_live_conf_endpoint(&c, "ftx=https://x", why, sizeof why) < 0 && strstr(why, "not a venue"), "unknown venue");
+	ok(arb_live_conf_endpoint(&c, "okx=ftp://x", why, sizeof why) < 0, "not http(s)");
+	ok(arb_live_conf_endpoint(&c, "okx", why, sizeof why) < 0, "no URL");
+	c.testnet = 0;
+	ok(arb_live_new(&c, v2, why, sizeof why) == NULL && strstr(why, "not built yet"), "coinbase refused: %s", why);
+	ok(arb_live_new(&c, v3, why, sizeof why) == NULL && strstr(why, "not supported"), "unknown venue refused");
+}
+
 int
 main(void)
 {
 	t_helpers();
 	t_binance_build();
 	t_binance_parse();
+	t_kraken();
+	t_okx();
+	t_bybit();
+	t_notbuilt();
+	t_live_conf();
 	done_testing();
 }
