@@ -70,6 +70,16 @@ is "$(grep -c '"sym":"NKN/USDT","state":"gap"' "$T/out")" 1 "binance swap: gap"
 is "$(grep '"type":"book".*"NKN/USDT"' "$T/out" | tail -n 1 | grep -c '"ok":false')" 1 "binance swap: stays out of sync"
 sane "binance swap"
 
+# -- Binance: a snapshot older than the diffs held back cannot be bridged
+setup BINANCE
+edit "$T/d/BINANCE.http.0.0" 's/"lastUpdateId":499869752/"lastUpdateId":499869700/'
+run
+is "$(grep -c '"sym":"NKN/USDT","state":"resync","detail":"snapshot older than the diffs' "$T/out")" 1 \
+	"binance old snapshot: resync, said why"
+is "$(grep -c '"type":"book".*"sym":"NKN/USDT"' "$T/out")" 0 "binance old snapshot: no NKN/USDT book at all"
+is "$(grep -c '"sym":"NKN/USDT","state":"synced"' "$T/out")" 0 "binance old snapshot: never synced"
+is "$(grep -c '"state":"synced"' "$T/out")" 3 "binance old snapshot: the other symbols sync"
+
 # -- Binance: a truncated line, a frame that is not JSON, a Kraken frame
 setup BINANCE
 n=$(nth_line "$W" bookTicker 3)

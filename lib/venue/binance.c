@@ -94,6 +94,32 @@ static int exchange_info(struct arb_venue *v, int64_t rt)
 	return n ? 0 : arb_venue_err(v, "exchangeInfo: no usable symbol");
 }
 
+/*
+ * The first held-back diff that the snapshot does not cover: when it starts
+ * after lastUpdateId + 1 the snapshot is older than the stream (step 4 of
+ * the venue's procedure): it cannot be bridged, another one is needed.
+ */
+static int too_old(struct arb_venue *v, struct arb_fbook *fb, int64_t L)
+{
+	struct arb_json *j = &v->j;
+
+	for (uint32_t i = 0; i < fb->npend; i++) {
+		int d;
+		int64_t U, u;
+		if (arb_json_parse(j, fb->pend[i].p, fb->pend[i].len) < 0)
+			continue;
+		d = arb_jget(j, 0, "data");
+		if (d < 0)
+			d = 0;
+		if (arb_json_i64(j, arb_jget(j, d, "U"), &U) < 0 || arb_json_i64(j, arb_jget(j, d, "u"), &u) < 0)
+			continue;
+		if (u <= L)
+			continue;
+		return U > L + 1;
+	}
+	return 0;
+}
+
 static int snapshot(struct arb_venue *v, const char *url, int64_t rt)
 {
 	struct arb_json *j = &v->j;
@@ -125,6 +151,18 @@ static int snapshot(struct arb_venue *v, const char *url, int64_t rt)
 		arb_book_clear(&fb->book);
 		fb->ok = 0;
 		return arb_venue_err(v, "depth snapshot of %s is crossed", fb->sym);
+	}
+	if (too_old(v, fb, L)) {
+		/* keep the diffs, drop the snapshot, ask for a newer one */
+		arb_book_clear(&fb->book);
+		fb->has_seq = 0;
+		fb->snap_wait = 0;
+		arb_feed_status(v, fb, rt, "resync", v->feed->want_snapshot ?
+		    "snapshot older than the diffs: requesting a newer one" :
+		    "snapshot older than the diffs: waiting for a later one in the recording");
+		if (v->feed->want_snapshot)
+			v->feed->want_snapshot(v->feed, fb);
+		return 0;
 	}
 	arb_fbook_synced(fb, rt, NULL);
 	arb_fbook_emit(fb);
