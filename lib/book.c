@@ -63,20 +63,23 @@ void arb_book_clear(struct arb_book *b)
  */
 static uint32_t find(const struct arb_book_side *s, int dir, int64_t pm, int ps, int *found)
 {
-	uint32_t lo = 0, hi = s->n;
+	uint32_t lo = 0, hi = s->n, step = 1;
 
-	/* Most updates touch the top of the book: try the last slots first. */
-	if (s->n) {
-		int c = pxcmp(pm, ps, &s->l[s->n - 1]) * dir;
-		if (c > 0) {
-			*found = 0;
-			return s->n;
-		}
+	/* Most updates touch the top of the book: gallop down from the best
+	 * level (the end of the array) to bracket the price, then bisect. */
+	while (hi > 0) {
+		uint32_t probe = hi > step ? hi - step : 0;
+		int c = pxcmp(pm, ps, &s->l[probe]) * dir;
 		if (c == 0) {
 			*found = 1;
-			return s->n - 1;
+			return probe;
 		}
-		hi = s->n - 1;
+		if (c > 0) {
+			lo = probe + 1;
+			break;
+		}
+		hi = probe;
+		step *= 2;
 	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
