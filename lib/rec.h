@@ -23,10 +23,12 @@
  *             state: connected subscribed synced gap resync stale
  *             disconnected
  * opportunity ts id kind("cross"|"cycle") event("new"|"update"|"gone")
- *             legs:[{ex,sym,side,px,qty}] qty cost proceeds profit ccy
+ *             legs:[{ex,sym,side,px,qty,fee(opt),fee_ccy(opt)}] qty cost
+ *             proceeds profit ccy
  *             gross_bps net_bps book_ts:[ts,...] expires
  *             (a "gone" record repeats the last values)
- * reject      ts kind reason ex(opt) sym(opt) gross_bps(opt) detail(opt)
+ * reject      ts kind reason ex(opt) sym(opt) gross_bps(opt) cand(opt)
+ *             detail(opt); cand: the candidate's id without its ":TS"
  *             (arb-detect --explain) reason: fees lot min_notional stale
  *             out_of_sync balance max_age min_profit
  * order       ts ex sym opp leg cid side px qty state filled mode
