@@ -727,6 +727,9 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 	if (r->op == ARB_TOP_TIME) {
 		if (res->kind == ARB_TR_OK) {
 			v->offset_ms = res->server_ms - arb_wall_us() / 1000;
+			/* a clock in whole seconds (Kraken) cannot tell a smaller offset */
+			if (res->server_ms % 1000 == 0 && v->offset_ms > -1000 && v->offset_ms < 1000)
+				v->offset_ms = 0;
 			v->time_state = 2;
 			arb_info("%s: clock offset %lld ms", v->tv->ex, (long long)v->offset_ms);
 		} else {

@@ -2,11 +2,15 @@
 """fakevenue.py: a loopback HTTPS venue for arb-exec's live transport tests.
 
 Python standard library only.  It implements the Binance spot order
-endpoints closely enough to check every request the way Binance documents
-it, with its own code (not the project's): the X-MBX-APIKEY header, the
-signature (hex HMAC-SHA256 of the query string followed by the body, keyed
-by the secret), timestamp within recvWindow.  A request that fails a check
-gets Binance's error answer and is logged with ok=false.
+endpoints (/api/v3/...) and the Kraken spot ones (/0/...) closely enough
+to check every request the way the venues document it, with its own code
+(not the project's).  Binance: the X-MBX-APIKEY header, the signature (hex
+HMAC-SHA256 of the query string followed by the body, keyed by the
+secret), timestamp within recvWindow.  Kraken: API-Key, API-Sign (base64
+HMAC-SHA512 keyed by the base64-decoded secret, of the URI path followed
+by SHA-256(nonce + POST body)), a nonce that always increases, the
+order's deadline.  A request that fails a check gets the venue's error
+answer and is logged with ok=false.
 
 Orders fill at once at their limit price (IOC), fully, unless the symbol's
 "liquidity" is limited.  Misbehaviour on demand, per symbol, for the first
@@ -39,6 +43,8 @@ Usage: fakevenue.py --cert C --key K --portfile F --api-key K --secret-file S
 """
 
 import argparse
+import base64
+import calendar
 import hashlib
 import hmac
 import json
@@ -143,6 +149,8 @@ class H(BaseHTTPRequestHandler):
         if u.path == "/api/v3/time" and self.command == "GET":
             self.note(True, "")
             return self.answer(200, {"serverTime": now_ms()})
+        if u.path.startswith("/0/"):
+            return self.kraken(u.path, body)
         if not u.path.startswith("/api/v3/"):
             self.note(False, "no such path")
             return self.error(404, -1000, "no such path")
@@ -197,11 +205,120 @@ class H(BaseHTTPRequestHandler):
                 return self.answer(200, str(sum(1 for r in REQUESTS if not r["ok"])))
         return self.answer(404, "no such admin path")
 
+    # -- Kraken -------------------------------------------------------
+    def kanswer(self, result=None, error=None, code=200):
+        self.answer(code, {"error": error or [], "result": result if result is not None else {}})
+
+    def kraken(self, path, body):
+        if path == "/0/public/Time":
+            self.note(True, "")
+            t = time.time()
+            return self.kanswer({"unixtime": int(t), "rfc1123": time.strftime("%a, %d %b %y %H:%M:%S +0000", time.gmtime(t))})
+        place = path == "/0/private/AddOrder"
+        p = dict(urllib.parse.parse_qsl(body))
+        why = None
+        if self.headers.get("API-Key") != CONF["kraken_key"]:
+            why = "EAPI:Invalid key"
+        else:
+            try:
+                secret = base64.b64decode(CONF["kraken_secret"])
+                msg = path.encode() + hashlib.sha256((p.get("nonce", "") + body).encode()).digest()
+                want = base64.b64encode(hmac.new(secret, msg, hashlib.sha512).digest()).decode()
+            except Exception:
+                want = ""
+            if not hmac.compare_digest(want, self.headers.get("API-Sign", "")):
+                why = "EAPI:Invalid signature"
+            else:
+                try:
+                    n = int(p["nonce"])
+                except (KeyError, ValueError):
+                    n = -1
+                with LOCK:
+                    if n <= CONF.get("kraken_nonce", 0):
+                        why = "EAPI:Invalid nonce"
+                    else:
+                        CONF["kraken_nonce"] = n
+        if why:
+            self.note(False, why, place)
+            return self.kanswer(error=[why])
+        self.note(True, "", place)
+        if path == "/0/private/Balance":
+            return self.kanswer({("XXBT" if a == "BTC" else "Z" + a if a in ("USD", "EUR") else a): v
+                                 for a, v in CONF["balances"].items()})
+        if place:
+            return self.kplace(p)
+        if path in ("/0/private/QueryOrders", "/0/private/CancelOrder"):
+            cid = p.get("cl_ord_id")
+            with LOCK:
+                o = next((o for o in reversed(ORDERS) if o.get("venue") == "kraken" and o["clientOrderId"] == cid
+                          and o["visible_at"] <= time.time()), None)
+            if not o:
+                return self.kanswer(error=["EOrder:Unknown order"])
+            if path == "/0/private/CancelOrder":
+                if o["kstatus"] in ("closed", "canceled", "expired"):
+                    return self.kanswer(error=["EOrder:Unknown order"])
+                o["kstatus"] = "canceled"
+                return self.kanswer({"count": 1})
+            return self.kanswer({o["txid"]: {"refid": None, "userref": 0, "cl_ord_id": cid, "status": o["kstatus"],
+                                            "opentm": o["time"] / 1000.0, "closetm": o["time"] / 1000.0,
+                                            "descr": {"pair": o["symbol"], "type": o["side"].lower(), "ordertype": "limit",
+                                                      "price": o["price"]},
+                                            "vol": o["origQty"], "vol_exec": o["executedQty"],
+                                            "cost": o["cummulativeQuoteQty"], "fee": o["kfee"], "price": o["price"],
+                                            "misc": "", "oflags": "fciq", "trades": ["T" + o["txid"][1:]]}})
+        return self.kanswer(error=["EGeneral:Unknown method"])
+
+    def kplace(self, p):
+        from decimal import Decimal
+        sym = p.get("pair", "")
+        with LOCK:
+            modes = SCRIPT.get(sym) or []
+            mode = modes.pop(0) if modes else "ok"
+        for k in ("pair", "type", "ordertype", "volume", "price", "cl_ord_id", "timeinforce", "deadline"):
+            if k not in p:
+                return self.kanswer(error=["EGeneral:Invalid arguments:" + k])
+        dl = calendar.timegm(time.strptime(p["deadline"][:19], "%Y-%m-%dT%H:%M:%S"))
+        if dl < time.time() - 1:
+            return self.kanswer(error=["EOrder:Deadline elapsed"])
+        if mode == "429":
+            return self.kanswer(error=["EAPI:Rate limit exceeded"])
+        if mode == "lot":
+            return self.kanswer(error=["EOrder:Order minimum not met"])
+        if mode == "balance":
+            return self.kanswer(error=["EOrder:Insufficient funds"])
+        if mode == "503-lost":
+            return self.answer(503, "<html><body>Service Unavailable</body></html>")
+        with LOCK:
+            oid = NEXT_ID[0]
+            NEXT_ID[0] += 1
+            q, x = Decimal(p["volume"]), Decimal(p["price"])
+            txid = "O%05d-FAKE-%06d" % (oid, oid)
+            o = {"venue": "kraken", "symbol": sym, "orderId": oid, "txid": txid, "clientOrderId": p["cl_ord_id"],
+                 "price": p["price"], "origQty": p["volume"], "executedQty": p["volume"],
+                 "cummulativeQuoteQty": format((q * x).normalize(), "f"),
+                 "kfee": format((q * x * Decimal("0.0026")).normalize(), "f"), "kstatus": "closed",
+                 "status": "FILLED", "side": p["type"].upper(), "time": now_ms(), "trades": [],
+                 "visible_at": time.time() + (CONF["lag"] if mode in ("lag", "droplag") else 0)}
+            ORDERS.append(o)
+        if mode in ("drop", "droplag"):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+            return None
+        if mode == "503":
+            return self.answer(503, "<html><body>Service Unavailable</body></html>")
+        if mode == "timeout":
+            time.sleep(CONF["slow"])
+        return self.kanswer({"descr": {"order": "%s %s %s @ limit %s" % (p["type"], p["volume"], sym, p["price"])},
+                             "txid": [txid]})
+
     def find(self, p):
         cid = p.get("origClientOrderId")
         with LOCK:
             for o in reversed(ORDERS):
-                if o["clientOrderId"] == cid and o["symbol"] == p.get("symbol"):
+                if o["clientOrderId"] == cid and o["symbol"] == p.get("symbol") and o.get("venue") != "kraken":
                     return o
         return None
 
@@ -317,6 +434,8 @@ def main():
     ap.add_argument("--portfile", required=True)
     ap.add_argument("--api-key", required=True)
     ap.add_argument("--secret-file", required=True)
+    ap.add_argument("--kraken-api-key", default="")
+    ap.add_argument("--kraken-secret-file")
     ap.add_argument("--script", action="append", default=[])
     ap.add_argument("--slow", type=float, default=3.0)
     ap.add_argument("--lag", type=float, default=1.0)
@@ -325,7 +444,11 @@ def main():
     a = ap.parse_args()
     with open(a.secret_file, "rb") as f:
         secret = f.read().rstrip(b"\n")
-    CONF.update(api_key=a.api_key, secret=secret, slow=a.slow, lag=a.lag, verbose=a.verbose,
+    ksecret = ""
+    if a.kraken_secret_file:
+        with open(a.kraken_secret_file) as f:
+            ksecret = f.read().strip()
+    CONF.update(api_key=a.api_key, secret=secret, kraken_key=a.kraken_api_key, kraken_secret=ksecret, slow=a.slow, lag=a.lag, verbose=a.verbose,
                 base=lambda s: split(s)[0], quote=lambda s: split(s)[1],
                 balances=dict(b.split("=", 1) for b in a.balance) or {"USDT": "100000", "BTC": "1", "ETH": "5"})
     for s in a.script:

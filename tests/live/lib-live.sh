@@ -13,6 +13,9 @@ command -v curl >/dev/null 2>&1 || skip_all "curl not found"
 # A canary secret: if it shows up anywhere it must not, a test fails.
 CANARY_SECRET="CANARYsecret7f3a9c1e5b2d8f4a6c0e9b7d5f3a1c8e6b4d2f0a9c7e5b3d"
 API_KEY="testkey-0123456789abcdef"
+# Kraken secrets are base64 (64 bytes); this one is a canary too
+KRAKEN_SECRET="Q0FOQVJZa3Jha2VuU2VjcmV0LTlmMmU3YjFkNGM4YTZlMGIzZDVmN2E5YzFlM2I1ZDdmOWExYzNlNWI3ZDlmMWEz"
+KRAKEN_KEY="krakenkey-0123456789abcdef"
 
 live_certs() {
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=arbitron test CA" \
@@ -28,7 +31,9 @@ live_creds() {
 	mkdir -p "$T/creds" && chmod 700 "$T/creds"
 	(umask 077
 	 printf '%s\n' "$API_KEY" >"$T/creds/binance_key"
-	 printf '%s\n' "$CANARY_SECRET" >"$T/creds/binance_secret")
+	 printf '%s\n' "$CANARY_SECRET" >"$T/creds/binance_secret"
+	 printf '%s\n' "$KRAKEN_KEY" >"$T/creds/kraken_key"
+	 printf '%s\n' "$KRAKEN_SECRET" >"$T/creds/kraken_secret")
 	CREDENTIALS_DIRECTORY=$T/creds
 	export CREDENTIALS_DIRECTORY
 }
@@ -40,7 +45,8 @@ live_venue() {
 	_name=$1; shift
 	rm -f "$T/$_name.port"
 	python3 "$FAKE" --cert "$T/srv.pem" --key "$T/srv.key" --portfile "$T/$_name.port" \
-		--api-key "$API_KEY" --secret-file "$T/creds/binance_secret" "$@" \
+		--api-key "$API_KEY" --secret-file "$T/creds/binance_secret" \
+		--kraken-api-key "$KRAKEN_KEY" --kraken-secret-file "$T/creds/kraken_secret" "$@" \
 		2>"$T/$_name.venue.err" &
 	FAKE_PIDS="$FAKE_PIDS $!"
 	_i=0

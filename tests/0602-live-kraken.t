@@ -1,0 +1,90 @@
+#!/bin/sh
+# Live trading on two venues at once: a cross opportunity buys on a fake
+# Binance and sells on a fake Kraken (tests/live/fakevenue.py, one loopback
+# HTTPS server, each venue's signature checked its own way).  Both legs are
+# in flight together; the Kraken leg misbehaves on demand.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/live/lib-live.sh"
+
+IN=$top_srcdir/tests/live/cross.ndjson
+BAL=$top_srcdir/tests/live/balances-cross.txt
+CB=ab3967669d43a86c0l0    # the Binance buy
+CK=ab3967669d43a86c0l1    # the Kraken sell
+
+live_certs || skip_all "openssl could not make the test certificates"
+live_creds
+trap 'live_stop; rm -rf "$T"' EXIT
+live_venue two || { echo "Bail out! fake venue did not start"; exit 1; }
+
+drive() {
+	"$DRIVE" --venue binance --venue kraken --endpoint "binance=$URL" --endpoint "kraken=$URL" \
+		--cacert "$T/ca.pem" --no-venue-balances --balances "$BAL" --timeout 3s --lag 200ms \
+		--poll 200ms --recv-window 2000 --settle 10s "$@"
+}
+last_state() {
+	grep "\"type\":\"order\".*\"cid\":\"$2\"" "$1" | tail -n 1 | sed 's/.*"state":"\([a-z]*\)".*/\1/'
+}
+last_reason() {
+	grep "\"type\":\"order\".*\"cid\":\"$2\"" "$1" | tail -n 1 | sed -n 's/.*"reason":"\([a-z_]*\)".*/\1/p'
+}
+case_run() {
+	cn=$1
+	venue_reset "$2" "${3:-2}" "${4:-1}"
+	feed_live "$IN" "$T/$cn.out" "$T/$cn.err" drive
+	echo $rc >"$T/$cn.rc"
+	is "$(bad_requests)" 0 "$cn: every request passed the venues' checks"
+	is "$(count_orders $CB)" 1 "$cn: the Binance leg exactly once"
+	is "$(grep -c '"type":"result"' "$T/$cn.out")" 1 "$cn: one result"
+}
+
+# clean, and both legs in flight at once: the Binance answer takes 2 s,
+# the Kraken order arrives meanwhile
+case_run clean "BTCUSDT=timeout" 2
+is "$(cat "$T/clean.rc")" 0 "clean: exit 0"
+is "$(count_orders $CK)" 1 "clean: the Kraken leg exactly once"
+venue_state | python3 -c '
+import json, sys
+r = [q for q in json.load(sys.stdin)["requests"] if q["place"]]
+tb = [q["t"] for q in r if q["path"] == "/api/v3/order"][0]
+tk = [q["t"] for q in r if q["path"] == "/0/private/AddOrder"][0]
+sys.exit(0 if abs(tk - tb) < 1.0 else 1)'
+ok $? "clean: the Kraken order went out while the Binance one was in flight"
+is "$(last_state "$T/clean.out" $CK)" filled "clean: Kraken leg filled (from QueryOrders)"
+grep '"type":"fill".*"cid":"'$CK'".*"fee":23.556,"fee_ccy":"USDT"' "$T/clean.out" >/dev/null
+ok $? "clean: Kraken fee as the venue reports it"
+grep '"type":"result".*"status":"complete"' "$T/clean.out" >/dev/null
+ok $? "clean: complete"
+
+for m in drop 503 droplag; do
+	case_run "k$m" "XBTUSDT=$m" 2 1
+	is "$(cat "$T/k$m.rc")" 0 "$m: exit 0"
+	is "$(count_orders $CK)" 1 "$m: the Kraken order exists exactly once"
+	grep '"type":"order".*"cid":"'$CK'".*"state":"unknown"' "$T/k$m.out" >/dev/null
+	ok $? "$m: it became unknown"
+	is "$(last_state "$T/k$m.out" $CK)" filled "$m: resolved by QueryOrders: filled"
+	is "$(places)" 2 "$m: never sent again"
+done
+
+case_run klost "XBTUSDT=503-lost"
+is "$(count_orders $CK)" 0 "lost: no Kraken order"
+is "$(last_state "$T/klost.out" $CK)" rejected "lost: rejected"
+is "$(last_reason "$T/klost.out" $CK)" not_placed "lost: not_placed once the deadline has passed"
+is "$(places)" 2 "lost: never sent again"
+
+case_run k429 "XBTUSDT=429"
+is "$(count_orders $CK)" 1 "rate limit: exactly one Kraken order after the retry"
+is "$(places)" 3 "rate limit: one refused placement, one retry"
+is "$(last_state "$T/k429.out" $CK)" filled "rate limit: filled"
+
+case_run klot "XBTUSDT=lot"
+is "$(count_orders $CK)" 0 "lot: no Kraken order"
+is "$(last_reason "$T/klot.out" $CK)" lot_size "lot: reason lot_size"
+grep 'venue code EOrder:Order minimum no' "$T/klot.err" >/dev/null
+ok $? "lot: Kraken's error in the log"
+grep '"type":"result".*"status":"\(partial\|unwound\|failed\)"' "$T/klot.out" >/dev/null
+ok $? "lot: the opportunity does not complete"
+
+case_run kbal "XBTUSDT=balance"
+is "$(last_reason "$T/kbal.out" $CK)" insufficient_balance "balance: reason insufficient_balance"
+
+done_testing
