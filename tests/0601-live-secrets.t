@@ -31,15 +31,21 @@ is "$?" 2 "missing key: exit 2"
 grep 'credential binance_key' "$T/e2" >/dev/null
 ok $? "missing key: named"
 mv "$T/key.away" "$T/creds/binance_key"
-"$DRIVE" --venue kraken </dev/null >"$T/o3" 2>"$T/e3"
-is "$?" 2 "no kraken credentials: exit 2"
-grep 'credential kraken_key' "$T/e3" >/dev/null
-ok $? "no kraken credentials: named"
+"$DRIVE" --venue okx </dev/null >"$T/o3" 2>"$T/e3"
+is "$?" 2 "no OKX credentials: exit 2"
+grep 'credential okx_key' "$T/e3" >/dev/null
+ok $? "no OKX credentials: named"
+printf 'k\n' >"$T/creds/okx_key"; printf 's\n' >"$T/creds/okx_secret"; chmod 600 "$T/creds/okx_"*
+"$DRIVE" --venue okx </dev/null >"$T/o4" 2>"$T/e4"
+is "$?" 2 "OKX without its passphrase: exit 2"
+grep 'credential okx_passphrase' "$T/e4" >/dev/null
+ok $? "OKX without its passphrase: named"
+rm -f "$T/creds/okx_"*
 
 # 3. the canary: a verbose live run, inspected while it runs
 live_venue canary --script "BTCUSDT=drop" || { echo "Bail out! fake venue did not start"; exit 1; }
 mkfifo "$T/fifo"
-"$DRIVE" -v --venue binance --endpoint "binance=$URL" --cacert "$T/ca.pem" --state "$T/state.json" \
+"$DRIVE" -v --venue binance --venue kraken --endpoint "binance=$URL" --endpoint "kraken=$URL" --cacert "$T/ca.pem" --state "$T/state.json" \
 	--balances "$BAL" --timeout 1s --lag 200ms --poll 200ms --recv-window 1000 --settle 10s \
 	<"$T/fifo" >"$T/out" 2>"$T/err" &
 DP=$!
@@ -53,6 +59,8 @@ if [ -r "/proc/$DP/cmdline" ]; then
 	is "$?" 1 "canary not in /proc/PID/cmdline"
 	grep -F "$CANARY_SECRET" "$T/environ" >/dev/null
 	is "$?" 1 "canary not in /proc/PID/environ"
+	grep -F "$KRAKEN_SECRET" "$T/cmdline" "$T/environ" >/dev/null
+	is "$?" 1 "Kraken secret not in /proc/PID/cmdline or environ"
 	grep -F "CREDENTIALS_DIRECTORY=$T/creds" "$T/environ" >/dev/null
 	ok $? "(the environment holds the directory name only)"
 else
@@ -64,6 +72,8 @@ is "$?" 0 "canary run: exit 0"
 is "$(bad_requests)" 0 "canary run: the venue verified every signature with the canary secret"
 grep '"type":"fill"' "$T/out" >/dev/null
 ok $? "canary run: orders filled"
+grep -F "$KRAKEN_SECRET" "$T/out" "$T/err" "$T/state.json" >/dev/null
+is "$?" 1 "the Kraken secret (loaded too) is nowhere either"
 for f in out err state.json; do
 	grep -F "$CANARY_SECRET" "$T/$f" >/dev/null
 	is "$?" 1 "canary not in $f"
