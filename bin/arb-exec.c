@@ -17,6 +17,7 @@
 #include "log.h"
 #include "paper.h"
 #include "rec.h"
+#include "svc.h"
 #include "sig.h"
 #include "util.h"
 
@@ -30,7 +31,7 @@ enum {
 	O_LATENCY, O_TAKER_FEE, O_BALANCES, O_STATE, O_NO_FSYNC, O_RESET_KILL, O_KILL_FILE,
 	O_CANCEL_ON_KILL, O_ON_STOP, O_MAX_NOTIONAL, O_MAX_NOTIONAL_ORDER, O_MAX_NOTIONAL_OPP,
 	O_MAX_OPEN_ORDERS, O_MAX_POSITION, O_MAX_DAILY_LOSS, O_MAX_ORDERS_PER_MINUTE,
-	O_MAX_BOOK_AGE, O_STRICT, O_STATS
+	O_MAX_BOOK_AGE, O_STRICT, O_STATS, O_METRICS
 };
 
 static const struct option longopts[] = {
@@ -64,6 +65,7 @@ static const struct option longopts[] = {
 	{ "max-book-age", required_argument, NULL, O_MAX_BOOK_AGE },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "stats", no_argument, NULL, O_STATS },
+	{ "metrics", required_argument, NULL, O_METRICS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -80,6 +82,7 @@ usage(int status)
 "       [--max-notional AMT] [--max-notional-order AMT] [--max-notional-opp AMT]\n"
 "       [--max-open-orders N] [--max-position ASSET=QTY] [--max-daily-loss AMT]\n"
 "       [--max-orders-per-minute N] [--max-book-age DUR] [--strict] [--stats]\n"
+"       [--metrics FILE]\n"
 "       %s --reset-kill --state FILE\n"
 "Reads the record stream on stdin, passes it through and adds order, fill,\n"
 "result, balance and risk records (paper trading).  See arb-exec(1).\n",
@@ -204,12 +207,14 @@ drain(struct arb_exec *e, struct arb_writer *w)
 struct idle {
 	struct arb_exec *e;
 	struct arb_writer *w;
+	struct arb_badlines *bl;
+	uint64_t *lines;
 };
 
 /* SIGUSR1 (and the kill file) are acted on while the input is quiet, too:
- * the reader calls this before every read that would block. */
-static int
-idle(void *arg)
+ * the service glue calls this at every wake-up while it waits for input. */
+static void
+idle_slice(void *arg)
 {
 	struct idle *ic = arg;
 
@@ -220,8 +225,49 @@ idle(void *arg)
 	}
 	drain(ic->e, ic->w);
 	if (ic->w->len > 0 && arb_writer_flush(ic->w) < 0)
-		return -1;
-	return 0;
+		arb_die_errno(ARB_EXIT_FAIL, "stdout");
+}
+
+/* --metrics: what alerts.yml and a dashboard need. */
+static void
+metrics(struct arb_metrics *m, void *arg)
+{
+	struct idle *ic = arg;
+	struct arb_exec *e = ic->e;
+	char lab[128];
+
+	arb_metrics_family(m, "arb_records_in_total", "counter", "Records read.");
+	arb_metrics_i64(m, "arb_records_in_total", "prog=\"arb-exec\"", (int64_t)*ic->lines);
+	arb_metrics_family(m, "arb_records_out_total", "counter", "Records written.");
+	arb_metrics_i64(m, "arb_records_out_total", "prog=\"arb-exec\"", (int64_t)ic->w->records);
+	arb_metrics_family(m, "arb_bad_lines_total", "counter", "Bad input lines skipped.");
+	arb_metrics_i64(m, "arb_bad_lines_total", "prog=\"arb-exec\"", (int64_t)ic->bl->n);
+	arb_metrics_family(m, "arb_exec_opportunities_total", "counter", "Opportunities decided.");
+	arb_metrics_i64(m, "arb_exec_opportunities_total", NULL, (int64_t)e->n_opp);
+	arb_metrics_family(m, "arb_exec_orders_total", "counter", "Orders created.");
+	arb_metrics_i64(m, "arb_exec_orders_total", NULL, (int64_t)e->n_orders);
+	arb_metrics_family(m, "arb_exec_fills_total", "counter", "Fills.");
+	arb_metrics_i64(m, "arb_exec_fills_total", NULL, (int64_t)e->n_fills);
+	arb_metrics_family(m, "arb_exec_results_total", "counter", "Opportunities ended.");
+	arb_metrics_i64(m, "arb_exec_results_total", NULL, (int64_t)e->n_results);
+	arb_metrics_family(m, "arb_exec_open_orders", "gauge", "Orders not in a final state.");
+	arb_metrics_i64(m, "arb_exec_open_orders", NULL, e->n_open);
+	arb_metrics_family(m, "arb_exec_unknown_orders", "gauge", "Orders in state unknown.");
+	arb_metrics_i64(m, "arb_exec_unknown_orders", NULL, arb_exec_unknown(e));
+	arb_metrics_family(m, "arb_exec_kill_switch", "gauge", "1 when the kill switch is on.");
+	arb_metrics_i64(m, "arb_exec_kill_switch", NULL, e->risk.killed ? 1 : 0);
+	arb_metrics_family(m, "arb_exec_daily_pnl", "gauge", "Realised P&L of the record-time day.");
+	for (size_t i = 0; i < e->risk.ndaily; i++)
+		arb_metrics_dec(m, "arb_exec_daily_pnl",
+		    arb_metrics_labels(lab, sizeof lab, "ccy", e->risk.daily[i].ccy, (char *)NULL),
+		    e->risk.daily[i].pnl);
+	if (e->risk.c.has_daily_loss) {
+		arb_metrics_family(m, "arb_exec_max_daily_loss", "gauge", "The --max-daily-loss limit.");
+		for (size_t i = 0; i < e->risk.ndaily; i++)
+			arb_metrics_dec(m, "arb_exec_max_daily_loss",
+			    arb_metrics_labels(lab, sizeof lab, "ccy", e->risk.daily[i].ccy, (char *)NULL),
+			    e->risk.c.max_daily_loss);
+	}
 }
 
 static int
@@ -267,6 +313,7 @@ static struct {
 	struct arb_exec_conf c;
 	struct arb_paper_conf pc;
 	const char *balances;
+	const char *metrics;
 	int live, resetk, strict;
 } o;
 
@@ -392,6 +439,9 @@ apply(int opt, const char *arg, const char *origin)
 	case O_STATS:
 		o.c.stats = 1;
 		break;
+	case O_METRICS:
+		o.metrics = arg;
+		break;
 	default:
 		usage(ARB_EXIT_USAGE);
 	}
@@ -403,7 +453,7 @@ static const char *const conf_keys[] = {
 	"order-type", "on-leg-failure", "unwind-slippage", "leg-timeout", "latency", "taker-fee",
 	"balances", "state", "no-fsync", "kill-file", "cancel-on-kill", "on-stop", "max-notional",
 	"max-notional-order", "max-notional-opp", "max-open-orders", "max-position",
-	"max-daily-loss", "max-orders-per-minute", "max-book-age", "strict", NULL
+	"max-daily-loss", "max-orders-per-minute", "max-book-age", "strict", "metrics", NULL
 };
 
 /* The configuration file (-c/--config, found before the other options are
@@ -460,6 +510,7 @@ main(int argc, char **argv)
 	struct arb_rec r;
 	struct arb_badlines bl = { 0, 0 };
 	struct idle ic;
+	struct arb_svc svc;
 	char why[512], *line;
 	size_t len;
 	int ch, rc, st;
@@ -511,12 +562,18 @@ main(int argc, char **argv)
 	rd.flush_on_block = &w;
 	ic.e = &e;
 	ic.w = &w;
-	rd.idle = idle;
-	rd.idle_arg = &ic;
+	ic.bl = &bl;
+	ic.lines = &lines;
+	/* the watchdog, --metrics and the kill file stay alive while idle */
+	arb_svc_init(&svc, 0, o.metrics, metrics, &ic);
+	svc.slice = idle_slice;
+	rd.idle = arb_svc_idle;
+	rd.idle_arg = &svc;
 	arb_rec_init(&r);
 	t0 = arb_mono_us();
 	arb_exec_resume(&e);
 	drain(&e, &w);
+	arb_svc_ready(&svc);
 	for (;;) {
 		if (arb_sig_usr1) {
 			arb_sig_usr1 = 0;
@@ -552,16 +609,19 @@ main(int argc, char **argv)
 			continue;
 		}
 		lines++;
-		arb_writer_line(&w, line, len);
 		if (arb_rec_parse(&r, line, len, why, sizeof why) < 0) {
+			/* reported and skipped, like every program (arbitron(7)) */
 			arb_badline(&bl, rd.name, rd.lineno, why);
 			continue;
 		}
+		arb_writer_line(&w, line, len);
 		arb_exec_record(&e, &r, rd.name, rd.lineno);
 		drain(&e, &w);
 		if ((lines & 0xffff) == 0)
 			arb_exec_check_kill_file(&e);
+		arb_svc_tick(&svc);
 	}
+	arb_svc_stopping(&svc);
 	if (!e.stopping || arb_exec_busy(&e))
 		arb_exec_stop(&e, 1);
 	drain(&e, &w);
@@ -576,6 +636,7 @@ main(int argc, char **argv)
 		arb_err("%d order(s) left in state unknown", arb_exec_unknown(&e));
 		rc = ARB_EXIT_FAIL;
 	}
+	arb_svc_free(&svc);
 	arb_rec_free(&r);
 	arb_reader_free(&rd);
 	arb_writer_free(&w);

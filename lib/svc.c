@@ -83,6 +83,8 @@ arb_svc_idle(void *arg)
 
 		if (arb_sig_stop)
 			return 1;
+		if (s->slice)
+			s->slice(s->arg);
 		due(s, now);
 		if (s->wd_period > 0 && s->wd_period < slice)
 			slice = s->wd_period;

@@ -26,6 +26,10 @@ struct arb_svc {
 	 * instead of poll(2); returns 1 when fd is readable, 0 on timeout,
 	 * -1 on error */
 	int (*wait)(void *arg, int fd, int timeout_ms);
+	/* optional: called at every wake-up while idle (at least once a
+	 * second, and after a signal), for work that must not wait for input:
+	 * a kill file, SIGUSR1, output produced by timers */
+	void (*slice)(void *arg);
 	unsigned calls;
 	int64_t wd_period;
 };

@@ -51,9 +51,15 @@ while IFS='|' read -r name stream opts; do
 	fi
 	cmp_ok "$T/$name.out" "$G/$name.out" "$name: stdout"
 	cmp_ok "$T/$name.err" "$G/$name.err" "$name: stderr and exit status"
-	# every input line passes through unchanged, in order
+	# every input line passes through unchanged, in order, except the bad
+	# lines, which are reported ("stdin:N: why") and skipped
 	grep -v '"type":"\(order\|fill\|result\|balance\|risk\)"' "$T/$name.out" >"$T/pass"
-	cat common.ndjson "$stream.ndjson" | grep -v '"type":"\(order\|fill\|result\|balance\|risk\)"' >"$T/in"
+	# (a valid record that the engine refuses, "bad opportunity ...", passes)
+	grep -v '^arb-exec: stdin:[0-9]*: \(bad \)\{0,1\}opportunity ' "$T/$name.err" |
+	    sed -n 's/^arb-exec: stdin:\([0-9]*\): .*/\1/p' >"$T/badnos"
+	cat common.ndjson "$stream.ndjson" | awk -v bad="$T/badnos" '
+		BEGIN { while ((getline n < bad) > 0) skip[n] = 1 }
+		!(NR in skip)' | grep -v '"type":"\(order\|fill\|result\|balance\|risk\)"' >"$T/in"
 	cmp_ok "$T/pass" "$T/in" "$name: input passed through"
 	# at most one result per opportunity, and one for each that sent orders
 	grep '"type":"result"' "$T/$name.out" | sed 's/.*"opp":"\([^"]*\)".*/\1/' | sort >"$T/res"
