@@ -33,6 +33,7 @@ struct conn {
 	struct arb_venue *v;
 	struct lws *wsi;
 	char url[2048];
+	char host[256], path[2048]; /* of url, for lws (kept while connecting) */
 	int up;                     /* handshake done */
 	int closing;                /* close at the next writable */
 	int attempt;                /* reconnects since the last good one */
@@ -283,7 +284,6 @@ static void connect_venue(struct conn *c)
 	char tmp[2048];
 	const char *prot, *ads, *path;
 	int port;
-	static char pathbuf[2048];
 
 	arb_buf_reset(&c->txq);
 	c->txoff = 0;
@@ -293,14 +293,15 @@ static void connect_venue(struct conn *c)
 		c->L->fail = 1;
 		return;
 	}
-	snprintf(pathbuf, sizeof pathbuf, "%s%s", *path == '/' ? "" : "/", path);
+	snprintf(c->path, sizeof c->path, "%s%s", *path == '/' ? "" : "/", path);
+	snprintf(c->host, sizeof c->host, "%s", ads);
 	memset(&ci, 0, sizeof ci);
 	ci.context = c->L->ctx;
-	ci.address = ads;
+	ci.address = c->host;
 	ci.port = port;
-	ci.path = pathbuf;
-	ci.host = ads;
-	ci.origin = ads;
+	ci.path = c->path;
+	ci.host = c->host;
+	ci.origin = c->host;
 	ci.ssl_connection = LCCSCF_USE_SSL;   /* always TLS, always verified */
 	ci.protocol = NULL;
 	ci.local_protocol_name = "arb-feed";

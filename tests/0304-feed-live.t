@@ -146,6 +146,21 @@ done
 grep -q 'GET /api/v2/order_book/ethusd' bitstamp.log
 ok $? "bitstamp: REST snapshot"
 
+# -- Two venues in one process, one loop: both in sync, records interleaved
+fake m1 okx serve 5
+P1=$PORT S1=$SRV
+fake m2 bitstamp serve 5
+P2=$PORT
+feed m 3 --stale-after 2s --endpoint "okx=https://127.0.0.1:$P1" --endpoint "bitstamp=https://127.0.0.1:$P2" \
+	--cacert ca.pem okx:BTC/USDT bitstamp:ETH/USD
+stop_fake
+kill "$S1" 2>/dev/null; wait "$S1" 2>/dev/null
+is "$(count '"state":"synced"' m.out)" 2 "two venues: both synced"
+is "$(count '"ok":false' m.out)" 0 "two venues: in sync throughout"
+awk '/"type":"book"/ { ex = $0; sub(/.*"ex":"/, "", ex); sub(/".*/, "", ex); if (ex != last) n++; last = ex }
+    END { exit n < 3 }' m.out
+ok $? "two venues: their records interleave (one loop serves both)"
+
 # -- TLS is verified: without the test CA nothing connects
 fake t kraken serve 5
 feed t 2 --endpoint "kraken=https://127.0.0.1:$PORT" kraken:BTC/CHF
