@@ -615,6 +615,18 @@ venue_headers(struct live *L, struct lreq *r)
 		r->v->orders_10s = strtol(v, NULL, 10);
 	if (arb_thdr(r->rhdr.p, "X-MBX-ORDER-COUNT-1D", v, sizeof v) == 0)
 		r->v->orders_1d = strtol(v, NULL, 10);
+	/* Binance's documented defaults: 6000 request weight a minute, 100
+	 * orders in 10 s.  Close to either, hold new orders back until the
+	 * window has passed instead of earning a 429 (and then a ban). */
+	if (r->v->weight_1m >= 5700 && r->v->hold_until < arb_mono_us() + 1000) {
+		arb_warn("%s: request weight %ld of 6000 this minute: pausing new orders", r->v->tv->ex,
+		    r->v->weight_1m);
+		r->v->hold_until = arb_mono_us() + (int64_t)(60 - (arb_wall_us() / 1000000) % 60) * 1000000;
+	} else if (r->v->orders_10s >= 95 && r->v->hold_until < arb_mono_us() + 1000) {
+		arb_warn("%s: %ld orders in 10 s (limit 100): pausing new orders", r->v->tv->ex,
+		    r->v->orders_10s);
+		r->v->hold_until = arb_mono_us() + (int64_t)(10 - (arb_wall_us() / 1000000) % 10) * 1000000;
+	}
 }
 
 static void

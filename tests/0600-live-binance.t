@@ -131,6 +131,15 @@ case_run bal balance
 is "$(last_reason "$T/bal.out" $C0)" insufficient_balance "balance: reason insufficient_balance"
 is "$(count_orders $C0)" 0 "balance: no order at the venue"
 
+# 6b. the used request weight near Binance's 6000 a minute: no new order
+# goes out until the minute is over (rejected, reason rate_limit)
+venue_reset "" 3 1 5800
+feed_live "$IN" "$T/weight.out" "$T/weight.err" drive
+is "$(places)" 0 "weight: no order sent"
+is "$(last_reason "$T/weight.out" $C0)" rate_limit "weight: reason rate_limit"
+grep 'request weight 58[0-9][0-9] of 6000 this minute: pausing new orders' "$T/weight.err" >/dev/null
+ok $? "weight: the pause is logged"
+
 # 7. restart: killed while the order is in flight; the next run queries it
 # from the state file and never sends it again
 venue_reset "BTCUSDT=timeout" 3

@@ -33,8 +33,9 @@ order):
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
-/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S forgets everything and
-sets a new script; /_count?cid=CID, /_orders, /_places and /_bad give one
+/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W forgets
+everything and sets a new script (weight: added to the used request weight
+the venue reports); /_count?cid=CID, /_orders, /_places and /_bad give one
 number: orders with that client id, all orders, placements received,
 requests that failed the checks.
 
@@ -90,7 +91,7 @@ class H(BaseHTTPRequestHandler):
         with LOCK:
             w = sum(1 for r in REQUESTS if r["t"] > time.time() - 60)
             n10 = sum(1 for r in REQUESTS if r["t"] > time.time() - 10 and r["place"])
-        self.send_header("X-MBX-USED-WEIGHT-1M", str(w))
+        self.send_header("X-MBX-USED-WEIGHT-1M", str(w + CONF.get("weight", 0)))
         self.send_header("X-MBX-ORDER-COUNT-10S", str(n10))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
@@ -194,6 +195,7 @@ class H(BaseHTTPRequestHandler):
                     CONF["slow"] = float(q["slow"])
                 if "lag" in q:
                     CONF["lag"] = float(q["lag"])
+                CONF["weight"] = int(q.get("weight", "0"))
                 return self.answer(200, "0")
             if path == "/_count":
                 return self.answer(200, str(sum(1 for o in ORDERS if o["clientOrderId"] == q.get("cid"))))
