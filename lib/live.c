@@ -991,7 +991,7 @@ pump(struct live *L)
 	if (L->produced) {
 		L->produced = 0;
 		if (L->e)
-			arb_bal_emit_dirty(&L->e->bal, L->e->now, &L->e->out);
+			arb_bal_emit_dirty(&L->e->bal, L->e->now ? L->e->now : now_us(), &L->e->out);
 		if (L->outfn)
 			L->outfn(L->outarg);
 	}

@@ -9,8 +9,12 @@ HMAC-SHA256 of the query string followed by the body, keyed by the
 secret), timestamp within recvWindow.  Kraken: API-Key, API-Sign (base64
 HMAC-SHA512 keyed by the base64-decoded secret, of the URI path followed
 by SHA-256(nonce + POST body)), a nonce that always increases, the
-order's deadline.  A request that fails a check gets the venue's error
-answer and is logged with ok=false.
+order's deadline.  OKX (/api/v5/...): OK-ACCESS-KEY, -PASSPHRASE,
+-TIMESTAMP within 30 s, -SIGN (base64 HMAC-SHA256 of timestamp + method +
+path with query + body), expTime.  Bybit V5 (/v5/...): X-BAPI-API-KEY,
+-TIMESTAMP within -RECV-WINDOW, -SIGN (hex HMAC-SHA256 of timestamp + key
++ recvWindow + query string or body).  A request that fails a check gets
+the venue's error answer and is logged with ok=false.
 
 Orders fill at once at their limit price (IOC), fully, unless the symbol's
 "liquidity" is limited.  Misbehaviour on demand, per symbol, for the first
@@ -49,6 +53,7 @@ import calendar
 import hashlib
 import hmac
 import json
+import os
 import socketserver
 import ssl
 import sys
@@ -152,6 +157,10 @@ class H(BaseHTTPRequestHandler):
             return self.answer(200, {"serverTime": now_ms()})
         if u.path.startswith("/0/"):
             return self.kraken(u.path, body)
+        if u.path.startswith("/api/v5/"):
+            return self.okx(u.path, query, body)
+        if u.path.startswith("/v5/"):
+            return self.bybit(u.path, query, body)
         if not u.path.startswith("/api/v3/"):
             self.note(False, "no such path")
             return self.error(404, -1000, "no such path")
@@ -269,6 +278,181 @@ class H(BaseHTTPRequestHandler):
                                             "cost": o["cummulativeQuoteQty"], "fee": o["kfee"], "price": o["price"],
                                             "misc": "", "oflags": "fciq", "trades": ["T" + o["txid"][1:]]}})
         return self.kanswer(error=["EGeneral:Unknown method"])
+
+    # -- OKX and Bybit --------------------------------------------------
+    def fill_order(self, venue, sym, cid, side, px, qty, mode, fee_in_received=True):
+        from decimal import Decimal
+        with LOCK:
+            oid = NEXT_ID[0]
+            NEXT_ID[0] += 1
+            q, x = Decimal(qty), Decimal(px)
+            base, quote = sym.replace("-", " ").split()[0:2] if "-" in sym else split(sym)
+            buy = side.lower() == "buy"
+            fee = (q * Decimal("0.001")) if buy else (q * x * Decimal("0.001"))
+            o = {"venue": venue, "symbol": sym, "orderId": oid, "clientOrderId": cid, "price": px,
+                 "origQty": qty, "executedQty": qty, "status": "FILLED", "side": side.upper(),
+                 "cummulativeQuoteQty": format((q * x).normalize(), "f"),
+                 "fee": format(fee.normalize(), "f"), "feeCcy": base if buy else quote,
+                 "time": now_ms(), "trades": [],
+                 "visible_at": time.time() + (CONF["lag"] if mode in ("lag", "droplag") else 0)}
+            ORDERS.append(o)
+        return o
+
+    def vfind(self, venue, cid):
+        with LOCK:
+            return next((o for o in reversed(ORDERS) if o.get("venue") == venue and o["clientOrderId"] == cid
+                         and o["visible_at"] <= time.time()), None)
+
+    def misbehave(self, mode):
+        """After the order was created: True when the answer is withheld."""
+        if mode in ("drop", "droplag"):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+            return True
+        if mode == "503":
+            self.answer(503, "<html><body>Service Unavailable</body></html>")
+            return True
+        if mode == "timeout":
+            time.sleep(CONF["slow"])
+        return False
+
+    def okx(self, path, query, body):
+        ok_ = lambda data: self.answer(200, {"code": "0", "msg": "", "data": data})
+        if path == "/api/v5/public/time":
+            self.note(True, "")
+            return ok_([{"ts": str(now_ms())}])
+        place = path == "/api/v5/trade/order" and self.command == "POST"
+        h = self.headers
+        ts = h.get("OK-ACCESS-TIMESTAMP", "")
+        rp = path + ("?" + query if query else "")
+        want = base64.b64encode(hmac.new(CONF["okx_secret"].encode(), (ts + self.command + rp + body).encode(),
+                                         hashlib.sha256).digest()).decode()
+        why = None
+        if h.get("OK-ACCESS-KEY") != CONF["okx_key"]:
+            why = ("50111", "Invalid OK-ACCESS-KEY")
+        elif h.get("OK-ACCESS-PASSPHRASE") != CONF["okx_pass"]:
+            why = ("50105", "Invalid OK-ACCESS-PASSPHRASE")
+        elif not hmac.compare_digest(want, h.get("OK-ACCESS-SIGN", "")):
+            why = ("50113", "Invalid Sign")
+        else:
+            try:
+                t = calendar.timegm(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) + float("0" + ts[19:23])
+            except ValueError:
+                t = 0
+            if abs(t - time.time()) > 30:
+                why = ("50102", "Timestamp request expired")
+            elif h.get("expTime") and int(h["expTime"]) < now_ms():
+                why = ("50102", "Request expired (expTime)")
+        if why:
+            self.note(False, why[1], place)
+            return self.answer(401 if why[0] != "50102" else 400, {"code": why[0], "msg": why[1], "data": []})
+        self.note(True, "", place)
+        p = json.loads(body) if body else dict(urllib.parse.parse_qsl(query))
+        if path == "/api/v5/account/balance":
+            return ok_([{"details": [{"ccy": a, "availBal": v, "frozenBal": "0"} for a, v in CONF["balances"].items()]}])
+        if place:
+            with LOCK:
+                modes = SCRIPT.get(p.get("instId", "")) or []
+                mode = modes.pop(0) if modes else "ok"
+            fail = lambda sc, sm: self.answer(200, {"code": "1", "msg": "All operations failed", "data": [
+                {"clOrdId": p.get("clOrdId", ""), "ordId": "", "sCode": sc, "sMsg": sm}]})
+            if mode == "429":
+                return self.answer(429, {"code": "50011", "msg": "Too Many Requests", "data": []})
+            if mode == "lot":
+                return fail("51121", "Order quantity must be a multiple of the lot size.")
+            if mode == "balance":
+                return fail("51008", "Order failed. Insufficient USDT balance in account.")
+            if mode == "503-lost":
+                return self.answer(503, "<html><body>Service Unavailable</body></html>")
+            o = self.fill_order("okx", p["instId"], p["clOrdId"], p["side"], p["px"], p["sz"], mode)
+            if self.misbehave(mode):
+                return None
+            return ok_([{"clOrdId": p["clOrdId"], "ordId": str(o["orderId"]), "tag": "", "sCode": "0",
+                         "sMsg": "Order placed"}])
+        if path in ("/api/v5/trade/order", "/api/v5/trade/cancel-order"):
+            o = self.vfind("okx", p.get("clOrdId"))
+            if not o:
+                return self.answer(200, {"code": "51603", "msg": "Order does not exist", "data": []})
+            if self.command == "POST":
+                return self.answer(200, {"code": "1", "msg": "", "data": [
+                    {"clOrdId": o["clientOrderId"], "ordId": str(o["orderId"]), "sCode": "51402",
+                     "sMsg": "Order has been filled."}]})
+            return ok_([{"instId": o["symbol"], "ordId": str(o["orderId"]), "clOrdId": o["clientOrderId"],
+                         "px": o["price"], "sz": o["origQty"], "ordType": "ioc", "side": o["side"].lower(),
+                         "accFillSz": o["executedQty"],
+                         "avgPx": o["price"], "state": "filled", "fee": "-" + o["fee"], "feeCcy": o["feeCcy"],
+                         "uTime": str(o["time"]), "cTime": str(o["time"])}])
+        return self.answer(404, {"code": "50000", "msg": "no such path", "data": []})
+
+    def bybit(self, path, query, body):
+        okb = lambda result: self.answer(200, {"retCode": 0, "retMsg": "OK", "result": result, "retExtInfo": {},
+                                               "time": now_ms()})
+        errb = lambda code, msg: self.answer(200, {"retCode": code, "retMsg": msg, "result": {}, "retExtInfo": {},
+                                                   "time": now_ms()})
+        if path == "/v5/market/time":
+            self.note(True, "")
+            t = time.time()
+            return okb({"timeSecond": str(int(t)), "timeNano": str(int(t * 1e9))})
+        place = path == "/v5/order/create"
+        h = self.headers
+        ts, rw = h.get("X-BAPI-TIMESTAMP", ""), h.get("X-BAPI-RECV-WINDOW", "5000")
+        payload = query if self.command == "GET" else body
+        want = hmac.new(CONF["bybit_secret"].encode(), (ts + CONF["bybit_key"] + rw + payload).encode(),
+                        hashlib.sha256).hexdigest()
+        why = None
+        if h.get("X-BAPI-API-KEY") != CONF["bybit_key"]:
+            why = (10003, "API key is invalid.")
+        elif not hmac.compare_digest(want, h.get("X-BAPI-SIGN", "")):
+            why = (10004, "error sign!")
+        else:
+            try:
+                t, w = int(ts), int(rw)
+            except ValueError:
+                t, w = 0, 0
+            if t > now_ms() + 1000 or now_ms() - t > w:
+                why = (10002, "invalid request, please check your server timestamp or recv_window param")
+        if why:
+            self.note(False, why[1], place)
+            return errb(*why)
+        self.note(True, "", place)
+        p = json.loads(body) if body else dict(urllib.parse.parse_qsl(query))
+        if path == "/v5/account/wallet-balance":
+            return okb({"list": [{"accountType": "UNIFIED", "coin": [
+                {"coin": a, "walletBalance": v, "locked": "0"} for a, v in CONF["balances"].items()]}]})
+        if place:
+            with LOCK:
+                modes = SCRIPT.get(p.get("symbol", "")) or []
+                mode = modes.pop(0) if modes else "ok"
+            if mode == "429":
+                return errb(10006, "Too many visits. Exceeded the API Rate Limit.")
+            if mode == "418":
+                return self.answer(403, "access too frequent")
+            if mode == "lot":
+                return errb(170136, "Order quantity exceeded lower limit.")
+            if mode == "balance":
+                return errb(170131, "Insufficient balance.")
+            if mode == "503-lost":
+                return self.answer(503, "<html><body>Service Unavailable</body></html>")
+            o = self.fill_order("bybit", p["symbol"], p["orderLinkId"], p["side"], p["price"], p["qty"], mode)
+            if self.misbehave(mode):
+                return None
+            return okb({"orderId": str(o["orderId"]), "orderLinkId": p["orderLinkId"]})
+        if path == "/v5/order/realtime":
+            o = self.vfind("bybit", p.get("orderLinkId"))
+            if not o:
+                return okb({"list": [], "category": "spot", "nextPageCursor": ""})
+            return okb({"category": "spot", "nextPageCursor": "", "list": [{
+                "orderId": str(o["orderId"]), "orderLinkId": o["clientOrderId"], "symbol": o["symbol"],
+                "price": o["price"], "qty": o["origQty"], "side": o["side"].capitalize(), "orderStatus": "Filled",
+                "avgPrice": o["price"], "cumExecQty": o["executedQty"], "cumExecValue": o["cummulativeQuoteQty"],
+                "cumExecFee": o["fee"], "timeInForce": "IOC", "orderType": "Limit",
+                "createdTime": str(o["time"]), "updatedTime": str(o["time"])}]})
+        if path == "/v5/order/cancel":
+            return errb(170213, "Order does not exist.")
+        return errb(10017, "Request path not found or request method is invalid")
 
     def kplace(self, p):
         from decimal import Decimal
@@ -438,6 +622,7 @@ def main():
     ap.add_argument("--secret-file", required=True)
     ap.add_argument("--kraken-api-key", default="")
     ap.add_argument("--kraken-secret-file")
+    ap.add_argument("--creds", help="a credentials directory: okx_* and bybit_* are read from it")
     ap.add_argument("--script", action="append", default=[])
     ap.add_argument("--slow", type=float, default=3.0)
     ap.add_argument("--lag", type=float, default=1.0)
@@ -453,6 +638,12 @@ def main():
     CONF.update(api_key=a.api_key, secret=secret, kraken_key=a.kraken_api_key, kraken_secret=ksecret, slow=a.slow, lag=a.lag, verbose=a.verbose,
                 base=lambda s: split(s)[0], quote=lambda s: split(s)[1],
                 balances=dict(b.split("=", 1) for b in a.balance) or {"USDT": "100000", "BTC": "1", "ETH": "5"})
+    for n in ("okx_key", "okx_secret", "okx_passphrase", "bybit_key", "bybit_secret"):
+        try:
+            with open(os.path.join(a.creds or "", n)) as f:
+                CONF[n.replace("passphrase", "pass")] = f.read().strip()
+        except OSError:
+            CONF[n.replace("passphrase", "pass")] = None
     for s in a.script:
         sym, modes = s.split("=", 1)
         SCRIPT[sym] = modes.split(",")
@@ -462,7 +653,6 @@ def main():
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(a.portfile + ".tmp", "w") as f:
         f.write("%d\n" % srv.server_address[1])
-    import os
     os.rename(a.portfile + ".tmp", a.portfile)
     try:
         srv.serve_forever()

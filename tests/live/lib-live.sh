@@ -16,6 +16,9 @@ API_KEY="testkey-0123456789abcdef"
 # Kraken secrets are base64 (64 bytes); this one is a canary too
 KRAKEN_SECRET="Q0FOQVJZa3Jha2VuU2VjcmV0LTlmMmU3YjFkNGM4YTZlMGIzZDVmN2E5YzFlM2I1ZDdmOWExYzNlNWI3ZDlmMWEz"
 KRAKEN_KEY="krakenkey-0123456789abcdef"
+OKX_SECRET="CANARYokxSecret4b8d2f6a0c9e7b5d3f1a8c6e4b2d0f9a"
+OKX_PASS="CANARYokxPassphrase7e5c3a1f"
+BYBIT_SECRET="CANARYbybitSecret1f3e5d7c9b0a2e4d6c8b"
 
 live_certs() {
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=arbitron test CA" \
@@ -33,7 +36,12 @@ live_creds() {
 	 printf '%s\n' "$API_KEY" >"$T/creds/binance_key"
 	 printf '%s\n' "$CANARY_SECRET" >"$T/creds/binance_secret"
 	 printf '%s\n' "$KRAKEN_KEY" >"$T/creds/kraken_key"
-	 printf '%s\n' "$KRAKEN_SECRET" >"$T/creds/kraken_secret")
+	 printf '%s\n' "$KRAKEN_SECRET" >"$T/creds/kraken_secret"
+	 printf '%s\n' "okxkey-0123" >"$T/creds/okx_key"
+	 printf '%s\n' "$OKX_SECRET" >"$T/creds/okx_secret"
+	 printf '%s\n' "$OKX_PASS" >"$T/creds/okx_passphrase"
+	 printf '%s\n' "bybitkey-0123" >"$T/creds/bybit_key"
+	 printf '%s\n' "$BYBIT_SECRET" >"$T/creds/bybit_secret")
 	CREDENTIALS_DIRECTORY=$T/creds
 	export CREDENTIALS_DIRECTORY
 }
@@ -46,7 +54,8 @@ live_venue() {
 	rm -f "$T/$_name.port"
 	python3 "$FAKE" --cert "$T/srv.pem" --key "$T/srv.key" --portfile "$T/$_name.port" \
 		--api-key "$API_KEY" --secret-file "$T/creds/binance_secret" \
-		--kraken-api-key "$KRAKEN_KEY" --kraken-secret-file "$T/creds/kraken_secret" "$@" \
+		--kraken-api-key "$KRAKEN_KEY" --kraken-secret-file "$T/creds/kraken_secret" \
+		--creds "$T/creds" "$@" \
 		2>"$T/$_name.venue.err" &
 	FAKE_PIDS="$FAKE_PIDS $!"
 	_i=0

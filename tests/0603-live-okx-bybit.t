@@ -1,0 +1,82 @@
+#!/bin/sh
+# Live trading on OKX and Bybit V5 at once (fake venues in
+# tests/live/fakevenue.py, each checking its venue's signature, timestamp
+# and key with its own code): a cross opportunity buys on OKX and sells on
+# Bybit; each venue misbehaves on demand.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/live/lib-live.sh"
+
+IN=$top_srcdir/tests/live/cross2.ndjson
+BAL=$top_srcdir/tests/live/balances-cross2.txt
+CO=a180b257f48c6be24l0    # the OKX buy
+CY=a180b257f48c6be24l1    # the Bybit sell
+
+live_certs || skip_all "openssl could not make the test certificates"
+live_creds
+trap 'live_stop; rm -rf "$T"' EXIT
+live_venue two || { echo "Bail out! fake venue did not start"; exit 1; }
+
+drive() {
+	"$DRIVE" --venue okx --venue bybit --endpoint "okx=$URL" --endpoint "bybit=$URL" \
+		--cacert "$T/ca.pem" --balances "$BAL" --timeout 1s --lag 200ms \
+		--poll 200ms --recv-window 1000 --settle 10s "$@"
+}
+last_state() {
+	grep "\"type\":\"order\".*\"cid\":\"$2\"" "$1" | tail -n 1 | sed 's/.*"state":"\([a-z]*\)".*/\1/'
+}
+last_reason() {
+	grep "\"type\":\"order\".*\"cid\":\"$2\"" "$1" | tail -n 1 | sed -n 's/.*"reason":"\([a-z_]*\)".*/\1/p'
+}
+case_run() {
+	cn=$1
+	venue_reset "$2" 2 1
+	feed_live "$IN" "$T/$cn.out" "$T/$cn.err" drive
+	echo $rc >"$T/$cn.rc"
+	is "$(bad_requests)" 0 "$cn: every request passed the venues' checks"
+	is "$(grep -c '"type":"result"' "$T/$cn.out")" 1 "$cn: one result"
+}
+
+case_run clean ""
+is "$(cat "$T/clean.rc")" 0 "clean: exit 0"
+is "$(count_orders $CO)" 1 "clean: the OKX leg exactly once"
+is "$(count_orders $CY)" 1 "clean: the Bybit leg exactly once"
+is "$(last_state "$T/clean.out" $CO)" filled "clean: OKX filled (order details)"
+is "$(last_state "$T/clean.out" $CY)" filled "clean: Bybit filled (realtime order)"
+grep '"type":"fill".*"cid":"'$CO'".*"fee":0.0003,"fee_ccy":"BTC"' "$T/clean.out" >/dev/null
+ok $? "clean: OKX fee as reported (sign turned into a charge)"
+grep '"type":"balance".*"ex":"okx","asset":"ETH"' "$T/clean.out" >/dev/null
+ok $? "clean: balances read from the venue"
+grep '"type":"result".*"status":"complete"' "$T/clean.out" >/dev/null
+ok $? "clean: complete"
+
+for v in okx bybit; do
+	if [ $v = okx ]; then sym=BTC-USDT; cid=$CO; else sym=BTCUSDT; cid=$CY; fi
+	for m in drop 503; do
+		case_run "$v-$m" "$sym=$m"
+		is "$(cat "$T/$v-$m.rc")" 0 "$v $m: exit 0"
+		is "$(count_orders $cid)" 1 "$v $m: the order exists exactly once"
+		grep '"type":"order".*"cid":"'$cid'".*"state":"unknown"' "$T/$v-$m.out" >/dev/null
+		ok $? "$v $m: it became unknown"
+		is "$(last_state "$T/$v-$m.out" $cid)" filled "$v $m: resolved by query: filled"
+		is "$(places)" 2 "$v $m: never sent again"
+	done
+	case_run "$v-lost" "$sym=503-lost"
+	is "$(count_orders $cid)" 0 "$v lost: no order"
+	is "$(last_reason "$T/$v-lost.out" $cid)" not_placed "$v lost: not_placed after the receive window"
+	is "$(places)" 2 "$v lost: never sent again"
+	case_run "$v-429" "$sym=429"
+	is "$(count_orders $cid)" 1 "$v rate limit: exactly one order after the retry"
+	is "$(places)" 3 "$v rate limit: one refused placement, one retry"
+	case_run "$v-lot" "$sym=lot"
+	is "$(last_reason "$T/$v-lot.out" $cid)" lot_size "$v lot: reason lot_size"
+	case_run "$v-bal" "$sym=balance"
+	is "$(last_reason "$T/$v-bal.out" $cid)" insufficient_balance "$v balance: reason insufficient_balance"
+done
+
+# Bybit's IP rate-limit ban (HTTP 403): trading stops
+case_run bybit-ban "BTCUSDT=418"
+is "$(last_reason "$T/bybit-ban.out" $CY)" ip_ban "bybit 403: reason ip_ban"
+grep '"type":"risk".*"rule":"ip_ban","action":"kill"' "$T/bybit-ban.out" >/dev/null
+ok $? "bybit 403: kill switch latched"
+
+done_testing
