@@ -31,6 +31,7 @@ is "$?" 2 "missing key: exit 2"
 grep 'credential binance_key' "$T/e2" >/dev/null
 ok $? "missing key: named"
 mv "$T/key.away" "$T/creds/binance_key"
+mkdir "$T/okx.away" && mv "$T/creds/okx_"* "$T/okx.away/"
 "$DRIVE" --venue okx </dev/null >"$T/o3" 2>"$T/e3"
 is "$?" 2 "no OKX credentials: exit 2"
 grep 'credential okx_key' "$T/e3" >/dev/null
@@ -41,6 +42,7 @@ is "$?" 2 "OKX without its passphrase: exit 2"
 grep 'credential okx_passphrase' "$T/e4" >/dev/null
 ok $? "OKX without its passphrase: named"
 rm -f "$T/creds/okx_"*
+mv "$T/okx.away/"* "$T/creds/"
 
 # 3. the canary: a verbose live run, inspected while it runs
 live_venue canary --script "BTCUSDT=drop" || { echo "Bail out! fake venue did not start"; exit 1; }

@@ -1,3 +1,6 @@
+# shellcheck shell=sh disable=SC2034,SC2154
+# (SC2154: top_srcdir/top_builddir come from tests/lib.sh; SC2034: rc,
+# KRAKEN_* and the like are for the sourcing test)
 # tests/live/lib-live.sh: helpers for the live-transport tests, sourced
 # after tests/lib.sh.  A test CA and a server certificate for 127.0.0.1 are
 # made with the openssl CLI at test time; the fake venue (fakevenue.py)
