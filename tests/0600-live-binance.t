@@ -131,6 +131,17 @@ case_run bal balance
 is "$(last_reason "$T/bal.out" $C0)" insufficient_balance "balance: reason insufficient_balance"
 is "$(count_orders $C0)" 0 "balance: no order at the venue"
 
+# 6a. an order that rests at the venue: the engine's leg timeout cancels
+# it (by client order id), whether the cancel is asked before or after
+# the venue's answer
+venue_reset "BTCUSDT=rest"
+feed_live "$IN" "$T/rest.out" "$T/rest.err" drive --leg-timeout 20ms
+is "$(count_orders $C0)" 1 "rest: one order at the venue"
+is "$(order_status $C0)" CANCELED "rest: canceled at the venue"
+is "$(last_state "$T/rest.out" $C0)" canceled "rest: canceled"
+is "$(last_reason "$T/rest.out" $C0)" timeout "rest: reason timeout (the leg timeout)"
+is "$(places)" 3 "rest: nothing sent again"
+
 # 6b. the used request weight near Binance's 6000 a minute: no new order
 # goes out until the minute is over (rejected, reason rate_limit)
 venue_reset "" 3 1 5800

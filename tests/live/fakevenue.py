@@ -34,6 +34,8 @@ order):
             --lag seconds
   droplag   accept, drop the answer, and queries see the order only after
             --lag seconds (the venue's own delay)
+  rest      (Binance) accept the order but leave it open, unfilled, until
+            it is canceled
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
@@ -206,6 +208,9 @@ class H(BaseHTTPRequestHandler):
                     CONF["lag"] = float(q["lag"])
                 CONF["weight"] = int(q.get("weight", "0"))
                 return self.answer(200, "0")
+            if path == "/_status":
+                return self.answer(200, next((o["status"] for o in reversed(ORDERS)
+                                              if o["clientOrderId"] == q.get("cid")), "none"))
             if path == "/_count":
                 return self.answer(200, str(sum(1 for o in ORDERS if o["clientOrderId"] == q.get("cid"))))
             if path == "/_orders":
@@ -564,6 +569,8 @@ class H(BaseHTTPRequestHandler):
                              "commission": format(base_fee if p["side"] == "BUY" else quote_fee, "f"),
                              "commissionAsset": CONF["base"](p["symbol"]) if p["side"] == "BUY" else CONF["quote"](p["symbol"]),
                              "time": now_ms(), "isBuyer": p["side"] == "BUY", "isMaker": False}]}
+            if mode == "rest":
+                o.update(status="NEW", executedQty="0", cummulativeQuoteQty="0", trades=[])
             ORDERS.append(o)
         if mode in ("drop", "droplag"):
             self.close_connection = True

@@ -86,6 +86,7 @@ count_orders() { admin "/_count?cid=$1"; }      # orders with that client id
 bad_requests() { admin /_bad; }                  # requests failing the checks
 places() { admin /_places; }                     # placements received
 all_orders() { admin /_orders; }
+order_status() { admin "/_status?cid=$1"; }      # the venue's status of it
 
 # feed_live IN OUT ERR CMD...: runs CMD with IN on a pipe that stays open,
 # as a live stream would, until a result record is out (at most 20 s);
