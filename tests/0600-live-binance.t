@@ -151,6 +151,15 @@ is "$(last_reason "$T/weight.out" $C0)" rate_limit "weight: reason rate_limit"
 grep 'request weight 58[0-9][0-9] of 6000 this minute: pausing new orders' "$T/weight.err" >/dev/null
 ok $? "weight: the pause is logged"
 
+# 6c. the venue cannot be reached at all: the orders certainly did not
+# leave, and are rejected (reason connect), not left unknown
+"$DRIVE" --venue binance --endpoint "binance=https://127.0.0.1:1" --cacert "$T/ca.pem" \
+	--no-venue-balances --balances "$BAL" --timeout 1s --lag 200ms --poll 200ms \
+	--recv-window 1000 --settle 5s <"$IN" >"$T/down.out" 2>"$T/down.err"
+is "$?" 0 "down: exit 0 (nothing unknown)"
+is "$(last_reason "$T/down.out" $C0)" connect "down: reason connect"
+is "$(grep -c '"state":"unknown"' "$T/down.out")" 0 "down: no unknown order"
+
 # 7. restart: killed while the order is in flight; the next run queries it
 # from the state file and never sends it again
 venue_reset "BTCUSDT=timeout" 3
