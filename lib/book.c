@@ -120,7 +120,7 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
 		return 0;
 	}
 	if (s->n == s->cap) {
-		uint32_t cap = s->cap ? s->cap * 2 : 64;
+		uint32_t cap = s->cap ? s->cap + s->cap / 2 : 64;
 		xrealloc(&s->l, (size_t)cap * sizeof *s->l);
 		s->cap = cap;
 	}
@@ -242,4 +242,67 @@ void arb_book_json(const struct arb_book *b, enum arb_side side, uint32_t n, str
 	*p++ = ']';
 	out->len = (size_t)(p - out->p);
 	*p = 0;
+}
+
+struct loadent {
+	struct arb_blevel l;
+	uint32_t i;        /* input order: a later one wins a tie */
+};
+
+static int load_dir;
+
+static int loadcmp(const void *a, const void *b)
+{
+	const struct loadent *x = a, *y = b;
+	int c = x->l.ps == y->l.ps ? (x->l.px > y->l.px) - (x->l.px < y->l.px) :
+	    arb_dec_cmp(D(x->l.px, x->l.ps), D(y->l.px, y->l.ps));
+
+	c *= load_dir;
+	if (c == 0)
+		c = (x->i > y->i) - (x->i < y->i);
+	return c;
+}
+
+int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level *l, uint32_t n)
+{
+	struct arb_book_side *s = &b->s[side];
+	struct loadent *e;
+	uint32_t i, k = 0;
+
+	if (s->n) {
+		for (i = 0; i < n; i++)
+			if (arb_book_set(b, side, l[i].px, l[i].qty) < 0)
+				return -1;
+		return 0;
+	}
+	if (!n)
+		return 0;
+	e = xmalloc((size_t)n * sizeof *e);
+	for (i = 0; i < n; i++) {
+		if (arb_dec_sign(l[i].px) < 0 || arb_dec_sign(l[i].qty) < 0 ||
+		    compact(l[i].px, &e[i].l.px, &e[i].l.ps) < 0 || compact(l[i].qty, &e[i].l.qty, &e[i].l.qs) < 0) {
+			free(e);
+			return -1;
+		}
+		e[i].i = i;
+	}
+	load_dir = side == ARB_BID ? 1 : -1;
+	qsort(e, n, sizeof *e, loadcmp);
+	if (s->cap < n) {
+		/* a little room: books mostly move around their snapshot's size */
+		s->cap = n + 32;
+		xrealloc(&s->l, (size_t)s->cap * sizeof *s->l);
+	}
+	for (i = 0; i < n; i++) {
+		/* the last of a run of equal prices is the one that counts */
+		if (i + 1 < n && (e[i].l.ps == e[i + 1].l.ps ? e[i].l.px == e[i + 1].l.px :
+		    arb_dec_cmp(D(e[i].l.px, e[i].l.ps), D(e[i + 1].l.px, e[i + 1].l.ps)) == 0))
+			continue;
+		if (e[i].l.qty == 0)
+			continue;
+		s->l[k++] = e[i].l;
+	}
+	s->n = k;
+	free(e);
+	return 0;
 }

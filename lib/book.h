@@ -44,6 +44,13 @@ void arb_book_clear(struct arb_book *b);
  * when px or qty is negative or has more than 18 digits.
  */
 int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty);
+/*
+ * Sets many levels of an EMPTY side at once (a snapshot), in any order, in
+ * O(n log n) instead of one insertion each: the same result as calling
+ * arb_book_set() on each in turn (a later level at the same price wins, a
+ * zero quantity is no level).  -1 (side left empty) as arb_book_set() would.
+ */
+int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level *l, uint32_t n);
 /* Deletes the level at px.  1 when it existed, 0 when not. */
 int arb_book_del(struct arb_book *b, enum arb_side side, arb_dec px);
 /* Keeps at most n levels per side (drops the worst). */

@@ -114,6 +114,7 @@ void arb_feed_free(struct arb_feed *f)
 		free(v);
 	}
 	free(f->top);
+	free(f->load);
 	arb_buf_free(&f->b);
 	memset(f, 0, sizeof *f);
 }
@@ -404,6 +405,26 @@ int arb_fbook_levels(struct arb_fbook *fb, const struct arb_json *j, int arr, en
 
 	if (arr < 0 || j->t[arr].type != ARB_J_ARR)
 		return arb_venue_err(v, "levels: expected an array");
+	if (arb_book_len(&fb->book, side) == 0 && j->t[arr].n > 8) {
+		/* a snapshot: all levels at once, sorted, not one insertion each */
+		struct arb_feed *f = v->feed;
+		uint32_t n = 0;
+		if (f->capload < j->t[arr].n) {
+			f->capload = j->t[arr].n;
+			xrealloc(&f->load, (size_t)f->capload * sizeof *f->load);
+		}
+		for (e = arb_jfirst(j, arr); e >= 0; e = arb_jnext(j, arr, e), n++) {
+			if (j->t[e].type != ARB_J_ARR || j->t[e].n < 2)
+				return arb_venue_err(v, "levels: expected [price, quantity]");
+			if (arb_json_dec(j, e + 1, &f->load[n].px, &why) < 0)
+				return arb_venue_err(v, "bad price: %s", why);
+			if (arb_json_dec(j, arb_json_next(j, e + 1), &f->load[n].qty, &why) < 0)
+				return arb_venue_err(v, "bad quantity: %s", why);
+		}
+		if (arb_book_load(&fb->book, side, f->load, n) < 0)
+			return arb_venue_err(v, "negative price or quantity, or more than 18 digits");
+		return 0;
+	}
 	for (e = arb_jfirst(j, arr); e >= 0; e = arb_jnext(j, arr, e)) {
 		if (j->t[e].type != ARB_J_ARR || j->t[e].n < 2)
 			return arb_venue_err(v, "levels: expected [price, quantity]");

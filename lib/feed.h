@@ -104,6 +104,8 @@ struct arb_feed {
 	struct arb_venue *v[8];
 	uint32_t nv;
 	struct arb_level *top;   /* scratch for top-N */
+	struct arb_level *load;  /* scratch for a snapshot side */
+	uint32_t capload;
 	/* where the current input comes from, for diagnostics */
 	const char *file;
 	uint64_t line;

@@ -114,6 +114,50 @@ int main(void)
 		arb_buf_free(&x);
 		arb_buf_free(&y);
 	}
+	{
+		/* arb_book_load = arb_book_set one by one: duplicates (last
+		 * wins, also across scales), zeros, any order */
+		struct arb_book x, y;
+		struct arb_level in[3000], ox[3000], oy[3000];
+		struct arb_buf jx = { 0 }, jy = { 0 };
+		uint32_t seed = 777, n = 0, bad = 0;
+		for (int side = ARB_BID; side <= ARB_ASK; side++) {
+			arb_book_init(&x);
+			arb_book_init(&y);
+			n = 0;
+			for (int k = 0; k < 3000; k++) {
+				char p[32], q[32];
+				seed = seed * 1103515245u + 12345u;
+				snprintf(p, sizeof p, seed & 4 ? "%u.%u0" : "%u.%u", (seed >> 8) % 50, (seed >> 16) % 10);
+				snprintf(q, sizeof q, "%u", (seed >> 20) % 5);
+				in[n].px = D(p);
+				in[n].qty = D(q);
+				arb_book_set(&x, side, in[n].px, in[n].qty);
+				n++;
+			}
+			is_int(arb_book_load(&y, side, in, n), 0, "load %s", side ? "asks" : "bids");
+			is_int(arb_book_len(&y, side), arb_book_len(&x, side), "load: as many levels as one by one");
+			uint32_t a = arb_book_top(&x, side, 3000, ox), c = arb_book_top(&y, side, 3000, oy);
+			for (uint32_t i = 0; i < a && i < c; i++)
+				bad += arb_dec_cmp(ox[i].px, oy[i].px) != 0 || arb_dec_cmp(ox[i].qty, oy[i].qty) != 0;
+			arb_buf_reset(&jx);
+			arb_buf_reset(&jy);
+			arb_book_json(&x, side, 3000, &jx);
+			arb_book_json(&y, side, 3000, &jy);
+			is_int(bad, 0, "load: the same levels");
+			ok(strcmp(jx.p, jy.p) == 0, "load: the same text, scales included");
+			arb_book_free(&x);
+			arb_book_free(&y);
+		}
+		arb_buf_free(&jx);
+		arb_buf_free(&jy);
+		arb_book_init(&y);
+		in[0].px = D("-1");
+		in[0].qty = D("1");
+		is_int(arb_book_load(&y, ARB_BID, in, 1), -1, "load: a negative price is refused");
+		is_int(arb_book_len(&y, ARB_BID), 0, "load: ...and the side stays empty");
+		arb_book_free(&y);
+	}
 	arb_book_clear(&b);
 	is_int(arb_book_len(&b, ARB_BID) + arb_book_len(&b, ARB_ASK), 0, "clear");
 	arb_book_free(&b);
