@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +25,13 @@ static const char *const reason_name[R_NREASONS] = {
 #define ST_OPP  1
 #define ST_REJ(r) (1 + (r))
 
-/* The same, compact, for the screen. */
+/* The same, compact, for the screen.  ST8_NONE: state none and screened
+ * out at the candidate's last run ("cold"); ST8_WARM: state none but not
+ * screened out (or never run yet).  A candidate is "hot" unless ST8_NONE. */
 #define ST8_NONE 0
 #define ST8_REJ  1
 #define ST8_OPP  2
+#define ST8_WARM 3
 
 #define KIND_CROSS 0
 #define KIND_CYCLE 1
@@ -50,11 +52,25 @@ struct venue {
 	int nedges, capedges;
 	struct balance *bal;
 	int nbal, capbal, has_bal;
+	/* bumped whenever the screen's bound rate (d->hi) of a side of one
+	 * of its books is raised: the chunk bounds of its books are then
+	 * stale */
+	uint64_t epoch;
+};
+
+/* A run of CHUNK cycle entries of a book's candidate list and the bound
+ * of the screen product of its entries over the book's other legs, by
+ * the direction the book is used in (see "The screen"). */
+#define CHUNK 32
+#define EPOCH_NONE UINT64_MAX
+struct chunk {
+	double mo[2];      /* [0]: the book is sold, [1]: bought */
+	uint64_t epoch;    /* the venue's epoch mo was computed at */
 };
 
 /* The screen's compact view of a candidate (kept apart from struct cand
  * so that the hot loop touches little memory): its number, legs, and
- * indexes into d->lr. */
+ * indexes into d->rt. */
 struct cscreen {
 	int32_t ci, n;
 	int32_t idx[ARB_DLEGS_MAX];
@@ -74,6 +90,11 @@ struct book {
 	struct cscreen *cands;    /* the candidates using this book, with a
 	                           * copy of their screen indexes (locality) */
 	int ncands, capcands;
+	int nhot;                 /* how many of them are hot (st8 != ST8_NONE) */
+	double fg[2];             /* the screen's fee factors: sell, buy */
+	int nx;                   /* leading entries with fewer than 3 legs */
+	struct chunk *ch;         /* the cycle entries' chunks (0: not built) */
+	int nch;
 };
 
 struct cand {
@@ -105,12 +126,17 @@ struct arb_detect {
 	struct cand *c;
 	int nc, capc;
 	struct cscreen *cs;
-	uint8_t *st8;             /* per candidate: ST8_NONE, ST8_REJ, ST8_OPP */
+	uint8_t *st8;             /* per candidate: ST8_NONE, _REJ, _OPP, _WARM */
 	int capcs;
-	/* log(best bid) at 2*book, -log(best ask) at 2*book+1; -1e300 when
-	 * the side is empty: screening only, never money */
-	double *lr;
-	int caplr;
+	/* The screen's rate of one unit through each book's best level (see
+	 * "The screen" below): selling at 2*book, buying at 2*book+1; 0 when
+	 * the side, the book or its instrument is missing.  Screening only,
+	 * never money. */
+	double *rt;
+	/* An upper bound of each rt, with some headroom (raised at once,
+	 * lowered lazily): the chunk bounds are made of these. */
+	double *hi;
+	int caprt;
 	struct xgroup *xg;
 	int nxg, capxg;
 	int *active;
@@ -326,6 +352,10 @@ book_addcand(struct arb_detect *d, int bi, int ci)
 		b->cands[j] = b->cands[j - 1];
 	b->cands[j] = d->cs[ci];
 	b->ncands++;
+	/* the chunks are rebuilt at the next run */
+	free(b->ch);
+	b->ch = NULL;
+	b->nch = 0;
 }
 
 static int
@@ -357,7 +387,8 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 	}
 	d->cs[ci].ci = ci;
 	d->cs[ci].n = n;
-	d->st8[ci] = ST8_NONE;
+	/* warm: run at the next update of any of its books */
+	d->st8[ci] = ST8_WARM;
 	for (i = 0; i < n; i++)
 		d->cs[ci].idx[i] = 2 * books[i] + (buy[i] ? 1 : 0);
 	hinsert(d, &d->chash, &d->chcap, d->nc, ci, hc);
@@ -366,8 +397,10 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 		int j, dup = 0;
 		for (j = 0; j < i; j++)
 			dup |= books[j] == books[i];
-		if (!dup)
+		if (!dup) {
 			book_addcand(d, books[i], ci);
+			d->b[books[i]].nhot++;
+		}
 	}
 	if (kind == KIND_CROSS)
 		d->st.cands_cross++;
@@ -601,6 +634,8 @@ split_sym(const char *sym, char *base, char *quote)
 	scopy(quote, ARB_CCY_MAX, sl + 1);
 }
 
+static void book_fee_factors(const struct arb_detect *d, struct book *b);
+
 static int
 book_get(struct arb_detect *d, const char *ex, const char *sym)
 {
@@ -617,14 +652,17 @@ book_get(struct arb_detect *d, const char *ex, const char *sym)
 	scopy(b->sym, sizeof(b->sym), sym);
 	split_sym(sym, b->base, b->quote);
 	arb_fees_apply(d->o.fees, ex, sym, &b->inst);
+	book_fee_factors(d, b);
 	hinsert(d, &d->bhash, &d->bhcap, d->nb, bi, hb);
 	d->nb++;
-	if (2 * d->nb > d->caplr) {
-		int nc = d->caplr ? d->caplr * 2 : 64;
-		xrealloc(&d->lr, (size_t)nc * sizeof(*d->lr));
-		d->caplr = nc;
+	if (2 * d->nb > d->caprt) {
+		int nc = d->caprt ? d->caprt * 2 : 64;
+		xrealloc(&d->rt, (size_t)nc * sizeof(*d->rt));
+		xrealloc(&d->hi, (size_t)nc * sizeof(*d->hi));
+		d->caprt = nc;
 	}
-	d->lr[2 * bi] = d->lr[2 * bi + 1] = -1e300;
+	d->rt[2 * bi] = d->rt[2 * bi + 1] = 0;
+	d->hi[2 * bi] = d->hi[2 * bi + 1] = 0;
 	xgroup_join(d, bi);
 	book_mark_known(d, bi);
 	return bi;
@@ -976,46 +1014,193 @@ moved(arb_dec old, arb_dec nw, arb_dec pct)
 }
 
 /*
- * A candidate whose best levels lose before any cost is in state none
- * (a rejected one falls back to none silently).  The exact test
- * (arb_dchain_top) is skipped when the sum of the legs' log rates, in
- * doubles, is below -1e-9: the rounding error of that sum is below 1e-13,
- * so a candidate skipped is one the exact test finds unprofitable.  Open
- * opportunities are always evaluated (their "gone" must be emitted).
+ * The screen.  Most candidates cannot be profitable at their best levels;
+ * the screen finds them with a product of doubles instead of exact
+ * decimals, and never discards a candidate that the exact test accepts:
+ *
+ *   - the exact test (arb_dchain_top) accepts only when the exact product
+ *     R of the legs' best-level rates is > 1 (before any fee with
+ *     --explain, where the state of every candidate profitable before
+ *     costs is reported; after the taker fees otherwise, where only the
+ *     opportunities are: a candidate that loses after fees at its best
+ *     levels can only be rejected, and a rejection is silent without
+ *     --explain);
+ *   - a leg's screen rate is computed from the exact decimals with
+ *     correctly rounded IEEE-754 operations only (no library function):
+ *     a decimal m*10^-s (s <= 36) becomes (double)m / 10^s, or
+ *     (double)m / 10^22 / 10^(s-22), the powers exact (<= 10^22): at most
+ *     3 roundings; the fee factor (1-f or 1+f, formed exactly in decimal)
+ *     the same plus one for 1/(1+f); the rate 1/px or px times the factor:
+ *     at most 2 more.  That is at most 9 roundings per leg, 5 legs and 4
+ *     products: 49 roundings of relative error <= 2^-53 each, so the
+ *     computed product is within a factor (1 +- 6e-15) of R;
+ *   - every leg rate outside [1e-60, 1e60] (absurd prices or fees, NaN) is
+ *     replaced by 1e60, which only raises the product; inside, no
+ *     intermediate value over- or underflows (5 legs: 1e-300 .. 1e300);
+ *   - a candidate is screened out only when the product is below
+ *     1 - 1e-9: then R < (1 - 1e-9)(1 + 6e-15) < 1, which the exact test
+ *     rejects too.
+ *
+ * A screened-out candidate is in state none (a rejected one falls back to
+ * none silently, as the exact evaluation would do, or, without
+ * --explain, as it would do silently).  Open opportunities are always
+ * evaluated (their "gone" must be emitted).  A candidate screened out at
+ * its last run ("cold", ST8_NONE) stays screened out until the rate of one
+ * of its legs changes, which runs it again: so an update that leaves a
+ * book's two screen rates as they were runs only its hot candidates.
  */
-#define SCREEN_MARGIN 1e-9
-
-static inline int
-screened_out(const struct arb_detect *d, const struct cscreen *x)
-{
-	double sum = 0;
-	int i;
-
-	for (i = 0; i < x->n; i++)
-		sum += d->lr[x->idx[i]];
-	return sum < -SCREEN_MARGIN;
-}
+#define SCREEN_LIMIT (1.0 - 1e-9)
+#define SCREEN_HUGE 1e60
 
 static double
 dec_double(arb_dec v)
 {
-	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	static const double p10[23] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	    1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	double m = (double)v.m;
-	return v.s <= 22 ? m / p10[v.s] : m / pow(10, v.s);
+	if (v.s < 0 || v.s > 44)
+		return 0;   /* never from dec.h; callers treat it as absurd */
+	return v.s <= 22 ? m / p10[v.s] : m / p10[22] / p10[v.s - 22];
+}
+
+static double
+clamp_rate(double r)
+{
+	return r >= 1e-60 && r <= SCREEN_HUGE ? r : SCREEN_HUGE;
+}
+
+/* The fee factors of a book's two sides (see side_rate); 1 with
+ * --explain (the screen is before fees). */
+static void
+book_fee_factors(const struct arb_detect *d, struct book *b)
+{
+	int buy;
+
+	for (buy = 0; buy < 2; buy++) {
+		arb_dec one = arb_dec_make(1, 0), x;
+		int up, rc;
+		double g;
+		b->fg[buy] = 1;
+		if (d->o.explain || !inst_usable(b))
+			continue;
+		/* buy, fee in quote: 1/(px(1+f)); buy, in base: (1-f)/px;
+		 * sell, in quote: px(1-f); sell, in base: px/(1+f) */
+		up = buy ? !leg_fee_base(b, 1) : leg_fee_base(b, 0);
+		rc = up ? arb_dec_add(&x, one, b->inst.taker) : arb_dec_sub(&x, one, b->inst.taker);
+		g = rc < 0 || arb_dec_sign(x) <= 0 ? 0 : dec_double(x);
+		if (g >= 1e-30 && g <= 1e30)
+			b->fg[buy] = up ? 1 / g : g;
+		else
+			b->fg[buy] = SCREEN_HUGE;   /* never screens out */
+	}
+}
+
+/* A side's screen rate: one unit through the best level, after the fee
+ * factor; 0 when the candidate could not be evaluated at all. */
+static double
+side_rate(const struct book *b, int buy)
+{
+	double p;
+
+	if (!b->have_book || !inst_usable(b) || (buy ? b->na : b->nb) == 0)
+		return 0;
+	p = dec_double(buy ? b->asks[0].px : b->bids[0].px);
+	if (!(p >= 1e-40 && p <= 1e40) || b->fg[buy] == SCREEN_HUGE)
+		return SCREEN_HUGE;
+	return clamp_rate((buy ? 1 / p : p) * b->fg[buy]);
+}
+
+/*
+ * Keeps hi[x] >= rt[x] = r.  A raise (to r times the headroom) makes every
+ * chunk bound of the venue stale; a lowering (when r is well below) does
+ * not, since a bound made of larger rates is still a bound.
+ */
+#define HI_HEAD (1 + 5e-4)
+#define HI_SLACK (1 + 1.5e-3)
+
+static void
+hi_update(struct arb_detect *d, int vx, int x, double r)
+{
+	if (r > d->hi[x]) {
+		double h = r * HI_HEAD;
+		d->hi[x] = h > r ? h : r;
+		d->v[vx].epoch++;
+	} else if (r * HI_SLACK < d->hi[x]) {
+		double h = r * HI_HEAD;
+		d->hi[x] = h > r ? h : r;
+	}
+}
+
+/* Sets book bi's two screen rates; 1 when either changed. */
+static int
+book_rates(struct arb_detect *d, int bi)
+{
+	const struct book *b = &d->b[bi];
+	double s = side_rate(b, 0), u = side_rate(b, 1);
+	int changed = s != d->rt[2 * bi] || u != d->rt[2 * bi + 1];
+
+	d->rt[2 * bi] = s;
+	d->rt[2 * bi + 1] = u;
+	if (changed) {
+		hi_update(d, b->vx, 2 * bi, s);
+		hi_update(d, b->vx, 2 * bi + 1, u);
+	}
+	return changed;
+}
+
+static inline double
+screen_product(const struct arb_detect *d, const struct cscreen *x)
+{
+	const double *rt = d->rt;
+	double p;
+	int i;
+
+	switch (x->n) {
+	case 2:
+		return rt[x->idx[0]] * rt[x->idx[1]];
+	case 3:
+		return rt[x->idx[0]] * rt[x->idx[1]] * rt[x->idx[2]];
+	case 4:
+		return rt[x->idx[0]] * rt[x->idx[1]] * rt[x->idx[2]] * rt[x->idx[3]];
+	default:
+		p = 1;
+		for (i = 0; i < x->n; i++)
+			p *= rt[x->idx[i]];
+		return p;
+	}
+}
+
+/* Sets a candidate's compact state, keeping its books' hot counts. */
+static void
+st8_set(struct arb_detect *d, int ci, int v)
+{
+	int was = d->st8[ci] != ST8_NONE, now = v != ST8_NONE, i, j;
+	const struct cand *c;
+
+	d->st8[ci] = (uint8_t)v;
+	if (was == now)
+		return;
+	c = &d->c[ci];
+	for (i = 0; i < c->n; i++) {
+		int dup = 0;
+		for (j = 0; j < i; j++)
+			dup |= c->book[j] == c->book[i];
+		if (!dup)
+			d->b[c->book[i]].nhot += now - was;
+	}
 }
 
 static void cand_eval(struct arb_detect *d, int ci, struct arb_buf *out);
 
-/* The screen says: not profitable before costs, which is state none.  A
- * rejected candidate becomes none silently (as cand_eval would do). */
+/* The screen says: not profitable at the best levels, which is state none.
+ * A rejected candidate becomes none silently (as cand_eval would do). */
 static void
 screen_none(struct arb_detect *d, int ci)
 {
 	d->st.screened++;
-	if (d->st8[ci] == ST8_REJ) {
+	if (d->st8[ci] != ST8_NONE) {
 		d->c[ci].state = ST_NONE;
-		d->st8[ci] = ST8_NONE;
+		st8_set(d, ci, ST8_NONE);
 	}
 }
 
@@ -1023,7 +1208,7 @@ screen_none(struct arb_detect *d, int ci)
 static inline void
 cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 {
-	if (d->st8[ci] != ST8_OPP && screened_out(d, &d->cs[ci])) {
+	if (d->st8[ci] != ST8_OPP && screen_product(d, &d->cs[ci]) < SCREEN_LIMIT) {
 		screen_none(d, ci);
 		return;
 	}
@@ -1068,7 +1253,7 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 			opp_emit(d, c, event, out);
 		}
 		c->state = ST_OPP;
-		d->st8[ci] = ST8_OPP;
+		st8_set(d, ci, ST8_OPP);
 		return;
 	}
 	if (old == ST_OPP) {
@@ -1079,46 +1264,133 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 	if (e.state != ST_NONE && e.state != old && d->o.explain)
 		reject_emit(d, c, &e, out);
 	c->state = e.state;
-	d->st8[ci] = e.state == ST_NONE ? ST8_NONE : ST8_REJ;
+	st8_set(d, ci, e.state == ST_NONE ? ST8_WARM : ST8_REJ);
 }
 
-static void
-book_run(struct arb_detect *d, int bi, struct arb_buf *out)
+/* Runs one entry of a book's list (the screen, then the evaluation). */
+static inline void
+entry_run(struct arb_detect *d, const struct cscreen *x, struct arb_buf *out, uint64_t *skipped)
 {
-	int i;
+	int st = d->st8[x->ci];
 
-	const double *lr = d->lr;
+	if (st != ST8_OPP && screen_product(d, x) < SCREEN_LIMIT) {
+		if (st != ST8_NONE)
+			screen_none(d, x->ci);
+		else
+			(*skipped)++;
+		return;
+	}
+	cand_eval(d, x->ci, out);
+}
+
+/* Recomputes chunk k of book bi: for each direction of the book, the
+ * largest product of the hi rates of the other legs of its entries (in
+ * leg order; rounding is monotone, so it bounds the same product of the
+ * rt rates). */
+static void
+chunk_bound(struct arb_detect *d, int bi, int k)
+{
+	struct book *b = &d->b[bi];
+	struct chunk *c = &b->ch[k];
+	int i = b->nx + k * CHUNK, end = i + CHUNK, j;
+	const double *hi = d->hi;
+
+	if (end > b->ncands)
+		end = b->ncands;
+	c->mo[0] = c->mo[1] = 0;
+	for (; i < end; i++) {
+		const struct cscreen *x = &b->cands[i];
+		double p = 1;
+		int dir = 0;
+		for (j = 0; j < x->n; j++) {
+			if (x->idx[j] >> 1 == bi)
+				dir = x->idx[j] & 1;
+			else
+				p *= hi[x->idx[j]];
+		}
+		if (p > c->mo[dir])
+			c->mo[dir] = p;
+	}
+	c->epoch = d->v[b->vx].epoch;
+}
+
+/* Builds book bi's chunks (after its list changed). */
+static void
+chunks_build(struct arb_detect *d, int bi)
+{
+	struct book *b = &d->b[bi];
+	int k;
+
+	for (b->nx = 0; b->nx < b->ncands && b->cands[b->nx].n < 3; b->nx++)
+		;
+	b->nch = (b->ncands - b->nx + CHUNK - 1) / CHUNK;
+	b->ch = xmalloc((size_t)(b->nch ? b->nch : 1) * sizeof(*b->ch));
+	for (k = 0; k < b->nch; k++)
+		b->ch[k].epoch = EPOCH_NONE;
+}
+
+/*
+ * Runs the candidates of book bi.  changed: its screen rates (or anything
+ * else) changed; when not, its cold candidates stay cold and only the hot
+ * ones run.  When they did, the cross entries are screened one by one and
+ * the cycle entries (all on the book's venue) a chunk at a time: when
+ * neither direction's bound times the book's rate reaches the screen's
+ * limit, every entry of the chunk would be screened out, and only its hot
+ * ones run.
+ */
+static void
+book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
+{
+	int i, k, left = d->b[bi].nhot;
 	uint64_t skipped = 0;
 
+	if (!changed && left == 0)
+		return;
 	/* Order matters for the output: entries are in leg-count order, then
 	 * in the order the candidates were made. */
-	for (i = 0; i < d->b[bi].ncands; i++) {
-		const struct cscreen *x = &d->b[bi].cands[i];
-		double sum;
-		if (d->st8[x->ci] != ST8_OPP) {
-			switch (x->n) {
-			case 2:
-				sum = lr[x->idx[0]] + lr[x->idx[1]];
-				break;
-			case 3:
-				sum = lr[x->idx[0]] + lr[x->idx[1]] + lr[x->idx[2]];
-				break;
-			case 4:
-				sum = lr[x->idx[0]] + lr[x->idx[1]] + lr[x->idx[2]] + lr[x->idx[3]];
-				break;
-			default:
-				sum = screened_out(d, x) ? -1 : 0;
-				break;
-			}
-			if (sum < -SCREEN_MARGIN) {
-				if (d->st8[x->ci] == ST8_REJ)
-					screen_none(d, x->ci);
-				else
-					skipped++;
+	if (!changed) {
+		for (i = 0; i < d->b[bi].ncands && left > 0; i++) {
+			const struct cscreen *x = &d->b[bi].cands[i];
+			if (d->st8[x->ci] == ST8_NONE)
+				continue;
+			left--;
+			entry_run(d, x, out, &skipped);
+		}
+		d->st.screened += skipped;
+		return;
+	}
+	if (d->b[bi].ch == NULL)
+		chunks_build(d, bi);
+	for (i = 0; i < d->b[bi].nx; i++)
+		entry_run(d, &d->b[bi].cands[i], out, &skipped);
+	for (k = 0; k < d->b[bi].nch; k++) {
+		const struct book *b = &d->b[bi];
+		const struct chunk *c = &b->ch[k];
+		int end;
+		i = b->nx + k * CHUNK;
+		end = i + CHUNK < b->ncands ? i + CHUNK : b->ncands;
+		if (c->epoch != d->v[b->vx].epoch) {
+			chunk_bound(d, bi, k);
+			c = &d->b[bi].ch[k];
+		}
+		if (d->rt[2 * bi] * c->mo[0] < SCREEN_LIMIT &&
+		    d->rt[2 * bi + 1] * c->mo[1] < SCREEN_LIMIT) {
+			/* every entry is screened out: only hot ones change */
+			if (d->b[bi].nhot == 0) {
+				skipped += (uint64_t)(end - i);
 				continue;
 			}
+			for (; i < end; i++) {
+				const struct cscreen *x = &d->b[bi].cands[i];
+				if (d->st8[x->ci] != ST8_NONE)
+					entry_run(d, x, out, &skipped);
+				else
+					skipped++;
+			}
+			continue;
 		}
-		cand_eval(d, x->ci, out);
+		for (; i < end; i++)
+			entry_run(d, &d->b[bi].cands[i], out, &skipped);
 	}
 	d->st.screened += skipped;
 }
@@ -1153,7 +1425,7 @@ sweep(struct arb_detect *d, struct arb_buf *out)
 static int
 on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
 {
-	int bi;
+	int bi, changed;
 	struct book *b;
 	uint32_t i;
 
@@ -1190,12 +1462,11 @@ on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
-	d->lr[2 * bi] = b->nb > 0 ? log(dec_double(b->bids[0].px)) : -1e300;
-	d->lr[2 * bi + 1] = b->na > 0 ? -log(dec_double(b->asks[0].px)) : -1e300;
+	changed = book_rates(d, bi);
 	d->st.books++;
 	if (!inst_usable(b))
 		d->st.no_instrument++;
-	book_run(d, bi, out);
+	book_run(d, bi, out, changed);
 	return 0;
 }
 
@@ -1223,7 +1494,7 @@ on_status(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 			return 0;
 		if (d->b[bi].bad != R_OUT_OF_SYNC)
 			d->b[bi].bad = bad;
-		book_run(d, bi, out);
+		book_run(d, bi, out, 1);
 		return 0;
 	}
 	for (i = 0; i < d->nb; i++)
@@ -1231,7 +1502,7 @@ on_status(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 			d->b[i].bad = bad;
 	for (i = 0; i < d->nb; i++)
 		if (d->b[i].vx == vx)
-			book_run(d, i, out);
+			book_run(d, i, out, 1);
 	return 0;
 }
 
@@ -1292,9 +1563,11 @@ on_instrument(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out
 	b->inst = e;
 	b->have_inst = 1;
 	arb_fees_apply(d->o.fees, r->ex, r->sym, &b->inst);
+	book_fee_factors(d, b);
 	book_mark_known(d, bi);
+	book_rates(d, bi);
 	if (b->have_book)
-		book_run(d, bi, out);
+		book_run(d, bi, out, 1);
 	return 0;
 }
 
@@ -1391,6 +1664,7 @@ arb_detect_free(struct arb_detect *d)
 		free(d->b[i].bids);
 		free(d->b[i].asks);
 		free(d->b[i].cands);
+		free(d->b[i].ch);
 	}
 	for (i = 0; i < d->nc; i++) {
 		free(d->c[i].key);
@@ -1406,7 +1680,8 @@ arb_detect_free(struct arb_detect *d)
 	free(d->active);
 	free(d->cs);
 	free(d->st8);
-	free(d->lr);
+	free(d->rt);
+	free(d->hi);
 	free(d->bhash);
 	free(d->chash);
 	free(d->xhash);
