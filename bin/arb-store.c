@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,11 +30,36 @@
 
 #define DEFAULT_BATCH 20000
 
+/*
+ * A batch and the lines it holds.  Two of them: while the worker thread
+ * commits one (the database's work), the main thread reads, parses and
+ * encodes the next, so the two halves of the work run on two cores.
+ */
+struct slot {
+	struct arb_store_batch b;
+	struct arb_buf tee;        /* its lines (--tee), passed on once committed */
+	uint64_t nlines;           /* lines in it (stored or not) */
+	int64_t max_ts;            /* largest ts read when it was closed */
+};
+
+/* The worker thread and what main hands it. */
+static struct {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot *job;          /* being committed, NULL when idle */
+	int quit, rc;
+	char why[512];
+} W = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
 static struct {
 	struct arb_store *st;
 	struct arb_reader rd;
 	struct arb_writer out;
-	struct arb_buf tee;        /* lines of the open transaction (--tee) */
+	struct slot slot[2];
+	struct slot *fill;         /* the open batch */
+	struct slot *busy;         /* handed to the worker, not collected yet */
+	uint64_t ins, dups;        /* committed: inserted, already there */
 	int tee_on;
 	FILE *reject;
 	const char *reject_path;
@@ -43,7 +69,6 @@ static struct {
 	int64_t batch_ts;          /* record time of its first record */
 	int batch_open;
 	int64_t max_ts;
-	uint64_t nlines;           /* lines in the open batch (stored or not) */
 	uint64_t stored, skipped_type;
 	struct arb_badlines bl;
 	int want[ARB_R_NTYPES];
@@ -144,47 +169,140 @@ static int wanted(const struct arb_rec *r)
 	return g.types_set == 1 ? in : !in;
 }
 
+static uint64_t uncommitted(void)
+{
+	return g.fill->nlines + (g.busy ? g.busy->nlines : 0);
+}
+
 static void fatal_db(const char *why)
 {
 	arb_err("%s", why);
-	arb_err("stopping: the open batch of %llu records was not committed (nothing after the"
-	    " last commit was acknowledged)", (unsigned long long)g.nlines);
-	arb_store_close(g.st);  /* rolls the batch back */
+	arb_err("stopping: the last %llu records read were not committed (nothing after the"
+	    " last commit was acknowledged)", (unsigned long long)uncommitted());
+	arb_store_close(g.st);  /* rolls back what is open */
 	exit(ARB_EXIT_FAIL);
 }
 
-/* Commits the open batch, then writes its lines out (--tee). */
-static void commit(void)
+static void *worker(void *arg)
 {
-	char why[512];
+	(void)arg;
+	pthread_mutex_lock(&W.mu);
+	for (;;) {
+		while (!W.job && !W.quit)
+			pthread_cond_wait(&W.cv, &W.mu);
+		if (!W.job)
+			break;
+		struct slot *sl = W.job;
+		pthread_mutex_unlock(&W.mu);
+		int rc = arb_store_commit(g.st, &sl->b, W.why, sizeof W.why);
+		pthread_mutex_lock(&W.mu);
+		W.rc = rc;
+		W.job = NULL;
+		pthread_cond_broadcast(&W.cv);
+	}
+	pthread_mutex_unlock(&W.mu);
+	return NULL;
+}
 
-	if (!g.batch_open)
-		return;
-	if (arb_store_commit(g.st, why, sizeof why) < 0)
-		fatal_db(why);
+/* A batch is committed: pass its lines on (--tee) and empty it. */
+static void finish(struct slot *sl)
+{
+	g.ins += sl->b.ins;
+	g.dups += sl->b.dups;
 	if (g.reject)
 		fflush(g.reject);
-	if (g.tee_on && g.tee.len) {
-		arb_writer_put(&g.out, g.tee.p, g.tee.len);
+	if (g.tee_on && sl->tee.len) {
+		arb_writer_put(&g.out, sl->tee.p, sl->tee.len);
 		if (arb_writer_flush(&g.out) < 0)
 			arb_die(ARB_EXIT_FAIL, "stdout: %s", strerror(g.out.err));
-		arb_buf_reset(&g.tee);
+		arb_buf_reset(&sl->tee);
 	}
-	g.batch_open = 0;
-	g.nlines = 0;
+	arb_store_batch_reset(&sl->b);
+	sl->nlines = 0;
 	g.commits++;
-	g.committed_ts = g.max_ts;
+	if (sl->max_ts > g.committed_ts)
+		g.committed_ts = sl->max_ts;
+}
+
+/* Waits for the batch the worker commits, if any, and finishes it. */
+static void collect(void)
+{
+	if (!g.busy)
+		return;
+	pthread_mutex_lock(&W.mu);
+	while (W.job)
+		pthread_cond_wait(&W.cv, &W.mu);
+	int rc = W.rc;
+	pthread_mutex_unlock(&W.mu);
+	if (rc < 0)
+		fatal_db(W.why);
+	finish(g.busy);
+	g.busy = NULL;
+}
+
+/*
+ * Closes the open batch.  now = 0: hands it to the worker (after the one
+ * before it is done) and goes on reading.  now = 1: everything read is
+ * committed and passed on when this returns; the commit runs here, with
+ * no thread hand-over, which is the shortest path for an idle stream.
+ */
+static void commit(int now)
+{
+	collect();
+	if (!g.batch_open)
+		return;
+	struct slot *sl = g.fill;
+	sl->max_ts = g.max_ts;
+	g.batch_open = 0;
+	g.fill = sl == &g.slot[0] ? &g.slot[1] : &g.slot[0];
+	if (now) {
+		char why[512];
+		if (arb_store_commit(g.st, &sl->b, why, sizeof why) < 0) {
+			g.fill = sl;
+			fatal_db(why);
+		}
+		finish(sl);
+		return;
+	}
+	g.busy = sl;
+	pthread_mutex_lock(&W.mu);
+	W.job = sl;
+	pthread_cond_signal(&W.cv);
+	pthread_mutex_unlock(&W.mu);
+}
+
+/* Starts the worker with every signal blocked, so that signals reach the
+ * main thread (where the reader polls). */
+static void start_worker(void)
+{
+	sigset_t all, old;
+	int e;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	e = pthread_create(&W.th, NULL, worker, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0)
+		arb_die(ARB_EXIT_FAIL, "starting a thread: %s", strerror(e));
+}
+
+static void stop_worker(void)
+{
+	pthread_mutex_lock(&W.mu);
+	W.quit = 1;
+	pthread_cond_signal(&W.cv);
+	pthread_mutex_unlock(&W.mu);
+	pthread_join(W.th, NULL);
 }
 
 static void write_metrics(int64_t now)
 {
 	struct arb_metrics *m = &g.metrics;
-	uint64_t ins, dups;
+	uint64_t ins = g.ins, dups = g.dups;
 	char l[64];
 
 	if (!arb_metrics_due(m, now))
 		return;
-	arb_store_counts(g.st, &ins, &dups);
 	arb_metrics_begin(m);
 	arb_metrics_family(m, "arb_store_records_total", "counter", "Records read, by what became of them.");
 	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "stored", NULL), (int64_t)ins);
@@ -195,7 +313,7 @@ static void write_metrics(int64_t now)
 	arb_metrics_family(m, "arb_store_commits_total", "counter", "Transactions committed.");
 	arb_metrics_i64(m, "arb_store_commits_total", NULL, (int64_t)g.commits);
 	arb_metrics_family(m, "arb_store_pending_records", "gauge", "Lines read and not committed yet.");
-	arb_metrics_i64(m, "arb_store_pending_records", NULL, (int64_t)g.nlines);
+	arb_metrics_i64(m, "arb_store_pending_records", NULL, (int64_t)uncommitted());
 	arb_metrics_family(m, "arb_store_lag_seconds", "gauge",
 	    "How long the oldest line not committed yet has waited (0 when none).");
 	arb_metrics_dec(m, "arb_store_lag_seconds", NULL,
@@ -225,10 +343,10 @@ static void in_batch(const char *line, size_t len)
 		g.batch_mono = arb_mono_us();
 		g.batch_ts = g.max_ts;
 	}
-	g.nlines++;
+	g.fill->nlines++;
 	if (g.tee_on) {
-		arb_buf_add(&g.tee, line, len);
-		arb_buf_addc(&g.tee, '\n');
+		arb_buf_add(&g.fill->tee, line, len);
+		arb_buf_addc(&g.fill->tee, '\n');
 	}
 }
 
@@ -236,7 +354,7 @@ static int due(void)
 {
 	if (!g.batch_open)
 		return 0;
-	if (g.nlines >= g.batch)
+	if (g.fill->nlines >= g.batch)
 		return 1;
 	if (g.max_ts - g.batch_ts >= g.interval)
 		return 1;
@@ -244,9 +362,12 @@ static int due(void)
 }
 
 /*
- * Called by the reader before a read that would block: commit when the
- * interval is over, else wait for input at most until it is, so an idle
- * stream is durable within the interval.  > 0 asks the reader to stop.
+ * Called by the reader before a read that would block: the input has
+ * nothing more for now, so commit at once (group commit: under load the
+ * input never runs dry and batches stay big; when it pauses, what was read
+ * is durable and passed on without waiting for --commit-interval).  Then
+ * wait for input, waking up now and then for the watchdog and metrics.
+ * > 0 asks the reader to stop.
  */
 static int idle(void *arg)
 {
@@ -254,17 +375,11 @@ static int idle(void *arg)
 	for (;;) {
 		if (arb_sig_stop)
 			return 1;
+		if (g.batch_open || g.busy)
+			commit(1);
 		tick();
-		int timeout = 1000;
-		if (g.batch_open) {
-			int64_t left = g.batch_mono + g.interval - arb_mono_us();
-			if (left <= 0) {
-				commit();
-				continue;
-			}
-			timeout = (int)((left + 999) / 1000);
-		}
 		struct pollfd p = { .fd = g.rd.fd, .events = POLLIN };
+		int timeout = 1000;
 		int k = poll(&p, 1, timeout);
 		if (k > 0)
 			return 0;
@@ -281,7 +396,7 @@ static void bad(const char *line, size_t len, const char *why)
 	}
 	if (g.bl.strict) {
 		/* Keep what came before: commit, then fail. */
-		commit();
+		commit(1);
 		if (g.reject)
 			fflush(g.reject);
 	}
@@ -571,6 +686,8 @@ int main(int argc, char **argv)
 	arb_writer_init(&g.out, STDOUT_FILENO);
 	arb_reader_init(&g.rd, STDIN_FILENO, "stdin");
 	g.rd.idle = idle;
+	g.fill = &g.slot[0];
+	start_worker();
 
 	struct arb_rec r;
 	char rwhy[256];
@@ -600,22 +717,22 @@ int main(int argc, char **argv)
 			in_batch(line, len);
 		} else {
 			in_batch(line, len);
-			if (arb_store_add(g.st, &r, why, sizeof why) < 0)
+			if (arb_store_stage(g.st, &g.fill->b, &r, why, sizeof why) < 0)
 				fatal_db(why);
 			g.stored++;
 		}
 		if (due())
-			commit();
+			commit(0);
 		if (arb_sig_stop)
 			break;
 	}
 	if (arb_sig_stop)
 		arb_notify("STOPPING=1");
-	commit();
+	commit(1);
+	stop_worker();
 	arb_rec_free(&r);
 
-	uint64_t ins, dups;
-	arb_store_counts(g.st, &ins, &dups);
+	uint64_t ins = g.ins, dups = g.dups;
 	arb_info("%llu records: %llu stored, %llu already there, %llu not selected",
 	    (unsigned long long)(g.stored + g.skipped_type), (unsigned long long)ins,
 	    (unsigned long long)dups, (unsigned long long)g.skipped_type);
@@ -638,7 +755,10 @@ int main(int argc, char **argv)
 	arb_metrics_free(&g.metrics);
 	arb_writer_free(&g.out);
 	arb_reader_free(&g.rd);
-	arb_buf_free(&g.tee);
+	for (int k = 0; k < 2; k++) {
+		arb_buf_free(&g.slot[k].tee);
+		arb_store_batch_free(&g.slot[k].b);
+	}
 	free(g.want_unknown);
 	free(g.url);
 	arb_conf_free(&conf);

@@ -18,10 +18,12 @@
  * upgraded only on request (arb_store_open with ARB_STORE_MIGRATE); a
  * newer one is refused.
  *
- * Usage: arb_store_open, then arb_store_add for each record of a batch and
- * arb_store_commit to make the batch durable; arb_store_close at the end.
- * A record handed to arb_store_add is durable only once arb_store_commit
- * returned 0.
+ * Usage: arb_store_open; arb_store_stage each record of a batch into a
+ * struct arb_store_batch, then arb_store_commit it to make it durable;
+ * arb_store_close at the end.  A record staged is durable only once
+ * arb_store_commit of its batch returned 0.  Staging never touches the
+ * database, so one thread may stage into a batch while another commits
+ * an earlier one (arb-store(1) does so); two commits never run at once.
  */
 #ifndef ARB_STORE_H
 #define ARB_STORE_H
@@ -32,7 +34,7 @@
 #include "rec.h"
 
 /* The schema version this program writes (see the migrations in store.c). */
-#define ARB_STORE_SCHEMA 2
+#define ARB_STORE_SCHEMA 3
 
 /* Kinds of typed columns. */
 enum arb_col_kind {
@@ -90,6 +92,22 @@ void arb_store_hash(const char *p, size_t n, uint64_t *h1, uint64_t *h2);
 /* Backends. */
 struct arb_store;
 
+/*
+ * Records encoded for the database (the backend's format: COPY text for
+ * PostgreSQL, bound values for SQLite), one buffer per table, in input
+ * order.  Zero-initialise; arb_store_batch_free at the end.
+ */
+struct arb_store_batch {
+	struct arb_buf rows[ARB_R_NTYPES];
+	uint64_t nrows[ARB_R_NTYPES];
+	uint64_t n;               /* records staged */
+	uint64_t ins, dups;       /* set by a successful arb_store_commit */
+	struct arb_buf scratch;
+	struct arb_store_val v[ARB_STORE_MAXCOLS];
+};
+void arb_store_batch_reset(struct arb_store_batch *b);
+void arb_store_batch_free(struct arb_store_batch *b);
+
 enum {
 	ARB_STORE_MIGRATE = 1,    /* upgrade an older database */
 	ARB_STORE_READONLY = 2,   /* dump, verify: never create or change */
@@ -111,12 +129,14 @@ struct arb_store_opts {
  */
 int arb_store_open(struct arb_store **sp, const char *url,
     const struct arb_store_opts *o, char *why, size_t whylen, int *status);
-/* Stages one parsed record in the open batch.  0, or -1 with why. */
-int arb_store_add(struct arb_store *s, const struct arb_rec *r, char *why, size_t whylen);
-/* Makes the open batch durable.  0, or -1 with why (then exit 1). */
-int arb_store_commit(struct arb_store *s, char *why, size_t whylen);
-/* Records staged since the last commit. */
-uint64_t arb_store_pending(const struct arb_store *s);
+/* Stages one parsed record in batch b (reads s's configuration only).
+ * 0, or -1 with why. */
+int arb_store_stage(struct arb_store *s, struct arb_store_batch *b, const struct arb_rec *r,
+    char *why, size_t whylen);
+/* Makes batch b durable in one transaction and sets b->ins and b->dups;
+ * b is left as it was (reset it to reuse it).  0, or -1 with why (then
+ * exit 1). */
+int arb_store_commit(struct arb_store *s, struct arb_store_batch *b, char *why, size_t whylen);
 /* Rows inserted and duplicates ignored since open (known after commits). */
 void arb_store_counts(const struct arb_store *s, uint64_t *inserted, uint64_t *dups);
 /* The schema version of the database (after open). */
@@ -144,8 +164,8 @@ int arb_store_is_pg(const char *url);
 
 /* Backend entry points (store_sqlite.c, store_pg.c), behind arb_store_*. */
 struct arb_store_ops {
-	int (*add)(struct arb_store *, const struct arb_rec *, char *, size_t);
-	int (*commit)(struct arb_store *, char *, size_t);
+	int (*stage)(struct arb_store *, struct arb_store_batch *, const struct arb_rec *, char *, size_t);
+	int (*commit)(struct arb_store *, struct arb_store_batch *, char *, size_t);
 	void (*close)(struct arb_store *);
 	int (*dump)(struct arb_store *, FILE *, char *, size_t);
 	int (*verify)(struct arb_store *, FILE *, char *, size_t);
@@ -156,7 +176,7 @@ struct arb_store_ops {
 struct arb_store {
 	const struct arb_store_ops *ops;
 	int version;
-	uint64_t pending, inserted, dups;
+	uint64_t inserted, dups;
 };
 int arb_store_sqlite_open(struct arb_store **sp, const char *path,
     const struct arb_store_opts *o, char *why, size_t whylen, int *status);

@@ -44,11 +44,7 @@ struct pg {
 	int have_cred;
 	int64_t retry_us;
 	int staged_ok;              /* staging tables exist on this connection */
-	struct arb_buf stage[ARB_R_NTYPES];
-	uint64_t nstage[ARB_R_NTYPES];
-	uint64_t seq;               /* input order within the batch */
-	struct arb_buf scratch, sql;
-	struct arb_store_val v[ARB_STORE_MAXCOLS];
+	struct arb_buf sql;
 	char err[512];
 	char sqlstate[6];           /* of the last error, "" when none */
 	int direct;                 /* try COPY straight into the tables */
@@ -161,19 +157,21 @@ static void copy_i64(struct arb_buf *b, int64_t v)
 	arb_buf_add(b, tmp, (size_t)n);
 }
 
-static int pg_add(struct arb_store *s, const struct arb_rec *r, char *why, size_t whylen)
+/* A row of COPY text: the input order n first, then the columns. */
+static int pg_stage(struct arb_store *s, struct arb_store_batch *bt, const struct arb_rec *r,
+    char *why, size_t whylen)
 {
-	struct pg *p = (struct pg *)s;
 	int k = r->type < ARB_R_NTYPES ? r->type : 0;
 	const struct arb_store_table *t = &arb_store_tables[k];
-	int n = arb_store_row(r, t, p->v, &p->scratch);
-	struct arb_buf *b = &p->stage[k];
+	int n = arb_store_row(r, t, bt->v, &bt->scratch);
+	struct arb_buf *b = &bt->rows[k];
 
+	(void)s;
 	(void)why;
 	(void)whylen;
-	copy_i64(b, (int64_t)p->seq++);
+	copy_i64(b, (int64_t)bt->n);
 	for (int c = 0; c < n; c++) {
-		const struct arb_store_val *v = &p->v[c];
+		const struct arb_store_val *v = &bt->v[c];
 		arb_buf_addc(b, '\t');
 		if (v->null) {
 			arb_buf_add(b, "\\N", 2);
@@ -186,14 +184,14 @@ static int pg_add(struct arb_store *s, const struct arb_rec *r, char *why, size_
 		}
 	}
 	arb_buf_addc(b, '\n');
-	p->nstage[k]++;
-	s->pending++;
+	bt->nrows[k]++;
+	bt->n++;
 	return 0;
 }
 
 /* COPY of a table's staged rows into target (the table, or its staging
  * table when with_n).  0, or -1 with p->err and p->sqlstate. */
-static int copy_in(struct pg *p, int k, int with_n)
+static int copy_in(struct pg *p, const struct arb_store_batch *bt, int k, int with_n)
 {
 	const struct arb_store_table *t = &arb_store_tables[k];
 	PGresult *r;
@@ -214,7 +212,7 @@ static int copy_in(struct pg *p, int k, int with_n)
 	PQclear(r);
 	/* The rows start with the input order n: skip it when copying
 	 * straight into the table. */
-	const char *b = p->stage[k].p, *end = b + p->stage[k].len;
+	const char *b = bt->rows[k].p, *end = b + bt->rows[k].len;
 	int ok = 1;
 	if (with_n) {
 		/* In pieces: a big batch may not fit in an int. */
@@ -254,7 +252,7 @@ static int copy_in(struct pg *p, int k, int with_n)
  * batch that found no duplicates.  0, 1 (take the staging path now), or
  * -1 with p->err.
  */
-static int send_batch(struct pg *p, uint64_t *ins)
+static int send_batch(struct pg *p, const struct arb_store_batch *bt, uint64_t *ins)
 {
 	*ins = 0;
 	p->sqlstate[0] = '\0';
@@ -266,10 +264,10 @@ static int send_batch(struct pg *p, uint64_t *ins)
 		return -1;
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		const struct arb_store_table *t = &arb_store_tables[k];
-		if (p->nstage[k] == 0)
+		if (bt->nrows[k] == 0)
 			continue;
 		if (p->direct) {
-			if (copy_in(p, k, 0) < 0) {
+			if (copy_in(p, bt, k, 0) < 0) {
 				if (strcmp(p->sqlstate, "23505") == 0) {
 					PQclear(PQexec(p->c, "ROLLBACK"));
 					p->direct = 0;
@@ -277,10 +275,10 @@ static int send_batch(struct pg *p, uint64_t *ins)
 				}
 				return -1;
 			}
-			*ins += p->nstage[k];
+			*ins += bt->nrows[k];
 			continue;
 		}
-		if (copy_in(p, k, 1) < 0)
+		if (copy_in(p, bt, k, 1) < 0)
 			return -1;
 		struct arb_buf cols = { 0 };
 		arb_buf_adds(&cols, "ts, rt, ex, sym");
@@ -315,17 +313,15 @@ static void sleep_us(int64_t us)
 		;
 }
 
-static int pg_commit(struct arb_store *s, char *why, size_t whylen)
+static int pg_commit(struct arb_store *s, struct arb_store_batch *bt, char *why, size_t whylen)
 {
 	struct pg *p = (struct pg *)s;
 	int64_t start = arb_mono_us(), delay = 100000;
 	uint64_t ins;
 	int tries = 0;
 
-	if (s->pending == 0)
-		return 0;
 	for (;;) {
-		int rc = send_batch(p, &ins);
+		int rc = send_batch(p, bt, &ins);
 		if (rc == 0)
 			break;
 		if (rc == 1)
@@ -343,7 +339,7 @@ static int pg_commit(struct arb_store *s, char *why, size_t whylen)
 		}
 		if (tries == 1 || tries % 10 == 0)
 			arb_warn("PostgreSQL: %s; retrying (%llu records held)", p->err,
-			    (unsigned long long)s->pending);
+			    (unsigned long long)bt->n);
 		if (delay > p->retry_us - spent)
 			delay = p->retry_us - spent;
 		sleep_us(delay);
@@ -351,16 +347,12 @@ static int pg_commit(struct arb_store *s, char *why, size_t whylen)
 	}
 	if (tries)
 		arb_warn("PostgreSQL: batch stored after %d retries", tries);
-	s->inserted += ins;
-	s->dups += s->pending - ins;
-	if (!p->direct && ins == s->pending)
+	bt->ins = ins;
+	bt->dups = bt->n - ins;
+	s->inserted += bt->ins;
+	s->dups += bt->dups;
+	if (!p->direct && ins == bt->n)
 		p->direct = 1;
-	s->pending = 0;
-	p->seq = 0;
-	for (int k = 0; k < ARB_R_NTYPES; k++) {
-		arb_buf_reset(&p->stage[k]);
-		p->nstage[k] = 0;
-	}
 	return 0;
 }
 
@@ -372,9 +364,6 @@ static void pg_close(struct arb_store *s)
 		PQfinish(p->c);
 	if (p->have_cred)
 		arb_cred_free(&p->cred);
-	for (int k = 0; k < ARB_R_NTYPES; k++)
-		arb_buf_free(&p->stage[k]);
-	arb_buf_free(&p->scratch);
 	arb_buf_free(&p->sql);
 	free(p->conninfo);
 	free(p);
@@ -461,7 +450,7 @@ static int pg_table(struct arb_store *s, const char *sql, FILE *out, char *why, 
 }
 
 static const struct arb_store_ops pg_ops = {
-	pg_add, pg_commit, pg_close, pg_dump, pg_verify, NULL, pg_table
+	pg_stage, pg_commit, pg_close, pg_dump, pg_verify, NULL, pg_table
 };
 
 /* The schema version, 0 when there is no schema_version table; -1 error. */

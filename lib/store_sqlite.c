@@ -26,11 +26,9 @@
 struct sq {
 	struct arb_store base;
 	sqlite3 *db;
-	sqlite3_stmt *ins[ARB_R_NTYPES];
+	sqlite3_stmt *ins[ARB_R_NTYPES];   /* one row */
+	sqlite3_stmt *insm[ARB_R_NTYPES];  /* MULTI rows: less work per row */
 	int in_txn;
-	uint64_t txn_ins, txn_dups;
-	struct arb_buf scratch;
-	struct arb_store_val v[ARB_STORE_MAXCOLS];
 	char *path;
 };
 
@@ -142,6 +140,9 @@ static int migrate(struct sq *q, int from, int to, char *why, size_t whylen)
 	return 0;
 }
 
+/* Rows a multi-row insert takes (at most 32766 parameters). */
+#define MULTI 32
+
 static int prepare(struct sq *q, char *why, size_t whylen)
 {
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
@@ -151,11 +152,21 @@ static int prepare(struct sq *q, char *why, size_t whylen)
 		arb_buf_printf(&b, "INSERT OR IGNORE INTO %s (ts, rt, ex, sym", t->name);
 		for (int c = 0; c < t->ncols; c++)
 			arb_buf_printf(&b, ", %s", t->cols[c].name);
-		arb_buf_adds(&b, ", h1, h2, line) VALUES (?");
-		for (int c = 1; c < n; c++)
-			arb_buf_adds(&b, ", ?");
-		arb_buf_adds(&b, ")");
-		int rc = sqlite3_prepare_v3(q->db, b.p, -1, SQLITE_PREPARE_PERSISTENT, &q->ins[k], NULL);
+		arb_buf_adds(&b, ", h1, h2, line) VALUES ");
+		for (int row = 0; row < MULTI; row++) {
+			arb_buf_adds(&b, row ? ", (?" : "(?");
+			for (int c = 1; c < n; c++)
+				arb_buf_adds(&b, ", ?");
+			arb_buf_adds(&b, ")");
+			if (row == 0) {
+				int rc = sqlite3_prepare_v3(q->db, b.p, -1, SQLITE_PREPARE_PERSISTENT,
+				    &q->ins[k], NULL);
+				if (rc != SQLITE_OK)
+					break;
+			}
+		}
+		int rc = q->ins[k] ? sqlite3_prepare_v3(q->db, b.p, -1, SQLITE_PREPARE_PERSISTENT,
+		    &q->insm[k], NULL) : SQLITE_ERROR;
 		arb_buf_free(&b);
 		if (rc != SQLITE_OK) {
 			dberr(q, "preparing an insert", why, whylen);
@@ -165,71 +176,129 @@ static int prepare(struct sq *q, char *why, size_t whylen)
 	return 0;
 }
 
-static int sq_add(struct arb_store *s, const struct arb_rec *r, char *why, size_t whylen)
+/*
+ * Staging encodes a record's column values into the batch: per value a tag
+ * byte (0 NULL, 1 integer, 2 text), then 8 bytes of integer or a 4-byte
+ * length and the text.  The commit binds them in place (SQLITE_STATIC).
+ */
+enum { V_NULL, V_INT, V_TEXT };
+
+static int sq_stage(struct arb_store *s, struct arb_store_batch *b, const struct arb_rec *r,
+    char *why, size_t whylen)
 {
 	struct sq *q = (struct sq *)s;
-	const struct arb_store_table *t = &arb_store_tables[r->type < ARB_R_NTYPES ? r->type : 0];
-	sqlite3_stmt *st = q->ins[t->type];
-	int n;
+	int k = r->type < ARB_R_NTYPES ? (int)r->type : 0;
+	const struct arb_store_table *t = &arb_store_tables[k];
+	struct arb_buf *o = &b->rows[k];
 
-	if (!st) {
+	if (!q->ins[k]) {
 		snprintf(why, whylen, "%s: opened for reading only", q->path);
 		return -1;
 	}
-	n = arb_store_row(r, t, q->v, &q->scratch);
-	if (!q->in_txn) {
-		if (exec(q, "BEGIN", why, whylen) < 0)
-			return -1;
-		q->in_txn = 1;
-		q->txn_ins = q->txn_dups = 0;
-	}
+	int n = arb_store_row(r, t, b->v, &b->scratch);
+	size_t need = 0;
+	for (int c = 0; c < n; c++)
+		need += 9 + (b->v[c].p && !b->v[c].null ? b->v[c].n : 0);
+	arb_buf_reserve(o, need + 1);
+	unsigned char *w = (unsigned char *)o->p + o->len;
 	for (int c = 0; c < n; c++) {
-		const struct arb_store_val *v = &q->v[c];
-		int rc;
-		if (v->null)
-			rc = sqlite3_bind_null(st, c + 1);
-		else if (v->p)
-			rc = sqlite3_bind_text(st, c + 1, v->p, (int)v->n, SQLITE_STATIC);
-		else
-			rc = sqlite3_bind_int64(st, c + 1, v->i);
-		if (rc != SQLITE_OK) {
-			dberr(q, "binding a value", why, whylen);
-			return -1;
+		const struct arb_store_val *v = &b->v[c];
+		if (v->null) {
+			*w++ = V_NULL;
+		} else if (v->p) {
+			uint32_t len = (uint32_t)v->n;
+			*w++ = V_TEXT;
+			memcpy(w, &len, 4);
+			memcpy(w + 4, v->p, v->n);
+			w += 4 + v->n;
+		} else {
+			*w++ = V_INT;
+			memcpy(w, &v->i, 8);
+			w += 8;
 		}
 	}
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		dberr(q, "inserting", why, whylen);
-		return -1;
-	}
-	if (sqlite3_changes(q->db) > 0)
-		q->txn_ins++;
-	else
-		q->txn_dups++;
-	s->pending++;
+	o->len = (size_t)((char *)w - o->p);
+	b->nrows[k]++;
+	b->n++;
 	return 0;
 }
 
-static int sq_commit(struct arb_store *s, char *why, size_t whylen)
+/* Inserts table k's staged rows, MULTI at a time while there are that
+ * many; counts what was new. */
+static int insert_rows(struct sq *q, struct arb_store_batch *b, int k, char *why, size_t whylen)
+{
+	const struct arb_store_table *t = &arb_store_tables[k];
+	const unsigned char *p = (const unsigned char *)b->rows[k].p;
+	int n = 4 + t->ncols + 3;
+
+	for (uint64_t row = 0; row < b->nrows[k]; ) {
+		int rows = b->nrows[k] - row >= MULTI ? MULTI : 1;
+		sqlite3_stmt *st = rows > 1 ? q->insm[k] : q->ins[k];
+		for (int c = 1; c <= n * rows; c++) {
+			int rc;
+			if (*p == V_NULL) {
+				rc = sqlite3_bind_null(st, c);
+				p++;
+			} else if (*p == V_INT) {
+				int64_t i;
+				memcpy(&i, p + 1, 8);
+				rc = sqlite3_bind_int64(st, c, i);
+				p += 9;
+			} else {
+				uint32_t len;
+				memcpy(&len, p + 1, 4);
+				rc = sqlite3_bind_text(st, c, (const char *)p + 5, (int)len, SQLITE_STATIC);
+				p += 5 + len;
+			}
+			if (rc != SQLITE_OK) {
+				dberr(q, "binding a value", why, whylen);
+				return -1;
+			}
+		}
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			dberr(q, "inserting", why, whylen);
+			return -1;
+		}
+		int new = sqlite3_changes(q->db);
+		b->ins += (uint64_t)new;
+		b->dups += (uint64_t)(rows - new);
+		row += (uint64_t)rows;
+	}
+	return 0;
+}
+
+/* One transaction for the batch: all of it or nothing. */
+static int sq_commit(struct arb_store *s, struct arb_store_batch *b, char *why, size_t whylen)
 {
 	struct sq *q = (struct sq *)s;
 
-	if (!q->in_txn)
-		return 0;
-	if (exec(q, "COMMIT", why, whylen) < 0) {
-		/* Leave nothing half done: a failed COMMIT may leave the
-		 * transaction open. */
-		if (!sqlite3_get_autocommit(q->db))
-			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-		q->in_txn = 0;
+	if (exec(q, "BEGIN IMMEDIATE", why, whylen) < 0)
 		return -1;
-	}
+	q->in_txn = 1;
+	for (int k = 0; k < ARB_R_NTYPES; k++)
+		if (b->nrows[k] && insert_rows(q, b, k, why, whylen) < 0)
+			goto fail;
+	if (exec(q, "COMMIT", why, whylen) < 0)
+		goto fail;
 	q->in_txn = 0;
-	s->inserted += q->txn_ins;
-	s->dups += q->txn_dups;
-	s->pending = 0;
+	s->inserted += b->ins;
+	s->dups += b->dups;
 	return 0;
+fail:
+	/* Leave nothing half done: a failed COMMIT may leave the
+	 * transaction open. */
+	if (!sqlite3_get_autocommit(q->db))
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	q->in_txn = 0;
+	for (int c = 0; c < ARB_R_NTYPES; c++) {
+		if (q->ins[c])
+			sqlite3_reset(q->ins[c]);
+		if (q->insm[c])
+			sqlite3_reset(q->insm[c]);
+	}
+	return -1;
 }
 
 static void sq_close(struct arb_store *s)
@@ -238,10 +307,11 @@ static void sq_close(struct arb_store *s)
 
 	if (q->in_txn)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-	for (int k = 0; k < ARB_R_NTYPES; k++)
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		sqlite3_finalize(q->ins[k]);
+		sqlite3_finalize(q->insm[k]);
+	}
 	sqlite3_close(q->db);
-	arb_buf_free(&q->scratch);
 	free(q->path);
 	free(q);
 }
@@ -407,7 +477,7 @@ static int sq_table(struct arb_store *s, const char *sql, FILE *out, char *why, 
 }
 
 static const struct arb_store_ops sq_ops = {
-	sq_add, sq_commit, sq_close, sq_dump, sq_verify, sq_backup, sq_table
+	sq_stage, sq_commit, sq_close, sq_dump, sq_verify, sq_backup, sq_table
 };
 
 int arb_store_sqlite_open(struct arb_store **sp, const char *path,
@@ -448,9 +518,9 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	sqlite3_busy_timeout(q->db, 10000);
 	snprintf(pragmas, sizeof pragmas, "%sPRAGMA synchronous=%s; PRAGMA cache_size=-65536;"
 	    " PRAGMA mmap_size=268435456; PRAGMA foreign_keys=OFF;%s",
-	    ro ? "" : "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; ",
+	    ro ? "" : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; ",
 	    o->sync_full ? "FULL" : "NORMAL",
-	    ro ? "" : " PRAGMA wal_autocheckpoint=2048; PRAGMA journal_size_limit=134217728;");
+	    ro ? "" : " PRAGMA wal_autocheckpoint=4096; PRAGMA journal_size_limit=134217728;");
 	if (exec(q, pragmas, why, whylen) < 0)
 		goto fail;
 	v = read_version(q, why, whylen);
@@ -492,8 +562,10 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	*status = 0;
 	return 0;
 fail:
-	for (int k = 0; k < ARB_R_NTYPES; k++)
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		sqlite3_finalize(q->ins[k]);
+		sqlite3_finalize(q->insm[k]);
+	}
 	sqlite3_close(q->db);
 	free(q->path);
 	free(q);

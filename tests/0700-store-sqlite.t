@@ -38,7 +38,7 @@ cmp_ok "$T/q" "$T/q.want" "--query pnl_by_day"
 arb-store -d "$T/a.db" --query nope 2>/dev/null; is $? 2 "--query of an unknown view: exit 2"
 is "$(sqlite3 "$T/a.db" "SELECT DISTINCT typeof(bid_px) || typeof(px) FROM books, trades")" "texttext" "decimals are TEXT, never REAL"
 c1=$(counts "$T/a.db")
-is "$c1" "integrity ok schema_version 2 records 2 books 2 trades 2 instruments 1 status 2 opportunities 1 rejects 1 orders 2 fills 1 results 2 balances 1 risk 1 " "verify: integrity and counts"
+is "$c1" "integrity ok schema_version 3 records 2 books 2 trades 2 instruments 1 status 2 opportunities 1 rejects 1 orders 2 fills 1 results 2 balances 1 risk 1 " "verify: integrity and counts"
 
 # Idempotency: the same stream again, and a shuffled replay.
 arb-store -v -d "$T/a.db" < "$S/all-types.ndjson" 2>"$T/err"
@@ -54,7 +54,7 @@ is "$(sqlite3 "$T/a.db" "SELECT count(*) FROM trades")" 2 "trades are keyed by (
 # Type selection and --tee passing everything through in order.
 arb-store -d "$T/b.db" --types book,heartbeat --tee < "$S/all-types.ndjson" > "$T/tee"
 cmp_ok "$T/tee" "$S/all-types.ndjson" "--tee copies every line"
-is "$(counts "$T/b.db")" "integrity ok schema_version 2 records 1 books 2 trades 0 instruments 0 status 0 opportunities 0 rejects 0 orders 0 fills 0 results 0 balances 0 risk 0 " "--types book,heartbeat"
+is "$(counts "$T/b.db")" "integrity ok schema_version 3 records 1 books 2 trades 0 instruments 0 status 0 opportunities 0 rejects 0 orders 0 fills 0 results 0 balances 0 risk 0 " "--types book,heartbeat"
 arb-store -d "$T/c.db" -x book,trade,custom.thing < "$S/all-types.ndjson"
 is "$(sqlite3 "$T/c.db" "SELECT (SELECT count(*) FROM books) || (SELECT count(*) FROM trades) || (SELECT count(*) FROM records) || (SELECT count(*) FROM orders)")" "0012" "--exclude-types"
 arb-store -d "$T/c.db" -t book -x trade </dev/null 2>/dev/null
@@ -91,15 +91,19 @@ ok $? "--migrate=1 creates schema version 1"
 is "$(sqlite3 "$T/m.db" "SELECT max(version) FROM schema_version")" 1 "at version 1"
 arb-store -d "$T/m.db" < "$S/all-types.ndjson" 2>"$T/err"
 is $? 1 "an older database needs --migrate"
-grep -q "older than 2: run arb-store --migrate" "$T/err"; ok $? "and says so"
+grep -q "older than 3: run arb-store --migrate" "$T/err"; ok $? "and says so"
 arb-store -d "$T/m.db" --migrate
 ok $? "--migrate upgrades"
 arb-store -d "$T/m.db" < "$S/all-types.ndjson"
 is "$(counts "$T/m.db")" "$c1" "the migrated database stores the stream"
+arb-store -d "$T/m2.db" --migrate=2 && arb-store -d "$T/m2.db" < "$S/all-types.ndjson" 2>/dev/null
+is $? 1 "a version 2 database needs --migrate"
+arb-store -d "$T/m2.db" --migrate && arb-store -d "$T/m2.db" < "$S/all-types.ndjson"
+is "$(sqlite3 "$T/m2.db" "SELECT group_concat(version) FROM schema_version") $(counts "$T/m2.db")" "1,2,3 $c1" "version 2 to 3, then stored"
 sqlite3 "$T/m.db" "INSERT INTO schema_version VALUES (99, 0)"
 arb-store -d "$T/m.db" < "$S/all-types.ndjson" 2>"$T/err"
 is $? 1 "a newer database is an error (exit 1)"
-grep -q "schema version 99 is newer than this program's (2)" "$T/err"; ok $? "and says so clearly"
+grep -q "schema version 99 is newer than this program's (3)" "$T/err"; ok $? "and says so clearly"
 echo "CREATE TABLE other (x);" | sqlite3 "$T/other.db"
 arb-store -d "$T/other.db" </dev/null 2>"$T/err"
 is $? 1 "a database that is not ours is refused"

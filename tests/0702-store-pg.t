@@ -38,7 +38,7 @@ printf 'day\tccy\tresults\tcomplete\tpnl\tinexact\n2023-11-14\tUSD\t1\t1\t2.5190
 cmp_ok "$T/q" "$T/q.want" "--query pnl_by_day: exact sums"
 is "$(pg_sql "SELECT pg_typeof(px)::text || ' ' || pg_typeof(ok)::text FROM trades, books LIMIT 1")" "numeric boolean" "NUMERIC and BOOLEAN columns"
 c1=$(counts "$ARB_PG_URL")
-is "$c1" "integrity not checked (PostgreSQL: see pg_amcheck) schema_version 2 records 2 books 2 trades 2 instruments 1 status 2 opportunities 1 rejects 1 orders 2 fills 1 results 2 balances 1 risk 1 " "verify: counts"
+is "$c1" "integrity not checked (PostgreSQL: see pg_amcheck) schema_version 3 records 2 books 2 trades 2 instruments 1 status 2 opportunities 1 rejects 1 orders 2 fills 1 results 2 balances 1 risk 1 " "verify: counts"
 
 arb-store -v -d "$ARB_PG_URL" < "$S/all-types.ndjson" 2>"$T/err"
 ok $? "stored twice"
@@ -67,8 +67,15 @@ ok $? "--migrate=1"
 arb-store -d "$M" < "$S/all-types.ndjson" 2>"$T/err"
 is $? 1 "an older database needs --migrate"
 grep -q "run arb-store --migrate" "$T/err"; ok $? "and says so"
+arb-store -d "$M" --migrate=2
+ok $? "--migrate=2"
+is "$(q -d m -t -c "SELECT count(*) FROM pg_constraint WHERE conname = 'books_pkey'")" 1 "version 2: books has its primary key index"
 arb-store -d "$M" --migrate && arb-store -d "$M" < "$S/all-types.ndjson"
 is "$(counts "$M")" "$c1" "migrated, then stored"
+is "$(q -d m -t -c "SELECT max(version) FROM schema_version")" 3 "migrated to version 3"
+is "$(q -d m -t -c "SELECT count(*) FROM pg_constraint WHERE conname = 'books_pkey'")" 0 "version 3: no primary key index on books.id"
+is "$(q -d m -t -c "SELECT seqcache FROM pg_sequence WHERE seqrelid = pg_get_serial_sequence('books', 'id')::regclass")" 1024 "version 3: identity values cached 1024 at a time"
+is "$(q -d m -t -c "SELECT count(*) FROM books") $(q -d m -t -c "SELECT count(DISTINCT id) FROM books")" "2 2" "ids stay unique"
 q -d m -c "INSERT INTO schema_version VALUES (99, 0)" >/dev/null
 arb-store -d "$M" < "$S/all-types.ndjson" 2>"$T/err"
 is $? 1 "a newer database is an error (exit 1)"

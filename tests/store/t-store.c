@@ -127,7 +127,14 @@ int main(void)
 	ok(strstr(p1, "bid_px NUMERIC") != NULL, "PostgreSQL: decimals as NUMERIC");
 	ok(strstr(p1, "CREATE UNIQUE INDEX trades_key ON trades (ex, sym, trade_id)") != NULL, "trade key");
 	ok(strstr(s2, "CREATE VIEW pnl_by_day") != NULL, "version 2 adds the views");
-	ok(arb_store_migration_sql(3, 's') == NULL, "no version 3");
+	char *p3 = arb_store_migration_sql(3, 'p'), *s3 = arb_store_migration_sql(3, 's');
+	ok(strstr(p3, "ALTER TABLE books ALTER COLUMN id SET CACHE 1024;") != NULL &&
+	    strstr(p3, "ALTER TABLE books DROP CONSTRAINT books_pkey;") != NULL,
+	    "version 3: PostgreSQL identity cache, no books primary key index");
+	is_str(s3, "SELECT 1;\n", "version 3: nothing for SQLite");
+	free(p3);
+	free(s3);
+	ok(arb_store_migration_sql(4, 's') == NULL, "no version 4");
 	ok(strstr(s1, "REAL") == NULL && strstr(p1, "DOUBLE") == NULL && strstr(p1, "REAL") == NULL,
 	    "no floating point column anywhere");
 	free(s1);
