@@ -6,6 +6,137 @@
 
 static const arb_dec ONE = { 1, 0 };
 
+/*
+ * The sizer's arithmetic, inlined: the cases where both operands have the
+ * same scale (a book's levels do) and nothing overflows give exactly what
+ * dec.h's functions give (same coefficient, same scale); everything else
+ * is left to them.
+ */
+#define I128_MIN (-(__int128)(~(unsigned __int128)0 >> 1) - 1)
+
+static inline int
+sok(int s)
+{
+	return s >= 0 && s <= ARB_DEC_MAXSCALE;
+}
+
+static inline int
+fsign(arb_dec a)
+{
+	return (a.m > 0) - (a.m < 0);
+}
+
+/* 10^k as a 128-bit integer, k <= 38. */
+static __int128
+p10(int k)
+{
+	__int128 p = 1;
+	while (k-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* Brings a and b to the larger scale, exactly; -1 when that overflows. */
+static inline int
+falign(arb_dec *a, arb_dec *b)
+{
+	static __int128 pw[ARB_DEC_MAXSCALE + 1];
+	__int128 t;
+	arb_dec *x;
+	int k;
+
+	if (a->s == b->s)
+		return 0;
+	if (pw[0] == 0)
+		for (k = 0; k <= ARB_DEC_MAXSCALE; k++)
+			pw[k] = p10(k);
+	x = a->s < b->s ? a : b;
+	k = a->s < b->s ? b->s - a->s : a->s - b->s;
+	if (__builtin_mul_overflow(x->m, pw[k], &t) || t == I128_MIN)
+		return -1;
+	x->m = t;
+	x->s += k;
+	return 0;
+}
+
+static inline int
+fadd(arb_dec *r, arb_dec a, arb_dec b)
+{
+	__int128 t;
+
+	if (sok(a.s) && sok(b.s) && falign(&a, &b) == 0 && !__builtin_add_overflow(a.m, b.m, &t) &&
+	    t != I128_MIN) {
+		r->m = t;
+		r->s = a.s;
+		return 0;
+	}
+	return arb_dec_add(r, a, b);
+}
+
+static inline int
+fsub(arb_dec *r, arb_dec a, arb_dec b)
+{
+	__int128 t;
+
+	if (sok(a.s) && sok(b.s) && falign(&a, &b) == 0 && !__builtin_sub_overflow(a.m, b.m, &t) &&
+	    t != I128_MIN) {
+		r->m = t;
+		r->s = a.s;
+		return 0;
+	}
+	return arb_dec_sub(r, a, b);
+}
+
+static inline int
+fmul(arb_dec *r, arb_dec a, arb_dec b)
+{
+	__int128 t;
+
+	if (sok(a.s) && sok(b.s) && a.s + b.s <= ARB_DEC_MAXSCALE &&
+	    !__builtin_mul_overflow(a.m, b.m, &t) && t != I128_MIN) {
+		r->m = t;
+		r->s = a.s + b.s;
+		return 0;
+	}
+	return arb_dec_mul(r, a, b);
+}
+
+static inline int
+fcmp(arb_dec a, arb_dec b)
+{
+	/* exact either way: the same answer as arb_dec_cmp */
+	if (sok(a.s) && sok(b.s) && falign(&a, &b) == 0)
+		return (a.m > b.m) - (a.m < b.m);
+	return arb_dec_cmp(a, b);
+}
+
+static inline arb_dec
+fmin_(arb_dec a, arb_dec b)
+{
+	return fcmp(b, a) < 0 ? b : a;
+}
+
+static inline arb_dec
+ftrim(arb_dec a)
+{
+	int64_t m;
+
+	if (a.m == 0) {
+		a.s = 0;
+		return a;
+	}
+	if (a.m > INT64_MIN && a.m <= INT64_MAX) {
+		m = (int64_t)a.m;
+		while (a.s > 0 && m % 10 == 0) {
+			m /= 10;
+			a.s--;
+		}
+		a.m = m;
+		return a;
+	}
+	return arb_dec_trim(a);
+}
+
 /* The book's total quantity on this side. */
 static int
 depth(const struct arb_dleg *l, arb_dec *t)
@@ -14,7 +145,7 @@ depth(const struct arb_dleg *l, arb_dec *t)
 
 	*t = arb_dec_make(0, 0);
 	for (i = 0; i < l->n; i++)
-		if (arb_dec_add(t, *t, l->lv[i].qty) < 0)
+		if (fadd(t, *t, l->lv[i].qty) < 0)
 			return -1;
 	return 0;
 }
@@ -28,40 +159,40 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 	memset(f, 0, sizeof(*f));
 	f->qty = q;
 	f->px = arb_dec_make(0, 0);
-	for (i = 0; i < l->n && arb_dec_sign(rem) > 0; i++) {
-		arb_dec take = arb_dec_min(rem, l->lv[i].qty);
-		if (arb_dec_sign(take) <= 0)
+	for (i = 0; i < l->n && fsign(rem) > 0; i++) {
+		arb_dec take = fmin_(rem, l->lv[i].qty);
+		if (fsign(take) <= 0)
 			continue;
-		if (arb_dec_mul(&t, take, l->lv[i].px) < 0 || arb_dec_add(&n, n, t) < 0 ||
-		    arb_dec_sub(&rem, rem, take) < 0)
+		if (fmul(&t, take, l->lv[i].px) < 0 || fadd(&n, n, t) < 0 ||
+		    fsub(&rem, rem, take) < 0)
 			return -1;
 		f->px = l->lv[i].px;
 	}
-	if (arb_dec_sign(rem) > 0)
+	if (fsign(rem) > 0)
 		return 1;
 	f->notional = n;
 	if (l->fee_base) {
-		if (arb_dec_mul(&f->fee, q, l->fee) < 0)
+		if (fmul(&f->fee, q, l->fee) < 0)
 			return -1;
 		if (l->buy) {
 			f->in = n;
-			if (arb_dec_sub(&f->out, q, f->fee) < 0)
+			if (fsub(&f->out, q, f->fee) < 0)
 				return -1;
 		} else {
-			if (arb_dec_add(&f->in, q, f->fee) < 0)
+			if (fadd(&f->in, q, f->fee) < 0)
 				return -1;
 			f->out = n;
 		}
 	} else {
-		if (arb_dec_mul(&f->fee, n, l->fee) < 0)
+		if (fmul(&f->fee, n, l->fee) < 0)
 			return -1;
 		if (l->buy) {
-			if (arb_dec_add(&f->in, n, f->fee) < 0)
+			if (fadd(&f->in, n, f->fee) < 0)
 				return -1;
 			f->out = q;
 		} else {
 			f->in = q;
-			if (arb_dec_sub(&f->out, n, f->fee) < 0)
+			if (fsub(&f->out, n, f->fee) < 0)
 				return -1;
 		}
 	}
@@ -93,22 +224,24 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 	arb_dec x, t, onef;
 	uint32_t i;
 
-	if (arb_dec_add(&onef, ONE, l->fee) < 0)
+	if (fadd(&onef, ONE, l->fee) < 0)
 		return -1;
-	if (arb_dec_sign(a) <= 0) {
+	if (fsign(a) <= 0) {
 		*q = arb_dec_make(0, 0);
 		return 0;
 	}
 	if (!l->buy) {
 		arb_dec d;
-		if (depth(l, &d) < 0)
+		if (l->has_total)
+			d = l->total;
+		else if (depth(l, &d) < 0)
 			return -1;
 		if (l->fee_base) {
 			if (divdown(&x, a, onef, maxi(l->lot.s, d.s)) < 0)
 				return -1;
 		} else
 			x = a;
-		x = arb_dec_min(x, d);
+		x = fmin_(x, d);
 	} else {
 		/* Walk the asks with a budget of a: whole levels while they
 		 * fit, then the part of the next level the rest pays for. */
@@ -116,19 +249,19 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 		x = arb_dec_make(0, 0);
 		for (i = 0; i < l->n; i++) {
 			arb_dec c, unit;
-			if (arb_dec_mul(&unit, l->lv[i].px, l->fee_base ? ONE : onef) < 0)
+			if (fmul(&unit, l->lv[i].px, l->fee_base ? ONE : onef) < 0)
 				return -1;
-			unit = arb_dec_trim(unit);
-			if (arb_dec_mul(&c, unit, l->lv[i].qty) < 0)
+			unit = ftrim(unit);
+			if (fmul(&c, unit, l->lv[i].qty) < 0)
 				return -1;
-			if (arb_dec_cmp(c, b) <= 0) {
-				if (arb_dec_sub(&b, b, c) < 0 || arb_dec_add(&x, x, l->lv[i].qty) < 0)
+			if (fcmp(c, b) <= 0) {
+				if (fsub(&b, b, c) < 0 || fadd(&x, x, l->lv[i].qty) < 0)
 					return -1;
 				continue;
 			}
-			if (arb_dec_sign(unit) <= 0)
+			if (fsign(unit) <= 0)
 				return -1;
-			if (divdown(&t, b, unit, maxi(l->lot.s, x.s)) < 0 || arb_dec_add(&x, x, t) < 0)
+			if (divdown(&t, b, unit, maxi(l->lot.s, x.s)) < 0 || fadd(&x, x, t) < 0)
 				return -1;
 			break;
 		}
@@ -138,12 +271,12 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 			return -1;
 	} else {
 		/* continuous: keep the scale bounded along the chain */
-		x = arb_dec_trim(x);
+		x = ftrim(x);
 		if (x.s > maxi(ARB_DSCALE, l->lot.s) &&
 		    arb_dec_rescale(&x, x, maxi(ARB_DSCALE, l->lot.s), ARB_RND_DOWN) < 0)
 			return -1;
 	}
-	*q = arb_dec_trim(x);
+	*q = ftrim(x);
 	return 0;
 }
 
@@ -154,7 +287,7 @@ arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb_dre
 	arb_dec a;
 
 	memset(r, 0, sizeof(*r));
-	if (arb_dec_sign(q1) <= 0)
+	if (fsign(q1) <= 0)
 		return 1;
 	rc = arb_dleg_fill(&c->leg[0], q1, &r->f[0]);
 	if (rc != 0)
@@ -164,7 +297,7 @@ arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb_dre
 		arb_dec q;
 		if (arb_dleg_maxq(&c->leg[i], a, lots, &q) < 0)
 			return -1;
-		if (arb_dec_sign(q) <= 0)
+		if (fsign(q) <= 0)
 			return 1;
 		rc = arb_dleg_fill(&c->leg[i], q, &r->f[i]);
 		if (rc != 0)
@@ -173,9 +306,9 @@ arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb_dre
 	}
 	r->in = r->f[0].in;
 	r->out = a;
-	if (arb_dec_sub(&r->profit, r->out, r->in) < 0)
+	if (fsub(&r->profit, r->out, r->in) < 0)
 		return -1;
-	r->profit = arb_dec_trim(r->profit);
+	r->profit = ftrim(r->profit);
 	return 0;
 }
 
@@ -184,8 +317,8 @@ arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb_dre
 static int
 mulr(arb_dec *r, arb_dec a, arb_dec b, enum arb_round rnd)
 {
-	a = arb_dec_trim(a);
-	b = arb_dec_trim(b);
+	a = ftrim(a);
+	b = ftrim(b);
 	while (a.s + b.s > ARB_DEC_MAXSCALE - 4) {
 		if (a.s >= b.s) {
 			if (arb_dec_rescale(&a, a, a.s - 1, rnd) < 0)
@@ -193,9 +326,9 @@ mulr(arb_dec *r, arb_dec a, arb_dec b, enum arb_round rnd)
 		} else if (arb_dec_rescale(&b, b, b.s - 1, rnd) < 0)
 			return -1;
 	}
-	if (arb_dec_mul(r, a, b) < 0)
+	if (fmul(r, a, b) < 0)
 		return -1;
-	*r = arb_dec_trim(*r);
+	*r = ftrim(*r);
 	return 0;
 }
 
@@ -211,7 +344,7 @@ arb_dchain_top(const struct arb_dchain *c, int with_fees)
 		if (l->n == 0)
 			return 0;
 		p = l->lv[0].px;
-		if (arb_dec_add(&up, ONE, f) < 0 || arb_dec_sub(&down, ONE, f) < 0)
+		if (fadd(&up, ONE, f) < 0 || fsub(&down, ONE, f) < 0)
 			return -1;
 		/* rate = num/den of one unit spent at the best level */
 		if (l->buy) {
@@ -228,7 +361,7 @@ arb_dchain_top(const struct arb_dchain *c, int with_fees)
 				return -1;
 		}
 	}
-	return arb_dec_cmp(num, den) > 0;
+	return fcmp(num, den) > 0;
 }
 
 int
@@ -255,7 +388,7 @@ arb_dlcm(arb_dec *r, arb_dec a, arb_dec b)
 		return -1;
 	r->m = x * y;
 	r->s = s;
-	*r = arb_dec_trim(*r);
+	*r = ftrim(*r);
 	return 0;
 }
 
@@ -264,12 +397,12 @@ within(const struct arb_dchain *c, const struct arb_dresult *r, int *balance)
 {
 	int i;
 
-	if (c->has_cap_in && arb_dec_cmp(r->in, c->cap_in) > 0) {
+	if (c->has_cap_in && fcmp(r->in, c->cap_in) > 0) {
 		*balance = 0;
 		return 0;
 	}
 	for (i = 0; i < c->n; i++)
-		if (c->has_cap_leg[i] && arb_dec_cmp(r->f[i].in, c->cap_leg[i]) > 0) {
+		if (c->has_cap_leg[i] && fcmp(r->f[i].in, c->cap_leg[i]) > 0) {
 			*balance = 1;
 			return 0;
 		}
@@ -279,7 +412,7 @@ within(const struct arb_dchain *c, const struct arb_dresult *r, int *balance)
 static int
 gridq(arb_dec *q, arb_dec grid, int64_t k)
 {
-	return arb_dec_mul(q, grid, arb_dec_make(k, 0));
+	return fmul(q, grid, arb_dec_make(k, 0));
 }
 
 /* Profit of the continuous chain at k grid steps (0 at k = 0). */
@@ -332,18 +465,33 @@ step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t *left)
 {
 	arb_dec want, o;
 	int64_t lo = 0, hi = k;   /* out(lo) < want (or lo = 0), out(hi) >= want */
+	int64_t step;
 
 	if (xout(c, grid, k, &want) < 0)
 		return -1;
-	if (arb_dec_sign(want) <= 0) {
+	if (fsign(want) <= 0) {
 		*left = k;
 		return 0;
+	}
+	/* Steps are usually short: gallop left from k before bisecting
+	 * (out is nondecreasing in k, so this finds the same k'). */
+	for (step = 1;; step *= 2) {
+		int64_t x = hi - step;
+		if (x <= 0)
+			break;
+		if (xout(c, grid, x, &o) < 0)
+			return -1;
+		if (fcmp(o, want) < 0) {
+			lo = x;
+			break;
+		}
+		hi = x;
 	}
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
 		if (xout(c, grid, mid, &o) < 0)
 			return -1;
-		if (arb_dec_cmp(o, want) >= 0)
+		if (fcmp(o, want) >= 0)
 			hi = mid;
 		else
 			lo = mid;
@@ -359,18 +507,32 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 {
 	arb_dec base, o;
 	int64_t lo = k, hi = kc;  /* out(lo) <= base, out(hi) > base */
+	int64_t step;
 
 	if (k >= kc)
 		return 0;
 	if (xout(c, grid, k, &base) < 0 || xout(c, grid, kc, &o) < 0)
 		return -1;
-	if (arb_dec_cmp(o, base) <= 0)
+	if (fcmp(o, base) <= 0)
 		return 0;
+	/* gallop right from k first (out is nondecreasing) */
+	for (step = 1;; step *= 2) {
+		int64_t x = lo + step;
+		if (x >= hi)
+			break;
+		if (xout(c, grid, x, &o) < 0)
+			return -1;
+		if (fcmp(o, base) > 0) {
+			hi = x;
+			break;
+		}
+		lo = x;
+	}
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
 		if (xout(c, grid, mid, &o) < 0)
 			return -1;
-		if (arb_dec_cmp(o, base) > 0)
+		if (fcmp(o, base) > 0)
 			hi = mid;
 		else
 			lo = mid;
@@ -380,16 +542,25 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 }
 
 int
-arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *best, enum arb_dwhy *why)
+arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *best, enum arb_dwhy *why)
 {
 	arb_dec total, kd;
 	int64_t kmax, kc, lo, hi, k;
-	int found = 0, balance = 0;
+	int found = 0, balance = 0, j;
 	struct arb_dresult r;
+	/* a copy that carries each leg's book total (the sells' maxq) */
+	struct arb_dchain cc = *c0;
+	const struct arb_dchain *c = &cc;
 
 	*why = ARB_DW_ERROR;
-	if (arb_dec_sign(grid) <= 0 || depth(&c->leg[0], &total) < 0)
+	if (fsign(grid) <= 0)
 		return 0;
+	for (j = 0; j < cc.n; j++) {
+		if (depth(&cc.leg[j], &cc.leg[j].total) < 0)
+			return 0;
+		cc.leg[j].has_total = 1;
+	}
+	total = cc.leg[0].total;
 	if (arb_dec_div(&kd, total, grid, 0, ARB_RND_DOWN) < 0)
 		return 0;
 	if (kd.m > ((__int128)1 << 60))
@@ -442,9 +613,9 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 		int64_t mid = lo + (hi - lo) / 2;
 		arb_dec a, b, d;
 		if (pcont(c, grid, mid, &a) < 0 || pcont(c, grid, mid - 1, &b) < 0 ||
-		    arb_dec_sub(&d, a, b) < 0)
+		    fsub(&d, a, b) < 0)
 			return 0;
-		if (arb_dec_sign(d) > 0)
+		if (fsign(d) > 0)
 			lo = mid;
 		else
 			hi = mid;
@@ -455,7 +626,7 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 		int rc;
 		if (gridq(&q, grid, lo) < 0 || (rc = arb_dchain_eval(c, q, 1, best)) < 0)
 			return 0;
-		if (rc == 0 && arb_dec_sign(best->profit) > 0) {
+		if (rc == 0 && fsign(best->profit) > 0) {
 			best->k = lo;
 			best->optimal = 1;
 			*why = ARB_DW_NONE;
@@ -505,10 +676,10 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 				continue;
 			if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
 				return 0;
-			if (rc != 0 || arb_dec_sign(r.profit) <= 0)
+			if (rc != 0 || fsign(r.profit) <= 0)
 				continue;
-			if (!found || arb_dec_cmp(r.profit, best->profit) > 0 ||
-			    (arb_dec_cmp(r.profit, best->profit) == 0 && k < best->k)) {
+			if (!found || fcmp(r.profit, best->profit) > 0 ||
+			    (fcmp(r.profit, best->profit) == 0 && k < best->k)) {
 				*best = r;
 				best->k = k;
 				found = 1;
@@ -527,12 +698,28 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 		h2 = lo;
 		if (pcont(c, grid, lo, &p) < 0)
 			return 0;
-		if (arb_dec_cmp(p, t) > 0) {
+		if (fcmp(p, t) > 0) {
+			int64_t step;
+			/* {k: Pc(k) > t} is an interval around lo (Pc is
+			 * concave) and usually short: gallop out from lo
+			 * before bisecting */
+			for (step = 1;; step *= 2) {
+				int64_t x = h2 - step;
+				if (x <= 0)
+					break;
+				if (pcont(c, grid, x, &p) < 0)
+					return 0;
+				if (fcmp(p, t) <= 0) {
+					l2 = x;
+					break;
+				}
+				h2 = x;
+			}
 			while (h2 - l2 > 1) {
 				int64_t mid = l2 + (h2 - l2) / 2;
 				if (pcont(c, grid, mid, &p) < 0)
 					return 0;
-				if (arb_dec_cmp(p, t) > 0)
+				if (fcmp(p, t) > 0)
 					h2 = mid;
 				else
 					l2 = mid;
@@ -541,11 +728,23 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 			/* b: last k in [lo, kc] with Pc(k) > t */
 			l2 = lo;
 			h2 = kc + 1;
+			for (step = 1;; step *= 2) {
+				int64_t x = l2 + step;
+				if (x >= h2)
+					break;
+				if (pcont(c, grid, x, &p) < 0)
+					return 0;
+				if (fcmp(p, t) <= 0) {
+					h2 = x;
+					break;
+				}
+				l2 = x;
+			}
 			while (h2 - l2 > 1) {
 				int64_t mid = l2 + (h2 - l2) / 2;
 				if (pcont(c, grid, mid, &p) < 0)
 					return 0;
-				if (arb_dec_cmp(p, t) > 0)
+				if (fcmp(p, t) > 0)
 					l2 = mid;
 				else
 					h2 = mid;
@@ -557,10 +756,10 @@ arb_dchain_size(const struct arb_dchain *c, arb_dec grid, struct arb_dresult *be
 					int rc;
 					if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
 						return 0;
-					if (rc != 0 || arb_dec_sign(r.profit) <= 0)
+					if (rc != 0 || fsign(r.profit) <= 0)
 						continue;
-					if (!found || arb_dec_cmp(r.profit, best->profit) > 0 ||
-					    (arb_dec_cmp(r.profit, best->profit) == 0 && k < best->k)) {
+					if (!found || fcmp(r.profit, best->profit) > 0 ||
+					    (fcmp(r.profit, best->profit) == 0 && k < best->k)) {
 						*best = r;
 						best->k = k;
 						found = 1;

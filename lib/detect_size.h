@@ -43,6 +43,10 @@ struct arb_dleg {
 	arb_dec lot;                 /* > 0 */
 	const struct arb_level *lv;  /* the side walked, best first */
 	uint32_t n;
+	/* the side's total quantity, when has_total (arb_dchain_size sets
+	 * it; others may leave has_total 0) */
+	int has_total;
+	arb_dec total;
 };
 
 struct arb_dfill {
