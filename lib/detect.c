@@ -109,6 +109,7 @@ struct cand {
 	arb_dec last_qty, last_profit;
 	int64_t last_expires;
 	int active;                /* index in d->active, or -1 */
+	int64_t hint;              /* the last sizing's continuous optimum */
 };
 
 struct xgroup {
@@ -690,6 +691,7 @@ struct eval {
 	struct arb_dresult r;
 	struct arb_dchain ch;
 	arb_dec gross_bps, net_bps, top_bps;
+	int64_t kopt;              /* sizing's continuous optimum, 0 = none */
 	char detail[400];
 };
 
@@ -815,6 +817,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 		overflow(d, c, 3);
 		return;
 	}
+	e->ch.hint = c->hint;
 	if (!arb_dchain_size(&e->ch, grid, &e->r, &why)) {
 		switch (why) {
 		case ARB_DW_BALANCE:
@@ -836,6 +839,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 		e->state = ST_REJ(e->reason);
 		return;
 	}
+	e->kopt = e->r.kopt;
 	for (i = 0; i < c->n; i++) {
 		const struct book *b = &d->b[c->book[i]];
 		const struct arb_dfill *f = &e->r.f[i];
@@ -1224,6 +1228,8 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 
 	evaluate(d, c, &e);
 	c = &d->c[ci];
+	if (e.kopt > 0)
+		c->hint = e.kopt;
 	if (e.state == ST_OPP) {
 		const char *event = NULL;
 		if (old != ST_OPP) {

@@ -441,6 +441,18 @@ pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 	return 0;
 }
 
+/* Does step k add continuous profit (D(k) = Pc(k) - Pc(k-1) > 0)?  1, 0,
+ * or -1 on overflow. */
+static int
+dstep(const struct arb_dchain *c, arb_dec grid, int64_t k)
+{
+	arb_dec a, b, d;
+
+	if (pcont(c, grid, k, &a) < 0 || pcont(c, grid, k - 1, &b) < 0 || fsub(&d, a, b) < 0)
+		return -1;
+	return fsign(d) > 0;
+}
+
 /* What the exact chain's last leg receives at k (0 when infeasible). */
 static int
 xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
@@ -547,6 +559,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	arb_dec total, kd;
 	int64_t kmax, kc, lo, hi, k;
 	int found = 0, balance = 0, j;
+	int64_t kopt;
 	struct arb_dresult r;
 	/* a copy that carries each leg's book total (the sells' maxq) */
 	struct arb_dchain cc = *c0;
@@ -609,17 +622,55 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	 * still adds profit.  lo: D(lo) > 0 (or lo = 0), hi: D(hi) <= 0. */
 	lo = 0;
 	hi = kc + 1;
+	if (c->hint >= 1 && c->hint <= kc) {
+		/* Start from the caller's guess (the last optimum) and gallop
+		 * toward the change of sign: D is nonincreasing, so the same
+		 * lo comes out, with fewer evaluations when it moved little. */
+		int64_t step, x = c->hint;
+		int rc = dstep(c, grid, x);
+		if (rc < 0)
+			return 0;
+		if (rc) {
+			lo = x;
+			for (step = 1;; step *= 2) {
+				x = lo + step;
+				if (x >= hi)
+					break;
+				if ((rc = dstep(c, grid, x)) < 0)
+					return 0;
+				if (!rc) {
+					hi = x;
+					break;
+				}
+				lo = x;
+			}
+		} else {
+			hi = x;
+			for (step = 1;; step *= 2) {
+				x = hi - step;
+				if (x <= 0)
+					break;
+				if ((rc = dstep(c, grid, x)) < 0)
+					return 0;
+				if (rc) {
+					lo = x;
+					break;
+				}
+				hi = x;
+			}
+		}
+	}
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
-		arb_dec a, b, d;
-		if (pcont(c, grid, mid, &a) < 0 || pcont(c, grid, mid - 1, &b) < 0 ||
-		    fsub(&d, a, b) < 0)
+		int rc = dstep(c, grid, mid);
+		if (rc < 0)
 			return 0;
-		if (fsign(d) > 0)
+		if (rc)
 			lo = mid;
 		else
 			hi = mid;
 	}
+	kopt = lo;
 
 	if (c->exact && lo >= 1) {
 		arb_dec q;
@@ -629,6 +680,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		if (rc == 0 && fsign(best->profit) > 0) {
 			best->k = lo;
 			best->optimal = 1;
+			best->kopt = lo;
 			*why = ARB_DW_NONE;
 			return 1;
 		}
@@ -776,5 +828,6 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		return 0;
 	}
 	*why = ARB_DW_NONE;
+	best->kopt = kopt;
 	return 1;
 }

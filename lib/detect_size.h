@@ -70,12 +70,17 @@ struct arb_dchain {
 	 * grid gives (a cross without fees in base, on the common lot): the
 	 * exact profit is then the concave one and bisection alone is exact. */
 	int exact;
+	/* A guess of the continuous optimum (in grid steps, 0 = none), e.g.
+	 * the kopt of the last sizing of the same candidate: only speed
+	 * depends on it. */
+	int64_t hint;
 };
 
 struct arb_dresult {
 	struct arb_dfill f[ARB_DLEGS_MAX];
 	arb_dec in, out, profit;
 	int64_t k;          /* q1 = k * grid */
+	int64_t kopt;       /* the continuous optimum found (a hint for next time) */
 	int optimal;        /* proven the best on the grid (see arb_dchain_size) */
 };
 
