@@ -50,6 +50,9 @@ struct venue {
 	int nccy, capccy;
 	struct edge { int ccy_a, ccy_b, book; } *edges;
 	int nedges, capedges;
+	/* per currency, its edges' indexes in increasing order */
+	struct adj { int *e; int n, cap; } *adj;
+	int capadj;
 	struct balance *bal;
 	int nbal, capbal, has_bal;
 	/* bumped whenever the screen's bound rate (d->hi) of a side of one
@@ -537,10 +540,11 @@ static void
 cycle_dfs(struct arb_detect *d, struct cyc_walk *w, int depth)
 {
 	struct venue *v = &d->v[w->vx];
-	int at = w->ccy[depth], e;
+	int at = w->ccy[depth], ai;
 
-	for (e = 0; e < v->nedges; e++) {
-		const struct edge *ed = &v->edges[e];
+	/* the edges touching `at`, in the order they were added */
+	for (ai = 0; ai < v->adj[at].n; ai++) {
+		const struct edge *ed = &v->edges[v->adj[at].e[ai]];
 		int to, buy, k, seen = 0;
 		if (ed->ccy_a == at) {          /* at is base: sell */
 			to = ed->ccy_b;
@@ -587,6 +591,16 @@ cycles_add(struct arb_detect *d, int bi)
 	v->edges[v->nedges].ccy_a = a;
 	v->edges[v->nedges].ccy_b = q;
 	v->edges[v->nedges].book = bi;
+	while (v->capadj < v->nccy) {
+		int nc = v->capadj ? v->capadj * 2 : 16;
+		xrealloc(&v->adj, (size_t)nc * sizeof(*v->adj));
+		memset(v->adj + v->capadj, 0, (size_t)(nc - v->capadj) * sizeof(*v->adj));
+		v->capadj = nc;
+	}
+	GROW(v->adj[a].e, v->adj[a].n, v->adj[a].cap);
+	v->adj[a].e[v->adj[a].n++] = v->nedges;
+	GROW(v->adj[q].e, v->adj[q].n, v->adj[q].cap);
+	v->adj[q].e[v->adj[q].n++] = v->nedges;
 	v->nedges++;
 	if (d->o.max_legs < 3)
 		return;
@@ -1657,13 +1671,16 @@ arb_detect_stats(const struct arb_detect *d)
 void
 arb_detect_free(struct arb_detect *d)
 {
-	int i;
+	int i, j;
 
 	if (d == NULL)
 		return;
 	for (i = 0; i < d->nv; i++) {
 		free(d->v[i].ccy);
 		free(d->v[i].edges);
+		for (j = 0; j < d->v[i].capadj; j++)
+			free(d->v[i].adj[j].e);
+		free(d->v[i].adj);
 		free(d->v[i].bal);
 	}
 	for (i = 0; i < d->nb; i++) {
