@@ -47,6 +47,26 @@ grep -q "18 records: 0 stored, 18 already there" "$T/err"; ok $? "reports 18 dup
 cat "$S/all-types.ndjson" "$S/all-types.ndjson" | arb-store -d "$ARB_PG_URL" -b 100000
 is "$(counts "$ARB_PG_URL")" "$c1" "duplicates inside one batch are ignored too"
 
+# Decimals go to NUMERIC in COPY's binary form: each must read back as
+# PostgreSQL's own parse of the text gives it.
+i=0
+for v in 0 -0 -0.000 0.5 -12.34567891 1.50e1 9e10 2E-3 -7.25E+2 1e-36 \
+    0.000000000000000000000000000000000001 99999999999999999999999999999999999999 \
+    12345678901234567890.123456789012345678 -98765.43210 10000 0.0001 100000000.00000000; do
+	i=$((i + 1))
+	printf '{"type":"trade","ts":%d,"rt":1,"ex":"numtest","sym":"A/B","id":"n%d","px":%s,"qty":%s,"side":"buy"}\n' "$i" "$i" "$v" "$v"
+done > "$T/num.ndjson"
+arb-store -d "$ARB_PG_URL" < "$T/num.ndjson"
+i=0; bad=
+for v in $(sed 's/.*"px":\([^,]*\),.*/\1/' "$T/num.ndjson"); do
+	i=$((i + 1))
+	got=$(pg_sql "SELECT px || ' ' || qty FROM trades WHERE ex = 'numtest' AND trade_id = 'n$i'")
+	want=$(pg_sql "SELECT '$v'::numeric || ' ' || '$v'::numeric")
+	[ "$got" = "$want" ] || bad="$bad $v ($got, not $want)"
+done
+is "$bad" "" "NUMERIC values are PostgreSQL's own reading of the text ($i values)"
+pg_sql "DELETE FROM trades WHERE ex = 'numtest'" >/dev/null
+
 # A larger stream, with --tee, in several batches.
 "$S/gen-stream" 20000 5 > "$T/big.ndjson"
 arb-store -d "$ARB_PG_URL" --tee -b 3000 < "$T/big.ndjson" > "$T/tee"
