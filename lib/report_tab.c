@@ -430,7 +430,7 @@ static size_t build_funnel(struct arb_report *r, struct rtab *tabs)
 		rtab_row(t, arb_report_funnel_steps[i], U(c[i + 1]), U(c[i] - c[i + 1]),
 		    PCT(c[i + 1], c[0]));
 	snprintf(pnlname, sizeof pnlname, "net_pnl_%s", r->ccy);
-	rtab_row(t, pnlname, D(f.pnl), NULL, NULL);
+	rtab_row(t, pnlname, D(f.pnl), (const char *)NULL, (const char *)NULL);
 	t->note = "net_pnl: realised P&L of the executed opportunities";
 	rtab_init(d, "funnel_reasons", "Why candidates fell out", "step,reason,#count");
 	for (i = 0; i < 4; i++)
@@ -497,8 +497,8 @@ static size_t build_latency(struct arb_report *r, struct rtab *tabs)
 		rtab_row(l, "capturable", U(num), "");
 		rtab_row(l, "capturable share", PCT(num, den), "%");
 	} else {
-		rtab_row(l, "capturable", NULL, "");
-		rtab_row(l, "capturable share", NULL, "%");
+		rtab_row(l, "capturable", (const char *)NULL, "");
+		rtab_row(l, "capturable share", (const char *)NULL, "%");
 	}
 	return 2;
 }

@@ -552,6 +552,8 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	L.multi = curl_multi_init();
+	/* L lives as long as this loop; f->transport is cleared below */
+	// cppcheck-suppress autoVariables
 	f->transport = &L;
 	f->want_snapshot = want_snapshot;
 	f->want_reconnect = want_reconnect;
@@ -624,5 +626,6 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	curl_global_cleanup();
 	if (L.rec)
 		fclose(L.rec);
+	f->transport = NULL;
 	return L.fail ? ARB_EXIT_FAIL : ARB_EXIT_OK;
 }
