@@ -348,11 +348,11 @@ static int value(const struct arb_rec *r, const struct arb_store_col *c, int key
 	return 0;
 }
 
-int arb_store_row(const struct arb_rec *r, const struct arb_store_table *t,
-    struct arb_store_val *v, struct arb_buf *scratch)
+static int row(const struct arb_rec *r, const struct arb_store_table *t,
+    struct arb_store_val *v, struct arb_buf *scratch, int hash)
 {
 	int n = 0;
-	uint64_t h1, h2;
+	uint64_t h1 = 0, h2 = 0;
 
 	scratch->len = 0;
 	arb_buf_reserve(scratch, r->len + 64);
@@ -393,7 +393,8 @@ int arb_store_row(const struct arb_rec *r, const struct arb_store_table *t,
 	}
 	for (int c = 0; c < t->ncols; c++)
 		value(r, &t->cols[c], key[c], &v[n++], scratch);
-	arb_store_hash(r->line, r->len, &h1, &h2);
+	if (hash)
+		arb_store_hash(r->line, r->len, &h1, &h2);
 	memset(&v[n], 0, 3 * sizeof *v);
 	v[n++].i = (int64_t)h1;
 	v[n++].i = (int64_t)h2;
@@ -401,6 +402,18 @@ int arb_store_row(const struct arb_rec *r, const struct arb_store_table *t,
 	v[n].n = r->len;
 	n++;
 	return n;
+}
+
+int arb_store_row(const struct arb_rec *r, const struct arb_store_table *t,
+    struct arb_store_val *v, struct arb_buf *scratch)
+{
+	return row(r, t, v, scratch, 1);
+}
+
+int arb_store_row_nohash(const struct arb_rec *r, const struct arb_store_table *t,
+    struct arb_store_val *v, struct arb_buf *scratch)
+{
+	return row(r, t, v, scratch, 0);
 }
 
 /*

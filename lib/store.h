@@ -85,6 +85,9 @@ struct arb_store_val {
  */
 int arb_store_row(const struct arb_rec *r, const struct arb_store_table *t,
     struct arb_store_val *v, struct arb_buf *scratch);
+/* The same, leaving h1 and h2 0 (for whoever hashes the line later). */
+int arb_store_row_nohash(const struct arb_rec *r, const struct arb_store_table *t,
+    struct arb_store_val *v, struct arb_buf *scratch);
 
 /* The 128-bit content hash of a line (stable: it is stored). */
 void arb_store_hash(const char *p, size_t n, uint64_t *h1, uint64_t *h2);
