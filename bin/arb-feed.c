@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "feed.h"
 #include "io.h"
 #include "log.h"
@@ -28,14 +29,90 @@ static void usage(int status)
 	FILE *f = status ? stderr : stdout;
 
 	fprintf(f,
-	    "usage: arb-feed [-tvqhV] [-d depth] [--record file] [--stale-after dur]\n"
-	    "                [--endpoint venue=url] [--cacert file] venue:SYM[,SYM...] ...\n"
+	    "usage: arb-feed [-tvqhV] [-c file] [-d depth] [--record file] [--stale-after dur]\n"
+	    "                [--endpoint venue=url] [--cacert file] [--metrics file]\n"
+	    "                venue:SYM[,SYM...] ...\n"
 	    "       arb-feed --replay [-tvq] [-d depth] [--speed x] [--strict] file ... [venue:SYM,...]\n"
 	    "venues: binance kraken coinbase okx bybit bitstamp\n");
 	exit(status);
 }
 
-enum { O_REPLAY = 256, O_SPEED, O_RECORD, O_STALE, O_ENDPOINT, O_CACERT, O_STRICT, O_STATS };
+enum { O_REPLAY = 256, O_SPEED, O_RECORD, O_STALE, O_ENDPOINT, O_CACERT, O_STRICT, O_STATS, O_METRICS };
+
+/*
+ * -c FILE: the [arb-feed] section of the configuration (arbitron(7)) and
+ * the ARB_* environment, under the command line: depth, trades, record,
+ * stale-after, cacert, metrics, endpoint (space-separated list) and venues
+ * (the venue:SYM,... arguments, space-separated, used when none are given
+ * on the command line).  Returns the argument vector to parse.
+ */
+static char **with_config(int *argcp, char **argv)
+{
+	static const char *const keys[] = { "depth", "trades", "record", "stale-after",
+	    "cacert", "metrics", "endpoint", "venues", NULL };
+	struct arb_conf conf;
+	const char *path = NULL;
+	char **nv;
+	int argc = *argcp, n = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+	}
+	arb_conf_init(&conf);
+	if (path && arb_conf_load(&conf, path, "arb-feed") < 0)
+		exit(ARB_EXIT_USAGE);
+	/* file and environment first, so that the command line overrides them */
+	nv = xcalloc((size_t)argc + 64, sizeof *nv);
+	nv[n++] = argv[0];
+	for (i = 0; keys[i]; i++) {
+		const char *v = arb_conf_get(&conf, keys[i]);
+		char opt[32];
+		if (!v || !*v || strcmp(keys[i], "venues") == 0)
+			continue;
+		snprintf(opt, sizeof opt, "--%s", keys[i]);
+		if (strcmp(keys[i], "trades") == 0) {
+			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+				nv[n++] = xstrdup(opt);
+			continue;
+		}
+		if (strcmp(keys[i], "endpoint") == 0) {
+			char *list = xstrdup(v), *save = NULL, *t;
+			for (t = strtok_r(list, " ", &save); t && n < argc + 56; t = strtok_r(NULL, " ", &save)) {
+				nv[n++] = xstrdup(opt);
+				nv[n++] = xstrdup(t);
+			}
+			free(list);
+			continue;
+		}
+		nv[n++] = xstrdup(opt);
+		nv[n++] = xstrdup(v);
+	}
+	for (i = 1; i < argc; i++)
+		nv[n++] = argv[i];
+	{
+		/* venues from the file when the command line names none */
+		const char *v = arb_conf_get(&conf, "venues");
+		int any = 0;
+		for (i = 1; i < argc; i++)
+			if (argv[i][0] != '-' && strchr(argv[i], ':'))
+				any = 1;
+		if (v && !any) {
+			char *list = xstrdup(v), *save = NULL, *t;
+			for (t = strtok_r(list, " ", &save); t && n < argc + 62; t = strtok_r(NULL, " ", &save))
+				nv[n++] = xstrdup(t);
+			free(list);
+		}
+	}
+	nv[n] = NULL;
+	*argcp = n;
+	arb_conf_free(&conf);
+	return nv;
+}
 
 static const struct option longopts[] = {
 	{ "depth", required_argument, NULL, 'd' },
@@ -48,10 +125,12 @@ static const struct option longopts[] = {
 	{ "cacert", required_argument, NULL, O_CACERT },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "stats", no_argument, NULL, O_STATS },
+	{ "metrics", required_argument, NULL, O_METRICS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "config", required_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -125,8 +204,11 @@ int main(int argc, char **argv)
 	arb_setprog(argv[0]);
 	memset(&wo, 0, sizeof wo);
 	wo.stale_after = -1;
-	while ((c = getopt_long(argc, argv, "d:tvqhV", longopts, NULL)) != -1) {
+	argv = with_config(&argc, argv);
+	while ((c = getopt_long(argc, argv, "c:d:tvqhV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			break;      /* read by with_config */
 		case 'd':
 			errno = 0;
 			depth = strtol(optarg, &end, 10);
@@ -172,6 +254,9 @@ int main(int argc, char **argv)
 			break;
 		case O_STATS:
 			want_stats = 1;
+			break;
+		case O_METRICS:
+			wo.metrics = optarg;
 			break;
 		case 'v':
 			arb_louder();

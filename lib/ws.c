@@ -16,6 +16,8 @@
 #include "sig.h"
 #include "util.h"
 #include "ws.h"
+#include "metrics.h"
+#include "notify.h"
 
 /*
  * The live transport.  One libwebsockets context runs the only event loop:
@@ -68,6 +70,8 @@ struct live {
 	int nconns;
 	FILE *rec;
 	lws_sorted_usec_list_t sul_tick, sul_curl;
+	struct arb_metrics *metrics;  /* --metrics (path NULL: off) */
+	int ready;                    /* READY=1 sent */
 	int fail;
 	int stopping;
 	struct req *reqs;
@@ -450,11 +454,75 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
+/* --metrics: per book its age, sync state and resyncs, for alerts.yml. */
+static void write_metrics(struct live *L, int64_t now)
+{
+	struct arb_metrics *m = L->metrics;
+	int64_t wall = arb_wall_us();
+	char lab[160];
+
+	arb_metrics_begin(m);
+	arb_metrics_family(m, "arb_records_out_total", "counter", "Records written.");
+	arb_metrics_i64(m, "arb_records_out_total", "prog=\"arb-feed\"", (int64_t)L->f->out->records);
+	arb_metrics_family(m, "arb_feed_frames_total", "counter", "Frames and REST bodies received.");
+	arb_metrics_i64(m, "arb_feed_frames_total", NULL, (int64_t)L->f->nframes);
+	arb_metrics_family(m, "arb_feed_book_ok", "gauge", "1 while the book is in sync and verified.");
+	for (int i = 0; i < L->nconns; i++)
+		for (uint32_t k = 0; k < L->conns[i].v->nlist; k++) {
+			struct arb_fbook *fb = L->conns[i].v->list[k];
+			if (fb->filtered)
+				continue;
+			arb_metrics_labels(lab, sizeof lab, "venue", L->conns[i].v->ops->name, "sym", fb->sym, (char *)NULL);
+			arb_metrics_i64(m, "arb_feed_book_ok", lab, fb->ok ? 1 : 0);
+		}
+	arb_metrics_family(m, "arb_feed_book_age_seconds", "gauge", "Seconds since the book last changed (receive time).");
+	for (int i = 0; i < L->nconns; i++)
+		for (uint32_t k = 0; k < L->conns[i].v->nlist; k++) {
+			struct arb_fbook *fb = L->conns[i].v->list[k];
+			if (fb->filtered || fb->rt == 0)
+				continue;
+			arb_metrics_labels(lab, sizeof lab, "venue", L->conns[i].v->ops->name, "sym", fb->sym, (char *)NULL);
+			arb_metrics_dec(m, "arb_feed_book_age_seconds", lab,
+			    arb_dec_make(wall > fb->rt ? (wall - fb->rt) / 1000 : 0, 3));
+		}
+	arb_metrics_family(m, "arb_feed_resyncs_total", "counter", "Gaps and checksum failures that forced a resync.");
+	for (int i = 0; i < L->nconns; i++)
+		for (uint32_t k = 0; k < L->conns[i].v->nlist; k++) {
+			struct arb_fbook *fb = L->conns[i].v->list[k];
+			if (fb->filtered)
+				continue;
+			arb_metrics_labels(lab, sizeof lab, "venue", L->conns[i].v->ops->name, "sym", fb->sym, (char *)NULL);
+			arb_metrics_i64(m, "arb_feed_resyncs_total", lab, (int64_t)fb->ngap);
+		}
+	if (arb_metrics_commit(m, now) < 0)
+		arb_warn("metrics: %s: %s", m->path, strerror(errno));
+}
+
+/* READY=1 once every book asked for is in sync (sd_notify). */
+static void maybe_ready(struct live *L)
+{
+	if (L->ready)
+		return;
+	for (int i = 0; i < L->nconns; i++)
+		for (uint32_t k = 0; k < L->conns[i].v->nlist; k++) {
+			struct arb_fbook *fb = L->conns[i].v->list[k];
+			if (!fb->filtered && !fb->ok)
+				return;
+		}
+	L->ready = 1;
+	arb_notify("READY=1");
+}
+
 /* Once a second: pings, staleness, snapshots that failed. */
 static void tick(lws_sorted_usec_list_t *sul)
 {
 	struct live *L = the_live;
 	int64_t now = arb_mono_us();
+
+	arb_notify_watchdog(now);
+	maybe_ready(L);
+	if (arb_metrics_due(L->metrics, now))
+		write_metrics(L, now);
 
 	for (int i = 0; i < L->nconns; i++) {
 		struct conn *c = &L->conns[i];
@@ -526,7 +594,11 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	struct live L;
 	struct arb_buf u = { 0 };
 
+	struct arb_metrics metrics;
+
 	memset(&L, 0, sizeof L);
+	arb_metrics_init(&metrics, o->metrics);
+	L.metrics = &metrics;
 	L.f = f;
 	L.o = o;
 	the_live = &L;
@@ -616,6 +688,10 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 		arb_buf_free(&L.conns[i].txq);
 	}
 	L.stopping = 1;
+	arb_notify("STOPPING=1");
+	if (metrics.path)
+		write_metrics(&L, arb_mono_us());
+	arb_metrics_free(&metrics);
 	lws_context_destroy(L.ctx);
 	while (L.reqs) {
 		curl_multi_remove_handle(L.multi, L.reqs->c);

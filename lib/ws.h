@@ -17,6 +17,7 @@ struct arb_ws_opt {
 	const char *endpoints[8];  /* --endpoint venue=url */
 	int nendpoints;
 	int64_t stale_after;       /* --stale-after, -1: per venue */
+	const char *metrics;       /* --metrics FILE or NULL */
 };
 
 /* Runs until a stop signal.  Returns an exit status. */

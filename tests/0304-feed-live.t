@@ -182,4 +182,41 @@ is "$(count '"state":"connected"' o.out)" 0 "certificate for another host: never
 is "$(count 'websocket' o.log)" 0 "certificate for another host: no WebSocket reached the venue"
 is "$(count 'GET ' o.log)" 0 "certificate for another host: no REST request either"
 
+# -- sd_notify and --metrics (production): READY=1 once the book is in
+# sync, watchdog pings, STOPPING=1 on SIGTERM; the metrics file for
+# node_exporter with the book's sync state and age
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(8)
+with open(sys.argv[2], "w") as f:
+    try:
+        while True:
+            f.write(s.recv(256).decode() + "\n")
+            f.flush()
+    except socket.timeout:
+        pass
+' "$T/notify.sock" "$T/notify.log" &
+LSN=$!
+sleep 0.3
+fake n kraken serve 5
+NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 \
+	feed n 3 --metrics "$T/feed.prom" --endpoint "kraken=https://127.0.0.1:$PORT" --cacert ca.pem kraken:BTC/CHF
+stop_fake
+kill "$LSN" 2>/dev/null
+wait "$LSN" 2>/dev/null
+is "$RC" 0 "notify: SIGTERM ends arb-feed with 0"
+is "$(grep -c '^READY=1$' notify.log)" 1 "notify: READY=1 once, when the book is in sync"
+ok "$([ "$(grep -c '^WATCHDOG=1$' notify.log)" -ge 2 ] && echo 0 || echo 1)" "notify: the watchdog is pinged"
+is "$(tail -n 1 notify.log)" "STOPPING=1" "notify: STOPPING=1 last"
+grep -q '^arb_feed_book_ok{venue="kraken",sym="BTC/CHF"} 1$' feed.prom
+ok $? "metrics: the book is reported in sync"
+grep -q '^arb_feed_book_age_seconds{venue="kraken",sym="BTC/CHF"} [0-9.]*$' feed.prom
+ok $? "metrics: the book's age"
+if command -v promtool >/dev/null 2>&1; then
+	promtool check metrics <feed.prom >/dev/null 2>&1
+	ok $? "metrics: promtool accepts the file"
+fi
+
 done_testing
