@@ -10,7 +10,8 @@
  *                                      process: per-update latency p50 p99
  *                                      p99.9 max of arb_detect_feed for books
  *   detect-bench run IN OUT CMD ARG.. runs CMD with stdin IN, stdout OUT:
- *                                      wall seconds and peak RSS (KiB)
+ *                                      wall seconds, peak RSS (KiB) and
+ *                                      CPU seconds (user + system)
  *
  * The generator's prices are doubles turned into decimal text: test data,
  * not money.  Symbols per venue: 24 bases B00..B23 against USD, USDT, BTC
@@ -253,7 +254,9 @@ run(char **argv)
 	}
 	if (wait4(p, &st, 0, &ru) < 0)
 		return 1;
-	printf("%.3f %ld\n", (double)(now_ns() - t0) / 1e9, ru.ru_maxrss);
+	printf("%.3f %ld %.3f\n", (double)(now_ns() - t0) / 1e9, ru.ru_maxrss,
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 

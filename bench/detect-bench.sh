@@ -4,36 +4,83 @@
 # depth 1 and 10.  Prints book records per second for arb-detect, for
 # `jq -c 'select(.type=="book")'` and for `cat` over the same file in the
 # same run, peak RSS of each, and the engine's per-update detection latency
-# (in process, p50/p99).  Targets (issue 4): >= 4 M/s at depth 1, >= 1 M/s at
-# depth 10, p99 < 5 us, RSS < 32 MiB.
+# (in process, p50/p99).  Rates are records per CPU second (user + system
+# time of the process, so that other load on a shared machine does not
+# count); wall-clock rates are shown too.  Targets (issue 4): >= 4 M/s at
+# depth 1, >= 1 M/s at depth 10, p99 < 5 us, RSS < 32 MiB.
+#
+# Then a denser market from bench/gen-stream when it is built (every asset
+# quoted against USDT and BTC on 6 venues, depth 5): 20000 updates with
+# the default --max-legs 3 and with --max-legs 4.
+#
+# With BASE_DETECT=path/to/an/older/arb-detect (and BASE_BENCH=its
+# detect-bench for the in-process latency), the same runs are repeated
+# with it, in the same run, for before/after figures.
 #   usage: detect-bench.sh DETECT-BENCH ARB-DETECT [BOOK-RECORDS]
 set -eu
 B=$1
 D=$2
 N=${3:-500000}
+BD=${BASE_DETECT:-}
+BB=${BASE_BENCH:-}
+G=$(dirname "$B")/gen-stream
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/detect-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.3f M/s", (s > 0 ? n / s / 1e6 : 0) }'; }
 
+# row LABEL N IN OUT CMD...: one timed run
+row() {
+	label=$1 n=$2 in=$3 out=$4
+	shift 4
+	# shellcheck disable=SC2046 # three words: wall seconds, KiB, CPU seconds
+	set -- $("$B" run "$in" "$out" "$@")
+	printf '  %-40s cpu %-12s wall %-12s rss %s KiB\n' "$label" "$(rate "$n" "$3")" \
+	    "$(rate "$n" "$1")" "$2"
+}
+
 for depth in 1 10; do
 	"$B" gen "$depth" "$N" 1 >"$tmp/in"
 	echo "depth $depth: $N book records (+ 600 instruments), $(wc -c <"$tmp/in") bytes"
-	# shellcheck disable=SC2046 # two words: seconds and KiB
-	set -- $("$B" run "$tmp/in" /dev/null cat)
-	echo "  cat         $(rate "$N" "$1")  rss $2 KiB"
+	row cat "$N" "$tmp/in" /dev/null cat
 	if command -v jq >/dev/null 2>&1; then
-		# shellcheck disable=SC2046 # two words: seconds and KiB
-		set -- $("$B" run "$tmp/in" /dev/null jq -c 'select(.type=="book")')
-		echo "  jq          $(rate "$N" "$1")  rss $2 KiB"
+		row jq "$N" "$tmp/in" /dev/null jq -c 'select(.type=="book")'
 	else
 		echo "  jq          not installed"
 	fi
-	# shellcheck disable=SC2046 # two words: seconds and KiB
-	set -- $("$B" run "$tmp/in" "$tmp/out" "$D" --max-legs 4 -q)
-	echo "  arb-detect  $(rate "$N" "$1")  rss $2 KiB  ($(grep -c '^{"type":"opportunity"' "$tmp/out") opportunity records)"
-	# shellcheck disable=SC2046 # two words: seconds and KiB
-	set -- $("$B" run "$tmp/in" /dev/null "$D" --max-legs 3 --no-cross -q)
-	echo "  arb-detect --max-legs 3 --no-cross  $(rate "$N" "$1")  rss $2 KiB"
+	row "arb-detect --max-legs 4" "$N" "$tmp/in" "$tmp/out" "$D" --max-legs 4 -q
+	echo "    ($(grep -c '^{"type":"opportunity"' "$tmp/out") opportunity records)"
+	row "arb-detect --max-legs 3 --no-cross" "$N" "$tmp/in" /dev/null "$D" --max-legs 3 --no-cross -q
+	if [ -n "$BD" ]; then
+		row "BASE arb-detect --max-legs 4" "$N" "$tmp/in" "$tmp/base" "$BD" --max-legs 4 -q
+		if cmp -s "$tmp/out" "$tmp/base"; then
+			echo "    (output identical to BASE's)"
+		else
+			echo "    (OUTPUT DIFFERS from BASE's)"
+		fi
+		row "BASE arb-detect --max-legs 3 --no-cross" "$N" "$tmp/in" /dev/null "$BD" --max-legs 3 --no-cross -q
+	fi
 	"$B" lat "$tmp/in" 4 | sed 's/^/  /'
+	if [ -n "$BB" ]; then
+		"$BB" lat "$tmp/in" 4 | sed 's/^/  BASE /'
+	fi
 done
+
+if [ -x "$G" ]; then
+	M=20000
+	"$G" --seed 1 --updates "$M" --venues 6 --assets 100 --depth 5 \
+	    --dislocate-every 100000000 >"$tmp/dense"
+	echo "dense: bench/gen-stream, 6 venues x 100 assets against USDT and BTC, depth 5, $M book records"
+	for legs in 3 4; do
+		row "arb-detect --max-legs $legs" "$M" "$tmp/dense" "$tmp/out" "$D" --max-legs "$legs" -q
+		echo "    ($(grep -c '^{"type":"opportunity"' "$tmp/out") opportunity records)"
+		if [ -n "$BD" ]; then
+			row "BASE arb-detect --max-legs $legs" "$M" "$tmp/dense" "$tmp/base" "$BD" --max-legs "$legs" -q
+			if cmp -s "$tmp/out" "$tmp/base"; then
+				echo "    (output identical to BASE's)"
+			else
+				echo "    (OUTPUT DIFFERS from BASE's)"
+			fi
+		fi
+	done
+fi

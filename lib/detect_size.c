@@ -21,6 +21,12 @@ sok(int s)
 }
 
 static inline int
+fits64(__int128 m)
+{
+	return m >= INT64_MIN && m <= INT64_MAX;
+}
+
+static inline int
 fsign(arb_dec a)
 {
 	return (a.m > 0) - (a.m < 0);
@@ -52,7 +58,9 @@ falign(arb_dec *a, arb_dec *b)
 			pw[k] = p10(k);
 	x = a->s < b->s ? a : b;
 	k = a->s < b->s ? b->s - a->s : a->s - b->s;
-	if (__builtin_mul_overflow(x->m, pw[k], &t) || t == I128_MIN)
+	if (fits64(x->m) && k <= 18)
+		t = x->m * pw[k];   /* |t| < 2^63 * 10^18 < 2^123 */
+	else if (__builtin_mul_overflow(x->m, pw[k], &t) || t == I128_MIN)
 		return -1;
 	x->m = t;
 	x->s += k;
@@ -92,6 +100,12 @@ fmul(arb_dec *r, arb_dec a, arb_dec b)
 {
 	__int128 t;
 
+	if (sok(a.s) && sok(b.s) && a.s + b.s <= ARB_DEC_MAXSCALE && fits64(a.m) && fits64(b.m)) {
+		/* a 64 x 64 bit product: |t| <= 2^126, never overflows */
+		r->m = (__int128)(int64_t)a.m * (int64_t)b.m;
+		r->s = a.s + b.s;
+		return 0;
+	}
 	if (sok(a.s) && sok(b.s) && a.s + b.s <= ARB_DEC_MAXSCALE &&
 	    !__builtin_mul_overflow(a.m, b.m, &t) && t != I128_MIN) {
 		r->m = t;
@@ -453,6 +467,22 @@ dstep(const struct arb_dchain *c, arb_dec grid, int64_t k)
 	return fsign(d) > 0;
 }
 
+/* The exact chain at k: its result (rc as arb_dchain_eval's) and what
+ * its last leg receives (0 when infeasible). */
+static int
+xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, struct arb_dresult *r, arb_dec *out)
+{
+	arb_dec q;
+	int rc;
+
+	*out = arb_dec_make(0, 0);
+	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, r)) < 0)
+		return -1;
+	if (rc == 0)
+		*out = r->out;
+	return rc;
+}
+
 /* What the exact chain's last leg receives at k (0 when infeasible). */
 static int
 xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
@@ -803,19 +833,71 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			}
 			b = l2;
 			if (b - a + 1 <= ARB_DSCAN_MAX) {
-				for (k = a; k <= b; k++) {
-					arb_dec q;
-					int rc;
-					if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
-						return 0;
-					if (rc != 0 || fsign(r.profit) <= 0)
-						continue;
-					if (!found || fcmp(r.profit, best->profit) > 0 ||
-					    (fcmp(r.profit, best->profit) == 0 && k < best->k)) {
+				/* Every k in [a, b], in effect: what the last leg
+				 * receives is nondecreasing in k and what the first
+				 * spends strictly increasing, so within a run of k
+				 * with the same output the profit falls and only the
+				 * run's first k (or a) can be the best (ties: the
+				 * smaller k).  Walk from run to run, galloping over
+				 * long runs. */
+				struct arb_dresult rx, rh;
+				arb_dec o, ox, oh;
+				int rc, rcx, rch;
+				int64_t lo2, hi2, x;
+				k = a;
+				if ((rc = xeval(c, grid, k, &r, &o)) < 0)
+					return 0;
+				for (;;) {
+					if (rc == 0 && fsign(r.profit) > 0 &&
+					    (!found || fcmp(r.profit, best->profit) > 0 ||
+					    (fcmp(r.profit, best->profit) == 0 && k < best->k))) {
 						*best = r;
 						best->k = k;
 						found = 1;
 					}
+					/* the first k' in (k, b] with more output */
+					lo2 = k;
+					hi2 = -1;
+					for (step = 1;; step *= 2) {
+						x = k + step;
+						if (x > b)
+							break;
+						if ((rcx = xeval(c, grid, x, &rx, &ox)) < 0)
+							return 0;
+						if (fcmp(ox, o) > 0) {
+							hi2 = x;
+							break;
+						}
+						lo2 = x;
+					}
+					if (hi2 < 0) {
+						if (lo2 >= b)
+							break;
+						if ((rcx = xeval(c, grid, b, &rx, &ox)) < 0)
+							return 0;
+						if (fcmp(ox, o) <= 0)
+							break;
+						hi2 = b;
+					}
+					rh = rx;
+					rch = rcx;
+					oh = ox;
+					while (hi2 - lo2 > 1) {
+						int64_t mid = lo2 + (hi2 - lo2) / 2;
+						if ((rcx = xeval(c, grid, mid, &rx, &ox)) < 0)
+							return 0;
+						if (fcmp(ox, o) > 0) {
+							hi2 = mid;
+							rh = rx;
+							rch = rcx;
+							oh = ox;
+						} else
+							lo2 = mid;
+					}
+					k = hi2;
+					r = rh;
+					rc = rch;
+					o = oh;
 				}
 				if (found)
 					best->optimal = 1;
