@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "io.h"
 #include "log.h"
 #include "rec.h"
@@ -219,7 +220,7 @@ static void resolve(struct arb_report_opts *o, const char *since, const char *un
 
 int main(int argc, char **argv)
 {
-	enum { O_VENUE = 256, O_SYM, O_REACTION, O_STRICT };
+	enum { O_VENUE = 256, O_SYM, O_REACTION, O_STRICT, O_CONFIG };
 	static const struct option longopts[] = {
 		{ "report", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
@@ -237,6 +238,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "config", required_argument, NULL, O_CONFIG },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct arb_report_opts o;
@@ -257,6 +259,12 @@ int main(int argc, char **argv)
 	arb_setprog(argv[0]);
 	memset(&o, 0, sizeof o);
 	memset(&L, 0, sizeof L);
+	{
+		/* --config FILE: the [arb-report] keys, under the command line */
+		static const char *const keys[] = { "report", "format", "db", "since", "until",
+		    "venue", "sym", "ccy", "reaction", "check", "output", "strict?", NULL };
+		argv = arb_conf_argv(&argc, argv, "arb-report", keys, 0);
+	}
 	while ((c = getopt_long(argc, argv, "r:f:d:s:u:c:C:o:hVvq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': reports |= parse_reports(optarg); break;
@@ -286,6 +294,7 @@ int main(int argc, char **argv)
 			break;
 		case 'o': output = optarg; break;
 		case O_STRICT: bl.strict = 1; break;
+		case O_CONFIG: break;   /* read by arb_conf_argv */
 		case 'h': usage(ARB_EXIT_OK); break;
 		case 'V': printf("arb-report %s\n", PACKAGE_VERSION); return ARB_EXIT_OK;
 		case 'v': arb_louder(); break;

@@ -281,3 +281,74 @@ const char *arb_conf_origin(struct arb_conf *c, const char *key)
 	snprintf(buf, sizeof buf, "%s:%u", it->file, it->line);
 	return buf;
 }
+
+char **
+arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *keys,
+    int cfgshort)
+{
+	struct arb_conf conf;
+	const char *path = NULL;
+	char **nv, shortopt[3] = { '-', (char)cfgshort, 0 };
+	size_t n = 0, cap;
+	int argc = *argcp, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (((cfgshort && strcmp(argv[i], shortopt) == 0) ||
+		    strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+	}
+	arb_conf_init(&conf);
+	if (path && arb_conf_load(&conf, path, section) < 0)
+		exit(2);
+	cap = (size_t)argc + 16;
+	nv = xcalloc(cap, sizeof *nv);
+	nv[n++] = argv[0];
+	for (i = 0; keys[i]; i++) {
+		size_t kl = strlen(keys[i]);
+		char key[64], opt[72];
+		const char *v;
+		int kind = 0;
+
+		if (kl == 0 || kl >= sizeof key)
+			continue;
+		memcpy(key, keys[i], kl + 1);
+		if (key[kl - 1] == '?' || key[kl - 1] == '*') {
+			kind = key[kl - 1];
+			key[kl - 1] = '\0';
+		}
+		if (!(v = arb_conf_get(&conf, key)) || !*v)
+			continue;
+		snprintf(opt, sizeof opt, "--%s", key);
+		if (kind == '?') {
+			if (strcmp(v, "true") && strcmp(v, "yes") && strcmp(v, "1"))
+				continue;
+			if (n + 2 >= cap) { cap *= 2; xrealloc(&nv, cap * sizeof *nv); }
+			nv[n++] = xstrdup(opt);
+			continue;
+		}
+		{
+			char *list = xstrdup(v), *save = NULL, *t;
+			for (t = kind == '*' ? strtok_r(list, " ", &save) : list; t;
+			    t = kind == '*' ? strtok_r(NULL, " ", &save) : NULL) {
+				if (n + 3 >= cap) { cap *= 2; xrealloc(&nv, cap * sizeof *nv); }
+				nv[n++] = xstrdup(opt);
+				nv[n++] = xstrdup(t);
+			}
+			free(list);
+		}
+	}
+	if (n + (size_t)argc >= cap) {
+		cap = n + (size_t)argc + 1;
+		xrealloc(&nv, cap * sizeof *nv);
+	}
+	for (i = 1; i < argc; i++)
+		nv[n++] = argv[i];
+	nv[n] = NULL;
+	*argcp = (int)n;
+	arb_conf_free(&conf);
+	return nv;
+}

@@ -44,4 +44,17 @@ const char *arb_conf_get(struct arb_conf *c, const char *key);
  * ARB_X", or "command line". */
 const char *arb_conf_origin(struct arb_conf *c, const char *key);
 
+/*
+ * For programs whose options are all long options: returns a new argument
+ * vector with "--key value" for every key of keys[] set in the file given
+ * by -c/--config (its [section]) or in the environment, placed before the
+ * command line's own arguments so that those win (getopt takes the last).
+ * A key ending in '?' is a flag ("--key" when the value is true, yes or
+ * 1); one ending in '*' is a list, split on spaces into repeated options.
+ * cfgshort is the short letter of --config, or 0 when it has none.  Exits
+ * 2 on a bad file.  The vector is allocated once and lives until exit.
+ */
+char **arb_conf_argv(int *argc, char **argv, const char *section,
+    const char *const *keys, int cfgshort);
+
 #endif

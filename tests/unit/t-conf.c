@@ -218,6 +218,40 @@ static void test_errors(void)
 
 extern char **environ;
 
+/* arb_conf_argv: file and environment keys become options placed before
+ * the command line's, flags and lists expanded. */
+static void test_argv(void)
+{
+	static const char text[] = "depth = 5\ntrades = yes\n[arb-x]\nendpoint = a=1 b=2\n"
+	    "quiet = no\n[other]\ncacert = nope\n";
+	static const char *const keys[] = { "depth", "trades?", "endpoint*", "quiet?", "cacert",
+	    "record", NULL };
+	const char *path = conf_file("argv.conf", text, sizeof text - 1);
+	char *argv[] = { "prog", "-c", (char *)path, "--depth", "7", "x:Y", NULL };
+	int argc = 6;
+	char **nv;
+	char joined[512] = "";
+
+	setenv("ARB_RECORD", "/tmp/r", 1);
+	nv = arb_conf_argv(&argc, argv, "arb-x", keys, 'c');
+	for (int i = 0; i < argc; i++) {
+		strcat(joined, nv[i]);
+		strcat(joined, i + 1 < argc ? " " : "");
+	}
+	is_str(joined + strlen(joined) - 10, "depth 7 x:Y" + 1, "the command line is kept at the end");
+	is_int(argc, 15, "argument count");
+	is_str(nv[1], "--depth", "file keys come first...");
+	is_str(nv[2], "5", "...with their values");
+	is_str(nv[3], "--trades", "a true flag becomes --flag");
+	is_str(nv[5], "a=1", "a list is split on spaces");
+	is_str(nv[7], "b=2", "into repeated options");
+	is_str(nv[9], "/tmp/r", "the environment gives keys too");
+	is_str(nv[10], "-c", "then the command line, in order...");
+	is_str(nv[13], "7", "...so that its --depth is the last one and wins");
+	ok(nv[argc] == NULL, "NULL-terminated");
+	unsetenv("ARB_RECORD");
+}
+
 int main(void)
 {
 	arb_setprog("t-conf");
@@ -240,6 +274,7 @@ int main(void)
 	test_format();
 	test_precedence();
 	test_errors();
+	test_argv();
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
