@@ -249,6 +249,10 @@ static void test_argv(void)
 	is_str(nv[10], "-c", "then the command line, in order...");
 	is_str(nv[13], "7", "...so that its --depth is the last one and wins");
 	ok(nv[argc] == NULL, "NULL-terminated");
+	/* the ten before the command line's own are the function's */
+	for (int i = 1; i < 10; i++)
+		free(nv[i]);
+	free(nv);
 	unsetenv("ARB_RECORD");
 }
 
