@@ -10,7 +10,12 @@
 # duplicate), which is what a restarted or replayed stream costs.
 # Run from the build directory: `make bench-store`, or
 #   top_srcdir=SRC sh SRC/bench/store-bench.sh 200000
-# Targets (issue 7): 0.5 M records/s into SQLite, 0.3 M into PostgreSQL.
+# With BASELINE=PATH (an older arb-store binary), the same runs of it come
+# next to each arb-store row, each into a database of its own.  Last, the
+# idle latency of arb-store --tee (bench/probe: one record at a time into
+# an idle stage, until it comes out) beside `cat`.
+# Targets (issue 7): 0.5 M records/s into SQLite, 0.3 M into PostgreSQL;
+# (issue 10) per-hop latency p99 under 50 us when the stream is idle.
 set -u
 N=${1:-500000}
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -40,18 +45,47 @@ run() {
 		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d\n", name, n, s, n / s, cpu, n / cpu, rss }'
 }
 
+BASE=${BASELINE:-}
+[ -z "$BASE" ] || [ -x "$BASE" ] || { echo "store-bench: BASELINE=$BASE is not executable" >&2; exit 2; }
+
 printf "%-38s %8s %7s %10s %7s %10s %9s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB"
 echo "# input: $N lines, $bytes bytes"
 run "baseline: cat" cat
 run "raw: sqlite batched INSERT (line)" "$RAW" sqlite "$T/raw.db"
-run "arb-store sqlite" "$STORE" -d "sqlite:$T/a.db"
-run "arb-store sqlite, replay (dups)" "$STORE" -d "sqlite:$T/a.db"
-run "arb-store sqlite --synchronous normal" "$STORE" --synchronous normal -d "sqlite:$T/b.db"
+for v in "" ${BASE:+old}; do
+	S=$STORE; [ -n "$v" ] && S=$BASE
+	tag=${v:+" (baseline)"}
+	run "arb-store sqlite$tag" "$S" -d "sqlite:$T/a$v.db"
+	run "arb-store sqlite, replay (dups)$tag" "$S" -d "sqlite:$T/a$v.db"
+	run "arb-store sqlite --sync normal$tag" "$S" --synchronous normal -d "sqlite:$T/b$v.db"
+done
 
 pg_start >/dev/null
 run "raw: PostgreSQL COPY (line)" "$RAW" pg "$ARB_PG_URL"
-run "arb-store postgresql" "$STORE" -d "$ARB_PG_URL"
-run "arb-store postgresql, replay (dups)" "$STORE" -d "$ARB_PG_URL"
+for v in "" ${BASE:+old}; do
+	S=$STORE; [ -n "$v" ] && S=$BASE
+	tag=${v:+" (baseline)"}
+	pg_sql "CREATE DATABASE b$v" >/dev/null
+	U=$(echo "$ARB_PG_URL" | sed "s,/postgres?,/b$v?,")
+	run "arb-store postgresql$tag" "$S" -d "$U"
+	run "arb-store postgresql, replay (dups)$tag" "$S" -d "$U"
+done
 echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
 echo "# cpu_s: user+system time of the client process only (for PostgreSQL the server's work is not in it)"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the wall-clock numbers)"
+
+# Idle latency: one record at a time (p50/p90/p99 over 300 probes).
+PROBE=$B/bench/probe
+if [ -x "$PROBE" ]; then
+	echo "# idle latency, one record at a time into an idle stage (bench/probe -n 300):"
+	lat() { printf "%-44s " "$1"; shift; "$PROBE" -n 300 "$*" 2>&1 | tail -n 1; }
+	lat "cat" cat
+	for v in "" ${BASE:+old}; do
+		S=$STORE; [ -n "$v" ] && S=$BASE
+		tag=${v:+" (baseline)"}
+		lat "arb-store --tee --synchronous normal$tag" "$S" --tee --synchronous normal -d "sqlite:$T/l$v.db"
+		lat "arb-store --tee (synchronous full)$tag" "$S" --tee -d "sqlite:$T/m$v.db"
+		pg_sql "CREATE DATABASE l$v" >/dev/null
+		lat "arb-store --tee postgresql$tag" "$S" --tee -d "'$(echo "$ARB_PG_URL" | sed "s,/postgres?,/l$v?,")'"
+	done
+fi
