@@ -5,6 +5,7 @@
 #include "detect_size.h"
 
 static const arb_dec ONE = { 1, 0 };
+static const arb_dec ZERO = { 0, 0 };
 
 /*
  * The sizer's arithmetic, inlined: the cases where both operands have the
@@ -157,7 +158,7 @@ depth(const struct arb_dleg *l, arb_dec *t)
 {
 	uint32_t i;
 
-	*t = arb_dec_make(0, 0);
+	*t = ZERO;
 	for (i = 0; i < l->n; i++)
 		if (fadd(t, *t, l->lv[i].qty) < 0)
 			return -1;
@@ -167,12 +168,12 @@ depth(const struct arb_dleg *l, arb_dec *t)
 int
 arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 {
-	arb_dec rem = q, n = arb_dec_make(0, 0), t;
+	arb_dec rem = q, n = ZERO, t;
 	uint32_t i;
 
 	memset(f, 0, sizeof(*f));
 	f->qty = q;
-	f->px = arb_dec_make(0, 0);
+	f->px = ZERO;
 	for (i = 0; i < l->n && fsign(rem) > 0; i++) {
 		arb_dec take = fmin_(rem, l->lv[i].qty);
 		if (fsign(take) <= 0)
@@ -241,7 +242,7 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 	if (fadd(&onef, ONE, l->fee) < 0)
 		return -1;
 	if (fsign(a) <= 0) {
-		*q = arb_dec_make(0, 0);
+		*q = ZERO;
 		return 0;
 	}
 	if (!l->buy) {
@@ -260,7 +261,7 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 		/* Walk the asks with a budget of a: whole levels while they
 		 * fit, then the part of the next level the rest pays for. */
 		arb_dec b = a;
-		x = arb_dec_make(0, 0);
+		x = ZERO;
 		for (i = 0; i < l->n; i++) {
 			arb_dec c, unit;
 			if (fmul(&unit, l->lv[i].px, l->fee_base ? ONE : onef) < 0)
@@ -354,7 +355,7 @@ arb_dchain_top(const struct arb_dchain *c, int with_fees)
 
 	for (i = 0; i < c->n; i++) {
 		const struct arb_dleg *l = &c->leg[i];
-		arb_dec f = with_fees ? l->fee : arb_dec_make(0, 0), up, down, p;
+		arb_dec f = with_fees ? l->fee : ZERO, up, down, p;
 		if (l->n == 0)
 			return 0;
 		p = l->lv[0].px;
@@ -438,7 +439,7 @@ pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 	int rc;
 
 	if (k == 0) {
-		*p = arb_dec_make(0, 0);
+		*p = ZERO;
 		return 0;
 	}
 	if (gridq(&q, grid, k) < 0)
@@ -475,7 +476,7 @@ xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, struct arb_dresult *r
 	arb_dec q;
 	int rc;
 
-	*out = arb_dec_make(0, 0);
+	*out = ZERO;
 	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, r)) < 0)
 		return -1;
 	if (rc == 0)
@@ -491,7 +492,7 @@ xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
 	arb_dec q;
 	int rc;
 
-	*out = arb_dec_make(0, 0);
+	*out = ZERO;
 	if (k <= 0)
 		return 0;
 	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
@@ -773,7 +774,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	 * found so far can do better.  When that interval is short, try
 	 * every k in it: the result is then the optimum on the grid. */
 	{
-		arb_dec t = found ? best->profit : arb_dec_make(0, 0), p;
+		arb_dec t = found ? best->profit : ZERO, p;
 		int64_t a, b, l2, h2;
 		/* a: first k in [1, lo] with Pc(k) > t */
 		l2 = 0;
