@@ -387,13 +387,19 @@ static int send_batch(struct pg *p, const struct arb_store_batch *bt, uint64_t *
 }
 
 /* Sleeps between retries; retrying is progress, so the systemd watchdog
- * (when there is one) is told so. */
+ * (when there is one) is told so.  In slices of at most 0.1 s: a commit may
+ * run in a thread that signals do not interrupt, and a stop request must
+ * still end the wait soon. */
 static void sleep_us(int64_t us)
 {
-	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
 	arb_notify_watchdog(arb_mono_us());
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !arb_sig_stop)
-		;
+	while (us > 0 && !arb_sig_stop) {
+		int64_t d = us > 100000 ? 100000 : us;
+		struct timespec ts = { 0, (long)d * 1000 };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !arb_sig_stop)
+			;
+		us -= d;
+	}
 }
 
 static int pg_commit(struct arb_store *s, struct arb_store_batch *bt, char *why, size_t whylen)
