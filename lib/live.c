@@ -61,6 +61,7 @@ struct lord {
 	int pend_done;
 	arb_dec pend_filled;
 	arb_dec fee_seen;           /* aggregate venues: fee reported so far */
+	const char *own_cancel;     /* canceled by the transport itself (stop) */
 	char cid[ARB_CID_MAX];
 };
 
@@ -590,7 +591,7 @@ apply(struct live *L, struct lord *lo, struct arb_tres *res)
 		else if (res->st == ARB_OS_REJECTED)
 			end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
 		else
-			end(L, lo, ARB_OS_CANCELED, o->cancel_req ? NULL :
+			end(L, lo, ARB_OS_CANCELED, o->cancel_req ? NULL : lo->own_cancel ? lo->own_cancel :
 			    arb_dec_is_zero(o->filled) ? "ioc_miss" : "ioc_rest", ts);
 		return;
 	}
@@ -904,7 +905,10 @@ start_due(struct live *L)
 			continue;
 		}
 		if (r->op != ARB_TOP_TIME && r->v->time_state == 1 && r->op != ARB_TOP_PLACE) {
-			pp = &r->next;   /* signed: after the clock offset is known */
+			/* signed: after the clock offset is known (look again in
+			 * 5 ms rather than spin) */
+			r->due = now + 5000;
+			pp = &r->next;
 			continue;
 		}
 		if (r->v->banned || (r->v->hold_until > now && r->op == ARB_TOP_PLACE &&
@@ -1212,12 +1216,21 @@ l_finish(void *ctx, int64_t now, int cancel)
 
 	(void)now;
 	L->finishing = 1;
-	if (cancel)
-		for (i = 0; i < L->nord; i++)
-			if (L->ord[i]->o && L->ord[i]->phase != L_DONE)
-				l_cancel(L, L->ord[i]->o, now);
-	while (busy_orders(L) && arb_mono_us() < until)
+	/* answers in flight are awaited; an order resting at the venue (or,
+	 * with cancel, any order) is canceled: nothing stays open at a venue
+	 * once the program is gone */
+	while (busy_orders(L) && arb_mono_us() < until) {
+		for (i = 0; i < L->nord; i++) {
+			struct lord *lo = L->ord[i];
+			if (!lo->o || lo->phase == L_DONE || lo->cancel_wanted)
+				continue;
+			if (cancel || lo->phase == L_OPEN) {
+				lo->own_cancel = cancel ? "stop" : "eof";
+				l_cancel(L, lo->o, now);
+			}
+		}
 		(void)arb_live_wait(L, -1, 100);
+	}
 	/* the engine settles the rest (unknown): drop every reference */
 	for (i = 0; i < L->nord; i++)
 		if (L->ord[i]->o) {

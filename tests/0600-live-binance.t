@@ -142,6 +142,14 @@ is "$(last_state "$T/rest.out" $C0)" canceled "rest: canceled"
 is "$(last_reason "$T/rest.out" $C0)" timeout "rest: reason timeout (the leg timeout)"
 is "$(places)" 3 "rest: nothing sent again"
 
+# 6a'. a resting order at the end of the input: canceled at the venue
+# before the program exits (reason eof), nothing left open
+venue_reset "BTCUSDT=rest"
+drive <"$IN" >"$T/resteof.out" 2>"$T/resteof.err"
+is "$?" 0 "rest at EOF: exit 0"
+is "$(order_status $C0)" CANCELED "rest at EOF: canceled at the venue"
+is "$(last_reason "$T/resteof.out" $C0)" eof "rest at EOF: reason eof"
+
 # 6b. the used request weight near Binance's 6000 a minute: no new order
 # goes out until the minute is over (rejected, reason rate_limit)
 venue_reset "" 3 1 5800
