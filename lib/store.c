@@ -372,25 +372,39 @@ static int row(const struct arb_rec *r, const struct arb_store_table *t,
 	/* One pass over the record's keys finds every column's key (the
 	 * first of equal keys, as arb_json_get would). */
 	int key[ARB_STORE_MAXCOLS];
+	size_t wl[ARB_STORE_MAXCOLS];
 	const struct arb_json *j = &r->j;
-	for (int c = 0; c < t->ncols; c++)
+	int left = t->ncols;
+	/* A 64-bit filter on (length, first byte) passes over the keys no
+	 * column wants (type, ts, ex... are read by arb_rec_parse) at once. */
+	uint64_t want_mask = 0;
+#define KEYBIT(len, c0) ((uint64_t)1 << (((len) * 7u + (unsigned char)(c0)) & 63u))
+	for (int c = 0; c < t->ncols; c++) {
 		key[c] = -1;
+		wl[c] = strlen(t->cols[c].key);
+		want_mask |= KEYBIT(wl[c], t->cols[c].key[0]);
+	}
 	if (j->n > 0 && j->t[0].type == ARB_J_OBJ) {
 		const struct arb_jtok *tk = j->t;
 		uint32_t i = 1;
-		for (uint32_t m = tk[0].n; m; m--, i = tk[i + 1].next) {
+		for (uint32_t m = tk[0].n; m && left; m--, i = tk[i + 1].next) {
 			const char *kp = arb_json_raw(j, (int)i);
 			size_t kl = tk[i].len;
+			if (!tk[i].esc && !(want_mask & KEYBIT(kl, kl ? kp[0] : 0)))
+				continue;
 			for (int c = 0; c < t->ncols; c++) {
 				const char *want = t->cols[c].key;
 				if (key[c] >= 0)
 					continue;
 				if (tk[i].esc ? arb_json_streq(j, (int)i, want) :
-				    (want[0] == kp[0] && strncmp(want, kp, kl) == 0 && want[kl] == '\0'))
+				    (wl[c] == kl && memcmp(want, kp, kl) == 0)) {
 					key[c] = (int)i + 1;
+					left--;
+				}
 			}
 		}
 	}
+#undef KEYBIT
 	for (int c = 0; c < t->ncols; c++)
 		value(r, &t->cols[c], key[c], &v[n++], scratch);
 	if (hash)

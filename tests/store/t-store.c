@@ -118,6 +118,12 @@ int main(void)
 	row("{\"type\":\"whatever\",\"x\":1}", &r, v, &scratch, &t);
 	is_str(t->name, "records", "unknown type -> records");
 	is_str(val(&v[col(t, "type")]), "whatever", "its type column");
+	/* Keys: the first of two equal keys, as arb_json_get; escaped keys. */
+	row("{\"type\":\"book\",\"ts\":5,\"rt\":6,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"seq\":9,\"seq\":10,\"ok\":true,"
+	    "\"d\\u0065pth\":3,\"bids\":[[1,2]],\"asks\":[]}", &r, v, &scratch, &t);
+	is_str(val(&v[col(t, "seq")]), "9", "the first of two equal keys");
+	is_str(val(&v[col(t, "depth")]), "3", "an escaped key is found");
+	is_str(val(&v[col(t, "ask_px")]), "NULL", "an empty side: NULL");
 
 	/* Migrations for both dialects. */
 	char *s1 = arb_store_migration_sql(1, 's'), *p1 = arb_store_migration_sql(1, 'p');
