@@ -46,6 +46,7 @@ enum { L_PLACING, L_OPEN, L_UNKNOWN, L_DONE };
 
 struct lord {
 	struct arb_order *o;        /* NULL once ended (the engine may free it) */
+	void *owner;                /* o->owner when sent: its opportunity */
 	struct lven *v;
 	int phase;
 	int nreq;                   /* requests about this order in the queue */
@@ -95,6 +96,7 @@ struct live {
 	int64_t last_pump;
 	int started;
 	int in_pump;
+	int in_tick;                /* inside arb_exec_record */
 	int finishing;              /* inside finish: the engine no longer waits */
 	struct arb_live_stats st;
 	struct arb_xport x;
@@ -207,6 +209,7 @@ lord_new(struct live *L, struct arb_order *o, struct lven *v)
 	struct lord *lo = xcalloc(1, sizeof *lo);
 
 	lo->o = o;
+	lo->owner = o->owner;
 	lo->v = v;
 	lo->fee_seen = arb_dec_make(0, 0);
 	snprintf(lo->cid, sizeof lo->cid, "%s", o->cid);
@@ -217,6 +220,33 @@ lord_new(struct live *L, struct arb_order *o, struct lven *v)
 	}
 	L->ord[L->nord++] = lo;
 	return lo;
+}
+
+/*
+ * Is the engine's order still there?  An opportunity that ended while one
+ * of its orders was still unknown (stopping) is freed by the engine in a
+ * later batch; the order must not be touched then.  Only pointers are
+ * compared until the opportunity is known to be alive, and the client
+ * order id then confirms it is the same order.
+ */
+static int
+lord_alive(struct live *L, struct lord *lo)
+{
+	size_t i;
+
+	if (!lo->o || lo->phase == L_DONE)
+		return 0;
+	if (!L->e)
+		return 1;
+	for (i = 0; i < L->e->nopps; i++)
+		if ((void *)L->e->opps[i] == lo->owner) {
+			if (strcmp(lo->o->cid, lo->cid) == 0)
+				return 1;
+			break;
+		}
+	lo->o = NULL;
+	lo->phase = L_DONE;
+	return 0;
 }
 
 /* Drops ended orders no request refers to any more. */
@@ -713,7 +743,7 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 {
 	struct lven *v = r->v;
 	struct lord *lo = r->lo;
-	struct arb_order *o = lo ? lo->o : NULL;
+	struct arb_order *o = lo && lord_alive(L, lo) ? lo->o : NULL;
 	struct arb_tres *res = xcalloc(1, sizeof *res);
 	long http = 0;
 	char detail[200];
@@ -899,7 +929,7 @@ start_due(struct live *L)
 			pp = &r->next;
 			continue;
 		}
-		if (r->lo && (!r->lo->o || r->lo->phase == L_DONE)) {
+		if (r->lo && !lord_alive(L, r->lo)) {
 			*pp = r->next;
 			req_free(r);
 			continue;
@@ -994,8 +1024,13 @@ pump(struct live *L)
 	L->in_pump = 0;
 	if (L->produced) {
 		L->produced = 0;
-		if (L->e)
+		if (L->e) {
 			arb_bal_emit_dirty(&L->e->bal, L->e->now ? L->e->now : now_us(), &L->e->out);
+			/* outside arb_exec_record: the engine's own settling (state
+			 * file, ended opportunities); inside, the engine does it */
+			if (!L->in_tick)
+				arb_exec_settle(L->e);
+		}
 		if (L->outfn)
 			L->outfn(L->outarg);
 	}
@@ -1075,7 +1110,7 @@ busy_orders(struct live *L)
 	int n = 0;
 
 	for (i = 0; i < L->nord; i++)
-		if (L->ord[i]->o && L->ord[i]->phase != L_DONE)
+		if (lord_alive(L, L->ord[i]))
 			n++;
 	return n;
 }
@@ -1202,8 +1237,11 @@ l_tick(void *ctx, int64_t now)
 		int fresh = 0;
 		for (r = L->q; r && !fresh; r = r->next)
 			fresh = !r->started && r->due <= arb_mono_us();
-		if (fresh || arb_mono_us() - L->last_pump >= 1000)
+		if (fresh || arb_mono_us() - L->last_pump >= 1000) {
+			L->in_tick = 1;
 			pump(L);
+			L->in_tick = 0;
+		}
 	}
 }
 
@@ -1222,7 +1260,7 @@ l_finish(void *ctx, int64_t now, int cancel)
 	while (busy_orders(L) && arb_mono_us() < until) {
 		for (i = 0; i < L->nord; i++) {
 			struct lord *lo = L->ord[i];
-			if (!lo->o || lo->phase == L_DONE || lo->cancel_wanted)
+			if (!lord_alive(L, lo) || lo->cancel_wanted)
 				continue;
 			if (cancel || lo->phase == L_OPEN) {
 				lo->own_cancel = cancel ? "stop" : "eof";
