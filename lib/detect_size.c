@@ -430,21 +430,55 @@ gridq(arb_dec *q, arb_dec grid, int64_t k)
 	return fmul(q, grid, arb_dec_make(k, 0));
 }
 
+/* The last few chain evaluations of one sizing: the searches come back
+ * to the same grid points (a step's ends, the cap, the candidates). */
+#define DMEMO 16
+struct arb_dmemo {
+	int n, next;
+	int64_t k[DMEMO];
+	int lots[DMEMO], rc[DMEMO];
+	struct arb_dresult r[DMEMO];
+};
+
+/* arb_dchain_eval at k grid steps, remembered.  rc as arb_dchain_eval's. */
+static int
+ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_dresult *r)
+{
+	struct arb_dmemo *m = c->memo;
+	arb_dec q;
+	int i, rc;
+
+	if (m)
+		for (i = 0; i < m->n; i++)
+			if (m->k[i] == k && m->lots[i] == lots) {
+				*r = m->r[i];
+				return m->rc[i];
+			}
+	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, lots, r)) < 0)
+		return -1;
+	if (m) {
+		i = m->n < DMEMO ? m->n++ : m->next;
+		m->next = (i + 1) % DMEMO;
+		m->k[i] = k;
+		m->lots[i] = lots;
+		m->rc[i] = rc;
+		m->r[i] = *r;
+	}
+	return rc;
+}
+
 /* Profit of the continuous chain at k grid steps (0 at k = 0). */
 static int
 pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 {
 	struct arb_dresult r;
-	arb_dec q;
 	int rc;
 
 	if (k == 0) {
 		*p = ZERO;
 		return 0;
 	}
-	if (gridq(&q, grid, k) < 0)
-		return -1;
-	rc = arb_dchain_eval(c, q, 0, &r);
+	rc = ceval(c, grid, k, 0, &r);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
@@ -473,11 +507,10 @@ dstep(const struct arb_dchain *c, arb_dec grid, int64_t k)
 static int
 xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, struct arb_dresult *r, arb_dec *out)
 {
-	arb_dec q;
 	int rc;
 
 	*out = ZERO;
-	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, r)) < 0)
+	if ((rc = ceval(c, grid, k, 1, r)) < 0)
 		return -1;
 	if (rc == 0)
 		*out = r->out;
@@ -489,13 +522,12 @@ static int
 xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
 {
 	struct arb_dresult r;
-	arb_dec q;
 	int rc;
 
 	*out = ZERO;
 	if (k <= 0)
 		return 0;
-	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+	if ((rc = ceval(c, grid, k, 1, &r)) < 0)
 		return -1;
 	if (rc == 0)
 		*out = r.out;
@@ -595,8 +627,11 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	/* a copy that carries each leg's book total (the sells' maxq) */
 	struct arb_dchain cc = *c0;
 	const struct arb_dchain *c = &cc;
+	struct arb_dmemo memo;
 
 	*why = ARB_DW_ERROR;
+	memo.n = memo.next = 0;
+	cc.memo = &memo;
 	if (fsign(grid) <= 0)
 		return 0;
 	for (j = 0; j < cc.n; j++) {
@@ -618,12 +653,11 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	/* The caps only grow with the size: the largest k within them. */
 	kc = kmax;
 	if (c->has_cap_in || c->n > 0) {
-		arb_dec q;
 		int rc, any = c->has_cap_in, i;
 		for (i = 0; i < c->n; i++)
 			any |= c->has_cap_leg[i];
 		if (any) {
-			if (gridq(&q, grid, kmax) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+			if ((rc = ceval(c, grid, kmax, 1, &r)) < 0)
 				return 0;
 			if (rc == 0 && !within(c, &r, &balance)) {
 				lo = 0;
@@ -631,7 +665,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 				while (hi - lo > 1) {
 					int64_t mid = lo + (hi - lo) / 2;
 					int b2;
-					if (gridq(&q, grid, mid) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+					if ((rc = ceval(c, grid, mid, 1, &r)) < 0)
 						return 0;
 					if (rc != 0 || within(c, &r, &b2))
 						lo = mid;
@@ -704,9 +738,8 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	kopt = lo;
 
 	if (c->exact && lo >= 1) {
-		arb_dec q;
 		int rc;
-		if (gridq(&q, grid, lo) < 0 || (rc = arb_dchain_eval(c, q, 1, best)) < 0)
+		if ((rc = ceval(c, grid, lo, 1, best)) < 0)
 			return 0;
 		if (rc == 0 && fsign(best->profit) > 0) {
 			best->k = lo;
@@ -752,12 +785,11 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			}
 		}
 		for (i = 0; i < nc; i++) {
-			arb_dec q;
 			int rc;
 			k = cand[i];
 			if (k < 1 || k > kc)
 				continue;
-			if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, 1, &r)) < 0)
+			if ((rc = ceval(c, grid, k, 1, &r)) < 0)
 				return 0;
 			if (rc != 0 || fsign(r.profit) <= 0)
 				continue;

@@ -74,6 +74,8 @@ struct arb_dchain {
 	 * the kopt of the last sizing of the same candidate: only speed
 	 * depends on it. */
 	int64_t hint;
+	/* arb_dchain_size's cache of evaluations (NULL elsewhere) */
+	struct arb_dmemo *memo;
 };
 
 struct arb_dresult {
