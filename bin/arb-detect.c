@@ -25,11 +25,12 @@
 #include "log.h"
 #include "rec.h"
 #include "sig.h"
+#include "svc.h"
 #include "util.h"
 
 enum {
 	OPT_NO_CROSS = 256, OPT_NO_CYCLES, OPT_UPDATE_QTY, OPT_UPDATE_PROFIT,
-	OPT_START_CCY, OPT_STRICT
+	OPT_START_CCY, OPT_STRICT, OPT_METRICS
 };
 
 static const struct option longopts[] = {
@@ -48,6 +49,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "start-ccy", required_argument, NULL, OPT_START_CCY },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "ttl", required_argument, NULL, 't' },
 	{ "update-profit", required_argument, NULL, OPT_UPDATE_PROFIT },
 	{ "update-qty", required_argument, NULL, OPT_UPDATE_QTY },
@@ -141,17 +143,54 @@ parse_dur(const char *opt, const char *s)
 	return us;
 }
 
+/* --metrics FILE, or NULL */
+static const char *metrics_path;
+
+/* --metrics: what a dashboard and alerts.yml need. */
+struct mctx {
+	struct arb_detect *d;
+	struct arb_writer *w;
+	struct arb_badlines *bl;
+};
+
+static void
+metrics(struct arb_metrics *m, void *arg)
+{
+	struct mctx *c = arg;
+	const struct arb_detect_stats *s = arb_detect_stats(c->d);
+
+	arb_metrics_family(m, "arb_records_out_total", "counter", "Records written.");
+	arb_metrics_i64(m, "arb_records_out_total", "prog=\"arb-detect\"", (int64_t)c->w->records);
+	arb_metrics_family(m, "arb_bad_lines_total", "counter", "Bad input lines skipped.");
+	arb_metrics_i64(m, "arb_bad_lines_total", "prog=\"arb-detect\"", (int64_t)c->bl->n);
+	arb_metrics_family(m, "arb_detect_books_total", "counter", "Book records read.");
+	arb_metrics_i64(m, "arb_detect_books_total", NULL, (int64_t)s->books);
+	arb_metrics_family(m, "arb_detect_opportunities_total", "counter", "Opportunity records by event.");
+	arb_metrics_i64(m, "arb_detect_opportunities_total", "event=\"new\"", (int64_t)s->opps_new);
+	arb_metrics_i64(m, "arb_detect_opportunities_total", "event=\"update\"", (int64_t)s->opps_update);
+	arb_metrics_i64(m, "arb_detect_opportunities_total", "event=\"gone\"", (int64_t)s->opps_gone);
+	arb_metrics_family(m, "arb_detect_rejects_total", "counter", "Reject records (--explain).");
+	arb_metrics_i64(m, "arb_detect_rejects_total", NULL, (int64_t)s->rejects);
+}
+
 static void
 run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
     struct arb_badlines *bl, struct arb_rec *rec, struct arb_buf *out)
 {
 	struct arb_reader rd;
+	struct arb_svc svc;
+	struct mctx mc = { d, w, bl };
 	char *line, why[256];
 	size_t len;
 	int rc;
 
 	arb_reader_init(&rd, fd, name);
 	rd.flush_on_block = w;
+	/* the watchdog and --metrics stay alive while the input is idle */
+	arb_svc_init(&svc, fd, metrics_path, metrics, &mc);
+	rd.idle = arb_svc_idle;
+	rd.idle_arg = &svc;
+	arb_svc_ready(&svc);
 	while (!arb_sig_stop && (rc = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
 		if (rc == ARB_RD_ERR) {
 			if (errno == EINTR)
@@ -178,7 +217,13 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 		}
 		if (out->len)
 			arb_writer_put(w, out->p, out->len);
+		arb_svc_tick(&svc);
 	}
+	if (arb_sig_stop)
+		arb_svc_stopping(&svc);
+	else
+		arb_svc_metrics_now(&svc);
+	arb_svc_free(&svc);
 	arb_reader_free(&rd);
 }
 
@@ -295,6 +340,9 @@ apply(int opt, const char *arg, const char *origin)
 	case OPT_STRICT:
 		op.bl.strict = 1;
 		break;
+	case OPT_METRICS:
+		metrics_path = arg;
+		break;
 	default:
 		usage(ARB_EXIT_USAGE);
 	}
@@ -306,7 +354,7 @@ apply(int opt, const char *arg, const char *origin)
  * spaces or commas. */
 static const char *const conf_keys[] = {
 	"alias", "explain", "fees", "max-legs", "max-age", "max-notional", "min-profit",
-	"min-profit-bps", "no-cross", "no-cycles", "start-ccy", "strict", "ttl",
+	"min-profit-bps", "no-cross", "no-cycles", "start-ccy", "strict", "ttl", "metrics",
 	"update-profit", "update-qty", NULL
 };
 
