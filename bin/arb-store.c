@@ -379,8 +379,9 @@ static int idle(void *arg)
 			commit(1);
 		tick();
 		struct pollfd p = { .fd = g.rd.fd, .events = POLLIN };
-		int timeout = 1000;
-		int k = poll(&p, 1, timeout);
+		/* wake up at least once per watchdog period (half of WATCHDOG_USEC) */
+		int timeout = g.wd_period > 0 && g.wd_period < 1000000 ? (int)(g.wd_period / 1000) : 1000;
+		int k = poll(&p, 1, timeout > 0 ? timeout : 1);
 		if (k > 0)
 			return 0;
 		if (k < 0 && errno != EINTR)
