@@ -1453,30 +1453,35 @@ on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char
 		snprintf(why, wl, "bad book levels");
 		return -1;
 	}
+	/* (a decimal's sign is its coefficient's) */
 	for (i = 0; i < d->br.nbids; i++)
-		if (arb_dec_sign(d->br.bids[i].px) <= 0 || arb_dec_sign(d->br.bids[i].qty) < 0) {
+		if (d->br.bids[i].px.m <= 0 || d->br.bids[i].qty.m < 0) {
 			snprintf(why, wl, "bad book level");
 			return -1;
 		}
 	for (i = 0; i < d->br.nasks; i++)
-		if (arb_dec_sign(d->br.asks[i].px) <= 0 || arb_dec_sign(d->br.asks[i].qty) < 0) {
+		if (d->br.asks[i].px.m <= 0 || d->br.asks[i].qty.m < 0) {
 			snprintf(why, wl, "bad book level");
 			return -1;
 		}
 	bi = book_get(d, r->ex, r->sym);
 	b = &d->b[bi];
-	if (d->br.nbids > b->capb) {
-		xrealloc(&b->bids, d->br.nbids * sizeof(*b->bids));
-		b->capb = d->br.nbids;
+	{
+		/* the levels just read become the book's; its old arrays are
+		 * the reader's for the next record (no copy) */
+		struct arb_level *t = b->bids;
+		uint32_t tc = b->capb;
+		b->bids = d->br.bids;
+		b->capb = d->br.capb;
+		d->br.bids = t;
+		d->br.capb = tc;
+		t = b->asks;
+		tc = b->capa;
+		b->asks = d->br.asks;
+		b->capa = d->br.capa;
+		d->br.asks = t;
+		d->br.capa = tc;
 	}
-	if (d->br.nasks > b->capa) {
-		xrealloc(&b->asks, d->br.nasks * sizeof(*b->asks));
-		b->capa = d->br.nasks;
-	}
-	if (d->br.nbids)
-		memcpy(b->bids, d->br.bids, d->br.nbids * sizeof(*b->bids));
-	if (d->br.nasks)
-		memcpy(b->asks, d->br.asks, d->br.nasks * sizeof(*b->asks));
 	b->nb = d->br.nbids;
 	b->na = d->br.nasks;
 	b->ts = r->ts;
