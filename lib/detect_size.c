@@ -432,7 +432,7 @@ gridq(arb_dec *q, arb_dec grid, int64_t k)
 
 /* The last few chain evaluations of one sizing: the searches come back
  * to the same grid points (a step's ends, the cap, the candidates). */
-#define DMEMO 16
+#define DMEMO 48
 struct arb_dmemo {
 	int n, next;
 	int64_t k[DMEMO];
