@@ -240,6 +240,19 @@ static void collect(void)
 	g.busy = NULL;
 }
 
+/* Finishes the worker's batch if it is done, without waiting: under load
+ * its lines go downstream as soon as they are durable, not one batch later. */
+static void poll_worker(void)
+{
+	if (!g.busy)
+		return;
+	pthread_mutex_lock(&W.mu);
+	int done = W.job == NULL;
+	pthread_mutex_unlock(&W.mu);
+	if (done)
+		collect();
+}
+
 /*
  * Closes the open batch.  now = 0: hands it to the worker (after the one
  * before it is done) and goes on reading.  now = 1: everything read is
@@ -700,8 +713,11 @@ int main(int argc, char **argv)
 	while ((st = arb_reader_next(&g.rd, &line, &len)) != ARB_RD_EOF) {
 		if (st == ARB_RD_ERR)
 			arb_die_errno(ARB_EXIT_FAIL, "stdin");
-		if ((++nread & 4095) == 0)
-			tick();
+		if ((++nread & 255) == 0) {
+			poll_worker();
+			if ((nread & 4095) == 0)
+				tick();
+		}
 		if (st == ARB_RD_BAD) {
 			/* Too long, NUL or bad UTF-8: the reader has no copy. */
 			bad(NULL, 0, g.rd.why);
