@@ -20,7 +20,7 @@ trap 'live_stop; rm -rf "$T"' EXIT
 live_venue binance || { echo "Bail out! fake venue did not start"; exit 1; }
 
 drive() {
-	"$DRIVE" --venue binance --endpoint "binance=$URL" --cacert "$T/ca.pem" \
+	$EXEC "$DRIVE" --venue binance --endpoint "binance=$URL" --cacert "$T/ca.pem" \
 		--no-venue-balances --balances "$BAL" --timeout 1s --lag 200ms --poll 200ms \
 		--recv-window 1000 --settle 10s "$@"
 }
@@ -172,7 +172,7 @@ is "$(grep -c '"state":"unknown"' "$T/down.out")" 0 "down: no unknown order"
 # from the state file and never sends it again
 venue_reset "BTCUSDT=timeout" 3
 mkfifo "$T/fifo"
-drive --state "$T/state.json" <"$T/fifo" >"$T/restart1.out" 2>"$T/restart1.err" &
+(EXEC=exec; drive --state "$T/state.json") <"$T/fifo" >"$T/restart1.out" 2>"$T/restart1.err" &
 DP=$!
 exec 7>"$T/fifo"
 cat "$IN" >&7
@@ -181,6 +181,8 @@ while [ "$(all_orders)" -lt 3 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); do
 kill -9 $DP
 wait $DP 2>/dev/null
 exec 7>&-
+kill -0 $DP 2>/dev/null
+is "$?" 1 "restart: the first run is gone (killed, not its shell)"
 grep '"cid":"'$C0'"' "$T/state.json" | grep '"state":"\(new\|sent\)"' >/dev/null
 ok $? "restart: the state file holds the order as new or sent (recorded before sending)"
 drive --state "$T/state.json" </dev/null >"$T/restart2.out" 2>"$T/restart2.err"

@@ -88,6 +88,8 @@ places() { admin /_places; }                     # placements received
 all_orders() { admin /_orders; }
 order_status() { admin "/_status?cid=$1"; }      # the venue's status of it
 
+# EXEC is empty, or "exec" in a background subshell (see feed_live).
+EXEC=
 # feed_live IN OUT ERR CMD...: runs CMD with IN on a pipe that stays open,
 # as a live stream would, until a result record is out (at most 20 s);
 # sets $rc to CMD's exit status.
@@ -95,7 +97,9 @@ feed_live() {
 	_in=$1; _out=$2; _err=$3; shift 3
 	rm -f "$T/feed.fifo"
 	mkfifo "$T/feed.fifo"
-	"$@" <"$T/feed.fifo" >"$_out" 2>"$_err" &
+	# EXEC=exec: a test's wrapper function (drive) execs the program, so
+	# that $! is the program itself, not a subshell
+	(EXEC=exec; "$@") <"$T/feed.fifo" >"$_out" 2>"$_err" &
 	_dp=$!
 	exec 7>"$T/feed.fifo"
 	cat "$_in" >&7

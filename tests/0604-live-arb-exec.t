@@ -1,0 +1,82 @@
+#!/bin/sh
+# arb-exec --live itself (once bin/arb-exec.c is wired as in
+# tests/live/WIRING-arb-exec.diff; skipped before): two venues through the
+# real program, an answer lost and resolved by query, SIGTERM with an
+# order still unknown (finish: the program waits for the answer), and the
+# canary secrets nowhere in the process's argv, environment or output.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/live/lib-live.sh"
+
+command -v arb-exec >/dev/null 2>&1 || skip_all "arb-exec not built"
+mkdir -p "$T/none"
+CREDENTIALS_DIRECTORY=$T/none arb-exec --live --venues binance </dev/null >/dev/null 2>"$T/probe" &&
+	skip_all "arb-exec --live started without credentials?"
+grep 'credential binance_key' "$T/probe" >/dev/null ||
+	skip_all "arb-exec --live is not wired yet (tests/live/WIRING-arb-exec.diff)"
+
+IN=$top_srcdir/tests/live/cross.ndjson
+BAL=$top_srcdir/tests/live/balances-cross.txt
+CK=ab3967669d43a86c0l1    # the Kraken sell
+
+live_certs || skip_all "openssl could not make the test certificates"
+live_creds
+trap 'live_stop; rm -rf "$T"' EXIT
+live_venue ax || { echo "Bail out! fake venue did not start"; exit 1; }
+
+ax() {
+	$EXEC arb-exec --live --venues binance,kraken --endpoint "binance=$URL" --endpoint "kraken=$URL" \
+		--cacert "$T/ca.pem" --no-venue-balances --balances "$BAL" --request-timeout 2s \
+		--query-lag 200ms --recv-window 2000 "$@"
+}
+
+# 1. the Kraken answer is dropped: unknown, then resolved by query
+venue_reset "XBTUSDT=drop"
+feed_live "$IN" "$T/drop.out" "$T/drop.err" ax --state "$T/st1"
+is "$rc" 0 "drop: exit 0"
+is "$(count_orders $CK)" 1 "drop: the Kraken order exists once"
+is "$(places)" 2 "drop: never sent again"
+grep '"type":"order".*"cid":"'$CK'".*"state":"unknown"' "$T/drop.out" >/dev/null
+ok $? "drop: it became unknown"
+grep '"type":"order".*"cid":"'$CK'".*"state":"filled"' "$T/drop.out" >/dev/null
+ok $? "drop: resolved by query: filled"
+grep '"type":"result".*"status":"complete"' "$T/drop.out" >/dev/null
+ok $? "drop: complete"
+is "$(bad_requests)" 0 "drop: every request passed the venues' checks"
+
+# 2. SIGTERM while the Kraken order is unknown (the venue shows it only
+# 2 s later), --on-stop finish: the program waits for the answer
+venue_reset "XBTUSDT=droplag" 2 2
+mkfifo "$T/fifo"
+(EXEC=exec; ax --state "$T/st2" --on-stop finish) <"$T/fifo" >"$T/term.out" 2>"$T/term.err" &
+P=$!
+exec 7>"$T/fifo"
+cat "$IN" >&7
+i=0
+while ! grep '"state":"unknown"' "$T/term.out" >/dev/null 2>&1 && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+if [ -r "/proc/$P/environ" ]; then
+	tr '\0' '\n' <"/proc/$P/cmdline" >"$T/cmdline"
+	tr '\0' '\n' <"/proc/$P/environ" >"$T/environ"
+	grep -F -e "$CANARY_SECRET" -e "$KRAKEN_SECRET" "$T/cmdline" "$T/environ" >/dev/null
+	is "$?" 1 "no secret in /proc/PID/cmdline or environ of arb-exec"
+else
+	ok 1 "/proc/$P not readable"
+fi
+kill -TERM $P
+# it must end by itself once the order is settled, the input still open
+i=0
+while kill -0 $P 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 $P 2>/dev/null && kill -9 $P
+wait $P
+rc=$?
+exec 7>&-
+is "$rc" 0 "SIGTERM, finish: exit 0 once the unknown order is resolved"
+grep '"type":"order".*"cid":"'$CK'".*"state":"filled"' "$T/term.out" >/dev/null
+ok $? "SIGTERM, finish: the order was resolved before exiting"
+is "$(places)" 2 "SIGTERM: nothing sent again"
+grep -F -e "$CANARY_SECRET" -e "$KRAKEN_SECRET" "$T/drop.out" "$T/drop.err" "$T/term.out" "$T/term.err" \
+	"$T/st1" "$T/st2" >/dev/null
+is "$?" 1 "no secret in any output, log or state file"
+
+done_testing
