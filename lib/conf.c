@@ -282,6 +282,9 @@ const char *arb_conf_origin(struct arb_conf *c, const char *key)
 	return buf;
 }
 
+/* not static: the store must stay for leak checkers to see the vector */
+char **arb_conf_argv_keep;
+
 char **
 arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *keys,
     int cfgshort)
@@ -350,5 +353,7 @@ arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *k
 	nv[n] = NULL;
 	*argcp = (int)n;
 	arb_conf_free(&conf);
+	/* reachable until exit, as argv itself is (leak checkers agree) */
+	arb_conf_argv_keep = nv;
 	return nv;
 }

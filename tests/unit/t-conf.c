@@ -252,7 +252,7 @@ static void test_argv(void)
 	/* the ten before the command line's own are the function's */
 	for (int i = 1; i < 10; i++)
 		free(nv[i]);
-	free(nv);
+	free(nv);   /* the test frees it; programs keep it until exit */
 	unsetenv("ARB_RECORD");
 }
 
