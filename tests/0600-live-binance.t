@@ -20,6 +20,7 @@ trap 'live_stop; rm -rf "$T"' EXIT
 live_venue binance || { echo "Bail out! fake venue did not start"; exit 1; }
 
 drive() {
+	# shellcheck disable=SC2031
 	$EXEC "$DRIVE" --venue binance --endpoint "binance=$URL" --cacert "$T/ca.pem" \
 		--no-venue-balances --balances "$BAL" --timeout 1s --lag 200ms --poll 200ms \
 		--recv-window 1000 --settle 10s "$@"
@@ -172,7 +173,7 @@ is "$(grep -c '"state":"unknown"' "$T/down.out")" 0 "down: no unknown order"
 # from the state file and never sends it again
 venue_reset "BTCUSDT=timeout" 3
 mkfifo "$T/fifo"
-(EXEC=exec; drive --state "$T/state.json") <"$T/fifo" >"$T/restart1.out" 2>"$T/restart1.err" &
+(EXEC="exec"; drive --state "$T/state.json") <"$T/fifo" >"$T/restart1.out" 2>"$T/restart1.err" &
 DP=$!
 exec 7>"$T/fifo"
 cat "$IN" >&7

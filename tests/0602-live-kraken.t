@@ -17,6 +17,7 @@ trap 'live_stop; rm -rf "$T"' EXIT
 live_venue two || { echo "Bail out! fake venue did not start"; exit 1; }
 
 drive() {
+	# shellcheck disable=SC2031
 	$EXEC "$DRIVE" --venue binance --venue kraken --endpoint "binance=$URL" --endpoint "kraken=$URL" \
 		--cacert "$T/ca.pem" --no-venue-balances --balances "$BAL" --timeout 3s --lag 200ms \
 		--poll 200ms --recv-window 2000 --settle 10s "$@"

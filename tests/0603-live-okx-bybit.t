@@ -17,6 +17,7 @@ trap 'live_stop; rm -rf "$T"' EXIT
 live_venue two || { echo "Bail out! fake venue did not start"; exit 1; }
 
 drive() {
+	# shellcheck disable=SC2031
 	$EXEC "$DRIVE" --venue okx --venue bybit --endpoint "okx=$URL" --endpoint "bybit=$URL" \
 		--cacert "$T/ca.pem" --balances "$BAL" --timeout 1s --lag 200ms \
 		--poll 200ms --recv-window 1000 --settle 10s "$@"

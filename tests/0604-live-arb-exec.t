@@ -24,6 +24,7 @@ trap 'live_stop; rm -rf "$T"' EXIT
 live_venue ax || { echo "Bail out! fake venue did not start"; exit 1; }
 
 ax() {
+	# shellcheck disable=SC2031
 	$EXEC arb-exec --live --venues binance,kraken --endpoint "binance=$URL" --endpoint "kraken=$URL" \
 		--cacert "$T/ca.pem" --no-venue-balances --balances "$BAL" --request-timeout 2s \
 		--query-lag 200ms --recv-window 2000 "$@"
@@ -47,7 +48,7 @@ is "$(bad_requests)" 0 "drop: every request passed the venues' checks"
 # 2 s later), --on-stop finish: the program waits for the answer
 venue_reset "XBTUSDT=droplag" 2 2
 mkfifo "$T/fifo"
-(EXEC=exec; ax --state "$T/st2" --on-stop finish) <"$T/fifo" >"$T/term.out" 2>"$T/term.err" &
+(EXEC="exec"; ax --state "$T/st2" --on-stop finish) <"$T/fifo" >"$T/term.out" 2>"$T/term.err" &
 P=$!
 exec 7>"$T/fifo"
 cat "$IN" >&7

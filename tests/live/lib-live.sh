@@ -99,7 +99,7 @@ feed_live() {
 	mkfifo "$T/feed.fifo"
 	# EXEC=exec: a test's wrapper function (drive) execs the program, so
 	# that $! is the program itself, not a subshell
-	(EXEC=exec; "$@") <"$T/feed.fifo" >"$_out" 2>"$_err" &
+	(EXEC="exec"; "$@") <"$T/feed.fifo" >"$_out" 2>"$_err" &
 	_dp=$!
 	exec 7>"$T/feed.fifo"
 	cat "$_in" >&7
