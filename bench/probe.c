@@ -103,19 +103,32 @@ main(int argc, char **argv)
 	close(in[0]);
 	close(out[1]);
 	if (prelude) {
-		FILE *f = fopen(prelude, "r");
-		char line[65536];
-		if (!f) {
-			perror(prelude);
-			return 1;
+		/* a child writes the prelude while we drain what it causes:
+		 * writing it all first could fill both pipes and deadlock */
+		pid_t w = fork();
+		if (w == 0) {
+			FILE *f = fopen(prelude, "r");
+			char line[65536];
+			if (!f) {
+				perror(prelude);
+				_exit(1);
+			}
+			while (fgets(line, sizeof line, f))
+				if (write(in[1], line, strlen(line)) < 0)
+					_exit(1);
+			_exit(0);
 		}
-		while (fgets(line, sizeof line, f))
-			if (write(in[1], line, strlen(line)) < 0)
-				return 1;
-		fclose(f);
-		/* drain what the prelude produced */
-		while (wait_for(out[0], NULL, buf, sizeof buf, &have, 300) == 0 && have)
-			;
+		for (;;) {
+			int st;
+			have = 0;
+			wait_for(out[0], NULL, buf, sizeof buf, &have, 300);
+			if (waitpid(w, &st, WNOHANG) == w) {
+				if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+					return 1;
+				break;
+			}
+		}
+		/* and what is still on its way */
 		have = 0;
 		wait_for(out[0], NULL, buf, sizeof buf, &have, 300);
 		have = 0;
