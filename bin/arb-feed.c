@@ -46,6 +46,9 @@ enum { O_REPLAY = 256, O_SPEED, O_RECORD, O_STALE, O_ENDPOINT, O_CACERT, O_STRIC
  * (the venue:SYM,... arguments, space-separated, used when none are given
  * on the command line).  Returns the argument vector to parse.
  */
+/* not static: the vector stays reachable until exit, as argv itself is */
+char **arb_feed_argv;
+
 static char **with_config(int *argcp, char **argv)
 {
 	static const char *const keys[] = { "depth", "trades", "record", "stale-after",
@@ -111,6 +114,7 @@ static char **with_config(int *argcp, char **argv)
 	nv[n] = NULL;
 	*argcp = n;
 	arb_conf_free(&conf);
+	arb_feed_argv = nv;
 	return nv;
 }
 
