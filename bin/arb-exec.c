@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "exec.h"
 #include "io.h"
+#include "live.h"
 #include "log.h"
 #include "paper.h"
 #include "rec.h"
@@ -31,7 +32,9 @@ enum {
 	O_LATENCY, O_TAKER_FEE, O_BALANCES, O_STATE, O_NO_FSYNC, O_RESET_KILL, O_KILL_FILE,
 	O_CANCEL_ON_KILL, O_ON_STOP, O_MAX_NOTIONAL, O_MAX_NOTIONAL_ORDER, O_MAX_NOTIONAL_OPP,
 	O_MAX_OPEN_ORDERS, O_MAX_POSITION, O_MAX_DAILY_LOSS, O_MAX_ORDERS_PER_MINUTE,
-	O_MAX_BOOK_AGE, O_STRICT, O_STATS, O_METRICS
+	O_MAX_BOOK_AGE, O_STRICT, O_STATS, O_METRICS,
+	O_VENUES, O_TESTNET, O_ENDPOINT, O_CACERT, O_RECV_WINDOW, O_REQUEST_TIMEOUT, O_QUERY_LAG,
+	O_NO_VENUE_BALANCES
 };
 
 static const struct option longopts[] = {
@@ -66,6 +69,14 @@ static const struct option longopts[] = {
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "stats", no_argument, NULL, O_STATS },
 	{ "metrics", required_argument, NULL, O_METRICS },
+	{ "venues", required_argument, NULL, O_VENUES },
+	{ "testnet", no_argument, NULL, O_TESTNET },
+	{ "endpoint", required_argument, NULL, O_ENDPOINT },
+	{ "cacert", required_argument, NULL, O_CACERT },
+	{ "recv-window", required_argument, NULL, O_RECV_WINDOW },
+	{ "request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT },
+	{ "query-lag", required_argument, NULL, O_QUERY_LAG },
+	{ "no-venue-balances", no_argument, NULL, O_NO_VENUE_BALANCES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -83,10 +94,12 @@ usage(int status)
 "       [--max-open-orders N] [--max-position ASSET=QTY] [--max-daily-loss AMT]\n"
 "       [--max-orders-per-minute N] [--max-book-age DUR] [--strict] [--stats]\n"
 "       [--metrics FILE]\n"
+"       %s --live [--venues LIST] [--testnet] [--endpoint VENUE=URL] [--cacert FILE]\n"
+"       [--recv-window MS] [--request-timeout DUR] [--query-lag DUR] [--no-venue-balances] ...\n"
 "       %s --reset-kill --state FILE\n"
 "Reads the record stream on stdin, passes it through and adds order, fill,\n"
 "result, balance and risk records (paper trading).  See arb-exec(1).\n",
-	    arb_prog, arb_prog);
+	    arb_prog, arb_prog, arb_prog);
 	exit(status);
 }
 
@@ -206,6 +219,7 @@ drain(struct arb_exec *e, struct arb_writer *w)
 
 struct idle {
 	struct arb_exec *e;
+	struct arb_xport *x;        /* live: the transport (else NULL) */
 	struct arb_writer *w;
 	struct arb_badlines *bl;
 	uint64_t *lines;
@@ -226,6 +240,31 @@ idle_slice(void *arg)
 	drain(ic->e, ic->w);
 	if (ic->w->len > 0 && arb_writer_flush(ic->w) < 0)
 		arb_die_errno(ARB_EXIT_FAIL, "stdout");
+}
+
+/* --live: the service glue waits for input through the transport, which
+ * moves the HTTP requests on meanwhile. */
+static int
+live_wait(void *arg, int fd, int timeout_ms)
+{
+	struct idle *ic = arg;
+
+	return arb_live_wait(ic->x->ctx, fd, timeout_ms);
+}
+
+/* --live: answers arrive outside arb_exec_record; write their records now. */
+static void
+live_output(void *arg)
+{
+	struct idle *ic = arg;
+
+	drain(ic->e, ic->w);
+	if (ic->w->len > 0 && arb_writer_flush(ic->w) < 0)
+		arb_die_errno(ARB_EXIT_FAIL, "stdout");
+	/* a stop that waits for in-flight orders (--on-stop finish) may end
+	 * now: wake the reader, which then stops like after a second signal */
+	if (ic->e->stopping && !arb_exec_busy(ic->e))
+		arb_sig_stop = 1;
 }
 
 /* --metrics: what alerts.yml and a dashboard need. */
@@ -315,6 +354,8 @@ static struct {
 	const char *balances;
 	const char *metrics;
 	int live, resetk, strict;
+	struct arb_live_conf lc;
+	char venues[128];        /* --venues, comma separated; "": every built venue */
 } o;
 
 /* One option, from the command line or (origin) the configuration. */
@@ -442,6 +483,39 @@ apply(int opt, const char *arg, const char *origin)
 	case O_METRICS:
 		o.metrics = arg;
 		break;
+	case O_VENUES:
+		if (strlen(arg) >= sizeof o.venues)
+			bad("--venues %s: too long", arg);
+		snprintf(o.venues, sizeof o.venues, "%s", arg);
+		break;
+	case O_TESTNET:
+		o.lc.testnet = 1;
+		break;
+	case O_ENDPOINT: {
+		char why[256];
+		if (arb_live_conf_endpoint(&o.lc, arg, why, sizeof why) < 0)
+			bad("--endpoint %s: %s", arg, why);
+		break;
+	}
+	case O_CACERT:
+		o.lc.cacert = arg;
+		break;
+	case O_RECV_WINDOW:
+		o.lc.recv_window_ms = intarg("recv-window", arg);
+		if (o.lc.recv_window_ms < 1 || o.lc.recv_window_ms > 60000)
+			bad("--recv-window %s: expected 1 to 60000 (milliseconds)", arg);
+		break;
+	case O_REQUEST_TIMEOUT:
+		o.lc.timeout_us = durarg("request-timeout", arg);
+		if (o.lc.timeout_us < 1000)
+			bad("--request-timeout %s: at least 1ms", arg);
+		break;
+	case O_QUERY_LAG:
+		o.lc.lag_us = durarg("query-lag", arg);
+		break;
+	case O_NO_VENUE_BALANCES:
+		o.lc.balances = 0;
+		break;
 	default:
 		usage(ARB_EXIT_USAGE);
 	}
@@ -453,7 +527,9 @@ static const char *const conf_keys[] = {
 	"order-type", "on-leg-failure", "unwind-slippage", "leg-timeout", "latency", "taker-fee",
 	"balances", "state", "no-fsync", "kill-file", "cancel-on-kill", "on-stop", "max-notional",
 	"max-notional-order", "max-notional-opp", "max-open-orders", "max-position",
-	"max-daily-loss", "max-orders-per-minute", "max-book-age", "strict", "metrics", NULL
+	"max-daily-loss", "max-orders-per-minute", "max-book-age", "strict", "metrics", "venues",
+	"testnet", "endpoint", "cacert", "recv-window", "request-timeout", "query-lag",
+	"no-venue-balances", NULL
 };
 
 /* The configuration file (-c/--config, found before the other options are
@@ -520,6 +596,7 @@ main(int argc, char **argv)
 	arb_setprog(argv[0]);
 	arb_exec_conf_defaults(&o.c);
 	arb_paper_conf_defaults(&o.pc);
+	arb_live_conf_defaults(&o.lc);
 	arb_conf_init(&conf);
 	load_config(argc, argv, &conf);
 	while ((ch = getopt_long(argc, argv, "c:hqVv", longopts, NULL)) != -1)
@@ -535,16 +612,26 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (o.live) {
-		/* Issue 6 adds the live transport behind the same engine. */
-		arb_die(ARB_EXIT_USAGE, "--live: live trading is not built yet (issue 6); "
-		    "only paper trading is available (the default)");
-	}
-
+		/* credentials first: without them, refuse to start (exit 2) */
+		const char *v[ARB_LIVE_NVENUE + 1] = { 0 };
+		char *p, *save = NULL;
+		int n = 0;
+		if (!o.venues[0])
+			snprintf(o.venues, sizeof o.venues, "binance,kraken,okx,bybit");
+		for (p = strtok_r(o.venues, ", ", &save); p && n < ARB_LIVE_NVENUE;
+		    p = strtok_r(NULL, ", ", &save))
+			v[n++] = p;
+		if (!(x = arb_live_new(&o.lc, v, why, sizeof why)))
+			arb_die(ARB_EXIT_USAGE, "--live: %s", why);
+	} else
+		x = arb_paper_new(&o.pc);
 	arb_sig_setup();
-	x = arb_paper_new(&o.pc);
 	if (arb_exec_init(&e, &o.c, x, why, sizeof why) < 0)
 		arb_die(ARB_EXIT_FAIL, "%s", why);
-	arb_paper_attach(x, &e);
+	if (o.live)
+		arb_live_attach(x, &e);
+	else
+		arb_paper_attach(x, &e);
 	e.bl = &bl;
 	if (o.balances) {
 		if ((rc = arb_exec_load_balances(&e, o.balances, why, sizeof why)) < 0)
@@ -561,18 +648,29 @@ main(int argc, char **argv)
 	arb_reader_init(&rd, 0, "stdin");
 	rd.flush_on_block = &w;
 	ic.e = &e;
+	ic.x = o.live ? x : NULL;
 	ic.w = &w;
 	ic.bl = &bl;
 	ic.lines = &lines;
 	/* the watchdog, --metrics and the kill file stay alive while idle */
 	arb_svc_init(&svc, 0, o.metrics, metrics, &ic);
 	svc.slice = idle_slice;
+	if (o.live) {
+		svc.wait = live_wait;
+		arb_live_on_output(x, live_output, &ic);
+	}
 	rd.idle = arb_svc_idle;
 	rd.idle_arg = &svc;
 	arb_rec_init(&r);
 	t0 = arb_mono_us();
 	arb_exec_resume(&e);
 	drain(&e, &w);
+	/* live: the open orders of the state file are settled with the venues
+	 * (queried by client order id) before anything new can be placed */
+	if (o.live) {
+		(void)arb_live_reconcile(x);
+		drain(&e, &w);
+	}
 	arb_svc_ready(&svc);
 	for (;;) {
 		if (arb_sig_usr1) {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# arb-exec's command line: help, version, usage errors (exit 2), --live
+# arb-exec's command line: help, version, usage errors (exit 2), --live without credentials
 # refused honestly, bad configuration files.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 S=$top_srcdir/tests/exec
@@ -42,8 +42,8 @@ ok $? "--balances error names the line"
 
 arb-exec --live </dev/null >"$T/l.out" 2>"$T/l.err"
 is "$?" 2 "--live: exit 2"
-grep -q 'live trading is not built yet' "$T/l.err"
-ok $? "--live: says it is not built"
+grep -q 'credential binance_key not found' "$T/l.err"
+ok $? "--live without credentials: says which one is missing and where it looked"
 is "$(wc -c <"$T/l.out")" 0 "--live: no record"
 
 # a quiet run: input passes through, no balances warning with -q
