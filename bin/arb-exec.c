@@ -98,7 +98,7 @@ usage(int status)
 "       [--recv-window MS] [--request-timeout DUR] [--query-lag DUR] [--no-venue-balances] ...\n"
 "       %s --reset-kill --state FILE\n"
 "Reads the record stream on stdin, passes it through and adds order, fill,\n"
-"result, balance and risk records (paper trading).  See arb-exec(1).\n",
+"result, balance and risk records (paper trading by default).  See arb-exec(1).\n",
 	    arb_prog, arb_prog, arb_prog);
 	exit(status);
 }
