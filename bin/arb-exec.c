@@ -289,6 +289,11 @@ metrics(struct arb_metrics *m, void *arg)
 	arb_metrics_i64(m, "arb_exec_fills_total", NULL, (int64_t)e->n_fills);
 	arb_metrics_family(m, "arb_exec_results_total", "counter", "Opportunities ended.");
 	arb_metrics_i64(m, "arb_exec_results_total", NULL, (int64_t)e->n_results);
+	arb_metrics_family(m, "arb_exec_order_transitions_total", "counter", "Order records written, by state.");
+	for (int st = 0; st < ARB_OS_N; st++)
+		arb_metrics_i64(m, "arb_exec_order_transitions_total",
+		    arb_metrics_labels(lab, sizeof lab, "state", arb_ostate_name((enum arb_ostate)st), (char *)NULL),
+		    (int64_t)e->n_state[st]);
 	arb_metrics_family(m, "arb_exec_open_orders", "gauge", "Orders not in a final state.");
 	arb_metrics_i64(m, "arb_exec_open_orders", NULL, e->n_open);
 	arb_metrics_family(m, "arb_exec_unknown_orders", "gauge", "Orders in state unknown.");

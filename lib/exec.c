@@ -395,6 +395,8 @@ emit_order(struct arb_exec *e, const struct arb_order *o, int64_t ts)
 {
 	struct arb_buf *b = &e->out;
 
+	if ((unsigned)o->st < ARB_OS_N)
+		e->n_state[o->st]++;   /* --metrics: order records by state */
 	arb_emit_begin(b, "order");
 	arb_emit_i64(b, "ts", ts);
 	arb_emit_str(b, "ex", o->ex);

@@ -158,6 +158,7 @@ struct arb_exec {
 	/* counters */
 	uint64_t n_opp, n_orders, n_fills, n_results, n_bad, n_unknown_left;
 	uint64_t n_dup;
+	uint64_t n_state[ARB_OS_N];  /* order records written, by state */
 	/* wall-clock decision-to-send latency (ns), when stats */
 	uint64_t *lat;
 	size_t nlat, caplat;
