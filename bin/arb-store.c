@@ -318,9 +318,9 @@ static void write_metrics(int64_t now)
 		return;
 	arb_metrics_begin(m);
 	arb_metrics_family(m, "arb_store_records_total", "counter", "Records read, by what became of them.");
-	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "stored", NULL), (int64_t)ins);
-	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "duplicate", NULL), (int64_t)dups);
-	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "not_selected", NULL), (int64_t)g.skipped_type);
+	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "stored", (char *)NULL), (int64_t)ins);
+	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "duplicate", (char *)NULL), (int64_t)dups);
+	arb_metrics_i64(m, "arb_store_records_total", arb_metrics_labels(l, sizeof l, "result", "not_selected", (char *)NULL), (int64_t)g.skipped_type);
 	arb_metrics_family(m, "arb_store_bad_lines_total", "counter", "Bad input lines skipped.");
 	arb_metrics_i64(m, "arb_store_bad_lines_total", NULL, (int64_t)g.bl.n);
 	arb_metrics_family(m, "arb_store_commits_total", "counter", "Transactions committed.");
