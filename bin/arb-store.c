@@ -339,6 +339,8 @@ static void write_metrics(int64_t now)
 }
 
 /* Housekeeping that must go on under load and while idle. */
+static void reopen_reject(void);
+
 static void tick(void)
 {
 	int64_t now = arb_mono_us();
@@ -346,6 +348,7 @@ static void tick(void)
 	if (g.wd_period)
 		arb_notify_watchdog(now);
 	write_metrics(now);
+	reopen_reject();
 }
 
 /* A line is part of the open batch (stored or passed on). */
@@ -402,8 +405,30 @@ static int idle(void *arg)
 	}
 }
 
+/* SIGHUP: reopen the --reject file (after logrotate moved it away). */
+static void reopen_reject(void)
+{
+	FILE *f;
+
+	if (!arb_sig_hup)
+		return;
+	arb_sig_hup = 0;
+	if (!g.reject_path)
+		return;
+	if (!(f = fopen(g.reject_path, "a"))) {
+		/* keep writing to the old one rather than lose bad lines */
+		arb_warn("SIGHUP: %s: %s; still writing to the old file", g.reject_path, strerror(errno));
+		return;
+	}
+	if (g.reject)
+		fclose(g.reject);
+	g.reject = f;
+	arb_info("SIGHUP: reopened %s", g.reject_path);
+}
+
 static void bad(const char *line, size_t len, const char *why)
 {
+	reopen_reject();
 	if (g.reject && line) {
 		fwrite(line, 1, len, g.reject);
 		putc('\n', g.reject);

@@ -223,4 +223,16 @@ grep -q "password on the command line is refused" "$T/err"; ok $? "and says why"
 grep -q secret "$T/err"; is $? 1 "without echoing the password"
 arb-store -h | grep -q '^usage: arb-store'; ok $? "-h prints usage"
 arb-store -d "$T/nonexistent.db" --verify "$T/nonexistent.db" 2>/dev/null; is $? 1 "--verify of a missing database: exit 1"
+# SIGHUP reopens --reject (log rotation): bad lines before the signal stay in
+# the moved file, those after go to a new one
+( echo 'bad one'; sleep 0.8; echo 'bad two'; sleep 0.5 ) |
+	arb-store --db "sqlite:$T/hup.db" --reject "$T/hup.rej" 2>"$T/hup.err" &
+HUPPID=$!
+sleep 0.4
+mv "$T/hup.rej" "$T/hup.rej.1"
+pkill -HUP -f -- "sqlite:$T/hup.db"
+wait "$HUPPID"
+is "$?" 0 "SIGHUP: arb-store goes on"
+is "$(cat "$T/hup.rej.1")" "bad one" "SIGHUP: the line before stays in the moved file"
+is "$(cat "$T/hup.rej")" "bad two" "SIGHUP: the line after goes to the reopened file"
 done_testing
