@@ -37,86 +37,21 @@ static void usage(int status)
 	exit(status);
 }
 
-enum { O_REPLAY = 256, O_SPEED, O_RECORD, O_STALE, O_ENDPOINT, O_CACERT, O_STRICT, O_STATS, O_METRICS };
+enum { O_REPLAY = 256, O_SPEED, O_RECORD, O_STALE, O_ENDPOINT, O_CACERT, O_STRICT, O_STATS, O_METRICS,
+	O_VENUES };
 
 /*
  * -c FILE: the [arb-feed] section of the configuration (arbitron(7)) and
- * the ARB_* environment, under the command line: depth, trades, record,
- * stale-after, cacert, metrics, endpoint (space-separated list) and venues
- * (the venue:SYM,... arguments, space-separated, used when none are given
- * on the command line).  Returns the argument vector to parse.
+ * the ARB_* environment, under the command line (arb_conf_argv): depth,
+ * trades, record, stale-after, cacert, metrics, endpoint and venues (the
+ * last two space-separated lists).  Venues from there are used only when
+ * the command line names none.
  */
-/* not static: the vector stays reachable until exit, as argv itself is */
-char **arb_feed_argv;
+static char **cfg_venues;   /* --venues given by the configuration */
+static int ncfg_venues;
 
-static char **with_config(int *argcp, char **argv)
-{
-	static const char *const keys[] = { "depth", "trades", "record", "stale-after",
-	    "cacert", "metrics", "endpoint", "venues", NULL };
-	struct arb_conf conf;
-	const char *path = NULL;
-	char **nv;
-	int argc = *argcp, n = 0, i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
-			path = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			path = argv[i] + 9;
-	}
-	arb_conf_init(&conf);
-	if (path && arb_conf_load(&conf, path, "arb-feed") < 0)
-		exit(ARB_EXIT_USAGE);
-	/* file and environment first, so that the command line overrides them */
-	nv = xcalloc((size_t)argc + 64, sizeof *nv);
-	nv[n++] = argv[0];
-	for (i = 0; keys[i]; i++) {
-		const char *v = arb_conf_get(&conf, keys[i]);
-		char opt[32];
-		if (!v || !*v || strcmp(keys[i], "venues") == 0)
-			continue;
-		snprintf(opt, sizeof opt, "--%s", keys[i]);
-		if (strcmp(keys[i], "trades") == 0) {
-			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
-				nv[n++] = xstrdup(opt);
-			continue;
-		}
-		if (strcmp(keys[i], "endpoint") == 0) {
-			char *list = xstrdup(v), *save = NULL, *t;
-			for (t = strtok_r(list, " ", &save); t && n < argc + 56; t = strtok_r(NULL, " ", &save)) {
-				nv[n++] = xstrdup(opt);
-				nv[n++] = xstrdup(t);
-			}
-			free(list);
-			continue;
-		}
-		nv[n++] = xstrdup(opt);
-		nv[n++] = xstrdup(v);
-	}
-	for (i = 1; i < argc; i++)
-		nv[n++] = argv[i];
-	{
-		/* venues from the file when the command line names none */
-		const char *v = arb_conf_get(&conf, "venues");
-		int any = 0;
-		for (i = 1; i < argc; i++)
-			if (argv[i][0] != '-' && strchr(argv[i], ':'))
-				any = 1;
-		if (v && !any) {
-			char *list = xstrdup(v), *save = NULL, *t;
-			for (t = strtok_r(list, " ", &save); t && n < argc + 62; t = strtok_r(NULL, " ", &save))
-				nv[n++] = xstrdup(t);
-			free(list);
-		}
-	}
-	nv[n] = NULL;
-	*argcp = n;
-	arb_conf_free(&conf);
-	arb_feed_argv = nv;
-	return nv;
-}
+static const char *const conf_keys[] = { "depth", "trades?", "record", "stale-after",
+    "cacert", "metrics", "endpoint*", "venues*", NULL };
 
 static const struct option longopts[] = {
 	{ "depth", required_argument, NULL, 'd' },
@@ -135,6 +70,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "config", required_argument, NULL, 'c' },
+	{ "venues", required_argument, NULL, O_VENUES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -208,11 +144,16 @@ int main(int argc, char **argv)
 	arb_setprog(argv[0]);
 	memset(&wo, 0, sizeof wo);
 	wo.stale_after = -1;
-	argv = with_config(&argc, argv);
+	argv = arb_conf_argv(&argc, argv, "arb-feed", conf_keys, 'c');
 	while ((c = getopt_long(argc, argv, "c:d:tvqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			break;      /* read by with_config */
+			break;      /* read by arb_conf_argv */
+		case O_VENUES:
+			/* from the configuration: used when argv names none */
+			xrealloc(&cfg_venues, (size_t)(ncfg_venues + 1) * sizeof *cfg_venues);
+			cfg_venues[ncfg_venues++] = optarg;
+			break;
 		case 'd':
 			errno = 0;
 			depth = strtol(optarg, &end, 10);
@@ -280,6 +221,10 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc == 0 && ncfg_venues > 0) {
+		argc = ncfg_venues;
+		argv = cfg_venues;
+	}
 	if (argc == 0)
 		usage(ARB_EXIT_USAGE);
 
@@ -296,9 +241,17 @@ int main(int argc, char **argv)
 		if (wo.record || wo.nendpoints || wo.cacert || wo.stale_after >= 0)
 			arb_warn("--record, --endpoint, --cacert and --stale-after do not apply to --replay");
 		f.replay = 1;
-		for (int i = 0; i < argc; i++)
+		int named = 0;
+		for (int i = 0; i < argc; i++) {
 			if (access(argv[i], F_OK) == 0 || !venue_arg(&f, argv[i], 0))
 				files[n++] = argv[i];
+			else
+				named = 1;
+		}
+		/* the configuration's venues filter a replay the command line
+		 * does not filter */
+		for (int k = 0; !named && k < ncfg_venues; k++)
+			venue_arg(&f, cfg_venues[k], 1);
 		if (n == 0)
 			usage(ARB_EXIT_USAGE);
 		if (arb_replay(&f, files, n, &o) < 0)

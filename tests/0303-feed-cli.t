@@ -63,4 +63,17 @@ is "$(grep -c '"type":"book".*"ok":true' "$T/o")" 2 "advanced trade: snapshot an
 grep -q '"bids":\[\[100.5,0.25\],\[100.0,1.5\]\],"asks":\[\[101.0,2\]\]' "$T/o"
 ok $? "advanced trade: bid and offer levels"
 is "$(grep -c '"state":"gap","detail":"sequence_num 4 does not follow 2"' "$T/o")" 1 "advanced trade: a missing sequence_num is a gap"
+# -c FILE: the [arb-feed] section and ARB_*, under the command line; its
+# venues filter a replay the command line does not filter
+printf '[arb-feed]\ndepth = 2\nvenues = "kraken:ADA/BTC"\n' >"$T/feed.conf"
+K="$ARB_SHARED_DATA/recorded/KRAKEN.ws.50.0 $ARB_SHARED_DATA/recorded/KRAKEN.0"
+# shellcheck disable=SC2086
+arb-feed -c "$T/feed.conf" --replay $K 2>/dev/null | grep '"type":"book"' >"$T/cb"
+is "$(grep -vc '"sym":"ADA/BTC".*"depth":2,' "$T/cb")" 0 "config: depth and the venues filter apply"
+# shellcheck disable=SC2086
+ARB_DEPTH=1 arb-feed -c "$T/feed.conf" --replay $K 2>/dev/null | grep -m1 '"type":"book"' | grep -q '"depth":1,'
+ok $? "config: the environment overrides the file"
+# shellcheck disable=SC2086
+ARB_DEPTH=1 arb-feed -c "$T/feed.conf" -d 3 --replay $K 2>/dev/null | grep -m1 '"type":"book"' | grep -q '"depth":3,'
+ok $? "config: the command line overrides both"
 done_testing
