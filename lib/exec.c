@@ -414,6 +414,8 @@ emit_order(struct arb_exec *e, const struct arb_order *o, int64_t ts)
 		arb_emit_str(b, "vid", o->vid);
 	if (o->reason[0])
 		arb_emit_str(b, "reason", o->reason);
+	if (o->msg[0])
+		arb_emit_str(b, "msg", o->msg);
 	arb_emit_str(b, "tif", o->otype == ARB_OT_FOK ? "fok" : "ioc");
 	if (o->unwind)
 		arb_emit_str(b, "role", "unwind");

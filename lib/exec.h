@@ -73,6 +73,7 @@ struct arb_order {
 	char lock_asset[ARB_ASSET_MAX];
 	arb_dec lock_rem;           /* funds still locked for this order */
 	char vid[48];               /* venue order id, when known */
+	char msg[160];              /* the venue's reject message (live), or empty */
 	char reason[24];            /* why it ended (or became unknown) */
 	char creason[24];           /* why a cancel was requested */
 	void *owner;                /* the engine's: its opportunity */

@@ -554,6 +554,15 @@ go_unknown(struct live *L, struct lord *lo, const char *reason, const char *deta
 	schedule_query(L, lo, lag(L, lo->v));
 }
 
+/* A venue reject: the order record carries our reason code and the
+ * venue's own message (msg). */
+static void
+reject(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts)
+{
+	snprintf(lo->o->msg, sizeof lo->o->msg, "%s", res->msg);
+	end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
+}
+
 /* Applies what the venue says about the order: ack, fills, end. */
 static void
 apply(struct live *L, struct lord *lo, struct arb_tres *res)
@@ -563,7 +572,7 @@ apply(struct live *L, struct lord *lo, struct arb_tres *res)
 	int i, k;
 
 	if (res->st == ARB_OS_REJECTED && (o->st == ARB_OS_SENT || o->st == ARB_OS_UNKNOWN)) {
-		end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
+		reject(L, lo, res, ts);
 		return;
 	}
 	ack(L, lo, res->vid, ts);
@@ -619,7 +628,7 @@ apply(struct live *L, struct lord *lo, struct arb_tres *res)
 		if (res->st == ARB_OS_FILLED)
 			end(L, lo, ARB_OS_FILLED, "filled", ts);
 		else if (res->st == ARB_OS_REJECTED)
-			end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
+			reject(L, lo, res, ts);
 		else
 			end(L, lo, ARB_OS_CANCELED, o->cancel_req ? NULL : lo->own_cancel ? lo->own_cancel :
 			    arb_dec_is_zero(o->filled) ? "ioc_miss" : "ioc_rest", ts);
@@ -807,7 +816,7 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 			if (buildwhy || cc == CURLE_OK) {
 				log_reject(v, o, res);
 				L->st.rejected++;
-				end(L, lo, ARB_OS_REJECTED, res->reason, now_us());
+				reject(L, lo, res, now_us());
 				break;
 			}
 			go_unknown(L, lo, res->reason, detail);

@@ -33,6 +33,7 @@
  *             out_of_sync balance max_age min_profit
  * order       ts ex sym opp leg cid side px qty state filled mode
  *             ("paper"|"live") vid(opt venue order id) reason(opt)
+ *             msg(opt: the venue's reject message)
  *             state: new sent acked partial filled canceled rejected unknown
  * fill        ts ex sym opp cid side px qty fee fee_ccy mode tid(opt)
  * result      ts opp kind status reason pnl ccy fees(opt) exposure(opt)

@@ -128,6 +128,8 @@ is "$(last_state "$T/lot.out" $C0)" rejected "lot: rejected"
 is "$(last_reason "$T/lot.out" $C0)" lot_size "lot: reason lot_size"
 grep 'rejected: lot_size (venue code -1013: Filter failure: LOT_SIZE)' "$T/lot.err" >/dev/null
 ok $? "lot: the venue's code and message in the log"
+is "$(grep "\"type\":\"order\".*\"cid\":\"$C0\"" "$T/lot.out" | tail -n 1 | jq -r .msg)" \
+    "Filter failure: LOT_SIZE" "lot: the venue's message in the order record"
 case_run bal balance
 is "$(last_reason "$T/bal.out" $C0)" insufficient_balance "balance: reason insufficient_balance"
 is "$(count_orders $C0)" 0 "balance: no order at the venue"
