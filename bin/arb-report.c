@@ -122,6 +122,7 @@ static void usage(int status)
 	    "usage: arb-report [-hqVv] [-r report[,report...]] [-f format] [-d url]\n"
 	    "                  [-s since] [-u until] [--venue ex] [--sym BASE/QUOTE]\n"
 	    "                  [-c ccy] [--reaction duration] [-C check]... [-o file] [--strict]\n"
+	    "                  [--width columns]\n"
 	    "                  [file ...]\n"
 	    "reports: summary (default) funnel latency feed trades all\n"
 	    "formats: text (default) csv json prom html\n"
@@ -220,7 +221,7 @@ static void resolve(struct arb_report_opts *o, const char *since, const char *un
 
 int main(int argc, char **argv)
 {
-	enum { O_VENUE = 256, O_SYM, O_REACTION, O_STRICT, O_CONFIG };
+	enum { O_VENUE = 256, O_SYM, O_REACTION, O_STRICT, O_CONFIG, O_WIDTH };
 	static const struct option longopts[] = {
 		{ "report", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
@@ -239,6 +240,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "config", required_argument, NULL, O_CONFIG },
+		{ "width", required_argument, NULL, O_WIDTH },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct arb_report_opts o;
@@ -262,7 +264,7 @@ int main(int argc, char **argv)
 	{
 		/* --config FILE: the [arb-report] keys, under the command line */
 		static const char *const keys[] = { "report", "format", "db", "since", "until",
-		    "venue", "sym", "ccy", "reaction", "check", "output", "strict?", NULL };
+		    "venue", "sym", "ccy", "reaction", "check", "output", "strict?", "width", NULL };
 		argv = arb_conf_argv(&argc, argv, "arb-report", keys, 0);
 	}
 	while ((c = getopt_long(argc, argv, "r:f:d:s:u:c:C:o:hVvq", longopts, NULL)) != -1) {
@@ -295,6 +297,20 @@ int main(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case O_STRICT: bl.strict = 1; break;
 		case O_CONFIG: break;   /* read by arb_conf_argv */
+		case O_WIDTH: {
+			char *end;
+			long w;
+
+			errno = 0;
+			w = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || w < 0 || (w > 0 && w < 40) || w > 10000) {
+				fprintf(stderr, "%s: --width: \"%s\" is not 0 or a number of columns "
+				    "from 40 to 10000\n", arb_prog, optarg);
+				return ARB_EXIT_USAGE;
+			}
+			o.width = w ? (int)w : -1;   /* struct: < 0 never truncates */
+			break;
+		}
 		case 'h': usage(ARB_EXIT_OK); break;
 		case 'V': printf("arb-report %s\n", PACKAGE_VERSION); return ARB_EXIT_OK;
 		case 'v': arb_louder(); break;

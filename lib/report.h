@@ -31,6 +31,7 @@ struct arb_report_opts {
 	const char *sym;          /* NULL: every symbol */
 	const char *ccy;          /* reporting currency; NULL: first result's */
 	int64_t reaction_us;      /* > 0: given reaction time; 0: measured */
+	int width;                /* text tables: columns to fit; 0: 80; < 0: never truncate */
 };
 
 struct arb_report;

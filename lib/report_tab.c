@@ -657,7 +657,7 @@ static void field(struct arb_buf *b, const char *s, size_t w, int kind)
 		pad(b, w - n);
 }
 
-static void text_table(const struct rtab *t, struct arb_buf *b)
+static void text_table(const struct rtab *t, struct arb_buf *b, size_t width)
 {
 	size_t w[12], total, i;
 	int c;
@@ -673,14 +673,15 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 				w[c] = n;
 		}
 	}
-	/* Fit 80 columns: shrink the widest text column, never a number. */
-	for (;;) {
+	/* Fit the width (default 80 columns): shrink the widest text column,
+	 * never a number.  Width 0: never truncate. */
+	for (; width;) {
 		int wide = -1;
 
 		total = 0;
 		for (c = 0; c < t->ncol; c++)
 			total += w[c] + (c ? 2 : 0);
-		if (total <= TEXT_WIDTH)
+		if (total <= width)
 			break;
 		for (c = 0; c < t->ncol; c++)
 			if (t->num[c] == 0 && w[c] > 6 && (wide < 0 || w[c] > w[wide]))
@@ -738,7 +739,7 @@ static void text_table(const struct rtab *t, struct arb_buf *b)
 			const char *e = strchr(p, ' ');
 			size_t n = e ? (size_t)(e - p) : strlen(p);
 
-			if (col + 1 + n > TEXT_WIDTH && col > 6) {
+			if (col + 1 + n > (width ? width : TEXT_WIDTH) && col > 6) {
 				arb_buf_adds(b, "\n     ");
 				col = 5;
 			}
@@ -852,7 +853,7 @@ void arb_report_tables(struct arb_report *r, unsigned reports, enum arb_rep_fmt 
 		arb_buf_printf(out, "arb-report: no records, amounts in %s\n", r->ccy);
 	for (i = 0; i < n; i++) {
 		if (f == ARB_FMT_TEXT)
-			text_table(&tabs[i], out);
+			text_table(&tabs[i], out, r->o.width < 0 ? 0 : r->o.width ? (size_t)r->o.width : TEXT_WIDTH);
 		else if (f == ARB_FMT_CSV)
 			csv_table(&tabs[i], out, i == 0);
 		else

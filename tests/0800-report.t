@@ -17,6 +17,19 @@ cmp_ok "$T/default.text" "$G/summary.text" "the default report is the summary"
 awk 'length($0) > 80 { bad = 1; print "# too long: " $0 } END { exit bad }' "$T/all.text"
 ok $? "text output fits 80 columns"
 
+# --width: another width to fit, or 0 for none (nothing truncated).
+arb-report -r all --width 0 < "$S" > "$T/w0.text" 2>/dev/null
+cmp_ok "$T/w0.text" "$G/all.text" "--width 0: the same report where nothing needed cutting"
+arb-report -r trades --width 60 < "$S" > "$T/w60.text" 2>/dev/null
+grep -qxF '~6-11-29 22:10:00  o1   cross  compl~  filled     9.98  USDT' "$T/w60.text"
+ok $? "--width 60: text and times cut with ~ to fit 60 columns"
+grep -qxF '~01:10:00  o5   bin~  BTC~  buy   50100  0.0502  2.51502  USDT' "$T/w60.text"
+ok $? "--width 60: numbers are never cut (a table of them may be wider)"
+arb-report --width 5 < "$S" > /dev/null 2>"$T/werr"
+is $? 2 "--width 5: usage error"
+grep -q 'from 40 to 10000' "$T/werr"
+ok $? "--width 5: says what is allowed"
+
 # Hand-computed P&L of the fixture (USDT unless said otherwise):
 #   o1 complete: sell 0.1 @ 50200 - buy 0.1 @ 50000 - fees 5.02 - 5  =   9.98
 #   o2 complete: 0.05 * (50400 - 50300) - 2.515 - 2.52               =  -0.035
