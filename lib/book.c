@@ -47,12 +47,146 @@ void arb_book_free(struct arb_book *b)
 {
 	free(b->s[0].l);
 	free(b->s[1].l);
+	free(b->s[0].t.txt);
+	free(b->s[1].t.txt);
 	memset(b, 0, sizeof *b);
 }
 
 void arb_book_clear(struct arb_book *b)
 {
-	b->s[0].n = b->s[1].n = 0;
+	for (int k = 0; k < 2; k++) {
+		b->s[k].n = 0;
+		b->s[k].t.n = b->s[k].t.len = 0;
+	}
+}
+
+static const char dig2[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* A coefficient and scale as plain decimal text (arb_dec_fmt's form: at
+ * least one digit before the point, every digit of the scale after it),
+ * written backwards from two digits at a time.  Returns the length. */
+static size_t fmt64(char *out, int64_t m, int s)
+{
+	char tmp[160], *e = tmp + sizeof tmp, *p = e;
+	uint64_t u = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
+	int k = s;
+
+	if (k > 0) {
+		for (; k >= 2; k -= 2) {
+			unsigned r = (unsigned)(u % 100);
+			u /= 100;
+			p -= 2;
+			memcpy(p, dig2 + 2 * r, 2);
+		}
+		if (k) {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		}
+		*--p = '.';
+	}
+	while (u >= 100) {
+		unsigned r = (unsigned)(u % 100);
+		u /= 100;
+		p -= 2;
+		memcpy(p, dig2 + 2 * r, 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, dig2 + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
+	if (m < 0)
+		*--p = '-';
+	memcpy(out, p, (size_t)(e - p));
+	return (size_t)(e - p);
+}
+
+/* ---- the text of the best levels ---------------------------------------- */
+
+/* ",[px,qty]" of a level into out (room for TXT_LEVEL_MAX bytes). */
+#define TXT_LEVEL_MAX 330
+static size_t fmt_level(char *out, const struct arb_blevel *l)
+{
+	size_t k = 0;
+
+	out[k++] = ',';
+	out[k++] = '[';
+	k += fmt64(out + k, l->px, l->ps);
+	out[k++] = ',';
+	k += fmt64(out + k, l->qty, l->qs);
+	out[k++] = ']';
+	return k;
+}
+
+static void txt_room(struct arb_book_txt *t, size_t extra)
+{
+	if (t->len + extra > t->cap) {
+		uint32_t cap = t->cap ? t->cap : 512;
+		while (cap < t->len + extra)
+			cap *= 2;
+		xrealloc(&t->txt, cap);
+		t->cap = cap;
+	}
+}
+
+/* The level l becomes level k of the text: inserted before the old level
+ * k, or replacing it.  The text keeps at most t->depth levels. */
+static void txt_put(struct arb_book_txt *t, uint32_t k, const struct arb_blevel *l, int replace)
+{
+	char tmp[TXT_LEVEL_MAX];
+	uint32_t nl = (uint32_t)fmt_level(tmp, l), ol = replace ? t->off[k + 1] - t->off[k] : 0, i;
+
+	txt_room(t, nl);
+	memmove(t->txt + t->off[k] + nl, t->txt + t->off[k] + ol, t->len - t->off[k] - ol);
+	memcpy(t->txt + t->off[k], tmp, nl);
+	t->len = t->len - ol + nl;
+	if (replace) {
+		for (i = k + 1; i <= t->n; i++)
+			t->off[i] = t->off[i] - ol + nl;
+		return;
+	}
+	for (i = t->n + 1; i > k; i--)
+		t->off[i] = t->off[i - 1] + nl;
+	if (++t->n > t->depth) {
+		t->n = t->depth;
+		t->len = t->off[t->n];
+	}
+}
+
+/* Level k leaves the text. */
+static void txt_del(struct arb_book_txt *t, uint32_t k)
+{
+	uint32_t ol = t->off[k + 1] - t->off[k], i;
+
+	memmove(t->txt + t->off[k], t->txt + t->off[k + 1], t->len - t->off[k + 1]);
+	t->len -= ol;
+	for (i = k; i < t->n; i++)
+		t->off[i] = t->off[i + 1] - ol;
+	t->n--;
+}
+
+/* Forgets the text (built again by the next arb_book_json()). */
+static void txt_drop(struct arb_book_txt *t)
+{
+	t->depth = t->n = t->len = 0;
+}
+
+static void txt_build(struct arb_book_side *s, uint32_t depth)
+{
+	struct arb_book_txt *t = &s->t;
+
+	t->depth = depth;
+	t->n = 0;
+	t->len = 0;
+	t->off[0] = 0;
+	for (uint32_t i = 0; i < depth && i < s->n; i++) {
+		txt_room(t, TXT_LEVEL_MAX);
+		t->len += (uint32_t)fmt_level(t->txt + t->len, &s->l[s->n - 1 - i]);
+		t->off[++t->n] = t->len;
+	}
 }
 
 /*
@@ -117,6 +251,8 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
 		s->l[i].ps = ps;
 		s->l[i].qty = qm;
 		s->l[i].qs = qs;
+		if (s->n - 1 - i < s->t.n)
+			txt_put(&s->t, s->n - 1 - i, &s->l[i], 1);
 		return 0;
 	}
 	if (s->n == s->cap) {
@@ -130,6 +266,8 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
 	s->l[i].qty = qm;
 	s->l[i].qs = qs;
 	s->n++;
+	if (s->n - 1 - i < s->t.depth)
+		txt_put(&s->t, s->n - 1 - i, &s->l[i], 0);
 	return 0;
 }
 
@@ -148,6 +286,11 @@ int arb_book_del(struct arb_book *b, enum arb_side side, arb_dec px)
 		return 0;
 	memmove(&s->l[i], &s->l[i + 1], (size_t)(s->n - i - 1) * sizeof *s->l);
 	s->n--;
+	if (s->n - i < s->t.n) {
+		txt_del(&s->t, s->n - i);
+		if (s->n >= s->t.depth)   /* the next level moves up into the text */
+			txt_put(&s->t, s->t.n, &s->l[s->n - s->t.depth], 0);
+	}
 	return 1;
 }
 
@@ -158,6 +301,7 @@ void arb_book_truncate(struct arb_book *b, uint32_t n)
 		if (s->n > n) {
 			memmove(s->l, s->l + (s->n - n), (size_t)n * sizeof *s->l);
 			s->n = n;
+			txt_drop(&s->t);
 		}
 	}
 }
@@ -194,52 +338,39 @@ const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side s
 	return t;
 }
 
-/* A non-negative coefficient and scale as plain decimal text. */
-static size_t fmt64(char *out, int64_t m, int s)
-{
-	char tmp[32];
-	uint64_t u = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
-	size_t n = 0, k = 0;
-	int i;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	while ((int)n <= s)
-		tmp[n++] = '0';    /* at least one digit before the point */
-	if (m < 0)
-		out[k++] = '-';
-	for (i = (int)n - 1; i >= 0; i--) {
-		out[k++] = tmp[i];
-		if (i == s && s > 0)
-			out[k++] = '.';
-	}
-	return k;
-}
-
 void arb_book_json(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_buf *out)
 {
-	const struct arb_book_side *s = &b->s[side];
+	struct arb_book_side *s = (struct arb_book_side *)&b->s[side];
 	char *p;
 
+	if (n <= ARB_BOOK_TXT_MAX) {
+		if (s->t.depth != n)
+			txt_build(s, n);
+		arb_buf_reserve(out, s->t.len + 3);
+		p = out->p + out->len;
+		*p++ = '[';
+		if (s->t.len) {
+			memcpy(p, s->t.txt + 1, s->t.len - 1);
+			p += s->t.len - 1;
+		}
+		*p++ = ']';
+		out->len = (size_t)(p - out->p);
+		*p = 0;
+		return;
+	}
 	if (n > s->n)
 		n = s->n;
-	/* 2 x (20 digits + sign + point) + "[,]," per level */
-	arb_buf_reserve(out, (size_t)n * 56 + 3);
+	arb_buf_reserve(out, (size_t)n * TXT_LEVEL_MAX + 3);
 	p = out->p + out->len;
-	*p++ = '[';
-	for (uint32_t i = 0; i < n; i++) {
-		const struct arb_blevel *l = &s->l[s->n - 1 - i];
-		if (i)
-			*p++ = ',';
-		*p++ = '[';
-		p += fmt64(p, l->px, l->ps);
-		*p++ = ',';
-		p += fmt64(p, l->qty, l->qs);
+	if (!n) {
+		memcpy(p, "[]", 2);
+		p += 2;
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			p += fmt_level(p, &s->l[s->n - 1 - i]);
+		out->p[out->len] = '[';   /* the first level's ',' */
 		*p++ = ']';
 	}
-	*p++ = ']';
 	out->len = (size_t)(p - out->p);
 	*p = 0;
 }
@@ -269,6 +400,7 @@ int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level
 	struct loadent *e;
 	uint32_t i, k = 0;
 
+	txt_drop(&s->t);
 	if (s->n) {
 		for (i = 0; i < n; i++)
 			if (arb_book_set(b, side, l[i].px, l[i].qty) < 0)

@@ -23,9 +23,26 @@ struct arb_blevel {
 	int8_t ps, qs;
 };
 
+/*
+ * The JSON text of a side's best levels, kept up to date by every change
+ * so that a book record copies it instead of formatting 2 x depth
+ * decimals: ",[px,qty]" per level, best first; level k is txt[off[k]] to
+ * txt[off[k + 1]].  Only for depths up to ARB_BOOK_TXT_MAX; built by the
+ * first arb_book_json() of a depth, dropped by load and truncate.
+ */
+#define ARB_BOOK_TXT_MAX 32
+struct arb_book_txt {
+	char *txt;
+	uint32_t len, cap;
+	uint32_t n;              /* levels held: min(side length, depth) */
+	uint32_t depth;          /* 0: not built */
+	uint32_t off[ARB_BOOK_TXT_MAX + 1];
+};
+
 struct arb_book_side {
 	struct arb_blevel *l;    /* worst first, best last */
 	uint32_t n, cap;
+	struct arb_book_txt t;
 };
 
 struct arb_book {

@@ -161,5 +161,64 @@ int main(void)
 	arb_book_clear(&b);
 	is_int(arb_book_len(&b, ARB_BID) + arb_book_len(&b, ARB_ASK), 0, "clear");
 	arb_book_free(&b);
+	{
+		/* the kept text of the best levels follows every change: after
+		 * each random set, delete, clear, load or truncate, the JSON of
+		 * every depth (cached up to ARB_BOOK_TXT_MAX, formatted beyond)
+		 * equals arb_emit_levels() of arb_book_top() */
+		static const uint32_t depths[] = { 1, 2, 5, 10, 32, 33 };
+		struct arb_book r;
+		struct arb_buf x = { 0 }, y = { 0 };
+		struct arb_level l[64], in[40];
+		uint32_t seed = 4242, bad = 0, checks = 0;
+		arb_book_init(&r);
+		for (int k = 0; k < 60000; k++) {
+			char p[48], q[48];
+			uint32_t op, d = depths[(k / 500) % 6];
+			enum arb_side side;
+			seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+			op = (seed >> 16) % 1000;
+			side = seed & 0x100 ? ARB_BID : ARB_ASK;
+			/* prices around 100 so that both sides are long and the
+			 * top moves; some at another scale, some at zero qty */
+			snprintf(p, sizeof p, seed & 0x200 ? "%u.%u" : "%u.%u0", 90 + (seed >> 4) % 20, (seed >> 10) % 10);
+			snprintf(q, sizeof q, "%u.%03u", (seed >> 20) % 3, (seed >> 8) % 1000);
+			if (op < 2)
+				arb_book_clear(&r);
+			else if (op < 4)
+				arb_book_truncate(&r, (seed >> 4) % 40);
+			else if (op < 6) {
+				uint32_t n = (seed >> 4) % 40;
+				for (uint32_t i = 0; i < n; i++) {
+					seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+					snprintf(p, sizeof p, "%u.%u", 90 + (seed >> 4) % 20, (seed >> 10) % 10);
+					in[i].px = D(p);
+					in[i].qty = D(seed & 1 ? "0" : "1.5");
+				}
+				arb_book_clear(&r);
+				arb_book_load(&r, side, in, n);
+			} else if (op < 300)
+				arb_book_del(&r, side, D(p));
+			else
+				arb_book_set(&r, side, D(p), D(q));
+			if (k % 7 && k % 500 != 499)
+				continue;
+			for (int s = ARB_BID; s <= ARB_ASK; s++) {
+				uint32_t n;
+				arb_buf_reset(&x);
+				arb_buf_reset(&y);
+				arb_book_json(&r, s, d, &x);
+				n = arb_book_top(&r, s, d, l);
+				arb_emit_levels(&y, l, n);
+				if (strcmp(x.p, y.p) != 0 && bad++ < 3)
+					printf("# step %d depth %u side %d:\n#  got  %s\n#  want %s\n", k, d, s, x.p, y.p);
+				checks++;
+			}
+		}
+		is_int(bad, 0, "kept level text = arb_emit_levels after %u random changes (%u checks)", 60000u, checks);
+		arb_book_free(&r);
+		arb_buf_free(&x);
+		arb_buf_free(&y);
+	}
 	return done_testing();
 }
