@@ -831,9 +831,28 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 		overflow(d, c, 3);
 		return;
 	}
+	/* Without --explain the reason of a refusal is not reported, and a
+	 * candidate that no size can take past the minimums is refused
+	 * whatever its best size: the sizer checks the largest first. */
+	if (!d->o.explain)
+		for (i = 0; i < c->n; i++) {
+			const struct book *b = &d->b[c->book[i]];
+			if (b->inst.has & ARB_FH_MIN_QTY) {
+				e->ch.has_min = e->ch.has_min_qty[i] = 1;
+				e->ch.min_qty[i] = b->inst.min_qty;
+			}
+			if (b->inst.has & ARB_FH_MIN_NOTIONAL) {
+				e->ch.has_min = e->ch.has_min_notional[i] = 1;
+				e->ch.min_notional[i] = b->inst.min_notional;
+			}
+		}
 	e->ch.hint = c->hint;
 	if (!arb_dchain_size(&e->ch, grid, &e->r, &why)) {
 		switch (why) {
+		case ARB_DW_MIN:
+			e->reason = R_MIN_NOTIONAL;
+			snprintf(e->detail, sizeof(e->detail), "below a minimum at every size");
+			break;
 		case ARB_DW_BALANCE:
 			e->reason = R_BALANCE;
 			snprintf(e->detail, sizeof(e->detail), "balances leave no size");
@@ -843,6 +862,7 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 			snprintf(e->detail, sizeof(e->detail), "max-notional is below one lot");
 			break;
 		case ARB_DW_LOT:
+			e->kopt = e->r.kopt;
 			e->reason = R_LOT;
 			snprintf(e->detail, sizeof(e->detail), "no profitable size on the lot grid");
 			break;

@@ -424,6 +424,19 @@ within(const struct arb_dchain *c, const struct arb_dresult *r, int *balance)
 	return 1;
 }
 
+/* Is a leg of r below its minimum quantity or notional? */
+static int
+below_min(const struct arb_dchain *c, const struct arb_dresult *r)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if ((c->has_min_qty[i] && fcmp(r->f[i].qty, c->min_qty[i]) < 0) ||
+		    (c->has_min_notional[i] && fcmp(r->f[i].notional, c->min_notional[i]) < 0))
+			return 1;
+	return 0;
+}
+
 static int
 gridq(arb_dec *q, arb_dec grid, int64_t k)
 {
@@ -682,6 +695,17 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		*why = balance ? ARB_DW_BALANCE : ARB_DW_NOTIONAL;
 		return 0;
 	}
+	/* The minimums at the largest size: below them there, below them
+	 * at every size (see has_min). */
+	if (c->has_min) {
+		int rc = ceval(c, grid, kc, 1, &r);
+		if (rc < 0)
+			return 0;
+		if (rc != 0 || below_min(c, &r)) {
+			*why = ARB_DW_MIN;
+			return 0;
+		}
+	}
 
 	/* The continuous profit is concave in k: find the last step that
 	 * still adds profit.  lo: D(lo) > 0 (or lo = 0), hi: D(hi) <= 0. */
@@ -814,7 +838,16 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		if (pcont(c, grid, lo, &p) < 0)
 			return 0;
 		if (fcmp(p, t) > 0) {
-			int64_t step;
+			int64_t step, h = (ARB_DSCAN_MAX + 1) / 2;
+			arb_dec p1, p2;
+			/* more than ARB_DSCAN_MAX points beat t when the two at h
+			 * steps on either side of lo do (concave): nothing to scan */
+			if (lo - h >= 1 && lo + h <= kc) {
+				if (pcont(c, grid, lo - h, &p1) < 0 || pcont(c, grid, lo + h, &p2) < 0)
+					return 0;
+				if (fcmp(p1, t) > 0 && fcmp(p2, t) > 0)
+					goto scanned;
+			}
 			/* {k: Pc(k) > t} is an interval around lo (Pc is
 			 * concave) and usually short: gallop out from lo
 			 * before bisecting */
@@ -938,8 +971,10 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		} else if (found)
 			best->optimal = 1;
 	}
+scanned:
 	if (!found) {
 		*why = ARB_DW_LOT;
+		best->kopt = kopt;
 		return 0;
 	}
 	*why = ARB_DW_NONE;

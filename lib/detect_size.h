@@ -70,6 +70,15 @@ struct arb_dchain {
 	 * grid gives (a cross without fees in base, on the common lot): the
 	 * exact profit is then the concave one and bisection alone is exact. */
 	int exact;
+	/* Minimums (has_min set by the caller, e.g. when no reason is
+	 * reported): arb_dchain_size first evaluates the exact chain at the
+	 * largest size within the caps and gives up (ARB_DW_MIN) when a leg
+	 * gets nothing there or is below its min_qty or min_notional: then
+	 * every size is (a leg's quantity and notional never shrink as the
+	 * size grows), and the best size would be refused anyway. */
+	int has_min;
+	int has_min_qty[ARB_DLEGS_MAX], has_min_notional[ARB_DLEGS_MAX];
+	arb_dec min_qty[ARB_DLEGS_MAX], min_notional[ARB_DLEGS_MAX];
 	/* A guess of the continuous optimum (in grid steps, 0 = none), e.g.
 	 * the kopt of the last sizing of the same candidate: only speed
 	 * depends on it. */
@@ -82,7 +91,8 @@ struct arb_dresult {
 	struct arb_dfill f[ARB_DLEGS_MAX];
 	arb_dec in, out, profit;
 	int64_t k;          /* q1 = k * grid */
-	int64_t kopt;       /* the continuous optimum found (a hint for next time) */
+	int64_t kopt;       /* the continuous optimum found (a hint for next
+	                     * time; also set when no size is profitable) */
 	int optimal;        /* proven the best on the grid (see arb_dchain_size) */
 };
 
@@ -102,6 +112,7 @@ enum arb_dwhy {
 	ARB_DW_LOT,         /* no size on the lot grid is profitable */
 	ARB_DW_BALANCE,     /* a balance cap leaves no size */
 	ARB_DW_NOTIONAL,    /* --max-notional leaves no size */
+	ARB_DW_MIN,         /* no size meets the minimums (has_min) */
 	ARB_DW_ERROR        /* arithmetic overflow */
 };
 
