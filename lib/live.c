@@ -636,7 +636,7 @@ apply(struct live *L, struct lord *lo, struct arb_tres *res)
 	}
 	/* still open at the venue (a resting order, or not final yet) */
 	lo->phase = L_OPEN;
-	if (lo->cancel_wanted && !lo->cancel_sent) {
+	if (lo->cancel_wanted && !lo->cancel_sent && (!lo->v->tv->cancel_by_vid || o->vid[0])) {
 		lo->cancel_sent = 1;
 		queue(L, lo->v, lo, ARB_TOP_CANCEL, arb_mono_us());
 	} else
@@ -769,6 +769,13 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		snprintf(res->reason, sizeof res->reason, cc == CURLE_OPERATION_TIMEDOUT ? "timeout" :
 		    certainly_not_sent(cc) ? "connect" : "connection");
 		snprintf(res->msg, sizeof res->msg, "%.150s", r->err[0] ? r->err : curl_easy_strerror(cc));
+	} else if (v->tv->verify && http >= 200 && http < 300 && v->tv->verify(&v->k, &r->q,
+	    r->rhdr.p, r->resp.p ? r->resp.p : "", r->resp.len) < 0) {
+		/* not the venue's answer (or altered on the way): as if none
+		 * came; an order is then unknown and queried */
+		res->kind = ARB_TR_UNKNOWN;
+		snprintf(res->reason, sizeof res->reason, "bad_signature");
+		snprintf(res->msg, sizeof res->msg, "the answer's signature does not verify");
 	} else {
 		venue_headers(L, r);
 		v->tv->parse(r->op, http, r->rhdr.p, r->resp.p ? r->resp.p : "", r->resp.len,
@@ -1199,6 +1206,12 @@ l_cancel(void *ctx, struct arb_order *o, int64_t now)
 		return 0;
 	lo->cancel_wanted = 1;
 	if (lo->phase == L_OPEN && !lo->cancel_sent) {
+		if (lo->v->tv->cancel_by_vid && !o->vid[0]) {
+			/* the venue cancels by its own order id: learn it first
+			 * (apply() sends the cancel once the query answered) */
+			schedule_query(L, lo, 0);
+			return 0;
+		}
 		lo->cancel_sent = 1;
 		queue(L, lo->v, lo, ARB_TOP_CANCEL, 0);
 	}
@@ -1362,11 +1375,6 @@ arb_live_new(const struct arb_live_conf *c, const char *const *venues, char *why
 			continue;
 		if (!tv) {
 			snprintf(why, whylen, "%s: live trading is not supported on this venue", venues[i]);
-			goto fail;
-		}
-		if (!tv->prod) {
-			snprintf(why, whylen, "%s: live order formats for this venue are not built yet "
-			    "(binance, kraken, okx and bybit are)", tv->ex);
 			goto fail;
 		}
 		if (L->nv == ARB_LIVE_NVENUE)

@@ -192,6 +192,24 @@ arb_sign_bitstamp(const char *secret, const char *key, const char *method,
 	arb_wipe(mac, sizeof mac);
 }
 
+void
+arb_sign_bitstamp_answer(const char *secret, const char *nonce, const char *ts,
+    const char *ctype, const char *body, size_t len, char *out)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	struct arb_buf m = {0};
+	unsigned mlen = 0;
+
+	arb_buf_adds(&m, nonce);
+	arb_buf_adds(&m, ts);
+	arb_buf_adds(&m, ctype);
+	arb_buf_add(&m, body, len);
+	HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)m.p, m.len, mac, &mlen);
+	arb_buf_free(&m);
+	arb_hex(mac, mlen, out);
+	arb_wipe(mac, sizeof mac);
+}
+
 int
 arb_jwt_es256(const char *pem, const char *header, const char *payload, struct arb_buf *out)
 {

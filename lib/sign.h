@@ -40,6 +40,11 @@ void arb_sign_bybit(const char *secret, const char *ts, const char *key,
 void arb_sign_bitstamp(const char *secret, const char *key, const char *method,
     const char *host, const char *path, const char *query, const char *ctype,
     const char *nonce, const char *ts, const char *body, char *out);
+/* Bitstamp v2 answers: hex HMAC-SHA256 of the request's nonce + timestamp
+ * + the answer's Content-Type + its body (X-Server-Auth-Signature).
+ * out: 65 bytes. */
+void arb_sign_bitstamp_answer(const char *secret, const char *nonce, const char *ts,
+    const char *ctype, const char *body, size_t len, char *out);
 /* Coinbase Advanced Trade (CDP keys): an ES256 JWT over header and payload
  * JSON texts, signed with the EC P-256 private key in PEM.  Appends
  * "b64url(header).b64url(payload).b64url(r||s)" to out.  0 or -1. */

@@ -221,6 +221,16 @@ arb_tj_i64(const struct arb_json *j, int obj, const char *key, int64_t *v)
 	return i < 0 || arb_json_i64(j, i, v) < 0 ? -1 : 0;
 }
 
+void
+arb_thost(const char *base, char *buf, size_t cap)
+{
+	const char *h = strstr(base, "://"), *e;
+
+	h = h ? h + 3 : base;
+	e = h + strcspn(h, "/?#");
+	snprintf(buf, cap, "%.*s", (int)(e - h), h);
+}
+
 arb_dec
 arb_tavg(arb_dec quote, arb_dec qty)
 {

@@ -126,6 +126,13 @@ struct arb_tvenue {
 	void (*parse)(int op, long http, const char *hdr, const char *body, size_t len,
 	    const struct arb_order *o, struct arb_tres *r);
 	int has_fills;               /* ARB_TOP_FILLS itemises trades */
+	int cancel_by_vid;           /* a cancel names the venue's order id:
+	                              * query the order first when it is not
+	                              * known yet (Coinbase, Bitstamp) */
+	/* Checks that a 2XX answer comes from the venue (Bitstamp signs its
+	 * answers); NULL when the venue does not.  0 authentic, -1 not. */
+	int (*verify)(const struct arb_tkeys *k, const struct arb_treq *q, const char *hdr,
+	    const char *body, size_t len);
 };
 
 extern const struct arb_tvenue arb_tv_binance, arb_tv_kraken, arb_tv_okx, arb_tv_bybit,
@@ -157,6 +164,8 @@ struct arb_json;
 int arb_tj_str(const struct arb_json *j, int obj, const char *key, char *buf, size_t cap);
 int arb_tj_dec(const struct arb_json *j, int obj, const char *key, arb_dec *d);
 int arb_tj_i64(const struct arb_json *j, int obj, const char *key, int64_t *v);
+/* The host (with its port) of a base URL: "https://h:1/x" -> "h:1". */
+void arb_thost(const char *base, char *buf, size_t cap);
 /* avg = quote / qty rounded to 12 places (0 when qty is 0). */
 arb_dec arb_tavg(arb_dec quote, arb_dec qty);
 

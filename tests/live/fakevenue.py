@@ -71,6 +71,58 @@ SCRIPT = {}          # symbol -> [modes]
 NEXT_ID = [1000]
 NEXT_TRADE = [50000]
 CONF = {}
+NONCES = set()       # Coinbase JWT and Bitstamp nonces seen
+CBPUB = [None]       # the Coinbase key's public key
+
+
+def es256_verify(pub, msg, rs):
+    """ES256 (JWS): r||s over SHA-256, checked with the cryptography
+    module, or with the openssl command when it is missing."""
+    r, s = int.from_bytes(rs[:32], "big"), int.from_bytes(rs[32:], "big")
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+        try:
+            pub.verify(encode_dss_signature(r, s), msg, ec.ECDSA(hashes.SHA256()))
+            return True
+        except InvalidSignature:
+            return False
+    except ImportError:
+        pass
+    import subprocess
+    import tempfile
+
+    def der_int(v):
+        b = v.to_bytes(33, "big").lstrip(b"\0")
+        if not b or b[0] & 0x80:
+            b = b"\0" + b
+        return b"\x02" + bytes([len(b)]) + b
+    body = der_int(r) + der_int(s)
+    der = b"\x30" + bytes([len(body)]) + body
+    with tempfile.NamedTemporaryFile() as sf, tempfile.NamedTemporaryFile() as mf:
+        sf.write(der)
+        sf.flush()
+        mf.write(msg)
+        mf.flush()
+        return subprocess.run(["openssl", "dgst", "-sha256", "-verify", pub, "-signature", sf.name, mf.name],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
+
+def load_coinbase_pub(pem_path):
+    """The public key of the Coinbase test key: a cryptography object, or
+    the path of a PEM public key for the openssl command."""
+    try:
+        from cryptography.hazmat.primitives import serialization
+        with open(pem_path, "rb") as f:
+            return serialization.load_pem_private_key(f.read(), password=None).public_key()
+    except ImportError:
+        import subprocess
+        out = pem_path + ".pub.pem"
+        subprocess.run(["openssl", "ec", "-in", pem_path, "-pubout", "-out", out],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        return out
 
 
 def now_ms():
@@ -161,6 +213,10 @@ class H(BaseHTTPRequestHandler):
             return self.kraken(u.path, body)
         if u.path.startswith("/api/v5/"):
             return self.okx(u.path, query, body)
+        if u.path.startswith("/api/v3/brokerage/"):
+            return self.coinbase(u.path, query, body)
+        if u.path.startswith("/api/v2/"):
+            return self.bitstamp(u.path, query, body)
         if u.path.startswith("/v5/"):
             return self.bybit(u.path, query, body)
         if not u.path.startswith("/api/v3/"):
@@ -459,6 +515,267 @@ class H(BaseHTTPRequestHandler):
             return errb(170213, "Order does not exist.")
         return errb(10017, "Request path not found or request method is invalid")
 
+    # -- Coinbase Advanced Trade ----------------------------------------
+    def cb_check(self, path):
+        """The JWT of a CDP key, checked with our own code: ES256 over
+        b64url(header).b64url(claims) with the key's public key, kid/sub
+        the key name, iss "cdp", nbf/exp around now (at most 2 minutes),
+        uri "METHOD host/path", a nonce never seen before."""
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth.count(".") != 2:
+            return "missing bearer token"
+        h64, p64, s64 = auth[7:].split(".")
+
+        def unb64(s):
+            return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+        try:
+            hdr, cl, sig = json.loads(unb64(h64)), json.loads(unb64(p64)), unb64(s64)
+        except Exception:
+            return "token not decodable"
+        if hdr.get("alg") != "ES256" or hdr.get("typ") != "JWT" or hdr.get("kid") != CONF["coinbase_key"]:
+            return "bad token header"
+        if len(sig) != 64:
+            return "signature is not r||s"
+        if CBPUB[0] is None:
+            return "no public key"
+        if not es256_verify(CBPUB[0], (h64 + "." + p64).encode(), sig):
+            return "bad signature"
+        t = time.time()
+        if cl.get("iss") != "cdp" or cl.get("sub") != CONF["coinbase_key"]:
+            return "bad iss/sub"
+        if not (cl.get("nbf", 1e18) <= t + 1 and t < cl.get("exp", 0) and cl["exp"] - cl["nbf"] <= 120):
+            return "token not valid now"
+        want = "%s %s%s" % (self.command, self.headers.get("Host", ""), path)
+        if cl.get("uri") != want:
+            return "uri %r is not %r" % (cl.get("uri"), want)
+        with LOCK:
+            if hdr.get("nonce") in NONCES or not hdr.get("nonce"):
+                return "nonce reused"
+            NONCES.add(hdr["nonce"])
+        return None
+
+    def cb_order(self, o):
+        return {"order_id": o["vid"], "product_id": o["symbol"], "user_id": "fake",
+                "order_configuration": {"sor_limit_ioc": {"base_size": o["origQty"], "limit_price": o["price"]}},
+                "side": o["side"], "client_order_id": o["clientOrderId"], "status": o["cbstatus"],
+                "time_in_force": "IMMEDIATE_OR_CANCEL", "created_time": o["iso"],
+                "completion_percentage": "100" if o["cbstatus"] == "FILLED" else "0",
+                "filled_size": o["executedQty"], "average_filled_price": o["price"] if o["executedQty"] != "0" else "0",
+                "number_of_fills": "1" if o["executedQty"] != "0" else "0",
+                "filled_value": o["cummulativeQuoteQty"], "pending_cancel": False, "size_in_quote": False,
+                "total_fees": o["qfee"], "size_inclusive_of_fees": False, "total_value_after_fees": "0",
+                "trigger_status": "INVALID_ORDER_TYPE", "order_type": "LIMIT",
+                "reject_reason": "REJECT_REASON_UNSPECIFIED", "settled": True, "product_type": "SPOT",
+                "reject_message": "", "cancel_message": "", "order_placement_source": "RETAIL_ADVANCED",
+                "last_fill_time": o["iso"]}
+
+    def coinbase(self, path, query, body):
+        if path == "/api/v3/brokerage/time" and self.command == "GET":
+            self.note(True, "")
+            t = time.time()
+            return self.answer(200, {"iso": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)),
+                                     "epochSeconds": str(int(t)), "epochMillis": str(int(t * 1000))})
+        place = path == "/api/v3/brokerage/orders" and self.command == "POST"
+        why = self.cb_check(path)
+        if why:
+            self.note(False, why, place)
+            return self.answer(401, {"error": "UNAUTHENTICATED", "code": 16, "message": "Unauthorized",
+                                     "details": []})
+        if self.command == "POST" and self.headers.get("Content-Type") != "application/json":
+            self.note(False, "content type", place)
+            return self.answer(400, {"error": "INVALID_ARGUMENT", "code": 3, "message": "content type"})
+        self.note(True, "", place)
+        q = urllib.parse.parse_qs(query)
+        if path == "/api/v3/brokerage/accounts":
+            return self.answer(200, {"accounts": [
+                {"uuid": "acc-" + a, "name": a + " Wallet", "currency": a,
+                 "available_balance": {"value": v, "currency": a}, "default": False, "active": True,
+                 "type": "ACCOUNT_TYPE_CRYPTO", "ready": True, "hold": {"value": "0", "currency": a}}
+                for a, v in CONF["balances"].items()], "has_next": False, "cursor": "", "size": len(CONF["balances"])})
+        if place:
+            p = json.loads(body)
+            cfg = p.get("order_configuration", {})
+            kind = next(iter(cfg), "")
+            c = cfg.get(kind, {})
+            prod = p.get("product_id", "")
+            with LOCK:
+                dup = next((o for o in ORDERS if o.get("venue") == "coinbase" and
+                            o["clientOrderId"] == p.get("client_order_id")), None)
+            if dup:
+                # the documented rule: a client_order_id used before
+                # returns that order instead of creating one
+                return self.answer(200, {"success": True, "success_response": {
+                    "order_id": dup["vid"], "product_id": prod, "side": p["side"],
+                    "client_order_id": p["client_order_id"]}})
+            if kind not in ("sor_limit_ioc", "limit_limit_fok") or "base_size" not in c or "limit_price" not in c:
+                return self.answer(400, {"error": "INVALID_ARGUMENT", "code": 3, "message": "order_configuration"})
+            with LOCK:
+                modes = SCRIPT.get(prod) or []
+                mode = modes.pop(0) if modes else "ok"
+            fail = lambda e, pf, m: self.answer(200, {
+                "success": False, "failure_reason": "UNKNOWN_FAILURE_REASON", "order_id": "",
+                "error_response": {"error": e, "message": m, "error_details": m,
+                                   "preview_failure_reason": pf, "new_order_failure_reason": "UNKNOWN_FAILURE_REASON"}})
+            if mode == "429":
+                return self.answer(429, {"error": "RATE_LIMIT_EXCEEDED", "code": 8, "message": "Too many requests"})
+            if mode == "lot":
+                return fail("INVALID_SIZE_PRECISION", "PREVIEW_INVALID_BASE_SIZE_TOO_SMALL",
+                            "Base size is below the minimum")
+            if mode == "balance":
+                return fail("INSUFFICIENT_FUND", "PREVIEW_INSUFFICIENT_FUND", "Insufficient balance in source account")
+            if mode == "503-lost":
+                return self.answer(503, "<html><body>Service Unavailable</body></html>")
+            from decimal import Decimal
+            o = self.fill_order("coinbase", prod, p["client_order_id"], p["side"], c["limit_price"], c["base_size"], mode)
+            with LOCK:
+                o["vid"] = "%08x-0000-4000-8000-%012x" % (o["orderId"], o["orderId"])
+                o["cbstatus"] = "FILLED"
+                o["iso"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(o["time"] / 1000)) + ".%03dZ" % (o["time"] % 1000)
+                o["qfee"] = format((Decimal(c["base_size"]) * Decimal(c["limit_price"]) * Decimal("0.006")).normalize(), "f")
+                if mode == "rest":
+                    o.update(cbstatus="OPEN", executedQty="0", cummulativeQuoteQty="0", qfee="0", status="NEW")
+            if self.misbehave(mode):
+                return None
+            return self.answer(200, {"success": True, "success_response": {
+                "order_id": o["vid"], "product_id": prod, "side": p["side"], "client_order_id": p["client_order_id"]},
+                "order_configuration": cfg})
+        if path == "/api/v3/brokerage/orders/historical/batch" and self.command == "GET":
+            prods = q.get("product_ids", [])
+            start = q.get("start_date", [""])[0]
+            lim = int(q.get("limit", ["100"])[0])
+            t0 = calendar.timegm(time.strptime(start[:19], "%Y-%m-%dT%H:%M:%S")) if start else 0
+            with LOCK:
+                os_ = [o for o in reversed(ORDERS) if o.get("venue") == "coinbase" and o["visible_at"] <= time.time()
+                       and (not prods or o["symbol"] in prods) and o["time"] / 1000 >= t0]
+            return self.answer(200, {"orders": [self.cb_order(o) for o in os_[:lim]], "sequence": "0",
+                                     "has_next": len(os_) > lim, "cursor": ""})
+        if path.startswith("/api/v3/brokerage/orders/historical/") and self.command == "GET":
+            vid = path.rsplit("/", 1)[1]
+            with LOCK:
+                o = next((o for o in ORDERS if o.get("vid") == vid and o["visible_at"] <= time.time()), None)
+            if not o:
+                return self.answer(404, {"error": "NOT_FOUND", "code": 5, "message": "order with this orderID was not found"})
+            return self.answer(200, {"order": self.cb_order(o)})
+        if path == "/api/v3/brokerage/orders/batch_cancel" and self.command == "POST":
+            res = []
+            for vid in json.loads(body).get("order_ids", []):
+                with LOCK:
+                    o = next((o for o in ORDERS if o.get("vid") == vid and o["visible_at"] <= time.time()), None)
+                    if o and o["cbstatus"] == "OPEN":
+                        o.update(cbstatus="CANCELLED", status="CANCELED")
+                        res.append({"success": True, "failure_reason": "UNKNOWN_CANCEL_FAILURE_REASON", "order_id": vid})
+                    else:
+                        res.append({"success": False, "failure_reason": "UNKNOWN_CANCEL_ORDER", "order_id": vid})
+            return self.answer(200, {"results": res})
+        return self.answer(404, {"error": "NOT_FOUND", "code": 5, "message": "no such path"})
+
+    # -- Bitstamp v2 -----------------------------------------------------
+    def banswer(self, code, obj):
+        """An answer signed as Bitstamp signs them: X-Server-Auth-Signature
+        = hex HMAC-SHA256(secret, nonce + timestamp + Content-Type + body)."""
+        body = json.dumps(obj)
+        ct = "application/json;charset=UTF-8"
+        msg = (self.headers.get("X-Auth-Nonce", "") + self.headers.get("X-Auth-Timestamp", "") + ct + body).encode()
+        sig = hmac.new(CONF["bitstamp_secret"].encode(), msg, hashlib.sha256).hexdigest()
+        if getattr(self, "badsig", False):
+            sig = "0" * 64
+        return self.answer(code, body, {"X-Server-Auth-Signature": sig})
+
+    def bitstamp(self, path, query, body):
+        berr = lambda code, reason, rc, http=400: self.banswer(http, {"status": "error", "reason": reason,
+                                                                       "response_code": rc})
+        if path == "/api/v2/ticker/btcusd/" and self.command == "GET":
+            self.note(True, "")
+            return self.answer(200, {"timestamp": str(int(time.time())), "last": "30000", "open": "30000"})
+        place = self.command == "POST" and (path.startswith("/api/v2/buy/") or path.startswith("/api/v2/sell/"))
+        h = self.headers
+        ct = h.get("Content-Type")
+        nonce, ts = h.get("X-Auth-Nonce", ""), h.get("X-Auth-Timestamp", "")
+        msg = ("BITSTAMP " + CONF["bitstamp_key"] + self.command + h.get("Host", "") + path +
+               query + (ct or "" if body else "") + nonce + ts + "v2" + body)
+        want = hmac.new(CONF["bitstamp_secret"].encode(), msg.encode(), hashlib.sha256).hexdigest()
+        why = None
+        if h.get("X-Auth") != "BITSTAMP " + CONF["bitstamp_key"]:
+            why = ("API0001", "Invalid API key")
+        elif h.get("X-Auth-Version") != "v2":
+            why = ("API0002", "Invalid X-Auth-Version")
+        elif body and ct != "application/x-www-form-urlencoded":
+            why = ("API0019", "Content-Type not supported")
+        elif not body and ct is not None:
+            why = ("API0020", "Content-Type header should not be present")
+        elif not hmac.compare_digest(want, h.get("X-Auth-Signature", "")):
+            why = ("API0005", "Invalid signature")
+        else:
+            try:
+                t = int(ts)
+            except ValueError:
+                t = 0
+            with LOCK:
+                if abs(t - now_ms()) > 150000:
+                    why = ("API0017", "X-Auth-Timestamp header is outside of the allowed window")
+                elif len(nonce) != 36 or nonce in NONCES:
+                    why = ("API0004", "Invalid nonce")
+                else:
+                    NONCES.add(nonce)
+        if why:
+            self.note(False, why[1], place)
+            return self.banswer(403, {"status": "error", "reason": why[1], "code": why[0]})
+        self.note(True, "", place)
+        p = dict(urllib.parse.parse_qsl(body))
+        if path == "/api/v2/account_balances/":
+            return self.banswer(200, [{"currency": a.lower(), "total": v, "available": v, "reserved": "0"}
+                                      for a, v in CONF["balances"].items()])
+        if place:
+            pair = path.split("/")[4]
+            for k in ("amount", "price", "client_order_id"):
+                if k not in p:
+                    return berr(400, "Missing " + k, "400.004")
+            if p.get("ioc_order") != "True" and p.get("fok_order") != "True":
+                return berr(400, "expected an IOC or FOK order", "400.007")
+            with LOCK:
+                if any(o.get("venue") == "bitstamp" and o["clientOrderId"] == p["client_order_id"] for o in ORDERS):
+                    return berr(400, "Provided client_order_id already exists.", "400.019")
+                modes = SCRIPT.get(pair) or []
+                mode = modes.pop(0) if modes else "ok"
+            if mode == "429":
+                return berr(400, "Request rejected due to exceeded rate limit.", "400.002")
+            if mode == "lot":
+                return berr(400, {"amount": ["Ensure that there are no more than 8 decimal places."]}, "400.026")
+            if mode == "balance":
+                return berr(400, {"__all__": ["You need 9000.00 USD to open that order. You have only 10.00 USD "
+                                              "available. Check your account balance for details."]}, "400.009")
+            if mode == "503-lost":
+                return self.answer(503, "<html><body>Service Unavailable</body></html>")
+            side = "BUY" if path.startswith("/api/v2/buy/") else "SELL"
+            from decimal import Decimal
+            o = self.fill_order("bitstamp", pair, p["client_order_id"], side, p["price"], p["amount"], mode)
+            with LOCK:
+                o["bfee"] = format((Decimal(p["amount"]) * Decimal(p["price"]) * Decimal("0.004")).normalize(), "f")
+                o["dt"] = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(o["time"] / 1000)) + ".%06d" % ((o["time"] % 1000) * 1000)
+            if mode == "badsig":
+                self.badsig = True
+            if self.misbehave(mode):
+                return None
+            return self.banswer(200, {"id": str(o["orderId"]), "datetime": o["dt"], "type": "0" if side == "BUY" else "1",
+                                      "price": p["price"], "amount": p["amount"], "client_order_id": p["client_order_id"]})
+        if path in ("/api/v2/order_status/", "/api/v2/cancel_order/"):
+            with LOCK:
+                o = next((o for o in reversed(ORDERS) if o.get("venue") == "bitstamp" and o["visible_at"] <= time.time()
+                          and (o["clientOrderId"] == p.get("client_order_id") or str(o["orderId"]) == p.get("id"))), None)
+            if not o:
+                return berr(404, "Order not found.", "404.002", 404)
+            if path == "/api/v2/cancel_order/":
+                return berr(404, "Order not found.", "404.002", 404)   # every fake order is final
+            base, quote = split(o["symbol"].upper())
+            return self.banswer(200, {
+                "id": o["orderId"], "datetime": o["dt"], "type": "0" if o["side"] == "BUY" else "1",
+                "status": "Finished", "market": base + "/" + quote, "amount_remaining": "0",
+                "client_order_id": o["clientOrderId"],
+                "transactions": [{"tid": o["orderId"] * 10 + 1, "price": o["price"], base.lower(): o["executedQty"],
+                                  quote.lower(): o["cummulativeQuoteQty"], "fee": o["bfee"], "datetime": o["dt"],
+                                  "type": 2}]})
+        return berr(404, "no such path", "404.001", 404)
+
     def kplace(self, p):
         from decimal import Decimal
         sym = p.get("pair", "")
@@ -645,12 +962,17 @@ def main():
     CONF.update(api_key=a.api_key, secret=secret, kraken_key=a.kraken_api_key, kraken_secret=ksecret, slow=a.slow, lag=a.lag, verbose=a.verbose,
                 base=lambda s: split(s)[0], quote=lambda s: split(s)[1],
                 balances=dict(b.split("=", 1) for b in a.balance) or {"USDT": "100000", "BTC": "1", "ETH": "5"})
-    for n in ("okx_key", "okx_secret", "okx_passphrase", "bybit_key", "bybit_secret"):
+    for n in ("okx_key", "okx_secret", "okx_passphrase", "bybit_key", "bybit_secret", "coinbase_key",
+              "bitstamp_key", "bitstamp_secret"):
         try:
             with open(os.path.join(a.creds or "", n)) as f:
                 CONF[n.replace("passphrase", "pass")] = f.read().strip()
         except OSError:
             CONF[n.replace("passphrase", "pass")] = None
+    try:
+        CBPUB[0] = load_coinbase_pub(os.path.join(a.creds or "", "coinbase_secret"))
+    except (OSError, ValueError, Exception):
+        CBPUB[0] = None
     for s in a.script:
         sym, modes = s.split("=", 1)
         SCRIPT[sym] = modes.split(",")

@@ -92,6 +92,10 @@ main(void)
 	    "1567755304968", "", out);
 	is_str(out, "6c493d2b480374cd6f72d7df271d91550cb3191c129501631124f78b3b30a731",
 	    "Bitstamp v2: without a body the content type is left out");
+	arb_sign_bitstamp_answer(TSEC, "3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c", "1700000000123", "application/json",
+	    "{\"id\":\"1\"}", 10, out);
+	is_str(out, "c2aeaab7266736325bc95ad412cf6cc7bd083a165cc07429176bce443ad01e29",
+	    "Bitstamp v2: the answer's signature (nonce + timestamp + content type + body)");
 
 	/* base64 (RFC 4648 test vectors) */
 	arb_b64((const unsigned char *)"foobar", 6, b, 0); is_str(b, "Zm9vYmFy", "base64 foobar");

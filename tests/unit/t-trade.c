@@ -4,11 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
 
 #include "../tap.h"
+#include "cred.h"
 #include "dec.h"
 #include "sign.h"
 #include "live.h"
@@ -552,11 +556,355 @@ t_bybit(void)
 	free(r);
 }
 
-static void
-t_notbuilt(void)
+/* base64url (no padding) -> bytes, with OpenSSL's decoder. */
+static size_t
+unb64url(const char *s, size_t n, unsigned char *out)
 {
-	ok(arb_tv_coinbase.prod == NULL && arb_tv_bitstamp.prod == NULL,
-	    "coinbase and bitstamp: not built, refused at start");
+	char t[2048];
+	size_t i, k;
+	int len;
+
+	if (n + 4 >= sizeof t)
+		return 0;
+	for (i = 0; i < n; i++)
+		t[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
+	for (k = n; k % 4; k++)
+		t[k] = '=';
+	t[k] = 0;
+	len = EVP_DecodeBlock(out, (unsigned char *)t, (int)k);
+	if (len < 0)
+		return 0;
+	/* EVP_DecodeBlock counts the padding as zero bytes */
+	return (size_t)len - (k - n);
+}
+
+/* Checks a JWT's ES256 signature with the public key, independently of
+ * sign.c; the claims text goes to claims. */
+static int
+jwt_check(const char *jwt, EVP_PKEY *pub, char *claims, size_t cap)
+{
+	const char *d1 = strchr(jwt, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	unsigned char raw[80], der[80], *dp = der, pl[1024];
+	size_t n;
+	ECDSA_SIG *sig;
+	EVP_MD_CTX *md;
+	int derlen, ok_;
+
+	if (!d2 || unb64url(d2 + 1, strlen(d2 + 1), raw) != 64)
+		return 0;
+	n = unb64url(d1 + 1, (size_t)(d2 - d1 - 1), pl);
+	if (n == 0 || n >= cap)
+		return 0;
+	memcpy(claims, pl, n);
+	claims[n] = 0;
+	sig = ECDSA_SIG_new();
+	ECDSA_SIG_set0(sig, BN_bin2bn(raw, 32, NULL), BN_bin2bn(raw + 32, 32, NULL));
+	derlen = i2d_ECDSA_SIG(sig, &dp);
+	md = EVP_MD_CTX_new();
+	ok_ = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pub) == 1 &&
+	    EVP_DigestVerify(md, der, (size_t)derlen, (const unsigned char *)jwt, (size_t)(d2 - jwt)) == 1;
+	ECDSA_SIG_free(sig);
+	EVP_MD_CTX_free(md);
+	return ok_;
+}
+
+static void
+t_coinbase(void)
+{
+	const struct arb_tvenue *tv = &arb_tv_coinbase;
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *pemp, *pem;
+	long plen;
+	struct arb_tkeys k = { "organizations/org1/apiKeys/key1", NULL, NULL };
+	struct arb_tin in = { .base = "https://api.coinbase.com", .k = &k, .ts_ms = 1700000000123,
+		.uuid = "3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c" };
+	struct arb_tres *r = xcalloc(1, sizeof *r);
+	struct arb_treq q;
+	struct arb_order o;
+	char why[128], got[1024], claims[1024];
+
+	/* a CDP key: the EC private key in PEM, as Coinbase hands it out */
+	PEM_write_bio_PrivateKey_traditional(bio, pk, NULL, NULL, 0, NULL, NULL);
+	plen = BIO_get_mem_data(bio, &pemp);
+	pem = xstrndup(pemp, (size_t)plen);
+	k.secret = pem;
+	order(&o, "coinbase", "BTC", "USD", ARB_BUY, "30000.10", "0.0100", "a0123456789abcdefl0");
+	o.t_sent = 1700000000000000;
+	in.o = &o;
+
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0, "coinbase place builds");
+	is_str(q.method, "POST", "POST");
+	is_str(q.path.p, "/api/v3/brokerage/orders", "Create Order path");
+	is_str(q.body.p, "{\"client_order_id\":\"a0123456789abcdefl0\",\"product_id\":\"BTC-USD\",\"side\":\"BUY\","
+	    "\"order_configuration\":{\"sor_limit_ioc\":{\"base_size\":\"0.01\",\"limit_price\":\"30000.1\"}}}",
+	    "limit IOC: sor_limit_ioc with base_size and limit_price");
+	is_str(hdrval(q.hdr.p, "Content-Type", got, sizeof got), "application/json", "JSON body");
+	ok(!strncmp(hdrval(q.hdr.p, "Authorization", got, sizeof got), "Bearer ", 7), "bearer token");
+	ok(jwt_check(got + 7, pk, claims, sizeof claims), "ES256 verifies with the key's public half");
+	is_str(claims, "{\"iss\":\"cdp\",\"nbf\":1700000000,\"exp\":1700000120,\"sub\":\"organizations/org1/apiKeys/key1\","
+	    "\"uri\":\"POST api.coinbase.com/api/v3/brokerage/orders\"}", "claims: iss, nbf, exp two minutes on, sub, uri");
+	{
+		char h[256];
+		size_t n = unb64url(got + 7, strcspn(got + 7, "."), (unsigned char *)h);
+		h[n] = 0;
+		is_str(h, "{\"alg\":\"ES256\",\"kid\":\"organizations/org1/apiKeys/key1\","
+		    "\"nonce\":\"3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c\",\"typ\":\"JWT\"}", "header: alg, kid, nonce");
+	}
+	arb_treq_wipe(&q);
+	o.otype = ARB_OT_FOK;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0 && strstr(q.body.p, "\"limit_limit_fok\":{"),
+	    "FOK: limit_limit_fok");
+	arb_treq_wipe(&q);
+
+	/* no venue id yet: the product's orders since shortly before */
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0, "query builds");
+	is_str(q.path.p, "/api/v3/brokerage/orders/historical/batch?product_ids=BTC-USD"
+	    "&start_date=2023-11-14T21%3A58%3A20Z&limit=100", "List Orders from 15 minutes before it was sent");
+	ok(jwt_check(hdrval(q.hdr.p, "Authorization", got, sizeof got) + 7, pk, claims, sizeof claims) &&
+	    strstr(claims, "\"uri\":\"GET api.coinbase.com/api/v3/brokerage/orders/historical/batch\""),
+	    "the token's uri has no query");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_CANCEL, &in, &q, why, sizeof why) < 0, "cancel without the venue id: refused (%s)", why);
+	arb_treq_wipe(&q);
+	snprintf(o.vid, sizeof o.vid, "0000a000-1111-4222-8333-444455556666");
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0 &&
+	    !strcmp(q.path.p, "/api/v3/brokerage/orders/historical/0000a000-1111-4222-8333-444455556666"),
+	    "with the venue id: Get Order");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_CANCEL, &in, &q, why, sizeof why) == 0 &&
+	    !strcmp(q.path.p, "/api/v3/brokerage/orders/batch_cancel") &&
+	    !strcmp(q.body.p, "{\"order_ids\":[\"0000a000-1111-4222-8333-444455556666\"]}"), "Cancel Orders by id");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_TIME, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/api/v3/brokerage/time") &&
+	    q.hdr.len == 0, "server time: public, unsigned");
+	arb_treq_wipe(&q);
+	k.secret = "not a key";
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_BALANCES, &in, &q, why, sizeof why) < 0 && strstr(why, "PEM") &&
+	    !strstr(why, "not a key"), "a private key that is not one: refused, not quoted");
+	arb_treq_wipe(&q);
+	o.vid[0] = 0;
+
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"success\":true,\"success_response\":{\"order_id\":"
+	    "\"11111-00000-000000\",\"product_id\":\"BTC-USD\",\"side\":\"BUY\",\"client_order_id\":"
+	    "\"a0123456789abcdefl0\"},\"order_configuration\":{}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !r->done && !strcmp(r->vid, "11111-00000-000000"),
+	    "placed: the venue's id");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"success\":false,\"failure_reason\":\"UNKNOWN_FAILURE_REASON\","
+	    "\"order_id\":\"\",\"error_response\":{\"error\":\"INSUFFICIENT_FUND\",\"message\":\"Insufficient balance "
+	    "in source account\",\"error_details\":\"\",\"preview_failure_reason\":\"PREVIEW_INSUFFICIENT_FUND\","
+	    "\"new_order_failure_reason\":\"UNKNOWN_FAILURE_REASON\"}}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "insufficient_balance") &&
+	    !strcmp(r->code, "INSUFFICIENT_FUND") && !strcmp(r->msg, "Insufficient balance in source account"),
+	    "insufficient funds: reason, code, message");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"success\":false,\"error_response\":{\"error\":\"INVALID_SIZE_PRECISION\","
+	    "\"message\":\"Base size is below the minimum\",\"preview_failure_reason\":\"PREVIEW_INVALID_BASE_SIZE_TOO_SMALL\"}}",
+	    &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "lot_size"), "base size too small: lot_size");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"success\":false,\"error_response\":{\"error\":\"UNKNOWN_FAILURE_REASON\","
+	    "\"preview_failure_reason\":\"PREVIEW_INVALID_QUOTE_SIZE_TOO_SMALL\"}}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "min_notional"), "quote size too small: min_notional");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"success\":false,\"error_response\":{\"error\":\"INVALID_LIMIT_PRICE_PRECISION\"}}",
+	    &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "price_filter"), "price precision: price_filter");
+	parse(tv, ARB_TOP_PLACE, 429, "", "{\"error\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many requests\"}", &o, r);
+	ok(r->kind == ARB_TR_RATE && r->retry_after_ms == 1000, "429: rate limited, 1 s without Retry-After");
+	parse(tv, ARB_TOP_PLACE, 429, "Retry-After: 3\r\n", "", &o, r);
+	ok(r->kind == ARB_TR_RATE && r->retry_after_ms == 3000, "429 with Retry-After");
+	parse(tv, ARB_TOP_PLACE, 503, "", "<html>unavailable</html>", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "http_5xx"), "503: unknown");
+	parse(tv, ARB_TOP_PLACE, 401, "", "{\"error\":\"UNAUTHENTICATED\",\"code\":16,\"message\":\"Unauthorized\"}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "auth"), "401: auth");
+
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[{\"order_id\":\"x1\",\"client_order_id\":\"other\",\"status\":"
+	    "\"FILLED\"},{\"order_id\":\"x2\",\"product_id\":\"BTC-USD\",\"side\":\"BUY\",\"client_order_id\":"
+	    "\"a0123456789abcdefl0\",\"status\":\"CANCELLED\",\"time_in_force\":\"IMMEDIATE_OR_CANCEL\","
+	    "\"created_time\":\"2023-11-14T22:13:20.100Z\",\"filled_size\":\"0.004\",\"average_filled_price\":"
+	    "\"29999.5\",\"number_of_fills\":\"2\",\"filled_value\":\"119.998\",\"total_fees\":\"0.719988\","
+	    "\"last_fill_time\":\"2023-11-14T22:13:20.250Z\"}],\"sequence\":\"0\",\"has_next\":false,\"cursor\":\"\"}",
+	    &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && !strcmp(r->vid, "x2") &&
+	    deq(r->filled, "0.004") && deq(r->avg_px, "29999.5") && deq(r->fee, "0.719988") &&
+	    !strcmp(r->fee_ccy, "USD") && r->ts_ms == 1700000000250, "listed by client_order_id: IOC rest cancelled, "
+	    "fees in the quote");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[{\"order_id\":\"x1\",\"client_order_id\":\"other\","
+	    "\"status\":\"FILLED\"}],\"has_next\":false}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "not among the product's orders: not found");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[],\"has_next\":true,\"cursor\":\"9\"}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN, "not on the first page of several: cannot tell");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"order\":{\"order_id\":\"x2\",\"client_order_id\":\"a0123456789abcdefl0\","
+	    "\"status\":\"FILLED\",\"filled_size\":\"0.01\",\"average_filled_price\":\"30000\",\"total_fees\":\"1.8\"}}",
+	    &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->done && deq(r->filled, "0.01"), "Get Order: filled");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"order\":{\"order_id\":\"x2\",\"status\":\"OPEN\",\"filled_size\":\"0\"}}",
+	    &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !r->done, "open");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"order\":{\"order_id\":\"x2\",\"status\":\"FAILED\",\"filled_size\":\"0\","
+	    "\"reject_reason\":\"REJECT_REASON_UNSPECIFIED\",\"reject_message\":\"INSUFFICIENT_FUND\"}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_REJECTED && r->done && !strcmp(r->reason, "insufficient_balance"),
+	    "failed: rejected with the venue's message");
+	parse(tv, ARB_TOP_QUERY, 404, "", "{\"error\":\"NOT_FOUND\",\"code\":5,\"message\":\"order not found\"}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "404: not found");
+	parse(tv, ARB_TOP_CANCEL, 200, "", "{\"results\":[{\"success\":false,\"failure_reason\":\"UNKNOWN_CANCEL_ORDER\","
+	    "\"order_id\":\"x2\"}]}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "cancel of an order that is gone: not found");
+	parse(tv, ARB_TOP_CANCEL, 200, "", "{\"results\":[{\"success\":true,\"failure_reason\":"
+	    "\"UNKNOWN_CANCEL_FAILURE_REASON\",\"order_id\":\"x2\"}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && !r->done, "canceled: the query says what became of it");
+	parse(tv, ARB_TOP_BALANCES, 200, "", "{\"accounts\":[{\"uuid\":\"u1\",\"name\":\"BTC Wallet\",\"currency\":\"BTC\","
+	    "\"available_balance\":{\"value\":\"1.5\",\"currency\":\"BTC\"},\"hold\":{\"value\":\"0.25\",\"currency\":\"BTC\"}},"
+	    "{\"uuid\":\"u2\",\"currency\":\"USD\",\"available_balance\":{\"value\":\"100\",\"currency\":\"USD\"}}],"
+	    "\"has_next\":false,\"cursor\":\"\",\"size\":2}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nbal == 2 && !strcmp(r->bal[0].asset, "BTC") && deq(r->bal[0].free, "1.5") &&
+	    deq(r->bal[0].locked, "0.25") && deq(r->bal[1].locked, "0"), "accounts: available and hold");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"iso\":\"2023-11-14T22:13:20Z\",\"epochSeconds\":\"1700000000\","
+	    "\"epochMillis\":\"1700000000123\"}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->server_ms == 1700000000123, "server time");
+	ok(tv->cancel_by_vid && tv->verify == NULL, "cancels by the venue's id; answers are not signed");
+	free(r);
+	arb_wipe(pem, strlen(pem));
+	free(pem);
+	BIO_free(bio);
+	EVP_PKEY_free(pk);
+}
+
+static void
+t_bitstamp(void)
+{
+	const struct arb_tvenue *tv = &arb_tv_bitstamp;
+	struct arb_tkeys k = { "bkey1", "bsecret1", NULL };
+	struct arb_tin in = { .base = "https://www.bitstamp.net", .k = &k, .ts_ms = 1700000000123,
+		.uuid = "3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c" };
+	struct arb_tres *r = xcalloc(1, sizeof *r);
+	struct arb_treq q;
+	struct arb_order o;
+	char why[128], got[256], want[65], msg[1024], h[512];
+	const char *ans;
+
+	order(&o, "bitstamp", "BTC", "USD", ARB_SELL, "30000.10", "0.0100", "a0123456789abcdefl1");
+	in.o = &o;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0, "bitstamp place builds");
+	is_str(q.method, "POST", "POST");
+	is_str(q.path.p, "/api/v2/sell/btcusd/", "sell limit order path, lower-case pair");
+	is_str(q.body.p, "amount=0.01&price=30000.1&ioc_order=True&client_order_id=a0123456789abcdefl1",
+	    "form body: amount, price, IOC, client_order_id");
+	snprintf(msg, sizeof msg, "BITSTAMP bkey1POSTwww.bitstamp.net/api/v2/sell/btcusd/"
+	    "application/x-www-form-urlencoded3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c1700000000123v2%s", q.body.p);
+	hmac_hex(EVP_sha256(), "bsecret1", msg, want);
+	is_str(hdrval(q.hdr.p, "X-Auth-Signature", got, sizeof got), want, "X-Auth-Signature checked independently");
+	is_str(hdrval(q.hdr.p, "X-Auth", got, sizeof got), "BITSTAMP bkey1", "X-Auth");
+	is_str(hdrval(q.hdr.p, "X-Auth-Nonce", got, sizeof got), "3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c", "nonce: a UUID");
+	is_str(hdrval(q.hdr.p, "X-Auth-Timestamp", got, sizeof got), "1700000000123", "timestamp in ms");
+	is_str(hdrval(q.hdr.p, "X-Auth-Version", got, sizeof got), "v2", "version");
+	is_str(hdrval(q.hdr.p, "Content-Type", got, sizeof got), "application/x-www-form-urlencoded", "form content type");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_BALANCES, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/api/v2/account_balances/") &&
+	    q.body.len == 0, "balances: no body");
+	snprintf(msg, sizeof msg, "BITSTAMP bkey1POSTwww.bitstamp.net/api/v2/account_balances/"
+	    "3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c1700000000123v2");
+	hmac_hex(EVP_sha256(), "bsecret1", msg, want);
+	is_str(hdrval(q.hdr.p, "X-Auth-Signature", got, sizeof got), want, "without a body the content type is not signed");
+	ok(strstr(q.hdr.p, "\nContent-Type:\n") != NULL, "... nor sent (libcurl's default removed)");
+	/* the answer's signature */
+	ans = "[{\"currency\":\"btc\",\"total\":\"1.5\",\"available\":\"1.25\",\"reserved\":\"0.25\"}]";
+	snprintf(msg, sizeof msg, "3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c1700000000123application/json%s", ans);
+	hmac_hex(EVP_sha256(), "bsecret1", msg, want);
+	snprintf(h, sizeof h, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Server-Auth-Signature: %s\r\n", want);
+	ok(tv->verify(&k, &q, h, ans, strlen(ans)) == 0, "the answer's signature verifies");
+	ok(tv->verify(&k, &q, h, ans, strlen(ans) - 1) < 0, "an altered answer does not");
+	ok(tv->verify(&k, &q, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n", ans, strlen(ans)) < 0,
+	    "an unsigned answer does not");
+	parse(tv, ARB_TOP_BALANCES, 200, h, ans, &o, r);
+	ok(r->kind == ARB_TR_OK && r->nbal == 1 && !strcmp(r->bal[0].asset, "BTC") && deq(r->bal[0].free, "1.25") &&
+	    deq(r->bal[0].locked, "0.25"), "account balances: available and reserved, upper-case assets");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/api/v2/order_status/") &&
+	    !strcmp(q.body.p, "client_order_id=a0123456789abcdefl1"), "order status by client_order_id");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_CANCEL, &in, &q, why, sizeof why) < 0, "cancel without the venue id: refused");
+	arb_treq_wipe(&q);
+	snprintf(o.vid, sizeof o.vid, "1234");
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_CANCEL, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/api/v2/cancel_order/") &&
+	    !strcmp(q.body.p, "id=1234"), "cancel by id");
+	arb_treq_wipe(&q);
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_TIME, &in, &q, why, sizeof why) == 0 && !strcmp(q.method, "GET") &&
+	    !strcmp(q.path.p, "/api/v2/ticker/btcusd/") && q.hdr.len == 0, "server clock: the public ticker");
+	ok(tv->verify(&k, &q, "HTTP/1.1 200 OK\r\n", "{}", 2) == 0, "an unsigned request's answer is not checked");
+	arb_treq_wipe(&q);
+
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"id\":\"1234\",\"datetime\":\"2023-11-14 22:13:20.123456\",\"type\":\"1\","
+	    "\"price\":\"30000.1\",\"amount\":\"0.01\",\"client_order_id\":\"a0123456789abcdefl1\"}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !r->done && !strcmp(r->vid, "1234"), "placed");
+	parse(tv, ARB_TOP_PLACE, 400, "", "{\"status\":\"error\",\"reason\":{\"__all__\":[\"You need 9000.00 USD to open "
+	    "that order. You have only 10.00 USD available. Check your account balance for details.\"]},"
+	    "\"response_code\":\"400.009\"}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "insufficient_balance") && !strcmp(r->code, "400.009") &&
+	    !strncmp(r->msg, "You need 9000.00 USD", 20), "400.009: insufficient balance, with the venue's message");
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"status\":\"error\",\"reason\":{\"amount\":[\"Ensure that there are no more "
+	    "than 8 decimal places.\"]}}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "lot_size"), "amount field error: lot_size");
+	parse(tv, ARB_TOP_PLACE, 400, "", "{\"status\":\"error\",\"reason\":\"Minimum order size is 10.0 USD.\","
+	    "\"response_code\":\"400.020\"}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "min_notional"), "400.020: min_notional");
+	parse(tv, ARB_TOP_PLACE, 400, "", "{\"status\":\"error\",\"reason\":\"Provided price is out of range.\","
+	    "\"response_code\":\"400.021\"}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "price_filter"), "400.021: price_filter");
+	parse(tv, ARB_TOP_PLACE, 400, "", "{\"status\":\"error\",\"reason\":\"Request rejected due to exceeded rate "
+	    "limit.\",\"response_code\":\"400.002\"}", &o, r);
+	ok(r->kind == ARB_TR_RATE && r->retry_after_ms == 1000, "400.002: rate limited");
+	parse(tv, ARB_TOP_PLACE, 400, "", "{\"status\":\"error\",\"reason\":\"Provided client_order_id already exists.\","
+	    "\"response_code\":\"400.019\"}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "duplicate"), "400.019: the order exists: query it");
+	parse(tv, ARB_TOP_PLACE, 403, "", "{\"status\":\"error\",\"reason\":\"Invalid signature\",\"code\":\"API0005\"}",
+	    &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "auth") && !strcmp(r->code, "API0005"), "API0005: auth");
+	parse(tv, ARB_TOP_PLACE, 502, "", "<html>bad gateway</html>", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN, "502: unknown");
+	parse(tv, ARB_TOP_QUERY, 404, "", "{\"status\":\"error\",\"reason\":\"Order not found.\",\"response_code\":"
+	    "\"404.002\"}", &o, r);
+	ok(r->kind == ARB_TR_NOTFOUND, "order not found");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"id\":1234,\"datetime\":\"2023-11-14 22:13:20.123456\",\"type\":\"1\","
+	    "\"status\":\"Finished\",\"market\":\"BTC/USD\",\"amount_remaining\":\"0\",\"client_order_id\":"
+	    "\"a0123456789abcdefl1\",\"transactions\":[{\"tid\":91,\"price\":\"30001\",\"btc\":\"0.004\",\"usd\":"
+	    "\"120.004\",\"fee\":\"0.48\",\"datetime\":\"2023-11-14 22:13:20.200000\",\"type\":2},{\"tid\":92,"
+	    "\"price\":\"30000.1\",\"btc\":\"0.006\",\"usd\":\"180.0006\",\"fee\":\"0.72\",\"datetime\":"
+	    "\"2023-11-14 22:13:20.300000\",\"type\":2}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->done && deq(r->filled, "0.01") && r->nfills == 2 &&
+	    deq(r->f[0].px, "30001") && deq(r->f[1].qty, "0.006") && deq(r->f[1].fee, "0.72") &&
+	    !strcmp(r->f[0].fee_ccy, "USD") && !strcmp(r->f[0].tid, "91") && r->f[1].ts_ms == 1700000000300 &&
+	    !strcmp(r->vid, "1234"), "order status: finished, trades itemised with their fees");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"id\":1234,\"status\":\"Canceled\",\"transactions\":[{\"tid\":91,"
+	    "\"price\":\"30001\",\"btc\":\"0.004\",\"usd\":\"120.004\",\"fee\":\"0.48\"}],\"amount_remaining\":\"0.006\"}",
+	    &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && deq(r->filled, "0.004"), "IOC rest canceled");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"id\":1234,\"status\":\"Open\",\"transactions\":[],"
+	    "\"amount_remaining\":\"0.01\"}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !r->done && r->nfills == 0, "open");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"timestamp\":\"1700000000\",\"last\":\"30000\"}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->server_ms == 1700000000000, "server clock (seconds)");
+	ok(tv->has_fills && tv->cancel_by_vid && tv->test == NULL, "itemised trades; cancels by id; no test environment");
+	free(r);
+}
+
+static void
+t_venues(void)
+{
+	is_str(arb_tv_coinbase.prod, "https://api.coinbase.com", "coinbase production");
+	is_str(arb_tv_bitstamp.prod, "https://www.bitstamp.net", "bitstamp production");
 	ok(arb_tv_kraken.test == NULL && arb_tv_bitstamp.test == NULL, "kraken, bitstamp: no test environment");
 	is_str(arb_tv_binance.test, "https://testnet.binance.vision", "binance testnet");
 	is_str(arb_tv_bybit.test, "https://api-testnet.bybit.com", "bybit testnet");
@@ -582,7 +930,9 @@ t_live_conf(void)
 	ok(arb_live_conf_endpoint(&c, "okx=ftp://x", why, sizeof why) < 0, "not http(s)");
 	ok(arb_live_conf_endpoint(&c, "okx", why, sizeof why) < 0, "no URL");
 	c.testnet = 0;
-	ok(arb_live_new(&c, v2, why, sizeof why) == NULL && strstr(why, "not built yet"), "coinbase refused: %s", why);
+	setenv("CREDENTIALS_DIRECTORY", "/nonexistent", 1);
+	ok(arb_live_new(&c, v2, why, sizeof why) == NULL && strstr(why, "credential coinbase_key"),
+	    "coinbase without credentials refused: %s", why);
 	ok(arb_live_new(&c, v3, why, sizeof why) == NULL && strstr(why, "not supported"), "unknown venue refused");
 }
 
@@ -595,7 +945,9 @@ main(void)
 	t_kraken();
 	t_okx();
 	t_bybit();
-	t_notbuilt();
+	t_coinbase();
+	t_bitstamp();
+	t_venues();
 	t_live_conf();
 	done_testing();
 }
