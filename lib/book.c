@@ -231,26 +231,41 @@ static uint32_t find(const struct arb_book_side *s, int dir, int64_t pm, int ps,
 	return lo;
 }
 
-int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty)
+static int del64(struct arb_book_side *s, int dir, int64_t pm, int ps)
+{
+	int found;
+	uint32_t i = find(s, dir, pm, ps, &found);
+
+	if (!found)
+		return 0;
+	memmove(&s->l[i], &s->l[i + 1], (size_t)(s->n - i - 1) * sizeof *s->l);
+	s->n--;
+	if (s->n - i < s->t.n) {
+		txt_del(&s->t, s->n - i);
+		if (s->n >= s->t.depth)   /* the next level moves up into the text */
+			txt_put(&s->t, s->t.n, &s->l[s->n - s->t.depth], 0);
+	}
+	return 1;
+}
+
+int arb_book_set64(struct arb_book *b, enum arb_side side, int64_t pm, int ps, int64_t qm, int qs)
 {
 	struct arb_book_side *s = &b->s[side];
 	int dir = side == ARB_BID ? 1 : -1, found;
-	int64_t pm, qm;
-	int8_t ps, qs;
 	uint32_t i;
 
-	if (arb_dec_sign(px) < 0 || arb_dec_sign(qty) < 0 || compact(px, &pm, &ps) < 0 || compact(qty, &qm, &qs) < 0)
+	if (pm < 0 || qm < 0 || ps < 0 || ps > 127 || qs < 0 || qs > 127)
 		return -1;
 	if (qm == 0) {
-		arb_book_del(b, side, px);
+		del64(s, dir, pm, ps);
 		return 0;
 	}
 	i = find(s, dir, pm, ps, &found);
 	if (found) {
 		s->l[i].px = pm;
-		s->l[i].ps = ps;
+		s->l[i].ps = (int8_t)ps;
 		s->l[i].qty = qm;
-		s->l[i].qs = qs;
+		s->l[i].qs = (int8_t)qs;
 		if (s->n - 1 - i < s->t.n)
 			txt_put(&s->t, s->n - 1 - i, &s->l[i], 1);
 		return 0;
@@ -262,36 +277,33 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
 	}
 	memmove(&s->l[i + 1], &s->l[i], (size_t)(s->n - i) * sizeof *s->l);
 	s->l[i].px = pm;
-	s->l[i].ps = ps;
+	s->l[i].ps = (int8_t)ps;
 	s->l[i].qty = qm;
-	s->l[i].qs = qs;
+	s->l[i].qs = (int8_t)qs;
 	s->n++;
 	if (s->n - 1 - i < s->t.depth)
 		txt_put(&s->t, s->n - 1 - i, &s->l[i], 0);
 	return 0;
 }
 
+int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty)
+{
+	int64_t pm, qm;
+	int8_t ps, qs;
+
+	if (arb_dec_sign(px) < 0 || arb_dec_sign(qty) < 0 || compact(px, &pm, &ps) < 0 || compact(qty, &qm, &qs) < 0)
+		return -1;
+	return arb_book_set64(b, side, pm, ps, qm, qs);
+}
+
 int arb_book_del(struct arb_book *b, enum arb_side side, arb_dec px)
 {
-	struct arb_book_side *s = &b->s[side];
-	int found;
 	int64_t pm;
 	int8_t ps;
-	uint32_t i;
 
 	if (compact(px, &pm, &ps) < 0)
 		return 0;
-	i = find(s, side == ARB_BID ? 1 : -1, pm, ps, &found);
-	if (!found)
-		return 0;
-	memmove(&s->l[i], &s->l[i + 1], (size_t)(s->n - i - 1) * sizeof *s->l);
-	s->n--;
-	if (s->n - i < s->t.n) {
-		txt_del(&s->t, s->n - i);
-		if (s->n >= s->t.depth)   /* the next level moves up into the text */
-			txt_put(&s->t, s->t.n, &s->l[s->n - s->t.depth], 0);
-	}
-	return 1;
+	return del64(&b->s[side], side == ARB_BID ? 1 : -1, pm, ps);
 }
 
 void arb_book_truncate(struct arb_book *b, uint32_t n)
@@ -338,41 +350,63 @@ const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side s
 	return t;
 }
 
-void arb_book_json(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_buf *out)
+size_t arb_book_json_room(const struct arb_book *b, enum arb_side side, uint32_t n)
 {
 	struct arb_book_side *s = (struct arb_book_side *)&b->s[side];
-	char *p;
 
 	if (n <= ARB_BOOK_TXT_MAX) {
 		if (s->t.depth != n)
 			txt_build(s, n);
-		arb_buf_reserve(out, s->t.len + 3);
-		p = out->p + out->len;
-		*p++ = '[';
-		if (s->t.len) {
-			memcpy(p, s->t.txt + 1, s->t.len - 1);
-			p += s->t.len - 1;
-		}
-		*p++ = ']';
-		out->len = (size_t)(p - out->p);
-		*p = 0;
-		return;
+		return s->t.len + 2;
 	}
-	if (n > s->n)
-		n = s->n;
-	arb_buf_reserve(out, (size_t)n * TXT_LEVEL_MAX + 3);
-	p = out->p + out->len;
-	if (!n) {
-		memcpy(p, "[]", 2);
-		p += 2;
+	return (size_t)(n < s->n ? n : s->n) * TXT_LEVEL_MAX + 2;
+}
+
+char *arb_book_jsonp(const struct arb_book *b, enum arb_side side, uint32_t n, char *p)
+{
+	struct arb_book_side *s = (struct arb_book_side *)&b->s[side];
+	char *p0 = p;
+
+	if (n <= ARB_BOOK_TXT_MAX) {
+		if (s->t.depth != n)
+			txt_build(s, n);
+		if (!s->t.len) {
+			memcpy(p, "[]", 2);
+			return p + 2;
+		}
+		memcpy(p, s->t.txt, s->t.len);
+		p += s->t.len;
 	} else {
+		if (n > s->n)
+			n = s->n;
+		if (!n) {
+			memcpy(p, "[]", 2);
+			return p + 2;
+		}
 		for (uint32_t i = 0; i < n; i++)
 			p += fmt_level(p, &s->l[s->n - 1 - i]);
-		out->p[out->len] = '[';   /* the first level's ',' */
-		*p++ = ']';
 	}
+	*p0 = '[';   /* in place of the first level's ',' */
+	*p++ = ']';
+	return p;
+}
+
+void arb_book_json(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_buf *out)
+{
+	char *p;
+
+	arb_buf_reserve(out, arb_book_json_room(b, side, n) + 1);
+	p = arb_book_jsonp(b, side, n, out->p + out->len);
 	out->len = (size_t)(p - out->p);
 	*p = 0;
+}
+
+/* Price order of two stored levels: <0, 0, >0. */
+static inline int lvcmp(const struct arb_blevel *x, const struct arb_blevel *y)
+{
+	if (x->ps == y->ps)
+		return (x->px > y->px) - (x->px < y->px);
+	return arb_dec_cmp(D(x->px, x->ps), D(y->px, y->ps));
 }
 
 struct loadent {
@@ -385,50 +419,55 @@ static int load_dir;
 static int loadcmp(const void *a, const void *b)
 {
 	const struct loadent *x = a, *y = b;
-	int c = x->l.ps == y->l.ps ? (x->l.px > y->l.px) - (x->l.px < y->l.px) :
-	    arb_dec_cmp(D(x->l.px, x->l.ps), D(y->l.px, y->l.ps));
+	int c = lvcmp(&x->l, &y->l) * load_dir;
 
-	c *= load_dir;
 	if (c == 0)
 		c = (x->i > y->i) - (x->i < y->i);
 	return c;
 }
 
-int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level *l, uint32_t n)
+int arb_book_load64(struct arb_book *b, enum arb_side side, const struct arb_blevel *l, uint32_t n)
 {
 	struct arb_book_side *s = &b->s[side];
+	int dir = side == ARB_BID ? 1 : -1;
 	struct loadent *e;
 	uint32_t i, k = 0;
 
 	txt_drop(&s->t);
 	if (s->n) {
 		for (i = 0; i < n; i++)
-			if (arb_book_set(b, side, l[i].px, l[i].qty) < 0)
+			if (arb_book_set64(b, side, l[i].px, l[i].ps, l[i].qty, l[i].qs) < 0)
 				return -1;
 		return 0;
 	}
-	if (!n)
-		return 0;
-	e = xmalloc((size_t)n * sizeof *e);
-	for (i = 0; i < n; i++) {
-		if (arb_dec_sign(l[i].px) < 0 || arb_dec_sign(l[i].qty) < 0 ||
-		    compact(l[i].px, &e[i].l.px, &e[i].l.ps) < 0 || compact(l[i].qty, &e[i].l.qty, &e[i].l.qs) < 0) {
-			free(e);
+	for (i = 0; i < n; i++)
+		if (l[i].px < 0 || l[i].qty < 0 || l[i].ps < 0 || l[i].qs < 0)
 			return -1;
-		}
-		e[i].i = i;
-	}
-	load_dir = side == ARB_BID ? 1 : -1;
-	qsort(e, n, sizeof *e, loadcmp);
 	if (s->cap < n) {
 		/* a little room: books mostly move around their snapshot's size */
 		s->cap = n + 32;
 		xrealloc(&s->l, (size_t)s->cap * sizeof *s->l);
 	}
+	/* Venues send snapshots best first: then no sort is needed. */
+	for (i = 1; i < n && lvcmp(&l[i - 1], &l[i]) * dir > 0; i++)
+		;
+	if (i >= n) {
+		for (i = n; i-- > 0; )
+			if (l[i].qty != 0)
+				s->l[k++] = l[i];
+		s->n = k;
+		return 0;
+	}
+	e = xmalloc((size_t)n * sizeof *e);
+	for (i = 0; i < n; i++) {
+		e[i].l = l[i];
+		e[i].i = i;
+	}
+	load_dir = dir;
+	qsort(e, n, sizeof *e, loadcmp);
 	for (i = 0; i < n; i++) {
 		/* the last of a run of equal prices is the one that counts */
-		if (i + 1 < n && (e[i].l.ps == e[i + 1].l.ps ? e[i].l.px == e[i + 1].l.px :
-		    arb_dec_cmp(D(e[i].l.px, e[i].l.ps), D(e[i + 1].l.px, e[i + 1].l.ps)) == 0))
+		if (i + 1 < n && lvcmp(&e[i].l, &e[i + 1].l) == 0)
 			continue;
 		if (e[i].l.qty == 0)
 			continue;
@@ -437,4 +476,31 @@ int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level
 	s->n = k;
 	free(e);
 	return 0;
+}
+
+int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level *l, uint32_t n)
+{
+	struct arb_blevel *c;
+	uint32_t i;
+	int rc;
+
+	if (b->s[side].n) {
+		txt_drop(&b->s[side].t);
+		for (i = 0; i < n; i++)
+			if (arb_book_set(b, side, l[i].px, l[i].qty) < 0)
+				return -1;
+		return 0;
+	}
+	if (!n)
+		return 0;
+	c = xmalloc((size_t)n * sizeof *c);
+	for (i = 0; i < n; i++)
+		if (arb_dec_sign(l[i].px) < 0 || arb_dec_sign(l[i].qty) < 0 ||
+		    compact(l[i].px, &c[i].px, &c[i].ps) < 0 || compact(l[i].qty, &c[i].qty, &c[i].qs) < 0) {
+			free(c);
+			return -1;
+		}
+	rc = arb_book_load64(b, side, c, n);
+	free(c);
+	return rc;
 }

@@ -61,6 +61,9 @@ void arb_book_clear(struct arb_book *b);
  * when px or qty is negative or has more than 18 digits.
  */
 int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty);
+/* The same with the coefficients and scales of price and quantity (the
+ * form the book keeps), for parsers that read them straight from text. */
+int arb_book_set64(struct arb_book *b, enum arb_side side, int64_t pm, int ps, int64_t qm, int qs);
 /*
  * Sets many levels of an EMPTY side at once (a snapshot), in any order, in
  * O(n log n) instead of one insertion each: the same result as calling
@@ -68,6 +71,9 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
  * zero quantity is no level).  -1 (side left empty) as arb_book_set() would.
  */
 int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level *l, uint32_t n);
+/* The same with stored levels (arb_book_set64's form); a side already
+ * sent best first (as venues send snapshots) is taken without sorting. */
+int arb_book_load64(struct arb_book *b, enum arb_side side, const struct arb_blevel *l, uint32_t n);
 /* Deletes the level at px.  1 when it existed, 0 when not. */
 int arb_book_del(struct arb_book *b, enum arb_side side, arb_dec px);
 /* Keeps at most n levels per side (drops the worst). */
@@ -88,6 +94,11 @@ uint32_t arb_book_top(const struct arb_book *b, enum arb_side side, uint32_t n, 
  * going through 128-bit decimals: the hot path of every book record. */
 struct arb_buf;
 void arb_book_json(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_buf *out);
+/* The same in two steps, for writers with their own buffer: the room the
+ * text needs (at most), then the text written at p (no NUL), returning
+ * its end.  Nothing may change the book between the two. */
+size_t arb_book_json_room(const struct arb_book *b, enum arb_side side, uint32_t n);
+char *arb_book_jsonp(const struct arb_book *b, enum arb_side side, uint32_t n, char *p);
 
 /* True when both sides are non-empty and best bid >= best ask. */
 int arb_book_crossed(const struct arb_book *b);

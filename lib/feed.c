@@ -86,6 +86,7 @@ void arb_feed_init(struct arb_feed *f, struct arb_writer *out, uint32_t depth)
 	f->out = out;
 	f->depth = depth;
 	f->top = xcalloc(depth ? depth : 1, sizeof *f->top);
+	f->depthkeylen = (uint32_t)snprintf(f->depthkey, sizeof f->depthkey, ",\"depth\":%u,\"bids\":", depth);
 }
 
 static void fbook_free(void *p)
@@ -95,6 +96,7 @@ static void fbook_free(void *p)
 	arb_book_free(&fb->book);
 	arb_fbook_pend_clear(fb);
 	free(fb->pend);
+	free(fb->exsym);
 	free(fb);
 }
 
@@ -115,6 +117,7 @@ void arb_feed_free(struct arb_feed *f)
 	}
 	free(f->top);
 	free(f->load);
+	free(f->lv);
 	arb_buf_free(&f->b);
 	memset(f, 0, sizeof *f);
 }
@@ -278,30 +281,108 @@ void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, cons
 	arb_writer_put(v->feed->out, b->p, b->len);
 }
 
+static const char dig2[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* v in decimal at p (at most 20 bytes), as arb_emit_i64 writes it. */
+static char *put_i64(char *p, int64_t v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *q = e;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	while (u >= 100) {
+		q -= 2;
+		memcpy(q, dig2 + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		q -= 2;
+		memcpy(q, dig2 + 2 * u, 2);
+	} else
+		*--q = (char)('0' + u);
+	if (v < 0)
+		*--q = '-';
+	memcpy(p, q, (size_t)(e - q));
+	return p + (e - q);
+}
+
+#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/*
+ * A book record, byte for byte what the arb_emit_* calls of rec.h give
+ *   {"type":"book","ts":..,"rt":..,"ex":..,"sym":..[,"seq":..],"ok":..,
+ *    "depth":..,"bids":[..],"asks":[..]}
+ * but written in one pass straight into the writer's buffer, with the
+ * levels' text kept by the book (book.h) and the venue and symbol quoted
+ * once per book: this is the hot path of every update.
+ */
 void arb_fbook_emit(struct arb_fbook *fb)
 {
 	struct arb_feed *f = fb->v->feed;
-	struct arb_buf *b = &f->b;
+	struct arb_writer *w = f->out;
+	size_t room;
+	char *p, *p0;
 
 	fb->nbook++;
 	if (fb->filtered)
 		return;
-	arb_buf_reset(b);
-	arb_emit_begin(b, "book");
-	arb_emit_i64(b, "ts", fb->ts);
-	arb_emit_i64(b, "rt", fb->rt);
-	arb_emit_str(b, "ex", fb->v->ops->name);
-	arb_emit_str(b, "sym", fb->sym);
-	if (fb->has_seq)
-		arb_emit_i64(b, "seq", fb->seq);
-	arb_emit_bool(b, "ok", fb->ok);
-	arb_emit_i64(b, "depth", f->depth);
-	arb_emit_key(b, "bids");
-	arb_book_json(&fb->book, ARB_BID, f->depth, b);
-	arb_emit_key(b, "asks");
-	arb_book_json(&fb->book, ARB_ASK, f->depth, b);
-	arb_emit_end(b);
-	arb_writer_put(f->out, b->p, b->len);
+	if (!fb->exsym) {
+		struct arb_buf *b = &f->b;
+		arb_buf_reset(b);
+		arb_emit_str(b, "ex", fb->v->ops->name);
+		arb_emit_str(b, "sym", fb->sym);
+		fb->exsym = xstrndup(b->p, b->len);
+		fb->exsymlen = (uint32_t)b->len;
+	}
+	room = 20 + 20 + 6 + 20 + fb->exsymlen + 7 + 20 + 11 + f->depthkeylen + 8 + 2 +
+	    arb_book_json_room(&fb->book, ARB_BID, f->depth) + arb_book_json_room(&fb->book, ARB_ASK, f->depth);
+	if (w->err || room > w->cap) {
+		/* a huge record (or a dead output): the writer's own way */
+		struct arb_buf *b = &f->b;
+		arb_buf_reset(b);
+		arb_buf_reserve(b, room + 1);
+		p = arb_fbook_json(fb, b->p);
+		arb_writer_put(w, b->p, (size_t)(p - b->p));
+		return;
+	}
+	if (w->len + room > w->cap && arb_writer_flush(w) < 0) {
+		w->records++;
+		return;
+	}
+	p0 = w->buf + w->len;
+	p = arb_fbook_json(fb, p0);
+	w->len += (size_t)(p - p0);
+	w->records++;
+	if (w->len >= w->flush_at)
+		arb_writer_flush(w);
+}
+
+char *arb_fbook_json(struct arb_fbook *fb, char *p)
+{
+	struct arb_feed *f = fb->v->feed;
+
+	p = PUT(p, "{\"type\":\"book\",\"ts\":");
+	p = put_i64(p, fb->ts);
+	p = PUT(p, ",\"rt\":");
+	p = put_i64(p, fb->rt);
+	memcpy(p, fb->exsym, fb->exsymlen);
+	p += fb->exsymlen;
+	if (fb->has_seq) {
+		p = PUT(p, ",\"seq\":");
+		p = put_i64(p, fb->seq);
+	}
+	if (fb->ok)
+		p = PUT(p, ",\"ok\":true");
+	else
+		p = PUT(p, ",\"ok\":false");
+	memcpy(p, f->depthkey, f->depthkeylen);
+	p += f->depthkeylen;
+	p = arb_book_jsonp(&fb->book, ARB_BID, f->depth, p);
+	p = PUT(p, ",\"asks\":");
+	p = arb_book_jsonp(&fb->book, ARB_ASK, f->depth, p);
+	return PUT(p, "}\n");
 }
 
 void arb_feed_trade(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *id, size_t idlen,

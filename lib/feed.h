@@ -70,6 +70,8 @@ struct arb_fbook {
 	uint32_t maxdepth;   /* keep at most this many levels per side, 0 all */
 	struct arb_pending *pend;
 	uint32_t npend, cappend;
+	char *exsym;         /* ,"ex":"...","sym":"..." of its records, or NULL */
+	uint32_t exsymlen;
 	/* counters, reported with -v at exit and used by tests */
 	uint64_t nbook, nchk_ok, nchk_bad, ngap, nsnap, ncrossed;
 };
@@ -106,6 +108,10 @@ struct arb_feed {
 	struct arb_level *top;   /* scratch for top-N */
 	struct arb_level *load;  /* scratch for a snapshot side */
 	uint32_t capload;
+	struct arb_blevel *lv;   /* scratch for levels read straight from text */
+	uint32_t caplv;
+	char depthkey[40];       /* ,"depth":N,"bids": */
+	uint32_t depthkeylen;
 	/* where the current input comes from, for diagnostics */
 	const char *file;
 	uint64_t line;
@@ -142,6 +148,9 @@ void arb_venue_meta_done(struct arb_venue *v);
 /* Records. */
 void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, const char *state, const char *detail);
 void arb_fbook_emit(struct arb_fbook *fb);
+/* The book record of fb at p (room: see arb_fbook_emit), returning its
+ * end (after the newline). */
+char *arb_fbook_json(struct arb_fbook *fb, char *p);
 void arb_feed_trade(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *id, size_t idlen,
     arb_dec px, arb_dec qty, int buy);
 

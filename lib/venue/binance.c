@@ -6,6 +6,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "venue/scan.h"
 #include "venue/venue.h"
 
 /*
@@ -120,24 +121,33 @@ static int too_old(struct arb_venue *v, struct arb_fbook *fb, int64_t L)
 	return 0;
 }
 
-static int snapshot(struct arb_venue *v, const char *url, int64_t rt)
+/*
+ * A depth snapshot (lastUpdateId L): from the tokenizer (lv NULL) or
+ * from levels read straight from the text (lv[0..nb) bids, lv[nb..n)
+ * asks).
+ */
+static int snapshot(struct arb_venue *v, const char *url, int64_t rt, int64_t L,
+    const struct arb_blevel *lv, uint32_t nb, uint32_t n)
 {
 	struct arb_json *j = &v->j;
 	const char *q = strstr(url, "symbol="), *e;
 	struct arb_fbook *fb;
-	int64_t L;
 
 	if (!q)
 		return arb_venue_err(v, "depth snapshot: no symbol in the URL");
 	q += 7;
 	for (e = q; *e && *e != '&'; e++)
 		;
-	if (arb_json_i64(j, arb_jget(j, 0, "lastUpdateId"), &L) < 0)
+	if (!lv && arb_json_i64(j, arb_jget(j, 0, "lastUpdateId"), &L) < 0)
 		return arb_venue_err(v, "depth snapshot: no lastUpdateId");
 	if (!(fb = arb_venue_book(v, q, (size_t)(e - q), NULL)))
 		return -1;
 	arb_book_clear(&fb->book);
-	if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
+	if (lv) {
+		/* read as valid decimals of at most 18 digits: cannot fail */
+		arb_book_load64(&fb->book, ARB_BID, lv, nb);
+		arb_book_load64(&fb->book, ARB_ASK, lv + nb, n - nb);
+	} else if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0) {
 		arb_book_clear(&fb->book);
 		return -1;
@@ -170,6 +180,24 @@ static int snapshot(struct arb_venue *v, const char *url, int64_t rt)
 	return 0;
 }
 
+/* The fast path (scan.h) of a snapshot body exactly as Binance writes it:
+ * {"lastUpdateId":L,"bids":[...],"asks":[...]}.  1 when read. */
+static int fast_snapshot(struct arb_feed *f, const char *p, size_t len, int64_t *L, uint32_t *nb, uint32_t *n)
+{
+	const char *e = p + len, *x;
+
+	x = ARB_SCAN_LIT(p, e, "{\"lastUpdateId\":");
+	x = arb_scan_int(x, e, L, 18);
+	x = ARB_SCAN_LIT(x, e, ",\"bids\":");
+	*n = 0;
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, n);
+	*nb = *n;
+	x = ARB_SCAN_LIT(x, e, ",\"asks\":");
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, n);
+	x = ARB_SCAN_LIT(x, e, "}");
+	return x == e;
+}
+
 static int rest(struct arb_venue *v, const char *url, const char *body, size_t len, int64_t rt)
 {
 	if (strstr(url, "/exchangeInfo")) {
@@ -178,24 +206,47 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 		return exchange_info(v, rt);
 	}
 	if (strstr(url, "/depth")) {
+		int64_t L = 0;
+		uint32_t nb = 0, n = 0;
+		if (fast_snapshot(v->feed, body, len, &L, &nb, &n))
+			return snapshot(v, url, rt, L, v->feed->lv, nb, n);
 		if (arb_venue_parse(v, body, len) < 0)
 			return -1;
-		return snapshot(v, url, rt);
+		return snapshot(v, url, rt, 0, NULL, 0, 0);
 	}
 	return 1;
 }
 
-static int depth(struct arb_venue *v, int d, const char *p, size_t len, int64_t rt)
+/*
+ * A depthUpdate event: from the tokenizer (object d of v->j), or read by
+ * fast_depth() (h, levels in v->feed->lv).
+ */
+struct dupd {
+	int64_t E, U, u;
+	const char *s;
+	size_t slen;
+	uint32_t nb, n;      /* lv[0..nb) bids, lv[nb..n) asks */
+};
+
+static int depth(struct arb_venue *v, int d, const struct dupd *h, const char *p, size_t len, int64_t rt)
 {
 	struct arb_json *j = &v->j;
-	int s = arb_jget(j, d, "s");
 	int64_t U, u, E;
 	struct arb_fbook *fb;
 
-	if (arb_json_i64(j, arb_jget(j, d, "U"), &U) < 0 || arb_json_i64(j, arb_jget(j, d, "u"), &u) < 0 ||
-	    arb_jms(j, arb_jget(j, d, "E"), &E) < 0 || arb_jtype(j, s) != ARB_J_STR)
-		return arb_venue_err(v, "depthUpdate: missing s, U, u or E");
-	if (!(fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL)))
+	if (h) {
+		U = h->U;
+		u = h->u;
+		E = h->E;
+		fb = arb_venue_book(v, h->s, h->slen, NULL);
+	} else {
+		int s = arb_jget(j, d, "s");
+		if (arb_json_i64(j, arb_jget(j, d, "U"), &U) < 0 || arb_json_i64(j, arb_jget(j, d, "u"), &u) < 0 ||
+		    arb_jms(j, arb_jget(j, d, "E"), &E) < 0 || arb_jtype(j, s) != ARB_J_STR)
+			return arb_venue_err(v, "depthUpdate: missing s, U, u or E");
+		fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL);
+	}
+	if (!fb)
 		return -1;
 	if (!fb->snap) {
 		arb_fbook_pend(fb, p, len, rt);
@@ -209,7 +260,14 @@ static int depth(struct arb_venue *v, int d, const char *p, size_t len, int64_t 
 		arb_fbook_pend(fb, p, len, rt);
 		return 0;
 	}
-	if (arb_fbook_levels(fb, j, arb_jget(j, d, "b"), ARB_BID) < 0 ||
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail */
+		const struct arb_blevel *lv = v->feed->lv;
+		for (uint32_t i = 0; i < h->nb; i++)
+			arb_book_set64(&fb->book, ARB_BID, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs);
+		for (uint32_t i = h->nb; i < h->n; i++)
+			arb_book_set64(&fb->book, ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs);
+	} else if (arb_fbook_levels(fb, j, arb_jget(j, d, "b"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "a"), ARB_ASK) < 0) {
 		/* half applied: the book cannot be trusted any more */
 		char why[sizeof v->why];
@@ -228,6 +286,45 @@ static int depth(struct arb_venue *v, int d, const char *p, size_t len, int64_t 
 		return 0;
 	arb_fbook_emit(fb);
 	return 0;
+}
+
+/*
+ * The fast path (scan.h) of a diff exactly as Binance writes it,
+ *   {"stream":"..","data":{"e":"depthUpdate","E":..,"s":"..","U":..,"u":..,"b":[..],"a":[..]}}
+ * or the event alone (a raw stream).  1 when read (h filled), 0 when the
+ * frame has another form: the tokenizer reads it then.
+ */
+static int fast_depth(struct arb_feed *f, const char *p, size_t len, struct dupd *h)
+{
+	const char *e = p + len, *x, *st;
+	size_t stn;
+	int combined = 0;
+
+	if ((x = ARB_SCAN_LIT(p, e, "{\"stream\":"))) {
+		x = arb_scan_str(x, e, &st, &stn);
+		x = ARB_SCAN_LIT(x, e, ",\"data\":");
+		combined = 1;
+	} else
+		x = p;
+	x = ARB_SCAN_LIT(x, e, "{\"e\":\"depthUpdate\",\"E\":");
+	x = arb_scan_int(x, e, &h->E, 15);
+	x = ARB_SCAN_LIT(x, e, ",\"s\":");
+	x = arb_scan_str(x, e, &h->s, &h->slen);
+	x = ARB_SCAN_LIT(x, e, ",\"U\":");
+	x = arb_scan_int(x, e, &h->U, 18);
+	x = ARB_SCAN_LIT(x, e, ",\"u\":");
+	x = arb_scan_int(x, e, &h->u, 18);
+	x = ARB_SCAN_LIT(x, e, ",\"b\":");
+	h->n = 0;
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &h->n);
+	h->nb = h->n;
+	x = ARB_SCAN_LIT(x, e, ",\"a\":");
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &h->n);
+	x = combined ? ARB_SCAN_LIT(x, e, "}}") : ARB_SCAN_LIT(x, e, "}");
+	if (x != e)
+		return 0;
+	h->E *= 1000;   /* milliseconds */
+	return 1;
 }
 
 static int trade(struct arb_venue *v, int d, int64_t rt)
@@ -254,8 +351,11 @@ static int trade(struct arb_venue *v, int d, int64_t rt)
 static int frame(struct arb_venue *v, const char *url, const char *p, size_t len, int64_t rt)
 {
 	struct arb_json *j = &v->j;
+	struct dupd h;
 	int d, e;
 
+	if (fast_depth(v->feed, p, len, &h))
+		return depth(v, 0, &h, p, len, rt);
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	if (j->t[0].type != ARB_J_OBJ)
@@ -274,7 +374,7 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 		return arb_venue_err(v, "not a Binance frame: data without stream");
 	e = arb_jget(j, d, "e");
 	if (arb_jis(j, e, "depthUpdate"))
-		return depth(v, d, p, len, rt);
+		return depth(v, d, NULL, p, len, rt);
 	if (arb_jis(j, e, "aggTrade") || arb_jis(j, e, "trade"))
 		return trade(v, d, rt);
 	if (e >= 0 && arb_jtype(j, e) == ARB_J_STR)

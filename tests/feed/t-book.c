@@ -220,5 +220,52 @@ int main(void)
 		arb_buf_free(&x);
 		arb_buf_free(&y);
 	}
+	{
+		/* a snapshot sent best first (mixed scales, zero quantities)
+		 * loads without sorting, to the same book as one by one; out of
+		 * order input still sorts */
+		struct arb_book x, y, z;
+		struct arb_blevel in[200];
+		struct arb_buf jx = { 0 }, jy = { 0 }, jz = { 0 };
+		for (int side = ARB_BID; side <= ARB_ASK; side++) {
+			arb_book_init(&x);
+			arb_book_init(&y);
+			arb_book_init(&z);
+			for (int i = 0; i < 200; i++) {
+				int k = side == ARB_BID ? 1000 - i : 800 + i;
+				/* every third price at scale 2 (k.k0), the others at scale 1 */
+				in[i].px = i % 3 ? k : k * 10;
+				in[i].ps = i % 3 ? 1 : 2;
+				in[i].qty = i % 7 ? i : 0;
+				in[i].qs = 3;
+				arb_book_set64(&x, side, in[i].px, in[i].ps, in[i].qty, in[i].qs);
+			}
+			is_int(arb_book_load64(&y, side, in, 200), 0, "load64 best first");
+			is_int(arb_book_len(&y, side), 200 - 29, "load64: zeros are no level");
+			arb_book_json(&x, side, 1000, &jx);
+			arb_book_json(&y, side, 1000, &jy);
+			ok(strcmp(jx.p, jy.p) == 0, "load64 best first = one by one");
+			/* out of order, with a duplicate price: the later one wins */
+			in[5] = in[150];
+			in[150].qty = 77;
+			is_int(arb_book_load64(&z, side, in, 200), 0, "load64 out of order");
+			arb_book_clear(&x);
+			for (int i = 0; i < 200; i++)
+				arb_book_set64(&x, side, in[i].px, in[i].ps, in[i].qty, in[i].qs);
+			arb_buf_reset(&jx);
+			arb_book_json(&x, side, 1000, &jx);
+			arb_book_json(&z, side, 1000, &jz);
+			ok(strcmp(jx.p, jz.p) == 0, "load64 sorted = one by one");
+			arb_book_free(&x);
+			arb_book_free(&y);
+			arb_book_free(&z);
+			arb_buf_reset(&jx);
+			arb_buf_reset(&jy);
+			arb_buf_reset(&jz);
+		}
+		arb_buf_free(&jx);
+		arb_buf_free(&jy);
+		arb_buf_free(&jz);
+	}
 	return done_testing();
 }
