@@ -18,7 +18,75 @@ void
 arb_balances_free(struct arb_balances *b)
 {
 	free(b->v);
+	free(b->idx);
+	free(b->dq);
 	memset(b, 0, sizeof *b);
+}
+
+/* Marks e changed, to be emitted. */
+static void
+mark(struct arb_balances *b, struct arb_bal *e)
+{
+	b->maybe_dirty = 1;
+	if (e->dirty)
+		return;
+	e->dirty = 1;
+	if (b->overflow)
+		return;
+	if (b->ndq >= b->n) {
+		b->overflow = 1;
+		return;
+	}
+	if (b->ndq == b->capdq) {
+		size_t nc = b->capdq ? b->capdq * 2 : 16;
+		xrealloc(&b->dq, nc * sizeof *b->dq);
+		b->capdq = nc;
+	}
+	b->dq[b->ndq++] = (uint32_t)(e - b->v);
+}
+
+/* Up to this many entries a linear search is as fast as hashing. */
+#define LINEAR_MAX 8
+
+static uint64_t
+hash2(const char *ex, const char *asset)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)ex; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	h = (h ^ '/') * UINT64_C(1099511628211);
+	for (p = (const unsigned char *)asset; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	return h ^ (h >> 29);
+}
+
+static void
+idx_put(struct arb_balances *b, size_t i)
+{
+	size_t mask = b->capidx - 1, j;
+
+	for (j = hash2(b->v[i].ex, b->v[i].asset) & mask; b->idx[j]; j = (j + 1) & mask)
+		;
+	b->idx[j] = (uint32_t)(i + 1);
+}
+
+/* Keeps the index at most half full. */
+static void
+idx_grow(struct arb_balances *b)
+{
+	size_t i;
+
+	if (b->n <= LINEAR_MAX || b->n * 2 <= b->capidx)
+		return;
+	free(b->idx);
+	b->capidx = b->capidx ? b->capidx * 2 : 64;
+	while (b->n * 2 > b->capidx)
+		b->capidx *= 2;
+	b->idx = xcalloc(b->capidx, sizeof *b->idx);
+	for (i = 0; i < b->n; i++)
+		idx_put(b, i);
 }
 
 struct arb_bal *
@@ -27,9 +95,18 @@ arb_bal_get(struct arb_balances *b, const char *ex, const char *asset, int creat
 	struct arb_bal *e;
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		if (strcmp(b->v[i].ex, ex) == 0 && strcmp(b->v[i].asset, asset) == 0)
-			return &b->v[i];
+	if (b->idx) {
+		size_t mask = b->capidx - 1;
+		for (i = hash2(ex, asset) & mask; b->idx[i]; i = (i + 1) & mask) {
+			e = &b->v[b->idx[i] - 1];
+			if (strcmp(e->ex, ex) == 0 && strcmp(e->asset, asset) == 0)
+				return e;
+		}
+	} else {
+		for (i = 0; i < b->n; i++)
+			if (strcmp(b->v[i].ex, ex) == 0 && strcmp(b->v[i].asset, asset) == 0)
+				return &b->v[i];
+	}
 	if (!create || strlen(ex) >= ARB_EX_MAX || strlen(asset) >= ARB_ASSET_MAX || !*asset)
 		return NULL;
 	if (b->n == b->cap) {
@@ -43,7 +120,11 @@ arb_bal_get(struct arb_balances *b, const char *ex, const char *asset, int creat
 	strcpy(e->asset, asset);
 	e->free = arb_dec_make(0, 0);
 	e->locked = arb_dec_make(0, 0);
-	return e;
+	if (b->idx && b->n * 2 <= b->capidx)
+		idx_put(b, b->n - 1);
+	else
+		idx_grow(b);
+	return &b->v[b->n - 1];
 }
 
 arb_dec
@@ -63,8 +144,9 @@ arb_bal_set(struct arb_balances *b, const char *ex, const char *asset, arb_dec f
 		return -1;
 	fr = arb_dec_trim(fr);
 	locked = arb_dec_trim(locked);
-	if (arb_dec_cmp(e->free, fr) != 0 || arb_dec_cmp(e->locked, locked) != 0)
-		e->dirty = 1;
+	if (arb_dec_cmp(e->free, fr) != 0 || arb_dec_cmp(e->locked, locked) != 0) {
+		mark(b, e);
+	}
 	e->free = fr;
 	e->locked = locked;
 	return 0;
@@ -95,7 +177,7 @@ arb_bal_lock(struct arb_balances *b, const char *ex, const char *asset, arb_dec 
 		return -1;
 	if (addto(&e->free, arb_dec_neg(amt)) < 0 || addto(&e->locked, amt) < 0)
 		return -1;
-	e->dirty = 1;
+	mark(b, e);
 	return 0;
 }
 
@@ -110,7 +192,7 @@ arb_bal_unlock(struct arb_balances *b, const char *ex, const char *asset, arb_de
 		return -1;
 	if (addto(&e->locked, arb_dec_neg(amt)) < 0 || addto(&e->free, amt) < 0)
 		return -1;
-	e->dirty = 1;
+	mark(b, e);
 	return 0;
 }
 
@@ -125,7 +207,7 @@ arb_bal_spend(struct arb_balances *b, const char *ex, const char *asset, arb_dec
 		return -1;
 	if (addto(&e->locked, arb_dec_neg(amt)) < 0)
 		return -1;
-	e->dirty = 1;
+	mark(b, e);
 	return 0;
 }
 
@@ -140,7 +222,7 @@ arb_bal_credit(struct arb_balances *b, const char *ex, const char *asset, arb_de
 		return -1;
 	if (addto(&e->free, amt) < 0)
 		return -1;
-	e->dirty = 1;
+	mark(b, e);
 	return 0;
 }
 
@@ -268,18 +350,32 @@ int
 arb_bal_emit_dirty(struct arb_balances *b, int64_t ts, struct arb_buf *out)
 {
 	struct arb_bal *stack[64], **v = stack;
-	size_t i, n = 0;
+	size_t i, n = 0, cap = 64;
 
-	for (i = 0; i < b->n; i++)
-		if (b->v[i].dirty)
-			n++;
+	if (!b->maybe_dirty)
+		return 0;
+	b->maybe_dirty = 0;
+	/* the marked entries: from the list (each once: a collected entry
+	 * is marked 2 until emitted), or from all of v after an overflow */
+	for (i = 0; i < (b->overflow ? b->n : b->ndq); i++) {
+		struct arb_bal *e = &b->v[b->overflow ? i : b->dq[i]];
+		if (e->dirty != 1)
+			continue;
+		if (n == cap) {
+			struct arb_bal **nv = xmalloc(cap * 2 * sizeof *nv);
+			memcpy(nv, v, n * sizeof *v);
+			if (v != stack)
+				free(v);
+			v = nv;
+			cap *= 2;
+		}
+		e->dirty = 2;
+		v[n++] = e;
+	}
+	b->ndq = 0;
+	b->overflow = 0;
 	if (!n)
 		return 0;
-	if (n > 64)
-		v = xmalloc(n * sizeof *v);
-	for (i = 0, n = 0; i < b->n; i++)
-		if (b->v[i].dirty)
-			v[n++] = &b->v[i];
 	qsort(v, n, sizeof *v, balcmp);
 	for (i = 0; i < n; i++) {
 		arb_emit_begin(out, "balance");

@@ -10,6 +10,7 @@
 #define ARB_BALANCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "dec.h"
 #include "rec.h"
 #include "util.h"
@@ -24,8 +25,21 @@ struct arb_bal {
 };
 
 struct arb_balances {
-	struct arb_bal *v;
+	struct arb_bal *v;           /* in the order they were added */
 	size_t n, cap;
+	/* an index into v by venue and asset (open addressing, 1 + the
+	 * position, 0 empty), built once there are more than a few */
+	uint32_t *idx;
+	size_t capidx;
+	/* some entry may be dirty (a cheap test for arb_bal_emit_dirty;
+	 * clearing an entry's mark by hand leaves it set, which is safe) */
+	int maybe_dirty;
+	/* positions in v of the entries marked since the last emit (may
+	 * repeat one whose mark was cleared by hand); when it would hold
+	 * more than n, overflow is set and emit scans all of v instead */
+	uint32_t *dq;
+	size_t ndq, capdq;
+	int overflow;
 };
 
 void arb_balances_init(struct arb_balances *b);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,14 +289,43 @@ book_get(struct arb_exec *e, const char *ex, const char *sym, int create)
 	return b;
 }
 
+static uint64_t
+hash2(const char *a, const char *b)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)a; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	h = (h ^ ' ') * UINT64_C(1099511628211);
+	for (p = (const unsigned char *)b; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	return h ^ (h >> 29);
+}
+
+static void
+instr_idx_put(struct arb_exec *e, size_t i)
+{
+	size_t mask = e->capinsidx - 1, j;
+
+	for (j = hash2(e->ins[i].ex, e->ins[i].sym) & mask; e->insidx[j]; j = (j + 1) & mask)
+		;
+	e->insidx[j] = (uint32_t)(i + 1);
+}
+
 static struct arb_instr *
 instr_get(struct arb_exec *e, const char *ex, const char *sym)
 {
-	size_t i;
+	size_t i, mask;
 
-	for (i = 0; i < e->nins; i++)
-		if (strcmp(e->ins[i].ex, ex) == 0 && strcmp(e->ins[i].sym, sym) == 0)
-			return &e->ins[i];
+	if (!e->capinsidx)
+		return NULL;
+	mask = e->capinsidx - 1;
+	for (i = hash2(ex, sym) & mask; e->insidx[i]; i = (i + 1) & mask) {
+		struct arb_instr *in = &e->ins[e->insidx[i] - 1];
+		if (strcmp(in->ex, ex) == 0 && strcmp(in->sym, sym) == 0)
+			return in;
+	}
 	return NULL;
 }
 
@@ -303,6 +333,7 @@ static struct arb_instr *
 instr_add(struct arb_exec *e, const char *ex, const char *sym)
 {
 	struct arb_instr *in = instr_get(e, ex, sym);
+	size_t i;
 
 	if (in)
 		return in;
@@ -315,6 +346,14 @@ instr_add(struct arb_exec *e, const char *ex, const char *sym)
 	memset(in, 0, sizeof *in);
 	snprintf(in->ex, sizeof in->ex, "%s", ex);
 	snprintf(in->sym, sizeof in->sym, "%s", sym);
+	if (e->nins * 2 > e->capinsidx) {
+		free(e->insidx);
+		e->capinsidx = e->capinsidx ? e->capinsidx * 2 : 64;
+		e->insidx = xcalloc(e->capinsidx, sizeof *e->insidx);
+		for (i = 0; i < e->nins; i++)
+			instr_idx_put(e, i);
+	} else
+		instr_idx_put(e, e->nins - 1);
 	return in;
 }
 
@@ -1241,7 +1280,10 @@ opp_parse(const struct arb_rec *r, struct arb_opp *p, char *event, char *why, si
 	int legs, i, nb = 0, ns = 0;
 	char idbuf[256], side[8];
 
-	memset(p, 0, sizeof *p);
+	/* all but the orders, written whole when created (norders) */
+	memset(p, 0, offsetof(struct arb_opp, ord));
+	memset((char *)p + offsetof(struct arb_opp, fail), 0,
+	    sizeof *p - offsetof(struct arb_opp, fail));
 	i = arb_json_get(j, 0, "id");
 	if (i >= 0 && j->t[i].type == ARB_J_NUM && j->t[i].len < sizeof idbuf)
 		snprintf(idbuf, sizeof idbuf, "%.*s", (int)j->t[i].len, arb_json_raw(j, i));
@@ -1329,10 +1371,23 @@ opp_parse(const struct arb_rec *r, struct arb_opp *p, char *event, char *why, si
 	return 0;
 }
 
+/* An opportunity never put in the list: its memory is kept for the
+ * next one. */
+static void
+opp_drop(struct arb_exec *e, struct arb_opp *p)
+{
+	free(p->id);
+	p->id = NULL;
+	if (e->spare)
+		free(p);
+	else
+		e->spare = p;
+}
+
 static void
 on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64_t line)
 {
-	struct arb_opp tmp, *p;
+	struct arb_opp *p;
 	struct arb_order o[ARB_MAXLEGS];
 	int legs[ARB_MAXLEGS], att[ARB_MAXLEGS] = { 0 }, i, n, k;
 	char event[8], why[256], rule[32];
@@ -1343,34 +1398,36 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		e->t_decide_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	}
-	if (opp_parse(r, &tmp, event, why, sizeof why) < 0) {
+	/* most opportunity records are updates of one already decided:
+	 * the memory of the last one dropped is used again */
+	p = e->spare ? e->spare : xmalloc(sizeof *p);
+	e->spare = NULL;
+	if (opp_parse(r, p, event, why, sizeof why) < 0) {
 		badline(e, file, line, why);
 		e->n_bad++;
-		if (tmp.id) {
-			if (!seen_find(e, tmp.id, fnv(tmp.id, strlen(tmp.id)))) {
-				seen_put(e, tmp.id, r->ts);
-				skip(e, tmp.id, tmp.kind[0] ? tmp.kind : "unknown",
-				    tmp.ccy[0] ? tmp.ccy : "", "invalid");
+		if (p->id) {
+			if (!seen_find(e, p->id, fnv(p->id, strlen(p->id)))) {
+				seen_put(e, p->id, r->ts);
+				skip(e, p->id, p->kind[0] ? p->kind : "unknown",
+				    p->ccy[0] ? p->ccy : "", "invalid");
 			}
-			free(tmp.id);
 		}
+		opp_drop(e, p);
 		return;
 	}
 	if (!strcmp(event, "gone") || e->stopping ||
-	    seen_find(e, tmp.id, fnv(tmp.id, strlen(tmp.id))) ||
+	    seen_find(e, p->id, fnv(p->id, strlen(p->id))) ||
 	    (r->ts && r->ts < e->seen_floor)) {
 		if (!strcmp(event, "gone") || e->stopping)
 			;
 		else
 			e->n_dup++;
-		free(tmp.id);
+		opp_drop(e, p);
 		return;
 	}
 	e->n_opp++;
-	seen_put(e, tmp.id, tmp.expires ? tmp.expires : r->ts);
+	seen_put(e, p->id, p->expires ? p->expires : r->ts);
 	e->dirty_state = 1;
-	p = xmalloc(sizeof *p);
-	*p = tmp;
 	p->t_decide = e->now;
 	p->fees = ZERO;
 	for (i = 0; i < ARB_MAXLEGS; i++) {
@@ -1469,7 +1526,7 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	return;
 skipped:
 	skip(e, p->id, p->kind, p->ccy[0] ? p->ccy : (p->ins[0].quote[0] ? p->ins[0].quote : ""), reason);
-	opp_free(p);
+	opp_drop(e, p);
 }
 
 static void
@@ -2364,6 +2421,8 @@ arb_exec_free(struct arb_exec *e)
 	free(e->seen);
 	free(e->books);
 	free(e->ins);
+	free(e->insidx);
+	free(e->spare);
 	free(e->lat);
 	arb_balances_free(&e->bal);
 	arb_balances_free(&e->pos);

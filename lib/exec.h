@@ -165,6 +165,10 @@ struct arb_exec {
 	size_t nlat, caplat;
 	uint64_t t_decide_ns;
 	struct arb_badlines *bl;
+	/* ins by venue and symbol: 1 + index, 0 empty (open addressing) */
+	uint32_t *insidx;
+	size_t capinsidx;
+	struct arb_opp *spare;       /* an opportunity's memory, for reuse */
 };
 
 void arb_exec_conf_defaults(struct arb_exec_conf *c);

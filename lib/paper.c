@@ -72,9 +72,9 @@ struct pend {
 	int64_t cancel_at;      /* 0: no cancel request */
 };
 
-/* Liquidity this transport took from the current book of ex/sym. */
+/* Liquidity this transport took from the current book of a venue and
+ * symbol (kept with its key). */
 struct taken {
-	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
 	int64_t bts, bseq;
 	enum arb_side side;     /* the taker's side */
 	arb_dec px, qty;
@@ -83,9 +83,12 @@ struct taken {
 /* Orders waiting for a book, per venue and symbol. */
 struct pkey {
 	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
+	uint64_t h;
 	struct pend *p;         /* p[head..n): in arrival order (one latency
 	                         * per venue, sent in time order) */
 	size_t head, n, cap;
+	struct taken *t;        /* liquidity taken from this key's book */
+	size_t nt, capt;
 };
 
 /* Removes p[i] from key k. */
@@ -105,44 +108,40 @@ pkey_del(struct pkey *k, size_t i)
 struct paper {
 	struct arb_paper_conf c;
 	struct arb_exec *e;
-	struct pkey *k;
+	struct pkey *k;         /* in the order they were first used */
 	size_t nk, capk;
+	uint32_t *idx;          /* k by venue and symbol: 1 + index, 0 empty */
+	size_t capidx;
 	size_t n;               /* pending orders in all keys */
-	struct taken *t;
-	size_t nt, capt;
 	struct arb_book_rec bk;
 	uint64_t vseq;
 	struct arb_xport x;
 };
 
 static arb_dec
-taken_at(struct paper *pp, const char *ex, const char *sym, enum arb_side side, arb_dec px)
+taken_at(const struct pkey *k, enum arb_side side, arb_dec px)
 {
 	arb_dec sum = arb_dec_make(0, 0), r;
 	size_t i;
 
-	for (i = 0; i < pp->nt; i++)
-		if (pp->t[i].side == side && !arb_dec_cmp(pp->t[i].px, px) &&
-		    !strcmp(pp->t[i].ex, ex) && !strcmp(pp->t[i].sym, sym))
-			if (arb_dec_add(&r, sum, pp->t[i].qty) == 0)
+	for (i = 0; i < k->nt; i++)
+		if (k->t[i].side == side && !arb_dec_cmp(k->t[i].px, px))
+			if (arb_dec_add(&r, sum, k->t[i].qty) == 0)
 				sum = r;
 	return sum;
 }
 
 static void
-take(struct paper *pp, const char *ex, const char *sym, int64_t bts, int64_t bseq,
-    enum arb_side side, arb_dec px, arb_dec qty)
+take(struct pkey *k, int64_t bts, int64_t bseq, enum arb_side side, arb_dec px, arb_dec qty)
 {
 	struct taken *t;
 
-	if (pp->nt == pp->capt) {
-		size_t nc = pp->capt ? pp->capt * 2 : 16;
-		xrealloc(&pp->t, nc * sizeof *pp->t);
-		pp->capt = nc;
+	if (k->nt == k->capt) {
+		size_t nc = k->capt ? k->capt * 2 : 8;
+		xrealloc(&k->t, nc * sizeof *k->t);
+		k->capt = nc;
 	}
-	t = &pp->t[pp->nt++];
-	snprintf(t->ex, sizeof t->ex, "%s", ex);
-	snprintf(t->sym, sizeof t->sym, "%s", sym);
+	t = &k->t[k->nt++];
 	t->bts = bts;
 	t->bseq = bseq;
 	t->side = side;
@@ -150,25 +149,24 @@ take(struct paper *pp, const char *ex, const char *sym, int64_t bts, int64_t bse
 	t->qty = qty;
 }
 
-/* A new book for ex/sym replaces the one liquidity was taken from. */
+/* A new book for the key replaces the one liquidity was taken from. */
 static void
-forget_taken(struct paper *pp, const char *ex, const char *sym, int64_t bts, int64_t bseq)
+forget_taken(struct pkey *k, int64_t bts, int64_t bseq)
 {
-	size_t i, k = 0;
+	size_t i, n = 0;
 
-	for (i = 0; i < pp->nt; i++) {
-		struct taken *t = &pp->t[i];
-		if (!strcmp(t->ex, ex) && !strcmp(t->sym, sym) && (t->bts != bts || t->bseq != bseq))
-			continue;
-		pp->t[k++] = *t;
-	}
-	pp->nt = k;
+	for (i = 0; i < k->nt; i++)
+		if (k->t[i].bts == bts && k->t[i].bseq == bseq)
+			k->t[n++] = k->t[i];
+	k->nt = n;
 }
 
 #define MAXFILLS 64
 
 /* Executes o against the book bk (record r) as the venue would: walk the
  * opposite side level by level while the price is within the limit. */
+static struct pkey *pkey(struct paper *pp, const char *ex, const char *sym, int create);
+
 static void
 execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t bseq)
 {
@@ -176,7 +174,8 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 	const struct arb_level *lv = o->side == ARB_BUY ? pp->bk.asks : pp->bk.bids;
 	uint32_t nl = o->side == ARB_BUY ? pp->bk.nasks : pp->bk.nbids, i;
 	arb_dec want, fpx[MAXFILLS], fq[MAXFILLS], got = arb_dec_make(0, 0), tmp;
-	int nf = 0, k;
+	int nf = 0, f;
+	struct pkey *k = pkey(pp, r->ex, r->sym, 0);
 	char vid[48], tid[64];
 	int64_t ts = r->ts;
 
@@ -187,7 +186,7 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 		int c = arb_dec_cmp(lv[i].px, o->px);
 		if (o->side == ARB_BUY ? c > 0 : c < 0)
 			break;
-		if (arb_dec_sub(&avail, lv[i].qty, taken_at(pp, r->ex, r->sym, o->side, lv[i].px)) < 0 ||
+		if (arb_dec_sub(&avail, lv[i].qty, (k ? taken_at(k, o->side, lv[i].px) : arb_dec_make(0, 0))) < 0 ||
 		    arb_dec_sign(avail) <= 0)
 			continue;
 		q = arb_dec_min(avail, want);
@@ -204,30 +203,64 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 		arb_exec_on_end(e, o, ARB_OS_CANCELED, "fok", ts);
 		return;
 	}
-	for (k = 0; k < nf; k++)
-		take(pp, r->ex, r->sym, r->ts, bseq, o->side, fpx[k], fq[k]);
-	for (k = 0; k < nf; k++) {
+	k = pkey(pp, r->ex, r->sym, 1);   /* (moves when the engine sends) */
+	for (f = 0; f < nf; f++)
+		take(k, r->ts, bseq, o->side, fpx[f], fq[f]);
+	for (f = 0; f < nf; f++) {
 		const char *ccy;
-		arb_dec fee = arb_exec_fee(o, fpx[k], fq[k], &ccy);
+		arb_dec fee = arb_exec_fee(o, fpx[f], fq[f], &ccy);
 		char fccy[ARB_ASSET_MAX];
-		int last = k == nf - 1 && arb_dec_sign(want) <= 0;
+		int last = f == nf - 1 && arb_dec_sign(want) <= 0;
 		snprintf(fccy, sizeof fccy, "%s", ccy);
 		snprintf(tid, sizeof tid, "%sf%d", o->cid, o->nfills + 1);
-		arb_exec_on_fill(e, o, fpx[k], fq[k], fee, fccy, tid, ts);
+		arb_exec_on_fill(e, o, fpx[f], fq[f], fee, fccy, tid, ts);
 		if (last)
 			return;   /* filled: o may be settled by the engine now */
 	}
 	arb_exec_on_end(e, o, ARB_OS_CANCELED, nf ? "ioc_rest" : "ioc_miss", ts);
 }
 
+static uint64_t
+keyhash(const char *ex, const char *sym)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)ex; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	h = (h ^ ' ') * UINT64_C(1099511628211);
+	for (p = (const unsigned char *)sym; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	return h ^ (h >> 29);
+}
+
+static void
+idx_put(struct paper *pp, size_t i)
+{
+	size_t mask = pp->capidx - 1, j;
+
+	for (j = pp->k[i].h & mask; pp->idx[j]; j = (j + 1) & mask)
+		;
+	pp->idx[j] = (uint32_t)(i + 1);
+}
+
+/* The orders (and taken liquidity) of ex/sym; with create, added when
+ * absent (pp->k may move then). */
 static struct pkey *
 pkey(struct paper *pp, const char *ex, const char *sym, int create)
 {
-	size_t i;
+	uint64_t h = keyhash(ex, sym);
+	size_t i, mask;
+	struct pkey *k;
 
-	for (i = 0; i < pp->nk; i++)
-		if (!strcmp(pp->k[i].ex, ex) && !strcmp(pp->k[i].sym, sym))
-			return &pp->k[i];
+	if (pp->capidx) {
+		mask = pp->capidx - 1;
+		for (i = h & mask; pp->idx[i]; i = (i + 1) & mask) {
+			k = &pp->k[pp->idx[i] - 1];
+			if (k->h == h && !strcmp(k->ex, ex) && !strcmp(k->sym, sym))
+				return k;
+		}
+	}
 	if (!create)
 		return NULL;
 	if (pp->nk == pp->capk) {
@@ -235,10 +268,21 @@ pkey(struct paper *pp, const char *ex, const char *sym, int create)
 		xrealloc(&pp->k, nc * sizeof *pp->k);
 		pp->capk = nc;
 	}
-	memset(&pp->k[pp->nk], 0, sizeof pp->k[pp->nk]);
-	snprintf(pp->k[pp->nk].ex, ARB_EX_MAX, "%s", ex);
-	snprintf(pp->k[pp->nk].sym, ARB_SYM_MAX, "%s", sym);
-	return &pp->k[pp->nk++];
+	k = &pp->k[pp->nk];
+	memset(k, 0, sizeof *k);
+	snprintf(k->ex, ARB_EX_MAX, "%s", ex);
+	snprintf(k->sym, ARB_SYM_MAX, "%s", sym);
+	k->h = h;
+	pp->nk++;
+	if (pp->nk * 2 > pp->capidx) {
+		free(pp->idx);
+		pp->capidx = pp->capidx ? pp->capidx * 2 : 64;
+		pp->idx = xcalloc(pp->capidx, sizeof *pp->idx);
+		for (i = 0; i < pp->nk; i++)
+			idx_put(pp, i);
+	} else
+		idx_put(pp, pp->nk - 1);
+	return k;
 }
 
 static void
@@ -255,7 +299,7 @@ p_record(void *ctx, const struct arb_rec *r)
 		return;
 	if (arb_rec_i64(r, "seq", &seq) < 0)
 		seq = 0;
-	forget_taken(pp, r->ex, r->sym, r->ts, seq);
+	forget_taken(k, r->ts, seq);
 again:
 	/* the engine may have sent orders (new keys: pp->k may move) */
 	if (!(k = pkey(pp, r->ex, r->sym, 0)))
@@ -355,10 +399,12 @@ p_free(void *ctx)
 	size_t i;
 
 	arb_book_rec_free(&pp->bk);
-	for (i = 0; i < pp->nk; i++)
+	for (i = 0; i < pp->nk; i++) {
 		free(pp->k[i].p);
+		free(pp->k[i].t);
+	}
 	free(pp->k);
-	free(pp->t);
+	free(pp->idx);
 	free(pp);
 }
 
