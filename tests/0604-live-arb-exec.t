@@ -1,6 +1,6 @@
 #!/bin/sh
-# arb-exec --live itself (once bin/arb-exec.c is wired as in
-# tests/live/WIRING-arb-exec.diff; skipped before): two venues through the
+# arb-exec --live itself (skipped when the program is built without the
+# live transport): two venues through the
 # real program, an answer lost and resolved by query, SIGTERM with an
 # order still unknown (finish: the program waits for the answer), and the
 # canary secrets nowhere in the process's argv, environment or output.
@@ -12,7 +12,7 @@ mkdir -p "$T/none"
 CREDENTIALS_DIRECTORY=$T/none arb-exec --live --venues binance </dev/null >/dev/null 2>"$T/probe" &&
 	skip_all "arb-exec --live started without credentials?"
 grep 'credential binance_key' "$T/probe" >/dev/null ||
-	skip_all "arb-exec --live is not wired yet (tests/live/WIRING-arb-exec.diff)"
+	skip_all "arb-exec --live is not wired in this build"
 
 IN=$top_srcdir/tests/live/cross.ndjson
 BAL=$top_srcdir/tests/live/balances-cross.txt

@@ -22,6 +22,8 @@ KRAKEN_KEY="krakenkey-0123456789abcdef"
 OKX_SECRET="CANARYokxSecret4b8d2f6a0c9e7b5d3f1a8c6e4b2d0f9a"
 OKX_PASS="CANARYokxPassphrase7e5c3a1f"
 BYBIT_SECRET="CANARYbybitSecret1f3e5d7c9b0a2e4d6c8b"
+BITSTAMP_SECRET="CANARYbitstampSecret5c7e9a1b3d5f7a9c1e3b"
+COINBASE_KEY="organizations/test-org/apiKeys/test-key-1"
 
 live_certs() {
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=arbitron test CA" \
@@ -44,7 +46,14 @@ live_creds() {
 	 printf '%s\n' "$OKX_SECRET" >"$T/creds/okx_secret"
 	 printf '%s\n' "$OKX_PASS" >"$T/creds/okx_passphrase"
 	 printf '%s\n' "bybitkey-0123" >"$T/creds/bybit_key"
-	 printf '%s\n' "$BYBIT_SECRET" >"$T/creds/bybit_secret")
+	 printf '%s\n' "$BYBIT_SECRET" >"$T/creds/bybit_secret"
+	 printf '%s\n' "$COINBASE_KEY" >"$T/creds/coinbase_key"
+	 # a CDP key's secret: an EC P-256 private key in PEM
+	 openssl ecparam -name prime256v1 -genkey -noout -out "$T/creds/coinbase_secret" 2>/dev/null
+	 printf '%s\n' "bitstampkey-0123" >"$T/creds/bitstamp_key"
+	 printf '%s\n' "$BITSTAMP_SECRET" >"$T/creds/bitstamp_secret")
+	# the middle of the Coinbase private key: a canary too
+	COINBASE_CANARY=$(sed -n 2p "$T/creds/coinbase_secret")
 	CREDENTIALS_DIRECTORY=$T/creds
 	export CREDENTIALS_DIRECTORY
 }
