@@ -21,7 +21,7 @@
  * busy machine slows every parser alike instead of adding its waits; the
  * latency table uses the monotonic clock.
  *
- * Usage: json-bench [-n RECORDS] [-t SECONDS] [-s SEED] [-p PARSER]
+ * Usage: json-bench [-n RECORDS] [-t SECONDS] [-s SEED] [-p PARSER] [-c CLASS]
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -641,11 +641,12 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: json-bench [-n RECORDS] [-t SECONDS] [-s SEED] [-p PARSER]\n"
+	    "usage: json-bench [-n RECORDS] [-t SECONDS] [-s SEED] [-p PARSER] [-c CLASS]\n"
 	    "  -n  records per class (default 20000)\n"
 	    "  -t  seconds per measurement (default 0.3)\n"
 	    "  -s  seed of the generated stream (default 1)\n"
-	    "  -p  only the parsers whose name contains PARSER (no latency table)\n");
+	    "  -p  only the parsers whose name contains PARSER (no latency table)\n"
+	    "  -c  only the class CLASS (quote, book10, trade, status, bn-diff, mixed)\n");
 	exit(status);
 }
 
@@ -657,13 +658,16 @@ main(int argc, char **argv)
 	uint64_t seed = 1;
 	struct rusage ru;
 	int ch, anybad = 0;
-	const char *only = NULL;
+	const char *only = NULL, *cls = NULL;
 
 	arb_setprog(argv[0]);
-	while ((ch = getopt(argc, argv, "hn:t:s:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "hn:t:s:p:c:")) != -1) {
 		switch (ch) {
 		case 'p':
 			only = optarg;
+			break;
+		case 'c':
+			cls = optarg;
 			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 10);
@@ -707,6 +711,11 @@ main(int argc, char **argv)
 		for (int c = 0; c < NCLASS; c++) {
 			size_t bad;
 
+			if (cls && strcmp(cls, cname[c]) != 0) {
+				printf(" %8s", "-");
+				rate[p][c] = 1;
+				continue;
+			}
 			rate[p][c] = measure(&parsers[p], c, secs, &bad);
 			printf(" %8.2f%s", rate[p][c] / 1e6, bad ? "!" : "");
 			fflush(stdout);
@@ -730,7 +739,7 @@ main(int argc, char **argv)
 #ifndef HAVE_JSMN
 	printf("(jsmn not measured: jsmn.h not found; apt-get install libjsmn-dev)\n");
 #endif
-	if (!only) {
+	if (!only && !cls) {
 		latency();
 		printf("\nspeed-up of arb_rec_parse over jansson on quotes: %.1fx\n",
 		    rate[2][C_QUOTE] / rate[4][C_QUOTE]);

@@ -100,13 +100,19 @@ struct key {
 	unsigned char len, kind, opt;
 	const char *en;   /* K_ENUM: the values, separated by '|' */
 	uint64_t pre;     /* the first 8 bytes of name, zero padded (spec_init) */
+	/* the fast path's literal `,"name":` (spec_init): its text, its
+	 * length (0: too long, never matched), and its first 16 bytes as two
+	 * words with masks */
+	char lit[32];
+	unsigned char litlen;
+	uint64_t w0, m0, w1, m1;
 };
 
-#define REQ(n, k)      { n, sizeof n - 1, k, 0, NULL, 0 }
-#define OPT(n, k)      { n, sizeof n - 1, k, 1, NULL, 0 }
-#define ENUM(n, e)     { n, sizeof n - 1, K_ENUM, 0, e, 0 }
-#define OPTENUM(n, e)  { n, sizeof n - 1, K_ENUM, 1, e, 0 }
-#define END            { NULL, 0, 0, 0, NULL, 0 }
+#define REQ(n, k)      { .name = n, .len = sizeof n - 1, .kind = k }
+#define OPT(n, k)      { .name = n, .len = sizeof n - 1, .kind = k, .opt = 1 }
+#define ENUM(n, e)     { .name = n, .len = sizeof n - 1, .kind = K_ENUM, .en = e }
+#define OPTENUM(n, e)  { .name = n, .len = sizeof n - 1, .kind = K_ENUM, .opt = 1, .en = e }
+#define END            { .name = NULL }
 
 #define SIDE  "buy|sell"
 #define KIND  "cross|cycle"
@@ -219,6 +225,24 @@ spec_init(void)
 			k->pre = prefix8(k->name, k->len);
 			if (!k->opt)
 				s->req |= 1u << s->n;
+			if ((size_t)k->len + 4 < sizeof k->lit) {
+				unsigned char w[16] = { 0 }, m[16] = { 0 };
+
+				k->litlen = (unsigned char)(k->len + 4);
+				k->lit[0] = ',';
+				k->lit[1] = '"';
+				memcpy(k->lit + 2, k->name, k->len);
+				k->lit[k->len + 2] = '"';
+				k->lit[k->len + 3] = ':';
+				for (int b = 0; b < 16 && b < k->litlen; b++) {
+					w[b] = (unsigned char)k->lit[b];
+					m[b] = 0xff;
+				}
+				memcpy(&k->w0, w, 8);
+				memcpy(&k->w1, w + 8, 8);
+				memcpy(&k->m0, m, 8);
+				memcpy(&k->m1, m + 8, 8);
+			}
 		}
 	}
 	done = 1;
@@ -234,6 +258,10 @@ arb_rec_init(struct arb_rec *r)
 void
 arb_rec_free(struct arb_rec *r)
 {
+	if (r->fb) {
+		arb_book_rec_free(r->fb);
+		free(r->fb);
+	}
 	arb_json_free(&r->j);
 	memset(r, 0, sizeof *r);
 }
@@ -667,14 +695,620 @@ fill_common(struct arb_rec *r)
 	}
 }
 
-int
-arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen)
+/* ---- the fast path ---- */
+
+/*
+ * Nearly every line a program reads was written by another arb-* program
+ * with the emitters below: compact, "type" first, the keys in table
+ * order, no escapes, plain numbers.  The fast path reads such a line in
+ * one pass: it matches each key of the type's table as the literal
+ * `,"key":` (an optional key may be left out), checks and converts each
+ * value where it stands (integers and exact decimals are computed while
+ * their digits are scanned, eight at a time), and writes the very tokens
+ * arb_json_parse would write, so r->j and the accessors work as before.
+ * For a book it also keeps the levels, seq, ok and depth, which
+ * arb_rec_book then hands out without reading the text again.
+ *
+ * It never refuses a line: at the first byte that is not what it expects
+ * (whitespace, an escape, another key or order, an exponent, a number of
+ * more than 18 characters, anything) it gives up, and the general path
+ * (arb_json_parse, then check_obj) reads the line from the start.  So
+ * what it accepts is a subset of what the general path accepts, with the
+ * same result, and every refusal and its reason come from the general
+ * path.  tests/unit/t-rec.c and tests/fuzz/fuzz-rec.c check this against
+ * arb_rec_parse_general on every input they have.
+ */
+
+#define NUM_FRAC 1
+#define FP_MAXNUM 18   /* the longest number read here: 18 digits fit int64_t */
+
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static const uint64_t pow10_64[19] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+	1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+	1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL,
+};
+
+static inline uint64_t
+load8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* True when the key's literal `,"name":` is at p (skip: leave out the
+ * comma, for the first key of an object). */
+static inline int
+lit_at(const unsigned char *p, const unsigned char *e, const struct key *k, int skip)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (!skip && e - p >= 16 && k->litlen - 1u < 16)
+		return (((load8(p) ^ k->w0) & k->m0) | ((load8(p + 8) ^ k->w1) & k->m1)) == 0;
+#endif
+	return k->litlen && e - p >= k->litlen - skip &&
+	    memcmp(p, k->lit + skip, (size_t)(k->litlen - skip)) == 0;
+}
+
+/*
+ * The end of a string body starting at p: its closing quote, or NULL at
+ * a backslash, a control character or the end of the text.
+ */
+static inline const unsigned char *
+fp_str(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (e - p >= 8) {
+		uint64_t x = load8(p), q, b, m;
+
+		q = x ^ (ONES * '"');
+		b = x ^ (ONES * '\\');
+		m = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 0x20) & ~x)) & HIGHS;
+		if (m) {
+			/* the lowest flagged byte is a true match (json.c) */
+			p += __builtin_ctzll(m) >> 3;
+			return *p == '"' ? p : NULL;
+		}
+		p += 8;
+	}
+#endif
+	for (; p < e; p++) {
+		if (*p == '"')
+			return p;
+		if (*p == '\\' || *p < 0x20)
+			return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The run of digits at p: returns its end, with *v its value and *nd its
+ * length; NULL when it is longer than max.  Eight bytes at a time where
+ * eight can be read: the first non-digit is found with a mask, and the
+ * digits before it are moved to the top of the word and converted with
+ * three multiplications.
+ */
+static inline const unsigned char *
+fp_digits(const unsigned char *p, const unsigned char *e, uint64_t *v, int *nd, int max)
+{
+	uint64_t u = 0;
+	int n = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (e - p >= 8) {
+		uint64_t x = load8(p), nz, m, w;
+		int k;
+
+		/* a byte is a digit when its high nibble is 3 and its low
+		 * nibble + 6 does not carry (json.c's digits()) */
+		nz = ((x & (ONES * 0xf0)) ^ (ONES * 0x30)) |
+		    (((x & (ONES * 0x0f)) + ONES * 0x06) & (ONES * 0xf0));
+		m = (nz | ((nz & (ONES * 0x7f)) + ONES * 0x7f)) & HIGHS;
+		k = m ? __builtin_ctzll(m) >> 3 : 8;
+		if (k == 0)
+			break;
+		if ((n += k) > max)
+			return NULL;
+		w = x & (ONES * 0x0f);
+		if (k < 8)
+			w <<= 8 * (8 - k);     /* zeros before the k digits */
+		w = w * 10 + (w >> 8);
+		w = ((w & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+		    ((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32;
+		u = u * pow10_64[k] + w;
+		p += k;
+		if (k < 8) {
+			*v = u;
+			*nd = n;
+			return p;
+		}
+	}
+#endif
+	for (; p < e && (unsigned)(*p - '0') < 10; p++) {
+		if (++n > max)
+			return NULL;
+		u = u * 10 + (unsigned)(*p - '0');
+	}
+	*v = u;
+	*nd = n;
+	return p;
+}
+
+/* The value of the digits in the top bytes of w (each byte 0..9, the
+ * bytes below them 0): three multiplications (json.c's parse8). */
+static inline uint64_t
+fp_conv8(uint64_t w)
+{
+	w = w * 10 + (w >> 8);
+	return ((w & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+	    ((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32;
+}
+
+/* The high bit of every byte of x that is not an ASCII digit. */
+static inline uint64_t
+fp_nondigits(uint64_t x)
+{
+	uint64_t nz = ((x & (ONES * 0xf0)) ^ (ONES * 0x30)) |
+	    (((x & (ONES * 0x0f)) + ONES * 0x06) & (ONES * 0xf0));
+
+	return (nz | ((nz & (ONES * 0x7f)) + ONES * 0x7f)) & HIGHS;
+}
+
+static __attribute__((noinline)) const unsigned char *
+fp_num_long(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int frac, int neg)
+{
+	const unsigned char *q = p - neg;
+	uint64_t ip, fp;
+	int ni, nf;
+
+	if ((p = fp_digits(p, e, &ip, &ni, FP_MAXNUM - neg)) == NULL || ni == 0 ||
+	    (ni > 1 && p[-ni] == '0'))
+		return NULL;
+	*sc = 0;
+	if (frac && p < e && *p == '.') {
+		if ((p = fp_digits(p + 1, e, &fp, &nf, FP_MAXNUM)) == NULL || nf == 0 ||
+		    p - q > FP_MAXNUM)
+			return NULL;
+		ip = ip * pow10_64[nf] + fp;
+		*sc = nf;
+	}
+	*m = neg ? -(int64_t)ip : (int64_t)ip;
+	return p;
+}
+
+/*
+ * A JSON number at p as the general path would read it:
+ * -?(0|[1-9][0-9]*)(.[0-9]+)? (the fraction only when frac is set) in at
+ * most 18 characters.  Returns its end, with *m its digits as an integer
+ * and *sc the number of fraction digits (dec_fast's reading in json.c);
+ * NULL for anything else.  What follows is the caller's to check: it
+ * wants ',', ']' or '}', so a number cut short (an exponent, a fraction
+ * when frac is 0, a digit after an 18th character) is given up there.
+ *
+ * A number that ends within the eight bytes at p (prices and quantities
+ * mostly do) is read from one word: the first non-digit must be its end
+ * or its point; the point is squeezed out by moving the integer digits
+ * up one byte, and all the digits are converted at once.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int frac)
+{
+	int neg = 0;
+
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (e - p >= 8) {
+		uint64_t x = load8(p), nd = fp_nondigits(x), d, lo, v;
+		unsigned k1, k2;
+
+		if (nd == 0)
+			return fp_num_long(p, e, m, sc, frac, neg);
+		k1 = (unsigned)__builtin_ctzll(nd) >> 3;   /* digits before the end or point */
+		if (k1 == 0 || (k1 > 1 && *p == '0'))
+			return NULL;
+		d = x & (ONES * 0x0f);            /* the digits' values (no borrows) */
+		if (!frac || p[k1] != '.') {
+			v = fp_conv8(d << (8 * (8 - k1)));
+			*m = neg ? -(int64_t)v : (int64_t)v;
+			*sc = 0;
+			return p + k1;
+		}
+		nd &= nd - 1;                              /* past the point */
+		if (nd == 0)
+			return fp_num_long(p, e, m, sc, frac, neg);
+		k2 = (unsigned)__builtin_ctzll(nd) >> 3;   /* the end */
+		if (k2 == k1 + 1)
+			return NULL;                       /* no fraction digit */
+		lo = ((uint64_t)1 << (8 * k1)) - 1;
+		d = ((d & lo) << 8) | (d & ~(lo << 8 | 0xff));
+		v = fp_conv8(d << (8 * (8 - k2)));
+		*m = neg ? -(int64_t)v : (int64_t)v;
+		*sc = (int)(k2 - k1 - 1);
+		return p + k2;
+	}
+#endif
+	return fp_num_long(p, e, m, sc, frac, neg);
+}
+
+/* enum_ok on raw text. */
+static int
+enum_raw(const char *en, const unsigned char *v, size_t n)
+{
+	for (const char *p = en;;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && memcmp(p, v, n) == 0)
+			return 1;
+		if (!bar)
+			return 0;
+		p = bar + 1;
+	}
+}
+
+/* Room for need more tokens after the first n; returns the array. */
+static struct arb_jtok *
+fp_room(struct arb_json *j, uint32_t n, uint32_t need)
+{
+	if (n + need > j->cap) {
+		uint32_t cap = j->cap ? j->cap : 64;
+
+		while (n + need > cap)
+			cap *= 2;
+		xrealloc(&j->t, (size_t)cap * sizeof *j->t);
+		j->cap = cap;
+	}
+	return j->t;
+}
+
+/* Room for n levels, grown by doubling from 16. */
+static void
+lv_reserve(struct arb_level **lv, uint32_t *cap, uint32_t n)
+{
+	uint32_t c;
+
+	if (n <= *cap)
+		return;
+	c = *cap ? *cap : 16;
+	while (c < n)
+		c *= 2;
+	xrealloc(lv, (size_t)c * sizeof **lv);
+	*cap = c;
+}
+
+struct fp {
+	struct arb_rec *r;
+	const unsigned char *s, *e;
+	uint32_t n;            /* tokens written */
+};
+
+#define TOK(i, ty, es, o, l, nx, nn) \
+	(t[i] = (struct arb_jtok){ (ty), (es), (uint32_t)(o), (uint32_t)(l), (nx), (nn) })
+
+/* [[px,qty],...] at p: its tokens, and its levels into *lv. */
+static const unsigned char *
+fp_levels(struct fp *f, const unsigned char *p, struct arb_level **lv, uint32_t *lvcap,
+    uint32_t *nlv)
+{
+	const unsigned char *s = f->s, *e = f->e, *o = p, *q, *l;
+	struct arb_json *j = &f->r->j;
+	struct arb_jtok *t = j->t;
+	uint32_t n = f->n, arr = n, k = 0;
+	int64_t m1, m2;
+	int s1, s2;
+
+	/* (the caller made room for this array's token) */
+	if (p == e || *p != '[')
+		return NULL;
+	p++;
+	n++;
+	if (p < e && *p == ']') {
+		p++;
+	} else {
+		for (;;) {
+			if (n + 3 > j->cap)
+				t = fp_room(j, n, 3);
+			if (p == e || *p != '[')
+				return NULL;
+			l = p++;
+			if ((q = fp_num(p, e, &m1, &s1, 1)) == NULL || q == e || *q != ',')
+				return NULL;
+			TOK(n + 1, ARB_J_NUM, s1 ? NUM_FRAC : 0, p - s, q - p, n + 2, 0);
+			p = q + 1;
+			if ((q = fp_num(p, e, &m2, &s2, 1)) == NULL || q == e || *q != ']')
+				return NULL;
+			TOK(n + 2, ARB_J_NUM, s2 ? NUM_FRAC : 0, p - s, q - p, n + 3, 0);
+			p = q + 1;
+			TOK(n, ARB_J_ARR, 0, l - s, p - l, n + 3, 2);
+			n += 3;
+			if (k == *lvcap)
+				lv_reserve(lv, lvcap, k + 1);
+			(*lv)[k].px.m = m1;
+			(*lv)[k].px.s = s1;
+			(*lv)[k].qty.m = m2;
+			(*lv)[k].qty.s = s2;
+			k++;
+			if (p < e && *p == ',') {
+				p++;
+				continue;
+			}
+			if (p < e && *p == ']') {
+				p++;
+				break;
+			}
+			return NULL;
+		}
+	}
+	TOK(arr, ARB_J_ARR, 0, o - s, p - o, n, k);
+	*nlv = k;
+	f->n = n;
+	return p;
+}
+
+static const unsigned char *fp_members(struct fp *f, const unsigned char *p,
+    const struct spec *sp, int top, uint32_t *nmem);
+
+/* [integer,...] (ints) or [{leg},...] at p, with their tokens. */
+static const unsigned char *
+fp_array(struct fp *f, const unsigned char *p, int ints)
+{
+	const unsigned char *s = f->s, *e = f->e, *o = p, *q;
+	struct arb_json *j = &f->r->j;
+	struct arb_jtok *t = j->t;
+	uint32_t n = f->n, arr = n, k = 0, mem, obj;
+	int64_t x;
+	int sc;
+
+	if (p == e || *p != '[')
+		return NULL;
+	p++;
+	n++;
+	if (p < e && *p == ']') {
+		p++;
+	} else {
+		for (;;) {
+			if (n + 1 > j->cap)
+				t = fp_room(j, n, 1);
+			if (ints) {
+				if ((q = fp_num(p, e, &x, &sc, 0)) == NULL)
+					return NULL;
+				TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
+				n++;
+				p = q;
+			} else {
+				if (p == e || *p != '{')
+					return NULL;
+				obj = n;
+				q = p;
+				f->n = n + 1;
+				if ((p = fp_members(f, p + 1, &spec_leg, 0, &mem)) == NULL ||
+				    p == e || *p != '}')
+					return NULL;
+				p++;
+				n = f->n;
+				t = j->t;
+				TOK(obj, ARB_J_OBJ, 0, q - s, p - q, n, mem);
+			}
+			k++;
+			if (p < e && *p == ',') {
+				p++;
+				continue;
+			}
+			if (p < e && *p == ']') {
+				p++;
+				break;
+			}
+			return NULL;
+		}
+	}
+	TOK(arr, ARB_J_ARR, 0, o - s, p - o, n, k);
+	f->n = n;
+	return p;
+}
+
+/*
+ * The members of an object from p on, in the order of table sp; returns
+ * the end of the last one (the caller wants the '}' there) and their
+ * number in *nmem.  top: the record itself (the common keys are stored;
+ * the first key follows "type" with a comma) rather than a leg.
+ */
+static const unsigned char *
+fp_members(struct fp *f, const unsigned char *p, const struct spec *sp, int top, uint32_t *nmem)
+{
+	struct arb_rec *r = f->r;
+	struct arb_json *j = &r->j;
+	struct arb_book_rec *fb = r->fb;
+	const unsigned char *s = f->s, *e = f->e, *q;
+	struct arb_jtok *t = j->t;
+	uint32_t n = f->n, mem = 0;
+	int skip = !top, book = top && r->type == ARB_R_BOOK, sc;
+	int64_t x;
+	size_t len;
+
+	for (const struct key *k = sp->k; k->name; k++) {
+		if (!lit_at(p, e, k, skip)) {
+			if (k->opt)
+				continue;
+			return NULL;
+		}
+		p += k->litlen - skip;
+		skip = 0;
+		if (n + 2 > j->cap)
+			t = fp_room(j, n, 2);
+		TOK(n, ARB_J_STR, 0, p - s - k->len - 2, k->len, n + 1, 0);
+		n++;
+		mem++;
+		switch (k->kind) {
+		case K_TS:
+		case K_RT:
+		case K_INT:
+		case K_NAT:
+			if ((q = fp_num(p, e, &x, &sc, 0)) == NULL)
+				return NULL;
+			if (k->kind == K_NAT && (x < 0 || x > INT32_MAX))
+				return NULL;
+			TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
+			n++;
+			p = q;
+			if (top && k->kind == K_TS) {
+				r->ts = x;
+				r->has_ts = 1;
+			} else if (top && k->kind == K_RT) {
+				r->rt = x;
+				r->has_rt = 1;
+			} else if (book && k->kind == K_INT) {   /* seq */
+				fb->seq = x;
+				fb->has_seq = 1;
+			} else if (book) {                         /* depth */
+				fb->depth = (int)x;
+			}
+			break;
+		case K_DEC:
+			if ((q = fp_num(p, e, &x, &sc, 1)) == NULL)
+				return NULL;
+			TOK(n, ARB_J_NUM, sc ? NUM_FRAC : 0, p - s, q - p, n + 1, 0);
+			n++;
+			p = q;
+			break;
+		case K_EX:
+		case K_SYM:
+		case K_STR:
+		case K_ENUM:
+			if (p == e || *p != '"' || (q = fp_str(p + 1, e)) == NULL)
+				return NULL;
+			len = (size_t)(q - p - 1);
+			if (k->kind == K_EX || k->kind == K_SYM) {
+				size_t cap = k->kind == K_EX ? ARB_EX_MAX : ARB_SYM_MAX;
+				char *dst = k->kind == K_EX ? r->ex : r->sym;
+
+				if (len == 0 || len >= cap)
+					return NULL;
+				if (top) {
+					memcpy(dst, p + 1, len);
+					dst[len] = '\0';
+				}
+			} else if (k->kind == K_ENUM && !enum_raw(k->en, p + 1, len)) {
+				return NULL;
+			}
+			TOK(n, ARB_J_STR, 0, p + 1 - s, len, n + 1, 0);
+			n++;
+			p = q + 1;
+			break;
+		case K_ID:
+			if (p < e && *p == '"') {
+				if ((q = fp_str(p + 1, e)) == NULL)
+					return NULL;
+				TOK(n, ARB_J_STR, 0, p + 1 - s, q - p - 1, n + 1, 0);
+				p = q + 1;
+			} else {
+				if ((q = fp_num(p, e, &x, &sc, 0)) == NULL)
+					return NULL;
+				TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
+				p = q;
+			}
+			n++;
+			break;
+		case K_BOOL:
+			if (e - p >= 4 && memcmp(p, "true", 4) == 0) {
+				TOK(n, ARB_J_TRUE, 0, p - s, 4, n + 1, 0);
+				p += 4;
+			} else if (e - p >= 5 && memcmp(p, "false", 5) == 0) {
+				TOK(n, ARB_J_FALSE, 0, p - s, 5, n + 1, 0);
+				p += 5;
+			} else {
+				return NULL;
+			}
+			n++;
+			if (book)
+				fb->ok = t[n - 1].type == ARB_J_TRUE;
+			break;
+		case K_LEVELS:
+			if (!book)
+				return NULL;
+			f->n = n;
+			if (k->name[0] == 'b')
+				p = fp_levels(f, p, &fb->bids, &fb->capb, &fb->nbids);
+			else
+				p = fp_levels(f, p, &fb->asks, &fb->capa, &fb->nasks);
+			if (p == NULL)
+				return NULL;
+			n = f->n;
+			t = j->t;
+			break;
+		case K_INTS:
+		case K_LEGS:
+			f->n = n;
+			if ((p = fp_array(f, p, k->kind == K_INTS)) == NULL)
+				return NULL;
+			n = f->n;
+			t = j->t;
+			break;
+		default:
+			return NULL;
+		}
+	}
+	f->n = n;
+	*nmem = mem;
+	return p;
+}
+
+/* 0 with r filled (type, tokens, common keys, r->fb), or -1: the general
+ * path must read the line.  The caller has cleared the common keys. */
+static int
+fp_parse(struct arb_rec *r, const char *line, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)line, *e = s + len, *p, *q;
+	struct arb_json *j = &r->j;
+	struct fp f = { r, s, e, 3 };
+	struct arb_jtok *t;
+	uint32_t mem;
+
+	if (len < 12 || len >= UINT32_MAX || memcmp(s, "{\"type\":\"", 9) != 0 ||
+	    (q = fp_str(s + 9, e)) == NULL)
+		return -1;
+	if ((r->type = arb_rtype_from(line + 9, (size_t)(q - s - 9))) == ARB_R_UNKNOWN)
+		return -1;
+	if (r->type == ARB_R_BOOK) {
+		if (r->fb == NULL)
+			r->fb = xcalloc(1, sizeof *r->fb);
+		r->fb->nbids = r->fb->nasks = 0;
+		r->fb->has_seq = 0;
+		r->fb->seq = 0;
+	}
+	t = fp_room(j, 0, 3);
+	TOK(1, ARB_J_STR, 0, 2, 4, 2, 0);
+	TOK(2, ARB_J_STR, 0, 9, q - s - 9, 3, 0);
+	if ((p = fp_members(&f, q + 1, &specs[r->type], 1, &mem)) == NULL || p + 1 != e || *p != '}')
+		return -1;
+	t = j->t;
+	TOK(0, ARB_J_OBJ, 0, 0, len, f.n, mem + 1);
+	j->src = line;
+	j->srclen = len;
+	j->n = f.n;
+	j->err = NULL;
+	j->erroff = 0;
+	r->has_fb = r->type == ARB_R_BOOK;
+	return 0;
+}
+
+#undef TOK
+
+/* The general path: the tokenizer, then the table check. */
+static int
+rec_general(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen)
 {
 	struct ctx c = { r, why, whylen, NULL, 0, 1 };
 	const struct arb_jtok *t;
 	char tbuf[32];
 
-	spec_init();
 	r->type = ARB_R_UNKNOWN;
 	r->line = line;
 	r->len = len;
@@ -710,6 +1344,36 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 		return -1;
 	}
 	return 0;
+}
+
+int
+arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen)
+{
+	spec_init();
+	r->has_fb = 0;
+	r->ts = r->rt = 0;
+	r->has_ts = r->has_rt = 0;
+	r->ex[0] = r->sym[0] = '\0';
+	if (fp_parse(r, line, len) == 0) {
+		r->line = line;
+		r->len = len;
+		r->fast = 1;
+		if (whylen)
+			why[0] = '\0';
+		return 0;
+	}
+	r->has_fb = 0;
+	r->fast = 0;
+	return rec_general(r, line, len, why, whylen);
+}
+
+int
+arb_rec_parse_general(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen)
+{
+	spec_init();
+	r->has_fb = 0;
+	r->fast = 0;
+	return rec_general(r, line, len, why, whylen);
 }
 
 /* ---- typed access ---- */
@@ -768,14 +1432,7 @@ read_levels(const struct arb_json *j, int v, struct arb_level **lv, uint32_t *ca
 	if (v < 0 || t[v].type != ARB_J_ARR)
 		return -1;
 	n = t[v].n;
-	if (n > *cap) {
-		uint32_t c = *cap ? *cap : 16;
-
-		while (c < n)
-			c *= 2;
-		xrealloc(lv, (size_t)c * sizeof **lv);
-		*cap = c;
-	}
+	lv_reserve(lv, cap, n);
 	for (i = (uint32_t)v + 1, k = 0; k < n; k++, i = t[i].next) {
 		if (t[i].type != ARB_J_ARR || t[i].n != 2 || t[i + 1].type != ARB_J_NUM ||
 		    t[i + 2].type != ARB_J_NUM)
@@ -799,6 +1456,24 @@ arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b)
 
 	if (r->type != ARB_R_BOOK || j->n == 0)
 		return -1;
+	if (r->has_fb && r->fb) {
+		/* read by the fast path already */
+		const struct arb_book_rec *f = r->fb;
+
+		lv_reserve(&b->bids, &b->capb, f->nbids);
+		lv_reserve(&b->asks, &b->capa, f->nasks);
+		if (f->nbids)
+			memcpy(b->bids, f->bids, (size_t)f->nbids * sizeof *b->bids);
+		if (f->nasks)
+			memcpy(b->asks, f->asks, (size_t)f->nasks * sizeof *b->asks);
+		b->nbids = f->nbids;
+		b->nasks = f->nasks;
+		b->seq = f->seq;
+		b->has_seq = f->has_seq;
+		b->ok = f->ok;
+		b->depth = f->depth;
+		return 0;
+	}
 	/* one pass over the members; the first of a repeated key wins */
 	for (i = 1, m = t[0].n; m; m--, i = t[i + 1].next) {
 		const char *k = j->src + t[i].off;

@@ -75,6 +75,13 @@ struct arb_rec {
 	int has_ts, has_rt;
 	char ex[ARB_EX_MAX];     /* "" when absent */
 	char sym[ARB_SYM_MAX];   /* "" when absent */
+	/* rec.c's own: what the fast path of arb_rec_parse read of a book
+	 * record (levels as exact decimals, seq, ok, depth), which
+	 * arb_rec_book hands out instead of reading the text again.  Valid
+	 * only while has_fb is set; freed by arb_rec_free. */
+	struct arb_book_rec *fb;
+	int has_fb;
+	int fast;                /* the last arb_rec_parse took the fast path */
 };
 
 void arb_rec_init(struct arb_rec *r);
@@ -85,6 +92,12 @@ void arb_rec_free(struct arb_rec *r);
  * valid when it is a JSON object with a string "type".
  */
 int arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen);
+/*
+ * The same result without the fast path (rec.c): the general tokenizer
+ * and the table check on every line.  For the differential tests, the
+ * fuzz target and the benchmark; programs call arb_rec_parse.
+ */
+int arb_rec_parse_general(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen);
 
 const char *arb_rtype_name(enum arb_rtype t);
 enum arb_rtype arb_rtype_from(const char *s, size_t n);

@@ -4,8 +4,11 @@
  * arb_rec_book, emitted again and parsed again, and must come back with
  * the same levels (when the input is valid UTF-8, as the line reader
  * guarantees: arb_json_quote turns invalid bytes into U+FFFD, which
- * changes lengths); a refused record must have a reason.  Any
- * inconsistency aborts.
+ * changes lengths); a refused record must have a reason.  And every
+ * input is parsed a second time by the general path alone
+ * (arb_rec_parse_general, the oracle of the fast path: rec-oracle.h),
+ * which must agree in everything: result, reason, common keys, every
+ * token, every level.  Any inconsistency aborts.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ilib \
  *       tests/fuzz/fuzz-rec.c lib/rec.c lib/json.c lib/dec.c lib/util.c \
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../unit/rec-oracle.h"
 #include "io.h"
 #include "rec.h"
 #include "util.h"
@@ -64,10 +68,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t v;
 	int bv;
 
+	static struct rec_oracle o;
+	const char *diff;
+
 	if (!init) {
 		arb_rec_init(&r);
 		arb_rec_init(&r2);
+		rec_oracle_init(&o);
 		init = 1;
+	}
+	if ((diff = rec_differ(&o, (const char *)data, size)) != NULL) {
+		fprintf(stderr, "fuzz-rec: the fast and general paths differ (%s) on: %.*s\n", diff,
+		    (int)size, (const char *)data);
+		abort();
 	}
 	if (arb_rec_parse(&r, (const char *)data, size, why, sizeof why) < 0) {
 		CHECK(why[0] != '\0');

@@ -5,7 +5,9 @@
  * removed and every key given a wrong type, with the exact reason; unknown
  * types and keys; the typed accessors; arb_rec_book; the emitters
  * (exact text) and a byte-identical round trip of book records; the
- * bad-line policy.
+ * bad-line policy.  The fast path of arb_rec_parse against the general
+ * path (rec-oracle.h) on the examples, on generated records of every
+ * type with odd values, and on every single-byte edit of them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "../tap.h"
 #include "rec.h"
+#include "rec-oracle.h"
 #include "util.h"
 
 static struct arb_rec R;
@@ -558,6 +561,307 @@ test_badlines(void)
 	is_str(out, "t-rec: stdin:42: expected number at \"qty\"\n", "strict: only the first message");
 }
 
+/* ---- the fast path against the general path ---- */
+
+static uint64_t frng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t
+frnd(uint32_t n)
+{
+	frng ^= frng << 13;
+	frng ^= frng >> 7;
+	frng ^= frng << 17;
+	return (uint32_t)((frng >> 11) % n);
+}
+
+/* Values by kind: the first ones are what the emitters write, the rest
+ * odd (valid or not, long, short, at the 8- and 18-character edges). */
+static const char *const v_int[] = {
+	"1633998512068000", "0", "7", "499869752", "12345678", "123456789", "1",
+	"-0", "-12", "123456789012345678", "1234567890123456789", "-12345678901234567",
+	"-123456789012345678", "9223372036854775807", "-9223372036854775808",
+	"99999999999999999999", "01", "1.0", "1e5", "-", "00", "\"5\"", "true", "1.5e3", "12345678e1",
+};
+static const char *const v_nat[] = {
+	"1", "10", "0", "2147483647", "2147483648", "-1", "-0", "99999999999", "1.0", "05",
+};
+static const char *const v_dec[] = {
+	"61234.5", "0.25", "1.5", "0.00123", "12", "0.06810", "3060.005", "0",
+	"-0.0", "-1.25", "12345678.12345678", "123456789.12345678", "1234567890.12345678",
+	"0.000000000000001", "0.0000000000000001", "1e-8", "1E5", "00.1", "1.", ".5", "-.5",
+	"1.2.3", "99999999", "999999999", "1234567.8", "12345678.9", "1234567.", "0.1234567",
+	"0.12345678", "123456789012345678901234567890", "1234567890123456789012345678901",
+	"-", "-a", "\"1.5\"", "null", "1.5e", "1.5e+2", "7.",
+};
+static const char *const v_str[] = {
+	"\"binance\"", "\"BTC/USDT\"", "\"x\"", "\"\"", "\"a\\u0041\"", "\"\\\"q\\\"\"",
+	"\"0123456789abcdef\"", "\"0123456789abcdefghijklmnopqrstuvwxyzABCD\"",
+	"\"0123456789abcdefghijklmnopqrstuvwxyzABC\"", "\"caf\xc3\xa9\"", "\"tab\there\"", "5", "null",
+	"\"unterminated",
+};
+static const char *const v_bool[] = { "true", "false", "tru", "null", "1", "falsey" };
+
+static void
+gen_val(struct arb_buf *b, char kind, const char *en, int odd)
+{
+#define PICK(a) (a)[odd ? frnd(sizeof(a) / sizeof((a)[0])) : frnd(odd ? 1 : 3)]
+	switch (kind) {
+	case 'I':
+		arb_buf_adds(b, PICK(v_int));
+		break;
+	case 'N':
+		arb_buf_adds(b, PICK(v_nat));
+		break;
+	case 'D':
+		arb_buf_adds(b, odd ? v_dec[frnd(sizeof v_dec / sizeof v_dec[0])] : v_dec[frnd(8)]);
+		break;
+	case 'S':
+		arb_buf_adds(b, odd ? v_str[frnd(sizeof v_str / sizeof v_str[0])] : v_str[frnd(3)]);
+		break;
+	case 'B':
+		arb_buf_adds(b, odd ? v_bool[frnd(sizeof v_bool / sizeof v_bool[0])] : v_bool[frnd(2)]);
+		break;
+	case 'E': {
+		/* one of en's values, or a near miss */
+		const char *p = en;
+		int k = (int)frnd(4);
+
+		while (k-- > 0 && strchr(p, '|'))
+			p = strchr(p, '|') + 1;
+		arb_buf_printf(b, "\"%.*s%s\"", (int)strcspn(p, "|"), p, odd && frnd(2) ? "x" : "");
+		break;
+	}
+	case 'i':   /* a string or an integer */
+		if (frnd(2))
+			arb_buf_adds(b, odd ? v_str[frnd(sizeof v_str / sizeof v_str[0])] : "\"o1633998512070000-1\"");
+		else
+			arb_buf_adds(b, PICK(v_int));
+		break;
+	case 'L': {
+		int n = odd ? (int)frnd(12) : (int)frnd(3) + 1;
+
+		arb_buf_addc(b, '[');
+		for (int i = 0; i < n; i++) {
+			arb_buf_adds(b, i ? ",[" : "[");
+			gen_val(b, 'D', NULL, odd && frnd(4) == 0);
+			arb_buf_addc(b, ',');
+			gen_val(b, 'D', NULL, odd && frnd(4) == 0);
+			arb_buf_addc(b, ']');
+		}
+		arb_buf_addc(b, ']');
+		break;
+	}
+	case 'T': {
+		int n = (int)frnd(4);
+
+		arb_buf_addc(b, '[');
+		for (int i = 0; i < n; i++) {
+			if (i)
+				arb_buf_addc(b, ',');
+			gen_val(b, 'I', NULL, odd && frnd(3) == 0);
+		}
+		arb_buf_addc(b, ']');
+		break;
+	}
+	case 'G': {
+		int n = (int)frnd(3) + (odd ? 0 : 1);
+
+		arb_buf_addc(b, '[');
+		for (int i = 0; i < n; i++) {
+			int o = odd && frnd(3) == 0;
+
+			arb_buf_adds(b, i ? ",{\"ex\":" : "{\"ex\":");
+			gen_val(b, 'S', NULL, o);
+			arb_buf_adds(b, ",\"sym\":");
+			gen_val(b, 'S', NULL, 0);
+			arb_buf_adds(b, ",\"side\":");
+			gen_val(b, 'E', "buy|sell", o);
+			arb_buf_adds(b, ",\"px\":");
+			gen_val(b, 'D', NULL, o);
+			arb_buf_adds(b, ",\"qty\":");
+			gen_val(b, 'D', NULL, 0);
+			if (o && frnd(2))
+				arb_buf_adds(b, ",\"fee\":0.1");
+			arb_buf_addc(b, '}');
+		}
+		arb_buf_addc(b, ']');
+		break;
+	}
+	default:   /* anything */
+		arb_buf_adds(b, frnd(2) ? "{\"a\":[1,null]}" : "0.5");
+	}
+#undef PICK
+}
+
+/* Each type's keys in table order: name, kind, '?' when optional, enum. */
+static const struct {
+	const char *type;
+	const char *keys;
+} gen_types[] = {
+	{ "book", "ts:I rt:I ex:S sym:S seq:I? ok:B depth:N bids:L asks:L" },
+	{ "trade", "ts:I rt:I ex:S sym:S id:S px:D qty:D side:E=buy|sell" },
+	{ "instrument", "ts:I ex:S sym:S base:S quote:S tick:D lot:D min_qty:D min_notional:D "
+	    "taker_fee:D maker_fee:D fee_in:E?=quote|base|received" },
+	{ "status", "ts:I ex:S sym:S? state:E=connected|subscribed|synced|gap|resync|stale|disconnected "
+	    "detail:S?" },
+	{ "opportunity", "ts:I id:i kind:E=cross|cycle event:E=new|update|gone legs:G qty:D cost:D "
+	    "proceeds:D profit:D ccy:S gross_bps:D net_bps:D book_ts:T expires:I" },
+	{ "reject", "ts:I kind:E=cross|cycle reason:E=fees|lot|min_notional|stale|out_of_sync|balance|"
+	    "max_age|min_profit ex:S? sym:S? gross_bps:D? detail:S?" },
+	{ "order", "ts:I ex:S sym:S opp:i leg:N cid:S side:E=buy|sell px:D qty:D "
+	    "state:E=new|sent|acked|partial|filled|canceled|rejected|unknown filled:D mode:E=paper|live "
+	    "vid:i? reason:S?" },
+	{ "fill", "ts:I ex:S sym:S opp:i cid:S side:E=buy|sell px:D qty:D fee:D fee_ccy:S "
+	    "mode:E=paper|live tid:i?" },
+	{ "result", "ts:I opp:i kind:E=cross|cycle status:E=complete|partial|unwound|failed|skipped "
+	    "reason:S pnl:D ccy:S fees:D? exposure:A?" },
+	{ "balance", "ts:I ex:S asset:S free:D locked:D?" },
+	{ "risk", "ts:I rule:S action:E=refuse|kill|resume detail:S opp:i? ex:S?" },
+};
+
+/* One record of type ti; odd: how often a value, the order or the
+ * spacing is unusual (0: never, canonical). */
+static void
+gen_rec(struct arb_buf *b, size_t ti, int odd)
+{
+	char kl[512], *save = NULL;
+
+	arb_buf_reset(b);
+	arb_buf_printf(b, "{\"type\":\"%s\"", gen_types[ti].type);
+	snprintf(kl, sizeof kl, "%s", gen_types[ti].keys);
+	for (char *k = strtok_r(kl, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+		char *c = strchr(k, ':'), *en = strchr(k, '=');
+		int opt = strchr(k, '?') != NULL;
+
+		*c = '\0';
+		if (opt && frnd(3) == 0)
+			continue;
+		if (odd && frnd((uint32_t)odd * 40) == 0)
+			continue;                                   /* a key left out */
+		if (odd && frnd((uint32_t)odd * 60) == 0)
+			arb_buf_adds(b, ",\"zz\":1");                /* an unknown key */
+		arb_buf_printf(b, odd && frnd((uint32_t)odd * 80) == 0 ? ", \"%s\" :" : ",\"%s\":", k);
+		gen_val(b, c[1], en ? en + 1 : NULL, odd && frnd((uint32_t)odd * 4) == 0);
+		if (odd && frnd((uint32_t)odd * 80) == 0) {       /* a key twice */
+			arb_buf_printf(b, ",\"%s\":", k);
+			gen_val(b, c[1], en ? en + 1 : NULL, 1);
+		}
+	}
+	arb_buf_addc(b, '}');
+	if (odd && frnd((uint32_t)odd * 40) == 0)
+		arb_buf_adds(b, frnd(2) ? " " : "\r");
+}
+
+static int
+differ_report(struct rec_oracle *o, const char *line, size_t len, int *shown)
+{
+	const char *d = rec_differ(o, line, len);
+
+	if (d && (*shown)++ < 5)
+		printf("#   fast and general paths differ (%s) on: %.*s\n", d, (int)len, line);
+	return d != NULL;
+}
+
+static void
+test_fast(const char *srcdir)
+{
+	static const char edits[] = "\"\\,:{}[]0159.eE+-tfnu \x01\x7f\x80\xff";
+	struct rec_oracle o;
+	struct arb_buf b = { 0 }, m = { 0 };
+	char path[8192], *data, *line, *nl;
+	unsigned long bad = 0, n0, f0, slow = 0;
+	int shown = 0;
+
+	rec_oracle_init(&o);
+	/* the examples: each one on the fast path */
+	snprintf(path, sizeof path, "%s/tests/golden/rec/examples.ndjson", srcdir);
+	data = readall(path);
+	n0 = 0;
+	for (line = data; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		bad += differ_report(&o, line, (size_t)(nl - line), &shown);
+		n0 += o.a.fast != 0 || strstr(line, "\"exposure\"") != NULL;
+		if (!o.a.fast && strstr(line, "\"exposure\"") == NULL && shown++ < 5)
+			printf("#   not on the fast path: %.*s\n", (int)(nl - line), line);
+	}
+	ok(bad == 0, "examples: the fast path agrees with the general path");
+	ok(n0 == o.lines, "examples: all %lu on the fast path but a result with \"exposure\"", o.lines);
+
+	/* canonical records of every type: all on the fast path */
+	n0 = o.lines;
+	f0 = o.fast;
+	for (size_t t = 0; t < sizeof gen_types / sizeof gen_types[0]; t++)
+		for (int i = 0; i < 300; i++) {
+			gen_rec(&b, t, 0);
+			bad += differ_report(&o, b.p, b.len, &shown);
+			/* (a result's "exposure", any JSON, is left to the general path) */
+			if (!o.a.fast && strstr(b.p, "\"exposure\"") == NULL && shown++ < 5)
+				printf("#   not on the fast path: %s\n", b.p);
+			slow += !o.a.fast && strstr(b.p, "\"exposure\"") == NULL;
+		}
+	ok(bad == 0, "canonical records: the fast path agrees");
+	ok(slow == 0, "canonical records: %lu of %lu on the fast path (all without \"exposure\")",
+	    o.fast - f0, o.lines - n0);
+
+	/* odd records: some on the fast path, all agreeing */
+	n0 = o.lines;
+	f0 = o.fast;
+	for (size_t t = 0; t < sizeof gen_types / sizeof gen_types[0]; t++)
+		for (int i = 0; i < 1500; i++) {
+			gen_rec(&b, t, 1 + (int)frnd(3));
+			bad += differ_report(&o, b.p, b.len, &shown);
+		}
+	ok(bad == 0, "odd records: the fast path agrees (%lu, %lu on the fast path)",
+	    o.lines - n0, o.fast - f0);
+
+	/* every single-byte edit of some canonical records of each type:
+	 * replaced by each byte of edits, removed, doubled; cut there */
+	n0 = o.lines;
+	f0 = o.fast;
+	for (size_t t = 0; t < sizeof gen_types / sizeof gen_types[0]; t++)
+		for (int r = 0; r < 2; r++) {
+			gen_rec(&b, t, 0);
+			for (size_t i = 0; i < b.len; i++) {
+				for (size_t c = 0; c < sizeof edits - 1; c++) {
+					if (b.p[i] == edits[c])
+						continue;
+					arb_buf_reset(&m);
+					arb_buf_add(&m, b.p, b.len);
+					m.p[i] = edits[c];
+					bad += differ_report(&o, m.p, m.len, &shown);
+				}
+				arb_buf_reset(&m);
+				arb_buf_add(&m, b.p, i);
+				arb_buf_add(&m, b.p + i + 1, b.len - i - 1);
+				bad += differ_report(&o, m.p, m.len, &shown);
+				arb_buf_reset(&m);
+				arb_buf_add(&m, b.p, i + 1);
+				arb_buf_add(&m, b.p + i, b.len - i);
+				bad += differ_report(&o, m.p, m.len, &shown);
+				bad += differ_report(&o, b.p, i, &shown);
+			}
+		}
+	ok(bad == 0, "single-byte edits: the fast path agrees (%lu, %lu on the fast path)",
+	    o.lines - n0, o.fast - f0);
+
+	/* lines that end right after a number (reads near the end) */
+	{
+		static const char *const tails[] = { "1", "12345678", "1.5", "61234.56", "0", "" };
+
+		for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+			arb_buf_reset(&m);
+			arb_buf_printf(&m, "{\"type\":\"balance\",\"ts\":1,\"ex\":\"a\",\"asset\":\"B\",\"free\":%s", tails[i]);
+			bad += differ_report(&o, m.p, m.len, &shown);
+			arb_buf_addc(&m, '}');
+			bad += differ_report(&o, m.p, m.len, &shown);
+		}
+		ok(bad == 0, "records cut after a number");
+	}
+	rec_oracle_free(&o);
+	arb_buf_free(&b);
+	arb_buf_free(&m);
+	free(data);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -583,6 +887,7 @@ main(int argc, char **argv)
 	test_book();
 	test_emit();
 	test_badlines();
+	test_fast(srcdir);
 	arb_rec_free(&R);
 	return done_testing();
 }
