@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -50,6 +51,7 @@ static struct {
 	struct slot *job;          /* being committed, NULL when idle */
 	int quit, rc;
 	char why[512];
+	double cpu;                /* its CPU time, once it has ended */
 } W = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static struct {
@@ -183,6 +185,16 @@ static void fatal_db(const char *why)
 	exit(ARB_EXIT_FAIL);
 }
 
+/* CPU seconds of the calling thread. */
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void *worker(void *arg)
 {
 	(void)arg;
@@ -201,6 +213,7 @@ static void *worker(void *arg)
 		pthread_cond_broadcast(&W.cv);
 	}
 	pthread_mutex_unlock(&W.mu);
+	W.cpu = thread_cpu();
 	return NULL;
 }
 
@@ -771,7 +784,10 @@ int main(int argc, char **argv)
 	if (arb_sig_stop)
 		arb_notify("STOPPING=1");
 	commit(1);
+	double cpu = thread_cpu();
 	stop_worker();
+	/* Which thread limits the rate (bench/store-bench.sh prints these). */
+	arb_debug("cpu seconds: reading and staging %.3f, committing %.3f", cpu, W.cpu);
 	arb_rec_free(&r);
 
 	uint64_t ins = g.ins, dups = g.dups;

@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -190,21 +191,26 @@ void arb_store_hash(const char *s, size_t n, uint64_t *h1, uint64_t *h2)
 	*h2 = b;
 }
 
+/* Element k of array token a, or -1 (elements are consecutive subtrees). */
+static int elem(const struct arb_json *j, int a, int k)
+{
+	if (j->t[a].type != ARB_J_ARR || (uint32_t)k >= j->t[a].n)
+		return -1;
+	int e = a + 1;
+	while (k-- > 0)
+		e = (int)j->t[e].next;
+	return e;
+}
+
 /* The token of a column's key (i: the key's value token, -1 when absent),
  * following its array path, or -1. */
 static int col_tok(const struct arb_rec *r, const struct arb_store_col *c, int i)
 {
-	const struct arb_json *j = &r->j;
-
 	if (i < 0 || c->i0 < 0)
 		return i;
-	if (j->t[i].type != ARB_J_ARR || (i = arb_json_at(j, i, (uint32_t)c->i0)) < 0)
-		return -1;
-	if (c->i1 < 0)
+	if ((i = elem(&r->j, i, c->i0)) < 0 || c->i1 < 0)
 		return i;
-	if (j->t[i].type != ARB_J_ARR)
-		return -1;
-	return arb_json_at(j, i, (uint32_t)c->i1);
+	return elem(&r->j, i, c->i1);
 }
 
 /* Text of a scalar token: strings unescaped (into scratch when needed),
@@ -348,6 +354,36 @@ static int value(const struct arb_rec *r, const struct arb_store_col *c, int key
 	return 0;
 }
 
+/*
+ * Per table: the length of each column's key, and for each value of
+ * KEYHASH the columns whose key has it (bits).  Computed once.
+ */
+#define KEYHASH(len, c0) ((((size_t)(len)) * 7u + (unsigned char)(c0)) & 63u)
+struct keyinfo {
+	size_t len[ARB_STORE_MAXCOLS];
+	uint32_t bucket[64];
+};
+static struct keyinfo keyinfos[ARB_R_NTYPES];
+static pthread_once_t keyinfo_once = PTHREAD_ONCE_INIT;
+
+static void keyinfo_init(void)
+{
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		const struct arb_store_table *t = &arb_store_tables[k];
+		struct keyinfo *ki = &keyinfos[k];
+		for (int c = 0; c < t->ncols; c++) {
+			ki->len[c] = strlen(t->cols[c].key);
+			ki->bucket[KEYHASH(ki->len[c], t->cols[c].key[0])] |= (uint32_t)1 << c;
+		}
+	}
+}
+
+static const struct keyinfo *keyinfo(const struct arb_store_table *t)
+{
+	pthread_once(&keyinfo_once, keyinfo_init);
+	return &keyinfos[t - arb_store_tables];
+}
+
 static int row(const struct arb_rec *r, const struct arb_store_table *t,
     struct arb_store_val *v, struct arb_buf *scratch, int hash)
 {
@@ -370,41 +406,42 @@ static int row(const struct arb_rec *r, const struct arb_store_table *t,
 	v[3].n = strlen(r->sym);
 	n = 4;
 	/* One pass over the record's keys finds every column's key (the
-	 * first of equal keys, as arb_json_get would). */
+	 * first of equal keys, as arb_json_get would).  A key is looked up
+	 * by (length, first byte) among the columns (most keys: type, ts,
+	 * ex... are no column's, read by arb_rec_parse). */
 	int key[ARB_STORE_MAXCOLS];
-	size_t wl[ARB_STORE_MAXCOLS];
 	const struct arb_json *j = &r->j;
-	int left = t->ncols;
-	/* A 64-bit filter on (length, first byte) passes over the keys no
-	 * column wants (type, ts, ex... are read by arb_rec_parse) at once. */
-	uint64_t want_mask = 0;
-#define KEYBIT(len, c0) ((uint64_t)1 << (((len) * 7u + (unsigned char)(c0)) & 63u))
-	for (int c = 0; c < t->ncols; c++) {
+	const struct keyinfo *ki = keyinfo(t);
+	uint32_t all = ((uint32_t)1 << t->ncols) - 1, found = 0;
+	for (int c = 0; c < t->ncols; c++)
 		key[c] = -1;
-		wl[c] = strlen(t->cols[c].key);
-		want_mask |= KEYBIT(wl[c], t->cols[c].key[0]);
-	}
 	if (j->n > 0 && j->t[0].type == ARB_J_OBJ) {
 		const struct arb_jtok *tk = j->t;
 		uint32_t i = 1;
-		for (uint32_t m = tk[0].n; m && left; m--, i = tk[i + 1].next) {
+		for (uint32_t m = tk[0].n; m && found != all; m--, i = tk[i + 1].next) {
 			const char *kp = arb_json_raw(j, (int)i);
 			size_t kl = tk[i].len;
-			if (!tk[i].esc && !(want_mask & KEYBIT(kl, kl ? kp[0] : 0)))
+			uint32_t cand;
+			if (tk[i].esc) {
+				/* an escaped key may spell any column's */
+				cand = all & ~found;
+				for (int c = 0; cand; c++, cand >>= 1)
+					if ((cand & 1) && arb_json_streq(j, (int)i, t->cols[c].key)) {
+						key[c] = (int)i + 1;
+						found |= (uint32_t)1 << c;
+					}
 				continue;
-			for (int c = 0; c < t->ncols; c++) {
-				const char *want = t->cols[c].key;
-				if (key[c] >= 0)
-					continue;
-				if (tk[i].esc ? arb_json_streq(j, (int)i, want) :
-				    (wl[c] == kl && memcmp(want, kp, kl) == 0)) {
+			}
+			cand = ki->bucket[KEYHASH(kl, kl ? kp[0] : 0)] & ~found;
+			for (; cand; cand &= cand - 1) {
+				int c = __builtin_ctz(cand);
+				if (ki->len[c] == kl && memcmp(t->cols[c].key, kp, kl) == 0) {
 					key[c] = (int)i + 1;
-					left--;
+					found |= (uint32_t)1 << c;
 				}
 			}
 		}
 	}
-#undef KEYBIT
 	for (int c = 0; c < t->ncols; c++)
 		value(r, &t->cols[c], key[c], &v[n++], scratch);
 	if (hash)

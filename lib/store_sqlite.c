@@ -3,33 +3,69 @@
 /*
  * store_sqlite.c: the SQLite backend of arb-store.
  *
- * WAL journal, one write transaction per batch (opened lazily at the first
- * record, closed by arb_store_commit), prepared INSERT OR IGNORE
- * statements per table.  synchronous=FULL by default, so a committed batch
- * survives a power loss, not only a crash of this process.
+ * WAL journal, one write transaction per batch (arb_store_commit), prepared
+ * INSERT OR IGNORE statements per table.  synchronous=FULL by default, so
+ * a committed batch survives a power loss, not only a crash of this
+ * process; NORMAL (no fsync at commit) survives a crash of this process
+ * (or a kill -9), not a power loss or an operating system crash.
+ *
+ * Checkpoints (copying the WAL into the database file, then syncing it)
+ * run in a thread of their own with a second connection, so that the
+ * thread committing batches does not stop for them: after a commit that
+ * left the WAL at CKPT_PAGES pages or more, that thread is woken up for a
+ * PASSIVE checkpoint (it never blocks the writer; the writer starts the
+ * WAL over once a checkpoint caught up with it).  Should the WAL still
+ * reach CKPT_HARD pages (a checkpoint failing, or slower than the writer),
+ * the committing thread checkpoints itself, as SQLite's autocheckpoint
+ * would.  A checkpoint is crash-safe at any moment: it changes nothing
+ * about what a commit guarantees.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "clock.h"
+#include "log.h"
 #include "store.h"
 #include "util.h"
+
+/* WAL size (pages) that wakes the checkpointer; that has the committing
+ * thread start the WAL over (see sq_commit); at which it checkpoints
+ * itself when there is no checkpointer. */
+#define CKPT_PAGES 1024
+#define CKPT_RESTART 4096
+#define CKPT_SELF 4096
 
 struct sq {
 	struct arb_store base;
 	sqlite3 *db;
 	sqlite3_stmt *ins[ARB_R_NTYPES];   /* one row */
 	sqlite3_stmt *insm[ARB_R_NTYPES];  /* MULTI rows: less work per row */
+	sqlite3_stmt *begin, *commit, *rollback;
 	int in_txn;
 	char *path;
+	/* the checkpointer: its thread and connection */
+	sqlite3 *ck;
+	pthread_t ckth;
+	pthread_mutex_t ckmu;
+	pthread_cond_t ckcv;
+	int ckinit, ckwant, ckquit, ckstarted;
+	int ckbusy;                        /* a checkpoint is running */
+	int ckerr;                         /* the last checkpoint failed */
+	int restart;                       /* start the WAL over at the next commit */
+	int restart_at;                    /* WAL pages that ask for that */
+	uint64_t ckn;                      /* checkpoints run by the thread */
+	double ckcpu;                      /* its CPU seconds, once ended */
 };
 
 static void dberr(struct sq *q, const char *what, char *why, size_t whylen)
@@ -145,6 +181,14 @@ static int migrate(struct sq *q, int from, int to, char *why, size_t whylen)
 
 static int prepare(struct sq *q, char *why, size_t whylen)
 {
+	/* Prepared once: parsing "BEGIN IMMEDIATE" and "COMMIT" again at
+	 * every commit was a measurable part of an idle commit. */
+	if (sqlite3_prepare_v3(q->db, "BEGIN IMMEDIATE", -1, SQLITE_PREPARE_PERSISTENT, &q->begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(q->db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &q->commit, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(q->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &q->rollback, NULL) != SQLITE_OK) {
+		dberr(q, "preparing a transaction statement", why, whylen);
+		return -1;
+	}
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		const struct arb_store_table *t = &arb_store_tables[k];
 		struct arb_buf b = { 0 };
@@ -195,8 +239,9 @@ static int sq_stage(struct arb_store *s, struct arb_store_batch *b, const struct
 		snprintf(why, whylen, "%s: opened for reading only", q->path);
 		return -1;
 	}
-	/* The worker hashes the line (it has less to do than this thread). */
-	int n = arb_store_row_nohash(r, t, b->v, &b->scratch);
+	/* The line is hashed here: the thread that commits has more to do
+	 * (SQLite's work) than the one that stages. */
+	int n = arb_store_row(r, t, b->v, &b->scratch);
 	size_t need = 0;
 	for (int c = 0; c < n; c++)
 		need += 9 + (b->v[c].p && !b->v[c].null ? b->v[c].n : 0);
@@ -224,6 +269,137 @@ static int sq_stage(struct arb_store *s, struct arb_store_batch *b, const struct
 	return 0;
 }
 
+/* Runs a prepared statement that returns no rows. */
+static int step(struct sq *q, sqlite3_stmt *st, const char *what, char *why, size_t whylen)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		dberr(q, what, why, whylen);
+		return -1;
+	}
+	return 0;
+}
+
+/* The checkpointer thread: a PASSIVE checkpoint whenever asked. */
+static void *ckpt_main(void *arg)
+{
+	struct sq *q = arg;
+
+	pthread_mutex_lock(&q->ckmu);
+	for (;;) {
+		while (!q->ckwant && !q->ckquit)
+			pthread_cond_wait(&q->ckcv, &q->ckmu);
+		if (q->ckquit)
+			break;
+		q->ckwant = 0;
+		q->ckbusy = 1;
+		q->ckn++;
+		pthread_mutex_unlock(&q->ckmu);
+		int rc = sqlite3_wal_checkpoint_v2(q->ck, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		/* BUSY: another checkpoint is running; an error (a full disk)
+		 * loses nothing, the WAL keeps every commit: say it once. */
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY && !q->ckerr)
+			arb_warn("%s: checkpoint: %s (the WAL keeps growing)", q->path, sqlite3_errmsg(q->ck));
+		pthread_mutex_lock(&q->ckmu);
+		q->ckerr = rc != SQLITE_OK && rc != SQLITE_BUSY;
+		q->ckbusy = 0;
+		pthread_cond_broadcast(&q->ckcv);
+	}
+	pthread_mutex_unlock(&q->ckmu);
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+		q->ckcpu = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return NULL;
+}
+
+/* SQLite calls this after each commit with the WAL's size in pages. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct sq *q = arg;
+
+	if (!q->ckstarted) {
+		if (pages >= CKPT_SELF)
+			sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	if (pages >= CKPT_PAGES) {
+		pthread_mutex_lock(&q->ckmu);
+		q->ckwant = 1;
+		pthread_cond_signal(&q->ckcv);
+		pthread_mutex_unlock(&q->ckmu);
+	}
+	/* Asked again only once the WAL grew by as much more: a restart
+	 * can fail (a reader still on old pages), and waiting at every
+	 * commit would then cost for nothing. */
+	if (pages < CKPT_RESTART)
+		q->restart_at = CKPT_RESTART;
+	else if (pages >= q->restart_at) {
+		q->restart = 1;
+		q->restart_at = pages + CKPT_RESTART;
+	}
+	return SQLITE_OK;
+}
+
+/* Opens the checkpointer's connection and starts its thread; without
+ * them (a single-threaded SQLite, an error) the committing thread
+ * checkpoints, as before. */
+static void ckpt_start(struct sq *q, int sync_full)
+{
+	char pragma[64];
+	sigset_t all, old;
+
+	pthread_mutex_init(&q->ckmu, NULL);
+	pthread_cond_init(&q->ckcv, NULL);
+	q->ckinit = 1;
+	sqlite3_wal_hook(q->db, wal_hook, q);
+	if (!sqlite3_threadsafe())
+		return;
+	if (sqlite3_open_v2(q->path, &q->ck, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto fail;
+	/* The checkpointing connection's setting decides how it syncs. */
+	snprintf(pragma, sizeof pragma, "PRAGMA synchronous=%s", sync_full ? "FULL" : "NORMAL");
+	if (sqlite3_exec(q->ck, pragma, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int e = pthread_create(&q->ckth, NULL, ckpt_main, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0)
+		goto fail;
+	q->ckstarted = 1;
+	return;
+fail:
+	arb_warn("%s: no checkpointing thread (%s): checkpoints come with commits",
+	    q->path, q->ck ? sqlite3_errmsg(q->ck) : "cannot open");
+	sqlite3_close(q->ck);
+	q->ck = NULL;
+}
+
+static void ckpt_stop(struct sq *q)
+{
+	if (q->ckstarted) {
+		pthread_mutex_lock(&q->ckmu);
+		q->ckquit = 1;
+		pthread_cond_signal(&q->ckcv);
+		pthread_mutex_unlock(&q->ckmu);
+		pthread_join(q->ckth, NULL);
+		q->ckstarted = 0;
+		arb_debug("%s: %llu checkpoints in their thread, %.3f cpu seconds", q->path,
+		    (unsigned long long)q->ckn, q->ckcpu);
+	}
+	if (q->ck) {
+		sqlite3_close(q->ck);
+		q->ck = NULL;
+	}
+	if (q->ckinit) {
+		pthread_mutex_destroy(&q->ckmu);
+		pthread_cond_destroy(&q->ckcv);
+		q->ckinit = 0;
+	}
+}
+
 /* Inserts table k's staged rows, MULTI at a time while there are that
  * many; counts what was new. */
 static int insert_rows(struct sq *q, struct arb_store_batch *b, int k, char *why, size_t whylen)
@@ -249,14 +425,6 @@ static int insert_rows(struct sq *q, struct arb_store_batch *b, int k, char *why
 				uint32_t len;
 				memcpy(&len, p + 1, 4);
 				rc = sqlite3_bind_text(st, c, (const char *)p + 5, (int)len, SQLITE_STATIC);
-				if (rc == SQLITE_OK && c % n == 0) {
-					/* The line, last: its hash goes in h1, h2. */
-					uint64_t h1, h2;
-					arb_store_hash((const char *)p + 5, len, &h1, &h2);
-					rc = sqlite3_bind_int64(st, c - 2, (int64_t)h1);
-					if (rc == SQLITE_OK)
-						rc = sqlite3_bind_int64(st, c - 1, (int64_t)h2);
-				}
 				p += 5 + len;
 			}
 			if (rc != SQLITE_OK) {
@@ -283,13 +451,28 @@ static int sq_commit(struct arb_store *s, struct arb_store_batch *b, char *why, 
 {
 	struct sq *q = (struct sq *)s;
 
-	if (exec(q, "BEGIN IMMEDIATE", why, whylen) < 0)
+	if (q->restart) {
+		/* SQLite starts the WAL over from its beginning only at a
+		 * transaction that begins when every frame in it has been
+		 * copied into the database; under load the next batch
+		 * begins before the checkpointer is done.  So now and then
+		 * (every CKPT_RESTART pages) wait for it: else the WAL would
+		 * grow as long as the load lasts. */
+		pthread_mutex_lock(&q->ckmu);
+		q->ckwant = 1;
+		pthread_cond_signal(&q->ckcv);
+		while (q->ckwant || q->ckbusy)
+			pthread_cond_wait(&q->ckcv, &q->ckmu);
+		pthread_mutex_unlock(&q->ckmu);
+		q->restart = 0;
+	}
+	if (step(q, q->begin, "BEGIN IMMEDIATE", why, whylen) < 0)
 		return -1;
 	q->in_txn = 1;
 	for (int k = 0; k < ARB_R_NTYPES; k++)
 		if (b->nrows[k] && insert_rows(q, b, k, why, whylen) < 0)
 			goto fail;
-	if (exec(q, "COMMIT", why, whylen) < 0)
+	if (step(q, q->commit, "COMMIT", why, whylen) < 0)
 		goto fail;
 	q->in_txn = 0;
 	s->inserted += b->ins;
@@ -298,8 +481,10 @@ static int sq_commit(struct arb_store *s, struct arb_store_batch *b, char *why, 
 fail:
 	/* Leave nothing half done: a failed COMMIT may leave the
 	 * transaction open. */
-	if (!sqlite3_get_autocommit(q->db))
-		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(q->db)) {
+		sqlite3_step(q->rollback);
+		sqlite3_reset(q->rollback);
+	}
 	q->in_txn = 0;
 	for (int c = 0; c < ARB_R_NTYPES; c++) {
 		if (q->ins[c])
@@ -310,16 +495,25 @@ fail:
 	return -1;
 }
 
-static void sq_close(struct arb_store *s)
+static void finalize(struct sq *q)
 {
-	struct sq *q = (struct sq *)s;
-
-	if (q->in_txn)
-		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		sqlite3_finalize(q->ins[k]);
 		sqlite3_finalize(q->insm[k]);
 	}
+	sqlite3_finalize(q->begin);
+	sqlite3_finalize(q->commit);
+	sqlite3_finalize(q->rollback);
+}
+
+static void sq_close(struct arb_store *s)
+{
+	struct sq *q = (struct sq *)s;
+
+	ckpt_stop(q);
+	if (q->in_txn)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	finalize(q);
 	sqlite3_close(q->db);
 	free(q->path);
 	free(q);
@@ -529,7 +723,7 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	    " PRAGMA mmap_size=268435456; PRAGMA foreign_keys=OFF;%s",
 	    ro ? "" : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; ",
 	    o->sync_full ? "FULL" : "NORMAL",
-	    ro ? "" : " PRAGMA wal_autocheckpoint=4096; PRAGMA journal_size_limit=134217728;");
+	    ro ? "" : " PRAGMA journal_size_limit=134217728;");
 	if (exec(q, pragmas, why, whylen) < 0)
 		goto fail;
 	v = read_version(q, why, whylen);
@@ -565,16 +759,16 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 		goto fail;
 	}
 	q->base.version = v;
-	if (!ro && v == ARB_STORE_SCHEMA && prepare(q, why, whylen) < 0)
-		goto fail;
+	if (!ro && v == ARB_STORE_SCHEMA) {
+		if (prepare(q, why, whylen) < 0)
+			goto fail;
+		ckpt_start(q, o->sync_full);
+	}
 	*sp = &q->base;
 	*status = 0;
 	return 0;
 fail:
-	for (int k = 0; k < ARB_R_NTYPES; k++) {
-		sqlite3_finalize(q->ins[k]);
-		sqlite3_finalize(q->insm[k]);
-	}
+	finalize(q);
 	sqlite3_close(q->db);
 	free(q->path);
 	free(q);
