@@ -11,14 +11,28 @@
  * with its own small noise, and now and then one venue's quote is
  * dislocated by --dislocate-bps for a few updates: that is the arbitrage
  * the pipeline should find.  Same seed and options, same bytes.
+ *
+ * With --record DIR it writes the same kind of market as a raw recording
+ * that `arb-feed --replay DIR/VENUE.0 ...` reads (arb-feed(1), "RECORDING FORMAT"):
+ * one file per venue (BINANCE.0, KRAKEN.0, ...), each in that venue's own
+ * wire format: its metadata REST body, the book snapshots (REST or
+ * WebSocket, as the venue gives them), then one diff frame per update
+ * (Binance depth diffs, Kraken v2 book updates with their checksum,
+ * Coinbase l2update, OKX books updates with seqId and checksum, Bybit V5
+ * orderbook deltas, Bitstamp diff_order_book).  Fees there are the
+ * venues' own defaults as arb-feed knows them.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
+#include "book.h"
 #include "dec.h"
 #include "io.h"
 #include "log.h"
@@ -77,12 +91,302 @@ static const int64_t demo_values[] = {
 };
 static const char *venue_names[] = { "binance", "kraken", "coinbase", "okx", "bybit", "bitstamp" };
 
+
+/* ---- --record: the venues' own wire formats ---------------------------- */
+
+/* In libarb (lib/venue/okx.c, kraken.c): the checksums the feed checks. */
+int32_t arb_okx_checksum(const struct arb_book *b);
+uint32_t arb_kraken_checksum(const struct arb_book *b);
+
+static const char *venue_files[] = { "BINANCE", "KRAKEN", "COINBASE", "OKX", "BYBIT", "BITSTAMP" };
+
+struct rec {
+	FILE *f[6];
+	long depth;
+	struct arb_level *prev;     /* per venue and pair: the last book sent */
+	int64_t *seq;
+	struct arb_book bk;
+	int64_t t0;
+};
+
+static void
+rt_str(char *buf, size_t cap, int64_t us)
+{
+	snprintf(buf, cap, "%lld.%06lld", (long long)(us / 1000000), (long long)(us % 1000000));
+}
+
+static void
+rfc3339(char *buf, size_t cap, int64_t us)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", (tm.tm_year + 1900) % 10000,
+	    (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100,
+	    (unsigned)(us % 1000000) % 1000000u);
+}
+
+/* Venue symbols. */
+static void
+vsym(char *out, size_t cap, long v, const char *b, const char *q)
+{
+	switch (v) {
+	case 0: case 4: snprintf(out, cap, "%s%s", b, q); break;            /* BTCUSDT */
+	case 1: snprintf(out, cap, "%s/%s", b, q); break;                   /* BTC/USDT */
+	case 2: case 3: snprintf(out, cap, "%s-%s", b, q); break;           /* BTC-USDT */
+	default:
+		snprintf(out, cap, "%s%s", b, q);
+		for (char *c = out; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);     /* btcusdt */
+	}
+}
+
+/* Levels as the venue quotes them: [["px","qty"],...] (Coinbase changes:
+ * the elements only, without the brackets); with old, every level
+ * of old that is not in cur, with quantity 0 (a diff's deletions). */
+static void
+levels(FILE *f, const struct arb_level *cur, long n, const struct arb_level *old, long nold,
+    int side, int kind)
+{
+	char px[ARB_DEC_STRMAX], qty[ARB_DEC_STRMAX];
+	int first = 1;
+
+	if (kind != 'c')
+		fputc('[', f);
+	for (int pass = 0; pass < 2; pass++)
+		for (long i = 0; i < (pass ? nold : n); i++) {
+			const struct arb_level *l = pass ? &old[i] : &cur[i];
+			arb_dec q = l->qty;
+			if (pass) {
+				long k;
+				for (k = 0; k < n && arb_dec_cmp(cur[k].px, l->px) != 0; k++)
+					;
+				if (k < n)
+					continue;
+				q = arb_dec_make(0, l->qty.s);
+			}
+			arb_dec_fmt(l->px, px);
+			arb_dec_fmt(q, qty);
+			if (!first)
+				fputc(',', f);
+			first = 0;
+			if (kind == 'o')          /* OKX: [px, sz, "0", orders] */
+				fprintf(f, "[\"%s\",\"%s\",\"0\",\"1\"]", px, qty);
+			else if (kind == 'k')     /* Kraken v2: {"price":n,"qty":n} */
+				fprintf(f, "{\"price\":%s,\"qty\":%s}", px, qty);
+			else if (kind == 'c')     /* Coinbase l2update: [side, px, size] */
+				fprintf(f, "[\"%s\",\"%s\",\"%s\"]", side ? "sell" : "buy", px, qty);
+			else
+				fprintf(f, "[\"%s\",\"%s\"]", px, qty);
+		}
+	if (kind != 'c')
+		fputc(']', f);
+}
+
+/* The book after an update, for the venues' checksums. */
+static void
+rec_book(struct rec *rc, const struct arb_level *lv)
+{
+	arb_book_clear(&rc->bk);
+	for (long l = 0; l < rc->depth; l++) {
+		(void)arb_book_set(&rc->bk, ARB_BID, lv[l].px, lv[l].qty);
+		(void)arb_book_set(&rc->bk, ARB_ASK, lv[rc->depth + l].px, lv[rc->depth + l].qty);
+	}
+}
+
+static void
+rec_meta(struct rec *rc, long v, const struct asset *as, const struct pair *pairs, int npairs)
+{
+	FILE *f = rc->f[v];
+	char t[32], s[64], tick[ARB_DEC_STRMAX], lot[ARB_DEC_STRMAX];
+	static const char *url[] = {
+		"https://api.binance.com/api/v3/exchangeInfo",
+		"https://api.kraken.com/0/public/AssetPairs",
+		"https://api.pro.coinbase.com/products",
+		"https://www.okx.com/api/v5/public/instruments?instType=SPOT",
+		"https://api.bybit.com/v5/market/instruments-info?category=spot",
+		"https://www.bitstamp.net/api/v2/trading-pairs-info/",
+	};
+
+	rt_str(t, sizeof t, rc->t0 - 2000000);
+	fprintf(f, "%s -> %s: ", url[v], t);
+	fputs(v == 0 ? "{\"timezone\":\"UTC\",\"symbols\":[" : v == 1 ? "{\"error\":[],\"result\":{" :
+	    v == 3 ? "{\"code\":\"0\",\"data\":[" : v == 4 ? "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"category\":\"spot\",\"list\":[" : "[", f);
+	for (int p = 0; p < npairs; p++) {
+		const char *b = as[pairs[p].base].name, *q = as[pairs[p].quote].name;
+		const char *mn = pairs[p].quote == 0 ? "5" : "0.0001";
+		arb_dec_fmt(arb_dec_make(1, pairs[p].pscale), tick);
+		arb_dec_fmt(arb_dec_make(1, pairs[p].qscale), lot);
+		vsym(s, sizeof s, v, b, q);
+		if (p)
+			fputc(',', f);
+		switch (v) {
+		case 0:
+			fprintf(f, "{\"symbol\":\"%s\",\"status\":\"TRADING\",\"baseAsset\":\"%s\",\"quoteAsset\":\"%s\","
+			    "\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"tickSize\":\"%s\"},{\"filterType\":\"LOT_SIZE\","
+			    "\"minQty\":\"%s\",\"stepSize\":\"%s\"},{\"filterType\":\"NOTIONAL\",\"minNotional\":\"%s\"}]}",
+			    s, b, q, tick, lot, lot, mn);
+			break;
+		case 1:
+			fprintf(f, "\"%s%s\":{\"altname\":\"%s%s\",\"wsname\":\"%s\",\"base\":\"%s\",\"quote\":\"%s\","
+			    "\"pair_decimals\":%d,\"lot_decimals\":%d,\"fees\":[[0,0.26]],\"fees_maker\":[[0,0.16]],"
+			    "\"ordermin\":\"%s\",\"costmin\":\"%s\",\"tick_size\":\"%s\"}",
+			    b, q, b, q, s, b, q, pairs[p].pscale, pairs[p].qscale, lot, mn, tick);
+			break;
+		case 2:
+			fprintf(f, "{\"id\":\"%s\",\"base_currency\":\"%s\",\"quote_currency\":\"%s\",\"base_min_size\":\"%s\","
+			    "\"quote_increment\":\"%s\",\"base_increment\":\"%s\",\"min_market_funds\":\"%s\",\"status\":\"online\"}",
+			    s, b, q, lot, tick, lot, mn);
+			break;
+		case 3:
+			fprintf(f, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"baseCcy\":\"%s\",\"quoteCcy\":\"%s\","
+			    "\"tickSz\":\"%s\",\"lotSz\":\"%s\",\"minSz\":\"%s\",\"state\":\"live\"}", s, b, q, tick, lot, lot);
+			break;
+		case 4:
+			fprintf(f, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"status\":\"Trading\","
+			    "\"lotSizeFilter\":{\"basePrecision\":\"%s\",\"minOrderQty\":\"%s\",\"minOrderAmt\":\"%s\"},"
+			    "\"priceFilter\":{\"tickSize\":\"%s\"}}", s, b, q, lot, lot, mn, tick);
+			break;
+		default:
+			fprintf(f, "{\"trading\":\"Enabled\",\"base_decimals\":%d,\"url_symbol\":\"%s\",\"name\":\"%s/%s\","
+			    "\"minimum_order\":\"%s %s\",\"counter_decimals\":%d}", pairs[p].qscale, s, b, q, mn, q,
+			    pairs[p].pscale);
+		}
+	}
+	fputs(v == 0 ? "]}\n" : v == 1 ? "}}\n" : v == 3 ? "]}\n" : v == 4 ? "]}}\n" : "]\n", f);
+}
+
+static const char *ws_url[] = {
+	"wss://stream.binance.com:9443/stream", "wss://ws.kraken.com/v2", "wss://ws-feed.pro.coinbase.com",
+	"wss://ws.okx.com:8443/ws/v5/public", "wss://stream.bybit.com/v5/public/spot", "wss://ws.bitstamp.net/",
+};
+
+/* One book of venue v, pair p: a snapshot (first time) or a diff. */
+static void
+rec_update(struct rec *rc, long v, int p, int npairs, const char *b, const char *q,
+    const struct arb_level *lv, int64_t ts)
+{
+	FILE *f = rc->f[v];
+	long d = rc->depth;
+	struct arb_level *old = &rc->prev[(size_t)(v * npairs + p) * (size_t)d * 2];
+	int64_t *seq = &rc->seq[v * npairs + p];
+	int snap = *seq == 0;
+	char s[64], t[32], tm[80];
+	int64_t rt = ts + 500;
+	long no = snap ? 0 : d;
+
+	vsym(s, sizeof s, v, b, q);
+	rt_str(t, sizeof t, rt);
+	switch (v) {
+	case 0:
+		if (snap) {
+			fprintf(f, "https://api.binance.com/api/v3/depth?symbol=%s&limit=1000 -> %s: {\"lastUpdateId\":0,\"bids\":", s, t);
+			levels(f, lv, d, NULL, 0, 0, 0);
+			fputs(",\"asks\":", f);
+			levels(f, lv + d, d, NULL, 0, 1, 0);
+			fputs("}\n", f);
+			break;
+		}
+		{
+			char low[64];
+			vsym(low, sizeof low, 5, b, q);
+			fprintf(f, "%s => %s: {\"stream\":\"%s@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":%lld,"
+			    "\"s\":\"%s\",\"U\":%lld,\"u\":%lld,\"b\":", ws_url[0], t, low, (long long)(ts / 1000), s,
+			    (long long)*seq, (long long)*seq);
+		}
+		levels(f, lv, d, old, no, 0, 0);
+		fputs(",\"a\":", f);
+		levels(f, lv + d, d, old + d, no, 1, 0);
+		fputs("}}\n", f);
+		break;
+	case 1:
+		rfc3339(tm, sizeof tm, ts);
+		rec_book(rc, lv);
+		fprintf(f, "%s => %s: {\"channel\":\"book\",\"type\":\"%s\",\"data\":[{\"symbol\":\"%s\",\"bids\":",
+		    ws_url[1], t, snap ? "snapshot" : "update", s);
+		levels(f, lv, d, old, no, 0, 'k');
+		fputs(",\"asks\":", f);
+		levels(f, lv + d, d, old + d, no, 1, 'k');
+		fprintf(f, ",\"checksum\":%lu,\"timestamp\":\"%s\"}]}\n",
+		    (unsigned long)arb_kraken_checksum(&rc->bk), tm);
+		break;
+	case 2:
+		if (snap) {
+			fprintf(f, "%s => %s: {\"type\":\"snapshot\",\"product_id\":\"%s\",\"bids\":", ws_url[2], t, s);
+			levels(f, lv, d, NULL, 0, 0, 0);
+			fputs(",\"asks\":", f);
+			levels(f, lv + d, d, NULL, 0, 1, 0);
+			fputs("}\n", f);
+			break;
+		}
+		rfc3339(tm, sizeof tm, ts);
+		fprintf(f, "%s => %s: {\"type\":\"l2update\",\"product_id\":\"%s\",\"changes\":[", ws_url[2], t, s);
+		levels(f, lv, d, old, no, 0, 'c');
+		fputc(',', f);
+		levels(f, lv + d, d, old + d, no, 1, 'c');
+		fprintf(f, "],\"time\":\"%s\"}\n", tm);
+		break;
+	case 3:
+		rec_book(rc, lv);
+		fprintf(f, "%s => %s: {\"arg\":{\"channel\":\"books\",\"instId\":\"%s\"},\"action\":\"%s\",\"data\":[{\"asks\":",
+		    ws_url[3], t, s, snap ? "snapshot" : "update");
+		levels(f, lv + d, d, old + d, no, 1, 'o');
+		fputs(",\"bids\":", f);
+		levels(f, lv, d, old, no, 0, 'o');
+		fprintf(f, ",\"ts\":\"%lld\",\"checksum\":%ld,\"prevSeqId\":%lld,\"seqId\":%lld}]}\n", (long long)(ts / 1000),
+		    (long)arb_okx_checksum(&rc->bk), (long long)(snap ? -1 : *seq), (long long)(*seq + 1));
+		break;
+	case 4:
+		fprintf(f, "%s => %s: {\"topic\":\"orderbook.50.%s\",\"ts\":%lld,\"type\":\"%s\",\"data\":{\"s\":\"%s\",\"b\":",
+		    ws_url[4], t, s, (long long)(ts / 1000), snap ? "snapshot" : "delta", s);
+		levels(f, lv, d, old, no, 0, 0);
+		fputs(",\"a\":", f);
+		levels(f, lv + d, d, old + d, no, 1, 0);
+		fprintf(f, ",\"u\":%lld,\"seq\":%lld},\"cts\":%lld}\n", (long long)(*seq + 1), (long long)(*seq + 1),
+		    (long long)(ts / 1000));
+		break;
+	default:
+		if (snap) {
+			fprintf(f, "https://www.bitstamp.net/api/v2/order_book/%s -> %s: {\"timestamp\":\"%lld\","
+			    "\"microtimestamp\":\"%lld\",\"bids\":", s, t, (long long)(ts / 1000000), (long long)ts);
+			levels(f, lv, d, NULL, 0, 0, 0);
+			fputs(",\"asks\":", f);
+			levels(f, lv + d, d, NULL, 0, 1, 0);
+			fputs("}\n", f);
+			break;
+		}
+		fprintf(f, "%s => %s: {\"data\":{\"timestamp\":\"%lld\",\"microtimestamp\":\"%lld\",\"bids\":", ws_url[5], t,
+		    (long long)(ts / 1000000), (long long)ts);
+		levels(f, lv, d, old, no, 0, 0);
+		fputs(",\"asks\":", f);
+		levels(f, lv + d, d, old + d, no, 1, 0);
+		fprintf(f, "},\"channel\":\"diff_order_book_%s\",\"event\":\"data\"}\n", s);
+	}
+	memcpy(old, lv, (size_t)d * 2 * sizeof *old);
+	++*seq;
+}
+
+static FILE *
+rec_open(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s.0", dir, name);
+	if (!(f = fopen(path, "w")))
+		arb_die(1, "%s: %s", path, strerror(errno));
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	return f;
+}
+
 static void
 usage(int status)
 {
 	FILE *f = status ? stderr : stdout;
 	fprintf(f, "usage: gen-stream [-s seed] [-n updates] [-V venues] [-a assets] [-d depth]\n"
-	    "                  [--dislocate-bps N] [--dislocate-every N] [--start-ts US] [--step-us US]\n");
+	    "                  [--dislocate-bps N] [--dislocate-every N] [--start-ts US] [--step-us US]\n"
+	    "                  [--record DIR]\n");
 	exit(status);
 }
 
@@ -99,6 +403,7 @@ main(int argc, char **argv)
 		{ "dislocate-every", required_argument, NULL, 'E' },
 		{ "start-ts", required_argument, NULL, 'T' },
 		{ "step-us", required_argument, NULL, 'S' },
+		{ "record", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -114,6 +419,8 @@ main(int argc, char **argv)
 	struct arb_buf b = {0};
 	struct arb_level *lv;
 	int npairs = 0, c;
+	const char *recdir = NULL;
+	struct rec rc;
 
 	arb_setprog(argv[0]);
 	while ((c = getopt_long(argc, argv, "s:n:V:a:d:h", opts, NULL)) != -1) {
@@ -127,6 +434,7 @@ main(int argc, char **argv)
 		case 'E': dis_every = atol(optarg); break;
 		case 'T': ts = strtoll(optarg, NULL, 10); break;
 		case 'S': step = strtoll(optarg, NULL, 10); break;
+		case 'R': recdir = optarg; break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
@@ -169,7 +477,24 @@ main(int argc, char **argv)
 	lv = xcalloc((size_t)depth * 2, sizeof *lv);
 	arb_writer_init(&w, 1);
 
-	for (long v = 0; v < nvenues; v++) {
+	memset(&rc, 0, sizeof rc);
+	if (recdir) {
+		char t[32];
+		if (mkdir(recdir, 0777) < 0 && errno != EEXIST)
+			arb_die(1, "%s: %s", recdir, strerror(errno));
+		rc.depth = depth;
+		rc.t0 = ts;
+		rc.prev = xcalloc((size_t)(nvenues * npairs) * (size_t)depth * 2, sizeof *rc.prev);
+		rc.seq = xcalloc((size_t)(nvenues * npairs), sizeof *rc.seq);
+		arb_book_init(&rc.bk);
+		rt_str(t, sizeof t, ts - 1000000);
+		for (long v = 0; v < nvenues; v++) {
+			rc.f[v] = rec_open(recdir, venue_files[v]);
+			rec_meta(&rc, v, as, pairs, npairs);
+			fprintf(rc.f[v], "%s <-> %s\n", ws_url[v], t);
+		}
+	}
+	for (long v = 0; v < nvenues && !recdir; v++) {
 		for (int p = 0; p < npairs; p++) {
 			char sym[40];
 			snprintf(sym, sizeof sym, "%s/%s", as[pairs[p].base].name, as[pairs[p].quote].name);
@@ -237,6 +562,10 @@ main(int argc, char **argv)
 			lv[depth + l].px = arb_dec_make(mid + half + l * (half + 1), pp->pscale);
 			lv[depth + l].qty = arb_dec_make(level_qty(as[pp->base].value, pp->qscale), pp->qscale);
 		}
+		if (recdir) {
+			rec_update(&rc, v, p, npairs, as[pp->base].name, as[pp->quote].name, lv, ts);
+			continue;
+		}
 		snprintf(sym, sizeof sym, "%s/%s", as[pp->base].name, as[pp->quote].name);
 		arb_buf_reset(&b);
 		arb_emit_begin(&b, "book");
@@ -257,6 +586,14 @@ main(int argc, char **argv)
 	}
 	if (arb_writer_flush(&w) < 0)
 		arb_die(1, "write: %s", strerror(w.err));
+	for (long v = 0; v < 6; v++)
+		if (rc.f[v] && (fflush(rc.f[v]) == EOF || ferror(rc.f[v]) || fclose(rc.f[v]) == EOF))
+			arb_die(1, "%s/%s.0: %s", recdir, venue_files[v], strerror(errno));
+	if (recdir) {
+		arb_book_free(&rc.bk);
+		free(rc.prev);
+		free(rc.seq);
+	}
 	arb_writer_free(&w);
 	arb_buf_free(&b);
 	free(lv);
