@@ -2,40 +2,88 @@
 # bench/feed-bench.sh [REPS] [BOOKS]: arb-feed --replay throughput on a long
 # Binance recording (the shared capture cloned to BOOKS symbols and repeated
 # REPS times, every book kept in sync), against `cat` of the same files in the
-# same run: frames/s, book records/s, wall time and peak RSS.
+# same run: frames/s, book records/s, CPU and wall time, peak RSS.
+#
+# FEED_OLD=/path/to/an/older/arb-feed adds the rows of that build, run on the
+# same files in the same run, and checks that both write the same bytes.
+# RUNS (default 3): each row is the run with the least CPU time.
 # Needs python3 (the generator) and GNU time (/usr/bin/time).
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-.}
 reps=${1:-20}
 books=${2:-600}
+runs=${RUNS:-3}
 rec=${ARB_SHARED_DATA:-$top_srcdir/share/data}/recorded
 feed=$top_builddir/bin/arb-feed
+old=${FEED_OLD:-}
 [ -x "$feed" ] || { echo "feed-bench: build bin/arb-feed first" >&2; exit 1; }
+[ -z "$old" ] || [ -x "$old" ] || { echo "feed-bench: FEED_OLD=$old is not a program" >&2; exit 1; }
 d=$(mktemp -d "${TMPDIR:-/tmp}/feedbench.XXXXXX")
 trap 'rm -rf "$d"' EXIT
 frames=$(python3 "$top_srcdir/bench/feed-gen.py" "$d/rec" "$rec" "$reps" "$books")
 size=$(cat "$d"/rec/* | wc -c)
-echo "feed-bench: $frames diff frames, $books books, $((size / 1048576)) MiB"
+echo "feed-bench: $frames diff frames, $books books, $((size / 1048576)) MiB, best of $runs runs"
 
-# run CMD...: wall seconds, CPU seconds (user + system) and peak RSS (KiB)
-# into $wall $secs $rss.  Rates are per CPU second (per core): the wall time
-# of a shared machine says more about the neighbours than about arb-feed.
+# run SINK CMD...: the best of $runs runs of CMD by CPU seconds (user +
+# system) into $secs $user $sys, with its wall time and peak RSS (KiB) in
+# $wall $rss.  SINK null: stdout to /dev/null (the program's own work);
+# pipe: into a pipe drained by cat (as in a pipeline: the system time of
+# writing into the pipe counts, cat's does not).  Rates are per CPU second
+# (per core): the wall time of a shared machine says more about the
+# neighbours than about arb-feed.
 run() {
-	/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$@" >"$d/out" 2>"$d/err" || { cat "$d/err" >&2; exit 1; }
-	wall=$(cut -d' ' -f1 "$d/time")
-	secs=$(awk '{ print $2 + $3 }' "$d/time")
-	rss=$(cut -d' ' -f4 "$d/time")
+	sink=$1
+	shift
+	secs=
+	for _ in $(seq "$runs"); do
+		if [ "$sink" = pipe ]; then
+			{ /usr/bin/time -f "%e %U %S %M" -o "$d/time" "$@" 2>"$d/err" || { cat "$d/err" >&2; exit 1; }; } | cat >/dev/null
+		else
+			/usr/bin/time -f "%e %U %S %M" -o "$d/time" "$@" >/dev/null 2>"$d/err" || { cat "$d/err" >&2; exit 1; }
+		fi
+		s=$(awk '{ print $2 + $3 }' "$d/time")
+		if [ -z "$secs" ] || awk -v a="$s" -v b="$secs" 'BEGIN { exit !(a < b) }'; then
+			secs=$s
+			read -r wall user sys rss <"$d/time"
+		fi
+	done
 }
-run cat "$d"/rec/BINANCE.http.0.0 "$d"/rec/BINANCE.ws.1.0
-echo "cat:           $secs s CPU ($wall s wall), peak RSS $rss KiB"
+# row NAME: one line of figures from the last run()
+row() {
+	awk -v f="$frames" -v b="$nbook" -v s="$secs" -v u="$user" -v y="$sys" -v r="$rss" -v n="$1" -v w="$wall" 'BEGIN {
+		if (s <= 0) s = 0.01
+		if (b == "") printf "%-30s %5.2f %5.2f %5.2f %6.2f %9s %9s %8d\n", n, s, u, y, w, "", "", r
+		else printf "%-30s %5.2f %5.2f %5.2f %6.2f %9.3f %9.3f %8d\n", n, s, u, y, w, f / s / 1e6, b / s / 1e6, r
+	}'
+}
+in="$d/rec/BINANCE.http.0.0 $d/rec/BINANCE.ws.1.0"
+printf '%-30s %5s %5s %5s %6s %9s %9s %8s\n' "" "CPU s" "user" "sys" "wall s" "M frm/s" "M book/s" "RSS KiB"
+nbook=
+run null cat $in
+row "cat >/dev/null"
+run pipe cat $in
+row "cat | cat"
 for depth in 10 1; do
-	run "$feed" --replay --depth "$depth" "$d"/rec/BINANCE.http.0.0 "$d"/rec/BINANCE.ws.1.0
+	# the records once, to count them (and compare with the old build's)
+	"$feed" --replay --depth "$depth" $in >"$d/out"
 	nbook=$(grep -c '"type":"book"' "$d/out" || true)
 	bad=$(grep -c '"ok":false' "$d/out" || true)
-	awk -v f="$frames" -v b="$nbook" -v s="$secs" -v r="$rss" -v bad="$bad" -v d="$depth" -v w="$wall" 'BEGIN {
-		if (s <= 0) s = 0.01
-		printf "arb-feed -d %-2d %s s CPU (%s s wall), peak RSS %d KiB (%.1f MiB)\n", d, s, w, r, r / 1024
-		printf "               %.0f frames/s, %.0f book records/s per core, %d book records, %d not ok\n", f / s, b / s, b, bad
-	}'
+	for prog in "$feed" $old; do
+		name=arb-feed
+		[ "$prog" = "$feed" ] || name="old arb-feed"
+		run null "$prog" --replay --depth "$depth" $in
+		row "$name -d $depth >/dev/null"
+		run pipe "$prog" --replay --depth "$depth" $in
+		row "$name -d $depth | cat"
+	done
+	echo "    -d $depth: $nbook book records ($bad not ok), $(wc -c <"$d/out") bytes"
+	if [ -n "$old" ]; then
+		if "$old" --replay --depth "$depth" $in | cmp -s - "$d/out"; then
+			echo "    -d $depth: output identical to the old build's"
+		else
+			echo "feed-bench: -d $depth: the output differs from the old build's" >&2
+			exit 1
+		fi
+	fi
 done

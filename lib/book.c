@@ -65,21 +65,43 @@ static const char dig2[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+/* Decimal digits of u (1 for 0). */
+static inline int ndigits(uint64_t u)
+{
+	static const uint64_t p10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	int t = (64 - __builtin_clzll(u | 1)) * 1233 >> 12;
+
+	t += u >= p10[t];
+	return t ? t : 1;
+}
+
 /* A coefficient and scale as plain decimal text (arb_dec_fmt's form: at
  * least one digit before the point, every digit of the scale after it),
- * written backwards from two digits at a time.  Returns the length. */
+ * written in place from the end, two digits at a time.  Returns the
+ * length. */
 static size_t fmt64(char *out, int64_t m, int s)
 {
-	char tmp[160], *e = tmp + sizeof tmp, *p = e;
 	uint64_t u = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
-	int k = s;
+	int nd = ndigits(u), k = s;
+	char *p, *e;
 
+	if (nd <= s)
+		nd = s + 1;     /* leading zeros: 0.00123 */
+	p = out;
+	if (m < 0)
+		*p++ = '-';
+	e = p + nd + (s > 0);
+	p = e;
 	if (k > 0) {
 		for (; k >= 2; k -= 2) {
-			unsigned r = (unsigned)(u % 100);
-			u /= 100;
 			p -= 2;
-			memcpy(p, dig2 + 2 * r, 2);
+			memcpy(p, dig2 + 2 * (u % 100), 2);
+			u /= 100;
 		}
 		if (k) {
 			*--p = (char)('0' + u % 10);
@@ -87,21 +109,12 @@ static size_t fmt64(char *out, int64_t m, int s)
 		}
 		*--p = '.';
 	}
-	while (u >= 100) {
-		unsigned r = (unsigned)(u % 100);
-		u /= 100;
-		p -= 2;
-		memcpy(p, dig2 + 2 * r, 2);
-	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, dig2 + 2 * u, 2);
-	} else
-		*--p = (char)('0' + u);
-	if (m < 0)
-		*--p = '-';
-	memcpy(out, p, (size_t)(e - p));
-	return (size_t)(e - p);
+	/* the integer part: at least one digit */
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (p > out + (m < 0));
+	return (size_t)(e - out);
 }
 
 /* ---- the text of the best levels ---------------------------------------- */

@@ -27,7 +27,7 @@ void *arb_smap_get(const struct arb_smap *m, const char *k, size_t n)
 		return NULL;
 	h = hash(k, n);
 	for (i = h & (m->cap - 1); m->e[i].h; i = (i + 1) & (m->cap - 1))
-		if (m->e[i].h == h && strncmp(m->e[i].k, k, n) == 0 && m->e[i].k[n] == 0)
+		if (m->e[i].h == h && m->e[i].n == n && memcmp(m->e[i].k, k, n) == 0)
 			return m->e[i].v;
 	return NULL;
 }
@@ -47,7 +47,7 @@ void arb_smap_put(struct arb_smap *m, const char *k, size_t n, void *v)
 
 	if (m->cap) {
 		for (i = h & (m->cap - 1); m->e[i].h; i = (i + 1) & (m->cap - 1))
-			if (m->e[i].h == h && strncmp(m->e[i].k, k, n) == 0 && m->e[i].k[n] == 0) {
+			if (m->e[i].h == h && m->e[i].n == n && memcmp(m->e[i].k, k, n) == 0) {
 				m->e[i].v = v;
 				return;
 			}
@@ -62,7 +62,7 @@ void arb_smap_put(struct arb_smap *m, const char *k, size_t n, void *v)
 		m->e = e;
 		m->cap = cap;
 	}
-	smap_insert(m->e, m->cap, (struct arb_smap_ent){ xstrndup(k, n), v, h });
+	smap_insert(m->e, m->cap, (struct arb_smap_ent){ xstrndup(k, n), v, h, (uint32_t)n });
 	m->n++;
 }
 
@@ -286,26 +286,42 @@ static const char dig2[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+/* Decimal digits of u (1 for 0). */
+static inline int ndigits(uint64_t u)
+{
+	static const uint64_t p10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	int t = (64 - __builtin_clzll(u | 1)) * 1233 >> 12;
+
+	t += u >= p10[t];
+	return t ? t : 1;
+}
+
 /* v in decimal at p (at most 20 bytes), as arb_emit_i64 writes it. */
 static char *put_i64(char *p, int64_t v)
 {
-	char tmp[24], *e = tmp + sizeof tmp, *q = e;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char *e;
 
+	if (v < 0)
+		*p++ = '-';
+	e = p + ndigits(u);
+	p = e;
 	while (u >= 100) {
-		q -= 2;
-		memcpy(q, dig2 + 2 * (u % 100), 2);
+		p -= 2;
+		memcpy(p, dig2 + 2 * (u % 100), 2);
 		u /= 100;
 	}
 	if (u >= 10) {
-		q -= 2;
-		memcpy(q, dig2 + 2 * u, 2);
+		p -= 2;
+		memcpy(p, dig2 + 2 * u, 2);
 	} else
-		*--q = (char)('0' + u);
-	if (v < 0)
-		*--q = '-';
-	memcpy(p, q, (size_t)(e - q));
-	return p + (e - q);
+		*--p = (char)('0' + u);
+	return e;
 }
 
 #define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)

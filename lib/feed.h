@@ -28,7 +28,7 @@
 
 /* A string-keyed hash map (keys copied, values owned by the caller). */
 struct arb_smap {
-	struct arb_smap_ent { char *k; void *v; uint32_t h; } *e;
+	struct arb_smap_ent { char *k; void *v; uint32_t h, n; } *e;
 	uint32_t n, cap;
 };
 void *arb_smap_get(const struct arb_smap *m, const char *k, size_t n);

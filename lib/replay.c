@@ -14,11 +14,38 @@
 #include "replay.h"
 #include "sig.h"
 
+static inline int digits(const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if ((unsigned)(p[i] - '0') > 9)
+			return 0;
+	return 1;
+}
+
+static inline uint64_t num(const char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	return v;
+}
+
 int arb_recline_parse(const char *line, size_t len, struct arb_recline *o, const char **why)
 {
 	const char *p = line, *e = line + len, *sp, *ts;
 
 	memset(o, 0, sizeof *o);
+	/* The common line of the captures, "1633998512.063356: <frame>",
+	 * taken at once: ten digits, a point, six digits. */
+	if (len >= 19 && line[10] == '.' && line[17] == ':' && line[18] == ' ' &&
+	    digits(line, 10) && digits(line + 11, 6)) {
+		o->kind = 'f';
+		o->rt = (int64_t)num(line, 10) * 1000000 + (int64_t)num(line + 11, 6);
+		o->p = line + 19;
+		o->len = len - 19;
+		return 0;
+	}
 	if (len == 0 || (len >= 15 && memcmp(line, "configuration: ", 15) == 0))
 		return 0;
 	if (len >= 7 && memcmp(line, "venue: ", 7) == 0) {
@@ -252,7 +279,10 @@ static void handle(struct arb_feed *f, struct rfile *rf, struct vcount *vc, cons
 	}
 	f->file = rf->path;
 	f->line = rf->r.lineno;
-	snprintf(url, sizeof url, "%.*s", (int)h->urllen, h->url ? h->url : "");
+	if (h->url)
+		snprintf(url, sizeof url, "%.*s", (int)h->urllen, h->url);
+	else
+		url[0] = 0;
 	switch (h->kind) {
 	case 'o':
 		if (!rf->open)
