@@ -47,7 +47,8 @@ struct venue {
 	/* currencies seen in known instruments, and the instruments (edges)
 	 * touching each, for cycle building */
 	char (*ccy)[ARB_CCY_MAX];
-	int nccy, capccy;
+	int *rank;          /* each currency's start_rank */
+	int nccy, capccy, caprank;
 	struct edge { int ccy_a, ccy_b, book; } *edges;
 	int nedges, capedges;
 	/* per currency, its edges' indexes in increasing order */
@@ -81,6 +82,7 @@ struct cscreen {
 
 struct book {
 	int vx;
+	uint64_t h;          /* bkey_hash */
 	char sym[ARB_SYM_MAX];
 	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 	int have_book;
@@ -98,6 +100,8 @@ struct book {
 	int nx;                   /* leading entries with fewer than 3 legs */
 	struct chunk *ch;         /* the cycle entries' chunks (0: not built) */
 	int nch;
+	struct chunk xch;         /* the same for the nx cross entries, whose
+	                           * other legs are on any venue (d->xepoch) */
 };
 
 struct cand {
@@ -105,6 +109,7 @@ struct cand {
 	int book[ARB_DLEGS_MAX];
 	int buy[ARB_DLEGS_MAX];
 	char *key;                 /* id without the trailing ":ts" */
+	uint64_t h;                /* fnv(key) */
 	char ccy[ARB_CCY_MAX];     /* start and profit currency */
 	int state;
 	char *id;                  /* open opportunity's id */
@@ -149,6 +154,7 @@ struct arb_detect {
 	int *bhash, *chash, *xhash;
 	size_t bhcap, chcap, xhcap;
 	int64_t now, swept;
+	uint64_t xepoch;          /* bumped with every venue's epoch */
 	struct arb_book_rec br;
 	struct arb_buf tmp;
 	struct arb_detect_stats st;
@@ -200,22 +206,23 @@ scopy(char *dst, size_t cap, const char *src)
 /* Open addressing: tables of index+1, grown at half full. */
 typedef uint64_t (*hashfn)(const struct arb_detect *, int);
 
+/* A book's key: its venue id, then its symbol. */
 static uint64_t
-bkey_hash(int vx, const char *sym)
+bkey_hash(const char *ex, const char *sym)
 {
-	return fnv(sym, 1469598103934665603ULL ^ (uint64_t)(vx + 1) * 0x9E3779B97F4A7C15ULL);
+	return fnv(sym, fnv(ex, 1469598103934665603ULL) * 0x9E3779B97F4A7C15ULL);
 }
 
 static uint64_t
 hb(const struct arb_detect *d, int i)
 {
-	return bkey_hash(d->b[i].vx, d->b[i].sym);
+	return d->b[i].h;
 }
 
 static uint64_t
 hc(const struct arb_detect *d, int i)
 {
-	return fnv(d->c[i].key, 1469598103934665603ULL);
+	return d->c[i].h;
 }
 
 static uint64_t
@@ -311,16 +318,16 @@ ccyamt(const struct arb_ccyamt *a, int n, const char *ccy)
 /* ---- books and candidates ---- */
 
 static int
-book_find(const struct arb_detect *d, int vx, const char *sym)
+book_find(const struct arb_detect *d, const char *ex, const char *sym, uint64_t h)
 {
 	size_t j;
 
 	if (d->bhcap == 0)
 		return -1;
-	j = bkey_hash(vx, sym) & (d->bhcap - 1);
+	j = h & (d->bhcap - 1);
 	while (d->bhash[j]) {
 		const struct book *b = &d->b[d->bhash[j] - 1];
-		if (b->vx == vx && strcmp(b->sym, sym) == 0)
+		if (b->h == h && strcmp(b->sym, sym) == 0 && strcmp(d->v[b->vx].ex, ex) == 0)
 			return d->bhash[j] - 1;
 		j = (j + 1) & (d->bhcap - 1);
 	}
@@ -328,13 +335,13 @@ book_find(const struct arb_detect *d, int vx, const char *sym)
 }
 
 static int
-cand_find(const struct arb_detect *d, const char *key)
+cand_find(const struct arb_detect *d, const char *key, uint64_t h)
 {
 	size_t j;
 
 	if (d->chcap == 0)
 		return -1;
-	j = fnv(key, 1469598103934665603ULL) & (d->chcap - 1);
+	j = h & (d->chcap - 1);
 	while (d->chash[j]) {
 		if (strcmp(d->c[d->chash[j] - 1].key, key) == 0)
 			return d->chash[j] - 1;
@@ -368,8 +375,9 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 {
 	struct cand *c;
 	int i, ci;
+	uint64_t h = fnv(key, 1469598103934665603ULL);
 
-	if (cand_find(d, key) >= 0)
+	if (cand_find(d, key, h) >= 0)
 		return -1;
 	GROW(d->c, d->nc, d->capc);
 	ci = d->nc;
@@ -382,6 +390,7 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 		c->buy[i] = buy[i];
 	}
 	c->key = xstrdup(key);
+	c->h = h;
 	scopy(c->ccy, sizeof(c->ccy), ccy);
 	c->active = -1;
 	if (d->capcs < d->capc) {
@@ -472,18 +481,6 @@ xgroup_join(struct arb_detect *d, int bi)
 	g->books[g->n++] = bi;
 }
 
-static int
-ccy_index(struct venue *v, const char *ccy)
-{
-	int i;
-	for (i = 0; i < v->nccy; i++)
-		if (strcmp(v->ccy[i], ccy) == 0)
-			return i;
-	GROW(v->ccy, v->nccy, v->capccy);
-	scopy(v->ccy[v->nccy], ARB_CCY_MAX, ccy);
-	return v->nccy++;
-}
-
 /* Rank of a currency as a cycle start: lower is preferred. */
 static int
 start_rank(const struct arb_detect *d, const char *ccy)
@@ -496,12 +493,39 @@ start_rank(const struct arb_detect *d, const char *ccy)
 }
 
 static int
-ccy_before(const struct arb_detect *d, const char *a, const char *b)
+ccy_index(const struct arb_detect *d, struct venue *v, const char *ccy)
 {
-	int ra = start_rank(d, a), rb = start_rank(d, b);
-	if (ra != rb)
-		return ra < rb;
-	return strcmp(a, b) < 0;
+	int i;
+	for (i = 0; i < v->nccy; i++)
+		if (strcmp(v->ccy[i], ccy) == 0)
+			return i;
+	GROW(v->ccy, v->nccy, v->capccy);
+	GROW(v->rank, v->nccy, v->caprank);
+	scopy(v->ccy[v->nccy], ARB_CCY_MAX, ccy);
+	v->rank[v->nccy] = start_rank(d, ccy);
+	return v->nccy++;
+}
+
+/* Is currency a (an index of v) preferred to b as a cycle start? */
+static int
+ccy_before(const struct venue *v, int a, int b)
+{
+	if (v->rank[a] != v->rank[b])
+		return v->rank[a] < v->rank[b];
+	return strcmp(v->ccy[a], v->ccy[b]) < 0;
+}
+
+/* Appends s to key at *kl when it fits (with a NUL); 0 or -1. */
+static int
+kput(char *key, size_t cap, size_t *kl, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*kl + n >= cap)
+		return -1;
+	memcpy(key + *kl, s, n + 1);
+	*kl += n;
+	return 0;
 }
 
 struct cyc_walk {
@@ -520,18 +544,24 @@ cycle_found(struct arb_detect *d, const struct cyc_walk *w)
 	size_t kl;
 
 	for (i = 1; i < w->len; i++)
-		if (ccy_before(d, v->ccy[w->ccy[i]], v->ccy[w->ccy[s]]))
+		if (ccy_before(v, w->ccy[i], w->ccy[s]))
 			s = i;
-	kl = (size_t)snprintf(key, sizeof(key), "cycle:%s:", v->ex);
+	/* cycle:EX:C0>C1>...>C0 (built without printf: tens of thousands
+	 * of cycles are made when the instruments arrive) */
+	kl = 0;
+	if (kput(key, sizeof(key), &kl, "cycle:") < 0 || kput(key, sizeof(key), &kl, v->ex) < 0 ||
+	    kput(key, sizeof(key), &kl, ":") < 0)
+		return;
 	for (i = 0; i < w->len; i++) {
 		int k = (s + i) % w->len;
 		books[i] = w->book[k];
 		buy[i] = w->buy[k];
-		kl += (size_t)snprintf(key + kl, sizeof(key) - kl, "%s>", v->ccy[w->ccy[k]]);
-		if (kl >= sizeof(key))
+		if (kput(key, sizeof(key), &kl, v->ccy[w->ccy[k]]) < 0 ||
+		    kput(key, sizeof(key), &kl, ">") < 0)
 			return;
 	}
-	snprintf(key + kl, sizeof(key) - kl, "%s", v->ccy[w->ccy[s]]);
+	if (kput(key, sizeof(key), &kl, v->ccy[w->ccy[s]]) < 0)
+		return;
 	cand_add(d, KIND_CYCLE, w->len, books, buy, key, v->ccy[w->ccy[s]]);
 }
 
@@ -582,7 +612,7 @@ cycles_add(struct arb_detect *d, int bi)
 {
 	struct book *b = &d->b[bi];
 	struct venue *v = &d->v[b->vx];
-	int a = ccy_index(v, b->base), q = ccy_index(v, b->quote), dir;
+	int a = ccy_index(d, v, b->base), q = ccy_index(d, v, b->quote), dir;
 	struct cyc_walk w;
 
 	if (a == q)
@@ -654,16 +684,19 @@ static void book_fee_factors(const struct arb_detect *d, struct book *b);
 static int
 book_get(struct arb_detect *d, const char *ex, const char *sym)
 {
-	int vx = venue_index(d, ex), bi = book_find(d, vx, sym);
+	uint64_t h = bkey_hash(ex, sym);
+	int vx, bi = book_find(d, ex, sym, h);
 	struct book *b;
 
 	if (bi >= 0)
 		return bi;
+	vx = venue_index(d, ex);
 	GROW(d->b, d->nb, d->capb);
 	bi = d->nb;
 	b = &d->b[bi];
 	memset(b, 0, sizeof(*b));
 	b->vx = vx;
+	b->h = h;
 	scopy(b->sym, sizeof(b->sym), sym);
 	split_sym(sym, b->base, b->quote);
 	arb_fees_apply(d->o.fees, ex, sym, &b->inst);
@@ -1163,6 +1196,7 @@ hi_update(struct arb_detect *d, int vx, int x, double r)
 		double h = r * HI_HEAD;
 		d->hi[x] = h > r ? h : r;
 		d->v[vx].epoch++;
+		d->xepoch++;
 	} else if (r * HI_SLACK < d->hi[x]) {
 		double h = r * HI_HEAD;
 		d->hi[x] = h > r ? h : r;
@@ -1331,8 +1365,8 @@ static void
 chunk_bound(struct arb_detect *d, int bi, int k)
 {
 	struct book *b = &d->b[bi];
-	struct chunk *c = &b->ch[k];
-	int i = b->nx + k * CHUNK, end = i + CHUNK, j;
+	struct chunk *c = k < 0 ? &b->xch : &b->ch[k];
+	int i = k < 0 ? 0 : b->nx + k * CHUNK, end = k < 0 ? b->nx : i + CHUNK, j;
 	const double *hi = d->hi;
 
 	if (end > b->ncands)
@@ -1351,7 +1385,7 @@ chunk_bound(struct arb_detect *d, int bi, int k)
 		if (p > c->mo[dir])
 			c->mo[dir] = p;
 	}
-	c->epoch = d->v[b->vx].epoch;
+	c->epoch = k < 0 ? d->xepoch : d->v[b->vx].epoch;
 }
 
 /* Builds book bi's chunks (after its list changed). */
@@ -1367,6 +1401,7 @@ chunks_build(struct arb_detect *d, int bi)
 	b->ch = xmalloc((size_t)(b->nch ? b->nch : 1) * sizeof(*b->ch));
 	for (k = 0; k < b->nch; k++)
 		b->ch[k].epoch = EPOCH_NONE;
+	b->xch.epoch = EPOCH_NONE;
 }
 
 /*
@@ -1401,17 +1436,21 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 	}
 	if (d->b[bi].ch == NULL)
 		chunks_build(d, bi);
-	for (i = 0; i < d->b[bi].nx; i++)
-		entry_run(d, &d->b[bi].cands[i], out, &skipped);
-	for (k = 0; k < d->b[bi].nch; k++) {
+	/* k = -1: the cross entries, then the chunks of cycle entries */
+	for (k = d->b[bi].nx ? -1 : 0; k < d->b[bi].nch; k++) {
 		const struct book *b = &d->b[bi];
-		const struct chunk *c = &b->ch[k];
+		const struct chunk *c = k < 0 ? &b->xch : &b->ch[k];
 		int end;
-		i = b->nx + k * CHUNK;
-		end = i + CHUNK < b->ncands ? i + CHUNK : b->ncands;
-		if (c->epoch != d->v[b->vx].epoch) {
+		if (k < 0) {
+			i = 0;
+			end = b->nx;
+		} else {
+			i = b->nx + k * CHUNK;
+			end = i + CHUNK < b->ncands ? i + CHUNK : b->ncands;
+		}
+		if (c->epoch != (k < 0 ? d->xepoch : d->v[b->vx].epoch)) {
 			chunk_bound(d, bi, k);
-			c = &d->b[bi].ch[k];
+			c = k < 0 ? &d->b[bi].xch : &d->b[bi].ch[k];
 		}
 		if (d->rt[2 * bi] * c->mo[0] < SCREEN_LIMIT &&
 		    d->rt[2 * bi + 1] * c->mo[1] < SCREEN_LIMIT) {
@@ -1534,7 +1573,7 @@ on_status(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 	if (vx < 0)
 		return 0;
 	if (r->sym[0]) {
-		int bi = book_find(d, vx, r->sym);
+		int bi = book_find(d, r->ex, r->sym, bkey_hash(r->ex, r->sym));
 		if (bi < 0)
 			return 0;
 		if (d->b[bi].bad != R_OUT_OF_SYNC)
@@ -1702,6 +1741,7 @@ arb_detect_free(struct arb_detect *d)
 		return;
 	for (i = 0; i < d->nv; i++) {
 		free(d->v[i].ccy);
+		free(d->v[i].rank);
 		free(d->v[i].edges);
 		for (j = 0; j < d->v[i].capadj; j++)
 			free(d->v[i].adj[j].e);

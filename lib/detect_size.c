@@ -165,6 +165,102 @@ depth(const struct arb_dleg *l, arb_dec *t)
 	return 0;
 }
 
+/*
+ * Running sums of a side, made with the very operations (and operand
+ * order) of the walks in arb_dleg_fill and arb_dleg_maxq, so that a walk
+ * can start at level j from them and give the same coefficient and scale
+ * as a walk from the best level: before level i, cq[i] is the quantity
+ * (x, or what rem has lost, in the walks), cn[i] the notional (n) and,
+ * for a buy, cc[i] what the levels cost with the fee (what b has lost).
+ * Only for sides of at most DPRE_MAX levels, none of them empty, whose
+ * sums do not overflow; other sides are walked.
+ */
+#define DPRE_MAX 32
+struct arb_dpre {
+	int ok;
+	arb_dec cq[DPRE_MAX + 1], cn[DPRE_MAX + 1], cc[DPRE_MAX + 1];
+	arb_dec unit[DPRE_MAX];   /* a buy's price of one unit with the fee */
+};
+
+static void
+pre_build(const struct arb_dleg *l, struct arb_dpre *p)
+{
+	arb_dec onef, t;
+	uint32_t i;
+
+	p->ok = 0;
+	if (l->n == 0 || l->n > DPRE_MAX || fadd(&onef, ONE, l->fee) < 0)
+		return;
+	p->cq[0] = p->cn[0] = p->cc[0] = ZERO;
+	for (i = 0; i < l->n; i++) {
+		const struct arb_level *v = &l->lv[i];
+		if (fsign(v->qty) <= 0 || fmul(&t, v->qty, v->px) < 0 ||
+		    fadd(&p->cn[i + 1], p->cn[i], t) < 0 || fadd(&p->cq[i + 1], p->cq[i], v->qty) < 0)
+			return;
+		if (l->buy) {
+			arb_dec unit, c;
+			if (fmul(&unit, v->px, l->fee_base ? ONE : onef) < 0)
+				return;
+			unit = ftrim(unit);
+			if (fmul(&c, unit, v->qty) < 0 || fadd(&p->cc[i + 1], p->cc[i], c) < 0)
+				return;
+			p->unit[i] = unit;
+		}
+	}
+	p->ok = 1;
+}
+
+/* The first level j whose running sum s[j + 1] reaches x (>= x, or > x
+ * when strict), or n when none does. */
+static uint32_t
+pre_find(const arb_dec *s, uint32_t n, arb_dec x, int strict)
+{
+	uint32_t lo = 0, hi = n;   /* the answer is in [lo, hi] */
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = fcmp(s[mid + 1], x);
+		if (strict ? c > 0 : c >= 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* arb_dleg_fill's walk, from the running sums: 0, 1 or -1 as the walk,
+ * or 2 when the walk must be done after all. */
+static int
+fill_pre(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f, arb_dec *np)
+{
+	const struct arb_dpre *p = l->pre;
+	uint32_t j = pre_find(p->cq, l->n, q, 0);
+	arb_dec rem, take, t;
+
+	if (j == l->n) {
+		/* more than the book: every level walked */
+		f->px = l->lv[l->n - 1].px;
+		return 1;
+	}
+	if (fsub(&rem, q, p->cq[j]) < 0)
+		return 2;
+	take = fmin_(rem, l->lv[j].qty);
+	if (fmul(&t, take, l->lv[j].px) < 0 || fadd(np, p->cn[j], t) < 0)
+		return -1;
+	f->px = l->lv[j].px;
+	return 0;
+}
+
+/* Built with -DARB_DPRE_CHECK, every fill and maxq is done both from the
+ * sums and by the walk, and a difference aborts (a check of the sums on
+ * real streams; see bench/README). */
+#ifdef ARB_DPRE_CHECK
+#include <stdlib.h>
+#define arb_dleg_fill fill_impl
+#define arb_dleg_maxq maxq_impl
+static int fill_impl(const struct arb_dleg *, arb_dec, struct arb_dfill *);
+static int maxq_impl(const struct arb_dleg *, arb_dec, int, arb_dec *);
+#endif
 int
 arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 {
@@ -174,6 +270,16 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 	memset(f, 0, sizeof(*f));
 	f->qty = q;
 	f->px = ZERO;
+	if (l->pre && l->pre->ok && fsign(q) > 0) {
+		int rc = fill_pre(l, q, f, &n);
+		if (rc == 2) {
+			n = ZERO;
+			f->px = ZERO;
+		} else if (rc != 0)
+			return rc;
+		else
+			goto filled;
+	}
 	for (i = 0; i < l->n && fsign(rem) > 0; i++) {
 		arb_dec take = fmin_(rem, l->lv[i].qty);
 		if (fsign(take) <= 0)
@@ -185,6 +291,7 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 	}
 	if (fsign(rem) > 0)
 		return 1;
+filled:
 	f->notional = n;
 	if (l->fee_base) {
 		if (fmul(&f->fee, q, l->fee) < 0)
@@ -262,7 +369,25 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 		 * fit, then the part of the next level the rest pays for. */
 		arb_dec b = a;
 		x = ZERO;
-		for (i = 0; i < l->n; i++) {
+		i = 0;
+		if (l->pre && l->pre->ok) {
+			/* from the level that does not fit on (see arb_dpre) */
+			const struct arb_dpre *p = l->pre;
+			uint32_t j = pre_find(p->cc, l->n, a, 1);
+			if (j == l->n) {
+				x = p->cq[j];
+				i = l->n;
+			} else if (fsub(&b, a, p->cc[j]) == 0) {
+				if (fsign(p->unit[j]) <= 0)
+					return -1;
+				if (divdown(&t, b, p->unit[j], maxi(l->lot.s, p->cq[j].s)) < 0 ||
+				    fadd(&x, p->cq[j], t) < 0)
+					return -1;
+				i = l->n;
+			} else
+				b = a;   /* walk after all */
+		}
+		for (; i < l->n; i++) {
 			arb_dec c, unit;
 			if (fmul(&unit, l->lv[i].px, l->fee_base ? ONE : onef) < 0)
 				return -1;
@@ -294,6 +419,41 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 	*q = ftrim(x);
 	return 0;
 }
+
+#ifdef ARB_DPRE_CHECK
+#undef arb_dleg_fill
+#undef arb_dleg_maxq
+static int
+same(arb_dec a, arb_dec b)
+{
+	return a.m == b.m && a.s == b.s;
+}
+int
+arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
+{
+	struct arb_dleg w = *l;
+	struct arb_dfill g;
+	int r1 = fill_impl(l, q, f), r2;
+	w.pre = NULL;
+	r2 = fill_impl(&w, q, &g);
+	if (r1 != r2 || !same(f->qty, g.qty) || !same(f->notional, g.notional) || !same(f->px, g.px) ||
+	    !same(f->in, g.in) || !same(f->out, g.out) || !same(f->fee, g.fee))
+		abort();
+	return r1;
+}
+int
+arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
+{
+	struct arb_dleg w = *l;
+	arb_dec q2;
+	int r1 = maxq_impl(l, a, lots, q), r2;
+	w.pre = NULL;
+	r2 = maxq_impl(&w, a, lots, &q2);
+	if (r1 != r2 || (r1 == 0 && !same(*q, q2)))
+		abort();
+	return r1;
+}
+#endif
 
 int
 arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb_dresult *r)
@@ -641,6 +801,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	struct arb_dchain cc = *c0;
 	const struct arb_dchain *c = &cc;
 	struct arb_dmemo memo;
+	struct arb_dpre pre[ARB_DLEGS_MAX];
 
 	*why = ARB_DW_ERROR;
 	memo.n = memo.next = 0;
@@ -651,6 +812,11 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		if (depth(&cc.leg[j], &cc.leg[j].total) < 0)
 			return 0;
 		cc.leg[j].has_total = 1;
+		/* a walk of one level gains nothing from the sums */
+		if (cc.leg[j].n > 1) {
+			pre_build(&cc.leg[j], &pre[j]);
+			cc.leg[j].pre = &pre[j];
+		}
 	}
 	total = cc.leg[0].total;
 	if (arb_dec_div(&kd, total, grid, 0, ARB_RND_DOWN) < 0)

@@ -47,6 +47,10 @@ struct arb_dleg {
 	 * it; others may leave has_total 0) */
 	int has_total;
 	arb_dec total;
+	/* arb_dchain_size's running sums of the side (NULL elsewhere): with
+	 * them a fill or maxq finds its last level by bisection instead of
+	 * walking the levels, with the same result to the last digit. */
+	const struct arb_dpre *pre;
 };
 
 struct arb_dfill {

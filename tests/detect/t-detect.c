@@ -79,7 +79,7 @@ static void
 test_fill(void)
 {
 	struct arb_level asks[] = { { D("100"), D("0.5") }, { D("101"), D("1") } };
-	struct arb_dleg l = { 1, 0, D("0.001"), D("0.01"), asks, 2, 0, { 0, 0 } };
+	struct arb_dleg l = { 1, 0, D("0.001"), D("0.01"), asks, 2, 0, { 0, 0 }, NULL };
 	struct arb_dfill f;
 	arb_dec q;
 
@@ -132,8 +132,8 @@ test_chain(void)
 
 	memset(&c, 0, sizeof(c));
 	c.n = 2;
-	c.leg[0] = (struct arb_dleg){ 1, 0, D("0.001"), D("0.001"), asks, 3, 0, { 0, 0 } };
-	c.leg[1] = (struct arb_dleg){ 0, 0, D("0.001"), D("0.001"), bids, 3, 0, { 0, 0 } };
+	c.leg[0] = (struct arb_dleg){ 1, 0, D("0.001"), D("0.001"), asks, 3, 0, { 0, 0 }, NULL };
+	c.leg[1] = (struct arb_dleg){ 0, 0, D("0.001"), D("0.001"), bids, 3, 0, { 0, 0 }, NULL };
 	ok(arb_dchain_top(&c, 0) == 1, "profitable before fees");
 	ok(arb_dchain_top(&c, 1) == 1, "and after");
 	ok(arb_dchain_size(&c, D("0.001"), &r, &why) == 1, "sized");
