@@ -40,6 +40,9 @@ struct lven {
 	int banned;
 	uint64_t nonce;
 	long weight_1m, orders_10s, orders_1d;
+	uint64_t nplaced;           /* order requests started */
+	int bal_reads;              /* balance answers applied */
+	int64_t next_bal;           /* monotonic us: the next refresh */
 };
 
 enum { L_PLACING, L_OPEN, L_UNKNOWN, L_DONE };
@@ -73,6 +76,7 @@ struct lreq {
 	int op;
 	int64_t due;                /* monotonic us */
 	int started;
+	uint64_t seq;               /* balances: v->nplaced when started */
 	CURL *h;
 	struct curl_slist *hl;
 	struct arb_treq q;
@@ -119,6 +123,7 @@ arb_live_conf_defaults(struct arb_live_conf *c)
 	c->max_queries = 20;
 	c->settle_us = 30000000;
 	c->balances = 1;
+	c->balances_every_us = 60000000;
 }
 
 int
@@ -453,8 +458,12 @@ start(struct live *L, struct lreq *r, char *why, size_t whylen)
 	}
 	r->started = 1;
 	L->st.requests++;
-	if (r->op == ARB_TOP_PLACE)
+	if (r->op == ARB_TOP_BALANCES)
+		r->seq = v->nplaced;
+	if (r->op == ARB_TOP_PLACE) {
 		L->st.places++;
+		v->nplaced++;
+	}
 	else if (r->op == ARB_TOP_CANCEL)
 		L->st.cancels++;
 	else if (r->op == ARB_TOP_QUERY || r->op == ARB_TOP_FILLS)
@@ -719,9 +728,25 @@ balances(struct live *L, struct lven *v, const struct arb_tres *res)
 		if (arb_bal_set(&L->e->bal, v->tv->ex, res->bal[i].asset, arb_dec_trim(res->bal[i].free),
 		    arb_dec_trim(res->bal[i].locked)) == 0)
 			L->e->dirty_state = 1;
-	arb_info("%s: %d balances read from the venue", v->tv->ex, res->nbal);
+	if (v->bal_reads++ == 0)
+		arb_info("%s: %d balances read from the venue", v->tv->ex, res->nbal);
+	else
+		arb_debug("%s: %d balances read again from the venue", v->tv->ex, res->nbal);
 	if (res->nbal)
 		produced(L);
+}
+
+/* Is an order of venue v in flight (the venue's balances may not show
+ * it yet)? */
+static int
+venue_busy(struct live *L, struct lven *v)
+{
+	size_t i;
+
+	for (i = 0; i < L->nord; i++)
+		if (L->ord[i]->v == v && lord_alive(L, L->ord[i]))
+			return 1;
+	return 0;
 }
 
 static int
@@ -798,7 +823,12 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		goto out;
 	}
 	if (r->op == ARB_TOP_BALANCES) {
-		if (res->kind == ARB_TR_OK && L->e)
+		if (res->kind == ARB_TR_OK && L->e && v->bal_reads > 0 &&
+		    (r->seq != v->nplaced || venue_busy(L, v)))
+			/* a refresh that crossed an order: the venue's answer may
+			 * or may not count it; the engine's own books do */
+			arb_debug("%s: balances read while an order was in flight: not used", v->tv->ex);
+		else if (res->kind == ARB_TR_OK && L->e)
 			balances(L, v, res);
 		else
 			arb_warn("%s: balances not read (%s)", v->tv->ex, detail);
@@ -1008,6 +1038,37 @@ reap(struct live *L)
 	}
 }
 
+static int
+has_venue_req(struct live *L, struct lven *v, int op)
+{
+	struct lreq *r;
+
+	for (r = L->q; r; r = r->next)
+		if (r->v == v && r->op == op)
+			return 1;
+	return 0;
+}
+
+/* Balances again every balances_every_us, at a quiet moment for the
+ * venue (no order of it in flight), so that what the engine trades with
+ * follows deposits, withdrawals and trades made elsewhere. */
+static void
+refresh_balances(struct live *L, struct lven *v)
+{
+	int64_t now = arb_mono_us();
+
+	if (!L->c.balances || L->c.balances_every_us <= 0 || !L->e || L->finishing || v->banned)
+		return;
+	if (!v->next_bal) {
+		v->next_bal = now + L->c.balances_every_us;
+		return;
+	}
+	if (now < v->next_bal || has_venue_req(L, v, ARB_TOP_BALANCES) || venue_busy(L, v))
+		return;
+	v->next_bal = now + L->c.balances_every_us;
+	queue(L, v, NULL, ARB_TOP_BALANCES, 0);
+}
+
 /* Non-blocking: start what is due, move transfers on, act on answers. */
 static void
 pump(struct live *L)
@@ -1031,11 +1092,14 @@ pump(struct live *L)
 	}
 	lord_gc(L);
 	if (L->started)
-		for (rounds = 0; rounds < L->nv; rounds++)
-			if (L->v[rounds].time_state == 0) {
-				L->v[rounds].time_state = 1;
-				queue(L, &L->v[rounds], NULL, ARB_TOP_TIME, 0);
+		for (rounds = 0; rounds < L->nv; rounds++) {
+			struct lven *v = &L->v[rounds];
+			if (v->time_state == 0) {
+				v->time_state = 1;
+				queue(L, v, NULL, ARB_TOP_TIME, 0);
 			}
+			refresh_balances(L, v);
+		}
 	L->last_pump = arb_mono_us();
 	L->in_pump = 0;
 	if (L->produced) {
@@ -1075,9 +1139,17 @@ next_due(struct live *L)
 	struct lreq *r;
 	int64_t t = 0;
 
+	int i;
+
 	for (r = L->q; r; r = r->next)
 		if (!r->started && (!t || r->due < t))
 			t = r->due;
+	/* the next balance refresh (one already due waits for an answer
+	 * to come in, never spins) */
+	for (i = 0; i < L->nv; i++)
+		if (L->c.balances_every_us > 0 && L->v[i].next_bal > arb_mono_us() &&
+		    (!t || L->v[i].next_bal < t))
+			t = L->v[i].next_bal;
 	return t;
 }
 

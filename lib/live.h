@@ -51,6 +51,9 @@ struct arb_live_conf {
 	int64_t settle_us;               /* how long finish/reconcile may drive
 	                                  * the loop; default 30 s */
 	int balances;                    /* read balances at start */
+	int64_t balances_every_us;       /* read them again this often while
+	                                  * no order of the venue is in flight
+	                                  * (0: at start only); default 60 s */
 };
 
 void arb_live_conf_defaults(struct arb_live_conf *c);

@@ -139,6 +139,29 @@ grep '"type":"result".*"status":"complete"' "$T/restart2.out" >/dev/null
 ok $? "restart: the opportunity completes in the second run"
 is "$(bad_requests)" 0 "restart: every request passed the venues' checks"
 
+# balances are read again (--balances-every) while no order of the venue
+# is in flight: a deposit made meanwhile shows
+venue_reset "" 2 1
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+(EXEC="exec"; drive --balances-every 300ms) <"$T/fifo" >"$T/refresh.out" 2>"$T/refresh.err" &
+DP=$!
+exec 7>"$T/fifo"
+cat "$IN" >&7
+i=0
+while ! grep '"type":"result"' "$T/refresh.out" >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+admin "/_balance?asset=USD&value=12345" >/dev/null
+sleep 1
+exec 7>&-
+wait $DP
+is "$?" 0 "refresh: exit 0"
+grep '"type":"balance".*"ex":"coinbase","asset":"USD","free":12345,' "$T/refresh.out" >/dev/null
+ok $? "refresh: Coinbase balance read again"
+grep '"type":"balance".*"ex":"bitstamp","asset":"USD","free":12345,' "$T/refresh.out" >/dev/null
+ok $? "refresh: Bitstamp balance read again"
+is "$(count_orders $CC)$(count_orders $CB)" 11 "refresh: each leg exactly once"
+admin "/_balance?asset=USD&value=50000" >/dev/null
+
 # the secrets: a verbose run through the unknown-order path, inspected
 # while it runs
 venue_reset "BTC-USD=drop;btcusd=drop" 2 1

@@ -13,8 +13,18 @@ order's deadline.  OKX (/api/v5/...): OK-ACCESS-KEY, -PASSPHRASE,
 -TIMESTAMP within 30 s, -SIGN (base64 HMAC-SHA256 of timestamp + method +
 path with query + body), expTime.  Bybit V5 (/v5/...): X-BAPI-API-KEY,
 -TIMESTAMP within -RECV-WINDOW, -SIGN (hex HMAC-SHA256 of timestamp + key
-+ recvWindow + query string or body).  A request that fails a check gets
-the venue's error answer and is logged with ok=false.
++ recvWindow + query string or body).  Coinbase Advanced Trade
+(/api/v3/brokerage/...): the bearer JWT, ES256 verified with the public
+half of the test key (the cryptography module, or the openssl command
+without it), kid/sub the key name, iss "cdp", nbf/exp around now and at
+most two minutes apart, uri "METHOD host/path", a nonce never seen
+before.  Bitstamp v2 (/api/v2/...): X-Auth, X-Auth-Signature (hex
+HMAC-SHA256 of "BITSTAMP " + key + method + host + path + query + content
+type when there is a body + nonce + timestamp + "v2" + body), a UUID nonce
+never seen before, the timestamp within 150 s, Content-Type present
+exactly when there is a body; its answers carry X-Server-Auth-Signature.
+A request that fails a check gets the venue's error answer and is logged
+with ok=false.
 
 Orders fill at once at their limit price (IOC), fully, unless the symbol's
 "liquidity" is limited.  Misbehaviour on demand, per symbol, for the first
@@ -34,14 +44,16 @@ order):
             --lag seconds
   droplag   accept, drop the answer, and queries see the order only after
             --lag seconds (the venue's own delay)
-  rest      (Binance) accept the order but leave it open, unfilled, until
-            it is canceled
+  rest      (Binance, Coinbase) accept the order but leave it open,
+            unfilled, until it is canceled
+  badsig    (Bitstamp) accept the order, answer with a wrong
+            X-Server-Auth-Signature
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
 /_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W forgets
 everything and sets a new script (weight: added to the used request weight
-the venue reports); /_count?cid=CID, /_orders, /_places and /_bad give one
+the venue reports); /_balance?asset=A&value=V sets a balance; /_count?cid=CID, /_orders, /_places and /_bad give one
 number: orders with that client id, all orders, placements received,
 requests that failed the checks.
 
@@ -263,6 +275,9 @@ class H(BaseHTTPRequestHandler):
                 if "lag" in q:
                     CONF["lag"] = float(q["lag"])
                 CONF["weight"] = int(q.get("weight", "0"))
+                return self.answer(200, "0")
+            if path == "/_balance":
+                CONF["balances"][q["asset"]] = q["value"]
                 return self.answer(200, "0")
             if path == "/_status":
                 return self.answer(200, next((o["status"] for o in reversed(ORDERS)
