@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,6 +42,11 @@ struct lven {
 	uint64_t nonce;
 	long weight_1m, orders_10s, orders_1d;
 	uint64_t nplaced;           /* order requests started */
+	struct arb_tfee *fees;      /* the venue's fee rates, when read */
+	int nfees;
+	size_t ins_seen;            /* engine instruments the rates were
+	                             * matched against */
+	int fee_note;               /* said why the rates are not used */
 	int bal_reads;              /* balance answers applied */
 	int64_t next_bal;           /* monotonic us: the next refresh */
 };
@@ -102,6 +108,8 @@ struct live {
 	int in_pump;
 	int in_tick;                /* inside arb_exec_record */
 	int finishing;              /* inside finish: the engine no longer waits */
+	int nfee_user;              /* the engine's --taker-fee overrides
+	                             * (those after them are the venues') */
 	struct arb_live_stats st;
 	struct arb_xport x;
 };
@@ -124,6 +132,7 @@ arb_live_conf_defaults(struct arb_live_conf *c)
 	c->settle_us = 30000000;
 	c->balances = 1;
 	c->balances_every_us = 60000000;
+	c->fees = 1;
 }
 
 int
@@ -749,6 +758,105 @@ venue_busy(struct live *L, struct lven *v)
 	return 0;
 }
 
+/* "BTC/USDT", "BTC-USDT", "btcusdt" and "BTCUSDT" are the same pair. */
+static int
+same_pair(const char *venue_sym, const char *base, const char *quote)
+{
+	char a[ARB_SYM_MAX], b[ARB_SYM_MAX];
+	size_t i, k = 0;
+
+	for (i = 0; venue_sym[i] && k + 1 < sizeof a; i++)
+		if (isalnum((unsigned char)venue_sym[i]))
+			a[k++] = (char)toupper((unsigned char)venue_sym[i]);
+	a[k] = 0;
+	snprintf(b, sizeof b, "%s%s", base, quote);
+	for (i = 0; b[i]; i++)
+		b[i] = (char)toupper((unsigned char)b[i]);
+	return strcmp(a, b) == 0;
+}
+
+/* Sets the engine's taker fee override for (ex, sym) ("" every symbol)
+ * among the venues' entries, which follow the user's. */
+static void
+set_fee(struct live *L, const char *ex, const char *sym, arb_dec rate)
+{
+	struct arb_exec_conf *c = &L->e->c;
+	int i;
+	char t[ARB_DEC_STRMAX];
+
+	for (i = L->nfee_user; i < c->nfee; i++)
+		if (!strcmp(c->fee[i].ex, ex) && !strcmp(c->fee[i].sym, sym))
+			break;
+	if (i == c->nfee) {
+		if (c->nfee == (int)(sizeof c->fee / sizeof c->fee[0])) {
+			arb_warn("%s: %s: no room for the venue's fee rate: the instrument record's is used",
+			    ex, sym[0] ? sym : "*");
+			return;
+		}
+		c->nfee++;
+	} else if (arb_dec_cmp(c->fee[i].rate, rate) == 0)
+		return;
+	snprintf(c->fee[i].ex, sizeof c->fee[i].ex, "%s", ex);
+	snprintf(c->fee[i].sym, sizeof c->fee[i].sym, "%s", sym);
+	c->fee[i].rate = rate;
+	arb_tdec(rate, t);
+	arb_info("%s: %s: taker fee %s, as the venue says", ex, sym[0] ? sym : "every symbol", t);
+}
+
+/* Uses the venue's fee rates for the engine's instruments of that venue
+ * (known ones; l_tick calls it again when instruments arrive), unless
+ * --taker-fee names the venue. */
+static void
+fees_apply(struct live *L, struct lven *v)
+{
+	struct arb_exec *e = L->e;
+	size_t i;
+	int k;
+
+	if (!e || !v->nfees)
+		return;
+	v->ins_seen = e->nins;
+	for (k = 0; k < L->nfee_user; k++)
+		if (!strcmp(e->c.fee[k].ex, v->tv->ex)) {
+			if (!v->fee_note++)
+				arb_info("%s: --taker-fee given: the venue's fee rates are not used", v->tv->ex);
+			return;
+		}
+	if (v->nfees == 1 && !v->fees[0].sym[0]) {
+		set_fee(L, v->tv->ex, "", v->fees[0].taker);
+		return;
+	}
+	for (i = 0; i < e->nins; i++) {
+		const struct arb_instr *in = &e->ins[i];
+		if (strcmp(in->ex, v->tv->ex))
+			continue;
+		for (k = 0; k < v->nfees; k++)
+			if (same_pair(v->fees[k].sym, in->base, in->quote)) {
+				set_fee(L, in->ex, in->sym, v->fees[k].taker);
+				break;
+			}
+	}
+}
+
+/* The venue's fee rates: one rate for every pair when they agree. */
+static void
+fees_read(struct live *L, struct lven *v, const struct arb_tres *res)
+{
+	int i, same = 1;
+
+	for (i = 1; i < res->nfee; i++)
+		if (arb_dec_cmp(res->fees[i].taker, res->fees[0].taker))
+			same = 0;
+	free(v->fees);
+	v->nfees = same ? 1 : res->nfee;
+	v->fees = xcalloc((size_t)v->nfees, sizeof *v->fees);
+	memcpy(v->fees, res->fees, (size_t)v->nfees * sizeof *v->fees);
+	if (same)
+		v->fees[0].sym[0] = 0;
+	arb_debug("%s: %d fee rate(s) read from the venue", v->tv->ex, res->nfee);
+	fees_apply(L, v);
+}
+
 static int
 certainly_not_sent(CURLcode cc)
 {
@@ -822,6 +930,16 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		}
 		goto out;
 	}
+	if ((r->op == ARB_TOP_FEES || r->op == ARB_TOP_BALANCES) && res->kind == ARB_TR_OK && res->nfee &&
+	    L->c.fees)
+		fees_read(L, v, res);
+	else if (r->op == ARB_TOP_FEES) {
+		arb_warn("%s: fee rates not read (%s): the instrument records' are used", v->tv->ex,
+		    res->kind == ARB_TR_OK ? "none in the answer" : detail);
+		goto out;
+	}
+	if (r->op == ARB_TOP_FEES)
+		goto out;
 	if (r->op == ARB_TOP_BALANCES) {
 		if (res->kind == ARB_TR_OK && L->e && v->bal_reads > 0 &&
 		    (r->seq != v->nplaced || venue_busy(L, v)))
@@ -959,6 +1077,7 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		break;
 	}
 out:
+	arb_tres_free(res);
 	free(res);
 }
 
@@ -1130,6 +1249,8 @@ startup(struct live *L)
 		queue(L, &L->v[i], NULL, ARB_TOP_TIME, 0);
 		if (L->c.balances)
 			queue(L, &L->v[i], NULL, ARB_TOP_BALANCES, 0);
+		if (L->c.fees && L->v[i].tv->has_fee_op)
+			queue(L, &L->v[i], NULL, ARB_TOP_FEES, 0);
 	}
 }
 
@@ -1209,7 +1330,7 @@ busy_setup(struct live *L)
 	struct lreq *r;
 
 	for (r = L->q; r; r = r->next)
-		if (r->op == ARB_TOP_TIME || r->op == ARB_TOP_BALANCES)
+		if (r->op == ARB_TOP_TIME || r->op == ARB_TOP_BALANCES || r->op == ARB_TOP_FEES)
 			return 1;
 	return 0;
 }
@@ -1320,10 +1441,15 @@ static void
 l_tick(void *ctx, int64_t now)
 {
 	struct live *L = ctx;
+	int k;
 
 	(void)now;
 	if (!L->started)
 		startup(L);
+	if (L->e)
+		for (k = 0; k < L->nv; k++)
+			if (L->v[k].nfees > 1 && L->v[k].ins_seen != L->e->nins)
+				fees_apply(L, &L->v[k]);
 	/* cheap when nothing is going on: new requests go out at once,
 	 * running ones are moved on at most once a millisecond */
 	if (L->q) {
@@ -1392,6 +1518,7 @@ l_free(void *ctx)
 		arb_cred_free(&L->v[k].key);
 		arb_cred_free(&L->v[k].secret);
 		arb_cred_free(&L->v[k].pass);
+		free(L->v[k].fees);
 	}
 	if (L->m)
 		curl_multi_cleanup(L->m);
@@ -1490,7 +1617,10 @@ fail:
 void
 arb_live_attach(struct arb_xport *x, struct arb_exec *e)
 {
-	((struct live *)x->ctx)->e = e;
+	struct live *L = x->ctx;
+
+	L->e = e;
+	L->nfee_user = e->c.nfee;
 }
 
 void

@@ -54,6 +54,8 @@ struct arb_live_conf {
 	int64_t balances_every_us;       /* read them again this often while
 	                                  * no order of the venue is in flight
 	                                  * (0: at start only); default 60 s */
+	int fees;                        /* read the venues' fee rates at start
+	                                  * (taker fee of new orders); default 1 */
 };
 
 void arb_live_conf_defaults(struct arb_live_conf *c);

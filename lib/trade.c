@@ -16,7 +16,7 @@
  */
 
 static const char *const opnames[ARB_TOP_N] = {
-	"place", "cancel", "query", "fills", "balances", "time"
+	"place", "cancel", "query", "fills", "balances", "time", "fees"
 };
 
 const char *
@@ -54,6 +54,28 @@ arb_tres_init(struct arb_tres *r)
 	memset(r, 0, sizeof *r);
 	r->kind = ARB_TR_UNKNOWN;
 	r->st = ARB_OS_UNKNOWN;
+}
+
+void
+arb_tres_free(struct arb_tres *r)
+{
+	free(r->fees);
+	r->fees = NULL;
+	r->nfee = 0;
+}
+
+void
+arb_tres_addfee(struct arb_tres *r, const char *sym, arb_dec taker, arb_dec maker)
+{
+	struct arb_tfee *f;
+
+	if (r->nfee >= 4096 || strlen(sym) >= sizeof f->sym)
+		return;
+	xrealloc(&r->fees, (size_t)(r->nfee + 1) * sizeof *r->fees);
+	f = &r->fees[r->nfee++];
+	snprintf(f->sym, sizeof f->sym, "%s", sym);
+	f->taker = taker;
+	f->maker = maker;
 }
 
 void

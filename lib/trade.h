@@ -26,7 +26,7 @@
 
 enum arb_top {
 	ARB_TOP_PLACE, ARB_TOP_CANCEL, ARB_TOP_QUERY, ARB_TOP_FILLS,
-	ARB_TOP_BALANCES, ARB_TOP_TIME, ARB_TOP_N
+	ARB_TOP_BALANCES, ARB_TOP_TIME, ARB_TOP_FEES, ARB_TOP_N
 };
 const char *arb_top_name(int op);
 
@@ -78,6 +78,13 @@ struct arb_tfill {
 	int64_t ts_ms;
 };
 
+/* A fee rate read from the venue: sym is the venue's own name of the
+ * pair ("BTCUSDT", "btcusd"), "" for every pair. */
+struct arb_tfee {
+	char sym[ARB_SYM_MAX];
+	arb_dec taker, maker;        /* fractions: 0.001 is 10 bps */
+};
+
 struct arb_tres {
 	enum arb_tkind kind;
 	/* the order as the venue sees it (place, cancel, query) */
@@ -108,6 +115,9 @@ struct arb_tres {
 		char asset[ARB_ASSET_MAX];
 		arb_dec free, locked;
 	} bal[ARB_TBALS];
+	/* ARB_TOP_FEES (and Binance's balances): allocated, arb_tres_free */
+	int nfee;
+	struct arb_tfee *fees;
 };
 
 /* One venue's formats. */
@@ -126,6 +136,7 @@ struct arb_tvenue {
 	void (*parse)(int op, long http, const char *hdr, const char *body, size_t len,
 	    const struct arb_order *o, struct arb_tres *r);
 	int has_fills;               /* ARB_TOP_FILLS itemises trades */
+	int has_fee_op;              /* ARB_TOP_FEES reads the fee rates */
 	int cancel_by_vid;           /* a cancel names the venue's order id:
 	                              * query the order first when it is not
 	                              * known yet (Coinbase, Bitstamp) */
@@ -142,6 +153,9 @@ const struct arb_tvenue *arb_tvenue(const char *ex);
 
 /* ---- helpers shared by the venue files (trade.c) ---- */
 void arb_tres_init(struct arb_tres *r);
+/* Frees what an answer allocated (the fee list). */
+void arb_tres_free(struct arb_tres *r);
+void arb_tres_addfee(struct arb_tres *r, const char *sym, arb_dec taker, arb_dec maker);
 /* Copies a venue message for records and logs: printable ASCII only,
  * quotes and backslashes replaced, at most cap-1 bytes. */
 void arb_tmsg(char *dst, size_t cap, const char *src, size_t n);

@@ -26,6 +26,8 @@
  *           "datetime"}],"amount_remaining","client_order_id"}
  *   POST /api/v2/cancel_order/   id
  *   POST /api/v2/account_balances/  -> [{"currency","available","reserved"}]
+ *   POST /api/v2/fees/trading/   -> [{"currency_pair","fees":{"maker","taker"}}]
+ *        (percent)
  *   GET  /api/v2/ticker/btcusd/  {"timestamp": seconds} (the server's clock)
  *
  * Errors: {"status":"error","reason": text or {field:[text]},
@@ -104,6 +106,9 @@ b_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 		break;
 	case ARB_TOP_BALANCES:
 		arb_buf_adds(&q->path, "/api/v2/account_balances/");
+		break;
+	case ARB_TOP_FEES:
+		arb_buf_adds(&q->path, "/api/v2/fees/trading/");
 		break;
 	default:
 		snprintf(why, whylen, "bitstamp: no such request");
@@ -307,6 +312,28 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		(void)code;
 		break;
 	}
+	case ARB_TOP_FEES: {
+		uint32_t k;
+		arb_dec hundred = arb_dec_make(100, 0);
+		if (j.t[0].type != ARB_J_ARR)
+			break;
+		r->kind = ARB_TR_OK;
+		for (k = 0; k < j.t[0].n; k++) {
+			int e = arb_json_at(&j, 0, k), f = arb_json_get(&j, e, "fees");
+			char pr[ARB_SYM_MAX];
+			arb_dec tk, mk;
+			/* percentages */
+			if (arb_tj_str(&j, e, "currency_pair", pr, sizeof pr) < 0 ||
+			    arb_tj_dec(&j, f, "taker", &tk) < 0 ||
+			    arb_dec_div(&tk, tk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+				continue;
+			if (arb_tj_dec(&j, f, "maker", &mk) < 0 ||
+			    arb_dec_div(&mk, mk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+				mk = tk;
+			arb_tres_addfee(r, pr, arb_dec_trim(tk), arb_dec_trim(mk));
+		}
+		break;
+	}
 	case ARB_TOP_BALANCES: {
 		uint32_t k;
 		if (j.t[0].type != ARB_J_ARR)
@@ -347,6 +374,7 @@ const struct arb_tvenue arb_tv_bitstamp = {
 	.build = b_build,
 	.parse = b_parse,
 	.has_fills = 1,
+	.has_fee_op = 1,
 	.cancel_by_vid = 1,
 	.verify = b_verify,
 };

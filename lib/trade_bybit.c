@@ -20,6 +20,8 @@
  *   POST /v5/order/cancel    {"category":"spot","symbol","orderLinkId"}
  *   GET  /v5/order/realtime?category=spot&symbol=&orderLinkId=
  *   GET  /v5/account/wallet-balance?accountType=UNIFIED
+ *   GET  /v5/account/fee-rate?category=spot  {"list":[{"symbol",
+ *        "takerFeeRate","makerFeeRate"}]}
  *   GET  /v5/market/time     {"time": ms}
  *
  * Headers X-BAPI-API-KEY, X-BAPI-TIMESTAMP (ms), X-BAPI-RECV-WINDOW and
@@ -76,6 +78,10 @@ y_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	case ARB_TOP_BALANCES:
 		q->method = "GET";
 		arb_buf_adds(&q->path, "/v5/account/wallet-balance?accountType=UNIFIED");
+		break;
+	case ARB_TOP_FEES:
+		q->method = "GET";
+		arb_buf_adds(&q->path, "/v5/account/fee-rate?category=spot");
 		break;
 	default:
 		snprintf(why, whylen, "bybit: no such request");
@@ -219,6 +225,24 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			r->done = 1;
 		}
 		break;
+	case ARB_TOP_FEES: {
+		uint32_t k;
+		if (res < 0 || (l = arb_json_get(&j, res, "list")) < 0 || j.t[l].type != ARB_J_ARR)
+			break;
+		r->kind = ARB_TR_OK;
+		for (k = 0; k < j.t[l].n; k++) {
+			int f = arb_json_at(&j, l, k);
+			char sy[ARB_SYM_MAX];
+			arb_dec tk, mk;
+			if (arb_tj_str(&j, f, "symbol", sy, sizeof sy) < 0 ||
+			    arb_tj_dec(&j, f, "takerFeeRate", &tk) < 0)
+				continue;
+			if (arb_tj_dec(&j, f, "makerFeeRate", &mk) < 0)
+				mk = tk;
+			arb_tres_addfee(r, sy, tk, mk);
+		}
+		break;
+	}
 	case ARB_TOP_BALANCES: {
 		int a, c;
 		uint32_t k;
@@ -263,4 +287,5 @@ const struct arb_tvenue arb_tv_bybit = {
 	.build = y_build,
 	.parse = y_parse,
 	.has_fills = 0,
+	.has_fee_op = 1,
 };

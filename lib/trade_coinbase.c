@@ -30,6 +30,8 @@
  *       {"accounts":[{"currency","available_balance":{"value"},
  *       "hold":{"value"}}],"has_next"}
  *   GET  /api/v3/brokerage/time   {"iso","epochSeconds","epochMillis"}
+ *   GET  /api/v3/brokerage/transaction_summary  {"fee_tier":{
+ *        "taker_fee_rate","maker_fee_rate"}}
  *
  * Authentication: "Authorization: Bearer JWT", the JWT signed ES256 with
  * the CDP key's EC private key (PEM): header {"alg":"ES256","kid":KEY
@@ -119,6 +121,10 @@ c_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	case ARB_TOP_BALANCES:
 		q->method = "GET";
 		arb_buf_adds(&q->path, "/api/v3/brokerage/accounts?limit=250");
+		break;
+	case ARB_TOP_FEES:
+		q->method = "GET";
+		arb_buf_adds(&q->path, "/api/v3/brokerage/transaction_summary");
 		break;
 	default:
 		snprintf(why, whylen, "coinbase: no such request");
@@ -372,6 +378,17 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			snprintf(r->reason, sizeof r->reason, "not_found");
 		}
 		break;
+	case ARB_TOP_FEES: {
+		arb_dec tk, mk;
+		x = arb_json_get(&j, 0, "fee_tier");
+		if (arb_tj_dec(&j, x, "taker_fee_rate", &tk) < 0)
+			break;
+		if (arb_tj_dec(&j, x, "maker_fee_rate", &mk) < 0)
+			mk = tk;
+		arb_tres_addfee(r, "", tk, mk);
+		r->kind = ARB_TR_OK;
+		break;
+	}
 	case ARB_TOP_BALANCES:
 		if ((x = arb_json_get(&j, 0, "accounts")) < 0 || j.t[x].type != ARB_J_ARR)
 			break;
@@ -408,6 +425,7 @@ const struct arb_tvenue arb_tv_coinbase = {
 	.build = c_build,
 	.parse = c_parse,
 	.has_fills = 0,
+	.has_fee_op = 1,
 	.cancel_by_vid = 1,
 	.verify = NULL,
 };

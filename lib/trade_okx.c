@@ -19,6 +19,7 @@
  *   POST /api/v5/trade/cancel-order  {"instId","clOrdId"}
  *   GET  /api/v5/trade/order?instId=&clOrdId=
  *   GET  /api/v5/account/balance
+ *   GET  /api/v5/account/trade-fee?instType=SPOT  {"data":[{"taker","maker"}]}
  *   GET  /api/v5/public/time         {"data":[{"ts":"ms"}]}
  *
  * Headers OK-ACCESS-KEY, OK-ACCESS-PASSPHRASE, OK-ACCESS-TIMESTAMP (ISO
@@ -81,6 +82,10 @@ o_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	case ARB_TOP_BALANCES:
 		q->method = "GET";
 		arb_buf_adds(&q->path, "/api/v5/account/balance");
+		break;
+	case ARB_TOP_FEES:
+		q->method = "GET";
+		arb_buf_adds(&q->path, "/api/v5/account/trade-fee?instType=SPOT");
 		break;
 	default:
 		snprintf(why, whylen, "okx: no such request");
@@ -222,6 +227,19 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			r->done = 1;
 		}
 		break;
+	case ARB_TOP_FEES: {
+		/* negative: charged; positive: a rebate (taken as no fee) */
+		arb_dec tk, mk, zero = arb_dec_make(0, 0);
+		if (d0 < 0 || arb_tj_dec(&j, d0, "taker", &tk) < 0)
+			break;
+		if (arb_tj_dec(&j, d0, "maker", &mk) < 0)
+			mk = tk;
+		tk = arb_dec_sign(tk) < 0 ? arb_dec_neg(tk) : zero;
+		mk = arb_dec_sign(mk) < 0 ? arb_dec_neg(mk) : zero;
+		arb_tres_addfee(r, "", tk, mk);
+		r->kind = ARB_TR_OK;
+		break;
+	}
 	case ARB_TOP_BALANCES:
 		if (d0 < 0 || (d = arb_json_get(&j, d0, "details")) < 0 || j.t[d].type != ARB_J_ARR)
 			break;
@@ -261,4 +279,5 @@ const struct arb_tvenue arb_tv_okx = {
 	.build = o_build,
 	.parse = o_parse,
 	.has_fills = 0,
+	.has_fee_op = 1,
 };

@@ -74,6 +74,23 @@ for v in okx bybit; do
 	is "$(last_reason "$T/$v-bal.out" $cid)" insufficient_balance "$v balance: reason insufficient_balance"
 done
 
+# the venues' fee rates, read at start, are the taker fees of new orders:
+# OKX one rate for every pair (trade-fee), Bybit per pair (fee-rate)
+venue_reset "" 2 1
+drive -v <"$IN" >"$T/fees.out" 2>"$T/fees.err"
+is "$?" 0 "fees: exit 0"
+grep 'okx: every symbol: taker fee 0.0008, as the venue says' "$T/fees.err" >/dev/null
+ok $? "fees: OKX's rate read"
+grep 'bybit: BTC/USDT: taker fee 0.002, as the venue says' "$T/fees.err" >/dev/null
+ok $? "fees: Bybit's rate for the pair read"
+grep '"type":"balance".*"ex":"okx","asset":"USDT",.*"locked":9007.2}' "$T/fees.out" >/dev/null
+ok $? "fees: the OKX buy locks its cost with the venue's rate"
+drive -v --taker-fee okx=0.002 <"$IN" >"$T/fees2.out" 2>"$T/fees2.err"
+grep "okx: --taker-fee given: the venue's fee rates are not used" "$T/fees2.err" >/dev/null
+ok $? "fees: --taker-fee wins over the venue's rate"
+grep '"type":"balance".*"ex":"okx","asset":"USDT",.*"locked":9018}' "$T/fees2.out" >/dev/null
+ok $? "fees: the OKX buy locks its cost with --taker-fee's rate"
+
 # Bybit's IP rate-limit ban (HTTP 403): trading stops
 case_run bybit-ban "BTCUSDT=418"
 is "$(last_reason "$T/bybit-ban.out" $CY)" ip_ban "bybit 403: reason ip_ban"

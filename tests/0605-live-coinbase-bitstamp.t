@@ -56,6 +56,8 @@ grep '"type":"balance".*"ex":"coinbase","asset":"BTC","free":2,' "$T/clean.out" 
 ok $? "clean: Coinbase balances read from the venue"
 grep '"type":"balance".*"ex":"bitstamp","asset":"USD","free":50000,' "$T/clean.out" >/dev/null
 ok $? "clean: Bitstamp balances read from the venue"
+grep '"type":"balance".*"ex":"coinbase","asset":"USD","free":40955,"locked":9045}' "$T/clean.out" >/dev/null
+ok $? "clean: funds locked with Coinbase's own taker fee (0.005, not the instrument's 0.006)"
 grep '"type":"result".*"status":"complete".*"pnl":119.16' "$T/clean.out" >/dev/null
 ok $? "clean: complete, pnl after the venues' fees"
 

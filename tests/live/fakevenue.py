@@ -241,7 +241,9 @@ class H(BaseHTTPRequestHandler):
             return self.error(p[0], p[1], p[2])
         self.note(True, "", place)
         if u.path == "/api/v3/account" and self.command == "GET":
-            return self.answer(200, {"canTrade": True, "balances": [
+            return self.answer(200, {"canTrade": True, "commissionRates": {
+                "maker": "0.00075000", "taker": "0.00075000", "buyer": "0.00000000", "seller": "0.00000000"},
+                "balances": [
                 {"asset": a, "free": v, "locked": "0.00000000"} for a, v in CONF["balances"].items()]})
         if u.path == "/api/v3/order":
             if self.command == "POST":
@@ -427,6 +429,9 @@ class H(BaseHTTPRequestHandler):
             return self.answer(401 if why[0] != "50102" else 400, {"code": why[0], "msg": why[1], "data": []})
         self.note(True, "", place)
         p = json.loads(body) if body else dict(urllib.parse.parse_qsl(query))
+        if path == "/api/v5/account/trade-fee":
+            return ok_([{"instType": "SPOT", "level": "Lv1", "category": "1", "delivery": "", "exercise": "",
+                         "maker": "-0.0008", "taker": "-0.0008", "ts": str(now_ms())}])
         if path == "/api/v5/account/balance":
             return ok_([{"details": [{"ccy": a, "availBal": v, "frozenBal": "0"} for a, v in CONF["balances"].items()]}])
         if place:
@@ -495,6 +500,9 @@ class H(BaseHTTPRequestHandler):
             return errb(*why)
         self.note(True, "", place)
         p = json.loads(body) if body else dict(urllib.parse.parse_qsl(query))
+        if path == "/v5/account/fee-rate":
+            return okb({"list": [{"symbol": "BTCUSDT", "takerFeeRate": "0.002", "makerFeeRate": "0.001"},
+                                 {"symbol": "ETHUSDT", "takerFeeRate": "0.0018", "makerFeeRate": "0.001"}]})
         if path == "/v5/account/wallet-balance":
             return okb({"list": [{"accountType": "UNIFIED", "coin": [
                 {"coin": a, "walletBalance": v, "locked": "0"} for a, v in CONF["balances"].items()]}]})
@@ -601,6 +609,10 @@ class H(BaseHTTPRequestHandler):
             return self.answer(400, {"error": "INVALID_ARGUMENT", "code": 3, "message": "content type"})
         self.note(True, "", place)
         q = urllib.parse.parse_qs(query)
+        if path == "/api/v3/brokerage/transaction_summary":
+            return self.answer(200, {"total_volume": 0, "total_fees": 0, "fee_tier": {
+                "pricing_tier": "Advanced 1", "usd_from": "0", "usd_to": "1000", "taker_fee_rate": "0.005",
+                "maker_fee_rate": "0.0025"}, "advanced_trade_only_volume": 0, "advanced_trade_only_fees": 0})
         if path == "/api/v3/brokerage/accounts":
             return self.answer(200, {"accounts": [
                 {"uuid": "acc-" + a, "name": a + " Wallet", "currency": a,
@@ -737,6 +749,9 @@ class H(BaseHTTPRequestHandler):
             return self.banswer(403, {"status": "error", "reason": why[1], "code": why[0]})
         self.note(True, "", place)
         p = dict(urllib.parse.parse_qsl(body))
+        if path == "/api/v2/fees/trading/":
+            return self.banswer(200, [{"currency_pair": pr, "market": pr, "fees": {"maker": "0.300", "taker": "0.400"}}
+                                      for pr in ("btcusd", "ethusd", "btceur")])
         if path == "/api/v2/account_balances/":
             return self.banswer(200, [{"currency": a.lower(), "total": v, "available": v, "reserved": "0"}
                                       for a, v in CONF["balances"].items()])

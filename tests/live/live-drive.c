@@ -26,7 +26,7 @@
 
 enum { O_STATE = 256, O_ENDPOINT, O_CACERT, O_VENUE, O_LAG, O_TIMEOUT, O_RECV_WINDOW,
 	O_BALANCES, O_NO_VENUE_BALANCES, O_LEG_TIMEOUT, O_ON_STOP, O_TESTNET, O_POLL, O_SETTLE,
-	O_BALANCES_EVERY };
+	O_BALANCES_EVERY, O_TAKER_FEE };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -40,6 +40,7 @@ static const struct option longopts[] = {
 	{ "poll", required_argument, NULL, O_POLL },
 	{ "settle", required_argument, NULL, O_SETTLE },
 	{ "balances-every", required_argument, NULL, O_BALANCES_EVERY },
+	{ "taker-fee", required_argument, NULL, O_TAKER_FEE },
 	{ "recv-window", required_argument, NULL, O_RECV_WINDOW },
 	{ "balances", required_argument, NULL, O_BALANCES },
 	{ "no-venue-balances", no_argument, NULL, O_NO_VENUE_BALANCES },
@@ -56,7 +57,7 @@ usage(int status)
 	    "usage: %s --venue VENUE [--venue ...] [--endpoint VENUE=URL] [--cacert FILE]\n"
 	    "       [--state FILE] [--balances FILE] [--no-venue-balances] [--lag DUR]\n"
 	    "       [--timeout DUR] [--poll DUR] [--settle DUR] [--recv-window MS]\n"
-	    "       [--balances-every DUR]\n"
+	    "       [--balances-every DUR] [--taker-fee VENUE=RATE]\n"
 	    "       [--leg-timeout DUR] [--on-stop cancel|finish] [--testnet] [-v]\n", arb_prog);
 	exit(status);
 }
@@ -188,6 +189,17 @@ main(int argc, char **argv)
 		case O_TESTNET:
 			lc.testnet = 1;
 			break;
+		case O_TAKER_FEE: {
+			/* as arb-exec's, venue-wide only */
+			const char *eq = strchr(optarg, '='), *bad;
+			if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof c.fee[0].ex ||
+			    c.nfee == (int)(sizeof c.fee / sizeof c.fee[0]) ||
+			    arb_dec_parse(&c.fee[c.nfee].rate, eq + 1, strlen(eq + 1), &bad) < 0)
+				arb_die(ARB_EXIT_USAGE, "--taker-fee %s: expected VENUE=RATE", optarg);
+			snprintf(c.fee[c.nfee].ex, sizeof c.fee[c.nfee].ex, "%.*s", (int)(eq - optarg), optarg);
+			c.fee[c.nfee++].sym[0] = 0;
+			break;
+		}
 		default:
 			usage(ARB_EXIT_USAGE);
 		}

@@ -95,6 +95,7 @@ static void
 parse(const struct arb_tvenue *tv, int op, long http, const char *hdr, const char *body,
     const struct arb_order *o, struct arb_tres *r)
 {
+	arb_tres_free(r);
 	arb_tres_init(r);
 	tv->parse(op, http, hdr, body, strlen(body), o, r);
 }
@@ -256,6 +257,8 @@ t_binance_parse(void)
 	parse(tv, ARB_TOP_BALANCES, 200, "", b, &o, r);
 	ok(r->kind == ARB_TR_OK && r->nbal == 2 && !strcmp(r->bal[1].asset, "LTC") &&
 	    deq(r->bal[1].free, "4763368.68006011") && deq(r->bal[1].locked, "0"), "balances");
+	ok(r->nfee == 1 && !r->fees[0].sym[0] && deq(r->fees[0].taker, "0.0015") && deq(r->fees[0].maker, "0.0015"),
+	    "the account's commission rates come with the balances");
 	free(b);
 
 	/* errors (Spot API "Error codes") */
@@ -494,6 +497,17 @@ t_okx(void)
 	    "order details: IOC rest canceled, fee sign turned into a charge");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"1597026383085\"}]}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1597026383085, "server time");
+	k.pass = "opass";
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) == 0 &&
+	    !strcmp(q.path.p, "/api/v5/account/trade-fee?instType=SPOT"), "fee rates: trade-fee, spot");
+	arb_treq_wipe(&q);
+	parse(tv, ARB_TOP_FEES, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"category\":\"1\",\"delivery\":\"\","
+	    "\"exercise\":\"\",\"instType\":\"SPOT\",\"level\":\"Lv1\",\"maker\":\"0.0002\",\"taker\":\"-0.001\","
+	    "\"ts\":\"1608623351857\"}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 1 && deq(r->fees[0].taker, "0.001") && deq(r->fees[0].maker, "0"),
+	    "trade-fee: negative is a charge, a rebate counts as no fee");
+	arb_tres_free(r);
 	free(r);
 }
 
@@ -553,6 +567,16 @@ t_bybit(void)
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"timeSecond\":\"1688639403\","
 	    "\"timeNano\":\"1688639403423213947\"},\"retExtInfo\":{},\"time\":1688639403423}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1688639403423, "server time");
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) == 0 &&
+	    !strcmp(q.path.p, "/v5/account/fee-rate?category=spot"), "fee rates: fee-rate, spot");
+	arb_treq_wipe(&q);
+	parse(tv, ARB_TOP_FEES, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"symbol\":"
+	    "\"ETHUSDT\",\"takerFeeRate\":\"0.001\",\"makerFeeRate\":\"0.001\"},{\"symbol\":\"BTCUSDT\","
+	    "\"takerFeeRate\":\"0.0006\",\"makerFeeRate\":\"0.0001\"}]},\"retExtInfo\":{},\"time\":1676360412576}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 2 && !strcmp(r->fees[1].sym, "BTCUSDT") &&
+	    deq(r->fees[1].taker, "0.0006") && deq(r->fees[1].maker, "0.0001"), "fee-rate: per symbol");
+	arb_tres_free(r);
 	free(r);
 }
 
@@ -769,6 +793,17 @@ t_coinbase(void)
 	    "\"epochMillis\":\"1700000000123\"}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1700000000123, "server time");
 	ok(tv->cancel_by_vid && tv->verify == NULL, "cancels by the venue's id; answers are not signed");
+	k.secret = pem;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) == 0 &&
+	    !strcmp(q.path.p, "/api/v3/brokerage/transaction_summary"), "fee rates: transaction summary");
+	arb_treq_wipe(&q);
+	parse(tv, ARB_TOP_FEES, 200, "", "{\"total_volume\":1000,\"total_fees\":25,\"fee_tier\":{\"pricing_tier\":"
+	    "\"<$10k\",\"usd_from\":\"0\",\"usd_to\":\"10000\",\"taker_fee_rate\":\"0.006\",\"maker_fee_rate\":"
+	    "\"0.004\"},\"advanced_trade_only_volume\":1000}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 1 && !r->fees[0].sym[0] && deq(r->fees[0].taker, "0.006") &&
+	    deq(r->fees[0].maker, "0.004"), "the fee tier's rates, for every pair");
+	arb_tres_free(r);
 	free(r);
 	arb_wipe(pem, strlen(pem));
 	free(pem);
@@ -897,6 +932,16 @@ t_bitstamp(void)
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"timestamp\":\"1700000000\",\"last\":\"30000\"}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1700000000000, "server clock (seconds)");
 	ok(tv->has_fills && tv->cancel_by_vid && tv->test == NULL, "itemised trades; cancels by id; no test environment");
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/api/v2/fees/trading/") &&
+	    !strcmp(q.method, "POST") && q.body.len == 0, "fee rates: trading fees");
+	arb_treq_wipe(&q);
+	parse(tv, ARB_TOP_FEES, 200, "", "[{\"currency_pair\":\"btcusd\",\"market\":\"btcusd\",\"fees\":{\"maker\":"
+	    "\"0.300\",\"taker\":\"0.400\"}},{\"currency_pair\":\"ethbtc\",\"market\":\"ethbtc\",\"fees\":"
+	    "{\"maker\":\"0.150\",\"taker\":\"0.250\"}}]", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 2 && !strcmp(r->fees[0].sym, "btcusd") && deq(r->fees[0].taker, "0.004") &&
+	    deq(r->fees[0].maker, "0.003") && deq(r->fees[1].taker, "0.0025"), "trading fees: percent per pair");
+	arb_tres_free(r);
 	free(r);
 }
 
