@@ -102,6 +102,10 @@ struct book {
 	int nch;
 	struct chunk xch;         /* the same for the nx cross entries, whose
 	                           * other legs are on any venue (d->xepoch) */
+	/* The largest bound of all of them (each direction), valid while
+	 * all_v and all_x are the venue's epoch and d->xepoch. */
+	double all[2];
+	uint64_t all_v, all_x;
 };
 
 struct cand {
@@ -206,11 +210,47 @@ scopy(char *dst, size_t cap, const char *src)
 /* Open addressing: tables of index+1, grown at half full. */
 typedef uint64_t (*hashfn)(const struct arb_detect *, int);
 
-/* A book's key: its venue id, then its symbol. */
+/*
+ * Hash of a string in an array of cap bytes (a multiple of 8), eight
+ * bytes at a time: the bytes after its NUL, which are read, do not count.
+ * Every book record looks its book up: this is cheaper than byte by byte.
+ */
+static uint64_t
+whash(const char *s, size_t cap, uint64_t h)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t i;
+
+	for (i = 0; i + 8 <= cap; i += 8) {
+		uint64_t w, z;
+		memcpy(&w, s + i, 8);
+		/* the lowest set bit of z is in the first NUL byte (little
+		 * endian: the lowest address is the least significant) */
+		z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+		if (z) {
+			unsigned nb = (unsigned)__builtin_ctzll(z) >> 3;
+			w = nb ? w & (~0ULL >> (64 - 8 * nb)) : 0;
+			h = (h ^ w ^ nb) * 0x9E3779B97F4A7C15ULL;
+			return h ^ (h >> 31);
+		}
+		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+		h ^= h >> 29;
+	}
+	return h;
+#else
+	(void)cap;
+	return fnv(s, h);
+#endif
+}
+
+/* A book's key: its venue id, then its symbol (arrays of ARB_EX_MAX and
+ * ARB_SYM_MAX bytes, as in struct arb_rec). */
+_Static_assert(ARB_EX_MAX % 8 == 0 && ARB_SYM_MAX % 8 == 0, "whash reads words");
+
 static uint64_t
 bkey_hash(const char *ex, const char *sym)
 {
-	return fnv(sym, fnv(ex, 1469598103934665603ULL) * 0x9E3779B97F4A7C15ULL);
+	return whash(sym, ARB_SYM_MAX, whash(ex, ARB_EX_MAX, 1469598103934665603ULL));
 }
 
 static uint64_t
@@ -1402,6 +1442,7 @@ chunks_build(struct arb_detect *d, int bi)
 	for (k = 0; k < b->nch; k++)
 		b->ch[k].epoch = EPOCH_NONE;
 	b->xch.epoch = EPOCH_NONE;
+	b->all_v = b->all_x = EPOCH_NONE;
 }
 
 /*
@@ -1436,6 +1477,17 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 	}
 	if (d->b[bi].ch == NULL)
 		chunks_build(d, bi);
+	{
+		/* every chunk screened out at once, and no hot entry */
+		const struct book *b = &d->b[bi];
+		if (b->nhot == 0 && b->all_v == d->v[b->vx].epoch && b->all_x == d->xepoch &&
+		    d->rt[2 * bi] * b->all[0] < SCREEN_LIMIT &&
+		    d->rt[2 * bi + 1] * b->all[1] < SCREEN_LIMIT) {
+			d->st.screened += (uint64_t)b->ncands;
+			return;
+		}
+		d->b[bi].all[0] = d->b[bi].all[1] = 0;
+	}
 	/* k = -1: the cross entries, then the chunks of cycle entries */
 	for (k = d->b[bi].nx ? -1 : 0; k < d->b[bi].nch; k++) {
 		const struct book *b = &d->b[bi];
@@ -1452,6 +1504,10 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 			chunk_bound(d, bi, k);
 			c = k < 0 ? &d->b[bi].xch : &d->b[bi].ch[k];
 		}
+		if (c->mo[0] > d->b[bi].all[0])
+			d->b[bi].all[0] = c->mo[0];
+		if (c->mo[1] > d->b[bi].all[1])
+			d->b[bi].all[1] = c->mo[1];
 		if (d->rt[2 * bi] * c->mo[0] < SCREEN_LIMIT &&
 		    d->rt[2 * bi + 1] * c->mo[1] < SCREEN_LIMIT) {
 			/* every entry is screened out: only hot ones change */
@@ -1471,6 +1527,9 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 		for (; i < end; i++)
 			entry_run(d, &d->b[bi].cands[i], out, &skipped);
 	}
+	/* (running entries changes no rate, so no epoch moved meanwhile) */
+	d->b[bi].all_v = d->v[d->b[bi].vx].epoch;
+	d->b[bi].all_x = d->xepoch;
 	d->st.screened += skipped;
 }
 

@@ -43,29 +43,49 @@ p10(int k)
 	return p;
 }
 
+static const int64_t P64[19] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+	1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
+	100000000000000, 1000000000000000, 10000000000000000,
+	100000000000000000, 1000000000000000000
+};
+
+/* x * 10^k exactly (k <= ARB_DEC_MAXSCALE); -1 when that overflows. */
+static int
+fscale_up(arb_dec *x, int k)
+{
+	static __int128 pw[ARB_DEC_MAXSCALE + 1];
+	__int128 t;
+	int i;
+
+	if (pw[0] == 0)
+		for (i = 0; i <= ARB_DEC_MAXSCALE; i++)
+			pw[i] = p10(i);
+	if (__builtin_mul_overflow(x->m, pw[k], &t) || t == I128_MIN)
+		return -1;
+	x->m = t;
+	x->s += k;
+	return 0;
+}
+
 /* Brings a and b to the larger scale, exactly; -1 when that overflows. */
 static inline int
 falign(arb_dec *a, arb_dec *b)
 {
-	static __int128 pw[ARB_DEC_MAXSCALE + 1];
-	__int128 t;
 	arb_dec *x;
 	int k;
 
 	if (a->s == b->s)
 		return 0;
-	if (pw[0] == 0)
-		for (k = 0; k <= ARB_DEC_MAXSCALE; k++)
-			pw[k] = p10(k);
 	x = a->s < b->s ? a : b;
 	k = a->s < b->s ? b->s - a->s : a->s - b->s;
-	if (fits64(x->m) && k <= 18)
-		t = x->m * pw[k];   /* |t| < 2^63 * 10^18 < 2^123 */
-	else if (__builtin_mul_overflow(x->m, pw[k], &t) || t == I128_MIN)
-		return -1;
-	x->m = t;
-	x->s += k;
-	return 0;
+	if (fits64(x->m) && k <= 18) {
+		/* one 64 x 64 bit product: |m| < 2^63 * 10^18 < 2^123 */
+		x->m = (__int128)(int64_t)x->m * P64[k];
+		x->s += k;
+		return 0;
+	}
+	return fscale_up(x, k);
 }
 
 static inline int
@@ -150,6 +170,48 @@ ftrim(arb_dec a)
 		return a;
 	}
 	return arb_dec_trim(a);
+}
+
+/* Truncating division at a scale that keeps the lot's and x's digits.
+ * For a >= 0 and b > 0 in 64 bits whose quotient needs at most 10^19 of
+ * scaling up (the usual case), the same quotient as arb_dec_div's,
+ * floor(a.m * 10^e / b.m), in one 128 by 64 bit division. */
+static int
+divdown(arb_dec *r, arb_dec a, arb_dec b, int minscale)
+{
+	int s = ARB_DSCALE, e;
+
+	if (minscale > s)
+		s = minscale;
+	if (s > ARB_DEC_MAXSCALE)
+		s = ARB_DEC_MAXSCALE;
+	e = s - a.s + b.s;
+	if (sok(a.s) && sok(b.s) && a.m >= 0 && b.m > 0 && a.m <= INT64_MAX && b.m <= INT64_MAX &&
+	    e >= 0 && e <= 19) {
+		unsigned __int128 n = (unsigned __int128)(uint64_t)a.m *
+		    (e <= 18 ? (uint64_t)P64[e] : (uint64_t)P64[18] * 10);
+		r->m = (__int128)(n / (uint64_t)b.m);
+		r->s = s;
+		return 0;
+	}
+	return arb_dec_div(r, a, b, s, ARB_RND_DOWN);
+}
+
+/* arb_dec_floor_to(r, x, step), with the same coefficient and scale, in
+ * 64 bits when x >= 0 and both fit there at the larger scale. */
+static int
+ffloor_to(arb_dec *r, arb_dec x, arb_dec step)
+{
+	arb_dec a = x, st = step;
+
+	if (sok(x.s) && sok(step.s) && x.m >= 0 && step.m > 0 && fits64(x.m) && fits64(step.m) &&
+	    falign(&a, &st) == 0 && fits64(a.m) && fits64(st.m)) {
+		int64_t q = (int64_t)a.m / (int64_t)st.m;
+		r->m = (__int128)q * (int64_t)st.m;
+		r->s = a.s;
+		return 0;
+	}
+	return arb_dec_floor_to(r, x, step);
 }
 
 /* The book's total quantity on this side. */
@@ -252,14 +314,18 @@ fill_pre(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f, arb_dec *np)
 }
 
 /* Built with -DARB_DPRE_CHECK, every fill and maxq is done both from the
- * sums and by the walk, and a difference aborts (a check of the sums on
- * real streams; see bench/README). */
+ * sums and by the walk, every divdown and ffloor_to also by dec.c, and a
+ * difference aborts (a check on whole streams; see bench/README). */
 #ifdef ARB_DPRE_CHECK
 #include <stdlib.h>
 #define arb_dleg_fill fill_impl
 #define arb_dleg_maxq maxq_impl
+#define divdown chk_div
+#define ffloor_to chk_floor
 static int fill_impl(const struct arb_dleg *, arb_dec, struct arb_dfill *);
 static int maxq_impl(const struct arb_dleg *, arb_dec, int, arb_dec *);
+static int chk_div(arb_dec *, arb_dec, arb_dec, int);
+static int chk_floor(arb_dec *, arb_dec, arb_dec);
 #endif
 int
 arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
@@ -267,9 +333,8 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 	arb_dec rem = q, n = ZERO, t;
 	uint32_t i;
 
-	memset(f, 0, sizeof(*f));
 	f->qty = q;
-	f->px = ZERO;
+	f->px = f->notional = f->in = f->out = f->fee = ZERO;
 	if (l->pre && l->pre->ok && fsign(q) > 0) {
 		int rc = fill_pre(l, q, f, &n);
 		if (rc == 2) {
@@ -319,19 +384,6 @@ filled:
 		}
 	}
 	return 0;
-}
-
-/* Truncating division at a scale that keeps the lot's and x's digits. */
-static int
-divdown(arb_dec *r, arb_dec a, arb_dec b, int minscale)
-{
-	int s = ARB_DSCALE;
-
-	if (minscale > s)
-		s = minscale;
-	if (s > ARB_DEC_MAXSCALE)
-		s = ARB_DEC_MAXSCALE;
-	return arb_dec_div(r, a, b, s, ARB_RND_DOWN);
 }
 
 static int
@@ -407,7 +459,7 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 		}
 	}
 	if (lots) {
-		if (arb_dec_floor_to(&x, x, l->lot) < 0)
+		if (ffloor_to(&x, x, l->lot) < 0)
 			return -1;
 	} else {
 		/* continuous: keep the scale bounded along the chain */
@@ -423,6 +475,8 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 #ifdef ARB_DPRE_CHECK
 #undef arb_dleg_fill
 #undef arb_dleg_maxq
+#undef divdown
+#undef ffloor_to
 static int
 same(arb_dec a, arb_dec b)
 {
@@ -440,6 +494,27 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 	    !same(f->in, g.in) || !same(f->out, g.out) || !same(f->fee, g.fee))
 		abort();
 	return r1;
+}
+/* the fast arithmetic against dec.c's */
+static int
+chk_div(arb_dec *r, arb_dec a, arb_dec b, int minscale)
+{
+	int s = minscale > ARB_DSCALE ? minscale : ARB_DSCALE, rc = divdown(r, a, b, minscale);
+	arb_dec x;
+	if (s > ARB_DEC_MAXSCALE)
+		s = ARB_DEC_MAXSCALE;
+	if (rc != arb_dec_div(&x, a, b, s, ARB_RND_DOWN) || (rc == 0 && !same(x, *r)))
+		abort();
+	return rc;
+}
+static int
+chk_floor(arb_dec *r, arb_dec a, arb_dec b)
+{
+	arb_dec x;
+	int rc = ffloor_to(r, a, b);
+	if (rc != arb_dec_floor_to(&x, a, b) || (rc == 0 && !same(x, *r)))
+		abort();
+	return rc;
 }
 int
 arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
@@ -461,7 +536,12 @@ arb_dchain_eval(const struct arb_dchain *c, arb_dec q1, int lots, struct arb_dre
 	int i, rc;
 	arb_dec a;
 
-	memset(r, 0, sizeof(*r));
+	/* (each leg's fill sets all of its f; those after a leg that gets
+	 * nothing are not read) */
+	r->in = r->out = r->profit = ZERO;
+	r->k = r->kopt = 0;
+	r->optimal = 0;
+	memset(&r->f[0], 0, sizeof(r->f[0]));
 	if (fsign(q1) <= 0)
 		return 1;
 	rc = arb_dleg_fill(&c->leg[0], q1, &r->f[0]);
