@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -138,10 +139,33 @@ c_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	    in->k->key, in->uuid ? in->uuid : "0");
 	snprintf(pl, sizeof pl, "{\"iss\":\"cdp\",\"nbf\":%lld,\"exp\":%lld,\"sub\":\"%s\",\"uri\":\"%s\"}",
 	    (long long)s, (long long)(s + 120), in->k->key, uri);
-	if (arb_jwt_es256(in->k->secret, hdr, pl, &jwt) < 0) {
-		arb_buf_free(&jwt);
-		snprintf(why, whylen, "coinbase: the private key is not an EC key in PEM");
-		return -1;
+	{
+		/* the key as the CDP key file gives it: newlines written as
+		 * "\n" on one line; OpenSSL wants them real */
+		char *pem = NULL;
+		int rc;
+		if (strstr(in->k->secret, "\\n") && !strchr(in->k->secret, '\n')) {
+			const char *p = in->k->secret;
+			size_t k = 0;
+			pem = xmalloc(strlen(p) + 1);
+			for (; *p; p++)
+				if (p[0] == '\\' && p[1] == 'n') {
+					pem[k++] = '\n';
+					p++;
+				} else
+					pem[k++] = *p;
+			pem[k] = 0;
+		}
+		rc = arb_jwt_es256(pem ? pem : in->k->secret, hdr, pl, &jwt);
+		if (pem) {
+			arb_wipe(pem, strlen(pem));
+			free(pem);
+		}
+		if (rc < 0) {
+			arb_buf_free(&jwt);
+			snprintf(why, whylen, "coinbase: the private key is not an EC key in PEM");
+			return -1;
+		}
 	}
 	arb_buf_adds(&q->hdr, "Authorization: Bearer ");
 	arb_buf_add(&q->hdr, jwt.p, jwt.len);

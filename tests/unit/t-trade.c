@@ -710,6 +710,25 @@ t_coinbase(void)
 	ok(tv->build(ARB_TOP_TIME, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/api/v3/brokerage/time") &&
 	    q.hdr.len == 0, "server time: public, unsigned");
 	arb_treq_wipe(&q);
+	{
+		/* the key as the CDP JSON key file writes it: "\n" for newlines */
+		char *esc = xmalloc(strlen(pem) * 2 + 1), *p = esc;
+		const char *c;
+		for (c = pem; *c; c++)
+			if (*c == '\n') {
+				*p++ = '\\';
+				*p++ = 'n';
+			} else
+				*p++ = *c;
+		*p = 0;
+		k.secret = esc;
+		arb_treq_init(&q);
+		ok(tv->build(ARB_TOP_BALANCES, &in, &q, why, sizeof why) == 0 &&
+		    jwt_check(hdrval(q.hdr.p, "Authorization", got, sizeof got) + 7, pk, claims, sizeof claims),
+		    "a key with its newlines written as \\n works too");
+		arb_treq_wipe(&q);
+		free(esc);
+	}
 	k.secret = "not a key";
 	arb_treq_init(&q);
 	ok(tv->build(ARB_TOP_BALANCES, &in, &q, why, sizeof why) < 0 && strstr(why, "PEM") &&
