@@ -15,6 +15,10 @@
  *   arb_rec_parse   the full record check of rec.h (every key, type and
  *                   decimal), which is what arb-* programs run per line
  *   + arb_rec_book  the above plus every level read as exact decimals
+ *   (general)       the same two through rec.c's general path only
+ *                   (arb_rec_parse_general: the tokenizer and the table
+ *                   check, the parser before the fast path), the
+ *                   baseline of the same run
  *   jansson, json-c, cJSON, yajl (tree API), jsmn (tokens + key scan)
  *
  * Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so that a
@@ -276,6 +280,10 @@ run_arb_tok(const struct set *s, const struct line *z)
 	return bad;
 }
 
+/* arb_rec_parse, or the general path alone (the parser before the fast
+ * path, as a baseline in the same run) */
+static int (*recparse)(struct arb_rec *, const char *, size_t, char *, size_t) = arb_rec_parse;
+
 static size_t
 run_arb_rec(const struct set *s, const struct line *z)
 {
@@ -287,7 +295,7 @@ run_arb_rec(const struct set *s, const struct line *z)
 
 		if (l->p[2] == 's')       /* {"stream": a venue frame, not a record */
 			bad += arb_keys(l) < 0;
-		else if (arb_rec_parse(&R, l->p, l->n, why, sizeof why) < 0)
+		else if (recparse(&R, l->p, l->n, why, sizeof why) < 0)
 			bad++;
 		else
 			sink += R.ts + R.ex[0] + R.sym[0] + R.type;
@@ -317,7 +325,7 @@ run_arb_book(const struct set *s, const struct line *z)
 			for (int k = b + 1; k < (int)J.t[b].next; k++)
 				if (J.t[k].type == ARB_J_STR && arb_json_dec(&J, k, &d, NULL) == 0)
 					sink += (int64_t)d.m;
-		} else if (arb_rec_parse(&R, l->p, l->n, why, sizeof why) < 0) {
+		} else if (recparse(&R, l->p, l->n, why, sizeof why) < 0) {
 			bad++;
 		} else if (R.type == ARB_R_BOOK) {
 			if (arb_rec_book(&R, &BK) < 0)
@@ -528,6 +536,28 @@ run_jsmn(const struct set *s, const struct line *z)
 }
 #endif
 
+static size_t
+run_arb_rec_gen(const struct set *s, const struct line *z)
+{
+	size_t bad;
+
+	recparse = arb_rec_parse_general;
+	bad = run_arb_rec(s, z);
+	recparse = arb_rec_parse;
+	return bad;
+}
+
+static size_t
+run_arb_book_gen(const struct set *s, const struct line *z)
+{
+	size_t bad;
+
+	recparse = arb_rec_parse_general;
+	bad = run_arb_book(s, z);
+	recparse = arb_rec_parse;
+	return bad;
+}
+
 /* ---- measuring ---- */
 
 struct parser {
@@ -540,6 +570,8 @@ static const struct parser parsers[] = {
 	{ "arb tokenizer", run_arb_tok },
 	{ "arb_rec_parse", run_arb_rec },
 	{ "+ arb_rec_book", run_arb_book },
+	{ "arb_rec_parse (general)", run_arb_rec_gen },
+	{ "+ arb_rec_book (general)", run_arb_book_gen },
 	{ "jansson", run_jansson },
 #ifdef HAVE_JSONC
 	{ "json-c", run_jsonc },
@@ -610,7 +642,7 @@ latency(void)
 {
 	const struct set *s = &sets[C_MIXED];
 	double *ns = xcalloc(s->n, sizeof *ns), t0, over;
-	static const int rows[] = { 2, 4 };   /* arb_rec_parse, jansson */
+	static const int rows[] = { 2, 4, 6 };   /* arb_rec_parse, general path, jansson */
 
 	for (size_t i = 0; i < s->n; i++) {
 		t0 = wall();
@@ -619,7 +651,7 @@ latency(void)
 	qsort(ns, s->n, sizeof *ns, cmpd);
 	over = ns[s->n / 2];
 	printf("\nlatency per record, mixed stream, ns (timer cost %.0f ns included)\n", over);
-	printf("%-16s %8s %8s %8s %8s\n", "parser", "p50", "p99", "p99.9", "max");
+	printf("%-24s %8s %8s %8s %8s\n", "parser", "p50", "p99", "p99.9", "max");
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		const struct parser *p = &parsers[rows[r]];
 
@@ -631,7 +663,7 @@ latency(void)
 			ns[i] = (wall() - t0) * 1e9;
 		}
 		qsort(ns, s->n, sizeof *ns, cmpd);
-		printf("%-16s %8.0f %8.0f %8.0f %8.0f\n", p->name, ns[s->n / 2], ns[s->n * 99 / 100],
+		printf("%-24s %8.0f %8.0f %8.0f %8.0f\n", p->name, ns[s->n / 2], ns[s->n * 99 / 100],
 		    ns[s->n * 999 / 1000], ns[s->n - 1]);
 	}
 	free(ns);
@@ -699,14 +731,14 @@ main(int argc, char **argv)
 	for (int c = 0; c < NCLASS; c++)
 		printf("%s %zu B%s", cname[c], sets[c].bytes / sets[c].n, c + 1 < NCLASS ? ", " : "\n");
 	printf("\nmillion records per second (one core)\n");
-	printf("%-16s", "parser");
+	printf("%-24s", "parser");
 	for (int c = 0; c < NCLASS; c++)
 		printf(" %8s", cname[c]);
 	printf(" %9s %8s\n", "mixed MB/s", "ns/rec");
 	for (size_t p = 0; p < NPARSERS; p++) {
 		if (only && !strstr(parsers[p].name, only))
 			continue;
-		printf("%-16s", parsers[p].name);
+		printf("%-24s", parsers[p].name);
 		fflush(stdout);
 		for (int c = 0; c < NCLASS; c++) {
 			size_t bad;
@@ -742,7 +774,25 @@ main(int argc, char **argv)
 	if (!only && !cls) {
 		latency();
 		printf("\nspeed-up of arb_rec_parse over jansson on quotes: %.1fx\n",
-		    rate[2][C_QUOTE] / rate[4][C_QUOTE]);
+		    rate[2][C_QUOTE] / rate[6][C_QUOTE]);
+		printf("speed-up of arb_rec_parse over its general path: quote %.2fx, book10 %.2fx, "
+		    "mixed %.2fx; with arb_rec_book: quote %.2fx, book10 %.2fx\n",
+		    rate[2][C_QUOTE] / rate[4][C_QUOTE], rate[2][C_BOOK10] / rate[4][C_BOOK10],
+		    rate[2][C_MIXED] / rate[4][C_MIXED], rate[3][C_QUOTE] / rate[5][C_QUOTE],
+		    rate[3][C_BOOK10] / rate[5][C_BOOK10]);
+	}
+	{
+		/* how many records the fast path takes */
+		const struct set *m = &sets[C_MIXED];
+		size_t recs = 0, fast = 0;
+		char why[128];
+
+		for (size_t i = 0; i < m->n; i++)
+			if (m->l[i].p[2] != 's' && arb_rec_parse(&R, m->l[i].p, m->l[i].n, why, sizeof why) == 0) {
+				recs++;
+				fast += R.fast != 0;
+			}
+		printf("fast path: %zu of the %zu records of the mixed stream\n", fast, recs);
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS %ld KiB\n", ru.ru_maxrss);

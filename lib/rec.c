@@ -733,7 +733,7 @@ static const uint64_t pow10_64[19] = {
 	1000000000000000000ULL,
 };
 
-static inline uint64_t
+static inline __attribute__((always_inline)) uint64_t
 load8(const unsigned char *p)
 {
 	uint64_t v;
@@ -759,7 +759,7 @@ lit_at(const unsigned char *p, const unsigned char *e, const struct key *k, int 
  * The end of a string body starting at p: its closing quote, or NULL at
  * a backslash, a control character or the end of the text.
  */
-static inline const unsigned char *
+static inline __attribute__((always_inline)) const unsigned char *
 fp_str(const unsigned char *p, const unsigned char *e)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -841,7 +841,7 @@ fp_digits(const unsigned char *p, const unsigned char *e, uint64_t *v, int *nd, 
 
 /* The value of the digits in the top bytes of w (each byte 0..9, the
  * bytes below them 0): three multiplications (json.c's parse8). */
-static inline uint64_t
+static inline __attribute__((always_inline)) uint64_t
 fp_conv8(uint64_t w)
 {
 	w = w * 10 + (w >> 8);
@@ -849,14 +849,17 @@ fp_conv8(uint64_t w)
 	    ((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32;
 }
 
-/* The high bit of every byte of x that is not an ASCII digit. */
-static inline uint64_t
+/*
+ * The high bit of the first byte of x (in memory order) that is not an
+ * ASCII digit, and maybe of some after it: a digit neither carries when
+ * 0x46 is added nor borrows when 0x30 is taken away, so every byte up to
+ * the first non-digit is computed exactly, and a non-digit always sets
+ * its high bit in one of the two.  Only the lowest flag is to be used.
+ */
+static inline __attribute__((always_inline)) uint64_t
 fp_nondigits(uint64_t x)
 {
-	uint64_t nz = ((x & (ONES * 0xf0)) ^ (ONES * 0x30)) |
-	    (((x & (ONES * 0x0f)) + ONES * 0x06) & (ONES * 0xf0));
-
-	return (nz | ((nz & (ONES * 0x7f)) + ONES * 0x7f)) & HIGHS;
+	return ((x + ONES * 0x46) | (x - ONES * 0x30)) & HIGHS;
 }
 
 static __attribute__((noinline)) const unsigned char *
@@ -905,26 +908,33 @@ fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int 
 		p++;
 	}
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (e - p >= 8) {
-		uint64_t x = load8(p), nd = fp_nondigits(x), d, lo, v;
+	if (p < e) {
+		uint64_t x, nd, d, lo, v;
 		unsigned k1, k2;
 
-		if (nd == 0)
+		/* near the end of the text: its last eight bytes (fp_parse
+		 * takes no text shorter than 16), shifted down so that zeros,
+		 * which end the number, follow the last byte */
+		if (e - p >= 8)
+			x = load8(p);
+		else
+			x = load8(e - 8) >> (8 * (8 - (e - p)));
+		if ((nd = fp_nondigits(x)) == 0)
 			return fp_num_long(p, e, m, sc, frac, neg);
 		k1 = (unsigned)__builtin_ctzll(nd) >> 3;   /* digits before the end or point */
 		if (k1 == 0 || (k1 > 1 && *p == '0'))
 			return NULL;
-		d = x & (ONES * 0x0f);            /* the digits' values (no borrows) */
-		if (!frac || p[k1] != '.') {
+		d = x & (ONES * 0x0f);                     /* the digits' values */
+		if (!frac || ((x >> (8 * k1)) & 0xff) != '.') {
 			v = fp_conv8(d << (8 * (8 - k1)));
 			*m = neg ? -(int64_t)v : (int64_t)v;
 			*sc = 0;
 			return p + k1;
 		}
-		nd &= nd - 1;                              /* past the point */
-		if (nd == 0)
+		/* the point read as a '0': the next flag is the end */
+		if ((nd = fp_nondigits(x + ((uint64_t)2 << (8 * k1)))) == 0)
 			return fp_num_long(p, e, m, sc, frac, neg);
-		k2 = (unsigned)__builtin_ctzll(nd) >> 3;   /* the end */
+		k2 = (unsigned)__builtin_ctzll(nd) >> 3;
 		if (k2 == k1 + 1)
 			return NULL;                       /* no fraction digit */
 		lo = ((uint64_t)1 << (8 * k1)) - 1;
@@ -936,6 +946,95 @@ fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int 
 	}
 #endif
 	return fp_num_long(p, e, m, sc, frac, neg);
+}
+
+/*
+ * An integer at p as the general path would read it: -?(0|[1-9][0-9]*)
+ * in at most 18 characters.  Returns its end with *v, or NULL.  Up to
+ * three words of digits where 24 bytes can be read (a timestamp has 16
+ * digits), else fp_num_long.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_int(const unsigned char *p, const unsigned char *e, int64_t *v)
+{
+	int neg = 0, sc;
+
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (e - p >= 24) {
+		uint64_t x = load8(p), nd = fp_nondigits(x), u, y, z;
+		unsigned k;
+
+		if (nd) {
+			k = (unsigned)__builtin_ctzll(nd) >> 3;
+			if (k == 0 || (k > 1 && *p == '0'))
+				return NULL;
+			u = fp_conv8((x & (ONES * 0x0f)) << (8 * (8 - k)));
+			p += k;
+		} else {
+			if (*p == '0')
+				return NULL;
+			u = fp_conv8(x & (ONES * 0x0f));
+			x = load8(p + 8);
+			if ((nd = fp_nondigits(x)) != 0) {
+				k = (unsigned)__builtin_ctzll(nd) >> 3;
+				if (k)
+					u = u * pow10_64[k] + fp_conv8((x & (ONES * 0x0f)) << (8 * (8 - k)));
+				p += 8 + k;
+			} else {
+				y = load8(p + 16);
+				nd = fp_nondigits(y);
+				k = nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
+				if (16 + k + (unsigned)neg > FP_MAXNUM)
+					return NULL;
+				u = u * 100000000 + fp_conv8(x & (ONES * 0x0f));
+				if (k) {
+					z = fp_conv8((y & (ONES * 0x0f)) << (8 * (8 - k)));
+					u = u * pow10_64[k] + z;
+				}
+				p += 16 + k;
+			}
+		}
+		*v = neg ? -(int64_t)u : (int64_t)u;
+		return p;
+	}
+#endif
+	return fp_num_long(p, e, v, &sc, 0, neg);
+}
+
+/* Copies the len (< 16) bytes at p to dst (16 bytes or more) with a NUL:
+ * sixteen bytes at once where they can be read. */
+static inline __attribute__((always_inline)) void
+fp_copy(char *dst, const unsigned char *p, const unsigned char *e, size_t len)
+{
+	if (e - p >= 16 && len < 16)
+		memcpy(dst, p, 16);
+	else
+		memcpy(dst, p, len);
+	dst[len] = '\0';
+}
+
+/* True when the n bytes of lit (a constant) are at p. */
+static inline __attribute__((always_inline)) int
+lit_is(const unsigned char *p, const unsigned char *e, const char *lit, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (e - p >= 16 && n <= 16) {
+		uint64_t w0 = 0, w1 = 0, m0, m1;
+
+		memcpy(&w0, lit, n < 8 ? n : 8);
+		m0 = n >= 8 ? ~0ULL : ((uint64_t)1 << (8 * n)) - 1;
+		if (n <= 8)
+			return ((load8(p) ^ w0) & m0) == 0;
+		memcpy(&w1, lit + 8, n - 8);
+		m1 = n >= 16 ? ~0ULL : ((uint64_t)1 << (8 * (n - 8))) - 1;
+		return (((load8(p) ^ w0) & m0) | ((load8(p + 8) ^ w1) & m1)) == 0;
+	}
+#endif
+	return e - p >= (ptrdiff_t)n && memcmp(p, lit, n) == 0;
 }
 
 /* enum_ok on raw text. */
@@ -994,7 +1093,7 @@ struct fp {
 	(t[i] = (struct arb_jtok){ (ty), (es), (uint32_t)(o), (uint32_t)(l), (nx), (nn) })
 
 /* [[px,qty],...] at p: its tokens, and its levels into *lv. */
-static const unsigned char *
+static inline __attribute__((always_inline)) const unsigned char *
 fp_levels(struct fp *f, const unsigned char *p, struct arb_level **lv, uint32_t *lvcap,
     uint32_t *nlv)
 {
@@ -1065,7 +1164,6 @@ fp_array(struct fp *f, const unsigned char *p, int ints)
 	struct arb_jtok *t = j->t;
 	uint32_t n = f->n, arr = n, k = 0, mem, obj;
 	int64_t x;
-	int sc;
 
 	if (p == e || *p != '[')
 		return NULL;
@@ -1078,7 +1176,7 @@ fp_array(struct fp *f, const unsigned char *p, int ints)
 			if (n + 1 > j->cap)
 				t = fp_room(j, n, 1);
 			if (ints) {
-				if ((q = fp_num(p, e, &x, &sc, 0)) == NULL)
+				if ((q = fp_int(p, e, &x)) == NULL)
 					return NULL;
 				TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 				n++;
@@ -1151,7 +1249,7 @@ fp_members(struct fp *f, const unsigned char *p, const struct spec *sp, int top,
 		case K_RT:
 		case K_INT:
 		case K_NAT:
-			if ((q = fp_num(p, e, &x, &sc, 0)) == NULL)
+			if ((q = fp_int(p, e, &x)) == NULL)
 				return NULL;
 			if (k->kind == K_NAT && (x < 0 || x > INT32_MAX))
 				return NULL;
@@ -1209,7 +1307,7 @@ fp_members(struct fp *f, const unsigned char *p, const struct spec *sp, int top,
 				TOK(n, ARB_J_STR, 0, p + 1 - s, q - p - 1, n + 1, 0);
 				p = q + 1;
 			} else {
-				if ((q = fp_num(p, e, &x, &sc, 0)) == NULL)
+				if ((q = fp_int(p, e, &x)) == NULL)
 					return NULL;
 				TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 				p = q;
@@ -1260,6 +1358,131 @@ fp_members(struct fp *f, const unsigned char *p, const struct spec *sp, int top,
 	return p;
 }
 
+/*
+ * A book record from p on (just after `{"type":"book"`), as fp_members
+ * would read it with k_book, written out: the hot record of arb-detect,
+ * arb-exec and arb-store.  Returns the number of tokens, or 0 to give up.
+ */
+static uint32_t
+fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const unsigned char *p)
+{
+	struct arb_json *j = &r->j;
+	struct arb_book_rec *fb = r->fb;
+	struct arb_jtok *t;
+	const unsigned char *q;
+	struct fp f = { r, s, e, 0 };
+	uint32_t n = 3, mem = 8;
+	size_t len;
+	int64_t x;
+
+	/* the tokens before the levels: 3, then 2 for each of 7 keys and
+	 * the two arrays' own tokens */
+	t = j->cap >= 24 ? j->t : fp_room(j, 0, 24);
+#define KEY(kl) (TOK(n, ARB_J_STR, 0, p - s + 2, kl, n + 1, 0), n++)
+	if (!lit_is(p, e, ",\"ts\":", 6))
+		return 0;
+	KEY(2);
+	p += 6;
+	if ((q = fp_int(p, e, &r->ts)) == NULL)
+		return 0;
+	r->has_ts = 1;
+	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
+	n++;
+	p = q;
+	if (!lit_is(p, e, ",\"rt\":", 6))
+		return 0;
+	KEY(2);
+	p += 6;
+	if ((q = fp_int(p, e, &r->rt)) == NULL)
+		return 0;
+	r->has_rt = 1;
+	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
+	n++;
+	p = q;
+	if (!lit_is(p, e, ",\"ex\":\"", 7))
+		return 0;
+	KEY(2);
+	p += 7;
+	if ((q = fp_str(p, e)) == NULL || (len = (size_t)(q - p)) == 0 || len >= ARB_EX_MAX)
+		return 0;
+	fp_copy(r->ex, p, e, len);
+	TOK(n, ARB_J_STR, 0, p - s, len, n + 1, 0);
+	n++;
+	p = q + 1;
+	if (!lit_is(p, e, ",\"sym\":\"", 8))
+		return 0;
+	KEY(3);
+	p += 8;
+	if ((q = fp_str(p, e)) == NULL || (len = (size_t)(q - p)) == 0 || len >= ARB_SYM_MAX)
+		return 0;
+	fp_copy(r->sym, p, e, len);
+	TOK(n, ARB_J_STR, 0, p - s, len, n + 1, 0);
+	n++;
+	p = q + 1;
+	if (lit_is(p, e, ",\"seq\":", 7)) {
+		KEY(3);
+		p += 7;
+		if ((q = fp_int(p, e, &fb->seq)) == NULL)
+			return 0;
+		fb->has_seq = 1;
+		TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
+		n++;
+		p = q;
+		mem++;
+	}
+	if (!lit_is(p, e, ",\"ok\":", 6))
+		return 0;
+	KEY(2);
+	p += 6;
+	if (lit_is(p, e, "true", 4)) {
+		TOK(n, ARB_J_TRUE, 0, p - s, 4, n + 1, 0);
+		fb->ok = 1;
+		p += 4;
+	} else if (lit_is(p, e, "false", 5)) {
+		TOK(n, ARB_J_FALSE, 0, p - s, 5, n + 1, 0);
+		fb->ok = 0;
+		p += 5;
+	} else {
+		return 0;
+	}
+	n++;
+	if (!lit_is(p, e, ",\"depth\":", 9))
+		return 0;
+	KEY(5);
+	p += 9;
+	if ((q = fp_int(p, e, &x)) == NULL || x < 0 || x > INT32_MAX)
+		return 0;
+	fb->depth = (int)x;
+	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
+	n++;
+	p = q;
+	if (!lit_is(p, e, ",\"bids\":", 8))
+		return 0;
+	KEY(4);
+	p += 8;
+	f.n = n;
+	if ((p = fp_levels(&f, p, &fb->bids, &fb->capb, &fb->nbids)) == NULL)
+		return 0;
+	n = f.n;
+	if (n + 2 > j->cap)
+		fp_room(j, n, 2);
+	t = j->t;
+	if (!lit_is(p, e, ",\"asks\":", 8))
+		return 0;
+	KEY(4);
+	p += 8;
+	f.n = n;
+	if ((p = fp_levels(&f, p, &fb->asks, &fb->capa, &fb->nasks)) == NULL)
+		return 0;
+	n = f.n;
+	t = j->t;
+#undef KEY
+	if (p + 1 != e || *p != '}')
+		return 0;
+	TOK(0, ARB_J_OBJ, 0, 0, e - s, n, mem + 1);
+	return n;
+}
+
 /* 0 with r filled (type, tokens, common keys, r->fb), or -1: the general
  * path must read the line.  The caller has cleared the common keys. */
 static int
@@ -1271,11 +1494,15 @@ fp_parse(struct arb_rec *r, const char *line, size_t len)
 	struct arb_jtok *t;
 	uint32_t mem;
 
-	if (len < 12 || len >= UINT32_MAX || memcmp(s, "{\"type\":\"", 9) != 0 ||
-	    (q = fp_str(s + 9, e)) == NULL)
+	if (len < 16 || len >= UINT32_MAX)
 		return -1;
-	if ((r->type = arb_rtype_from(line + 9, (size_t)(q - s - 9))) == ARB_R_UNKNOWN)
+	if (lit_is(s, e, "{\"type\":\"book\"", 14)) {
+		q = s + 13;
+		r->type = ARB_R_BOOK;
+	} else if (!lit_is(s, e, "{\"type\":\"", 9) || (q = fp_str(s + 9, e)) == NULL ||
+	    (r->type = arb_rtype_from(line + 9, (size_t)(q - s - 9))) == ARB_R_UNKNOWN) {
 		return -1;
+	}
 	if (r->type == ARB_R_BOOK) {
 		if (r->fb == NULL)
 			r->fb = xcalloc(1, sizeof *r->fb);
@@ -1286,10 +1513,16 @@ fp_parse(struct arb_rec *r, const char *line, size_t len)
 	t = fp_room(j, 0, 3);
 	TOK(1, ARB_J_STR, 0, 2, 4, 2, 0);
 	TOK(2, ARB_J_STR, 0, 9, q - s - 9, 3, 0);
+	if (r->type == ARB_R_BOOK) {
+		if ((f.n = fp_book(r, s, e, q + 1)) == 0)
+			return -1;
+		goto done;
+	}
 	if ((p = fp_members(&f, q + 1, &specs[r->type], 1, &mem)) == NULL || p + 1 != e || *p != '}')
 		return -1;
 	t = j->t;
 	TOK(0, ARB_J_OBJ, 0, 0, len, f.n, mem + 1);
+done:
 	j->src = line;
 	j->srclen = len;
 	j->n = f.n;
