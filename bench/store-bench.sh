@@ -32,32 +32,43 @@ echo "store-bench: generating $N records" >&2
 "$top_srcdir/tests/store/gen-stream" "$N" 1 > "$T/in.ndjson"
 bytes=$(wc -c < "$T/in.ndjson")
 
-# run NAME CMD...: times CMD (stdin: the records), prints one row.
+# run NAME CMD...: times CMD (stdin: the records), prints one row.  The
+# last three columns are CPU seconds of arb-store's threads, from its -vv
+# report (reading and staging; committing; SQLite checkpoints), "-" when
+# the program does not report them (cat, store-raw, an older arb-store).
 run() {
 	name=$1; shift
 	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$@" < "$T/in.ndjson" > /dev/null 2> "$T/err" ||
 		{ echo "store-bench: $name failed:" >&2; cat "$T/err" >&2; }
-	set -- $(tail -n 1 "$T/time")
-	awk -v name="$name" -v n="$N" -v s="$1" -v cpu="$2 + $3" -v rss="$4" 'BEGIN {
+	thr=$(awk '/cpu seconds: reading and staging/ { m = $7 + 0; c = $9 + 0 }
+		/checkpoints in their thread/ { k = $(NF - 2) }
+		END { printf "%s %s %s", m == "" ? "-" : m, c == "" ? "-" : c, k == "" ? "-" : k }' "$T/err")
+	set -- $(tail -n 1 "$T/time") $thr
+	awk -v name="$name" -v n="$N" -v s="$1" -v cpu="$2 + $3" -v rss="$4" -v thr="$5 $6 $7" 'BEGIN {
 		split(cpu, c, " + "); cpu = c[1] + c[2]
 		if (s < 0.01) s = 0.01
 		if (cpu < 0.01) cpu = 0.01
-		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d\n", name, n, s, n / s, cpu, n / cpu, rss }'
+		split(thr, t, " ")
+		for (i = 1; i <= 3; i++)
+			if (t[i] != "-") t[i] = sprintf("%.2f", t[i])
+		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d %6s %6s %6s\n", name, n, s, n / s, cpu, n / cpu, rss,
+		    t[1], t[2], t[3] }'
 }
 
 BASE=${BASELINE:-}
 [ -z "$BASE" ] || [ -x "$BASE" ] || { echo "store-bench: BASELINE=$BASE is not executable" >&2; exit 2; }
 
-printf "%-38s %8s %7s %10s %7s %10s %9s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB"
+printf "%-38s %8s %7s %10s %7s %10s %9s %6s %6s %6s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB" \
+    "main" "commit" "ckpt"
 echo "# input: $N lines, $bytes bytes"
 run "baseline: cat" cat
 run "raw: sqlite batched INSERT (line)" "$RAW" sqlite "$T/raw.db"
 for v in "" ${BASE:+old}; do
 	S=$STORE; [ -n "$v" ] && S=$BASE
 	tag=${v:+" (baseline)"}
-	run "arb-store sqlite$tag" "$S" -d "sqlite:$T/a$v.db"
-	run "arb-store sqlite, replay (dups)$tag" "$S" -d "sqlite:$T/a$v.db"
-	run "arb-store sqlite --sync normal$tag" "$S" --synchronous normal -d "sqlite:$T/b$v.db"
+	run "arb-store sqlite$tag" "$S" -vv -d "sqlite:$T/a$v.db"
+	run "arb-store sqlite, replay (dups)$tag" "$S" -vv -d "sqlite:$T/a$v.db"
+	run "arb-store sqlite --sync normal$tag" "$S" -vv --synchronous normal -d "sqlite:$T/b$v.db"
 done
 
 pg_start >/dev/null
@@ -67,11 +78,12 @@ for v in "" ${BASE:+old}; do
 	tag=${v:+" (baseline)"}
 	pg_sql "CREATE DATABASE b$v" >/dev/null
 	U=$(echo "$ARB_PG_URL" | sed "s,/postgres?,/b$v?,")
-	run "arb-store postgresql$tag" "$S" -d "$U"
-	run "arb-store postgresql, replay (dups)$tag" "$S" -d "$U"
+	run "arb-store postgresql$tag" "$S" -vv -d "$U"
+	run "arb-store postgresql, replay (dups)$tag" "$S" -vv -d "$U"
 done
 echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
 echo "# cpu_s: user+system time of the client process only (for PostgreSQL the server's work is not in it)"
+echo "# main, commit, ckpt: CPU seconds of arb-store's threads (reading and staging; committing; SQLite checkpoints)"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the wall-clock numbers)"
 
 # Idle latency: one record at a time (p50/p90/p99 over 300 probes).
