@@ -260,6 +260,16 @@ void arb_venue_meta_done(struct arb_venue *v)
 	}
 }
 
+/* The book got a frame now (live staleness, ws.c). */
+static inline void alive(struct arb_fbook *fb)
+{
+	struct arb_feed *f = fb->v->feed;
+
+	fb->act = f->now;
+	if (f->now_ws)
+		fb->v->act_ws = f->now;
+}
+
 /* ---- records ------------------------------------------------------------- */
 
 void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, const char *state, const char *detail)
@@ -342,6 +352,7 @@ void arb_fbook_emit(struct arb_fbook *fb)
 	char *p, *p0;
 
 	fb->nbook++;
+	alive(fb);
 	if (fb->filtered)
 		return;
 	if (!fb->exsym) {
@@ -438,31 +449,29 @@ void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail)
 	fb->snap = 1;
 	fb->nsnap++;
 	fb->snap_wait = 0;
+	alive(fb);
 	if (!fb->ok) {
 		fb->ok = 1;
 		arb_feed_status(fb->v, fb, ts, "synced", detail);
 	}
 }
 
-void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt, ...)
+/* The book is no longer known to be right: state (gap or stale) with
+ * detail, one ok:false record, and a new snapshot. */
+static void lose_sync(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *state, const char *detail)
 {
 	struct arb_venue *v = fb->v;
 	struct arb_feed *f = v->feed;
-	char detail[400];
-	va_list ap;
 	int was_ok = fb->ok;
 
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-	fb->ngap++;
 	fb->ok = 0;
 	fb->snap = 0;
+	fb->act = f->now;
 	if (f->file)
 		arb_log(ARB_LOG_NOTICE, "%s:%llu: %s %s: %s", f->file, (unsigned long long)f->line, v->ops->name, fb->sym, detail);
 	else
 		arb_log(ARB_LOG_NOTICE, "%s %s: %s", v->ops->name, fb->sym, detail);
-	arb_feed_status(v, fb, ts, "gap", detail);
+	arb_feed_status(v, fb, ts, state, detail);
 	if (was_ok) {
 		/* One record that says "this book is no longer usable". */
 		fb->ts = ts;
@@ -478,6 +487,24 @@ void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt
 		arb_feed_status(v, fb, ts, "resync",
 		    "replay: waiting for a later snapshot in the recording");
 	}
+}
+
+void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt, ...)
+{
+	char detail[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	fb->ngap++;
+	lose_sync(fb, ts, rt, "gap", detail);
+}
+
+void arb_fbook_stale(struct arb_fbook *fb, int64_t ts, const char *detail)
+{
+	fb->nstale++;
+	lose_sync(fb, ts, ts, "stale", detail);
 }
 
 int arb_fbook_check_crossed(struct arb_fbook *fb, int64_t ts, int64_t rt)
@@ -537,6 +564,7 @@ int arb_fbook_levels(struct arb_fbook *fb, const struct arb_json *j, int arr, en
 
 void arb_fbook_pend(struct arb_fbook *fb, const char *p, size_t len, int64_t rt)
 {
+	alive(fb);
 	/* A bound, so a venue that never answers cannot eat all memory. */
 	if (fb->npend >= 100000) {
 		arb_fbook_pend_clear(fb);

@@ -67,13 +67,15 @@ struct arb_fbook {
 	int64_t snap_wait;   /* live: time the snapshot was requested, 0 none */
 	int64_t snap_last;   /* live: time of the last snapshot request */
 	int64_t snap_gap;    /* live: least time to the next one (backoff) */
+	int64_t act;         /* live: monotonic time of the book's last frame
+	                        (update, snapshot, held-back diff), 0 none */
 	uint32_t maxdepth;   /* keep at most this many levels per side, 0 all */
 	struct arb_pending *pend;
 	uint32_t npend, cappend;
 	char *exsym;         /* ,"ex":"...","sym":"..." of its records, or NULL */
 	uint32_t exsymlen;
 	/* counters, reported with -v at exit and used by tests */
-	uint64_t nbook, nchk_ok, nchk_bad, ngap, nsnap, ncrossed;
+	uint64_t nbook, nchk_ok, nchk_bad, ngap, nsnap, ncrossed, nstale;
 };
 
 struct arb_feed;
@@ -95,6 +97,7 @@ struct arb_venue {
 	void (*priv_free)(void *);
 	/* live transport state lives in ws.c */
 	void *conn;
+	int64_t act_ws;          /* live: latest fbook.act set by a WebSocket frame */
 };
 
 struct arb_feed {
@@ -116,6 +119,10 @@ struct arb_feed {
 	const char *file;
 	uint64_t line;
 	uint64_t nframes, nerrors;
+	/* live: monotonic time of the frame being handled (fbook.act), 0 in
+	 * replay; now_ws: it is a WebSocket frame (not a REST body) */
+	int64_t now;
+	int now_ws;
 	/* live: asks the transport for a snapshot of fb (NULL in replay) */
 	void (*want_snapshot)(struct arb_feed *f, struct arb_fbook *fb);
 	/* live: the venue asked us to reconnect (NULL in replay) */
@@ -162,6 +169,13 @@ void arb_feed_disconnected(struct arb_venue *v, int64_t ts, const char *detail, 
 void arb_fbook_subscribed(struct arb_fbook *fb, int64_t ts);
 void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail);
 void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Live: the book got no frame for longer than --stale-after while other
+ * books of its connection did.  Like a gap: status stale (detail), a book
+ * record with ok:false if it was ok, the levels forgotten, status resync
+ * and a new snapshot (or subscription) of that symbol only.
+ */
+void arb_fbook_stale(struct arb_fbook *fb, int64_t ts, const char *detail);
 /* After applying an update to an ok book: a crossed book is a gap.
  * Returns 0, or -1 when the book went out of sync. */
 int arb_fbook_check_crossed(struct arb_fbook *fb, int64_t ts, int64_t rt);

@@ -96,6 +96,8 @@ int arb_recline_parse(const char *line, size_t len, struct arb_recline *o, const
 		o->kind = 'f', p += 3;
 	else if (e - p >= 4 && memcmp(p, ">-< ", 4) == 0)
 		o->kind = 'c', p += 4;
+	else if (e - p >= 4 && memcmp(p, "-/- ", 4) == 0)
+		o->kind = 'x', p += 4;
 	else {
 		*why = "not a recording line: unknown direction";
 		o->kind = 0;
@@ -301,6 +303,20 @@ static void handle(struct arb_feed *f, struct rfile *rf, struct vcount *vc, cons
 		}
 		arb_feed_disconnected(v, h->rt, h->len ? h->p : "connection closed", h->len);
 		return;
+	case 'x': {
+		/* arb-feed found a book of this connection stale: same again */
+		const char *sp = memchr(h->p, ' ', h->len);
+		size_t n = sp ? (size_t)(sp - h->p) : h->len;
+		struct arb_fbook *fb = arb_venue_find(v, h->p, n);
+		char d[256];
+		if (!fb) {
+			badline(o, rf, "stale: no such book");
+			return;
+		}
+		snprintf(d, sizeof d, "%.*s", sp ? (int)(h->len - n - 1) : 0, sp ? sp + 1 : "");
+		arb_fbook_stale(fb, h->rt, d);
+		return;
+	}
 	case 's':
 		if (ops->sent)
 			ops->sent(v, url, h->p, h->len, h->rt);

@@ -9,6 +9,7 @@
  *   <url> <- <ts>: <frame>          a frame the client sent
  *   <url> <-> <ts>                  a connection opened
  *   <url> >-< <ts>: <reason>        a connection closed
+ *   <url> -/- <ts>: <vsym> <why>    arb-feed found that book stale (live)
  *   <url> -> <recv_ts>: <body>      a REST response body
  *   venue: <name> <url>             URLs starting with <url> are <name>'s
  *   configuration: ...              ignored, as are blank lines
@@ -36,7 +37,8 @@ struct arb_replay_opt {
 int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_replay_opt *o);
 
 /* Splits one recording line.  kind: 'f' frame, 'o' opened, 's' sent,
- * 'c' closed, 'r' REST, 0 to ignore; -1 with *why on a bad line. */
+ * 'c' closed, 'r' REST, 'x' stale book, 'v' venue, 0 to ignore; -1 with
+ * *why on a bad line. */
 struct arb_recline {
 	int kind;
 	const char *url;

@@ -188,6 +188,8 @@ static void rest_done(struct live *L, CURL *c, CURLcode res)
 		r->fb->snap_wait = 0;
 	} else if (res == CURLE_OK && code == 200) {
 		int64_t rt = arb_wall_us();
+		L->f->now = arb_mono_us();
+		L->f->now_ws = 0;
 		rec_line(L, r->url, "->", rt, r->body.p ? r->body.p : "", r->body.len);
 		if (r->v->ops->rest(r->v, r->url, r->body.p ? r->body.p : "", r->body.len, rt) < 0)
 			arb_warn("%s: %s: %s", r->v->ops->name, r->url, r->v->why);
@@ -370,6 +372,8 @@ static void on_frame(struct conn *c, const char *p, size_t n)
 	c->attempt = 0;
 	rec_line(c->L, c->url, "=>", rt, p, n);
 	v->feed->nframes++;
+	v->feed->now = c->last_rx;
+	v->feed->now_ws = 1;
 	if (v->ops->frame(v, c->url, p, n, rt) < 0) {
 		v->feed->nerrors++;
 		arb_warn("%s: bad frame: %s", v->ops->name, v->why);
@@ -513,7 +517,43 @@ static void maybe_ready(struct live *L)
 	arb_notify("READY=1");
 }
 
-/* Once a second: pings, staleness, snapshots that failed. */
+/*
+ * Staleness per book: an in-sync book of the connection that got no frame
+ * (update, held-back diff) or snapshot for longer than stale_after while a
+ * WebSocket frame for another book of the same connection came more
+ * recently than that (so the connection itself is alive: a connection
+ * that goes quiet as a whole is the connection's staleness, in tick()).  The book goes out of sync at once and is resynced alone
+ * (arb_fbook_stale); a market that is merely quiet resyncs too, once per
+ * stale_after, its snapshot requests spaced by want_snapshot's backoff.
+ */
+static void stale_books(struct live *L, struct conn *c, int64_t now)
+{
+	struct arb_venue *v = c->v;
+	char d[128];
+
+	/* the connection delivers books (not only pongs and snapshots) */
+	if (!v->act_ws || now - v->act_ws > c->stale_after)
+		return;
+	for (uint32_t k = 0; k < v->nlist; k++) {
+		struct arb_fbook *fb = v->list[k];
+		if (fb->filtered || !fb->ok || !fb->act || now - fb->act <= c->stale_after)
+			continue;
+		snprintf(d, sizeof d, "no update for %lld ms while the connection delivers other books",
+		    (long long)((now - fb->act) / 1000));
+		int64_t wall = arb_wall_us();
+		struct arb_buf r = { 0 };
+		arb_warn("%s %s: %s: resyncing it", v->ops->name, fb->sym, d);
+		/* in the recording, so that its replay resyncs the book too */
+		arb_buf_printf(&r, "%s %s", fb->vsym, d);
+		rec_line(L, c->url, "-/-", wall, r.p, r.len);
+		arb_buf_free(&r);
+		L->f->now = now;
+		L->f->now_ws = 0;
+		arb_fbook_stale(fb, wall, d);
+	}
+}
+
+/* Five times a second: pings, staleness, snapshots that failed. */
 static void tick(lws_sorted_usec_list_t *sul)
 {
 	struct live *L = the_live;
@@ -547,6 +587,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 			c->closing = 1;
 			lws_callback_on_writable(c->wsi);
 		}
+		if (!c->closing)
+			stale_books(L, c, now);
 		/* a snapshot that failed or was put off: ask again; one asked
 		 * over the WebSocket and not there after 10 s: ask again */
 		for (uint32_t k = 0; k < c->v->nlist; k++) {

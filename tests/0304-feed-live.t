@@ -26,11 +26,11 @@ SRV=
 cleanup() { [ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 
-# fake NAME VENUE SCRIPT INTERVAL [CERT]: start a fake venue, sets $PORT
+# fake NAME VENUE SCRIPT INTERVAL [CERT [SYMBOLS]]: start a fake venue, sets $PORT
 fake() {
 	rm -f "$1.port"
 	$FAKE --cert "${5:-srv}.pem" --key "${5:-srv}.key" --portfile "$1.port" --log "$1.log" --venue "$2" \
-		--rec "$R" --script "$3" --interval "$4" 2>"$1.srv.err" &
+		--rec "$R" --script "$3" --interval "$4" --symbols "${6:-nknusdt}" 2>"$1.srv.err" &
 	SRV=$!
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		[ -s "$1.port" ] && break
@@ -115,6 +115,34 @@ arb-feed --replay b.rec >b.replay 2>/dev/null
 grep '"type":"book"' b.out >b.books
 grep '"type":"book"' b.replay >b.rbooks
 cmp_ok b.rbooks b.books "binance: the replay of --record gives the same books"
+
+# -- Binance, one symbol silent while the other flows on the same
+# connection: that book alone goes stale and is resynced (REST snapshot),
+# without a reconnect; the other book is untouched
+fake s binance mute:LRCBTC:2 20 srv nknusdt,lrcbtc
+feed s 5 --stale-after 1s --endpoint "binance=https://127.0.0.1:$PORT" --cacert ca.pem --record s.rec \
+	binance:NKN/USDT,LRC/BTC
+stop_fake
+is "$RC" 0 "stale book: exit 0"
+is "$(count 'LRCBTC muted after 2 frames' s.log)" 1 "stale book: the fake venue muted LRCBTC"
+ge "$(count '"sym":"LRC/BTC","state":"stale","detail":"no update for' s.out)" 1 "stale book: LRC/BTC went stale"
+is "$(count '"sym":"NKN/USDT","state":"stale"' s.out)" 0 "stale book: NKN/USDT never stale"
+is "$(count '"state":"stale","detail":"no frame for' s.out)" 0 "stale book: the connection never stale"
+is "$(count '"state":"connected"' s.out)" 1 "stale book: no reconnect"
+# the first stale status, then at once an ok:false book and a resync of LRC/BTC
+awk '/"sym":"LRC\/BTC","state":"stale"/ { s = NR }
+    s && NR == s + 1 && /"type":"book"/ && /"sym":"LRC\/BTC"/ && /"ok":false/ { b = 1 }
+    s && NR == s + 2 && /"sym":"LRC\/BTC","state":"resync"/ { r = 1 }
+    s && NR > s && /"sym":"LRC\/BTC","state":"synced"/ { y = 1 }
+    END { exit !(b && r && y) }' s.out
+ok $? "stale book: an ok:false book, a resync, then synced again"
+ge "$(count 'GET /api/v3/depth?symbol=LRCBTC&limit=1000' s.log)" 2 "stale book: a new REST snapshot of LRCBTC"
+is "$(count 'GET /api/v3/depth?symbol=NKNUSDT&limit=1000' s.log)" 1 "stale book: NKNUSDT's snapshot only once"
+is "$(grep '"sym":"NKN/USDT"' s.out | count '"ok":false' -)" 0 "stale book: NKN/USDT in sync throughout"
+ge "$(count ' -/- ' s.rec)" 1 "stale book: recorded"
+arb-feed --replay s.rec 2>/dev/null | grep '"type":"book"' >s.rbooks
+grep '"type":"book"' s.out >s.books
+cmp_ok s.rbooks s.books "stale book: the replay of --record gives the same books"
 
 # -- The other four venues: their subscription frames, REST URLs, pings and
 # recorded frames, through the live path; the replay of --record agrees.

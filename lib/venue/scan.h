@@ -65,30 +65,72 @@ static inline const char *arb_scan_int(const char *p, const char *e, int64_t *v,
 	return p;
 }
 
+/* True when the 8 bytes at p are all ASCII digits. */
+static inline int arb_scan_8digits(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return ((v & 0xf0f0f0f0f0f0f0f0ULL) | (((v + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >> 4)) ==
+	    0x3333333333333333ULL;
+}
+
+/* The value of 8 ASCII digits at p, the first the most significant
+ * (combining pairs, then fours, then the two halves). */
+static inline uint64_t arb_scan_8value(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	v -= 0x3030303030303030ULL;
+	v = v * 10 + (v >> 8);
+	v = ((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+	    ((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >> 32;
+	return v;
+}
+
+/* Digits [p, e) into *x (wrapping: the caller bounds the count). */
+static inline const char *arb_scan_digits(const char *p, const char *e, uint64_t *x)
+{
+	uint64_t v = *x;
+
+	while (e - p >= 8 && arb_scan_8digits(p)) {
+		v = v * 100000000u + arb_scan_8value(p);
+		p += 8;
+	}
+	for (; p < e && (unsigned)(*p - '0') <= 9; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	*x = v;
+	return p;
+}
+
 /* A quoted decimal "123.4500": coefficient 1234500, scale 4. */
 static inline const char *arb_scan_decstr(const char *p, const char *e, int64_t *m, int8_t *s)
 {
-	int64_t x = 0;
-	int nd = 0, fr = 0, dot = 0;
+	const char *b, *f;
+	uint64_t x = 0;
+	long fr = 0;
 
 	if (!p || p >= e || *p++ != '"')
 		return NULL;
-	for (; p < e; p++) {
-		unsigned c = (unsigned)(*p - '0');
-		if (c <= 9) {
-			if (++nd > 18)
-				return NULL;
-			x = x * 10 + (int64_t)c;
-			fr += dot;
-		} else if (*p == '.' && !dot && nd)
-			dot = 1;
-		else
-			break;
-	}
-	/* a point needs a digit after it */
-	if (!nd || p >= e || *p != '"' || p[-1] == '.')
+	b = p;
+	p = arb_scan_digits(p, e, &x);
+	if (p == b)
 		return NULL;
-	*m = x;
+	if (p < e && *p == '.') {
+		f = ++p;
+		p = arb_scan_digits(p, e, &x);
+		fr = p - f;
+		if (!fr)
+			return NULL;   /* a point needs a digit after it */
+	}
+	/* at most 18 digits: the coefficient did not wrap and fits 63 bits */
+	if (p >= e || *p != '"' || (p - b) - (fr > 0) > 18)
+		return NULL;
+	*m = (int64_t)x;
 	*s = (int8_t)fr;
 	return p + 1;
 }

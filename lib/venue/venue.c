@@ -6,6 +6,8 @@
 
 #include "venue/venue.h"
 
+int arb_venue_scan = 1;
+
 const struct arb_venue_ops *const arb_venue_all[] = {
 	&arb_venue_binance, &arb_venue_kraken, &arb_venue_coinbase,
 	&arb_venue_okx, &arb_venue_bybit, &arb_venue_bitstamp, NULL

@@ -60,6 +60,10 @@ struct arb_venue_ops {
 	int64_t ping_every;        /* microseconds between pings, 0 none */
 };
 
+/* 1 (default): venues read frames of their usual form straight from the
+ * text (scan.h); 0: always through the JSON tokenizer (tests compare). */
+extern int arb_venue_scan;
+
 extern const struct arb_venue_ops arb_venue_binance, arb_venue_kraken, arb_venue_coinbase,
     arb_venue_okx, arb_venue_bybit, arb_venue_bitstamp;
 

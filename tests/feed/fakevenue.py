@@ -13,6 +13,9 @@ Each WebSocket connection plays the next step of --script (the last repeats):
   serve      send every frame, then answer pings and wait
   corrupt:N  like serve, but frame N has a digit changed (checksum mismatch);
              a second "subscribe" on the connection starts the frames over
+  mute:S:N   like serve, but after N frames of symbol S (as in the frames,
+             "LRCBTC") no more of them: the other symbols go on
+--symbols nknusdt,lrcbtc (Binance) serves the diffs of those streams.
 The server sends one WebSocket ping on every connection and logs the pong,
 answers the venue's application pings (Kraken {"event":"ping"}), and logs
 every request and every frame it receives to --log.
@@ -104,7 +107,12 @@ class Conn:
         steps = args.script.split(",")
         step = steps[min(no, len(steps) - 1)]
         self.mode, _, n = step.partition(":")
-        self.n = int(n) if n else len(frames)
+        self.mute = None
+        if self.mode == "mute":
+            self.mute, _, n = n.partition(":")
+            self.mode = "serve"
+        self.n = int(n) if n and not self.mute else len(frames)
+        self.mute_after = int(n) if self.mute else 0
         self.silent = False
         self.subscribed = threading.Event()
         self.subs = 0
@@ -155,6 +163,7 @@ class Conn:
         i = sent = 0
         corrupt = self.n if self.mode == "corrupt" else -1
         limit = len(self.frames) if self.mode == "corrupt" else self.n
+        muted = 0
         while i < min(limit, len(self.frames)):
             if self.restart:
                 self.restart = False
@@ -162,6 +171,13 @@ class Conn:
                 i = 0
                 corrupt = -1
             fr = self.frames[i]
+            if self.mute and '"s":"%s"' % self.mute in fr:
+                muted += 1
+                if muted > self.mute_after:
+                    if muted == self.mute_after + 1:
+                        log(self.args, "conn %d: %s muted after %d frames" % (self.no, self.mute, self.mute_after))
+                    i += 1
+                    continue
             if i == corrupt:
                 fr = re.sub(r'"([0-9]+)\.([0-9])', lambda m: '"%s.%d' % (m.group(1), (int(m.group(2)) + 1) % 10), fr, 1)
                 log(self.args, "conn %d: corrupted frame %d" % (self.no, i))
@@ -235,13 +251,15 @@ def main():
     for a in ("--cert", "--key", "--portfile", "--log", "--venue", "--rec", "--script"):
         ap.add_argument(a, required=True)
     ap.add_argument("--interval", type=float, default=5)
+    ap.add_argument("--symbols", default="nknusdt")
     args = ap.parse_args()
     if args.venue == "kraken":
         frames = frames_of(os.path.join(args.rec, "KRAKEN.ws.50.0"),
                            lambda f: f.endswith('"XBT/CHF"]') or ('"subscriptionStatus"' in f and "XBT/CHF" in f))
         bodies = rest_bodies(os.path.join(args.rec, "KRAKEN.0"))
     elif args.venue == "binance":
-        frames = frames_of(os.path.join(args.rec, "BINANCE.ws.1.0"), lambda f: "nknusdt@depth" in f)
+        streams = ['"%s@depth' % x for x in args.symbols.split(",")]
+        frames = frames_of(os.path.join(args.rec, "BINANCE.ws.1.0"), lambda f: any(x in f for x in streams))
         bodies = rest_bodies(os.path.join(args.rec, "BINANCE.0"))
         bodies.update(rest_bodies(os.path.join(args.rec, "BINANCE.http.0.0")))
     elif args.venue == "okx":

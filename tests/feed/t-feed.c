@@ -84,6 +84,10 @@ int main(void)
 	ok(l.url != NULL, "own frame names its connection");
 	is_int(LINE("wss://x >-< 4: bye"), 0, "close line");
 	is_int(l.kind, 'c', "close kind");
+	is_int(LINE("wss://x -/- 5.5: BTCUSDT no update for 1200 ms"), 0, "stale line");
+	is_int(l.kind, 'x', "stale kind");
+	is_int(l.rt, 5500000, "stale time");
+	is_int(l.len, 29, "stale payload");
 	is_int(LINE("venue: kraken https://127.0.0.1:1"), 0, "venue line");
 	is_int(l.kind, 'v', "venue kind");
 	is_int(LINE("configuration: {\"x\":1}"), 0, "configuration ignored");
