@@ -6,7 +6,11 @@
 # books goes through `cat` (the baseline) and through arb-exec.  Prints
 # records/s and opportunities/s, decision-to-order latency in record time
 # (from the output: first `sent` order ts minus the opportunity ts) and in
-# wall time (arb-exec --stats), and peak RSS.
+# wall time (arb-exec --stats), and peak RSS.  Then the dense market of
+# bench/gen-stream (6 venues x 99 symbols through arb-detect: many
+# opportunities, orders, fills and balance records), records per CPU
+# second.  With BASE_EXEC=PATH an older arb-exec runs the same inputs in
+# the same run, and the outputs are compared byte for byte.
 #
 # usage: bench/exec-bench.sh [BUILDDIR] [BOOKS] [EVERY]
 #   (from a build directory: sh /path/to/bench/exec-bench.sh . 2000000 1000)
@@ -35,6 +39,16 @@ rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { d = b - a; if (d > 0) printf
 t0=$(now); cat "$T/in" >/dev/null; t1=$(now)
 echo "cat (baseline):     $(rate "$lines" "$t0" "$t1") records/s"
 
+# cpu NAME INPUT BINARY ARGS...: records per CPU second (user + system)
+cpu() {
+	name=$1 in=$2
+	shift 2
+	/usr/bin/time -f '%U %S %M' -o "$T/time" "$@" <"$in" >"$T/cpu.out" 2>/dev/null
+	n=$(wc -l <"$in")
+	awk -v n="$n" -v name="$name" '{ s = $1 + $2; if (s <= 0) s = 0.005
+		printf "  %-40s %6.2f CPU s  %6.3f M records/CPU s  RSS %d KiB\n", name, s, n / s / 1e6, $3 }' "$T/time"
+}
+
 for run in 1 2 3; do
 	# shellcheck disable=SC2034
 	t0=$(now)
@@ -42,6 +56,15 @@ for run in 1 2 3; do
 	t1=$(now)
 	echo "arb-exec run $run:     $(rate "$lines" "$t0" "$t1") records/s, $(rate "$opps" "$t0" "$t1") opportunities/s"
 done
+if [ -x /usr/bin/time ]; then
+	echo "CPU time, same input:"
+	cpu "arb-exec" "$T/in" "$EXEC" --balances "$T/bal"
+	if [ -n "${BASE_EXEC:-}" ]; then
+		cpu "arb-exec (BASE_EXEC)" "$T/in" "$BASE_EXEC" --balances "$T/bal"
+		"$BASE_EXEC" --balances "$T/bal" <"$T/in" | cmp -s - "$T/out" && echo "  outputs identical" ||
+			echo "  OUTPUTS DIFFER"
+	fi
+fi
 grep 'stats:' "$T/err.3" | sed 's/^/  /'
 # with a state file: two writes per opportunity (before sending, at the
 # result); on the first 200 opportunities only, fsync is slow
@@ -71,4 +94,22 @@ grep '"type":"result"' "$T/out" | sed 's/.*"status":"\([a-z]*\)".*/\1/' | sort |
 if command -v /usr/bin/time >/dev/null 2>&1; then
 	/usr/bin/time -f '%M' -o "$T/rss" "$EXEC" --balances "$T/bal" <"$T/in" >/dev/null 2>&1 &&
 		echo "peak RSS: $(cat "$T/rss") KiB (cat: $(/usr/bin/time -f '%M' cat "$T/in" 2>&1 >/dev/null) KiB)"
+fi
+
+# the dense market: what arb-detect finds in 6 venues x 99 symbols
+GS=$B/bench/gen-stream DET=$B/bin/arb-detect
+if [ -x "$GS" ] && [ -x "$DET" ] && [ -x /usr/bin/time ]; then
+	"$GS" --seed 1 --updates "$((N / 10))" --venues 6 --assets 51 --depth 5 --dislocate-every 5000 |
+		"$DET" >"$T/dense"
+	awk -F'"' '/"type":"instrument"/ { for (i = 1; i < NF; i++) { if ($i == "ex") ex = $(i+2); if ($i == "base") b = $(i+2); if ($i == "quote") q = $(i+2) }
+		print ex, b, 1000000; print ex, q, 1000000 }' "$T/dense" | sort -u >"$T/dbal"
+	echo "dense market (gen-stream 6 x 99 symbols, $((N / 10)) updates, through arb-detect):" \
+	    "$(wc -l <"$T/dense") records, $(grep -c '"type":"opportunity"' "$T/dense") opportunity records"
+	cpu "arb-exec" "$T/dense" "$EXEC" --balances "$T/dbal"
+	cp "$T/cpu.out" "$T/dense.out"
+	echo "  $(($(wc -l <"$T/dense.out") - $(wc -l <"$T/dense"))) records added (orders, fills, results, balances)"
+	if [ -n "${BASE_EXEC:-}" ]; then
+		cpu "arb-exec (BASE_EXEC)" "$T/dense" "$BASE_EXEC" --balances "$T/dbal"
+		cmp -s "$T/cpu.out" "$T/dense.out" && echo "  outputs identical" || echo "  OUTPUTS DIFFER"
+	fi
 fi

@@ -5,10 +5,15 @@
  * prints the latency percentiles (wall clock, microseconds) over N probes
  * spaced by a pause, so every probe meets an idle stage.
  *
- *   probe [-n N] [-p PAUSE_US] [-f PRELUDE_FILE] COMMAND
+ *   probe [-n N] [-p PAUSE_US] [-f PRELUDE_FILE] [-t TEMPLATE -m NEEDLE] COMMAND
  *
  * PRELUDE_FILE is written first (for example instrument records) and its
- * output drained before the probes start.
+ * output drained before the probes start.  A probe is the record
+ * {"type":"x-probe","n":N}, which every stage passes through; with -t it
+ * is the line TEMPLATE instead and the output line that ends the probe is
+ * the one holding NEEDLE, where "@N@" stands for the probe's number
+ * (from 1) and "@T@" for the time it is written in seconds (a recording's
+ * receive time): arb-feed --replay - reads venue frames, not records.
  */
 #include "config.h"
 
@@ -36,6 +41,29 @@ cmp64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* Copies tmpl to out with @N@ and @T@ replaced. */
+static int
+expand(char *out, size_t cap, const char *tmpl, int n)
+{
+	size_t k = 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	for (const char *p = tmpl; *p && k + 32 < cap; p++) {
+		if (strncmp(p, "@N@", 3) == 0) {
+			k += (size_t)snprintf(out + k, cap - k, "%d", n);
+			p += 2;
+		} else if (strncmp(p, "@T@", 3) == 0) {
+			k += (size_t)snprintf(out + k, cap - k, "%lld.%06ld", (long long)ts.tv_sec,
+			    ts.tv_nsec / 1000);
+			p += 2;
+		} else
+			out[k++] = *p;
+	}
+	out[k] = '\0';
+	return (int)k;
 }
 
 /* Reads from fd until a line containing needle arrives (or timeout). */
@@ -70,24 +98,26 @@ main(int argc, char **argv)
 {
 	int n = 2000, c;
 	long pause_us = 2000;
-	const char *prelude = NULL;
+	const char *prelude = NULL, *tmpl = NULL, *needle_tmpl = NULL;
 	int in[2], out[2];
 	pid_t pid;
 	static char buf[1 << 20];
 	size_t have = 0;
 	int64_t *lat;
 
-	while ((c = getopt(argc, argv, "n:p:f:")) != -1) {
+	while ((c = getopt(argc, argv, "n:p:f:t:m:")) != -1) {
 		switch (c) {
 		case 'n': n = atoi(optarg); break;
 		case 'p': pause_us = atol(optarg); break;
 		case 'f': prelude = optarg; break;
+		case 't': tmpl = optarg; break;
+		case 'm': needle_tmpl = optarg; break;
 		default:
-			fprintf(stderr, "usage: probe [-n N] [-p PAUSE_US] [-f PRELUDE] COMMAND\n");
+			fprintf(stderr, "usage: probe [-n N] [-p PAUSE_US] [-f PRELUDE] [-t TEMPLATE -m NEEDLE] COMMAND\n");
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || n < 1)
+	if (optind != argc - 1 || n < 1 || !tmpl != !needle_tmpl)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe(in) < 0 || pipe(out) < 0)
@@ -135,10 +165,17 @@ main(int argc, char **argv)
 	}
 	lat = calloc((size_t)n, sizeof *lat);
 	for (int i = 0; i < n; i++) {
-		char rec[128], needle[64];
-		int len = snprintf(rec, sizeof rec, "{\"type\":\"x-probe\",\"n\":%d}\n", i);
-		snprintf(needle, sizeof needle, "\"n\":%d}", i);
+		char rec[8192], needle[256];
+		int len;
 		usleep((useconds_t)pause_us);
+		if (tmpl) {
+			len = expand(rec, sizeof rec - 1, tmpl, i + 1);
+			rec[len++] = '\n';
+			expand(needle, sizeof needle, needle_tmpl, i + 1);
+		} else {
+			len = snprintf(rec, sizeof rec, "{\"type\":\"x-probe\",\"n\":%d}\n", i);
+			snprintf(needle, sizeof needle, "\"n\":%d}", i);
+		}
 		int64_t t0 = now_ns();
 		if (write(in[1], rec, (size_t)len) != len) {
 			fprintf(stderr, "probe: write: %s\n", strerror(errno));
