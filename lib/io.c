@@ -53,7 +53,7 @@
 /*
  * UTF-8 validation.
  *
- * The fast path takes 16 bytes at a time and only looks closer when one of
+ * The fast path takes 32 bytes, then 8, at a time and only looks closer when one of
  * them has the high bit set (or is NUL, when NUL is to be rejected).  The
  * slow path decodes one sequence with the table of RFC 3629, section 4,
  * and names what is wrong.  Returns NULL, or the reason with *col set to
@@ -69,32 +69,54 @@ static inline uint64_t load64(const unsigned char *p)
 	return v;
 }
 
-/* High bit of each byte of v that is zero (exact for the "any" test). */
-static inline uint64_t zero_bytes(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
-
 static const char *utf8_scan(const char *s, size_t n, int nul_bad, size_t *col)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	for (;;) {
-		/* ASCII fast path. */
+		/* ASCII fast path: 32 bytes, then 8, at a time.  With nul_bad,
+		 * (x | HIGHS) - ONES keeps the high bit of every byte but a
+		 * 0x00 or 0x80 (no borrows cross bytes); x itself flags the
+		 * bytes >= 0x80; and one test covers four words. */
 		if (nul_bad) {
-			while (i + 16 <= n) {
+			while (i + 32 <= n) {
 				uint64_t a = load64(p + i), b = load64(p + i + 8);
-				if (((a | b) & HIGHS) | zero_bytes(a) | zero_bytes(b))
+				uint64_t c = load64(p + i + 16), d = load64(p + i + 24);
+				uint64_t nz = ((a | HIGHS) - ONES) & ((b | HIGHS) - ONES) &
+				    ((c | HIGHS) - ONES) & ((d | HIGHS) - ONES);
+				if (((a | b | c | d) | ~nz) & HIGHS)
 					break;
-				i += 16;
+				i += 32;
+			}
+			while (i + 8 <= n) {
+				uint64_t a = load64(p + i);
+				if ((a | ~((a | HIGHS) - ONES)) & HIGHS)
+					break;
+				i += 8;
+			}
+			/* fewer than 8 left: the last 8 bytes at once (those
+			 * before i are plain ASCII already, or the test fails
+			 * and the bytes are looked at one by one) */
+			if (i < n && n - i < 8 && n >= 8) {
+				uint64_t a = load64(p + n - 8);
+				if (!((a | ~((a | HIGHS) - ONES)) & HIGHS))
+					return NULL;
 			}
 		} else {
-			while (i + 16 <= n) {
-				if ((load64(p + i) | load64(p + i + 8)) & HIGHS)
+			while (i + 32 <= n) {
+				if ((load64(p + i) | load64(p + i + 8) | load64(p + i + 16) |
+				    load64(p + i + 24)) & HIGHS)
 					break;
-				i += 16;
+				i += 32;
 			}
+			while (i + 8 <= n) {
+				if (load64(p + i) & HIGHS)
+					break;
+				i += 8;
+			}
+			if (i < n && n - i < 8 && n >= 8 && !(load64(p + n - 8) & HIGHS))
+				return NULL;
 		}
 		/* Byte by byte until the next ASCII-only stretch might start. */
 		size_t stop = i + 16 < n ? i + 16 : n;

@@ -478,6 +478,38 @@ static void test_hostile(void)
 	free(want.p);
 }
 
+/* One bad byte (NUL, a stray continuation byte, 0xff, a cut sequence) at
+ * every offset of lines of 1 to 100 bytes, and lines without one: the
+ * word-at-a-time check and its tail must find each at its column. */
+static void test_every_offset(void)
+{
+	static const char bad[] = { '\0', '\x80', '\xff', '\xc3' };
+	struct str in = { 0 }, want = { 0 };
+	unsigned lineno = 0;
+	char l[128];
+
+	for (size_t len = 1; len <= 100; len++) {
+		memset(l, 'a', len);
+		s_add(&in, l, len);
+		s_add(&in, "\n", 1);
+		expect_line(&want, ++lineno, l, len, 200);
+		for (size_t off = 0; off < len; off++)
+			for (size_t b = 0; b < sizeof bad; b++) {
+				memset(l, 'a', len);
+				l[off] = bad[b];
+				s_add(&in, l, len);
+				s_add(&in, "\n", 1);
+				expect_line(&want, ++lineno, l, len, 200);
+			}
+	}
+	s_add(&want, "EOF", 3);
+	char *got = read_via(in.p, in.len, 200, F_FILE);
+	is_str(got, want.p, "a bad byte at every offset of lines of 1 to 100 bytes");
+	free(got);
+	free(in.p);
+	free(want.p);
+}
+
 static int idle_calls;
 static int count_idle(void *arg)
 {
@@ -960,6 +992,7 @@ int main(void)
 	test_blocks();
 	test_random();
 	test_hostile();
+	test_every_offset();
 	test_idle_flush();
 	test_writer_bulk();
 	test_writer_misc();
