@@ -12,9 +12,9 @@
  * Checkpoints (copying the WAL into the database file, then syncing it)
  * run in a thread of their own with a second connection, so that the
  * thread committing batches does not stop for them: after a commit that
- * left the WAL at CKPT_PAGES pages or more, that thread is woken up for a
- * PASSIVE checkpoint (it never blocks the writer; the writer starts the
- * WAL over once a checkpoint caught up with it).  Should the WAL still
+ * added CKPT_PAGES pages to the WAL, that thread is woken up for a PASSIVE
+ * checkpoint (it never blocks the writer; the writer starts the WAL over
+ * once a checkpoint caught up with it, see sq_commit).  Should the WAL still
  * reach CKPT_HARD pages (a checkpoint failing, or slower than the writer),
  * the committing thread checkpoints itself, as SQLite's autocheckpoint
  * would.  A checkpoint is crash-safe at any moment: it changes nothing
@@ -64,6 +64,8 @@ struct sq {
 	int ckerr;                         /* the last checkpoint failed */
 	int restart;                       /* start the WAL over at the next commit */
 	int restart_at;                    /* WAL pages that ask for that */
+	int ckpt_at;                       /* WAL pages that wake the checkpointer */
+	int wal_pages;                     /* WAL pages after the last commit */
 	uint64_t ckn;                      /* checkpoints run by the thread */
 	double ckcpu;                      /* its CPU seconds, once ended */
 };
@@ -324,18 +326,25 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 			sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return SQLITE_OK;
 	}
-	if (pages >= CKPT_PAGES) {
+	if (pages < q->wal_pages) {
+		/* the WAL started over */
+		q->ckpt_at = CKPT_PAGES;
+		q->restart_at = CKPT_RESTART;
+	}
+	q->wal_pages = pages;
+	/* Once per CKPT_PAGES new pages, not after every commit: while
+	 * small commits come fast (an idle stream's), each checkpoint
+	 * would copy a few pages and sync the files twice. */
+	if (pages >= q->ckpt_at) {
 		pthread_mutex_lock(&q->ckmu);
 		q->ckwant = 1;
 		pthread_cond_signal(&q->ckcv);
 		pthread_mutex_unlock(&q->ckmu);
+		q->ckpt_at = pages + CKPT_PAGES;
 	}
-	/* Asked again only once the WAL grew by as much more: a restart
-	 * can fail (a reader still on old pages), and waiting at every
-	 * commit would then cost for nothing. */
-	if (pages < CKPT_RESTART)
-		q->restart_at = CKPT_RESTART;
-	else if (pages >= q->restart_at) {
+	/* Likewise a restart is asked for again only once the WAL grew by
+	 * CKPT_RESTART more: it can fail (a reader still on old pages). */
+	if (pages >= q->restart_at) {
 		q->restart = 1;
 		q->restart_at = pages + CKPT_RESTART;
 	}
@@ -353,6 +362,8 @@ static void ckpt_start(struct sq *q, int sync_full)
 	pthread_mutex_init(&q->ckmu, NULL);
 	pthread_cond_init(&q->ckcv, NULL);
 	q->ckinit = 1;
+	q->ckpt_at = CKPT_PAGES;
+	q->restart_at = CKPT_RESTART;
 	sqlite3_wal_hook(q->db, wal_hook, q);
 	if (!sqlite3_threadsafe())
 		return;
