@@ -188,7 +188,7 @@ fi
 "$S/gen-stream" 60000 3 > "$T/big.ndjson"
 # The input comes in pieces 0.1 s apart so that the ingest is still going.
 split -l 5000 "$T/big.ndjson" "$T/piece."
-{ for f in "$T"/piece.*; do cat "$f"; sleep 0.1; done; } | arb-store -d "$T/g.db" &
+{ for f in "$T"/piece.*; do cat "$f"; sleep 0.1; done; } | arb-store -vv -d "$T/g.db" 2>"$T/gerr" &
 pid=$!
 n=0; until arb-store --verify "$T/g.db" >/dev/null 2>&1 || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
 sleep 0.3
@@ -196,6 +196,9 @@ arb-store -d "$T/g.db" --backup "$T/backup.db"
 ok $? "--backup during ingest ($(arb-store --verify "$T/backup.db" | awk '$1 == "books" { print $2 }') books of 60000 records)"
 wait $pid
 ok $? "the writer was not disturbed"
+# About 1900 pages of 16 KiB: the checkpointing thread had at least one to do.
+grep -q ": [1-9][0-9]* checkpoints in their thread" "$T/gerr"
+ok $? "checkpoints ran in their own thread ($(grep -o '[0-9]* checkpoints in their thread' "$T/gerr"))"
 arb-store --verify "$T/backup.db" > "$T/bv"
 ok $? "the backup verifies"
 grep -q "^integrity	ok" "$T/bv"; ok $? "backup integrity ok"
