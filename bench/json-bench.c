@@ -677,7 +677,8 @@ usage(int status)
 	    "  -n  records per class (default 20000)\n"
 	    "  -t  seconds per measurement (default 0.3)\n"
 	    "  -s  seed of the generated stream (default 1)\n"
-	    "  -p  only the parsers whose name contains PARSER (no latency table)\n"
+	    "  -p  only the parser named PARSER, or those whose name contains it\n"
+	    "      (no latency table)\n"
 	    "  -c  only the class CLASS (quote, book10, trade, status, bn-diff, mixed)\n");
 	exit(status);
 }
@@ -689,7 +690,7 @@ main(int argc, char **argv)
 	double secs = 0.3, rate[NPARSERS][NCLASS];
 	uint64_t seed = 1;
 	struct rusage ru;
-	int ch, anybad = 0;
+	int ch, anybad = 0, exact = 0;
 	const char *only = NULL, *cls = NULL;
 
 	arb_setprog(argv[0]);
@@ -726,6 +727,8 @@ main(int argc, char **argv)
 	arb_rec_init(&R);
 	make_stream(n);
 
+	for (size_t p = 0; only && p < NPARSERS; p++)
+		exact |= strcmp(parsers[p].name, only) == 0;
 	printf("json-bench: %zu records per class, seed %" PRIu64 ", best of passes over %.2f s\n", n, seed, secs);
 	printf("average line: ");
 	for (int c = 0; c < NCLASS; c++)
@@ -736,7 +739,7 @@ main(int argc, char **argv)
 		printf(" %8s", cname[c]);
 	printf(" %9s %8s\n", "mixed MB/s", "ns/rec");
 	for (size_t p = 0; p < NPARSERS; p++) {
-		if (only && !strstr(parsers[p].name, only))
+		if (only && (exact ? strcmp(parsers[p].name, only) != 0 : !strstr(parsers[p].name, only)))
 			continue;
 		printf("%-24s", parsers[p].name);
 		fflush(stdout);

@@ -1017,22 +1017,32 @@ fp_copy(char *dst, const unsigned char *p, const unsigned char *e, size_t len)
 	dst[len] = '\0';
 }
 
-/* True when the n bytes of lit (a constant) are at p. */
+/*
+ * True when the string literal lit is at p: two masked words compared,
+ * the words made from the literal's characters at compile time.
+ */
+#define LIT_B(l, i) (sizeof(l) > (size_t)(i) + 1 ? \
+	(uint64_t)(unsigned char)(l)[(size_t)(i) < sizeof(l) ? (i) : 0] << (8 * ((i) & 7)) : 0)
+#define LIT_W(l, b) (LIT_B(l, (b) + 0) | LIT_B(l, (b) + 1) | LIT_B(l, (b) + 2) | \
+	LIT_B(l, (b) + 3) | LIT_B(l, (b) + 4) | LIT_B(l, (b) + 5) | LIT_B(l, (b) + 6) | LIT_B(l, (b) + 7))
+#define LIT(p, e, l) lit_is((p), (e), (l), sizeof(l) - 1, LIT_W(l, 0), LIT_W(l, 8))
+
 static inline __attribute__((always_inline)) int
-lit_is(const unsigned char *p, const unsigned char *e, const char *lit, size_t n)
+lit_is(const unsigned char *p, const unsigned char *e, const char *lit, size_t n, uint64_t w0,
+    uint64_t w1)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	if (e - p >= 16 && n <= 16) {
-		uint64_t w0 = 0, w1 = 0, m0, m1;
+		uint64_t m0 = n >= 8 ? ~0ULL : ((uint64_t)1 << (8 * n)) - 1;
+		uint64_t m1 = n >= 16 ? ~0ULL : n <= 8 ? 0 : ((uint64_t)1 << (8 * (n - 8))) - 1;
 
-		memcpy(&w0, lit, n < 8 ? n : 8);
-		m0 = n >= 8 ? ~0ULL : ((uint64_t)1 << (8 * n)) - 1;
 		if (n <= 8)
 			return ((load8(p) ^ w0) & m0) == 0;
-		memcpy(&w1, lit + 8, n - 8);
-		m1 = n >= 16 ? ~0ULL : ((uint64_t)1 << (8 * (n - 8))) - 1;
 		return (((load8(p) ^ w0) & m0) | ((load8(p + 8) ^ w1) & m1)) == 0;
 	}
+#else
+	(void)w0;
+	(void)w1;
 #endif
 	return e - p >= (ptrdiff_t)n && memcmp(p, lit, n) == 0;
 }
@@ -1379,7 +1389,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	 * the two arrays' own tokens */
 	t = j->cap >= 24 ? j->t : fp_room(j, 0, 24);
 #define KEY(kl) (TOK(n, ARB_J_STR, 0, p - s + 2, kl, n + 1, 0), n++)
-	if (!lit_is(p, e, ",\"ts\":", 6))
+	if (!LIT(p, e, ",\"ts\":"))
 		return 0;
 	KEY(2);
 	p += 6;
@@ -1389,7 +1399,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 	n++;
 	p = q;
-	if (!lit_is(p, e, ",\"rt\":", 6))
+	if (!LIT(p, e, ",\"rt\":"))
 		return 0;
 	KEY(2);
 	p += 6;
@@ -1399,7 +1409,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 	n++;
 	p = q;
-	if (!lit_is(p, e, ",\"ex\":\"", 7))
+	if (!LIT(p, e, ",\"ex\":\""))
 		return 0;
 	KEY(2);
 	p += 7;
@@ -1409,7 +1419,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	TOK(n, ARB_J_STR, 0, p - s, len, n + 1, 0);
 	n++;
 	p = q + 1;
-	if (!lit_is(p, e, ",\"sym\":\"", 8))
+	if (!LIT(p, e, ",\"sym\":\""))
 		return 0;
 	KEY(3);
 	p += 8;
@@ -1419,7 +1429,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	TOK(n, ARB_J_STR, 0, p - s, len, n + 1, 0);
 	n++;
 	p = q + 1;
-	if (lit_is(p, e, ",\"seq\":", 7)) {
+	if (LIT(p, e, ",\"seq\":")) {
 		KEY(3);
 		p += 7;
 		if ((q = fp_int(p, e, &fb->seq)) == NULL)
@@ -1430,15 +1440,15 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 		p = q;
 		mem++;
 	}
-	if (!lit_is(p, e, ",\"ok\":", 6))
+	if (!LIT(p, e, ",\"ok\":"))
 		return 0;
 	KEY(2);
 	p += 6;
-	if (lit_is(p, e, "true", 4)) {
+	if (LIT(p, e, "true")) {
 		TOK(n, ARB_J_TRUE, 0, p - s, 4, n + 1, 0);
 		fb->ok = 1;
 		p += 4;
-	} else if (lit_is(p, e, "false", 5)) {
+	} else if (LIT(p, e, "false")) {
 		TOK(n, ARB_J_FALSE, 0, p - s, 5, n + 1, 0);
 		fb->ok = 0;
 		p += 5;
@@ -1446,7 +1456,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 		return 0;
 	}
 	n++;
-	if (!lit_is(p, e, ",\"depth\":", 9))
+	if (!LIT(p, e, ",\"depth\":"))
 		return 0;
 	KEY(5);
 	p += 9;
@@ -1456,7 +1466,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 	n++;
 	p = q;
-	if (!lit_is(p, e, ",\"bids\":", 8))
+	if (!LIT(p, e, ",\"bids\":"))
 		return 0;
 	KEY(4);
 	p += 8;
@@ -1467,7 +1477,7 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	if (n + 2 > j->cap)
 		fp_room(j, n, 2);
 	t = j->t;
-	if (!lit_is(p, e, ",\"asks\":", 8))
+	if (!LIT(p, e, ",\"asks\":"))
 		return 0;
 	KEY(4);
 	p += 8;
@@ -1496,10 +1506,10 @@ fp_parse(struct arb_rec *r, const char *line, size_t len)
 
 	if (len < 16 || len >= UINT32_MAX)
 		return -1;
-	if (lit_is(s, e, "{\"type\":\"book\"", 14)) {
+	if (LIT(s, e, "{\"type\":\"book\"")) {
 		q = s + 13;
 		r->type = ARB_R_BOOK;
-	} else if (!lit_is(s, e, "{\"type\":\"", 9) || (q = fp_str(s + 9, e)) == NULL ||
+	} else if (!LIT(s, e, "{\"type\":\"") || (q = fp_str(s + 9, e)) == NULL ||
 	    (r->type = arb_rtype_from(line + 9, (size_t)(q - s - 9))) == ARB_R_UNKNOWN) {
 		return -1;
 	}
