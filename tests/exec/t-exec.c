@@ -140,6 +140,53 @@ t_balance(void)
 	arb_buf_free(&out);
 	arb_balances_free(&b);
 
+	/* many entries (looked up through the index), and the list of
+	 * changed ones: an entry whose mark was cleared by hand, marked again,
+	 * is emitted once; more changes than entries fall back to a scan */
+	{
+		char ex[16], as[16];
+		int k, found = 0, right = 0;
+		arb_balances_init(&b);
+		for (k = 0; k < 500; k++) {
+			snprintf(ex, sizeof ex, "v%d", k % 7);
+			snprintf(as, sizeof as, "A%d", k);
+			arb_bal_set(&b, ex, as, arb_dec_make(k + 1, 1), D("0"));
+		}
+		for (k = 0; k < 500; k++) {
+			struct arb_bal *e;
+			snprintf(ex, sizeof ex, "v%d", k % 7);
+			snprintf(as, sizeof as, "A%d", k);
+			if ((e = arb_bal_get(&b, ex, as, 0)) != NULL) {
+				found++;
+				right += e == &b.v[k] && arb_dec_cmp(e->free, arb_dec_make(k + 1, 1)) == 0;
+			}
+		}
+		is_int(found, 500, "500 entries found");
+		is_int(right, 500, "each the right one, in the order added");
+		ok(arb_bal_get(&b, "v1", "A0", 0) == NULL, "an absent pair is absent");
+		is_int(arb_bal_emit_dirty(&b, 1, &out), 500, "500 changed, 500 records");
+		arb_buf_reset(&out);
+		arb_bal_credit(&b, "v3", "A3", D("1"));
+		b.v[3].dirty = 0;              /* as arb-exec does for a balance record it passed on */
+		arb_bal_credit(&b, "v3", "A3", D("1"));
+		arb_bal_credit(&b, "v0", "A0", D("1"));
+		is_int(arb_bal_emit_dirty(&b, 2, &out), 2, "an entry marked twice is emitted once");
+		is_str(out.p, "{\"type\":\"balance\",\"ts\":2,\"ex\":\"v0\",\"asset\":\"A0\",\"free\":1.1,\"locked\":0}\n"
+		    "{\"type\":\"balance\",\"ts\":2,\"ex\":\"v3\",\"asset\":\"A3\",\"free\":2.4,\"locked\":0}\n",
+		    "sorted by venue and asset");
+		arb_buf_reset(&out);
+		for (k = 0; k < 1200; k++) {   /* more marks than entries */
+			arb_bal_credit(&b, "v1", "A1", D("1"));
+			b.v[1].dirty = 0;
+		}
+		arb_bal_credit(&b, "v2", "A2", D("1"));
+		is_int(arb_bal_emit_dirty(&b, 3, &out), 1, "after an overflow of the list, the changed one only");
+		arb_buf_reset(&out);
+		is_int(arb_bal_emit_dirty(&b, 4, &out), 0, "and then nothing");
+		arb_buf_free(&out);
+		arb_balances_free(&b);
+	}
+
 	fd = mkstemp(path);
 	ok(fd >= 0, "temp file");
 	if (fd >= 0) {
