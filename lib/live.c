@@ -545,6 +545,18 @@ lag(struct live *L, struct lven *v)
 	return L->c.lag_us > 0 ? L->c.lag_us : v->tv->lag_us;
 }
 
+/* How long after it was signed the venue may still accept a request:
+ * our receive window, or the venue's own when that is longer. */
+static int64_t
+accept_window(struct live *L, struct lven *v)
+{
+	int64_t rw = (int64_t)(L->c.recv_window_ms > 0 ? L->c.recv_window_ms : 5000) * 1000;
+
+	if (L->c.accept_us > 0)
+		return L->c.accept_us;
+	return v->tv->accept_ms * 1000 > rw ? v->tv->accept_ms * 1000 : rw;
+}
+
 /* The order is unknown: report it once, then find out by query. */
 static void
 go_unknown(struct live *L, struct lord *lo, const char *reason, const char *detail)
@@ -553,9 +565,7 @@ go_unknown(struct live *L, struct lord *lo, const char *reason, const char *deta
 
 	if (lo->phase != L_UNKNOWN) {
 		lo->phase = L_UNKNOWN;
-		lo->give_up = arb_mono_us() + lag(L, lo->v) +
-		    (int64_t)(L->c.recv_window_ms > 0 ? L->c.recv_window_ms : 5000) * 1000 +
-		    L->c.timeout_us;
+		lo->give_up = arb_mono_us() + lag(L, lo->v) + accept_window(L, lo->v) + L->c.timeout_us;
 		L->st.unknown++;
 	}
 	/* While stopping, the engine would end the opportunity at once on an
@@ -1430,8 +1440,7 @@ l_resume(void *ctx, struct arb_order *o, int64_t now)
 	lo->cancel_wanted = o->cancel_req;
 	/* the request of the previous run is dead; the venue can only still
 	 * accept it within its receive window */
-	lo->give_up = arb_mono_us() + lag(L, v) +
-	    (int64_t)(L->c.recv_window_ms > 0 ? L->c.recv_window_ms : 5000) * 1000;
+	lo->give_up = arb_mono_us() + lag(L, v) + accept_window(L, v);
 	arb_log(ARB_LOG_NOTICE, "%s: %s: order %s from the state file (%s): querying it", v->tv->ex, o->sym, o->cid,
 	    arb_ostate_name(o->st));
 	queue(L, v, lo, ARB_TOP_QUERY, 0);

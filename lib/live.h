@@ -54,6 +54,10 @@ struct arb_live_conf {
 	int64_t balances_every_us;       /* read them again this often while
 	                                  * no order of the venue is in flight
 	                                  * (0: at start only); default 60 s */
+	int64_t accept_us;               /* how long a venue may accept a request
+	                                  * after it was signed, instead of the
+	                                  * venue's documented window (a test
+	                                  * server); 0: documented */
 	int fees;                        /* read the venues' fee rates at start
 	                                  * (taker fee of new orders); default 1 */
 };

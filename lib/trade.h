@@ -128,6 +128,11 @@ struct arb_tvenue {
 	const char *test_note;       /* what --testnet means here */
 	int64_t lag_us;              /* how long an accepted order may take to
 	                              * show up in a query */
+	int64_t accept_ms;           /* the venue may accept a request this long
+	                              * after it was signed even when our
+	                              * receive window is shorter (Bitstamp's
+	                              * 150 s timestamp window); 0: the
+	                              * receive window binds */
 	/* credential names read through cred.h: key, secret, passphrase */
 	const char *cred_key, *cred_secret, *cred_pass;
 	/* Builds a request; -1 with why (never a secret) when it cannot. */

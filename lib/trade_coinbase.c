@@ -38,7 +38,8 @@
  * the CDP key's EC private key (PEM): header {"alg":"ES256","kid":KEY
  * NAME,"nonce","typ":"JWT"}, claims {"iss":"cdp","nbf","exp" (at most
  * two minutes later),"sub":KEY NAME,"uri":"METHOD host/path"} with the
- * path without its query.  A fresh token for every request.
+ * path without its query.  A fresh token for every request, valid for
+ * the receive window (at least 3 s).
  *
  * The client order id goes with the order; Coinbase has no query by it,
  * so an order whose venue id is not known is looked up in the list of the
@@ -48,6 +49,7 @@
  */
 
 #define CB_LIST_LIMIT 100
+#define CB_MIN_LIFE_MS 3000
 
 static int
 c_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t whylen)
@@ -55,7 +57,7 @@ c_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	const struct arb_order *o = in->o;
 	char prod[ARB_SYM_MAX], host[160], uri[512], hdr[600], pl[1200], *qm;
 	struct arb_buf jwt = {0};
-	int64_t s = in->ts_ms / 1000;
+	int64_t s = in->ts_ms / 1000, exp;
 
 	if (op == ARB_TOP_TIME) {
 		q->method = "GET";
@@ -137,8 +139,15 @@ c_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	    (int)(qm ? (size_t)(qm - q->path.p) : q->path.len), q->path.p);
 	snprintf(hdr, sizeof hdr, "{\"alg\":\"ES256\",\"kid\":\"%s\",\"nonce\":\"%s\",\"typ\":\"JWT\"}",
 	    in->k->key, in->uuid ? in->uuid : "0");
+	/* the token dies with the receive window (at least 3 s, at most
+	 * Coinbase's two minutes): a request held up on the way cannot be
+	 * accepted after the transport gave it up as not placed */
+	exp = (in->ts_ms + (in->recv_window_ms > 0 ? (in->recv_window_ms > CB_MIN_LIFE_MS ?
+	    in->recv_window_ms : CB_MIN_LIFE_MS) : 120000)) / 1000;
+	if (exp > s + 120)
+		exp = s + 120;
 	snprintf(pl, sizeof pl, "{\"iss\":\"cdp\",\"nbf\":%lld,\"exp\":%lld,\"sub\":\"%s\",\"uri\":\"%s\"}",
-	    (long long)s, (long long)(s + 120), in->k->key, uri);
+	    (long long)s, (long long)exp, in->k->key, uri);
 	{
 		/* the key as the CDP key file gives it: newlines written as
 		 * "\n" on one line; OpenSSL wants them real */
@@ -443,6 +452,7 @@ const struct arb_tvenue arb_tv_coinbase = {
 	.test = "https://api-sandbox.coinbase.com",
 	.test_note = "the Advanced Trade sandbox (api-sandbox.coinbase.com): mocked answers, no real orders",
 	.lag_us = 1000000,
+	.accept_ms = CB_MIN_LIFE_MS,  /* the token's shortest life */
 	.cred_key = "coinbase_key",
 	.cred_secret = "coinbase_secret",
 	.cred_pass = NULL,

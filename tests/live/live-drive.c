@@ -26,7 +26,7 @@
 
 enum { O_STATE = 256, O_ENDPOINT, O_CACERT, O_VENUE, O_LAG, O_TIMEOUT, O_RECV_WINDOW,
 	O_BALANCES, O_NO_VENUE_BALANCES, O_LEG_TIMEOUT, O_ON_STOP, O_TESTNET, O_POLL, O_SETTLE,
-	O_BALANCES_EVERY, O_TAKER_FEE };
+	O_BALANCES_EVERY, O_TAKER_FEE, O_ACCEPT_WINDOW };
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -41,6 +41,7 @@ static const struct option longopts[] = {
 	{ "settle", required_argument, NULL, O_SETTLE },
 	{ "balances-every", required_argument, NULL, O_BALANCES_EVERY },
 	{ "taker-fee", required_argument, NULL, O_TAKER_FEE },
+	{ "accept-window", required_argument, NULL, O_ACCEPT_WINDOW },
 	{ "recv-window", required_argument, NULL, O_RECV_WINDOW },
 	{ "balances", required_argument, NULL, O_BALANCES },
 	{ "no-venue-balances", no_argument, NULL, O_NO_VENUE_BALANCES },
@@ -57,7 +58,7 @@ usage(int status)
 	    "usage: %s --venue VENUE [--venue ...] [--endpoint VENUE=URL] [--cacert FILE]\n"
 	    "       [--state FILE] [--balances FILE] [--no-venue-balances] [--lag DUR]\n"
 	    "       [--timeout DUR] [--poll DUR] [--settle DUR] [--recv-window MS]\n"
-	    "       [--balances-every DUR] [--taker-fee VENUE=RATE]\n"
+	    "       [--balances-every DUR] [--taker-fee VENUE=RATE] [--accept-window DUR]\n"
 	    "       [--leg-timeout DUR] [--on-stop cancel|finish] [--testnet] [-v]\n", arb_prog);
 	exit(status);
 }
@@ -164,6 +165,9 @@ main(int argc, char **argv)
 			break;
 		case O_POLL:
 			lc.poll_us = dur("poll", optarg);
+			break;
+		case O_ACCEPT_WINDOW:
+			lc.accept_us = dur("accept-window", optarg);
 			break;
 		case O_BALANCES_EVERY:
 			lc.balances_every_us = dur("balances-every", optarg);

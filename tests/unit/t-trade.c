@@ -677,6 +677,19 @@ t_coinbase(void)
 		    "\"nonce\":\"3b7cd1f2-53a4-4f0e-9d1c-6c9e2f0a1b2c\",\"typ\":\"JWT\"}", "header: alg, kid, nonce");
 	}
 	arb_treq_wipe(&q);
+	in.recv_window_ms = 5000;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0 &&
+	    jwt_check(hdrval(q.hdr.p, "Authorization", got, sizeof got) + 7, pk, claims, sizeof claims) &&
+	    strstr(claims, "\"nbf\":1700000000,\"exp\":1700000005,"), "the token dies with the receive window");
+	arb_treq_wipe(&q);
+	in.recv_window_ms = 1000;
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0 &&
+	    jwt_check(hdrval(q.hdr.p, "Authorization", got, sizeof got) + 7, pk, claims, sizeof claims) &&
+	    strstr(claims, "\"nbf\":1700000000,\"exp\":1700000003,"), "... living at least 3 s");
+	arb_treq_wipe(&q);
+	in.recv_window_ms = 0;
 	o.otype = ARB_OT_FOK;
 	arb_treq_init(&q);
 	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0 && strstr(q.body.p, "\"limit_limit_fok\":{"),
