@@ -86,6 +86,9 @@ struct book {
 	char sym[ARB_SYM_MAX];
 	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 	int have_book;
+	/* per side (0 bids, 1 asks): changed to a new d->vergen whenever
+	 * the side's levels or the instrument change (see struct szcache) */
+	uint64_t ver[2];
 	int bad;             /* R_NONE, R_OUT_OF_SYNC, R_STALE */
 	int64_t ts;
 	struct arb_level *bids, *asks;
@@ -122,6 +125,24 @@ struct cand {
 	int64_t last_expires;
 	int active;                /* index in d->active, or -1 */
 	int64_t hint;              /* the last sizing's continuous optimum */
+	struct szcache *sz;        /* the last sizing, or NULL (cold) */
+};
+
+/*
+ * A candidate's last sizing and what it was made of: the version of the
+ * side each leg walked and the caps.  The sizing depends on nothing else
+ * (the levels, the instruments, the caps; the hint changes only its
+ * speed), so while they are the same its result is reused: an update
+ * that changes only the other side of a book, or another book, costs no
+ * sizing.
+ */
+struct szcache {
+	uint64_t ver[ARB_DLEGS_MAX];
+	int has_cap_in, has_cap_leg[ARB_DLEGS_MAX];
+	arb_dec cap_in, cap_leg[ARB_DLEGS_MAX];
+	int rc;
+	enum arb_dwhy why;
+	struct arb_dresult r;
 };
 
 struct xgroup {
@@ -159,6 +180,7 @@ struct arb_detect {
 	size_t bhcap, chcap, xhcap;
 	int64_t now, swept;
 	uint64_t xepoch;          /* bumped with every venue's epoch */
+	uint64_t vergen;          /* the last book side version given */
 	struct arb_book_rec br;
 	struct arb_buf tmp;
 	struct arb_detect_stats st;
@@ -820,8 +842,26 @@ overflow(struct arb_detect *d, const struct cand *c, int where)
 	arb_debug("%s: arithmetic overflow (%d)", c->key, where);
 }
 
+/* Is z the sizing of e->ch with c's books as they are? */
+static int
+szcache_hit(const struct arb_detect *d, const struct cand *c, const struct szcache *z,
+    const struct arb_dchain *ch)
+{
+	int i;
+
+	if (z == NULL || z->has_cap_in != ch->has_cap_in ||
+	    (ch->has_cap_in && arb_dec_cmp(z->cap_in, ch->cap_in) != 0))
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (z->ver[i] != d->b[c->book[i]].ver[c->buy[i]] ||
+		    z->has_cap_leg[i] != ch->has_cap_leg[i] ||
+		    (ch->has_cap_leg[i] && arb_dec_cmp(z->cap_leg[i], ch->cap_leg[i]) != 0))
+			return 0;
+	return 1;
+}
+
 static void
-evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
+evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 {
 	int i, rc, bad = R_NONE;
 	arb_dec grid;
@@ -920,7 +960,27 @@ evaluate(struct arb_detect *d, const struct cand *c, struct eval *e)
 			}
 		}
 	e->ch.hint = c->hint;
-	if (!arb_dchain_size(&e->ch, grid, &e->r, &why)) {
+	if (szcache_hit(d, c, c->sz, &e->ch)) {
+		rc = c->sz->rc;
+		why = c->sz->why;
+		e->r = c->sz->r;
+	} else {
+		struct szcache *z;
+		rc = arb_dchain_size(&e->ch, grid, &e->r, &why);
+		if ((z = c->sz) == NULL)
+			z = c->sz = xmalloc(sizeof(*z));
+		for (i = 0; i < c->n; i++) {
+			z->ver[i] = d->b[c->book[i]].ver[c->buy[i]];
+			z->has_cap_leg[i] = e->ch.has_cap_leg[i];
+			z->cap_leg[i] = e->ch.cap_leg[i];
+		}
+		z->has_cap_in = e->ch.has_cap_in;
+		z->cap_in = e->ch.cap_in;
+		z->rc = rc;
+		z->why = why;
+		z->r = e->r;
+	}
+	if (!rc) {
 		switch (why) {
 		case ARB_DW_MIN:
 			e->reason = R_MIN_NOTIONAL;
@@ -1293,6 +1353,11 @@ st8_set(struct arb_detect *d, int ci, int v)
 	if (was == now)
 		return;
 	c = &d->c[ci];
+	if (!now) {
+		/* cold: the memory goes (sized again when it warms up) */
+		free(d->c[ci].sz);
+		d->c[ci].sz = NULL;
+	}
 	for (i = 0; i < c->n; i++) {
 		int dup = 0;
 		for (j = 0; j < i; j++)
@@ -1560,6 +1625,22 @@ sweep(struct arb_detect *d, struct arb_buf *out)
 
 /* ---- records ---- */
 
+/* Are two sides the same levels, digit for digit (coefficient and
+ * scale: what the sizer computes with)? */
+static int
+same_levels(const struct arb_level *a, uint32_t na, const struct arb_level *b, uint32_t nb)
+{
+	uint32_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (a[i].px.m != b[i].px.m || a[i].px.s != b[i].px.s ||
+		    a[i].qty.m != b[i].qty.m || a[i].qty.s != b[i].qty.s)
+			return 0;
+	return 1;
+}
+
 static int
 on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
 {
@@ -1584,6 +1665,10 @@ on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char
 		}
 	bi = book_get(d, r->ex, r->sym);
 	b = &d->b[bi];
+	if (!same_levels(b->bids, b->nb, d->br.bids, d->br.nbids))
+		b->ver[0] = ++d->vergen;
+	if (!same_levels(b->asks, b->na, d->br.asks, d->br.nasks))
+		b->ver[1] = ++d->vergen;
 	{
 		/* the levels just read become the book's; its old arrays are
 		 * the reader's for the next record (no copy) */
@@ -1705,6 +1790,8 @@ on_instrument(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out
 	e.has |= ARB_FH_FEE_IN;
 	b->inst = e;
 	b->have_inst = 1;
+	b->ver[0] = ++d->vergen;
+	b->ver[1] = ++d->vergen;
 	arb_fees_apply(d->o.fees, r->ex, r->sym, &b->inst);
 	book_fee_factors(d, b);
 	book_mark_known(d, bi);
@@ -1817,6 +1904,7 @@ arb_detect_free(struct arb_detect *d)
 		free(d->c[i].key);
 		free(d->c[i].id);
 		free(d->c[i].tail);
+		free(d->c[i].sz);
 	}
 	for (i = 0; i < d->nxg; i++)
 		free(d->xg[i].books);

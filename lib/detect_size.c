@@ -869,6 +869,89 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 	return 1;
 }
 
+/*
+ * Walks the exact chain from k = from to `to`: what the last leg
+ * receives is nondecreasing in k and what the first spends strictly
+ * increasing, so within a run of k with the same output the profit falls
+ * and only the run's first k (or from) can be the best (ties: the
+ * smaller k).  So it goes from run to run, galloping over long runs,
+ * and keeps in *best what beats it.  Past lo (the continuous optimum)
+ * the continuous profit, a bound of the exact one, only falls: once it
+ * is below the best found, no later k can beat or tie it and the walk
+ * stops.  0, or -1 on overflow.
+ */
+static int
+walk(const struct arb_dchain *c, arb_dec grid, int64_t from, int64_t to, int64_t lo,
+    struct arb_dresult *best, int *found)
+{
+	struct arb_dresult r, rx, rh;
+	arb_dec o, ox, oh, pk;
+	int rc, rcx, rch;
+	int64_t k = from, lo2, hi2, x, step;
+
+	if ((rc = xeval(c, grid, k, &r, &o)) < 0)
+		return -1;
+	for (;;) {
+		if (rc == 0 && fsign(r.profit) > 0 &&
+		    (!*found || fcmp(r.profit, best->profit) > 0 ||
+		    (fcmp(r.profit, best->profit) == 0 && k < best->k))) {
+			*best = r;
+			best->k = k;
+			*found = 1;
+		}
+		/* the first k' in (k, to] with more output */
+		lo2 = k;
+		hi2 = -1;
+		for (step = 1;; step *= 2) {
+			x = k + step;
+			if (x > to)
+				break;
+			if ((rcx = xeval(c, grid, x, &rx, &ox)) < 0)
+				return -1;
+			if (fcmp(ox, o) > 0) {
+				hi2 = x;
+				break;
+			}
+			lo2 = x;
+		}
+		if (hi2 < 0) {
+			if (lo2 >= to)
+				break;
+			if ((rcx = xeval(c, grid, to, &rx, &ox)) < 0)
+				return -1;
+			if (fcmp(ox, o) <= 0)
+				break;
+			hi2 = to;
+		}
+		rh = rx;
+		rch = rcx;
+		oh = ox;
+		while (hi2 - lo2 > 1) {
+			int64_t mid = lo2 + (hi2 - lo2) / 2;
+			if ((rcx = xeval(c, grid, mid, &rx, &ox)) < 0)
+				return -1;
+			if (fcmp(ox, o) > 0) {
+				hi2 = mid;
+				rh = rx;
+				rch = rcx;
+				oh = ox;
+			} else
+				lo2 = mid;
+		}
+		k = hi2;
+		r = rh;
+		rc = rch;
+		o = oh;
+		if (*found && k > lo) {
+			if (pcont(c, grid, k, &pk) < 0)
+				return -1;
+			if (fcmp(pk, best->profit) < 0)
+				break;
+		}
+	}
+	return 0;
+}
+
 int
 arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *best, enum arb_dwhy *why)
 {
@@ -882,6 +965,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	const struct arb_dchain *c = &cc;
 	struct arb_dmemo memo;
 	struct arb_dpre pre[ARB_DLEGS_MAX];
+	int64_t kleft = 0;   /* the first k of the run at the continuous optimum */
 
 	*why = ARB_DW_ERROR;
 	memo.n = memo.next = 0;
@@ -1035,7 +1119,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		k = lo;
 		if (step_left(c, grid, k, &k) < 0)
 			return 0;
-		cand[nc++] = k;
+		cand[nc++] = kleft = k;
 		{
 			int64_t x = k;
 			for (i = 0; i < ARB_DSTEPS && x > 1; i++) {
@@ -1145,72 +1229,31 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			}
 			b = l2;
 			if (b - a + 1 <= ARB_DSCAN_MAX) {
-				/* Every k in [a, b], in effect: what the last leg
-				 * receives is nondecreasing in k and what the first
-				 * spends strictly increasing, so within a run of k
-				 * with the same output the profit falls and only the
-				 * run's first k (or a) can be the best (ties: the
-				 * smaller k).  Walk from run to run, galloping over
-				 * long runs. */
-				struct arb_dresult rx, rh;
-				arb_dec o, ox, oh;
-				int rc, rcx, rch;
-				int64_t lo2, hi2, x;
-				k = a;
-				if ((rc = xeval(c, grid, k, &r, &o)) < 0)
+				/* Every k in [a, b], in effect (see walk): first
+				 * from the run at the continuous optimum rightward,
+				 * where the best usually is, then from a to there,
+				 * skipping the k whose bound is below the best found
+				 * by then (the bound rises up to lo). */
+				int64_t s0 = kleft > a ? kleft : a, a2 = a;
+				if (walk(c, grid, s0, b, lo, best, &found) < 0)
 					return 0;
-				for (;;) {
-					if (rc == 0 && fsign(r.profit) > 0 &&
-					    (!found || fcmp(r.profit, best->profit) > 0 ||
-					    (fcmp(r.profit, best->profit) == 0 && k < best->k))) {
-						*best = r;
-						best->k = k;
-						found = 1;
-					}
-					/* the first k' in (k, b] with more output */
-					lo2 = k;
-					hi2 = -1;
-					for (step = 1;; step *= 2) {
-						x = k + step;
-						if (x > b)
-							break;
-						if ((rcx = xeval(c, grid, x, &rx, &ox)) < 0)
+				if (s0 > a && found) {
+					/* a2: the first k in [a, s0] whose bound reaches
+					 * the best (a tie needs the bound's value too) */
+					int64_t l3 = a - 1, h3 = s0;
+					while (h3 - l3 > 1) {
+						int64_t mid = l3 + (h3 - l3) / 2;
+						if (pcont(c, grid, mid, &p) < 0)
 							return 0;
-						if (fcmp(ox, o) > 0) {
-							hi2 = x;
-							break;
-						}
-						lo2 = x;
+						if (fcmp(p, best->profit) >= 0)
+							h3 = mid;
+						else
+							l3 = mid;
 					}
-					if (hi2 < 0) {
-						if (lo2 >= b)
-							break;
-						if ((rcx = xeval(c, grid, b, &rx, &ox)) < 0)
-							return 0;
-						if (fcmp(ox, o) <= 0)
-							break;
-						hi2 = b;
-					}
-					rh = rx;
-					rch = rcx;
-					oh = ox;
-					while (hi2 - lo2 > 1) {
-						int64_t mid = lo2 + (hi2 - lo2) / 2;
-						if ((rcx = xeval(c, grid, mid, &rx, &ox)) < 0)
-							return 0;
-						if (fcmp(ox, o) > 0) {
-							hi2 = mid;
-							rh = rx;
-							rch = rcx;
-							oh = ox;
-						} else
-							lo2 = mid;
-					}
-					k = hi2;
-					r = rh;
-					rc = rch;
-					o = oh;
+					a2 = h3;
 				}
+				if (a2 < s0 && walk(c, grid, a2, s0 - 1, lo, best, &found) < 0)
+					return 0;
 				if (found)
 					best->optimal = 1;
 			}
