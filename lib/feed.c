@@ -192,12 +192,26 @@ static void book_inst(struct arb_fbook *fb)
 
 struct arb_fbook *arb_venue_find(struct arb_venue *v, const char *vsym, size_t n)
 {
-	return arb_smap_get(&v->books, vsym, n);
+	const struct arb_smap *m = &v->books;
+	uint32_t h, i;
+
+	/* arb_smap_get, but the key compared with the book's own copy of it
+	 * (the book is needed next anyway: one cache miss less per frame) */
+	if (!m->cap)
+		return NULL;
+	h = hash(vsym, n);
+	for (i = h & (m->cap - 1); m->e[i].h; i = (i + 1) & (m->cap - 1))
+		if (m->e[i].h == h && m->e[i].n == n) {
+			struct arb_fbook *fb = m->e[i].v;
+			if (memcmp(fb->vsym, vsym, n) == 0)
+				return fb;
+		}
+	return NULL;
 }
 
 struct arb_fbook *arb_venue_book(struct arb_venue *v, const char *vsym, size_t n, const char *conn)
 {
-	struct arb_fbook *fb = arb_smap_get(&v->books, vsym, n);
+	struct arb_fbook *fb = arb_venue_find(v, vsym, n);
 	char tmp[ARB_VSYM_MAX];
 
 	if (fb)
