@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,7 +53,7 @@ static struct {
 	struct slot *job;          /* being committed, NULL when idle */
 	int quit, rc;
 	char why[512];
-	double cpu;                /* its CPU time, once it has ended */
+	double cpu, sys;           /* its CPU time (system part), once it has ended */
 } W = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static struct {
@@ -186,11 +187,19 @@ static void fatal_db(const char *why)
 	exit(ARB_EXIT_FAIL);
 }
 
-/* CPU seconds of the calling thread. */
-static double thread_cpu(void)
+/* CPU seconds of the calling thread, and how much of it in the kernel
+ * (0 where that is not known). */
+static double thread_cpu(double *sys)
 {
+	*sys = 0;
+#ifdef RUSAGE_THREAD
+	struct rusage ru;
+	if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+		*sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+		return *sys + (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	}
+#endif
 	struct timespec ts;
-
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
 		return 0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -214,7 +223,7 @@ static void *worker(void *arg)
 		pthread_cond_broadcast(&W.cv);
 	}
 	pthread_mutex_unlock(&W.mu);
-	W.cpu = thread_cpu();
+	W.cpu = thread_cpu(&W.sys);
 	return NULL;
 }
 
@@ -814,10 +823,11 @@ int main(int argc, char **argv)
 	if (arb_sig_stop)
 		arb_notify("STOPPING=1");
 	commit(1);
-	double cpu = thread_cpu();
+	double sys, cpu = thread_cpu(&sys);
 	stop_worker();
 	/* Which thread limits the rate (bench/store-bench.sh prints these). */
-	arb_debug("cpu seconds: reading and staging %.3f, committing %.3f", cpu, W.cpu);
+	arb_debug("cpu seconds: reading and staging %.3f, committing %.3f (system: %.3f, %.3f)",
+	    cpu, W.cpu, sys, W.sys);
 	arb_rec_free(&r);
 
 	uint64_t ins = g.ins, dups = g.dups;
