@@ -1493,6 +1493,94 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	return n;
 }
 
+/*
+ * A trade record from p on (just after `{"type":"trade"`), as fp_members
+ * would read it with k_trade, written out.  Returns the number of
+ * tokens, or 0 to give up.
+ */
+#define FP_KEY(lit, kl) do { \
+	if (!LIT(p, e, lit)) \
+		return 0; \
+	TOK(n, ARB_J_STR, 0, p - s + 2, (kl), n + 1, 0); \
+	n++; \
+	p += sizeof(lit) - 1; \
+} while (0)
+#define FP_INT(dst) do { \
+	if ((q = fp_int(p, e, &(dst))) == NULL) \
+		return 0; \
+	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0); \
+	n++; \
+	p = q; \
+} while (0)
+#define FP_DEC() do { \
+	int64_t m_; \
+	int sc_; \
+	if ((q = fp_num(p, e, &m_, &sc_, 1)) == NULL) \
+		return 0; \
+	TOK(n, ARB_J_NUM, sc_ ? NUM_FRAC : 0, p - s, q - p, n + 1, 0); \
+	n++; \
+	p = q; \
+} while (0)
+/* p just after the opening quote: the body's length into len */
+#define FP_STR() do { \
+	if ((q = fp_str(p, e)) == NULL) \
+		return 0; \
+	len = (size_t)(q - p); \
+	TOK(n, ARB_J_STR, 0, p - s, len, n + 1, 0); \
+	n++; \
+} while (0)
+
+static uint32_t
+fp_trade(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const unsigned char *p)
+{
+	struct arb_json *j = &r->j;
+	struct arb_jtok *t;
+	const unsigned char *q;
+	uint32_t n = 3;
+	size_t len;
+
+	t = j->cap >= 20 ? j->t : fp_room(j, 0, 20);
+	FP_KEY(",\"ts\":", 2);
+	FP_INT(r->ts);
+	r->has_ts = 1;
+	FP_KEY(",\"rt\":", 2);
+	FP_INT(r->rt);
+	r->has_rt = 1;
+	FP_KEY(",\"ex\":\"", 2);
+	FP_STR();
+	if (len == 0 || len >= ARB_EX_MAX)
+		return 0;
+	fp_copy(r->ex, p, e, len);
+	p = q + 1;
+	FP_KEY(",\"sym\":\"", 3);
+	FP_STR();
+	if (len == 0 || len >= ARB_SYM_MAX)
+		return 0;
+	fp_copy(r->sym, p, e, len);
+	p = q + 1;
+	FP_KEY(",\"id\":\"", 2);
+	FP_STR();
+	p = q + 1;
+	FP_KEY(",\"px\":", 2);
+	FP_DEC();
+	FP_KEY(",\"qty\":", 3);
+	FP_DEC();
+	FP_KEY(",\"side\":\"", 4);
+	FP_STR();
+	if (!(len == 3 && memcmp(p, "buy", 3) == 0) && !(len == 4 && memcmp(p, "sell", 4) == 0))
+		return 0;
+	p = q + 1;
+	if (p + 1 != e || *p != '}')
+		return 0;
+	TOK(0, ARB_J_OBJ, 0, 0, e - s, n, 9);
+	return n;
+}
+
+#undef FP_KEY
+#undef FP_INT
+#undef FP_DEC
+#undef FP_STR
+
 /* 0 with r filled (type, tokens, common keys, r->fb), or -1: the general
  * path must read the line.  The caller has cleared the common keys. */
 static int
@@ -1525,6 +1613,11 @@ fp_parse(struct arb_rec *r, const char *line, size_t len)
 	TOK(2, ARB_J_STR, 0, 9, q - s - 9, 3, 0);
 	if (r->type == ARB_R_BOOK) {
 		if ((f.n = fp_book(r, s, e, q + 1)) == 0)
+			return -1;
+		goto done;
+	}
+	if (r->type == ARB_R_TRADE) {
+		if ((f.n = fp_trade(r, s, e, q + 1)) == 0)
 			return -1;
 		goto done;
 	}
