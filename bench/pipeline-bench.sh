@@ -104,7 +104,10 @@ hop() {
 	if r=$(timeout 120 probe "$@" 2>&1); then
 		echo "$r" | awk '{ printf "%8.1f %8.1f", $2, $8 }'
 	else
-		printf '%17s' "(none: $(echo "$r" | tail -n 1 | cut -c1-40))"
+		case $r in
+		*"did not come out"*) printf '%17s' "(nothing in 5 s)" ;;
+		*) printf '%17s' "(probe failed)" ;;
+		esac
 	fi
 }
 head -n 1000 "$w/s1" | grep '"type":"instrument"' >"$w/prelude" || true
