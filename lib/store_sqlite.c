@@ -730,11 +730,15 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	}
 	sqlite3_extended_result_codes(q->db, 1);
 	sqlite3_busy_timeout(q->db, 10000);
+	/* secure_delete (on in some builds, Debian's) zeroes the space
+	 * that cells leave when B-tree pages are split and rebalanced: this
+	 * program never deletes a row, so it only costs (about 3% of the
+	 * committing thread's instructions); the setting is per connection. */
 	snprintf(pragmas, sizeof pragmas, "%sPRAGMA synchronous=%s; PRAGMA cache_size=-65536;"
 	    " PRAGMA mmap_size=268435456; PRAGMA foreign_keys=OFF;%s",
 	    ro ? "" : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; ",
 	    o->sync_full ? "FULL" : "NORMAL",
-	    ro ? "" : " PRAGMA journal_size_limit=134217728;");
+	    ro ? "" : " PRAGMA journal_size_limit=134217728; PRAGMA secure_delete=OFF;");
 	if (exec(q, pragmas, why, whylen) < 0)
 		goto fail;
 	v = read_version(q, why, whylen);
