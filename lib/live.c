@@ -73,6 +73,8 @@ struct lord {
 	arb_dec fee_seen;           /* aggregate venues: fee reported so far */
 	const char *own_cancel;     /* canceled by the transport itself (stop) */
 	char cid[ARB_CID_MAX];
+	char cursor[80];            /* the next page of a list query */
+	int npages;
 };
 
 struct lreq {
@@ -401,6 +403,8 @@ start(struct live *L, struct lreq *r, char *why, size_t whylen)
 	in.recv_window_ms = L->c.recv_window_ms;
 	in.demo = L->c.testnet && !strcmp(v->tv->ex, "okx");
 	in.o = r->lo ? r->lo->o : NULL;
+	if (r->lo && r->op == ARB_TOP_QUERY)
+		in.cursor = r->lo->cursor;
 	arb_treq_init(&r->q);
 	if (v->tv->build(r->op, &in, &r->q, why, whylen) < 0)
 		return -1;
@@ -1013,6 +1017,19 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		break;
 	case ARB_TOP_QUERY:
 	case ARB_TOP_CANCEL:
+		if (r->op == ARB_TOP_QUERY) {
+			/* a list read page by page (Coinbase): the next page
+			 * at once, at most 50 of them for one query */
+			if (res->kind == ARB_TR_UNKNOWN && res->cursor[0] && lo->npages < 50 &&
+			    strlen(res->cursor) < sizeof lo->cursor) {
+				snprintf(lo->cursor, sizeof lo->cursor, "%s", res->cursor);
+				lo->npages++;
+				queue(L, v, lo, ARB_TOP_QUERY, 0);
+				break;
+			}
+			lo->cursor[0] = 0;
+			lo->npages = 0;
+		}
 		switch (res->kind) {
 		case ARB_TR_OK:
 			if (lo->phase == L_UNKNOWN)

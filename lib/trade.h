@@ -44,6 +44,7 @@ struct arb_tin {
 	int recv_window_ms;          /* Binance, Bybit; 0: the venue default */
 	int demo;                    /* OKX demo trading header */
 	const struct arb_order *o;   /* place, cancel, query, fills */
+	const char *cursor;          /* query: the next page of a list (Coinbase) */
 };
 
 struct arb_treq {
@@ -107,6 +108,8 @@ struct arb_tres {
 	char code[24];               /* the venue's error code, as text */
 	char msg[160];               /* the venue's message, sanitised */
 	int64_t retry_after_ms;      /* 429/418: how long to wait, 0 */
+	char cursor[80];             /* query, not found on this page of a
+	                              * list: the next one (kind UNKNOWN) */
 	/* ARB_TOP_TIME */
 	int64_t server_ms;
 	/* ARB_TOP_BALANCES */

@@ -43,8 +43,8 @@
  *
  * The client order id goes with the order; Coinbase has no query by it,
  * so an order whose venue id is not known is looked up in the list of the
- * product's orders created since shortly before it was sent, by its
- * client_order_id.  A cancel names the venue id (cancel_by_vid).  Fees
+ * product's orders on its side created since shortly before it was sent,
+ * by its client_order_id, page after page (cursor).  A cancel names the venue id (cancel_by_vid).  Fees
  * are charged in the quote currency (total_fees).
  */
 
@@ -110,15 +110,18 @@ c_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 		} else {
 			int64_t from = o->t_sent > 0 && o->t_sent / 1000 < in->ts_ms ? o->t_sent / 1000 : in->ts_ms;
 			char ts[40];
-			/* created at most 15 minutes before it was sent: the
-			 * venue's clock and ours may differ by that much */
-			arb_time_fmt((from - 15 * 60 * 1000) * 1000, ts);
+			/* created at most 5 minutes before it was sent: the
+			 * venue's clock and the record clock may differ */
+			arb_time_fmt((from - 5 * 60 * 1000) * 1000, ts);
 			ts[19] = 'Z';
 			ts[20] = 0;
 			arb_buf_adds(&q->path, "/api/v3/brokerage/orders/historical/batch?");
 			arb_tq_add(&q->path, "product_ids", prod);
+			arb_tq_add(&q->path, "order_side", o->side == ARB_BUY ? "BUY" : "SELL");
 			arb_tq_add(&q->path, "start_date", ts);
 			arb_buf_printf(&q->path, "&limit=%d", CB_LIST_LIMIT);
+			if (in->cursor && *in->cursor)
+				arb_tq_add(&q->path, "cursor", in->cursor);
 		}
 		break;
 	case ARB_TOP_BALANCES:
@@ -401,11 +404,13 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		}
 		k = arb_json_get(&j, 0, "has_next");
 		if (k >= 0 && j.t[k].type == ARB_J_TRUE) {
-			/* more of the product's orders than one page: cannot
-			 * tell; the next query will see fewer newer ones */
+			/* not on this page: on the next one (cursor), or cannot
+			 * tell */
 			r->kind = ARB_TR_UNKNOWN;
 			snprintf(r->reason, sizeof r->reason, "venue_unknown");
-			snprintf(r->msg, sizeof r->msg, "not in the first %d orders listed", CB_LIST_LIMIT);
+			snprintf(r->msg, sizeof r->msg, "not on this page of the orders listed");
+			if (arb_tj_str(&j, 0, "cursor", r->cursor, sizeof r->cursor) < 0)
+				r->cursor[0] = 0;
 		} else {
 			r->kind = ARB_TR_NOTFOUND;
 			snprintf(r->reason, sizeof r->reason, "not_found");

@@ -97,6 +97,17 @@ is "$(grep "\"type\":\"order\".*\"cid\":\"$CB\"" "$T/bitstamp-bal.out" | tail -n
 is "$(grep "\"type\":\"order\".*\"cid\":\"$CC\"" "$T/coinbase-bal.out" | tail -n 1 | jq -r .msg)" \
     "Insufficient balance in source account" "coinbase balance: the venue's message in the order record"
 
+# Coinbase has no query by client order id: a lost order is found in the
+# product's order list, here on its second page (two orders a page)
+venue_reset "BTC-USD=crowddrop" 2 1 0 2
+feed_live "$IN" "$T/crowd.out" "$T/crowd.err" drive
+is "$rc" 0 "coinbase paged list: exit 0"
+is "$(count_orders $CC)" 1 "coinbase paged list: the order exactly once"
+is "$(last_state "$T/crowd.out" $CC)" filled "coinbase paged list: found on a later page: filled"
+is "$(venue_state | jq '[.requests[] | select(.path == "/api/v3/brokerage/orders/historical/batch")] | length')" 2 \
+    "coinbase paged list: two pages read"
+is "$(places)" 2 "coinbase paged list: never sent again"
+
 # with Bitstamp's own 150 s window, a lost order is not given up on
 # within a few seconds: it stays unknown (exit 1), never not_placed
 venue_reset "btcusd=503-lost" 2 1

@@ -48,10 +48,13 @@ order):
             unfilled, until it is canceled
   badsig    (Bitstamp) accept the order, answer with a wrong
             X-Server-Auth-Signature
+  crowddrop (Coinbase) accept the order, add three newer ones of the same
+            product and side, drop the answer (with page=N in /_reset the
+            order list pages N orders at a time)
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
-/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W forgets
+/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N forgets
 everything and sets a new script (weight: added to the used request weight
 the venue reports); /_balance?asset=A&value=V sets a balance; /_count?cid=CID, /_orders, /_places and /_bad give one
 number: orders with that client id, all orders, placements received,
@@ -277,6 +280,7 @@ class H(BaseHTTPRequestHandler):
                 if "lag" in q:
                     CONF["lag"] = float(q["lag"])
                 CONF["weight"] = int(q.get("weight", "0"))
+                CONF["page"] = int(q.get("page", "0"))
                 return self.answer(200, "0")
             if path == "/_balance":
                 CONF["balances"][q["asset"]] = q["value"]
@@ -592,6 +596,18 @@ class H(BaseHTTPRequestHandler):
                 "reject_message": "", "cancel_message": "", "order_placement_source": "RETAIL_ADVANCED",
                 "last_fill_time": o["iso"]}
 
+    def cb_new(self, prod, cid, side, px, sz, mode):
+        from decimal import Decimal
+        o = self.fill_order("coinbase", prod, cid, side, px, sz, mode)
+        with LOCK:
+            o["vid"] = "%08x-0000-4000-8000-%012x" % (o["orderId"], o["orderId"])
+            o["cbstatus"] = "FILLED"
+            o["iso"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(o["time"] / 1000)) + ".%03dZ" % (o["time"] % 1000)
+            o["qfee"] = format((Decimal(sz) * Decimal(px) * Decimal("0.006")).normalize(), "f")
+            if mode == "rest":
+                o.update(cbstatus="OPEN", executedQty="0", cummulativeQuoteQty="0", qfee="0", status="NEW")
+        return o
+
     def coinbase(self, path, query, body):
         if path == "/api/v3/brokerage/time" and self.command == "GET":
             self.note(True, "")
@@ -652,15 +668,13 @@ class H(BaseHTTPRequestHandler):
                 return fail("INSUFFICIENT_FUND", "PREVIEW_INSUFFICIENT_FUND", "Insufficient balance in source account")
             if mode == "503-lost":
                 return self.answer(503, "<html><body>Service Unavailable</body></html>")
-            from decimal import Decimal
-            o = self.fill_order("coinbase", prod, p["client_order_id"], p["side"], c["limit_price"], c["base_size"], mode)
-            with LOCK:
-                o["vid"] = "%08x-0000-4000-8000-%012x" % (o["orderId"], o["orderId"])
-                o["cbstatus"] = "FILLED"
-                o["iso"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(o["time"] / 1000)) + ".%03dZ" % (o["time"] % 1000)
-                o["qfee"] = format((Decimal(c["base_size"]) * Decimal(c["limit_price"]) * Decimal("0.006")).normalize(), "f")
-                if mode == "rest":
-                    o.update(cbstatus="OPEN", executedQty="0", cummulativeQuoteQty="0", qfee="0", status="NEW")
+            o = self.cb_new(prod, p["client_order_id"], p["side"], c["limit_price"], c["base_size"], mode)
+            if mode == "crowddrop":
+                # other orders of the product, newer than this one: it is
+                # on a later page of the list
+                for n in range(3):
+                    self.cb_new(prod, "other%d" % n, p["side"], c["limit_price"], c["base_size"], "ok")
+                mode = "drop"
             if self.misbehave(mode):
                 return None
             return self.answer(200, {"success": True, "success_response": {
@@ -668,14 +682,20 @@ class H(BaseHTTPRequestHandler):
                 "order_configuration": cfg})
         if path == "/api/v3/brokerage/orders/historical/batch" and self.command == "GET":
             prods = q.get("product_ids", [])
+            side = q.get("order_side", [""])[0]
             start = q.get("start_date", [""])[0]
             lim = int(q.get("limit", ["100"])[0])
+            if CONF.get("page"):
+                lim = min(lim, CONF["page"])
+            cur = int(q.get("cursor", ["0"])[0] or "0")
             t0 = calendar.timegm(time.strptime(start[:19], "%Y-%m-%dT%H:%M:%S")) if start else 0
             with LOCK:
                 os_ = [o for o in reversed(ORDERS) if o.get("venue") == "coinbase" and o["visible_at"] <= time.time()
-                       and (not prods or o["symbol"] in prods) and o["time"] / 1000 >= t0]
-            return self.answer(200, {"orders": [self.cb_order(o) for o in os_[:lim]], "sequence": "0",
-                                     "has_next": len(os_) > lim, "cursor": ""})
+                       and (not prods or o["symbol"] in prods) and (not side or o["side"] == side)
+                       and o["time"] / 1000 >= t0]
+            more = len(os_) > cur + lim
+            return self.answer(200, {"orders": [self.cb_order(o) for o in os_[cur:cur + lim]], "sequence": "0",
+                                     "has_next": more, "cursor": str(cur + lim) if more else ""})
         if path.startswith("/api/v3/brokerage/orders/historical/") and self.command == "GET":
             vid = path.rsplit("/", 1)[1]
             with LOCK:

@@ -86,9 +86,9 @@ live_stop() {
 admin() {
 	curl -s --max-time 20 --cacert "$T/ca.pem" "$URL$1"
 }
-# venue_reset SCRIPT [slow [lag [weight]]]: forget every order, misbehave per SCRIPT
+# venue_reset SCRIPT [slow [lag [weight [page]]]]: forget every order, misbehave per SCRIPT
 venue_reset() {
-	admin "/_reset?script=$1&slow=${2:-3}&lag=${3:-1}&weight=${4:-0}" >/dev/null
+	admin "/_reset?script=$1&slow=${2:-3}&lag=${3:-1}&weight=${4:-0}&page=${5:-0}" >/dev/null
 }
 venue_state() { admin /_state; }
 count_orders() { admin "/_count?cid=$1"; }      # orders with that client id

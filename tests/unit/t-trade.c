@@ -699,12 +699,18 @@ t_coinbase(void)
 	/* no venue id yet: the product's orders since shortly before */
 	arb_treq_init(&q);
 	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0, "query builds");
-	is_str(q.path.p, "/api/v3/brokerage/orders/historical/batch?product_ids=BTC-USD"
-	    "&start_date=2023-11-14T21%3A58%3A20Z&limit=100", "List Orders from 15 minutes before it was sent");
+	is_str(q.path.p, "/api/v3/brokerage/orders/historical/batch?product_ids=BTC-USD&order_side=BUY"
+	    "&start_date=2023-11-14T22%3A08%3A20Z&limit=100", "List Orders of its side from 5 minutes before it was sent");
 	ok(jwt_check(hdrval(q.hdr.p, "Authorization", got, sizeof got) + 7, pk, claims, sizeof claims) &&
 	    strstr(claims, "\"uri\":\"GET api.coinbase.com/api/v3/brokerage/orders/historical/batch\""),
 	    "the token's uri has no query");
 	arb_treq_wipe(&q);
+	in.cursor = "789100";
+	arb_treq_init(&q);
+	ok(tv->build(ARB_TOP_QUERY, &in, &q, why, sizeof why) == 0 && strstr(q.path.p, "&limit=100&cursor=789100"),
+	    "the next page: cursor");
+	arb_treq_wipe(&q);
+	in.cursor = NULL;
 	arb_treq_init(&q);
 	ok(tv->build(ARB_TOP_CANCEL, &in, &q, why, sizeof why) < 0, "cancel without the venue id: refused (%s)", why);
 	arb_treq_wipe(&q);
@@ -795,7 +801,9 @@ t_coinbase(void)
 	    "\"status\":\"FILLED\"}],\"has_next\":false}", &o, r);
 	ok(r->kind == ARB_TR_NOTFOUND, "not among the product's orders: not found");
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[],\"has_next\":true,\"cursor\":\"9\"}", &o, r);
-	ok(r->kind == ARB_TR_UNKNOWN, "not on the first page of several: cannot tell");
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->cursor, "9"), "not on this page of several: the next one's cursor");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[],\"has_next\":true,\"cursor\":\"\"}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !r->cursor[0], "more pages but no cursor: cannot tell");
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"order\":{\"order_id\":\"x2\",\"client_order_id\":\"a0123456789abcdefl0\","
 	    "\"status\":\"FILLED\",\"filled_size\":\"0.01\",\"average_filled_price\":\"30000\",\"total_fees\":\"1.8\"}}",
 	    &o, r);
