@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <libwebsockets.h>
@@ -22,8 +23,10 @@
 /*
  * The live transport.  One libwebsockets context runs the only event loop:
  * one WebSocket connection per venue, and libcurl's multi interface for
- * REST (metadata, book snapshots), driven from the same loop by a 5 ms lws
- * timer while a transfer is in flight.  Timers of the loop also send the
+ * REST (metadata, book snapshots) driven from the same loop by its socket
+ * and timer callbacks: each socket libcurl opens is watched by lws (a
+ * duplicate of it adopted as a raw descriptor), and libcurl's timeout is
+ * an lws timer.  Timers of the loop also send the
  * venues' pings, find silent connections (stale) and reconnect with
  * exponential backoff and jitter.  Frames and bodies go to the venue code
  * exactly as in replay, and with --record to a file in the recording format
@@ -60,6 +63,16 @@ struct req {
 	int tries;
 };
 
+/* A socket of libcurl watched by the loop.  lws polls a dup() of it (lws
+ * closes what it adopted; libcurl closes its own). */
+struct csock {
+	struct csock *next;
+	struct live *L;
+	curl_socket_t fd;
+	struct lws *wsi;            /* NULL once lws has let it go */
+	int what;                   /* CURL_POLL_IN/OUT wanted */
+};
+
 struct live {
 	struct arb_feed *f;
 	const struct arb_ws_opt *o;
@@ -75,6 +88,8 @@ struct live {
 	int fail;
 	int stopping;
 	struct req *reqs;
+	struct csock *csocks;
+	int lws_gone;                 /* the context is destroyed */
 };
 
 static struct live *the_live;
@@ -116,7 +131,6 @@ static CURLcode ssl_ctx(CURL *c, void *sslctx, void *arg)
 	return CURLE_OK;
 }
 
-static void curl_tick(lws_sorted_usec_list_t *sul);
 static void connect_venue(struct conn *c);
 
 static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, const char *url, int tries)
@@ -154,10 +168,11 @@ static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, 
 	}
 	if (fb)
 		fb->snap_wait = arb_mono_us();
-	curl_multi_add_handle(L->multi, c);
+	L->running++;
 	arb_info("%s: GET %s", v->ops->name, url);
-	if (!L->running++)
-		lws_sul_schedule(L->ctx, 0, &L->sul_curl, curl_tick, 1000);
+	/* libcurl asks for a timeout at once (curl_timer), and goes on from
+	 * there: nothing runs inside this call */
+	curl_multi_add_handle(L->multi, c);
 }
 
 static void req_free(struct live *L, struct req *r)
@@ -210,20 +225,131 @@ static void rest_done(struct live *L, CURL *c, CURLcode res)
 	req_free(L, r);
 }
 
-static void curl_tick(lws_sorted_usec_list_t *sul)
+/* libcurl acts on socket fd (events ev), or on its timeout; then the
+ * transfers it finished. */
+static void curl_action(struct live *L, curl_socket_t fd, int ev)
 {
-	struct live *L = the_live;
 	CURLMsg *m;
 	int left, still = 0;
 
-	curl_multi_perform(L->multi, &still);
+	curl_multi_socket_action(L->multi, fd, ev, &still);
 	while ((m = curl_multi_info_read(L->multi, &left)))
 		if (m->msg == CURLMSG_DONE) {
 			rest_done(L, m->easy_handle, m->data.result);
 			L->running--;
 		}
-	if (L->running > 0)
-		lws_sul_schedule(L->ctx, 0, &L->sul_curl, curl_tick, 5000);
+}
+
+static void curl_timeout(lws_sorted_usec_list_t *sul)
+{
+	curl_action(the_live, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/* CURLMOPT_TIMERFUNCTION: one lws timer; -1 cancels it. */
+static int curl_timer(CURLM *multi, long ms, void *arg)
+{
+	struct live *L = arg;
+
+	if (L->lws_gone)
+		return 0;
+	if (ms < 0)
+		lws_sul_cancel(&L->sul_curl);
+	else   /* 0: as soon as the loop runs again, not inside libcurl */
+		lws_sul_schedule(L->ctx, 0, &L->sul_curl, curl_timeout, ms > 0 ? (lws_usec_t)ms * 1000 : 1);
+	return 0;
+}
+
+static struct csock *csock_of(struct live *L, curl_socket_t fd)
+{
+	for (struct csock *cs = L->csocks; cs; cs = cs->next)
+		if (cs->fd == fd)
+			return cs;
+	return NULL;
+}
+
+static void csock_free(struct live *L, struct csock *cs)
+{
+	struct csock **pp;
+
+	for (pp = &L->csocks; *pp != cs; pp = &(*pp)->next)
+		;
+	*pp = cs->next;
+	if (cs->wsi && !L->lws_gone) {
+		/* lws closes its dup at its next turn and tells nobody */
+		lws_set_wsi_user(cs->wsi, NULL);
+		lws_set_timeout(cs->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	}
+	free(cs);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: what libcurl wants to hear about socket fd. */
+static int curl_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct live *L = arg;
+	struct csock *cs = csock_of(L, fd);
+
+	if (what == CURL_POLL_REMOVE) {
+		if (cs)
+			csock_free(L, cs);
+		return 0;
+	}
+	if (L->lws_gone)
+		return 0;
+	if (!cs) {
+		lws_sock_file_fd_type d;
+		cs = xcalloc(1, sizeof *cs);
+		cs->L = L;
+		cs->fd = fd;
+		cs->next = L->csocks;
+		L->csocks = cs;
+		d.filefd = dup(fd);
+		if (d.filefd < 0 || !(cs->wsi = lws_adopt_descriptor_vhost(lws_get_vhost_by_name(L->ctx, "default"),
+		    LWS_ADOPT_RAW_FILE_DESC, d, "arb-feed-curl", NULL))) {
+			/* the transfer times out (CURLOPT_TIMEOUT) and is retried */
+			arb_warn("cannot watch a libcurl socket: %s", d.filefd < 0 ? strerror(errno) : "lws refused it");
+			if (d.filefd >= 0)
+				close(d.filefd);
+			return 0;
+		}
+		lws_set_wsi_user(cs->wsi, cs);
+	}
+	cs->what = what;
+	if (!cs->wsi)
+		return 0;
+	lws_rx_flow_control(cs->wsi, (what & CURL_POLL_IN) != 0);
+	if (what & CURL_POLL_OUT)
+		lws_callback_on_writable(cs->wsi);
+	return 0;
+}
+
+/* The lws side of libcurl's sockets. */
+static int curl_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct csock *cs = user;
+	struct live *L;
+	curl_socket_t fd;
+
+	if (!cs)
+		return 0;
+	L = cs->L;
+	fd = cs->fd;
+	switch (reason) {
+	case LWS_CALLBACK_RAW_RX_FILE:
+		curl_action(L, fd, CURL_CSELECT_IN);
+		break;
+	case LWS_CALLBACK_RAW_WRITEABLE_FILE:
+		curl_action(L, fd, CURL_CSELECT_OUT);
+		/* one POLLOUT per request: again while libcurl wants it */
+		if ((cs = csock_of(L, fd)) && cs->wsi && (cs->what & CURL_POLL_OUT))
+			lws_callback_on_writable(cs->wsi);
+		break;
+	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		cs->wsi = NULL;
+		break;
+	default:
+		break;
+	}
+	return 0;
 }
 
 static void want_snapshot(struct arb_feed *f, struct arb_fbook *fb)
@@ -455,6 +581,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 
 static const struct lws_protocols protocols[] = {
 	{ "arb-feed", callback, 0, 1 << 16, 0, NULL, 0 },
+	{ "arb-feed-curl", curl_cb, 0, 0, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
@@ -666,6 +793,10 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	L.multi = curl_multi_init();
+	curl_multi_setopt(L.multi, CURLMOPT_SOCKETFUNCTION, curl_socket);
+	curl_multi_setopt(L.multi, CURLMOPT_SOCKETDATA, &L);
+	curl_multi_setopt(L.multi, CURLMOPT_TIMERFUNCTION, curl_timer);
+	curl_multi_setopt(L.multi, CURLMOPT_TIMERDATA, &L);
 	/* L lives as long as this loop; f->transport is cleared below */
 	// cppcheck-suppress autoVariables
 	f->transport = &L;
@@ -735,12 +866,15 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 		write_metrics(&L, arb_mono_us());
 	arb_metrics_free(&metrics);
 	lws_context_destroy(L.ctx);
+	L.lws_gone = 1;
 	while (L.reqs) {
 		curl_multi_remove_handle(L.multi, L.reqs->c);
 		curl_easy_cleanup(L.reqs->c);
 		req_free(&L, L.reqs);
 	}
 	curl_multi_cleanup(L.multi);
+	while (L.csocks)
+		csock_free(&L, L.csocks);
 	curl_global_cleanup();
 	if (L.rec)
 		fclose(L.rec);
