@@ -267,6 +267,35 @@ whash(const char *s, size_t cap, uint64_t h)
 
 /* A book's key: its venue id, then its symbol (arrays of ARB_EX_MAX and
  * ARB_SYM_MAX bytes, as in struct arb_rec). */
+/* strcmp(a, b) == 0 for strings in arrays of cap bytes (a multiple of
+ * 8), a word at a time like whash. */
+static int
+wsame(const char *a, const char *b, size_t cap)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t i;
+
+	for (i = 0; i + 8 <= cap; i += 8) {
+		uint64_t x, y, z;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		z = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+		if (z) {
+			/* up to and with a's NUL */
+			unsigned nb = ((unsigned)__builtin_ctzll(z) >> 3) + 1;
+			uint64_t mask = nb >= 8 ? ~0ULL : (1ULL << (8 * nb)) - 1;
+			return ((x ^ y) & mask) == 0;
+		}
+		if (x != y)
+			return 0;
+	}
+	return 1;
+#else
+	(void)cap;
+	return strcmp(a, b) == 0;
+#endif
+}
+
 _Static_assert(ARB_EX_MAX % 8 == 0 && ARB_SYM_MAX % 8 == 0, "whash reads words");
 
 static uint64_t
@@ -389,7 +418,7 @@ book_find(const struct arb_detect *d, const char *ex, const char *sym, uint64_t 
 	j = h & (d->bhcap - 1);
 	while (d->bhash[j]) {
 		const struct book *b = &d->b[d->bhash[j] - 1];
-		if (b->h == h && strcmp(b->sym, sym) == 0 && strcmp(d->v[b->vx].ex, ex) == 0)
+		if (b->h == h && wsame(sym, b->sym, ARB_SYM_MAX) && wsame(ex, d->v[b->vx].ex, ARB_EX_MAX))
 			return d->bhash[j] - 1;
 		j = (j + 1) & (d->bhcap - 1);
 	}
@@ -1228,7 +1257,9 @@ dec_double(arb_dec v)
 {
 	static const double p10[23] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	    1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-	double m = (double)v.m;
+	/* the same correctly rounded value either way; the 64-bit
+	 * conversion is one instruction */
+	double m = v.m >= INT64_MIN && v.m <= INT64_MAX ? (double)(int64_t)v.m : (double)v.m;
 	if (v.s < 0 || v.s > 44)
 		return 0;   /* never from dec.h; callers treat it as absurd */
 	return v.s <= 22 ? m / p10[v.s] : m / p10[22] / p10[v.s - 22];
