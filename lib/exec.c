@@ -72,12 +72,23 @@ struct arb_book_ent {
 	uint64_t h;
 	int64_t ts;
 	int ok, used;
+	char *pre;             /* its state file line up to "ts", once written */
+	size_t prelen;
 };
 
 struct arb_seen {
 	char *id;
 	uint64_t h;
 	int64_t expires;
+	char *line;            /* its state file line, once written */
+	size_t linelen;
+};
+
+/* An instrument as last written to the state file, and its line after
+ * the "ts" value. */
+struct arb_icache {
+	struct arb_instr in;
+	struct arb_buf suf;
 };
 
 static const char *const ostate_names[ARB_OS_N] = {
@@ -392,6 +403,7 @@ seen_rebuild(struct arb_exec *e, size_t nc)
 			if (old[i].expires > e->seen_floor)
 				e->seen_floor = old[i].expires;
 			free(old[i].id);
+			free(old[i].line);
 			continue;
 		}
 		size_t j, mask = nc - 1;
@@ -423,6 +435,8 @@ seen_put(struct arb_exec *e, const char *id, int64_t expires)
 	e->seen[i].id = xstrdup(id);
 	e->seen[i].h = h;
 	e->seen[i].expires = expires;
+	e->seen[i].line = NULL;
+	e->seen[i].linelen = 0;
 	e->nseen++;
 }
 
@@ -1991,37 +2005,47 @@ save_opp(struct arb_buf *b, const struct arb_opp *p, const char *mode, int64_t n
 		save_order(b, &p->ord[i], now, mode);
 }
 
+/* An instrument's state file line: {"type":"instrument","ts":now then
+ * the rest, which depends on the instrument only (cached in c). */
 static void
-save_instr(struct arb_buf *b, const struct arb_instr *in, int64_t now)
+save_instr(struct arb_buf *b, const struct arb_instr *in, int64_t now, struct arb_icache *c)
 {
 	static const char *const fi[] = { "quote", "base", "received" };
 
 	arb_emit_begin(b, "instrument");
 	arb_emit_i64(b, "ts", now);
-	arb_emit_str(b, "ex", in->ex);
-	arb_emit_str(b, "sym", in->sym);
-	arb_emit_str(b, "base", in->base);
-	arb_emit_str(b, "quote", in->quote);
-	arb_emit_dec(b, "tick", in->tick);
-	arb_emit_dec(b, "lot", in->lot);
-	arb_emit_dec(b, "min_qty", in->min_qty);
-	arb_emit_dec(b, "min_notional", in->min_notional);
-	arb_emit_dec(b, "taker_fee", in->taker_fee);
-	arb_emit_dec(b, "maker_fee", in->maker_fee);
-	arb_emit_str(b, "fee_in", fi[in->fee_in]);
-	arb_emit_end(b);
+	if (c->suf.len && memcmp(&c->in, in, sizeof *in) == 0) {
+		arb_buf_add(b, c->suf.p, c->suf.len);
+		return;
+	}
+	c->in = *in;
+	arb_buf_reset(&c->suf);
+	arb_emit_str(&c->suf, "ex", in->ex);
+	arb_emit_str(&c->suf, "sym", in->sym);
+	arb_emit_str(&c->suf, "base", in->base);
+	arb_emit_str(&c->suf, "quote", in->quote);
+	arb_emit_dec(&c->suf, "tick", in->tick);
+	arb_emit_dec(&c->suf, "lot", in->lot);
+	arb_emit_dec(&c->suf, "min_qty", in->min_qty);
+	arb_emit_dec(&c->suf, "min_notional", in->min_notional);
+	arb_emit_dec(&c->suf, "taker_fee", in->taker_fee);
+	arb_emit_dec(&c->suf, "maker_fee", in->maker_fee);
+	arb_emit_str(&c->suf, "fee_in", fi[in->fee_in]);
+	arb_emit_end(&c->suf);
+	arb_buf_add(b, c->suf.p, c->suf.len);
 }
 
 int
 arb_exec_save(struct arb_exec *e)
 {
-	struct arb_buf b = { 0 };
+	struct arb_buf b = e->savebuf;   /* kept from one save to the next */
 	char why[512];
 	size_t i;
 	int rc = 0;
 
 	if (!e->c.state_path || !e->dirty_state)
 		return 0;
+	arb_buf_reset(&b);
 	arb_emit_begin(&b, "exec_state");
 	arb_emit_i64(&b, "version", 1);
 	arb_emit_i64(&b, "now", e->now);
@@ -2066,26 +2090,46 @@ arb_exec_save(struct arb_exec *e)
 		arb_emit_dec(&b, "qty", e->pos.v[i].free);
 		arb_emit_end(&b);
 	}
+	if (e->nicache < e->nins) {
+		xrealloc(&e->icache, e->nins * sizeof *e->icache);
+		memset(e->icache + e->nicache, 0, (e->nins - e->nicache) * sizeof *e->icache);
+		e->nicache = e->nins;
+	}
 	for (i = 0; i < e->nins; i++)
-		save_instr(&b, &e->ins[i], e->now);
+		save_instr(&b, &e->ins[i], e->now, &e->icache[i]);
 	for (i = 0; i < e->capbooks; i++) {
-		const struct arb_book_ent *k = &e->books[i];
+		struct arb_book_ent *k = &e->books[i];
 		if (!k->used)
 			continue;
-		arb_emit_begin(&b, "bookref");
-		arb_emit_str(&b, "ex", k->ex);
-		arb_emit_str(&b, "sym", k->sym);
+		if (!k->pre) {
+			size_t at = b.len;
+			arb_emit_begin(&b, "bookref");
+			arb_emit_str(&b, "ex", k->ex);
+			arb_emit_str(&b, "sym", k->sym);
+			k->prelen = b.len - at;
+			k->pre = xmalloc(k->prelen);
+			memcpy(k->pre, b.p + at, k->prelen);
+		} else
+			arb_buf_add(&b, k->pre, k->prelen);
 		arb_emit_i64(&b, "ts", k->ts);
 		arb_emit_bool(&b, "ok", k->ok);
 		arb_emit_end(&b);
 	}
 	for (i = 0; i < e->capseen; i++) {
-		if (!e->seen[i].id)
+		struct arb_seen *sn = &e->seen[i];
+		if (!sn->id)
 			continue;
-		arb_emit_begin(&b, "seen");
-		arb_emit_str(&b, "id", e->seen[i].id);
-		arb_emit_i64(&b, "expires", e->seen[i].expires);
-		arb_emit_end(&b);
+		if (!sn->line) {   /* an id's line never changes */
+			size_t at = b.len;
+			arb_emit_begin(&b, "seen");
+			arb_emit_str(&b, "id", sn->id);
+			arb_emit_i64(&b, "expires", sn->expires);
+			arb_emit_end(&b);
+			sn->linelen = b.len - at;
+			sn->line = xmalloc(sn->linelen);
+			memcpy(sn->line, b.p + at, sn->linelen);
+		} else
+			arb_buf_add(&b, sn->line, sn->linelen);
 	}
 	for (i = 0; i < e->nopps; i++)
 		if (!e->opps[i]->done)
@@ -2095,7 +2139,7 @@ arb_exec_save(struct arb_exec *e)
 		rc = -1;
 	} else
 		e->dirty_state = 0;
-	arb_buf_free(&b);
+	e->savebuf = b;
 	return rc;
 }
 
@@ -2416,13 +2460,21 @@ arb_exec_free(struct arb_exec *e)
 	for (i = 0; i < e->nopps; i++)
 		opp_free(e->opps[i]);
 	free(e->opps);
-	for (i = 0; i < e->capseen; i++)
+	for (i = 0; i < e->capseen; i++) {
 		free(e->seen[i].id);
+		free(e->seen[i].line);
+	}
 	free(e->seen);
+	for (i = 0; i < e->capbooks; i++)
+		free(e->books[i].pre);
 	free(e->books);
 	free(e->ins);
 	free(e->insidx);
 	free(e->spare);
+	for (i = 0; i < e->nicache; i++)
+		arb_buf_free(&e->icache[i].suf);
+	free(e->icache);
+	arb_buf_free(&e->savebuf);
 	free(e->lat);
 	arb_balances_free(&e->bal);
 	arb_balances_free(&e->pos);

@@ -126,6 +126,7 @@ struct arb_exec_conf {
 struct arb_opp;
 struct arb_book_ent;
 struct arb_seen;
+struct arb_icache;
 
 struct arb_exec {
 	struct arb_exec_conf c;
@@ -169,6 +170,11 @@ struct arb_exec {
 	uint32_t *insidx;
 	size_t capinsidx;
 	struct arb_opp *spare;       /* an opportunity's memory, for reuse */
+	/* the state file: its text is built here; each instrument's line
+	 * after "ts" is kept while the instrument stays the same */
+	struct arb_buf savebuf;
+	struct arb_icache *icache;
+	size_t nicache;
 };
 
 void arb_exec_conf_defaults(struct arb_exec_conf *c);
