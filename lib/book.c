@@ -147,10 +147,23 @@ static void txt_room(struct arb_book_txt *t, size_t extra)
 
 /* The level l becomes level k of the text: inserted before the old level
  * k, or replacing it.  The text keeps at most t->depth levels. */
-static void txt_put(struct arb_book_txt *t, uint32_t k, const struct arb_blevel *l, int replace)
+static void txt_put(struct arb_book_txt *t, uint32_t k, const struct arb_blevel *l, int replace,
+    const struct arb_book_text *x)
 {
 	char tmp[TXT_LEVEL_MAX];
-	uint32_t nl = (uint32_t)fmt_level(tmp, l), ol = replace ? t->off[k + 1] - t->off[k] : 0, i;
+	uint32_t nl, ol = replace ? t->off[k + 1] - t->off[k] : 0, i;
+
+	if (x) {
+		/* the venue's own text, which is what fmt64 would write */
+		tmp[0] = ',';
+		tmp[1] = '[';
+		memcpy(tmp + 2, x->px, x->pxn);
+		tmp[2 + x->pxn] = ',';
+		memcpy(tmp + 3 + x->pxn, x->qty, x->qtyn);
+		tmp[3 + x->pxn + x->qtyn] = ']';
+		nl = 4u + x->pxn + x->qtyn;
+	} else
+		nl = (uint32_t)fmt_level(tmp, l);
 
 	txt_room(t, nl);
 	memmove(t->txt + t->off[k] + nl, t->txt + t->off[k] + ol, t->len - t->off[k] - ol);
@@ -256,12 +269,13 @@ static int del64(struct arb_book_side *s, int dir, int64_t pm, int ps)
 	if (s->n - i < s->t.n) {
 		txt_del(&s->t, s->n - i);
 		if (s->n >= s->t.depth)   /* the next level moves up into the text */
-			txt_put(&s->t, s->t.n, &s->l[s->n - s->t.depth], 0);
+			txt_put(&s->t, s->t.n, &s->l[s->n - s->t.depth], 0, NULL);
 	}
 	return 1;
 }
 
-int arb_book_set64(struct arb_book *b, enum arb_side side, int64_t pm, int ps, int64_t qm, int qs)
+int arb_book_set64t(struct arb_book *b, enum arb_side side, int64_t pm, int ps, int64_t qm, int qs,
+    const struct arb_book_text *x)
 {
 	struct arb_book_side *s = &b->s[side];
 	int dir = side == ARB_BID ? 1 : -1, found;
@@ -280,7 +294,7 @@ int arb_book_set64(struct arb_book *b, enum arb_side side, int64_t pm, int ps, i
 		s->l[i].qty = qm;
 		s->l[i].qs = (int8_t)qs;
 		if (s->n - 1 - i < s->t.n)
-			txt_put(&s->t, s->n - 1 - i, &s->l[i], 1);
+			txt_put(&s->t, s->n - 1 - i, &s->l[i], 1, x);
 		return 0;
 	}
 	if (s->n == s->cap) {
@@ -295,8 +309,13 @@ int arb_book_set64(struct arb_book *b, enum arb_side side, int64_t pm, int ps, i
 	s->l[i].qs = (int8_t)qs;
 	s->n++;
 	if (s->n - 1 - i < s->t.depth)
-		txt_put(&s->t, s->n - 1 - i, &s->l[i], 0);
+		txt_put(&s->t, s->n - 1 - i, &s->l[i], 0, x);
 	return 0;
+}
+
+int arb_book_set64(struct arb_book *b, enum arb_side side, int64_t pm, int ps, int64_t qm, int qs)
+{
+	return arb_book_set64t(b, side, pm, ps, qm, qs, NULL);
 }
 
 int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty)

@@ -64,6 +64,15 @@ int arb_book_set(struct arb_book *b, enum arb_side side, arb_dec px, arb_dec qty
 /* The same with the coefficients and scales of price and quantity (the
  * form the book keeps), for parsers that read them straight from text. */
 int arb_book_set64(struct arb_book *b, enum arb_side side, int64_t pm, int ps, int64_t qm, int qs);
+/* The same, with the text of price and quantity when it is exactly what
+ * formatting them would give (arb_dec_fmt: no leading zero, the scale's
+ * digits), so that the kept text copies it; x NULL: none. */
+struct arb_book_text {
+	const char *px, *qty;
+	uint32_t pxn, qtyn;
+};
+int arb_book_set64t(struct arb_book *b, enum arb_side side, int64_t pm, int ps, int64_t qm, int qs,
+    const struct arb_book_text *x);
 /*
  * Sets many levels of an EMPTY side at once (a snapshot), in any order, in
  * O(n log n) instead of one insertion each: the same result as calling

@@ -118,6 +118,7 @@ void arb_feed_free(struct arb_feed *f)
 	free(f->top);
 	free(f->load);
 	free(f->lv);
+	free(f->lvx);
 	arb_buf_free(&f->b);
 	memset(f, 0, sizeof *f);
 }
@@ -325,15 +326,22 @@ static inline int ndigits(uint64_t u)
 	return t ? t : 1;
 }
 
-/* v in decimal at p (at most 20 bytes), as arb_emit_i64 writes it. */
-static char *put_i64(char *p, int64_t v)
+/* Exactly 8 digits of x < 10^8 at p. */
+static inline void put8(char *p, uint32_t x)
 {
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	char *e;
+	uint32_t hi = x / 10000, lo = x % 10000;
 
-	if (v < 0)
-		*p++ = '-';
-	e = p + ndigits(u);
+	memcpy(p, dig2 + 2 * (hi / 100), 2);
+	memcpy(p + 2, dig2 + 2 * (hi % 100), 2);
+	memcpy(p + 4, dig2 + 2 * (lo / 100), 2);
+	memcpy(p + 6, dig2 + 2 * (lo % 100), 2);
+}
+
+/* u in decimal at p, without leading zeros; returns the end. */
+static inline char *put_u(char *p, uint64_t u)
+{
+	char *e = p + ndigits(u);
+
 	p = e;
 	while (u >= 100) {
 		p -= 2;
@@ -346,6 +354,27 @@ static char *put_i64(char *p, int64_t v)
 	} else
 		*--p = (char)('0' + u);
 	return e;
+}
+
+/* v in decimal at p (at most 20 bytes), as arb_emit_i64 writes it; times
+ * (16 digits) as their first 8 digits and then 8 at once. */
+static char *put_i64(char *p, int64_t v)
+{
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	if (v < 0)
+		*p++ = '-';
+	if (u < 100000000)
+		return put_u(p, u);
+	if (u < 10000000000000000ULL) {
+		p = put_u(p, u / 100000000);
+	} else {
+		p = put_u(p, u / 10000000000000000ULL);
+		put8(p, (uint32_t)(u / 100000000 % 100000000));
+		p += 8;
+	}
+	put8(p, (uint32_t)(u % 100000000));
+	return p + 8;
 }
 
 #define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)

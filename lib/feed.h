@@ -113,6 +113,8 @@ struct arb_feed {
 	uint32_t capload;
 	struct arb_blevel *lv;   /* scratch for levels read straight from text */
 	uint32_t caplv;
+	struct arb_book_text *lvx;   /* ...and their text */
+	uint32_t caplvx;
 	char depthkey[40];       /* ,"depth":N,"bids": */
 	uint32_t depthkeylen;
 	/* where the current input comes from, for diagnostics */

@@ -76,4 +76,15 @@ grep -q 'BINANCE.ws.bad:3: not JSON' "$T/bad.err"
 ok $? "an unterminated frame is not JSON (tokenizer)"
 grep -q 'BINANCE.ws.bad:4: depthUpdate: missing s, U, u or E' "$T/bad.err"
 ok $? "a negative E is refused (tokenizer)"
+
+# Long numbers are written exactly: update ids of 18 digits as seq
+{
+	echo 'https://api.binance.com/api/v3/depth?symbol=NKNUSDT&limit=1000 -> 1633998512.0: {"lastUpdateId":123456789012345678,"bids":[["0.35210000","672.00000000"]],"asks":[["0.35260000","3199.00000000"]]}'
+	echo '1633998512.1: {"stream":"nknusdt@depth@100ms","data":{"e":"depthUpdate","E":1633998512068,"s":"NKNUSDT","U":123456789012345679,"u":987654321098765432,"b":[["0.35200000","1.00000000"]],"a":[]}}'
+} >"$T/BINANCE.big"
+arb-feed --replay "$T/BINANCE.big" >"$T/big.out" 2>/dev/null
+grep -q '"seq":123456789012345678,"ok":true,"depth":10,"bids":\[\[0.35210000,672.00000000\]\]' "$T/big.out"
+ok $? "an 18-digit snapshot id"
+grep -q '"ts":1633998512068000,"rt":1633998512100000,"ex":"binance","sym":"NKN/USDT","seq":987654321098765432,' "$T/big.out"
+ok $? "an 18-digit update id, ts and rt"
 done_testing

@@ -190,10 +190,10 @@ static int fast_snapshot(struct arb_feed *f, const char *p, size_t len, int64_t 
 	x = arb_scan_int(x, e, L, 18);
 	x = ARB_SCAN_LIT(x, e, ",\"bids\":");
 	*n = 0;
-	x = arb_scan_levels(x, e, &f->lv, &f->caplv, n);
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, NULL, NULL, n);
 	*nb = *n;
 	x = ARB_SCAN_LIT(x, e, ",\"asks\":");
-	x = arb_scan_levels(x, e, &f->lv, &f->caplv, n);
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, NULL, NULL, n);
 	x = ARB_SCAN_LIT(x, e, "}");
 	return x == e;
 }
@@ -263,10 +263,10 @@ static int depth(struct arb_venue *v, int d, const struct dupd *h, const char *p
 	if (h) {
 		/* valid decimals of at most 18 digits: cannot fail */
 		const struct arb_blevel *lv = v->feed->lv;
-		for (uint32_t i = 0; i < h->nb; i++)
-			arb_book_set64(&fb->book, ARB_BID, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs);
-		for (uint32_t i = h->nb; i < h->n; i++)
-			arb_book_set64(&fb->book, ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs);
+		const struct arb_book_text *x = v->feed->lvx;
+		for (uint32_t i = 0; i < h->n; i++)
+			arb_book_set64t(&fb->book, i < h->nb ? ARB_BID : ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
+			    x[i].px ? &x[i] : NULL);
 	} else if (arb_fbook_levels(fb, j, arb_jget(j, d, "b"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "a"), ARB_ASK) < 0) {
 		/* half applied: the book cannot be trusted any more */
@@ -316,10 +316,10 @@ static int fast_depth(struct arb_feed *f, const char *p, size_t len, struct dupd
 	x = arb_scan_int(x, e, &h->u, 18);
 	x = ARB_SCAN_LIT(x, e, ",\"b\":");
 	h->n = 0;
-	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &h->n);
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
 	h->nb = h->n;
 	x = ARB_SCAN_LIT(x, e, ",\"a\":");
-	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &h->n);
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
 	x = combined ? ARB_SCAN_LIT(x, e, "}}") : ARB_SCAN_LIT(x, e, "}");
 	if (x != e)
 		return 0;

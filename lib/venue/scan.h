@@ -135,13 +135,21 @@ static inline const char *arb_scan_decstr(const char *p, const char *e, int64_t 
 	return p + 1;
 }
 
+/* Text of a decimal that arb_dec_fmt would write as it is: no leading zero
+ * in the integer part (scan_decstr's form otherwise). */
+static inline int arb_scan_canonical(const char *t, const char *e)
+{
+	return t[0] != '0' || e - t == 1 || t[1] == '.';
+}
+
 /*
  * An array of levels [["price","qty"],...] (exactly two quoted decimals
  * each), appended to the scratch array *lv (capacity *cap, grown as
- * needed) from index *n on.
+ * needed) from index *n on.  With tx (capacity *txcap), also the text of
+ * each level when it is canonical (arb_book_set64t), else px NULL.
  */
 static inline const char *arb_scan_levels(const char *p, const char *e, struct arb_blevel **lv,
-    uint32_t *cap, uint32_t *n)
+    uint32_t *cap, struct arb_book_text **tx, uint32_t *txcap, uint32_t *n)
 {
 	if (!p || p >= e || *p++ != '[')
 		return NULL;
@@ -149,19 +157,39 @@ static inline const char *arb_scan_levels(const char *p, const char *e, struct a
 		return p + 1;
 	for (;;) {
 		struct arb_blevel *l;
+		const char *pt, *qt;
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 256;
 			xrealloc(lv, (size_t)*cap * sizeof **lv);
 		}
+		if (tx && *n >= *txcap) {
+			*txcap = *cap;
+			xrealloc(tx, (size_t)*txcap * sizeof **tx);
+		}
 		l = &(*lv)[*n];
 		if (p >= e || *p++ != '[')
 			return NULL;
+		pt = p + 1;
 		p = arb_scan_decstr(p, e, &l->px, &l->ps);
 		if (!p || p >= e || *p++ != ',')
 			return NULL;
+		qt = p + 1;
 		p = arb_scan_decstr(p, e, &l->qty, &l->qs);
 		if (!p || p >= e || *p++ != ']')
 			return NULL;
+		if (tx) {
+			struct arb_book_text *x = &(*tx)[*n];
+			/* each text ends at its closing quote: the price's is
+			 * 3 before qt ('","'), the quantity's 2 before p ('"]') */
+			const char *pe = qt - 3, *qe = p - 2;
+			if (arb_scan_canonical(pt, pe) && arb_scan_canonical(qt, qe)) {
+				x->px = pt;
+				x->pxn = (uint32_t)(pe - pt);
+				x->qty = qt;
+				x->qtyn = (uint32_t)(qe - qt);
+			} else
+				x->px = NULL;
+		}
 		(*n)++;
 		if (p >= e)
 			return NULL;
