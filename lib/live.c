@@ -47,6 +47,9 @@ struct lven {
 	size_t ins_seen;            /* engine instruments the rates were
 	                             * matched against */
 	int fee_note;               /* said why the rates are not used */
+	size_t fee_nins;            /* engine instruments when last looked */
+	size_t fee_asked;           /* the venue's instruments its fees were
+	                             * asked for (fee_needs_pairs) */
 	int bal_reads;              /* balance answers applied */
 	int64_t next_bal;           /* monotonic us: the next refresh */
 };
@@ -405,6 +408,10 @@ start(struct live *L, struct lreq *r, char *why, size_t whylen)
 	in.o = r->lo ? r->lo->o : NULL;
 	if (r->lo && r->op == ARB_TOP_QUERY)
 		in.cursor = r->lo->cursor;
+	if (r->op == ARB_TOP_FEES && L->e) {
+		in.ins = L->e->ins;
+		in.nins = L->e->nins;
+	}
 	arb_treq_init(&r->q);
 	if (v->tv->build(r->op, &in, &r->q, why, whylen) < 0)
 		return -1;
@@ -852,6 +859,27 @@ fees_apply(struct live *L, struct lven *v)
 	}
 }
 
+static int has_venue_req(struct live *L, struct lven *v, int op);
+
+/* A venue that gives the fees of the pairs named (Kraken): asked again
+ * whenever the engine learns more instruments of it. */
+static void
+fees_pairs(struct live *L, struct lven *v)
+{
+	size_t i, n = 0;
+
+	v->fee_nins = L->e->nins;
+	if (!L->c.fees || !v->tv->fee_needs_pairs)
+		return;
+	for (i = 0; i < L->e->nins; i++)
+		if (!strcmp(L->e->ins[i].ex, v->tv->ex))
+			n++;
+	if (n > v->fee_asked && !has_venue_req(L, v, ARB_TOP_FEES)) {
+		v->fee_asked = n;
+		queue(L, v, NULL, ARB_TOP_FEES, 0);
+	}
+}
+
 /* The venue's fee rates: one rate for every pair when they agree. */
 static void
 fees_read(struct live *L, struct lven *v, const struct arb_tres *res)
@@ -1276,7 +1304,7 @@ startup(struct live *L)
 		queue(L, &L->v[i], NULL, ARB_TOP_TIME, 0);
 		if (L->c.balances)
 			queue(L, &L->v[i], NULL, ARB_TOP_BALANCES, 0);
-		if (L->c.fees && L->v[i].tv->has_fee_op)
+		if (L->c.fees && L->v[i].tv->has_fee_op && !L->v[i].tv->fee_needs_pairs)
 			queue(L, &L->v[i], NULL, ARB_TOP_FEES, 0);
 	}
 }
@@ -1474,8 +1502,11 @@ l_tick(void *ctx, int64_t now)
 		startup(L);
 	if (L->e)
 		for (k = 0; k < L->nv; k++)
-			if (L->v[k].nfees > 1 && L->v[k].ins_seen != L->e->nins)
-				fees_apply(L, &L->v[k]);
+			if (L->v[k].fee_nins != L->e->nins) {
+				fees_pairs(L, &L->v[k]);
+				if (L->v[k].nfees > 1)
+					fees_apply(L, &L->v[k]);
+			}
 	/* cheap when nothing is going on: new requests go out at once,
 	 * running ones are moved on at most once a millisecond */
 	if (L->q) {

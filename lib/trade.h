@@ -45,6 +45,8 @@ struct arb_tin {
 	int demo;                    /* OKX demo trading header */
 	const struct arb_order *o;   /* place, cancel, query, fills */
 	const char *cursor;          /* query: the next page of a list (Coinbase) */
+	const struct arb_instr *ins; /* fees: the engine's instruments, for a */
+	size_t nins;                 /* venue that wants the pairs named */
 };
 
 struct arb_treq {
@@ -145,6 +147,8 @@ struct arb_tvenue {
 	    const struct arb_order *o, struct arb_tres *r);
 	int has_fills;               /* ARB_TOP_FILLS itemises trades */
 	int has_fee_op;              /* ARB_TOP_FEES reads the fee rates */
+	int fee_needs_pairs;         /* ... of the pairs named (Kraken): asked
+	                              * once the engine knows instruments */
 	int cancel_by_vid;           /* a cancel names the venue's order id:
 	                              * query the order first when it is not
 	                              * known yet (Coinbase, Bitstamp) */

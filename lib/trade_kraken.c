@@ -114,6 +114,33 @@ k_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	case ARB_TOP_BALANCES:
 		path = "/0/private/Balance";
 		break;
+	case ARB_TOP_FEES: {
+		/* fees differ by pair and come only for the pairs named */
+		struct arb_buf l = { 0 };
+		struct arb_order po;
+		size_t i;
+		int n = 0;
+		memset(&po, 0, sizeof po);
+		for (i = 0; i < in->nins && n < 100; i++) {
+			if (strcmp(in->ins[i].ex, "kraken"))
+				continue;
+			snprintf(po.base, sizeof po.base, "%s", in->ins[i].base);
+			snprintf(po.quote, sizeof po.quote, "%s", in->ins[i].quote);
+			pair(&po, t, sizeof t);
+			if (n++)
+				arb_buf_addc(&l, ',');
+			arb_buf_adds(&l, t);
+		}
+		if (!n) {
+			arb_buf_free(&l);
+			snprintf(why, whylen, "kraken: no instruments to ask the fees of");
+			return -1;
+		}
+		path = "/0/private/TradeVolume";
+		arb_tq_add(&q->body, "pair", l.p);
+		arb_buf_free(&l);
+		break;
+	}
 	default:
 		snprintf(why, whylen, "kraken: no such request");
 		return -1;
@@ -279,6 +306,39 @@ k_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		k = arb_json_child(&j, res);
 		order_of(r, &j, k, k + 1, o);
 		break;
+	case ARB_TOP_FEES: {
+		int fs, fm, m;
+		uint32_t i;
+		arb_dec hundred = arb_dec_make(100, 0);
+		if (res < 0 || (fs = arb_json_get(&j, res, "fees")) < 0 || j.t[fs].type != ARB_J_OBJ)
+			break;
+		fm = arb_json_get(&j, res, "fees_maker");
+		r->kind = ARB_TR_OK;
+		for (i = 0, k = arb_json_child(&j, fs); i < j.t[fs].n; i++, k = arb_json_next(&j, k + 1)) {
+			char name[32], a[16], b[16], sy[ARB_SYM_MAX];
+			arb_dec tk, mk;
+			if (arb_json_str(&j, k, name, sizeof name) < 0 || arb_tj_dec(&j, k + 1, "fee", &tk) < 0 ||
+			    arb_dec_div(&tk, tk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+				continue;
+			m = fm >= 0 ? arb_json_get(&j, fm, name) : -1;
+			if (arb_tj_dec(&j, m, "fee", &mk) < 0 || arb_dec_div(&mk, mk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+				mk = tk;
+			/* "XXBTZUSD" (legacy asset codes) or "XBTUSDT" */
+			if (strlen(name) == 8 && strchr("XZ", name[0]) && strchr("XZ", name[4])) {
+				char x[5];
+				snprintf(x, sizeof x, "%.4s", name);
+				asset(x, a, sizeof a);
+				snprintf(x, sizeof x, "%.4s", name + 4);
+				asset(x, b, sizeof b);
+				snprintf(sy, sizeof sy, "%s/%s", a, b);
+			} else if (!strncmp(name, "XBT", 3) || !strncmp(name, "XDG", 3))
+				snprintf(sy, sizeof sy, "%s%s", name[1] == 'B' ? "BTC" : "DOGE", name + 3);
+			else
+				snprintf(sy, sizeof sy, "%s", name);
+			arb_tres_addfee(r, sy, arb_dec_trim(tk), arb_dec_trim(mk));
+		}
+		break;
+	}
 	case ARB_TOP_BALANCES:
 		if (res < 0 || j.t[res].type != ARB_J_OBJ)
 			break;
@@ -319,4 +379,6 @@ const struct arb_tvenue arb_tv_kraken = {
 	.build = k_build,
 	.parse = k_parse,
 	.has_fills = 0,
+	.has_fee_op = 1,
+	.fee_needs_pairs = 1,
 };

@@ -88,4 +88,13 @@ ok $? "lot: the opportunity does not complete"
 case_run kbal "XBTUSDT=balance"
 is "$(last_reason "$T/kbal.out" $CK)" insufficient_balance "balance: reason insufficient_balance"
 
+# Kraken gives the fee rates of the pairs named: asked once the engine
+# knows Kraken's instruments
+venue_reset "" 3 1
+drive -v <"$IN" >"$T/fees.out" 2>"$T/fees.err"
+is "$?" 0 "fees: exit 0"
+grep 'kraken: every symbol: taker fee 0.002, as the venue says' "$T/fees.err" >/dev/null
+ok $? "fees: Kraken's rate for the pair read (TradeVolume)"
+is "$(bad_requests)" 0 "fees: every request passed the venue's checks"
+
 done_testing

@@ -335,6 +335,14 @@ class H(BaseHTTPRequestHandler):
             self.note(False, why, place)
             return self.kanswer(error=[why])
         self.note(True, "", place)
+        if path == "/0/private/TradeVolume":
+            legacy = {"XBTUSD": "XXBTZUSD", "XBTEUR": "XXBTZEUR", "ETHUSD": "XETHZUSD"}
+            pairs = [x for x in p.get("pair", "").split(",") if x]
+            tier = lambda f: {"fee": f, "minfee": "0.1000", "maxfee": "0.2600", "nextfee": None,
+                              "nextvolume": None, "tiervolume": "0.0000"}
+            return self.kanswer({"currency": "ZUSD", "volume": "0.0000",
+                                 "fees": {legacy.get(x, x): tier("0.2000") for x in pairs},
+                                 "fees_maker": {legacy.get(x, x): tier("0.1000") for x in pairs}})
         if path == "/0/private/Balance":
             return self.kanswer({("XXBT" if a == "BTC" else "Z" + a if a in ("USD", "EUR") else a): v
                                  for a, v in CONF["balances"].items()})

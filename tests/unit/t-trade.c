@@ -428,6 +428,39 @@ t_kraken(void)
 	ok(r->kind == ARB_TR_UNKNOWN, "502: unknown");
 	parse(tv, ARB_TOP_CANCEL, 200, "", "{\"error\":[\"EOrder:Unknown order\"]}", &o, r);
 	ok(r->kind == ARB_TR_NOTFOUND, "EOrder:Unknown order: not found");
+	{
+		struct arb_instr ins[3];
+		memset(ins, 0, sizeof ins);
+		snprintf(ins[0].ex, sizeof ins[0].ex, "kraken");
+		snprintf(ins[0].base, sizeof ins[0].base, "BTC");
+		snprintf(ins[0].quote, sizeof ins[0].quote, "USDT");
+		snprintf(ins[1].ex, sizeof ins[1].ex, "binance");
+		snprintf(ins[2].ex, sizeof ins[2].ex, "kraken");
+		snprintf(ins[2].base, sizeof ins[2].base, "ETH");
+		snprintf(ins[2].quote, sizeof ins[2].quote, "USD");
+		in.o = NULL;
+		k.secret = KSEC;
+		arb_treq_init(&q);
+		ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) < 0 && strstr(why, "no instruments"),
+		    "fees: no instruments, nothing to ask");
+		arb_treq_wipe(&q);
+		in.ins = ins;
+		in.nins = 3;
+		arb_treq_init(&q);
+		ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/0/private/TradeVolume") &&
+		    !strcmp(q.body.p, "nonce=1616492376594&pair=XBTUSDT%2CETHUSD"), "TradeVolume for its pairs: %s",
+		    q.body.p ? q.body.p : why);
+		arb_treq_wipe(&q);
+	}
+	parse(tv, ARB_TOP_FEES, 200, "", "{\"error\":[],\"result\":{\"currency\":\"ZUSD\",\"volume\":\"200709587.4223\","
+	    "\"fees\":{\"XXBTZUSD\":{\"fee\":\"0.1000\",\"minfee\":\"0.1000\",\"maxfee\":\"0.2600\",\"nextfee\":null,"
+	    "\"nextvolume\":null,\"tiervolume\":\"10000000.0000\"},\"XBTUSDT\":{\"fee\":\"0.2600\"}},\"fees_maker\":"
+	    "{\"XXBTZUSD\":{\"fee\":\"0.0000\",\"minfee\":\"0.0000\",\"maxfee\":\"0.1600\",\"nextfee\":null,"
+	    "\"nextvolume\":null,\"tiervolume\":\"10000000.0000\"}}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 2 && !strcmp(r->fees[0].sym, "BTC/USD") && deq(r->fees[0].taker, "0.001") &&
+	    deq(r->fees[0].maker, "0") && !strcmp(r->fees[1].sym, "BTCUSDT") && deq(r->fees[1].taker, "0.0026") &&
+	    deq(r->fees[1].maker, "0.0026"), "TradeVolume: taker and maker percent per pair, Kraken's names made ours");
+	arb_tres_free(r);
 	free(r);
 }
 
