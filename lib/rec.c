@@ -1871,6 +1871,25 @@ arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b)
 	return 0;
 }
 
+int
+arb_rec_book_take(struct arb_rec *r, struct arb_book_rec *b)
+{
+	struct arb_book_rec *f = r->fb, x;
+
+	if (r->type != ARB_R_BOOK || r->j.n == 0 || !r->has_fb || f == NULL)
+		return arb_rec_book(r, b);
+	x = *b;
+	*b = *f;
+	f->bids = x.bids;
+	f->capb = x.capb;
+	f->asks = x.asks;
+	f->capa = x.capa;
+	/* the record's levels are b's now: a second call copies nothing */
+	r->has_fb = 0;
+	f->nbids = f->nasks = 0;
+	return 0;
+}
+
 /* ---- emitting ---- */
 
 /* Room for n more bytes; the caller adds to b->len and re-terminates. */

@@ -116,6 +116,13 @@ struct arb_book_rec {
 void arb_book_rec_free(struct arb_book_rec *b);
 /* Reads a validated book record into b (reusing its arrays).  0 or -1. */
 int arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b);
+/*
+ * The same, but without copying the levels when arb_rec_parse has read
+ * them already (its fast path): b's arrays and the record's are swapped,
+ * so b's old arrays become the record's and are reused by the next
+ * parse.  b must not share arrays with anything else.  0 or -1.
+ */
+int arb_rec_book_take(struct arb_rec *r, struct arb_book_rec *b);
 
 /* Typed field access on a parsed record; -1 when missing or wrong type. */
 int arb_rec_dec(const struct arb_rec *r, const char *key, arb_dec *d);

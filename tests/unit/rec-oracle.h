@@ -20,7 +20,7 @@
 
 struct rec_oracle {
 	struct arb_rec a, b;            /* arb_rec_parse, arb_rec_parse_general */
-	struct arb_book_rec ka, kb;
+	struct arb_book_rec ka, kb, kc;
 	char wa[256], wb[256];
 	unsigned long fast, lines;      /* lines taken by the fast path, all */
 };
@@ -40,6 +40,7 @@ rec_oracle_free(struct rec_oracle *o)
 	arb_rec_free(&o->b);
 	arb_book_rec_free(&o->ka);
 	arb_book_rec_free(&o->kb);
+	arb_book_rec_free(&o->kc);
 }
 
 static int
@@ -107,6 +108,19 @@ rec_differ(struct rec_oracle *o, const char *line, size_t len)
 		else if (ka == 0 && (!rec_oracle_lv(o->ka.bids, o->kb.bids, o->ka.nbids) ||
 		    !rec_oracle_lv(o->ka.asks, o->kb.asks, o->ka.nasks)))
 			d = "arb_rec_book levels";
+		/* arb_rec_book_take hands over the same, and leaves the record
+		 * readable by arb_rec_book */
+		if (d == NULL && (arb_rec_book_take(a, &o->kc) != kb || (kb == 0 &&
+		    (o->kc.nbids != o->kb.nbids || o->kc.nasks != o->kb.nasks ||
+		    o->kc.has_seq != o->kb.has_seq || o->kc.seq != o->kb.seq ||
+		    o->kc.ok != o->kb.ok || o->kc.depth != o->kb.depth ||
+		    !rec_oracle_lv(o->kc.bids, o->kb.bids, o->kb.nbids) ||
+		    !rec_oracle_lv(o->kc.asks, o->kb.asks, o->kb.nasks)))))
+			d = "arb_rec_book_take";
+		if (d == NULL && kb == 0 && (arb_rec_book(a, &o->ka) != 0 ||
+		    o->ka.nbids != o->kb.nbids || !rec_oracle_lv(o->ka.bids, o->kb.bids, o->kb.nbids) ||
+		    !rec_oracle_lv(o->ka.asks, o->kb.asks, o->kb.nasks)))
+			d = "arb_rec_book after arb_rec_book_take";
 	}
 	/* the records point into the copy: parse it no more */
 	free(copy);
