@@ -13,12 +13,12 @@
  * run in a thread of their own with a second connection, so that the
  * thread committing batches does not stop for them: after a commit that
  * added CKPT_PAGES pages to the WAL, that thread is woken up for a PASSIVE
- * checkpoint (it never blocks the writer; the writer starts the WAL over
- * once a checkpoint caught up with it, see sq_commit).  Should the WAL still
- * reach CKPT_HARD pages (a checkpoint failing, or slower than the writer),
- * the committing thread checkpoints itself, as SQLite's autocheckpoint
- * would.  A checkpoint is crash-safe at any moment: it changes nothing
- * about what a commit guarantees.
+ * checkpoint (it never blocks the writer).  Every CKPT_RESTART pages the
+ * committing thread waits for the checkpointer before it begins, so that
+ * SQLite can start the WAL over (see sq_commit).  Without the thread (an
+ * error starting it) the committing thread checkpoints every CKPT_SELF
+ * pages, as SQLite's autocheckpoint would.  A checkpoint is crash-safe at
+ * any moment: it changes nothing about what a commit guarantees.
  */
 
 #include <errno.h>
