@@ -58,6 +58,7 @@ void arb_book_clear(struct arb_book *b)
 		b->s[k].n = 0;
 		b->s[k].t.n = b->s[k].t.len = 0;
 	}
+	b->top_moved = 1;
 }
 
 static const char dig2[] =
@@ -257,13 +258,15 @@ static uint32_t find(const struct arb_book_side *s, int dir, int64_t pm, int ps,
 	return lo;
 }
 
-static int del64(struct arb_book_side *s, int dir, int64_t pm, int ps)
+static int del64(struct arb_book *b, struct arb_book_side *s, int dir, int64_t pm, int ps)
 {
 	int found;
 	uint32_t i = find(s, dir, pm, ps, &found);
 
 	if (!found)
 		return 0;
+	if (i == s->n - 1)
+		b->top_moved = 1;
 	memmove(&s->l[i], &s->l[i + 1], (size_t)(s->n - i - 1) * sizeof *s->l);
 	s->n--;
 	if (s->n - i < s->t.n) {
@@ -284,10 +287,12 @@ int arb_book_set64t(struct arb_book *b, enum arb_side side, int64_t pm, int ps, 
 	if (pm < 0 || qm < 0 || ps < 0 || ps > 127 || qs < 0 || qs > 127)
 		return -1;
 	if (qm == 0) {
-		del64(s, dir, pm, ps);
+		del64(b, s, dir, pm, ps);
 		return 0;
 	}
 	i = find(s, dir, pm, ps, &found);
+	if (i + 1 >= s->n)   /* at or after the best level */
+		b->top_moved = 1;
 	if (found) {
 		s->l[i].px = pm;
 		s->l[i].ps = (int8_t)ps;
@@ -335,11 +340,12 @@ int arb_book_del(struct arb_book *b, enum arb_side side, arb_dec px)
 
 	if (compact(px, &pm, &ps) < 0)
 		return 0;
-	return del64(&b->s[side], side == ARB_BID ? 1 : -1, pm, ps);
+	return del64(b, &b->s[side], side == ARB_BID ? 1 : -1, pm, ps);
 }
 
 void arb_book_truncate(struct arb_book *b, uint32_t n)
 {
+	b->top_moved = 1;
 	for (int k = 0; k < 2; k++) {
 		struct arb_book_side *s = &b->s[k];
 		if (s->n > n) {
@@ -465,6 +471,7 @@ int arb_book_load64(struct arb_book *b, enum arb_side side, const struct arb_ble
 	struct loadent *e;
 	uint32_t i, k = 0;
 
+	b->top_moved = 1;
 	txt_drop(&s->t);
 	if (s->n) {
 		for (i = 0; i < n; i++)
@@ -516,6 +523,7 @@ int arb_book_load(struct arb_book *b, enum arb_side side, const struct arb_level
 	uint32_t i;
 	int rc;
 
+	b->top_moved = 1;
 	if (b->s[side].n) {
 		txt_drop(&b->s[side].t);
 		for (i = 0; i < n; i++)

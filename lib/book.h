@@ -48,6 +48,10 @@ struct arb_book_side {
 struct arb_book {
 	struct arb_book_side s[2];
 	struct arb_level tmp;    /* arb_book_level's answer */
+	/* Set by every change that may move a best price (a level set or
+	 * deleted at the top, load, truncate, clear); the user clears it,
+	 * e.g. once it has found the book not crossed. */
+	int top_moved;
 };
 
 void arb_book_init(struct arb_book *b);

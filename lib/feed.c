@@ -554,7 +554,11 @@ int arb_fbook_check_crossed(struct arb_fbook *fb, int64_t ts, int64_t rt)
 {
 	char a[ARB_DEC_STRMAX], c[ARB_DEC_STRMAX];
 
-	if (!fb->ok || !arb_book_crossed(&fb->book))
+	/* only a move of a best price can cross the book */
+	if (!fb->ok || !fb->book.top_moved)
+		return 0;
+	fb->book.top_moved = 0;
+	if (!arb_book_crossed(&fb->book))
 		return 0;
 	fb->ncrossed++;
 	arb_dec_fmt(arb_book_level(&fb->book, ARB_BID, 0)->px, a);

@@ -29,6 +29,16 @@ static inline const char *arb_scan_lit(const char *p, const char *e, const char 
 	return p && (size_t)(e - p) >= n && memcmp(p, lit, n) == 0 ? p + n : NULL;
 }
 
+/* True when one of the 8 bytes of v is '"', '\\', below 0x20 or above 0x7e
+ * (exactly: the zero-byte test of each condition). */
+static inline int arb_scan_special8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\'), d = v ^ (ones * 0x7f);
+
+	return ((((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | ((v - ones * 0x20) & ~v) | v) & high) != 0;
+}
+
 /* A string of printable ASCII without escapes: *s and *n its contents. */
 static inline const char *arb_scan_str(const char *p, const char *e, const char **s, size_t *n)
 {
@@ -36,7 +46,15 @@ static inline const char *arb_scan_str(const char *p, const char *e, const char 
 
 	if (!p || p >= e || *p != '"')
 		return NULL;
-	for (q = ++p; q < e && *q != '"'; q++)
+	q = ++p;
+	while (e - q >= 8) {
+		uint64_t v;
+		memcpy(&v, q, 8);
+		if (arb_scan_special8(v))
+			break;
+		q += 8;
+	}
+	for (; q < e && *q != '"'; q++)
 		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e || *q == '\\')
 			return NULL;
 	if (q >= e)
@@ -44,25 +62,6 @@ static inline const char *arb_scan_str(const char *p, const char *e, const char 
 	*s = p;
 	*n = (size_t)(q - p);
 	return q + 1;
-}
-
-/* A JSON integer of 1 to maxdig (at most 18) digits, not negative. */
-static inline const char *arb_scan_int(const char *p, const char *e, int64_t *v, int maxdig)
-{
-	const char *b = p;
-	int64_t x = 0;
-
-	if (!p)
-		return NULL;
-	for (; p < e && (unsigned)(*p - '0') <= 9; p++) {
-		if (p - b >= maxdig)
-			return NULL;
-		x = x * 10 + (*p - '0');
-	}
-	if (p == b || (*b == '0' && p - b > 1))
-		return NULL;
-	*v = x;
-	return p;
 }
 
 /* True when the 8 bytes at p are all ASCII digits. */
@@ -105,6 +104,21 @@ static inline const char *arb_scan_digits(const char *p, const char *e, uint64_t
 		v = v * 10 + (uint64_t)(*p - '0');
 	*x = v;
 	return p;
+}
+
+/* A JSON integer of 1 to maxdig (at most 18) digits, not negative. */
+static inline const char *arb_scan_int(const char *p, const char *e, int64_t *v, int maxdig)
+{
+	const char *q;
+	uint64_t x = 0;
+
+	if (!p)
+		return NULL;
+	q = arb_scan_digits(p, e, &x);
+	if (q == p || q - p > maxdig || (*p == '0' && q - p > 1))
+		return NULL;
+	*v = (int64_t)x;
+	return q;
 }
 
 /* A quoted decimal "123.4500": coefficient 1234500, scale 4. */

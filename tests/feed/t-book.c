@@ -170,7 +170,8 @@ int main(void)
 		struct arb_book r;
 		struct arb_buf x = { 0 }, y = { 0 };
 		struct arb_level l[64], in[40];
-		uint32_t seed = 4242, bad = 0, checks = 0;
+		uint32_t seed = 4242, bad = 0, checks = 0, topbad = 0;
+		char best[96] = "";
 		arb_book_init(&r);
 		for (int k = 0; k < 60000; k++) {
 			char p[48], q[48];
@@ -201,6 +202,23 @@ int main(void)
 				arb_book_del(&r, side, D(p));
 			else
 				arb_book_set(&r, side, D(p), D(q));
+			/* top_moved: while it is clear, the best prices are the
+			 * ones seen when it was cleared */
+			{
+				char now[96] = "", *w = now;
+				for (int sd = ARB_BID; sd <= ARB_ASK; sd++) {
+					const struct arb_level *t = arb_book_level(&r, sd, 0);
+					if (t)
+						w += arb_dec_fmt(t->px, w);
+					*w++ = '|';
+					*w = 0;
+				}
+				if (r.top_moved) {
+					r.top_moved = 0;
+					snprintf(best, sizeof best, "%s", now);
+				} else if (strcmp(best, now) != 0 && topbad++ < 3)
+					printf("# step %d: best prices moved from %s to %s without top_moved\n", k, best, now);
+			}
 			if (k % 7 && k % 500 != 499)
 				continue;
 			for (int s = ARB_BID; s <= ARB_ASK; s++) {
@@ -216,6 +234,7 @@ int main(void)
 			}
 		}
 		is_int(bad, 0, "kept level text = arb_emit_levels after %u random changes (%u checks)", 60000u, checks);
+		is_int(topbad, 0, "top_moved is set whenever a best price moves");
 		arb_book_free(&r);
 		arb_buf_free(&x);
 		arb_buf_free(&y);
