@@ -743,15 +743,33 @@ pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 	return 0;
 }
 
+/* A decimal as a double, roughly: only to guess where to look. */
+static double
+dguess(arb_dec v)
+{
+	static const double p[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	    1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18 };
+	double m = (double)v.m;
+	int s = v.s;
+
+	while (s > 18) {
+		m /= 1e18;
+		s -= 18;
+	}
+	return s >= 0 ? m / p[s] : m;
+}
+
 /* Does step k add continuous profit (D(k) = Pc(k) - Pc(k-1) > 0)?  1, 0,
- * or -1 on overflow. */
+ * or -1 on overflow; *pk and *dk: Pc(k) and D(k) as doubles, for guesses. */
 static int
-dstep(const struct arb_dchain *c, arb_dec grid, int64_t k)
+dstepv(const struct arb_dchain *c, arb_dec grid, int64_t k, double *pk, double *dk)
 {
 	arb_dec a, b, d;
 
 	if (pcont(c, grid, k, &a) < 0 || pcont(c, grid, k - 1, &b) < 0 || fsub(&d, a, b) < 0)
 		return -1;
+	*pk = dguess(a);
+	*dk = dguess(d);
 	return fsign(d) > 0;
 }
 
@@ -1041,53 +1059,86 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	 * still adds profit.  lo: D(lo) > 0 (or lo = 0), hi: D(hi) <= 0. */
 	lo = 0;
 	hi = kc + 1;
-	if (c->hint >= 1 && c->hint <= kc) {
-		/* Start from the caller's guess (the last optimum) and gallop
-		 * toward the change of sign: D is nonincreasing, so the same
-		 * lo comes out, with fewer evaluations when it moved little. */
-		int64_t step, x = c->hint;
-		int rc = dstep(c, grid, x);
-		if (rc < 0)
-			return 0;
-		if (rc) {
-			lo = x;
-			for (step = 1;; step *= 2) {
-				x = lo + step;
-				if (x >= hi)
-					break;
-				if ((rc = dstep(c, grid, x)) < 0)
-					return 0;
-				if (!rc) {
-					hi = x;
-					break;
-				}
+	{
+		/* What was seen at lo and at hi (Pc and D, roughly), for the
+		 * guesses below; hl, hh: seen. */
+		double pl = 0, dl = 0, ph = 0, dh = 0, pk, dk;
+		int hl = 0, hh = 0, interp = 1;
+
+		if (c->hint >= 1 && c->hint <= kc) {
+			/* Start from the caller's guess (the last optimum) and
+			 * gallop toward the change of sign: D is nonincreasing,
+			 * so the same lo comes out, with fewer evaluations when
+			 * it moved little. */
+			int64_t step, x = c->hint;
+			int rc = dstepv(c, grid, x, &pk, &dk);
+			if (rc < 0)
+				return 0;
+			if (rc) {
 				lo = x;
-			}
-		} else {
-			hi = x;
-			for (step = 1;; step *= 2) {
-				x = hi - step;
-				if (x <= 0)
-					break;
-				if ((rc = dstep(c, grid, x)) < 0)
-					return 0;
-				if (rc) {
+				pl = pk, dl = dk, hl = 1;
+				for (step = 1;; step *= 2) {
+					x = lo + step;
+					if (x >= hi)
+						break;
+					if ((rc = dstepv(c, grid, x, &pk, &dk)) < 0)
+						return 0;
+					if (!rc) {
+						hi = x;
+						ph = pk, dh = dk, hh = 1;
+						break;
+					}
 					lo = x;
-					break;
+					pl = pk, dl = dk;
 				}
+			} else {
 				hi = x;
+				ph = pk, dh = dk, hh = 1;
+				for (step = 1;; step *= 2) {
+					x = hi - step;
+					if (x <= 0)
+						break;
+					if ((rc = dstepv(c, grid, x, &pk, &dk)) < 0)
+						return 0;
+					if (rc) {
+						lo = x;
+						pl = pk, dl = dk, hl = 1;
+						break;
+					}
+					hi = x;
+					ph = pk, dh = dk;
+				}
 			}
 		}
-	}
-	while (hi - lo > 1) {
-		int64_t mid = lo + (hi - lo) / 2;
-		int rc = dstep(c, grid, mid);
-		if (rc < 0)
-			return 0;
-		if (rc)
-			lo = mid;
-		else
-			hi = mid;
+		/* Bisection, or where the lines of slope D through lo and hi
+		 * meet: Pc is concave and piecewise nearly linear, so that is
+		 * often the change of sign itself.  Any probe in (lo, hi)
+		 * keeps the answer (D is nonincreasing); a guess that did not
+		 * halve the interval is followed by a bisection. */
+		while (hi - lo > 1) {
+			int64_t mid = lo + (hi - lo) / 2, was = hi - lo;
+			int rc;
+			if (interp && hl && hh && dl > dh) {
+				double x = (ph - pl + dl * (double)lo - dh * (double)hi) / (dl - dh);
+				if (x > (double)lo && x < (double)hi) {
+					mid = (int64_t)x;
+					if (mid <= lo)
+						mid = lo + 1;
+					if (mid >= hi)
+						mid = hi - 1;
+				}
+			}
+			if ((rc = dstepv(c, grid, mid, &pk, &dk)) < 0)
+				return 0;
+			if (rc) {
+				lo = mid;
+				pl = pk, dl = dk, hl = 1;
+			} else {
+				hi = mid;
+				ph = pk, dh = dk, hh = 1;
+			}
+			interp = !interp || 2 * (hi - lo) <= was;
+		}
 	}
 	kopt = lo;
 
