@@ -44,8 +44,6 @@ struct lven {
 	uint64_t nplaced;           /* order requests started */
 	struct arb_tfee *fees;      /* the venue's fee rates, when read */
 	int nfees;
-	size_t ins_seen;            /* engine instruments the rates were
-	                             * matched against */
 	int fee_note;               /* said why the rates are not used */
 	size_t fee_nins;            /* engine instruments when last looked */
 	size_t fee_asked;           /* the venue's instruments its fees were
@@ -836,7 +834,6 @@ fees_apply(struct live *L, struct lven *v)
 
 	if (!e || !v->nfees)
 		return;
-	v->ins_seen = e->nins;
 	for (k = 0; k < L->nfee_user; k++)
 		if (!strcmp(e->c.fee[k].ex, v->tv->ex)) {
 			if (!v->fee_note++)
