@@ -225,7 +225,16 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	arb_json_init(&j);
 	r->retry_after_ms = arb_tretry_after(hdr);
 	if (arb_json_parse(&j, body, len) < 0 || (j.t[0].type != ARB_J_OBJ && j.t[0].type != ARB_J_ARR)) {
-		if (http == 429 || http >= 500)
+		if (http == 403) {
+			/* not the API's own refusal (that is JSON): the address is
+			 * banned ("more than 8000 requests per 10 minutes") */
+			r->kind = ARB_TR_BAN;
+			snprintf(r->reason, sizeof r->reason, "ip_ban");
+			snprintf(r->code, sizeof r->code, "403");
+			snprintf(r->msg, sizeof r->msg, "HTTP 403, answer is not the API's: address banned");
+			if (!r->retry_after_ms)
+				r->retry_after_ms = 600000;
+		} else if (http == 429 || http >= 500)
 			error(r, http, "", "", http == 429 ? "HTTP 429" : "HTTP 5XX, answer is not JSON");
 		else {
 			r->kind = ARB_TR_UNKNOWN;

@@ -296,6 +296,17 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		goto out;
 	}
 	if (arb_json_parse(&j, body, len) < 0 || (j.t[0].type != ARB_J_OBJ)) {
+		if (http == 403) {
+			/* not the API's own refusal (that is JSON): the edge in
+			 * front of it blocks this address */
+			r->kind = ARB_TR_BAN;
+			snprintf(r->reason, sizeof r->reason, "ip_ban");
+			snprintf(r->code, sizeof r->code, "403");
+			snprintf(r->msg, sizeof r->msg, "HTTP 403, answer is not the API's: access blocked");
+			if (!r->retry_after_ms)
+				r->retry_after_ms = 600000;
+			goto out;
+		}
 		r->kind = ARB_TR_UNKNOWN;
 		snprintf(r->reason, sizeof r->reason, http >= 500 ? "http_5xx" : "bad_answer");
 		snprintf(r->msg, sizeof r->msg, "HTTP %ld, answer is not JSON", http);

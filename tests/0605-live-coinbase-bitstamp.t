@@ -90,6 +90,12 @@ for v in coinbase bitstamp; do
 	is "$(count_orders $cid)" 0 "$v lot: no order at the venue"
 	case_run "$v-bal" "$sym=balance"
 	is "$(last_reason "$T/$v-bal.out" $cid)" insufficient_balance "$v balance: reason insufficient_balance"
+	# blocked at the venue's edge (HTTP 403, not the API's JSON): trading stops
+	case_run "$v-ban" "$sym=418"
+	is "$(last_reason "$T/$v-ban.out" $cid)" ip_ban "$v 403: reason ip_ban"
+	grep '"type":"risk".*"rule":"ip_ban","action":"kill"' "$T/$v-ban.out" >/dev/null
+	ok $? "$v 403: kill switch latched"
+	is "$(count_orders $cid)" 0 "$v 403: no order at the venue"
 done
 is "$(grep "\"type\":\"order\".*\"cid\":\"$CB\"" "$T/bitstamp-bal.out" | tail -n 1 | jq -r .msg)" \
     "You need 9000.00 USD to open that order. You have only 10.00 USD available. Check your account balance for details." \

@@ -37,7 +37,8 @@ order):
   503-lost  do not accept, answer 503
   timeout   accept the order, answer after --slow seconds
   429       refuse (not executed), 429 with Retry-After: 1
-  418       refuse, 418 with Retry-After: 120 (IP ban)
+  418       refuse, 418 with Retry-After: 120 (IP ban; Bybit, Coinbase,
+            Bitstamp: 403 with a page that is not the API's)
   lot       refuse, 400 -1013 Filter failure: LOT_SIZE
   balance   refuse, 400 -2010 insufficient balance
   lag       accept, answer normally, but queries see the order only after
@@ -669,6 +670,8 @@ class H(BaseHTTPRequestHandler):
                                    "preview_failure_reason": pf, "new_order_failure_reason": "UNKNOWN_FAILURE_REASON"}})
             if mode == "429":
                 return self.answer(429, {"error": "RATE_LIMIT_EXCEEDED", "code": 8, "message": "Too many requests"})
+            if mode == "418":
+                return self.answer(403, "<html><body>Access denied</body></html>")
             if mode == "lot":
                 return fail("INVALID_SIZE_PRECISION", "PREVIEW_INVALID_BASE_SIZE_TOO_SMALL",
                             "Base size is below the minimum")
@@ -797,6 +800,8 @@ class H(BaseHTTPRequestHandler):
                 mode = modes.pop(0) if modes else "ok"
             if mode == "429":
                 return berr(400, "Request rejected due to exceeded rate limit.", "400.002")
+            if mode == "418":
+                return self.answer(403, "<html><body>Forbidden</body></html>")
             if mode == "lot":
                 return berr(400, {"amount": ["Ensure that there are no more than 8 decimal places."]}, "400.026")
             if mode == "balance":

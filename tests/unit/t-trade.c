@@ -818,6 +818,9 @@ t_coinbase(void)
 	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "http_5xx"), "503: unknown");
 	parse(tv, ARB_TOP_PLACE, 401, "", "{\"error\":\"UNAUTHENTICATED\",\"code\":16,\"message\":\"Unauthorized\"}", &o, r);
 	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "auth"), "401: auth");
+	parse(tv, ARB_TOP_PLACE, 403, "", "<html><body>Access denied</body></html>", &o, r);
+	ok(r->kind == ARB_TR_BAN && !strcmp(r->reason, "ip_ban") && r->retry_after_ms == 600000,
+	    "403 that is not the API's answer: blocked, trading stops");
 
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[{\"order_id\":\"x1\",\"client_order_id\":\"other\",\"status\":"
 	    "\"FILLED\"},{\"order_id\":\"x2\",\"product_id\":\"BTC-USD\",\"side\":\"BUY\",\"client_order_id\":"
@@ -980,6 +983,8 @@ t_bitstamp(void)
 	parse(tv, ARB_TOP_PLACE, 403, "", "{\"status\":\"error\",\"reason\":\"Invalid signature\",\"code\":\"API0005\"}",
 	    &o, r);
 	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "auth") && !strcmp(r->code, "API0005"), "API0005: auth");
+	parse(tv, ARB_TOP_PLACE, 403, "", "<html><body>Forbidden</body></html>", &o, r);
+	ok(r->kind == ARB_TR_BAN && !strcmp(r->reason, "ip_ban"), "403 that is not the API's answer: banned");
 	parse(tv, ARB_TOP_PLACE, 502, "", "<html>bad gateway</html>", &o, r);
 	ok(r->kind == ARB_TR_UNKNOWN, "502: unknown");
 	parse(tv, ARB_TOP_QUERY, 404, "", "{\"status\":\"error\",\"reason\":\"Order not found.\",\"response_code\":"
