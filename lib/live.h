@@ -18,6 +18,12 @@
  *    if the venue said it was not executed and it is still wanted; 418 (or
  *    an IP ban): the kill switch is latched (risk record "ip_ban");
  *  - the venue's clock offset is measured from its server time;
+ *  - balances are read at start and again every balances_every_us while
+ *    no order of the venue is in flight; the venues' fee rates are read
+ *    at start (Kraken: once the input names its pairs) and become the
+ *    engine's taker fee overrides after the user's (--taker-fee wins);
+ *  - an order is taken for not placed only after the window the venue
+ *    enforces (our receive window, Bitstamp's 150 s);
  *  - every venue reject becomes an order record with state rejected, our
  *    reason code and the venue's message (log).
  *
