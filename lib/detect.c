@@ -66,6 +66,7 @@ struct venue {
  * of the screen product of its entries over the book's other legs, by
  * the direction the book is used in (see "The screen"). */
 #define CHUNK 32
+#define KBLK 65536
 #define EPOCH_NONE UINT64_MAX
 struct chunk {
 	double mo[2];      /* [0]: the book is sold, [1]: bought */
@@ -181,6 +182,9 @@ struct arb_detect {
 	int64_t now, swept;
 	uint64_t xepoch;          /* bumped with every venue's epoch */
 	uint64_t vergen;          /* the last book side version given */
+	char **kblk;              /* blocks of KBLK bytes holding the keys */
+	int nkblk;
+	size_t kused;             /* bytes used in the last block */
 	struct arb_book_rec br;
 	struct arb_buf tmp;
 	struct arb_detect_stats st;
@@ -448,16 +452,32 @@ book_addcand(struct arb_detect *d, int bi, int ci)
 	int j;
 
 	GROW(b->cands, b->ncands, b->capcands);
-	/* kept sorted by leg count, so that the screen's inner loop runs
-	 * the same number of times from one entry to the next */
-	for (j = b->ncands; j > 0 && b->cands[j - 1].n > d->cs[ci].n; j--)
-		b->cands[j] = b->cands[j - 1];
+	/* in the order made; chunks_build sorts them by leg count */
+	j = b->ncands++;
 	b->cands[j] = d->cs[ci];
-	b->ncands++;
 	/* the chunks are rebuilt at the next run */
 	free(b->ch);
 	b->ch = NULL;
 	b->nch = 0;
+}
+
+/* A copy of key in d's key blocks (freed with the engine: candidates
+ * are never removed). */
+static char *
+key_save(struct arb_detect *d, const char *key)
+{
+	size_t n = strlen(key) + 1;
+	char *p;
+
+	if (d->nkblk == 0 || d->kused + n > KBLK) {
+		xrealloc(&d->kblk, (size_t)(d->nkblk + 1) * sizeof(*d->kblk));
+		d->kblk[d->nkblk++] = xmalloc(n > KBLK ? n : KBLK);
+		d->kused = 0;
+	}
+	p = d->kblk[d->nkblk - 1] + d->kused;
+	memcpy(p, key, n);
+	d->kused += n > KBLK ? KBLK : n;
+	return p;
 }
 
 static int
@@ -470,7 +490,12 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 
 	if (cand_find(d, key, h) >= 0)
 		return -1;
-	GROW(d->c, d->nc, d->capc);
+	if (d->nc >= d->capc) {
+		/* (not GROW: the new entries need no clearing) */
+		int nc = d->capc ? d->capc * 2 : 64;
+		xrealloc(&d->c, (size_t)nc * sizeof(*d->c));
+		d->capc = nc;
+	}
 	ci = d->nc;
 	c = &d->c[ci];
 	memset(c, 0, sizeof(*c));
@@ -480,7 +505,7 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 		c->book[i] = books[i];
 		c->buy[i] = buy[i];
 	}
-	c->key = xstrdup(key);
+	c->key = key_save(d, key);
 	c->h = h;
 	scopy(c->ccy, sizeof(c->ccy), ccy);
 	c->active = -1;
@@ -1529,8 +1554,22 @@ static void
 chunks_build(struct arb_detect *d, int bi)
 {
 	struct book *b = &d->b[bi];
-	int k;
+	int k, n, cnt[ARB_DLEGS_MAX + 2] = { 0 };
+	struct cscreen *t;
 
+	/* sorted by leg count, stably (entries of a count in the order the
+	 * candidates were made), so that the screen's inner loop runs the
+	 * same number of times from one entry to the next */
+	for (k = 0; k < b->ncands; k++)
+		cnt[b->cands[k].n + 1]++;
+	for (n = 1; n < ARB_DLEGS_MAX + 2; n++)
+		cnt[n] += cnt[n - 1];
+	t = xmalloc((size_t)(b->ncands ? b->ncands : 1) * sizeof(*t));
+	for (k = 0; k < b->ncands; k++)
+		t[cnt[b->cands[k].n]++] = b->cands[k];
+	if (b->ncands)
+		memcpy(b->cands, t, (size_t)b->ncands * sizeof(*t));
+	free(t);
 	for (b->nx = 0; b->nx < b->ncands && b->cands[b->nx].n < 3; b->nx++)
 		;
 	b->nch = (b->ncands - b->nx + CHUNK - 1) / CHUNK;
@@ -1558,6 +1597,8 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 
 	if (!changed && left == 0)
 		return;
+	if (d->b[bi].ch == NULL)
+		chunks_build(d, bi);
 	/* Order matters for the output: entries are in leg-count order, then
 	 * in the order the candidates were made. */
 	if (!changed) {
@@ -1931,8 +1972,10 @@ arb_detect_free(struct arb_detect *d)
 		free(d->b[i].cands);
 		free(d->b[i].ch);
 	}
+	for (i = 0; i < d->nkblk; i++)
+		free(d->kblk[i]);
+	free(d->kblk);
 	for (i = 0; i < d->nc; i++) {
-		free(d->c[i].key);
 		free(d->c[i].id);
 		free(d->c[i].tail);
 		free(d->c[i].sz);
