@@ -6,14 +6,14 @@
 #
 # FEED_OLD=/path/to/an/older/arb-feed adds the rows of that build, run on the
 # same files in the same run, and checks that both write the same bytes.
-# RUNS (default 3): each row is the run with the least CPU time.
+# RUNS (default 5): each row is the run with the least CPU time.
 # Needs python3 (the generator) and GNU time (/usr/bin/time).
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-.}
 reps=${1:-20}
 books=${2:-600}
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 rec=${ARB_SHARED_DATA:-$top_srcdir/share/data}/recorded
 feed=$top_builddir/bin/arb-feed
 old=${FEED_OLD:-}

@@ -35,17 +35,19 @@ int arb_recline_parse(const char *line, size_t len, struct arb_recline *o, const
 {
 	const char *p = line, *e = line + len, *sp, *ts;
 
-	memset(o, 0, sizeof *o);
 	/* The common line of the captures, "1633998512.063356: <frame>",
 	 * taken at once: ten digits, a point, six digits. */
 	if (len >= 19 && line[10] == '.' && line[17] == ':' && line[18] == ' ' &&
 	    digits(line, 10) && digits(line + 11, 6)) {
+		o->url = NULL;
+		o->urllen = 0;
 		o->kind = 'f';
 		o->rt = (int64_t)num(line, 10) * 1000000 + (int64_t)num(line + 11, 6);
 		o->p = line + 19;
 		o->len = len - 19;
 		return 0;
 	}
+	memset(o, 0, sizeof *o);
 	if (len == 0 || (len >= 15 && memcmp(line, "configuration: ", 15) == 0))
 		return 0;
 	if (len >= 7 && memcmp(line, "venue: ", 7) == 0) {
@@ -369,8 +371,11 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 		}
 		{
 			struct stat st;
-			if (fstat(rf[i].fd, &st) == 0 && S_ISREG(st.st_mode))
+			if (fstat(rf[i].fd, &st) == 0 && S_ISREG(st.st_mode)) {
 				total += (uint64_t)st.st_size;
+				/* read once from start to end: a larger read-ahead */
+				(void)posix_fadvise(rf[i].fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+			}
 		}
 		arb_reader_init(&rf[i].r, rf[i].fd, rf[i].path);
 		rf[i].r.maxline = 256u << 20;   /* exchangeInfo is one 2 MB line */
