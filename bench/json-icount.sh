@@ -21,6 +21,7 @@ printf '%-26s' "instructions per record"
 for c in $classes; do printf ' %8s' "$c"; done
 echo
 for row in "arb tokenizer:run_arb_tok" "arb_rec_parse:run_arb_rec" "+ arb_rec_book:run_arb_book" \
+    "+ arb_rec_book_take:run_arb_take" \
     "arb_rec_parse (general):run_arb_rec_gen" "+ arb_rec_book (general):run_arb_book_gen"; do
 	name=${row%%:*}
 	fn=${row##*:}

@@ -922,7 +922,7 @@ fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int 
 		if ((nd = fp_nondigits(x)) == 0)
 			return fp_num_long(p, e, m, sc, frac, neg);
 		k1 = (unsigned)__builtin_ctzll(nd) >> 3;   /* digits before the end or point */
-		if (k1 == 0 || (k1 > 1 && *p == '0'))
+		if (k1 == 0 || (k1 > 1 && (x & 0xff) == '0'))
 			return NULL;
 		d = x & (ONES * 0x0f);                     /* the digits' values */
 		if (!frac || ((x >> (8 * k1)) & 0xff) != '.') {
