@@ -144,9 +144,8 @@ arb_bal_set(struct arb_balances *b, const char *ex, const char *asset, arb_dec f
 		return -1;
 	fr = arb_dec_trim(fr);
 	locked = arb_dec_trim(locked);
-	if (arb_dec_cmp(e->free, fr) != 0 || arb_dec_cmp(e->locked, locked) != 0) {
+	if (arb_dec_cmp(e->free, fr) != 0 || arb_dec_cmp(e->locked, locked) != 0)
 		mark(b, e);
-	}
 	e->free = fr;
 	e->locked = locked;
 	return 0;

@@ -163,10 +163,10 @@ forget_taken(struct pkey *k, int64_t bts, int64_t bseq)
 
 #define MAXFILLS 64
 
-/* Executes o against the book bk (record r) as the venue would: walk the
- * opposite side level by level while the price is within the limit. */
 static struct pkey *pkey(struct paper *pp, const char *ex, const char *sym, int create);
 
+/* Executes o against the book bk (record r) as the venue would: walk the
+ * opposite side level by level while the price is within the limit. */
 static void
 execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t bseq)
 {
@@ -175,7 +175,7 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 	uint32_t nl = o->side == ARB_BUY ? pp->bk.nasks : pp->bk.nbids, i;
 	arb_dec want, fpx[MAXFILLS], fq[MAXFILLS], got = arb_dec_make(0, 0), tmp;
 	int nf = 0, f;
-	struct pkey *k = pkey(pp, r->ex, r->sym, 0);
+	struct pkey *k = pkey(pp, r->ex, r->sym, 1);   /* o was waiting there */
 	char vid[48], tid[64];
 	int64_t ts = r->ts;
 
@@ -186,7 +186,7 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 		int c = arb_dec_cmp(lv[i].px, o->px);
 		if (o->side == ARB_BUY ? c > 0 : c < 0)
 			break;
-		if (arb_dec_sub(&avail, lv[i].qty, (k ? taken_at(k, o->side, lv[i].px) : arb_dec_make(0, 0))) < 0 ||
+		if (arb_dec_sub(&avail, lv[i].qty, taken_at(k, o->side, lv[i].px)) < 0 ||
 		    arb_dec_sign(avail) <= 0)
 			continue;
 		q = arb_dec_min(avail, want);
