@@ -205,6 +205,26 @@ grep -q "^integrity	ok" "$T/bv"; ok $? "backup integrity ok"
 arb-store -d "$T/backup.db" < "$T/big.ndjson"
 is "$(counts "$T/backup.db")" "$(counts "$T/g.db")" "restoring from the backup and replaying completes it"
 
+# The WAL starts over during a long ingest (the committing thread waits
+# for the checkpointing thread every 4096 pages): with 1 KiB pages (the
+# database made by sqlite3 first) that is about 4.3 MB of WAL, where the
+# 60000 records make a database of about 32 MB, all of which the WAL would
+# hold if it never started over.  Its size is sampled while the ingest runs.
+sqlite3 "$T/w.db" "PRAGMA page_size=1024; PRAGMA journal_mode=WAL; CREATE TABLE t (x); DROP TABLE t;" >/dev/null
+arb-store -b 2000 -d "$T/w.db" < "$T/big.ndjson" &
+pid=$!
+max=0
+while kill -0 $pid 2>/dev/null; do
+	s=$(stat -c %s "$T/w.db-wal" 2>/dev/null || echo 0)
+	[ "$s" -gt "$max" ] && max=$s
+	sleep 0.02
+done
+wait $pid
+ok $? "a database of 1 KiB pages takes the stream"
+is "$(sqlite3 "$T/w.db" "PRAGMA page_size; SELECT count(*) FROM books" | tr '\n' ' ')" "1024 $(grep -c '"type":"book"' "$T/big.ndjson") " "all of it"
+[ "$max" -gt 0 ] && [ "$max" -lt 16000000 ]
+ok $? "the WAL started over: at most $max bytes (not about 32 MB)"
+
 # A full disk (a file size limit): a clear error, exit 1, nothing acknowledged lost.
 (ulimit -f 4096; arb-store -d "$T/h.db" --tee -b 2000 < "$T/big.ndjson" > "$T/htee" 2>"$T/err")
 is $? 1 "disk full: exit 1"
