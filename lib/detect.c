@@ -1714,13 +1714,15 @@ same_levels(const struct arb_level *a, uint32_t na, const struct arb_level *b, u
 }
 
 static int
-on_book(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
+on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
 {
 	int bi, changed;
 	struct book *b;
 	uint32_t i;
 
-	if (arb_rec_book(r, &d->br) < 0) {
+	/* the parser's level arrays become d->br's, then the book's (below):
+	 * no copy on the way */
+	if (arb_rec_book_take(r, &d->br) < 0) {
 		snprintf(why, wl, "bad book levels");
 		return -1;
 	}
@@ -1903,7 +1905,7 @@ on_balance(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 }
 
 int
-arb_detect_feed(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out,
+arb_detect_feed(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out,
     char *why, size_t whylen)
 {
 	int rc = 0;

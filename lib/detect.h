@@ -72,9 +72,11 @@ void arb_detect_free(struct arb_detect *d);
 /*
  * Feeds one parsed, valid record; appends the records it causes to out
  * (whole lines).  Returns 0, or -1 with why set when the record's content
- * cannot be used (e.g. a book whose levels are not numbers).
+ * cannot be used (e.g. a book whose levels are not numbers).  A book
+ * record's levels are taken from r (arb_rec_book_take: no copy); its line
+ * and keys are left as they were.
  */
-int arb_detect_feed(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out,
+int arb_detect_feed(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out,
     char *why, size_t whylen);
 const struct arb_detect_stats *arb_detect_stats(const struct arb_detect *d);
 
