@@ -2,12 +2,14 @@
 /*
  * rec.c: the records of arb-ndjson(5).
  *
- * arb_rec_parse tokenizes a line, checks that it is an object whose first
- * key is "type", fills the common keys, and for a known type checks every
- * key that type requires against a small table: JSON type, exact decimal,
- * integer, enum value.  One pass over the members; the tables list keys
- * in the order the emitters write them, so the usual record matches each
- * key at the first try.  Unknown types and unknown keys are valid.
+ * The general path of arb_rec_parse tokenizes a line, checks that it is
+ * an object whose first key is "type", fills the common keys, and for a
+ * known type checks every key that type requires against a small table:
+ * JSON type, exact decimal, integer, enum value.  One pass over the
+ * members; the tables list keys in the order the emitters write them, so
+ * the usual record matches each key at the first try.  Unknown types and
+ * unknown keys are valid.  Before it, a fast path reads the records our
+ * programs write in one pass, to the same result ("the fast path" below).
  *
  * The emit helpers append to an arb_buf without printf: integers and
  * decimals are formatted by hand (arb_dec_fmt) straight into the buffer.
