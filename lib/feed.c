@@ -364,6 +364,12 @@ static char *put_i64(char *p, int64_t v)
 
 	if (v < 0)
 		*p++ = '-';
+	if (u >= 1000000000000000ULL && u < 10000000000000000ULL) {
+		/* 16 digits: every time in microseconds since 2001 */
+		put8(p, (uint32_t)(u / 100000000));
+		put8(p + 8, (uint32_t)(u % 100000000));
+		return p + 16;
+	}
 	if (u < 100000000)
 		return put_u(p, u);
 	if (u < 10000000000000000ULL) {

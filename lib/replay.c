@@ -13,10 +13,13 @@
 #include "log.h"
 #include "replay.h"
 #include "sig.h"
+#include "venue/scan.h"
 
 static inline int digits(const char *p, int n)
 {
-	for (int i = 0; i < n; i++)
+	if (n >= 8 && !arb_scan_8digits(p))
+		return 0;
+	for (int i = n >= 8 ? 8 : 0; i < n; i++)
 		if ((unsigned)(p[i] - '0') > 9)
 			return 0;
 	return 1;
@@ -25,8 +28,13 @@ static inline int digits(const char *p, int n)
 static inline uint64_t num(const char *p, int n)
 {
 	uint64_t v = 0;
+	int i = 0;
 
-	for (int i = 0; i < n; i++)
+	if (n >= 8) {
+		v = arb_scan_8value(p);
+		i = 8;
+	}
+	for (; i < n; i++)
 		v = v * 10 + (uint64_t)(p[i] - '0');
 	return v;
 }

@@ -42,7 +42,6 @@ with open(src) as f, open(dst, "w") as o:
 PY
 }
 
-n=0
 for mode in plain raw odd raw,odd; do
 	mkdir -p "$T/$mode.fast" "$T/$mode.slow"
 	for f in BINANCE.http.0.0 BINANCE.ws.1.0; do
