@@ -1109,10 +1109,11 @@ static inline __attribute__((always_inline)) const unsigned char *
 fp_levels(struct fp *f, const unsigned char *p, struct arb_level **lv, uint32_t *lvcap,
     uint32_t *nlv)
 {
-	const unsigned char *s = f->s, *e = f->e, *o = p, *q, *l;
+	const unsigned char *s = f->s, *e = f->e, *o = p, *q, *r, *l;
 	struct arb_json *j = &f->r->j;
-	struct arb_jtok *t = j->t;
-	uint32_t n = f->n, arr = n, k = 0;
+	struct arb_jtok *t = j->t, *tk;
+	struct arb_level *v = *lv;
+	uint32_t n = f->n, arr = n, k = 0, tcap = j->cap, lcap = *lvcap;
 	int64_t m1, m2;
 	int s1, s2;
 
@@ -1125,28 +1126,35 @@ fp_levels(struct fp *f, const unsigned char *p, struct arb_level **lv, uint32_t 
 		p++;
 	} else {
 		for (;;) {
-			if (n + 3 > j->cap)
-				t = fp_room(j, n, 3);
 			if (p == e || *p != '[')
 				return NULL;
 			l = p++;
 			if ((q = fp_num(p, e, &m1, &s1, 1)) == NULL || q == e || *q != ',')
 				return NULL;
-			TOK(n + 1, ARB_J_NUM, s1 ? NUM_FRAC : 0, p - s, q - p, n + 2, 0);
-			p = q + 1;
-			if ((q = fp_num(p, e, &m2, &s2, 1)) == NULL || q == e || *q != ']')
+			if ((r = fp_num(q + 1, e, &m2, &s2, 1)) == NULL || r == e || *r != ']')
 				return NULL;
-			TOK(n + 2, ARB_J_NUM, s2 ? NUM_FRAC : 0, p - s, q - p, n + 3, 0);
-			p = q + 1;
-			TOK(n, ARB_J_ARR, 0, l - s, p - l, n + 3, 2);
+			if (n + 3 > tcap) {
+				t = fp_room(j, n, 3);
+				tcap = j->cap;
+			}
+			tk = t + n;
+			tk[0] = (struct arb_jtok){ ARB_J_ARR, 0, (uint32_t)(l - s), (uint32_t)(r + 1 - l), n + 3, 2 };
+			tk[1] = (struct arb_jtok){ ARB_J_NUM, s1 ? NUM_FRAC : 0, (uint32_t)(p - s),
+			    (uint32_t)(q - p), n + 2, 0 };
+			tk[2] = (struct arb_jtok){ ARB_J_NUM, s2 ? NUM_FRAC : 0, (uint32_t)(q + 1 - s),
+			    (uint32_t)(r - q - 1), n + 3, 0 };
 			n += 3;
-			if (k == *lvcap)
+			if (k == lcap) {
 				lv_reserve(lv, lvcap, k + 1);
-			(*lv)[k].px.m = m1;
-			(*lv)[k].px.s = s1;
-			(*lv)[k].qty.m = m2;
-			(*lv)[k].qty.s = s2;
+				v = *lv;
+				lcap = *lvcap;
+			}
+			v[k].px.m = m1;
+			v[k].px.s = s1;
+			v[k].qty.m = m2;
+			v[k].qty.s = s2;
 			k++;
+			p = r + 1;
 			if (p < e && *p == ',') {
 				p++;
 				continue;
