@@ -934,12 +934,28 @@ fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int 
 			return p + k1;
 		}
 		/* the point read as a '0': the next flag is the end */
-		if ((nd = fp_nondigits(x + ((uint64_t)2 << (8 * k1)))) == 0)
-			return fp_num_long(p, e, m, sc, frac, neg);
+		lo = ((uint64_t)1 << (8 * k1)) - 1;
+		if ((nd = fp_nondigits(x + ((uint64_t)2 << (8 * k1)))) == 0) {
+			/* the fraction goes on into the next word: the seven
+			 * digits of this one, then those of the next up to
+			 * the end, which must be there (16 characters) */
+			uint64_t y;
+
+			if (e - p < 16 || (nd = fp_nondigits(y = load8(p + 8))) == 0)
+				return fp_num_long(p, e, m, sc, frac, neg);
+			k2 = (unsigned)__builtin_ctzll(nd) >> 3;
+			if (k1 == 7 && k2 == 0)
+				return NULL;               /* no fraction digit */
+			v = fp_conv8(((d & lo) << 8) | (d & ~(lo << 8 | 0xff)));
+			if (k2)
+				v = v * pow10_64[k2] + fp_conv8((y & (ONES * 0x0f)) << (8 * (8 - k2)));
+			*m = neg ? -(int64_t)v : (int64_t)v;
+			*sc = (int)(7 - k1 + k2);
+			return p + 8 + k2;
+		}
 		k2 = (unsigned)__builtin_ctzll(nd) >> 3;
 		if (k2 == k1 + 1)
 			return NULL;                       /* no fraction digit */
-		lo = ((uint64_t)1 << (8 * k1)) - 1;
 		d = ((d & lo) << 8) | (d & ~(lo << 8 | 0xff));
 		v = fp_conv8(d << (8 * (8 - k2)));
 		*m = neg ? -(int64_t)v : (int64_t)v;

@@ -587,11 +587,16 @@ static const char *const v_nat[] = {
 };
 static const char *const v_dec[] = {
 	"61234.5", "0.25", "1.5", "0.00123", "12", "0.06810", "3060.005", "0",
+	"23.07100", "0.00123000", "61234.56789012",
 	"-0.0", "-1.25", "12345678.12345678", "123456789.12345678", "1234567890.12345678",
 	"0.000000000000001", "0.0000000000000001", "1e-8", "1E5", "00.1", "1.", ".5", "-.5",
 	"1.2.3", "99999999", "999999999", "1234567.8", "12345678.9", "1234567.", "0.1234567",
 	"0.12345678", "123456789012345678901234567890", "1234567890123456789012345678901",
 	"-", "-a", "\"1.5\"", "null", "1.5e", "1.5e+2", "7.",
+	/* across two words: 8 to 17 characters */
+	"23.07100", "0.00123000", "61234.56789012", "1234567.", "1234567.8", "123456.78901234",
+	"12345.6789012345", "1.234567890123456", "-23.07100", "-0.0012300", "0.1234567e5",
+	"1234567.89012345", "1234567.890123456", "00.1234567", "1.2345678.9",
 };
 static const char *const v_str[] = {
 	"\"binance\"", "\"BTC/USDT\"", "\"x\"", "\"\"", "\"a\\u0041\"", "\"\\\"q\\\"\"",
@@ -613,7 +618,7 @@ gen_val(struct arb_buf *b, char kind, const char *en, int odd)
 		arb_buf_adds(b, PICK(v_nat));
 		break;
 	case 'D':
-		arb_buf_adds(b, odd ? v_dec[frnd(sizeof v_dec / sizeof v_dec[0])] : v_dec[frnd(8)]);
+		arb_buf_adds(b, odd ? v_dec[frnd(sizeof v_dec / sizeof v_dec[0])] : v_dec[frnd(11)]);
 		break;
 	case 'S':
 		arb_buf_adds(b, odd ? v_str[frnd(sizeof v_str / sizeof v_str[0])] : v_str[frnd(3)]);
@@ -845,7 +850,8 @@ test_fast(const char *srcdir)
 
 	/* lines that end right after a number (reads near the end) */
 	{
-		static const char *const tails[] = { "1", "12345678", "1.5", "61234.56", "0", "" };
+		static const char *const tails[] = { "1", "12345678", "1.5", "61234.56", "0", "",
+			"23.07100", "0.00123000", "12345.6789012345", "1234567.", "1.234567890123456" };
 
 		for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
 			arb_buf_reset(&m);
