@@ -176,6 +176,8 @@ struct arb_detect {
 	int nxg, capxg;
 	int *active;
 	int nactive, capactive;
+	int *sweep;               /* sweep's copy of active */
+	int capsweep;
 	/* hash tables of indexes (+1, 0 = empty) */
 	int *bhash, *chash, *xhash;
 	size_t bhcap, chcap, xhcap;
@@ -1679,7 +1681,14 @@ sweep(struct arb_detect *d, struct arb_buf *out)
 
 	if (n == 0)
 		return;
-	list = xmalloc((size_t)n * sizeof(int));
+	/* a copy: running a candidate changes d->active (kept from one
+	 * record to the next, not allocated for each) */
+	if (n > d->capsweep) {
+		free(d->sweep);
+		d->capsweep = n * 2;
+		d->sweep = xmalloc((size_t)d->capsweep * sizeof(int));
+	}
+	list = d->sweep;
 	memcpy(list, d->active, (size_t)n * sizeof(int));
 	for (i = 0; i < n; i++) {
 		const struct cand *c = &d->c[list[i]];
@@ -1692,7 +1701,6 @@ sweep(struct arb_detect *d, struct arb_buf *out)
 		if (due && c->state == ST_OPP)
 			cand_run(d, list[i], out);
 	}
-	free(list);
 }
 
 /* ---- records ---- */
@@ -1989,6 +1997,7 @@ arb_detect_free(struct arb_detect *d)
 	free(d->c);
 	free(d->xg);
 	free(d->active);
+	free(d->sweep);
 	free(d->cs);
 	free(d->st8);
 	free(d->rt);
