@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <curl/curl.h>
 #include <libwebsockets.h>
@@ -26,7 +28,9 @@
  * REST (metadata, book snapshots) driven from the same loop by its socket
  * and timer callbacks: each socket libcurl opens is watched by lws (a
  * duplicate of it adopted as a raw descriptor), and libcurl's timeout is
- * an lws timer.  Timers of the loop also send the
+ * an lws timer.  Host names are resolved by libcurl too (its resolver
+ * thread), so that lws, which would resolve inside the loop, only ever
+ * connects to an address.  Timers of the loop also send the
  * venues' pings, find silent connections (stale) and reconnect with
  * exponential backoff and jitter.  Frames and bodies go to the venue code
  * exactly as in replay, and with --record to a file in the recording format
@@ -46,6 +50,9 @@ struct conn {
 	int64_t last_rx;            /* monotonic us of the last frame */
 	int64_t last_ping;
 	int64_t stale_after;
+	int port;
+	int resolving;              /* its host name is being resolved */
+	char addr[64];              /* ...to this address (kept while connecting) */
 	struct arb_buf rx;          /* fragments of the current message */
 	struct arb_buf txq;         /* frames to send, one per line */
 	size_t txoff;
@@ -61,6 +68,8 @@ struct req {
 	char *url;
 	struct arb_buf body;
 	int tries;
+	struct conn *resolve;       /* a name resolution for this connection */
+	char ip4[64], ip6[64];      /* ...its answers */
 };
 
 /* A socket of libcurl watched by the loop.  lws polls a dup() of it (lws
@@ -132,6 +141,8 @@ static CURLcode ssl_ctx(CURL *c, void *sslctx, void *arg)
 }
 
 static void connect_venue(struct conn *c);
+static void connect_addr(struct conn *c, const char *addr);
+static void schedule_reconnect(struct conn *c);
 
 static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, const char *url, int tries)
 {
@@ -197,6 +208,24 @@ static void rest_done(struct live *L, CURL *c, CURLcode res)
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_multi_remove_handle(L->multi, c);
 	curl_easy_cleanup(c);
+	if (r->resolve) {
+		struct conn *cn = r->resolve;
+		const char *ip = r->ip4[0] ? r->ip4 : r->ip6[0] ? r->ip6 : NULL;
+		cn->resolving = 0;
+		if (ip)
+			connect_addr(cn, ip);
+		else {
+			char why[300];
+			snprintf(why, sizeof why, "cannot resolve %s: %s", cn->host,
+			    res == CURLE_COULDNT_RESOLVE_HOST ? "no such host" : curl_easy_strerror(res));
+			arb_warn("%s: %s", cn->v->ops->name, why);
+			arb_feed_status(cn->v, NULL, arb_wall_us(), "disconnected", why);
+			if (!arb_sig_stop && !L->stopping)
+				schedule_reconnect(cn);
+		}
+		req_free(L, r);
+		return;
+	}
 	if (res == CURLE_OK && code == 200 && r->fb && !(r->v->conn && ((struct conn *)r->v->conn)->up)) {
 		/* a snapshot for a connection that has closed meanwhile: the
 		 * diffs it needs are lost; the next connection asks again */
@@ -410,29 +439,101 @@ static void schedule_reconnect(struct conn *c)
 	lws_sul_schedule(c->L->ctx, 0, &c->sul_reconnect, reconnect_cb, delay);
 }
 
+/* CURLOPT_OPENSOCKETFUNCTION of a resolution: the addresses libcurl found,
+ * none of them connected (the first IPv4 one is taken, else IPv6). */
+static curl_socket_t resolved(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct req *r = arg;
+
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (a->family == AF_INET && !r->ip4[0])
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)&a->addr)->sin_addr, r->ip4, sizeof r->ip4);
+	else if (a->family == AF_INET6 && !r->ip6[0])
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)&a->addr)->sin6_addr, r->ip6, sizeof r->ip6);
+	return CURL_SOCKET_BAD;   /* resolving only */
+}
+
+/*
+ * Name resolution off the loop: libwebsockets (without its asynchronous
+ * resolver) would call getaddrinfo() in the loop and stop everything while
+ * it waits.  libcurl's resolver runs in its own thread: a transfer to the
+ * host whose sockets are never opened gives the addresses (resolved()), and
+ * lws then connects to the address while TLS checks the certificate for
+ * the host name (ci.host).
+ */
+static void resolve(struct conn *c)
+{
+	struct live *L = c->L;
+	struct req *r = xcalloc(1, sizeof *r);
+	CURL *e = curl_easy_init();
+	char url[400];
+
+	if (!e)
+		arb_die(ARB_EXIT_FAIL, "curl_easy_init failed");
+	snprintf(url, sizeof url, "http://%s%s%s:%d/", strchr(c->host, ':') ? "[" : "", c->host,
+	    strchr(c->host, ':') ? "]" : "", c->port);
+	r->L = L;
+	r->c = e;
+	r->v = c->v;
+	r->resolve = c;
+	r->url = xstrdup(url);
+	r->next = L->reqs;
+	if (L->reqs)
+		L->reqs->prev = r;
+	L->reqs = r;
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, resolved);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+	c->resolving = 1;
+	L->running++;
+	arb_info("%s: resolving %s", c->v->ops->name, c->host);
+	curl_multi_add_handle(L->multi, e);
+}
+
 static void connect_venue(struct conn *c)
 {
-	struct lws_client_connect_info ci;
 	char tmp[2048];
 	const char *prot, *ads, *path;
-	int port;
+	unsigned char bin[16];
 
+	if (c->resolving)
+		return;
 	arb_buf_reset(&c->txq);
 	c->txoff = 0;
 	snprintf(tmp, sizeof tmp, "%s", c->url);
-	if (lws_parse_uri(tmp, &prot, &ads, &port, &path)) {
+	if (lws_parse_uri(tmp, &prot, &ads, &c->port, &path)) {
 		arb_err("%s: bad URL %s", c->v->ops->name, c->url);
 		c->L->fail = 1;
 		return;
 	}
 	snprintf(c->path, sizeof c->path, "%s%s", *path == '/' ? "" : "/", path);
 	snprintf(c->host, sizeof c->host, "%s", ads);
+	if (strcmp(prot, "wss") && strcmp(prot, "https"))
+		arb_warn("%s: %s: using TLS anyway", c->v->ops->name, c->url);
+	if (inet_pton(AF_INET, c->host, bin) == 1 || inet_pton(AF_INET6, c->host, bin) == 1)
+		connect_addr(c, c->host);
+	else
+		resolve(c);
+}
+
+/* The WebSocket connection to addr (c->host resolved). */
+static void connect_addr(struct conn *c, const char *addr)
+{
+	struct lws_client_connect_info ci;
+
+	if (addr != c->addr)
+		snprintf(c->addr, sizeof c->addr, "%s", addr);
 	memset(&ci, 0, sizeof ci);
 	ci.context = c->L->ctx;
-	ci.address = c->host;
-	ci.port = port;
+	ci.address = c->addr;
+	ci.port = c->port;
 	ci.path = c->path;
-	ci.host = c->host;
+	ci.host = c->host;      /* Host header, SNI and the certificate's name */
 	ci.origin = c->host;
 	ci.ssl_connection = LCCSCF_USE_SSL;   /* always TLS, always verified */
 	ci.protocol = NULL;
@@ -440,9 +541,7 @@ static void connect_venue(struct conn *c)
 	ci.ietf_version_or_minus_one = -1;
 	ci.userdata = c;
 	ci.pwsi = &c->wsi;
-	if (strcmp(prot, "wss") && strcmp(prot, "https"))
-		arb_warn("%s: %s: using TLS anyway", c->v->ops->name, c->url);
-	arb_info("%s: connecting to %s", c->v->ops->name, c->url);
+	arb_info("%s: connecting to %s (%s)", c->v->ops->name, c->url, addr);
 	if (!lws_client_connect_via_info(&ci)) {
 		c->wsi = NULL;
 		schedule_reconnect(c);

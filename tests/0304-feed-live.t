@@ -209,6 +209,28 @@ stop_fake
 is "$(count '"state":"connected"' o.out)" 0 "certificate for another host: never connected"
 is "$(count 'websocket' o.log)" 0 "certificate for another host: no WebSocket reached the venue"
 is "$(count 'GET ' o.log)" 0 "certificate for another host: no REST request either"
+# ...also when arb-feed resolves the name itself and connects to the
+# address: a certificate for the address 127.0.0.1 alone is not one for
+# the name localhost
+openssl req $ec -keyout ipo.key -out ipo.csr -subj /CN=127.0.0.1 2>/dev/null &&
+printf 'subjectAltName=IP:127.0.0.1\n' >ext3 &&
+openssl x509 -req -in ipo.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out ipo.pem -days 2 \
+	-extfile ext3 2>/dev/null
+fake o2 okx serve 5 ipo
+feed o2 2 --endpoint "okx=https://localhost:$PORT" --cacert ca.pem okx:BTC/USDT
+stop_fake
+is "$(count '"state":"connected"' o2.out)" 0 "certificate for the address, connecting by name: never connected"
+is "$(count 'websocket' o2.log)" 0 "certificate for the address, connecting by name: no WebSocket reached the venue"
+
+# -- A host name, not an address: resolved off the loop (libcurl's
+# resolver, lws then connects to the address), the certificate checked for
+# the name
+fake h okx serve 5
+feed h 3 -v --stale-after 2s --endpoint "okx=https://localhost:$PORT" --cacert ca.pem okx:BTC/USDT
+stop_fake
+is "$(count '"state":"synced"' h.out)" 1 "host name: connected and synced"
+ge "$(count 'okx: resolving localhost' h.err)" 1 "host name: resolved by libcurl"
+ge "$(count 'okx: connecting to [a-z]*://localhost:[0-9]*[^ ]* (127\.0\.0\.1)' h.err)" 1 "host name: ...to its IPv4 address"
 
 # -- sd_notify and --metrics (production): READY=1 once the book is in
 # sync, watchdog pings, STOPPING=1 on SIGTERM; the metrics file for
