@@ -25,7 +25,10 @@ with open(sys.argv[2], "w") as f:
         pass
 ' "$1" "$2" &
 	LSN=$!
-	sleep 0.3
+	# wait until it listens (python starts slowly on a loaded machine: a
+	# datagram sent before the bind is lost)
+	n=0
+	while [ ! -S "$1" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 }
 
 for prog in detect exec store; do
