@@ -489,6 +489,7 @@ static void resolve(struct conn *c)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(e, CURLOPT_PROXY, "");   /* the venue's name, not a proxy's (http_proxy) */
 	c->resolving = 1;
 	L->running++;
 	arb_info("%s: resolving %s", c->v->ops->name, c->host);
