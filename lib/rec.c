@@ -94,7 +94,10 @@ enum kind {
 	K_LEVELS,   /* [[px,qty],...] */
 	K_LEGS,     /* [{ex,sym,side,px,qty},...] */
 	K_INTS,     /* [integer,...] */
-	K_ANY       /* any JSON value */
+	K_ANY,      /* any JSON value */
+	K_PASS      /* the fast path's tables only: a key the general path does
+	               not know (so any value is valid there) that our programs
+	               write; the fast path takes a plain string or number */
 };
 
 struct key {
@@ -114,6 +117,7 @@ struct key {
 #define OPT(n, k)      { .name = n, .len = sizeof n - 1, .kind = k, .opt = 1 }
 #define ENUM(n, e)     { .name = n, .len = sizeof n - 1, .kind = K_ENUM, .en = e }
 #define OPTENUM(n, e)  { .name = n, .len = sizeof n - 1, .kind = K_ENUM, .opt = 1, .en = e }
+#define PASS(n)        { .name = n, .len = sizeof n - 1, .kind = K_PASS, .opt = 1 }
 #define END            { .name = NULL }
 
 #define SIDE  "buy|sell"
@@ -198,6 +202,35 @@ static struct spec specs[ARB_R_NTYPES] = {
 };
 static struct spec spec_leg = { k_leg, 0, 0 };
 
+/*
+ * The fast path's tables where our programs write keys that the tables
+ * above do not list (arb-detect's "cand", a leg's "fee" and "fee_ccy",
+ * arb-exec's "msg", "tif" and "role"): the same keys with the same kinds,
+ * in the order they are written, and those as K_PASS.  The general path
+ * takes them as unknown keys, valid with any value.
+ */
+static struct key kf_reject[] = {
+	REQ("ts", K_TS), ENUM("kind", KIND),
+	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age|min_profit"),
+	OPT("ex", K_EX), OPT("sym", K_SYM), OPT("gross_bps", K_DEC), PASS("cand"),
+	OPT("detail", K_STR), END
+};
+static struct key kf_order[] = {
+	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM), REQ("opp", K_ID), REQ("leg", K_NAT),
+	REQ("cid", K_STR), ENUM("side", SIDE), REQ("px", K_DEC), REQ("qty", K_DEC),
+	ENUM("state", "new|sent|acked|partial|filled|canceled|rejected|unknown"),
+	REQ("filled", K_DEC), ENUM("mode", MODE), OPT("vid", K_ID), OPT("reason", K_STR),
+	PASS("msg"), PASS("tif"), PASS("role"), END
+};
+static struct key kf_leg[] = {
+	REQ("ex", K_STR), REQ("sym", K_STR), ENUM("side", SIDE), REQ("px", K_DEC),
+	REQ("qty", K_DEC), PASS("fee"), PASS("fee_ccy"), END
+};
+static struct spec fspecs[ARB_R_NTYPES] = {
+	[ARB_R_REJECT] = { kf_reject, 0, 0 }, [ARB_R_ORDER] = { kf_order, 0, 0 },
+};
+static struct spec fspec_leg = { kf_leg, 0, 0 };
+
 static uint64_t
 prefix8(const char *s, size_t n)
 {
@@ -216,8 +249,9 @@ spec_init(void)
 
 	if (done)
 		return;
-	for (int t = 0; t <= ARB_R_NTYPES; t++) {
-		struct spec *s = t < ARB_R_NTYPES ? &specs[t] : &spec_leg;
+	for (int t = 0; t < 2 * ARB_R_NTYPES + 2; t++) {
+		struct spec *s = t < ARB_R_NTYPES ? &specs[t] : t == ARB_R_NTYPES ? &spec_leg :
+		    t == ARB_R_NTYPES + 1 ? &fspec_leg : &fspecs[t - ARB_R_NTYPES - 2];
 
 		if (!s->k)
 			continue;
@@ -1223,7 +1257,7 @@ fp_array(struct fp *f, const unsigned char *p, int ints)
 				obj = n;
 				q = p;
 				f->n = n + 1;
-				if ((p = fp_members(f, p + 1, &spec_leg, 0, &mem)) == NULL ||
+				if ((p = fp_members(f, p + 1, &fspec_leg, 0, &mem)) == NULL ||
 				    p == e || *p != '}')
 					return NULL;
 				p++;
@@ -1384,6 +1418,26 @@ fp_members(struct fp *f, const unsigned char *p, const struct spec *sp, int top,
 				return NULL;
 			n = f->n;
 			t = j->t;
+			break;
+		case K_ANY:
+		case K_PASS:
+			/* a plain string or number, or [] (a result's usual
+			 * "exposure"); anything else is the general path's */
+			if (e - p >= 2 && p[0] == '[' && p[1] == ']') {
+				TOK(n, ARB_J_ARR, 0, p - s, 2, n + 1, 0);
+				p += 2;
+			} else if (p < e && *p == '"') {
+				if ((q = fp_str(p + 1, e)) == NULL)
+					return NULL;
+				TOK(n, ARB_J_STR, 0, p + 1 - s, q - p - 1, n + 1, 0);
+				p = q + 1;
+			} else {
+				if ((q = fp_num(p, e, &x, &sc, 1)) == NULL)
+					return NULL;
+				TOK(n, ARB_J_NUM, sc ? NUM_FRAC : 0, p - s, q - p, n + 1, 0);
+				p = q;
+			}
+			n++;
 			break;
 		default:
 			return NULL;
@@ -1647,7 +1701,8 @@ fp_parse(struct arb_rec *r, const char *line, size_t len)
 			return -1;
 		goto done;
 	}
-	if ((p = fp_members(&f, q + 1, &specs[r->type], 1, &mem)) == NULL || p + 1 != e || *p != '}')
+	if ((p = fp_members(&f, q + 1, fspecs[r->type].k ? &fspecs[r->type] : &specs[r->type], 1,
+	    &mem)) == NULL || p + 1 != e || *p != '}')
 		return -1;
 	t = j->t;
 	TOK(0, ARB_J_OBJ, 0, 0, len, f.n, mem + 1);

@@ -685,15 +685,25 @@ gen_val(struct arb_buf *b, char kind, const char *en, int odd)
 			gen_val(b, 'D', NULL, o);
 			arb_buf_adds(b, ",\"qty\":");
 			gen_val(b, 'D', NULL, 0);
-			if (o && frnd(2))
-				arb_buf_adds(b, ",\"fee\":0.1");
+			if (frnd(2)) {              /* as arb-detect writes them */
+				arb_buf_adds(b, ",\"fee\":");
+				gen_val(b, o && frnd(2) ? 'A' : 'D', NULL, o);
+				arb_buf_adds(b, ",\"fee_ccy\":");
+				gen_val(b, 'S', NULL, o);
+			}
 			arb_buf_addc(b, '}');
 		}
 		arb_buf_addc(b, ']');
 		break;
 	}
-	default:   /* anything */
-		arb_buf_adds(b, frnd(2) ? "{\"a\":[1,null]}" : "0.5");
+	default: {  /* anything */
+		static const char *const any[] = {
+			"{\"a\":[1,null]}", "0.5", "[]", "[{\"asset\":\"BTC\",\"qty\":-0.1,\"mark\":30000}]",
+			"\"x\"", "[ ]", "[1]", "-7", "true", "null", "[]x", "{}",
+		};
+
+		arb_buf_adds(b, any[frnd(odd ? sizeof any / sizeof any[0] : 4)]);
+	}
 	}
 #undef PICK
 }
@@ -712,10 +722,10 @@ static const struct {
 	{ "opportunity", "ts:I id:i kind:E=cross|cycle event:E=new|update|gone legs:G qty:D cost:D "
 	    "proceeds:D profit:D ccy:S gross_bps:D net_bps:D book_ts:T expires:I" },
 	{ "reject", "ts:I kind:E=cross|cycle reason:E=fees|lot|min_notional|stale|out_of_sync|balance|"
-	    "max_age|min_profit ex:S? sym:S? gross_bps:D? detail:S?" },
+	    "max_age|min_profit ex:S? sym:S? gross_bps:D? cand:S? detail:S?" },
 	{ "order", "ts:I ex:S sym:S opp:i leg:N cid:S side:E=buy|sell px:D qty:D "
 	    "state:E=new|sent|acked|partial|filled|canceled|rejected|unknown filled:D mode:E=paper|live "
-	    "vid:i? reason:S?" },
+	    "vid:i? reason:S? msg:S? tif:E?=ioc|fok role:E?=unwind" },
 	{ "fill", "ts:I ex:S sym:S opp:i cid:S side:E=buy|sell px:D qty:D fee:D fee_ccy:S "
 	    "mode:E=paper|live tid:i?" },
 	{ "result", "ts:I opp:i kind:E=cross|cycle status:E=complete|partial|unwound|failed|skipped "
