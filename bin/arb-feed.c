@@ -120,10 +120,11 @@ static void stats(struct arb_feed *f)
 		for (uint32_t k = 0; k < v->nlist; k++) {
 			struct arb_fbook *fb = v->list[k];
 			fprintf(stderr, "%s: stats %s %s books=%llu snapshots=%llu checksums_ok=%llu checksums_bad=%llu "
-			    "gaps=%llu crossed=%llu ok=%d\n", arb_prog, v->ops->name, fb->sym,
+			    "gaps=%llu crossed=%llu ok=%d stale=%llu\n", arb_prog, v->ops->name, fb->sym,
 			    (unsigned long long)fb->nbook, (unsigned long long)fb->nsnap,
 			    (unsigned long long)fb->nchk_ok, (unsigned long long)fb->nchk_bad,
-			    (unsigned long long)fb->ngap, (unsigned long long)fb->ncrossed, fb->ok);
+			    (unsigned long long)fb->ngap, (unsigned long long)fb->ncrossed, fb->ok,
+			    (unsigned long long)fb->nstale);
 		}
 	}
 	fprintf(stderr, "%s: stats frames=%llu errors=%llu\n", arb_prog, (unsigned long long)f->nframes,
