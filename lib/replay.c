@@ -387,6 +387,9 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 		}
 		arb_reader_init(&rf[i].r, rf[i].fd, rf[i].path);
 		rf[i].r.maxline = 256u << 20;   /* exchangeInfo is one 2 MB line */
+		/* a recording that arrives through a pipe: what is written so
+		 * far goes out whenever the next read would wait */
+		rf[i].r.flush_on_block = f->out;
 		if (advance(&rf[i], o) < 0)
 			rc = -1;
 	}

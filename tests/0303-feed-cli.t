@@ -76,4 +76,17 @@ ok $? "config: the environment overrides the file"
 # shellcheck disable=SC2086
 ARB_DEPTH=1 arb-feed -c "$T/feed.conf" -d 3 --replay $K 2>/dev/null | grep -m1 '"type":"book"' | grep -q '"depth":3,'
 ok $? "config: the command line overrides both"
+# A recording read from a pipe that pauses: the records so far come out
+# at once, not when the output buffer fills or the input ends
+mkfifo "$T/in"
+arb-feed --replay - <"$T/in" >"$T/piped" 2>/dev/null &
+pid=$!
+{
+	grep 'symbol=NKNUSDT' "$R/BINANCE.http.0.0"
+	grep -m 20 'nknusdt@depth' "$R/BINANCE.ws.1.0" | sed 's|^|wss://stream.binance.com:9443/stream => |'
+	sleep 1
+	wc -l <"$T/piped" >"$T/mid"
+} >"$T/in"
+wait "$pid"
+ok "$([ "$(cat "$T/mid")" -ge 3 ] && echo 0 || echo 1)" "from a pipe: records written while the input pauses ($(cat "$T/mid") lines)"
 done_testing
