@@ -450,6 +450,7 @@ main(int argc, char *argv[])
 	d = arb_detect_new(&op.o);
 	arb_rec_init(&rec);
 	arb_writer_init(&w, STDOUT_FILENO);
+	arb_pipe_grow(STDOUT_FILENO);   /* a busy pipeline: fewer, larger transfers */
 	if (argc == 0)
 		run(d, STDIN_FILENO, "stdin", &w, &op.bl, &rec, &out);
 	for (i = 0; i < argc; i++) {

@@ -650,6 +650,7 @@ main(int argc, char **argv)
 		    e.risk.kill_rule, e.risk.kill_detail, o.c.state_path);
 
 	arb_writer_init(&w, 1);
+	arb_pipe_grow(STDOUT_FILENO);   /* a busy pipeline: fewer, larger transfers */
 	arb_reader_init(&rd, 0, "stdin");
 	rd.flush_on_block = &w;
 	ic.e = &e;

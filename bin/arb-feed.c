@@ -231,6 +231,7 @@ int main(int argc, char **argv)
 
 	arb_sig_setup();
 	arb_writer_init(&out, STDOUT_FILENO);
+	arb_pipe_grow(STDOUT_FILENO);   /* a busy pipeline: fewer, larger transfers */
 	arb_feed_init(&f, &out, (uint32_t)depth);
 	f.trades = wo.trades;
 

@@ -319,20 +319,7 @@ static void commit(int now)
  */
 static void grow_pipe(int fd)
 {
-#ifdef F_SETPIPE_SZ
-	struct stat st;
-	int have;
-
-	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return;
-	if ((have = fcntl(fd, F_GETPIPE_SZ)) < 0 || have >= (1 << 20))
-		return;
-	for (int size = 1 << 20; size > have; size /= 2)
-		if (fcntl(fd, F_SETPIPE_SZ, size) >= 0)
-			break;
-#else
-	(void)fd;
-#endif
+	arb_pipe_grow(fd);
 }
 
 /* Starts the worker with every signal blocked, so that signals reach the

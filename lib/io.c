@@ -34,7 +34,10 @@
  *    written straight through.
  */
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +411,24 @@ int arb_reader_next(struct arb_reader *r, char **line, size_t *len)
 /*
  * The writer.
  */
+void arb_pipe_grow(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+	int have, size;
+
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return;
+	if ((have = fcntl(fd, F_GETPIPE_SZ)) < 0 || have >= (1 << 20))
+		return;
+	for (size = 1 << 20; size > have; size /= 2)
+		if (fcntl(fd, F_SETPIPE_SZ, size) >= 0)
+			break;
+#else
+	(void)fd;
+#endif
+}
+
 void arb_writer_init(struct arb_writer *w, int fd)
 {
 	memset(w, 0, sizeof *w);

@@ -57,6 +57,16 @@ struct arb_writer {
 };
 
 void arb_writer_init(struct arb_writer *w, int fd);
+
+/*
+ * Grows the pipe fd to 1 MiB (the unprivileged maximum by default) when it
+ * is a smaller pipe; anything else (a file, a terminal, not allowed) is
+ * left as it is.  Fewer, larger transfers between the stages of a busy
+ * pipeline: the writer blocks and wakes less often, and the reader reads
+ * more at a time.  An idle stream is not held back: a record is written as
+ * soon as the input would block, whatever the pipe's size.
+ */
+void arb_pipe_grow(int fd);
 void arb_writer_free(struct arb_writer *w);
 /* Appends one record (a whole line, including its '\n'). */
 void arb_writer_put(struct arb_writer *w, const char *p, size_t n);

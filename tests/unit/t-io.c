@@ -985,8 +985,45 @@ static void test_read_error(void)
 	close(fd);
 }
 
+/* arb_pipe_grow: a pipe grows to 1 MiB (or as far as allowed), still
+ * carries data; a file is left alone. */
+static void test_pipe_grow(void)
+{
+#ifdef F_SETPIPE_SZ
+	int p[2], before, after, fd;
+	char buf[8];
+	char path[] = "/tmp/t-io-grow.XXXXXX";
+
+	if (pipe(p) < 0) {
+		ok(0, "pipe_grow: pipe");
+		return;
+	}
+	before = fcntl(p[1], F_GETPIPE_SZ);
+	arb_pipe_grow(p[1]);
+	after = fcntl(p[0], F_GETPIPE_SZ);
+	ok(after >= before, "pipe_grow: never smaller (%d -> %d)", before, after);
+	if (geteuid() == 0)
+		is_int(after, 1 << 20, "pipe_grow: 1 MiB (root is allowed)");
+	arb_pipe_grow(p[1]);
+	is_int(fcntl(p[1], F_GETPIPE_SZ), after, "pipe_grow: a second call changes nothing");
+	ok(write(p[1], "abc", 3) == 3 && read(p[0], buf, sizeof buf) == 3 && !memcmp(buf, "abc", 3),
+	    "pipe_grow: the pipe still carries data");
+	close(p[0]);
+	close(p[1]);
+	fd = mkstemp(path);
+	arb_pipe_grow(fd);
+	ok(fd >= 0 && fcntl(fd, F_GETPIPE_SZ) < 0, "pipe_grow: a file is not a pipe, left alone");
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+#else
+	ok(1, "pipe_grow: no F_SETPIPE_SZ here (nothing to do) # SKIP");
+#endif
+}
+
 int main(void)
 {
+	test_pipe_grow();
 	test_utf8();
 	test_lines();
 	test_blocks();
