@@ -13,6 +13,9 @@ if [ -z "${ARB_SHARED_DATA:-}" ] || [ ! -d "$ARB_SHARED_DATA/recorded" ]; then
 	done
 fi
 export ARB_SHARED_DATA
+# Every test talks to loopback servers only: a proxy from the environment
+# (libcurl and libwebsockets both read these) would send them elsewhere.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 T=$(mktemp -d "${TMPDIR:-/tmp}/arbt.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 _n=0
