@@ -61,25 +61,6 @@ void arb_book_clear(struct arb_book *b)
 	b->top_moved = 1;
 }
 
-static const char dig2[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
-/* Decimal digits of u (1 for 0). */
-static inline int ndigits(uint64_t u)
-{
-	static const uint64_t p10[20] = {
-		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
-		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
-	};
-	int t = (64 - __builtin_clzll(u | 1)) * 1233 >> 12;
-
-	t += u >= p10[t];
-	return t ? t : 1;
-}
 
 /* A coefficient and scale as plain decimal text (arb_dec_fmt's form: at
  * least one digit before the point, every digit of the scale after it),
@@ -88,7 +69,7 @@ static inline int ndigits(uint64_t u)
 static size_t fmt64(char *out, int64_t m, int s)
 {
 	uint64_t u = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
-	int nd = ndigits(u), k = s;
+	int nd = arb_ndigits(u), k = s;
 	char *p, *e;
 
 	if (nd <= s)
@@ -101,7 +82,7 @@ static size_t fmt64(char *out, int64_t m, int s)
 	if (k > 0) {
 		for (; k >= 2; k -= 2) {
 			p -= 2;
-			memcpy(p, dig2 + 2 * (u % 100), 2);
+			memcpy(p, arb_digits2 + 2 * (u % 100), 2);
 			u /= 100;
 		}
 		if (k) {

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "dec.h"
+#include "util.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 i128;
@@ -396,11 +397,6 @@ bad:
 	return -1;
 }
 
-static const char digits2[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
 /* Writes v backwards ending at q, returns the new start. */
 static inline char *
 put_u64(char *q, uint64_t v)
@@ -409,12 +405,12 @@ put_u64(char *q, uint64_t v)
 		unsigned i = (unsigned)(v % 100) * 2;
 
 		v /= 100;
-		*--q = digits2[i + 1];
-		*--q = digits2[i];
+		*--q = arb_digits2[i + 1];
+		*--q = arb_digits2[i];
 	}
 	if (v >= 10) {
-		*--q = digits2[v * 2 + 1];
-		*--q = digits2[v * 2];
+		*--q = arb_digits2[v * 2 + 1];
+		*--q = arb_digits2[v * 2];
 	} else
 		*--q = (char)('0' + v);
 	return q;

@@ -7,6 +7,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "util.h"
 
 /* ---- string map ------------------------------------------------------ */
 
@@ -306,51 +307,32 @@ void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, cons
 	arb_writer_put(v->feed->out, b->p, b->len);
 }
 
-static const char dig2[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
-/* Decimal digits of u (1 for 0). */
-static inline int ndigits(uint64_t u)
-{
-	static const uint64_t p10[20] = {
-		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
-		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
-	};
-	int t = (64 - __builtin_clzll(u | 1)) * 1233 >> 12;
-
-	t += u >= p10[t];
-	return t ? t : 1;
-}
 
 /* Exactly 8 digits of x < 10^8 at p. */
 static inline void put8(char *p, uint32_t x)
 {
 	uint32_t hi = x / 10000, lo = x % 10000;
 
-	memcpy(p, dig2 + 2 * (hi / 100), 2);
-	memcpy(p + 2, dig2 + 2 * (hi % 100), 2);
-	memcpy(p + 4, dig2 + 2 * (lo / 100), 2);
-	memcpy(p + 6, dig2 + 2 * (lo % 100), 2);
+	memcpy(p, arb_digits2 + 2 * (hi / 100), 2);
+	memcpy(p + 2, arb_digits2 + 2 * (hi % 100), 2);
+	memcpy(p + 4, arb_digits2 + 2 * (lo / 100), 2);
+	memcpy(p + 6, arb_digits2 + 2 * (lo % 100), 2);
 }
 
 /* u in decimal at p, without leading zeros; returns the end. */
 static inline char *put_u(char *p, uint64_t u)
 {
-	char *e = p + ndigits(u);
+	char *e = p + arb_ndigits(u);
 
 	p = e;
 	while (u >= 100) {
 		p -= 2;
-		memcpy(p, dig2 + 2 * (u % 100), 2);
+		memcpy(p, arb_digits2 + 2 * (u % 100), 2);
 		u /= 100;
 	}
 	if (u >= 10) {
 		p -= 2;
-		memcpy(p, dig2 + 2 * u, 2);
+		memcpy(p, arb_digits2 + 2 * u, 2);
 	} else
 		*--p = (char)('0' + u);
 	return e;

@@ -46,4 +46,22 @@ int arb_writeall(int fd, const void *p, size_t n);
 /* Reads a whole file into a NUL-terminated malloc'd buffer; NULL + errno. */
 char *arb_readfile(const char *path, size_t *lenp);
 
+/* Number formatting: the two digits of 0..99 at arb_digits2 + 2 * n. */
+extern const char arb_digits2[201];
+
+/* Decimal digits of u (1 for 0). */
+static inline int arb_ndigits(uint64_t u)
+{
+	static const uint64_t p10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	int t = (64 - __builtin_clzll(u | 1)) * 1233 >> 12;
+
+	t += u >= p10[t];
+	return t ? t : 1;
+}
+
 #endif
