@@ -34,7 +34,7 @@ enum {
 	O_MAX_OPEN_ORDERS, O_MAX_POSITION, O_MAX_DAILY_LOSS, O_MAX_ORDERS_PER_MINUTE,
 	O_MAX_BOOK_AGE, O_STRICT, O_STATS, O_METRICS,
 	O_VENUES, O_TESTNET, O_ENDPOINT, O_CACERT, O_RECV_WINDOW, O_REQUEST_TIMEOUT, O_QUERY_LAG,
-	O_NO_VENUE_BALANCES
+	O_NO_VENUE_BALANCES, O_VENUE_BALANCES_EVERY, O_NO_VENUE_FEES
 };
 
 static const struct option longopts[] = {
@@ -77,6 +77,8 @@ static const struct option longopts[] = {
 	{ "request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT },
 	{ "query-lag", required_argument, NULL, O_QUERY_LAG },
 	{ "no-venue-balances", no_argument, NULL, O_NO_VENUE_BALANCES },
+	{ "venue-balances-every", required_argument, NULL, O_VENUE_BALANCES_EVERY },
+	{ "no-venue-fees", no_argument, NULL, O_NO_VENUE_FEES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -95,7 +97,8 @@ usage(int status)
 "       [--max-orders-per-minute N] [--max-book-age DUR] [--strict] [--stats]\n"
 "       [--metrics FILE]\n"
 "       %s --live [--venues LIST] [--testnet] [--endpoint VENUE=URL] [--cacert FILE]\n"
-"       [--recv-window MS] [--request-timeout DUR] [--query-lag DUR] [--no-venue-balances] ...\n"
+"       [--recv-window MS] [--request-timeout DUR] [--query-lag DUR] [--no-venue-balances]\n"
+"       [--venue-balances-every DUR] [--no-venue-fees] ...\n"
 "       %s --reset-kill --state FILE\n"
 "Reads the record stream on stdin, passes it through and adds order, fill,\n"
 "result, balance and risk records (paper trading by default).  See arb-exec(1).\n",
@@ -521,6 +524,14 @@ apply(int opt, const char *arg, const char *origin)
 	case O_NO_VENUE_BALANCES:
 		o.lc.balances = 0;
 		break;
+	case O_VENUE_BALANCES_EVERY:
+		o.lc.balances_every_us = durarg("venue-balances-every", arg);
+		if (o.lc.balances_every_us != 0 && o.lc.balances_every_us < 1000000)
+			bad("--venue-balances-every %s: 0 (at start only) or at least 1s", arg);
+		break;
+	case O_NO_VENUE_FEES:
+		o.lc.fees = 0;
+		break;
 	default:
 		usage(ARB_EXIT_USAGE);
 	}
@@ -534,7 +545,7 @@ static const char *const conf_keys[] = {
 	"max-notional-order", "max-notional-opp", "max-open-orders", "max-position",
 	"max-daily-loss", "max-orders-per-minute", "max-book-age", "strict", "metrics", "venues",
 	"testnet", "endpoint", "cacert", "recv-window", "request-timeout", "query-lag",
-	"no-venue-balances", NULL
+	"no-venue-balances", "venue-balances-every", "no-venue-fees", NULL
 };
 
 /* The configuration file (-c/--config, found before the other options are

@@ -76,8 +76,23 @@ is "$rc" 0 "SIGTERM, finish: exit 0 once the unknown order is resolved"
 grep '"type":"order".*"cid":"'$CK'".*"state":"filled"' "$T/term.out" >/dev/null
 ok $? "SIGTERM, finish: the order was resolved before exiting"
 is "$(places)" 2 "SIGTERM: nothing sent again"
+# 3. the venues' fee rates: read by default, not with --no-venue-fees
+venue_reset ""
+feed_live "$IN" "$T/fees.out" "$T/fees.err" ax -v --state "$T/st3"
+is "$rc" 0 "fees: exit 0"
+grep 'kraken: every symbol: taker fee 0.002, as the venue says' "$T/fees.err" >/dev/null
+ok $? "fees: Kraken's rate read by default"
+venue_reset ""
+feed_live "$IN" "$T/nofees.out" "$T/nofees.err" ax -v --no-venue-fees --venue-balances-every 0 --state "$T/st4"
+is "$rc" 0 "--no-venue-fees: exit 0"
+grep -c 'as the venue says' "$T/nofees.err" >"$T/nfees"
+is "$(cat "$T/nfees")" 0 "--no-venue-fees: no rate read"
+grep '"type":"result".*"status":"complete"' "$T/nofees.out" >/dev/null
+ok $? "--no-venue-fees: the trade completes with the instruments' fees"
+is "$(bad_requests)" 0 "fees: every request passed the venues' checks"
+
 grep -F -e "$CANARY_SECRET" -e "$KRAKEN_SECRET" "$T/drop.out" "$T/drop.err" "$T/term.out" "$T/term.err" \
-	"$T/st1" "$T/st2" >/dev/null
+	"$T/st1" "$T/st2" "$T/fees.err" "$T/nofees.err" >/dev/null
 is "$?" 1 "no secret in any output, log or state file"
 
 done_testing
