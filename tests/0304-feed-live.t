@@ -235,21 +235,7 @@ ge "$(count 'okx: connecting to [a-z]*://localhost:[0-9]*[^ ]* (127\.0\.0\.1)' h
 # -- sd_notify and --metrics (production): READY=1 once the book is in
 # sync, watchdog pings, STOPPING=1 on SIGTERM; the metrics file for
 # node_exporter with the book's sync state and age
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(8)
-with open(sys.argv[2], "w") as f:
-    try:
-        while True:
-            f.write(s.recv(256).decode() + "\n")
-            f.flush()
-    except socket.timeout:
-        pass
-' "$T/notify.sock" "$T/notify.log" &
-LSN=$!
-sleep 0.3
+notify_listen "$T/notify.sock" "$T/notify.log" 8
 fake n kraken serve 5
 NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 \
 	feed n 3 --metrics "$T/feed.prom" --endpoint "kraken=https://127.0.0.1:$PORT" --cacert ca.pem kraken:BTC/CHF

@@ -9,35 +9,13 @@ command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (fake service 
 BAL=$top_srcdir/share/demo/balances.txt
 gen-stream --seed 3 --updates 200 --venues 2 --assets 3 --depth 2 >"$T/in"
 
-# listen SOCK LOG: a fake service manager recording each datagram
-listen() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(6)
-with open(sys.argv[2], "w") as f:
-    try:
-        while True:
-            f.write(s.recv(256).decode() + "\n")
-            f.flush()
-    except socket.timeout:
-        pass
-' "$1" "$2" &
-	LSN=$!
-	# wait until it listens (python starts slowly on a loaded machine: a
-	# datagram sent before the bind is lost)
-	n=0
-	while [ ! -S "$1" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-}
-
 for prog in detect exec store; do
 	case $prog in
 	detect) cmd="arb-detect";;
 	exec) cmd="arb-exec --balances $BAL";;
 	store) cmd="arb-store --db sqlite:$T/db";;
 	esac
-	listen "$T/$prog.sock" "$T/$prog.log"
+	notify_listen "$T/$prog.sock" "$T/$prog.log" 6
 	# the input stays open (and idle) for 1.5 s after the records
 	{ cat "$T/in"; sleep 1.5; } | (
 		NOTIFY_SOCKET=$T/$prog.sock WATCHDOG_USEC=400000

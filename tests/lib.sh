@@ -50,6 +50,31 @@ cmp_ok() {
 	fi
 }
 
+# notify_listen SOCK LOG SECONDS: a fake service manager (systemd's
+# NOTIFY_SOCKET) in the background, writing each datagram it receives as a
+# line of LOG until SECONDS pass without one; its pid in $LSN.  Returns
+# once it listens (python starts slowly on a loaded machine, and a
+# datagram sent before the bind would be lost).
+notify_listen() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(float(sys.argv[3]))
+with open(sys.argv[2], "w") as f:
+    try:
+        while True:
+            f.write(s.recv(256).decode() + "\n")
+            f.flush()
+    except socket.timeout:
+        pass
+' "$1" "$2" "$3" &
+	# shellcheck disable=SC2034  # used by the tests that call this
+	LSN=$!
+	_w=0
+	while [ ! -S "$1" ] && [ $_w -lt 100 ]; do sleep 0.1; _w=$((_w + 1)); done
+}
+
 done_testing() {
 	echo "1..$_n"
 	[ "$_fail" -eq 0 ]
