@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -305,21 +304,6 @@ static void commit(int now)
 	W.job = sl;
 	pthread_cond_signal(&W.cv);
 	pthread_mutex_unlock(&W.mu);
-}
-
-/*
- * A pause in the input commits at once, in this thread (the shortest path
- * for an idle stream); meanwhile nothing is read.  With a pipe of the
- * default 64 KiB (about 190 book records) upstream then blocks as soon as
- * the pipe is full, so a stream with frequent short pauses went no faster
- * than 64 KiB per commit (90 k records/s with an fsync per commit).  A
- * bigger pipe (1 MiB, the unprivileged maximum by default) lets upstream
- * go on writing during a commit.  Best effort: not a pipe, or not allowed,
- * changes nothing.
- */
-static void grow_pipe(int fd)
-{
-	arb_pipe_grow(fd);
 }
 
 /* Starts the worker with every signal blocked, so that signals reach the
@@ -763,7 +747,17 @@ int main(int argc, char **argv)
 	arb_writer_init(&g.out, STDOUT_FILENO);
 	arb_reader_init(&g.rd, STDIN_FILENO, "stdin");
 	g.rd.idle = idle;
-	grow_pipe(STDIN_FILENO);
+	/*
+	 * A pause in the input commits at once, in this thread (the shortest path
+	 * for an idle stream); meanwhile nothing is read.  With a pipe of the
+	 * default 64 KiB (about 190 book records) upstream then blocks as soon as
+	 * the pipe is full, so a stream with frequent short pauses went no faster
+	 * than 64 KiB per commit (90 k records/s with an fsync per commit).  A
+	 * bigger pipe (1 MiB, the unprivileged maximum by default) lets upstream
+	 * go on writing during a commit.  Best effort: not a pipe, or not allowed,
+	 * changes nothing.
+	 */
+	arb_pipe_grow(STDIN_FILENO);
 	g.fill = &g.slot[0];
 	start_worker();
 
