@@ -48,26 +48,12 @@ mark(struct arb_balances *b, struct arb_bal *e)
 /* Up to this many entries a linear search is as fast as hashing. */
 #define LINEAR_MAX 8
 
-static uint64_t
-hash2(const char *ex, const char *asset)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)ex; *p; p++)
-		h = (h ^ *p) * UINT64_C(1099511628211);
-	h = (h ^ '/') * UINT64_C(1099511628211);
-	for (p = (const unsigned char *)asset; *p; p++)
-		h = (h ^ *p) * UINT64_C(1099511628211);
-	return h ^ (h >> 29);
-}
-
 static void
 idx_put(struct arb_balances *b, size_t i)
 {
 	size_t mask = b->capidx - 1, j;
 
-	for (j = hash2(b->v[i].ex, b->v[i].asset) & mask; b->idx[j]; j = (j + 1) & mask)
+	for (j = arb_hash2(b->v[i].ex, b->v[i].asset) & mask; b->idx[j]; j = (j + 1) & mask)
 		;
 	b->idx[j] = (uint32_t)(i + 1);
 }
@@ -97,7 +83,7 @@ arb_bal_get(struct arb_balances *b, const char *ex, const char *asset, int creat
 
 	if (b->idx) {
 		size_t mask = b->capidx - 1;
-		for (i = hash2(ex, asset) & mask; b->idx[i]; i = (i + 1) & mask) {
+		for (i = arb_hash2(ex, asset) & mask; b->idx[i]; i = (i + 1) & mask) {
 			e = &b->v[b->idx[i] - 1];
 			if (strcmp(e->ex, ex) == 0 && strcmp(e->asset, asset) == 0)
 				return e;

@@ -300,26 +300,12 @@ book_get(struct arb_exec *e, const char *ex, const char *sym, int create)
 	return b;
 }
 
-static uint64_t
-hash2(const char *a, const char *b)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)a; *p; p++)
-		h = (h ^ *p) * UINT64_C(1099511628211);
-	h = (h ^ ' ') * UINT64_C(1099511628211);
-	for (p = (const unsigned char *)b; *p; p++)
-		h = (h ^ *p) * UINT64_C(1099511628211);
-	return h ^ (h >> 29);
-}
-
 static void
 instr_idx_put(struct arb_exec *e, size_t i)
 {
 	size_t mask = e->capinsidx - 1, j;
 
-	for (j = hash2(e->ins[i].ex, e->ins[i].sym) & mask; e->insidx[j]; j = (j + 1) & mask)
+	for (j = arb_hash2(e->ins[i].ex, e->ins[i].sym) & mask; e->insidx[j]; j = (j + 1) & mask)
 		;
 	e->insidx[j] = (uint32_t)(i + 1);
 }
@@ -332,7 +318,7 @@ instr_get(struct arb_exec *e, const char *ex, const char *sym)
 	if (!e->capinsidx)
 		return NULL;
 	mask = e->capinsidx - 1;
-	for (i = hash2(ex, sym) & mask; e->insidx[i]; i = (i + 1) & mask) {
+	for (i = arb_hash2(ex, sym) & mask; e->insidx[i]; i = (i + 1) & mask) {
 		struct arb_instr *in = &e->ins[e->insidx[i] - 1];
 		if (strcmp(in->ex, ex) == 0 && strcmp(in->sym, sym) == 0)
 			return in;

@@ -220,20 +220,6 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 	arb_exec_on_end(e, o, ARB_OS_CANCELED, nf ? "ioc_rest" : "ioc_miss", ts);
 }
 
-static uint64_t
-keyhash(const char *ex, const char *sym)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)ex; *p; p++)
-		h = (h ^ *p) * UINT64_C(1099511628211);
-	h = (h ^ ' ') * UINT64_C(1099511628211);
-	for (p = (const unsigned char *)sym; *p; p++)
-		h = (h ^ *p) * UINT64_C(1099511628211);
-	return h ^ (h >> 29);
-}
-
 static void
 idx_put(struct paper *pp, size_t i)
 {
@@ -249,7 +235,7 @@ idx_put(struct paper *pp, size_t i)
 static struct pkey *
 pkey(struct paper *pp, const char *ex, const char *sym, int create)
 {
-	uint64_t h = keyhash(ex, sym);
+	uint64_t h = arb_hash2(ex, sym);
 	size_t i, mask;
 	struct pkey *k;
 

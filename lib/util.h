@@ -46,6 +46,23 @@ int arb_writeall(int fd, const void *p, size_t n);
 /* Reads a whole file into a NUL-terminated malloc'd buffer; NULL + errno. */
 char *arb_readfile(const char *path, size_t *lenp);
 
+/* A hash of the pair of strings a, b (FNV-1a 64 over a, a separator and
+ * b, then mixed) for the open-addressing indexes of venue-keyed tables
+ * (instruments, balances, paper orders).  Not stable across versions:
+ * never stored or written out. */
+static inline uint64_t arb_hash2(const char *a, const char *b)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)a; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	h = (h ^ ' ') * UINT64_C(1099511628211);
+	for (p = (const unsigned char *)b; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	return h ^ (h >> 29);
+}
+
 /* Number formatting: the two digits of 0..99 at arb_digits2 + 2 * n. */
 extern const char arb_digits2[201];
 
