@@ -950,7 +950,7 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		snprintf(res->msg, sizeof res->msg, "the answer's signature does not verify");
 	} else {
 		venue_headers(L, r);
-		v->tv->parse(r->op, http, r->rhdr.p, r->resp.p ? r->resp.p : "", r->resp.len,
+		arb_tparse(v->tv, r->op, http, r->rhdr.p, r->resp.p ? r->resp.p : "", r->resp.len,
 		    o, res);
 	}
 	snprintf(detail, sizeof detail, "%s%s%s", res->reason, res->msg[0] ? ": " : "", res->msg);

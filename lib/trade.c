@@ -65,6 +65,18 @@ arb_tres_free(struct arb_tres *r)
 }
 
 void
+arb_tparse(const struct arb_tvenue *tv, int op, long http, const char *hdr, const char *body,
+    size_t len, const struct arb_order *o, struct arb_tres *r)
+{
+	tv->parse(op, http, hdr, body, len, o, r);
+	/* an answer the venue's parser could make nothing of, on any path */
+	if (r->kind == ARB_TR_UNKNOWN && !r->reason[0]) {
+		snprintf(r->reason, sizeof r->reason, "bad_answer");
+		snprintf(r->msg, sizeof r->msg, "unexpected answer");
+	}
+}
+
+void
 arb_tres_addfee(struct arb_tres *r, const char *sym, arb_dec taker, arb_dec maker)
 {
 	struct arb_tfee *f;

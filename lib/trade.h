@@ -167,6 +167,10 @@ const struct arb_tvenue *arb_tvenue(const char *ex);
 void arb_tres_init(struct arb_tres *r);
 /* Frees what an answer allocated (the fee list). */
 void arb_tres_free(struct arb_tres *r);
+/* Parses an answer with tv->parse; an answer left unknown without a
+ * reason gets reason "bad_answer", msg "unexpected answer". */
+void arb_tparse(const struct arb_tvenue *tv, int op, long http, const char *hdr,
+    const char *body, size_t len, const struct arb_order *o, struct arb_tres *r);
 void arb_tres_addfee(struct arb_tres *r, const char *sym, arb_dec taker, arb_dec maker);
 /* Copies a venue message for records and logs: printable ASCII only,
  * quotes and backslashes replaced, at most cap-1 bytes. */

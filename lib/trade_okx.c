@@ -259,10 +259,6 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		break;
 	}
 	(void)o;
-	if (r->kind == ARB_TR_UNKNOWN && !r->reason[0]) {
-		snprintf(r->reason, sizeof r->reason, "bad_answer");
-		snprintf(r->msg, sizeof r->msg, "unexpected answer");
-	}
 out:
 	arb_json_free(&j);
 }

@@ -97,7 +97,7 @@ parse(const struct arb_tvenue *tv, int op, long http, const char *hdr, const cha
 {
 	arb_tres_free(r);
 	arb_tres_init(r);
-	tv->parse(op, http, hdr, body, strlen(body), o, r);
+	arb_tparse(tv, op, http, hdr, body, strlen(body), o, r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -836,6 +836,10 @@ t_coinbase(void)
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[{\"order_id\":\"x1\",\"client_order_id\":\"other\","
 	    "\"status\":\"FILLED\"}],\"has_next\":false}", &o, r);
 	ok(r->kind == ARB_TR_NOTFOUND, "not among the product's orders: not found");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[{\"order_id\":\"x1\","
+	    "\"client_order_id\":\"a0123456789abcdefl0\"}],\"has_next\":false}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "bad_answer") && !strcmp(r->vid, "x1"),
+	    "ours listed without a status: unknown, bad_answer");
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[],\"has_next\":true,\"cursor\":\"9\"}", &o, r);
 	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->cursor, "9"), "not on this page of several: the next one's cursor");
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[],\"has_next\":true,\"cursor\":\"\"}", &o, r);
