@@ -99,6 +99,11 @@ static size_t fmt64(char *out, int64_t m, int s)
 	return (size_t)(e - out);
 }
 
+size_t arb_book_fmt64(char *out, int64_t m, int s)
+{
+	return fmt64(out, m, s);
+}
+
 /* ---- the text of the best levels ---------------------------------------- */
 
 /* ",[px,qty]" of a level into out (room for TXT_LEVEL_MAX bytes). */

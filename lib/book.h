@@ -98,6 +98,16 @@ static inline uint32_t arb_book_len(const struct arb_book *b, enum arb_side side
  * until the next call. */
 const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side side, uint32_t i);
 
+/* The i-th best level (0 = best) of a side as stored, or NULL: no copy,
+ * valid until the book changes. */
+static inline const struct arb_blevel *arb_book_blevel(const struct arb_book *b, enum arb_side side, uint32_t i)
+{ return i < b->s[side].n ? &b->s[side].l[b->s[side].n - 1 - i] : NULL; }
+
+/* A stored coefficient and scale as plain decimal text, exactly what
+ * arb_dec_fmt writes for that value (no NUL; room: 20 + scale + 3 bytes).
+ * Returns the length. */
+size_t arb_book_fmt64(char *out, int64_t m, int s);
+
 /* Copies the best n levels of a side, best first, into out; returns how
  * many were copied. */
 uint32_t arb_book_top(const struct arb_book *b, enum arb_side side, uint32_t n, struct arb_level *out);

@@ -121,6 +121,7 @@ struct arb_feed {
 	const char *file;
 	uint64_t line;
 	uint64_t nframes, nerrors;
+	uint64_t nscan;          /* frames read by a venue's fast path (scan.h) */
 	/* live: monotonic time of the frame being handled (fbook.act), 0 in
 	 * replay; now_ws: it is a WebSocket frame (not a REST body) */
 	int64_t now;

@@ -6,6 +6,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "venue/scan.h"
 #include "venue/venue.h"
 
 /*
@@ -136,31 +137,40 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 	return asset_pairs(v, rt);
 }
 
-/* Appends the digits of a decimal without the point and leading zeros. */
-static size_t digits(arb_dec d, char *out)
+/* The digits of a stored coefficient, which are the venue's text of the
+ * number without the point and without leading zeros ("0.0408" is 408 at
+ * scale 4): returns the length. */
+static size_t digits(int64_t m, char *out)
 {
-	unsigned __int128 m = d.m < 0 ? (unsigned __int128)-d.m : (unsigned __int128)d.m;
-	char tmp[48];
-	size_t n = 0, k = 0;
+	uint64_t u = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
+	size_t n = (size_t)arb_ndigits(u);
+	char *p = out + n;
 
-	do {
-		tmp[n++] = (char)('0' + (int)(m % 10));
-		m /= 10;
-	} while (m);
-	while (n)
-		out[k++] = tmp[--n];
-	return k;
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, arb_digits2 + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, arb_digits2 + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
+	return n;
 }
 
+/* CRC32 of the top 10 asks then the top 10 bids, each level its price's
+ * digits then its volume's, computed on the levels as the book keeps them
+ * (the venue's coefficients and scales: the venue's own strings). */
 uint32_t arb_kraken_checksum(const struct arb_book *b);
 uint32_t arb_kraken_checksum(const struct arb_book *b)
 {
-	char buf[10 * 2 * 2 * 48];
+	char buf[10 * 2 * 2 * 20];
 	size_t n = 0;
 
 	for (int side = ARB_ASK; side >= ARB_BID; side--)
 		for (uint32_t i = 0; i < 10; i++) {
-			const struct arb_level *l = arb_book_level(b, side, i);
+			const struct arb_blevel *l = arb_book_blevel(b, side, i);
 			if (!l)
 				break;
 			n += digits(l->px, buf + n);
@@ -314,6 +324,98 @@ static int levels2(struct arb_fbook *fb, const struct arb_json *j, int arr, enum
 	return 0;
 }
 
+/* A v2 book entry read straight from the text by fast2(). */
+struct k2 {
+	const char *sym, *ts;    /* ts NULL: no timestamp */
+	size_t symlen, tslen;
+	int64_t ck;
+	uint32_t nb, n;          /* v->feed->lv[0..nb) bids, [nb..n) asks */
+};
+
+/*
+ * One entry of a v2 book frame, from the tokenizer (object d of v->j) or
+ * from fast2() (h).  0: on to the next entry, -1 with v->why.
+ */
+static int entry2(struct arb_venue *v, int snap, int d, const struct k2 *h, int64_t rt)
+{
+	struct arb_json *j = &v->j;
+	struct arb_fbook *fb;
+	int64_t ts = rt, want = 0;
+	int c = 1;
+	uint32_t got;
+
+	if (h) {
+		if (!(fb = arb_venue_book(v, h->sym, h->symlen, NULL)))
+			return -1;
+		if (h->ts)
+			arb_rfc3339_to_us(h->ts, h->tslen, &ts);
+		want = h->ck;
+	} else {
+		int s = arb_jget(j, d, "symbol"), t = arb_jget(j, d, "timestamp");
+		c = arb_jget(j, d, "checksum");
+		if (arb_jtype(j, s) != ARB_J_STR)
+			return arb_venue_err(v, "book: no symbol");
+		if (!(fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL)))
+			return -1;
+		if (arb_jtype(j, t) == ARB_J_STR)
+			arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts);
+	}
+	if (!fb->maxdepth)
+		fb->maxdepth = 10;
+	if (snap)
+		arb_book_clear(&fb->book);
+	else if (!fb->snap)
+		return 0;
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail */
+		const struct arb_blevel *lv = v->feed->lv;
+		const struct arb_book_text *x = v->feed->lvx;
+		for (uint32_t i = 0; i < h->n; i++)
+			arb_book_set64t(&fb->book, i < h->nb ? ARB_BID : ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
+			    x[i].px ? &x[i] : NULL);
+	} else if (levels2(fb, j, arb_jget(j, d, "bids"), ARB_BID) < 0 ||
+	    levels2(fb, j, arb_jget(j, d, "asks"), ARB_ASK) < 0) {
+		char why[sizeof v->why];
+		memcpy(why, v->why, sizeof why);
+		if (snap) {
+			fb->ok = fb->snap = 0;
+			arb_book_clear(&fb->book);
+		} else
+			arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
+		memcpy(v->why, why, sizeof why);
+		return -1;
+	}
+	arb_book_truncate(&fb->book, fb->maxdepth);
+	fb->ts = ts;
+	fb->rt = rt;
+	if (c >= 0) {
+		if (!h && arb_json_i64(j, c, &want) < 0)
+			return arb_venue_err(v, "book: bad checksum");
+		got = arb_kraken_checksum(&fb->book);
+		if ((int64_t)got != want) {
+			fb->nchk_bad++;
+			if (snap)
+				fb->ok = 1;   /* so that the gap is reported */
+			arb_fbook_gap(fb, ts, rt, "checksum mismatch: got %lu, venue says %lld",
+			    (unsigned long)got, (long long)want);
+			return 0;
+		}
+		fb->nchk_ok++;
+	}
+	if (snap) {
+		if (arb_book_crossed(&fb->book)) {
+			fb->ok = fb->snap = 0;
+			arb_book_clear(&fb->book);
+			return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+		}
+		arb_fbook_synced(fb, rt, NULL);
+	}
+	if (arb_fbook_check_crossed(fb, ts, rt) < 0)
+		return 0;
+	arb_fbook_emit(fb);
+	return 0;
+}
+
 static int book2(struct arb_venue *v, int64_t rt)
 {
 	struct arb_json *j = &v->j;
@@ -322,66 +424,45 @@ static int book2(struct arb_venue *v, int64_t rt)
 
 	if ((!snap && !arb_jis(j, type, "update")) || arb_jtype(j, data) != ARB_J_ARR)
 		return arb_venue_err(v, "book: bad type or data");
-	for (d = arb_jfirst(j, data); d >= 0; d = arb_jnext(j, data, d)) {
-		int s = arb_jget(j, d, "symbol"), t = arb_jget(j, d, "timestamp"), c = arb_jget(j, d, "checksum");
-		struct arb_fbook *fb;
-		int64_t ts = rt, want;
-		uint32_t got;
-
-		if (arb_jtype(j, s) != ARB_J_STR)
-			return arb_venue_err(v, "book: no symbol");
-		if (!(fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL)))
+	for (d = arb_jfirst(j, data); d >= 0; d = arb_jnext(j, data, d))
+		if (entry2(v, snap, d, NULL, rt) < 0)
 			return -1;
-		if (arb_jtype(j, t) == ARB_J_STR)
-			arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts);
-		if (!fb->maxdepth)
-			fb->maxdepth = 10;
-		if (snap)
-			arb_book_clear(&fb->book);
-		else if (!fb->snap)
-			continue;
-		if (levels2(fb, j, arb_jget(j, d, "bids"), ARB_BID) < 0 ||
-		    levels2(fb, j, arb_jget(j, d, "asks"), ARB_ASK) < 0) {
-			char why[sizeof v->why];
-			memcpy(why, v->why, sizeof why);
-			if (snap) {
-				fb->ok = fb->snap = 0;
-				arb_book_clear(&fb->book);
-			} else
-				arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
-			memcpy(v->why, why, sizeof why);
-			return -1;
-		}
-		arb_book_truncate(&fb->book, fb->maxdepth);
-		fb->ts = ts;
-		fb->rt = rt;
-		if (c >= 0) {
-			if (arb_json_i64(j, c, &want) < 0)
-				return arb_venue_err(v, "book: bad checksum");
-			got = arb_kraken_checksum(&fb->book);
-			if ((int64_t)got != want) {
-				fb->nchk_bad++;
-				if (snap)
-					fb->ok = 1;   /* so that the gap is reported */
-				arb_fbook_gap(fb, ts, rt, "checksum mismatch: got %lu, venue says %lld",
-				    (unsigned long)got, (long long)want);
-				continue;
-			}
-			fb->nchk_ok++;
-		}
-		if (snap) {
-			if (arb_book_crossed(&fb->book)) {
-				fb->ok = fb->snap = 0;
-				arb_book_clear(&fb->book);
-				return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
-			}
-			arb_fbook_synced(fb, rt, NULL);
-		}
-		if (arb_fbook_check_crossed(fb, ts, rt) < 0)
-			continue;
-		arb_fbook_emit(fb);
-	}
 	return 0;
+}
+
+/*
+ * The fast path (scan.h) of a v2 book frame of one entry exactly as Kraken
+ * writes it:
+ *   {"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[{"price":n,"qty":n},..],
+ *    "asks":[..],"checksum":n,"timestamp":"..."}]}
+ * (a snapshot's type "snapshot", the timestamp may be missing).  1 when
+ * read (*snap and h filled), 0: the tokenizer reads it.
+ */
+static int fast2(struct arb_feed *f, const char *p, size_t len, int *snap, struct k2 *h)
+{
+	const char *e = p + len, *x, *y;
+
+	if (!(x = ARB_SCAN_LIT(p, e, "{\"channel\":\"book\",\"type\":\"")))
+		return 0;
+	if ((y = ARB_SCAN_LIT(x, e, "update\"")))
+		*snap = 0;
+	else if ((y = ARB_SCAN_LIT(x, e, "snapshot\"")))
+		*snap = 1;
+	x = ARB_SCAN_LIT(y, e, ",\"data\":[{\"symbol\":");
+	x = arb_scan_str(x, e, &h->sym, &h->symlen);
+	x = ARB_SCAN_LIT(x, e, ",\"bids\":");
+	h->n = 0;
+	x = arb_scan_levels2(x, e, 'k', &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
+	h->nb = h->n;
+	x = ARB_SCAN_LIT(x, e, ",\"asks\":");
+	x = arb_scan_levels2(x, e, 'k', &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
+	x = ARB_SCAN_LIT(x, e, ",\"checksum\":");
+	x = arb_scan_int(x, e, &h->ck, 18);
+	h->ts = NULL;
+	if (x && (y = ARB_SCAN_LIT(x, e, ",\"timestamp\":")))
+		x = arb_scan_str(y, e, &h->ts, &h->tslen);
+	x = ARB_SCAN_LIT(x, e, "}]}");
+	return x == e;
 }
 
 static int trade2(struct arb_venue *v, int64_t rt)
@@ -484,6 +565,14 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	int name, pair;
 	uint32_t n;
 
+	if (arb_venue_scan) {
+		struct k2 h;
+		int snap = 0;
+		if (fast2(v->feed, p, len, &snap, &h)) {
+			v->feed->nscan++;
+			return entry2(v, snap, 0, &h, rt);
+		}
+	}
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	if (j->t[0].type == ARB_J_OBJ)

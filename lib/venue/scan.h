@@ -121,6 +121,66 @@ static inline const char *arb_scan_int(const char *p, const char *e, int64_t *v,
 	return q;
 }
 
+/* A JSON integer of 1 to maxdig digits, possibly negative ("-0" is 0, as
+ * the tokenizer reads it). */
+static inline const char *arb_scan_sint(const char *p, const char *e, int64_t *v, int maxdig)
+{
+	int neg = p && p < e && *p == '-';
+
+	p = arb_scan_int(p ? p + neg : NULL, e, v, maxdig);
+	if (p && neg)
+		*v = -*v;
+	return p;
+}
+
+/* A quoted integer "1633998512068" (venues quote times and ids): what
+ * arb_json_i64 reads from such a string. */
+static inline const char *arb_scan_qint(const char *p, const char *e, int64_t *v, int maxdig)
+{
+	if (!p || p >= e || *p++ != '"')
+		return NULL;
+	p = arb_scan_int(p, e, v, maxdig);
+	return p && p < e && *p == '"' ? p + 1 : NULL;
+}
+
+/* A decimal [0-9]+(.[0-9]+)? of at most 18 digits, unquoted when q is 0
+ * (a JSON number: then a leading zero must stand alone, as JSON wants),
+ * quoted when q is '"'.  Its text is [*t, end) without the quotes. */
+static inline const char *arb_scan_dec(const char *p, const char *e, int q, int64_t *m, int8_t *s,
+    const char **t)
+{
+	const char *b, *f;
+	uint64_t x = 0;
+	long fr = 0;
+
+	if (!p || p >= e)
+		return NULL;
+	if (q && *p++ != q)
+		return NULL;
+	b = p;
+	p = arb_scan_digits(p, e, &x);
+	if (p == b || (!q && *b == '0' && p - b > 1))
+		return NULL;
+	if (p < e && *p == '.') {
+		f = ++p;
+		p = arb_scan_digits(p, e, &x);
+		fr = p - f;
+		if (!fr)
+			return NULL;
+	}
+	if ((p - b) - (fr > 0) > 18)
+		return NULL;
+	if (q) {
+		if (p >= e || *p != q)
+			return NULL;
+	} else if (p < e && (*p == 'e' || *p == 'E'))
+		return NULL;   /* an exponent: the tokenizer's */
+	*m = (int64_t)x;
+	*s = (int8_t)fr;
+	*t = b;
+	return q ? p + 1 : p;
+}
+
 /* A quoted decimal "123.4500": coefficient 1234500, scale 4. */
 static inline const char *arb_scan_decstr(const char *p, const char *e, int64_t *m, int8_t *s)
 {
@@ -154,6 +214,87 @@ static inline const char *arb_scan_decstr(const char *p, const char *e, int64_t 
 static inline int arb_scan_canonical(const char *t, const char *e)
 {
 	return t[0] != '0' || e - t == 1 || t[1] == '.';
+}
+
+/* Room for level *n of the scratch arrays (text too when tx). */
+static inline struct arb_blevel *arb_scan_room(struct arb_blevel **lv, uint32_t *cap,
+    struct arb_book_text **tx, uint32_t *txcap, uint32_t n)
+{
+	if (n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		xrealloc(lv, (size_t)*cap * sizeof **lv);
+	}
+	if (tx && n >= *txcap) {
+		*txcap = *cap;
+		xrealloc(tx, (size_t)*txcap * sizeof **tx);
+	}
+	return &(*lv)[n];
+}
+
+/* The text of a level [pt, pe) and [qt, qe) when both are written as
+ * arb_dec_fmt would write them, else none. */
+static inline void arb_scan_text(struct arb_book_text *x, const char *pt, const char *pe,
+    const char *qt, const char *qe)
+{
+	if (arb_scan_canonical(pt, pe) && arb_scan_canonical(qt, qe)) {
+		x->px = pt;
+		x->pxn = (uint32_t)(pe - pt);
+		x->qty = qt;
+		x->qtyn = (uint32_t)(qe - qt);
+	} else
+		x->px = NULL;
+}
+
+/*
+ * Levels of other shapes, appended like arb_scan_levels does:
+ *   'x' [["price","qty",...],...]: two quoted decimals and any number of
+ *       other strings (OKX: [px, sz, "0", orders]);
+ *   'k' [{"price":n,"qty":n},...] with JSON numbers (Kraken v2).
+ */
+static inline const char *arb_scan_levels2(const char *p, const char *e, int kind, struct arb_blevel **lv,
+    uint32_t *cap, struct arb_book_text **tx, uint32_t *txcap, uint32_t *n)
+{
+	if (!p || p >= e || *p++ != '[')
+		return NULL;
+	if (p < e && *p == ']')
+		return p + 1;
+	for (;;) {
+		struct arb_blevel *l = arb_scan_room(lv, cap, tx, txcap, *n);
+		const char *pt, *qt, *pe, *qe;
+		if (kind == 'k') {
+			p = ARB_SCAN_LIT(p, e, "{\"price\":");
+			p = arb_scan_dec(p, e, 0, &l->px, &l->ps, &pt);
+			pe = p;
+			p = ARB_SCAN_LIT(p, e, ",\"qty\":");
+			p = arb_scan_dec(p, e, 0, &l->qty, &l->qs, &qt);
+			qe = p;
+			p = ARB_SCAN_LIT(p, e, "}");
+		} else {
+			p = ARB_SCAN_LIT(p, e, "[");
+			p = arb_scan_dec(p, e, '"', &l->px, &l->ps, &pt);
+			pe = p ? p - 1 : NULL;
+			p = ARB_SCAN_LIT(p, e, ",");
+			p = arb_scan_dec(p, e, '"', &l->qty, &l->qs, &qt);
+			qe = p ? p - 1 : NULL;
+			while (p && p < e && *p == ',') {
+				const char *s;
+				size_t sn;
+				p = arb_scan_str(p + 1, e, &s, &sn);
+			}
+			p = ARB_SCAN_LIT(p, e, "]");
+		}
+		if (!p)
+			return NULL;
+		if (tx)
+			arb_scan_text(&(*tx)[*n], pt, pe, qt, qe);
+		(*n)++;
+		if (p >= e)
+			return NULL;
+		if (*p == ']')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
 }
 
 /*
