@@ -30,6 +30,9 @@
 
 struct live;
 
+/* A balance list read in pages is read at most this many pages deep. */
+#define ARB_LIVE_BAL_PAGES 100
+
 struct lven {
 	const struct arb_tvenue *tv;
 	char base[256];
@@ -49,6 +52,12 @@ struct lven {
 	size_t fee_asked;           /* the venue's instruments its fees were
 	                             * asked for (fee_needs_pairs) */
 	int bal_reads;              /* balance answers applied */
+	/* a balance list read in pages (Coinbase): the pages so far, the
+	 * next page's cursor, v->nplaced when the first page was asked */
+	struct arb_tres bal_acc;
+	int bal_pages;
+	char bal_cursor[80];
+	uint64_t bal_seq;
 	int64_t next_bal;           /* monotonic us: the next refresh */
 };
 
@@ -406,6 +415,8 @@ start(struct live *L, struct lreq *r, char *why, size_t whylen)
 	in.o = r->lo ? r->lo->o : NULL;
 	if (r->lo && r->op == ARB_TOP_QUERY)
 		in.cursor = r->lo->cursor;
+	if (r->op == ARB_TOP_BALANCES && v->bal_pages)
+		in.cursor = v->bal_cursor;
 	if (r->op == ARB_TOP_FEES && L->e) {
 		in.ins = L->e->ins;
 		in.nins = L->e->nins;
@@ -746,22 +757,53 @@ log_reject(const struct lven *v, const struct arb_order *o, const struct arb_tre
 }
 
 /* The venue's balances replace the engine's (they go downstream as
- * balance records at the engine's record time). */
+ * balance records at the engine's record time).  The list is the whole
+ * account: an asset of this venue that the engine holds and the list
+ * leaves out is zero there now (venues omit empty balances). */
 static void
-balances(struct live *L, struct lven *v, const struct arb_tres *res)
+balances(struct live *L, struct lven *v, const struct arb_tbal *bal, int n)
 {
-	int i;
+	struct arb_balances *b = &L->e->bal;
+	size_t k;
+	int i, nzero = 0;
 
-	for (i = 0; i < res->nbal; i++)
-		if (arb_bal_set(&L->e->bal, v->tv->ex, res->bal[i].asset, arb_dec_trim(res->bal[i].free),
-		    arb_dec_trim(res->bal[i].locked)) == 0)
+	for (i = 0; i < n; i++) {
+		if (arb_dec_is_zero(bal[i].free) && arb_dec_is_zero(bal[i].locked) &&
+		    !arb_bal_get(b, v->tv->ex, bal[i].asset, 0))
+			continue;   /* an empty wallet of an asset never held */
+		if (arb_bal_set(b, v->tv->ex, bal[i].asset, arb_dec_trim(bal[i].free),
+		    arb_dec_trim(bal[i].locked)) == 0)
 			L->e->dirty_state = 1;
+	}
+	for (k = 0; k < b->n; k++) {
+		struct arb_bal *e = &b->v[k];
+		if (strcmp(e->ex, v->tv->ex) || (arb_dec_is_zero(e->free) && arb_dec_is_zero(e->locked)))
+			continue;
+		for (i = 0; i < n && strcmp(bal[i].asset, e->asset); i++)
+			;
+		if (i < n)
+			continue;
+		if (arb_bal_set(b, e->ex, e->asset, arb_dec_make(0, 0), arb_dec_make(0, 0)) == 0) {
+			L->e->dirty_state = 1;
+			nzero++;
+		}
+	}
 	if (v->bal_reads++ == 0)
-		arb_info("%s: %d balances read from the venue", v->tv->ex, res->nbal);
+		arb_info("%s: %d balances read from the venue%s", v->tv->ex, n,
+		    nzero ? " (others held here are zero there)" : "");
 	else
-		arb_debug("%s: %d balances read again from the venue", v->tv->ex, res->nbal);
-	if (res->nbal)
+		arb_debug("%s: %d balances read again from the venue, %d gone to zero", v->tv->ex, n, nzero);
+	if (n || nzero)
 		produced(L);
+}
+
+/* Forgets a balance list read in part. */
+static void
+bal_pages_reset(struct lven *v)
+{
+	arb_tres_free(&v->bal_acc);
+	v->bal_pages = 0;
+	v->bal_cursor[0] = 0;
 }
 
 /* Is an order of venue v in flight (the venue's balances may not show
@@ -980,15 +1022,41 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 	if (r->op == ARB_TOP_FEES)
 		goto out;
 	if (r->op == ARB_TOP_BALANCES) {
+		const struct arb_tbal *bl = res->bal;
+		int nb = res->nbal;
+		if (res->kind == ARB_TR_OK && (v->bal_pages || res->cursor[0])) {
+			/* one page of several: keep it; the list is used whole */
+			for (int i = 0; i < res->nbal; i++)
+				if (arb_tres_balroom(&v->bal_acc) == 0)
+					v->bal_acc.bal[v->bal_acc.nbal++] = res->bal[i];
+			if (v->bal_pages++ == 0)
+				v->bal_seq = r->seq;
+			if (v->bal_acc.cut || (res->cursor[0] && (v->bal_pages >= ARB_LIVE_BAL_PAGES ||
+			    strlen(res->cursor) >= sizeof v->bal_cursor))) {
+				arb_warn("%s: balances not read (more than %d pages or %d entries)",
+				    v->tv->ex, ARB_LIVE_BAL_PAGES, ARB_TLIST_MAX);
+				bal_pages_reset(v);
+				goto out;
+			}
+			if (res->cursor[0]) {
+				snprintf(v->bal_cursor, sizeof v->bal_cursor, "%s", res->cursor);
+				queue(L, v, NULL, ARB_TOP_BALANCES, 0);
+				goto out;
+			}
+			r->seq = v->bal_seq;
+			bl = v->bal_acc.bal;
+			nb = v->bal_acc.nbal;
+		}
 		if (res->kind == ARB_TR_OK && L->e && v->bal_reads > 0 &&
 		    (r->seq != v->nplaced || venue_busy(L, v)))
 			/* a refresh that crossed an order: the venue's answer may
 			 * or may not count it; the engine's own books do */
 			arb_debug("%s: balances read while an order was in flight: not used", v->tv->ex);
 		else if (res->kind == ARB_TR_OK && L->e)
-			balances(L, v, res);
+			balances(L, v, bl, nb);
 		else
 			arb_warn("%s: balances not read (%s)", v->tv->ex, detail);
+		bal_pages_reset(v);
 		goto out;
 	}
 	if (res->kind == ARB_TR_BAN)
@@ -1573,6 +1641,7 @@ l_free(void *ctx)
 		arb_cred_free(&L->v[k].secret);
 		arb_cred_free(&L->v[k].pass);
 		free(L->v[k].fees);
+		arb_tres_free(&L->v[k].bal_acc);
 	}
 	if (L->m)
 		curl_multi_cleanup(L->m);

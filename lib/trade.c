@@ -62,6 +62,44 @@ arb_tres_free(struct arb_tres *r)
 	free(r->fees);
 	r->fees = NULL;
 	r->nfee = 0;
+	free(r->f);
+	r->f = NULL;
+	r->nfills = r->capf = 0;
+	free(r->bal);
+	r->bal = NULL;
+	r->nbal = r->capbal = 0;
+}
+
+/* Grows *p (of elements of size sz, *cap of them) to hold n + 1 and
+ * clears element n. */
+static int
+room(void **p, int n, int *cap, size_t sz, int *cut)
+{
+	if (n >= ARB_TLIST_MAX) {
+		*cut = 1;
+		return -1;
+	}
+	if (n >= *cap) {
+		int c = *cap ? *cap * 2 : 16;
+		if (c > ARB_TLIST_MAX)
+			c = ARB_TLIST_MAX;
+		xrealloc(p, (size_t)c * sz);
+		*cap = c;
+	}
+	memset((char *)*p + (size_t)n * sz, 0, sz);
+	return 0;
+}
+
+int
+arb_tres_fillroom(struct arb_tres *r)
+{
+	return room((void **)&r->f, r->nfills, &r->capf, sizeof *r->f, &r->cut);
+}
+
+int
+arb_tres_balroom(struct arb_tres *r)
+{
+	return room((void **)&r->bal, r->nbal, &r->capbal, sizeof *r->bal, &r->cut);
 }
 
 void
@@ -69,8 +107,13 @@ arb_tparse(const struct arb_tvenue *tv, int op, long http, const char *hdr, cons
     size_t len, const struct arb_order *o, struct arb_tres *r)
 {
 	tv->parse(op, http, hdr, body, len, o, r);
-	/* an answer the venue's parser could make nothing of, on any path */
-	if (r->kind == ARB_TR_UNKNOWN && !r->reason[0]) {
+	if (r->cut) {
+		/* a list cut short would under-report fills or balances */
+		r->kind = ARB_TR_UNKNOWN;
+		snprintf(r->reason, sizeof r->reason, "bad_answer");
+		snprintf(r->msg, sizeof r->msg, "answer lists more than %d items", ARB_TLIST_MAX);
+	} else if (r->kind == ARB_TR_UNKNOWN && !r->reason[0]) {
+		/* an answer the venue's parser could make nothing of, on any path */
 		snprintf(r->reason, sizeof r->reason, "bad_answer");
 		snprintf(r->msg, sizeof r->msg, "unexpected answer");
 	}

@@ -71,14 +71,20 @@ enum arb_tkind {
 	                     * the venue's own "execution status unknown") */
 };
 
-#define ARB_TFILLS 32
-#define ARB_TBALS 64
+/* At most this many fills or balances in one answer: a longer list is
+ * taken as no answer (kind UNKNOWN, reason bad_answer), never cut short. */
+#define ARB_TLIST_MAX 65536
 
 struct arb_tfill {
 	arb_dec px, qty, fee;
 	char fee_ccy[ARB_ASSET_MAX];
 	char tid[48];
 	int64_t ts_ms;
+};
+
+struct arb_tbal {
+	char asset[ARB_ASSET_MAX];
+	arb_dec free, locked;
 };
 
 /* A fee rate read from the venue: sym is the venue's own name of the
@@ -102,7 +108,7 @@ struct arb_tres {
 	arb_dec fee;                 /* cumulative fee (aggregate answers) */
 	char fee_ccy[ARB_ASSET_MAX];
 	int nfills;                  /* itemised trades, oldest first */
-	struct arb_tfill f[ARB_TFILLS];
+	struct arb_tfill *f;         /* allocated: arb_tres_fillroom */
 	char vid[48];                /* the venue's order id */
 	int64_t ts_ms;               /* the venue's time of the answer, 0 */
 	/* errors */
@@ -116,10 +122,9 @@ struct arb_tres {
 	int64_t server_ms;
 	/* ARB_TOP_BALANCES */
 	int nbal;
-	struct {
-		char asset[ARB_ASSET_MAX];
-		arb_dec free, locked;
-	} bal[ARB_TBALS];
+	struct arb_tbal *bal;        /* allocated: arb_tres_balroom */
+	int capf, capbal;
+	int cut;                     /* a list was longer than ARB_TLIST_MAX */
 	/* ARB_TOP_FEES (and Binance's balances): allocated, arb_tres_free */
 	int nfee;
 	struct arb_tfee *fees;
@@ -165,12 +170,16 @@ const struct arb_tvenue *arb_tvenue(const char *ex);
 
 /* ---- helpers shared by the venue files (trade.c) ---- */
 void arb_tres_init(struct arb_tres *r);
-/* Frees what an answer allocated (the fee list). */
+/* Frees what an answer allocated (fills, balances, fees). */
 void arb_tres_free(struct arb_tres *r);
 /* Parses an answer with tv->parse; an answer left unknown without a
  * reason gets reason "bad_answer", msg "unexpected answer". */
 void arb_tparse(const struct arb_tvenue *tv, int op, long http, const char *hdr,
     const char *body, size_t len, const struct arb_order *o, struct arb_tres *r);
+/* Room for one more fill (balance) at index nfills (nbal), cleared: 0, or
+ * -1 (and cut set) when the list would pass ARB_TLIST_MAX. */
+int arb_tres_fillroom(struct arb_tres *r);
+int arb_tres_balroom(struct arb_tres *r);
 void arb_tres_addfee(struct arb_tres *r, const char *sym, arb_dec taker, arb_dec maker);
 /* Copies a venue message for records and logs: printable ASCII only,
  * quotes and backslashes replaced, at most cap-1 bytes. */

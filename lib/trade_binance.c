@@ -279,7 +279,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	case ARB_TOP_QUERY:
 		order_fields(r, &j, 0);
 		if (op == ARB_TOP_PLACE && (fl = arb_json_get(&j, 0, "fills")) >= 0)
-			for (k = 0; k < j.t[fl].n && r->nfills < ARB_TFILLS; k++) {
+			for (k = 0; k < j.t[fl].n && arb_tres_fillroom(r) == 0; k++) {
 				i = arb_json_at(&j, fl, k);
 				fill_of(&r->f[r->nfills], &j, i, "tradeId");
 				r->f[r->nfills].ts_ms = r->ts_ms;
@@ -290,7 +290,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		if (j.t[0].type != ARB_J_ARR)
 			break;
 		r->kind = ARB_TR_OK;
-		for (k = 0; k < j.t[0].n && r->nfills < ARB_TFILLS; k++) {
+		for (k = 0; k < j.t[0].n && arb_tres_fillroom(r) == 0; k++) {
 			i = arb_json_at(&j, 0, k);
 			fill_of(&r->f[r->nfills++], &j, i, "id");
 		}
@@ -299,7 +299,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		if ((fl = arb_json_get(&j, 0, "balances")) < 0 || j.t[fl].type != ARB_J_ARR)
 			break;
 		r->kind = ARB_TR_OK;
-		for (k = 0; k < j.t[fl].n && r->nbal < ARB_TBALS; k++) {
+		for (k = 0; k < j.t[fl].n && arb_tres_balroom(r) == 0; k++) {
 			i = arb_json_at(&j, fl, k);
 			if (arb_tj_str(&j, i, "asset", r->bal[r->nbal].asset, ARB_ASSET_MAX) < 0 ||
 			    arb_tj_dec(&j, i, "free", &r->bal[r->nbal].free) < 0 ||

@@ -282,7 +282,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		lower(bk, sizeof bk, o->base, NULL);
 		lower(qk, sizeof qk, o->quote, NULL);
 		if ((x = arb_json_get(&j, 0, "transactions")) >= 0 && j.t[x].type == ARB_J_ARR)
-			for (k = 0; k < j.t[x].n && r->nfills < ARB_TFILLS; k++) {
+			for (k = 0; k < j.t[x].n && arb_tres_fillroom(r) == 0; k++) {
 				int e = arb_json_at(&j, x, k);
 				struct arb_tfill *f = &r->f[r->nfills];
 				if (arb_tj_dec(&j, e, "price", &f->px) < 0 || arb_tj_dec(&j, e, bk, &f->qty) < 0)
@@ -348,7 +348,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		if (j.t[0].type != ARB_J_ARR)
 			break;
 		r->kind = ARB_TR_OK;
-		for (k = 0; k < j.t[0].n && r->nbal < ARB_TBALS; k++) {
+		for (k = 0; k < j.t[0].n && arb_tres_balroom(r) == 0; k++) {
 			int b = arb_json_at(&j, 0, k);
 			char *c;
 			if (arb_tj_str(&j, b, "currency", r->bal[r->nbal].asset, ARB_ASSET_MAX) < 0 ||

@@ -252,7 +252,7 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		if ((c = arb_json_get(&j, a, "coin")) < 0 || j.t[c].type != ARB_J_ARR)
 			break;
 		r->kind = ARB_TR_OK;
-		for (k = 0; k < j.t[c].n && r->nbal < ARB_TBALS; k++) {
+		for (k = 0; k < j.t[c].n && arb_tres_balroom(r) == 0; k++) {
 			int b = arb_json_at(&j, c, k);
 			arb_dec w;
 			if (arb_tj_str(&j, b, "coin", r->bal[r->nbal].asset, ARB_ASSET_MAX) < 0 ||

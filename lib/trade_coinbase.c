@@ -27,9 +27,9 @@
  *   GET  /api/v3/brokerage/orders/historical/{order_id}   {"order":{...}}
  *   GET  /api/v3/brokerage/orders/historical/batch?product_ids=&start_date=
  *       &limit=   {"orders":[...],"has_next","cursor"}
- *   GET  /api/v3/brokerage/accounts?limit=250
+ *   GET  /api/v3/brokerage/accounts?limit=250[&cursor=]
  *       {"accounts":[{"currency","available_balance":{"value"},
- *       "hold":{"value"}}],"has_next"}
+ *       "hold":{"value"}}],"has_next","cursor"}
  *   GET  /api/v3/brokerage/time   {"iso","epochSeconds","epochMillis"}
  *   GET  /api/v3/brokerage/transaction_summary  {"fee_tier":{
  *        "taker_fee_rate","maker_fee_rate"}}
@@ -127,6 +127,8 @@ c_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 	case ARB_TOP_BALANCES:
 		q->method = "GET";
 		arb_buf_adds(&q->path, "/api/v3/brokerage/accounts?limit=250");
+		if (in->cursor && *in->cursor)
+			arb_tq_add(&q->path, "cursor", in->cursor);
 		break;
 	case ARB_TOP_FEES:
 		q->method = "GET";
@@ -442,7 +444,7 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		if ((x = arb_json_get(&j, 0, "accounts")) < 0 || j.t[x].type != ARB_J_ARR)
 			break;
 		r->kind = ARB_TR_OK;
-		for (k = 0; k < (int)j.t[x].n && r->nbal < ARB_TBALS; k++) {
+		for (k = 0; k < (int)j.t[x].n && arb_tres_balroom(r) == 0; k++) {
 			int a = arb_json_at(&j, x, (uint32_t)k);
 			int av = arb_json_get(&j, a, "available_balance"), h = arb_json_get(&j, a, "hold");
 			if (arb_tj_str(&j, a, "currency", r->bal[r->nbal].asset, ARB_ASSET_MAX) < 0 ||
@@ -451,6 +453,15 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			if (arb_tj_dec(&j, h, "value", &r->bal[r->nbal].locked) < 0)
 				r->bal[r->nbal].locked = arb_dec_make(0, 0);
 			r->nbal++;
+		}
+		/* more accounts on the next page: its cursor (none: cannot
+		 * tell the whole account) */
+		k = arb_json_get(&j, 0, "has_next");
+		if (k >= 0 && j.t[k].type == ARB_J_TRUE &&
+		    (arb_tj_str(&j, 0, "cursor", r->cursor, sizeof r->cursor) < 0 || !r->cursor[0])) {
+			r->kind = ARB_TR_UNKNOWN;
+			snprintf(r->reason, sizeof r->reason, "bad_answer");
+			snprintf(r->msg, sizeof r->msg, "more accounts but no cursor");
 		}
 		break;
 	}

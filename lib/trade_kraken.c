@@ -346,7 +346,7 @@ k_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		{
 			uint32_t i;
 			const char *w;
-			for (i = 0, k = arb_json_child(&j, res); i < j.t[res].n && r->nbal < ARB_TBALS;
+			for (i = 0, k = arb_json_child(&j, res); i < j.t[res].n && arb_tres_balroom(r) == 0;
 			    i++, k = arb_json_next(&j, k + 1)) {
 				char name[ARB_ASSET_MAX];
 				if (arb_json_str(&j, k, name, sizeof name) < 0 ||

@@ -246,7 +246,7 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		r->kind = ARB_TR_OK;
 		{
 			uint32_t k;
-			for (k = 0; k < j.t[d].n && r->nbal < ARB_TBALS; k++) {
+			for (k = 0; k < j.t[d].n && arb_tres_balroom(r) == 0; k++) {
 				int b = arb_json_at(&j, d, k);
 				if (arb_tj_str(&j, b, "ccy", r->bal[r->nbal].asset, ARB_ASSET_MAX) < 0 ||
 				    arb_tj_dec(&j, b, "availBal", &r->bal[r->nbal].free) < 0)

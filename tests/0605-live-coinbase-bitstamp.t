@@ -172,8 +172,11 @@ ok $? "restart: the opportunity completes in the second run"
 is "$(bad_requests)" 0 "restart: every request passed the venues' checks"
 
 # balances are read again (--balances-every) while no order of the venue
-# is in flight: a deposit made meanwhile shows
+# is in flight: a deposit made meanwhile shows, and an asset withdrawn
+# (no longer listed) goes to zero; Coinbase lists 300 empty wallets before
+# ours, so its accounts come in two pages of 250
 venue_reset "" 2 1
+admin "/_reset?script=&slow=2&lag=1&pad=300" >/dev/null
 rm -f "$T/fifo"
 mkfifo "$T/fifo"
 (EXEC="exec"; drive --balances-every 300ms) <"$T/fifo" >"$T/refresh.out" 2>"$T/refresh.err" &
@@ -183,16 +186,28 @@ cat "$IN" >&7
 i=0
 while ! grep '"type":"result"' "$T/refresh.out" >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 admin "/_balance?asset=USD&value=12345" >/dev/null
+admin "/_balance?asset=BTC&value=" >/dev/null
 sleep 1
 exec 7>&-
 wait $DP
 is "$?" 0 "refresh: exit 0"
+grep '"type":"balance".*"ex":"coinbase","asset":"BTC","free":2,' "$T/refresh.out" >/dev/null
+ok $? "refresh: Coinbase BTC read from the second page of accounts"
+venue_state | grep -q 'limit=250&cursor=250'
+ok $? "refresh: the second page asked by its cursor"
+grep '"type":"balance".*"ex":"coinbase","asset":"BTC","free":0,' "$T/refresh.out" >/dev/null
+ok $? "refresh: Coinbase BTC withdrawn: zero"
+grep '"type":"balance".*"ex":"bitstamp","asset":"BTC","free":0,' "$T/refresh.out" >/dev/null
+ok $? "refresh: Bitstamp BTC withdrawn: zero"
+if grep '"type":"balance".*"asset":"PAD' "$T/refresh.out" >/dev/null; then pad=1; else pad=0; fi
+is "$pad" 0 "refresh: empty wallets make no balance records"
 grep '"type":"balance".*"ex":"coinbase","asset":"USD","free":12345,' "$T/refresh.out" >/dev/null
 ok $? "refresh: Coinbase balance read again"
 grep '"type":"balance".*"ex":"bitstamp","asset":"USD","free":12345,' "$T/refresh.out" >/dev/null
 ok $? "refresh: Bitstamp balance read again"
 is "$(count_orders $CC)$(count_orders $CB)" 11 "refresh: each leg exactly once"
 admin "/_balance?asset=USD&value=50000" >/dev/null
+admin "/_balance?asset=BTC&value=2" >/dev/null
 
 # the secrets: a verbose run through the unknown-order path, inspected
 # while it runs

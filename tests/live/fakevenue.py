@@ -55,9 +55,11 @@ order):
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
-/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N forgets
+/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N&pad=N forgets
 everything and sets a new script (weight: added to the used request weight
-the venue reports); /_balance?asset=A&value=V sets a balance; /_count?cid=CID, /_orders, /_places and /_bad give one
+the venue reports; pad: that many empty Coinbase wallets listed before the
+others, which come 49 or limit= to a page); /_balance?asset=A&value=V sets
+a balance (an empty value removes it); /_count?cid=CID, /_orders, /_places and /_bad give one
 number: orders with that client id, all orders, placements received,
 requests that failed the checks.
 
@@ -179,6 +181,7 @@ class H(BaseHTTPRequestHandler):
     def note(self, ok, why, place=False):
         with LOCK:
             REQUESTS.append({"t": time.time(), "method": self.command, "path": self.path.split("?")[0],
+                             "query": self.path.split("?", 1)[1] if "?" in self.path else "",
                              "ok": ok, "why": why, "place": place,
                              "apikey": self.headers.get("X-MBX-APIKEY", "")})
 
@@ -282,9 +285,13 @@ class H(BaseHTTPRequestHandler):
                     CONF["lag"] = float(q["lag"])
                 CONF["weight"] = int(q.get("weight", "0"))
                 CONF["page"] = int(q.get("page", "0"))
+                CONF["pad"] = int(q.get("pad", "0"))
                 return self.answer(200, "0")
             if path == "/_balance":
-                CONF["balances"][q["asset"]] = q["value"]
+                if q.get("value"):
+                    CONF["balances"][q["asset"]] = q["value"]
+                else:
+                    CONF["balances"].pop(q["asset"], None)
                 return self.answer(200, "0")
             if path == "/_status":
                 return self.answer(200, next((o["status"] for o in reversed(ORDERS)
@@ -639,11 +646,17 @@ class H(BaseHTTPRequestHandler):
                 "pricing_tier": "Advanced 1", "usd_from": "0", "usd_to": "1000", "taker_fee_rate": "0.005",
                 "maker_fee_rate": "0.0025"}, "advanced_trade_only_volume": 0, "advanced_trade_only_fees": 0})
         if path == "/api/v3/brokerage/accounts":
+            # pages of limit (49 by default); pad=N puts N empty wallets first
+            full = [("PAD%d" % k, "0") for k in range(CONF.get("pad", 0))] + list(CONF["balances"].items())
+            start = int((q.get("cursor") or ["0"])[0] or 0)
+            limit = int((q.get("limit") or ["49"])[0])
+            more = start + limit < len(full)
             return self.answer(200, {"accounts": [
                 {"uuid": "acc-" + a, "name": a + " Wallet", "currency": a,
                  "available_balance": {"value": v, "currency": a}, "default": False, "active": True,
                  "type": "ACCOUNT_TYPE_CRYPTO", "ready": True, "hold": {"value": "0", "currency": a}}
-                for a, v in CONF["balances"].items()], "has_next": False, "cursor": "", "size": len(CONF["balances"])})
+                for a, v in full[start:start + limit]], "has_next": more,
+                "cursor": str(start + limit) if more else "", "size": len(full[start:start + limit])})
         if place:
             p = json.loads(body)
             cfg = p.get("order_configuration", {})

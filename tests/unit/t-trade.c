@@ -261,6 +261,41 @@ t_binance_parse(void)
 	    "the account's commission rates come with the balances");
 	free(b);
 
+	/* long lists are read whole: a taker order that matched 300 makers,
+	 * an account holding 500 assets (once cut at 32 and 64) */
+	{
+		struct arb_buf lb = { 0 };
+		arb_dec sum = arb_dec_make(0, 0), t;
+		int k, all = 1;
+		arb_buf_adds(&lb, "{\"symbol\":\"BTCUSDT\",\"orderId\":7,\"clientOrderId\":\"x\","
+		    "\"transactTime\":1507725176595,\"executedQty\":\"300\",\"cummulativeQuoteQty\":\"1200000\","
+		    "\"status\":\"FILLED\",\"fills\":[");
+		for (k = 0; k < 300; k++)
+			arb_buf_printf(&lb, "%s{\"price\":\"4000\",\"qty\":\"1\",\"commission\":\"0.%03d\","
+			    "\"commissionAsset\":\"USDT\",\"tradeId\":%d}", k ? "," : "", k, 1000 + k);
+		arb_buf_adds(&lb, "]}");
+		parse(tv, ARB_TOP_PLACE, 200, "", lb.p, &o, r);
+		for (k = 0; k < r->nfills; k++) {
+			char tid[16];
+			snprintf(tid, sizeof tid, "%d", 1000 + k);
+			all &= strcmp(r->f[k].tid, tid) == 0;
+			if (arb_dec_add(&t, sum, r->f[k].qty) == 0)
+				sum = t;
+		}
+		ok(r->kind == ARB_TR_OK && r->nfills == 300 && all && deq(sum, "300") &&
+		    deq(r->f[299].fee, "0.299"), "300 fills: every one, in order, adding up to executedQty");
+		arb_buf_free(&lb);
+		arb_buf_adds(&lb, "{\"balances\":[");
+		for (k = 0; k < 500; k++)
+			arb_buf_printf(&lb, "%s{\"asset\":\"A%d\",\"free\":\"%d\",\"locked\":\"0\"}",
+			    k ? "," : "", k, k);
+		arb_buf_adds(&lb, "]}");
+		parse(tv, ARB_TOP_BALANCES, 200, "", lb.p, &o, r);
+		ok(r->kind == ARB_TR_OK && r->nbal == 500 && !strcmp(r->bal[499].asset, "A499") &&
+		    deq(r->bal[499].free, "499"), "500 balances: every one");
+		arb_buf_free(&lb);
+	}
+
 	/* errors (Spot API "Error codes") */
 	parse(tv, ARB_TOP_PLACE, 400, "", "{\"code\":-2010,\"msg\":\"Account has insufficient balance for requested action.\"}", &o, r);
 	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "insufficient_balance") && !strcmp(r->code, "-2010") &&
