@@ -120,6 +120,7 @@ void arb_feed_free(struct arb_feed *f)
 	free(f->load);
 	free(f->lv);
 	free(f->lvx);
+	free(f->lvside);
 	arb_buf_free(&f->b);
 	memset(f, 0, sizeof *f);
 }

@@ -115,6 +115,8 @@ struct arb_feed {
 	uint32_t caplv;
 	struct arb_book_text *lvx;   /* ...and their text */
 	uint32_t caplvx;
+	uint8_t *lvside;         /* ...and their sides, where each has its own */
+	uint32_t caplvside;
 	char depthkey[40];       /* ,"depth":N,"bids": */
 	uint32_t depthkeylen;
 	/* where the current input comes from, for diagnostics */

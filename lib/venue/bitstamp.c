@@ -6,6 +6,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "venue/scan.h"
 #include "venue/venue.h"
 
 /*
@@ -88,19 +89,33 @@ static int pairs_info(struct arb_venue *v, int64_t rt)
 
 static int frame(struct arb_venue *v, const char *url, const char *p, size_t len, int64_t rt);
 
-static int snapshot(struct arb_venue *v, const char *url, int64_t rt)
+/* A snapshot body or a diff read straight from the text (fast_book). */
+struct bsm {
+	const char *pair;        /* diff: the pair of its channel */
+	size_t pairlen;
+	int64_t mt;
+	uint32_t nb, n;          /* v->feed->lv[0..nb) bids, [nb..n) asks */
+};
+
+static int snapshot(struct arb_venue *v, const char *url, const struct bsm *h, int64_t rt)
 {
 	struct arb_json *j = &v->j;
 	const char *s = strstr(url, "/order_book/") + 12;
 	struct arb_fbook *fb;
 	int64_t mt;
 
-	if (arb_json_i64(j, arb_jget(j, 0, "microtimestamp"), &mt) < 0)
+	if (h)
+		mt = h->mt;
+	else if (arb_json_i64(j, arb_jget(j, 0, "microtimestamp"), &mt) < 0)
 		return arb_venue_err(v, "order_book: no microtimestamp");
 	if (!(fb = arb_venue_book(v, s, strcspn(s, "/?"), NULL)))
 		return -1;
 	arb_book_clear(&fb->book);
-	if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail */
+		arb_book_load64(&fb->book, ARB_BID, v->feed->lv, h->nb);
+		arb_book_load64(&fb->book, ARB_ASK, v->feed->lv + h->nb, h->n - h->nb);
+	} else if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0) {
 		arb_book_clear(&fb->book);
 		return -1;
@@ -119,6 +134,43 @@ static int snapshot(struct arb_venue *v, const char *url, int64_t rt)
 	return 0;
 }
 
+/*
+ * The fast path (scan.h) of an order book exactly as Bitstamp writes it,
+ * a REST snapshot (diff 0)
+ *   {"timestamp":"s","microtimestamp":"us","bids":[["px","amount"],..],"asks":[..]}
+ * or a diff_order_book message (diff 1)
+ *   {"data":{"timestamp":"s","microtimestamp":"us","bids":[..],"asks":[..]},
+ *    "channel":"diff_order_book_btcusd","event":"data"}
+ * 1 when read (h filled), 0: the tokenizer reads it.
+ */
+static int fast_book(struct arb_feed *f, const char *p, size_t len, int diff, struct bsm *h)
+{
+	const char *e = p + len, *x, *s;
+	size_t sn;
+
+	x = diff ? ARB_SCAN_LIT(p, e, "{\"data\":{\"timestamp\":") : ARB_SCAN_LIT(p, e, "{\"timestamp\":");
+	x = arb_scan_str(x, e, &s, &sn);
+	x = ARB_SCAN_LIT(x, e, ",\"microtimestamp\":");
+	x = arb_scan_qint(x, e, &h->mt, 18);
+	x = ARB_SCAN_LIT(x, e, ",\"bids\":");
+	h->n = 0;
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, diff ? &f->lvx : NULL, &f->caplvx, &h->n);
+	h->nb = h->n;
+	x = ARB_SCAN_LIT(x, e, ",\"asks\":");
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, diff ? &f->lvx : NULL, &f->caplvx, &h->n);
+	if (diff) {
+		x = ARB_SCAN_LIT(x, e, "},\"channel\":");
+		x = arb_scan_str(x, e, &s, &sn);
+		if (!x || sn <= 16 || memcmp(s, "diff_order_book_", 16) != 0)
+			return 0;
+		h->pair = s + 16;
+		h->pairlen = sn - 16;
+		x = ARB_SCAN_LIT(x, e, ",\"event\":\"data\"}");
+	} else
+		x = ARB_SCAN_LIT(x, e, "}");
+	return x == e;
+}
+
 static int rest(struct arb_venue *v, const char *url, const char *body, size_t len, int64_t rt)
 {
 	if (strstr(url, "/trading-pairs-info")) {
@@ -127,22 +179,33 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 		return pairs_info(v, rt);
 	}
 	if (strstr(url, "/order_book/")) {
+		struct bsm h;
+		if (arb_venue_scan && fast_book(v->feed, body, len, 0, &h)) {
+			v->feed->nscan++;
+			return snapshot(v, url, &h, rt);
+		}
 		if (arb_venue_parse(v, body, len) < 0)
 			return -1;
-		return snapshot(v, url, rt);
+		return snapshot(v, url, NULL, rt);
 	}
 	return 1;
 }
 
-static int diff(struct arb_venue *v, const char *pair, size_t n, const char *p, size_t len, int64_t rt)
+static int diff(struct arb_venue *v, const char *pair, size_t n, const struct bsm *h, const char *p, size_t len,
+    int64_t rt)
 {
 	struct arb_json *j = &v->j;
-	int d = arb_jget(j, 0, "data");
+	int d = -1;
 	struct arb_fbook *fb;
 	int64_t mt;
 
-	if (arb_json_i64(j, arb_jget(j, d, "microtimestamp"), &mt) < 0)
-		return arb_venue_err(v, "diff_order_book: no microtimestamp");
+	if (h)
+		mt = h->mt;
+	else {
+		d = arb_jget(j, 0, "data");
+		if (arb_json_i64(j, arb_jget(j, d, "microtimestamp"), &mt) < 0)
+			return arb_venue_err(v, "diff_order_book: no microtimestamp");
+	}
 	if (!(fb = arb_venue_book(v, pair, n, NULL)))
 		return -1;
 	if (!fb->snap) {
@@ -156,7 +219,14 @@ static int diff(struct arb_venue *v, const char *pair, size_t n, const char *p, 
 		arb_fbook_pend(fb, p, len, rt);
 		return 0;
 	}
-	if (arb_fbook_levels(fb, j, arb_jget(j, d, "bids"), ARB_BID) < 0 ||
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail */
+		const struct arb_blevel *lv = v->feed->lv;
+		const struct arb_book_text *x = v->feed->lvx;
+		for (uint32_t i = 0; i < h->n; i++)
+			arb_book_set64t(&fb->book, i < h->nb ? ARB_BID : ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
+			    x[i].px ? &x[i] : NULL);
+	} else if (arb_fbook_levels(fb, j, arb_jget(j, d, "bids"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "asks"), ARB_ASK) < 0) {
 		char why[sizeof v->why];
 		memcpy(why, v->why, sizeof why);
@@ -200,6 +270,13 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	const char *c;
 	size_t cl;
 
+	if (arb_venue_scan) {
+		struct bsm h;
+		if (fast_book(v->feed, p, len, 1, &h)) {
+			v->feed->nscan++;
+			return diff(v, h.pair, h.pairlen, &h, p, len, rt);
+		}
+	}
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	ev = arb_jget(j, 0, "event");
@@ -232,7 +309,7 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 			return 0;
 		}
 		if (arb_jis(j, ev, "data"))
-			return diff(v, c + 16, cl - 16, p, len, rt);
+			return diff(v, c + 16, cl - 16, NULL, p, len, rt);
 		return 0;
 	}
 	if (cl > 12 && memcmp(c, "live_trades_", 12) == 0) {

@@ -6,6 +6,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "venue/scan.h"
 #include "venue/venue.h"
 
 /*
@@ -96,23 +97,46 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 	return 0;
 }
 
-static int orderbook(struct arb_venue *v, const char *url, int topic, int64_t rt)
+/* An orderbook message read straight from the text by fast_orderbook(). */
+struct obm {
+	const char *s;
+	size_t slen;
+	int snap;
+	long depth;
+	int64_t u, ts;
+	uint32_t nb, n;          /* v->feed->lv[0..nb) bids, [nb..n) asks */
+};
+
+/* An orderbook message: from the tokenizer (topic the token of v->j's
+ * "topic") or from fast_orderbook() (h). */
+static int orderbook(struct arb_venue *v, const char *url, int topic, const struct obm *h, int64_t rt)
 {
 	struct arb_json *j = &v->j;
-	int d = arb_jget(j, 0, "data"), s = arb_jget(j, d, "s"), type = arb_jget(j, 0, "type");
-	int snap = arb_jis(j, type, "snapshot");
-	const char *tp = arb_json_raw(j, topic) + 10;
+	int d = -1, snap;
 	char k[ARB_VSYM_MAX];
 	struct arb_fbook *fb;
 	int64_t u, ts;
-	long depth = strtol(tp, NULL, 10);
+	long depth;
 
-	if (arb_jtype(j, s) != ARB_J_STR || arb_json_i64(j, arb_jget(j, d, "u"), &u) < 0 ||
-	    arb_jms(j, arb_jget(j, 0, "ts"), &ts) < 0)
-		return arb_venue_err(v, "orderbook: missing data.s, data.u or ts");
-	if (!snap && !arb_jis(j, type, "delta"))
-		return arb_venue_err(v, "orderbook: type is neither snapshot nor delta");
-	key(url, arb_json_raw(j, s), j->t[s].len, k, sizeof k);
+	if (h) {
+		snap = h->snap;
+		u = h->u;
+		ts = h->ts;
+		depth = h->depth;
+		key(url, h->s, h->slen, k, sizeof k);
+	} else {
+		int s, type = arb_jget(j, 0, "type");
+		d = arb_jget(j, 0, "data");
+		s = arb_jget(j, d, "s");
+		snap = arb_jis(j, type, "snapshot");
+		depth = strtol(arb_json_raw(j, topic) + 10, NULL, 10);
+		if (arb_jtype(j, s) != ARB_J_STR || arb_json_i64(j, arb_jget(j, d, "u"), &u) < 0 ||
+		    arb_jms(j, arb_jget(j, 0, "ts"), &ts) < 0)
+			return arb_venue_err(v, "orderbook: missing data.s, data.u or ts");
+		if (!snap && !arb_jis(j, type, "delta"))
+			return arb_venue_err(v, "orderbook: type is neither snapshot nor delta");
+		key(url, arb_json_raw(j, s), j->t[s].len, k, sizeof k);
+	}
 	if (!(fb = arb_venue_book(v, k, strlen(k), url)))
 		return -1;
 	if (depth > 0)
@@ -126,7 +150,14 @@ static int orderbook(struct arb_venue *v, const char *url, int topic, int64_t rt
 		arb_fbook_gap(fb, ts, rt, "update id %lld does not follow %lld", (long long)u, (long long)fb->last);
 		return 0;
 	}
-	if (arb_fbook_levels(fb, j, arb_jget(j, d, "b"), ARB_BID) < 0 ||
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail */
+		const struct arb_blevel *lv = v->feed->lv;
+		const struct arb_book_text *x = v->feed->lvx;
+		for (uint32_t i = 0; i < h->n; i++)
+			arb_book_set64t(&fb->book, i < h->nb ? ARB_BID : ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
+			    x[i].px ? &x[i] : NULL);
+	} else if (arb_fbook_levels(fb, j, arb_jget(j, d, "b"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "a"), ARB_ASK) < 0) {
 		char why[sizeof v->why];
 		memcpy(why, v->why, sizeof why);
@@ -159,6 +190,63 @@ static int orderbook(struct arb_venue *v, const char *url, int topic, int64_t rt
 	return 0;
 }
 
+/*
+ * The fast path (scan.h) of an orderbook message exactly as Bybit writes
+ * it:
+ *   {"topic":"orderbook.50.BTCUSDT","type":"delta","ts":ms,"data":{"s":"BTCUSDT","b":[["px","size"],..],
+ *    "a":[..],"u":n,"seq":n},"cts":ms}
+ * (type "snapshot" too; "ts" before or after "type"; "seq" and "cts" may
+ * be missing).  1 when read (h filled), 0: the tokenizer reads it.
+ */
+static int fast_orderbook(struct arb_feed *f, const char *p, size_t len, struct obm *h)
+{
+	const char *e = p + len, *x, *y, *t;
+	size_t tn, k;
+	int64_t n;
+
+	x = ARB_SCAN_LIT(p, e, "{\"topic\":");
+	x = arb_scan_str(x, e, &t, &tn);
+	if (!x || tn < 12 || memcmp(t, "orderbook.", 10) != 0)
+		return 0;
+	/* the depth as strtol reads it: the digits up to the next '.' */
+	h->depth = 0;
+	for (k = 10; k < tn && k < 19 && (unsigned)(t[k] - '0') <= 9; k++)
+		h->depth = h->depth * 10 + (t[k] - '0');
+	if (k == 10 || k >= tn || t[k] != '.')
+		return 0;
+	n = -1;
+	if ((y = ARB_SCAN_LIT(x, e, ",\"ts\":")))
+		x = arb_scan_int(y, e, &n, 15);
+	x = ARB_SCAN_LIT(x, e, ",\"type\":\"");
+	if ((y = ARB_SCAN_LIT(x, e, "delta\"")))
+		h->snap = 0;
+	else if ((y = ARB_SCAN_LIT(x, e, "snapshot\"")))
+		h->snap = 1;
+	x = y;
+	if (n < 0) {
+		x = ARB_SCAN_LIT(x, e, ",\"ts\":");
+		x = arb_scan_int(x, e, &n, 15);
+	}
+	h->ts = n * 1000;   /* milliseconds */
+	x = ARB_SCAN_LIT(x, e, ",\"data\":{\"s\":");
+	x = arb_scan_str(x, e, &h->s, &h->slen);
+	x = ARB_SCAN_LIT(x, e, ",\"b\":");
+	h->n = 0;
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
+	h->nb = h->n;
+	x = ARB_SCAN_LIT(x, e, ",\"a\":");
+	x = arb_scan_levels(x, e, &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
+	x = ARB_SCAN_LIT(x, e, ",\"u\":");
+	x = arb_scan_int(x, e, &h->u, 18);
+	if (x && (y = ARB_SCAN_LIT(x, e, ",\"seq\":")))
+		x = arb_scan_int(y, e, &n, 18);
+	x = ARB_SCAN_LIT(x, e, "}");
+	if (x && (y = ARB_SCAN_LIT(x, e, ",\"cts\":")))
+		x = arb_scan_int(y, e, &n, 18);
+	x = ARB_SCAN_LIT(x, e, "}");
+	return x == e;
+}
+
 static int trades(struct arb_venue *v, const char *url, int64_t rt)
 {
 	struct arb_json *j = &v->j;
@@ -188,6 +276,13 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	struct arb_json *j = &v->j;
 	int topic, op;
 
+	if (arb_venue_scan) {
+		struct obm h;
+		if (fast_orderbook(v->feed, p, len, &h)) {
+			v->feed->nscan++;
+			return orderbook(v, url, -1, &h, rt);
+		}
+	}
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	if (j->t[0].type != ARB_J_OBJ)
@@ -205,7 +300,7 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	if (arb_jtype(j, topic) != ARB_J_STR || arb_jget(j, 0, "data") < 0)
 		return arb_venue_err(v, "not a Bybit frame");
 	if (j->t[topic].len > 10 && memcmp(arb_json_raw(j, topic), "orderbook.", 10) == 0)
-		return orderbook(v, url, topic, rt);
+		return orderbook(v, url, topic, NULL, rt);
 	if (j->t[topic].len > 12 && memcmp(arb_json_raw(j, topic), "publicTrade.", 12) == 0)
 		return trades(v, url, rt);
 	return 0;

@@ -6,6 +6,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "venue/scan.h"
 #include "venue/venue.h"
 
 /*
@@ -93,12 +94,26 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 	return products(v, rt);
 }
 
-static int snapshot(struct arb_venue *v, struct arb_fbook *fb, int64_t rt)
+/* A snapshot or l2update read straight from the text (fast_snapshot,
+ * fast_update): levels in v->feed->lv. */
+struct cbm {
+	const char *pid;
+	size_t pidlen;
+	int64_t ts;              /* l2update */
+	uint32_t nb, n;          /* snapshot: lv[0..nb) bids, [nb..n) asks;
+	                            l2update: n changes, sides in lvside */
+};
+
+static int snapshot(struct arb_venue *v, struct arb_fbook *fb, const struct cbm *h, int64_t rt)
 {
 	struct arb_json *j = &v->j;
 
 	arb_book_clear(&fb->book);
-	if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail */
+		arb_book_load64(&fb->book, ARB_BID, v->feed->lv, h->nb);
+		arb_book_load64(&fb->book, ARB_ASK, v->feed->lv + h->nb, h->n - h->nb);
+	} else if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0) {
 		arb_book_clear(&fb->book);
 		fb->ok = fb->snap = 0;
@@ -115,35 +130,123 @@ static int snapshot(struct arb_venue *v, struct arb_fbook *fb, int64_t rt)
 	return 0;
 }
 
-static int update(struct arb_venue *v, struct arb_fbook *fb, int64_t rt)
+static int update(struct arb_venue *v, struct arb_fbook *fb, const struct cbm *h, int64_t rt)
 {
 	struct arb_json *j = &v->j;
-	int ch = arb_jget(j, 0, "changes"), t = arb_jget(j, 0, "time"), e;
+	int ch = -1, e;
 	int64_t ts;
 
-	if (arb_jtype(j, ch) != ARB_J_ARR || arb_jtype(j, t) != ARB_J_STR ||
-	    arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts) < 0)
-		return arb_venue_err(v, "l2update: missing changes or time");
+	if (h)
+		ts = h->ts;
+	else {
+		int t = arb_jget(j, 0, "time");
+		ch = arb_jget(j, 0, "changes");
+		if (arb_jtype(j, ch) != ARB_J_ARR || arb_jtype(j, t) != ARB_J_STR ||
+		    arb_rfc3339_to_us(arb_json_raw(j, t), j->t[t].len, &ts) < 0)
+			return arb_venue_err(v, "l2update: missing changes or time");
+	}
 	if (!fb->snap)
 		return 0;
-	for (e = arb_jfirst(j, ch); e >= 0; e = arb_jnext(j, ch, e)) {
-		int side = arb_json_at(j, e, 0);
-		arb_dec px, qty;
-		const char *why = "bad change";
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail */
+		const struct arb_blevel *lv = v->feed->lv;
+		const struct arb_book_text *x = v->feed->lvx;
+		for (uint32_t i = 0; i < h->n; i++)
+			arb_book_set64t(&fb->book, v->feed->lvside[i], lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
+			    x[i].px ? &x[i] : NULL);
+	} else
+		for (e = arb_jfirst(j, ch); e >= 0; e = arb_jnext(j, ch, e)) {
+			int side = arb_json_at(j, e, 0);
+			arb_dec px, qty;
+			const char *why = "bad change";
 
-		if ((!arb_jis(j, side, "buy") && !arb_jis(j, side, "sell")) ||
-		    arb_json_dec(j, arb_json_at(j, e, 1), &px, &why) < 0 ||
-		    arb_json_dec(j, arb_json_at(j, e, 2), &qty, &why) < 0 ||
-		    arb_book_set(&fb->book, arb_jis(j, side, "buy") ? ARB_BID : ARB_ASK, px, qty) < 0) {
-			arb_fbook_gap(fb, ts, rt, "bad change: %s", why);
-			return arb_venue_err(v, "l2update: bad change: %s", why);
+			if ((!arb_jis(j, side, "buy") && !arb_jis(j, side, "sell")) ||
+			    arb_json_dec(j, arb_json_at(j, e, 1), &px, &why) < 0 ||
+			    arb_json_dec(j, arb_json_at(j, e, 2), &qty, &why) < 0 ||
+			    arb_book_set(&fb->book, arb_jis(j, side, "buy") ? ARB_BID : ARB_ASK, px, qty) < 0) {
+				arb_fbook_gap(fb, ts, rt, "bad change: %s", why);
+				return arb_venue_err(v, "l2update: bad change: %s", why);
+			}
 		}
-	}
 	fb->ts = ts;
 	fb->rt = rt;
 	if (arb_fbook_check_crossed(fb, ts, rt) < 0)
 		return 0;
 	arb_fbook_emit(fb);
+	return 0;
+}
+
+/* Changes [["buy","px","size"],...] (sides "buy" and "sell" only),
+ * appended to the scratch levels with their sides. */
+static const char *changes(struct arb_feed *f, const char *p, const char *e, uint32_t *n)
+{
+	if (!p || p >= e || *p++ != '[')
+		return NULL;
+	if (p < e && *p == ']')
+		return p + 1;
+	for (;;) {
+		struct arb_blevel *l = arb_scan_room(&f->lv, &f->caplv, &f->lvx, &f->caplvx, *n);
+		const char *pt = NULL, *qt = NULL, *pe, *q;
+		if (*n >= f->caplvside) {
+			f->caplvside = f->caplv;
+			xrealloc(&f->lvside, f->caplvside);
+		}
+		if ((q = ARB_SCAN_LIT(p, e, "[\"buy\",")))
+			f->lvside[*n] = ARB_BID;
+		else if ((q = ARB_SCAN_LIT(p, e, "[\"sell\",")))
+			f->lvside[*n] = ARB_ASK;
+		q = arb_scan_dec(q, e, '"', &l->px, &l->ps, &pt);
+		pe = q ? q - 1 : NULL;
+		q = ARB_SCAN_LIT(q, e, ",");
+		q = arb_scan_dec(q, e, '"', &l->qty, &l->qs, &qt);
+		p = ARB_SCAN_LIT(q, e, "]");
+		if (!p)
+			return NULL;
+		arb_scan_text(&f->lvx[*n], pt, pe, qt, q - 1);
+		(*n)++;
+		if (p >= e)
+			return NULL;
+		if (*p == ']')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+/*
+ * The fast path (scan.h) of the level2 channel's messages exactly as
+ * Coinbase writes them:
+ *   {"type":"l2update","product_id":"BTC-USD","changes":[["buy","px","size"],..],"time":"..."}
+ *   {"type":"snapshot","product_id":"BTC-USD","bids":[["px","size"],..],"asks":[..]}
+ * 1 when read (h filled, *snap), 0: the tokenizer reads it.
+ */
+static int fast_level2(struct arb_feed *f, const char *p, size_t len, struct cbm *h, int *snap)
+{
+	const char *e = p + len, *x, *t;
+	size_t tn;
+
+	h->n = 0;
+	if ((x = ARB_SCAN_LIT(p, e, "{\"type\":\"l2update\",\"product_id\":"))) {
+		*snap = 0;
+		x = arb_scan_str(x, e, &h->pid, &h->pidlen);
+		x = ARB_SCAN_LIT(x, e, ",\"changes\":");
+		x = changes(f, x, e, &h->n);
+		x = ARB_SCAN_LIT(x, e, ",\"time\":");
+		x = arb_scan_str(x, e, &t, &tn);
+		x = ARB_SCAN_LIT(x, e, "}");
+		return x == e && arb_rfc3339_to_us(t, tn, &h->ts) == 0;
+	}
+	if ((x = ARB_SCAN_LIT(p, e, "{\"type\":\"snapshot\",\"product_id\":"))) {
+		*snap = 1;
+		x = arb_scan_str(x, e, &h->pid, &h->pidlen);
+		x = ARB_SCAN_LIT(x, e, ",\"bids\":");
+		x = arb_scan_levels(x, e, &f->lv, &f->caplv, NULL, NULL, &h->n);
+		h->nb = h->n;
+		x = ARB_SCAN_LIT(x, e, ",\"asks\":");
+		x = arb_scan_levels(x, e, &f->lv, &f->caplv, NULL, NULL, &h->n);
+		x = ARB_SCAN_LIT(x, e, "}");
+		return x == e;
+	}
 	return 0;
 }
 
@@ -281,6 +384,16 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	int type, pid, ch;
 	struct arb_fbook *fb;
 
+	if (arb_venue_scan) {
+		struct cbm h;
+		int snap;
+		if (fast_level2(v->feed, p, len, &h, &snap)) {
+			v->feed->nscan++;
+			if (!(fb = arb_venue_book(v, h.pid, h.pidlen, NULL)))
+				return -1;
+			return snap ? snapshot(v, fb, &h, rt) : update(v, fb, &h, rt);
+		}
+	}
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	ch = arb_jget(j, 0, "channel");
@@ -303,9 +416,9 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 		if (!(fb = arb_venue_book(v, arb_json_raw(j, pid), j->t[pid].len, NULL)))
 			return -1;
 		if (arb_jis(j, type, "snapshot"))
-			return snapshot(v, fb, rt);
+			return snapshot(v, fb, NULL, rt);
 		if (arb_jis(j, type, "l2update"))
-			return update(v, fb, rt);
+			return update(v, fb, NULL, rt);
 		return match(v, fb, rt);
 	}
 	if (arb_jis(j, type, "last_match") || arb_jis(j, type, "ticker") || arb_jis(j, type, "heartbeat") ||

@@ -6,6 +6,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "venue/scan.h"
 #include "venue/venue.h"
 
 /*
@@ -92,6 +93,9 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 	return instruments(v, rt);
 }
 
+/* CRC32 of "bid1px:bid1sz:ask1px:ask1sz:..." over the top 25 levels,
+ * each number written as arb_dec_fmt writes it, from the levels as the
+ * book keeps them (the venue's coefficients and scales). */
 int32_t arb_okx_checksum(const struct arb_book *b);
 int32_t arb_okx_checksum(const struct arb_book *b)
 {
@@ -100,45 +104,80 @@ int32_t arb_okx_checksum(const struct arb_book *b)
 
 	for (uint32_t i = 0; i < 25; i++)
 		for (int side = ARB_BID; side <= ARB_ASK; side++) {
-			const struct arb_level *l = arb_book_level(b, side, i);
+			const struct arb_blevel *l = arb_book_blevel(b, side, i);
 			if (!l)
 				continue;
 			if (n)
 				buf[n++] = ':';
-			n += arb_dec_fmt(l->px, buf + n);
+			n += arb_book_fmt64(buf + n, l->px, l->ps);
 			buf[n++] = ':';
-			n += arb_dec_fmt(l->qty, buf + n);
+			n += arb_book_fmt64(buf + n, l->qty, l->qs);
 		}
 	return (int32_t)(uint32_t)crc32(0L, (const Bytef *)buf, (uInt)n);
 }
 
-static int books(struct arb_venue *v, int arg, int64_t rt)
+/* A books message read straight from the text by fast_books(). */
+struct okb {
+	const char *id;
+	size_t idlen;
+	int snap, hasck, hasseq;
+	int64_t ts, ck, seq, prev;
+	uint32_t na, n;          /* v->feed->lv[0..na) asks, [na..n) bids */
+};
+
+/* A books message: from the tokenizer (arg the object of v->j's "arg")
+ * or from fast_books() (h). */
+static int books(struct arb_venue *v, int arg, const struct okb *h, int64_t rt)
 {
 	struct arb_json *j = &v->j;
-	int id = arb_jget(j, arg, "instId"), act = arb_jget(j, 0, "action");
-	int d = arb_json_at(j, arb_jget(j, 0, "data"), 0), ck = arb_jget(j, d, "checksum");
-	int sq = arb_jget(j, d, "seqId"), pq = arb_jget(j, d, "prevSeqId");
-	int snap = arb_jis(j, act, "snapshot");
+	int d = -1, ck = -1, snap, hasseq;
 	struct arb_fbook *fb;
-	int64_t ts, seq = 0, prev = 0, want;
+	int64_t ts, seq = 0, prev = 0, want = 0;
 
-	if (arb_jtype(j, id) != ARB_J_STR || arb_jtype(j, d) != ARB_J_OBJ || arb_jms(j, arb_jget(j, d, "ts"), &ts) < 0)
-		return arb_venue_err(v, "books: missing instId, data or ts");
-	if (!snap && !arb_jis(j, act, "update"))
-		return arb_venue_err(v, "books: action is neither snapshot nor update");
-	if (sq >= 0 && (arb_json_i64(j, sq, &seq) < 0 || arb_json_i64(j, pq, &prev) < 0))
-		return arb_venue_err(v, "books: bad seqId/prevSeqId");
-	if (!(fb = arb_venue_book(v, arb_json_raw(j, id), j->t[id].len, NULL)))
-		return -1;
+	if (h) {
+		snap = h->snap;
+		ts = h->ts;
+		hasseq = h->hasseq;
+		seq = h->seq;
+		prev = h->prev;
+		want = h->ck;
+		if (!(fb = arb_venue_book(v, h->id, h->idlen, NULL)))
+			return -1;
+	} else {
+		int id = arb_jget(j, arg, "instId"), act = arb_jget(j, 0, "action"), sq, pq;
+		d = arb_json_at(j, arb_jget(j, 0, "data"), 0);
+		ck = arb_jget(j, d, "checksum");
+		sq = arb_jget(j, d, "seqId");
+		pq = arb_jget(j, d, "prevSeqId");
+		snap = arb_jis(j, act, "snapshot");
+		hasseq = sq >= 0;
+		if (arb_jtype(j, id) != ARB_J_STR || arb_jtype(j, d) != ARB_J_OBJ || arb_jms(j, arb_jget(j, d, "ts"), &ts) < 0)
+			return arb_venue_err(v, "books: missing instId, data or ts");
+		if (!snap && !arb_jis(j, act, "update"))
+			return arb_venue_err(v, "books: action is neither snapshot nor update");
+		if (sq >= 0 && (arb_json_i64(j, sq, &seq) < 0 || arb_json_i64(j, pq, &prev) < 0))
+			return arb_venue_err(v, "books: bad seqId/prevSeqId");
+		if (!(fb = arb_venue_book(v, arb_json_raw(j, id), j->t[id].len, NULL)))
+			return -1;
+	}
 	if (snap)
 		arb_book_clear(&fb->book);
 	else if (!fb->snap)
 		return 0;   /* out of sync: wait for a snapshot */
-	else if (sq >= 0 && fb->has_seq && prev != fb->seq) {
+	else if (hasseq && fb->has_seq && prev != fb->seq) {
 		arb_fbook_gap(fb, ts, rt, "prevSeqId %lld does not follow seqId %lld", (long long)prev, (long long)fb->seq);
 		return 0;
 	}
-	if (arb_fbook_levels(fb, j, arb_jget(j, d, "bids"), ARB_BID) < 0 ||
+	if (h) {
+		/* valid decimals of at most 18 digits: cannot fail; bids
+		 * first as below (the sides do not depend on each other) */
+		const struct arb_blevel *lv = v->feed->lv;
+		const struct arb_book_text *x = v->feed->lvx;
+		for (uint32_t i = h->na; i < h->n; i++)
+			arb_book_set64t(&fb->book, ARB_BID, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs, x[i].px ? &x[i] : NULL);
+		for (uint32_t i = 0; i < h->na; i++)
+			arb_book_set64t(&fb->book, ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs, x[i].px ? &x[i] : NULL);
+	} else if (arb_fbook_levels(fb, j, arb_jget(j, d, "bids"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "asks"), ARB_ASK) < 0) {
 		char why[sizeof v->why];
 		memcpy(why, v->why, sizeof why);
@@ -152,11 +191,11 @@ static int books(struct arb_venue *v, int arg, int64_t rt)
 	}
 	fb->ts = ts;
 	fb->rt = rt;
-	fb->has_seq = sq >= 0;
+	fb->has_seq = hasseq;
 	fb->seq = seq;
-	if (ck >= 0) {
+	if (h ? h->hasck : ck >= 0) {
 		int32_t got = arb_okx_checksum(&fb->book);
-		if (arb_json_i64(j, ck, &want) < 0)
+		if (!h && arb_json_i64(j, ck, &want) < 0)
 			return arb_venue_err(v, "books: bad checksum");
 		if (got != want) {
 			fb->nchk_bad++;
@@ -173,6 +212,52 @@ static int books(struct arb_venue *v, int arg, int64_t rt)
 		return 0;
 	arb_fbook_emit(fb);
 	return 0;
+}
+
+/*
+ * The fast path (scan.h) of a books message of one entry exactly as OKX
+ * writes it:
+ *   {"arg":{"channel":"books","instId":"BTC-USDT"},"action":"update","data":[{"asks":[["px","sz","0","n"],..],
+ *    "bids":[..],"ts":"ms","checksum":n,"prevSeqId":n,"seqId":n}]}
+ * (action "snapshot" too; checksum, and prevSeqId with seqId, may be
+ * missing).  1 when read (h filled), 0: the tokenizer reads it.
+ */
+static int fast_books(struct arb_feed *f, const char *p, size_t len, struct okb *h)
+{
+	const char *e = p + len, *x, *y;
+
+	if (!(x = ARB_SCAN_LIT(p, e, "{\"arg\":{\"channel\":\"books\",\"instId\":")))
+		return 0;
+	x = arb_scan_str(x, e, &h->id, &h->idlen);
+	x = ARB_SCAN_LIT(x, e, "},\"action\":\"");
+	if ((y = ARB_SCAN_LIT(x, e, "update\"")))
+		h->snap = 0;
+	else if ((y = ARB_SCAN_LIT(x, e, "snapshot\"")))
+		h->snap = 1;
+	x = ARB_SCAN_LIT(y, e, ",\"data\":[{\"asks\":");
+	h->n = 0;
+	x = arb_scan_levels2(x, e, 'x', &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
+	h->na = h->n;
+	x = ARB_SCAN_LIT(x, e, ",\"bids\":");
+	x = arb_scan_levels2(x, e, 'x', &f->lv, &f->caplv, &f->lvx, &f->caplvx, &h->n);
+	x = ARB_SCAN_LIT(x, e, ",\"ts\":");
+	x = arb_scan_qint(x, e, &h->ts, 15);
+	h->hasck = h->hasseq = 0;
+	if (x && (y = ARB_SCAN_LIT(x, e, ",\"checksum\":"))) {
+		x = arb_scan_sint(y, e, &h->ck, 18);
+		h->hasck = 1;
+	}
+	if (x && (y = ARB_SCAN_LIT(x, e, ",\"prevSeqId\":"))) {
+		x = arb_scan_sint(y, e, &h->prev, 18);
+		x = ARB_SCAN_LIT(x, e, ",\"seqId\":");
+		x = arb_scan_sint(x, e, &h->seq, 18);
+		h->hasseq = 1;
+	}
+	x = ARB_SCAN_LIT(x, e, "}]}");
+	if (x != e)
+		return 0;
+	h->ts *= 1000;   /* milliseconds */
+	return 1;
 }
 
 static int trades(struct arb_venue *v, int64_t rt)
@@ -205,6 +290,13 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 
 	if (len == 4 && memcmp(p, "pong", 4) == 0)
 		return 0;
+	if (arb_venue_scan) {
+		struct okb h;
+		if (fast_books(v->feed, p, len, &h)) {
+			v->feed->nscan++;
+			return books(v, -1, &h, rt);
+		}
+	}
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	if (j->t[0].type != ARB_J_OBJ)
@@ -232,7 +324,7 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	if (arb_jtype(j, ch) != ARB_J_STR || arb_jget(j, 0, "data") < 0)
 		return arb_venue_err(v, "not an OKX frame");
 	if (arb_jis(j, ch, "books"))
-		return books(v, arg, rt);
+		return books(v, arg, NULL, rt);
 	if (arb_jis(j, ch, "trades"))
 		return trades(v, rt);
 	return 0;   /* tickers and other channels */

@@ -260,7 +260,7 @@ static inline const char *arb_scan_levels2(const char *p, const char *e, int kin
 		return p + 1;
 	for (;;) {
 		struct arb_blevel *l = arb_scan_room(lv, cap, tx, txcap, *n);
-		const char *pt, *qt, *pe, *qe;
+		const char *pt = NULL, *qt = NULL, *pe, *qe;
 		if (kind == 'k') {
 			p = ARB_SCAN_LIT(p, e, "{\"price\":");
 			p = arb_scan_dec(p, e, 0, &l->px, &l->ps, &pt);
