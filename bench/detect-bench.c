@@ -191,6 +191,7 @@ lat(const char *path, int legs)
 	o.nstart = 7;
 	d = arb_detect_new(&o);
 	arb_rec_init(&rec);
+	rec.lazy = 1;     /* as arb-detect reads */
 	arb_reader_init(&rd, fd, path);
 	while ((rc = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
 		int64_t t1, t2;

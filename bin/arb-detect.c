@@ -449,6 +449,7 @@ main(int argc, char *argv[])
 	arb_sig_setup();
 	d = arb_detect_new(&op.o);
 	arb_rec_init(&rec);
+	rec.lazy = 1;     /* book levels converted only as far as detect needs them */
 	arb_writer_init(&w, STDOUT_FILENO);
 	arb_pipe_grow(STDOUT_FILENO);   /* a busy pipeline: fewer, larger transfers */
 	if (argc == 0)

@@ -94,6 +94,15 @@ struct book {
 	int64_t ts;
 	struct arb_level *bids, *asks;
 	uint32_t nb, na, capb, capa;
+	/* A book read lazily (arb_rec's lazy, as arb-detect reads): each
+	 * side's text `[[px,qty],...]` as the parser checked it, with 16 zero
+	 * bytes after it, converted into bids/asks only as far as needed:
+	 * nconv[side] levels (the screen wants the best one, a sizing all),
+	 * the next at tx[side] + txpos[side].  txok: tx is the text of the
+	 * current levels (not so after a record the parser read in full). */
+	char *tx[2];
+	uint32_t txlen[2], txcap[2], txpos[2], nconv[2];
+	int txok;
 	int have_inst, known;
 	struct arb_fee_ent inst;  /* merged instrument + fee file */
 	struct cscreen *cands;    /* the candidates using this book, with a
@@ -193,6 +202,37 @@ struct arb_detect {
 };
 
 static const arb_dec ZERO = { 0, 0 };
+
+/* Converts the first upto levels of a lazily read side (see struct
+ * book). */
+static void __attribute__((noinline))
+book_conv_more(struct book *b, int side, uint32_t upto)
+{
+	struct arb_level **lv = side ? &b->asks : &b->bids;
+	uint32_t *cap = side ? &b->capa : &b->capb;
+	const char *p;
+
+	if (upto > *cap) {
+		uint32_t c = *cap ? *cap : 16;
+		while (c < upto)
+			c *= 2;
+		xrealloc(lv, (size_t)c * sizeof(**lv));
+		*cap = c;
+	}
+	p = arb_levels_read(b->tx[side] + b->txpos[side], b->tx[side] + b->txlen[side] + 16,
+	    *lv + b->nconv[side], upto - b->nconv[side]);
+	if (p == NULL)
+		abort();    /* the parser checked this very text */
+	b->txpos[side] = (uint32_t)(p - b->tx[side]);
+	b->nconv[side] = upto;
+}
+
+static inline void
+book_conv(struct book *b, int side, uint32_t upto)
+{
+	if (b->nconv[side] < upto)
+		book_conv_more(b, side, upto);
+}
 
 void
 arb_detect_opts_init(struct arb_detect_opts *o)
@@ -929,11 +969,12 @@ evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 	d->st.evals++;
 	e->ch.n = c->n;
 	for (i = 0; i < c->n; i++) {
-		const struct book *b = &d->b[c->book[i]];
+		struct book *b = &d->b[c->book[i]];
 		struct arb_dleg *l = &e->ch.leg[i];
 		if (!b->have_book || !inst_usable(b))
 			return;
 		l->buy = c->buy[i];
+		book_conv(b, l->buy, l->buy ? b->na : b->nb);
 		l->lv = l->buy ? b->asks : b->bids;
 		l->n = l->buy ? b->na : b->nb;
 		if (l->n == 0)
@@ -1327,12 +1368,13 @@ book_fee_factors(const struct arb_detect *d, struct book *b)
 /* A side's screen rate: one unit through the best level, after the fee
  * factor; 0 when the candidate could not be evaluated at all. */
 static double
-side_rate(const struct book *b, int buy)
+side_rate(struct book *b, int buy)
 {
 	double p;
 
 	if (!b->have_book || !inst_usable(b) || (buy ? b->na : b->nb) == 0)
 		return 0;
+	book_conv(b, buy, 1);
 	p = dec_double(buy ? b->asks[0].px : b->bids[0].px);
 	if (!(p >= 1e-40 && p <= 1e40) || b->fg[buy] == SCREEN_HUGE)
 		return SCREEN_HUGE;
@@ -1365,7 +1407,7 @@ hi_update(struct arb_detect *d, int vx, int x, double r)
 static int
 book_rates(struct arb_detect *d, int bi)
 {
-	const struct book *b = &d->b[bi];
+	struct book *b = &d->b[bi];
 	double s = side_rate(b, 0), u = side_rate(b, 1);
 	int changed = s != d->rt[2 * bi] || u != d->rt[2 * bi + 1];
 
@@ -1721,6 +1763,51 @@ same_levels(const struct arb_level *a, uint32_t na, const struct arb_level *b, u
 	return 1;
 }
 
+/* A book record read lazily, whose levels are all plain (prices > 0,
+ * quantities >= 0): its sides' text is kept (struct book), compared with
+ * the last one's to version the sides; nothing is converted here. */
+static int
+on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
+{
+	int bi, side, changed;
+	struct book *b;
+
+	bi = book_get(d, r->ex, r->sym);
+	b = &d->b[bi];
+	for (side = 0; side < 2; side++) {
+		const char *t = r->line + r->lv_off[side];
+		uint32_t len = r->lv_len[side];
+
+		/* the same text is the same levels (and a different text
+		 * with the same levels, such as "-0" for "0", only costs a
+		 * sizing that the cache would have saved) */
+		if (!b->txok || b->txlen[side] != len || memcmp(b->tx[side], t, len) != 0) {
+			b->ver[side] = ++d->vergen;
+			if (len + 16 > b->txcap[side]) {
+				b->txcap[side] = 2 * len + 16;
+				xrealloc(&b->tx[side], b->txcap[side]);
+			}
+			memcpy(b->tx[side], t, len);
+			memset(b->tx[side] + len, 0, 16);
+			b->txlen[side] = len;
+			b->nconv[side] = 0;
+			b->txpos[side] = 1;
+		}
+	}
+	b->txok = 1;
+	b->nb = r->fb->nbids;
+	b->na = r->fb->nasks;
+	b->ts = r->ts;
+	b->have_book = 1;
+	b->bad = r->fb->ok ? R_NONE : R_OUT_OF_SYNC;
+	changed = book_rates(d, bi);
+	d->st.books++;
+	if (!inst_usable(b))
+		d->st.no_instrument++;
+	book_run(d, bi, out, changed);
+	return 0;
+}
+
 static int
 on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
 {
@@ -1728,6 +1815,8 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	struct book *b;
 	uint32_t i;
 
+	if (r->lv_lazy && r->has_fb && r->fb && r->lv_plain)
+		return on_book_lazy(d, r, out);
 	/* the parser's level arrays become d->br's, then the book's (below):
 	 * no copy on the way */
 	if (arb_rec_book_take(r, &d->br) < 0) {
@@ -1747,6 +1836,8 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 		}
 	bi = book_get(d, r->ex, r->sym);
 	b = &d->b[bi];
+	book_conv(b, 0, b->nb);
+	book_conv(b, 1, b->na);
 	if (!same_levels(b->bids, b->nb, d->br.bids, d->br.nbids))
 		b->ver[0] = ++d->vergen;
 	if (!same_levels(b->asks, b->na, d->br.asks, d->br.nasks))
@@ -1769,6 +1860,9 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	}
 	b->nb = d->br.nbids;
 	b->na = d->br.nasks;
+	b->nconv[0] = b->nb;
+	b->nconv[1] = b->na;
+	b->txok = 0;
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
@@ -1979,6 +2073,8 @@ arb_detect_free(struct arb_detect *d)
 	for (i = 0; i < d->nb; i++) {
 		free(d->b[i].bids);
 		free(d->b[i].asks);
+		free(d->b[i].tx[0]);
+		free(d->b[i].tx[1]);
 		free(d->b[i].cands);
 		free(d->b[i].ch);
 	}

@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "log.h"
 #include "rec.h"
@@ -935,7 +938,7 @@ fp_num_long(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc,
  * up one byte, and all the digits are converted at once.
  */
 static inline __attribute__((always_inline)) const unsigned char *
-fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int frac)
+fp_numc(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int frac, int conv)
 {
 	int neg = 0;
 
@@ -962,7 +965,7 @@ fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int 
 			return NULL;
 		d = x & (ONES * 0x0f);                     /* the digits' values */
 		if (!frac || ((x >> (8 * k1)) & 0xff) != '.') {
-			v = fp_conv8(d << (8 * (8 - k1)));
+			v = conv ? fp_conv8(d << (8 * (8 - k1))) : (d << (8 * (8 - k1))) != 0;
 			*m = neg ? -(int64_t)v : (int64_t)v;
 			*sc = 0;
 			return p + k1;
@@ -980,9 +983,16 @@ fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int 
 			k2 = (unsigned)__builtin_ctzll(nd) >> 3;
 			if (k1 == 7 && k2 == 0)
 				return NULL;               /* no fraction digit */
-			v = fp_conv8(((d & lo) << 8) | (d & ~(lo << 8 | 0xff)));
-			if (k2)
-				v = v * pow10_64[k2] + fp_conv8((y & (ONES * 0x0f)) << (8 * (8 - k2)));
+			if (!conv) {
+				/* zero or not: the digits' values or'ed */
+				v = (((d & lo) << 8) | (d & ~(lo << 8 | 0xff)) |
+				    (k2 ? (y & (ONES * 0x0f)) << (8 * (8 - k2)) : 0)) != 0;
+			} else {
+				v = fp_conv8(((d & lo) << 8) | (d & ~(lo << 8 | 0xff)));
+				if (k2)
+					v = v * pow10_64[k2] +
+					    fp_conv8((y & (ONES * 0x0f)) << (8 * (8 - k2)));
+			}
 			*m = neg ? -(int64_t)v : (int64_t)v;
 			*sc = (int)(7 - k1 + k2);
 			return p + 8 + k2;
@@ -991,13 +1001,19 @@ fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int 
 		if (k2 == k1 + 1)
 			return NULL;                       /* no fraction digit */
 		d = ((d & lo) << 8) | (d & ~(lo << 8 | 0xff));
-		v = fp_conv8(d << (8 * (8 - k2)));
+		v = conv ? fp_conv8(d << (8 * (8 - k2))) : (d << (8 * (8 - k2))) != 0;
 		*m = neg ? -(int64_t)v : (int64_t)v;
 		*sc = (int)(k2 - k1 - 1);
 		return p + k2;
 	}
 #endif
 	return fp_num_long(p, e, m, sc, frac, neg);
+}
+
+static inline __attribute__((always_inline)) const unsigned char *
+fp_num(const unsigned char *p, const unsigned char *e, int64_t *m, int *sc, int frac)
+{
+	return fp_numc(p, e, m, sc, frac, 1);
 }
 
 /*
@@ -1220,6 +1236,125 @@ fp_levels(struct fp *f, const unsigned char *p, struct arb_level **lv, uint32_t 
 	*nlv = k;
 	f->n = n;
 	return p;
+}
+
+/*
+ * fp_numc(p, e, ind, sc, 1, 0): a number's end, with *ind 0 when its value
+ * is 0, else of its sign.  Where sixteen bytes can be read and the number
+ * has no sign and ends within them, its digits are found with SSE2 (one
+ * comparison for all sixteen bytes, exact for every byte, unlike the
+ * carries of fp_nondigits) and it is checked as fp_numc checks it: at
+ * least one integer digit, no leading zero, a point followed by at least
+ * one digit; anything else goes to fp_numc itself.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_numv(const unsigned char *p, const unsigned char *e, int64_t *ind)
+{
+	int sc;
+
+#ifdef __SSE2__
+	if (e - p >= 16 && *p != '-') {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+		unsigned nd = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t,
+		    _mm_set1_epi8(9)), t)) & 0xffffu;
+		unsigned z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0')));
+		unsigned k1, end, r;
+
+		if (nd) {
+			k1 = (unsigned)__builtin_ctz(nd);
+			if (k1 == 0 || (k1 > 1 && *p == '0'))
+				return NULL;
+			if (p[k1] != '.') {
+				end = k1;
+			} else if ((r = nd & (nd - 1)) != 0) {
+				end = (unsigned)__builtin_ctz(r);
+				if (end == k1 + 1)
+					return NULL;              /* no fraction digit */
+				z |= 1u << k1;
+			} else {
+				goto slow;
+			}
+			/* zero when every byte before the end is a '0' or the point */
+			*ind = (z & ((1u << end) - 1)) != (1u << end) - 1;
+			return p + end;
+		}
+	}
+slow:
+#endif
+	return fp_numc(p, e, ind, &sc, 1, 0);
+}
+
+/*
+ * The same array checked exactly as fp_levels checks it, but with no
+ * token and no conversion (arb_rec's lazy): the number of levels into
+ * *nlv, and *odd set when a price is <= 0 or a quantity < 0.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_levels_lazy(const unsigned char *p, const unsigned char *e, uint32_t *nlv, int *odd)
+{
+	const unsigned char *q, *r;
+	uint32_t k = 0;
+	int64_t m1, m2;
+	int bad = 0;
+
+	if (p == e || *p != '[')
+		return NULL;
+	p++;
+	if (p < e && *p == ']') {
+		p++;
+	} else {
+		for (;;) {
+			if (p == e || *p != '[')
+				return NULL;
+			p++;
+			if ((q = fp_numv(p, e, &m1)) == NULL || q == e || *q != ',')
+				return NULL;
+			if ((r = fp_numv(q + 1, e, &m2)) == NULL || r == e || *r != ']')
+				return NULL;
+			bad |= (m1 <= 0) | (m2 < 0);
+			k++;
+			p = r + 1;
+			if (p < e && *p == ',') {
+				p++;
+				continue;
+			}
+			if (p < e && *p == ']') {
+				p++;
+				break;
+			}
+			return NULL;
+		}
+	}
+	*nlv = k;
+	*odd |= bad;
+	return p;
+}
+
+const char *
+arb_levels_read(const char *p, const char *e, struct arb_level *lv, uint32_t k)
+{
+	const unsigned char *u = (const unsigned char *)p, *ue = (const unsigned char *)e, *q;
+	int64_t m;
+	int sc;
+	uint32_t i;
+
+	for (i = 0; i < k; i++) {
+		if (u < ue && *u == ',')
+			u++;
+		if (u == ue || *u != '[')
+			return NULL;
+		if ((q = fp_num(u + 1, ue, &m, &sc, 1)) == NULL || q == ue || *q != ',')
+			return NULL;
+		lv[i].px.m = m;
+		lv[i].px.s = sc;
+		if ((u = fp_num(q + 1, ue, &m, &sc, 1)) == NULL || u == ue || *u != ']')
+			return NULL;
+		lv[i].qty.m = m;
+		lv[i].qty.s = sc;
+		u++;
+	}
+	return (const char *)u;
 }
 
 static const unsigned char *fp_members(struct fp *f, const unsigned char *p,
@@ -1546,6 +1681,39 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 	n++;
 	p = q;
+	if (r->lazy) {
+		const unsigned char *o;
+		int odd = 0;
+
+		if (!LIT(p, e, ",\"bids\":"))
+			return 0;
+		KEY(4);
+		p += 8;
+		o = p;
+		if ((p = fp_levels_lazy(p, e, &fb->nbids, &odd)) == NULL)
+			return 0;
+		r->lv_off[0] = (uint32_t)(o - s);
+		r->lv_len[0] = (uint32_t)(p - o);
+		TOK(n, ARB_J_ARR, 0, o - s, p - o, n + 1, 0);
+		n++;
+		if (!LIT(p, e, ",\"asks\":"))
+			return 0;
+		KEY(4);
+		p += 8;
+		o = p;
+		if ((p = fp_levels_lazy(p, e, &fb->nasks, &odd)) == NULL)
+			return 0;
+		r->lv_off[1] = (uint32_t)(o - s);
+		r->lv_len[1] = (uint32_t)(p - o);
+		TOK(n, ARB_J_ARR, 0, o - s, p - o, n + 1, 0);
+		n++;
+		if (p + 1 != e || *p != '}')
+			return 0;
+		TOK(0, ARB_J_OBJ, 0, 0, e - s, n, mem + 1);
+		r->lv_plain = !odd;
+		r->lv_lazy = 1;
+		return n;
+	}
 	if (!LIT(p, e, ",\"bids\":"))
 		return 0;
 	KEY(4);
@@ -1768,6 +1936,7 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 {
 	spec_init();
 	r->has_fb = 0;
+	r->lv_lazy = 0;
 	r->ts = r->rt = 0;
 	r->has_ts = r->has_rt = 0;
 	r->ex[0] = r->sym[0] = '\0';
@@ -1780,6 +1949,7 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 		return 0;
 	}
 	r->has_fb = 0;
+	r->lv_lazy = 0;
 	r->fast = 0;
 	return rec_general(r, line, len, why, whylen);
 }
@@ -1789,6 +1959,7 @@ arb_rec_parse_general(struct arb_rec *r, const char *line, size_t len, char *why
 {
 	spec_init();
 	r->has_fb = 0;
+	r->lv_lazy = 0;
 	r->fast = 0;
 	return rec_general(r, line, len, why, whylen);
 }
@@ -1879,9 +2050,18 @@ arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b)
 
 		lv_reserve(&b->bids, &b->capb, f->nbids);
 		lv_reserve(&b->asks, &b->capa, f->nasks);
-		if (f->nbids)
+		if (r->lv_lazy) {
+			/* checked but not converted (lazy): from the text */
+			const char *e = r->line + r->len;
+
+			if (arb_levels_read(r->line + r->lv_off[0] + 1, e, b->bids, f->nbids) == NULL ||
+			    arb_levels_read(r->line + r->lv_off[1] + 1, e, b->asks, f->nasks) == NULL) {
+				b->nbids = b->nasks = 0;
+				return -1;
+			}
+		} else if (f->nbids)
 			memcpy(b->bids, f->bids, (size_t)f->nbids * sizeof *b->bids);
-		if (f->nasks)
+		if (!r->lv_lazy && f->nasks)
 			memcpy(b->asks, f->asks, (size_t)f->nasks * sizeof *b->asks);
 		b->nbids = f->nbids;
 		b->nasks = f->nasks;
@@ -1957,7 +2137,8 @@ arb_rec_book_take(struct arb_rec *r, struct arb_book_rec *b)
 {
 	struct arb_book_rec *f = r->fb, x;
 
-	if (r->type != ARB_R_BOOK || r->j.n == 0 || !r->has_fb || f == NULL)
+	/* (lazy levels are converted from the line, which stays readable) */
+	if (r->type != ARB_R_BOOK || r->j.n == 0 || !r->has_fb || f == NULL || r->lv_lazy)
 		return arb_rec_book(r, b);
 	x = *b;
 	*b = *f;

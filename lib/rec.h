@@ -82,6 +82,21 @@ struct arb_rec {
 	struct arb_book_rec *fb;
 	int has_fb;
 	int fast;                /* the last arb_rec_parse took the fast path */
+	/*
+	 * Set by the caller (arb-detect): the fast path checks a book's
+	 * levels exactly as before but neither converts them nor writes
+	 * their tokens.  Then lv_lazy is set, r->fb holds the counts but
+	 * no levels, the "bids" and "asks" tokens are arrays with no
+	 * element tokens (n 0), and the text of each array (`[[px,qty],...]`)
+	 * is at line + lv_off[0 bids, 1 asks], lv_len bytes, for
+	 * arb_levels_read; lv_plain is set when every price is > 0 and
+	 * every quantity >= 0.  arb_rec_book and arb_rec_book_take convert
+	 * from the line (it must still be there).  A record the fast path
+	 * gives up on is read as without lazy.
+	 */
+	int lazy;
+	int lv_lazy, lv_plain;
+	uint32_t lv_off[2], lv_len[2];
 };
 
 void arb_rec_init(struct arb_rec *r);
@@ -123,6 +138,15 @@ int arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b);
  * parse.  b must not share arrays with anything else.  0 or -1.
  */
 int arb_rec_book_take(struct arb_rec *r, struct arb_book_rec *b);
+/*
+ * Converts k levels from text that arb_rec_parse (lazy) checked: p at the
+ * '[' of a level of such an array, the levels separated by ','.  Returns
+ * the byte after the k-th level's ']', or NULL if the text is not what
+ * the fast path accepts.  Reads up to 16 bytes ahead but not past e; at
+ * least 8 bytes before e must be readable (a whole line, or a copy of the
+ * array with 16 bytes after it, as arb-detect keeps).
+ */
+const char *arb_levels_read(const char *p, const char *e, struct arb_level *lv, uint32_t k);
 
 /* Typed field access on a parsed record; -1 when missing or wrong type. */
 int arb_rec_dec(const struct arb_rec *r, const char *key, arb_dec *d);

@@ -6,7 +6,12 @@
  * path first) and with arb_rec_parse_general (the tokenizer and the table
  * check only), and compares everything a caller can see: the result, the
  * reason, the type, the common keys, every token, and what arb_rec_book
- * reads (every level's coefficient and scale).  The line is copied into
+ * reads (every level's coefficient and scale).  It parses the line a
+ * third time with lazy set (arb-detect's mode: a book's levels checked,
+ * not converted) and compares the same, but for the tokens inside the
+ * levels, which that mode leaves out: the levels are read from the text
+ * (arb_rec_book), and lv_plain must say whether every price is > 0 and
+ * every quantity >= 0.  The line is copied into
  * a buffer of exactly its length first, so that a sanitizer catches a
  * read past its end.
  */
@@ -20,9 +25,11 @@
 
 struct rec_oracle {
 	struct arb_rec a, b;            /* arb_rec_parse, arb_rec_parse_general */
-	struct arb_book_rec ka, kb, kc;
+	struct arb_rec c;               /* arb_rec_parse with lazy set */
+	struct arb_book_rec ka, kb, kc, kd;
 	char wa[256], wb[256];
 	unsigned long fast, lines;      /* lines taken by the fast path, all */
+	unsigned long lazy;             /* books read lazily */
 };
 
 static void
@@ -31,6 +38,8 @@ rec_oracle_init(struct rec_oracle *o)
 	memset(o, 0, sizeof *o);
 	arb_rec_init(&o->a);
 	arb_rec_init(&o->b);
+	arb_rec_init(&o->c);
+	o->c.lazy = 1;
 }
 
 static void
@@ -38,6 +47,8 @@ rec_oracle_free(struct rec_oracle *o)
 {
 	arb_rec_free(&o->a);
 	arb_rec_free(&o->b);
+	arb_rec_free(&o->c);
+	arb_book_rec_free(&o->kd);
 	arb_book_rec_free(&o->ka);
 	arb_book_rec_free(&o->kb);
 	arb_book_rec_free(&o->kc);
@@ -51,6 +62,97 @@ rec_oracle_lv(const struct arb_level *x, const struct arb_level *y, uint32_t n)
 		    x[i].qty.m != y[i].qty.m || x[i].qty.s != y[i].qty.s)
 			return 0;
 	return 1;
+}
+
+static int
+rec_oracle_tok(const struct arb_jtok *x, const struct arb_jtok *y)
+{
+	return x->type == y->type && x->esc == y->esc && x->off == y->off && x->len == y->len &&
+	    x->next == y->next && x->n == y->n;
+}
+
+static int
+rec_oracle_bk(const struct arb_book_rec *x, const struct arb_book_rec *y)
+{
+	return x->nbids == y->nbids && x->nasks == y->nasks && x->has_seq == y->has_seq &&
+	    x->seq == y->seq && x->ok == y->ok && x->depth == y->depth &&
+	    rec_oracle_lv(x->bids, y->bids, x->nbids) && rec_oracle_lv(x->asks, y->asks, x->nasks);
+}
+
+/* The lazy parse c against the general one b (both of copy); NULL when
+ * they agree. */
+static const char *
+rec_differ_lazy(struct rec_oracle *o, int rc, int rb)
+{
+	struct arb_rec *c = &o->c, *b = &o->b;
+	const struct arb_jtok *x = c->j.t, *y = b->j.t;
+	uint32_t i, ib, m;
+	int kc, kb;
+
+	if (rc != rb)
+		return "lazy: result";
+	if (strcmp(o->wa, o->wb) != 0)
+		return "lazy: reason";
+	if (c->type != b->type || c->has_ts != b->has_ts || c->ts != b->ts ||
+	    c->has_rt != b->has_rt || c->rt != b->rt || strcmp(c->ex, b->ex) != 0 ||
+	    strcmp(c->sym, b->sym) != 0)
+		return "lazy: type or common keys";
+	if (rc != 0)
+		return NULL;
+	if (c->line != b->line || c->len != b->len || c->j.src != b->j.src ||
+	    c->j.srclen != b->j.srclen || c->j.err != b->j.err)
+		return "lazy: line";
+	if (c->lv_lazy && (!c->fast || c->type != ARB_R_BOOK || !c->has_fb))
+		return "lazy: lv_lazy on a record not read lazily";
+	if (!c->lv_lazy) {
+		if (c->j.n != b->j.n)
+			return "lazy: token count";
+		for (i = 0; i < c->j.n; i++)
+			if (!rec_oracle_tok(&x[i], &y[i]))
+				return "lazy: a token";
+	} else {
+		o->lazy++;
+		/* the members, one by one; the levels' own tokens left out */
+		if (x[0].type != ARB_J_OBJ || y[0].type != ARB_J_OBJ || x[0].n != y[0].n ||
+		    x[0].off != y[0].off || x[0].len != y[0].len || x[0].next != c->j.n)
+			return "lazy: the object's token";
+		for (i = 1, ib = 1, m = x[0].n; m; m--, i = x[i + 1].next, ib = y[ib + 1].next) {
+			int lv = x[i].len == 4 && (memcmp(c->line + x[i].off, "bids", 4) == 0 ||
+			    memcmp(c->line + x[i].off, "asks", 4) == 0);
+
+			if (x[i].type != y[ib].type || x[i].off != y[ib].off || x[i].len != y[ib].len ||
+			    x[i].esc != y[ib].esc)
+				return "lazy: a key's token";
+			if (x[i + 1].type != y[ib + 1].type || x[i + 1].off != y[ib + 1].off ||
+			    x[i + 1].len != y[ib + 1].len || x[i + 1].esc != y[ib + 1].esc ||
+			    (lv ? x[i + 1].n != 0 || x[i + 1].next != i + 2 : x[i + 1].n != y[ib + 1].n))
+				return "lazy: a value's token";
+			if (lv && (x[i + 1].off != c->lv_off[c->line[x[i].off] == 'a'] ||
+			    x[i + 1].len != c->lv_len[c->line[x[i].off] == 'a']))
+				return "lazy: lv_off or lv_len";
+		}
+	}
+	kc = arb_rec_book(c, &o->kd);
+	kb = arb_rec_book(b, &o->kb);
+	if (kc != kb)
+		return "lazy: arb_rec_book result";
+	if (kc == 0 && !rec_oracle_bk(&o->kd, &o->kb))
+		return "lazy: arb_rec_book";
+	if (kc == 0 && c->lv_lazy) {
+		int plain = 1;
+
+		for (i = 0; i < o->kb.nbids; i++)
+			plain &= o->kb.bids[i].px.m > 0 && o->kb.bids[i].qty.m >= 0;
+		for (i = 0; i < o->kb.nasks; i++)
+			plain &= o->kb.asks[i].px.m > 0 && o->kb.asks[i].qty.m >= 0;
+		if (plain != c->lv_plain)
+			return "lazy: lv_plain";
+	}
+	if (arb_rec_book_take(c, &o->kd) != kb || (kb == 0 && !rec_oracle_bk(&o->kd, &o->kb)))
+		return "lazy: arb_rec_book_take";
+	if (kb == 0 && (arb_rec_book(c, &o->kd) != 0 || !rec_oracle_bk(&o->kd, &o->kb)))
+		return "lazy: arb_rec_book after arb_rec_book_take";
+	return NULL;
 }
 
 /* NULL when both paths agree on line, else what differs. */
@@ -122,12 +224,19 @@ rec_differ(struct rec_oracle *o, const char *line, size_t len)
 		    !rec_oracle_lv(o->ka.asks, o->kb.asks, o->kb.nasks)))
 			d = "arb_rec_book after arb_rec_book_take";
 	}
+	if (d == NULL) {
+		int rc = arb_rec_parse(&o->c, copy, len, o->wa, sizeof o->wa);
+
+		rb = arb_rec_parse_general(b, copy, len, o->wb, sizeof o->wb);
+		d = rec_differ_lazy(o, rc, rb);
+	}
 	/* the records point into the copy: parse it no more */
 	free(copy);
-	a->line = b->line = NULL;
-	a->j.src = b->j.src = NULL;
-	a->j.n = b->j.n = 0;
-	a->has_fb = 0;
+	a->line = b->line = o->c.line = NULL;
+	a->j.src = b->j.src = o->c.j.src = NULL;
+	a->j.n = b->j.n = o->c.j.n = 0;
+	a->has_fb = o->c.has_fb = 0;
+	o->c.lv_lazy = 0;
 	return d;
 }
 

@@ -872,6 +872,36 @@ test_fast(const char *srcdir)
 		}
 		ok(bad == 0, "records cut after a number");
 	}
+
+	/* books with each of these numbers as a price and as a quantity, in
+	 * either side, last or not: read lazily (arb-detect's mode), lv_plain
+	 * must be right; and every line so far read lazily agreed */
+	{
+		static const char *const nums[] = { "0", "-0", "0.0", "-0.0", "0.00000000",
+			"0.000000001", "1", "-1", "23.07100", "-23.07100", "0.0012300", "-0.0012300",
+			"12345.6789012345", "-12345.6789012345", "0.000000000000000", "-0.00000000000000",
+			"1.234567890123456", "00", "1.", "123456789012345678", "1234567890123456789",
+			"-9", "0.1", "-0.1", "99999999.9999999" };
+		size_t nn = sizeof nums / sizeof nums[0];
+		unsigned long lz0 = o.lazy;
+
+		for (size_t i = 0; i < nn; i++)
+			for (size_t k = 0; k < nn; k++)
+				for (int w = 0; w < 3; w++) {
+					arb_buf_reset(&m);
+					arb_buf_printf(&m, "{\"type\":\"book\",\"ts\":1,\"rt\":2,\"ex\":\"a\","
+					    "\"sym\":\"B/C\",\"ok\":true,\"depth\":2,\"bids\":%s%s,%s%s,"
+					    "\"asks\":%s%s,%s%s}",
+					    w == 0 ? "[[" : "[[1,1],[", nums[i], nums[k], "]]",
+					    w == 1 ? "[[" : "[[2,1],[", nums[i], nums[k], w == 2 ? "],[3,0]]" : "]]");
+					bad += differ_report(&o, m.p, m.len, &shown);
+				}
+		ok(bad == 0, "odd levels: the lazy reading agrees (%lu books read lazily)",
+		    o.lazy - lz0);
+		ok(o.lazy - lz0 > 300, "odd levels: more than 300 read lazily");
+	}
+	ok(bad == 0 && o.lazy > 1000, "lazy (arb-detect's mode): %lu books read lazily, all agreeing",
+	    o.lazy);
 	rec_oracle_free(&o);
 	arb_buf_free(&b);
 	arb_buf_free(&m);
