@@ -3,15 +3,38 @@
 /*
  * store_pg.c: the PostgreSQL backend of arb-store, through libpq.
  *
- * Records of a batch are encoded at once into COPY text, one buffer per
- * table, and kept in memory until the batch has committed.  A commit is one
- * transaction: COPY each buffer into a temporary staging table, then
- * INSERT ... SELECT ... ON CONFLICT DO NOTHING into the real table (in
- * input order), then COMMIT.  When the server goes away or a statement
- * fails, the whole batch is sent again after reconnecting, with backoff,
- * until the retry time is spent: inserts are idempotent, so a batch whose
- * COMMIT did reach the server before the connection broke is not stored
- * twice.  Nothing is dropped: giving up is an error (exit 1).
+ * Records of a batch are encoded at once in COPY's binary format, one
+ * buffer per table, and kept in memory until the batch has committed.
+ *
+ * Ids.  The client numbers the rows: before its first attempt, a batch
+ * takes ids from a pool filled from each table's identity sequence
+ * (nextval, so that other writers never get the same values) and writes
+ * them into its rows in input order; COPY writes the ids it is given
+ * into the identity column (as INSERT's OVERRIDING SYSTEM VALUE does).
+ * So the ids follow the input order whichever connection stores a row.
+ *
+ * A commit, when nothing is known to be there (the fast path): COPY the
+ * rows straight into the tables.  A big batch is spread over two
+ * connections, so that two server processes share the work: the largest
+ * table's rows are cut in two, connection A takes every other table and
+ * the first part, connection B (driven by a thread of this file) the
+ * second part, in two transactions.  A commits as soon as its COPY is
+ * done, B after both, so that the lower ids are never visible after the
+ * higher ones and A never waits for B.  The commit returns only when both
+ * have committed.  A unique key violation (a replayed stream, a
+ * duplicate inside the batch) rolls back what has not committed and the
+ * batch is stored again by the staging path: COPY into a temporary table,
+ * then INSERT ... SELECT ... ON CONFLICT DO NOTHING in id order, in one
+ * transaction on A.  Rows the first half committed are then duplicates
+ * and skipped, so half a batch committed (a crash, the server gone between
+ * the two COMMITs) is completed by the retry or by a rerun of the stream,
+ * never stored twice.  The fast path is tried again after a staged batch
+ * that found no duplicates.
+ *
+ * When the server goes away or a statement fails, the whole batch is sent
+ * again after reconnecting, with backoff, until the retry time is spent.
+ * Nothing is dropped: giving up is an error (exit 1), and arb-store passes
+ * a batch's lines on (--tee) only after arb_store_commit returned 0.
  *
  * The password never comes from the command line: a password in the URL
  * or conninfo is refused; it comes from the credential "pg_password"
@@ -19,6 +42,8 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,43 +60,89 @@
 #include "util.h"
 
 #define PG_LOCK_ID 0x61726273  /* advisory lock around migrations: "arbs" */
+#define SPLIT_MIN 1024         /* rows of the largest table to spread a batch */
+#define ID_CHUNK 1024          /* ids are reserved in multiples of this */
+#define B_RECONNECT_US 10000000 /* a second connection refused: try again after */
 
-struct pg {
-	struct arb_store base;
+/* One connection and its last error. */
+struct pgc {
 	PGconn *c;
-	char *conninfo;
-	struct arb_cred cred;
-	int have_cred;
-	int64_t retry_us;
 	int staged_ok;              /* staging tables exist on this connection */
 	struct arb_buf sql;
 	char err[512];
 	char sqlstate[6];           /* of the last error, "" when none */
-	int direct;                 /* try COPY straight into the tables */
 };
 
-static void set_err(struct pg *p, const char *what, const PGresult *r)
+/* Reserved ids of one table, in increasing ranges. */
+struct idrange {
+	int64_t lo, n;
+};
+struct idpool {
+	struct idrange *r;
+	size_t nr, cap, head;
+	int64_t avail;
+};
+
+/* A batch's largest table cut in two: rows [0, na) on A, the rest on B. */
+struct split {
+	int k;                      /* -1: not spread */
+	size_t cut;                 /* byte offset of row na */
+	uint64_t na;                /* rows of table k on A */
+	uint64_t rows_a;            /* every row A stores */
+};
+
+struct pg {
+	struct arb_store base;
+	struct pgc a, b;            /* a: every commit; b: the second part of spread batches */
+	char *conninfo;
+	struct arb_cred cred;
+	int have_cred;
+	int64_t retry_us;
+	int direct;                 /* try COPY straight into the tables */
+	char err[512];              /* the last error, for the retry messages */
+	struct idpool ids[ARB_R_NTYPES];
+	const struct arb_store_batch *numbered; /* the batch whose rows have ids */
+	int64_t b_after;            /* no second connection before this (monotonic us) */
+	/* key scratch for the cross-half check */
+	struct rkey { int64_t ts, h1, h2; } *keys;
+	size_t nkeys, capkeys;
+	/* The thread that drives connection b. */
+	pthread_t th;
+	int th_up;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int job;                    /* 1: queued, 2: done */
+	int quit;
+	int jk;
+	const char *jp;
+	size_t jn;
+	int jrc;
+	double th_cpu;
+	uint64_t nsplit, nhalf;
+};
+
+static void set_err(struct pgc *c, const char *what, const PGresult *r)
 {
 	const char *m = r ? PQresultErrorMessage(r) : "";
 	const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(p->sqlstate, sizeof p->sqlstate, "%s", code ? code : "");
+	snprintf(c->sqlstate, sizeof c->sqlstate, "%s", code ? code : "");
 	if (!m || !*m)
-		m = PQerrorMessage(p->c);
-	snprintf(p->err, sizeof p->err, "%s: %s", what, m && *m ? m : "unknown error");
+		m = c->c ? PQerrorMessage(c->c) : "";
+	snprintf(c->err, sizeof c->err, "%s: %s", what, m && *m ? m : "unknown error");
 	/* libpq messages end with a newline */
-	size_t n = strlen(p->err);
-	while (n > 0 && (p->err[n - 1] == '\n' || p->err[n - 1] == ' '))
-		p->err[--n] = '\0';
+	size_t n = strlen(c->err);
+	while (n > 0 && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
+		c->err[--n] = '\0';
 }
 
-/* Runs a command; 0 or -1 with p->err. */
-static int cmd(struct pg *p, const char *sql, const char *what)
+/* Runs a command; 0 or -1 with c->err. */
+static int cmd(struct pgc *c, const char *sql, const char *what)
 {
-	PGresult *r = PQexec(p->c, sql);
+	PGresult *r = PQexec(c->c, sql);
 	int st = PQresultStatus(r);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		set_err(p, what, r);
+		set_err(c, what, r);
 		PQclear(r);
 		return -1;
 	}
@@ -79,7 +150,14 @@ static int cmd(struct pg *p, const char *sql, const char *what)
 	return 0;
 }
 
-static int connect_db(struct pg *p)
+/* Ends a transaction left open by a failure (best effort). */
+static void rollback(struct pgc *c)
+{
+	if (c->c && PQstatus(c->c) == CONNECTION_OK && PQtransactionStatus(c->c) != PQTRANS_IDLE)
+		PQclear(PQexec(c->c, "ROLLBACK"));
+}
+
+static int connect_db(struct pg *p, struct pgc *c)
 {
 	const char *kw[4] = { "dbname", "fallback_application_name", NULL, NULL };
 	const char *val[4] = { p->conninfo, "arb-store", NULL, NULL };
@@ -88,47 +166,61 @@ static int connect_db(struct pg *p)
 		kw[2] = "password";
 		val[2] = p->cred.v;
 	}
-	if (p->c)
-		PQfinish(p->c);
-	p->staged_ok = 0;
-	p->c = PQconnectdbParams(kw, val, 1);
-	if (!p->c) {
-		snprintf(p->err, sizeof p->err, "out of memory connecting");
+	if (c->c)
+		PQfinish(c->c);
+	c->staged_ok = 0;
+	c->c = PQconnectdbParams(kw, val, 1);
+	if (!c->c) {
+		snprintf(c->err, sizeof c->err, "out of memory connecting");
 		return -1;
 	}
-	if (PQstatus(p->c) != CONNECTION_OK) {
-		set_err(p, "connecting", NULL);
+	if (PQstatus(c->c) != CONNECTION_OK) {
+		set_err(c, "connecting", NULL);
 		return -1;
 	}
-	PQsetNoticeProcessor(p->c, NULL, NULL);
-	if (cmd(p, "SET client_min_messages = warning", "setup") < 0)
+	PQsetNoticeProcessor(c->c, NULL, NULL);
+	if (cmd(c, "SET client_min_messages = warning", "setup") < 0)
 		return -1;
 	return 0;
 }
 
-/* The staging tables: the real table's columns but id, plus the input
- * order n (COPY reads rows in order, so an identity numbers them in input
- * order); emptied at each commit. */
-static int make_stage(struct pg *p)
+/* A connection's error becomes the store's last error. */
+static void take_err(struct pg *p, const struct pgc *c)
 {
-	if (p->staged_ok)
+	snprintf(p->err, sizeof p->err, "%s", c->err);
+}
+
+/* The columns COPY and the staging path write, id first. */
+static void columns(struct arb_buf *b, const struct arb_store_table *t)
+{
+	arb_buf_adds(b, "id, ts, rt, ex, sym");
+	for (int c = 0; c < t->ncols; c++)
+		arb_buf_printf(b, ", %s", t->cols[c].name);
+	arb_buf_adds(b, ", h1, h2, line");
+}
+
+/* The staging tables: the real table's columns, without its constraints;
+ * emptied at each commit. */
+static int make_stage(struct pgc *c)
+{
+	if (c->staged_ok)
 		return 0;
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		const struct arb_store_table *t = &arb_store_tables[k];
-		arb_buf_reset(&p->sql);
-		arb_buf_printf(&p->sql, "CREATE TEMP TABLE IF NOT EXISTS stage_%s (n BIGINT GENERATED ALWAYS AS IDENTITY,"
+		arb_buf_reset(&c->sql);
+		arb_buf_printf(&c->sql, "CREATE TEMP TABLE IF NOT EXISTS stage_%s (id BIGINT,"
 		    " ts BIGINT, rt BIGINT, ex TEXT, sym TEXT", t->name);
-		for (int c = 0; c < t->ncols; c++) {
-			enum arb_col_kind kd = t->cols[c].kind;
-			arb_buf_printf(&p->sql, ", %s %s", t->cols[c].name,
+		for (int i = 0; i < t->ncols; i++) {
+			enum arb_col_kind kd = t->cols[i].kind;
+			arb_buf_printf(&c->sql, ", %s %s", t->cols[i].name,
 			    kd == ARB_COL_INT || kd == ARB_COL_E8 ? "BIGINT" :
 			    kd == ARB_COL_DEC ? "NUMERIC" : kd == ARB_COL_BOOL ? "BOOLEAN" : "TEXT");
 		}
-		arb_buf_adds(&p->sql, ", h1 BIGINT, h2 BIGINT, line TEXT) ON COMMIT DELETE ROWS");
-		if (cmd(p, p->sql.p, "creating a staging table") < 0)
+		arb_buf_adds(&c->sql, ", h1 BIGINT, h2 BIGINT, line TEXT) ON COMMIT DELETE ROWS");
+		if (cmd(c, c->sql.p, "creating a staging table") < 0)
 			return -1;
 	}
-	p->staged_ok = 1;
+	c->staged_ok = 1;
 	return 0;
 }
 
@@ -136,24 +228,39 @@ static int make_stage(struct pg *p)
  * Rows are encoded in COPY's binary format (big-endian: a 16-bit field
  * count, then each field as a 32-bit length, -1 for NULL, and its bytes):
  * the server has no text to scan and no numbers to parse, which is most of
- * what a text COPY costs it.
+ * what a text COPY costs it.  Written straight into room reserved for the
+ * whole row.
  */
-static void put16(struct arb_buf *b, uint16_t v)
+static inline char *w16(char *q, uint16_t v)
 {
-	char c[2] = { (char)(v >> 8), (char)v };
-	arb_buf_add(b, c, 2);
+	q[0] = (char)(v >> 8);
+	q[1] = (char)v;
+	return q + 2;
 }
 
-static void put32(struct arb_buf *b, uint32_t v)
+static inline char *w32(char *q, uint32_t v)
 {
-	char c[4] = { (char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v };
-	arb_buf_add(b, c, 4);
+	q[0] = (char)(v >> 24);
+	q[1] = (char)(v >> 16);
+	q[2] = (char)(v >> 8);
+	q[3] = (char)v;
+	return q + 4;
 }
 
-static void put64(struct arb_buf *b, uint64_t v)
+static inline char *w64(char *q, uint64_t v)
 {
-	put32(b, (uint32_t)(v >> 32));
-	put32(b, (uint32_t)v);
+	return w32(w32(q, (uint32_t)(v >> 32)), (uint32_t)v);
+}
+
+static inline uint32_t r32(const char *q)
+{
+	const unsigned char *u = (const unsigned char *)q;
+	return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+static inline int64_t r64(const char *q)
+{
+	return (int64_t)((uint64_t)r32(q) << 32 | r32(q + 4));
 }
 
 static int fdiv4(int a)
@@ -161,16 +268,19 @@ static int fdiv4(int a)
 	return a >= 0 ? a / 4 : -((-a + 3) / 4);
 }
 
+#define NUMERIC_MAX (4 + 8 + 2 * 32)  /* the most bytes put_numeric writes */
+
 /*
  * NUMERIC's binary form of decimal text that arb_dec_parse accepted
  * ([+-]digits[.digits][e[+-]digits], at most 39 significant digits, scale
  * at most 36): 16-bit digit count, weight (of the first base-10000 digit),
  * sign and display scale, then the base-10000 digits.  The display scale
  * is the one numeric_in gives the same text (fraction digits less the
- * exponent, at least 0), so the value prints back the same.  -1 when the
- * text is not such a number (never for validated values).
+ * exponent, at least 0), so the value prints back the same.  Returns the
+ * end of what it wrote at q, or NULL when the text is not such a number
+ * (never for validated values).
  */
-static int put_numeric(struct arb_buf *b, const char *s, size_t n)
+static char *put_numeric(char *q, const char *s, size_t n)
 {
 	char dig[96];
 	int nd = 0, frac = 0, dot = 0, neg = 0;
@@ -184,7 +294,7 @@ static int put_numeric(struct arb_buf *b, const char *s, size_t n)
 			if (nd == 0 && s[i] == '0' && !dot)
 				continue;  /* leading zeros of the integer part */
 			if (nd == (int)sizeof dig)
-				return -1;
+				return NULL;
 			dig[nd++] = s[i];
 			if (dot)
 				frac++;
@@ -201,13 +311,13 @@ static int put_numeric(struct arb_buf *b, const char *s, size_t n)
 		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 			ex = ex * 10 + (s[i] - '0');
 			if (ex > 1000)
-				return -1;
+				return NULL;
 		}
 		if (eneg)
 			ex = -ex;
 	}
 	if (i != n)
-		return -1;
+		return NULL;
 	int scale = frac - (int)ex;          /* value = dig * 10^-scale */
 	int dscale = scale > 0 ? scale : 0;
 	int st = 0;
@@ -222,7 +332,7 @@ static int put_numeric(struct arb_buf *b, const char *s, size_t n)
 		weight = fdiv4(top);
 		ng = weight - fdiv4(low) + 1;
 		if (ng > (int)(sizeof g / sizeof g[0]))
-			return -1;
+			return NULL;
 		for (int j = 0; j < len; j++) {
 			int pw = top - j, gi = fdiv4(pw), r = pw - 4 * gi;
 			static const uint16_t p10[4] = { 1, 10, 100, 1000 };
@@ -235,17 +345,17 @@ static int put_numeric(struct arb_buf *b, const char *s, size_t n)
 		weight = 0;
 		neg = 0;  /* no negative zero */
 	}
-	put32(b, (uint32_t)(8 + 2 * ng));
-	put16(b, (uint16_t)ng);
-	put16(b, (uint16_t)(int16_t)weight);
-	put16(b, neg ? 0x4000 : 0x0000);
-	put16(b, (uint16_t)dscale);
+	q = w32(q, (uint32_t)(8 + 2 * ng));
+	q = w16(q, (uint16_t)ng);
+	q = w16(q, (uint16_t)(int16_t)weight);
+	q = w16(q, neg ? 0x4000 : 0x0000);
+	q = w16(q, (uint16_t)dscale);
 	for (int k = 0; k < ng; k++)
-		put16(b, g[k]);
-	return 0;
+		q = w16(q, g[k]);
+	return q;
 }
 
-/* One row: every column but id (and n, which the staging table numbers). */
+/* One row: an id field (0 until the batch is numbered), then every column. */
 static int pg_stage(struct arb_store *s, struct arb_store_batch *bt, const struct arb_rec *r,
     char *why, size_t whylen)
 {
@@ -253,72 +363,318 @@ static int pg_stage(struct arb_store *s, struct arb_store_batch *bt, const struc
 	const struct arb_store_table *t = &arb_store_tables[k];
 	int n = arb_store_row(r, t, bt->v, &bt->scratch);
 	struct arb_buf *b = &bt->rows[k];
+	size_t room = 2 + 12;
 
 	(void)s;
 	(void)why;
 	(void)whylen;
-	put16(b, (uint16_t)n);
+	for (int c = 0; c < n; c++)
+		room += bt->v[c].p ? 4 + bt->v[c].n + NUMERIC_MAX : 12;
+	arb_buf_reserve(b, room);
+	char *q = b->p + b->len;
+	q = w16(q, (uint16_t)(n + 1));
+	q = w32(q, 8);
+	q = w64(q, 0);
 	for (int c = 0; c < n; c++) {
 		const struct arb_store_val *v = &bt->v[c];
 		enum arb_col_kind kd = c >= 4 && c < 4 + t->ncols ? t->cols[c - 4].kind : ARB_COL_INT;
 		if (v->null) {
-			put32(b, 0xffffffffu);
+			q = w32(q, 0xffffffffu);
 		} else if (kd == ARB_COL_DEC) {
-			if (put_numeric(b, v->p, v->n) < 0)
-				put32(b, 0xffffffffu);  /* as text COPY would refuse it */
+			char *e = put_numeric(q, v->p, v->n);
+			q = e ? e : w32(q, 0xffffffffu);  /* as text COPY would refuse it */
 		} else if (v->p) {
-			put32(b, (uint32_t)v->n);
-			arb_buf_add(b, v->p, v->n);
+			q = w32(q, (uint32_t)v->n);
+			memcpy(q, v->p, v->n);
+			q += v->n;
 		} else if (kd == ARB_COL_BOOL) {
-			put32(b, 1);
-			arb_buf_addc(b, v->i ? 1 : 0);
+			q = w32(q, 1);
+			*q++ = v->i ? 1 : 0;
 		} else {
-			put32(b, 8);
-			put64(b, (uint64_t)v->i);
+			q = w32(q, 8);
+			q = w64(q, (uint64_t)v->i);
 		}
 	}
+	b->len = (size_t)(q - b->p);
 	bt->nrows[k]++;
 	bt->n++;
 	return 0;
 }
 
-/* COPY of a table's staged rows into the table, or into its staging
- * table when staged.  0, or -1 with p->err and p->sqlstate. */
-static int copy_in(struct pg *p, const struct arb_store_batch *bt, int k, int staged)
+/* The end of the row that starts at q. */
+static const char *row_end(const char *q)
+{
+	unsigned nf = (unsigned)(unsigned char)q[0] << 8 | (unsigned char)q[1];
+
+	q += 2;
+	for (unsigned i = 0; i < nf; i++) {
+		uint32_t len = r32(q);
+		q += 4;
+		if (len != 0xffffffffu)
+			q += len;
+	}
+	return q;
+}
+
+/*
+ * Ids.  The pool of each table is filled with ranges of values that
+ * nextval gave this program, in multiples of ID_CHUNK: a batch of one
+ * record usually needs no round trip.  The values of one session only
+ * grow, and a new session's are above every value handed out before, so
+ * ids taken in order from the pool grow with the input.
+ */
+static void pool_add(struct idpool *ip, int64_t lo, int64_t n)
+{
+	if (ip->nr > ip->head && ip->r[ip->nr - 1].lo + ip->r[ip->nr - 1].n == lo) {
+		ip->r[ip->nr - 1].n += n;
+	} else {
+		if (ip->head > 0 && ip->head == ip->nr)
+			ip->head = ip->nr = 0;
+		if (ip->nr == ip->cap) {
+			ip->cap = ip->cap ? 2 * ip->cap : 8;
+			xrealloc(&ip->r, ip->cap * sizeof *ip->r);
+		}
+		ip->r[ip->nr++] = (struct idrange){ lo, n };
+	}
+	ip->avail += n;
+}
+
+static int64_t pool_take(struct idpool *ip)
+{
+	struct idrange *r = &ip->r[ip->head];
+	int64_t v = r->lo++;
+
+	if (--r->n == 0)
+		ip->head++;
+	ip->avail--;
+	return v;
+}
+
+#define NEXTVAL "nextval((SELECT pg_get_serial_sequence('%s', 'id')::regclass))"
+
+/* Fills the pools with at least what batch bt needs.  0, or -1 with a->err. */
+static int reserve_ids(struct pg *p, const struct arb_store_batch *bt)
+{
+	struct pgc *a = &p->a;
+	int64_t want[ARB_R_NTYPES];
+	int any = 0;
+
+	arb_buf_reset(&a->sql);
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		int64_t need = (int64_t)bt->nrows[k] - p->ids[k].avail;
+		want[k] = need > 0 ? (need + ID_CHUNK - 1) / ID_CHUNK * ID_CHUNK : 0;
+		if (want[k] == 0)
+			continue;
+		arb_buf_printf(&a->sql, "%sSELECT %d, min(v), max(v), count(*) FROM (SELECT " NEXTVAL
+		    " v, generate_series(1, %lld)) s", any ? " UNION ALL " : "", k,
+		    arb_store_tables[k].name, (long long)want[k]);
+		any = 1;
+	}
+	if (!any)
+		return 0;
+	PGresult *r = PQexec(a->c, a->sql.p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		set_err(a, "reserving ids", r);
+		PQclear(r);
+		return -1;
+	}
+	int redo[ARB_R_NTYPES] = { 0 };
+	for (int i = 0; i < PQntuples(r); i++) {
+		int k = atoi(PQgetvalue(r, i, 0));
+		long long lo = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+		long long hi = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+		long long n = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+		if (k < 0 || k >= ARB_R_NTYPES)
+			continue;
+		if (n == want[k] && hi - lo + 1 == n)
+			pool_add(&p->ids[k], lo, n);
+		else
+			redo[k] = 1;  /* another session took values in between */
+	}
+	PQclear(r);
+	/* Not one range: those values are left unused (ids may have gaps),
+	 * and the table's are taken again one by one. */
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		if (!redo[k])
+			continue;
+		arb_buf_reset(&a->sql);
+		arb_buf_printf(&a->sql, "SELECT " NEXTVAL " FROM generate_series(1, %lld)",
+		    arb_store_tables[k].name, (long long)want[k]);
+		r = PQexec(a->c, a->sql.p);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			set_err(a, "reserving ids", r);
+			PQclear(r);
+			return -1;
+		}
+		for (int i = 0; i < PQntuples(r); i++)
+			pool_add(&p->ids[k], strtoll(PQgetvalue(r, i, 0), NULL, 10), 1);
+		PQclear(r);
+	}
+	return 0;
+}
+
+/* Writes ids from the pools into every row of bt, in input order. */
+static void number_rows(struct pg *p, struct arb_store_batch *bt)
+{
+	for (int k = 0; k < ARB_R_NTYPES; k++) {
+		char *q = bt->rows[k].p, *end = q + bt->rows[k].len;
+		while (q < end) {
+			w64(q + 6, (uint64_t)pool_take(&p->ids[k]));
+			q = (char *)row_end(q);
+		}
+	}
+}
+
+/*
+ * Where to cut batch bt: the table with the most bytes, when it is keyed
+ * by content (ts, h1, h2) and has SPLIT_MIN rows, at the row where the
+ * two connections get about as many bytes.  Not cut when a row of the
+ * first part has the key of a row of the second (the second connection
+ * would wait for the first's transaction; the staging path takes such a
+ * batch anyway).
+ */
+static int key_cmp(const void *x, const void *y)
+{
+	const struct rkey *a = x, *b = y;
+
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	if (a->h1 != b->h1)
+		return a->h1 < b->h1 ? -1 : 1;
+	return a->h2 < b->h2 ? -1 : a->h2 > b->h2;
+}
+
+/* ts, h1 and h2 of the row at q; 0 when ts is NULL (never a conflict). */
+static int row_key(const char *q, struct rkey *key)
+{
+	unsigned nf = (unsigned)(unsigned char)q[0] << 8 | (unsigned char)q[1];
+	const char *f[ARB_STORE_MAXCOLS + 1];
+	int64_t len[ARB_STORE_MAXCOLS + 1];
+
+	if (nf < 5 || nf > ARB_STORE_MAXCOLS + 1)
+		return 0;
+	q += 2;
+	for (unsigned i = 0; i < nf; i++) {
+		uint32_t l = r32(q);
+		q += 4;
+		f[i] = q;
+		len[i] = l == 0xffffffffu ? -1 : (int64_t)l;
+		if (len[i] > 0)
+			q += l;
+	}
+	/* id ts ... h1 h2 line */
+	if (len[1] != 8 || len[nf - 3] != 8 || len[nf - 2] != 8)
+		return 0;
+	key->ts = r64(f[1]);
+	key->h1 = r64(f[nf - 3]);
+	key->h2 = r64(f[nf - 2]);
+	return 1;
+}
+
+static void plan_split(struct pg *p, const struct arb_store_batch *bt, struct split *sp)
+{
+	size_t total = 0, most = 0;
+	int k = -1;
+
+	sp->k = -1;
+	for (int i = 0; i < ARB_R_NTYPES; i++) {
+		total += bt->rows[i].len;
+		if (bt->rows[i].len > most) {
+			most = bt->rows[i].len;
+			k = i;
+		}
+	}
+	if (k < 0 || bt->nrows[k] < SPLIT_MIN || strcmp(arb_store_tables[k].key, "ts, h1, h2") != 0)
+		return;
+	size_t target = total / 2 > total - most ? total / 2 - (total - most) : 0;
+	const char *q = bt->rows[k].p, *end = q + bt->rows[k].len;
+	uint64_t na = 0;
+	while (q < end && (size_t)(q - bt->rows[k].p) < target) {
+		q = row_end(q);
+		na++;
+	}
+	if (na == 0 || q >= end)
+		return;
+	sp->cut = (size_t)(q - bt->rows[k].p);
+	sp->na = na;
+
+	/* Keys in both parts?  Only rows of equal ts can have equal keys:
+	 * compare the rows whose ts lies in both parts' ranges. */
+	int64_t maxa = INT64_MIN, minb = INT64_MAX;
+	struct rkey key;
+	const char *s = bt->rows[k].p, *mid = s + sp->cut;
+	for (q = s; q < end; q = row_end(q)) {
+		if (!row_key(q, &key))
+			continue;
+		if (q < mid && key.ts > maxa)
+			maxa = key.ts;
+		if (q >= mid && key.ts < minb)
+			minb = key.ts;
+	}
+	if (maxa >= minb) {
+		size_t na_keys = 0;
+		p->nkeys = 0;
+		for (int pass = 0; pass < 2; pass++) {
+			for (q = pass ? mid : s; q < (pass ? end : mid); q = row_end(q)) {
+				if (!row_key(q, &key) || (pass ? key.ts > maxa : key.ts < minb))
+					continue;
+				if (pass) {
+					if (na_keys > 0 && bsearch(&key, p->keys, na_keys, sizeof key, key_cmp))
+						return;  /* in both: not cut */
+					continue;
+				}
+				if (p->nkeys == p->capkeys) {
+					p->capkeys = p->capkeys ? 2 * p->capkeys : 1024;
+					xrealloc(&p->keys, p->capkeys * sizeof *p->keys);
+				}
+				p->keys[p->nkeys++] = key;
+			}
+			if (!pass) {
+				na_keys = p->nkeys;
+				qsort(p->keys, na_keys, sizeof *p->keys, key_cmp);
+			}
+		}
+	}
+	sp->k = k;
+	sp->rows_a = bt->n - (bt->nrows[k] - na);
+}
+
+/* COPY of n bytes of encoded rows of table k into the table, or into its
+ * staging table when staged.  0, or -1 with c->err and c->sqlstate. */
+static int copy_in(struct pgc *c, int k, const char *b, size_t n, int staged)
 {
 	static const char head[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
 	static const char trailer[2] = { (char)0xff, (char)0xff };
 	const struct arb_store_table *t = &arb_store_tables[k];
+	const char *end = b + n;
 	PGresult *r;
 	int bad = 0;
 
-	arb_buf_reset(&p->sql);
-	arb_buf_printf(&p->sql, "COPY %s%s (ts, rt, ex, sym", staged ? "stage_" : "", t->name);
-	for (int c = 0; c < t->ncols; c++)
-		arb_buf_printf(&p->sql, ", %s", t->cols[c].name);
-	arb_buf_adds(&p->sql, ", h1, h2, line) FROM STDIN (FORMAT binary)");
-	r = PQexec(p->c, p->sql.p);
+	arb_buf_reset(&c->sql);
+	arb_buf_printf(&c->sql, "COPY %s%s (", staged ? "stage_" : "", t->name);
+	columns(&c->sql, t);
+	arb_buf_adds(&c->sql, ") FROM STDIN (FORMAT binary)");
+	r = PQexec(c->c, c->sql.p);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		set_err(p, "COPY", r);
+		set_err(c, "COPY", r);
 		PQclear(r);
 		return -1;
 	}
 	PQclear(r);
-	const char *b = bt->rows[k].p, *end = b + bt->rows[k].len;
-	int ok = PQputCopyData(p->c, head, (int)sizeof head) == 1;
+	int ok = PQputCopyData(c->c, head, (int)sizeof head) == 1;
 	/* In pieces: a big batch may not fit in an int. */
 	while (ok && b < end) {
-		size_t n = (size_t)(end - b) > (1u << 20) ? (1u << 20) : (size_t)(end - b);
-		ok = PQputCopyData(p->c, b, (int)n) == 1;
-		b += n;
+		size_t m = (size_t)(end - b) > (1u << 20) ? (1u << 20) : (size_t)(end - b);
+		ok = PQputCopyData(c->c, b, (int)m) == 1;
+		b += m;
 	}
-	if (!ok || PQputCopyData(p->c, trailer, 2) != 1 || PQputCopyEnd(p->c, NULL) != 1) {
-		set_err(p, "COPY", NULL);
+	if (!ok || PQputCopyData(c->c, trailer, 2) != 1 || PQputCopyEnd(c->c, NULL) != 1) {
+		set_err(c, "COPY", NULL);
 		return -1;
 	}
-	while ((r = PQgetResult(p->c)) != NULL) {
+	while ((r = PQgetResult(c->c)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && !bad) {
-			set_err(p, "COPY", r);
+			set_err(c, "COPY", r);
 			bad = 1;
 		}
 		PQclear(r);
@@ -326,64 +682,233 @@ static int copy_in(struct pg *p, const struct arb_store_batch *bt, int k, int st
 	return bad ? -1 : 0;
 }
 
+/* A transaction of a spread batch: a wait for a row lock (another writer
+ * of the same keys) that lasts is ended, and the batch takes the staging
+ * path, which waits as long as it must. */
+#define SPLIT_BEGIN "BEGIN; SET LOCAL lock_timeout = '10s'"
+
+/* The thread of connection b: BEGIN and COPY of the job's rows. */
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *b_thread(void *arg)
+{
+	struct pg *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->job != 1 && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->job != 1)
+			break;
+		pthread_mutex_unlock(&p->mu);
+		int rc = cmd(&p->b, SPLIT_BEGIN, "BEGIN");
+		if (rc == 0)
+			rc = copy_in(&p->b, p->jk, p->jp, p->jn, 0);
+		pthread_mutex_lock(&p->mu);
+		p->jrc = rc;
+		p->job = 2;
+		pthread_cond_broadcast(&p->cv);
+	}
+	p->th_cpu = thread_cpu();
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Connection b, and its thread, ready; 0, or -1 when there is none now
+ * (the batch is then stored on a alone). */
+static int b_ready(struct pg *p)
+{
+	if (p->b.c && PQstatus(p->b.c) == CONNECTION_OK &&
+	    PQtransactionStatus(p->b.c) == PQTRANS_IDLE)
+		goto thread;
+	if (arb_mono_us() < p->b_after)
+		return -1;
+	if (connect_db(p, &p->b) < 0) {
+		arb_warn("PostgreSQL: a second connection: %s; storing on one", p->b.err);
+		p->b_after = arb_mono_us() + B_RECONNECT_US;
+		return -1;
+	}
+thread:
+	if (!p->th_up) {
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		int e = pthread_create(&p->th, NULL, b_thread, p);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (e != 0) {
+			p->b_after = INT64_MAX;  /* no thread: one connection */
+			return -1;
+		}
+		p->th_up = 1;
+	}
+	return 0;
+}
+
 /*
- * One attempt at storing the batch.  Fast path (p->direct): COPY straight
- * into the tables, which is right as long as no row is already there;
- * a unique violation (a replayed stream) rolls back and takes the staging
- * path: COPY into the staging tables, then INSERT ... ON CONFLICT DO
- * NOTHING in input order.  The fast path is tried again after a staged
- * batch that found no duplicates.  0, 1 (take the staging path now), or
+ * One attempt at a spread batch (see the top of the file).  *half is set
+ * when A committed and B did not.  0, 1 (take the staging path now), or
  * -1 with p->err.
  */
-static int send_batch(struct pg *p, const struct arb_store_batch *bt, uint64_t *ins)
+static int send_split(struct pg *p, const struct arb_store_batch *bt, const struct split *sp,
+    int *half)
 {
+	struct pgc *a = &p->a, *b = &p->b;
+	int k = sp->k, arc, brc;
+
+	pthread_mutex_lock(&p->mu);
+	p->jk = k;
+	p->jp = bt->rows[k].p + sp->cut;
+	p->jn = bt->rows[k].len - sp->cut;
+	p->job = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+
+	arc = cmd(a, SPLIT_BEGIN, "BEGIN");
+	for (int i = 0; i < ARB_R_NTYPES && arc == 0; i++) {
+		int j = (k + i) % ARB_R_NTYPES;  /* the cut table first */
+		if (bt->nrows[j] > 0)
+			arc = copy_in(a, j, bt->rows[j].p, j == k ? sp->cut : bt->rows[j].len, 0);
+	}
+	if (arc == 0)
+		arc = cmd(a, "COMMIT", "COMMIT");
+	int a_done = arc == 0;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->job != 2)
+		pthread_cond_wait(&p->cv, &p->mu);
+	p->job = 0;
+	brc = p->jrc;
+	pthread_mutex_unlock(&p->mu);
+
+	if (a_done && brc == 0)
+		brc = cmd(b, "COMMIT", "COMMIT");
+	if (arc == 0 && brc == 0) {
+		p->nsplit++;
+		return 0;
+	}
+	rollback(a);
+	rollback(b);
+	if (a_done) {
+		*half = 1;
+		p->nhalf++;
+	}
+	/* the first error is the one to report */
+	const struct pgc *e = arc < 0 ? a : b;
+	take_err(p, e);
+	/* duplicates, a lock wait ended, a deadlock: the staging path */
+	if (strcmp(e->sqlstate, "23505") == 0 || strcmp(e->sqlstate, "55P03") == 0 ||
+	    strcmp(e->sqlstate, "40P01") == 0)
+		return 1;
+	return -1;
+}
+
+/*
+ * One attempt at storing the batch on connection a alone.  Fast path
+ * (p->direct): COPY straight into the tables; a unique violation rolls
+ * back and returns 1 (take the staging path).  Staging path: COPY into the
+ * staging tables, then INSERT ... ON CONFLICT DO NOTHING in id order.
+ * 0, 1, or -1 with p->err.
+ */
+static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *ins)
+{
+	struct pgc *a = &p->a;
+
 	*ins = 0;
-	p->sqlstate[0] = '\0';
-	if (PQstatus(p->c) != CONNECTION_OK && connect_db(p) < 0)
-		return -1;
-	if (!p->direct && make_stage(p) < 0)
-		return -1;
-	if (cmd(p, "BEGIN", "BEGIN") < 0)
-		return -1;
+	if (!p->direct && make_stage(a) < 0)
+		goto fail;
+	if (cmd(a, "BEGIN", "BEGIN") < 0)
+		goto fail;
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		const struct arb_store_table *t = &arb_store_tables[k];
 		if (bt->nrows[k] == 0)
 			continue;
 		if (p->direct) {
-			if (copy_in(p, bt, k, 0) < 0) {
-				if (strcmp(p->sqlstate, "23505") == 0) {
-					PQclear(PQexec(p->c, "ROLLBACK"));
-					p->direct = 0;
+			if (copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 0) < 0) {
+				if (strcmp(a->sqlstate, "23505") == 0) {
+					rollback(a);
 					return 1;
 				}
-				return -1;
+				goto fail;
 			}
 			*ins += bt->nrows[k];
 			continue;
 		}
-		if (copy_in(p, bt, k, 1) < 0)
-			return -1;
+		if (copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 1) < 0)
+			goto fail;
 		struct arb_buf cols = { 0 };
-		arb_buf_adds(&cols, "ts, rt, ex, sym");
-		for (int c = 0; c < t->ncols; c++)
-			arb_buf_printf(&cols, ", %s", t->cols[c].name);
-		arb_buf_adds(&cols, ", h1, h2, line");
-		arb_buf_reset(&p->sql);
-		arb_buf_printf(&p->sql, "INSERT INTO %s (%s) SELECT %s FROM stage_%s ORDER BY n"
-		    " ON CONFLICT DO NOTHING", t->name, cols.p, cols.p, t->name);
+		columns(&cols, t);
+		arb_buf_reset(&a->sql);
+		arb_buf_printf(&a->sql, "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s"
+		    " FROM stage_%s ORDER BY id ON CONFLICT DO NOTHING", t->name, cols.p, cols.p, t->name);
 		arb_buf_free(&cols);
-		PGresult *r = PQexec(p->c, p->sql.p);
+		PGresult *r = PQexec(a->c, a->sql.p);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			set_err(p, "INSERT", r);
+			set_err(a, "INSERT", r);
 			PQclear(r);
-			return -1;
+			goto fail;
 		}
 		*ins += strtoull(PQcmdTuples(r), NULL, 10);
 		PQclear(r);
 	}
-	if (cmd(p, "COMMIT", "COMMIT") < 0)
-		return -1;
+	if (cmd(a, "COMMIT", "COMMIT") < 0)
+		goto fail;
 	return 0;
+fail:
+	take_err(p, a);
+	return -1;
+}
+
+/*
+ * One attempt: connect, number the rows (once per batch), then spread or
+ * not.  *early counts rows a first half committed in an earlier attempt
+ * or in this one.  0, 1 (take the staging path now), or -1 with p->err.
+ */
+static int send_batch(struct pg *p, struct arb_store_batch *bt, uint64_t *ins, uint64_t *early)
+{
+	struct pgc *a = &p->a;
+
+	*ins = 0;
+	a->sqlstate[0] = '\0';
+	if (PQstatus(a->c) != CONNECTION_OK && connect_db(p, a) < 0) {
+		take_err(p, a);
+		return -1;
+	}
+	if (p->numbered != bt) {
+		if (reserve_ids(p, bt) < 0) {
+			take_err(p, a);
+			return -1;
+		}
+		number_rows(p, bt);
+		p->numbered = bt;
+	}
+	if (p->direct) {
+		struct split sp;
+		plan_split(p, bt, &sp);
+		if (sp.k >= 0 && b_ready(p) == 0) {
+			int half = 0;
+			int rc = send_split(p, bt, &sp, &half);
+			if (half) {
+				*early += sp.rows_a;
+				p->direct = 0;  /* those rows are there now */
+			}
+			if (rc == 0)
+				*ins = bt->n;
+			else if (rc == 1)
+				p->direct = 0;
+			return rc;
+		}
+	}
+	int rc = send_one(p, bt, ins);
+	if (rc == 1)
+		p->direct = 0;
+	return rc;
 }
 
 /* Sleeps between retries; retrying is progress, so the systemd watchdog
@@ -406,20 +931,18 @@ static int pg_commit(struct arb_store *s, struct arb_store_batch *bt, char *why,
 {
 	struct pg *p = (struct pg *)s;
 	int64_t start = arb_mono_us(), delay = 100000;
-	uint64_t ins;
+	uint64_t ins, early = 0;
 	int tries = 0;
 
+	p->numbered = NULL;
 	for (;;) {
-		int rc = send_batch(p, bt, &ins);
+		int rc = send_batch(p, bt, &ins, &early);
 		if (rc == 0)
 			break;
 		if (rc == 1)
 			continue;  /* duplicates: the staging path, at once */
 		tries++;
-		if (PQstatus(p->c) == CONNECTION_OK && PQtransactionStatus(p->c) != PQTRANS_IDLE) {
-			PGresult *r = PQexec(p->c, "ROLLBACK");
-			PQclear(r);
-		}
+		rollback(&p->a);
 		int64_t spent = arb_mono_us() - start;
 		if (spent >= p->retry_us || arb_sig_stop) {
 			snprintf(why, whylen, "PostgreSQL: giving up after %d attempts in %.1f s%s: %s",
@@ -436,11 +959,14 @@ static int pg_commit(struct arb_store *s, struct arb_store_batch *bt, char *why,
 	}
 	if (tries)
 		arb_warn("PostgreSQL: batch stored after %d retries", tries);
+	ins += early;
+	if (ins > bt->n)
+		ins = bt->n;
 	bt->ins = ins;
 	bt->dups = bt->n - ins;
 	s->inserted += bt->ins;
 	s->dups += bt->dups;
-	if (!p->direct && ins == bt->n)
+	if (!p->direct && bt->ins == bt->n)
 		p->direct = 1;
 	return 0;
 }
@@ -449,11 +975,30 @@ static void pg_close(struct arb_store *s)
 {
 	struct pg *p = (struct pg *)s;
 
-	if (p->c)
-		PQfinish(p->c);
+	if (p->th_up) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->th, NULL);
+		arb_debug("PostgreSQL: %llu batches spread over two connections (%llu completed by"
+		    " the staging path after half of one committed); cpu seconds of the second"
+		    " connection's thread %.3f", (unsigned long long)p->nsplit,
+		    (unsigned long long)p->nhalf, p->th_cpu);
+	}
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	if (p->a.c)
+		PQfinish(p->a.c);
+	if (p->b.c)
+		PQfinish(p->b.c);
 	if (p->have_cred)
 		arb_cred_free(&p->cred);
-	arb_buf_free(&p->sql);
+	arb_buf_free(&p->a.sql);
+	arb_buf_free(&p->b.sql);
+	for (int k = 0; k < ARB_R_NTYPES; k++)
+		free(p->ids[k].r);
+	free(p->keys);
 	free(p->conninfo);
 	free(p);
 }
@@ -466,26 +1011,26 @@ static int pg_dump(struct arb_store *s, FILE *out, char *why, size_t whylen)
 		int k = i % ARB_R_NTYPES;
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT line FROM %s ORDER BY id", arb_store_tables[k].name);
-		if (!PQsendQuery(p->c, sql) || !PQsetSingleRowMode(p->c)) {
-			set_err(p, "dump", NULL);
-			snprintf(why, whylen, "%s", p->err);
+		if (!PQsendQuery(p->a.c, sql) || !PQsetSingleRowMode(p->a.c)) {
+			set_err(&p->a, "dump", NULL);
+			snprintf(why, whylen, "%s", p->a.err);
 			return -1;
 		}
 		PGresult *r;
 		int bad = 0;
-		while ((r = PQgetResult(p->c)) != NULL) {
+		while ((r = PQgetResult(p->a.c)) != NULL) {
 			int st = PQresultStatus(r);
 			if (st == PGRES_SINGLE_TUPLE) {
 				fwrite(PQgetvalue(r, 0, 0), 1, (size_t)PQgetlength(r, 0, 0), out);
 				putc('\n', out);
 			} else if (st != PGRES_TUPLES_OK && !bad) {
-				set_err(p, "dump", r);
+				set_err(&p->a, "dump", r);
 				bad = 1;
 			}
 			PQclear(r);
 		}
 		if (bad) {
-			snprintf(why, whylen, "%s", p->err);
+			snprintf(why, whylen, "%s", p->a.err);
 			return -1;
 		}
 	}
@@ -501,11 +1046,11 @@ static int pg_verify(struct arb_store *s, FILE *out, char *why, size_t whylen)
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", arb_store_tables[k].name);
-		PGresult *r = PQexec(p->c, sql);
+		PGresult *r = PQexec(p->a.c, sql);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			set_err(p, "counting rows", r);
+			set_err(&p->a, "counting rows", r);
 			PQclear(r);
-			snprintf(why, whylen, "%s", p->err);
+			snprintf(why, whylen, "%s", p->a.err);
 			return -1;
 		}
 		fprintf(out, "%s\t%s\n", arb_store_tables[k].name, PQgetvalue(r, 0, 0));
@@ -517,12 +1062,12 @@ static int pg_verify(struct arb_store *s, FILE *out, char *why, size_t whylen)
 static int pg_table(struct arb_store *s, const char *sql, FILE *out, char *why, size_t whylen)
 {
 	struct pg *p = (struct pg *)s;
-	PGresult *r = PQexec(p->c, sql);
+	PGresult *r = PQexec(p->a.c, sql);
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		set_err(p, "query", r);
+		set_err(&p->a, "query", r);
 		PQclear(r);
-		snprintf(why, whylen, "%s", p->err);
+		snprintf(why, whylen, "%s", p->a.err);
 		return -1;
 	}
 	int n = PQnfields(r), rows = PQntuples(r);
@@ -545,11 +1090,11 @@ static const struct arb_store_ops pg_ops = {
 /* The schema version, 0 when there is no schema_version table; -1 error. */
 static int read_version(struct pg *p)
 {
-	PGresult *r = PQexec(p->c, "SELECT to_regclass('schema_version') IS NOT NULL");
+	PGresult *r = PQexec(p->a.c, "SELECT to_regclass('schema_version') IS NOT NULL");
 	int v = -1;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		set_err(p, "reading the schema", r);
+		set_err(&p->a, "reading the schema", r);
 		PQclear(r);
 		return -1;
 	}
@@ -557,11 +1102,11 @@ static int read_version(struct pg *p)
 	PQclear(r);
 	if (!have)
 		return 0;
-	r = PQexec(p->c, "SELECT max(version) FROM schema_version");
+	r = PQexec(p->a.c, "SELECT max(version) FROM schema_version");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		set_err(p, "reading schema_version", r);
+		set_err(&p->a, "reading schema_version", r);
 	} else if (PQgetisnull(r, 0, 0)) {
-		snprintf(p->err, sizeof p->err, "schema_version is empty");
+		snprintf(p->a.err, sizeof p->a.err, "schema_version is empty");
 	} else {
 		v = atoi(PQgetvalue(r, 0, 0));
 	}
@@ -578,52 +1123,52 @@ static int schema(struct pg *p, const struct arb_store_opts *o, int *status)
 	char lock[96];
 	int v;
 
-	if (cmd(p, "BEGIN", "BEGIN") < 0)
+	if (cmd(&p->a, "BEGIN", "BEGIN") < 0)
 		return -1;
 	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", PG_LOCK_ID);
-	if (!ro && cmd(p, lock, "locking the schema") < 0)
+	if (!ro && cmd(&p->a, lock, "locking the schema") < 0)
 		goto fail;
 	if ((v = read_version(p)) < 0)
 		goto fail;
 	if (v > ARB_STORE_SCHEMA) {
-		snprintf(p->err, sizeof p->err, "database schema version %d is newer than this"
+		snprintf(p->a.err, sizeof p->a.err, "database schema version %d is newer than this"
 		    " program's (%d): use a newer arb-store", v, ARB_STORE_SCHEMA);
 		goto fail;
 	}
 	if (ro) {
 		if (v == 0) {
-			snprintf(p->err, sizeof p->err, "no arb-store schema in this database");
+			snprintf(p->a.err, sizeof p->a.err, "no arb-store schema in this database");
 			goto fail;
 		}
 	} else if (v > target) {
-		snprintf(p->err, sizeof p->err, "database is at schema version %d, cannot go back to %d",
+		snprintf(p->a.err, sizeof p->a.err, "database is at schema version %d, cannot go back to %d",
 		    v, target);
 		*status = ARB_EXIT_USAGE;
 		goto fail;
 	} else if (v > 0 && v < target && !(o->flags & ARB_STORE_MIGRATE)) {
-		snprintf(p->err, sizeof p->err, "database schema version %d is older than %d:"
+		snprintf(p->a.err, sizeof p->a.err, "database schema version %d is older than %d:"
 		    " run arb-store --migrate", v, target);
 		goto fail;
 	} else {
 		for (int to = v + 1; to <= target; to++) {
 			char *sql = arb_store_migration_sql(to, 'p');
 			char ins[128];
-			int rc = cmd(p, sql, "migrating");
+			int rc = cmd(&p->a, sql, "migrating");
 			free(sql);
 			snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d, %lld)",
 			    to, (long long)arb_wall_us());
-			if (rc < 0 || cmd(p, ins, "migrating") < 0)
+			if (rc < 0 || cmd(&p->a, ins, "migrating") < 0)
 				goto fail;
 		}
 		if (target > v)
 			v = target;
 	}
-	if (cmd(p, "COMMIT", "COMMIT") < 0)
+	if (cmd(&p->a, "COMMIT", "COMMIT") < 0)
 		return -1;
 	p->base.version = v;
 	return 0;
 fail:
-	PQclear(PQexec(p->c, "ROLLBACK"));
+	PQclear(PQexec(p->a.c, "ROLLBACK"));
 	return -1;
 }
 
@@ -639,12 +1184,12 @@ static int refused(struct pg *p)
 		"permission denied", "not permitted", "pg_hba.conf", NULL
 	};
 
-	if (!p->c)
+	if (!p->a.c)
 		return 0;
-	if (PQconnectionNeedsPassword(p->c))
+	if (PQconnectionNeedsPassword(p->a.c))
 		return 1;
 	for (int i = 0; perm[i]; i++)
-		if (strstr(p->err, perm[i]))
+		if (strstr(p->a.err, perm[i]))
 			return 1;
 	return 0;
 }
@@ -684,6 +1229,8 @@ int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
 	p->conninfo = xstrdup(conninfo);
 	p->retry_us = o->retry_us;
 	p->direct = 1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
 	int rc = arb_cred_read("pg_password", &p->cred, cwhy, sizeof cwhy);
 	if (rc < 0) {
 		snprintf(why, whylen, "%s", cwhy);
@@ -697,23 +1244,23 @@ int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
 	int64_t start = arb_mono_us(), delay = 100000;
 	int tries = 0;
 	for (;;) {
-		p->sqlstate[0] = '\0';
-		if (connect_db(p) == 0 && schema(p, o, status) == 0)
+		p->a.sqlstate[0] = '\0';
+		if (connect_db(p, &p->a) == 0 && schema(p, o, status) == 0)
 			break;
-		int lost = (PQstatus(p->c) != CONNECTION_OK && !refused(p)) ||
-		    strncmp(p->sqlstate, "08", 2) == 0 || strncmp(p->sqlstate, "57P", 3) == 0;
+		int lost = (PQstatus(p->a.c) != CONNECTION_OK && !refused(p)) ||
+		    strncmp(p->a.sqlstate, "08", 2) == 0 || strncmp(p->a.sqlstate, "57P", 3) == 0;
 		int64_t spent = arb_mono_us() - start;
 		tries++;
 		if (!lost || spent >= p->retry_us || arb_sig_stop) {
 			if (lost)
 				snprintf(why, whylen, "PostgreSQL: giving up after %d attempts in %.1f s: %s",
-				    tries, (double)spent / 1e6, p->err);
+				    tries, (double)spent / 1e6, p->a.err);
 			else
-				snprintf(why, whylen, "PostgreSQL: %s", p->err);
+				snprintf(why, whylen, "PostgreSQL: %s", p->a.err);
 			goto fail;
 		}
 		if (tries == 1 || tries % 10 == 0)
-			arb_warn("PostgreSQL: %s; retrying", p->err);
+			arb_warn("PostgreSQL: %s; retrying", p->a.err);
 		if (delay > p->retry_us - spent)
 			delay = p->retry_us - spent;
 		sleep_us(delay);
