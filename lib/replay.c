@@ -147,6 +147,13 @@ struct rfile {
 	char *line;
 	size_t len;
 	struct arb_recline h;              /* the head line, parsed */
+	/* the URL of the last line that had one, NUL-terminated (cut as
+	 * snprintf cuts it), and the venue it names (NULL: none), found
+	 * again only when the URL or the "venue:" prefixes change */
+	char url[512];
+	size_t urllen;
+	const struct arb_venue_ops *urlops;
+	size_t urlgen;
 	uint64_t bytes;                    /* read so far (progress) */
 	int64_t last_rt;
 };
@@ -201,17 +208,35 @@ static int advance(struct rfile *rf, const struct arb_replay_opt *o)
 	}
 }
 
+/* rf->url and rf->urlops for the head line's URL (which it has). */
+static void line_url(struct rfile *rf)
+{
+	const struct arb_recline *h = &rf->h;
+
+	if (h->urllen == rf->urllen && h->urllen < sizeof rf->url && rf->urlgen == nprefixes &&
+	    memcmp(h->url, rf->url, h->urllen) == 0)
+		return;   /* the usual case: the same URL as the line before */
+	snprintf(rf->url, sizeof rf->url, "%.*s", (int)h->urllen, h->url);
+	rf->urllen = h->urllen;
+	rf->urlgen = nprefixes;
+	rf->urlops = NULL;
+	for (size_t i = 0; i < nprefixes && !rf->urlops; i++) {
+		size_t n = strlen(prefixes[i].url);
+		if (h->urllen >= n && memcmp(h->url, prefixes[i].url, n) == 0)
+			rf->urlops = prefixes[i].ops;
+	}
+	if (!rf->urlops)
+		rf->urlops = arb_venue_by_url(h->url, h->urllen);
+}
+
 static const struct arb_venue_ops *line_venue(struct rfile *rf)
 {
 	const struct arb_venue_ops *ops = NULL;
 
-	for (size_t i = 0; rf->h.url && i < nprefixes && !ops; i++) {
-		size_t n = strlen(prefixes[i].url);
-		if (rf->h.urllen >= n && memcmp(rf->h.url, prefixes[i].url, n) == 0)
-			ops = prefixes[i].ops;
+	if (rf->h.url) {
+		line_url(rf);
+		ops = rf->urlops;
 	}
-	if (rf->h.url && !ops)
-		ops = arb_venue_by_url(rf->h.url, rf->h.urllen);
 	if (!ops && rf->h.kind == 'f' && !rf->h.url)
 		ops = rf->connops;
 	if (!ops)
@@ -261,7 +286,7 @@ static void handle(struct arb_feed *f, struct rfile *rf, struct vcount *vc, cons
 	const struct arb_venue_ops *ops = line_venue(rf);
 	struct arb_recline *h = &rf->h;
 	struct arb_venue *v;
-	char url[512];
+	const char *url;
 	int rc;
 
 	if (h->kind == 'v') {
@@ -291,10 +316,7 @@ static void handle(struct arb_feed *f, struct rfile *rf, struct vcount *vc, cons
 	}
 	f->file = rf->path;
 	f->line = rf->r.lineno;
-	if (h->url)
-		snprintf(url, sizeof url, "%.*s", (int)h->urllen, h->url);
-	else
-		url[0] = 0;
+	url = h->url ? rf->url : "";
 	switch (h->kind) {
 	case 'o':
 		if (!rf->open)

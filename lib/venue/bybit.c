@@ -31,8 +31,13 @@ static void key(const char *url, const char *s, size_t n, char *out, size_t cap)
 	if (cat && strncmp(cat + 11, "spot", 4) != 0) {
 		cat += 11;
 		snprintf(out, cap, "%.*s:%.*s", (int)strcspn(cat, "/?"), cat, (int)n, s);
-	} else
-		snprintf(out, cap, "%.*s", (int)n, s);
+	} else {
+		/* snprintf's "%.*s", without snprintf: this runs per frame */
+		if (n >= cap)
+			n = cap - 1;
+		memcpy(out, s, n);
+		out[n] = 0;
+	}
 }
 
 static int canon(struct arb_venue *v, const char *vsym, const char *conn, char *sym, size_t cap)

@@ -64,6 +64,27 @@ static inline const char *arb_scan_str(const char *p, const char *e, const char 
 	return q + 1;
 }
 
+/* The 8 bytes at p as a word whose lowest byte is p[0]. */
+static inline uint64_t arb_scan_load8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* Of a word from arb_scan_load8: a byte not zero where the text's byte is
+ * not an ASCII digit (exact up to the first such byte, which is what
+ * the callers look at: a carry only moves towards later bytes). */
+static inline uint64_t arb_scan_nondigit8(uint64_t v)
+{
+	return ((v & 0xf0f0f0f0f0f0f0f0ULL) ^ 0x3030303030303030ULL) |
+	    (((v + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) ^ 0x3030303030303030ULL);
+}
+
 /* True when the 8 bytes at p are all ASCII digits. */
 static inline int arb_scan_8digits(const char *p)
 {
@@ -74,16 +95,11 @@ static inline int arb_scan_8digits(const char *p)
 	    0x3333333333333333ULL;
 }
 
-/* The value of 8 ASCII digits at p, the first the most significant
- * (combining pairs, then fours, then the two halves). */
-static inline uint64_t arb_scan_8value(const char *p)
+/* The value of 8 ASCII digits in a word from arb_scan_load8, the first
+ * (lowest byte) the most significant (combining pairs, then fours, then
+ * the two halves). */
+static inline uint64_t arb_scan_8word(uint64_t v)
 {
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
 	v -= 0x3030303030303030ULL;
 	v = v * 10 + (v >> 8);
 	v = ((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
@@ -91,14 +107,36 @@ static inline uint64_t arb_scan_8value(const char *p)
 	return v;
 }
 
-/* Digits [p, e) into *x (wrapping: the caller bounds the count). */
+/* The value of 8 ASCII digits at p. */
+static inline uint64_t arb_scan_8value(const char *p)
+{
+	return arb_scan_8word(arb_scan_load8(p));
+}
+
+/* Digits [p, e) into *x (wrapping: the caller bounds the count): eight
+ * bytes at a time, the last run of fewer than eight digits at once too
+ * (shifted behind '0's) while eight bytes can be read. */
 static inline const char *arb_scan_digits(const char *p, const char *e, uint64_t *x)
 {
+	static const uint64_t p10[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
 	uint64_t v = *x;
 
-	while (e - p >= 8 && arb_scan_8digits(p)) {
-		v = v * 100000000u + arb_scan_8value(p);
-		p += 8;
+	while (e - p >= 8) {
+		uint64_t w = arb_scan_load8(p), nd = arb_scan_nondigit8(w);
+		unsigned k;
+		if (!nd) {
+			v = v * 100000000u + arb_scan_8word(w);
+			p += 8;
+			continue;
+		}
+		k = (unsigned)__builtin_ctzll(nd) / 8;   /* digits before the first other byte */
+		if (k) {
+			w = (w << (8 * (8 - k))) | (0x3030303030303030ULL >> (8 * k));
+			v = v * p10[k] + arb_scan_8word(w);
+			p += k;
+		}
+		*x = v;
+		return p;
 	}
 	for (; p < e && (unsigned)(*p - '0') <= 9; p++)
 		v = v * 10 + (uint64_t)(*p - '0');
