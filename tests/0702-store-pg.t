@@ -75,6 +75,82 @@ cmp_ok "$T/tee" "$T/big.ndjson" "--tee passes every line on"
 is "$(pg_sql "SELECT count(*) FROM books") $(pg_sql "SELECT count(*) FROM trades")" \
    "$((2 + $(grep -c '"type":"book"' "$T/big.ndjson"))) $((2 + $(grep -c '"type":"trade"' "$T/big.ndjson")))" "row counts match the stream"
 
+# A big batch is spread over two connections (two transactions): the ids
+# still follow the input order, table by table.
+pg_sql "CREATE DATABASE h" >/dev/null
+H=$(echo "$ARB_PG_URL" | sed 's,/postgres?,/h?,')
+hq() { q -d h -t -c "$1"; }
+arb-store -vv -d "$H" -b 20000 -i 1h < "$T/big.ndjson" 2>"$T/err"
+ok $? "one batch of 20000 records"
+grep -q "1 batches spread over two connections" "$T/err"; ok $? "spread over two connections"
+is "$(hq "SELECT count(DISTINCT xmin::text) FROM books")" 2 "books written by two transactions"
+arb-store -d "$H" --dump > "$T/dump"
+for ty in book trade opportunity result; do grep "\"type\":\"$ty\"" "$T/big.ndjson"; done > "$T/bytype"
+for ty in book trade opportunity result; do grep "\"type\":\"$ty\"" "$T/dump"; done > "$T/dumptype"
+cmp_ok "$T/dumptype" "$T/bytype" "ids in input order in every table"
+is "$(hq "SELECT max(id) - min(id) + 1 = count(*) FROM books")" t "books' ids without gaps"
+is "$(hq "SELECT last_value >= (SELECT max(id) FROM books) FROM books_id_seq") $(hq "SELECT last_value >= (SELECT max(id) FROM trades) FROM trades_id_seq")" "t t" "ids taken from the tables' sequences"
+arb-store -v -d "$H" -b 20000 -i 1h < "$T/big.ndjson" 2>"$T/err"
+grep -q "20000 records: 0 stored, 20000 already there" "$T/err"; ok $? "the batch again: all duplicates"
+
+# Half a batch committed: the second connection's COMMIT is refused (a
+# deferred trigger on the batch's last book row) after the first one's
+# went through.  arb-store retries, then gives up having passed nothing
+# on; a rerun completes the batch, storing nothing twice.
+pg_sql "DROP DATABASE h" >/dev/null
+pg_sql "CREATE DATABASE h" >/dev/null
+arb-store -d "$H" < /dev/null
+last_ts=$(grep '"type":"book"' "$T/big.ndjson" | tail -n 1 | sed 's/.*"ts":\([0-9]*\),.*/\1/')
+nbooks=$(grep -c '"type":"book"' "$T/big.ndjson")
+q -d h -q -c "CREATE TABLE refuse (x int); INSERT INTO refuse VALUES (1);
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN IF EXISTS (SELECT 1 FROM refuse) THEN RAISE EXCEPTION 'test: commit refused'; END IF; RETURN NULL; END \$\$;
+CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON books DEFERRABLE INITIALLY DEFERRED
+FOR EACH ROW WHEN (NEW.ts = $last_ts) EXECUTE FUNCTION refuse();"
+arb-store -vv -d "$H" --tee -b 20000 -i 1h --retry 1s < "$T/big.ndjson" > "$T/tee" 2>"$T/err"
+is $? 1 "second half refused: exit 1"
+grep -q "giving up after.*test: commit refused" "$T/err"; ok $? "with the server's message"
+is "$(wc -c < "$T/tee")" 0 "nothing passed on"
+first=$(hq "SELECT count(*) FROM books")
+[ "$first" -gt 0 ] && [ "$first" -lt "$nbooks" ]; ok $? "the first half committed ($first of $nbooks books)"
+is "$(hq "SELECT count(*) FROM trades")" "$(grep -c '"type":"trade"' "$T/big.ndjson")" "with every trade (the first connection's)"
+hq "DELETE FROM refuse" >/dev/null
+arb-store -v -d "$H" --tee -b 20000 -i 1h < "$T/big.ndjson" > "$T/tee" 2>"$T/err"
+ok $? "rerun"
+cmp_ok "$T/tee" "$T/big.ndjson" "rerun: every line passed on"
+grep -q "20000 records: $((nbooks - first)) stored, $((20000 - nbooks + first)) already there" "$T/err"
+ok $? "rerun: only the second half stored ($(grep -o '[0-9]* stored, [0-9]* already there' "$T/err"))"
+arb-store -d "$H" --dump | sort > "$T/dump"
+sort "$T/big.ndjson" | cmp -s - "$T/dump"; ok $? "rerun: every record stored exactly once"
+arb-store -d "$H" --dump | grep '"type":"book"' > "$T/dumptype"
+grep '"type":"book"' "$T/big.ndjson" | cmp -s - "$T/dumptype"; ok $? "rerun: books' ids still in input order"
+
+# The same, the refusal lifted while arb-store retries: it completes the
+# batch by itself.
+pg_sql "DROP DATABASE h" >/dev/null
+pg_sql "CREATE DATABASE h" >/dev/null
+arb-store -d "$H" < /dev/null
+q -d h -q -c "CREATE TABLE refuse (x int); INSERT INTO refuse VALUES (1);
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN IF EXISTS (SELECT 1 FROM refuse) THEN RAISE EXCEPTION 'test: commit refused'; END IF; RETURN NULL; END \$\$;
+CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON books DEFERRABLE INITIALLY DEFERRED
+FOR EACH ROW WHEN (NEW.ts = $last_ts) EXECUTE FUNCTION refuse();"
+arb-store -vv -d "$H" --tee -b 20000 -i 1h --retry 60s < "$T/big.ndjson" > "$T/tee" 2>"$T/err" &
+pid=$!
+n=0; while [ "$(hq "SELECT count(*) FROM books")" = 0 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.5
+hq "DELETE FROM refuse" >/dev/null
+wait $pid
+ok $? "refusal lifted: arb-store completes the batch"
+grep -q "batch stored after" "$T/err"; ok $? "after retries"
+grep -q "(1 completed by the staging path after half of one committed)" "$T/err"; ok $? "by the staging path"
+grep -q "20000 records: 20000 stored, 0 already there" "$T/err"; ok $? "counted as stored, not as duplicates"
+cmp_ok "$T/tee" "$T/big.ndjson" "every line passed on"
+arb-store -d "$H" --dump | sort > "$T/dump"
+sort "$T/big.ndjson" | cmp -s - "$T/dump"; ok $? "every record stored exactly once"
+arb-store -d "$H" --dump | grep '"type":"book"' > "$T/dumptype"
+grep '"type":"book"' "$T/big.ndjson" | cmp -s - "$T/dumptype"; ok $? "books' ids in input order"
+
 arb-store -d "$ARB_PG_URL" --backup "$T/x.db" 2>"$T/err"
 is $? 2 "--backup of PostgreSQL is a usage error"
 grep -q "pg_dump" "$T/err"; ok $? "pointing to pg_dump"
