@@ -99,6 +99,7 @@ struct pg {
 	int have_cred;
 	int64_t retry_us;
 	int direct;                 /* try COPY straight into the tables */
+	int stage_all;              /* this batch: the staging path for every table */
 	char err[512];              /* the last error, for the retry messages */
 	struct idpool ids[ARB_R_NTYPES];
 	const struct arb_store_batch *numbered; /* the batch whose rows have ids */
@@ -106,6 +107,11 @@ struct pg {
 	/* key scratch for the cross-half check */
 	struct rkey { int64_t ts, h1, h2; } *keys;
 	size_t nkeys, capkeys;
+	/* keys already stored or met (the probe of the duplicate path) */
+	struct rkey *set;
+	unsigned char *used;
+	size_t setcap;
+	struct arb_buf fresh;       /* the rows that are not there yet */
 	/* The thread that drives connection b. */
 	pthread_t th;
 	int th_up;
@@ -810,10 +816,106 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 }
 
 /*
+ * The duplicate path's probe of a table keyed by content (ts, h1, h2):
+ * the keys the table holds in the batch's range of ts, read with the
+ * unique index, then the batch's rows that are neither there nor earlier
+ * in the batch copied into p->fresh.  Rows the probe does not see (another
+ * writer's, committed meanwhile) make the COPY fail with a unique
+ * violation, and the batch then takes the staging path.  The number of
+ * rows in p->fresh, or -1 with a->err.
+ */
+static uint64_t key_hash(const struct rkey *k)
+{
+	return ((uint64_t)k->h1 ^ (uint64_t)k->ts * 0x9e3779b97f4a7c15u) * 0xff51afd7ed558ccdu;
+}
+
+/* Adds key; 1 when it was not there. */
+static int set_add(struct pg *p, const struct rkey *key)
+{
+	size_t m = p->setcap - 1, i = (size_t)(key_hash(key) >> 20) & m;
+
+	while (p->used[i]) {
+		if (p->set[i].ts == key->ts && p->set[i].h1 == key->h1 && p->set[i].h2 == key->h2)
+			return 0;
+		i = (i + 1) & m;
+	}
+	p->used[i] = 1;
+	p->set[i] = *key;
+	return 1;
+}
+
+static void set_init(struct pg *p, size_t n)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > p->setcap) {
+		xrealloc(&p->set, cap * sizeof *p->set);
+		xrealloc(&p->used, cap);
+		p->setcap = cap;
+	}
+	memset(p->used, 0, p->setcap);
+}
+
+static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k)
+{
+	struct pgc *a = &p->a;
+	const char *s = bt->rows[k].p, *end = s + bt->rows[k].len, *q;
+	int64_t lo = INT64_MAX, hi = INT64_MIN, nf = 0;
+	struct rkey key;
+	PGresult *r = NULL;
+	int n = 0;
+
+	for (q = s; q < end; q = row_end(q)) {
+		if (row_key(q, &key)) {
+			if (key.ts < lo)
+				lo = key.ts;
+			if (key.ts > hi)
+				hi = key.ts;
+		}
+	}
+	if (lo <= hi) {
+		arb_buf_reset(&a->sql);
+		arb_buf_printf(&a->sql, "SELECT ts, h1, h2 FROM %s WHERE ts BETWEEN %lld AND %lld",
+		    arb_store_tables[k].name, (long long)lo, (long long)hi);
+		r = PQexecParams(a->c, a->sql.p, 0, NULL, NULL, NULL, NULL, 1);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			set_err(a, "reading stored keys", r);
+			PQclear(r);
+			return -1;
+		}
+		n = PQntuples(r);
+	}
+	set_init(p, (size_t)n + bt->nrows[k]);
+	for (int i = 0; i < n; i++) {
+		if (PQgetlength(r, i, 0) != 8 || PQgetlength(r, i, 1) != 8 || PQgetlength(r, i, 2) != 8)
+			continue;
+		key.ts = r64(PQgetvalue(r, i, 0));
+		key.h1 = r64(PQgetvalue(r, i, 1));
+		key.h2 = r64(PQgetvalue(r, i, 2));
+		set_add(p, &key);
+	}
+	PQclear(r);
+	arb_buf_reset(&p->fresh);
+	for (q = s; q < end; ) {
+		const char *e = row_end(q);
+		if (!row_key(q, &key) || set_add(p, &key)) {
+			arb_buf_add(&p->fresh, q, (size_t)(e - q));
+			nf++;
+		}
+		q = e;
+	}
+	return nf;
+}
+
+/*
  * One attempt at storing the batch on connection a alone.  Fast path
  * (p->direct): COPY straight into the tables; a unique violation rolls
- * back and returns 1 (take the staging path).  Staging path: COPY into the
- * staging tables, then INSERT ... ON CONFLICT DO NOTHING in id order.
+ * back and returns 1 (take the duplicate path).  Duplicate path: tables
+ * keyed by content are probed (above) and only their new rows copied;
+ * the others (and all when p->stage_all) take the staging path: COPY into
+ * the staging tables, then INSERT ... ON CONFLICT DO NOTHING in id order.
  * 0, 1, or -1 with p->err.
  */
 static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *ins)
@@ -838,6 +940,21 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 				goto fail;
 			}
 			*ins += bt->nrows[k];
+			continue;
+		}
+		if (!p->stage_all && strcmp(t->key, "ts, h1, h2") == 0) {
+			int64_t nf = fresh_rows(p, bt, k);
+			if (nf < 0)
+				goto fail;
+			if (nf > 0 && copy_in(a, k, p->fresh.p, p->fresh.len, 0) < 0) {
+				if (strcmp(a->sqlstate, "23505") == 0) {
+					rollback(a);
+					p->stage_all = 1;
+					return 1;
+				}
+				goto fail;
+			}
+			*ins += (uint64_t)nf;
 			continue;
 		}
 		if (copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 1) < 0)
@@ -935,6 +1052,7 @@ static int pg_commit(struct arb_store *s, struct arb_store_batch *bt, char *why,
 	int tries = 0;
 
 	p->numbered = NULL;
+	p->stage_all = 0;
 	for (;;) {
 		int rc = send_batch(p, bt, &ins, &early);
 		if (rc == 0)
@@ -999,6 +1117,9 @@ static void pg_close(struct arb_store *s)
 	for (int k = 0; k < ARB_R_NTYPES; k++)
 		free(p->ids[k].r);
 	free(p->keys);
+	free(p->set);
+	free(p->used);
+	arb_buf_free(&p->fresh);
 	free(p->conninfo);
 	free(p);
 }
