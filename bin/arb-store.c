@@ -33,35 +33,54 @@
 #define DEFAULT_BATCH 20000
 
 /*
- * A batch and the lines it holds.  Two of them: while the worker thread
- * commits one (the database's work), the main thread reads, parses and
- * encodes the next, so the two halves of the work run on two cores.
+ * A batch and the lines it holds.  Batches are numbered from 1 in input
+ * order, batch n in slot[n % NSLOT], and go through three threads: the
+ * main thread reads, parses and encodes one while the worker commits the
+ * one before and, with deferred durability (SQLite with synchronous
+ * full: see arb_store_sync), the syncer has the disk sync the one before
+ * that.  Once a batch is durable the main thread passes its lines on
+ * (--tee) and reuses its slot.
  */
+#define NSLOT 3
+
+/* A pause in the input this long after the last batch was closed, with
+ * nothing in flight, is an idle stream: see idle(). */
+#define IDLE_US 1000
 struct slot {
 	struct arb_store_batch b;
-	struct arb_buf tee;        /* its lines (--tee), passed on once committed */
+	struct arb_buf tee;        /* its lines (--tee), passed on once durable */
 	uint64_t nlines;           /* lines in it (stored or not) */
 	int64_t max_ts;            /* largest ts read when it was closed */
 };
 
-/* The worker thread and what main hands it. */
+/* The worker and syncer threads and what they share with main (under mu). */
 static struct {
-	pthread_t th;
+	pthread_t th, sth;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct slot *job;          /* being committed, NULL when idle */
-	int quit, rc;
-	char why[512];
-	double cpu, sys;           /* its CPU time (system part), once it has ended */
-} W = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+	pthread_cond_t cv;         /* to the worker: a batch was handed, or quit */
+	pthread_cond_t scv;        /* to the syncer: a batch was committed, or quit */
+	pthread_cond_t mcv;        /* to main: a batch was committed or became durable */
+	uint64_t handed;           /* batches handed over (written by main only) */
+	uint64_t committed;        /* batches committed */
+	uint64_t durable;          /* batches durable */
+	int started;               /* the worker runs */
+	int syncer;                /* the syncer runs */
+	int quit;                  /* 1: when done; 2: at once */
+	int rc, src;               /* the worker's, the syncer's failure */
+	int mwait;                 /* main waits for input or for them (idle) */
+	int wake[2];               /* a pipe that wakes main up then */
+	char why[512], swhy[512];
+	double cpu, sys, scpu;     /* their CPU time (system part), once ended */
+} W = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
+	.scv = PTHREAD_COND_INITIALIZER, .mcv = PTHREAD_COND_INITIALIZER };
 
 static struct {
 	struct arb_store *st;
 	struct arb_reader rd;
 	struct arb_writer out;
-	struct slot slot[2];
-	struct slot *fill;         /* the open batch */
-	struct slot *busy;         /* handed to the worker, not collected yet */
+	struct slot slot[NSLOT];
+	struct slot *fill;         /* the open batch: number W.handed + 1 */
+	uint64_t finished;         /* batches passed on (--tee) and done with */
 	uint64_t ins, dups;        /* committed: inserted, already there */
 	int tee_on;
 	FILE *reject;
@@ -70,6 +89,7 @@ static struct {
 	int64_t interval;          /* µs */
 	int64_t batch_mono;        /* wall (monotonic) start of the open batch */
 	int64_t batch_ts;          /* record time of its first record */
+	int64_t last_close;        /* wall (monotonic) time the last batch was closed */
 	int batch_open;
 	int64_t max_ts;
 	uint64_t stored, skipped_type;
@@ -172,16 +192,24 @@ static int wanted(const struct arb_rec *r)
 	return g.types_set == 1 ? in : !in;
 }
 
+/* Lines read and not passed on yet (not durable, or not known to be). */
 static uint64_t uncommitted(void)
 {
-	return g.fill->nlines + (g.busy ? g.busy->nlines : 0);
+	uint64_t n = g.fill->nlines;
+
+	for (uint64_t k = g.finished + 1; k <= W.handed; k++)
+		n += g.slot[k % NSLOT].nlines;
+	return n;
 }
+
+static void stop_threads(int how);
 
 static void fatal_db(const char *why)
 {
 	arb_err("%s", why);
-	arb_err("stopping: the last %llu records read were not committed (nothing after the"
-	    " last commit was acknowledged)", (unsigned long long)uncommitted());
+	arb_err("stopping: the last %llu records read were not acknowledged (nothing after the"
+	    " last durable commit was passed on)", (unsigned long long)uncommitted());
+	stop_threads(2);  /* before the database goes away under them */
 	arb_store_close(g.st);  /* rolls back what is open */
 	exit(ARB_EXIT_FAIL);
 }
@@ -204,29 +232,78 @@ static double thread_cpu(double *sys)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Called with mu held when a batch was committed or became durable:
+ * wakes main up if it waits in idle(). */
+static void wake_main(void)
+{
+	pthread_cond_broadcast(&W.mcv);
+	if (W.mwait) {
+		W.mwait = 0;
+		ssize_t k = write(W.wake[1], "", 1);
+		(void)k;  /* full: main is woken up already */
+	}
+}
+
 static void *worker(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&W.mu);
 	for (;;) {
-		while (!W.job && !W.quit)
+		while (W.committed == W.handed && !W.quit && !W.rc)
 			pthread_cond_wait(&W.cv, &W.mu);
-		if (!W.job)
+		if (W.committed == W.handed || W.rc || W.quit > 1)
 			break;
-		struct slot *sl = W.job;
+		struct slot *sl = &g.slot[(W.committed + 1) % NSLOT];
 		pthread_mutex_unlock(&W.mu);
 		int rc = arb_store_commit(g.st, &sl->b, W.why, sizeof W.why);
 		pthread_mutex_lock(&W.mu);
-		W.rc = rc;
-		W.job = NULL;
-		pthread_cond_broadcast(&W.cv);
+		if (rc < 0) {
+			W.rc = rc;
+		} else {
+			__atomic_store_n(&W.committed, W.committed + 1, __ATOMIC_RELEASE);
+			if (!W.syncer)
+				W.durable = W.committed;
+			pthread_cond_signal(&W.scv);
+		}
+		wake_main();
 	}
 	pthread_mutex_unlock(&W.mu);
 	W.cpu = thread_cpu(&W.sys);
 	return NULL;
 }
 
-/* A batch is committed: pass its lines on (--tee) and empty it. */
+/*
+ * The syncer (deferred durability): whenever batches were committed since
+ * its last sync, one sync makes all of them durable.  The worker commits
+ * the next batch meanwhile.
+ */
+static void *syncer(void *arg)
+{
+	double sys;
+
+	(void)arg;
+	pthread_mutex_lock(&W.mu);
+	for (;;) {
+		while (W.durable == W.committed && !W.quit && !W.src)
+			pthread_cond_wait(&W.scv, &W.mu);
+		if (W.durable == W.committed || W.src || W.quit > 1)
+			break;
+		uint64_t upto = W.committed;
+		pthread_mutex_unlock(&W.mu);
+		int rc = arb_store_sync(g.st, W.swhy, sizeof W.swhy);
+		pthread_mutex_lock(&W.mu);
+		if (rc < 0)
+			W.src = rc;
+		else if (upto > W.durable)
+			W.durable = upto;
+		wake_main();
+	}
+	pthread_mutex_unlock(&W.mu);
+	W.scpu = thread_cpu(&sys);
+	return NULL;
+}
+
+/* A batch is durable: pass its lines on (--tee) and empty it. */
 static void finish(struct slot *sl)
 {
 	g.ins += sl->b.ins;
@@ -246,88 +323,159 @@ static void finish(struct slot *sl)
 		g.committed_ts = sl->max_ts;
 }
 
-/* Waits for the batch the worker commits, if any, and finishes it. */
-static void collect(void)
+/*
+ * Passes on every batch that is durable; with wait, first waits until
+ * batch upto is.  A failure of the worker or the syncer ends the program.
+ */
+static void reap(uint64_t upto, int wait)
 {
-	if (!g.busy)
-		return;
 	pthread_mutex_lock(&W.mu);
-	while (W.job)
-		pthread_cond_wait(&W.cv, &W.mu);
+	while (wait && W.durable < upto && !W.rc && !W.src)
+		pthread_cond_wait(&W.mcv, &W.mu);
+	int rc = W.rc, src = W.src;
+	uint64_t durable = W.durable;
+	pthread_mutex_unlock(&W.mu);
+	if (rc < 0)
+		fatal_db(W.why);
+	if (src < 0)
+		fatal_db(W.swhy);
+	while (g.finished < durable)
+		finish(&g.slot[++g.finished % NSLOT]);
+}
+
+/* Waits until the worker has committed everything handed to it. */
+static void wait_worker(void)
+{
+	pthread_mutex_lock(&W.mu);
+	while (W.committed < W.handed && !W.rc)
+		pthread_cond_wait(&W.mcv, &W.mu);
 	int rc = W.rc;
 	pthread_mutex_unlock(&W.mu);
 	if (rc < 0)
 		fatal_db(W.why);
-	finish(g.busy);
-	g.busy = NULL;
 }
 
-/* Finishes the worker's batch if it is done, without waiting: under load
- * its lines go downstream as soon as they are durable, not one batch later. */
+/* Is the worker committing a batch?  (No lock: a stale answer only
+ * delays a hand-over until the next look.) */
+static int worker_busy(void)
+{
+	return __atomic_load_n(&W.committed, __ATOMIC_ACQUIRE) != W.handed;
+}
+
+/* Poll now and then: under load a batch's lines go downstream as soon as
+ * it is durable. */
 static void poll_worker(void)
 {
-	if (!g.busy)
-		return;
-	pthread_mutex_lock(&W.mu);
-	int done = W.job == NULL;
-	pthread_mutex_unlock(&W.mu);
-	if (done)
-		collect();
+	if (g.finished < W.handed)
+		reap(0, 0);
+}
+
+/* The open batch is closed: the next one goes into the next slot, once
+ * the batch that used it is done with. */
+static void next_slot(void)
+{
+	uint64_t n = W.handed + 1;
+
+	if (n > NSLOT)
+		reap(n - NSLOT, 1);
+	g.fill = &g.slot[n % NSLOT];
 }
 
 /*
- * Closes the open batch.  now = 0: hands it to the worker (after the one
- * before it is done) and goes on reading.  now = 1: everything read is
- * committed and passed on when this returns; the commit runs here, with
- * no thread hand-over, which is the shortest path for an idle stream.
+ * Closes the open batch.  now = 0: hands it to the worker and goes on
+ * reading; when the worker is still busy with the one before, the batch
+ * stays open and grows until the worker is free or it is full (group
+ * commit: a backlog makes fewer, bigger transactions rather than a queue
+ * of small ones, which cost the same per transaction whatever their
+ * size).  now = 1: everything read is committed, durable and passed on
+ * when this returns; the commit and the sync run here, with no thread
+ * hand-over, which is the shortest path for an idle stream.
  */
-static void commit(int now)
+static void hand(void)
 {
-	collect();
-	if (!g.batch_open)
-		return;
 	struct slot *sl = g.fill;
+
+	poll_worker();
 	sl->max_ts = g.max_ts;
 	g.batch_open = 0;
-	g.fill = sl == &g.slot[0] ? &g.slot[1] : &g.slot[0];
-	if (now) {
-		char why[512];
-		if (arb_store_commit(g.st, &sl->b, why, sizeof why) < 0) {
-			g.fill = sl;
-			fatal_db(why);
-		}
-		finish(sl);
-		return;
-	}
-	g.busy = sl;
+	g.last_close = arb_mono_us();
 	pthread_mutex_lock(&W.mu);
-	W.job = sl;
+	W.handed++;
 	pthread_cond_signal(&W.cv);
 	pthread_mutex_unlock(&W.mu);
+	next_slot();
 }
 
-/* Starts the worker with every signal blocked, so that signals reach the
+static void commit(int now)
+{
+	if (!now) {
+		if (!g.batch_open)
+			return;
+		if (worker_busy()) {
+			if (g.fill->nlines < g.batch)
+				return;  /* the main loop polls now and then */
+			wait_worker();
+		}
+		hand();
+		return;
+	}
+	wait_worker();
+	if (g.batch_open) {
+		struct slot *sl = g.fill;
+		char why[512];
+		sl->max_ts = g.max_ts;
+		g.batch_open = 0;
+		g.last_close = arb_mono_us();
+		if (arb_store_commit(g.st, &sl->b, why, sizeof why) < 0)
+			fatal_db(why);
+		pthread_mutex_lock(&W.mu);
+		W.handed++;
+		__atomic_store_n(&W.committed, W.committed + 1, __ATOMIC_RELEASE);
+		if (!W.syncer)
+			W.durable = W.committed;
+		pthread_mutex_unlock(&W.mu);
+	}
+	if (W.syncer && g.finished < W.handed) {
+		char why[512];
+		if (arb_store_sync(g.st, why, sizeof why) < 0)
+			fatal_db(why);
+		pthread_mutex_lock(&W.mu);
+		W.durable = W.committed;
+		pthread_mutex_unlock(&W.mu);
+	}
+	reap(W.handed, 1);
+	next_slot();
+}
+
+/* Starts a thread with every signal blocked, so that signals reach the
  * main thread (where the reader polls). */
-static void start_worker(void)
+static void start_thread(pthread_t *th, void *(*fn)(void *))
 {
 	sigset_t all, old;
 	int e;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	e = pthread_create(&W.th, NULL, worker, NULL);
+	e = pthread_create(th, NULL, fn, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e != 0)
 		arb_die(ARB_EXIT_FAIL, "starting a thread: %s", strerror(e));
 }
 
-static void stop_worker(void)
+/* how = 1: once they are done; 2: now (a fatal error). */
+static void stop_threads(int how)
 {
+	if (!W.started)
+		return;
+	W.started = 0;
 	pthread_mutex_lock(&W.mu);
-	W.quit = 1;
+	W.quit = how;
 	pthread_cond_signal(&W.cv);
+	pthread_cond_signal(&W.scv);
 	pthread_mutex_unlock(&W.mu);
 	pthread_join(W.th, NULL);
+	if (W.syncer)
+		pthread_join(W.sth, NULL);
 }
 
 static void write_metrics(int64_t now)
@@ -413,14 +561,41 @@ static int idle(void *arg)
 	for (;;) {
 		if (arb_sig_stop)
 			return 1;
-		if (g.batch_open || g.busy)
-			commit(1);
+		poll_worker();
+		if (g.batch_open && !worker_busy()) {
+			/* Nothing in flight and nothing closed for a while: the
+			 * stream is idle, commit here (the shortest path).  Else
+			 * the input only caught up with a loaded stream: hand the
+			 * batch over and read on meanwhile, as under load. */
+			if (g.finished == W.handed && arb_mono_us() - g.last_close >= IDLE_US)
+				commit(1);
+			else
+				hand();
+		}
 		tick();
-		struct pollfd p = { .fd = g.rd.fd, .events = POLLIN };
+		/* Wait for input, or for the worker or the syncer when a batch
+		 * is open or in flight (to hand it over, or pass it on). */
+		int pending = g.batch_open || g.finished < W.handed;
+		pthread_mutex_lock(&W.mu);
+		if (pending && (W.durable > g.finished || (g.batch_open && W.committed == W.handed))) {
+			pthread_mutex_unlock(&W.mu);
+			continue;  /* it moved on since we looked */
+		}
+		W.mwait = pending;
+		pthread_mutex_unlock(&W.mu);
+		struct pollfd p[2] = { { .fd = g.rd.fd, .events = POLLIN }, { .fd = W.wake[0], .events = POLLIN } };
 		/* wake up at least once per watchdog period (half of WATCHDOG_USEC) */
 		int timeout = g.wd_period > 0 && g.wd_period < 1000000 ? (int)(g.wd_period / 1000) : 1000;
-		int k = poll(&p, 1, timeout > 0 ? timeout : 1);
-		if (k > 0)
+		int k = poll(p, pending ? 2 : 1, timeout > 0 ? timeout : 1);
+		if (pending) {
+			char buf[64];
+			pthread_mutex_lock(&W.mu);
+			W.mwait = 0;
+			pthread_mutex_unlock(&W.mu);
+			while (read(W.wake[0], buf, sizeof buf) > 0)
+				;
+		}
+		if (k > 0 && p[0].revents)
 			return 0;
 		if (k < 0 && errno != EINTR)
 			return -1;
@@ -738,6 +913,7 @@ int main(int argc, char **argv)
 			arb_die_errno(ARB_EXIT_FAIL, "%s", g.reject_path);
 	}
 	arb_metrics_init(&g.metrics, g.metrics_path);
+	g.o.defer_sync = 1;
 	if (arb_store_open(&g.st, g.url, &g.o, why, sizeof why, &status) < 0) {
 		arb_err("%s", why);
 		return status;
@@ -758,8 +934,17 @@ int main(int argc, char **argv)
 	 * changes nothing.
 	 */
 	arb_pipe_grow(STDIN_FILENO);
-	g.fill = &g.slot[0];
-	start_worker();
+	g.fill = &g.slot[1];
+	if (pipe(W.wake) < 0 || fcntl(W.wake[0], F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(W.wake[1], F_SETFL, O_NONBLOCK) < 0 || fcntl(W.wake[0], F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(W.wake[1], F_SETFD, FD_CLOEXEC) < 0)
+		arb_die_errno(ARB_EXIT_FAIL, "pipe");
+	start_thread(&W.th, worker);
+	W.started = 1;
+	if (arb_store_deferred(g.st)) {
+		W.syncer = 1;
+		start_thread(&W.sth, syncer);
+	}
 
 	struct arb_rec r;
 	char rwhy[256];
@@ -805,10 +990,13 @@ int main(int argc, char **argv)
 		arb_notify("STOPPING=1");
 	commit(1);
 	double sys, cpu = thread_cpu(&sys);
-	stop_worker();
+	stop_threads(1);
 	/* Which thread limits the rate (bench/store-bench.sh prints these). */
 	arb_debug("cpu seconds: reading and staging %.3f, committing %.3f (system: %.3f, %.3f)",
 	    cpu, W.cpu, sys, W.sys);
+	if (W.syncer)
+		arb_debug("cpu seconds: syncing %.3f", W.scpu);
+	arb_debug("%llu batches", (unsigned long long)g.commits);
 	arb_rec_free(&r);
 
 	uint64_t ins = g.ins, dups = g.dups;
@@ -834,7 +1022,7 @@ int main(int argc, char **argv)
 	arb_metrics_free(&g.metrics);
 	arb_writer_free(&g.out);
 	arb_reader_free(&g.rd);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < NSLOT; k++) {
 		arb_buf_free(&g.slot[k].tee);
 		arb_store_batch_free(&g.slot[k].b);
 	}

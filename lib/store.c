@@ -601,6 +601,16 @@ int arb_store_commit(struct arb_store *s, struct arb_store_batch *b, char *why, 
 	return s->ops->commit(s, b, why, whylen);
 }
 
+int arb_store_deferred(const struct arb_store *s)
+{
+	return s->sync != NULL;
+}
+
+int arb_store_sync(struct arb_store *s, char *why, size_t whylen)
+{
+	return s->sync ? s->sync(s, why, whylen) : 0;
+}
+
 void arb_store_batch_reset(struct arb_store_batch *b)
 {
 	for (int k = 0; k < ARB_R_NTYPES; k++) {

@@ -24,6 +24,15 @@
  * arb_store_commit of its batch returned 0.  Staging never touches the
  * database, so one thread may stage into a batch while another commits
  * an earlier one (arb-store(1) does so); two commits never run at once.
+ *
+ * Deferred durability (asked for with arb_store_opts.defer_sync; only
+ * SQLite with synchronous=FULL takes it up, arb_store_deferred says so):
+ * arb_store_commit then returns once the batch is committed, visible to
+ * readers but maybe not on disk yet, and a batch is durable once an
+ * arb_store_sync that began after its commit returned returned 0.
+ * arb_store_sync may run in another thread than the commits, at the same
+ * time as one, so that the next batch is committed while the disk syncs
+ * the one before.
  */
 #ifndef ARB_STORE_H
 #define ARB_STORE_H
@@ -122,6 +131,7 @@ struct arb_store_opts {
 	int migrate_to;           /* 0: ARB_STORE_SCHEMA */
 	int64_t retry_us;         /* PostgreSQL: give up after this long */
 	int sync_full;            /* SQLite: synchronous=FULL (1) or NORMAL (0) */
+	int defer_sync;           /* deferred durability wanted (see above) */
 };
 
 /*
@@ -140,6 +150,12 @@ int arb_store_stage(struct arb_store *s, struct arb_store_batch *b, const struct
  * b is left as it was (reset it to reuse it).  0, or -1 with why (then
  * exit 1). */
 int arb_store_commit(struct arb_store *s, struct arb_store_batch *b, char *why, size_t whylen);
+/* 1 when commits are durable only after arb_store_sync (see above). */
+int arb_store_deferred(const struct arb_store *s);
+/* Makes every batch committed before the call durable: 0, or -1 with why
+ * (then exit 1).  Returns 0 at once when commits are durable by
+ * themselves.  Safe to call from another thread during a commit. */
+int arb_store_sync(struct arb_store *s, char *why, size_t whylen);
 /* Rows inserted and duplicates ignored since open (known after commits). */
 void arb_store_counts(const struct arb_store *s, uint64_t *inserted, uint64_t *dups);
 /* The schema version of the database (after open). */
@@ -180,6 +196,9 @@ struct arb_store {
 	const struct arb_store_ops *ops;
 	int version;
 	uint64_t inserted, dups;
+	/* Deferred durability: set by a backend that took defer_sync up,
+	 * NULL otherwise (outside the ops, which stay as they were). */
+	int (*sync)(struct arb_store *, char *, size_t);
 };
 int arb_store_sqlite_open(struct arb_store **sp, const char *path,
     const struct arb_store_opts *o, char *why, size_t whylen, int *status);

@@ -19,6 +19,25 @@
  * error starting it) the committing thread checkpoints every CKPT_SELF
  * pages, as SQLite's autocheckpoint would.  A checkpoint is crash-safe at
  * any moment: it changes nothing about what a commit guarantees.
+ *
+ * Deferred durability (arb_store_opts.defer_sync with synchronous FULL):
+ * the writing connection commits with NORMAL, which writes the batch's
+ * WAL frames (into the page cache) without syncing them, and sq_sync
+ * makes them durable with an fdatasync of the WAL file through a
+ * descriptor of our own, in whichever thread calls it, so that the next
+ * batch is committed meanwhile.  That is the sync FULL would have done at
+ * the end of the commit, moved, so what is durable once sq_sync returned
+ * is the same: every frame written before it began, and so every batch
+ * committed by then.  What NORMAL keeps safe keeps so (SQLite's
+ * guarantee in WAL mode): a checkpoint syncs the WAL before it copies
+ * frames into the database (the checkpointing connection is FULL; NORMAL
+ * would do the same), so no page reaches the database file ahead of the
+ * frames it comes from; when the WAL starts over SQLite syncs its new
+ * header itself before writing frames after it; a frame is valid only in
+ * a chain of checksums from that header, so frames half written when the
+ * power goes are ignored along with every later one.  Readers of the
+ * database may see a batch a few milliseconds before it is durable
+ * (arb-store(1) passes lines on only once it is).
  */
 
 #include <errno.h>
@@ -68,6 +87,7 @@ struct sq {
 	int wal_pages;                     /* WAL pages after the last commit */
 	uint64_t ckn;                      /* checkpoints run by the thread */
 	double ckcpu;                      /* its CPU seconds, once ended */
+	int walfd;                         /* deferred durability: the WAL, -1 none */
 };
 
 static void dberr(struct sq *q, const char *what, char *why, size_t whylen)
@@ -524,6 +544,8 @@ static void sq_close(struct arb_store *s)
 	ckpt_stop(q);
 	if (q->in_txn)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	if (q->walfd >= 0)
+		close(q->walfd);
 	finalize(q);
 	sqlite3_close(q->db);
 	free(q->path);
@@ -690,6 +712,84 @@ static int sq_table(struct arb_store *s, const char *sql, FILE *out, char *why, 
 	return 0;
 }
 
+/* Deferred durability: every batch committed before this call is on disk
+ * when it returns 0.  Any thread; fdatasync on a descriptor of our own
+ * needs no lock of SQLite's. */
+static int sq_sync(struct arb_store *s, char *why, size_t whylen)
+{
+	struct sq *q = (struct sq *)s;
+	struct stat st;
+
+	if (fdatasync(q->walfd) < 0) {
+		snprintf(why, whylen, "%s-wal: fdatasync: %s", q->path, strerror(errno));
+		return -1;
+	}
+	/* SQLite removes the WAL only when the last connection closes, and
+	 * ours stays open; check anyway, since syncing a removed file
+	 * would make nothing durable. */
+	if (fstat(q->walfd, &st) < 0 || st.st_nlink == 0) {
+		snprintf(why, whylen, "%s-wal: the WAL file was removed while in use", q->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Syncs the directory holding path (the WAL's entry in it). */
+static int sync_dir(const char *path)
+{
+	char *d = xstrdup(path), *slash = strrchr(d, '/');
+	int fd, rc = 0;
+
+	if (slash == d)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? d : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = -1;
+	if (fd >= 0)
+		close(fd);
+	free(d);
+	return rc;
+}
+
+/*
+ * Takes deferred durability up when the database is in WAL mode and its
+ * WAL file can be opened; otherwise commits stay FULL (and durable by
+ * themselves).  The WAL exists by now: SQLite creates it when the first
+ * transaction reads the database.  Its directory entry is synced here
+ * once (SQLite would at the WAL's first sync, which NORMAL puts off to
+ * the first checkpoint).
+ */
+static void defer_start(struct sq *q)
+{
+	sqlite3_stmt *st;
+	int wal = 0;
+
+	if (sqlite3_prepare_v2(q->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *m = (const char *)sqlite3_column_text(st, 0);
+			wal = m && strcmp(m, "wal") == 0;
+		}
+		sqlite3_finalize(st);
+	}
+	const char *walpath = sqlite3_filename_wal(sqlite3_db_filename(q->db, "main"));
+	if (!wal || !walpath || !*walpath)
+		return;
+	q->walfd = open(walpath, O_RDONLY | O_CLOEXEC);
+	if (q->walfd < 0 || sync_dir(walpath) < 0 ||
+	    sqlite3_exec(q->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+		arb_debug("%s: commits sync the WAL themselves (%s)", q->path,
+		    q->walfd < 0 ? strerror(errno) : "setup failed");
+		if (q->walfd >= 0)
+			close(q->walfd);
+		q->walfd = -1;
+		sqlite3_exec(q->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+		return;
+	}
+	q->base.sync = sq_sync;
+}
+
 static const struct arb_store_ops sq_ops = {
 	sq_stage, sq_commit, sq_close, sq_dump, sq_verify, sq_backup, sq_table
 };
@@ -711,6 +811,7 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	q->base.ops = &sq_ops;
 	q->path = xstrdup(path);
+	q->walfd = -1;
 	if (target > ARB_STORE_SCHEMA) {
 		snprintf(why, whylen, "no schema version %d (this program knows 1 to %d)",
 		    target, ARB_STORE_SCHEMA);
@@ -778,6 +879,8 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 		if (prepare(q, why, whylen) < 0)
 			goto fail;
 		ckpt_start(q, o->sync_full);
+		if (o->sync_full && o->defer_sync)
+			defer_start(q);
 	}
 	*sp = &q->base;
 	*status = 0;
@@ -785,6 +888,8 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 fail:
 	finalize(q);
 	sqlite3_close(q->db);
+	if (q->walfd >= 0)
+		close(q->walfd);
 	free(q->path);
 	free(q);
 	return -1;
