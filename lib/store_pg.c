@@ -67,7 +67,7 @@
 /* One connection and its last error. */
 struct pgc {
 	PGconn *c;
-	int staged_ok;              /* staging tables exist on this connection */
+	unsigned staged_ok;         /* bit k: the staging table of table k exists */
 	struct arb_buf sql;
 	char err[512];
 	char sqlstate[6];           /* of the last error, "" when none */
@@ -112,6 +112,7 @@ struct pg {
 	unsigned char *used;
 	size_t setcap;
 	struct arb_buf fresh;       /* the rows that are not there yet */
+	struct arb_buf tmp;
 	/* The thread that drives connection b. */
 	pthread_t th;
 	int th_up;
@@ -124,7 +125,8 @@ struct pg {
 	size_t jn;
 	int jrc;
 	double th_cpu;
-	uint64_t nsplit, nhalf;
+	uint64_t nsplit, nhalf;     /* batches spread; completed after half committed */
+	uint64_t nprobe, nstage;    /* tables stored by the probe, by the staging path */
 };
 
 static void set_err(struct pgc *c, const char *what, const PGresult *r)
@@ -205,28 +207,29 @@ static void columns(struct arb_buf *b, const struct arb_store_table *t)
 	arb_buf_adds(b, ", h1, h2, line");
 }
 
-/* The staging tables: the real table's columns, without its constraints;
- * emptied at each commit. */
-static int make_stage(struct pgc *c)
+/* The staging table of table k: the real table's columns, without its
+ * constraints; emptied at each commit.  Made when first needed: at the
+ * commit of a transaction that used a temporary table, PostgreSQL empties
+ * every ON COMMIT DELETE ROWS table of the session (a truncation each). */
+static int make_stage(struct pgc *c, int k)
 {
-	if (c->staged_ok)
+	const struct arb_store_table *t = &arb_store_tables[k];
+
+	if (c->staged_ok & 1u << k)
 		return 0;
-	for (int k = 0; k < ARB_R_NTYPES; k++) {
-		const struct arb_store_table *t = &arb_store_tables[k];
-		arb_buf_reset(&c->sql);
-		arb_buf_printf(&c->sql, "CREATE TEMP TABLE IF NOT EXISTS stage_%s (id BIGINT,"
-		    " ts BIGINT, rt BIGINT, ex TEXT, sym TEXT", t->name);
-		for (int i = 0; i < t->ncols; i++) {
-			enum arb_col_kind kd = t->cols[i].kind;
-			arb_buf_printf(&c->sql, ", %s %s", t->cols[i].name,
-			    kd == ARB_COL_INT || kd == ARB_COL_E8 ? "BIGINT" :
-			    kd == ARB_COL_DEC ? "NUMERIC" : kd == ARB_COL_BOOL ? "BOOLEAN" : "TEXT");
-		}
-		arb_buf_adds(&c->sql, ", h1 BIGINT, h2 BIGINT, line TEXT) ON COMMIT DELETE ROWS");
-		if (cmd(c, c->sql.p, "creating a staging table") < 0)
-			return -1;
+	arb_buf_reset(&c->sql);
+	arb_buf_printf(&c->sql, "CREATE TEMP TABLE IF NOT EXISTS stage_%s (id BIGINT,"
+	    " ts BIGINT, rt BIGINT, ex TEXT, sym TEXT", t->name);
+	for (int i = 0; i < t->ncols; i++) {
+		enum arb_col_kind kd = t->cols[i].kind;
+		arb_buf_printf(&c->sql, ", %s %s", t->cols[i].name,
+		    kd == ARB_COL_INT || kd == ARB_COL_E8 ? "BIGINT" :
+		    kd == ARB_COL_DEC ? "NUMERIC" : kd == ARB_COL_BOOL ? "BOOLEAN" : "TEXT");
 	}
-	c->staged_ok = 1;
+	arb_buf_adds(&c->sql, ", h1 BIGINT, h2 BIGINT, line TEXT) ON COMMIT DELETE ROWS");
+	if (cmd(c, c->sql.p, "creating a staging table") < 0)
+		return -1;
+	c->staged_ok |= 1u << k;
 	return 0;
 }
 
@@ -816,14 +819,126 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 }
 
 /*
- * The duplicate path's probe of a table keyed by content (ts, h1, h2):
- * the keys the table holds in the batch's range of ts, read with the
- * unique index, then the batch's rows that are neither there nor earlier
- * in the batch copied into p->fresh.  Rows the probe does not see (another
- * writer's, committed meanwhile) make the COPY fail with a unique
- * violation, and the batch then takes the staging path.  The number of
- * rows in p->fresh, or -1 with a->err.
+ * The duplicate path's probe.  For a table keyed by content (ts, h1, h2),
+ * and for one keyed otherwise that has an index on ts (trades): the keys
+ * the table holds in the batch's range of ts, read with that index, then
+ * the batch's rows whose key is neither there nor earlier in the batch
+ * copied into p->fresh.  Keys of text columns are compared by a 128-bit
+ * hash of their bytes (as the content key is itself a hash of the line).
+ * A row with a NULL key column always goes in (NULLs never conflict).  A
+ * duplicate the probe does not see (another writer's, or a trade stored
+ * with another ts) makes the COPY fail with a unique violation, and the
+ * batch then takes the staging path.
  */
+struct keydef {
+	int probe;                  /* 0: no probe, 1: content key, 2: hashed columns */
+	int n;
+	int f[4];                   /* field numbers of the key columns */
+	const char *cols;           /* the key's columns, for the SELECT */
+};
+
+static void key_def(int k, struct keydef *kd)
+{
+	const struct arb_store_table *t = &arb_store_tables[k];
+	char name[64];
+	const char *s = t->key;
+
+	memset(kd, 0, sizeof *kd);
+	if (strcmp(t->key, "ts, h1, h2") == 0) {
+		kd->probe = 1;
+		kd->cols = "ts, h1, h2";
+		return;
+	}
+	if (!t->index || strcmp(t->index, "ts") != 0)
+		return;
+	while (*s) {
+		size_t n = strcspn(s, ", ");
+		int f = -1;
+		if (n == 0 || n >= sizeof name || kd->n == 4)
+			return;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		static const char *const common[] = { "id", "ts", "rt", "ex", "sym" };
+		for (int i = 0; i < 5; i++)
+			if (strcmp(name, common[i]) == 0)
+				f = i;
+		for (int i = 0; i < t->ncols && f < 0; i++)
+			if (strcmp(name, t->cols[i].name) == 0)
+				f = 5 + i;
+		if (f < 1 || f == 2 || (f >= 5 && t->cols[f - 5].kind != ARB_COL_TEXT))
+			return;  /* text columns only */
+		kd->f[kd->n++] = f;
+		s += n;
+		s += strspn(s, ", ");
+	}
+	kd->probe = kd->n > 0 ? 2 : 0;
+	kd->cols = t->key;
+}
+
+/* The hash of key fields given as (pointer, length), length -1 for NULL;
+ * 0 when one is NULL. */
+static int hash_key(struct arb_buf *tmp, const char *const *fp, const int64_t *fl, int n,
+    struct rkey *key)
+{
+	uint64_t h1, h2;
+
+	arb_buf_reset(tmp);
+	for (int i = 0; i < n; i++) {
+		uint32_t l = (uint32_t)fl[i];
+		if (fl[i] < 0)
+			return 0;
+		arb_buf_add(tmp, &l, sizeof l);
+		arb_buf_add(tmp, fp[i], (size_t)fl[i]);
+	}
+	arb_store_hash(tmp->p ? tmp->p : "", tmp->len, &h1, &h2);
+	key->ts = 0;
+	key->h1 = (int64_t)h1;
+	key->h2 = (int64_t)h2;
+	return 1;
+}
+
+/* The key of the row at q, and its ts in *ts (when not NULL); 0 when the
+ * key has a NULL column. */
+static int row_key2(struct pg *p, const struct keydef *kd, const char *q, struct rkey *key,
+    int64_t *ts, int *tsok)
+{
+	unsigned nf = (unsigned)(unsigned char)q[0] << 8 | (unsigned char)q[1];
+	const char *f[ARB_STORE_MAXCOLS + 1];
+	int64_t len[ARB_STORE_MAXCOLS + 1];
+
+	*tsok = 0;
+	if (nf < 5 || nf > ARB_STORE_MAXCOLS + 1)
+		return 0;
+	q += 2;
+	for (unsigned i = 0; i < nf; i++) {
+		uint32_t l = r32(q);
+		q += 4;
+		f[i] = q;
+		len[i] = l == 0xffffffffu ? -1 : (int64_t)l;
+		if (len[i] > 0)
+			q += l;
+	}
+	if (len[1] == 8) {
+		*ts = r64(f[1]);
+		*tsok = 1;
+	}
+	if (kd->probe == 1) {
+		if (len[1] != 8 || len[nf - 3] != 8 || len[nf - 2] != 8)
+			return 0;
+		key->ts = r64(f[1]);
+		key->h1 = r64(f[nf - 3]);
+		key->h2 = r64(f[nf - 2]);
+		return 1;
+	}
+	const char *fp[4];
+	int64_t fl[4];
+	for (int i = 0; i < kd->n; i++) {
+		fp[i] = f[kd->f[i]];
+		fl[i] = len[kd->f[i]];
+	}
+	return hash_key(&p->tmp, fp, fl, kd->n, key);
+}
+
 static uint64_t key_hash(const struct rkey *k)
 {
 	return ((uint64_t)k->h1 ^ (uint64_t)k->ts * 0x9e3779b97f4a7c15u) * 0xff51afd7ed558ccdu;
@@ -858,27 +973,30 @@ static void set_init(struct pg *p, size_t n)
 	memset(p->used, 0, p->setcap);
 }
 
-static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k)
+/* The rows of table k to store into p->fresh; their number, or -1 with
+ * a->err. */
+static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k,
+    const struct keydef *kd)
 {
 	struct pgc *a = &p->a;
 	const char *s = bt->rows[k].p, *end = s + bt->rows[k].len, *q;
-	int64_t lo = INT64_MAX, hi = INT64_MIN, nf = 0;
+	int64_t lo = INT64_MAX, hi = INT64_MIN, nf = 0, ts;
 	struct rkey key;
 	PGresult *r = NULL;
-	int n = 0;
+	int n = 0, tsok;
 
 	for (q = s; q < end; q = row_end(q)) {
-		if (row_key(q, &key)) {
-			if (key.ts < lo)
-				lo = key.ts;
-			if (key.ts > hi)
-				hi = key.ts;
+		if (row_key2(p, kd, q, &key, &ts, &tsok) && tsok) {
+			if (ts < lo)
+				lo = ts;
+			if (ts > hi)
+				hi = ts;
 		}
 	}
 	if (lo <= hi) {
 		arb_buf_reset(&a->sql);
-		arb_buf_printf(&a->sql, "SELECT ts, h1, h2 FROM %s WHERE ts BETWEEN %lld AND %lld",
-		    arb_store_tables[k].name, (long long)lo, (long long)hi);
+		arb_buf_printf(&a->sql, "SELECT %s FROM %s WHERE ts BETWEEN %lld AND %lld",
+		    kd->cols, arb_store_tables[k].name, (long long)lo, (long long)hi);
 		r = PQexecParams(a->c, a->sql.p, 0, NULL, NULL, NULL, NULL, 1);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			set_err(a, "reading stored keys", r);
@@ -889,18 +1007,30 @@ static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k)
 	}
 	set_init(p, (size_t)n + bt->nrows[k]);
 	for (int i = 0; i < n; i++) {
-		if (PQgetlength(r, i, 0) != 8 || PQgetlength(r, i, 1) != 8 || PQgetlength(r, i, 2) != 8)
-			continue;
-		key.ts = r64(PQgetvalue(r, i, 0));
-		key.h1 = r64(PQgetvalue(r, i, 1));
-		key.h2 = r64(PQgetvalue(r, i, 2));
+		if (kd->probe == 1) {
+			if (PQgetlength(r, i, 0) != 8 || PQgetlength(r, i, 1) != 8 ||
+			    PQgetlength(r, i, 2) != 8 || PQgetisnull(r, i, 0))
+				continue;
+			key.ts = r64(PQgetvalue(r, i, 0));
+			key.h1 = r64(PQgetvalue(r, i, 1));
+			key.h2 = r64(PQgetvalue(r, i, 2));
+		} else {
+			const char *fp[4];
+			int64_t fl[4];
+			for (int j = 0; j < kd->n; j++) {
+				fp[j] = PQgetvalue(r, i, j);
+				fl[j] = PQgetisnull(r, i, j) ? -1 : PQgetlength(r, i, j);
+			}
+			if (!hash_key(&p->tmp, fp, fl, kd->n, &key))
+				continue;
+		}
 		set_add(p, &key);
 	}
 	PQclear(r);
 	arb_buf_reset(&p->fresh);
 	for (q = s; q < end; ) {
 		const char *e = row_end(q);
-		if (!row_key(q, &key) || set_add(p, &key)) {
+		if (!row_key2(p, kd, q, &key, &ts, &tsok) || !tsok || set_add(p, &key)) {
 			arb_buf_add(&p->fresh, q, (size_t)(e - q));
 			nf++;
 		}
@@ -923,8 +1053,6 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 	struct pgc *a = &p->a;
 
 	*ins = 0;
-	if (!p->direct && make_stage(a) < 0)
-		goto fail;
 	if (cmd(a, "BEGIN", "BEGIN") < 0)
 		goto fail;
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
@@ -942,8 +1070,10 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 			*ins += bt->nrows[k];
 			continue;
 		}
-		if (!p->stage_all && strcmp(t->key, "ts, h1, h2") == 0) {
-			int64_t nf = fresh_rows(p, bt, k);
+		struct keydef kd;
+		key_def(k, &kd);
+		if (!p->stage_all && kd.probe) {
+			int64_t nf = fresh_rows(p, bt, k, &kd);
 			if (nf < 0)
 				goto fail;
 			if (nf > 0 && copy_in(a, k, p->fresh.p, p->fresh.len, 0) < 0) {
@@ -955,9 +1085,10 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 				goto fail;
 			}
 			*ins += (uint64_t)nf;
+			p->nprobe++;
 			continue;
 		}
-		if (copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 1) < 0)
+		if (make_stage(a, k) < 0 || copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 1) < 0)
 			goto fail;
 		struct arb_buf cols = { 0 };
 		columns(&cols, t);
@@ -973,6 +1104,7 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 		}
 		*ins += strtoull(PQcmdTuples(r), NULL, 10);
 		PQclear(r);
+		p->nstage++;
 	}
 	if (cmd(a, "COMMIT", "COMMIT") < 0)
 		goto fail;
@@ -1099,11 +1231,13 @@ static void pg_close(struct arb_store *s)
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 		pthread_join(p->th, NULL);
-		arb_debug("PostgreSQL: %llu batches spread over two connections (%llu completed by"
-		    " the staging path after half of one committed); cpu seconds of the second"
-		    " connection's thread %.3f", (unsigned long long)p->nsplit,
-		    (unsigned long long)p->nhalf, p->th_cpu);
 	}
+	if (p->nsplit || p->nprobe || p->nstage || p->th_up)
+		arb_debug("PostgreSQL: %llu batches spread over two connections (%llu completed by"
+		    " the duplicate path after half of one committed), cpu seconds of the second"
+		    " connection's thread %.3f; duplicate path: %llu tables probed, %llu staged",
+		    (unsigned long long)p->nsplit, (unsigned long long)p->nhalf, p->th_cpu,
+		    (unsigned long long)p->nprobe, (unsigned long long)p->nstage);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	if (p->a.c)
@@ -1120,6 +1254,7 @@ static void pg_close(struct arb_store *s)
 	free(p->set);
 	free(p->used);
 	arb_buf_free(&p->fresh);
+	arb_buf_free(&p->tmp);
 	free(p->conninfo);
 	free(p);
 }
