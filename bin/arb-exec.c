@@ -34,7 +34,7 @@ enum {
 	O_MAX_OPEN_ORDERS, O_MAX_POSITION, O_MAX_DAILY_LOSS, O_MAX_ORDERS_PER_MINUTE,
 	O_MAX_BOOK_AGE, O_STRICT, O_STATS, O_METRICS,
 	O_VENUES, O_TESTNET, O_ENDPOINT, O_CACERT, O_RECV_WINDOW, O_REQUEST_TIMEOUT, O_QUERY_LAG,
-	O_NO_VENUE_BALANCES, O_VENUE_BALANCES_EVERY, O_NO_VENUE_FEES
+	O_NO_VENUE_BALANCES, O_VENUE_BALANCES_EVERY, O_NO_VENUE_FEES, O_JOURNAL_MAX, O_SHOW_STATE
 };
 
 static const struct option longopts[] = {
@@ -54,6 +54,8 @@ static const struct option longopts[] = {
 	{ "balances", required_argument, NULL, O_BALANCES },
 	{ "state", required_argument, NULL, O_STATE },
 	{ "no-fsync", no_argument, NULL, O_NO_FSYNC },
+	{ "journal-max", required_argument, NULL, O_JOURNAL_MAX },
+	{ "show-state", no_argument, NULL, O_SHOW_STATE },
 	{ "reset-kill", no_argument, NULL, O_RESET_KILL },
 	{ "kill-file", required_argument, NULL, O_KILL_FILE },
 	{ "cancel-on-kill", no_argument, NULL, O_CANCEL_ON_KILL },
@@ -91,7 +93,7 @@ usage(int status)
 "usage: %s [-hqVv] [-c file] [--paper] [--order-type ioc|fok] [--on-leg-failure cancel|unwind|hold]\n"
 "       [--unwind-slippage BPS] [--leg-timeout DUR] [--latency [VENUE=]DUR]\n"
 "       [--taker-fee VENUE[:SYM]=RATE] [--balances FILE] [--state FILE] [--no-fsync]\n"
-"       [--kill-file PATH] [--cancel-on-kill] [--on-stop cancel|finish]\n"
+"       [--journal-max SIZE] [--kill-file PATH] [--cancel-on-kill] [--on-stop cancel|finish]\n"
 "       [--max-notional AMT] [--max-notional-order AMT] [--max-notional-opp AMT]\n"
 "       [--max-open-orders N] [--max-position ASSET=QTY] [--max-daily-loss AMT]\n"
 "       [--max-orders-per-minute N] [--max-book-age DUR] [--strict] [--stats]\n"
@@ -100,9 +102,10 @@ usage(int status)
 "       [--recv-window MS] [--request-timeout DUR] [--query-lag DUR] [--no-venue-balances]\n"
 "       [--venue-balances-every DUR] [--no-venue-fees] ...\n"
 "       %s --reset-kill --state FILE\n"
+"       %s --show-state --state FILE\n"
 "Reads the record stream on stdin, passes it through and adds order, fill,\n"
 "result, balance and risk records (paper trading by default).  See arb-exec(1).\n",
-	    arb_prog, arb_prog, arb_prog);
+	    arb_prog, arb_prog, arb_prog, arb_prog);
 	exit(status);
 }
 
@@ -228,6 +231,17 @@ struct idle {
 	uint64_t *lines;
 };
 
+/* Before a state save: the records produced so far go out first, so
+ * that none the saved state counts as done can be lost in a crash. */
+static void
+flush_out(void *arg)
+{
+	struct idle *ic = arg;
+
+	drain(ic->e, ic->w);
+	(void)arb_writer_flush(ic->w);   /* a failure shows at the next write */
+}
+
 /* SIGUSR1 (and the kill file) are acted on while the input is quiet, too:
  * the service glue calls this at every wake-up while it waits for input. */
 static void
@@ -338,7 +352,7 @@ reset_kill(struct arb_exec_conf *c)
 		    e.risk.kill_rule, e.risk.kill_detail);
 		arb_risk_reset_kill(&e.risk);
 		e.dirty_state = 1;
-		if (arb_exec_save(&e) < 0)
+		if (arb_exec_compact(&e) < 0)
 			arb_die(ARB_EXIT_FAIL, "could not write %s", c->state_path);
 		arb_emit_begin(&e.out, "risk");
 		arb_emit_i64(&e.out, "ts", e.now);
@@ -361,7 +375,7 @@ static struct {
 	struct arb_paper_conf pc;
 	const char *balances;
 	const char *metrics;
-	int live, resetk, strict;
+	int live, resetk, showstate, strict;
 	struct arb_live_conf lc;
 	char venues[128];        /* --venues, comma separated; "": every built venue */
 } o;
@@ -435,8 +449,25 @@ apply(int opt, const char *arg, const char *origin)
 	case O_NO_FSYNC:
 		o.c.state_sync = 0;
 		break;
+	case O_JOURNAL_MAX: {
+		char *end;
+		long long v;
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		if (end != arg && (*end == 'k' || *end == 'K'))
+			v *= 1024, end++;
+		else if (end != arg && *end == 'M')
+			v *= 1024 * 1024, end++;
+		if (errno || end == arg || *end || v < 0 || v > (1LL << 40))
+			bad("--journal-max %s: expected a size in bytes (suffix k or M)", arg);
+		o.c.journal_max = v;
+		break;
+	}
 	case O_RESET_KILL:
 		o.resetk = 1;
+		break;
+	case O_SHOW_STATE:
+		o.showstate = 1;
 		break;
 	case O_KILL_FILE:
 		o.c.kill_file = arg;
@@ -541,7 +572,7 @@ apply(int opt, const char *arg, const char *origin)
 /* Keys of the configuration file (section [arb-exec]) and of ARB_*. */
 static const char *const conf_keys[] = {
 	"order-type", "on-leg-failure", "unwind-slippage", "leg-timeout", "latency", "taker-fee",
-	"balances", "state", "no-fsync", "kill-file", "cancel-on-kill", "on-stop", "max-notional",
+	"balances", "state", "no-fsync", "journal-max", "kill-file", "cancel-on-kill", "on-stop", "max-notional",
 	"max-notional-order", "max-notional-opp", "max-open-orders", "max-position",
 	"max-daily-loss", "max-orders-per-minute", "max-book-age", "strict", "metrics", "venues",
 	"testnet", "endpoint", "cacert", "recv-window", "request-timeout", "query-lag",
@@ -642,8 +673,24 @@ main(int argc, char **argv)
 	} else
 		x = arb_paper_new(&o.pc);
 	arb_sig_setup();
+	if (o.showstate && !o.c.state_path)
+		arb_die(ARB_EXIT_USAGE, "--show-state needs --state FILE");
+	if (o.showstate && access(o.c.state_path, F_OK) < 0)
+		arb_die(ARB_EXIT_USAGE, "%s: %s", o.c.state_path, strerror(errno));
 	if (arb_exec_init(&e, &o.c, x, why, sizeof why) < 0)
 		arb_die(ARB_EXIT_FAIL, "%s", why);
+	if (o.showstate) {
+		/* the state as a restart would resume it, as one snapshot */
+		struct arb_buf b = { 0 };
+		arb_exec_dump(&e, &b);
+		if (arb_writeall(STDOUT_FILENO, b.p, b.len) < 0)
+			arb_die_errno(ARB_EXIT_FAIL, "stdout");
+		arb_buf_free(&b);
+		arb_exec_free(&e);
+		x->free(x->ctx);
+		arb_conf_free(&conf);
+		return ARB_EXIT_OK;
+	}
 	if (o.live)
 		arb_live_attach(x, &e);
 	else
@@ -669,6 +716,8 @@ main(int argc, char **argv)
 	ic.w = &w;
 	ic.bl = &bl;
 	ic.lines = &lines;
+	e.before_save = flush_out;
+	e.before_save_ctx = &ic;
 	/* the watchdog, --metrics and the kill file stay alive while idle */
 	arb_svc_init(&svc, 0, o.metrics, metrics, &ic);
 	svc.slice = idle_slice;
@@ -740,8 +789,8 @@ main(int argc, char **argv)
 	if (!e.stopping || arb_exec_busy(&e))
 		arb_exec_stop(&e, 1);
 	drain(&e, &w);
-	e.dirty_state = 1;
-	rc = arb_exec_save(&e) < 0 ? ARB_EXIT_FAIL : ARB_EXIT_OK;
+	/* a clean exit leaves a fresh snapshot: the journal folded in */
+	rc = arb_exec_compact(&e) < 0 ? ARB_EXIT_FAIL : ARB_EXIT_OK;
 	if (arb_writer_flush(&w) < 0)
 		arb_die_errno(ARB_EXIT_FAIL, "stdout");
 	if (o.c.stats)

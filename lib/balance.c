@@ -20,13 +20,66 @@ arb_balances_free(struct arb_balances *b)
 	free(b->v);
 	free(b->idx);
 	free(b->dq);
+	free(b->sq);
 	memset(b, 0, sizeof *b);
+}
+
+/* Marks e changed for the state journal. */
+static void
+smark(struct arb_balances *b, struct arb_bal *e)
+{
+	if (e->sdirty)
+		return;
+	e->sdirty = 1;
+	if (b->soverflow)
+		return;
+	if (b->nsq >= b->n) {
+		b->soverflow = 1;
+		return;
+	}
+	if (b->nsq == b->capsq) {
+		size_t nc = b->capsq ? b->capsq * 2 : 16;
+		xrealloc(&b->sq, nc * sizeof *b->sq);
+		b->capsq = nc;
+	}
+	b->sq[b->nsq++] = (uint32_t)(e - b->v);
+}
+
+void
+arb_bal_state_each(struct arb_balances *b, void (*fn)(void *, const struct arb_bal *), void *arg)
+{
+	size_t i;
+
+	if (b->soverflow) {
+		for (i = 0; i < b->n; i++)
+			if (b->v[i].sdirty)
+				fn(arg, &b->v[i]);
+		return;
+	}
+	for (i = 0; i < b->nsq; i++)
+		fn(arg, &b->v[b->sq[i]]);
+}
+
+void
+arb_bal_state_clear(struct arb_balances *b)
+{
+	size_t i;
+
+	if (b->soverflow)
+		for (i = 0; i < b->n; i++)
+			b->v[i].sdirty = 0;
+	else
+		for (i = 0; i < b->nsq; i++)
+			b->v[b->sq[i]].sdirty = 0;
+	b->nsq = 0;
+	b->soverflow = 0;
 }
 
 /* Marks e changed, to be emitted. */
 static void
 mark(struct arb_balances *b, struct arb_bal *e)
 {
+	smark(b, e);
 	b->maybe_dirty = 1;
 	if (e->dirty)
 		return;
@@ -106,6 +159,7 @@ arb_bal_get(struct arb_balances *b, const char *ex, const char *asset, int creat
 	strcpy(e->asset, asset);
 	e->free = arb_dec_make(0, 0);
 	e->locked = arb_dec_make(0, 0);
+	smark(b, e);
 	if (b->idx && b->n * 2 <= b->capidx)
 		idx_put(b, b->n - 1);
 	else

@@ -22,6 +22,7 @@ struct arb_bal {
 	char asset[ARB_ASSET_MAX];
 	arb_dec free, locked;
 	int dirty;
+	int sdirty;                  /* changed since the last state save */
 };
 
 struct arb_balances {
@@ -40,6 +41,11 @@ struct arb_balances {
 	uint32_t *dq;
 	size_t ndq, capdq;
 	int overflow;
+	/* the same for the state file's journal: positions in v of the
+	 * entries added or changed since arb_bal_state_clear */
+	uint32_t *sq;
+	size_t nsq, capsq;
+	int soverflow;
 };
 
 void arb_balances_init(struct arb_balances *b);
@@ -66,6 +72,11 @@ int arb_bal_credit(struct arb_balances *b, const char *ex, const char *asset, ar
  * "LINE: reason".
  */
 int arb_bal_load(struct arb_balances *b, const char *path, char *why, size_t whylen);
+/* Calls fn for every entry added or changed since the last
+ * arb_bal_state_clear (the state journal), in the order of the changes. */
+void arb_bal_state_each(struct arb_balances *b, void (*fn)(void *, const struct arb_bal *),
+    void *arg);
+void arb_bal_state_clear(struct arb_balances *b);
 /* Appends a `balance` record for every dirty entry (sorted by venue then
  * asset) and clears the marks.  Returns the number emitted. */
 int arb_bal_emit_dirty(struct arb_balances *b, int64_t ts, struct arb_buf *out);

@@ -65,6 +65,10 @@ struct arb_opp {
 	struct acc feeacc[MAXACC];  /* every fee, per asset charged */
 	arb_dec fees;               /* fees valued in ccy (for display) */
 	arb_dec delivered[ARB_MAXLEGS]; /* what each leg received, net of fees */
+	/* its lines as last saved (with "ts" 0 in the order lines), and
+	 * whether its end was saved */
+	struct arb_buf jsig;
+	int jend;
 };
 
 struct arb_book_ent {
@@ -72,6 +76,7 @@ struct arb_book_ent {
 	uint64_t h;
 	int64_t ts;
 	int ok, used;
+	int jd;                /* changed since the last save (in bdirty) */
 	char *pre;             /* its state file line up to "ts", once written */
 	size_t prelen;
 };
@@ -249,11 +254,27 @@ arb_exec_conf_defaults(struct arb_exec_conf *c)
 	c->leg_timeout = 2000000;
 	c->on_stop = ARB_STOP_CANCEL;
 	c->state_sync = 1;
+	c->journal_max = -1;
 	c->risk.max_book_age = 5000000;
 }
 
 /* ------------------------------------------------------------------ */
 /* Tables: books, instruments, decided opportunity ids. */
+
+/* Notes a book entry changed, for the next journal entry. */
+static void
+book_mark(struct arb_exec *e, struct arb_book_ent *b, int again)
+{
+	if (b->jd && !again)
+		return;
+	b->jd = 1;
+	if (e->nbdirty == e->capbdirty) {
+		size_t nc = e->capbdirty ? e->capbdirty * 2 : 64;
+		xrealloc(&e->bdirty, nc * sizeof *e->bdirty);
+		e->capbdirty = nc;
+	}
+	e->bdirty[e->nbdirty++] = (size_t)(b - e->books);
+}
 
 static struct arb_book_ent *
 book_get(struct arb_exec *e, const char *ex, const char *sym, int create)
@@ -281,6 +302,10 @@ book_get(struct arb_exec *e, const char *ex, const char *sym, int create)
 		free(e->books);
 		e->books = nb;
 		e->capbooks = nc;
+		e->nbdirty = 0;   /* the changed ones moved */
+		for (i = 0; i < nc; i++)
+			if (nb[i].used && nb[i].jd)
+				book_mark(e, &nb[i], 1);
 	}
 	mask = e->capbooks - 1;
 	for (i = h & mask; e->books[i].used; i = (i + 1) & mask) {
@@ -297,6 +322,7 @@ book_get(struct arb_exec *e, const char *ex, const char *sym, int create)
 	memcpy(b->ex, ex, exl + 1);
 	memcpy(b->sym, sym, syl + 1);
 	e->nbooks++;
+	book_mark(e, b, 0);
 	return b;
 }
 
@@ -337,6 +363,8 @@ instr_add(struct arb_exec *e, const char *ex, const char *sym)
 	if (e->nins == e->capins) {
 		size_t nc = e->capins ? e->capins * 2 : 16;
 		xrealloc(&e->ins, nc * sizeof *e->ins);
+		xrealloc(&e->insjd, nc);
+		memset(e->insjd + e->capins, 0, nc - e->capins);
 		e->capins = nc;
 	}
 	in = &e->ins[e->nins++];
@@ -424,6 +452,12 @@ seen_put(struct arb_exec *e, const char *id, int64_t expires)
 	e->seen[i].line = NULL;
 	e->seen[i].linelen = 0;
 	e->nseen++;
+	if (!e->loading && e->c.state_path) {   /* for the next journal entry */
+		arb_emit_begin(&e->jseen, "seen");
+		arb_emit_str(&e->jseen, "id", id);
+		arb_emit_i64(&e->jseen, "expires", expires);
+		arb_emit_end(&e->jseen);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -924,6 +958,7 @@ static void
 opp_free(struct arb_opp *p)
 {
 	free(p->id);
+	arb_buf_free(&p->jsig);
 	free(p);
 }
 
@@ -1402,6 +1437,8 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	 * the memory of the last one dropped is used again */
 	p = e->spare ? e->spare : xmalloc(sizeof *p);
 	e->spare = NULL;
+	memset(&p->jsig, 0, sizeof p->jsig);
+	p->jend = 0;
 	if (opp_parse(r, p, event, why, sizeof why) < 0) {
 		badline(e, file, line, why);
 		e->n_bad++;
@@ -1565,8 +1602,18 @@ on_instrument(struct arb_exec *e, const struct arb_rec *r, const char *file, uin
 	p = instr_add(e, r->ex, r->sym);
 	snprintf(in.ex, sizeof in.ex, "%s", r->ex);
 	snprintf(in.sym, sizeof in.sym, "%s", r->sym);
-	if (memcmp(p, &in, sizeof in) != 0)
+	if (memcmp(p, &in, sizeof in) != 0) {
+		size_t i = (size_t)(p - e->ins);
 		e->dirty_state = 1;
+		if (e->nidirty == e->capidirty) {
+			size_t nc = e->capidirty ? e->capidirty * 2 : 64;
+			xrealloc(&e->idirty, nc * sizeof *e->idirty);
+			e->capidirty = nc;
+		}
+		if (!e->insjd[i])
+			e->idirty[e->nidirty++] = i;
+		e->insjd[i] = 1;
+	}
 	*p = in;
 }
 
@@ -1585,8 +1632,10 @@ on_status(struct arb_exec *e, const struct arb_rec *r)
 		return;
 	for (i = 0; i < e->capbooks; i++) {
 		struct arb_book_ent *b = &e->books[i];
-		if (b->used && !strcmp(b->ex, r->ex) && (!*r->sym || !strcmp(b->sym, r->sym)))
+		if (b->used && !strcmp(b->ex, r->ex) && (!*r->sym || !strcmp(b->sym, r->sym)) && b->ok) {
 			b->ok = 0;
+			book_mark(e, b, 0);
+		}
 	}
 }
 
@@ -1644,6 +1693,8 @@ arb_exec_record(struct arb_exec *e, const struct arb_rec *r, const char *file, u
 		if ((b = book_get(e, r->ex, r->sym, 1))) {
 			if (arb_rec_bool(r, "ok", &ok) < 0)
 				ok = 0;
+			if (b->ts != r->ts || b->ok != ok)
+				book_mark(e, b, 0);
 			b->ts = r->ts;
 			b->ok = ok;
 		}
@@ -2021,19 +2072,15 @@ save_instr(struct arb_buf *b, const struct arb_instr *in, int64_t now, struct ar
 	arb_buf_add(b, c->suf.p, c->suf.len);
 }
 
-int
-arb_exec_save(struct arb_exec *e)
+/* The engine's own line: clock, kill switch, daily P&L, rate window. */
+static void
+save_head(struct arb_exec *e, struct arb_buf *bp)
 {
-	struct arb_buf b = e->savebuf;   /* kept from one save to the next */
-	char why[512];
+	struct arb_buf b = *bp;
 	size_t i;
-	int rc = 0;
 
-	if (!e->c.state_path || !e->dirty_state)
-		return 0;
-	arb_buf_reset(&b);
 	arb_emit_begin(&b, "exec_state");
-	arb_emit_i64(&b, "version", 1);
+	arb_emit_i64(&b, "version", 2);
 	arb_emit_i64(&b, "now", e->now);
 	arb_emit_i64(&b, "seen_floor", e->seen_floor);
 	arb_emit_bool(&b, "killed", e->risk.killed);
@@ -2061,21 +2108,79 @@ arb_exec_save(struct arb_exec *e)
 	}
 	arb_buf_addc(&b, ']');
 	arb_emit_end(&b);
-	for (i = 0; i < e->bal.n; i++) {
-		arb_emit_begin(&b, "balance");
-		arb_emit_i64(&b, "ts", e->now);
-		arb_emit_str(&b, "ex", e->bal.v[i].ex);
-		arb_emit_str(&b, "asset", e->bal.v[i].asset);
-		arb_emit_dec(&b, "free", e->bal.v[i].free);
-		arb_emit_dec(&b, "locked", e->bal.v[i].locked);
-		arb_emit_end(&b);
+	*bp = b;
+}
+
+static void
+save_bal(struct arb_buf *b, const struct arb_bal *v, int64_t now)
+{
+	arb_emit_begin(b, "balance");
+	arb_emit_i64(b, "ts", now);
+	arb_emit_str(b, "ex", v->ex);
+	arb_emit_str(b, "asset", v->asset);
+	arb_emit_dec(b, "free", v->free);
+	arb_emit_dec(b, "locked", v->locked);
+	arb_emit_end(b);
+}
+
+static void
+save_pos(struct arb_buf *b, const struct arb_bal *v)
+{
+	arb_emit_begin(b, "position");
+	arb_emit_str(b, "asset", v->asset);
+	arb_emit_dec(b, "qty", v->free);
+	arb_emit_end(b);
+}
+
+/* Is p's text (with "ts" 0 in its order lines) different from what was
+ * last saved?  Keeps the new text when it is. */
+static int
+opp_changed(struct arb_exec *e, struct arb_opp *p, const char *mode)
+{
+	struct arb_buf t = e->jsigtmp;
+
+	arb_buf_reset(&t);
+	save_opp(&t, p, mode, 0);
+	if (t.len == p->jsig.len && !memcmp(t.p, p->jsig.p, t.len)) {
+		e->jsigtmp = t;
+		return 0;
 	}
-	for (i = 0; i < e->pos.n; i++) {
-		arb_emit_begin(&b, "position");
-		arb_emit_str(&b, "asset", e->pos.v[i].asset);
-		arb_emit_dec(&b, "qty", e->pos.v[i].free);
-		arb_emit_end(&b);
-	}
+	e->jsigtmp = p->jsig;
+	p->jsig = t;
+	return 1;
+}
+
+/* Clears the marks of what changed: all of it is in the file now. */
+static void
+journal_clear(struct arb_exec *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nbdirty; i++)
+		e->books[e->bdirty[i]].jd = 0;
+	e->nbdirty = 0;
+	for (i = 0; i < e->nidirty; i++)
+		e->insjd[e->idirty[i]] = 0;
+	e->nidirty = 0;
+	arb_buf_reset(&e->jseen);
+	arb_bal_state_clear(&e->bal);
+	arb_bal_state_clear(&e->pos);
+}
+
+/* The text of a snapshot of the whole state, in *bp (reset first). */
+static void
+build_snapshot(struct arb_exec *e, struct arb_buf *bp)
+{
+	struct arb_buf b = *bp;
+	const char *mode = e->x ? e->x->mode : "paper";
+	size_t i;
+
+	arb_buf_reset(&b);
+	save_head(e, &b);
+	for (i = 0; i < e->bal.n; i++)
+		save_bal(&b, &e->bal.v[i], e->now);
+	for (i = 0; i < e->pos.n; i++)
+		save_pos(&b, &e->pos.v[i]);
 	if (e->nicache < e->nins) {
 		xrealloc(&e->icache, e->nins * sizeof *e->icache);
 		memset(e->icache + e->nicache, 0, (e->nins - e->nicache) * sizeof *e->icache);
@@ -2117,16 +2222,142 @@ arb_exec_save(struct arb_exec *e)
 		} else
 			arb_buf_add(&b, sn->line, sn->linelen);
 	}
-	for (i = 0; i < e->nopps; i++)
-		if (!e->opps[i]->done)
-			save_opp(&b, e->opps[i], e->x ? e->x->mode : "paper", e->now);
-	if (arb_state_write(e->c.state_path, b.p, b.len, e->c.state_sync, why, sizeof why) < 0) {
+	for (i = 0; i < e->nopps; i++) {
+		struct arb_opp *p = e->opps[i];
+		if (p->done) {
+			p->jend = 1;   /* absent from the snapshot */
+			continue;
+		}
+		(void)opp_changed(e, p, mode);
+		save_opp(&b, p, mode, e->now);
+	}
+	*bp = b;
+}
+
+static int
+save_snapshot(struct arb_exec *e)
+{
+	struct arb_buf b = e->savebuf;   /* kept from one save to the next */
+	char why[512];
+	int rc = 0;
+
+	if (e->before_save)
+		e->before_save(e->before_save_ctx);
+	build_snapshot(e, &b);
+	if (arb_state_snapshot(&e->sf, &b, why, sizeof why) < 0) {
 		arb_err("state file: %s", why);
 		rc = -1;
-	} else
+	} else {
 		e->dirty_state = 0;
+		e->n_snapshots++;
+		journal_clear(e);
+	}
 	e->savebuf = b;
 	return rc;
+}
+
+/* How many journal bytes may follow the snapshot. */
+static size_t
+journal_bound(const struct arb_exec *e)
+{
+	size_t m;
+
+	if (e->c.journal_max >= 0)
+		return (size_t)e->c.journal_max;
+	m = 4 * e->sf.snap;
+	return m < ((size_t)1 << 20) ? (size_t)1 << 20 : m;
+}
+
+static void
+save_bal_line(void *arg, const struct arb_bal *v)
+{
+	struct arb_exec *e = arg;
+
+	save_bal(&e->jbuf, v, e->now);
+}
+
+static void
+save_pos_line(void *arg, const struct arb_bal *v)
+{
+	struct arb_exec *e = arg;
+
+	save_pos(&e->jbuf, v);
+}
+
+int
+arb_exec_save(struct arb_exec *e)
+{
+	const char *mode = e->x ? e->x->mode : "paper";
+	struct arb_buf *b = &e->jbuf;
+	char why[512];
+	size_t i;
+
+	if (!e->c.state_path || !e->dirty_state)
+		return 0;
+	if (e->sf.need_snap || e->sf.jbytes >= journal_bound(e))
+		return save_snapshot(e);
+	if (e->before_save)
+		e->before_save(e->before_save_ctx);
+	/* one journal entry: what changed since the last save, in the
+	 * snapshot's line types; later lines replace earlier ones */
+	arb_buf_reset(b);
+	save_head(e, b);
+	arb_bal_state_each(&e->bal, save_bal_line, e);
+	arb_bal_state_each(&e->pos, save_pos_line, e);
+	for (i = 0; i < e->nidirty; i++) {
+		size_t k = e->idirty[i];
+		if (e->nicache <= k) {
+			xrealloc(&e->icache, e->nins * sizeof *e->icache);
+			memset(e->icache + e->nicache, 0, (e->nins - e->nicache) * sizeof *e->icache);
+			e->nicache = e->nins;
+		}
+		save_instr(b, &e->ins[k], e->now, &e->icache[k]);
+	}
+	for (i = 0; i < e->nbdirty; i++) {
+		struct arb_book_ent *k = &e->books[e->bdirty[i]];
+		arb_emit_begin(b, "bookref");
+		arb_emit_str(b, "ex", k->ex);
+		arb_emit_str(b, "sym", k->sym);
+		arb_emit_i64(b, "ts", k->ts);
+		arb_emit_bool(b, "ok", k->ok);
+		arb_emit_end(b);
+	}
+	arb_buf_add(b, e->jseen.p, e->jseen.len);
+	for (i = 0; i < e->nopps; i++) {
+		struct arb_opp *p = e->opps[i];
+		if (p->done) {
+			if (!p->jend && p->jsig.len) {
+				arb_emit_begin(b, "opp_end");
+				arb_emit_str(b, "id", p->id);
+				arb_emit_end(b);
+			}
+			p->jend = 1;
+		} else if (opp_changed(e, p, mode))
+			save_opp(b, p, mode, e->now);
+	}
+	if (arb_state_append(&e->sf, b, why, sizeof why) < 0) {
+		arb_err("state file: %s (the next save writes a new snapshot)", why);
+		return -1;
+	}
+	e->n_appends++;
+	e->append_bytes += b->len;
+	e->dirty_state = 0;
+	journal_clear(e);
+	return 0;
+}
+
+void
+arb_exec_dump(struct arb_exec *e, struct arb_buf *out)
+{
+	build_snapshot(e, out);
+}
+
+int
+arb_exec_compact(struct arb_exec *e)
+{
+	if (!e->c.state_path)
+		return 0;
+	return save_snapshot(e);
 }
 
 static int
@@ -2154,6 +2385,18 @@ ji64(const struct arb_json *j, int obj, const char *key)
 	int i = arb_json_get(j, obj, key);
 
 	return i < 0 || arb_json_i64(j, i, &v) < 0 ? 0 : v;
+}
+
+/* The position of opportunity id in the list (loading), or -1. */
+static int
+opp_find(struct arb_exec *e, const char *id)
+{
+	size_t i;
+
+	for (i = e->nopps; i-- > 0;)
+		if (!strcmp(e->opps[i]->id, id))
+			return (int)i;
+	return -1;
 }
 
 static int
@@ -2203,12 +2446,25 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 	}
 	for (; i < ARB_MAXLEGS; i++)
 		p->legord[i] = -1;
-	if (e->nopps == e->capopps) {
-		size_t nc = e->capopps ? e->capopps * 2 : 16;
-		xrealloc(&e->opps, nc * sizeof *e->opps);
-		e->capopps = nc;
+	/* a journal entry's line replaces the one before it, in its place
+	 * (the list is in decision order), orders and all */
+	if ((i = opp_find(e, p->id)) >= 0) {
+		struct arb_opp *old = e->opps[i];
+		int k;
+		for (k = 0; k < old->norders; k++)
+			if (!arb_ostate_terminal(old->ord[k].st))
+				e->n_open--;
+		opp_free(old);
+		e->opps[i] = p;
+	} else {
+		if (e->nopps == e->capopps) {
+			size_t nc = e->capopps ? e->capopps * 2 : 16;
+			xrealloc(&e->opps, nc * sizeof *e->opps);
+			e->capopps = nc;
+		}
+		e->opps[e->nopps++] = p;
 	}
-	e->opps[e->nopps++] = p;
+	e->loadcur = p;
 	return 0;
 bad:
 	snprintf(why, whylen, "bad opp line");
@@ -2226,9 +2482,8 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 	char buf[256], s[16];
 	int st;
 
-	if (!e->nopps || jstr(j, 0, "opp", buf, sizeof buf) < 0)
+	if (!(p = e->loadcur) || jstr(j, 0, "opp", buf, sizeof buf) < 0)
 		return -1;
-	p = e->opps[e->nopps - 1];
 	if (strcmp(p->id, buf) || p->norders == ARB_MAXORD)
 		return -1;
 	o = &p->ord[p->norders];
@@ -2291,10 +2546,15 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 		if (!strcmp(type, "exec_state")) {
 			int killed = 0, a, i;
 			const struct arb_json *j = &r.j;
-			if (ji64(j, 0, "version") != 1) {
+			if (ji64(j, 0, "version") != 1 && ji64(j, 0, "version") != 2) {
 				snprintf(why, whylen, "%s:%u: unknown state version", e->c.state_path, line);
 				goto out;
 			}
+			/* each journal entry has the whole line again */
+			e->risk.ndaily = 0;
+			e->risk.wn = 0;
+			e->risk.whead = 0;
+			e->loadcur = NULL;
 			e->now = ji64(j, 0, "now");
 			e->seen_floor = ji64(j, 0, "seen_floor");
 			(void)arb_rec_bool(&r, "killed", &killed);
@@ -2345,6 +2605,18 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 		} else if (!strcmp(type, "order")) {
 			if (load_order(e, &r) < 0)
 				goto badline;
+		} else if (!strcmp(type, "opp_end")) {
+			char id[256];
+			int k, i;
+			if (arb_rec_str(&r, "id", id, sizeof id) < 0 || (i = opp_find(e, id)) < 0)
+				goto badline;
+			for (k = 0; k < e->opps[i]->norders; k++)
+				if (!arb_ostate_terminal(e->opps[i]->ord[k].st))
+					e->n_open--;
+			opp_free(e->opps[i]);
+			memmove(&e->opps[i], &e->opps[i + 1], (e->nopps - (size_t)i - 1) * sizeof *e->opps);
+			e->nopps--;
+			e->loadcur = NULL;
 		}
 		continue;
 badline:
@@ -2365,12 +2637,15 @@ int
 arb_exec_init(struct arb_exec *e, const struct arb_exec_conf *c, struct arb_xport *x, char *why,
     size_t whylen)
 {
+	struct arb_state_scan sc;
 	char *data;
 	size_t len;
+	int rc;
 
 	memset(e, 0, sizeof *e);
 	e->c = *c;
 	e->x = x;
+	e->sf.fd = -1;
 	arb_balances_init(&e->bal);
 	arb_balances_init(&e->pos);
 	arb_risk_init(&e->risk, &c->risk);
@@ -2378,17 +2653,31 @@ arb_exec_init(struct arb_exec *e, const struct arb_exec_conf *c, struct arb_xpor
 		return 0;
 	if (!(data = arb_state_read(c->state_path, &len))) {
 		if (errno == ENOENT) {
+			arb_state_open(&e->sf, c->state_path, c->state_sync, NULL);
 			e->dirty_state = 1;
 			return 0;
 		}
 		snprintf(why, whylen, "%s: %s", c->state_path, strerror(errno));
 		return -1;
 	}
-	if (load_state(e, data, len, why, whylen) < 0) {
+	if (arb_state_scan(c->state_path, data, len, &sc, why, whylen) < 0) {
 		free(data);
 		return -1;
 	}
+	if (sc.torn)
+		arb_warn("%s:%u: ignoring the last %zu bytes: a save cut short by a crash, never "
+		    "acknowledged", c->state_path, sc.torn_line, sc.torn);
+	e->loading = 1;
+	rc = load_state(e, data, sc.valid, why, whylen);
+	e->loading = 0;
+	e->loadcur = NULL;
 	free(data);
+	if (rc < 0)
+		return -1;
+	arb_state_open(&e->sf, c->state_path, c->state_sync, &sc);
+	journal_clear(e);   /* all of it is in the file */
+	for (size_t i = 0; i < e->nopps; i++)
+		(void)opp_changed(e, e->opps[i], x ? x->mode : "paper");
 	return 0;
 }
 
@@ -2461,6 +2750,13 @@ arb_exec_free(struct arb_exec *e)
 		arb_buf_free(&e->icache[i].suf);
 	free(e->icache);
 	arb_buf_free(&e->savebuf);
+	arb_state_close(&e->sf);
+	arb_buf_free(&e->jbuf);
+	arb_buf_free(&e->jseen);
+	arb_buf_free(&e->jsigtmp);
+	free(e->bdirty);
+	free(e->idirty);
+	free(e->insjd);
 	free(e->lat);
 	arb_balances_free(&e->bal);
 	arb_balances_free(&e->pos);

@@ -23,6 +23,7 @@
 #include "util.h"
 #include "balance.h"
 #include "risk.h"
+#include "state.h"
 
 /* The order state machine (arb-exec(1), "ORDER STATES"). */
 enum arb_ostate {
@@ -112,6 +113,10 @@ struct arb_exec_conf {
 	int cancel_on_kill;
 	const char *state_path;      /* NULL: no state file */
 	int state_sync;              /* fsync the state file */
+	/* journal bytes past which a save writes a new snapshot instead;
+	 * -1: automatic (4 x the snapshot, at least 1 MiB); 0: a snapshot
+	 * at every save (no journal) */
+	int64_t journal_max;
 	const char *kill_file;       /* NULL: none */
 	int stats;                   /* measure wall latency */
 	int nfee;                    /* --taker-fee overrides */
@@ -175,6 +180,22 @@ struct arb_exec {
 	struct arb_buf savebuf;
 	struct arb_icache *icache;
 	size_t nicache;
+	/* the journal: the file, the entry being built, and what changed
+	 * since the last save (seen lines; books and instruments by index) */
+	struct arb_state_file sf;
+	struct arb_buf jbuf, jseen, jsigtmp;
+	size_t *bdirty, nbdirty, capbdirty;
+	size_t *idirty, nidirty, capidirty;
+	unsigned char *insjd;        /* per instrument: in idirty */
+	int loading;                 /* reading the state file */
+	struct arb_opp *loadcur;     /* (loading) the opportunity of the next order lines */
+	uint64_t n_appends, n_snapshots;
+	uint64_t append_bytes;
+	/* called before each save: records already produced must reach
+	 * stdout before the state says they were (a result whose end is
+	 * saved is never produced again) */
+	void (*before_save)(void *ctx);
+	void *before_save_ctx;
 };
 
 void arb_exec_conf_defaults(struct arb_exec_conf *c);
@@ -198,8 +219,14 @@ void arb_exec_check_kill_file(struct arb_exec *e);
 void arb_exec_stop(struct arb_exec *e, int eof);
 /* Anything still in flight? */
 int arb_exec_busy(const struct arb_exec *e);
-/* Writes the state file (when configured).  0 or -1 (logged). */
+/* Saves what changed (when configured): a journal entry, or a new
+ * snapshot when the journal grew past its bound.  0 once durable, or -1
+ * (logged). */
 int arb_exec_save(struct arb_exec *e);
+/* Writes a new snapshot of the whole state (clean exit).  0 or -1. */
+int arb_exec_compact(struct arb_exec *e);
+/* The text of a snapshot of the state as loaded (--show-state). */
+void arb_exec_dump(struct arb_exec *e, struct arb_buf *out);
 /* Number of orders left in state unknown. */
 int arb_exec_unknown(const struct arb_exec *e);
 /* Loads the balances file into the engine (only when the state file did
