@@ -11,9 +11,15 @@
 # Run from the build directory: `make bench-store`, or
 #   top_srcdir=SRC sh SRC/bench/store-bench.sh 200000
 # With BASELINE=PATH (an older arb-store binary), the same runs of it come
-# next to each arb-store row, each into a database of its own.  Last, the
-# idle latency of arb-store --tee (bench/probe: one record at a time into
-# an idle stage, until it comes out) beside `cat`.
+# next to each arb-store row, each into a database of its own.  Then, when
+# the pipeline's programs are built, the stream that arb-store gets at the
+# end of bench/pipeline-bench.sh (bench/gen-stream --record of PIPE_UPDATES
+# book updates, default 100000, through arb-feed --replay, arb-detect and
+# arb-exec: books, orders, balances, opportunities, fills, results) into
+# arb-store --tee, whose record time is dense (a commit every 200 ms of it
+# means a few hundred records a commit).  Last, the idle latency of
+# arb-store --tee (bench/probe: one record at a time into an idle stage,
+# until it comes out) beside `cat`.
 # Targets (issue 7): 0.5 M records/s into SQLite, 0.3 M into PostgreSQL;
 # (issue 10) per-hop latency p99 under 50 us when the stream is idle.
 set -u
@@ -32,34 +38,39 @@ echo "store-bench: generating $N records" >&2
 "$top_srcdir/tests/store/gen-stream" "$N" 1 > "$T/in.ndjson"
 bytes=$(wc -c < "$T/in.ndjson")
 
-# run NAME CMD...: times CMD (stdin: the records), prints one row.  The
-# last three columns are CPU seconds of arb-store's threads, from its -vv
-# report (reading and staging; committing; SQLite checkpoints), "-" when
+# run NAME CMD...: times CMD (stdin: $IN, $N records), prints one row.
+# The last five columns come from arb-store's -vv report: CPU seconds of
+# its threads (reading and staging; committing; SQLite checkpoints; syncing
+# the WAL with synchronous full) and the number of transactions; "-" when
 # the program does not report them (cat, store-raw, an older arb-store).
+IN=$T/in.ndjson
 run() {
 	name=$1; shift
-	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$@" < "$T/in.ndjson" > /dev/null 2> "$T/err" ||
+	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$@" < "$IN" > /dev/null 2> "$T/err" ||
 		{ echo "store-bench: $name failed:" >&2; cat "$T/err" >&2; }
 	thr=$(awk '/cpu seconds: reading and staging/ { m = $7 + 0; c = $9 + 0 }
 		/checkpoints in their thread/ { k = $(NF - 2) }
-		END { printf "%s %s %s", m == "" ? "-" : m, c == "" ? "-" : c, k == "" ? "-" : k }' "$T/err")
+		/cpu seconds: syncing/ { y = $NF }
+		/ batches$/ { b = $(NF - 1) }
+		END { printf "%s %s %s %s %s", m == "" ? "-" : m, c == "" ? "-" : c, k == "" ? "-" : k,
+		    y == "" ? "-" : y, b == "" ? "-" : b }' "$T/err")
 	set -- $(tail -n 1 "$T/time") $thr
-	awk -v name="$name" -v n="$N" -v s="$1" -v cpu="$2 + $3" -v rss="$4" -v thr="$5 $6 $7" 'BEGIN {
+	awk -v name="$name" -v n="$N" -v s="$1" -v cpu="$2 + $3" -v rss="$4" -v thr="$5 $6 $7 $8" -v txn="$9" 'BEGIN {
 		split(cpu, c, " + "); cpu = c[1] + c[2]
 		if (s < 0.01) s = 0.01
 		if (cpu < 0.01) cpu = 0.01
 		split(thr, t, " ")
-		for (i = 1; i <= 3; i++)
+		for (i = 1; i <= 4; i++)
 			if (t[i] != "-") t[i] = sprintf("%.2f", t[i])
-		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d %6s %6s %6s\n", name, n, s, n / s, cpu, n / cpu, rss,
-		    t[1], t[2], t[3] }'
+		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d %6s %6s %6s %6s %6s\n", name, n, s, n / s, cpu, n / cpu, rss,
+		    t[1], t[2], t[3], t[4], txn }'
 }
 
 BASE=${BASELINE:-}
 [ -z "$BASE" ] || [ -x "$BASE" ] || { echo "store-bench: BASELINE=$BASE is not executable" >&2; exit 2; }
 
-printf "%-38s %8s %7s %10s %7s %10s %9s %6s %6s %6s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB" \
-    "main" "commit" "ckpt"
+printf "%-38s %8s %7s %10s %7s %10s %9s %6s %6s %6s %6s %6s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB" \
+    "main" "commit" "ckpt" "sync" "txns"
 echo "# input: $N lines, $bytes bytes"
 run "baseline: cat" cat
 run "raw: sqlite batched INSERT (line)" "$RAW" sqlite "$T/raw.db"
@@ -70,6 +81,32 @@ for v in "" ${BASE:+old}; do
 	run "arb-store sqlite, replay (dups)$tag" "$S" -vv -d "sqlite:$T/a$v.db"
 	run "arb-store sqlite --sync normal$tag" "$S" -vv --synchronous normal -d "sqlite:$T/b$v.db"
 done
+
+# The pipeline's stream (see the header), when its programs are built.
+PU=${PIPE_UPDATES:-100000}
+if [ -x "$B/bench/gen-stream" ] && [ -x "$B/bin/arb-feed" ] && [ -x "$B/bin/arb-detect" ] && [ -x "$B/bin/arb-exec" ]; then
+	"$B/bench/gen-stream" --seed 1 --updates "$PU" --venues 6 --assets 51 --depth 5 --dislocate-every 5000 \
+	    --record "$T/rec" > /dev/null &&
+	"$B/bin/arb-feed" --replay --depth 5 "$T"/rec/*.0 > "$T/s1" 2> /dev/null &&
+	awk -F'"' '/"type":"instrument"/ { for (i = 1; i < NF; i++) { if ($i == "ex") ex = $(i+2)
+		if ($i == "base") b = $(i+2); if ($i == "quote") q = $(i+2) }
+		print ex, b, 1000000; print ex, q, 1000000 }' "$T/s1" | sort -u > "$T/bal" &&
+	"$B/bin/arb-detect" < "$T/s1" 2> /dev/null | "$B/bin/arb-exec" --balances "$T/bal" > "$T/pipe.ndjson" 2> /dev/null
+	rm -rf "$T/rec" "$T/s1"
+	IN=$T/pipe.ndjson
+	NSAVE=$N
+	N=$(wc -l < "$IN")
+	echo "# the pipeline's stream: $N records, $(wc -c < "$IN") bytes (bench/gen-stream --updates $PU | feed | detect | exec)"
+	for v in "" ${BASE:+old}; do
+		S=$STORE; [ -n "$v" ] && S=$BASE
+		tag=${v:+" (baseline)"}
+		run "pipeline stream: sqlite --tee$tag" "$S" -vv --tee -d "sqlite:$T/p$v.db"
+		run "pipeline stream: --tee --sync normal$tag" "$S" -vv --tee --synchronous normal -d "sqlite:$T/q$v.db"
+	done
+	rm -f "$IN"
+	IN=$T/in.ndjson
+	N=$NSAVE
+fi
 
 pg_start >/dev/null
 run "raw: PostgreSQL COPY (line)" "$RAW" pg "$ARB_PG_URL"
@@ -83,7 +120,8 @@ for v in "" ${BASE:+old}; do
 done
 echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
 echo "# cpu_s: user+system time of the client process only (for PostgreSQL the server's work is not in it)"
-echo "# main, commit, ckpt: CPU seconds of arb-store's threads (reading and staging; committing; SQLite checkpoints)"
+echo "# main, commit, ckpt, sync: CPU seconds of arb-store's threads (reading and staging; committing; SQLite checkpoints;"
+echo "#   syncing the WAL, synchronous full); txns: transactions (batches) committed"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the wall-clock numbers)"
 
 # Idle latency: one record at a time (p50/p90/p99 over 300 probes).
