@@ -205,20 +205,28 @@ static const arb_dec ZERO = { 0, 0 };
 
 /* Converts the first upto levels of a lazily read side (see struct
  * book). */
-static void __attribute__((noinline))
-book_conv_more(struct book *b, int side, uint32_t upto)
+static inline void
+book_conv_cap(struct book *b, int side, uint32_t n)
 {
 	struct arb_level **lv = side ? &b->asks : &b->bids;
 	uint32_t *cap = side ? &b->capa : &b->capb;
-	const char *p;
 
-	if (upto > *cap) {
+	if (n > *cap) {
 		uint32_t c = *cap ? *cap : 16;
-		while (c < upto)
+		while (c < n)
 			c *= 2;
 		xrealloc(lv, (size_t)c * sizeof(**lv));
 		*cap = c;
 	}
+}
+
+static void __attribute__((noinline))
+book_conv_more(struct book *b, int side, uint32_t upto)
+{
+	struct arb_level **lv = side ? &b->asks : &b->bids;
+	const char *p;
+
+	book_conv_cap(b, side, upto);
 	p = arb_levels_read(b->tx[side] + b->txpos[side], b->tx[side] + b->txlen[side] + 16,
 	    *lv + b->nconv[side], upto - b->nconv[side]);
 	if (p == NULL)
@@ -1790,8 +1798,17 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 			memcpy(b->tx[side], t, len);
 			memset(b->tx[side] + len, 0, 16);
 			b->txlen[side] = len;
+			/* the parser converted the best level */
 			b->nconv[side] = 0;
-			b->txpos[side] = 1;
+			b->txpos[side] = r->lv_pos1[side];
+			if (side ? r->fb->nasks : r->fb->nbids) {
+				book_conv_cap(b, side, 1);
+				if (side)
+					b->asks[0] = r->fb->asks[0];
+				else
+					b->bids[0] = r->fb->bids[0];
+				b->nconv[side] = 1;
+			}
 		}
 	}
 	b->txok = 1;

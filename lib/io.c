@@ -43,6 +43,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "io.h"
 #include "sig.h"
@@ -72,12 +75,38 @@ static inline uint64_t load64(const unsigned char *p)
 	return v;
 }
 
+#ifdef __SSE2__
+/* True when the 64 bytes at p are ASCII (and none is NUL, with nul_bad):
+ * one OR of the four blocks for the high bits, one minimum for a zero. */
+static inline int ascii64(const unsigned char *p, int nul_bad)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+	__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+	int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
+
+	if (nul_bad)
+		m |= _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(_mm_min_epu8(a, b),
+		    _mm_min_epu8(c, d)), _mm_setzero_si128()));
+	return m == 0;
+}
+#endif
+
 static const char *utf8_scan(const char *s, size_t n, int nul_bad, size_t *col)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	for (;;) {
+#ifdef __SSE2__
+		/* 64 bytes at a time with SSE2; the last 64 of a line at
+		 * once (those before i are known to be plain already) */
+		while (i + 64 <= n && ascii64(p + i, nul_bad))
+			i += 64;
+		if (i < n && n - i < 64 && n >= 64 && ascii64(p + n - 64, nul_bad))
+			return NULL;
+#endif
 		/* ASCII fast path: 32 bytes, then 8, at a time.  With nul_bad,
 		 * (x | HIGHS) - ONES keeps the high bit of every byte but a
 		 * 0x00 or 0x80 (no borrows cross bytes); x itself flags the

@@ -1285,45 +1285,133 @@ slow:
 	return fp_numc(p, e, ind, &sc, 1, 0);
 }
 
+#ifdef __SSE2__
 /*
- * The same array checked exactly as fp_levels checks it, but with no
- * token and no conversion (arb_rec's lazy): the number of levels into
- * *nlv, and *odd set when a price is <= 0 or a quantity < 0.
+ * One level `[px,qty]` at p (p[0] is its '['), both numbers unsigned and
+ * the whole level within the 32 bytes at p, which must be readable:
+ * checked as fp_numv checks each number, from one classification of the
+ * 32 bytes.  Returns the byte after its ']', with *pxzero set when the
+ * price is 0; NULL when the level is anything else (not necessarily bad:
+ * the caller then reads it number by number).
  */
 static inline __attribute__((always_inline)) const unsigned char *
-fp_levels_lazy(const unsigned char *p, const unsigned char *e, uint32_t *nlv, int *odd)
+fp_level32(const unsigned char *p, int *pxzero)
 {
-	const unsigned char *q, *r;
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+	__m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
+	__m128i ta = _mm_sub_epi8(a, c0), tb = _mm_sub_epi8(b, c0);
+	uint32_t dg = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(ta, c9), ta)) |
+	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(tb, c9), tb)) << 16;
+	uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, c0)) |
+	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, c0)) << 16;
+	uint32_t x = ~dg & ~1u, m;
+	unsigned k1, e1, k2, e2;
+
+	/* the price: integer digits from 1 to k1, maybe a point and digits
+	 * to e1; as fp_numv: an integer digit, no leading zero, a digit
+	 * after a point, at most FP_MAXNUM characters */
+	if (x == 0 || (k1 = (unsigned)__builtin_ctz(x)) == 1 || (k1 > 2 && p[1] == '0'))
+		return NULL;
+	if (p[k1] == '.') {
+		x &= x - 1;
+		if (x == 0 || (e1 = (unsigned)__builtin_ctz(x)) == k1 + 1)
+			return NULL;
+		z |= 1u << k1;
+	} else {
+		e1 = k1;
+	}
+	if (p[e1] != ',' || e1 - 1 > FP_MAXNUM)
+		return NULL;
+	m = (1u << (e1 - 1)) - 1;
+	/* the quantity: from e1 + 1 to k2, maybe a point and more to e2 */
+	x &= x - 1;
+	if (x == 0 || (k2 = (unsigned)__builtin_ctz(x)) == e1 + 1 ||
+	    (k2 > e1 + 2 && p[e1 + 1] == '0'))
+		return NULL;
+	if (p[k2] == '.') {
+		x &= x - 1;
+		if (x == 0 || (e2 = (unsigned)__builtin_ctz(x)) == k2 + 1)
+			return NULL;
+	} else {
+		e2 = k2;
+	}
+	if (p[e2] != ']' || e2 - e1 - 1 > FP_MAXNUM)
+		return NULL;
+	/* the price is 0 when every byte of it is a '0' or its point */
+	*pxzero = ((z >> 1) & m) == m;
+	return p + e2 + 1;
+}
+#endif
+
+/*
+ * The same array checked exactly as fp_levels checks it, but with no
+ * token and only the best level converted (arb_rec's lazy): that level
+ * into (*lv)[0] and the offset from the array's '[' of the byte after it
+ * into *pos1, the number of levels into *nlv, and *odd set when a price
+ * is <= 0 or a quantity < 0.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_levels_lazy(const unsigned char *p, const unsigned char *e, struct arb_level **lv,
+    uint32_t *lvcap, uint32_t *nlv, uint32_t *pos1, int *odd)
+{
+	const unsigned char *o = p, *q, *r;
 	uint32_t k = 0;
 	int64_t m1, m2;
-	int bad = 0;
+	int s1, s2, bad = 0;
 
 	if (p == e || *p != '[')
 		return NULL;
 	p++;
+	*pos1 = 1;
 	if (p < e && *p == ']') {
 		p++;
 	} else {
+		/* the best level, which the screen reads on every update */
+		if (p == e || *p != '[')
+			return NULL;
+		if ((q = fp_num(p + 1, e, &m1, &s1, 1)) == NULL || q == e || *q != ',')
+			return NULL;
+		if ((r = fp_num(q + 1, e, &m2, &s2, 1)) == NULL || r == e || *r != ']')
+			return NULL;
+		if (*lvcap == 0)
+			lv_reserve(lv, lvcap, 1);
+		(*lv)[0].px.m = m1;
+		(*lv)[0].px.s = s1;
+		(*lv)[0].qty.m = m2;
+		(*lv)[0].qty.s = s2;
+		bad = (m1 <= 0) | (m2 < 0);
+		r++;
+		*pos1 = (uint32_t)(r - o);
 		for (;;) {
+			k++;
+			p = r;
+			if (p < e && *p == ',') {
+				p++;
+			} else if (p < e && *p == ']') {
+				p++;
+				break;
+			} else {
+				return NULL;
+			}
 			if (p == e || *p != '[')
 				return NULL;
-			p++;
-			if ((q = fp_numv(p, e, &m1)) == NULL || q == e || *q != ',')
+#ifdef __SSE2__
+			if (e - p >= 32) {
+				int z;
+
+				if ((r = fp_level32(p, &z)) != NULL) {
+					bad |= z;
+					continue;
+				}
+			}
+#endif
+			if ((q = fp_numv(p + 1, e, &m1)) == NULL || q == e || *q != ',')
 				return NULL;
 			if ((r = fp_numv(q + 1, e, &m2)) == NULL || r == e || *r != ']')
 				return NULL;
 			bad |= (m1 <= 0) | (m2 < 0);
-			k++;
-			p = r + 1;
-			if (p < e && *p == ',') {
-				p++;
-				continue;
-			}
-			if (p < e && *p == ']') {
-				p++;
-				break;
-			}
-			return NULL;
+			r++;
 		}
 	}
 	*nlv = k;
@@ -1690,7 +1778,8 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 		KEY(4);
 		p += 8;
 		o = p;
-		if ((p = fp_levels_lazy(p, e, &fb->nbids, &odd)) == NULL)
+		if ((p = fp_levels_lazy(p, e, &fb->bids, &fb->capb, &fb->nbids, &r->lv_pos1[0],
+		    &odd)) == NULL)
 			return 0;
 		r->lv_off[0] = (uint32_t)(o - s);
 		r->lv_len[0] = (uint32_t)(p - o);
@@ -1701,7 +1790,8 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 		KEY(4);
 		p += 8;
 		o = p;
-		if ((p = fp_levels_lazy(p, e, &fb->nasks, &odd)) == NULL)
+		if ((p = fp_levels_lazy(p, e, &fb->asks, &fb->capa, &fb->nasks, &r->lv_pos1[1],
+		    &odd)) == NULL)
 			return 0;
 		r->lv_off[1] = (uint32_t)(o - s);
 		r->lv_len[1] = (uint32_t)(p - o);

@@ -136,6 +136,26 @@ rec_differ_lazy(struct rec_oracle *o, int rc, int rb)
 	kb = arb_rec_book(b, &o->kb);
 	if (kc != kb)
 		return "lazy: arb_rec_book result";
+	if (kc == 0 && c->lv_lazy) {
+		/* the best levels converted, and the rest where lv_pos1 says */
+		for (int s = 0; s < 2; s++) {
+			uint32_t n = s ? o->kb.nasks : o->kb.nbids;
+			const struct arb_level *g = s ? o->kb.asks : o->kb.bids;
+			const struct arb_level *f = s ? c->fb->asks : c->fb->bids;
+			struct arb_level *t = s ? o->kd.asks : o->kd.bids;
+
+			if (n == 0)
+				continue;
+			if (!rec_oracle_lv(f, g, 1))
+				return "lazy: the best level";
+			if (c->lv_pos1[s] >= c->lv_len[s] ||
+			    arb_levels_read(c->line + c->lv_off[s] + c->lv_pos1[s], c->line + c->len,
+			    t, n - 1) != c->line + c->lv_off[s] + c->lv_len[s] - 1 ||
+			    !rec_oracle_lv(t, g + 1, n - 1))
+				return "lazy: the levels after lv_pos1";
+		}
+		kc = arb_rec_book(c, &o->kd);
+	}
 	if (kc == 0 && !rec_oracle_bk(&o->kd, &o->kb))
 		return "lazy: arb_rec_book";
 	if (kc == 0 && c->lv_lazy) {

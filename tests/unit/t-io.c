@@ -241,6 +241,29 @@ static void test_utf8(void)
 	memset(buf, 'x', sizeof buf);
 	buf[100] = '\x80';
 	ok(arb_utf8_check(buf, 100) == NULL && arb_utf8_check(buf, 101) != NULL, "utf8: length is respected");
+
+	/* A stray byte at every offset of lines of every length up to 260:
+	 * the 64-byte blocks (SSE2), the last 64 bytes read at once, the
+	 * words after them */
+	char big[260];
+	bad = 0;
+	for (size_t len = 1; len <= sizeof big; len++) {
+		memset(big, 'x', sizeof big);
+		if (arb_utf8_check(big, len) != NULL)
+			bad++;
+		for (size_t k = 0; k < len; k++) {
+			const char *why;
+			big[k] = '\x80';
+			why = arb_utf8_check(big, len);
+			if (why == NULL || strcmp(why, "unexpected continuation byte") != 0)
+				bad++;
+			big[k] = '\xc3';   /* cut short when last, else followed by 'x' */
+			if (arb_utf8_check(big, len) == NULL)
+				bad++;
+			big[k] = 'x';
+		}
+	}
+	is_int(bad, 0, "utf8: a bad byte found at every offset of every length up to 260");
 }
 
 static void test_lines(void)
