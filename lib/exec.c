@@ -69,7 +69,18 @@ struct arb_opp {
 	 * whether its end was saved */
 	struct arb_buf jsig;
 	int jend;
+	int jtouch;                 /* may have changed since the last save */
 };
+
+/* p (or its orders) may change: the next save compares its text with
+ * the one last saved.  Every function that changes an opportunity or
+ * one of its orders calls this. */
+static inline void
+touch(void *owner)
+{
+	if (owner)
+		((struct arb_opp *)owner)->jtouch = 1;
+}
 
 struct arb_book_ent {
 	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
@@ -569,6 +580,8 @@ arb_exec_kill(struct arb_exec *e, const char *rule, const char *detail)
 	if (!arb_risk_kill(&e->risk, e->now, rule, detail))
 		return;
 	arb_warn("kill switch tripped: %s: %s", rule, detail);
+	for (size_t i = 0; i < e->nopps; i++)
+		touch(e->opps[i]);
 	emit_risk(e, rule, "kill", detail, NULL, NULL);
 	e->dirty_state = 1;
 	if (e->c.cancel_on_kill)
@@ -712,6 +725,7 @@ open_orders(const struct arb_exec *e)
 static void
 setst(struct arb_exec *e, struct arb_order *o, enum arb_ostate to)
 {
+	touch(o->owner);
 	if (!arb_ostate_terminal(o->st) && arb_ostate_terminal(to))
 		e->n_open--;
 	o->st = to;
@@ -888,6 +902,7 @@ order_new(struct arb_exec *e, struct arb_opp *p, const struct arb_order *tmpl, i
 	o->lock_rem = need;
 	o->st = ARB_OS_NEW;
 	o->owner = p;
+	touch(p);
 	e->n_open++;
 	emit_order(e, o, e->now);
 	e->dirty_state = 1;
@@ -899,6 +914,7 @@ order_send(struct arb_exec *e, struct arb_opp *p, struct arb_order *o)
 {
 	struct timespec ts;
 
+	touch(p);
 	o->st = ARB_OS_SENT;
 	o->t_sent = e->now;
 	o->deadline = e->now + e->c.leg_timeout;
@@ -967,6 +983,7 @@ cancel_order(struct arb_exec *e, struct arb_order *o, const char *reason)
 {
 	if (arb_ostate_terminal(o->st) || o->cancel_req || o->st == ARB_OS_NEW)
 		return;
+	touch(o->owner);
 	o->cancel_req = 1;
 	snprintf(o->creason, sizeof o->creason, "%s", reason);
 	if (e->x->cancel(e->x->ctx, o, e->now) < 0)
@@ -989,6 +1006,7 @@ set_fail(struct arb_exec *e, struct arb_opp *p, const char *reason)
 {
 	int j;
 
+	touch(p);
 	if (p->fail)
 		return;
 	p->fail = 1;
@@ -1039,7 +1057,8 @@ send_next_leg(struct arb_exec *e, struct arb_opp *p)
 	struct arb_order o;
 	const char *reason;
 	char rule[32];
-	int i = p->next_leg, zero = 0;
+
+	touch(p);	int i = p->next_leg, zero = 0;
 	const char *asset;
 
 	if (seq_size(e, p, i, &o, &reason) < 0) {
@@ -1071,7 +1090,8 @@ send_unwinds(struct arb_exec *e, struct arb_opp *p)
 	struct acc ex[MAXACC];
 	struct arb_order o[MAXACC];
 	int legs[MAXACC], att[MAXACC], n = 0, ne, k, i;
-	char rule[32];
+
+	touch(p);	char rule[32];
 
 	ne = exposure(p, ex);
 	for (k = 0; k < ne && n < MAXACC; k++) {
@@ -1139,6 +1159,7 @@ opp_step(struct arb_exec *e, struct arb_opp *p)
 {
 	int j, anyfill = 0, allfull = 1, unknown = 0;
 
+	touch(p);
 	if (p->done)
 		return;
 	/* a leg that ended short is a leg failure */
@@ -1208,7 +1229,8 @@ opp_finish(struct arb_exec *e, struct arb_opp *p)
 	struct acc ex[MAXACC];
 	int nex, j, anyfill = 0, unknown = 0;
 	const char *status, *reason;
-	arb_dec pnl;
+
+	touch(p);	arb_dec pnl;
 
 	for (j = 0; j < p->norders; j++) {
 		if (!arb_dec_is_zero(p->ord[j].filled))
@@ -1439,6 +1461,7 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	e->spare = NULL;
 	memset(&p->jsig, 0, sizeof p->jsig);
 	p->jend = 0;
+	p->jtouch = 1;
 	if (opp_parse(r, p, event, why, sizeof why) < 0) {
 		badline(e, file, line, why);
 		e->n_bad++;
@@ -1759,6 +1782,7 @@ move(struct arb_exec *e, struct arb_order *o, enum arb_ostate to)
 static void
 release(struct arb_exec *e, struct arb_order *o)
 {
+	touch(o->owner);
 	if (!arb_dec_is_zero(o->lock_rem)) {
 		arb_bal_unlock(&e->bal, o->ex, o->lock_asset, o->lock_rem);
 		o->lock_rem = ZERO;
@@ -1768,6 +1792,7 @@ release(struct arb_exec *e, struct arb_order *o)
 void
 arb_exec_on_ack(struct arb_exec *e, struct arb_order *o, const char *vid, int64_t ts)
 {
+	touch(o->owner);
 	if (move(e, o, ARB_OS_ACKED) < 0)
 		return;
 	if (vid)
@@ -1781,7 +1806,8 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 {
 	struct arb_opp *p = opp_of(e, o);
 	struct arb_buf *b = &e->out;
-	const char *spend, *get;
+
+	touch(o->owner);	const char *spend, *get;
 	arb_dec notional = dmul(px, qty), spent, got, v;
 	enum arb_ostate to;
 
@@ -1868,6 +1894,7 @@ arb_exec_on_end(struct arb_exec *e, struct arb_order *o, enum arb_ostate st, con
 {
 	struct arb_opp *p = opp_of(e, o);
 
+	touch(o->owner);
 	if (move(e, o, st) < 0)
 		return;
 	/* no reason from the transport: the cancel we asked for took effect */
@@ -1911,6 +1938,8 @@ arb_exec_stop(struct arb_exec *e, int eof)
 {
 	size_t i;
 
+	for (i = 0; i < e->nopps; i++)
+		touch(e->opps[i]);
 	e->stopping = 1;
 	if (eof)
 		e->eof = 1;
@@ -2229,6 +2258,7 @@ build_snapshot(struct arb_exec *e, struct arb_buf *bp)
 			continue;
 		}
 		(void)opp_changed(e, p, mode);
+		p->jtouch = 0;
 		save_opp(&b, p, mode, e->now);
 	}
 	*bp = b;
@@ -2332,8 +2362,11 @@ arb_exec_save(struct arb_exec *e)
 				arb_emit_end(b);
 			}
 			p->jend = 1;
-		} else if (opp_changed(e, p, mode))
-			save_opp(b, p, mode, e->now);
+		} else if (p->jtouch) {
+			p->jtouch = 0;
+			if (opp_changed(e, p, mode))
+				save_opp(b, p, mode, e->now);
+		}
 	}
 	if (arb_state_append(&e->sf, b, why, sizeof why) < 0) {
 		arb_err("state file: %s (the next save writes a new snapshot)", why);
@@ -2689,6 +2722,7 @@ arb_exec_resume(struct arb_exec *e)
 
 	for (i = 0; i < e->nopps; i++) {
 		struct arb_opp *p = e->opps[i];
+		touch(p);
 		for (j = 0; j < p->norders; j++) {
 			struct arb_order *o = &p->ord[j];
 			if (o->st == ARB_OS_NEW) {
