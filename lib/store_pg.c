@@ -89,6 +89,7 @@ struct split {
 	size_t cut;                 /* byte offset of row na */
 	uint64_t na;                /* rows of table k on A */
 	uint64_t rows_a;            /* every row A stores */
+	size_t bytes_a;             /* and their bytes */
 };
 
 struct pg {
@@ -124,6 +125,8 @@ struct pg {
 	const char *jp;
 	size_t jn;
 	int jrc;
+	int64_t jus;                /* how long the job took */
+	double share;               /* of a spread batch's bytes, what A takes */
 	double th_cpu;
 	uint64_t nsplit, nhalf;     /* batches spread; completed after half committed */
 	uint64_t nprobe, nstage;    /* tables stored by the probe, by the staging path */
@@ -595,7 +598,8 @@ static void plan_split(struct pg *p, const struct arb_store_batch *bt, struct sp
 	}
 	if (k < 0 || bt->nrows[k] < SPLIT_MIN || strcmp(arb_store_tables[k].key, "ts, h1, h2") != 0)
 		return;
-	size_t target = total / 2 > total - most ? total / 2 - (total - most) : 0;
+	size_t want = (size_t)((double)total * p->share);
+	size_t target = want > total - most ? want - (total - most) : 0;
 	const char *q = bt->rows[k].p, *end = q + bt->rows[k].len;
 	uint64_t na = 0;
 	while (q < end && (size_t)(q - bt->rows[k].p) < target) {
@@ -646,6 +650,7 @@ static void plan_split(struct pg *p, const struct arb_store_batch *bt, struct sp
 	}
 	sp->k = k;
 	sp->rows_a = bt->n - (bt->nrows[k] - na);
+	sp->bytes_a = total - most + sp->cut;
 }
 
 /* COPY of n bytes of encoded rows of table k into the table, or into its
@@ -717,10 +722,12 @@ static void *b_thread(void *arg)
 		if (p->job != 1)
 			break;
 		pthread_mutex_unlock(&p->mu);
+		int64_t t0 = arb_mono_us();
 		int rc = cmd(&p->b, SPLIT_BEGIN, "BEGIN");
 		if (rc == 0)
 			rc = copy_in(&p->b, p->jk, p->jp, p->jn, 0);
 		pthread_mutex_lock(&p->mu);
+		p->jus = arb_mono_us() - t0;
 		p->jrc = rc;
 		p->job = 2;
 		pthread_cond_broadcast(&p->cv);
@@ -771,6 +778,7 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 	struct pgc *a = &p->a, *b = &p->b;
 	int k = sp->k, arc, brc;
 
+	int64_t t0 = arb_mono_us();
 	pthread_mutex_lock(&p->mu);
 	p->jk = k;
 	p->jp = bt->rows[k].p + sp->cut;
@@ -788,6 +796,7 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 	if (arc == 0)
 		arc = cmd(a, "COMMIT", "COMMIT");
 	int a_done = arc == 0;
+	int64_t ta = arb_mono_us() - t0;
 
 	pthread_mutex_lock(&p->mu);
 	while (p->job != 2)
@@ -800,6 +809,15 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 		brc = cmd(b, "COMMIT", "COMMIT");
 	if (arc == 0 && brc == 0) {
 		p->nsplit++;
+		/* Both parts should take as long: A's rows cost more (its keys
+		 * go into the middle of the index, B's at its end; A also
+		 * commits first), so the share follows what the two took. */
+		double bytes_a = (double)sp->bytes_a, bytes_b = (double)(bt->rows[k].len - sp->cut);
+		if (ta > 0 && p->jus > 0 && bytes_a > 0 && bytes_b > 0) {
+			double ca = (double)ta / bytes_a, cb = (double)p->jus / bytes_b;
+			double f = 0.7 * p->share + 0.3 * (cb / (ca + cb));
+			p->share = f < 0.2 ? 0.2 : f > 0.8 ? 0.8 : f;
+		}
 		return 0;
 	}
 	rollback(a);
@@ -1235,8 +1253,9 @@ static void pg_close(struct arb_store *s)
 	if (p->nsplit || p->nprobe || p->nstage || p->th_up)
 		arb_debug("PostgreSQL: %llu batches spread over two connections (%llu completed by"
 		    " the duplicate path after half of one committed), cpu seconds of the second"
-		    " connection's thread %.3f; duplicate path: %llu tables probed, %llu staged",
-		    (unsigned long long)p->nsplit, (unsigned long long)p->nhalf, p->th_cpu,
+		    " connection's thread %.3f, share of the first %.2f; duplicate path: %llu tables"
+		    " probed, %llu staged",
+		    (unsigned long long)p->nsplit, (unsigned long long)p->nhalf, p->th_cpu, p->share,
 		    (unsigned long long)p->nprobe, (unsigned long long)p->nstage);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
@@ -1485,6 +1504,7 @@ int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
 	p->conninfo = xstrdup(conninfo);
 	p->retry_us = o->retry_us;
 	p->direct = 1;
+	p->share = 0.5;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	int rc = arb_cred_read("pg_password", &p->cred, cwhy, sizeof cwhy);
