@@ -1,0 +1,293 @@
+/*
+ * Unit tests of the venues' fast paths (lib/venue/scan.h): the digit
+ * reader against a plain loop, the book's 64-bit formatter against
+ * arb_dec_fmt, the Kraken and OKX checksums against the way they were
+ * computed before (through arb_book_level and arb_dec_fmt), and frames of
+ * every venue's usual forms: each one taken by the fast path (feed.nscan)
+ * and giving the same records as the tokenizer.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "feed.h"
+#include "log.h"
+#include "venue/scan.h"
+#include "venue/venue.h"
+#include "../tap.h"
+
+uint32_t arb_kraken_checksum(const struct arb_book *b);
+int32_t arb_okx_checksum(const struct arb_book *b);
+
+static uint64_t rnd_state = 88172645463325252ULL;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* The Kraken checksum as lib/venue/kraken.c computed it before. */
+static uint32_t kraken_ref(const struct arb_book *b)
+{
+	char buf[2000];
+	size_t n = 0;
+
+	for (int side = ARB_ASK; side >= ARB_BID; side--)
+		for (uint32_t i = 0; i < 10; i++) {
+			const struct arb_level *l = arb_book_level(b, side, i);
+			arb_dec d[2];
+			if (!l)
+				break;
+			d[0] = l->px;
+			d[1] = l->qty;
+			for (int k = 0; k < 2; k++) {
+				unsigned __int128 m = d[k].m < 0 ? (unsigned __int128)-d[k].m : (unsigned __int128)d[k].m;
+				char tmp[48];
+				size_t t = 0;
+				do {
+					tmp[t++] = (char)('0' + (int)(m % 10));
+					m /= 10;
+				} while (m);
+				while (t)
+					buf[n++] = tmp[--t];
+			}
+		}
+	return (uint32_t)crc32(0L, (const Bytef *)buf, (uInt)n);
+}
+
+/* The OKX checksum as lib/venue/okx.c computed it before. */
+static int32_t okx_ref(const struct arb_book *b)
+{
+	char buf[25 * 2 * 2 * (ARB_DEC_STRMAX + 1)];
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < 25; i++)
+		for (int side = ARB_BID; side <= ARB_ASK; side++) {
+			const struct arb_level *l = arb_book_level(b, side, i);
+			if (!l)
+				continue;
+			if (n)
+				buf[n++] = ':';
+			n += arb_dec_fmt(l->px, buf + n);
+			buf[n++] = ':';
+			n += arb_dec_fmt(l->qty, buf + n);
+		}
+	return (int32_t)(uint32_t)crc32(0L, (const Bytef *)buf, (uInt)n);
+}
+
+static int64_t rnd_coef(void)
+{
+	static const int64_t lim[] = { 10, 1000, 100000000, 1000000000000LL, 1000000000000000000LL };
+
+	return (int64_t)(rnd() % (uint64_t)lim[rnd() % 5]);
+}
+
+struct frame {
+	char kind;          /* 'f' frame, 'r' REST body */
+	const char *url, *text;
+	int fast;           /* times read by the fast path */
+};
+
+/* The frames through a fresh feed; records into fd; nscan returned. */
+static uint64_t run(const struct arb_venue_ops *ops, const struct frame *fr, int fd, struct arb_buf *errs)
+{
+	struct arb_writer w;
+	struct arb_feed f;
+	struct arb_venue *v;
+	int64_t rt = 1700000000000000;
+	uint64_t n;
+
+	arb_writer_init(&w, fd);
+	arb_feed_init(&f, &w, 5);
+	f.replay = 1;
+	v = arb_feed_venue(&f, ops);
+	for (; fr->text; fr++) {
+		int rc;
+		rt += 1000;
+		v->why[0] = 0;
+		rc = fr->kind == 'r' ? ops->rest(v, fr->url, fr->text, strlen(fr->text), rt) :
+		    ops->frame(v, fr->url, fr->text, strlen(fr->text), rt);
+		arb_buf_printf(errs, "%d %s\n", rc, rc < 0 ? v->why : "");
+	}
+	arb_writer_flush(&w);
+	n = f.nscan;
+	arb_feed_free(&f);
+	arb_writer_free(&w);
+	return n;
+}
+
+static void slurp(int fd, struct arb_buf *b)
+{
+	char tmp[65536];
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, tmp, sizeof tmp)) > 0)
+		arb_buf_add(b, tmp, (size_t)n);
+	if (ftruncate(fd, 0) < 0)
+		abort();
+	lseek(fd, 0, SEEK_SET);
+}
+
+static void both_ways(int fd, const char *name, const struct arb_venue_ops *ops, const struct frame *fr)
+{
+	struct arb_buf out[2] = { { 0 } }, errs[2] = { { 0 } };
+	uint64_t nscan[2], want = 0;
+	int books = 0;
+
+	for (const struct frame *x = fr; x->text; x++)
+		want += (uint64_t)x->fast;
+	for (int k = 0; k < 2; k++) {
+		arb_venue_scan = !k;
+		nscan[k] = run(ops, fr, fd, &errs[k]);
+		slurp(fd, &out[k]);
+	}
+	arb_venue_scan = 1;
+	is_int(nscan[0], want, "%s: %llu frames take the fast path", name, (unsigned long long)want);
+	is_int(nscan[1], 0, "%s: none with arb_venue_scan 0", name);
+	ok(out[0].len == out[1].len && memcmp(out[0].p, out[1].p, out[0].len) == 0, "%s: the same records", name);
+	ok(errs[0].len == errs[1].len && memcmp(errs[0].p, errs[1].p, errs[0].len) == 0, "%s: the same errors", name);
+	for (const char *p = out[0].p; p && (p = strstr(p, "\"ok\":true")); p++)
+		books++;
+	ok(books > 0, "%s: %d books in sync", name, books);
+	if (out[0].len != out[1].len || memcmp(out[0].p, out[1].p, out[0].len) != 0)
+		printf("# fast:\n%.*s# tokenizer:\n%.*s", (int)out[0].len, out[0].p, (int)out[1].len, out[1].p);
+	for (int k = 0; k < 2; k++) {
+		arb_buf_free(&out[k]);
+		arb_buf_free(&errs[k]);
+	}
+}
+
+#define KW "wss://ws.kraken.com/v2"
+static const struct frame kraken[] = {
+	/* a snapshot without timestamp (as Kraken sends it), then updates */
+	{ 'f', KW, "{\"channel\":\"book\",\"type\":\"snapshot\",\"data\":[{\"symbol\":\"BTC/USD\",\"bids\":"
+	    "[{\"price\":60000.1,\"qty\":0.5},{\"price\":59999,\"qty\":1.25000000}],\"asks\":[{\"price\":60001.5,"
+	    "\"qty\":0.1}],\"checksum\":1}]}", 1 },
+	{ 'f', KW, "{\"channel\":\"book\",\"type\":\"snapshot\",\"data\":[{\"symbol\":\"BTC/USD\",\"bids\":"
+	    "[{\"price\":60000.1,\"qty\":0.5},{\"price\":59999,\"qty\":1.25000000}],\"asks\":[{\"price\":60001.5,"
+	    "\"qty\":0.1}],\"checksum\":1264606822}]}", 1 },
+	{ 'f', KW, "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"bids\":"
+	    "[{\"price\":60000.1,\"qty\":0}],\"asks\":[],\"checksum\":4209022120,\"timestamp\":\"2024-05-01T10:00:01.123456Z\"}]}", 1 },
+	{ 'f', KW, "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"bids\":"
+	    "[{\"price\":6e4,\"qty\":0}],\"asks\":[],\"checksum\":1,\"timestamp\":\"2024-05-01T10:00:01.123456Z\"}]}", 0 },
+	{ 'f', KW, "{\"channel\":\"heartbeat\"}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+#define OW "wss://ws.okx.com:8443/ws/v5/public"
+static const struct frame okx[] = {
+	{ 'f', OW, "{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"snapshot\",\"data\":[{\"asks\":"
+	    "[[\"8476.98\",\"415\",\"0\",\"13\"],[\"8477\",\"7\",\"0\",\"2\"]],\"bids\":[[\"8476.97\",\"256\",\"0\",\"12\"]],"
+	    "\"ts\":\"1597026383085\",\"checksum\":226472999,\"prevSeqId\":-1,\"seqId\":123456}]}", 1 },
+	{ 'f', OW, "{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{\"asks\":"
+	    "[[\"8476.98\",\"0\",\"0\",\"0\"]],\"bids\":[],\"ts\":\"1597026383185\",\"prevSeqId\":123456,\"seqId\":123457}]}", 1 },
+	{ 'f', OW, "{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{\"asks\":"
+	    "[],\"bids\":[[\"8476.9\",\"3\",\"0\",\"1\"]],\"ts\":\"1597026383285\",\"checksum\":7}]}", 1 },
+	{ 'f', OW, "pong", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+#define CW "wss://ws-feed.exchange.coinbase.com"
+static const struct frame coinbase[] = {
+	{ 'f', CW, "{\"type\":\"l2update\",\"product_id\":\"BTC-USD\",\"changes\":[[\"buy\",\"10101.80000000\",\"0.162567\"]],"
+	    "\"time\":\"2019-08-14T20:42:27.265Z\"}", 1 },
+	{ 'f', CW, "{\"type\":\"snapshot\",\"product_id\":\"BTC-USD\",\"bids\":[[\"10101.10\",\"0.45054140\"]],"
+	    "\"asks\":[[\"10102.55\",\"0.57753524\"],[\"10102.56\",\"1\"]]}", 1 },
+	{ 'f', CW, "{\"type\":\"l2update\",\"product_id\":\"BTC-USD\",\"changes\":[[\"buy\",\"10101.80000000\",\"0.162567\"],"
+	    "[\"sell\",\"10102.55\",\"0.0\"]],\"time\":\"2019-08-14T20:42:27.265Z\"}", 1 },
+	{ 'f', CW, "{\"type\":\"l2update\",\"product_id\":\"BTC-USD\",\"changes\":[[\"buy\",\"10101.8\",\"1\"]],"
+	    "\"time\":\"yesterday\"}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+#define BW "wss://stream.bybit.com/v5/public/spot"
+static const struct frame bybit[] = {
+	/* the documented order (type before ts) and gen-stream's */
+	{ 'f', BW, "{\"topic\":\"orderbook.50.BTCUSDT\",\"type\":\"snapshot\",\"ts\":1672304484978,\"data\":{\"s\":\"BTCUSDT\","
+	    "\"b\":[[\"16493.50\",\"0.006\"],[\"16493.00\",\"0.100\"]],\"a\":[[\"16611.00\",\"0.029\"]],\"u\":18521288,"
+	    "\"seq\":7961638724},\"cts\":1672304484976}", 1 },
+	{ 'f', BW, "{\"topic\":\"orderbook.50.BTCUSDT\",\"ts\":1672304485978,\"type\":\"delta\",\"data\":{\"s\":\"BTCUSDT\","
+	    "\"b\":[[\"16493.50\",\"0\"]],\"a\":[],\"u\":18521289,\"seq\":7961638725},\"cts\":1672304485976}", 1 },
+	{ 'f', BW, "{\"topic\":\"orderbook.50.BTCUSDT\",\"ts\":1672304486978,\"type\":\"delta\",\"data\":{\"s\":\"BTCUSDT\","
+	    "\"b\":[[\"16490\",\"1\"]],\"a\":[],\"u\":18521291}}", 1 },
+	{ 'f', BW, "{\"op\":\"pong\",\"success\":true}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+#define SW "wss://ws.bitstamp.net"
+static const struct frame bitstamp[] = {
+	/* held back until the snapshot, then read again */
+	{ 'f', SW, "{\"data\":{\"timestamp\":\"1641343698\",\"microtimestamp\":\"1641343698660692\",\"bids\":"
+	    "[[\"0.00002835\",\"1191.09203756\"]],\"asks\":[]},\"channel\":\"diff_order_book_batbtc\",\"event\":\"data\"}", 2 },
+	{ 'r', "https://www.bitstamp.net/api/v2/order_book/batbtc", "{\"timestamp\":\"1641343697\",\"microtimestamp\":"
+	    "\"1641343697000000\",\"bids\":[[\"0.00002830\",\"10\"]],\"asks\":[[\"0.00002844\",\"1143.93905784\"]]}", 1 },
+	{ 'f', SW, "{\"data\":{\"timestamp\":\"1641343699\",\"microtimestamp\":\"1641343699660692\",\"bids\":"
+	    "[[\"0.00002830\",\"0.00000000\"]],\"asks\":[[\"0.00002912\",\"2\"]]},\"channel\":\"diff_order_book_batbtc\","
+	    "\"event\":\"data\"}", 1 },
+	{ 'f', SW, "{\"event\":\"bts:heartbeat\",\"channel\":\"\",\"data\":{\"status\":\"success\"}}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+int main(void)
+{
+	int bad = 0, fd;
+
+	/* digits: every length and position, at the end of the text too */
+	for (int i = 0; i < 200000; i++) {
+		char t[32];
+		int len = (int)(rnd() % 24), stop = (int)(rnd() % 24);
+		uint64_t x = 0, y = 0;
+		const char *q, *r;
+		for (int k = 0; k < len; k++)
+			t[k] = k == stop ? "./\":e,]x\x80 "[rnd() % 10] : (char)('0' + rnd() % 10);
+		q = arb_scan_digits(t, t + len, &x);
+		for (r = t; r < t + len && *r >= '0' && *r <= '9'; r++)
+			y = y * 10 + (uint64_t)(*r - '0');
+		bad += q != r || x != y;
+	}
+	is_int(bad, 0, "arb_scan_digits = a plain loop (200000 strings)");
+
+	bad = 0;
+	for (int i = 0; i < 200000; i++) {
+		char a[ARB_DEC_STRMAX + 1], b[ARB_DEC_STRMAX + 1];
+		int64_t m = rnd_coef();
+		int s = (int)(rnd() % (i & 1 ? 19 : 37));
+		size_t na = arb_book_fmt64(a, m, s), nb = arb_dec_fmt(arb_dec_make(m, s), b);
+		bad += na != nb || memcmp(a, b, na) != 0;
+	}
+	is_int(bad, 0, "arb_book_fmt64 = arb_dec_fmt (200000 values)");
+
+	bad = 0;
+	for (int i = 0; i < 3000; i++) {
+		struct arb_book b;
+		int n = (int)(rnd() % 40);
+		arb_book_init(&b);
+		for (int k = 0; k < n; k++)
+			arb_book_set64(&b, rnd() & 1 ? ARB_BID : ARB_ASK, rnd_coef(), (int)(rnd() % 19),
+			    rnd_coef() + 1, (int)(rnd() % 19));
+		bad += arb_kraken_checksum(&b) != kraken_ref(&b);
+		bad += arb_okx_checksum(&b) != okx_ref(&b);
+		arb_book_free(&b);
+	}
+	is_int(bad, 0, "Kraken and OKX checksums = the way they were computed before (3000 books)");
+
+	arb_loglevel = ARB_LOG_ERR - 1;   /* gaps are expected here: quiet */
+	fd = memfd_create("t-scan", 0);
+	ok(fd >= 0, "memfd");
+	both_ways(fd, "kraken", &arb_venue_kraken, kraken);
+	both_ways(fd, "okx", &arb_venue_okx, okx);
+	both_ways(fd, "coinbase", &arb_venue_coinbase, coinbase);
+	both_ways(fd, "bybit", &arb_venue_bybit, bybit);
+	both_ways(fd, "bitstamp", &arb_venue_bitstamp, bitstamp);
+	close(fd);
+	return done_testing();
+}
