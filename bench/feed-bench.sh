@@ -8,6 +8,14 @@
 # same files in the same run, and checks that both write the same bytes.
 # RUNS (default 5): each row is the run with the least CPU time.
 # Needs python3 (the generator) and GNU time (/usr/bin/time).
+#
+# Then the six venues: bench/gen-stream --record writes the synthetic market
+# of the end-to-end benchmark (bench/pipeline-bench.sh: 6 venues x 99
+# symbols, depth 5, UPDATES book updates, default 300000) as one raw
+# recording per venue in its own wire format; each venue's file is replayed
+# alone, then all six together, beside FEED_OLD: lines per CPU second and
+# CPU microseconds per line, outputs compared byte for byte.
+# PARTS (default "binance venues") chooses the parts to run.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -21,9 +29,7 @@ old=${FEED_OLD:-}
 [ -z "$old" ] || [ -x "$old" ] || { echo "feed-bench: FEED_OLD=$old is not a program" >&2; exit 1; }
 d=$(mktemp -d "${TMPDIR:-/tmp}/feedbench.XXXXXX")
 trap 'rm -rf "$d"' EXIT
-frames=$(python3 "$top_srcdir/bench/feed-gen.py" "$d/rec" "$rec" "$reps" "$books")
-size=$(cat "$d"/rec/* | wc -c)
-echo "feed-bench: $frames diff frames, $books books, $((size / 1048576)) MiB, best of $runs runs"
+parts=${PARTS:-binance venues}
 
 # run SINK CMD...: the best of $runs runs of CMD by CPU seconds (user +
 # system) into $secs $user $sys, with its wall time and peak RSS (KiB) in
@@ -57,6 +63,10 @@ row() {
 		else printf "%-30s %5.2f %5.2f %5.2f %6.2f %9.3f %9.3f %8d\n", n, s, u, y, w, f / s / 1e6, b / s / 1e6, r
 	}'
 }
+case $parts in *binance*)
+frames=$(python3 "$top_srcdir/bench/feed-gen.py" "$d/rec" "$rec" "$reps" "$books")
+size=$(cat "$d"/rec/* | wc -c)
+echo "feed-bench: $frames diff frames, $books books, $((size / 1048576)) MiB, best of $runs runs"
 in="$d/rec/BINANCE.http.0.0 $d/rec/BINANCE.ws.1.0"
 printf '%-30s %5s %5s %5s %6s %9s %9s %8s\n' "" "CPU s" "user" "sys" "wall s" "M frm/s" "M book/s" "RSS KiB"
 nbook=
@@ -87,3 +97,42 @@ for depth in 10 1; do
 		fi
 	fi
 done
+;; esac
+
+case $parts in *venues*) ;; *) exit 0 ;; esac
+gen=$top_builddir/bench/gen-stream
+[ -x "$gen" ] || { echo "feed-bench: build bench/gen-stream first" >&2; exit 1; }
+updates=${UPDATES:-300000}
+"$gen" --seed 1 --updates "$updates" --venues 6 --assets 51 --depth 5 --dislocate-every 5000 --record "$d/gen" >/dev/null
+echo
+echo "feed-bench: the six venues, bench/gen-stream --record ($updates updates, 6 venues x 99 symbols," \
+    "depth 5, $(($(cat "$d"/gen/* | wc -c) / 1048576)) MiB), arb-feed --replay --depth 5 >/dev/null, best of $runs runs"
+printf '%-10s %8s %7s %11s %8s' venue lines "CPU s" "M lines/s" "us/line"
+[ -z "$old" ] || printf ' %9s %11s %8s %7s' "old CPU s" "M lines/s" "us/line" speedup
+echo
+# vrow NAME LINES FILE...: one venue (or all), the new build and the old
+vrow() {
+	name=$1 lines=$2
+	shift 2
+	run null "$feed" --replay --depth 5 "$@"
+	new=$secs
+	printf '%-10s %8d %7.2f %11.3f %8.2f' "$name" "$lines" "$new" \
+	    "$(awk -v n="$lines" -v s="$new" 'BEGIN { if (s <= 0) s = 0.01; print n / s / 1e6 }')" \
+	    "$(awk -v n="$lines" -v s="$new" 'BEGIN { print s / n * 1e6 }')"
+	if [ -n "$old" ]; then
+		run null "$old" --replay --depth 5 "$@"
+		printf ' %9.2f %11.3f %8.2f %6.2fx' "$secs" \
+		    "$(awk -v n="$lines" -v s="$secs" 'BEGIN { if (s <= 0) s = 0.01; print n / s / 1e6 }')" \
+		    "$(awk -v n="$lines" -v s="$secs" 'BEGIN { print s / n * 1e6 }')" \
+		    "$(awk -v a="$secs" -v b="$new" 'BEGIN { if (b <= 0) b = 0.01; print a / b }')"
+		"$feed" --replay --depth 5 "$@" >"$d/vnew" 2>&1
+		"$old" --replay --depth 5 "$@" >"$d/vold" 2>&1
+		cmp -s "$d/vnew" "$d/vold" || { echo; echo "feed-bench: $name: the output differs from the old build's" >&2; exit 1; }
+	fi
+	echo
+}
+for v in BINANCE KRAKEN COINBASE OKX BYBIT BITSTAMP; do
+	vrow "$(echo "$v" | tr A-Z a-z)" "$(wc -l <"$d/gen/$v.0")" "$d/gen/$v.0"
+done
+vrow "all six" "$(cat "$d"/gen/*.0 | wc -l)" "$d"/gen/*.0
+[ -z "$old" ] || echo "    every output identical to the old build's (records and diagnostics)"
