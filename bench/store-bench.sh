@@ -55,8 +55,8 @@ run() {
 		END { printf "%s %s %s %s %s", m == "" ? "-" : m, c == "" ? "-" : c, k == "" ? "-" : k,
 		    y == "" ? "-" : y, b == "" ? "-" : b }' "$T/err")
 	set -- $(tail -n 1 "$T/time") $thr
-	awk -v name="$name" -v n="$N" -v s="$1" -v cpu="$2 + $3" -v rss="$4" -v thr="$5 $6 $7 $8" -v txn="$9" 'BEGIN {
-		split(cpu, c, " + "); cpu = c[1] + c[2]
+	awk -v name="$name" -v n="$N" -v s="$1" -v u="$2" -v sy="$3" -v rss="$4" -v thr="$5 $6 $7 $8" -v txn="$9" 'BEGIN {
+		cpu = u + sy
 		if (s < 0.01) s = 0.01
 		if (cpu < 0.01) cpu = 0.01
 		split(thr, t, " ")
