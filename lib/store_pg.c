@@ -125,7 +125,7 @@ struct pg {
 	const char *jp;
 	size_t jn;
 	int jrc;
-	int64_t jus;                /* how long the job took */
+	int64_t jt0, jus;           /* when the job was given, how long it took from then */
 	double share;               /* of a spread batch's bytes, what A takes */
 	double th_cpu;
 	uint64_t nsplit, nhalf;     /* batches spread; completed after half committed */
@@ -525,9 +525,13 @@ static int reserve_ids(struct pg *p, const struct arb_store_batch *bt)
 	return 0;
 }
 
-/* Writes ids from the pools into every row of bt, in input order. */
-static void number_rows(struct pg *p, struct arb_store_batch *bt)
+/* Writes ids from the pools into every row of bt, in input order.  0, or
+ * -1 when the pools are short (never after reserve_ids succeeded). */
+static int number_rows(struct pg *p, struct arb_store_batch *bt)
 {
+	for (int k = 0; k < ARB_R_NTYPES; k++)
+		if (p->ids[k].avail < (int64_t)bt->nrows[k])
+			return -1;
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
 		char *q = bt->rows[k].p, *end = q + bt->rows[k].len;
 		while (q < end) {
@@ -535,6 +539,7 @@ static void number_rows(struct pg *p, struct arb_store_batch *bt)
 			q = (char *)row_end(q);
 		}
 	}
+	return 0;
 }
 
 /*
@@ -721,8 +726,8 @@ static void *b_thread(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (p->job != 1)
 			break;
+		int64_t t0 = p->jt0;
 		pthread_mutex_unlock(&p->mu);
-		int64_t t0 = arb_mono_us();
 		int rc = cmd(&p->b, SPLIT_BEGIN, "BEGIN");
 		if (rc == 0)
 			rc = copy_in(&p->b, p->jk, p->jp, p->jn, 0);
@@ -781,6 +786,7 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 	int64_t t0 = arb_mono_us();
 	pthread_mutex_lock(&p->mu);
 	p->jk = k;
+	p->jt0 = t0;
 	p->jp = bt->rows[k].p + sp->cut;
 	p->jn = bt->rows[k].len - sp->cut;
 	p->job = 1;
@@ -796,6 +802,11 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 	if (arc == 0)
 		arc = cmd(a, "COMMIT", "COMMIT");
 	int a_done = arc == 0;
+	/* While B works: ids for a next batch of the same size, so that its
+	 * reservation does not hold both connections up (an error here is
+	 * the next batch's to meet). */
+	if (a_done)
+		(void)reserve_ids(p, bt);
 	int64_t ta = arb_mono_us() - t0;
 
 	pthread_mutex_lock(&p->mu);
@@ -1152,7 +1163,10 @@ static int send_batch(struct pg *p, struct arb_store_batch *bt, uint64_t *ins, u
 			take_err(p, a);
 			return -1;
 		}
-		number_rows(p, bt);
+		if (number_rows(p, bt) < 0) {
+			snprintf(p->err, sizeof p->err, "reserving ids: the sequences gave too few values");
+			return -1;
+		}
 		p->numbered = bt;
 	}
 	if (p->direct) {
