@@ -108,6 +108,10 @@ struct pg {
 	/* key scratch for the cross-half check */
 	struct rkey { int64_t ts, h1, h2; } *keys;
 	size_t nkeys, capkeys;
+	/* offsets and ts of the rows of the numbered batch's biggest table */
+	size_t *roff;
+	int64_t *rts;
+	size_t nro, capro;
 	/* keys already stored or met (the probe of the duplicate path) */
 	struct rkey *set;
 	unsigned char *used;
@@ -527,15 +531,43 @@ static int reserve_ids(struct pg *p, const struct arb_store_batch *bt)
 
 /* Writes ids from the pools into every row of bt, in input order.  0, or
  * -1 when the pools are short (never after reserve_ids succeeded). */
+/* The table of batch bt with the most bytes, -1 when empty. */
+static int biggest(const struct arb_store_batch *bt)
+{
+	size_t most = 0;
+	int k = -1;
+
+	for (int i = 0; i < ARB_R_NTYPES; i++) {
+		if (bt->rows[i].len > most) {
+			most = bt->rows[i].len;
+			k = i;
+		}
+	}
+	return k;
+}
+
 static int number_rows(struct pg *p, struct arb_store_batch *bt)
 {
+	int big = biggest(bt);
+
 	for (int k = 0; k < ARB_R_NTYPES; k++)
 		if (p->ids[k].avail < (int64_t)bt->nrows[k])
 			return -1;
+	p->nro = 0;
+	if (big >= 0 && bt->nrows[big] > p->capro) {
+		p->capro = bt->nrows[big];
+		xrealloc(&p->roff, p->capro * sizeof *p->roff);
+		xrealloc(&p->rts, p->capro * sizeof *p->rts);
+	}
 	for (int k = 0; k < ARB_R_NTYPES; k++) {
-		char *q = bt->rows[k].p, *end = q + bt->rows[k].len;
+		char *s = bt->rows[k].p, *q = s, *end = q + bt->rows[k].len;
 		while (q < end) {
 			w64(q + 6, (uint64_t)pool_take(&p->ids[k]));
+			if (k == big && p->nro < p->capro) {
+				/* where the split is planned: offset and ts of each row */
+				p->roff[p->nro] = (size_t)(q - s);
+				p->rts[p->nro++] = r32(q + 14) == 8 ? r64(q + 18) : INT64_MIN;
+			}
 			q = (char *)row_end(q);
 		}
 	}
@@ -590,67 +622,57 @@ static int row_key(const char *q, struct rkey *key)
 
 static void plan_split(struct pg *p, const struct arb_store_batch *bt, struct split *sp)
 {
-	size_t total = 0, most = 0;
-	int k = -1;
+	size_t total = 0;
+	int k = biggest(bt);
 
 	sp->k = -1;
-	for (int i = 0; i < ARB_R_NTYPES; i++) {
+	for (int i = 0; i < ARB_R_NTYPES; i++)
 		total += bt->rows[i].len;
-		if (bt->rows[i].len > most) {
-			most = bt->rows[i].len;
-			k = i;
-		}
-	}
-	if (k < 0 || bt->nrows[k] < SPLIT_MIN || strcmp(arb_store_tables[k].key, "ts, h1, h2") != 0)
+	if (k < 0 || bt->nrows[k] < SPLIT_MIN || strcmp(arb_store_tables[k].key, "ts, h1, h2") != 0 ||
+	    p->nro != bt->nrows[k])
 		return;
+	size_t most = bt->rows[k].len, n = p->nro;
 	size_t want = (size_t)((double)total * p->share);
 	size_t target = want > total - most ? want - (total - most) : 0;
-	const char *q = bt->rows[k].p, *end = q + bt->rows[k].len;
-	uint64_t na = 0;
-	while (q < end && (size_t)(q - bt->rows[k].p) < target) {
-		q = row_end(q);
+	size_t na = 0;
+	while (na < n && p->roff[na] < target)
 		na++;
-	}
-	if (na == 0 || q >= end)
+	if (na == 0 || na >= n)
 		return;
-	sp->cut = (size_t)(q - bt->rows[k].p);
+	sp->cut = p->roff[na];
 	sp->na = na;
 
 	/* Keys in both parts?  Only rows of equal ts can have equal keys:
-	 * compare the rows whose ts lies in both parts' ranges. */
+	 * compare the rows whose ts lies in both parts' ranges (INT64_MIN
+	 * stands for a NULL ts: such a row never conflicts). */
 	int64_t maxa = INT64_MIN, minb = INT64_MAX;
-	struct rkey key;
-	const char *s = bt->rows[k].p, *mid = s + sp->cut;
-	for (q = s; q < end; q = row_end(q)) {
-		if (!row_key(q, &key))
+	for (size_t i = 0; i < n; i++) {
+		if (p->rts[i] == INT64_MIN)
 			continue;
-		if (q < mid && key.ts > maxa)
-			maxa = key.ts;
-		if (q >= mid && key.ts < minb)
-			minb = key.ts;
+		if (i < na && p->rts[i] > maxa)
+			maxa = p->rts[i];
+		if (i >= na && p->rts[i] < minb)
+			minb = p->rts[i];
 	}
 	if (maxa >= minb) {
-		size_t na_keys = 0;
+		struct rkey key;
+		const char *s = bt->rows[k].p;
 		p->nkeys = 0;
-		for (int pass = 0; pass < 2; pass++) {
-			for (q = pass ? mid : s; q < (pass ? end : mid); q = row_end(q)) {
-				if (!row_key(q, &key) || (pass ? key.ts > maxa : key.ts < minb))
-					continue;
-				if (pass) {
-					if (na_keys > 0 && bsearch(&key, p->keys, na_keys, sizeof key, key_cmp))
-						return;  /* in both: not cut */
-					continue;
-				}
-				if (p->nkeys == p->capkeys) {
-					p->capkeys = p->capkeys ? 2 * p->capkeys : 1024;
-					xrealloc(&p->keys, p->capkeys * sizeof *p->keys);
-				}
-				p->keys[p->nkeys++] = key;
+		for (size_t i = 0; i < na; i++) {
+			if (p->rts[i] < minb || !row_key(s + p->roff[i], &key))
+				continue;
+			if (p->nkeys == p->capkeys) {
+				p->capkeys = p->capkeys ? 2 * p->capkeys : 1024;
+				xrealloc(&p->keys, p->capkeys * sizeof *p->keys);
 			}
-			if (!pass) {
-				na_keys = p->nkeys;
-				qsort(p->keys, na_keys, sizeof *p->keys, key_cmp);
-			}
+			p->keys[p->nkeys++] = key;
+		}
+		qsort(p->keys, p->nkeys, sizeof *p->keys, key_cmp);
+		for (size_t i = na; i < n; i++) {
+			if (p->rts[i] == INT64_MIN || p->rts[i] > maxa || !row_key(s + p->roff[i], &key))
+				continue;
+			if (p->nkeys > 0 && bsearch(&key, p->keys, p->nkeys, sizeof key, key_cmp))
+				return;  /* in both: not cut */
 		}
 	}
 	sp->k = k;
@@ -1284,6 +1306,8 @@ static void pg_close(struct arb_store *s)
 	for (int k = 0; k < ARB_R_NTYPES; k++)
 		free(p->ids[k].r);
 	free(p->keys);
+	free(p->roff);
+	free(p->rts);
 	free(p->set);
 	free(p->used);
 	arb_buf_free(&p->fresh);

@@ -101,6 +101,18 @@ arb-store -vv -d "$H" -b 20000 -i 1h < "$T/t2" 2>"$T/err"
 grep -q "1501 records: 0 stored, 1501 already there" "$T/err"; ok $? "a trade with another ts is a duplicate"
 grep -q "staged" "$T/err" && ! grep -q " 0 staged" "$T/err"; ok $? "found by the staging path"
 
+# A batch whose two parts would hold the same key is not spread (the second
+# connection would wait for the first); the duplicate is stored once.
+pg_sql "DROP DATABASE h" >/dev/null
+pg_sql "CREATE DATABASE h" >/dev/null
+{ cat "$T/big.ndjson"; grep -m 1 '"type":"book"' "$T/big.ndjson"; } > "$T/dup.ndjson"
+arb-store -vv -d "$H" -b 20001 -i 1h < "$T/dup.ndjson" 2>"$T/err"
+ok $? "a batch with a book twice, far apart"
+grep -q "0 batches spread over two connections" "$T/err"; ok $? "not spread"
+grep -q "20001 records: 20000 stored, 1 already there" "$T/err"; ok $? "the second one is a duplicate"
+arb-store -d "$H" --dump | grep '"type":"book"' > "$T/dumptype"
+grep '"type":"book"' "$T/big.ndjson" | cmp -s - "$T/dumptype"; ok $? "books in input order"
+
 # Half a batch committed: the second connection's COMMIT is refused (a
 # deferred trigger on the batch's last book row) after the first one's
 # went through.  arb-store retries, then gives up having passed nothing
