@@ -39,10 +39,12 @@ echo "store-bench: generating $N records" >&2
 bytes=$(wc -c < "$T/in.ndjson")
 
 # run NAME CMD...: times CMD (stdin: $IN, $N records), prints one row.
-# The last five columns come from arb-store's -vv report: CPU seconds of
+# The last six columns come from arb-store's -vv report: CPU seconds of
 # its threads (reading and staging; committing; SQLite checkpoints; syncing
-# the WAL with synchronous full) and the number of transactions; "-" when
-# the program does not report them (cat, store-raw, an older arb-store).
+# the WAL with synchronous full), the number of transactions and the wall
+# seconds the committing thread waited for the checkpointer (WAL restarts);
+# "-" when the program does not report them (cat, store-raw, an older
+# arb-store).
 IN=$T/in.ndjson
 run() {
 	name=$1; shift
@@ -52,25 +54,27 @@ run() {
 		/checkpoints in their thread/ { k = $(NF - 2) }
 		/cpu seconds: syncing/ { y = $NF }
 		/ batches$/ { b = $(NF - 1) }
-		END { printf "%s %s %s %s %s", m == "" ? "-" : m, c == "" ? "-" : c, k == "" ? "-" : k,
-		    y == "" ? "-" : y, b == "" ? "-" : b }' "$T/err")
+		/committing thread waited/ { w = $(NF - 5) }
+		END { printf "%s %s %s %s %s %s", m == "" ? "-" : m, c == "" ? "-" : c, k == "" ? "-" : k,
+		    y == "" ? "-" : y, b == "" ? "-" : b, w == "" ? "-" : w }' "$T/err")
 	set -- $(tail -n 1 "$T/time") $thr
-	awk -v name="$name" -v n="$N" -v s="$1" -v u="$2" -v sy="$3" -v rss="$4" -v thr="$5 $6 $7 $8" -v txn="$9" 'BEGIN {
+	awk -v name="$name" -v n="$N" -v s="$1" -v u="$2" -v sy="$3" -v rss="$4" -v thr="$5 $6 $7 $8" -v txn="$9" -v rw="${10}" 'BEGIN {
 		cpu = u + sy
 		if (s < 0.01) s = 0.01
 		if (cpu < 0.01) cpu = 0.01
 		split(thr, t, " ")
 		for (i = 1; i <= 4; i++)
 			if (t[i] != "-") t[i] = sprintf("%.2f", t[i])
-		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d %6s %6s %6s %6s %6s\n", name, n, s, n / s, cpu, n / cpu, rss,
-		    t[1], t[2], t[3], t[4], txn }'
+		if (rw != "-") rw = sprintf("%.2f", rw)
+		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d %6s %6s %6s %6s %6s %6s\n", name, n, s, n / s, cpu, n / cpu, rss,
+		    t[1], t[2], t[3], t[4], txn, rw }'
 }
 
 BASE=${BASELINE:-}
 [ -z "$BASE" ] || [ -x "$BASE" ] || { echo "store-bench: BASELINE=$BASE is not executable" >&2; exit 2; }
 
-printf "%-38s %8s %7s %10s %7s %10s %9s %6s %6s %6s %6s %6s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB" \
-    "main" "commit" "ckpt" "sync" "txns"
+printf "%-38s %8s %7s %10s %7s %10s %9s %6s %6s %6s %6s %6s %6s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB" \
+    "main" "commit" "ckpt" "sync" "txns" "rst_s"
 echo "# input: $N lines, $bytes bytes"
 run "baseline: cat" cat
 run "raw: sqlite batched INSERT (line)" "$RAW" sqlite "$T/raw.db"
@@ -121,7 +125,8 @@ done
 echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
 echo "# cpu_s: user+system time of the client process only (for PostgreSQL the server's work is not in it)"
 echo "# main, commit, ckpt, sync: CPU seconds of arb-store's threads (reading and staging; committing; SQLite checkpoints;"
-echo "#   syncing the WAL, synchronous full); txns: transactions (batches) committed"
+echo "#   syncing the WAL, synchronous full); txns: transactions (batches) committed; rst_s: seconds the"
+echo "#   committing thread waited for the checkpointer so that the WAL could start over (every 64 MiB)"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the wall-clock numbers)"
 
 # Idle latency: one record at a time (p50/p90/p99 over 300 probes).

@@ -86,6 +86,8 @@ struct sq {
 	int ckpt_at;                       /* WAL pages that wake the checkpointer */
 	int wal_pages;                     /* WAL pages after the last commit */
 	uint64_t ckn;                      /* checkpoints run by the thread */
+	uint64_t nrestart;                 /* waits for it before a restart */
+	int64_t restart_us;                /* how long they took (wall) */
 	double ckcpu;                      /* its CPU seconds, once ended */
 	int walfd;                         /* deferred durability: the WAL, -1 none */
 };
@@ -419,6 +421,8 @@ static void ckpt_stop(struct sq *q)
 		q->ckstarted = 0;
 		arb_debug("%s: %llu checkpoints in their thread, %.3f cpu seconds", q->path,
 		    (unsigned long long)q->ckn, q->ckcpu);
+		arb_debug("%s: the committing thread waited %.3f s for them, %llu times (WAL restarts)",
+		    q->path, (double)q->restart_us / 1e6, (unsigned long long)q->nrestart);
 	}
 	if (q->ck) {
 		sqlite3_close(q->ck);
@@ -489,6 +493,7 @@ static int sq_commit(struct arb_store *s, struct arb_store_batch *b, char *why, 
 		 * begins before the checkpointer is done.  So now and then
 		 * (every CKPT_RESTART pages) wait for it: else the WAL would
 		 * grow as long as the load lasts. */
+		int64_t t0 = arb_mono_us();
 		pthread_mutex_lock(&q->ckmu);
 		q->ckwant = 1;
 		pthread_cond_signal(&q->ckcv);
@@ -496,6 +501,8 @@ static int sq_commit(struct arb_store *s, struct arb_store_batch *b, char *why, 
 			pthread_cond_wait(&q->ckcv, &q->ckmu);
 		pthread_mutex_unlock(&q->ckmu);
 		q->restart = 0;
+		q->nrestart++;
+		q->restart_us += arb_mono_us() - t0;
 	}
 	if (step(q, q->begin, "BEGIN IMMEDIATE", why, whylen) < 0)
 		return -1;
