@@ -66,18 +66,58 @@ if [ -x /usr/bin/time ]; then
 	fi
 fi
 grep 'stats:' "$T/err.3" | sed 's/^/  /'
-# with a state file: two writes per opportunity (before sending, at the
-# result); on the first 200 opportunities only, fsync is slow
+# with a state file: two saves per opportunity (before sending, at the
+# result), each a journal entry (one write + one fdatasync) or, for
+# BASE_EXEC when it predates the journal, the whole state rewritten (file,
+# fsync, rename, fsync of the directory); on the first 200 opportunities
+# only, fsync is slow
 awk -v max=200 '{ print } /"type":"opportunity"/ { if (++n >= max) exit }' "$T/in" >"$T/in200"
 o200=$(grep -c '"type":"opportunity"' "$T/in200")
-t0=$(now)
-"$EXEC" --balances "$T/bal" --state "$T/state" <"$T/in200" >/dev/null 2>&1
-t1=$(now)
-echo "arb-exec --state (fsync):     $(rate "$o200" "$t0" "$t1") opportunities/s ($o200 opportunities)"
-t0=$(now)
-"$EXEC" --balances "$T/bal" --state "$T/state2" --no-fsync <"$T/in200" >/dev/null 2>&1
-t1=$(now)
-echo "arb-exec --state --no-fsync:  $(rate "$o200" "$t0" "$t1") opportunities/s ($o200 opportunities)"
+# state NAME ARGS...: opportunities per second of wall time, CPU seconds
+state() {
+	name=$1
+	shift
+	rm -f "$T/st"
+	t0=$(now)
+	/usr/bin/time -f '%U %S' -o "$T/time" "$@" --balances "$T/bal" --state "$T/st" --stats <"$T/in200" \
+	    >"$T/st.out" 2>"$T/st.err"
+	t1=$(now)
+	printf '  %-30s %5s opportunities/s  %5s CPU s %6s s wall  decision-to-send %s\n' "$name" \
+	    "$(rate "$o200" "$t0" "$t1")" "$(awk '{ printf "%.2f", $1 + $2 }' "$T/time")" \
+	    "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" \
+	    "$(sed -n 's/.*decision-to-send wall \(p50 [0-9.]* us p99 [0-9.]* us\).*/\1/p' "$T/st.err")"
+}
+if [ -x /usr/bin/time ]; then
+	echo "with --state, first $o200 opportunities ($(wc -l <"$T/in200") records):"
+	state "arb-exec --state (fsync)" "$EXEC"
+	cp "$T/st.out" "$T/st.ref"
+	state "arb-exec --state --no-fsync" "$EXEC" --no-fsync
+	if [ -n "${BASE_EXEC:-}" ]; then
+		state "BASE_EXEC --state (fsync)" "$BASE_EXEC"
+		cmp -s "$T/st.out" "$T/st.ref" && echo "  outputs identical" || echo "  OUTPUTS DIFFER"
+		state "BASE_EXEC --state --no-fsync" "$BASE_EXEC" --no-fsync
+	fi
+	# the cost of a save against the size of the state: exec-gen streams
+	# with an opportunity every 100 books (--latency 1ms: few in flight),
+	# whose state grows by one decided id per opportunity; CPU per save
+	# without fsync = (CPU with --state - CPU without) / (2 x opportunities)
+	echo "save cost against state size (no fsync; CPU us per save = (CPU with --state - without) / saves):"
+	printf '  %-13s %-11s %10s %14s %14s\n' opportunities "state bytes" "" "arb-exec" "BASE_EXEC"
+	for sn in 25000 100000 400000; do
+		"$GEN" -n "$sn" -k 100 >"$T/sg"
+		so=$(grep -c '"type":"opportunity"' "$T/sg")
+		line=""
+		for bin in "$EXEC" ${BASE_EXEC:+"$BASE_EXEC"}; do
+			rm -f "$T/sgs"
+			/usr/bin/time -f '%U %S' -o "$T/t0" "$bin" --balances "$T/bal" --latency 1ms <"$T/sg" >/dev/null 2>&1
+			/usr/bin/time -f '%U %S' -o "$T/t1" "$bin" --balances "$T/bal" --latency 1ms --state "$T/sgs" --no-fsync \
+			    <"$T/sg" >/dev/null 2>&1
+			[ -n "$line" ] || sz=$(wc -c <"$T/sgs")
+			line="$line $(cat "$T/t0" "$T/t1" | awk -v n="$so" '{ c[NR] = $1 + $2 } END { printf "%14.0f", (c[2] - c[1]) / (2 * n) * 1e6 }')"
+		done
+		printf '  %-13s %-11s %10s%s\n' "$so" "$sz" "" "$line"
+	done
+fi
 
 # record-time decision-to-order latency, from the output
 awk -F'"ts":' '/"type":"opportunity"/ { split($2, a, ","); match($0, /"id":"[^"]*"/); id = substr($0, RSTART + 6, RLENGTH - 7); ots[id] = a[1] }
@@ -111,5 +151,18 @@ if [ -x "$GS" ] && [ -x "$DET" ] && [ -x /usr/bin/time ]; then
 	if [ -n "${BASE_EXEC:-}" ]; then
 		cpu "arb-exec (BASE_EXEC)" "$T/dense" "$BASE_EXEC" --balances "$T/dbal"
 		cmp -s "$T/cpu.out" "$T/dense.out" && echo "  outputs identical" || echo "  OUTPUTS DIFFER"
+	fi
+	# with a state file (no fsync: the CPU cost of saving), the first
+	# 60000 records: a large state (every venue's instruments, books and
+	# balances), two saves per opportunity decided
+	head -n 60000 "$T/dense" >"$T/dense60"
+	echo "dense market, first 60000 records, --state --no-fsync:"
+	cpu "arb-exec, no state file" "$T/dense60" "$EXEC" --balances "$T/dbal"
+	rm -f "$T/dst"
+	cpu "arb-exec --state" "$T/dense60" "$EXEC" --balances "$T/dbal" --state "$T/dst" --no-fsync
+	echo "  state file at exit: $(wc -c <"$T/dst") bytes, $(wc -l <"$T/dst") lines"
+	if [ -n "${BASE_EXEC:-}" ]; then
+		rm -f "$T/dst"
+		cpu "BASE_EXEC --state" "$T/dense60" "$BASE_EXEC" --balances "$T/dbal" --state "$T/dst" --no-fsync
 	fi
 fi

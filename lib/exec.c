@@ -2352,7 +2352,8 @@ arb_exec_save(struct arb_exec *e)
 		arb_emit_bool(b, "ok", k->ok);
 		arb_emit_end(b);
 	}
-	arb_buf_add(b, e->jseen.p, e->jseen.len);
+	if (e->jseen.len)
+		arb_buf_add(b, e->jseen.p, e->jseen.len);
 	for (i = 0; i < e->nopps; i++) {
 		struct arb_opp *p = e->opps[i];
 		if (p->done) {

@@ -103,38 +103,7 @@ balances "$T/jref.state" >"$T/jref.bal"
 nowof() { arb-exec --state "$1" --show-state 2>/dev/null | sed -n '1s/.*"now":\([0-9]*\).*/\1/p'; }
 after() { awk -v now="$1" 'match($0, /"ts":[0-9]+/) { if (substr($0, RSTART + 5, RLENGTH - 5) + 0 > now) print }' "$IN"; }
 
-# waiting: is process $1 waiting for input (in poll(2): x86-64 7 or 271,
-# arm64 73)?  Without /proc/PID/syscall, a pause instead.
-waiting() {
-	[ -r "/proc/$1/syscall" ] || { sleep 0.3; return 0; }
-	case $(cat "/proc/$1/syscall" 2>/dev/null) in
-	"7 "* | "271 "* | "73 "*) return 0 ;;
-	esac
-	return 1
-}
-
-# killidle STATE N ARGS...: the first N lines of $IN through arb-exec
-# --state STATE; once it has passed line N through and waits for more
-# input (so it has done all it does for line N), SIGKILL
-killidle() {
-	st=$1 n=$2
-	shift 2
-	rm -f "$T/fifo" && mkfifo "$T/fifo" || return 1
-	arb-exec --state "$st" "$@" <"$T/fifo" >"$T/kill.out" 2>"$T/kill.err" &
-	kpid=$!
-	exec 3>"$T/fifo"
-	last=$(sed -n "${n}p" "$IN")
-	head -n "$n" "$IN" >&3
-	w=0
-	while ! { grep -qxF -- "$last" "$T/kill.out" && waiting "$kpid"; } && [ "$w" -lt 1000 ]; do
-		sleep 0.01
-		w=$((w + 1))
-	done
-	kill -KILL "$kpid"
-	wait "$kpid" 2>/dev/null
-	exec 3>&-
-	rm -f "$T/fifo"
-}
+. ./killidle.sh
 
 # the journal loads to exactly what a snapshot at every save holds
 fails=0

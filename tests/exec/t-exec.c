@@ -282,6 +282,76 @@ t_state(void)
 	rmdir(dir);
 }
 
+/* The journal: snapshot, appends, and what a reader makes of damage. */
+static void
+t_journal(void)
+{
+	char dir[] = "/tmp/t-exec-jn.XXXXXX", path[256], why[300], *s;
+	struct arb_state_file f;
+	struct arb_state_scan sc;
+	struct arb_buf b = { 0 };
+	size_t len, snapend;
+
+	ok(arb_crc32(0, "123456789", 9) == 0xcbf43926u, "crc32 check value");
+	ok(arb_crc32(arb_crc32(0, "1234", 4), "56789", 5) == 0xcbf43926u, "crc32 continues");
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/state", dir);
+	arb_state_open(&f, path, 1, NULL);
+	ok(f.need_snap, "no file: a snapshot first");
+	arb_buf_adds(&b, "{\"a\":1}\n{\"b\":2}\n");
+	ok(arb_state_snapshot(&f, &b, why, sizeof why) == 0, "snapshot");
+	is_int((int)b.len, 16, "  the caller's text is left as it was");
+	snapend = f.snap;
+	arb_buf_reset(&b);
+	arb_buf_adds(&b, "{\"c\":3}\n");
+	ok(arb_state_append(&f, &b, why, sizeof why) == 0, "append");
+	arb_buf_reset(&b);
+	arb_buf_adds(&b, "{\"d\":4}\n");
+	ok(arb_state_append(&f, &b, why, sizeof why) == 0, "append again");
+	arb_state_close(&f);
+	s = arb_state_read(path, &len);
+	ok(s && arb_state_scan(path, s, len, &sc, why, sizeof why) == 0, "scan");
+	is_int(sc.commits, 3, "  three entries");
+	ok(sc.valid == len && sc.torn == 0 && sc.snap == snapend, "  all of it valid");
+	ok(sc.seq == 3, "  sequence");
+	ok(strstr(s, "{\"d\":4}\n{\"type\":\"commit\",\"seq\":3,\"bytes\":8,\"crc32\":\"") != NULL,
+	    "  the last entry and its commit line");
+	/* torn: every cut inside the last entry is ignored, at the end of
+	 * the entry before */
+	{
+		size_t prev = sc.valid - (size_t)(strlen(strstr(s, "{\"d\":4}"))), cut;
+		int bad = 0;
+		for (cut = prev + 1; cut < len; cut++) {
+			if (arb_state_scan(path, s, cut, &sc, why, sizeof why) < 0 || sc.valid != prev ||
+			    sc.torn != cut - prev)
+				bad++;
+		}
+		is_int(bad, 0, "every cut inside the last entry: torn, the entry before kept");
+		/* a byte changed anywhere before the last entry: an error */
+		bad = 0;
+		for (cut = 0; cut < prev; cut++) {
+			s[cut] ^= 0x01;
+			if (arb_state_scan(path, s, len, &sc, why, sizeof why) == 0)
+				bad++;
+			s[cut] ^= 0x01;
+		}
+		is_int(bad, 0, "every changed byte before the last entry: an error");
+		s[prev] ^= 0x01;
+		ok(arb_state_scan(path, s, len, &sc, why, sizeof why) == 0 && sc.torn && sc.valid == prev,
+		    "a changed byte in the last entry: torn");
+		s[prev] ^= 0x01;
+	}
+	ok(arb_state_scan(path, "{\"a\":1}\n", 8, &sc, why, sizeof why) == 0 && sc.commits == 0 &&
+	    sc.valid == 8, "no commit line: a plain snapshot");
+	free(s);
+	arb_buf_free(&b);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 t_latency(void)
 {
@@ -308,6 +378,7 @@ main(void)
 	t_balance();
 	t_risk();
 	t_state();
+	t_journal();
 	t_latency();
 	return done_testing();
 }
