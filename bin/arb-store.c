@@ -46,6 +46,7 @@
 /* A pause in the input this long after the last batch was closed, with
  * nothing in flight, is an idle stream: see idle(). */
 #define IDLE_US 1000
+
 struct slot {
 	struct arb_store_batch b;
 	struct arb_buf tee;        /* its lines (--tee), passed on once durable */
@@ -1022,6 +1023,8 @@ int main(int argc, char **argv)
 	arb_metrics_free(&g.metrics);
 	arb_writer_free(&g.out);
 	arb_reader_free(&g.rd);
+	close(W.wake[0]);
+	close(W.wake[1]);
 	for (int k = 0; k < NSLOT; k++) {
 		arb_buf_free(&g.slot[k].tee);
 		arb_store_batch_free(&g.slot[k].b);
