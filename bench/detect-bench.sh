@@ -49,7 +49,8 @@ for depth in 1 10; do
 		echo "  jq          not installed"
 	fi
 	row "arb-detect --max-legs 4" "$N" "$tmp/in" "$tmp/out" "$D" --max-legs 4 -q
-	echo "    ($(grep -c '^{"type":"opportunity"' "$tmp/out") opportunity records)"
+	echo "    ($(grep -c '^{"type":"opportunity"' "$tmp/out") opportunity records;" \
+	    "target (issue 4): cpu >= $([ "$depth" = 1 ] && echo 4 || echo 1) M/s, rss < 32768 KiB)"
 	row "arb-detect --max-legs 3 --no-cross" "$N" "$tmp/in" /dev/null "$D" --max-legs 3 --no-cross -q
 	if [ -n "$BD" ]; then
 		row "BASE arb-detect --max-legs 4" "$N" "$tmp/in" "$tmp/base" "$BD" --max-legs 4 -q
@@ -61,6 +62,7 @@ for depth in 1 10; do
 		row "BASE arb-detect --max-legs 3 --no-cross" "$N" "$tmp/in" /dev/null "$BD" --max-legs 3 --no-cross -q
 	fi
 	"$B" lat "$tmp/in" 4 | sed 's/^/  /'
+	echo "    (target (issue 4): p99 detection latency < 5000 ns)"
 	if [ -n "$BB" ]; then
 		"$BB" lat "$tmp/in" 4 | sed 's/^/  BASE /'
 	fi

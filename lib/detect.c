@@ -97,12 +97,15 @@ struct book {
 	/* A book read lazily (arb_rec's lazy, as arb-detect reads): each
 	 * side's text `[[px,qty],...]` as the parser checked it, with 16 zero
 	 * bytes after it, converted into bids/asks only as far as needed:
-	 * nconv[side] levels (the screen wants the best one, a sizing all),
-	 * the next at tx[side] + txpos[side].  txok: tx is the text of the
-	 * current levels (not so after a record the parser read in full). */
+	 * nconv[side] levels (a sizing wants all), the next at tx[side] +
+	 * txpos[side].  The best level is always converted (the parser
+	 * does it, and the screen reads it on every update): nconv[side] >=
+	 * 1 when the side has a level.  txok[side]: tx[side] is the text of
+	 * the side's current levels (not so after a record the parser read
+	 * in full, or a side of at most one level, kept as levels only). */
 	char *tx[2];
 	uint32_t txlen[2], txcap[2], txpos[2], nconv[2];
-	int txok;
+	int txok[2];
 	int have_inst, known;
 	struct arb_fee_ent inst;  /* merged instrument + fee file */
 	struct cscreen *cands;    /* the candidates using this book, with a
@@ -1376,13 +1379,13 @@ book_fee_factors(const struct arb_detect *d, struct book *b)
 /* A side's screen rate: one unit through the best level, after the fee
  * factor; 0 when the candidate could not be evaluated at all. */
 static double
-side_rate(struct book *b, int buy)
+side_rate(const struct book *b, int buy)
 {
 	double p;
 
+	/* (the best level is converted: see struct book) */
 	if (!b->have_book || !inst_usable(b) || (buy ? b->na : b->nb) == 0)
 		return 0;
-	book_conv(b, buy, 1);
 	p = dec_double(buy ? b->asks[0].px : b->bids[0].px);
 	if (!(p >= 1e-40 && p <= 1e40) || b->fg[buy] == SCREEN_HUGE)
 		return SCREEN_HUGE;
@@ -1415,7 +1418,7 @@ hi_update(struct arb_detect *d, int vx, int x, double r)
 static int
 book_rates(struct arb_detect *d, int bi)
 {
-	struct book *b = &d->b[bi];
+	const struct book *b = &d->b[bi];
 	double s = side_rate(b, 0), u = side_rate(b, 1);
 	int changed = s != d->rt[2 * bi] || u != d->rt[2 * bi + 1];
 
@@ -1784,12 +1787,34 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 	b = &d->b[bi];
 	for (side = 0; side < 2; side++) {
 		const char *t = r->line + r->lv_off[side];
-		uint32_t len = r->lv_len[side];
+		uint32_t len = r->lv_len[side], n = side ? r->fb->nasks : r->fb->nbids;
+		uint32_t on = side ? b->na : b->nb;
+		const struct arb_level *best = side ? r->fb->asks : r->fb->bids;
+		struct arb_level *lv;
 
+		if (n <= 1) {
+			/* all converted by the parser: compared and kept as
+			 * levels (a side of one level, at depth 1, costs no
+			 * text); the book's old side of at most one level is
+			 * converted too (nconv is at least 1 when it has one) */
+			if (on != n || (n == 1 && b->nconv[side] >= 1 &&
+			    !same_levels(side ? b->asks : b->bids, 1, best, 1)))
+				b->ver[side] = ++d->vergen;
+			else if (n == 1 && b->nconv[side] < 1)
+				b->ver[side] = ++d->vergen;
+			if (n) {
+				book_conv_cap(b, side, 1);
+				lv = side ? b->asks : b->bids;
+				lv[0] = best[0];
+			}
+			b->nconv[side] = n;
+			b->txok[side] = 0;
+			continue;
+		}
 		/* the same text is the same levels (and a different text
 		 * with the same levels, such as "-0" for "0", only costs a
 		 * sizing that the cache would have saved) */
-		if (!b->txok || b->txlen[side] != len || memcmp(b->tx[side], t, len) != 0) {
+		if (!b->txok[side] || b->txlen[side] != len || memcmp(b->tx[side], t, len) != 0) {
 			b->ver[side] = ++d->vergen;
 			if (len + 16 > b->txcap[side]) {
 				b->txcap[side] = 2 * len + 16;
@@ -1799,19 +1824,14 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 			memset(b->tx[side] + len, 0, 16);
 			b->txlen[side] = len;
 			/* the parser converted the best level */
-			b->nconv[side] = 0;
+			book_conv_cap(b, side, 1);
+			lv = side ? b->asks : b->bids;
+			lv[0] = best[0];
+			b->nconv[side] = 1;
 			b->txpos[side] = r->lv_pos1[side];
-			if (side ? r->fb->nasks : r->fb->nbids) {
-				book_conv_cap(b, side, 1);
-				if (side)
-					b->asks[0] = r->fb->asks[0];
-				else
-					b->bids[0] = r->fb->bids[0];
-				b->nconv[side] = 1;
-			}
+			b->txok[side] = 1;
 		}
 	}
-	b->txok = 1;
 	b->nb = r->fb->nbids;
 	b->na = r->fb->nasks;
 	b->ts = r->ts;
@@ -1879,7 +1899,7 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	b->na = d->br.nasks;
 	b->nconv[0] = b->nb;
 	b->nconv[1] = b->na;
-	b->txok = 0;
+	b->txok[0] = b->txok[1] = 0;
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
