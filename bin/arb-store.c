@@ -382,16 +382,7 @@ static void next_slot(void)
 	g.fill = &g.slot[n % NSLOT];
 }
 
-/*
- * Closes the open batch.  now = 0: hands it to the worker and goes on
- * reading; when the worker is still busy with the one before, the batch
- * stays open and grows until the worker is free or it is full (group
- * commit: a backlog makes fewer, bigger transactions rather than a queue
- * of small ones, which cost the same per transaction whatever their
- * size).  now = 1: everything read is committed, durable and passed on
- * when this returns; the commit and the sync run here, with no thread
- * hand-over, which is the shortest path for an idle stream.
- */
+/* Hands the open batch to the worker, which is idle. */
 static void hand(void)
 {
 	struct slot *sl = g.fill;
@@ -407,6 +398,16 @@ static void hand(void)
 	next_slot();
 }
 
+/*
+ * Closes the open batch.  now = 0: hands it to the worker and goes on
+ * reading; when the worker is still busy with the one before, the batch
+ * stays open and grows until the worker is free or it is full (group
+ * commit: a backlog makes fewer, bigger transactions rather than a queue
+ * of small ones, which cost the same per transaction whatever their
+ * size).  now = 1: everything read is committed, durable and passed on
+ * when this returns; the commit and the sync run here, with no thread
+ * hand-over, which is the shortest path for an idle stream.
+ */
 static void commit(int now)
 {
 	if (!now) {
