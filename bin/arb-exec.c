@@ -212,6 +212,12 @@ stats(struct arb_exec *e, uint64_t lines, int64_t t0)
 	    (unsigned long long)e->n_opp, secs > 0 ? (double)e->n_opp / secs : 0,
 	    (unsigned long long)e->n_orders, (unsigned long long)e->n_fills,
 	    (unsigned long long)e->n_results, p50, p99, ru.ru_maxrss);
+	if (e->c.state_path)
+		fprintf(stderr, "%s: stats: state file: %llu journal entries (%llu bytes, %.0f a save), "
+		    "%llu snapshots (the last %zu bytes)\n", arb_prog, (unsigned long long)e->n_appends,
+		    (unsigned long long)e->append_bytes,
+		    e->n_appends ? (double)e->append_bytes / (double)e->n_appends : 0,
+		    (unsigned long long)e->n_snapshots, e->sf.snap);
 }
 
 static void
