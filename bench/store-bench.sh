@@ -110,6 +110,8 @@ if [ -x "$B/bench/gen-stream" ] && [ -x "$B/bin/arb-feed" ] && [ -x "$B/bin/arb-
 	rm -f "$IN"
 	IN=$T/in.ndjson
 	N=$NSAVE
+else
+	echo "# (the pipeline's stream: skipped, bench/gen-stream, arb-feed, arb-detect or arb-exec not built)"
 fi
 
 pg_start >/dev/null
