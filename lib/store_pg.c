@@ -118,6 +118,8 @@ struct pg {
 	size_t setcap;
 	struct arb_buf fresh;       /* the rows that are not there yet */
 	struct arb_buf tmp;
+	int64_t *tsv;               /* the probe's ts, sorted */
+	size_t captsv;
 	/* The thread that drives connection b. */
 	pthread_t th;
 	int th_up;
@@ -1026,28 +1028,76 @@ static void set_init(struct pg *p, size_t n)
 
 /* The rows of table k to store into p->fresh; their number, or -1 with
  * a->err. */
+static int cmp_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* How many ranges of ts a probe reads at most: a batch's ts are cut at its
+ * widest gaps, so that a record far from the others (an old ts) does not
+ * make the probe read everything stored in between. */
+#define PROBE_RANGES 8
+
 static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k,
     const struct keydef *kd)
 {
 	struct pgc *a = &p->a;
 	const char *s = bt->rows[k].p, *end = s + bt->rows[k].len, *q;
-	int64_t lo = INT64_MAX, hi = INT64_MIN, nf = 0, ts;
+	int64_t nf = 0, ts;
 	struct rkey key;
 	PGresult *r = NULL;
 	int n = 0, tsok;
+	size_t nts = 0;
 
-	for (q = s; q < end; q = row_end(q)) {
-		if (row_key2(p, kd, q, &key, &ts, &tsok) && tsok) {
-			if (ts < lo)
-				lo = ts;
-			if (ts > hi)
-				hi = ts;
-		}
+	if (bt->nrows[k] > p->captsv) {
+		p->captsv = bt->nrows[k];
+		xrealloc(&p->tsv, p->captsv * sizeof *p->tsv);
 	}
-	if (lo <= hi) {
+	for (q = s; q < end && nts < p->captsv; q = row_end(q))
+		if (row_key2(p, kd, q, &key, &ts, &tsok) && tsok)
+			p->tsv[nts++] = ts;
+	if (nts > 0) {
+		/* the widest gaps between consecutive ts end the ranges: picked
+		 * one after the other, each the widest left (ties: the first) */
+		size_t cut[PROBE_RANGES - 1];
+		int ncut = 0;
+		qsort(p->tsv, nts, sizeof *p->tsv, cmp_i64);
+		while (ncut < PROBE_RANGES - 1) {
+			uint64_t best = 1;
+			size_t at = 0;
+			for (size_t i = 1; i < nts; i++) {
+				uint64_t g = (uint64_t)p->tsv[i] - (uint64_t)p->tsv[i - 1];
+				int taken = 0;
+				for (int c = 0; c < ncut && !taken; c++)
+					taken = cut[c] == i;
+				if (g > best && !taken) {
+					best = g;
+					at = i;
+				}
+			}
+			if (at == 0)
+				break;
+			cut[ncut++] = at;
+		}
+		qsort(cut, (size_t)ncut, sizeof cut[0], cmp_size);
 		arb_buf_reset(&a->sql);
-		arb_buf_printf(&a->sql, "SELECT %s FROM %s WHERE ts BETWEEN %lld AND %lld",
-		    kd->cols, arb_store_tables[k].name, (long long)lo, (long long)hi);
+		size_t from = 0;
+		for (int c = 0; c <= ncut; c++) {
+			size_t to = c < ncut ? cut[c] : nts;  /* rows [from, to) */
+			arb_buf_printf(&a->sql, "%sSELECT %s FROM %s WHERE ts BETWEEN %lld AND %lld",
+			    c ? " UNION ALL " : "", kd->cols, arb_store_tables[k].name,
+			    (long long)p->tsv[from], (long long)p->tsv[to - 1]);
+			from = to;
+		}
 		r = PQexecParams(a->c, a->sql.p, 0, NULL, NULL, NULL, NULL, 1);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			set_err(a, "reading stored keys", r);
@@ -1312,6 +1362,7 @@ static void pg_close(struct arb_store *s)
 	free(p->used);
 	arb_buf_free(&p->fresh);
 	arb_buf_free(&p->tmp);
+	free(p->tsv);
 	free(p->conninfo);
 	free(p);
 }

@@ -93,6 +93,16 @@ is "$(hq "SELECT last_value >= (SELECT max(id) FROM books) FROM books_id_seq") $
 arb-store -vv -d "$H" -b 20000 -i 1h < "$T/big.ndjson" 2>"$T/err"
 grep -q "20000 records: 0 stored, 20000 already there" "$T/err"; ok $? "the batch again: all duplicates"
 grep -q "duplicate path: 4 tables probed, 0 staged" "$T/err"; ok $? "found by probing books, trades, opportunities and results"
+# The probe reads the stored keys in ranges of ts cut at the batch's widest
+# gaps (at most 8): ten clusters of books far apart, stored then replayed.
+grep '"type":"book"' "$T/big.ndjson" | head -n 1000 |
+	awk '{ c = int((NR - 1) / 100); match($0, /"ts":[0-9]+/)
+	       ts = substr($0, RSTART + 5, RLENGTH - 5) + c * 1000000000000
+	       printf "%s\"ts\":%.0f%s\n", substr($0, 1, RSTART - 1), ts, substr($0, RSTART + RLENGTH) }' > "$T/clusters"
+arb-store -d "$H" -b 1000 -i 1h < "$T/clusters"
+arb-store -vv -d "$H" -b 1000 -i 1h < "$T/clusters" 2>"$T/err"
+grep -q "1000 records: 0 stored, 1000 already there" "$T/err"; ok $? "ten clusters of ts: all found again"
+grep -q "[1-9][0-9]* tables probed, 0 staged" "$T/err"; ok $? "by the probe"
 # A trade stored with another ts is still the same trade (ex, sym, id):
 # the probe by ts misses it, the unique key does not.
 grep '"type":"trade"' "$T/big.ndjson" | head -n 1 | sed 's/"ts":\([0-9]*\)/"ts":1\1/' > "$T/t1"
