@@ -183,8 +183,9 @@ static inline const char *arb_scan_qint(const char *p, const char *e, int64_t *v
 
 /* A decimal [0-9]+(.[0-9]+)? of at most 18 digits, unquoted when q is 0
  * (a JSON number: then a leading zero must stand alone, as JSON wants),
- * quoted when q is '"'.  Its text is [*t, end) without the quotes. */
-static inline const char *arb_scan_dec(const char *p, const char *e, int q, int64_t *m, int8_t *s,
+ * quoted when q is '"'.  Its text is [*t, end) without the quotes.  The
+ * general form; arb_scan_dec() below takes the usual short ones at once. */
+static inline const char *arb_scan_dec_any(const char *p, const char *e, int q, int64_t *m, int8_t *s,
     const char **t)
 {
 	const char *b, *f;
@@ -219,32 +220,61 @@ static inline const char *arb_scan_dec(const char *p, const char *e, int q, int6
 	return q ? p + 1 : p;
 }
 
+/* The value of the first k (1 to 8) digits of a word from arb_scan_load8. */
+static inline uint64_t arb_scan_kword(uint64_t w, unsigned k)
+{
+	if (k < 8)
+		w = (w << (8 * (8 - k))) | (0x3030303030303030ULL >> (8 * k));
+	return arb_scan_8word(w);
+}
+
+/*
+ * arb_scan_dec_any(), with the usual case at once: 1 to 7 integer digits
+ * and none or 1 to 8 fraction digits, read as two words when 25 bytes can
+ * be read.  Anything else (and any doubt) goes the general way, which
+ * decides.
+ */
+static inline const char *arb_scan_dec(const char *p, const char *e, int q, int64_t *m, int8_t *s,
+    const char **t)
+{
+	static const uint64_t p10[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
+
+	if (p && e - p >= 25 && (!q || *p == q)) {
+		const char *b = p + (q != 0), *c;
+		uint64_t w0 = arb_scan_load8(b), n0 = arb_scan_nondigit8(w0), w1, n1;
+		unsigned i, j;
+		if (!n0 || !(i = (unsigned)__builtin_ctzll(n0) / 8) || (!q && b[0] == '0' && i > 1))
+			return arb_scan_dec_any(p, e, q, m, s, t);
+		c = b + i;   /* after the integer digits */
+		if (*c == '.') {
+			w1 = arb_scan_load8(c + 1);
+			n1 = arb_scan_nondigit8(w1);
+			j = n1 ? (unsigned)__builtin_ctzll(n1) / 8 : 8;
+			if (!j)
+				return arb_scan_dec_any(p, e, q, m, s, t);
+			*m = (int64_t)(arb_scan_kword(w0, i) * p10[j] + arb_scan_kword(w1, j));
+			*s = (int8_t)j;
+			c += 1 + j;
+		} else {
+			*m = (int64_t)arb_scan_kword(w0, i);
+			*s = 0;
+		}
+		/* the end: the closing quote, or for a number anything but a
+		 * digit (nine fraction digits, say) or an exponent */
+		if (q ? *c != q : (unsigned)(*c - '0') <= 9 || *c == 'e' || *c == 'E')
+			return arb_scan_dec_any(p, e, q, m, s, t);
+		*t = b;
+		return q ? c + 1 : c;
+	}
+	return arb_scan_dec_any(p, e, q, m, s, t);
+}
+
 /* A quoted decimal "123.4500": coefficient 1234500, scale 4. */
 static inline const char *arb_scan_decstr(const char *p, const char *e, int64_t *m, int8_t *s)
 {
-	const char *b, *f;
-	uint64_t x = 0;
-	long fr = 0;
+	const char *t;
 
-	if (!p || p >= e || *p++ != '"')
-		return NULL;
-	b = p;
-	p = arb_scan_digits(p, e, &x);
-	if (p == b)
-		return NULL;
-	if (p < e && *p == '.') {
-		f = ++p;
-		p = arb_scan_digits(p, e, &x);
-		fr = p - f;
-		if (!fr)
-			return NULL;   /* a point needs a digit after it */
-	}
-	/* at most 18 digits: the coefficient did not wrap and fits 63 bits */
-	if (p >= e || *p != '"' || (p - b) - (fr > 0) > 18)
-		return NULL;
-	*m = (int64_t)x;
-	*s = (int8_t)fr;
-	return p + 1;
+	return arb_scan_dec(p, e, '"', m, s, &t);
 }
 
 /* Text of a decimal that arb_dec_fmt would write as it is: no leading zero

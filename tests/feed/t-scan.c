@@ -256,6 +256,39 @@ int main(void)
 	}
 	is_int(bad, 0, "arb_scan_digits = a plain loop (200000 strings)");
 
+	/* decimals: the short way = the general way, quoted and not */
+	bad = 0;
+	for (int i = 0; i < 400000; i++) {
+		char t[48];
+		int q = i & 1 ? '"' : 0, len = 25 + (int)(rnd() % 20), k = 0;
+		int64_t m1 = -1, m2 = -1;
+		int8_t s1 = -1, s2 = -1;
+		const char *t1 = NULL, *t2 = NULL, *r1, *r2;
+		if (q && rnd() % 16)
+			t[k++] = '"';
+		if (rnd() & 1) {
+			/* most often a number of the usual shape */
+			int ni = (int)(rnd() % 11), nf = (int)(rnd() % 11);
+			while (ni-- > 0)
+				t[k++] = (char)('0' + rnd() % 10);
+			if (rnd() % 4) {
+				t[k++] = '.';
+				while (nf-- > 0)
+					t[k++] = (char)('0' + rnd() % 10);
+			}
+			if (q && rnd() % 8)
+				t[k++] = '"';
+		}
+		while (k < len) {
+			unsigned r = (unsigned)(rnd() % 32);
+			t[k++] = r < 20 ? (char)('0' + r % 10) : "..\"\"eE,]x-\x80\xfa"[r - 20];
+		}
+		r1 = arb_scan_dec(t, t + len, q, &m1, &s1, &t1);
+		r2 = arb_scan_dec_any(t, t + len, q, &m2, &s2, &t2);
+		bad += r1 != r2 || (r1 && (m1 != m2 || s1 != s2 || t1 != t2));
+	}
+	is_int(bad, 0, "arb_scan_dec = arb_scan_dec_any (400000 strings)");
+
 	bad = 0;
 	for (int i = 0; i < 200000; i++) {
 		char a[ARB_DEC_STRMAX + 1], b[ARB_DEC_STRMAX + 1];
