@@ -54,7 +54,7 @@ run() {
 		/checkpoints in their thread/ { k = $(NF - 2) }
 		/cpu seconds: syncing/ { y = $NF }
 		/ batches$/ { b = $(NF - 1) }
-		/committing thread waited/ { w = $(NF - 5) }
+		/committing thread waited/ { for (i = 1; i < NF; i++) if ($i == "waited") w = $(i + 1) }
 		END { printf "%s %s %s %s %s %s", m == "" ? "-" : m, c == "" ? "-" : c, k == "" ? "-" : k,
 		    y == "" ? "-" : y, b == "" ? "-" : b, w == "" ? "-" : w }' "$T/err")
 	set -- $(tail -n 1 "$T/time") $thr
