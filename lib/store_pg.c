@@ -1043,8 +1043,9 @@ static int cmp_i64(const void *x, const void *y)
 }
 
 /* How many ranges of ts a probe reads at most: a batch's ts are cut at its
- * widest gaps, so that a record far from the others (an old ts) does not
- * make the probe read everything stored in between. */
+ * widest gaps, when wider than a sixteenth of its whole span, so that a
+ * record far from the others (an old ts) does not make the probe read
+ * everything stored in between; a dense batch is read in one range. */
 #define PROBE_RANGES 8
 
 static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k,
@@ -1071,8 +1072,9 @@ static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k,
 		size_t cut[PROBE_RANGES - 1];
 		int ncut = 0;
 		qsort(p->tsv, nts, sizeof *p->tsv, cmp_i64);
+		uint64_t span = (uint64_t)p->tsv[nts - 1] - (uint64_t)p->tsv[0];
 		while (ncut < PROBE_RANGES - 1) {
-			uint64_t best = 1;
+			uint64_t best = span / (2 * PROBE_RANGES);  /* only gaps wider */
 			size_t at = 0;
 			for (size_t i = 1; i < nts; i++) {
 				uint64_t g = (uint64_t)p->tsv[i] - (uint64_t)p->tsv[i - 1];
