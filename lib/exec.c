@@ -956,8 +956,14 @@ send_batch(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, const int
 		if (!attempts[i])
 			p->legord[legs[i]] = idx[i];
 	}
-	/* recorded before anything is sent */
-	(void)arb_exec_save(e);
+	/* recorded before anything is sent; when the state file cannot
+	 * record them, they are not sent (a crash could not tell that they
+	 * were): rejected, reason "state" */
+	if (arb_exec_save(e) < 0) {
+		for (i = 0; i < n; i++)
+			arb_exec_on_end(e, &p->ord[idx[i]], ARB_OS_REJECTED, "state", e->now);
+		return -2;
+	}
 	/* a crash from here until the next save leaves them "new" in the
 	 * file, which a restart treats as unknown (perhaps sent), never as
 	 * unsent: no second fsync is needed */
@@ -1057,9 +1063,10 @@ send_next_leg(struct arb_exec *e, struct arb_opp *p)
 	struct arb_order o;
 	const char *reason;
 	char rule[32];
-
-	touch(p);	int i = p->next_leg, zero = 0;
+	int i = p->next_leg, zero = 0, k;
 	const char *asset;
+
+	touch(p);
 
 	if (seq_size(e, p, i, &o, &reason) < 0) {
 		set_fail(e, p, "leg_lot");
@@ -1075,8 +1082,8 @@ send_next_leg(struct arb_exec *e, struct arb_opp *p)
 		return;
 	}
 	p->next_leg++;
-	if (send_batch(e, p, &o, &i, &zero, 1) < 0)
-		set_fail(e, p, "balance");
+	if ((k = send_batch(e, p, &o, &i, &zero, 1)) < 0)
+		set_fail(e, p, k == -2 ? "state" : "balance");
 }
 
 /*
@@ -1090,9 +1097,9 @@ send_unwinds(struct arb_exec *e, struct arb_opp *p)
 	struct acc ex[MAXACC];
 	struct arb_order o[MAXACC];
 	int legs[MAXACC], att[MAXACC], n = 0, ne, k, i;
+	char rule[32];
 
-	touch(p);	char rule[32];
-
+	touch(p);
 	ne = exposure(p, ex);
 	for (k = 0; k < ne && n < MAXACC; k++) {
 		int pos = arb_dec_sign(ex[k].amt) > 0;
@@ -1229,9 +1236,9 @@ opp_finish(struct arb_exec *e, struct arb_opp *p)
 	struct acc ex[MAXACC];
 	int nex, j, anyfill = 0, unknown = 0;
 	const char *status, *reason;
+	arb_dec pnl;
 
-	touch(p);	arb_dec pnl;
-
+	touch(p);
 	for (j = 0; j < p->norders; j++) {
 		if (!arb_dec_is_zero(p->ord[j].filled))
 			anyfill = 1;
@@ -1579,9 +1586,8 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	}
 	e->opps[e->nopps++] = p;
 	p->next_leg = n;
-	if (send_batch(e, p, o, legs, att, n) < 0) {
-		set_fail(e, p, "balance");
-	}
+	if ((k = send_batch(e, p, o, legs, att, n)) < 0)
+		set_fail(e, p, k == -2 ? "state" : "balance");
 	opp_step(e, p);
 	return;
 skipped:
@@ -1806,11 +1812,11 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 {
 	struct arb_opp *p = opp_of(e, o);
 	struct arb_buf *b = &e->out;
-
-	touch(o->owner);	const char *spend, *get;
+	const char *spend, *get;
 	arb_dec notional = dmul(px, qty), spent, got, v;
 	enum arb_ostate to;
 
+	touch(o->owner);
 	if (arb_ostate_terminal(o->st)) {
 		arb_warn("%s: fill after the order ended: ignored", o->cid);
 		return;

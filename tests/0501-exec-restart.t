@@ -60,6 +60,14 @@ is "$(grep -c '"state":"unknown","filled":0,"mode":"paper","reason":"restart"' "
 is "$(grep -c '"state":"sent"' "$T/k.out")" 2 "only the next opportunity's orders are sent"
 is "$(grep -c '"state":"filled"' "$T/k.out")" 4 "the unknown orders are found filled (paper)"
 
+# a state file that cannot be written: nothing is sent
+arb-exec --balances balances.txt --state "$T/no/such/dir/s" <"$T/all" >"$T/w.out" 2>"$T/w.err"
+is "$?" 1 "state file not writable: exit 1"
+is "$(grep -c '"state":"sent"' "$T/w.out")" 0 "  no order sent"
+is "$(grep -c '"state":"rejected","filled":0,"mode":"paper","reason":"state"' "$T/w.out")" 4 "  every order rejected (state)"
+grep -q 'state file: .*/no/such/dir/s.tmp: No such file or directory' "$T/w.err"
+ok $? "  says why"
+
 # a damaged state file is an error, not a fresh start
 echo '{"type":"exec_state","version":99}' >"$T/bad.state"
 arb-exec --state "$T/bad.state" </dev/null >/dev/null 2>"$T/bad.err"
