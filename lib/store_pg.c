@@ -351,10 +351,21 @@ static char *put_numeric(char *q, const char *s, size_t n)
 		ng = weight - fdiv4(low) + 1;
 		if (ng > (int)(sizeof g / sizeof g[0]))
 			return NULL;
+		/* base-10000 digits by Horner's rule, from the first group's
+		 * power of ten within its group (0 to 3) */
+		int r = top - 4 * weight, gi = 0;
+		unsigned acc = 0;
 		for (int j = 0; j < len; j++) {
-			int pw = top - j, gi = fdiv4(pw), r = pw - 4 * gi;
-			static const uint16_t p10[4] = { 1, 10, 100, 1000 };
-			g[weight - gi] = (uint16_t)(g[weight - gi] + (dig[st + j] - '0') * p10[r]);
+			acc = acc * 10 + (unsigned)(dig[st + j] - '0');
+			if (r-- == 0) {
+				g[gi++] = (uint16_t)acc;
+				acc = 0;
+				r = 3;
+			}
+		}
+		if (r != 3) {  /* the last group's r + 1 lower digits are zeros */
+			static const unsigned p10[4] = { 1, 10, 100, 1000 };
+			g[gi] = (uint16_t)(acc * p10[r + 1]);
 		}
 		while (ng > 0 && g[ng - 1] == 0)
 			ng--;
