@@ -2376,8 +2376,10 @@ arb_exec_save(struct arb_exec *e)
 		}
 	}
 	if (arb_state_append(&e->sf, b, why, sizeof why) < 0) {
-		arb_err("state file: %s (the next save writes a new snapshot)", why);
-		return -1;
+		/* a part of the entry may be in the file: a new snapshot
+		 * replaces it, now */
+		arb_warn("state file: %s: writing a new snapshot", why);
+		return save_snapshot(e);
 	}
 	e->n_appends++;
 	e->append_bytes += b->len;

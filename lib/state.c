@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -196,12 +197,22 @@ fail:
 int
 arb_state_append(struct arb_state_file *f, struct arb_buf *data, char *why, size_t whylen)
 {
+	struct stat fs, ps;
 	size_t len = data->len;
 	int e;
 
+	errno = 0;
 	if (f->fd < 0 && (f->fd = open(f->path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
 		e = errno;
 		snprintf(why, whylen, "%s: %s", f->path, strerror(e));
+		goto fail;
+	}
+	/* the file was moved away or replaced: appending to the open one
+	 * would save nothing anyone reads */
+	if (fstat(f->fd, &fs) < 0 || stat(f->path, &ps) < 0 || fs.st_ino != ps.st_ino ||
+	    fs.st_dev != ps.st_dev) {
+		e = errno ? errno : ESTALE;
+		snprintf(why, whylen, "%s: moved or replaced while in use", f->path);
 		goto fail;
 	}
 	commit_line(data, 0, f->seq + 1);

@@ -60,6 +60,29 @@ is "$(grep -c '"state":"unknown","filled":0,"mode":"paper","reason":"restart"' "
 is "$(grep -c '"state":"sent"' "$T/k.out")" 2 "only the next opportunity's orders are sent"
 is "$(grep -c '"state":"filled"' "$T/k.out")" 4 "the unknown orders are found filled (paper)"
 
+# the state file moved away while in use: the next save writes it anew
+rm -f "$T/mv.state" "$T/fifo"
+mkfifo "$T/fifo"
+arb-exec --balances balances.txt --on-stop finish --state "$T/mv.state" <"$T/fifo" >"$T/mv.out" 2>"$T/mv.err" &
+mpid=$!
+exec 3>"$T/fifo"
+head -n 9 "$T/all" >&3
+w=0
+while [ ! -s "$T/mv.state" ] && [ "$w" -lt 500 ]; do sleep 0.01; w=$((w + 1)); done
+sleep 0.2
+mv "$T/mv.state" "$T/mv.old"
+tail -n +10 "$T/all" >&3
+exec 3>&-
+wait "$mpid"
+ok $? "state file moved away during the run: exit 0"
+cmp_ok "$T/mv.out" "$T/ref.out" "  the same output"
+grep -q 'mv.state: moved or replaced while in use: writing a new snapshot' "$T/mv.err"
+ok $? "  says so"
+arb-exec --state "$T/mv.state" --show-state | grep -v '"type":"exec_state"' >"$T/mv.show"
+arb-exec --state "$T/ref.state" --show-state | grep -v '"type":"exec_state"' >"$T/ref.show"
+cmp_ok "$T/mv.show" "$T/ref.show" "  and the state file is there again, complete"
+rm -f "$T/fifo"
+
 # a state file that cannot be written: nothing is sent
 arb-exec --balances balances.txt --state "$T/no/such/dir/s" <"$T/all" >"$T/w.out" 2>"$T/w.err"
 is "$?" 1 "state file not writable: exit 1"
