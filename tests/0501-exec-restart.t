@@ -60,6 +60,17 @@ is "$(grep -c '"state":"unknown","filled":0,"mode":"paper","reason":"restart"' "
 is "$(grep -c '"state":"sent"' "$T/k.out")" 2 "only the next opportunity's orders are sent"
 is "$(grep -c '"state":"filled"' "$T/k.out")" 4 "the unknown orders are found filled (paper)"
 
+# a state file of the earlier version (1, no commit lines) is read, and
+# written anew in this one
+rm -f "$T/v1.state"
+head -n 9 "$T/all" | arb-exec --balances balances.txt --on-stop finish --state "$T/v1.state" >"$T/v1a.out" 2>/dev/null
+sed -e 's/"version":2/"version":1/' -e '/"type":"commit"/d' "$T/v1.state" >"$T/v1b" && mv "$T/v1b" "$T/v1.state"
+tail -n +10 "$T/all" | arb-exec --on-stop finish --state "$T/v1.state" >"$T/v1b.out" 2>"$T/v1.err"
+ok $? "a version 1 state file: read"
+cat "$T/v1a.out" "$T/v1b.out" >"$T/v1.out"
+cmp_ok "$T/v1.out" "$T/ref.out" "  the output continues exactly"
+is "$(head -c 32 "$T/v1.state")" '{"type":"exec_state","version":2' "  written anew as version 2"
+
 # the state file moved away while in use: the next save writes it anew
 rm -f "$T/mv.state" "$T/fifo"
 mkfifo "$T/fifo"
