@@ -103,6 +103,19 @@ const struct arb_level *arb_book_level(const struct arb_book *b, enum arb_side s
 static inline const struct arb_blevel *arb_book_blevel(const struct arb_book *b, enum arb_side side, uint32_t i)
 { return i < b->s[side].n ? &b->s[side].l[b->s[side].n - 1 - i] : NULL; }
 
+/* The kept text (arb_book_txt) of the i-th best level, "px,qty" as
+ * arb_book_fmt64 writes them, length *n; NULL when the book does not keep
+ * the text of that level.  Valid until the book changes. */
+static inline const char *arb_book_ktext(const struct arb_book *b, enum arb_side side, uint32_t i, uint32_t *n)
+{
+	const struct arb_book_txt *t = &b->s[side].t;
+
+	if (i >= t->n)
+		return NULL;
+	*n = t->off[i + 1] - t->off[i] - 3;   /* without ",[" and "]" */
+	return t->txt + t->off[i] + 2;
+}
+
 /* A stored coefficient and scale as plain decimal text, exactly what
  * arb_dec_fmt writes for that value (no NUL; room: 20 + scale + 3 bytes).
  * Returns the length. */

@@ -95,7 +95,8 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 
 /* CRC32 of "bid1px:bid1sz:ask1px:ask1sz:..." over the top 25 levels,
  * each number written as arb_dec_fmt writes it, from the levels as the
- * book keeps them (the venue's coefficients and scales). */
+ * book keeps them (the venue's coefficients and scales; the text of the
+ * best ones is kept for book records already). */
 int32_t arb_okx_checksum(const struct arb_book *b);
 int32_t arb_okx_checksum(const struct arb_book *b)
 {
@@ -105,10 +106,21 @@ int32_t arb_okx_checksum(const struct arb_book *b)
 	for (uint32_t i = 0; i < 25; i++)
 		for (int side = ARB_BID; side <= ARB_ASK; side++) {
 			const struct arb_blevel *l = arb_book_blevel(b, side, i);
+			const char *x;
+			uint32_t xn;
 			if (!l)
 				continue;
 			if (n)
 				buf[n++] = ':';
+			if ((x = arb_book_ktext(b, side, i, &xn))) {
+				/* the text the book keeps for its records: the same */
+				char *c;
+				memcpy(buf + n, x, xn);
+				if ((c = memchr(buf + n, ',', xn)))
+					*c = ':';
+				n += xn;
+				continue;
+			}
 			n += arb_book_fmt64(buf + n, l->px, l->ps);
 			buf[n++] = ':';
 			n += arb_book_fmt64(buf + n, l->qty, l->qs);

@@ -304,9 +304,17 @@ int main(void)
 		struct arb_book b;
 		int n = (int)(rnd() % 40);
 		arb_book_init(&b);
-		for (int k = 0; k < n; k++)
+		for (int k = 0; k < n; k++) {
 			arb_book_set64(&b, rnd() & 1 ? ARB_BID : ARB_ASK, rnd_coef(), (int)(rnd() % 19),
 			    rnd_coef() + 1, (int)(rnd() % 19));
+			if (k == n / 2 && i % 3) {
+				/* the text of the best levels kept from here on */
+				struct arb_buf j = { 0 };
+				arb_book_json(&b, ARB_BID, 1 + (uint32_t)(rnd() % 30), &j);
+				arb_book_json(&b, ARB_ASK, 1 + (uint32_t)(rnd() % 30), &j);
+				arb_buf_free(&j);
+			}
+		}
 		bad += arb_kraken_checksum(&b) != kraken_ref(&b);
 		bad += arb_okx_checksum(&b) != okx_ref(&b);
 		arb_book_free(&b);
