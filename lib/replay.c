@@ -55,6 +55,21 @@ int arb_recline_parse(const char *line, size_t len, struct arb_recline *o, const
 		o->len = len - 19;
 		return 0;
 	}
+	/* arb-feed's own frame line, "wss://host/path => 1633998512.063356:
+	 * <frame>", taken at once as well */
+	if (len >= 24 && (*line < '0' || *line > '9') && (sp = memchr(line, ' ', len < 1024 ? len : 1024)) &&
+	    sp > line && e - sp >= 23 && memcmp(sp, " => ", 4) == 0) {
+		ts = sp + 4;
+		if (ts[10] == '.' && ts[17] == ':' && ts[18] == ' ' && digits(ts, 10) && digits(ts + 11, 6)) {
+			o->url = line;
+			o->urllen = (size_t)(sp - line);
+			o->kind = 'f';
+			o->rt = (int64_t)num(ts, 10) * 1000000 + (int64_t)num(ts + 11, 6);
+			o->p = ts + 19;
+			o->len = (size_t)(e - ts - 19);
+			return 0;
+		}
+	}
 	memset(o, 0, sizeof *o);
 	if (len == 0 || (len >= 15 && memcmp(line, "configuration: ", 15) == 0))
 		return 0;

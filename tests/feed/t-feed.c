@@ -82,6 +82,14 @@ int main(void)
 	is_int(LINE("wss://x => 3: {}"), 0, "own frame line");
 	is_int(l.kind, 'f', "own frame kind");
 	ok(l.url != NULL, "own frame names its connection");
+	is_int(LINE("wss://ws.kraken.com/v2 => 1633998512.063356: {\"a\":1}"), 0, "own frame line, usual time");
+	is_int(l.kind, 'f', "...frame kind");
+	is_int(l.urllen, 22, "...its connection");
+	is_int(l.rt, 1633998512063356, "...its time");
+	is_int(l.len, 7, "...its payload");
+	is_int(LINE("wss://x => 1633998512.063356:{}"), -1, "own frame line without the space");
+	is_int(LINE("wss://x => 1633998512.0633567: {}"), 0, "own frame line, 7 fraction digits");
+	is_int(l.rt, 1633998512063356, "...truncated to us");
 	is_int(LINE("wss://x >-< 4: bye"), 0, "close line");
 	is_int(l.kind, 'c', "close kind");
 	is_int(LINE("wss://x -/- 5.5: BTCUSDT no update for 1200 ms"), 0, "stale line");
