@@ -1606,7 +1606,7 @@ int arb_store_pg_open(struct arb_store **sp, const char *conninfo,
 	p->conninfo = xstrdup(conninfo);
 	p->retry_us = o->retry_us;
 	p->direct = 1;
-	p->share = 0.5;
+	p->share = 0.4;  /* where it settles for a mix of mostly books */
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	int rc = arb_cred_read("pg_password", &p->cred, cwhy, sizeof cwhy);
