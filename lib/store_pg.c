@@ -101,6 +101,8 @@ struct pg {
 	int64_t retry_us;
 	int direct;                 /* try COPY straight into the tables */
 	int stage_all;              /* this batch: the staging path for every table */
+	int noids;                  /* no right to nextval: the server numbers rows */
+	struct arb_buf stripped;    /* rows without their id field */
 	char err[512];              /* the last error, for the retry messages */
 	struct idpool ids[ARB_R_NTYPES];
 	const struct arb_store_batch *numbered; /* the batch whose rows have ids */
@@ -208,9 +210,9 @@ static void take_err(struct pg *p, const struct pgc *c)
 }
 
 /* The columns COPY and the staging path write, id first. */
-static void columns(struct arb_buf *b, const struct arb_store_table *t)
+static void columns(struct arb_buf *b, const struct arb_store_table *t, int with_id)
 {
-	arb_buf_adds(b, "id, ts, rt, ex, sym");
+	arb_buf_adds(b, with_id ? "id, ts, rt, ex, sym" : "ts, rt, ex, sym");
 	for (int c = 0; c < t->ncols; c++)
 		arb_buf_printf(b, ", %s", t->cols[c].name);
 	arb_buf_adds(b, ", h1, h2, line");
@@ -695,7 +697,7 @@ static void plan_split(struct pg *p, const struct arb_store_batch *bt, struct sp
 
 /* COPY of n bytes of encoded rows of table k into the table, or into its
  * staging table when staged.  0, or -1 with c->err and c->sqlstate. */
-static int copy_in(struct pgc *c, int k, const char *b, size_t n, int staged)
+static int copy_in(struct pgc *c, int k, const char *b, size_t n, int staged, int with_id)
 {
 	static const char head[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
 	static const char trailer[2] = { (char)0xff, (char)0xff };
@@ -706,7 +708,7 @@ static int copy_in(struct pgc *c, int k, const char *b, size_t n, int staged)
 
 	arb_buf_reset(&c->sql);
 	arb_buf_printf(&c->sql, "COPY %s%s (", staged ? "stage_" : "", t->name);
-	columns(&c->sql, t);
+	columns(&c->sql, t, with_id);
 	arb_buf_adds(&c->sql, ") FROM STDIN (FORMAT binary)");
 	r = PQexec(c->c, c->sql.p);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
@@ -765,7 +767,7 @@ static void *b_thread(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		int rc = cmd(&p->b, SPLIT_BEGIN, "BEGIN");
 		if (rc == 0)
-			rc = copy_in(&p->b, p->jk, p->jp, p->jn, 0);
+			rc = copy_in(&p->b, p->jk, p->jp, p->jn, 0, 1);
 		pthread_mutex_lock(&p->mu);
 		p->jus = arb_mono_us() - t0;
 		p->jrc = rc;
@@ -832,7 +834,7 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 	for (int i = 0; i < ARB_R_NTYPES && arc == 0; i++) {
 		int j = (k + i) % ARB_R_NTYPES;  /* the cut table first */
 		if (bt->nrows[j] > 0)
-			arc = copy_in(a, j, bt->rows[j].p, j == k ? sp->cut : bt->rows[j].len, 0);
+			arc = copy_in(a, j, bt->rows[j].p, j == k ? sp->cut : bt->rows[j].len, 0, 1);
 	}
 	if (arc == 0)
 		arc = cmd(a, "COMMIT", "COMMIT");
@@ -1162,6 +1164,33 @@ static int64_t fresh_rows(struct pg *p, const struct arb_store_batch *bt, int k,
  * the staging tables, then INSERT ... ON CONFLICT DO NOTHING in id order.
  * 0, 1, or -1 with p->err.
  */
+/* Rows without their id field (p->noids: the server numbers them), into
+ * dst. */
+static void strip_ids(struct arb_buf *dst, const char *q, size_t n)
+{
+	const char *end = q + n;
+
+	arb_buf_reset(dst);
+	arb_buf_reserve(dst, n);
+	while (q < end) {
+		const char *e = row_end(q);
+		unsigned nf = (unsigned)(unsigned char)q[0] << 8 | (unsigned char)q[1];
+		char c[2] = { (char)((nf - 1) >> 8), (char)(nf - 1) };
+		arb_buf_add(dst, c, 2);
+		arb_buf_add(dst, q + 14, (size_t)(e - q - 14));
+		q = e;
+	}
+}
+
+/* COPY of rows with their ids, or without (p->noids). */
+static int copy_rows(struct pg *p, int k, const char *b, size_t n)
+{
+	if (!p->noids)
+		return copy_in(&p->a, k, b, n, 0, 1);
+	strip_ids(&p->stripped, b, n);
+	return copy_in(&p->a, k, p->stripped.p, p->stripped.len, 0, 0);
+}
+
 static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *ins)
 {
 	struct pgc *a = &p->a;
@@ -1174,7 +1203,7 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 		if (bt->nrows[k] == 0)
 			continue;
 		if (p->direct) {
-			if (copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 0) < 0) {
+			if (copy_rows(p, k, bt->rows[k].p, bt->rows[k].len) < 0) {
 				if (strcmp(a->sqlstate, "23505") == 0) {
 					rollback(a);
 					return 1;
@@ -1190,7 +1219,7 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 			int64_t nf = fresh_rows(p, bt, k, &kd);
 			if (nf < 0)
 				goto fail;
-			if (nf > 0 && copy_in(a, k, p->fresh.p, p->fresh.len, 0) < 0) {
+			if (nf > 0 && copy_rows(p, k, p->fresh.p, p->fresh.len) < 0) {
 				if (strcmp(a->sqlstate, "23505") == 0) {
 					rollback(a);
 					p->stage_all = 1;
@@ -1202,13 +1231,16 @@ static int send_one(struct pg *p, const struct arb_store_batch *bt, uint64_t *in
 			p->nprobe++;
 			continue;
 		}
-		if (make_stage(a, k) < 0 || copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 1) < 0)
+		/* (with p->noids, the ids are the rows' numbers in the batch,
+		 * for the order only) */
+		if (make_stage(a, k) < 0 || copy_in(a, k, bt->rows[k].p, bt->rows[k].len, 1, 1) < 0)
 			goto fail;
 		struct arb_buf cols = { 0 };
-		columns(&cols, t);
+		columns(&cols, t, !p->noids);
 		arb_buf_reset(&a->sql);
-		arb_buf_printf(&a->sql, "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s"
-		    " FROM stage_%s ORDER BY id ON CONFLICT DO NOTHING", t->name, cols.p, cols.p, t->name);
+		arb_buf_printf(&a->sql, "INSERT INTO %s (%s) %sSELECT %s"
+		    " FROM stage_%s ORDER BY id ON CONFLICT DO NOTHING", t->name, cols.p,
+		    p->noids ? "" : "OVERRIDING SYSTEM VALUE ", cols.p, t->name);
 		arb_buf_free(&cols);
 		PGresult *r = PQexec(a->c, a->sql.p);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -1243,18 +1275,35 @@ static int send_batch(struct pg *p, struct arb_store_batch *bt, uint64_t *ins, u
 		take_err(p, a);
 		return -1;
 	}
-	if (p->numbered != bt) {
-		if (reserve_ids(p, bt) < 0) {
+	if (p->numbered != bt && !p->noids && reserve_ids(p, bt) < 0) {
+		if (strcmp(a->sqlstate, "42501") != 0) {
 			take_err(p, a);
 			return -1;
 		}
+		/* Not allowed to call nextval (a role with INSERT on the tables
+		 * only): the server numbers the rows, as identity columns do
+		 * without that right, on one connection. */
+		arb_warn("PostgreSQL: %s: ids given by the server, one connection"
+		    " (GRANT USAGE on the tables' sequences to spread big batches over two)", a->err);
+		p->noids = 1;
+	}
+	if (p->numbered != bt && p->noids) {
+		for (int k = 0; k < ARB_R_NTYPES; k++) {
+			int64_t i = 0;
+			for (char *q = bt->rows[k].p, *e = q + bt->rows[k].len; q < e; q = (char *)row_end(q))
+				w64(q + 6, (uint64_t)++i);  /* the staging path's order */
+		}
+		p->nro = 0;
+		p->numbered = bt;
+	}
+	if (p->numbered != bt) {
 		if (number_rows(p, bt) < 0) {
 			snprintf(p->err, sizeof p->err, "reserving ids: the sequences gave too few values");
 			return -1;
 		}
 		p->numbered = bt;
 	}
-	if (p->direct) {
+	if (p->direct && !p->noids) {
 		struct split sp;
 		plan_split(p, bt, &sp);
 		if (sp.k >= 0 && b_ready(p) == 0) {
@@ -1375,6 +1424,7 @@ static void pg_close(struct arb_store *s)
 	free(p->used);
 	arb_buf_free(&p->fresh);
 	arb_buf_free(&p->tmp);
+	arb_buf_free(&p->stripped);
 	free(p->tsv);
 	free(p->conninfo);
 	free(p);
