@@ -1303,9 +1303,7 @@ fp_level32(const unsigned char *p, int *pxzero)
 	__m128i ta = _mm_sub_epi8(a, c0), tb = _mm_sub_epi8(b, c0);
 	uint32_t dg = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(ta, c9), ta)) |
 	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(tb, c9), tb)) << 16;
-	uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, c0)) |
-	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, c0)) << 16;
-	uint32_t x = ~dg & ~1u, m;
+	uint32_t x = ~dg & ~1u, m, z;
 	unsigned k1, e1, k2, e2;
 
 	/* the price: integer digits from 1 to k1, maybe a point and digits
@@ -1317,13 +1315,11 @@ fp_level32(const unsigned char *p, int *pxzero)
 		x &= x - 1;
 		if (x == 0 || (e1 = (unsigned)__builtin_ctz(x)) == k1 + 1)
 			return NULL;
-		z |= 1u << k1;
 	} else {
 		e1 = k1;
 	}
 	if (p[e1] != ',' || e1 - 1 > FP_MAXNUM)
 		return NULL;
-	m = (1u << (e1 - 1)) - 1;
 	/* the quantity: from e1 + 1 to k2, maybe a point and more to e2 */
 	x &= x - 1;
 	if (x == 0 || (k2 = (unsigned)__builtin_ctz(x)) == e1 + 1 ||
@@ -1338,8 +1334,17 @@ fp_level32(const unsigned char *p, int *pxzero)
 	}
 	if (p[e2] != ']' || e2 - e1 - 1 > FP_MAXNUM)
 		return NULL;
-	/* the price is 0 when every byte of it is a '0' or its point */
-	*pxzero = ((z >> 1) & m) == m;
+	/* the price is 0 when every byte of it is a '0' or its point, which
+	 * can only be when it starts with a '0' */
+	*pxzero = 0;
+	if (p[1] == '0') {
+		z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, c0)) |
+		    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, c0)) << 16;
+		if (p[k1] == '.')
+			z |= 1u << k1;
+		m = (1u << (e1 - 1)) - 1;
+		*pxzero = ((z >> 1) & m) == m;
+	}
 	return p + e2 + 1;
 }
 #endif
@@ -1386,6 +1391,17 @@ fp_levels_lazy(const unsigned char *p, const unsigned char *e, struct arb_level 
 		for (;;) {
 			k++;
 			p = r;
+#ifdef __SSE2__
+			/* the usual: "," then a level whose 32 bytes are there */
+			if (e - p >= 33 && p[0] == ',' && p[1] == '[') {
+				int z;
+
+				if ((r = fp_level32(p + 1, &z)) != NULL) {
+					bad |= z;
+					continue;
+				}
+			}
+#endif
 			if (p < e && *p == ',') {
 				p++;
 			} else if (p < e && *p == ']') {
@@ -1396,16 +1412,6 @@ fp_levels_lazy(const unsigned char *p, const unsigned char *e, struct arb_level 
 			}
 			if (p == e || *p != '[')
 				return NULL;
-#ifdef __SSE2__
-			if (e - p >= 32) {
-				int z;
-
-				if ((r = fp_level32(p, &z)) != NULL) {
-					bad |= z;
-					continue;
-				}
-			}
-#endif
 			if ((q = fp_numv(p + 1, e, &m1)) == NULL || q == e || *q != ',')
 				return NULL;
 			if ((r = fp_numv(q + 1, e, &m2)) == NULL || r == e || *r != ']')

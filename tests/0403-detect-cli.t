@@ -48,6 +48,23 @@ cmp_ok "$T/out" "$T/want" "bad lines: skipped, the rest as without them"
 arb-detect --strict "$T/bad.in" >/dev/null 2>&1
 is $? 1 "--strict: a bad line is fatal (exit 1)"
 
+# books whose levels parse but cannot be used (a price of 0, a quantity
+# below 0), read lazily (the usual form) and by the general path (a
+# space): reported, and the book left as it was
+{ head -n 3 "$T/in"
+  echo '{"type":"book","ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":2,"ok":true,"depth":2,"bids":[[99.00,1],[0.00,1]],"asks":[[100.00,2],[100.5,1]]}'
+  echo '{"type":"book","ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":3,"ok":true,"depth":2,"bids":[[99.00,1],[98.00,1]],"asks":[[90.00,2],[100.5,-1]]}'
+  echo '{"type":"book", "ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":4,"ok":true,"depth":1,"bids":[[0,1]],"asks":[[90.00,2]]}'
+  tail -n 1 "$T/in"; } >"$T/badlv.in"
+arb-detect "$T/badlv.in" >"$T/out" 2>"$T/err"
+ok $? "bad levels: exit 0"
+is "$(grep -c 'bad book: bad book level' "$T/err")" 3 "bad levels: each reported"
+grep -q "badlv.in:4: " "$T/err" && grep -q "badlv.in:5: " "$T/err" && grep -q "badlv.in:6: " "$T/err"
+ok $? "bad levels: reported as file:line"
+grep -v '"type":"book"' "$T/out" >"$T/got.rec"
+grep -v '"type":"book"' "$T/want" >"$T/want.rec"
+cmp_ok "$T/got.rec" "$T/want.rec" "bad levels: the books left as they were"
+
 # The configuration file (section [arb-detect]) and ARB_* under the
 # command line.
 grep -v '^#' "$G/usdt.in" >"$T/usdt"
