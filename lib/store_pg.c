@@ -12,6 +12,8 @@
  * them into its rows in input order; COPY writes the ids it is given
  * into the identity column (as INSERT's OVERRIDING SYSTEM VALUE does).
  * So the ids follow the input order whichever connection stores a row.
+ * (A role without the right to call nextval gets the server's ids, on one
+ * connection, as identity columns need no such right.)
  *
  * A commit, when nothing is known to be there (the fast path): COPY the
  * rows straight into the tables.  A big batch is spread over two
@@ -19,17 +21,18 @@
  * table's rows are cut in two, connection A takes every other table and
  * the first part, connection B (driven by a thread of this file) the
  * second part, in two transactions.  A commits as soon as its COPY is
- * done, B after both, so that the lower ids are never visible after the
- * higher ones and A never waits for B.  The commit returns only when both
+ * done, B after both, so that the higher ids are never visible before the
+ * lower ones and A never waits for B.  The commit returns only when both
  * have committed.  A unique key violation (a replayed stream, a
- * duplicate inside the batch) rolls back what has not committed and the
- * batch is stored again by the staging path: COPY into a temporary table,
- * then INSERT ... SELECT ... ON CONFLICT DO NOTHING in id order, in one
- * transaction on A.  Rows the first half committed are then duplicates
- * and skipped, so half a batch committed (a crash, the server gone between
- * the two COMMITs) is completed by the retry or by a rerun of the stream,
- * never stored twice.  The fast path is tried again after a staged batch
- * that found no duplicates.
+ * duplicate inside the batch) rolls back what has not committed, and the
+ * batch, and the ones after it until one finds no duplicates, take the
+ * duplicate path on A alone: a probe reads the keys the table holds in
+ * the batch's range of ts and only the rows not there yet are copied
+ * (see fresh_rows); what the probe cannot judge goes through a temporary
+ * table and INSERT ... SELECT ... ON CONFLICT DO NOTHING in id order.
+ * Rows the first half committed are then duplicates and skipped, so half
+ * a batch committed (a crash, the server gone between the two COMMITs) is
+ * completed by the retry or by a rerun of the stream, never stored twice.
  *
  * When the server goes away or a statement fails, the whole batch is sent
  * again after reconnecting, with backoff, until the retry time is spent.
@@ -594,7 +597,7 @@ static int number_rows(struct pg *p, struct arb_store_batch *bt)
  * by content (ts, h1, h2) and has SPLIT_MIN rows, at the row where the
  * two connections get about as many bytes.  Not cut when a row of the
  * first part has the key of a row of the second (the second connection
- * would wait for the first's transaction; the staging path takes such a
+ * would wait for the first's transaction; the duplicate path takes such a
  * batch anyway).
  */
 static int key_cmp(const void *x, const void *y)
@@ -739,7 +742,7 @@ static int copy_in(struct pgc *c, int k, const char *b, size_t n, int staged, in
 }
 
 /* A transaction of a spread batch: a wait for a row lock (another writer
- * of the same keys) that lasts is ended, and the batch takes the staging
+ * of the same keys) that lasts is ended, and the batch takes the duplicate
  * path, which waits as long as it must. */
 #define SPLIT_BEGIN "BEGIN; SET LOCAL lock_timeout = '10s'"
 
@@ -811,7 +814,7 @@ thread:
 
 /*
  * One attempt at a spread batch (see the top of the file).  *half is set
- * when A committed and B did not.  0, 1 (take the staging path now), or
+ * when A committed and B did not.  0, 1 (take the duplicate path now), or
  * -1 with p->err.
  */
 static int send_split(struct pg *p, const struct arb_store_batch *bt, const struct split *sp,
@@ -877,7 +880,7 @@ static int send_split(struct pg *p, const struct arb_store_batch *bt, const stru
 	/* the first error is the one to report */
 	const struct pgc *e = arc < 0 ? a : b;
 	take_err(p, e);
-	/* duplicates, a lock wait ended, a deadlock: the staging path */
+	/* duplicates, a lock wait ended, a deadlock: the duplicate path */
 	if (strcmp(e->sqlstate, "23505") == 0 || strcmp(e->sqlstate, "55P03") == 0 ||
 	    strcmp(e->sqlstate, "40P01") == 0)
 		return 1;
@@ -1263,7 +1266,7 @@ fail:
 /*
  * One attempt: connect, number the rows (once per batch), then spread or
  * not.  *early counts rows a first half committed in an earlier attempt
- * or in this one.  0, 1 (take the staging path now), or -1 with p->err.
+ * or in this one.  0, 1 (take the duplicate path now), or -1 with p->err.
  */
 static int send_batch(struct pg *p, struct arb_store_batch *bt, uint64_t *ins, uint64_t *early)
 {
@@ -1356,7 +1359,7 @@ static int pg_commit(struct arb_store *s, struct arb_store_batch *bt, char *why,
 		if (rc == 0)
 			break;
 		if (rc == 1)
-			continue;  /* duplicates: the staging path, at once */
+			continue;  /* duplicates: the duplicate path, at once */
 		tries++;
 		rollback(&p->a);
 		int64_t spent = arb_mono_us() - start;
