@@ -190,14 +190,26 @@ static void level_ts(const struct arb_json *j, int arr, int64_t *ts)
 	}
 }
 
-static int book(struct arb_venue *v, int root, int pair, int64_t rt)
+/* A v1 book message read straight from the text by fast1(). */
+struct k1 {
+	const char *pair;
+	size_t pairlen;
+	int snap, hasck;
+	int64_t ck, ts;          /* ts: the latest level time, 0 none */
+	uint32_t na, n;          /* v->feed->lv[0..na) asks, [na..n) bids */
+};
+
+/* A v1 book message: from the tokenizer (the array root of v->j, pair
+ * its pair token) or from fast1() (h). */
+static int book(struct arb_venue *v, int root, int pair, const struct k1 *h, int64_t rt)
 {
 	struct arb_json *j = &v->j;
 	struct arb_fbook *fb;
-	int i, nparts = (int)j->t[root].n - 3, c = -1, snap = 0;
-	int64_t ts = 0;
+	int i, nparts = h ? 0 : (int)j->t[root].n - 3, c = -1, snap = 0;
+	int64_t ts = 0, want = 0;
 
-	if (!(fb = arb_venue_book(v, arb_json_raw(j, pair), j->t[pair].len, NULL)))
+	if (!(fb = h ? arb_venue_book(v, h->pair, h->pairlen, NULL) :
+	    arb_venue_book(v, arb_json_raw(j, pair), j->t[pair].len, NULL)))
 		return -1;
 	if (!fb->maxdepth)
 		fb->maxdepth = 10;   /* Kraken's default depth */
@@ -208,8 +220,19 @@ static int book(struct arb_venue *v, int root, int pair, int64_t rt)
 		if (arb_jget(j, p, "as") >= 0 || arb_jget(j, p, "bs") >= 0)
 			snap = 1;
 	}
+	if (h) {
+		snap = h->snap;
+		ts = h->ts;
+		c = h->hasck ? 1 : -1;
+		want = h->ck;
+	}
 	if (snap) {
 		arb_book_clear(&fb->book);
+		if (h) {
+			/* valid decimals of at most 18 digits: cannot fail */
+			arb_book_load64(&fb->book, ARB_ASK, v->feed->lv, h->na);
+			arb_book_load64(&fb->book, ARB_BID, v->feed->lv + h->na, h->n - h->na);
+		}
 		for (i = 1; i <= nparts; i++) {
 			int p = arb_json_at(j, root, (uint32_t)i), as = arb_jget(j, p, "as"), bs = arb_jget(j, p, "bs");
 			if ((as >= 0 && arb_fbook_levels(fb, j, as, ARB_ASK) < 0) ||
@@ -236,6 +259,13 @@ static int book(struct arb_venue *v, int root, int pair, int64_t rt)
 	}
 	if (!fb->snap)
 		return 0;   /* out of sync: wait for the next snapshot */
+	if (h) {
+		const struct arb_blevel *lv = v->feed->lv;
+		const struct arb_book_text *x = v->feed->lvx;
+		for (uint32_t k = 0; k < h->n; k++)
+			arb_book_set64t(&fb->book, k < h->na ? ARB_ASK : ARB_BID, lv[k].px, lv[k].ps, lv[k].qty, lv[k].qs,
+			    x[k].px ? &x[k] : NULL);
+	}
 	for (i = 1; i <= nparts; i++) {
 		int p = arb_json_at(j, root, (uint32_t)i), a = arb_jget(j, p, "a"), b = arb_jget(j, p, "b");
 		if ((a >= 0 && arb_fbook_levels(fb, j, a, ARB_ASK) < 0) ||
@@ -255,9 +285,8 @@ static int book(struct arb_venue *v, int root, int pair, int64_t rt)
 	fb->ts = ts ? ts : rt;
 	fb->rt = rt;
 	if (c >= 0) {
-		int64_t want;
 		uint32_t got = arb_kraken_checksum(&fb->book);
-		if (arb_json_i64(j, c, &want) < 0)
+		if (!h && arb_json_i64(j, c, &want) < 0)
 			return arb_venue_err(v, "book: bad checksum field");
 		if ((int64_t)got != want) {
 			fb->nchk_bad++;
@@ -272,6 +301,114 @@ static int book(struct arb_venue *v, int root, int pair, int64_t rt)
 		return 0;
 	arb_fbook_emit(fb);
 	return 0;
+}
+
+/* v1 levels [["price","volume","time"(,"r")],..] appended to the scratch
+ * levels with their text; *ts the latest time read as level_ts() reads
+ * it. */
+static const char *levels1(struct arb_feed *f, const char *p, const char *e, uint32_t *n, int64_t *ts)
+{
+	if (!p || p >= e || *p++ != '[')
+		return NULL;
+	if (p < e && *p == ']')
+		return p + 1;
+	for (;;) {
+		struct arb_blevel *l = arb_scan_room(&f->lv, &f->caplv, &f->lvx, &f->caplvx, *n);
+		const char *pt = NULL, *qt = NULL, *pe, *qe, *t = NULL, *x;
+		size_t tn = 0, xn;
+		int64_t us;
+		p = ARB_SCAN_LIT(p, e, "[");
+		p = arb_scan_dec(p, e, '"', &l->px, &l->ps, &pt);
+		pe = p ? p - 1 : NULL;
+		p = ARB_SCAN_LIT(p, e, ",");
+		p = arb_scan_dec(p, e, '"', &l->qty, &l->qs, &qt);
+		qe = p ? p - 1 : NULL;
+		p = ARB_SCAN_LIT(p, e, ",");
+		p = arb_scan_str(p, e, &t, &tn);
+		while (p && p < e && *p == ',')
+			p = arb_scan_str(p + 1, e, &x, &xn);   /* "r": republished */
+		p = ARB_SCAN_LIT(p, e, "]");
+		if (!p)
+			return NULL;
+		if (arb_secs_to_us(t, tn, &us) == 0 && us > *ts)
+			*ts = us;
+		arb_scan_text(&f->lvx[*n], pt, pe, qt, qe);
+		(*n)++;
+		if (p >= e)
+			return NULL;
+		if (*p == ']')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+/* An object of a v1 update: {"a":[..]}, {"b":[..]}, each with "c" or not;
+ * asks go to the scratch levels before bids (*side: the side read). */
+static const char *part1(struct arb_feed *f, const char *p, const char *e, struct k1 *h, int *side)
+{
+	const char *y;
+
+	if ((y = ARB_SCAN_LIT(p, e, "{\"a\":")))
+		*side = ARB_ASK;
+	else if ((y = ARB_SCAN_LIT(p, e, "{\"b\":")))
+		*side = ARB_BID;
+	else
+		return NULL;
+	y = levels1(f, y, e, &h->n, &h->ts);
+	if (y && (p = ARB_SCAN_LIT(y, e, ",\"c\":"))) {
+		y = arb_scan_qint(p, e, &h->ck, 18);
+		h->hasck = 1;
+	}
+	return ARB_SCAN_LIT(y, e, "}");
+}
+
+/*
+ * The fast path (scan.h) of a v1 book message exactly as Kraken writes it:
+ *   [id,{"as":[["price","volume","time"],..],"bs":[..]},"book-10","XBT/USD"]
+ *   [id,{"a":[..],"c":"checksum"},"book-10","XBT/USD"] (or "b")
+ *   [id,{"a":[..]},{"b":[..],"c":"checksum"},"book-10","XBT/USD"]
+ * 1 when read (h filled), 0: the tokenizer reads it.
+ */
+static int fast1(struct arb_feed *f, const char *p, size_t len, struct k1 *h)
+{
+	const char *e = p + len, *x, *y, *name;
+	size_t namelen;
+	int64_t id;
+	int side;
+
+	x = ARB_SCAN_LIT(p, e, "[");
+	x = arb_scan_int(x, e, &id, 18);
+	x = ARB_SCAN_LIT(x, e, ",");
+	if (!x)
+		return 0;
+	h->n = h->na = 0;
+	h->ts = 0;
+	h->hasck = 0;
+	if ((y = ARB_SCAN_LIT(x, e, "{\"as\":"))) {
+		h->snap = 1;
+		x = levels1(f, y, e, &h->n, &h->ts);
+		h->na = h->n;
+		x = ARB_SCAN_LIT(x, e, ",\"bs\":");
+		x = levels1(f, x, e, &h->n, &h->ts);
+		x = ARB_SCAN_LIT(x, e, "}");
+	} else {
+		h->snap = 0;
+		if (!(x = part1(f, x, e, h, &side)))
+			return 0;
+		h->na = side == ARB_ASK ? h->n : 0;
+		/* asks, then maybe bids in a second object */
+		if (side == ARB_ASK && ARB_SCAN_LIT(x, e, ",{\"b\":") && !(x = part1(f, x + 1, e, h, &side)))
+			return 0;
+	}
+	x = ARB_SCAN_LIT(x, e, ",");
+	x = arb_scan_str(x, e, &name, &namelen);
+	if (!x || namelen < 4 || memcmp(name, "book", 4) != 0)
+		return 0;
+	x = ARB_SCAN_LIT(x, e, ",");
+	x = arb_scan_str(x, e, &h->pair, &h->pairlen);
+	x = ARB_SCAN_LIT(x, e, "]");
+	return x == e;
 }
 
 static int trades(struct arb_venue *v, int root, int pair, int64_t rt)
@@ -567,10 +704,15 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 
 	if (arb_venue_scan) {
 		struct k2 h;
+		struct k1 h1;
 		int snap = 0;
 		if (fast2(v->feed, p, len, &snap, &h)) {
 			v->feed->nscan++;
 			return entry2(v, snap, 0, &h, rt);
+		}
+		if (len && *p == '[' && fast1(v->feed, p, len, &h1)) {
+			v->feed->nscan++;
+			return book(v, 0, -1, &h1, rt);
 		}
 	}
 	if (arb_venue_parse(v, p, len) < 0)
@@ -585,7 +727,7 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	if (arb_jtype(j, name) != ARB_J_STR || arb_jtype(j, pair) != ARB_J_STR)
 		return arb_venue_err(v, "not a Kraken frame: no channel name and pair");
 	if (j->t[name].len >= 4 && memcmp(arb_json_raw(j, name), "book", 4) == 0)
-		return book(v, 0, pair, rt);
+		return book(v, 0, pair, NULL, rt);
 	if (arb_jis(j, name, "trade"))
 		return trades(v, 0, pair, rt);
 	return 0;   /* ticker, spread, ohlc */
