@@ -520,6 +520,13 @@ static int reserve_ids(struct pg *p, const struct arb_store_batch *bt)
 		long long n = strtoll(PQgetvalue(r, i, 3), NULL, 10);
 		if (k < 0 || k >= ARB_R_NTYPES)
 			continue;
+		if (PQgetisnull(r, i, 1)) {
+			snprintf(a->err, sizeof a->err, "reserving ids: table %s has no identity sequence",
+			    arb_store_tables[k].name);
+			snprintf(a->sqlstate, sizeof a->sqlstate, "%s", "");
+			PQclear(r);
+			return -1;
+		}
 		if (n == want[k] && hi - lo + 1 == n)
 			pool_add(&p->ids[k], lo, n);
 		else
@@ -541,7 +548,8 @@ static int reserve_ids(struct pg *p, const struct arb_store_batch *bt)
 			return -1;
 		}
 		for (int i = 0; i < PQntuples(r); i++)
-			pool_add(&p->ids[k], strtoll(PQgetvalue(r, i, 0), NULL, 10), 1);
+			if (!PQgetisnull(r, i, 0))
+				pool_add(&p->ids[k], strtoll(PQgetvalue(r, i, 0), NULL, 10), 1);
 		PQclear(r);
 	}
 	return 0;
