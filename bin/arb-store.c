@@ -589,6 +589,7 @@ static int idle(void *arg)
 		/* wake up at least once per watchdog period (half of WATCHDOG_USEC) */
 		int timeout = g.wd_period > 0 && g.wd_period < 1000000 ? (int)(g.wd_period / 1000) : 1000;
 		int k = poll(p, pending ? 2 : 1, timeout > 0 ? timeout : 1);
+		int perr = errno;  /* draining the wake pipe below sets errno (EAGAIN) */
 		if (pending) {
 			char buf[64];
 			pthread_mutex_lock(&W.mu);
@@ -599,8 +600,10 @@ static int idle(void *arg)
 		}
 		if (k > 0 && p[0].revents)
 			return 0;
-		if (k < 0 && errno != EINTR)
+		if (k < 0 && perr != EINTR) {
+			errno = perr;
 			return -1;
+		}
 	}
 }
 
