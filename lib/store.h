@@ -105,8 +105,9 @@ void arb_store_hash(const char *p, size_t n, uint64_t *h1, uint64_t *h2);
 struct arb_store;
 
 /*
- * Records encoded for the database (the backend's format: COPY text for
- * PostgreSQL, bound values for SQLite), one buffer per table, in input
+ * Records encoded for the database (the backend's format: COPY binary
+ * rows, with an id field the backend fills, for PostgreSQL; bound values
+ * for SQLite), one buffer per table, in input
  * order.  Zero-initialise; arb_store_batch_free at the end.
  */
 struct arb_store_batch {
