@@ -1807,6 +1807,16 @@ arb_exec_on_ack(struct arb_exec *e, struct arb_order *o, const char *vid, int64_
 }
 
 void
+arb_exec_on_vid(struct arb_exec *e, struct arb_order *o, const char *vid)
+{
+	if (!vid || !*vid || !strcmp(o->vid, vid))
+		return;
+	touch(o->owner);
+	snprintf(o->vid, sizeof o->vid, "%s", vid);
+	e->dirty_state = 1;
+}
+
+void
 arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec fee,
     const char *fee_ccy, const char *tid, int64_t ts)
 {

@@ -241,6 +241,9 @@ void arb_exec_settle(struct arb_exec *e);
 
 /* Transport callbacks. */
 void arb_exec_on_ack(struct arb_exec *e, struct arb_order *o, const char *vid, int64_t ts);
+/* The venue's order id of o, learned after its ack (a query of an order
+ * that was unknown): kept, and saved with the next state save. */
+void arb_exec_on_vid(struct arb_exec *e, struct arb_order *o, const char *vid);
 void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty,
     arb_dec fee, const char *fee_ccy, const char *tid, int64_t ts);
 /* A terminal (canceled, rejected, filled) or unknown state. */

@@ -540,7 +540,7 @@ ack(struct live *L, struct lord *lo, const char *vid, int64_t ts)
 		arb_exec_on_ack(L->e, o, vid && *vid ? vid : NULL, ts);
 		produced(L);
 	} else if (vid && *vid && !o->vid[0])
-		snprintf(o->vid, sizeof o->vid, "%s", vid);
+		arb_exec_on_vid(L->e, o, vid);   /* saved with the next state save */
 }
 
 static void
