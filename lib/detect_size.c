@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect_size.h"
@@ -242,7 +243,35 @@ struct arb_dpre {
 	int ok;
 	arb_dec cq[DPRE_MAX + 1], cn[DPRE_MAX + 1], cc[DPRE_MAX + 1];
 	arb_dec unit[DPRE_MAX];   /* a buy's price of one unit with the fee */
+	/* cq and cc as 64-bit coefficients at one scale (sq, sc), when
+	 * every sum fits there (hq, hc): pre_find then compares integers,
+	 * which orders them exactly as fcmp does. */
+	int hq, hc, sq, sc;
+	int64_t q64[DPRE_MAX + 1], c64[DPRE_MAX + 1];
 };
+
+/* s[0..n] at the largest of their scales into v, as 64-bit coefficients:
+ * 1 when every one fits, else 0.  *sc: that scale. */
+static int
+pre_int(const arb_dec *s, uint32_t n, int64_t *v, int *sc)
+{
+	uint32_t i;
+	int m = 0;
+
+	for (i = 0; i <= n; i++) {
+		if (!sok(s[i].s) || !fits64(s[i].m))
+			return 0;
+		if (s[i].s > m)
+			m = s[i].s;
+	}
+	for (i = 0; i <= n; i++) {
+		int k = m - s[i].s;
+		if (k > 18 || __builtin_mul_overflow((int64_t)s[i].m, P64[k], &v[i]))
+			return 0;
+	}
+	*sc = m;
+	return 1;
+}
 
 static void
 pre_build(const struct arb_dleg *l, struct arb_dpre *p)
@@ -269,15 +298,48 @@ pre_build(const struct arb_dleg *l, struct arb_dpre *p)
 			p->unit[i] = unit;
 		}
 	}
+	p->hq = pre_int(p->cq, l->n, p->q64, &p->sq);
+	p->hc = l->buy && pre_int(p->cc, l->n, p->c64, &p->sc);
 	p->ok = 1;
 }
 
 /* The first level j whose running sum s[j + 1] reaches x (>= x, or > x
- * when strict), or n when none does. */
-static uint32_t
-pre_find(const arb_dec *s, uint32_t n, arb_dec x, int strict)
+ * when strict), or n when none does.  With has64, v holds the same sums
+ * as 64-bit coefficients at scale sc (see arb_dpre): when x is brought to
+ * that scale exactly in 64 bits, integers are compared instead, with the
+ * same answers. */
+static uint32_t pre_find_dec(const arb_dec *, uint32_t, arb_dec, int);
+
+static inline uint32_t
+pre_find(const arb_dec *s, uint32_t n, arb_dec x, int strict, int has64, const int64_t *v, int sc)
 {
 	uint32_t lo = 0, hi = n;   /* the answer is in [lo, hi] */
+	int64_t xv;
+
+	if (has64 && x.s >= 0 && x.s <= sc && sc - x.s <= 18 && fits64(x.m) &&
+	    !__builtin_mul_overflow((int64_t)x.m, P64[sc - x.s], &xv) && xv != INT64_MIN) {
+		if (!strict)
+			xv--;   /* v >= x is v > x - 1 for integers */
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (v[mid + 1] > xv)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+#ifdef ARB_DPRE_CHECK
+		if (lo != pre_find_dec(s, n, x, strict))
+			abort();
+#endif
+		return lo;
+	}
+	return pre_find_dec(s, n, x, strict);
+}
+
+static uint32_t
+pre_find_dec(const arb_dec *s, uint32_t n, arb_dec x, int strict)
+{
+	uint32_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -296,7 +358,7 @@ static int
 fill_pre(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f, arb_dec *np)
 {
 	const struct arb_dpre *p = l->pre;
-	uint32_t j = pre_find(p->cq, l->n, q, 0);
+	uint32_t j = pre_find(p->cq, l->n, q, 0, p->hq, p->q64, p->sq);
 	arb_dec rem, take, t;
 
 	if (j == l->n) {
@@ -425,7 +487,7 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 		if (l->pre && l->pre->ok) {
 			/* from the level that does not fit on (see arb_dpre) */
 			const struct arb_dpre *p = l->pre;
-			uint32_t j = pre_find(p->cc, l->n, a, 1);
+			uint32_t j = pre_find(p->cc, l->n, a, 1, p->hc, p->c64, p->sc);
 			if (j == l->n) {
 				x = p->cq[j];
 				i = l->n;
@@ -688,8 +750,8 @@ gridq(arb_dec *q, arb_dec grid, int64_t k)
 #define DMEMO 48
 struct arb_dmemo {
 	int n, next;
-	int64_t k[DMEMO];
-	int lots[DMEMO], rc[DMEMO];
+	int64_t key[DMEMO];   /* 2k + lots (k <= 2^60); each at most once */
+	int rc[DMEMO];
 	struct arb_dresult r[DMEMO];
 };
 
@@ -700,10 +762,11 @@ ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_
 	struct arb_dmemo *m = c->memo;
 	arb_dec q;
 	int i, rc;
+	int64_t key = 2 * k + (lots != 0);   /* |k| <= 2^60 */
 
 	if (m)
 		for (i = 0; i < m->n; i++)
-			if (m->k[i] == k && m->lots[i] == lots) {
+			if (m->key[i] == key) {
 				*r = m->r[i];
 				return m->rc[i];
 			}
@@ -712,8 +775,7 @@ ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_
 	if (m) {
 		i = m->n < DMEMO ? m->n++ : m->next;
 		m->next = (i + 1) % DMEMO;
-		m->k[i] = k;
-		m->lots[i] = lots;
+		m->key[i] = key;
 		m->rc[i] = rc;
 		m->r[i] = *r;
 	}
