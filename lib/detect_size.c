@@ -950,6 +950,69 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 }
 
 /*
+ * Narrows [*x0, *x1] (x0 < x1) to two adjacent points, where the test
+ * Pc(k) > t has the value in0 at x0, the other at x1 and changes once in
+ * between (Pc is monotone there).  Any probe strictly inside keeps that,
+ * so the ends found are those of a bisection; the probes are where the
+ * chord through the ends meets t (Pc is nearly piecewise linear) when
+ * both ends' values are known (v0, v1: Pc as doubles, when h0, h1), with
+ * a bisection after a probe that did not halve the interval.  0 or -1.
+ */
+static int
+narrow(const struct arb_dchain *c, arb_dec grid, arb_dec t, int in0, int64_t *x0, int64_t *x1,
+    int h0, double v0, int h1, double v1)
+{
+	double tg = dguess(t);
+	int interp = 1;
+#ifdef ARB_DPRE_CHECK
+	/* the same ends as a plain bisection, or abort */
+	int64_t b0 = *x0, b1 = *x1;
+	while (b1 - b0 > 1) {
+		int64_t mid = b0 + (b1 - b0) / 2;
+		arb_dec p;
+		if (pcont(c, grid, mid, &p) < 0)
+			return -1;
+		if ((fcmp(p, t) > 0) == in0)
+			b0 = mid;
+		else
+			b1 = mid;
+	}
+#endif
+
+	while (*x1 - *x0 > 1) {
+		int64_t mid = *x0 + (*x1 - *x0) / 2, was = *x1 - *x0;
+		arb_dec p;
+		if (interp && h0 && h1 && v1 != v0) {
+			double x = (double)*x0 + (tg - v0) / (v1 - v0) * (double)(*x1 - *x0);
+			if (x > (double)*x0 && x < (double)*x1) {
+				mid = (int64_t)x;
+				if (mid <= *x0)
+					mid = *x0 + 1;
+				if (mid >= *x1)
+					mid = *x1 - 1;
+			}
+		}
+		if (pcont(c, grid, mid, &p) < 0)
+			return -1;
+		if ((fcmp(p, t) > 0) == in0) {
+			*x0 = mid;
+			v0 = dguess(p);
+			h0 = 1;
+		} else {
+			*x1 = mid;
+			v1 = dguess(p);
+			h1 = 1;
+		}
+		interp = !interp || 2 * (*x1 - *x0) <= was;
+	}
+#ifdef ARB_DPRE_CHECK
+	if (*x0 != b0 || *x1 != b1)
+		abort();
+#endif
+	return 0;
+}
+
+/*
  * Walks the exact chain from k = from to `to`: what the last leg
  * receives is nondecreasing in k and what the first spends strictly
  * increasing, so within a run of k with the same output the profit falls
@@ -1283,6 +1346,8 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		if (fcmp(p, t) > 0) {
 			int64_t step, h = (ARB_DSCAN_MAX + 1) / 2;
 			arb_dec p1, p2;
+			double vlo, vl, vh;
+			int hh;
 			/* more than ARB_DSCAN_MAX points beat t when the two at h
 			 * steps on either side of lo do (concave): nothing to scan */
 			if (lo - h >= 1 && lo + h <= kc) {
@@ -1294,6 +1359,10 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			/* {k: Pc(k) > t} is an interval around lo (Pc is
 			 * concave) and usually short: gallop out from lo
 			 * before bisecting */
+			/* (Pc(0) = 0; Pc at lo, and at each probe, as doubles
+			 * for narrow's guesses) */
+			vlo = vh = dguess(p);
+			vl = 0;
 			for (step = 1;; step *= 2) {
 				int64_t x = h2 - step;
 				if (x <= 0)
@@ -1302,23 +1371,22 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 					return 0;
 				if (fcmp(p, t) <= 0) {
 					l2 = x;
+					vl = dguess(p);
 					break;
 				}
 				h2 = x;
+				vh = dguess(p);
 			}
-			while (h2 - l2 > 1) {
-				int64_t mid = l2 + (h2 - l2) / 2;
-				if (pcont(c, grid, mid, &p) < 0)
-					return 0;
-				if (fcmp(p, t) > 0)
-					h2 = mid;
-				else
-					l2 = mid;
-			}
+			if (narrow(c, grid, t, 0, &l2, &h2, 1, vl, 1, vh) < 0)
+				return 0;
 			a = h2;
-			/* b: last k in [lo, kc] with Pc(k) > t */
+			/* b: last k in [lo, kc] with Pc(k) > t (kc + 1: not
+			 * evaluated) */
 			l2 = lo;
 			h2 = kc + 1;
+			vl = vlo;
+			vh = 0;
+			hh = 0;
 			for (step = 1;; step *= 2) {
 				int64_t x = l2 + step;
 				if (x >= h2)
@@ -1327,19 +1395,15 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 					return 0;
 				if (fcmp(p, t) <= 0) {
 					h2 = x;
+					vh = dguess(p);
+					hh = 1;
 					break;
 				}
 				l2 = x;
+				vl = dguess(p);
 			}
-			while (h2 - l2 > 1) {
-				int64_t mid = l2 + (h2 - l2) / 2;
-				if (pcont(c, grid, mid, &p) < 0)
-					return 0;
-				if (fcmp(p, t) > 0)
-					l2 = mid;
-				else
-					h2 = mid;
-			}
+			if (narrow(c, grid, t, 1, &l2, &h2, 1, vl, hh, vh) < 0)
+				return 0;
 			b = l2;
 			if (b - a + 1 <= ARB_DSCAN_MAX) {
 				/* Every k in [a, b], in effect (see walk): first
