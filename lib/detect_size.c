@@ -867,9 +867,11 @@ xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
 	return 0;
 }
 
-/* The smallest k' <= k whose exact output is the same as k's. */
+/* The smallest k' <= k whose exact output is the same as k's.  len > 0:
+ * the length of a neighbouring run, a guess of this one's (only speed
+ * depends on it). */
 static int
-step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t *left)
+step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t len, int64_t *left)
 {
 	arb_dec want, o;
 	int64_t lo = 0, hi = k;   /* out(lo) < want (or lo = 0), out(hi) >= want */
@@ -881,11 +883,32 @@ step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t *left)
 		*left = k;
 		return 0;
 	}
+	/* With a guess, try where the run would start and the k before
+	 * it; any probe in (lo, hi) keeps the invariant above (out is
+	 * nondecreasing in k), so the same k' comes out. */
+	if (len > 1 && hi - (len - 1) > lo) {
+		int64_t x = hi - (len - 1);
+		if (xout(c, grid, x, &o) < 0)
+			return -1;
+		if (fcmp(o, want) < 0)
+			lo = x;
+		else {
+			hi = x;
+			if (x - 1 > lo) {
+				if (xout(c, grid, x - 1, &o) < 0)
+					return -1;
+				if (fcmp(o, want) < 0)
+					lo = x - 1;
+				else
+					hi = x - 1;
+			}
+		}
+	}
 	/* Steps are usually short: gallop left from k before bisecting
 	 * (out is nondecreasing in k, so this finds the same k'). */
-	for (step = 1;; step *= 2) {
+	for (step = 1; hi - lo > 1; step *= 2) {
 		int64_t x = hi - step;
-		if (x <= 0)
+		if (x <= lo)
 			break;
 		if (xout(c, grid, x, &o) < 0)
 			return -1;
@@ -904,14 +927,23 @@ step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t *left)
 		else
 			lo = mid;
 	}
+#ifdef ARB_DPRE_CHECK
+	{
+		/* the same k' as without the guess, or abort */
+		int64_t w;
+		if (len > 1 && (step_left(c, grid, k, 0, &w) < 0 || w != hi))
+			abort();
+	}
+#endif
 	*left = hi;
 	return 0;
 }
 
 /* The smallest k' in (k, kc] whose exact output exceeds k's: 1, or 0
- * when there is none. */
+ * when there is none.  len: a guess of the run's length, as in
+ * step_left. */
 static int
-step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64_t *next)
+step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64_t len, int64_t *next)
 {
 	arb_dec base, o;
 	int64_t lo = k, hi = kc;  /* out(lo) <= base, out(hi) > base */
@@ -923,8 +955,27 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 		return -1;
 	if (fcmp(o, base) <= 0)
 		return 0;
+	/* the guess: where the next run would start, and the k before */
+	if (len > 1 && lo + len < hi) {
+		int64_t x = lo + len;
+		if (xout(c, grid, x, &o) < 0)
+			return -1;
+		if (fcmp(o, base) <= 0)
+			lo = x;
+		else {
+			hi = x;
+			if (x - 1 > lo) {
+				if (xout(c, grid, x - 1, &o) < 0)
+					return -1;
+				if (fcmp(o, base) <= 0)
+					lo = x - 1;
+				else
+					hi = x - 1;
+			}
+		}
+	}
 	/* gallop right from k first (out is nondecreasing) */
-	for (step = 1;; step *= 2) {
+	for (step = 1; hi - lo > 1; step *= 2) {
 		int64_t x = lo + step;
 		if (x >= hi)
 			break;
@@ -945,6 +996,13 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 		else
 			lo = mid;
 	}
+#ifdef ARB_DPRE_CHECK
+	{
+		int64_t w;
+		if (len > 1 && (step_next(c, grid, k, kc, 0, &w) != 1 || w != hi))
+			abort();
+	}
+#endif
 	*next = hi;
 	return 1;
 }
@@ -1293,24 +1351,30 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			return 0;
 		}
 		k = lo;
-		if (step_left(c, grid, k, &k) < 0)
+		if (step_left(c, grid, k, 0, &k) < 0)
 			return 0;
 		cand[nc++] = kleft = k;
 		{
-			int64_t x = k;
+			/* run: the length of the last run found (at first, of
+			 * the part of the run at lo up to lo), each search's
+			 * guess of the next */
+			int64_t x = k, run = lo - k + 1, prev;
 			for (i = 0; i < ARB_DSTEPS && x > 1; i++) {
-				if (step_left(c, grid, x - 1, &x) < 0)
+				prev = x;
+				if (step_left(c, grid, x - 1, run, &x) < 0)
 					return 0;
 				cand[nc++] = x;
+				run = prev - x;
 			}
 			x = k;
 			for (i = 0; i < ARB_DSTEPS; i++) {
 				int64_t y;
-				int rc2 = step_next(c, grid, x, kc, &y);
+				int rc2 = step_next(c, grid, x, kc, run, &y);
 				if (rc2 < 0)
 					return 0;
 				if (rc2 == 0)
 					break;
+				run = y - x;
 				cand[nc++] = x = y;
 			}
 		}
