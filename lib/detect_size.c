@@ -1088,7 +1088,7 @@ walk(const struct arb_dchain *c, arb_dec grid, int64_t from, int64_t to, int64_t
 	struct arb_dresult r, rx, rh;
 	arb_dec o, ox, oh, pk;
 	int rc, rcx, rch;
-	int64_t k = from, lo2, hi2, x, step;
+	int64_t k = from, lo2, hi2, x, step, run = 0;
 
 	if ((rc = xeval(c, grid, k, &r, &o)) < 0)
 		return -1;
@@ -1100,33 +1100,60 @@ walk(const struct arb_dchain *c, arb_dec grid, int64_t from, int64_t to, int64_t
 			best->k = k;
 			*found = 1;
 		}
-		/* the first k' in (k, to] with more output */
+		/* the first k' in (k, to] with more output: out(lo2) <= o,
+		 * out(hi2) > o.  First where it would be if this run were as
+		 * long as the last (and the k before); any probe in between
+		 * keeps that (out is nondecreasing), so the same k' comes out. */
 		lo2 = k;
 		hi2 = -1;
-		for (step = 1;; step *= 2) {
-			x = k + step;
-			if (x > to)
-				break;
+		if (run > 1 && k + run <= to) {
+			x = k + run;
 			if ((rcx = xeval(c, grid, x, &rx, &ox)) < 0)
 				return -1;
 			if (fcmp(ox, o) > 0) {
 				hi2 = x;
-				break;
-			}
-			lo2 = x;
+				rh = rx;
+				rch = rcx;
+				oh = ox;
+				if ((rcx = xeval(c, grid, x - 1, &rx, &ox)) < 0)
+					return -1;
+				if (fcmp(ox, o) > 0) {
+					hi2 = x - 1;
+					rh = rx;
+					rch = rcx;
+					oh = ox;
+				} else
+					lo2 = x - 1;
+			} else
+				lo2 = x;
 		}
 		if (hi2 < 0) {
-			if (lo2 >= to)
-				break;
-			if ((rcx = xeval(c, grid, to, &rx, &ox)) < 0)
-				return -1;
-			if (fcmp(ox, o) <= 0)
-				break;
-			hi2 = to;
+			int64_t base = lo2;
+			for (step = 1;; step *= 2) {
+				x = base + step;
+				if (x > to)
+					break;
+				if ((rcx = xeval(c, grid, x, &rx, &ox)) < 0)
+					return -1;
+				if (fcmp(ox, o) > 0) {
+					hi2 = x;
+					break;
+				}
+				lo2 = x;
+			}
+			if (hi2 < 0) {
+				if (lo2 >= to)
+					break;
+				if ((rcx = xeval(c, grid, to, &rx, &ox)) < 0)
+					return -1;
+				if (fcmp(ox, o) <= 0)
+					break;
+				hi2 = to;
+			}
+			rh = rx;
+			rch = rcx;
+			oh = ox;
 		}
-		rh = rx;
-		rch = rcx;
-		oh = ox;
 		while (hi2 - lo2 > 1) {
 			int64_t mid = lo2 + (hi2 - lo2) / 2;
 			if ((rcx = xeval(c, grid, mid, &rx, &ox)) < 0)
@@ -1139,6 +1166,16 @@ walk(const struct arb_dchain *c, arb_dec grid, int64_t from, int64_t to, int64_t
 			} else
 				lo2 = mid;
 		}
+#ifdef ARB_DPRE_CHECK
+		{
+			/* hi2 is the first k' with more output, or abort */
+			arb_dec o1;
+			if (xout(c, grid, hi2 - 1, &o1) < 0 || fcmp(o1, o) > 0 || fcmp(oh, o) <= 0 ||
+			    hi2 > to)
+				abort();
+		}
+#endif
+		run = hi2 - k;
 		k = hi2;
 		r = rh;
 		rc = rch;
