@@ -108,7 +108,11 @@ ok $(( $(count ': ping$' b.log) >= 1 ? 0 : 1 )) "binance: WebSocket pings while 
 is "$(count '"state":"stale"' b.out)" 0 "binance: a quiet connection that answers pings is not stale"
 n=$(count 'GET /api/v3/depth?symbol=NKNUSDT&limit=1000' b.log)
 ok $((n >= 2 ? 0 : 1)) "binance: a REST snapshot per connection ($n)"
-is "$(count '"state":"synced"' b.out)" "$n" "binance: synced after each snapshot"
+# every snapshot answered syncs the book; on a loaded machine one more may
+# be in flight at SIGTERM, or be fetched again when it came back older
+# than the buffered diffs (the venue's procedure): one fewer sync then
+s=$(count '"state":"synced"' b.out)
+ok $(( (s == n || s == n - 1) && s >= 2 ? 0 : 1 )) "binance: synced after each snapshot ($s synced, $n snapshots)"
 is "$(count '"ok":false' b.out)" 0 "binance: diffs bridge the snapshot"
 ok $(( $(count '"ok":true' b.out) > 100 ? 0 : 1 )) "binance: books flow"
 arb-feed --replay b.rec >b.replay 2>/dev/null
