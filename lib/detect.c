@@ -77,13 +77,24 @@ struct chunk {
  * so that the hot loop touches little memory): its number, legs, and
  * indexes into d->rt. */
 struct cscreen {
-	int32_t ci, n;
+	int32_t ci;
+	int16_t n;
+	int16_t own;       /* in a book's list: the leg on that book */
 	int32_t idx[ARB_DLEGS_MAX];
+};
+
+/* A book's key: its venue id (ARB_EX_MAX bytes) then its symbol
+ * (ARB_SYM_MAX), each string's bytes after its NUL zeroed, as words; and
+ * their hash.  Every book record looks its book up: whole words compared,
+ * in an array apart from the books (one cache line a key). */
+#define BKW ((ARB_EX_MAX + ARB_SYM_MAX) / 8)
+struct bkey {
+	uint64_t h, w[BKW];
 };
 
 struct book {
 	int vx;
-	uint64_t h;          /* bkey_hash */
+	uint64_t h;          /* bkey's h */
 	char sym[ARB_SYM_MAX];
 	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 	int have_book;
@@ -124,6 +135,16 @@ struct book {
 	uint64_t all_v, all_x;
 };
 
+/* What a candidate that has been an opportunity keeps of the last one
+ * emitted (apart from struct cand: tens of thousands of candidates are
+ * made when the instruments arrive, and few of them ever open). */
+struct copen {
+	char *id;                  /* open opportunity's id */
+	char *tail;                /* last emitted record from ,"legs" on */
+	arb_dec last_qty, last_profit;
+	int64_t last_expires;
+};
+
 struct cand {
 	int kind, n;
 	int book[ARB_DLEGS_MAX];
@@ -132,13 +153,18 @@ struct cand {
 	uint64_t h;                /* fnv(key) */
 	char ccy[ARB_CCY_MAX];     /* start and profit currency */
 	int state;
-	char *id;                  /* open opportunity's id */
-	char *tail;                /* last emitted record from ,"legs" on */
-	arb_dec last_qty, last_profit;
-	int64_t last_expires;
 	int active;                /* index in d->active, or -1 */
 	int64_t hint;              /* the last sizing's continuous optimum */
 	struct szcache *sz;        /* the last sizing, or NULL (cold) */
+	struct copen *op;          /* NULL until it first opens */
+};
+
+/* A slot of the candidates' hash table: the index + 1 (0: empty) and the
+ * hash's low 32 bits, compared before the key (which is elsewhere in
+ * memory: building the candidates probes the table tens of thousands of
+ * times). */
+struct chent {
+	uint32_t ci1, hl;
 };
 
 /*
@@ -170,6 +196,8 @@ struct arb_detect {
 	int nv, capv;
 	struct book *b;
 	int nb, capb;
+	struct bkey *bk;          /* each book's key (d->capb of them) */
+	int capbk;
 	struct cand *c;
 	int nc, capc;
 	struct cscreen *cs;
@@ -191,7 +219,8 @@ struct arb_detect {
 	int *sweep;               /* sweep's copy of active */
 	int capsweep;
 	/* hash tables of indexes (+1, 0 = empty) */
-	int *bhash, *chash, *xhash;
+	int *bhash, *xhash;
+	struct chent *chash;
 	size_t bhcap, chcap, xhcap;
 	int64_t now, swept;
 	uint64_t xepoch;          /* bumped with every venue's epoch */
@@ -289,88 +318,57 @@ scopy(char *dst, size_t cap, const char *src)
 /* Open addressing: tables of index+1, grown at half full. */
 typedef uint64_t (*hashfn)(const struct arb_detect *, int);
 
-/*
- * Hash of a string in an array of cap bytes (a multiple of 8), eight
- * bytes at a time: the bytes after its NUL, which are read, do not count.
- * Every book record looks its book up: this is cheaper than byte by byte.
- */
-static uint64_t
-whash(const char *s, size_t cap, uint64_t h)
+_Static_assert(ARB_EX_MAX % 8 == 0 && ARB_SYM_MAX % 8 == 0, "kwords reads words");
+
+/* Copies the string in s (an array of cap bytes, a multiple of 8) into
+ * w as words, the bytes after its NUL zeroed, and zeroes the words after
+ * it. */
+static inline __attribute__((always_inline)) void
+kwords(const char *s, size_t cap, uint64_t *w)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	size_t i;
-
-	for (i = 0; i + 8 <= cap; i += 8) {
-		uint64_t w, z;
-		memcpy(&w, s + i, 8);
-		/* the lowest set bit of z is in the first NUL byte (little
-		 * endian: the lowest address is the least significant) */
-		z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
-		if (z) {
-			unsigned nb = (unsigned)__builtin_ctzll(z) >> 3;
-			w = nb ? w & (~0ULL >> (64 - 8 * nb)) : 0;
-			h = (h ^ w ^ nb) * 0x9E3779B97F4A7C15ULL;
-			return h ^ (h >> 31);
-		}
-		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-		h ^= h >> 29;
-	}
-	return h;
-#else
-	(void)cap;
-	return fnv(s, h);
-#endif
-}
-
-/* A book's key: its venue id, then its symbol (arrays of ARB_EX_MAX and
- * ARB_SYM_MAX bytes, as in struct arb_rec). */
-/* strcmp(a, b) == 0 for strings in arrays of cap bytes (a multiple of
- * 8), a word at a time like whash. */
-static int
-wsame(const char *a, const char *b, size_t cap)
-{
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	size_t i;
-
+#pragma GCC unroll 8
 	for (i = 0; i + 8 <= cap; i += 8) {
-		uint64_t x, y, z;
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
+		uint64_t x, z;
+		memcpy(&x, s + i, 8);
+		/* the lowest set bit of z is in the first NUL byte */
 		z = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
 		if (z) {
-			/* up to and with a's NUL */
-			unsigned nb = ((unsigned)__builtin_ctzll(z) >> 3) + 1;
-			uint64_t mask = nb >= 8 ? ~0ULL : (1ULL << (8 * nb)) - 1;
-			return ((x ^ y) & mask) == 0;
+			unsigned nb = (unsigned)__builtin_ctzll(z) >> 3;
+			w[i / 8] = nb ? x & (~0ULL >> (64 - 8 * nb)) : 0;
+#pragma GCC unroll 8
+			for (i += 8; i + 8 <= cap; i += 8)
+				w[i / 8] = 0;
+			return;
 		}
-		if (x != y)
-			return 0;
+		w[i / 8] = x;
 	}
-	return 1;
 #else
-	(void)cap;
-	return strcmp(a, b) == 0;
+	size_t n = strnlen(s, cap);
+	for (i = 0; i < cap / 8; i++)
+		w[i] = 0;
+	memcpy(w, s, n);
 #endif
 }
 
-_Static_assert(ARB_EX_MAX % 8 == 0 && ARB_SYM_MAX % 8 == 0, "whash reads words");
-
-static uint64_t
-bkey_hash(const char *ex, const char *sym)
+static inline __attribute__((always_inline)) void
+bkey_make(const char *ex, const char *sym, struct bkey *k)
 {
-	return whash(sym, ARB_SYM_MAX, whash(ex, ARB_EX_MAX, 1469598103934665603ULL));
+	uint64_t h;
+
+	kwords(ex, ARB_EX_MAX, k->w);
+	kwords(sym, ARB_SYM_MAX, k->w + ARB_EX_MAX / 8);
+	/* the venue and the symbol's first 16 bytes (the rest is compared) */
+	h = k->w[0] * 0x9E3779B97F4A7C15ULL + k->w[1] * 0xC2B2AE3D27D4EB4FULL +
+	    k->w[2] * 0x165667B19E3779F9ULL + k->w[3] * 0x27D4EB2F165667C5ULL;
+	k->h = h ^ (h >> 29);
 }
 
 static uint64_t
 hb(const struct arb_detect *d, int i)
 {
 	return d->b[i].h;
-}
-
-static uint64_t
-hc(const struct arb_detect *d, int i)
-{
-	return d->c[i].h;
 }
 
 static uint64_t
@@ -465,17 +463,22 @@ ccyamt(const struct arb_ccyamt *a, int n, const char *ccy)
 
 /* ---- books and candidates ---- */
 
-static int
-book_find(const struct arb_detect *d, const char *ex, const char *sym, uint64_t h)
+static inline int
+book_find(const struct arb_detect *d, const struct bkey *k)
 {
 	size_t j;
 
 	if (d->bhcap == 0)
 		return -1;
-	j = h & (d->bhcap - 1);
+	j = k->h & (d->bhcap - 1);
 	while (d->bhash[j]) {
-		const struct book *b = &d->b[d->bhash[j] - 1];
-		if (b->h == h && wsame(sym, b->sym, ARB_SYM_MAX) && wsame(ex, d->v[b->vx].ex, ARB_EX_MAX))
+		const struct bkey *x = &d->bk[d->bhash[j] - 1];
+		uint64_t diff = x->h ^ k->h;
+		int i;
+#pragma GCC unroll 8
+		for (i = 0; i < BKW; i++)
+			diff |= x->w[i] ^ k->w[i];
+		if (diff == 0)
 			return d->bhash[j] - 1;
 		j = (j + 1) & (d->bhcap - 1);
 	}
@@ -490,12 +493,41 @@ cand_find(const struct arb_detect *d, const char *key, uint64_t h)
 	if (d->chcap == 0)
 		return -1;
 	j = h & (d->chcap - 1);
-	while (d->chash[j]) {
-		if (strcmp(d->c[d->chash[j] - 1].key, key) == 0)
-			return d->chash[j] - 1;
+	while (d->chash[j].ci1) {
+		if (d->chash[j].hl == (uint32_t)h && strcmp(d->c[d->chash[j].ci1 - 1].key, key) == 0)
+			return (int)d->chash[j].ci1 - 1;
 		j = (j + 1) & (d->chcap - 1);
 	}
 	return -1;
+}
+
+/* Adds candidate ci (hash h) to the table, grown at half full from the
+ * hashes it holds. */
+static void
+cand_hash(struct arb_detect *d, int ci, uint64_t h)
+{
+	size_t mask, j;
+
+	if ((size_t)d->nc * 2 >= d->chcap) {
+		size_t nc = d->chcap ? d->chcap * 2 : 64, i;
+		struct chent *nt = xcalloc(nc, sizeof(*nt));
+		for (i = 0; i < d->chcap; i++)
+			if (d->chash[i].ci1) {
+				size_t k = d->chash[i].hl & (nc - 1);
+				while (nt[k].ci1)
+					k = (k + 1) & (nc - 1);
+				nt[k] = d->chash[i];
+			}
+		free(d->chash);
+		d->chash = nt;
+		d->chcap = nc;
+	}
+	mask = d->chcap - 1;
+	j = h & mask;
+	while (d->chash[j].ci1)
+		j = (j + 1) & mask;
+	d->chash[j].ci1 = (uint32_t)ci + 1;
+	d->chash[j].hl = (uint32_t)h;
 }
 
 static void
@@ -508,6 +540,10 @@ book_addcand(struct arb_detect *d, int bi, int ci)
 	/* in the order made; chunks_build sorts them by leg count */
 	j = b->ncands++;
 	b->cands[j] = d->cs[ci];
+	/* (a candidate's legs are on distinct books) */
+	b->cands[j].own = 0;
+	while (b->cands[j].own < b->cands[j].n - 1 && b->cands[j].idx[b->cands[j].own] >> 1 != bi)
+		b->cands[j].own++;
 	/* the chunks are rebuilt at the next run */
 	free(b->ch);
 	b->ch = NULL;
@@ -568,12 +604,13 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 		d->capcs = d->capc;
 	}
 	d->cs[ci].ci = ci;
-	d->cs[ci].n = n;
+	d->cs[ci].n = (int16_t)n;
+	d->cs[ci].own = 0;
 	/* warm: run at the next update of any of its books */
 	d->st8[ci] = ST8_WARM;
 	for (i = 0; i < n; i++)
 		d->cs[ci].idx[i] = 2 * books[i] + (buy[i] ? 1 : 0);
-	hinsert(d, &d->chash, &d->chcap, d->nc, ci, hc);
+	cand_hash(d, ci, h);
 	d->nc++;
 	for (i = 0; i < n; i++) {
 		int j, dup = 0;
@@ -853,19 +890,25 @@ static void book_fee_factors(const struct arb_detect *d, struct book *b);
 static int
 book_get(struct arb_detect *d, const char *ex, const char *sym)
 {
-	uint64_t h = bkey_hash(ex, sym);
-	int vx, bi = book_find(d, ex, sym, h);
+	struct bkey k;
+	int vx, bi;
 	struct book *b;
 
-	if (bi >= 0)
+	bkey_make(ex, sym, &k);
+	if ((bi = book_find(d, &k)) >= 0)
 		return bi;
 	vx = venue_index(d, ex);
 	GROW(d->b, d->nb, d->capb);
+	if (d->capbk < d->capb) {
+		xrealloc(&d->bk, (size_t)d->capb * sizeof(*d->bk));
+		d->capbk = d->capb;
+	}
 	bi = d->nb;
+	d->bk[bi] = k;
 	b = &d->b[bi];
 	memset(b, 0, sizeof(*b));
 	b->vx = vx;
-	b->h = h;
+	b->h = k.h;
 	scopy(b->sym, sizeof(b->sym), sym);
 	split_sym(sym, b->base, b->quote);
 	arb_fees_apply(d->o.fees, ex, sym, &b->inst);
@@ -1236,10 +1279,10 @@ opp_emit(struct arb_detect *d, const struct cand *c, const char *event, struct a
 {
 	arb_emit_begin(out, "opportunity");
 	arb_emit_i64(out, "ts", d->now);
-	arb_emit_str(out, "id", c->id);
+	arb_emit_str(out, "id", c->op->id);
 	arb_emit_str(out, "kind", c->kind == KIND_CROSS ? "cross" : "cycle");
 	arb_emit_str(out, "event", event);
-	arb_buf_adds(out, c->tail);
+	arb_buf_adds(out, c->op->tail);
 }
 
 static void
@@ -1516,30 +1559,34 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 		c->hint = e.kopt;
 	if (e.state == ST_OPP) {
 		const char *event = NULL;
+		struct copen *op;
+		if (c->op == NULL)
+			c->op = xcalloc(1, sizeof(*c->op));
+		op = c->op;
 		if (old != ST_OPP) {
 			char ts[32];
 			snprintf(ts, sizeof(ts), ":%" PRId64, d->now);
-			free(c->id);
-			c->id = xmalloc(strlen(c->key) + strlen(ts) + 1);
-			strcpy(c->id, c->key);
-			strcat(c->id, ts);
+			free(op->id);
+			op->id = xmalloc(strlen(c->key) + strlen(ts) + 1);
+			strcpy(op->id, c->key);
+			strcat(op->id, ts);
 			event = "new";
 			active_add(d, ci);
 			d->st.opps_new++;
-		} else if (moved(c->last_qty, e.r.f[0].qty, d->o.update_qty_pct) ||
-		    moved(c->last_profit, e.r.profit, d->o.update_profit_pct) ||
-		    d->now >= c->last_expires) {
+		} else if (moved(op->last_qty, e.r.f[0].qty, d->o.update_qty_pct) ||
+		    moved(op->last_profit, e.r.profit, d->o.update_profit_pct) ||
+		    d->now >= op->last_expires) {
 			event = "update";
 			d->st.opps_update++;
 		}
 		if (event) {
 			arb_buf_reset(&d->tmp);
-			c->last_expires = d->now + d->o.ttl;
-			opp_tail(d, c, &e, &d->tmp, c->last_expires);
-			free(c->tail);
-			c->tail = xstrdup(d->tmp.p);
-			c->last_qty = e.r.f[0].qty;
-			c->last_profit = e.r.profit;
+			op->last_expires = d->now + d->o.ttl;
+			opp_tail(d, c, &e, &d->tmp, op->last_expires);
+			free(op->tail);
+			op->tail = xstrdup(d->tmp.p);
+			op->last_qty = e.r.f[0].qty;
+			op->last_profit = e.r.profit;
 			opp_emit(d, c, event, out);
 		}
 		c->state = ST_OPP;
@@ -1590,13 +1637,26 @@ chunk_bound(struct arb_detect *d, int bi, int k)
 	c->mo[0] = c->mo[1] = 0;
 	for (; i < end; i++) {
 		const struct cscreen *x = &b->cands[i];
-		double p = 1;
-		int dir = 0;
-		for (j = 0; j < x->n; j++) {
-			if (x->idx[j] >> 1 == bi)
-				dir = x->idx[j] & 1;
-			else
-				p *= hi[x->idx[j]];
+		const int32_t *ix = x->idx;
+		double p;
+		int dir = ix[x->own] & 1;
+		/* the other legs' hi, in leg order (1 * a is a: the same
+		 * product as a loop from p = 1) */
+		switch (x->n * 8 + x->own) {
+		case 2 * 8 + 0: p = hi[ix[1]]; break;
+		case 2 * 8 + 1: p = hi[ix[0]]; break;
+		case 3 * 8 + 0: p = hi[ix[1]] * hi[ix[2]]; break;
+		case 3 * 8 + 1: p = hi[ix[0]] * hi[ix[2]]; break;
+		case 3 * 8 + 2: p = hi[ix[0]] * hi[ix[1]]; break;
+		case 4 * 8 + 0: p = hi[ix[1]] * hi[ix[2]] * hi[ix[3]]; break;
+		case 4 * 8 + 1: p = hi[ix[0]] * hi[ix[2]] * hi[ix[3]]; break;
+		case 4 * 8 + 2: p = hi[ix[0]] * hi[ix[1]] * hi[ix[3]]; break;
+		case 4 * 8 + 3: p = hi[ix[0]] * hi[ix[1]] * hi[ix[2]]; break;
+		default:
+			p = 1;
+			for (j = 0; j < x->n; j++)
+				if (j != x->own)
+					p *= hi[ix[j]];
 		}
 		if (p > c->mo[dir])
 			c->mo[dir] = p;
@@ -1745,7 +1805,7 @@ sweep(struct arb_detect *d, struct arb_buf *out)
 	memcpy(list, d->active, (size_t)n * sizeof(int));
 	for (i = 0; i < n; i++) {
 		const struct cand *c = &d->c[list[i]];
-		int due = d->now >= c->last_expires;
+		int due = d->now >= c->op->last_expires;
 		for (j = 0; j < c->n && !due; j++) {
 			const struct book *b = &d->b[c->book[j]];
 			int64_t ma = d->v[b->vx].max_age;
@@ -1930,7 +1990,10 @@ on_status(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 	if (vx < 0)
 		return 0;
 	if (r->sym[0]) {
-		int bi = book_find(d, r->ex, r->sym, bkey_hash(r->ex, r->sym));
+		struct bkey k;
+		int bi;
+		bkey_make(r->ex, r->sym, &k);
+		bi = book_find(d, &k);
 		if (bi < 0)
 			return 0;
 		if (d->b[bi].bad != R_OUT_OF_SYNC)
@@ -2119,14 +2182,18 @@ arb_detect_free(struct arb_detect *d)
 		free(d->kblk[i]);
 	free(d->kblk);
 	for (i = 0; i < d->nc; i++) {
-		free(d->c[i].id);
-		free(d->c[i].tail);
+		if (d->c[i].op) {
+			free(d->c[i].op->id);
+			free(d->c[i].op->tail);
+			free(d->c[i].op);
+		}
 		free(d->c[i].sz);
 	}
 	for (i = 0; i < d->nxg; i++)
 		free(d->xg[i].books);
 	free(d->v);
 	free(d->b);
+	free(d->bk);
 	free(d->c);
 	free(d->xg);
 	free(d->active);

@@ -241,6 +241,7 @@ depth(const struct arb_dleg *l, arb_dec *t)
 #define DPRE_MAX 32
 struct arb_dpre {
 	int ok;
+	arb_dec onef;             /* 1 + the leg's fee */
 	arb_dec cq[DPRE_MAX + 1], cn[DPRE_MAX + 1], cc[DPRE_MAX + 1];
 	arb_dec unit[DPRE_MAX];   /* a buy's price of one unit with the fee */
 	/* cq and cc as 64-bit coefficients at one scale (sq, sc), when
@@ -282,6 +283,7 @@ pre_build(const struct arb_dleg *l, struct arb_dpre *p)
 	p->ok = 0;
 	if (l->n == 0 || l->n > DPRE_MAX || fadd(&onef, ONE, l->fee) < 0)
 		return;
+	p->onef = onef;
 	p->cq[0] = p->cn[0] = p->cc[0] = ZERO;
 	for (i = 0; i < l->n; i++) {
 		const struct arb_level *v = &l->lv[i];
@@ -397,7 +399,8 @@ arb_dleg_fill(const struct arb_dleg *l, arb_dec q, struct arb_dfill *f)
 
 	f->qty = q;
 	f->px = f->notional = f->in = f->out = f->fee = ZERO;
-	if (l->pre && l->pre->ok && fsign(q) > 0) {
+	/* (a walk of one level gains nothing from the sums) */
+	if (l->n > 1 && l->pre && l->pre->ok && fsign(q) > 0) {
 		int rc = fill_pre(l, q, f, &n);
 		if (rc == 2) {
 			n = ZERO;
@@ -460,7 +463,10 @@ arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 	arb_dec x, t, onef;
 	uint32_t i;
 
-	if (fadd(&onef, ONE, l->fee) < 0)
+	/* (the sums were made only when 1 + fee could be) */
+	if (l->pre && l->pre->ok)
+		onef = l->pre->onef;
+	else if (fadd(&onef, ONE, l->fee) < 0)
 		return -1;
 	if (fsign(a) <= 0) {
 		*q = ZERO;
@@ -1214,11 +1220,10 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		if (depth(&cc.leg[j], &cc.leg[j].total) < 0)
 			return 0;
 		cc.leg[j].has_total = 1;
-		/* a walk of one level gains nothing from the sums */
-		if (cc.leg[j].n > 1) {
-			pre_build(&cc.leg[j], &pre[j]);
-			cc.leg[j].pre = &pre[j];
-		}
+		/* (for a side of one level too: a buy's maxq then finds the
+		 * unit price with the fee made once, not at every evaluation) */
+		pre_build(&cc.leg[j], &pre[j]);
+		cc.leg[j].pre = &pre[j];
 	}
 	total = cc.leg[0].total;
 	if (arb_dec_div(&kd, total, grid, 0, ARB_RND_DOWN) < 0)
