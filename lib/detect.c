@@ -778,6 +778,35 @@ cycle_dfs(struct arb_detect *d, struct cyc_walk *w, int depth)
 	struct venue *v = &d->v[w->vx];
 	int at = w->ccy[depth], ai;
 
+	if (depth + 1 >= d->o.max_legs) {
+		/* The last leg: only an edge back to the start closes a
+		 * cycle, and such an edge is in the start's list as well as
+		 * in at's, both in increasing order of edge: the shorter one
+		 * gives the same edges in the same order (at a quote currency
+		 * of a hundred symbols, four edges instead of a hundred). */
+		const struct adj *x = &v->adj[at], *y = &v->adj[w->ccy[0]];
+		const struct adj *l = y->n < x->n ? y : x;
+		for (ai = 0; ai < l->n; ai++) {
+			const struct edge *ed = &v->edges[l->e[ai]];
+			int to, buy;
+			if (ed->ccy_a == at) {
+				to = ed->ccy_b;
+				buy = 0;
+			} else if (ed->ccy_b == at) {
+				to = ed->ccy_a;
+				buy = 1;
+			} else
+				continue;
+			if (to != w->ccy[0] || ed->book == w->book[0])
+				continue;
+			w->book[depth] = ed->book;
+			w->buy[depth] = buy;
+			w->len = depth + 1;
+			w->ccy[depth + 1] = to;
+			cycle_found(d, w);
+		}
+		return;
+	}
 	/* the edges touching `at`, in the order they were added */
 	for (ai = 0; ai < v->adj[at].n; ai++) {
 		const struct edge *ed = &v->edges[v->adj[at].e[ai]];
