@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include <curl/curl.h>
 
@@ -100,6 +102,8 @@ struct lreq {
 	struct arb_treq q;
 	struct arb_buf url, resp, rhdr;
 	char err[CURL_ERROR_SIZE];
+	int via;                    /* through the proxy */
+	int refused;                /* ...which refused the tunnel */
 	struct lreq *next;
 };
 
@@ -124,6 +128,9 @@ struct live {
 	                             * (those after them are the venues') */
 	struct arb_live_stats st;
 	struct arb_xport x;
+	char *px_url;               /* the proxy (credentials), or NULL */
+	char px_shown[300];         /* ...as messages show it */
+	const char *px_noproxy;     /* no_proxy, or NULL */
 };
 
 static const char *const venue_ids[] = {
@@ -390,6 +397,160 @@ uuid4(char *out)
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
 }
 
+/* ------------------------------------------------------------------ */
+/* The proxy. */
+
+/*
+ * The same choice as arb-feed's (lib/ws.c, which arb-exec does not link):
+ * for the venues' https URLs https_proxy, else HTTPS_PROXY, else
+ * all_proxy, else ALL_PROXY, the first one set deciding (empty: none);
+ * hosts in no_proxy (else NO_PROXY) directly, by libcurl's rules.  Made
+ * here and given to libcurl (CURLOPT_PROXY, CURLOPT_NOPROXY ""), so that a
+ * failure can name the proxy, as scheme://host:port, never with its
+ * credentials.
+ */
+
+/* The first `bits` bits of a and b agree. */
+static int
+prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int k = bits / 8;
+
+	if (memcmp(a, b, (size_t)k))
+		return 0;
+	return bits % 8 == 0 || !((a[k] ^ b[k]) & (0xff00 >> (bits % 8)));
+}
+
+/* Does the no_proxy list exempt host (a name, or an address, IPv6
+ * bracketed or not)? */
+static int
+noproxy_match(const char *list, const char *host)
+{
+	char name[256], tok[256];
+	unsigned char a[16], b[16];
+	int fam = 0;
+	size_t nl;
+	const char *p = list;
+
+	if (!list || !*list)
+		return 0;
+	if (!strcmp(list, "*"))
+		return 1;
+	snprintf(name, sizeof name, "%s", host + (*host == '['));
+	nl = strlen(name);
+	if (*host == '[' && nl && name[nl - 1] == ']')
+		name[--nl] = 0;
+	if (inet_pton(AF_INET, name, a) == 1)
+		fam = AF_INET;
+	else if (inet_pton(AF_INET6, name, a) == 1)
+		fam = AF_INET6;
+	else if (nl && name[nl - 1] == '.')
+		nl--;
+	while (*p) {
+		size_t tl = 0;
+		const char *t;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		for (t = p; *p && *p != ' ' && *p != '\t' && *p != ','; p++)
+			tl++;
+		if (!tl || tl >= sizeof tok)
+			continue;
+		if (!fam) {
+			if (t[tl - 1] == '.')
+				tl--;
+			if (tl && *t == '.')
+				t++, tl--;
+			if (tl && (tl == nl ? !strncasecmp(t, name, nl) :
+			    tl < nl && name[nl - tl - 1] == '.' && !strncasecmp(t, name + nl - tl, tl)))
+				return 1;
+		} else {
+			char *slash;
+			int bits = fam == AF_INET ? 32 : 128, want;
+
+			memcpy(tok, t, tl);
+			tok[tl] = 0;
+			if ((slash = strchr(tok, '/'))) {
+				*slash = 0;
+				want = atoi(slash + 1);
+				if (want > bits)
+					continue;
+				if (want > 0)
+					bits = want;
+			}
+			if (*tok == '[' && tok[strlen(tok) - 1] == ']') {
+				memmove(tok, tok + 1, strlen(tok));
+				tok[strlen(tok) - 1] = 0;
+			}
+			if (inet_pton(fam, tok, b) == 1 && prefix_eq(a, b, bits))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* The proxy from the environment into L; -1 and why when it is no URL. */
+static int
+proxy_setup(struct live *L, char *why, size_t whylen)
+{
+	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+	const char *val = NULL, *var = NULL;
+	char *full, *scheme = NULL, *host = NULL, *port = NULL;
+	CURLU *u;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < sizeof vars / sizeof *vars && !val; i++)
+		if ((val = getenv(vars[i])))
+			var = vars[i];
+	if (!val || !*val)
+		return 0;
+	if (!(u = curl_url())) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	full = xmalloc(strlen(val) + 8);
+	sprintf(full, "%s%s", strstr(val, "://") ? "" : "http://", val);
+	if (curl_url_set(u, CURLUPART_URL, full, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		snprintf(why, whylen, "%s: not a proxy URL", var);
+	else {
+		snprintf(L->px_shown, sizeof L->px_shown, "%s://%s:%s", scheme, host,
+		    curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK ? port : "1080");
+		L->px_url = xstrdup(val);
+		if (!(L->px_noproxy = getenv("no_proxy")))
+			L->px_noproxy = getenv("NO_PROXY");
+		arb_debug("proxy %s (from %s)", L->px_shown, var);
+		rc = 0;
+	}
+	arb_wipe(full, strlen(full));
+	free(full);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* Is the request to url to go through the proxy? */
+static int
+proxy_for_url(const struct live *L, const char *url)
+{
+	char *host = NULL;
+	CURLU *u;
+	int via = 1;
+
+	if (!L->px_url)
+		return 0;
+	if ((u = curl_url()) && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		via = !noproxy_match(L->px_noproxy, host);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return via;
+}
+
 /* Builds and starts one request.  -1 when it cannot be built (the caller
  * completes it as an error). */
 static int
@@ -458,7 +619,9 @@ start(struct live *L, struct lreq *r, char *why, size_t whylen)
 	curl_easy_setopt(r->h, CURLOPT_TIMEOUT_MS, (long)(L->c.timeout_us / 1000));
 	curl_easy_setopt(r->h, CURLOPT_CONNECTTIMEOUT_MS, (long)(L->c.timeout_us / 1000));
 	curl_easy_setopt(r->h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(r->h, CURLOPT_NOPROXY, NULL);
+	r->via = proxy_for_url(L, r->url.p);
+	curl_easy_setopt(r->h, CURLOPT_PROXY, r->via ? L->px_url : "");
+	curl_easy_setopt(r->h, CURLOPT_NOPROXY, "");
 	if (L->c.cacert)
 		curl_easy_setopt(r->h, CURLOPT_CAINFO, L->c.cacert);
 	if (r->op == ARB_TOP_PLACE) {
@@ -942,6 +1105,7 @@ static int
 certainly_not_sent(CURLcode cc)
 {
 	return cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_CONNECT ||
+	    cc == CURLE_COULDNT_RESOLVE_PROXY ||
 	    cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
 	    cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_UNSUPPORTED_PROTOCOL ||
 	    cc == CURLE_URL_MALFORMAT;
@@ -979,10 +1143,22 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 		snprintf(res->reason, sizeof res->reason, "request");
 		arb_tmsg(res->msg, sizeof res->msg, buildwhy, strlen(buildwhy));
 	} else if (cc != CURLE_OK) {
+		long tunnel = 0;
+		if (r->h && r->via)
+			curl_easy_getinfo(r->h, CURLINFO_HTTP_CONNECTCODE, &tunnel);
+		/* the proxy refused the tunnel: nothing reached the venue */
+		r->refused = tunnel && tunnel / 100 != 2;
 		res->kind = ARB_TR_UNKNOWN;
 		snprintf(res->reason, sizeof res->reason, cc == CURLE_OPERATION_TIMEDOUT ? "timeout" :
-		    certainly_not_sent(cc) ? "connect" : "connection");
-		snprintf(res->msg, sizeof res->msg, "%.150s", r->err[0] ? r->err : curl_easy_strerror(cc));
+		    certainly_not_sent(cc) || r->refused ? "connect" : "connection");
+		if (r->refused)
+			snprintf(res->msg, sizeof res->msg, "the proxy %.100s refused the tunnel: HTTP %ld",
+			    L->px_shown, tunnel);
+		else if (r->via)
+			snprintf(res->msg, sizeof res->msg, "via the proxy %.70s: %.70s", L->px_shown,
+			    r->err[0] ? r->err : curl_easy_strerror(cc));
+		else
+			snprintf(res->msg, sizeof res->msg, "%.150s", r->err[0] ? r->err : curl_easy_strerror(cc));
 	} else if (v->tv->verify && http >= 200 && http < 300 && v->tv->verify(&v->k, &r->q,
 	    r->rhdr.p, r->resp.p ? r->resp.p : "", r->resp.len) < 0) {
 		/* not the venue's answer (or altered on the way): as if none
@@ -1100,7 +1276,7 @@ complete(struct live *L, struct lreq *r, CURLcode cc, const char *buildwhy)
 			break;
 		case ARB_TR_NOTFOUND:
 		case ARB_TR_UNKNOWN:
-			if (cc != CURLE_OK && certainly_not_sent(cc)) {
+			if (cc != CURLE_OK && (certainly_not_sent(cc) || r->refused)) {
 				arb_warn("%s: %s: order %s not sent (%s)", v->tv->ex, o->sym, o->cid, detail);
 				end(L, lo, ARB_OS_REJECTED, "connect", now_us());
 			} else
@@ -1646,6 +1822,10 @@ l_free(void *ctx)
 	if (L->m)
 		curl_multi_cleanup(L->m);
 	curl_global_cleanup();
+	if (L->px_url) {
+		arb_wipe(L->px_url, strlen(L->px_url));
+		free(L->px_url);
+	}
 	arb_wipe(L, sizeof *L);
 	free(L);
 }
@@ -1684,6 +1864,8 @@ arb_live_new(const struct arb_live_conf *c, const char *const *venues, char *why
 	}
 	L = xcalloc(1, sizeof *L);
 	L->c = *c;
+	if (proxy_setup(L, why, whylen) < 0)
+		goto fail;
 	for (i = 0; venues[i]; i++) {
 		const struct arb_tvenue *tv = arb_tvenue(venues[i]);
 		const char *base;

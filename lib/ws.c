@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <openssl/x509.h>
 
 #include "clock.h"
+#include "cred.h"
 #include "log.h"
 #include "sig.h"
 #include "util.h"
@@ -35,6 +37,14 @@
  * exponential backoff and jitter.  Frames and bodies go to the venue code
  * exactly as in replay, and with --record to a file in the recording format
  * of arb-feed(1).
+ *
+ * An HTTP proxy (https_proxy, see "proxy" below) carries both the REST
+ * requests and the WebSockets, or neither, host by host as no_proxy says:
+ * arb-feed decides once and tells libcurl (CURLOPT_PROXY) and lws (a second
+ * vhost with lws_set_proxy) explicitly, so that neither reads the
+ * environment by its own rules.  Through a proxy the venue's name goes in
+ * the CONNECT request and the proxy resolves it; only the proxy's own name
+ * is resolved here.
  */
 
 struct conn {
@@ -53,6 +63,7 @@ struct conn {
 	int port;
 	int resolving;              /* its host name is being resolved */
 	char addr[64];              /* ...to this address (kept while connecting) */
+	int via;                    /* through the proxy (addr is the proxy's) */
 	struct arb_buf rx;          /* fragments of the current message */
 	struct arb_buf txq;         /* frames to send, one per line */
 	size_t txoff;
@@ -70,6 +81,7 @@ struct req {
 	int tries;
 	struct conn *resolve;       /* a name resolution for this connection */
 	char ip4[64], ip6[64];      /* ...its answers */
+	int via;                    /* through the proxy */
 };
 
 /* A socket of libcurl watched by the loop.  lws polls a dup() of it (lws
@@ -99,6 +111,8 @@ struct live {
 	struct req *reqs;
 	struct csock *csocks;
 	int lws_gone;                 /* the context is destroyed */
+	struct proxy *px;             /* the proxy, or NULL */
+	struct lws_vhost *vh_px;      /* lws's connections through it */
 };
 
 static struct live *the_live;
@@ -116,6 +130,222 @@ static void rec_line(struct live *L, const char *url, const char *op, int64_t t,
 			putc(p[i] == '\n' || p[i] == '\r' ? ' ' : p[i], L->rec);
 	}
 	putc('\n', L->rec);
+}
+
+/* ---- proxy -------------------------------------------------------------- */
+
+/*
+ * The venues' URLs are https (wss is TLS as well), so the proxy is the one
+ * libcurl takes for an https URL: https_proxy, else HTTPS_PROXY, else
+ * all_proxy, else ALL_PROXY; the first of them that is set decides, and
+ * an empty one means no proxy.  http_proxy is for http:// URLs only (in
+ * libcurl as here).  no_proxy, else NO_PROXY, lists the hosts reached
+ * directly, by libcurl's rules (7.86 and later): entries separated by
+ * commas or blanks; "*" alone: every host; a name matches itself and the
+ * names under it (example.com: www.example.com, not notexample.com), a
+ * leading or trailing dot ignored; an IP address, with /bits or without,
+ * matches the addresses in that range, and addresses only (localhost is
+ * not 127.0.0.1).  Only http:// proxies: lws's tunnel is plain HTTP.  The
+ * credentials of user:password@ go to libcurl and lws and nowhere else;
+ * messages show the proxy as http://host:port.
+ */
+struct proxy {
+	const char *var;            /* the variable it came from */
+	char *url;                  /* its value, for libcurl (credentials) */
+	char shown[300];            /* http://host:port, for messages */
+	char host[256];             /* its host, without brackets */
+	int port;
+	char *auth;                 /* user:password, decoded, or NULL */
+	const char *noproxy;        /* no_proxy's value, or NULL */
+};
+
+/* The first `bits` bits of a and b agree. */
+static int prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int k = bits / 8;
+
+	if (memcmp(a, b, (size_t)k))
+		return 0;
+	return bits % 8 == 0 || !((a[k] ^ b[k]) & (0xff00 >> (bits % 8)));
+}
+
+/* Does the no_proxy list exempt host (a name, or an IPv4 or IPv6 address,
+ * bracketed or not)? */
+static int noproxy_match(const char *list, const char *host)
+{
+	char name[256], tok[256];
+	unsigned char a[16], b[16];
+	int fam = 0;
+	size_t nl;
+	const char *p = list;
+
+	if (!list || !*list)
+		return 0;
+	if (!strcmp(list, "*"))
+		return 1;
+	snprintf(name, sizeof name, "%s", host + (*host == '['));
+	nl = strlen(name);
+	if (*host == '[' && nl && name[nl - 1] == ']')
+		name[--nl] = 0;
+	if (inet_pton(AF_INET, name, a) == 1)
+		fam = AF_INET;
+	else if (inet_pton(AF_INET6, name, a) == 1)
+		fam = AF_INET6;
+	else if (nl && name[nl - 1] == '.')
+		nl--;
+	while (*p) {
+		size_t tl = 0;
+		const char *t;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		for (t = p; *p && *p != ' ' && *p != '\t' && *p != ','; p++)
+			tl++;
+		if (!tl || tl >= sizeof tok)
+			continue;
+		if (!fam) {
+			if (t[tl - 1] == '.')
+				tl--;
+			if (tl && *t == '.')
+				t++, tl--;
+			if (tl && (tl == nl ? !strncasecmp(t, name, nl) :
+			    tl < nl && name[nl - tl - 1] == '.' && !strncasecmp(t, name + nl - tl, tl)))
+				return 1;
+		} else {
+			char *slash;
+			int bits = fam == AF_INET ? 32 : 128, want;
+
+			memcpy(tok, t, tl);
+			tok[tl] = 0;
+			if ((slash = strchr(tok, '/'))) {
+				*slash = 0;
+				want = atoi(slash + 1);
+				if (want > bits)
+					continue;
+				if (want > 0)
+					bits = want;
+			}
+			if (*tok == '[' && tok[strlen(tok) - 1] == ']') {
+				memmove(tok, tok + 1, strlen(tok));
+				tok[strlen(tok) - 1] = 0;
+			}
+			if (inet_pton(fam, tok, b) == 1 && prefix_eq(a, b, bits))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* The proxy from the environment: 1 and px filled in, 0 none, -1 an
+ * error said in why (which never holds the credentials). */
+static int proxy_setup(struct proxy *px, char *why, size_t whylen)
+{
+	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+	const char *val = NULL;
+	char *full = NULL, *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *pass = NULL;
+	CURLU *u;
+	int rc = -1;
+
+	memset(px, 0, sizeof *px);
+	for (size_t i = 0; i < sizeof vars / sizeof *vars && !val; i++)
+		if ((val = getenv(vars[i])))
+			px->var = vars[i];
+	if (!val || !*val)
+		return 0;
+	if (!(u = curl_url()))
+		arb_die(ARB_EXIT_FAIL, "out of memory");
+	/* without a scheme, libcurl takes http:// */
+	full = xmalloc(strlen(val) + 8);
+	sprintf(full, "%s%s", strstr(val, "://") ? "" : "http://", val);
+	if (curl_url_set(u, CURLUPART_URL, full, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		snprintf(why, whylen, "%s: not a proxy URL", px->var);
+		goto out;
+	}
+	if (strcasecmp(scheme, "http")) {
+		snprintf(why, whylen, "%s: %s:// proxies are not supported, only http:// (CONNECT)", px->var, scheme);
+		goto out;
+	}
+	snprintf(px->host, sizeof px->host, "%s", host + (*host == '['));
+	if (*host == '[' && *px->host)
+		px->host[strlen(px->host) - 1] = 0;
+	/* libcurl's default proxy port */
+	px->port = curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK ? atoi(port) : 1080;
+	snprintf(px->shown, sizeof px->shown, "http://%s:%d", host, px->port);
+	if (curl_url_get(u, CURLUPART_USER, &user, CURLU_URLDECODE) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_PASSWORD, &pass, CURLU_URLDECODE);
+		px->auth = xmalloc(strlen(user) + (pass ? strlen(pass) : 0) + 2);
+		sprintf(px->auth, "%s:%s", user, pass ? pass : "");
+		/* lws keeps them base64-encoded in a buffer of 96 bytes */
+		if (strlen(px->auth) > 70) {
+			snprintf(why, whylen, "%s: the proxy's user name and password are too long "
+			    "(70 characters at most)", px->var);
+			goto out;
+		}
+	}
+	px->url = xstrdup(val);
+	if (!(px->noproxy = getenv("no_proxy")))
+		px->noproxy = getenv("NO_PROXY");
+	rc = 1;
+out:
+	if (user)
+		arb_wipe(user, strlen(user));
+	if (pass)
+		arb_wipe(pass, strlen(pass));
+	arb_wipe(full, strlen(full));
+	free(full);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_free(pass);
+	curl_url_cleanup(u);
+	if (rc < 0 && px->auth) {
+		arb_wipe(px->auth, strlen(px->auth));
+		free(px->auth);
+		px->auth = NULL;
+	}
+	return rc;
+}
+
+static void proxy_free(struct proxy *px)
+{
+	if (px->auth) {
+		arb_wipe(px->auth, strlen(px->auth));
+		free(px->auth);
+	}
+	if (px->url) {
+		arb_wipe(px->url, strlen(px->url));
+		free(px->url);
+	}
+}
+
+/* The proxy for host, or NULL: direct. */
+static const struct proxy *proxy_for(const struct live *L, const char *host)
+{
+	return L->px && !noproxy_match(L->px->noproxy, host) ? L->px : NULL;
+}
+
+/* The proxy for a REST request to url, or NULL. */
+static const struct proxy *proxy_for_url(const struct live *L, const char *url)
+{
+	const struct proxy *px = NULL;
+	char *host = NULL;
+	CURLU *u;
+
+	if (!L->px)
+		return NULL;
+	if (!(u = curl_url()))
+		arb_die(ARB_EXIT_FAIL, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		px = proxy_for(L, host);
+	else
+		px = L->px;   /* libcurl fails it anyway */
+	curl_free(host);
+	curl_url_cleanup(u);
+	return px;
 }
 
 /* ---- REST -------------------------------------------------------------- */
@@ -148,6 +378,7 @@ static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, 
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	CURL *c = curl_easy_init();
+	const struct proxy *px;
 
 	if (!c)
 		arb_die(ARB_EXIT_FAIL, "curl_easy_init failed");
@@ -177,10 +408,16 @@ static void rest_get(struct live *L, struct arb_venue *v, struct arb_fbook *fb, 
 		curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx);
 		curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, (void *)L->o->cacert);
 	}
+	/* the proxy as decided here (proxy_for), not by libcurl's own reading
+	 * of the environment: the same as the WebSocket's */
+	px = proxy_for_url(L, url);
+	r->via = px != NULL;
+	curl_easy_setopt(c, CURLOPT_PROXY, px ? px->url : "");
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "");
 	if (fb)
 		fb->snap_wait = arb_mono_us();
 	L->running++;
-	arb_info("%s: GET %s", v->ops->name, url);
+	arb_info("%s: GET %s%s%s", v->ops->name, url, px ? " via the proxy " : "", px ? px->shown : "");
 	/* libcurl asks for a timeout at once (curl_timer), and goes on from
 	 * there: nothing runs inside this call */
 	curl_multi_add_handle(L->multi, c);
@@ -202,10 +439,11 @@ static void req_free(struct live *L, struct req *r)
 static void rest_done(struct live *L, CURL *c, CURLcode res)
 {
 	struct req *r;
-	long code = 0;
+	long code = 0, tunnel = 0;
 
 	curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&r);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(c, CURLINFO_HTTP_CONNECTCODE, &tunnel);
 	curl_multi_remove_handle(L->multi, c);
 	curl_easy_cleanup(c);
 	if (r->resolve) {
@@ -215,9 +453,13 @@ static void rest_done(struct live *L, CURL *c, CURLcode res)
 		if (ip)
 			connect_addr(cn, ip);
 		else {
-			char why[300];
-			snprintf(why, sizeof why, "cannot resolve %s: %s", cn->host,
-			    res == CURLE_COULDNT_RESOLVE_HOST ? "no such host" : curl_easy_strerror(res));
+			char why[600];
+			if (cn->via)
+				snprintf(why, sizeof why, "cannot resolve the proxy %s: %s", L->px->shown,
+				    res == CURLE_COULDNT_RESOLVE_HOST ? "no such host" : curl_easy_strerror(res));
+			else
+				snprintf(why, sizeof why, "cannot resolve %s: %s", cn->host,
+				    res == CURLE_COULDNT_RESOLVE_HOST ? "no such host" : curl_easy_strerror(res));
 			arb_warn("%s: %s", cn->v->ops->name, why);
 			arb_feed_status(cn->v, NULL, arb_wall_us(), "disconnected", why);
 			if (!arb_sig_stop && !L->stopping)
@@ -237,9 +479,20 @@ static void rest_done(struct live *L, CURL *c, CURLcode res)
 		rec_line(L, r->url, "->", rt, r->body.p ? r->body.p : "", r->body.len);
 		if (r->v->ops->rest(r->v, r->url, r->body.p ? r->body.p : "", r->body.len, rt) < 0)
 			arb_warn("%s: %s: %s", r->v->ops->name, r->url, r->v->why);
+	} else if (r->via && tunnel && tunnel / 100 != 2) {
+		/* the proxy answered CONNECT with an error: say which proxy
+		 * (never its credentials) */
+		arb_warn("%s: %s: the proxy %s refused the tunnel: HTTP %ld", r->v->ops->name, r->url,
+		    L->px->shown, tunnel);
+		if (r->tries < 5 && r->fb)
+			r->fb->snap_wait = 0;
 	} else {
-		arb_warn("%s: %s: %s", r->v->ops->name, r->url,
-		    res != CURLE_OK ? curl_easy_strerror(res) : "HTTP status not 200");
+		if (r->via && res != CURLE_OK)
+			arb_warn("%s: %s: %s (via the proxy %s)", r->v->ops->name, r->url,
+			    curl_easy_strerror(res), L->px->shown);
+		else
+			arb_warn("%s: %s: %s", r->v->ops->name, r->url,
+			    res != CURLE_OK ? curl_easy_strerror(res) : "HTTP status not 200");
 		if (r->tries < 5 && r->fb) {
 			/* the book stays out of sync; ask again (the next tick) */
 			r->fb->snap_wait = 0;
@@ -462,7 +715,7 @@ static curl_socket_t resolved(void *arg, curlsocktype purpose, struct curl_socka
  * lws then connects to the address while TLS checks the certificate for
  * the host name (ci.host).
  */
-static void resolve(struct conn *c)
+static void resolve(struct conn *c, const char *host, int port)
 {
 	struct live *L = c->L;
 	struct req *r = xcalloc(1, sizeof *r);
@@ -471,8 +724,8 @@ static void resolve(struct conn *c)
 
 	if (!e)
 		arb_die(ARB_EXIT_FAIL, "curl_easy_init failed");
-	snprintf(url, sizeof url, "http://%s%s%s:%d/", strchr(c->host, ':') ? "[" : "", c->host,
-	    strchr(c->host, ':') ? "]" : "", c->port);
+	snprintf(url, sizeof url, "http://%s%s%s:%d/", strchr(host, ':') ? "[" : "", host,
+	    strchr(host, ':') ? "]" : "", port);
 	r->L = L;
 	r->c = e;
 	r->v = c->v;
@@ -489,10 +742,10 @@ static void resolve(struct conn *c)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(e, CURLOPT_PROXY, "");   /* the venue's name, not a proxy's (http_proxy) */
+	curl_easy_setopt(e, CURLOPT_PROXY, "");   /* the name itself, never through a proxy */
 	c->resolving = 1;
 	L->running++;
-	arb_info("%s: resolving %s", c->v->ops->name, c->host);
+	arb_info("%s: resolving %s%s", c->v->ops->name, c->via ? "the proxy " : "", host);
 	curl_multi_add_handle(L->multi, e);
 }
 
@@ -516,13 +769,35 @@ static void connect_venue(struct conn *c)
 	snprintf(c->host, sizeof c->host, "%s", ads);
 	if (strcmp(prot, "wss") && strcmp(prot, "https"))
 		arb_warn("%s: %s: using TLS anyway", c->v->ops->name, c->url);
-	if (inet_pton(AF_INET, c->host, bin) == 1 || inet_pton(AF_INET6, c->host, bin) == 1)
+	/* through the proxy, only the proxy's name is resolved here: the
+	 * venue's goes in the CONNECT request, for the proxy to resolve */
+	c->via = proxy_for(c->L, c->host) != NULL;
+	if (c->via && (inet_pton(AF_INET, c->L->px->host, bin) == 1 || inet_pton(AF_INET6, c->L->px->host, bin) == 1))
+		connect_addr(c, c->L->px->host);
+	else if (c->via)
+		resolve(c, c->L->px->host, c->L->px->port);
+	else if (inet_pton(AF_INET, c->host, bin) == 1 || inet_pton(AF_INET6, c->host, bin) == 1)
 		connect_addr(c, c->host);
 	else
-		resolve(c);
+		resolve(c, c->host, c->port);
 }
 
-/* The WebSocket connection to addr (c->host resolved). */
+/* lws's proxy for the connection about to be made: addr, the proxy's
+ * address, with the credentials (lws sends them as Basic auth). */
+static int set_lws_proxy(struct live *L, const char *addr)
+{
+	char spec[512];
+	int rc;
+
+	snprintf(spec, sizeof spec, "%s%s%s%s%s:%d", L->px->auth ? L->px->auth : "", L->px->auth ? "@" : "",
+	    strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "", L->px->port);
+	rc = lws_set_proxy(L->vh_px, spec);
+	arb_wipe(spec, sizeof spec);
+	return rc;
+}
+
+/* The WebSocket connection to addr (c->host resolved), or through the
+ * proxy at addr (c->via). */
 static void connect_addr(struct conn *c, const char *addr)
 {
 	struct lws_client_connect_info ci;
@@ -532,6 +807,19 @@ static void connect_addr(struct conn *c, const char *addr)
 	memset(&ci, 0, sizeof ci);
 	ci.context = c->L->ctx;
 	ci.address = c->addr;
+	if (c->via) {
+		if (set_lws_proxy(c->L, c->addr) < 0) {
+			char why[400];
+			snprintf(why, sizeof why, "the proxy %s: libwebsockets does not take it", c->L->px->shown);
+			arb_warn("%s: %s", c->v->ops->name, why);
+			arb_feed_status(c->v, NULL, arb_wall_us(), "disconnected", why);
+			schedule_reconnect(c);
+			return;
+		}
+		/* CONNECT host:port names the venue, not its address */
+		ci.vhost = c->L->vh_px;
+		ci.address = c->host;
+	}
 	ci.port = c->port;
 	ci.path = c->path;
 	ci.host = c->host;      /* Host header, SNI and the certificate's name */
@@ -542,7 +830,10 @@ static void connect_addr(struct conn *c, const char *addr)
 	ci.ietf_version_or_minus_one = -1;
 	ci.userdata = c;
 	ci.pwsi = &c->wsi;
-	arb_info("%s: connecting to %s (%s)", c->v->ops->name, c->url, addr);
+	if (c->via)
+		arb_info("%s: connecting to %s via the proxy %s (%s)", c->v->ops->name, c->url, c->L->px->shown, addr);
+	else
+		arb_info("%s: connecting to %s (%s)", c->v->ops->name, c->url, addr);
 	if (!lws_client_connect_via_info(&ci)) {
 		c->wsi = NULL;
 		schedule_reconnect(c);
@@ -640,14 +931,22 @@ static int send_next(struct conn *c)
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct conn *c = user;
-	char why[256];
+	char why[768];
 
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		on_open(c);
 		break;
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		snprintf(why, sizeof why, "connection failed: %.*s", in ? (int)len : 7, in ? (const char *)in : "unknown");
+		if (c->via && in && len >= 12 && !memcmp(in, "proxy not h1", 12))
+			/* lws 4.1's words for any answer to CONNECT but 200 */
+			snprintf(why, sizeof why, "connection failed: the proxy %s refused the tunnel to %s:%d "
+			    "(its answer to CONNECT was not 200)", c->L->px->shown, c->host, c->port);
+		else if (c->via)
+			snprintf(why, sizeof why, "connection failed via the proxy %s: %.*s", c->L->px->shown,
+			    in ? (int)len : 7, in ? (const char *)in : "unknown");
+		else
+			snprintf(why, sizeof why, "connection failed: %.*s", in ? (int)len : 7, in ? (const char *)in : "unknown");
 		arb_warn("%s: %s", c->v->ops->name, why);
 		on_close(c, why);
 		break;
@@ -862,6 +1161,8 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	struct lws_context_creation_info info;
 	struct live L;
 	struct arb_buf u = { 0 };
+	struct proxy px;
+	char why[400], *hp;
 
 	struct arb_metrics metrics;
 
@@ -878,6 +1179,23 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 		arb_err("%s: %s", o->record, strerror(errno));
 		return ARB_EXIT_FAIL;
 	}
+	switch (proxy_setup(&px, why, sizeof why)) {
+	case -1:
+		arb_err("%s", why);
+		if (L.rec)
+			fclose(L.rec);
+		proxy_free(&px);
+		return ARB_EXIT_USAGE;
+	case 1:
+		L.px = &px;
+		arb_info("proxy %s (from %s)%s%s", px.shown, px.var, px.noproxy && *px.noproxy ? ", except for no_proxy: " : "",
+		    px.noproxy && *px.noproxy ? px.noproxy : "");
+		break;
+	default:
+		if (getenv("http_proxy") && *getenv("http_proxy"))
+			arb_warn("http_proxy is not used: the venues' URLs are https (https_proxy names their proxy)");
+		break;
+	}
 	srandom((unsigned)arb_mono_us());
 	lws_set_log_level(arb_loglevel >= ARB_LOG_DEBUG ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
 	memset(&info, 0, sizeof info);
@@ -887,8 +1205,31 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	info.client_ssl_ca_filepath = o->cacert;
 	info.gid = -1;
 	info.uid = -1;
-	if (!(L.ctx = lws_create_context(&info))) {
+	/* lws would take http_proxy from the environment for every
+	 * connection of its vhosts (lws_create_vhost): hidden while they are
+	 * made, so that the proxy is the one decided above, and only on the
+	 * vhost of the connections that use it */
+	if ((hp = getenv("http_proxy"))) {
+		hp = xstrdup(hp);
+		unsetenv("http_proxy");
+	}
+	L.ctx = lws_create_context(&info);
+	if (L.ctx && L.px) {
+		info.vhost_name = "arb-feed-proxy";
+		L.vh_px = lws_create_vhost(L.ctx, &info);
+	}
+	if (hp) {
+		setenv("http_proxy", hp, 1);
+		arb_wipe(hp, strlen(hp));
+		free(hp);
+	}
+	if (!L.ctx || (L.px && !L.vh_px)) {
 		arb_err("cannot create the libwebsockets context");
+		if (L.ctx)
+			lws_context_destroy(L.ctx);
+		if (L.rec)
+			fclose(L.rec);
+		proxy_free(&px);
 		return ARB_EXIT_FAIL;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -978,6 +1319,7 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	curl_global_cleanup();
 	if (L.rec)
 		fclose(L.rec);
+	proxy_free(&px);
 	f->transport = NULL;
 	return L.fail ? ARB_EXIT_FAIL : ARB_EXIT_OK;
 }
