@@ -92,16 +92,12 @@ struct bkey {
 	uint64_t h, w[BKW];
 };
 
+/* (the fields every book record touches first, together) */
 struct book {
 	int vx;
-	uint64_t h;          /* bkey's h */
-	char sym[ARB_SYM_MAX];
-	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 	int have_book;
-	/* per side (0 bids, 1 asks): changed to a new d->vergen whenever
-	 * the side's levels or the instrument change (see struct szcache) */
-	uint64_t ver[2];
 	int bad;             /* R_NONE, R_OUT_OF_SYNC, R_STALE */
+	int nhot;            /* how many of its candidates are hot (st8 != ST8_NONE) */
 	int64_t ts;
 	struct arb_level *bids, *asks;
 	uint32_t nb, na, capb, capa;
@@ -114,25 +110,31 @@ struct book {
 	 * 1 when the side has a level.  txok[side]: tx[side] is the text of
 	 * the side's current levels (not so after a record the parser read
 	 * in full, or a side of at most one level, kept as levels only). */
-	char *tx[2];
-	uint32_t txlen[2], txcap[2], txpos[2], nconv[2];
+	uint32_t nconv[2];
 	int txok[2];
-	int have_inst, known;
-	struct arb_fee_ent inst;  /* merged instrument + fee file */
+	/* per side (0 bids, 1 asks): changed to a new d->vergen whenever
+	 * the side's levels or the instrument change (see struct szcache) */
+	uint64_t ver[2];
+	double fg[2];             /* the screen's fee factors: sell, buy */
 	struct cscreen *cands;    /* the candidates using this book, with a
 	                           * copy of their screen indexes (locality) */
 	int ncands, capcands;
-	int nhot;                 /* how many of them are hot (st8 != ST8_NONE) */
-	double fg[2];             /* the screen's fee factors: sell, buy */
 	int nx;                   /* leading entries with fewer than 3 legs */
-	struct chunk *ch;         /* the cycle entries' chunks (0: not built) */
 	int nch;
-	struct chunk xch;         /* the same for the nx cross entries, whose
-	                           * other legs are on any venue (d->xepoch) */
+	struct chunk *ch;         /* the cycle entries' chunks (0: not built) */
 	/* The largest bound of all of them (each direction), valid while
 	 * all_v and all_x are the venue's epoch and d->xepoch. */
 	double all[2];
 	uint64_t all_v, all_x;
+	struct chunk xch;         /* the same for the nx cross entries, whose
+	                           * other legs are on any venue (d->xepoch) */
+	char *tx[2];
+	uint32_t txlen[2], txcap[2], txpos[2];
+	int have_inst, known;
+	struct arb_fee_ent inst;  /* merged instrument + fee file */
+	uint64_t h;          /* bkey's h */
+	char sym[ARB_SYM_MAX];
+	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 };
 
 /* What a candidate that has been an opportunity keeps of the last one
@@ -244,7 +246,9 @@ book_conv_cap(struct book *b, int side, uint32_t n)
 	uint32_t *cap = side ? &b->capa : &b->capb;
 
 	if (n > *cap) {
-		uint32_t c = *cap ? *cap : 16;
+		/* first exactly what is needed (a side of one level, at depth 1,
+		 * is 64 bytes: the books' best levels stay close together) */
+		uint32_t c = *cap ? 2 * *cap : n;
 		while (c < n)
 			c *= 2;
 		xrealloc(lv, (size_t)c * sizeof(**lv));
