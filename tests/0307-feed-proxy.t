@@ -11,6 +11,7 @@
 . "$top_srcdir/tests/live/lib-live.sh"
 R=$ARB_SHARED_DATA/recorded
 [ -d "$R" ] || skip_all "no recordings"
+# shellcheck disable=SC2154  # top_builddir: from make check, or lib.sh
 PROXY=$top_builddir/tests/live/connect-proxy
 [ -x "$PROXY" ] || skip_all "tests/live/connect-proxy not built"
 FEEDFAKE="python3 $top_srcdir/tests/feed/fakevenue.py"
@@ -37,7 +38,8 @@ PXUSER=arbproxy
 PXPASS="CANARYproxyPass9e1f@x"
 PXPASS_URL="CANARYproxyPass9e1f%40x"    # percent-encoded in the URL, as usual
 
-SRV= PX=
+SRV=
+PX=
 cleanup() {
 	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null
 	[ -n "$PX" ] && kill "$PX" 2>/dev/null
@@ -165,6 +167,15 @@ unset HTTPS_PROXY NO_PROXY
 stop_fake
 is "$(count '"state":"synced"' n2.out)" 1 "NO_PROXY with a network: the book synced"
 is "$(count 'via' n2.err)" 0 "NO_PROXY with a network: nothing through the proxy"
+# a name (a leading dot ignored): the venue's name resolved here, directly
+fake n3 binance
+export https_proxy="http://127.0.0.1:$PPORT" no_proxy=".localhost"
+feed n3 '"state":"synced"' 1 -v --endpoint "binance=https://localhost:$PORT" --cacert ca.pem binance:NKN/USDT
+unset https_proxy no_proxy
+stop_fake
+is "$(count '"state":"synced"' n3.out)" 1 "no_proxy with a name: the book synced"
+is "$(count 'binance: resolving localhost' n3.err)" 1 "no_proxy with a name: the venue's name resolved by arb-feed"
+is "$(count 'via' n3.err)" 0 "no_proxy with a name: nothing through the proxy"
 # http_proxy alone: the venues' URLs are https, so it is not used (as in
 # libcurl), and arb-feed says so
 fake h binance
@@ -252,6 +263,7 @@ if command -v arb-exec >/dev/null 2>&1 &&
 	export https_proxy="http://$PXUSER:$PXPASS_URL@127.0.0.1:$PPORT"
 	feed_live "$IN" "$T/x.out" "$T/x.err" ax --state "$T/stx"
 	unset https_proxy
+	# shellcheck disable=SC2154  # rc: set by feed_live (lib-live.sh)
 	is "$rc" 0 "arb-exec --live through the proxy: exit 0"
 	grep '"type":"result".*"status":"complete"' "$T/x.out" >/dev/null
 	ok $? "arb-exec --live through the proxy: the trade completes"
