@@ -152,7 +152,6 @@ struct cand {
 	int book[ARB_DLEGS_MAX];
 	int buy[ARB_DLEGS_MAX];
 	char *key;                 /* id without the trailing ":ts" */
-	uint64_t h;                /* fnv(key) */
 	char ccy[ARB_CCY_MAX];     /* start and profit currency */
 	int state;
 	int active;                /* index in d->active, or -1 */
@@ -223,6 +222,7 @@ struct arb_detect {
 	/* hash tables of indexes (+1, 0 = empty) */
 	int *bhash, *xhash;
 	struct chent *chash;
+	int chash_on;             /* see cand_table_on */
 	size_t bhcap, chcap, xhcap;
 	int64_t now, swept;
 	uint64_t xepoch;          /* bumped with every venue's epoch */
@@ -408,6 +408,8 @@ hinsert(const struct arb_detect *d, int **tab, size_t *cap, int count, int idx, 
 	(*tab)[j] = idx + 1;
 }
 
+static void cand_table_on(struct arb_detect *d);
+
 static int
 venue_index(struct arb_detect *d, const char *ex)
 {
@@ -421,6 +423,8 @@ venue_index(struct arb_detect *d, const char *ex)
 	v = &d->v[d->nv];
 	memset(v, 0, sizeof(*v));
 	scopy(v->ex, sizeof(v->ex), ex);
+	if (strpbrk(v->ex, ":>") != NULL)
+		cand_table_on(d);
 	v->max_age = d->o.max_age;
 	for (i = 0; i < d->o.nages; i++)
 		if (strcmp(d->o.ages[i].ex, ex) == 0)
@@ -505,14 +509,14 @@ cand_find(const struct arb_detect *d, const char *key, uint64_t h)
 	return -1;
 }
 
-/* Adds candidate ci (hash h) to the table, grown at half full from the
- * hashes it holds. */
+/* Adds candidate ci (hash h) to the table, which holds count before it,
+ * grown at half full from the hashes it holds. */
 static void
-cand_hash(struct arb_detect *d, int ci, uint64_t h)
+cand_hash(struct arb_detect *d, int ci, uint64_t h, int count)
 {
 	size_t mask, j;
 
-	if ((size_t)d->nc * 2 >= d->chcap) {
+	while ((size_t)count * 2 >= d->chcap) {
 		size_t nc = d->chcap ? d->chcap * 2 : 64, i;
 		struct chent *nt = xcalloc(nc, sizeof(*nt));
 		for (i = 0; i < d->chcap; i++)
@@ -532,6 +536,36 @@ cand_hash(struct arb_detect *d, int ci, uint64_t h)
 		j = (j + 1) & mask;
 	d->chash[j].ci1 = (uint32_t)ci + 1;
 	d->chash[j].hl = (uint32_t)h;
+}
+
+/*
+ * The candidates' table, needed only once two candidates can have the
+ * same key.  Until then none can, and candidates are made without it
+ * (building them probed it tens of thousands of times at random):
+ *
+ *   - a cycle is made once, by the walk from the last of its books to
+ *     become known (cycles_add), and a pair of books for a cross once,
+ *     when the second of them joins its group (xgroup_join);
+ *   - a cycle's key (venue, then its currencies from the preferred start)
+ *     names one cycle while no two books of the venue join the same two
+ *     currencies ("parallel" edges) and no currency name holds a '>'; a
+ *     cross's key names one pair while no venue id holds a ':' or a '>'
+ *     and no symbol a '>' (the key is read back unambiguously).
+ *
+ * The first parallel edge or odd name turns the table on, made then of
+ * every candidate so far; from there on every key is looked up, as
+ * before.
+ */
+static void
+cand_table_on(struct arb_detect *d)
+{
+	int i;
+
+	if (d->chash_on)
+		return;
+	d->chash_on = 1;
+	for (i = 0; i < d->nc; i++)
+		cand_hash(d, i, fnv(d->c[i].key, 1469598103934665603ULL), i);
 }
 
 static void
@@ -579,9 +613,10 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 {
 	struct cand *c;
 	int i, ci;
-	uint64_t h = fnv(key, 1469598103934665603ULL);
+	/* (no table, no lookup: see cand_table_on) */
+	uint64_t h = d->chash_on ? fnv(key, 1469598103934665603ULL) : 0;
 
-	if (cand_find(d, key, h) >= 0)
+	if (d->chash_on && cand_find(d, key, h) >= 0)
 		return -1;
 	if (d->nc >= d->capc) {
 		/* (not GROW: the new entries need no clearing) */
@@ -599,7 +634,6 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 		c->buy[i] = buy[i];
 	}
 	c->key = key_save(d, key);
-	c->h = h;
 	scopy(c->ccy, sizeof(c->ccy), ccy);
 	c->active = -1;
 	if (d->capcs < d->capc) {
@@ -614,7 +648,8 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 	d->st8[ci] = ST8_WARM;
 	for (i = 0; i < n; i++)
 		d->cs[ci].idx[i] = 2 * books[i] + (buy[i] ? 1 : 0);
-	cand_hash(d, ci, h);
+	if (d->chash_on)
+		cand_hash(d, ci, h, d->nc);
 	d->nc++;
 	for (i = 0; i < n; i++) {
 		int j, dup = 0;
@@ -703,7 +738,7 @@ start_rank(const struct arb_detect *d, const char *ccy)
 }
 
 static int
-ccy_index(const struct arb_detect *d, struct venue *v, const char *ccy)
+ccy_index(struct arb_detect *d, struct venue *v, const char *ccy)
 {
 	int i;
 	for (i = 0; i < v->nccy; i++)
@@ -712,6 +747,8 @@ ccy_index(const struct arb_detect *d, struct venue *v, const char *ccy)
 	GROW(v->ccy, v->nccy, v->capccy);
 	GROW(v->rank, v->nccy, v->caprank);
 	scopy(v->ccy[v->nccy], ARB_CCY_MAX, ccy);
+	if (strchr(v->ccy[v->nccy], '>') != NULL)
+		cand_table_on(d);
 	v->rank[v->nccy] = start_rank(d, ccy);
 	return v->nccy++;
 }
@@ -856,6 +893,18 @@ cycles_add(struct arb_detect *d, int bi)
 
 	if (a == q)
 		return;
+	if (!d->chash_on && a < v->capadj && q < v->capadj) {
+		/* a book of the venue already joins a and q? */
+		const struct adj *l = v->adj[a].n < v->adj[q].n ? &v->adj[a] : &v->adj[q];
+		int i;
+		for (i = 0; i < l->n; i++) {
+			const struct edge *e = &v->edges[l->e[i]];
+			if ((e->ccy_a == a && e->ccy_b == q) || (e->ccy_a == q && e->ccy_b == a)) {
+				cand_table_on(d);
+				break;
+			}
+		}
+	}
 	GROW(v->edges, v->nedges, v->capedges);
 	v->edges[v->nedges].ccy_a = a;
 	v->edges[v->nedges].ccy_b = q;
@@ -943,6 +992,8 @@ book_get(struct arb_detect *d, const char *ex, const char *sym)
 	b->vx = vx;
 	b->h = k.h;
 	scopy(b->sym, sizeof(b->sym), sym);
+	if (strchr(b->sym, '>') != NULL)
+		cand_table_on(d);
 	split_sym(sym, b->base, b->quote);
 	arb_fees_apply(d->o.fees, ex, sym, &b->inst);
 	book_fee_factors(d, b);
