@@ -1220,10 +1220,6 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		if (depth(&cc.leg[j], &cc.leg[j].total) < 0)
 			return 0;
 		cc.leg[j].has_total = 1;
-		/* (for a side of one level too: a buy's maxq then finds the
-		 * unit price with the fee made once, not at every evaluation) */
-		pre_build(&cc.leg[j], &pre[j]);
-		cc.leg[j].pre = &pre[j];
 	}
 	total = cc.leg[0].total;
 	if (arb_dec_div(&kd, total, grid, 0, ARB_RND_DOWN) < 0)
@@ -1280,6 +1276,15 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 		}
 	}
 
+	/* The running sums for the search (made here: a candidate refused
+	 * at the minimums above, the usual case, needs none; the evaluations
+	 * before gave the same results without them), for a side of one
+	 * level too: a buy's maxq then takes the unit price with the fee
+	 * made once, not at every evaluation. */
+	for (j = 0; j < cc.n; j++) {
+		pre_build(&cc.leg[j], &pre[j]);
+		cc.leg[j].pre = &pre[j];
+	}
 	/* The continuous profit is concave in k: find the last step that
 	 * still adds profit.  lo: D(lo) > 0 (or lo = 0), hi: D(hi) <= 0. */
 	lo = 0;
