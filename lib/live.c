@@ -466,13 +466,13 @@ noproxy_match(const char *list, const char *host)
 				return 1;
 		} else {
 			char *slash;
-			int bits = fam == AF_INET ? 32 : 128, want;
+			int bits = fam == AF_INET ? 32 : 128;
 
 			memcpy(tok, t, tl);
 			tok[tl] = 0;
 			if ((slash = strchr(tok, '/'))) {
+				int want = atoi(slash + 1);
 				*slash = 0;
-				want = atoi(slash + 1);
 				if (want > bits)
 					continue;
 				if (want > 0)

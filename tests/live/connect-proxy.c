@@ -291,7 +291,6 @@ main(int argc, char **argv)
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof sa;
 	int c, lfd, one = 1;
-	FILE *pf;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
 		switch (c) {
@@ -338,6 +337,7 @@ main(int argc, char **argv)
 	/* written whole, then renamed: a reader never sees half a number */
 	{
 		char tmp[4096];
+		FILE *pf;
 		snprintf(tmp, sizeof tmp, "%s.tmp", portfile);
 		if (!(pf = fopen(tmp, "w")) || fprintf(pf, "%d\n", ntohs(sa.sin_port)) < 0 ||
 		    fclose(pf) || rename(tmp, portfile)) {
