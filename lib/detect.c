@@ -223,6 +223,7 @@ struct arb_detect {
 	int *bhash, *xhash;
 	struct chent *chash;
 	int chash_on;             /* see cand_table_on */
+	int nc_listed;            /* candidates in their books' lists */
 	size_t bhcap, chcap, xhcap;
 	int64_t now, swept;
 	uint64_t xepoch;          /* bumped with every venue's epoch */
@@ -568,24 +569,60 @@ cand_table_on(struct arb_detect *d)
 		cand_hash(d, i, fnv(d->c[i].key, 1469598103934665603ULL), i);
 }
 
+/*
+ * Puts the candidates made since the last call into their books' lists
+ * (each book once per candidate, in the order made; chunks_build sorts
+ * them by leg count), counted first: when the instruments arrive, tens
+ * of thousands of candidates are made, and each list is then allocated
+ * once at its size instead of grown and copied entry by entry.
+ */
 static void
-book_addcand(struct arb_detect *d, int bi, int ci)
+lists_update(struct arb_detect *d)
 {
-	struct book *b = &d->b[bi];
-	int j;
+	int *add = xcalloc((size_t)(d->nb ? d->nb : 1), sizeof(int));
+	int ci, i, j, bi, pass;
 
-	GROW(b->cands, b->ncands, b->capcands);
-	/* in the order made; chunks_build sorts them by leg count */
-	j = b->ncands++;
-	b->cands[j] = d->cs[ci];
-	/* (a candidate's legs are on distinct books) */
-	b->cands[j].own = 0;
-	while (b->cands[j].own < b->cands[j].n - 1 && b->cands[j].idx[b->cands[j].own] >> 1 != bi)
-		b->cands[j].own++;
-	/* the chunks are rebuilt at the next run */
-	free(b->ch);
-	b->ch = NULL;
-	b->nch = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (ci = d->nc_listed; ci < d->nc; ci++) {
+			const struct cscreen *x = &d->cs[ci];
+			for (i = 0; i < x->n; i++) {
+				int dup = 0;
+				for (j = 0; j < i; j++)
+					dup |= x->idx[j] >> 1 == x->idx[i] >> 1;
+				if (dup)
+					continue;
+				bi = x->idx[i] >> 1;
+				if (pass == 0)
+					add[bi]++;
+				else {
+					struct book *b = &d->b[bi];
+					b->cands[b->ncands] = *x;
+					b->cands[b->ncands].own = (int16_t)i;
+					b->ncands++;
+				}
+			}
+		}
+		if (pass == 0)
+			for (bi = 0; bi < d->nb; bi++) {
+				struct book *b = &d->b[bi];
+				int need = b->ncands + add[bi];
+				if (add[bi] == 0)
+					continue;
+				if (need > b->capcands) {
+					int nc = b->capcands ? 2 * b->capcands : need;
+					if (nc < need)
+						nc = need;
+					xrealloc(&b->cands, (size_t)nc * sizeof(*b->cands));
+					b->capcands = nc;
+				}
+				/* the chunks are rebuilt at the next run */
+				free(b->ch);
+				b->ch = NULL;
+				b->nch = 0;
+			}
+	}
+	free(add);
+	d->nc_listed = d->nc;
 }
 
 /* A copy of key in d's key blocks (freed with the engine: candidates
@@ -655,10 +692,9 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 		int j, dup = 0;
 		for (j = 0; j < i; j++)
 			dup |= books[j] == books[i];
-		if (!dup) {
-			book_addcand(d, books[i], ci);
+		/* (its books' lists: lists_update, at the next run) */
+		if (!dup)
 			d->b[books[i]].nhot++;
-		}
 	}
 	if (kind == KIND_CROSS)
 		d->st.cands_cross++;
@@ -1794,6 +1830,8 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 	int i, k, left = d->b[bi].nhot;
 	uint64_t skipped = 0;
 
+	if (d->nc_listed != d->nc)
+		lists_update(d);
 	if (!changed && left == 0)
 		return;
 	if (d->b[bi].ch == NULL)
