@@ -17,6 +17,7 @@
 #include "cred.h"
 #include "live.h"
 #include "log.h"
+#include "proxy.h"
 #include "sig.h"
 #include "sign.h"
 #include "trade.h"
@@ -401,7 +402,7 @@ uuid4(char *out)
 /* The proxy. */
 
 /*
- * The same choice as arb-feed's (lib/ws.c, which arb-exec does not link):
+ * The same choice as arb-feed's (lib/ws.c), both made by lib/proxy.c:
  * for the venues' https URLs https_proxy, else HTTPS_PROXY, else
  * all_proxy, else ALL_PROXY, the first one set deciding (empty: none);
  * hosts in no_proxy (else NO_PROXY) directly, by libcurl's rules.  Made
@@ -410,99 +411,15 @@ uuid4(char *out)
  * credentials.
  */
 
-/* The first `bits` bits of a and b agree. */
-static int
-prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
-{
-	int k = bits / 8;
-
-	if (memcmp(a, b, (size_t)k))
-		return 0;
-	return bits % 8 == 0 || !((a[k] ^ b[k]) & (0xff00 >> (bits % 8)));
-}
-
-/* Does the no_proxy list exempt host (a name, or an address, IPv6
- * bracketed or not)? */
-static int
-noproxy_match(const char *list, const char *host)
-{
-	char name[256], tok[256];
-	unsigned char a[16], b[16];
-	int fam = 0;
-	size_t nl;
-	const char *p = list;
-
-	if (!list || !*list)
-		return 0;
-	if (!strcmp(list, "*"))
-		return 1;
-	snprintf(name, sizeof name, "%s", host + (*host == '['));
-	nl = strlen(name);
-	if (*host == '[' && nl && name[nl - 1] == ']')
-		name[--nl] = 0;
-	if (inet_pton(AF_INET, name, a) == 1)
-		fam = AF_INET;
-	else if (inet_pton(AF_INET6, name, a) == 1)
-		fam = AF_INET6;
-	else if (nl && name[nl - 1] == '.')
-		nl--;
-	while (*p) {
-		size_t tl = 0;
-		const char *t;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		for (t = p; *p && *p != ' ' && *p != '\t' && *p != ','; p++)
-			tl++;
-		if (!tl || tl >= sizeof tok)
-			continue;
-		if (!fam) {
-			if (t[tl - 1] == '.')
-				tl--;
-			if (tl && *t == '.')
-				t++, tl--;
-			if (tl && (tl == nl ? !strncasecmp(t, name, nl) :
-			    tl < nl && name[nl - tl - 1] == '.' && !strncasecmp(t, name + nl - tl, tl)))
-				return 1;
-		} else {
-			char *slash;
-			int bits = fam == AF_INET ? 32 : 128;
-
-			memcpy(tok, t, tl);
-			tok[tl] = 0;
-			if ((slash = strchr(tok, '/'))) {
-				int want = atoi(slash + 1);
-				*slash = 0;
-				if (want > bits)
-					continue;
-				if (want > 0)
-					bits = want;
-			}
-			if (*tok == '[' && tok[strlen(tok) - 1] == ']') {
-				memmove(tok, tok + 1, strlen(tok));
-				tok[strlen(tok) - 1] = 0;
-			}
-			if (inet_pton(fam, tok, b) == 1 && prefix_eq(a, b, bits))
-				return 1;
-		}
-	}
-	return 0;
-}
-
 /* The proxy from the environment into L; -1 and why when it is no URL. */
 static int
 proxy_setup(struct live *L, char *why, size_t whylen)
 {
-	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
-	const char *val = NULL, *var = NULL;
+	const char *var, *val = arb_proxy_env(&var);
 	char *full, *scheme = NULL, *host = NULL, *port = NULL;
 	CURLU *u;
-	size_t i;
 	int rc = -1;
 
-	for (i = 0; i < sizeof vars / sizeof *vars && !val; i++)
-		if ((val = getenv(vars[i])))
-			var = vars[i];
 	if (!val || !*val)
 		return 0;
 	if (!(u = curl_url())) {
@@ -519,8 +436,7 @@ proxy_setup(struct live *L, char *why, size_t whylen)
 		snprintf(L->px_shown, sizeof L->px_shown, "%s://%s:%s", scheme, host,
 		    curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK ? port : "1080");
 		L->px_url = xstrdup(val);
-		if (!(L->px_noproxy = getenv("no_proxy")))
-			L->px_noproxy = getenv("NO_PROXY");
+		L->px_noproxy = arb_noproxy_env();
 		arb_debug("proxy %s (from %s)", L->px_shown, var);
 		rc = 0;
 	}
@@ -545,7 +461,7 @@ proxy_for_url(const struct live *L, const char *url)
 		return 0;
 	if ((u = curl_url()) && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		via = !noproxy_match(L->px_noproxy, host);
+		via = !arb_noproxy_match(L->px_noproxy, host);
 	curl_free(host);
 	curl_url_cleanup(u);
 	return via;

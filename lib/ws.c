@@ -19,6 +19,7 @@
 #include "cred.h"
 #include "log.h"
 #include "sig.h"
+#include "proxy.h"
 #include "util.h"
 #include "ws.h"
 #include "metrics.h"
@@ -159,97 +160,17 @@ struct proxy {
 	const char *noproxy;        /* no_proxy's value, or NULL */
 };
 
-/* The first `bits` bits of a and b agree. */
-static int prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
-{
-	int k = bits / 8;
-
-	if (memcmp(a, b, (size_t)k))
-		return 0;
-	return bits % 8 == 0 || !((a[k] ^ b[k]) & (0xff00 >> (bits % 8)));
-}
-
-/* Does the no_proxy list exempt host (a name, or an IPv4 or IPv6 address,
- * bracketed or not)? */
-static int noproxy_match(const char *list, const char *host)
-{
-	char name[256], tok[256];
-	unsigned char a[16], b[16];
-	int fam = 0;
-	size_t nl;
-	const char *p = list;
-
-	if (!list || !*list)
-		return 0;
-	if (!strcmp(list, "*"))
-		return 1;
-	snprintf(name, sizeof name, "%s", host + (*host == '['));
-	nl = strlen(name);
-	if (*host == '[' && nl && name[nl - 1] == ']')
-		name[--nl] = 0;
-	if (inet_pton(AF_INET, name, a) == 1)
-		fam = AF_INET;
-	else if (inet_pton(AF_INET6, name, a) == 1)
-		fam = AF_INET6;
-	else if (nl && name[nl - 1] == '.')
-		nl--;
-	while (*p) {
-		size_t tl = 0;
-		const char *t;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		for (t = p; *p && *p != ' ' && *p != '\t' && *p != ','; p++)
-			tl++;
-		if (!tl || tl >= sizeof tok)
-			continue;
-		if (!fam) {
-			if (t[tl - 1] == '.')
-				tl--;
-			if (tl && *t == '.')
-				t++, tl--;
-			if (tl && (tl == nl ? !strncasecmp(t, name, nl) :
-			    tl < nl && name[nl - tl - 1] == '.' && !strncasecmp(t, name + nl - tl, tl)))
-				return 1;
-		} else {
-			char *slash;
-			int bits = fam == AF_INET ? 32 : 128;
-
-			memcpy(tok, t, tl);
-			tok[tl] = 0;
-			if ((slash = strchr(tok, '/'))) {
-				int want = atoi(slash + 1);
-				*slash = 0;
-				if (want > bits)
-					continue;
-				if (want > 0)
-					bits = want;
-			}
-			if (*tok == '[' && tok[strlen(tok) - 1] == ']') {
-				memmove(tok, tok + 1, strlen(tok));
-				tok[strlen(tok) - 1] = 0;
-			}
-			if (inet_pton(fam, tok, b) == 1 && prefix_eq(a, b, bits))
-				return 1;
-		}
-	}
-	return 0;
-}
-
 /* The proxy from the environment: 1 and px filled in, 0 none, -1 an
  * error said in why (which never holds the credentials). */
 static int proxy_setup(struct proxy *px, char *why, size_t whylen)
 {
-	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
-	const char *val = NULL;
+	const char *val;
 	char *full = NULL, *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *pass = NULL;
 	CURLU *u;
 	int rc = -1;
 
 	memset(px, 0, sizeof *px);
-	for (size_t i = 0; i < sizeof vars / sizeof *vars && !val; i++)
-		if ((val = getenv(vars[i])))
-			px->var = vars[i];
+	val = arb_proxy_env(&px->var);
 	if (!val || !*val)
 		return 0;
 	if (!(u = curl_url()))
@@ -285,8 +206,7 @@ static int proxy_setup(struct proxy *px, char *why, size_t whylen)
 		}
 	}
 	px->url = xstrdup(val);
-	if (!(px->noproxy = getenv("no_proxy")))
-		px->noproxy = getenv("NO_PROXY");
+	px->noproxy = arb_noproxy_env();
 	rc = 1;
 out:
 	if (user)
@@ -324,7 +244,7 @@ static void proxy_free(struct proxy *px)
 /* The proxy for host, or NULL: direct. */
 static const struct proxy *proxy_for(const struct live *L, const char *host)
 {
-	return L->px && !noproxy_match(L->px->noproxy, host) ? L->px : NULL;
+	return L->px && !arb_noproxy_match(L->px->noproxy, host) ? L->px : NULL;
 }
 
 /* The proxy for a REST request to url, or NULL. */
