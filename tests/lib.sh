@@ -14,8 +14,9 @@ if [ -z "${ARB_SHARED_DATA:-}" ] || [ ! -d "$ARB_SHARED_DATA/recorded" ]; then
 fi
 export ARB_SHARED_DATA
 # Every test talks to loopback servers only: a proxy from the environment
-# (libcurl and libwebsockets both read these) would send them elsewhere.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+# (arb-feed and arb-exec --live use https_proxy and the others, see
+# lib/proxy.c) would send them elsewhere; tests/0307 sets its own.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 T=$(mktemp -d "${TMPDIR:-/tmp}/arbt.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 _n=0
