@@ -397,7 +397,7 @@ apply(int opt, const char *arg, const char *origin)
 		usage(ARB_EXIT_OK);
 		break;
 	case 'c':
-		break;      /* read by load_config before the other options */
+		break;      /* read by arb_conf_apply before the other options */
 	case 'V':
 		printf("%s %s\n", arb_prog, PACKAGE_VERSION);
 		exit(ARB_EXIT_OK);
@@ -585,47 +585,12 @@ static const char *const conf_keys[] = {
 	"no-venue-balances", "venue-balances-every", "no-venue-fees", NULL
 };
 
-/* The configuration file (-c/--config, found before the other options are
- * parsed) and the ARB_* environment, under the command line.  Options
- * that may be repeated take a list separated by spaces or commas. */
-static void
-load_config(int argc, char **argv, struct arb_conf *conf)
+/* Options that may be repeated: in the configuration file and the
+ * environment, a list separated by spaces or commas. */
+static int
+is_list(int opt)
 {
-	const char *path = NULL;
-	int i, k;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
-			path = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			path = argv[i] + 9;
-	}
-	if (path && arb_conf_load(conf, path, "arb-exec") < 0)
-		exit(ARB_EXIT_USAGE);
-	for (k = 0; conf_keys[k]; k++) {
-		const char *v = arb_conf_get(conf, conf_keys[k]), *origin;
-		const struct option *lo = longopts;
-		if (!v)
-			continue;
-		origin = arb_conf_origin(conf, conf_keys[k]);
-		while (strcmp(lo->name, conf_keys[k]) != 0)
-			lo++;
-		if (lo->has_arg == no_argument) {
-			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
-				apply(lo->val, NULL, origin);
-			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v)
-				arb_die(ARB_EXIT_USAGE, "%s: %s: true or false, not %s", origin,
-				    conf_keys[k], v);
-		} else if (lo->val == O_LATENCY || lo->val == O_TAKER_FEE || lo->val == O_MAX_POSITION) {
-			char *list = xstrdup(v), *save = NULL, *t;
-			for (t = strtok_r(list, " ,", &save); t; t = strtok_r(NULL, " ,", &save))
-				apply(lo->val, t, origin);
-			free(list);
-		} else if (*v)
-			apply(lo->val, v, origin);
-	}
+	return opt == O_LATENCY || opt == O_TAKER_FEE || opt == O_MAX_POSITION;
 }
 
 int
@@ -651,7 +616,8 @@ main(int argc, char **argv)
 	arb_paper_conf_defaults(&o.pc);
 	arb_live_conf_defaults(&o.lc);
 	arb_conf_init(&conf);
-	load_config(argc, argv, &conf);
+	/* the configuration file and the ARB_* environment, under the command line */
+	arb_conf_apply(&conf, argc, argv, "arb-exec", conf_keys, longopts, apply, is_list);
 	while ((ch = getopt_long(argc, argv, "c:hqVv", longopts, NULL)) != -1)
 		apply(ch, optarg, "command line");
 	argc -= optind;

@@ -840,43 +840,6 @@ static void apply(int ch, const char *arg, const char *origin)
 	}
 }
 
-/* The configuration file (-c/--config, found before the other options are
- * parsed) and the ARB_* environment, under the command line. */
-static void load_config(int argc, char **argv, struct arb_conf *conf)
-{
-	const char *path = NULL;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
-			path = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			path = argv[i] + 9;
-	}
-	if (path && arb_conf_load(conf, path, "arb-store") < 0)
-		exit(ARB_EXIT_USAGE);
-	for (int k = 0; conf_keys[k]; k++) {
-		const char *v = arb_conf_get(conf, conf_keys[k]);
-		if (!v)
-			continue;
-		const struct option *o = longopts;
-		while (strcmp(o->name, conf_keys[k]) != 0)
-			o++;
-		if (o->has_arg == no_argument) {
-			if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
-				apply(o->val, NULL, arb_conf_origin(conf, conf_keys[k]));
-			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v) {
-				arb_err("%s: %s: true or false, not %s", arb_conf_origin(conf, conf_keys[k]),
-				    conf_keys[k], v);
-				exit(ARB_EXIT_USAGE);
-			}
-		} else if (*v) {
-			apply(o->val, v, arb_conf_origin(conf, conf_keys[k]));
-		}
-	}
-}
-
 int main(int argc, char **argv)
 {
 	struct arb_conf conf;
@@ -889,7 +852,8 @@ int main(int argc, char **argv)
 	g.o.retry_us = 60 * 1000000LL;
 	g.o.sync_full = 1;
 	arb_conf_init(&conf);
-	load_config(argc, argv, &conf);
+	/* the configuration file and the ARB_* environment, under the command line */
+	arb_conf_apply(&conf, argc, argv, "arb-store", conf_keys, longopts, apply, NULL);
 	while ((ch = getopt_long(argc, argv, "c:d:b:i:Tt:x:r:vqVh", longopts, NULL)) != -1)
 		apply(ch, optarg, "command line");
 	argc -= optind;

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,4 +357,48 @@ arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *k
 	/* reachable until exit, as argv itself is (leak checkers agree) */
 	arb_conf_argv_keep = nv;
 	return nv;
+}
+
+void
+arb_conf_apply(struct arb_conf *c, int argc, char **argv, const char *section,
+    const char *const *keys, const struct option *longopts,
+    void (*apply)(int val, const char *arg, const char *origin), int (*is_list)(int val))
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+	}
+	if (path && arb_conf_load(c, path, section) < 0)
+		exit(ARB_EXIT_USAGE);
+	for (int k = 0; keys[k]; k++) {
+		const char *v = arb_conf_get(c, keys[k]), *origin;
+		const struct option *o = longopts;
+
+		if (!v)
+			continue;
+		origin = arb_conf_origin(c, keys[k]);
+		while (o->name && strcmp(o->name, keys[k]) != 0)
+			o++;
+		if (!o->name)
+			arb_die(ARB_EXIT_FAIL, "configuration key %s is no option (a bug)", keys[k]);
+		if (o->has_arg == no_argument) {
+			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+				apply(o->val, NULL, origin);
+			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v)
+				arb_die(ARB_EXIT_USAGE, "%s: %s: true or false, not %s", origin, keys[k], v);
+		} else if (is_list && is_list(o->val)) {
+			char *list = xstrdup(v), *save = NULL;
+			for (char *t = strtok_r(list, " ,", &save); t; t = strtok_r(NULL, " ,", &save))
+				apply(o->val, t, origin);
+			free(list);
+		} else if (*v) {
+			apply(o->val, v, origin);
+		}
+	}
 }

@@ -57,4 +57,23 @@ const char *arb_conf_origin(struct arb_conf *c, const char *key);
 char **arb_conf_argv(int *argc, char **argv, const char *section,
     const char *const *keys, int cfgshort);
 
+/*
+ * For programs that parse their options with getopt_long and hand each
+ * one to an apply(val, arg, origin) function: loads the file that
+ * -c FILE, --config FILE or --config=FILE names in argv (its [section],
+ * into c), then, for every key of keys[] set in that file or in the
+ * environment, applies the long option of that name from longopts, in
+ * the order of keys[]: a flag (no_argument) when the value is true, yes
+ * or 1 (false, no, 0 or empty: not applied); an option for which
+ * is_list(val) is true (is_list may be NULL) once per word of the value
+ * separated by spaces or commas; any other once with the value (empty:
+ * not applied).  origin names where the value came from ("FILE:LINE",
+ * "environment ARB_X").  Exits 2 after a message on a bad file or a flag
+ * that is neither true nor false.  Every key must be in longopts.
+ */
+struct option;
+void arb_conf_apply(struct arb_conf *c, int argc, char **argv, const char *section,
+    const char *const *keys, const struct option *longopts,
+    void (*apply)(int val, const char *arg, const char *origin), int (*is_list)(int val));
+
 #endif

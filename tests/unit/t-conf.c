@@ -7,6 +7,9 @@
  */
 
 #include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -256,6 +259,84 @@ static void test_argv(void)
 	unsetenv("ARB_RECORD");
 }
 
+/* arb_conf_apply: each key set becomes one apply(), in the order of keys[],
+ * flags by their truth, lists word by word, origins named. */
+static char applied[1024];
+
+static void rec_apply(int val, const char *arg, const char *origin)
+{
+	size_t n = strlen(applied);
+	snprintf(applied + n, sizeof applied - n, "%s%c=%s@%s", n ? " " : "", val, arg ? arg : "-",
+	    strrchr(origin, '/') ? strrchr(origin, '/') + 1 : origin);
+}
+
+static int rec_list(int val)
+{
+	return val == 'l';
+}
+
+static const struct option apply_opts[] = {
+	{ "flag", no_argument, NULL, 'f' },
+	{ "off", no_argument, NULL, 'o' },
+	{ "list", required_argument, NULL, 'l' },
+	{ "value", required_argument, NULL, 'v' },
+	{ "empty", required_argument, NULL, 'e' },
+	{ "env", required_argument, NULL, 'n' },
+	{ "config", required_argument, NULL, 'c' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void test_apply(void)
+{
+	static const char text[] = "value = 1\n[arb-y]\nflag = yes\noff = no\nlist = a b,c\n"
+	    "value = 5 6\nempty =\n[arb-z]\nflag = maybe\n";
+	static const char *const keys[] = { "env", "flag", "off", "list", "value", "empty", NULL };
+	const char *path = conf_file("apply.conf", text, sizeof text - 1);
+	char *argv[] = { "prog", "--depth", "3", "--config", (char *)path, NULL };
+	struct arb_conf c;
+	pid_t pid;
+	int st;
+
+	setenv("ARB_ENV", "x", 1);
+	arb_conf_init(&c);
+	applied[0] = '\0';
+	arb_conf_apply(&c, 5, argv, "arb-y", keys, apply_opts, rec_apply, rec_list);
+	is_str(applied, "n=x@environment ARB_ENV f=-@apply.conf:3 l=a@apply.conf:5 l=b@apply.conf:5 "
+	    "l=c@apply.conf:5 v=5 6@apply.conf:6", "keys applied in order: flags, lists by word, values whole");
+	arb_conf_free(&c);
+	unsetenv("ARB_ENV");
+
+	/* --config=FILE, and no list function: a list is one value */
+	char cfg[600];
+	snprintf(cfg, sizeof cfg, "--config=%s", path);
+	char *argv2[] = { "prog", cfg, NULL };
+	arb_conf_init(&c);
+	applied[0] = '\0';
+	arb_conf_apply(&c, 2, argv2, "arb-y", keys, apply_opts, rec_apply, NULL);
+	is_str(applied, "f=-@apply.conf:3 l=a b,c@apply.conf:5 v=5 6@apply.conf:6", "--config=FILE; no is_list");
+	arb_conf_free(&c);
+
+	/* after "--", -c is an operand; no file: nothing applied */
+	char *argv3[] = { "prog", "--", "-c", (char *)path, NULL };
+	arb_conf_init(&c);
+	applied[0] = '\0';
+	arb_conf_apply(&c, 4, argv3, "arb-y", keys, apply_opts, rec_apply, rec_list);
+	is_str(applied, "", "-c after -- is not read");
+	arb_conf_free(&c);
+
+	/* a flag neither true nor false: exit 2 */
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		char *argv4[] = { "prog", "-c", (char *)path, NULL };
+		freopen("/dev/null", "w", stderr);
+		arb_conf_init(&c);
+		arb_conf_apply(&c, 3, argv4, "arb-z", keys, apply_opts, rec_apply, rec_list);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	is_int(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 2, "flag = maybe: exit 2");
+}
+
 int main(void)
 {
 	arb_setprog("t-conf");
@@ -279,6 +360,7 @@ int main(void)
 	test_precedence();
 	test_errors();
 	test_argv();
+	test_apply();
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
