@@ -754,3 +754,13 @@ void arb_feed_disconnected(struct arb_venue *v, int64_t ts, const char *detail, 
 		arb_fbook_pend_clear(fb);
 	}
 }
+
+void arb_fbook_set_scanned(struct arb_fbook *fb, const struct arb_feed *f, uint32_t n, uint32_t nb)
+{
+	const struct arb_blevel *lv = f->lv;
+	const struct arb_book_text *x = f->lvx;
+
+	for (uint32_t i = 0; i < n; i++)
+		arb_book_set64t(&fb->book, i < nb ? ARB_BID : ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
+		    x[i].px ? &x[i] : NULL);
+}

@@ -188,6 +188,10 @@ int arb_fbook_check_crossed(struct arb_fbook *fb, int64_t ts, int64_t rt);
 /* Applies a JSON array of [price, qty, ...] levels to one side.  0, or -1
  * with v->why (bad number, negative). */
 int arb_fbook_levels(struct arb_fbook *fb, const struct arb_json *j, int arr, enum arb_side side);
+/* Sets the n levels that a venue's fast path read into f->lv (their text
+ * in f->lvx): the first nb are bids, the others asks.  They are valid
+ * decimals of at most 18 digits, so this cannot fail. */
+void arb_fbook_set_scanned(struct arb_fbook *fb, const struct arb_feed *f, uint32_t n, uint32_t nb);
 
 /* Frames held back until the snapshot. */
 void arb_fbook_pend(struct arb_fbook *fb, const char *p, size_t len, int64_t rt);

@@ -261,12 +261,7 @@ static int depth(struct arb_venue *v, int d, const struct dupd *h, const char *p
 		return 0;
 	}
 	if (h) {
-		/* valid decimals of at most 18 digits: cannot fail */
-		const struct arb_blevel *lv = v->feed->lv;
-		const struct arb_book_text *x = v->feed->lvx;
-		for (uint32_t i = 0; i < h->n; i++)
-			arb_book_set64t(&fb->book, i < h->nb ? ARB_BID : ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
-			    x[i].px ? &x[i] : NULL);
+		arb_fbook_set_scanned(fb, v->feed, h->n, h->nb);
 	} else if (arb_fbook_levels(fb, j, arb_jget(j, d, "b"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "a"), ARB_ASK) < 0) {
 		/* half applied: the book cannot be trusted any more */

@@ -156,12 +156,7 @@ static int orderbook(struct arb_venue *v, const char *url, int topic, const stru
 		return 0;
 	}
 	if (h) {
-		/* valid decimals of at most 18 digits: cannot fail */
-		const struct arb_blevel *lv = v->feed->lv;
-		const struct arb_book_text *x = v->feed->lvx;
-		for (uint32_t i = 0; i < h->n; i++)
-			arb_book_set64t(&fb->book, i < h->nb ? ARB_BID : ARB_ASK, lv[i].px, lv[i].ps, lv[i].qty, lv[i].qs,
-			    x[i].px ? &x[i] : NULL);
+		arb_fbook_set_scanned(fb, v->feed, h->n, h->nb);
 	} else if (arb_fbook_levels(fb, j, arb_jget(j, d, "b"), ARB_BID) < 0 ||
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "a"), ARB_ASK) < 0) {
 		char why[sizeof v->why];
