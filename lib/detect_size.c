@@ -761,30 +761,51 @@ struct arb_dmemo {
 	struct arb_dresult r[DMEMO];
 };
 
-/* arb_dchain_eval at k grid steps, remembered.  rc as arb_dchain_eval's. */
+/* arb_dchain_eval at k grid steps, remembered (c->memo is set): the
+ * result is left in the memo, *rp pointing at it until the next
+ * evaluation that is not remembered (a result is a kilobyte: the callers
+ * that read one or two of its amounts copy none).  rc as
+ * arb_dchain_eval's. */
 static int
-ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_dresult *r)
+cevalp(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots,
+    const struct arb_dresult **rp)
 {
 	struct arb_dmemo *m = c->memo;
 	arb_dec q;
 	int i, rc;
 	int64_t key = 2 * k + (lots != 0);   /* |k| <= 2^60 */
 
-	if (m)
-		for (i = 0; i < m->n; i++)
-			if (m->key[i] == key) {
-				*r = m->r[i];
-				return m->rc[i];
-			}
-	if (gridq(&q, grid, k) < 0 || (rc = arb_dchain_eval(c, q, lots, r)) < 0)
+	for (i = 0; i < m->n; i++)
+		if (m->key[i] == key) {
+			*rp = &m->r[i];
+			return m->rc[i];
+		}
+	if (gridq(&q, grid, k) < 0)
 		return -1;
-	if (m) {
-		i = m->n < DMEMO ? m->n++ : m->next;
-		m->next = (i + 1) % DMEMO;
-		m->key[i] = key;
-		m->rc[i] = rc;
-		m->r[i] = *r;
+	i = m->n < DMEMO ? m->n : m->next;
+	if ((rc = arb_dchain_eval(c, q, lots, &m->r[i])) < 0) {
+		/* (what the slot held is gone; keys are >= 0) */
+		m->key[i] = -1;
+		return -1;
 	}
+	if (m->n < DMEMO)
+		m->n++;
+	m->next = (i + 1) % DMEMO;
+	m->key[i] = key;
+	m->rc[i] = rc;
+	*rp = &m->r[i];
+	return rc;
+}
+
+/* The same, the result copied into *r. */
+static int
+ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_dresult *r)
+{
+	const struct arb_dresult *p;
+	int rc = cevalp(c, grid, k, lots, &p);
+
+	if (rc >= 0)
+		*r = *p;
 	return rc;
 }
 
@@ -792,22 +813,22 @@ ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_
 static int
 pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 {
-	struct arb_dresult r;
+	const struct arb_dresult *r;
 	int rc;
 
 	if (k == 0) {
 		*p = ZERO;
 		return 0;
 	}
-	rc = ceval(c, grid, k, 0, &r);
+	rc = cevalp(c, grid, k, 0, &r);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
 		/* a leg gets nothing: spending without return */
-		*p = arb_dec_neg(r.f[0].in);
+		*p = arb_dec_neg(r->f[0].in);
 		return 0;
 	}
-	*p = r.profit;
+	*p = r->profit;
 	return 0;
 }
 
@@ -860,16 +881,16 @@ xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, struct arb_dresult *r
 static int
 xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
 {
-	struct arb_dresult r;
+	const struct arb_dresult *r;
 	int rc;
 
 	*out = ZERO;
 	if (k <= 0)
 		return 0;
-	if ((rc = ceval(c, grid, k, 1, &r)) < 0)
+	if ((rc = cevalp(c, grid, k, 1, &r)) < 0)
 		return -1;
 	if (rc == 0)
-		*out = r.out;
+		*out = r->out;
 	return 0;
 }
 
