@@ -474,13 +474,11 @@ seen_put(struct arb_exec *e, const char *id, int64_t expires)
 /* ------------------------------------------------------------------ */
 /* Records. */
 
+/* An order's keys up to its mode: the same in an order record and in the
+ * state file's order lines, each adding its own keys after them. */
 static void
-emit_order(struct arb_exec *e, const struct arb_order *o, int64_t ts)
+order_head(struct arb_buf *b, const struct arb_order *o, int64_t ts, const char *mode)
 {
-	struct arb_buf *b = &e->out;
-
-	if ((unsigned)o->st < ARB_OS_N)
-		e->n_state[o->st]++;   /* --metrics: order records by state */
 	arb_emit_begin(b, "order");
 	arb_emit_i64(b, "ts", ts);
 	arb_emit_str(b, "ex", o->ex);
@@ -493,7 +491,17 @@ emit_order(struct arb_exec *e, const struct arb_order *o, int64_t ts)
 	arb_emit_dec(b, "qty", o->qty);
 	arb_emit_str(b, "state", arb_ostate_name(o->st));
 	arb_emit_dec(b, "filled", o->filled);
-	arb_emit_str(b, "mode", e->x->mode);
+	arb_emit_str(b, "mode", mode);
+}
+
+static void
+emit_order(struct arb_exec *e, const struct arb_order *o, int64_t ts)
+{
+	struct arb_buf *b = &e->out;
+
+	if ((unsigned)o->st < ARB_OS_N)
+		e->n_state[o->st]++;   /* --metrics: order records by state */
+	order_head(b, o, ts, e->x->mode);
 	if (o->vid[0])
 		arb_emit_str(b, "vid", o->vid);
 	if (o->reason[0])
@@ -1989,19 +1997,7 @@ arb_exec_stop(struct arb_exec *e, int eof)
 static void
 save_order(struct arb_buf *b, const struct arb_order *o, int64_t now, const char *mode)
 {
-	arb_emit_begin(b, "order");
-	arb_emit_i64(b, "ts", now);
-	arb_emit_str(b, "ex", o->ex);
-	arb_emit_str(b, "sym", o->sym);
-	arb_emit_str(b, "opp", o->opp);
-	arb_emit_i64(b, "leg", o->leg);
-	arb_emit_str(b, "cid", o->cid);
-	arb_emit_str(b, "side", o->side == ARB_BUY ? "buy" : "sell");
-	arb_emit_dec(b, "px", o->px);
-	arb_emit_dec(b, "qty", o->qty);
-	arb_emit_str(b, "state", arb_ostate_name(o->st));
-	arb_emit_dec(b, "filled", o->filled);
-	arb_emit_str(b, "mode", mode);
+	order_head(b, o, now, mode);
 	arb_emit_str(b, "vid", o->vid);
 	arb_emit_str(b, "reason", o->reason);
 	arb_emit_str(b, "base", o->base);
