@@ -1666,6 +1666,43 @@ cand_run(struct arb_detect *d, int ci, struct arb_buf *out)
 	cand_eval(d, ci, out);
 }
 
+/*
+ * Without --explain, is candidate c refused whatever the sizing, because
+ * the whole side one of its legs walks is below that leg's min_qty or
+ * min_notional?  Checked exactly, for a side of one level (depth 1): a
+ * leg's quantity and notional never exceed its side's, so the exact
+ * evaluation would end below a minimum, or before (out of sync, stale,
+ * not profitable, lot): in any case not an opportunity, and without
+ * --explain a refusal writes nothing and leaves nothing that changes
+ * what is written later (the state is kept hot, as a refusal's; no
+ * hint is learnt on those paths; the sizing's cache only saves time).
+ * Most hot candidates at depth 1 are such: 6125 of 7712 sizings on the
+ * benchmark ended at the minimums, each after the two exact tests of the
+ * best levels and an evaluation at the largest size.
+ */
+static int
+never_enough(const struct arb_detect *d, const struct cand *c)
+{
+	int i;
+
+	if (d->o.explain)
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		int buy = c->buy[i] != 0;
+		const struct arb_level *lv = buy ? b->asks : b->bids;
+		arb_dec t;
+		if (!b->have_book || (buy ? b->na : b->nb) != 1 || b->nconv[buy] < 1)
+			continue;
+		if ((b->inst.has & ARB_FH_MIN_QTY) && arb_dec_cmp(lv[0].qty, b->inst.min_qty) < 0)
+			return 1;
+		if ((b->inst.has & ARB_FH_MIN_NOTIONAL) && arb_dec_mul(&t, lv[0].px, lv[0].qty) == 0 &&
+		    arb_dec_cmp(t, b->inst.min_notional) < 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 {
@@ -1673,6 +1710,13 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 	struct eval e;
 	int old = c->state;
 
+	if (old != ST_OPP && never_enough(d, c)) {
+		/* (counted as the evaluation it stands for) */
+		d->st.evals++;
+		c->state = ST_REJ(R_MIN_NOTIONAL);
+		st8_set(d, ci, ST8_REJ);
+		return;
+	}
 	evaluate(d, c, &e);
 	c = &d->c[ci];
 	if (e.kopt > 0)
