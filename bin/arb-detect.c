@@ -277,7 +277,7 @@ apply(int opt, const char *arg, const char *origin)
 		o->min_profit_bps = parse_dec("--min-profit-bps", arg, 0);
 		break;
 	case 'c':
-		break;      /* read by load_config before the other options */
+		break;      /* read by arb_conf_apply before the other options */
 	case 'e':
 		o->explain = 1;
 		break;
@@ -358,47 +358,12 @@ static const char *const conf_keys[] = {
 	"update-profit", "update-qty", NULL
 };
 
-/* The configuration file (-c/--config, found before the other options
- * are parsed) and the ARB_* environment, under the command line. */
-static void
-load_config(int argc, char **argv, struct arb_conf *conf)
+/* Options that may be repeated: in the configuration file and the
+ * environment, a list separated by spaces or commas. */
+static int
+is_list(int opt)
 {
-	const char *path = NULL;
-	int i, k;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
-			path = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			path = argv[i] + 9;
-	}
-	if (path && arb_conf_load(conf, path, "arb-detect") < 0)
-		exit(ARB_EXIT_USAGE);
-	for (k = 0; conf_keys[k]; k++) {
-		const char *v = arb_conf_get(conf, conf_keys[k]), *origin;
-		const struct option *lo = longopts;
-		if (!v)
-			continue;
-		origin = arb_conf_origin(conf, conf_keys[k]);
-		while (strcmp(lo->name, conf_keys[k]) != 0)
-			lo++;
-		if (lo->has_arg == no_argument) {
-			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
-				apply(lo->val, NULL, origin);
-			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v) {
-				arb_err("%s: %s: true or false, not %s", origin, conf_keys[k], v);
-				exit(ARB_EXIT_USAGE);
-			}
-		} else if (lo->val == 'a' || lo->val == 'A' || lo->val == 'm' || lo->val == 'n') {
-			char *list = xstrdup(v), *save = NULL, *t;
-			for (t = strtok_r(list, " ,", &save); t; t = strtok_r(NULL, " ,", &save))
-				apply(lo->val, t, origin);
-			free(list);
-		} else if (*v)
-			apply(lo->val, v, origin);
-	}
+	return opt == 'a' || opt == 'A' || opt == 'm' || opt == 'n';
 }
 
 int
@@ -418,7 +383,8 @@ main(int argc, char *argv[])
 	op.cycles = 1;
 	arb_fees_init(&fees);
 	arb_conf_init(&conf);
-	load_config(argc, argv, &conf);
+	/* the configuration file and the ARB_* environment, under the command line */
+	arb_conf_apply(&conf, argc, argv, "arb-detect", conf_keys, longopts, apply, is_list);
 	while ((ch = getopt_long(argc, argv, "a:A:b:c:ef:hl:m:n:qt:vV", longopts, NULL)) != -1)
 		apply(ch, optarg, NULL);
 	argc -= optind;
