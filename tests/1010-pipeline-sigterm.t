@@ -19,6 +19,12 @@ for round in 1 2 3; do
 		echo "${PIPESTATUS[*]}" >"$3/status"' sh "$REC" "$BAL" "$T" &
 	sh_pid=$!
 	sleep "0.$((round * 3))"
+	# slower starts (a sanitizer build, a loaded machine): the signal only
+	# once the first records are out of the store (up to 10 s more)
+	for _ in $(seq 100); do
+		[ -s "$T/out" ] && break
+		sleep 0.1
+	done
 	pids=$(pgrep -P "$sh_pid" | tr '\n' ' ')
 	is "$(echo "$pids" | wc -w)" 4 "round $round: four programs running"
 	# shellcheck disable=SC2086
