@@ -84,7 +84,8 @@ pid=$!
 {
 	grep 'symbol=NKNUSDT' "$R/BINANCE.http.0.0"
 	grep -m 20 'nknusdt@depth' "$R/BINANCE.ws.1.0" | sed 's|^|wss://stream.binance.com:9443/stream => |'
-	sleep 1
+	# (up to 10 s for a loaded machine, the input still open)
+	n=0; while [ "$(wc -l <"$T/piped")" -lt 3 ] && [ $n -lt 50 ]; do sleep 0.2; n=$((n + 1)); done
 	wc -l <"$T/piped" >"$T/mid"
 } >"$T/in"
 wait "$pid"

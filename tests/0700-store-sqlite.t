@@ -172,7 +172,8 @@ with open(sys.argv[2], "w") as out:
 	NOTIFY_SOCKET="$T/notify.sock" arb-store -d "$T/n.db" < "$T/fifo2" &
 	pid=$!
 	exec 4>"$T/fifo2"
-	sleep 0.5
+	# the signal once READY=1 has been sent (a slow start under load)
+	n=0; until grep -q '^READY=1$' "$T/notify.log" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
 	kill -TERM $pid
 	wait $pid
 	is $? 0 "under systemd: SIGTERM, exit 0"
@@ -248,12 +249,19 @@ arb-store -h | grep -q '^usage: arb-store'; ok $? "-h prints usage"
 arb-store -d "$T/nonexistent.db" --verify "$T/nonexistent.db" 2>/dev/null; is $? 1 "--verify of a missing database: exit 1"
 # SIGHUP reopens --reject (log rotation): bad lines before the signal stay in
 # the moved file, those after go to a new one
-( echo 'bad one'; sleep 0.8; echo 'bad two'; sleep 0.5 ) |
-	arb-store --db "sqlite:$T/hup.db" --reject "$T/hup.rej" 2>"$T/hup.err" &
+# (each step waits for the one before: a slow start under load)
+rm -f "$T/hup.fifo"; mkfifo "$T/hup.fifo"
+arb-store --db "sqlite:$T/hup.db" --reject "$T/hup.rej" <"$T/hup.fifo" 2>"$T/hup.err" &
 HUPPID=$!
-sleep 0.4
+exec 5>"$T/hup.fifo"
+echo 'bad one' >&5
+n=0; until grep -q 'bad one' "$T/hup.rej" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
 mv "$T/hup.rej" "$T/hup.rej.1"
-pkill -HUP -f -- "sqlite:$T/hup.db"
+kill -HUP "$HUPPID"
+sleep 0.4
+echo 'bad two' >&5
+n=0; until grep -q 'bad two' "$T/hup.rej" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+exec 5>&-
 wait "$HUPPID"
 is "$?" 0 "SIGHUP: arb-store goes on"
 is "$(cat "$T/hup.rej.1")" "bad one" "SIGHUP: the line before stays in the moved file"
