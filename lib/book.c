@@ -91,18 +91,9 @@ static size_t fmt64(char *out, int64_t m, int s)
 		}
 		*--p = '.';
 	}
-	/* the integer part, two digits at a time: what is left of u, or
-	 * "0" when the scale took every digit */
-	while (u >= 100) {
-		p -= 2;
-		memcpy(p, arb_digits2 + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, arb_digits2 + 2 * u, 2);
-	} else
-		*--p = (char)('0' + u);
+	/* the integer part, ending at p: what is left of u, or "0" when
+	 * the scale took every digit */
+	arb_put_u64(p - arb_ndigits(u), u);
 	return (size_t)(e - out);
 }
 

@@ -320,24 +320,6 @@ static inline void put8(char *p, uint32_t x)
 	memcpy(p + 6, arb_digits2 + 2 * (lo % 100), 2);
 }
 
-/* u in decimal at p, without leading zeros; returns the end. */
-static inline char *put_u(char *p, uint64_t u)
-{
-	char *e = p + arb_ndigits(u);
-
-	p = e;
-	while (u >= 100) {
-		p -= 2;
-		memcpy(p, arb_digits2 + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, arb_digits2 + 2 * u, 2);
-	} else
-		*--p = (char)('0' + u);
-	return e;
-}
 
 /* v in decimal at p (at most 20 bytes), as arb_emit_i64 writes it; times
  * (16 digits) as their first 8 digits and then 8 at once. */
@@ -354,11 +336,11 @@ static char *put_i64(char *p, int64_t v)
 		return p + 16;
 	}
 	if (u < 100000000)
-		return put_u(p, u);
+		return arb_put_u64(p, u);
 	if (u < 10000000000000000ULL) {
-		p = put_u(p, u / 100000000);
+		p = arb_put_u64(p, u / 100000000);
 	} else {
-		p = put_u(p, u / 10000000000000000ULL);
+		p = arb_put_u64(p, u / 10000000000000000ULL);
 		put8(p, (uint32_t)(u / 100000000 % 100000000));
 		p += 8;
 	}

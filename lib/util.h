@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <stdarg.h>
 
 /* Exit status, the same for every program (arbitron(7)). */
@@ -79,6 +80,26 @@ static inline int arb_ndigits(uint64_t u)
 
 	t += u >= p10[t];
 	return t ? t : 1;
+}
+
+/* u in decimal at p, without leading zeros ("0" for 0), two digits at a
+ * time from the end; returns the end (no NUL written).  Needs <string.h>. */
+static inline char *arb_put_u64(char *p, uint64_t u)
+{
+	char *e = p + arb_ndigits(u);
+
+	p = e;
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, arb_digits2 + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, arb_digits2 + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
+	return e;
 }
 
 #endif

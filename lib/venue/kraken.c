@@ -143,20 +143,8 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 static size_t digits(int64_t m, char *out)
 {
 	uint64_t u = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
-	size_t n = (size_t)arb_ndigits(u);
-	char *p = out + n;
 
-	while (u >= 100) {
-		p -= 2;
-		memcpy(p, arb_digits2 + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, arb_digits2 + 2 * u, 2);
-	} else
-		*--p = (char)('0' + u);
-	return n;
+	return (size_t)(arb_put_u64(out, u) - out);
 }
 
 /* CRC32 of the top 10 asks then the top 10 bids, each level its price's
