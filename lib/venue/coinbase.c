@@ -180,11 +180,10 @@ static int update(struct arb_venue *v, struct arb_fbook *fb, const struct cbm *h
  * appended to the scratch levels with their sides. */
 static const char *changes(struct arb_feed *f, const char *p, const char *e, uint32_t *n)
 {
-	if (!p || p >= e || *p++ != '[')
-		return NULL;
-	if (p < e && *p == ']')
-		return p + 1;
-	for (;;) {
+	int more;
+
+	p = arb_scan_list(p, e, &more);
+	while (more) {
 		struct arb_blevel *l = arb_scan_room(&f->lv, &f->caplv, &f->lvx, &f->caplvx, *n);
 		const char *pt = NULL, *qt = NULL, *pe, *q;
 		if (*n >= f->caplvside) {
@@ -204,13 +203,9 @@ static const char *changes(struct arb_feed *f, const char *p, const char *e, uin
 			return NULL;
 		arb_scan_text(&f->lvx[*n], pt, pe, qt, q - 1);
 		(*n)++;
-		if (p >= e)
-			return NULL;
-		if (*p == ']')
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
+		p = arb_scan_list_next(p, e, &more);
 	}
+	return p;
 }
 
 /*

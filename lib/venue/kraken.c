@@ -296,11 +296,10 @@ static int book(struct arb_venue *v, int root, int pair, const struct k1 *h, int
  * it. */
 static const char *levels1(struct arb_feed *f, const char *p, const char *e, uint32_t *n, int64_t *ts)
 {
-	if (!p || p >= e || *p++ != '[')
-		return NULL;
-	if (p < e && *p == ']')
-		return p + 1;
-	for (;;) {
+	int more;
+
+	p = arb_scan_list(p, e, &more);
+	while (more) {
 		struct arb_blevel *l = arb_scan_room(&f->lv, &f->caplv, &f->lvx, &f->caplvx, *n);
 		const char *pt = NULL, *qt = NULL, *pe, *qe, *t = NULL, *x;
 		size_t tn = 0, xn;
@@ -322,13 +321,9 @@ static const char *levels1(struct arb_feed *f, const char *p, const char *e, uin
 			*ts = us;
 		arb_scan_text(&f->lvx[*n], pt, pe, qt, qe);
 		(*n)++;
-		if (p >= e)
-			return NULL;
-		if (*p == ']')
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
+		p = arb_scan_list_next(p, e, &more);
 	}
+	return p;
 }
 
 /* An object of a v1 update: {"a":[..]}, {"b":[..]}, each with "c" or not;

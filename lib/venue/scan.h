@@ -284,6 +284,46 @@ static inline int arb_scan_canonical(const char *t, const char *e)
 	return t[0] != '0' || e - t == 1 || t[1] == '.';
 }
 
+/*
+ * A JSON list read element by element:
+ *
+ *	int more;
+ *	p = arb_scan_list(p, e, &more);
+ *	while (more) {
+ *		p = ...one element...;   (NULL when it is not one)
+ *		p = arb_scan_list_next(p, e, &more);
+ *	}
+ *	return p;
+ *
+ * arb_scan_list: p past the '[' with *more 1, or past "[]" with *more 0;
+ * NULL (and *more 0) when p does not start a list.  arb_scan_list_next,
+ * after an element: past a ',' with *more 1, past the ']' that ends the
+ * list with *more 0, NULL (and *more 0) when neither follows or p is NULL.
+ */
+static inline const char *arb_scan_list(const char *p, const char *e, int *more)
+{
+	*more = 0;
+	if (!p || p >= e || *p++ != '[')
+		return NULL;
+	if (p < e && *p == ']')
+		return p + 1;
+	*more = 1;
+	return p;
+}
+
+static inline const char *arb_scan_list_next(const char *p, const char *e, int *more)
+{
+	*more = 0;
+	if (!p || p >= e)
+		return NULL;
+	if (*p == ']')
+		return p + 1;
+	if (*p != ',')
+		return NULL;
+	*more = 1;
+	return p + 1;
+}
+
 /* Room for level *n of the scratch arrays (text too when tx). */
 static inline struct arb_blevel *arb_scan_room(struct arb_blevel **lv, uint32_t *cap,
     struct arb_book_text **tx, uint32_t *txcap, uint32_t n)
@@ -322,11 +362,10 @@ static inline void arb_scan_text(struct arb_book_text *x, const char *pt, const 
 static inline const char *arb_scan_levels2(const char *p, const char *e, int kind, struct arb_blevel **lv,
     uint32_t *cap, struct arb_book_text **tx, uint32_t *txcap, uint32_t *n)
 {
-	if (!p || p >= e || *p++ != '[')
-		return NULL;
-	if (p < e && *p == ']')
-		return p + 1;
-	for (;;) {
+	int more;
+
+	p = arb_scan_list(p, e, &more);
+	while (more) {
 		struct arb_blevel *l = arb_scan_room(lv, cap, tx, txcap, *n);
 		const char *pt = NULL, *qt = NULL, *pe, *qe;
 		if (kind == 'k') {
@@ -356,13 +395,9 @@ static inline const char *arb_scan_levels2(const char *p, const char *e, int kin
 		if (tx)
 			arb_scan_text(&(*tx)[*n], pt, pe, qt, qe);
 		(*n)++;
-		if (p >= e)
-			return NULL;
-		if (*p == ']')
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
+		p = arb_scan_list_next(p, e, &more);
 	}
+	return p;
 }
 
 /*
@@ -374,22 +409,12 @@ static inline const char *arb_scan_levels2(const char *p, const char *e, int kin
 static inline const char *arb_scan_levels(const char *p, const char *e, struct arb_blevel **lv,
     uint32_t *cap, struct arb_book_text **tx, uint32_t *txcap, uint32_t *n)
 {
-	if (!p || p >= e || *p++ != '[')
-		return NULL;
-	if (p < e && *p == ']')
-		return p + 1;
-	for (;;) {
-		struct arb_blevel *l;
+	int more;
+
+	p = arb_scan_list(p, e, &more);
+	while (more) {
+		struct arb_blevel *l = arb_scan_room(lv, cap, tx, txcap, *n);
 		const char *pt, *qt;
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 256;
-			xrealloc(lv, (size_t)*cap * sizeof **lv);
-		}
-		if (tx && *n >= *txcap) {
-			*txcap = *cap;
-			xrealloc(tx, (size_t)*txcap * sizeof **tx);
-		}
-		l = &(*lv)[*n];
 		if (p >= e || *p++ != '[')
 			return NULL;
 		pt = p + 1;
@@ -400,27 +425,14 @@ static inline const char *arb_scan_levels(const char *p, const char *e, struct a
 		p = arb_scan_decstr(p, e, &l->qty, &l->qs);
 		if (!p || p >= e || *p++ != ']')
 			return NULL;
-		if (tx) {
-			struct arb_book_text *x = &(*tx)[*n];
-			/* each text ends at its closing quote: the price's is
-			 * 3 before qt ('","'), the quantity's 2 before p ('"]') */
-			const char *pe = qt - 3, *qe = p - 2;
-			if (arb_scan_canonical(pt, pe) && arb_scan_canonical(qt, qe)) {
-				x->px = pt;
-				x->pxn = (uint32_t)(pe - pt);
-				x->qty = qt;
-				x->qtyn = (uint32_t)(qe - qt);
-			} else
-				x->px = NULL;
-		}
+		/* each text ends at its closing quote: the price's is 3
+		 * before qt ('","'), the quantity's 2 before p ('"]') */
+		if (tx)
+			arb_scan_text(&(*tx)[*n], pt, qt - 3, qt, p - 2);
 		(*n)++;
-		if (p >= e)
-			return NULL;
-		if (*p == ']')
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
+		p = arb_scan_list_next(p, e, &more);
 	}
+	return p;
 }
 
 #endif
