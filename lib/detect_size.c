@@ -5,6 +5,33 @@
 
 #include "detect_size.h"
 
+/* Built with -DARB_DSIZE_STATS, arb_dchain_size counts its sizings and
+ * the chain evaluations of each part of the search and prints them to
+ * stderr at exit (bench/README). */
+#ifdef ARB_DSIZE_STATS
+#include <stdio.h>
+enum { SP_CAPS, SP_OPT, SP_CAND, SP_BOUND, SP_WALK, SP_N };
+static struct {
+	long calls, full, exact, opt, nonopt, ev[SP_N], lin, linsz;
+} sst;
+static int sphase;
+__attribute__((destructor)) static void
+sst_print(void)
+{
+	if (sst.calls)
+		fprintf(stderr, "sizer: %ld calls, %ld full (%ld exact, %ld optimal, %ld not; "
+		    "%ld in integers), evaluations: caps %ld, optimum %ld, candidates %ld, bound %ld, "
+		    "walk %ld; in integers %ld\n",
+		    sst.calls, sst.full, sst.exact, sst.opt, sst.nonopt, sst.linsz, sst.ev[SP_CAPS],
+		    sst.ev[SP_OPT], sst.ev[SP_CAND], sst.ev[SP_BOUND], sst.ev[SP_WALK], sst.lin);
+}
+#define SPHASE(x) (sphase = (x))
+#define SCOUNT(f) (sst.f++)
+#else
+#define SPHASE(x) ((void)0)
+#define SCOUNT(f) ((void)0)
+#endif
+
 static const arb_dec ONE = { 1, 0 };
 static const arb_dec ZERO = { 0, 0 };
 
@@ -783,6 +810,9 @@ cevalp(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots,
 	if (gridq(&q, grid, k) < 0)
 		return -1;
 	i = m->n < DMEMO ? m->n : m->next;
+#ifdef ARB_DSIZE_STATS
+	sst.ev[sphase]++;
+#endif
 	if ((rc = arb_dchain_eval(c, q, lots, &m->r[i])) < 0) {
 		/* (what the slot held is gone; keys are >= 0) */
 		m->key[i] = -1;
@@ -809,9 +839,224 @@ ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_
 	return rc;
 }
 
+/*
+ * A chain whose every side has one level, in integers.  A leg's amounts
+ * are linear in its quantity q there: it spends q * ri and receives
+ * q * ro (ri is px(1+f), px, 1 or 1+f as the leg buys or sells and
+ * where its fee is taken; ro is 1, 1-f, px(1-f) or px), and the quantity
+ * a later leg takes for an amount a is min(a / ri, qty) floored to its
+ * lot (the exact chain) or truncated to 18 digits (the continuous one):
+ * arb_dleg_maxq truncates its quotient to 18 digits or more, and
+ * flooring that to a lot of at most 18 digits floors the quotient
+ * itself.  Every amount is then an integer at a scale fixed per leg and
+ * per chain, made from k by products and one division a leg: the values
+ * arb_dchain_eval gives, to the last digit (-DARB_DPRE_CHECK compares
+ * every one with it), for a few hundred instructions instead of a few
+ * thousand.  Built only when no scale passes ARB_DEC_MAXSCALE and every
+ * amount up to the books' totals stays below 2^120, so that neither form
+ * can overflow.  Mode 0 is the continuous chain, 1 the exact one.
+ */
+#define LIN_S 18
+#define LIN_LIM ((__int128)1 << 120)
+struct lin_leg {
+	/* the quantity from the previous leg's amount A: min(A * xm / xd,
+	 * cap), in lots in mode 1; then A = quantity * ro */
+	__int128 xm[2], xd[2], cap[2], ro[2];
+};
+struct arb_dlin {
+	int n;
+	int64_t kq;             /* the largest k the first side holds */
+	__int128 g, ri0;        /* first leg: Q = k * g, in = Q * ri0 */
+	int sin;                /* in's scale (arb_dchain_eval's) */
+	__int128 om[2], im[2];  /* out * om and in * im: at the profit's scale */
+	int sp[2];              /* the profit's scale */
+	struct lin_leg l[ARB_DLEGS_MAX];
+};
+
+/* *r = a * b when |a * b| < LIN_LIM (a, b >= 0); else -1. */
+static int
+lmul(__int128 *r, __int128 a, __int128 b)
+{
+	if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, r) || *r >= LIN_LIM)
+		return -1;
+	return 0;
+}
+
+/* 10^e, 0 <= e <= 36, or -1. */
+static int
+lp10(__int128 *r, int e)
+{
+	if (e < 0 || e > ARB_DEC_MAXSCALE)
+		return -1;
+	*r = p10(e);
+	return 0;
+}
+
+/* xm, xd with floor(A * xm / xd) = floor(A / 10^sa / (d / 10^sd) * 10^t). */
+static int
+lin_div(__int128 *xm, __int128 *xd, int sa, __int128 d, int sd, int t)
+{
+	int e = sd + t - sa;
+	__int128 p;
+
+	if (d <= 0)
+		return -1;
+	if (e >= 0) {
+		*xd = d;
+		return lp10(xm, e);
+	}
+	*xm = 1;
+	return lp10(&p, -e) < 0 || lmul(xd, d, p) < 0 ? -1 : 0;
+}
+
+/* 1 when c is a chain of one-level sides the integer form holds (z made),
+ * else 0.  kq: the largest k with k * grid within the first side. */
+static int
+lin_build(const struct arb_dchain *c, arb_dec grid, int64_t kq, struct arb_dlin *z)
+{
+	__int128 amax[2], imax = 0, t;
+	int sa[2], i, md;
+
+	if (grid.m <= 0 || grid.s < 0 || grid.s > LIN_S || kq < 1 || kq >= ((int64_t)1 << 60))
+		return 0;
+	z->n = c->n;
+	z->kq = kq;
+	z->g = grid.m;
+	for (i = 0; i < c->n; i++) {
+		const struct arb_dleg *l = &c->leg[i];
+		struct lin_leg *y = &z->l[i];
+		arb_dec px, qty, f = l->fee, L = l->lot, onef, omf, ri, ro;
+		int qs = i == 0 ? grid.s : LIN_S;   /* the largest scale of a quantity */
+
+		if (l->n != 1 || l->pre == NULL || !l->pre->ok)
+			return 0;
+		px = l->lv[0].px;
+		qty = l->lv[0].qty;
+		if (px.m <= 0 || qty.m <= 0 || L.m <= 0 || px.s < 0 || px.s > LIN_S || qty.s < 0 ||
+		    qty.s > LIN_S || f.s < 0 || f.s > LIN_S || L.s < 0 || L.s > LIN_S ||
+		    qs + px.s + f.s > ARB_DEC_MAXSCALE || arb_dec_add(&onef, ONE, f) < 0 ||
+		    arb_dec_sub(&omf, ONE, f) < 0 || onef.m <= 0 || omf.m <= 0 || onef.s != f.s ||
+		    omf.s != f.s)
+			return 0;
+		ri = l->buy ? (l->fee_base ? px : arb_dec_make(0, px.s + f.s)) : (l->fee_base ? onef : ONE);
+		ro = l->buy ? (l->fee_base ? omf : ONE) : (l->fee_base ? px : arb_dec_make(0, px.s + f.s));
+		if (l->buy && !l->fee_base && lmul(&ri.m, px.m, onef.m) < 0)
+			return 0;
+		if (!l->buy && !l->fee_base && lmul(&ro.m, px.m, omf.m) < 0)
+			return 0;
+		if (i == 0) {
+			/* Q = k * g; in = Q * ri; A = Q * ro */
+			z->ri0 = ri.m;
+			z->sin = grid.s + ri.s;
+			if (lmul(&t, (__int128)kq, grid.m) < 0 || lmul(&imax, t, ri.m) < 0 ||
+			    lmul(&amax[0], t, ro.m) < 0)
+				return 0;
+			amax[1] = amax[0];
+			sa[0] = sa[1] = grid.s + ro.s;
+			y->ro[0] = y->ro[1] = ro.m;
+			continue;
+		}
+		for (md = 0; md < 2; md++) {
+			__int128 d, cap, q;
+			int sd, sq;
+			if (md == 0) {
+				/* truncated to LIN_S digits, up to qty */
+				d = ri.m;
+				sd = ri.s;
+				if (lp10(&t, LIN_S - qty.s) < 0 || lmul(&cap, qty.m, t) < 0 ||
+				    lin_div(&y->xm[0], &y->xd[0], sa[0], d, sd, LIN_S) < 0)
+					return 0;
+				y->ro[0] = ro.m;
+				sq = LIN_S;
+			} else {
+				/* in lots: floor(a / (ri * lot)), up to floor(qty / lot) */
+				if (lmul(&d, ri.m, L.m) < 0 ||
+				    lin_div(&y->xm[1], &y->xd[1], sa[1], d, ri.s + L.s, 0) < 0 ||
+				    lin_div(&t, &q, qty.s, L.m, L.s, 0) < 0 || lmul(&cap, qty.m, t) < 0 ||
+				    lmul(&y->ro[1], L.m, ro.m) < 0)
+					return 0;
+				cap /= q;
+				sq = L.s;
+			}
+			y->cap[md] = cap;
+			if (lmul(&t, amax[md], y->xm[md]) < 0 || sq + ro.s > ARB_DEC_MAXSCALE ||
+			    lmul(&amax[md], cap, y->ro[md]) < 0)
+				return 0;
+			sa[md] = sq + ro.s;
+		}
+	}
+	for (md = 0; md < 2; md++) {
+		z->sp[md] = sa[md] > z->sin ? sa[md] : z->sin;
+		if (lp10(&z->om[md], z->sp[md] - sa[md]) < 0 || lp10(&z->im[md], z->sp[md] - z->sin) < 0 ||
+		    lmul(&t, amax[md], z->om[md]) < 0 || lmul(&t, imax, z->im[md]) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The chain at k in mode md (0 continuous, 1 exact): rc as
+ * arb_dchain_eval's (never -1), *in what the first leg spends (0 when
+ * it cannot take k) at scale z->sin, and when rc is 0 *p the profit at
+ * scale z->sp[md] and *out what the last leg receives, at the same. */
+static int
+lin_eval(const struct arb_dlin *z, int64_t k, int md, __int128 *in, __int128 *out, __int128 *p)
+{
+	__int128 q, a;
+	int i;
+
+	*in = 0;
+	if (k < 1 || k > z->kq)
+		return 1;
+	q = (__int128)k * z->g;
+	*in = q * z->ri0;
+	a = q * z->l[0].ro[md];
+	for (i = 1; i < z->n; i++) {
+		const struct lin_leg *y = &z->l[i];
+		q = a * y->xm[md] / y->xd[md];
+		if (q > y->cap[md])
+			q = y->cap[md];
+		if (q <= 0)
+			return 1;
+		a = q * y->ro[md];
+	}
+	*out = a * z->om[md];
+	*p = *out - *in * z->im[md];
+	return 0;
+}
+
 /* Profit of the continuous chain at k grid steps (0 at k = 0). */
+static int pcont_dec(const struct arb_dchain *, arb_dec, int64_t, arb_dec *);
+
 static int
 pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
+{
+	const struct arb_dlin *z = c->lin;
+	__int128 in, out, pr;
+
+	if (k == 0 || z == NULL)
+		return pcont_dec(c, grid, k, p);
+	SCOUNT(lin);
+	/* what arb_dchain_eval gives, at the same scale (see dguess) */
+	if (lin_eval(z, k, 0, &in, &out, &pr) != 0) {
+		p->m = -in;
+		p->s = in != 0 ? z->sin : 0;
+	} else {
+		p->m = pr;
+		p->s = z->sp[0];
+		*p = ftrim(*p);
+	}
+#ifdef ARB_DPRE_CHECK
+	{
+		arb_dec w;
+		if (pcont_dec(c, grid, k, &w) != 0 || w.m != p->m || w.s != p->s)
+			abort();
+	}
+#endif
+	return 0;
+}
+
+static int
+pcont_dec(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 {
 	const struct arb_dresult *r;
 	int rc;
@@ -862,18 +1107,40 @@ dstepv(const struct arb_dchain *c, arb_dec grid, int64_t k, double *pk, double *
 	return fsign(d) > 0;
 }
 
-/* The exact chain at k: its result (rc as arb_dchain_eval's) and what
- * its last leg receives (0 when infeasible). */
+/* The exact chain at k: rc as arb_dchain_eval's, and its profit and
+ * what its last leg receives (0 when rc is not 0; the values only: the
+ * scales may differ from arb_dchain_eval's). */
 static int
-xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, struct arb_dresult *r, arb_dec *out)
+xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *profit, arb_dec *out)
 {
+	const struct arb_dresult *r;
 	int rc;
 
-	*out = ZERO;
-	if ((rc = ceval(c, grid, k, 1, r)) < 0)
+	*out = *profit = ZERO;
+	if (c->lin) {
+		const struct arb_dlin *z = c->lin;
+		__int128 in, o, pr;
+		SCOUNT(lin);
+		if ((rc = lin_eval(z, k, 1, &in, &o, &pr)) == 0) {
+			profit->m = pr;
+			out->m = o;
+			profit->s = out->s = z->sp[1];
+		}
+#ifdef ARB_DPRE_CHECK
+		{
+			int rc2 = cevalp(c, grid, k, 1, &r);
+			if (rc2 != rc || (rc == 0 && (fcmp(r->profit, *profit) != 0 || fcmp(r->out, *out) != 0)))
+				abort();
+		}
+#endif
+		return rc;
+	}
+	if ((rc = cevalp(c, grid, k, 1, &r)) < 0)
 		return -1;
-	if (rc == 0)
+	if (rc == 0) {
+		*profit = r->profit;
 		*out = r->out;
+	}
 	return rc;
 }
 
@@ -881,17 +1148,12 @@ xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, struct arb_dresult *r
 static int
 xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
 {
-	const struct arb_dresult *r;
-	int rc;
+	arb_dec p;
 
 	*out = ZERO;
 	if (k <= 0)
 		return 0;
-	if ((rc = cevalp(c, grid, k, 1, &r)) < 0)
-		return -1;
-	if (rc == 0)
-		*out = r->out;
-	return 0;
+	return xeval(c, grid, k, &p, out) < 0 ? -1 : 0;
 }
 
 /* The smallest k' <= k whose exact output is the same as k's.  len > 0:
@@ -1103,7 +1365,8 @@ narrow(const struct arb_dchain *c, arb_dec grid, arb_dec t, int in0, int64_t *x0
  * increasing, so within a run of k with the same output the profit falls
  * and only the run's first k (or from) can be the best (ties: the
  * smaller k).  So it goes from run to run, galloping over long runs,
- * and keeps in *best what beats it.  Past lo (the continuous optimum)
+ * and keeps what beats *best in best->profit and best->k (the rest of
+ * the result is made at the end of the sizing).  Past lo (the continuous optimum)
  * the continuous profit, a bound of the exact one, only falls: once it
  * is below the best found, no later k can beat or tie it and the walk
  * stops.  0, or -1 on overflow.
@@ -1112,18 +1375,17 @@ static int
 walk(const struct arb_dchain *c, arb_dec grid, int64_t from, int64_t to, int64_t lo,
     struct arb_dresult *best, int *found)
 {
-	struct arb_dresult r, rx, rh;
-	arb_dec o, ox, oh, pk;
+	arb_dec r, rx, rh, o, ox, oh, pk;
 	int rc, rcx, rch;
 	int64_t k = from, lo2, hi2, x, step, run = 0;
 
 	if ((rc = xeval(c, grid, k, &r, &o)) < 0)
 		return -1;
 	for (;;) {
-		if (rc == 0 && fsign(r.profit) > 0 &&
-		    (!*found || fcmp(r.profit, best->profit) > 0 ||
-		    (fcmp(r.profit, best->profit) == 0 && k < best->k))) {
-			*best = r;
+		if (rc == 0 && fsign(r) > 0 &&
+		    (!*found || fcmp(r, best->profit) > 0 ||
+		    (fcmp(r, best->profit) == 0 && k < best->k))) {
+			best->profit = r;
 			best->k = k;
 			*found = 1;
 		}
@@ -1230,9 +1492,13 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	const struct arb_dchain *c = &cc;
 	struct arb_dmemo memo;
 	struct arb_dpre pre[ARB_DLEGS_MAX];
+	struct arb_dlin lin;
 	int64_t kleft = 0;   /* the first k of the run at the continuous optimum */
 
 	*why = ARB_DW_ERROR;
+	best->optimal = 0;
+	SCOUNT(calls);
+	SPHASE(SP_CAPS);
 	memo.n = memo.next = 0;
 	cc.memo = &memo;
 	if (fsign(grid) <= 0)
@@ -1302,9 +1568,16 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	 * before gave the same results without them), for a side of one
 	 * level too: a buy's maxq then takes the unit price with the fee
 	 * made once, not at every evaluation. */
+	SCOUNT(full);
+	SPHASE(SP_OPT);
 	for (j = 0; j < cc.n; j++) {
 		pre_build(&cc.leg[j], &pre[j]);
 		cc.leg[j].pre = &pre[j];
+	}
+	/* every side of one level: the searches below in integers */
+	if (lin_build(c, grid, kmax, &lin)) {
+		cc.lin = &lin;
+		SCOUNT(linsz);
 	}
 	/* The continuous profit is concave in k: find the last step that
 	 * still adds profit.  lo: D(lo) > 0 (or lo = 0), hi: D(hi) <= 0. */
@@ -1401,6 +1674,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			best->k = lo;
 			best->optimal = 1;
 			best->kopt = lo;
+			SCOUNT(exact);
 			*why = ARB_DW_NONE;
 			return 1;
 		}
@@ -1414,6 +1688,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	{
 		int64_t cand[5];
 		int nc = 0, i;
+		SPHASE(SP_CAND);
 		if (lo < 1) {
 			*why = ARB_DW_LOT;
 			return 0;
@@ -1451,13 +1726,14 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			k = cand[i];
 			if (k < 1 || k > kc)
 				continue;
-			if ((rc = ceval(c, grid, k, 1, &r)) < 0)
+			arb_dec pr, o;
+			if ((rc = xeval(c, grid, k, &pr, &o)) < 0)
 				return 0;
-			if (rc != 0 || fsign(r.profit) <= 0)
+			if (rc != 0 || fsign(pr) <= 0)
 				continue;
-			if (!found || fcmp(r.profit, best->profit) > 0 ||
-			    (fcmp(r.profit, best->profit) == 0 && k < best->k)) {
-				*best = r;
+			if (!found || fcmp(pr, best->profit) > 0 ||
+			    (fcmp(pr, best->profit) == 0 && k < best->k)) {
+				best->profit = pr;
 				best->k = k;
 				found = 1;
 			}
@@ -1469,6 +1745,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	 * every k in it: the result is then the optimum on the grid. */
 	{
 		arb_dec t = found ? best->profit : ZERO, p;
+		SPHASE(SP_BOUND);
 		int64_t a, b, l2, h2;
 		/* a: first k in [1, lo] with Pc(k) > t */
 		l2 = 0;
@@ -1544,6 +1821,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 				 * skipping the k whose bound is below the best found
 				 * by then (the bound rises up to lo). */
 				int64_t s0 = kleft > a ? kleft : a, a2 = a;
+				SPHASE(SP_WALK);
 				if (walk(c, grid, s0, b, lo, best, &found) < 0)
 					return 0;
 				if (s0 > a && found) {
@@ -1570,10 +1848,30 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			best->optimal = 1;
 	}
 scanned:
+#ifdef ARB_DSIZE_STATS
+	if (found && best->optimal)
+		sst.opt++;
+	else
+		sst.nonopt++;
+#endif
 	if (!found) {
 		*why = ARB_DW_LOT;
 		best->kopt = kopt;
 		return 0;
+	}
+	{
+		/* the searches kept the best's k and profit: its result */
+		int opt = best->optimal;
+		k = best->k;
+		if (ceval(c, grid, k, 1, &r) != 0)
+			return 0;
+#ifdef ARB_DPRE_CHECK
+		if (fcmp(r.profit, best->profit) != 0)
+			abort();
+#endif
+		*best = r;
+		best->k = k;
+		best->optimal = opt;
 	}
 	*why = ARB_DW_NONE;
 	best->kopt = kopt;
