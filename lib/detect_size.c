@@ -1156,15 +1156,80 @@ xout(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *out)
 	return xeval(c, grid, k, &p, out) < 0 ? -1 : 0;
 }
 
+/* Is the exact output at x past t (> t when strict, else >= t)?  1, 0,
+ * or -1 on overflow. */
+static int
+xpast(const struct arb_dchain *c, arb_dec grid, int64_t x, arb_dec t, int strict)
+{
+	arb_dec o;
+	int r;
+
+	if (xout(c, grid, x, &o) < 0)
+		return -1;
+	r = fcmp(o, t);
+	return strict ? r > 0 : r >= 0;
+}
+
+/*
+ * Narrows (*lo, *hi] to the first k whose exact output is past t (see
+ * xpast), given that the output at *lo is not (or *lo is 0) and the
+ * output at *hi is.  The output is nondecreasing in k, so any probe in
+ * between keeps that and the same k comes out whatever the order of the
+ * probes: first g and g - 1, where a guess puts the change (when g is
+ * inside), then a gallop from *hi leftward (left) or from *lo rightward,
+ * as the change is usually near that end, then bisection.  0 or -1.
+ */
+static int
+xfirst(const struct arb_dchain *c, arb_dec grid, arb_dec t, int strict, int64_t g, int left,
+    int64_t *lo, int64_t *hi)
+{
+	int64_t step, x;
+	int p;
+
+	if (g > *lo && g < *hi) {
+		for (x = g; x >= g - 1 && x > *lo; x--) {
+			if ((p = xpast(c, grid, x, t, strict)) < 0)
+				return -1;
+			if (!p) {
+				*lo = x;
+				break;
+			}
+			*hi = x;
+		}
+	}
+	for (step = 1; *hi - *lo > 1; step *= 2) {
+		x = left ? *hi - step : *lo + step;
+		if (x <= *lo || x >= *hi)
+			break;
+		if ((p = xpast(c, grid, x, t, strict)) < 0)
+			return -1;
+		if (p)
+			*hi = x;
+		else
+			*lo = x;
+		if (left ? !p : p)
+			break;
+	}
+	while (*hi - *lo > 1) {
+		int64_t mid = *lo + (*hi - *lo) / 2;
+		if ((p = xpast(c, grid, mid, t, strict)) < 0)
+			return -1;
+		if (p)
+			*hi = mid;
+		else
+			*lo = mid;
+	}
+	return 0;
+}
+
 /* The smallest k' <= k whose exact output is the same as k's.  len > 0:
  * the length of a neighbouring run, a guess of this one's (only speed
  * depends on it). */
 static int
 step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t len, int64_t *left)
 {
-	arb_dec want, o;
+	arb_dec want;
 	int64_t lo = 0, hi = k;   /* out(lo) < want (or lo = 0), out(hi) >= want */
-	int64_t step;
 
 	if (xout(c, grid, k, &want) < 0)
 		return -1;
@@ -1172,50 +1237,9 @@ step_left(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t len, int6
 		*left = k;
 		return 0;
 	}
-	/* With a guess, try where the run would start and the k before
-	 * it; any probe in (lo, hi) keeps the invariant above (out is
-	 * nondecreasing in k), so the same k' comes out. */
-	if (len > 1 && hi - (len - 1) > lo) {
-		int64_t x = hi - (len - 1);
-		if (xout(c, grid, x, &o) < 0)
-			return -1;
-		if (fcmp(o, want) < 0)
-			lo = x;
-		else {
-			hi = x;
-			if (x - 1 > lo) {
-				if (xout(c, grid, x - 1, &o) < 0)
-					return -1;
-				if (fcmp(o, want) < 0)
-					lo = x - 1;
-				else
-					hi = x - 1;
-			}
-		}
-	}
-	/* Steps are usually short: gallop left from k before bisecting
-	 * (out is nondecreasing in k, so this finds the same k'). */
-	for (step = 1; hi - lo > 1; step *= 2) {
-		int64_t x = hi - step;
-		if (x <= lo)
-			break;
-		if (xout(c, grid, x, &o) < 0)
-			return -1;
-		if (fcmp(o, want) < 0) {
-			lo = x;
-			break;
-		}
-		hi = x;
-	}
-	while (hi - lo > 1) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (xout(c, grid, mid, &o) < 0)
-			return -1;
-		if (fcmp(o, want) >= 0)
-			hi = mid;
-		else
-			lo = mid;
-	}
+	/* the guess: where the run would start */
+	if (xfirst(c, grid, want, 0, len > 1 ? hi - (len - 1) : 0, 1, &lo, &hi) < 0)
+		return -1;
 #ifdef ARB_DPRE_CHECK
 	{
 		/* the same k' as without the guess, or abort */
@@ -1236,7 +1260,6 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 {
 	arb_dec base, o;
 	int64_t lo = k, hi = kc;  /* out(lo) <= base, out(hi) > base */
-	int64_t step;
 
 	if (k >= kc)
 		return 0;
@@ -1244,47 +1267,9 @@ step_next(const struct arb_dchain *c, arb_dec grid, int64_t k, int64_t kc, int64
 		return -1;
 	if (fcmp(o, base) <= 0)
 		return 0;
-	/* the guess: where the next run would start, and the k before */
-	if (len > 1 && lo + len < hi) {
-		int64_t x = lo + len;
-		if (xout(c, grid, x, &o) < 0)
-			return -1;
-		if (fcmp(o, base) <= 0)
-			lo = x;
-		else {
-			hi = x;
-			if (x - 1 > lo) {
-				if (xout(c, grid, x - 1, &o) < 0)
-					return -1;
-				if (fcmp(o, base) <= 0)
-					lo = x - 1;
-				else
-					hi = x - 1;
-			}
-		}
-	}
-	/* gallop right from k first (out is nondecreasing) */
-	for (step = 1; hi - lo > 1; step *= 2) {
-		int64_t x = lo + step;
-		if (x >= hi)
-			break;
-		if (xout(c, grid, x, &o) < 0)
-			return -1;
-		if (fcmp(o, base) > 0) {
-			hi = x;
-			break;
-		}
-		lo = x;
-	}
-	while (hi - lo > 1) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (xout(c, grid, mid, &o) < 0)
-			return -1;
-		if (fcmp(o, base) > 0)
-			hi = mid;
-		else
-			lo = mid;
-	}
+	/* the guess: where the next run would start */
+	if (xfirst(c, grid, base, 1, len > 1 ? lo + len : 0, 0, &lo, &hi) < 0)
+		return -1;
 #ifdef ARB_DPRE_CHECK
 	{
 		int64_t w;
