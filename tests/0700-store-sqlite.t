@@ -207,8 +207,9 @@ arb-store -d "$T/backup.db" < "$T/big.ndjson"
 is "$(counts "$T/backup.db")" "$(counts "$T/g.db")" "restoring from the backup and replaying completes it"
 
 # The WAL starts over during a long ingest (the committing thread waits
-# for the checkpointing thread every 4096 pages): with 1 KiB pages (the
-# database made by sqlite3 first) that is about 4.3 MB of WAL, where the
+# for the checkpointing thread every 8192 pages, at most 2048 pages
+# later): with 1 KiB pages (the database made by sqlite3 first) that is
+# at most about 10.7 MB of WAL and a batch, where the
 # 60000 records make a database of about 32 MB, all of which the WAL would
 # hold if it never started over.  Its size is sampled while the ingest runs.
 sqlite3 "$T/w.db" "PRAGMA page_size=1024; PRAGMA journal_mode=WAL; CREATE TABLE t (x); DROP TABLE t;" >/dev/null
