@@ -61,6 +61,12 @@ fsign(arb_dec a)
 	return (a.m > 0) - (a.m < 0);
 }
 
+static int
+maxi(int a, int b)
+{
+	return a > b ? a : b;
+}
+
 /* 10^k as a 128-bit integer, k <= 38. */
 static __int128
 p10(int k)
@@ -478,12 +484,6 @@ filled:
 	return 0;
 }
 
-static int
-maxi(int a, int b)
-{
-	return a > b ? a : b;
-}
-
 int
 arb_dleg_maxq(const struct arb_dleg *l, arb_dec a, int lots, arb_dec *q)
 {
@@ -840,36 +840,46 @@ ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_
 }
 
 /*
- * A chain whose every side has one level, in integers.  A leg's amounts
- * are linear in its quantity q there: it spends q * ri and receives
- * q * ro (ri is px(1+f), px, 1 or 1+f as the leg buys or sells and
- * where its fee is taken; ro is 1, 1-f, px(1-f) or px), and the quantity
- * a later leg takes for an amount a is min(a / ri, qty) floored to its
- * lot (the exact chain) or truncated to 18 digits (the continuous one):
- * arb_dleg_maxq truncates its quotient to 18 digits or more, and
- * flooring that to a lot of at most 18 digits floors the quotient
- * itself.  Every amount is then an integer at a scale fixed per leg and
- * per chain, made from k by products and one division a leg: the values
- * arb_dchain_eval gives, to the last digit (-DARB_DPRE_CHECK compares
- * every one with it), for a few hundred instructions instead of a few
- * thousand.  Built only when no scale passes ARB_DEC_MAXSCALE and every
- * amount up to the books' totals stays below 2^120, so that neither form
- * can overflow.  Mode 0 is the continuous chain, 1 the exact one.
+ * A chain in integers, when every side has at most DPRE_MAX levels.
+ * Within one level a leg's amounts are linear in its quantity q: up to
+ * the level's start cq[j] it spends ci[j] and receives co[j], and each
+ * unit beyond costs ri[j] and brings ro[j] (ri is px(1+f), px, 1 or 1+f
+ * as the leg buys or sells and where its fee is taken; ro is 1, 1-f,
+ * px(1-f) or px).  The quantity a later leg takes for an amount a is the
+ * largest whose spending is within a: cq[j] + (a - ci[j]) / ri[j] in the
+ * level j where a runs out (the whole side when it does not), floored to
+ * the lot (the exact chain) or truncated to 18 digits (the continuous
+ * one): arb_dleg_maxq truncates its quotient to 18 digits or more and
+ * adds it to a sum of at most 18 digits, and flooring that to a lot of at
+ * most 18 digits floors the exact amount.  Every amount is then an
+ * integer at a scale fixed per leg: the values arb_dchain_eval gives, to
+ * the last digit (-DARB_DPRE_CHECK compares every one with it), for a few
+ * hundred instructions instead of a few thousand.  Built only when no
+ * scale of either form passes ARB_DEC_MAXSCALE and every amount up to the
+ * books' totals stays below 2^120, so that neither form can overflow.
  */
 #define LIN_S 18
 #define LIN_LIM ((__int128)1 << 120)
 struct lin_leg {
-	/* the quantity from the previous leg's amount A: min(A * xm / xd,
-	 * cap), in lots in mode 1; then A = quantity * ro */
-	__int128 xm[2], xd[2], cap[2], ro[2];
+	int n, flat;   /* levels; flat: ri the same in every level (a sell) */
+	/* before level j: quantity, spent, received (0 and the side's
+	 * totals at j = n); within it, per unit of quantity */
+	__int128 cq[DPRE_MAX + 1], ci[DPRE_MAX + 1], co[DPRE_MAX + 1];
+	__int128 ri[DPRE_MAX], ro[DPRE_MAX];
+	/* a later leg's quantity from the previous leg's amount a (A = a *
+	 * am): the first j with cia[j + 1] > A (n when none), then
+	 * cq[j] + (A - cia[j]) * xm / xd[j], or cq[n]; in lots of ld */
+	__int128 am, xm, ld, cia[DPRE_MAX + 1], xd[DPRE_MAX];
+	__int128 xdl;   /* xd[0] * ld (0: too large): lots in one division */
 };
 struct arb_dlin {
 	int n;
+	int inrep;              /* in comes at arb_dchain_eval's scale sin */
 	int64_t kq;             /* the largest k the first side holds */
-	__int128 g, ri0;        /* first leg: Q = k * g, in = Q * ri0 */
-	int sin;                /* in's scale (arb_dchain_eval's) */
-	__int128 om[2], im[2];  /* out * om and in * im: at the profit's scale */
-	int sp[2];              /* the profit's scale */
+	__int128 g;             /* first leg: quantity k * g */
+	int sin;                /* in's scale */
+	__int128 om, im;        /* out * om and in * im: at the profit's scale */
+	int sp;                 /* the profit's scale */
 	struct lin_leg l[ARB_DLEGS_MAX];
 };
 
@@ -882,6 +892,16 @@ lmul(__int128 *r, __int128 a, __int128 b)
 	return 0;
 }
 
+/* *r = a + b, the same way. */
+static int
+ladd(__int128 *r, __int128 a, __int128 b)
+{
+	if (a < 0 || b < 0 || a >= LIN_LIM || b >= LIN_LIM || a + b >= LIN_LIM)
+		return -1;
+	*r = a + b;
+	return 0;
+}
+
 /* 10^e, 0 <= e <= 36, or -1. */
 static int
 lp10(__int128 *r, int e)
@@ -890,6 +910,17 @@ lp10(__int128 *r, int e)
 		return -1;
 	*r = p10(e);
 	return 0;
+}
+
+/* x (x.s <= s) as an integer at scale s, or -1. */
+static int
+lat(__int128 *r, arb_dec x, int s)
+{
+	__int128 p;
+
+	if (x.s < 0 || x.s > s || x.m < 0 || lp10(&p, s - x.s) < 0)
+		return -1;
+	return lmul(r, x.m, p);
 }
 
 /* xm, xd with floor(A * xm / xd) = floor(A / 10^sa / (d / 10^sd) * 10^t). */
@@ -909,122 +940,177 @@ lin_div(__int128 *xm, __int128 *xd, int sa, __int128 d, int sd, int t)
 	return lp10(&p, -e) < 0 || lmul(xd, d, p) < 0 ? -1 : 0;
 }
 
-/* 1 when c is a chain of one-level sides the integer form holds (z made),
- * else 0.  kq: the largest k with k * grid within the first side. */
+/* 1 when the integer form holds chain c (z made), else 0.  kq: the
+ * largest k with k * grid within the first side. */
 static int
 lin_build(const struct arb_dchain *c, arb_dec grid, int64_t kq, struct arb_dlin *z)
 {
-	__int128 amax[2], imax = 0, t;
-	int sa[2], i, md;
+	__int128 amax = 0, t = 0;
+	int sa = 0, i, j;
 
 	if (grid.m <= 0 || grid.s < 0 || grid.s > LIN_S || kq < 1 || kq >= ((int64_t)1 << 60))
 		return 0;
 	z->n = c->n;
 	z->kq = kq;
-	z->g = grid.m;
 	for (i = 0; i < c->n; i++) {
 		const struct arb_dleg *l = &c->leg[i];
 		struct lin_leg *y = &z->l[i];
-		arb_dec px, qty, f = l->fee, L = l->lot, onef, omf, ri, ro;
-		int qs = i == 0 ? grid.s : LIN_S;   /* the largest scale of a quantity */
+		arb_dec f = l->fee, L = l->lot, onef, omf;
+		int qs, ps = 0, rs, os, is;
 
-		if (l->n != 1 || l->pre == NULL || !l->pre->ok)
+		if (l->n < 1 || l->n > DPRE_MAX || l->pre == NULL || !l->pre->ok || L.m <= 0 ||
+		    L.s < 0 || L.s > LIN_S || f.s < 0 || f.s > LIN_S ||
+		    arb_dec_add(&onef, ONE, f) < 0 || arb_dec_sub(&omf, ONE, f) < 0 || onef.m <= 0 ||
+		    omf.m <= 0 || onef.s != f.s || omf.s != f.s)
 			return 0;
-		px = l->lv[0].px;
-		qty = l->lv[0].qty;
-		if (px.m <= 0 || qty.m <= 0 || L.m <= 0 || px.s < 0 || px.s > LIN_S || qty.s < 0 ||
-		    qty.s > LIN_S || f.s < 0 || f.s > LIN_S || L.s < 0 || L.s > LIN_S ||
-		    qs + px.s + f.s > ARB_DEC_MAXSCALE || arb_dec_add(&onef, ONE, f) < 0 ||
-		    arb_dec_sub(&omf, ONE, f) < 0 || onef.m <= 0 || omf.m <= 0 || onef.s != f.s ||
-		    omf.s != f.s)
-			return 0;
-		ri = l->buy ? (l->fee_base ? px : arb_dec_make(0, px.s + f.s)) : (l->fee_base ? onef : ONE);
-		ro = l->buy ? (l->fee_base ? omf : ONE) : (l->fee_base ? px : arb_dec_make(0, px.s + f.s));
-		if (l->buy && !l->fee_base && lmul(&ri.m, px.m, onef.m) < 0)
-			return 0;
-		if (!l->buy && !l->fee_base && lmul(&ro.m, px.m, omf.m) < 0)
-			return 0;
-		if (i == 0) {
-			/* Q = k * g; in = Q * ri; A = Q * ro */
-			z->ri0 = ri.m;
-			z->sin = grid.s + ri.s;
-			if (lmul(&t, (__int128)kq, grid.m) < 0 || lmul(&imax, t, ri.m) < 0 ||
-			    lmul(&amax[0], t, ro.m) < 0)
+		/* the quantity's scale: the grid's for a first leg of one
+		 * level (arb_dchain_eval's in), else 18 */
+		qs = i == 0 && l->n == 1 ? grid.s : LIN_S;
+		for (j = 0; j < (int)l->n; j++) {
+			const struct arb_level *v = &l->lv[j];
+			if (v->px.m <= 0 || v->px.s < 0 || v->px.s > LIN_S || v->qty.m <= 0 ||
+			    v->qty.s < 0 || v->qty.s > LIN_S)
 				return 0;
-			amax[1] = amax[0];
-			sa[0] = sa[1] = grid.s + ro.s;
-			y->ro[0] = y->ro[1] = ro.m;
+			ps = maxi(ps, v->px.s);
+		}
+		/* the decimal chain's largest scale: a quantity's, px's, f's */
+		if (maxi(qs, LIN_S) + ps + f.s > ARB_DEC_MAXSCALE)
+			return 0;
+		y->n = l->n;
+		y->flat = !l->buy;
+		/* ri and ro at scales rs and os: px(1+f) and 1, px and 1-f,
+		 * 1 and px(1-f), 1+f and px */
+		rs = l->buy ? ps + (l->fee_base ? 0 : f.s) : (l->fee_base ? f.s : 0);
+		os = l->buy ? (l->fee_base ? f.s : 0) : ps + (l->fee_base ? 0 : f.s);
+		if (i == 0) {
+			/* the first leg takes k grid steps */
+			if (lp10(&t, qs - grid.s) < 0 || lmul(&z->g, grid.m, t) < 0 ||
+			    lmul(&t, (__int128)kq, z->g) < 0)
+				return 0;
+		}
+		y->cq[0] = y->ci[0] = y->co[0] = 0;
+		for (j = 0; j < (int)l->n; j++) {
+			const struct arb_level *v = &l->lv[j];
+			__int128 px, q;
+			/* (a first side of one level: what the largest k takes,
+			 * at the grid's scale, for the bounds) */
+			if (lat(&px, v->px, ps) < 0 ||
+			    (i == 0 && l->n == 1 ? (q = t, 0) : lat(&q, v->qty, qs)) < 0)
+				return 0;
+			if (l->buy) {
+				if (l->fee_base ? (y->ri[j] = px, 0) : lmul(&y->ri[j], px, onef.m))
+					return 0;
+				if (l->fee_base ? lmul(&y->ro[j], 1, omf.m) : (y->ro[j] = 1, 0))
+					return 0;
+			} else {
+				y->ri[j] = l->fee_base ? onef.m : 1;
+				if (l->fee_base ? (y->ro[j] = px, 0) : lmul(&y->ro[j], px, omf.m))
+					return 0;
+			}
+			if (ladd(&y->cq[j + 1], y->cq[j], q) < 0 || lmul(&t, q, y->ri[j]) < 0 ||
+			    ladd(&y->ci[j + 1], y->ci[j], t) < 0 || lmul(&t, q, y->ro[j]) < 0 ||
+			    ladd(&y->co[j + 1], y->co[j], t) < 0)
+				return 0;
+		}
+		is = qs + rs;
+		if (i == 0) {
+			z->inrep = l->n == 1;
+			z->sin = is;
+			amax = y->co[l->n];
+			sa = qs + os;
 			continue;
 		}
-		for (md = 0; md < 2; md++) {
-			__int128 d, cap, q;
-			int sd, sq;
-			if (md == 0) {
-				/* truncated to LIN_S digits, up to qty */
-				d = ri.m;
-				sd = ri.s;
-				if (lp10(&t, LIN_S - qty.s) < 0 || lmul(&cap, qty.m, t) < 0 ||
-				    lin_div(&y->xm[0], &y->xd[0], sa[0], d, sd, LIN_S) < 0)
-					return 0;
-				y->ro[0] = ro.m;
-				sq = LIN_S;
-			} else {
-				/* in lots: floor(a / (ri * lot)), up to floor(qty / lot) */
-				if (lmul(&d, ri.m, L.m) < 0 ||
-				    lin_div(&y->xm[1], &y->xd[1], sa[1], d, ri.s + L.s, 0) < 0 ||
-				    lin_div(&t, &q, qty.s, L.m, L.s, 0) < 0 || lmul(&cap, qty.m, t) < 0 ||
-				    lmul(&y->ro[1], L.m, ro.m) < 0)
-					return 0;
-				cap /= q;
-				sq = L.s;
-			}
-			y->cap[md] = cap;
-			if (lmul(&t, amax[md], y->xm[md]) < 0 || sq + ro.s > ARB_DEC_MAXSCALE ||
-			    lmul(&amax[md], cap, y->ro[md]) < 0)
+		/* from the previous leg's amount (at scale sa, at most amax) */
+		{
+			int m = maxi(sa, is);
+			if (lp10(&y->am, m - sa) < 0 || lp10(&t, m - is) < 0)
 				return 0;
-			sa[md] = sq + ro.s;
+			for (j = 0; j <= (int)l->n; j++)
+				if (lmul(&y->cia[j], y->ci[j], t) < 0)
+					return 0;
+			for (j = 0; j < (int)l->n; j++)
+				if (lin_div(&y->xm, &y->xd[j], m, y->ri[j], rs, LIN_S) < 0)
+					return 0;
+			if (lmul(&t, amax, y->am) < 0 || lmul(&t, t, y->xm) < 0 ||
+			    lat(&y->ld, L, LIN_S) < 0)
+				return 0;
+			if (lmul(&y->xdl, y->xd[0], y->ld) < 0)
+				y->xdl = 0;
 		}
+		amax = y->co[l->n];
+		sa = qs + os;
 	}
-	for (md = 0; md < 2; md++) {
-		z->sp[md] = sa[md] > z->sin ? sa[md] : z->sin;
-		if (lp10(&z->om[md], z->sp[md] - sa[md]) < 0 || lp10(&z->im[md], z->sp[md] - z->sin) < 0 ||
-		    lmul(&t, amax[md], z->om[md]) < 0 || lmul(&t, imax, z->im[md]) < 0)
-			return 0;
-	}
+	z->sp = maxi(sa, z->sin);
+	if (lp10(&z->om, z->sp - sa) < 0 || lp10(&z->im, z->sp - z->sin) < 0 ||
+	    lmul(&t, amax, z->om) < 0 || lmul(&t, z->l[0].ci[c->leg[0].n], z->im) < 0)
+		return 0;
 	return 1;
+}
+
+/* The first j < n with v[j + 1] > x (>= x when !strict), or n. */
+static inline int
+lin_find(const __int128 *v, int n, __int128 x, int strict)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (strict ? v[mid + 1] > x : v[mid + 1] >= x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 /* The chain at k in mode md (0 continuous, 1 exact): rc as
  * arb_dchain_eval's (never -1), *in what the first leg spends (0 when
- * it cannot take k) at scale z->sin, and when rc is 0 *p the profit at
- * scale z->sp[md] and *out what the last leg receives, at the same. */
+ * it cannot take k) at scale z->sin, and when rc is 0 *p the profit and
+ * *out what the last leg receives, at scale z->sp. */
 static int
 lin_eval(const struct arb_dlin *z, int64_t k, int md, __int128 *in, __int128 *out, __int128 *p)
 {
-	__int128 q, a;
-	int i;
+	const struct lin_leg *y = &z->l[0];
+	__int128 q, a, d;
+	int i, j;
 
 	*in = 0;
 	if (k < 1 || k > z->kq)
 		return 1;
 	q = (__int128)k * z->g;
-	*in = q * z->ri0;
-	a = q * z->l[0].ro[md];
+	j = y->n == 1 ? 0 : lin_find(y->cq, y->n, q, 0);
+	d = q - y->cq[j];
+	*in = y->ci[j] + d * y->ri[j];
+	a = y->co[j] + d * y->ro[j];
 	for (i = 1; i < z->n; i++) {
-		const struct lin_leg *y = &z->l[i];
-		q = a * y->xm[md] / y->xd[md];
-		if (q > y->cap[md])
-			q = y->cap[md];
+		__int128 x;
+		y = &z->l[i];
+		x = a * y->am;
+		/* the level where the amount runs out */
+		j = y->flat ? (x >= y->cia[y->n] ? y->n : 0) : lin_find(y->cia, y->n, x, 1);
+		if (j == y->n) {
+			q = y->cq[j];
+			if (md)
+				q -= q % y->ld;
+		} else if (j == 0 && md && y->xdl) {
+			/* (cq[0] = cia[0] = 0: floor(floor(u / v) / w) is
+			 * floor(u / (v w))) */
+			q = x * y->xm / y->xdl * y->ld;
+		} else {
+			q = y->cq[j] + (x - y->cia[j]) * y->xm / y->xd[j];
+			if (md)
+				q -= q % y->ld;
+		}
 		if (q <= 0)
 			return 1;
-		a = q * y->ro[md];
+		j = y->n == 1 ? 0 : lin_find(y->cq, y->n, q, 0);
+		a = y->co[j] + (q - y->cq[j]) * y->ro[j];
 	}
-	*out = a * z->om[md];
-	*p = *out - *in * z->im[md];
+	*out = a * z->om;
+	*p = *out - *in * z->im;
 	return 0;
 }
 
-/* Profit of the continuous chain at k grid steps (0 at k = 0). */
 static int pcont_dec(const struct arb_dchain *, arb_dec, int64_t, arb_dec *);
 
 static int
@@ -1038,11 +1124,15 @@ pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 	SCOUNT(lin);
 	/* what arb_dchain_eval gives, at the same scale (see dguess) */
 	if (lin_eval(z, k, 0, &in, &out, &pr) != 0) {
+		/* (the first leg's in at another scale than the decimal
+		 * chain's when its side has several levels: rare enough) */
+		if (!z->inrep && in != 0)
+			return pcont_dec(c, grid, k, p);
 		p->m = -in;
 		p->s = in != 0 ? z->sin : 0;
 	} else {
 		p->m = pr;
-		p->s = z->sp[0];
+		p->s = z->sp;
 		*p = ftrim(*p);
 	}
 #ifdef ARB_DPRE_CHECK
@@ -1124,7 +1214,7 @@ xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *profit, arb_
 		if ((rc = lin_eval(z, k, 1, &in, &o, &pr)) == 0) {
 			profit->m = pr;
 			out->m = o;
-			profit->s = out->s = z->sp[1];
+			profit->s = out->s = z->sp;
 		}
 #ifdef ARB_DPRE_CHECK
 		{
