@@ -68,4 +68,34 @@ sleep 0.5
 is "$(pgrep -f "sqlite:$T/p.db" | wc -l)" 0 "no stage is left running"
 arb-store --verify "sqlite:$T/p.db" >/dev/null 2>&1
 ok $? "the store is consistent"
+# A stage that fails stops the others, even an arb-feed that has nothing to
+# write (its input idle: a FIFO held open), and the launcher exits with
+# that failure (before, it waited for arb-feed for ever).
+mkfifo "$T/idle"
+exec 7<>"$T/idle"
+cat >"$T/f.conf" <<EOC
+[pipeline]
+feed-args = "--replay $T/idle"
+exec-args = "--balances $BAL --state $T/f.state"
+store-args = "--db sqlite:$T/p.conf/cannot.db"
+EOC
+setsid "$S/arb-pipeline" "$T/f.conf" >"$T/f.out" 2>"$T/f.err" &
+PL=$!
+i=0
+while kill -0 "$PL" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 "$PL" 2>/dev/null; then
+	ok 1 "a failed stage stops the pipeline within 10 s"
+	pkill -f "replay $T/idle"
+	wait "$PL"
+	ok 1 "... exit status"
+else
+	ok 0 "a failed stage stops the pipeline within 10 s"
+	wait "$PL"
+	is "$?" 1 "... exit status 1, arb-store's"
+fi
+grep -q 'arb-pipeline: arb-store exited with status 1: stopping the pipeline' "$T/f.err"
+ok $? "it names the stage that failed"
+sleep 0.3
+is "$(pgrep -f "replay $T/idle" | wc -l)" 0 "no stage is left running (arb-feed stopped too)"
+exec 7>&-
 done_testing
