@@ -12,7 +12,7 @@
 #include <stdio.h>
 enum { SP_CAPS, SP_OPT, SP_CAND, SP_BOUND, SP_WALK, SP_N };
 static struct {
-	long calls, full, exact, opt, nonopt, ev[SP_N], lin, linsz;
+	long calls, full, exact, opt, nonopt, ev[SP_N], lin, linsz, li[SP_N];
 } sst;
 static int sphase;
 __attribute__((destructor)) static void
@@ -21,12 +21,13 @@ sst_print(void)
 	if (sst.calls)
 		fprintf(stderr, "sizer: %ld calls, %ld full (%ld exact, %ld optimal, %ld not; "
 		    "%ld in integers), evaluations: caps %ld, optimum %ld, candidates %ld, bound %ld, "
-		    "walk %ld; in integers %ld\n",
+		    "walk %ld; in integers %ld (optimum %ld, candidates %ld, bound %ld, walk %ld)\n",
 		    sst.calls, sst.full, sst.exact, sst.opt, sst.nonopt, sst.linsz, sst.ev[SP_CAPS],
-		    sst.ev[SP_OPT], sst.ev[SP_CAND], sst.ev[SP_BOUND], sst.ev[SP_WALK], sst.lin);
+		    sst.ev[SP_OPT], sst.ev[SP_CAND], sst.ev[SP_BOUND], sst.ev[SP_WALK], sst.lin,
+		    sst.li[SP_OPT], sst.li[SP_CAND], sst.li[SP_BOUND], sst.li[SP_WALK]);
 }
 #define SPHASE(x) (sphase = (x))
-#define SCOUNT(f) (sst.f++)
+#define SCOUNT(f) (sst.f++, sst.li[sphase] += &sst.f == &sst.lin)
 #else
 #define SPHASE(x) ((void)0)
 #define SCOUNT(f) ((void)0)
@@ -860,6 +861,7 @@ ceval(const struct arb_dchain *c, arb_dec grid, int64_t k, int lots, struct arb_
  */
 #define LIN_S 18
 #define LIN_LIM ((__int128)1 << 120)
+#define LIN_MEMO 64
 struct lin_leg {
 	int n, flat;   /* levels; flat: ri the same in every level (a sell) */
 	/* before level j: quantity, spent, received (0 and the side's
@@ -881,6 +883,13 @@ struct arb_dlin {
 	__int128 om, im;        /* out * om and in * im: at the profit's scale */
 	int sp;                 /* the profit's scale */
 	struct lin_leg l[ARB_DLEGS_MAX];
+	/* the last evaluations, by 2k + mode modulo LIN_MEMO: the searches
+	 * come back to the same points (a run's ends, the candidates) */
+	struct {
+		int64_t key;
+		int rc;
+		__int128 in, out, p;
+	} memo[LIN_MEMO];
 };
 
 /* *r = a * b when |a * b| < LIN_LIM (a, b >= 0); else -1. */
@@ -1040,6 +1049,8 @@ lin_build(const struct arb_dchain *c, arb_dec grid, int64_t kq, struct arb_dlin 
 		amax = y->co[l->n];
 		sa = qs + os;
 	}
+	for (j = 0; j < LIN_MEMO; j++)
+		z->memo[j].key = -1;
 	z->sp = maxi(sa, z->sin);
 	if (lp10(&z->om, z->sp - sa) < 0 || lp10(&z->im, z->sp - z->sin) < 0 ||
 	    lmul(&t, amax, z->om) < 0 || lmul(&t, z->l[0].ci[c->leg[0].n], z->im) < 0)
@@ -1068,13 +1079,13 @@ lin_find(const __int128 *v, int n, __int128 x, int strict)
  * it cannot take k) at scale z->sin, and when rc is 0 *p the profit and
  * *out what the last leg receives, at scale z->sp. */
 static int
-lin_eval(const struct arb_dlin *z, int64_t k, int md, __int128 *in, __int128 *out, __int128 *p)
+lin_calc(const struct arb_dlin *z, int64_t k, int md, __int128 *in, __int128 *out, __int128 *p)
 {
 	const struct lin_leg *y = &z->l[0];
 	__int128 q, a, d;
 	int i, j;
 
-	*in = 0;
+	*in = *out = *p = 0;
 	if (k < 1 || k > z->kq)
 		return 1;
 	q = (__int128)k * z->g;
@@ -1111,17 +1122,34 @@ lin_eval(const struct arb_dlin *z, int64_t k, int md, __int128 *in, __int128 *ou
 	return 0;
 }
 
+/* lin_calc, remembered. */
+static int
+lin_eval(struct arb_dlin *z, int64_t k, int md, __int128 *in, __int128 *out, __int128 *p)
+{
+	int64_t key = 2 * k + md;   /* (k <= 2^60) */
+	int i = (int)(key & (LIN_MEMO - 1));
+
+	if (z->memo[i].key != key) {
+		SCOUNT(lin);
+		z->memo[i].key = key;
+		z->memo[i].rc = lin_calc(z, k, md, &z->memo[i].in, &z->memo[i].out, &z->memo[i].p);
+	}
+	*in = z->memo[i].in;
+	*out = z->memo[i].out;
+	*p = z->memo[i].p;
+	return z->memo[i].rc;
+}
+
 static int pcont_dec(const struct arb_dchain *, arb_dec, int64_t, arb_dec *);
 
 static int
 pcont(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *p)
 {
-	const struct arb_dlin *z = c->lin;
+	struct arb_dlin *z = c->lin;
 	__int128 in, out, pr;
 
 	if (k == 0 || z == NULL)
 		return pcont_dec(c, grid, k, p);
-	SCOUNT(lin);
 	/* what arb_dchain_eval gives, at the same scale (see dguess) */
 	if (lin_eval(z, k, 0, &in, &out, &pr) != 0) {
 		/* (the first leg's in at another scale than the decimal
@@ -1208,9 +1236,8 @@ xeval(const struct arb_dchain *c, arb_dec grid, int64_t k, arb_dec *profit, arb_
 
 	*out = *profit = ZERO;
 	if (c->lin) {
-		const struct arb_dlin *z = c->lin;
+		struct arb_dlin *z = c->lin;
 		__int128 in, o, pr;
-		SCOUNT(lin);
 		if ((rc = lin_eval(z, k, 1, &in, &o, &pr)) == 0) {
 			profit->m = pr;
 			out->m = o;

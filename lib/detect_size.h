@@ -92,7 +92,7 @@ struct arb_dchain {
 	/* arb_dchain_size's integer form of a chain whose every side has one
 	 * level (NULL elsewhere): the searches evaluate it instead of the
 	 * decimal chain, with the same amounts (see detect_size.c). */
-	const struct arb_dlin *lin;
+	struct arb_dlin *lin;
 };
 
 struct arb_dresult {
