@@ -915,9 +915,15 @@ ladd(__int128 *r, __int128 a, __int128 b)
 static int
 lp10(__int128 *r, int e)
 {
+	static __int128 pw[ARB_DEC_MAXSCALE + 1];
+	int i;
+
 	if (e < 0 || e > ARB_DEC_MAXSCALE)
 		return -1;
-	*r = p10(e);
+	if (pw[0] == 0)
+		for (i = 0; i <= ARB_DEC_MAXSCALE; i++)
+			pw[i] = p10(i);
+	*r = pw[e];
 	return 0;
 }
 
