@@ -91,6 +91,11 @@ fi
 if command -v promtool >/dev/null 2>&1; then
 	promtool check rules "$S/prometheus/alerts.yml" >"$T/prom.out" 2>&1
 	ok $? "promtool check rules alerts.yml"
+	# each alert fires on the series it watches, when it should, not before
+	promtool test rules "$top_srcdir/tests/prod/alerts-test.yml" >"$T/promtest.out" 2>&1
+	r=$?
+	ok $r "promtool test rules: every alert fires as tests/prod/alerts-test.yml expects"
+	[ $r -eq 0 ] || sed 's/^/# /' "$T/promtest.out"
 else
 	ok 1 "promtool is missing (apt-get install prometheus)"
 fi

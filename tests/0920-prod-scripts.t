@@ -49,6 +49,12 @@ n=$(arb-store --db "sqlite:$T/p.db" --dump | grep -c '"type":"book"')
 ok "$([ "$n" -gt 4000 ] && echo 0 || echo 1)" "the pipeline stored the replayed books ($n)"
 ls "$T"/metrics/arbitron-*.prom >/dev/null 2>&1
 ok $? "each stage wrote its metrics file"
+# the series share/prometheus/alerts.yml watches (tests/prod/alerts-test.yml
+# gives them these names and labels)
+for s in '^arb_exec_kill_switch 0$' '^arb_exec_unknown_orders 0$' '^arb_store_lag_seconds [0-9.]*$'; do
+	grep -q "$s" "$T"/metrics/arbitron-exec.prom "$T"/metrics/arbitron-store.prom
+	ok $? "metrics: $s"
+done
 "$S/arb-healthcheck" "$T/metrics" 60 2>/dev/null
 ok $? "arb-healthcheck: fresh metrics are healthy"
 "$S/arb-healthcheck" "$T/nometrics" 60 2>/dev/null
