@@ -89,9 +89,10 @@ struct arb_dchain {
 	int64_t hint;
 	/* arb_dchain_size's cache of evaluations (NULL elsewhere) */
 	struct arb_dmemo *memo;
-	/* arb_dchain_size's integer form of a chain whose every side has one
-	 * level (NULL elsewhere): the searches evaluate it instead of the
-	 * decimal chain, with the same amounts (see detect_size.c). */
+	/* arb_dchain_size's integer form of the chain, when its sides have
+	 * at most 32 levels and its amounts fit (NULL elsewhere): the searches
+	 * evaluate it instead of the decimal chain, with the same amounts
+	 * (see detect_size.c). */
 	struct arb_dlin *lin;
 };
 
