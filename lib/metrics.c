@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "metrics.h"
@@ -126,7 +127,10 @@ arb_metrics_commit(struct arb_metrics *m, int64_t now_mono)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	if (arb_writeall(fd, m->b.p ? m->b.p : "", m->b.len) < 0 || fsync(fd) < 0) {
+	/* 0644 whatever the umask (the systemd units set 0077 for the state
+	 * and the database): node_exporter reads it as another user, and
+	 * metrics hold no secret */
+	if (fchmod(fd, 0644) < 0 || arb_writeall(fd, m->b.p ? m->b.p : "", m->b.len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp);

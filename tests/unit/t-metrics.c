@@ -44,12 +44,17 @@ main(void)
 	ok(!arb_metrics_due(&m, 100 + 4999999), "not due before the interval");
 	ok(arb_metrics_due(&m, 100 + 5000000), "due after the interval");
 
+	/* the systemd units run with UMask=0077: node_exporter, another
+	 * user, must still read the file */
+	mode_t um = umask(077);
 	arb_metrics_begin(&m);
 	arb_metrics_i64(&m, "arb_up", NULL, 1);
 	is_int(arb_metrics_commit(&m, 6000000), 0, "second commit replaces the file");
+	umask(um);
 	s = arb_readfile(path, NULL);
 	is_str(s, "arb_up 1\n", "whole file replaced");
 	free(s);
+	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644, "mode 0644 under umask 077");
 	arb_metrics_labels(lab, 8, "k", "0123456789", (char *)NULL);
 	is_str(lab, "k=\"01\"", "a label cut to the buffer stays well-formed");
 	arb_metrics_free(&m);
