@@ -146,7 +146,7 @@ echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
 echo "# cpu_s: user+system time of the client process only (for PostgreSQL the server's work is not in it)"
 echo "# main, commit, ckpt, sync: CPU seconds of arb-store's threads (reading and staging; committing; SQLite checkpoints;"
 echo "#   syncing the WAL, synchronous full); txns: transactions (batches) committed; rst_s: seconds the"
-echo "#   committing thread waited for the checkpointer so that the WAL could start over (every 64 MiB)"
+echo "#   committing thread waited for the checkpointer so that the WAL could start over (every 128 MiB)"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the wall-clock numbers)"
 
 # Idle latency: one record at a time (p50/p90/p99 over 300 probes).
