@@ -683,8 +683,89 @@ mulr(arb_dec *r, arb_dec a, arb_dec b, enum arb_round rnd)
 	return 0;
 }
 
+/* *m *= x (scale *s + xs) while the scale stays within ARB_DEC_MAXSCALE
+ * - 4 and |*m| below 2^125; else -1. */
+static int
+tmul(__int128 *m, int *s, __int128 x, int xs)
+{
+	__int128 r;
+
+	if (*s + xs > ARB_DEC_MAXSCALE - 4 || __builtin_mul_overflow(*m, x, &r) ||
+	    r >= ((__int128)1 << 125) || r <= -((__int128)1 << 125))
+		return -1;
+	*m = r;
+	*s += xs;
+	return 0;
+}
+
+/* arb_dchain_top's products when no factor needs rounding: then mulr
+ * multiplies exactly (its trims change no value) and the answer is that
+ * of the exact products, compared here as integers.  0 with *res, or -1
+ * when the decimal way must be taken (also for a side with no level). */
+static int
+top_fast(const struct arb_dchain *c, int with_fees, int *res)
+{
+	__int128 nm = 1, dm = 1, p10s;
+	int ns = 0, ds = 0, i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct arb_dleg *l = &c->leg[i];
+		arb_dec f = with_fees ? l->fee : ZERO, p;
+		__int128 up, down;
+		if (l->n == 0)
+			return -1;
+		p = l->lv[0].px;
+		if (f.s < 0 || f.s > 18 || p.s < 0 || p.s > 18 || !fits64(f.m) || !fits64(p.m))
+			return -1;
+		/* 1 + f and 1 - f at f's scale */
+		up = P64[f.s] + f.m;
+		down = P64[f.s] - f.m;
+		if (l->buy) {
+			/* quote: 1/(p(1+f)); base: (1-f)/p */
+			if ((l->fee_base && tmul(&nm, &ns, down, f.s) < 0) || tmul(&dm, &ds, p.m, p.s) < 0 ||
+			    (!l->fee_base && tmul(&dm, &ds, up, f.s) < 0))
+				return -1;
+		} else {
+			/* quote: p(1-f); base: p/(1+f) */
+			if (tmul(&nm, &ns, p.m, p.s) < 0 || (!l->fee_base && tmul(&nm, &ns, down, f.s) < 0) ||
+			    (l->fee_base && tmul(&dm, &ds, up, f.s) < 0))
+				return -1;
+		}
+	}
+	/* num > den, at one scale */
+	if (ns < ds) {
+		p10s = p10(ds - ns);
+		if (tmul(&nm, &ns, p10s, 0) < 0)
+			return -1;
+	} else if (ds < ns) {
+		p10s = p10(ns - ds);
+		if (tmul(&dm, &ds, p10s, 0) < 0)
+			return -1;
+	}
+	*res = nm > dm;
+	return 0;
+}
+
+static int top_dec(const struct arb_dchain *, int);
+
 int
 arb_dchain_top(const struct arb_dchain *c, int with_fees)
+{
+	int r;
+
+	if (top_fast(c, with_fees, &r) < 0)
+		return top_dec(c, with_fees);
+#ifdef ARB_DPRE_CHECK
+	if (top_dec(c, with_fees) != r)
+		abort();
+#endif
+	return r;
+}
+
+/* The same in decimals, each product trimmed and rounded to stay within
+ * the scale (mulr). */
+static int
+top_dec(const struct arb_dchain *c, int with_fees)
 {
 	arb_dec num = ONE, den = ONE;
 	int i;
