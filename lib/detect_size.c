@@ -1690,6 +1690,7 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 	SPHASE(SP_CAPS);
 	memo.n = memo.next = 0;
 	cc.memo = &memo;
+	cc.lin = NULL;   /* (made below when the chain allows) */
 	if (fsign(grid) <= 0)
 		return 0;
 	for (j = 0; j < cc.n; j++) {
