@@ -1005,47 +1005,125 @@ static int wvfs_init(void)
 static int wvfs_ok;
 
 /*
- * The page caches' memory: one region for the whole process, given to
- * SQLite before it initialises (SQLITE_CONFIG_PAGECACHE), in huge pages
- * where the kernel has them (transparent huge pages, "madvise" or
- * "always").  Without it every page of the writer's 64 MiB cache is
- * malloc'ed, and its first touch (SQLite zeroes a new page) is a page
- * fault: about 16700 of them in the committing thread in the first
- * 130000 records, which on this machine (a virtual one, where faults and
- * TLB misses cost most) took a third of that thread's CPU time, and
- * reading the cache through 4 KiB pages made the copies into the WAL
- * slower too.  Slots are POOL_PAGES pages of up to POOL_PAGESIZE bytes
- * (a smaller page uses a whole slot; a larger one, or a cache that
- * outgrows the pool, goes to malloc as before).  The region is only
- * reserved: memory is used as pages are, 2 MiB at a time.
+ * The page caches' memory: SQLite's allocations of a cache page (a 16 KiB
+ * page and its header) come from one region of the process, in huge
+ * pages where the kernel gives them (transparent huge pages, "madvise" or
+ * "always"); everything else from SQLite's default allocator
+ * (SQLITE_CONFIG_MALLOC over SQLITE_CONFIG_GETMALLOC's).  Without it
+ * every page of the writer's 64 MiB cache is malloc'ed and its first touch
+ * (SQLite zeroes a new page) is a page fault: 16777 of them in the
+ * committing thread per 500000 records of the bench's mix, which on this
+ * machine (a virtual one, where faults and TLB misses cost most) took a
+ * third of that thread's CPU time, and reading the cache through 4 KiB
+ * pages made the kernel's copies into the WAL slower too.  The region is
+ * reserved, not used: slots are handed out in order (then reused), so the
+ * memory grows 2 MiB at a time as the caches do.  (SQLITE_CONFIG_PAGECACHE
+ * would do the same but writes to every slot at start: 76 MiB resident and
+ * 0.1 to 0.3 s more before the first record.)
  */
-#define POOL_PAGESIZE 16384
-#define POOL_PAGES (4096 + 512)    /* the writer's cache_size, and more */
+#define HEAP_PAGE 16384
+#define HEAP_SLOT (HEAP_PAGE + 1024)       /* a page and SQLite's header */
+#define HEAP_SIZE ((size_t)256 << 20)      /* reserved: the writer's 64 MiB cache and more */
+static struct {
+	sqlite3_mem_methods def;           /* SQLite's own */
+	pthread_mutex_t mu;
+	char *base, *next, *end;           /* the region; the next slot never used */
+	void *free;                        /* slots freed, a list through their first word */
+} heap = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static int heap_ours(const void *p)
+{
+	return (const char *)p >= heap.base && (const char *)p < heap.end;
+}
+
+static void *heap_malloc(int n)
+{
+	if (n > HEAP_PAGE && n <= HEAP_SLOT) {
+		void *p = NULL;
+		pthread_mutex_lock(&heap.mu);
+		if (heap.free) {
+			p = heap.free;
+			memcpy(&heap.free, p, sizeof heap.free);
+		} else if (heap.end - heap.next >= HEAP_SLOT) {
+			p = heap.next;
+			heap.next += HEAP_SLOT;
+		}
+		pthread_mutex_unlock(&heap.mu);
+		if (p)
+			return p;
+	}
+	return heap.def.xMalloc(n);
+}
+
+static void heap_free(void *p)
+{
+	if (!heap_ours(p)) {
+		heap.def.xFree(p);
+		return;
+	}
+	pthread_mutex_lock(&heap.mu);
+	memcpy(p, &heap.free, sizeof heap.free);
+	heap.free = p;
+	pthread_mutex_unlock(&heap.mu);
+}
+
+static int heap_size(void *p)
+{
+	return heap_ours(p) ? HEAP_SLOT : heap.def.xSize(p);
+}
+
+static void *heap_realloc(void *p, int n)
+{
+	if (!heap_ours(p))
+		return heap.def.xRealloc(p, n);
+	if (n <= HEAP_SLOT && n > HEAP_PAGE)
+		return p;
+	void *q = heap_malloc(n);
+	if (q) {
+		memcpy(q, p, (size_t)(n < HEAP_SLOT ? n : HEAP_SLOT));
+		heap_free(p);
+	}
+	return q;
+}
+
+static int heap_roundup(int n)
+{
+	return n > HEAP_PAGE && n <= HEAP_SLOT ? HEAP_SLOT : heap.def.xRoundup(n);
+}
+
+static int heap_init(void *arg) { return heap.def.xInit(arg); }
+static void heap_shutdown(void *arg) { heap.def.xShutdown(arg); }
 
 static void pool_init(void)
 {
 	size_t huge = (size_t)2 << 20;
-	int hdr = 0;
 
-
-	if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &hdr) != SQLITE_OK || hdr <= 0)
+	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &heap.def) != SQLITE_OK || !heap.def.xMalloc)
 		return;
-	size_t sz = ((size_t)POOL_PAGESIZE + (size_t)hdr + 7) & ~(size_t)7;
-	size_t len = (sz * POOL_PAGES + huge - 1) & ~(huge - 1);
-	/* Aligned to 2 MiB, so that huge pages can back all of it. */
-	char *m = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Reserved only (no memory until used), 2 MiB aligned so that huge
+	 * pages can back all of it. */
+	char *m = mmap(NULL, HEAP_SIZE + huge, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m == MAP_FAILED)
 		return;
 	char *a = (char *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
 	if (a > m)
 		munmap(m, (size_t)(a - m));
-	munmap(a + len, (size_t)(m + huge - a));
+	munmap(a + HEAP_SIZE, (size_t)(m + huge - a));
 #ifdef MADV_HUGEPAGE
-	madvise(a, len, MADV_HUGEPAGE);  /* best effort */
+	madvise(a, HEAP_SIZE, MADV_HUGEPAGE);  /* best effort */
 #endif
-	/* SQLITE_MISUSE once SQLite has initialised: then malloc, as before. */
-	if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, a, (int)sz, (int)(len / sz)) != SQLITE_OK)
-		munmap(a, len);
+	heap.base = heap.next = a;
+	heap.end = a + HEAP_SIZE;
+	static const sqlite3_mem_methods ours = {
+		heap_malloc, heap_free, heap_realloc, heap_size, heap_roundup,
+		heap_init, heap_shutdown, NULL
+	};
+	/* SQLITE_MISUSE once SQLite has initialised: then its own, as before. */
+	if (sqlite3_config(SQLITE_CONFIG_MALLOC, &ours) != SQLITE_OK) {
+		munmap(a, HEAP_SIZE);
+		heap.base = heap.next = heap.end = NULL;
+	}
 }
 
 /* What is set up once per process: the page caches' memory first (which
