@@ -15,10 +15,10 @@
  * added CKPT_PAGES pages to the WAL, that thread is woken up for a PASSIVE
  * checkpoint (it never blocks the writer).  Every CKPT_RESTART pages the
  * committing thread waits for the checkpointer before it begins, once it
- * has caught up nearly, so that SQLite can start the WAL over (see
- * sq_commit).  Without the thread (an
- * error starting it) the committing thread checkpoints every CKPT_SELF
- * pages, as SQLite's autocheckpoint would.  A checkpoint is crash-safe at
+ * has nearly caught up, so that SQLite can start the WAL over (see
+ * sq_commit).  Without the thread (an error starting it) the committing
+ * thread checkpoints every CKPT_SELF pages, as SQLite's autocheckpoint
+ * would.  A checkpoint is crash-safe at
  * any moment: it changes nothing about what a commit guarantees.
  *
  * Deferred durability (arb_store_opts.defer_sync with synchronous FULL):
@@ -184,24 +184,28 @@ static int read_version(struct sq *q, char *why, size_t whylen)
 	return v;
 }
 
+/* One transaction for all the steps: a crash (kill -9) while a new
+ * database is made leaves it empty or at the version wanted, never at one
+ * in between, which the next run would refuse (run --migrate). */
 static int migrate(struct sq *q, int from, int to, char *why, size_t whylen)
 {
+	if (exec(q, "BEGIN IMMEDIATE", why, whylen) < 0)
+		return -1;
 	for (int v = from + 1; v <= to; v++) {
 		char *sql = arb_store_migration_sql(v, 's');
 		char ins[128];
-		if (exec(q, "BEGIN IMMEDIATE", why, whylen) < 0) {
-			free(sql);
-			return -1;
-		}
 		snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d, %lld)",
 		    v, (long long)arb_wall_us());
-		if (exec(q, sql, why, whylen) < 0 || exec(q, ins, why, whylen) < 0 ||
-		    exec(q, "COMMIT", why, whylen) < 0) {
-			free(sql);
+		int bad = exec(q, sql, why, whylen) < 0 || exec(q, ins, why, whylen) < 0;
+		free(sql);
+		if (bad) {
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
-		free(sql);
+	}
+	if (exec(q, "COMMIT", why, whylen) < 0) {
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
 	return 0;
 }

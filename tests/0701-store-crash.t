@@ -47,6 +47,31 @@ ok $? "a rerun completes"
 arb-store -d "$T/a.db" --dump | sort > "$T/dump"
 cmp_ok "$T/dump" "$T/in.sorted" "every record stored exactly once"
 
+# kill -9 while a new database is being made (20 times, 0 to 90 ms after
+# the start): the schema is one transaction, so the database is left empty
+# or at the current version, never at one in between (which the next run
+# would refuse, asking for --migrate), and the next run takes it.
+arb-store -d "$T/v.db" < /dev/null
+cur=$(sqlite3 "$T/v.db" "SELECT max(version) FROM schema_version")
+bad=0
+k=0
+while [ $k -lt 20 ]; do
+	k=$((k + 1))
+	rm -f "$T/c.db" "$T/c.db-wal" "$T/c.db-shm"
+	arb-store -d "$T/c.db" < "$T/in.ndjson" > /dev/null 2>&1 &
+	pid=$!
+	sleep "0.0$((k % 10))"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	v=$(sqlite3 "$T/c.db" "SELECT max(version) FROM schema_version" 2>/dev/null)
+	case $v in
+	"" | "$cur") ;;
+	*) bad=$((bad + 1)); echo "# kill -9 #$k: left at schema version $v" ;;
+	esac
+	arb-store -d "$T/c.db" < /dev/null 2>/dev/null || { bad=$((bad + 1)); echo "# kill -9 #$k: the next run failed"; }
+done
+is "$bad" 0 "kill -9 while a new database is made: empty or at version $cur, and the next run takes it"
+
 # The order on disk and out: with synchronous full (the default) a batch is
 # written out only after a sync of the WAL that began once its commit was
 # written (arb-store commits the next batch meanwhile).  Seen with strace;
