@@ -895,7 +895,6 @@ static int wwrite(sqlite3_file *sf, const void *p, int n, sqlite3_int64 off)
 {
 	struct wfile *f = (struct wfile *)sf;
 	const unsigned char *c = p;
-	int rc;
 
 	if (!f->wal)
 		return f->real->pMethods->xWrite(f->real, p, n, off);
@@ -909,7 +908,8 @@ static int wwrite(sqlite3_file *sf, const void *p, int n, sqlite3_int64 off)
 	int frame = header || (f->hdr && n > 24);
 	if (!frame || commit || (f->len && off != f->off + (sqlite3_int64)f->len) ||
 	    f->len + (size_t)n > WBUF) {
-		if ((rc = wflush(f)) != SQLITE_OK)
+		int rc = wflush(f);
+		if (rc != SQLITE_OK)
 			return rc;
 	}
 	if (!frame || commit || (size_t)n > WBUF) {
