@@ -231,7 +231,9 @@ else
 fi
 exec 7>&-
 wait $DP
-is "$?" 0 "canary run: exit 0"
+rc=$?
+is "$rc" 0 "canary run: exit 0"
+[ "$rc" -eq 0 ] || tail -n 30 "$T/canary.err" | sed "s/^/# /"
 is "$(bad_requests)" 0 "canary run: the venue verified every request"
 grep '"type":"order".*"state":"unknown"' "$T/canary.out" >/dev/null
 ok $? "canary run went through the unknown-order path"
