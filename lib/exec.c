@@ -1196,8 +1196,10 @@ opp_step(struct arb_exec *e, struct arb_opp *p)
 	}
 	if (opp_busy(p))
 		return;
-	if (unknown && !e->stopping)
-		return;    /* the transport is still finding out */
+	if (unknown && (!e->stopping || e->settling))
+		return;    /* the transport is still finding out (also while it
+			    * settles at the stop: arb_exec_stop ends what stays
+			    * unknown after that) */
 	/* sequential cycles: the next leg when the previous one delivered */
 	if (p->seq && !p->fail && !p->killed && p->next_leg < p->nlegs) {
 		if (e->risk.killed) {
@@ -1974,8 +1976,14 @@ arb_exec_stop(struct arb_exec *e, int eof)
 		return;
 	}
 	if (eof || e->c.on_stop == ARB_STOP_CANCEL) {
-		if (e->x->finish)
+		if (e->x->finish) {
+			/* an order that is unknown when the stop begins may
+			 * still be resolved by the transport's last queries:
+			 * its opportunity ends after that, not on the way */
+			e->settling = 1;
 			e->x->finish(e->x->ctx, e->now, !eof);
+			e->settling = 0;
+		}
 		/* anything the transport could not settle stays unknown */
 		for (i = 0; i < e->nopps; i++) {
 			struct arb_opp *p = e->opps[i];

@@ -156,6 +156,7 @@ struct arb_exec {
 	int64_t seen_floor;          /* opportunities older than this were decided */
 	int64_t next_deadline;
 	int stopping, eof;
+	int settling;              /* inside the transport's finish: unknown orders are still being resolved */
 	int n_open;                  /* orders not in a final state */
 	int gc;                      /* an opportunity ended: save */
 	size_t ndone;                /* ended ones not yet freed */
