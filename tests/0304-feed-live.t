@@ -52,6 +52,24 @@ feed() {
 	RC=$?
 }
 count() { grep -c -- "$1" "$2"; }
+# feed_until NAME MIN MAX ARGS...: like feed, but after MIN seconds goes on
+# (up to MAX seconds) until the command in $UNTIL succeeds, so that a loaded
+# machine (the sanitizer build beside other work) gets the time it needs
+feed_until() {
+	name=$1 min=$2 max=$3
+	shift 3
+	arb-feed "$@" >"$name.out" 2>"$name.err" &
+	pid=$!
+	sleep "$min"
+	waited=$min
+	while ! eval "$UNTIL" && [ "$waited" -lt "$max" ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	kill -TERM "$pid"
+	wait "$pid"
+	RC=$?
+}
 
 # -- Kraken: drop, silence, forced close, then serve (with venue pings)
 fake k kraken drop:40,silence:20,close:20,serve 5
@@ -124,7 +142,9 @@ cmp_ok b.rbooks b.books "binance: the replay of --record gives the same books"
 # connection: that book alone goes stale and is resynced (REST snapshot),
 # without a reconnect; the other book is untouched
 fake s binance mute:LRCBTC:2 20 srv nknusdt,lrcbtc
-feed s 5 --stale-after 1s --endpoint "binance=https://127.0.0.1:$PORT" --cacert ca.pem --record s.rec \
+# (until LRC/BTC is synced again after going stale, up to 60 s)
+UNTIL='[ "$(count "\"sym\":\"LRC/BTC\",\"state\":\"synced\"" s.out)" -ge 2 ]'
+feed_until s 5 60 --stale-after 2s --endpoint "binance=https://127.0.0.1:$PORT" --cacert ca.pem --record s.rec \
 	binance:NKN/USDT,LRC/BTC
 stop_fake
 is "$RC" 0 "stale book: exit 0"
@@ -183,7 +203,9 @@ fake m1 okx serve 5
 P1=$PORT S1=$SRV
 fake m2 bitstamp serve 5
 P2=$PORT
-feed m 3 --stale-after 2s --endpoint "okx=https://127.0.0.1:$P1" --endpoint "bitstamp=https://127.0.0.1:$P2" \
+# (until both are synced and 20 books are out, up to 60 s)
+UNTIL='[ "$(count "\"state\":\"synced\"" m.out)" -ge 2 ] && [ "$(count "\"type\":\"book\"" m.out)" -ge 20 ]'
+feed_until m 3 60 --stale-after 2s --endpoint "okx=https://127.0.0.1:$P1" --endpoint "bitstamp=https://127.0.0.1:$P2" \
 	--cacert ca.pem okx:BTC/USDT bitstamp:ETH/USD
 stop_fake
 kill "$S1" 2>/dev/null; wait "$S1" 2>/dev/null
