@@ -219,6 +219,10 @@ struct arb_detect {
 	int nactive, capactive;
 	int *sweep;               /* sweep's copy of active */
 	int capsweep;
+	/* sweep has nothing to do while now < sweep_at: no open
+	 * opportunity expires or has a book older than its venue's limit
+	 * before then (INT64_MIN: not known, sweep looks) */
+	int64_t sweep_at;
 	/* hash tables of indexes (+1, 0 = empty) */
 	int *bhash, *xhash;
 	struct chent *chash;
@@ -1430,6 +1434,7 @@ active_add(struct arb_detect *d, int ci)
 	GROW(d->active, d->nactive, d->capactive);
 	d->c[ci].active = d->nactive;
 	d->active[d->nactive++] = ci;
+	d->sweep_at = INT64_MIN;
 }
 
 static void
@@ -1957,8 +1962,9 @@ static void
 sweep(struct arb_detect *d, struct arb_buf *out)
 {
 	int i, j, n = d->nactive, *list;
+	int64_t at = INT64_MAX;
 
-	if (n == 0)
+	if (n == 0 || d->now < d->sweep_at)
 		return;
 	/* a copy: running a candidate changes d->active (kept from one
 	 * record to the next, not allocated for each) */
@@ -1980,6 +1986,25 @@ sweep(struct arb_detect *d, struct arb_buf *out)
 		if (due && c->state == ST_OPP)
 			cand_run(d, list[i], out);
 	}
+	/* The first time one of the open ones is due: its expiry, or a
+	 * book's ts + max_age + 1.  Those only move later (a book's ts
+	 * moving back, or a new open one, sets sweep_at to INT64_MIN). */
+	for (i = 0; i < d->nactive; i++) {
+		const struct cand *c = &d->c[d->active[i]];
+		if (c->op->last_expires < at)
+			at = c->op->last_expires;
+		for (j = 0; j < c->n; j++) {
+			const struct book *b = &d->b[c->book[j]];
+			int64_t ma = d->v[b->vx].max_age;
+			int64_t t;
+			if (ma <= 0)
+				continue;
+			t = b->ts > INT64_MAX - ma - 1 ? INT64_MAX : b->ts + ma + 1;
+			if (t < at)
+				at = t;
+		}
+	}
+	d->sweep_at = at;
 }
 
 /* ---- records ---- */
@@ -2060,6 +2085,8 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 	}
 	b->nb = r->fb->nbids;
 	b->na = r->fb->nasks;
+	if (r->ts < b->ts)
+		d->sweep_at = INT64_MIN;
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = r->fb->ok ? R_NONE : R_OUT_OF_SYNC;
@@ -2126,6 +2153,8 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	b->nconv[0] = b->nb;
 	b->nconv[1] = b->na;
 	b->txok[0] = b->txok[1] = 0;
+	if (r->ts < b->ts)
+		d->sweep_at = INT64_MIN;
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
