@@ -629,6 +629,9 @@ lists_update(struct arb_detect *d)
 	d->nc_listed = d->nc;
 }
 
+static inline double screen_product(const struct arb_detect *d, const struct cscreen *x);
+#define SCREEN_LIMIT (1.0 - 1e-9)
+
 /* A copy of key in d's key blocks (freed with the engine: candidates
  * are never removed). */
 static char *
@@ -685,20 +688,32 @@ cand_add(struct arb_detect *d, int kind, int n, const int *books, const int *buy
 	d->cs[ci].ci = ci;
 	d->cs[ci].n = (int16_t)n;
 	d->cs[ci].own = 0;
-	/* warm: run at the next update of any of its books */
-	d->st8[ci] = ST8_WARM;
 	for (i = 0; i < n; i++)
 		d->cs[ci].idx[i] = 2 * books[i] + (buy[i] ? 1 : 0);
 	if (d->chash_on)
 		cand_hash(d, ci, h, d->nc);
 	d->nc++;
-	for (i = 0; i < n; i++) {
-		int j, dup = 0;
-		for (j = 0; j < i; j++)
-			dup |= books[j] == books[i];
-		/* (its books' lists: lists_update, at the next run) */
-		if (!dup)
-			d->b[books[i]].nhot++;
+	/*
+	 * Cold when the screen puts it out with the rates of now (always so
+	 * when one of its books has no rate yet, as when the instruments
+	 * come first): its first run would do so while they stay as they
+	 * are, and a change of one of them runs it (its book's update, with
+	 * its rates changed, screens its entries, or runs them); that is,
+	 * it is as if it had run now.  Else warm: run at the next update of
+	 * any of its books.
+	 */
+	if (screen_product(d, &d->cs[ci]) < SCREEN_LIMIT) {
+		d->st8[ci] = ST8_NONE;
+	} else {
+		d->st8[ci] = ST8_WARM;
+		for (i = 0; i < n; i++) {
+			int j, dup = 0;
+			for (j = 0; j < i; j++)
+				dup |= books[j] == books[i];
+			/* (its books' lists: lists_update, at the next run) */
+			if (!dup)
+				d->b[books[i]].nhot++;
+		}
 	}
 	if (kind == KIND_CROSS)
 		d->st.cands_cross++;
@@ -1496,7 +1511,6 @@ moved(arb_dec old, arb_dec nw, arb_dec pct)
  * of its legs changes, which runs it again: so an update that leaves a
  * book's two screen rates as they were runs only its hot candidates.
  */
-#define SCREEN_LIMIT (1.0 - 1e-9)
 #define SCREEN_HUGE 1e60
 
 static double
@@ -1544,20 +1558,17 @@ book_fee_factors(const struct arb_detect *d, struct book *b)
 	}
 }
 
-/* A side's screen rate: one unit through the best level, after the fee
- * factor; 0 when the candidate could not be evaluated at all. */
-static double
-side_rate(const struct book *b, int buy)
+/* A side's screen rate: one unit through the best level (price px),
+ * after the fee factor g; buy: 1 when bought.  (A side with no level, or
+ * a book that cannot be evaluated, has rate 0: see book_rates.) */
+static inline double
+side_rate(arb_dec px, double g, int buy)
 {
-	double p;
+	double p = dec_double(px);
 
-	/* (the best level is converted: see struct book) */
-	if (!b->have_book || !inst_usable(b) || (buy ? b->na : b->nb) == 0)
-		return 0;
-	p = dec_double(buy ? b->asks[0].px : b->bids[0].px);
-	if (!(p >= 1e-40 && p <= 1e40) || b->fg[buy] == SCREEN_HUGE)
+	if (!(p >= 1e-40 && p <= 1e40) || g == SCREEN_HUGE)
 		return SCREEN_HUGE;
-	return clamp_rate((buy ? 1 / p : p) * b->fg[buy]);
+	return clamp_rate((buy ? 1 / p : p) * g);
 }
 
 /*
@@ -1582,21 +1593,27 @@ hi_update(struct arb_detect *d, int vx, int x, double r)
 	}
 }
 
-/* Sets book bi's two screen rates; 1 when either changed. */
+/* Sets book bi's two screen rates; 1 when either changed.  (The best
+ * level is converted: see struct book.) */
 static int
 book_rates(struct arb_detect *d, int bi)
 {
 	const struct book *b = &d->b[bi];
-	double s = side_rate(b, 0), u = side_rate(b, 1);
-	int changed = s != d->rt[2 * bi] || u != d->rt[2 * bi + 1];
+	double s = 0, u = 0, *rt = &d->rt[2 * bi];
 
-	d->rt[2 * bi] = s;
-	d->rt[2 * bi + 1] = u;
-	if (changed) {
-		hi_update(d, b->vx, 2 * bi, s);
-		hi_update(d, b->vx, 2 * bi + 1, u);
+	if (b->have_book && inst_usable(b)) {
+		if (b->nb)
+			s = side_rate(b->bids[0].px, b->fg[0], 0);
+		if (b->na)
+			u = side_rate(b->asks[0].px, b->fg[1], 1);
 	}
-	return changed;
+	if (s == rt[0] && u == rt[1])
+		return 0;
+	rt[0] = s;
+	rt[1] = u;
+	hi_update(d, b->vx, 2 * bi, s);
+	hi_update(d, b->vx, 2 * bi + 1, u);
+	return 1;
 }
 
 static inline double
@@ -1873,8 +1890,8 @@ chunks_build(struct arb_detect *d, int bi)
  * limit, every entry of the chunk would be screened out, and only its hot
  * ones run.
  */
-static void
-book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
+static void __attribute__((noinline))
+book_run_all(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 {
 	int i, k, left = d->b[bi].nhot;
 	uint64_t skipped = 0;
@@ -1954,6 +1971,28 @@ book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
 	d->b[bi].all_v = d->v[d->b[bi].vx].epoch;
 	d->b[bi].all_x = d->xepoch;
 	d->st.screened += skipped;
+}
+
+/* book_run_all, with its most common cases first (inlined into the
+ * record's path): a book with no hot candidate whose rates did not
+ * change, or whose every chunk is screened out by the bound of them all
+ * (the same tests in the same order as book_run_all's). */
+static inline void
+book_run(struct arb_detect *d, int bi, struct arb_buf *out, int changed)
+{
+	const struct book *b = &d->b[bi];
+
+	if (b->nhot == 0 && d->nc_listed == d->nc) {
+		if (!changed)
+			return;
+		if (b->ch != NULL && b->all_v == d->v[b->vx].epoch && b->all_x == d->xepoch &&
+		    d->rt[2 * bi] * b->all[0] < SCREEN_LIMIT &&
+		    d->rt[2 * bi + 1] * b->all[1] < SCREEN_LIMIT) {
+			d->st.screened += (uint64_t)b->ncands;
+			return;
+		}
+	}
+	book_run_all(d, bi, out, changed);
 }
 
 /* Time moved on: re-check open opportunities that expired or whose books
