@@ -1024,16 +1024,14 @@ split_sym(const char *sym, char *base, char *quote)
 
 static void book_fee_factors(const struct arb_detect *d, struct book *b);
 
-static int
-book_get(struct arb_detect *d, const char *ex, const char *sym)
+/* Makes the book of key k (book_get's, not found). */
+static int __attribute__((noinline))
+book_new(struct arb_detect *d, const char *ex, const char *sym, const struct bkey *kp)
 {
-	struct bkey k;
+	struct bkey k = *kp;
 	int vx, bi;
 	struct book *b;
 
-	bkey_make(ex, sym, &k);
-	if ((bi = book_find(d, &k)) >= 0)
-		return bi;
 	vx = venue_index(d, ex);
 	GROW(d->b, d->nb, d->capb);
 	if (d->capbk < d->capb) {
@@ -1065,6 +1063,20 @@ book_get(struct arb_detect *d, const char *ex, const char *sym)
 	xgroup_join(d, bi);
 	book_mark_known(d, bi);
 	return bi;
+}
+
+/* The book of ex and sym, made when new (inlined into every record's
+ * path: the lookup only). */
+static inline __attribute__((always_inline)) int
+book_get(struct arb_detect *d, const char *ex, const char *sym)
+{
+	struct bkey k;
+	int bi;
+
+	bkey_make(ex, sym, &k);
+	if ((bi = book_find(d, &k)) >= 0)
+		return bi;
+	return book_new(d, ex, sym, &k);
 }
 
 /* ---- evaluation ---- */
@@ -1520,7 +1532,8 @@ dec_double(arb_dec v)
 	    1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	/* the same correctly rounded value either way; the 64-bit
 	 * conversion is one instruction */
-	double m = v.m >= INT64_MIN && v.m <= INT64_MAX ? (double)(int64_t)v.m : (double)v.m;
+	int64_t lo = (int64_t)v.m;   /* (its low 64 bits, two's complement) */
+	double m = (__int128)lo == v.m ? (double)lo : (double)v.m;
 	if (v.s < 0 || v.s > 44)
 		return 0;   /* never from dec.h; callers treat it as absurd */
 	return v.s <= 22 ? m / p10[v.s] : m / p10[22] / p10[v.s - 22];
@@ -1579,7 +1592,7 @@ side_rate(arb_dec px, double g, int buy)
 #define HI_HEAD (1 + 5e-4)
 #define HI_SLACK (1 + 1.5e-3)
 
-static void
+static inline void
 hi_update(struct arb_detect *d, int vx, int x, double r)
 {
 	if (r > d->hi[x]) {
@@ -2087,15 +2100,20 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 			 * levels (a side of one level, at depth 1, costs no
 			 * text); the book's old side of at most one level is
 			 * converted too (nconv is at least 1 when it has one) */
-			if (on != n || (n == 1 && b->nconv[side] >= 1 &&
-			    !same_levels(side ? b->asks : b->bids, 1, best, 1)))
-				b->ver[side] = ++d->vergen;
-			else if (n == 1 && b->nconv[side] < 1)
-				b->ver[side] = ++d->vergen;
-			if (n) {
-				book_conv_cap(b, side, 1);
+			if (n == 0) {
+				if (on != 0)
+					b->ver[side] = ++d->vergen;
+			} else {
 				lv = side ? b->asks : b->bids;
-				lv[0] = best[0];
+				if (on != 1 || b->nconv[side] < 1 ||
+				    lv[0].px.m != best->px.m || lv[0].px.s != best->px.s ||
+				    lv[0].qty.m != best->qty.m || lv[0].qty.s != best->qty.s)
+					b->ver[side] = ++d->vergen;
+				if ((side ? b->capa : b->capb) < 1) {
+					book_conv_cap(b, side, 1);
+					lv = side ? b->asks : b->bids;
+				}
+				lv[0] = *best;
 			}
 			b->nconv[side] = n;
 			b->txok[side] = 0;
