@@ -1347,6 +1347,123 @@ fp_level32(const unsigned char *p, int *pxzero)
 	}
 	return p + e2 + 1;
 }
+
+/* 16 zero bytes then 16 0xff: the 16 bytes at ff_tail + k have their
+ * last k bytes set (0 <= k <= 16). */
+static const unsigned char ff_tail[32] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* The value of 16 digits (bytes 0..9, most significant first): pairs,
+ * then fours, then eights by multiply-adds, then the two eights. */
+static inline __attribute__((always_inline)) uint64_t
+fp_conv16(__m128i t)
+{
+	__m128i z = _mm_setzero_si128(), a, b;
+	uint64_t w;
+
+	a = _mm_madd_epi16(_mm_unpacklo_epi8(t, z), _mm_set1_epi32(1 << 16 | 10));
+	b = _mm_madd_epi16(_mm_unpackhi_epi8(t, z), _mm_set1_epi32(1 << 16 | 10));
+	a = _mm_madd_epi16(_mm_packs_epi32(a, b), _mm_set1_epi32(1 << 16 | 100));
+	a = _mm_madd_epi16(_mm_packs_epi32(a, a), _mm_set1_epi32(1 << 16 | 10000));
+	w = (uint64_t)_mm_cvtsi128_si64(a);
+	return (w & 0xffffffffu) * 100000000u + (w >> 32);
+}
+
+/*
+ * The digits of a number whose last character is at p - 1, ni integer
+ * digits, then a point and nf fraction digits when pt (at most 16
+ * characters, the 16 bytes before p readable) as one integer: the 16
+ * bytes ending at p, the integer digits moved up one byte over the
+ * point, the rest masked out.
+ */
+static inline __attribute__((always_inline)) uint64_t
+fp_conv_dec(const unsigned char *p, unsigned ni, unsigned nf, int pt)
+{
+	__m128i t = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p - 16)),
+	    _mm_set1_epi8('0'));
+	__m128i mf = _mm_loadu_si128((const __m128i *)(const void *)(ff_tail + nf));
+	__m128i mn = _mm_loadu_si128((const __m128i *)(const void *)(ff_tail + ni + nf));
+
+	if (pt)
+		t = _mm_or_si128(_mm_and_si128(t, mf),
+		    _mm_andnot_si128(mf, _mm_and_si128(_mm_slli_si128(t, 1), mn)));
+	else
+		t = _mm_and_si128(t, mn);
+	return fp_conv16(t);
+}
+
+/*
+ * The best level `[px,qty]` at p (p[0] is its '['), both numbers
+ * unsigned and of at most 16 characters, the level within 32 bytes:
+ * checked as fp_levels_lazy checks it with fp_num, from one
+ * classification of the 32 bytes at p (or, near the end of the text
+ * s..e, of its last 32), and converted into *lv.  Returns the byte after
+ * its ']'; NULL when the level is anything else (not necessarily bad: the
+ * caller then reads it with fp_num).
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_level_conv(const unsigned char *p, const unsigned char *s, const unsigned char *e,
+    struct arb_level *lv)
+{
+	const unsigned char *b = p;
+	__m128i a, c, c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
+	uint32_t x, lim = 32;
+	unsigned k1, e1, k2, e2;
+
+	if (p - s < 16)
+		return NULL;
+	if (e - p < 32) {
+		if (e - s < 32)
+			return NULL;
+		b = e - 32;
+		lim = (uint32_t)(e - p);
+	}
+	a = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)b), c0);
+	c = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 16)), c0);
+	/* the non-digits among the 32 bytes from p on (the bytes past e
+	 * shifted out count as non-digits), but p[0] */
+	x = ~(((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(a, c9), a)) |
+	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(c, c9), c)) << 16) >>
+	    (32 - lim)) & ~1u;
+	/* the price: integer digits from 1 to k1, maybe a point and digits
+	 * to e1, then ','; as fp_num: an integer digit, no leading zero, a
+	 * digit after a point.  Every byte read is before p + lim. */
+	if (x == 0 || (k1 = (unsigned)__builtin_ctz(x)) == 1 || k1 >= lim ||
+	    (k1 > 2 && p[1] == '0'))
+		return NULL;
+	e1 = k1;
+	if (p[k1] == '.') {
+		x &= x - 1;
+		if (x == 0 || (e1 = (unsigned)__builtin_ctz(x)) == k1 + 1 || e1 >= lim)
+			return NULL;
+	}
+	if (p[e1] != ',')
+		return NULL;
+	/* the quantity: from e1 + 1 to k2, maybe a point and more to e2,
+	 * then ']' */
+	x &= x - 1;
+	if (x == 0 || (k2 = (unsigned)__builtin_ctz(x)) == e1 + 1 || k2 >= lim ||
+	    (k2 > e1 + 2 && p[e1 + 1] == '0'))
+		return NULL;
+	e2 = k2;
+	if (p[k2] == '.') {
+		x &= x - 1;
+		if (x == 0 || (e2 = (unsigned)__builtin_ctz(x)) == k2 + 1 || e2 >= lim)
+			return NULL;
+	}
+	/* at most 16 characters in each number (fp_conv_dec's 16 bytes,
+	 * within fp_num's FP_MAXNUM) */
+	if (p[e2] != ']' || e1 > 17 || e2 - e1 > 17)
+		return NULL;
+	lv->px.m = (int64_t)fp_conv_dec(p + e1, k1 - 1, e1 - k1 - (e1 > k1), e1 > k1);
+	lv->px.s = (int)(e1 - k1 - (e1 > k1));
+	lv->qty.m = (int64_t)fp_conv_dec(p + e2, k2 - e1 - 1, e2 - k2 - (e2 > k2), e2 > k2);
+	lv->qty.s = (int)(e2 - k2 - (e2 > k2));
+	return p + e2 + 1;
+}
 #endif
 
 /*
@@ -1357,8 +1474,8 @@ fp_level32(const unsigned char *p, int *pxzero)
  * is <= 0 or a quantity < 0.
  */
 static inline __attribute__((always_inline)) const unsigned char *
-fp_levels_lazy(const unsigned char *p, const unsigned char *e, struct arb_level **lv,
-    uint32_t *lvcap, uint32_t *nlv, uint32_t *pos1, int *odd)
+fp_levels_lazy(const unsigned char *s, const unsigned char *p, const unsigned char *e,
+    struct arb_level **lv, uint32_t *lvcap, uint32_t *nlv, uint32_t *pos1, int *odd)
 {
 	const unsigned char *o = p, *q, *r;
 	uint32_t k = 0;
@@ -1375,18 +1492,27 @@ fp_levels_lazy(const unsigned char *p, const unsigned char *e, struct arb_level 
 		/* the best level, which the screen reads on every update */
 		if (p == e || *p != '[')
 			return NULL;
-		if ((q = fp_num(p + 1, e, &m1, &s1, 1)) == NULL || q == e || *q != ',')
-			return NULL;
-		if ((r = fp_num(q + 1, e, &m2, &s2, 1)) == NULL || r == e || *r != ']')
-			return NULL;
 		if (*lvcap == 0)
 			lv_reserve(lv, lvcap, 1);
-		(*lv)[0].px.m = m1;
-		(*lv)[0].px.s = s1;
-		(*lv)[0].qty.m = m2;
-		(*lv)[0].qty.s = s2;
-		bad = (m1 <= 0) | (m2 < 0);
-		r++;
+#ifdef __SSE2__
+		if ((r = fp_level_conv(p, s, e, *lv)) != NULL) {
+			bad = ((*lv)[0].px.m == 0);
+		} else
+#else
+		(void)s;
+#endif
+		{
+			if ((q = fp_num(p + 1, e, &m1, &s1, 1)) == NULL || q == e || *q != ',')
+				return NULL;
+			if ((r = fp_num(q + 1, e, &m2, &s2, 1)) == NULL || r == e || *r != ']')
+				return NULL;
+			(*lv)[0].px.m = m1;
+			(*lv)[0].px.s = s1;
+			(*lv)[0].qty.m = m2;
+			(*lv)[0].qty.s = s2;
+			bad = (m1 <= 0) | (m2 < 0);
+			r++;
+		}
 		*pos1 = (uint32_t)(r - o);
 		for (;;) {
 			k++;
@@ -1423,6 +1549,143 @@ fp_levels_lazy(const unsigned char *p, const unsigned char *e, struct arb_level 
 	*nlv = k;
 	*odd |= bad;
 	return p;
+}
+
+/*
+ * A timestamp at p: fp_int, but a positive integer of exactly 16 digits
+ * (microseconds from 2001 to 2286: every ts and rt our programs write) is
+ * checked with one SSE2 comparison and converted with three
+ * multiply-adds, two digits, then four, then eight at a time.  Anything
+ * else goes to fp_int, so what is accepted and its value are fp_int's.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_ts(const unsigned char *p, const unsigned char *e, int64_t *v)
+{
+#ifdef __SSE2__
+	if (e - p >= 17 && *p != '0' && (unsigned)(p[16] - '0') > 9) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t)) == 0xffff) {
+			__m128i z = _mm_setzero_si128(), a, b;
+			uint64_t w;
+
+			/* pairs: d0*10+d1, ...; then fours; then eights */
+			a = _mm_madd_epi16(_mm_unpacklo_epi8(t, z), _mm_set1_epi32(1 << 16 | 10));
+			b = _mm_madd_epi16(_mm_unpackhi_epi8(t, z), _mm_set1_epi32(1 << 16 | 10));
+			a = _mm_madd_epi16(_mm_packs_epi32(a, b), _mm_set1_epi32(1 << 16 | 100));
+			a = _mm_madd_epi16(_mm_packs_epi32(a, a), _mm_set1_epi32(1 << 16 | 10000));
+			w = (uint64_t)_mm_cvtsi128_si64(a);
+			*v = (int64_t)((w & 0xffffffffu) * 100000000u + (w >> 32));
+			return p + 16;
+		}
+	}
+#endif
+	return fp_int(p, e, v);
+}
+
+/*
+ * A string body at p copied into dst (cap bytes, at least 16, with the
+ * NUL): returns its closing quote, or NULL where fp_str gives up or the
+ * body is empty or does not fit.  A body of less than 16 bytes is found
+ * with one SSE2 classification of the 16 bytes at p and stored from it.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_strcopy(const unsigned char *p, const unsigned char *e, char *dst, size_t cap)
+{
+	const unsigned char *q;
+	size_t len;
+
+#ifdef __SSE2__
+	if (e - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i c = _mm_set1_epi8(0x1f);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+		    _mm_cmpeq_epi8(_mm_max_epu8(x, c), c)));
+
+		if (m) {
+			len = (size_t)__builtin_ctz(m);
+			if (p[len] != '"' || len == 0 || len >= cap)
+				return NULL;
+			_mm_storeu_si128((__m128i *)(void *)dst, x);
+			dst[len] = '\0';
+			return p + len;
+		}
+	}
+#endif
+	if ((q = fp_str(p, e)) == NULL || (len = (size_t)(q - p)) == 0 || len >= cap)
+		return NULL;
+	memcpy(dst, p, len);
+	dst[len] = '\0';
+	return q;
+}
+
+/*
+ * A book record read lazily (r->lazy: arb-detect), from p on (just after
+ * `{"type":"book"`): checked exactly as fp_book checks it, its fields
+ * stored as fp_book stores them, but no token written for its members
+ * (rec.h).  Returns 0 to give up, else 1.
+ */
+static int
+fp_book_lazy(struct arb_rec *r, const unsigned char *s, const unsigned char *e,
+    const unsigned char *p)
+{
+	struct arb_book_rec *fb = r->fb;
+	const unsigned char *o;
+	int64_t x;
+	int odd = 0;
+
+	if (!LIT(p, e, ",\"ts\":") || (p = fp_ts(p + 6, e, &r->ts)) == NULL)
+		return 0;
+	if (!LIT(p, e, ",\"rt\":") || (p = fp_ts(p + 6, e, &r->rt)) == NULL)
+		return 0;
+	if (!LIT(p, e, ",\"ex\":\"") || (p = fp_strcopy(p + 7, e, r->ex, ARB_EX_MAX)) == NULL)
+		return 0;
+	if (!LIT(p, e, "\",\"sym\":\"") || (p = fp_strcopy(p + 9, e, r->sym, ARB_SYM_MAX)) == NULL)
+		return 0;
+	if (LIT(p, e, "\",\"seq\":")) {
+		if ((p = fp_int(p + 8, e, &fb->seq)) == NULL)
+			return 0;
+		fb->has_seq = 1;
+	} else {
+		p++;
+	}
+	if (LIT(p, e, ",\"ok\":true")) {
+		fb->ok = 1;
+		p += 10;
+	} else if (LIT(p, e, ",\"ok\":false")) {
+		fb->ok = 0;
+		p += 11;
+	} else {
+		return 0;
+	}
+	if (!LIT(p, e, ",\"depth\":") || (p = fp_int(p + 9, e, &x)) == NULL || x < 0 ||
+	    x > INT32_MAX)
+		return 0;
+	fb->depth = (int)x;
+	if (!LIT(p, e, ",\"bids\":"))
+		return 0;
+	o = p + 8;
+	if ((p = fp_levels_lazy(s, o, e, &fb->bids, &fb->capb, &fb->nbids, &r->lv_pos1[0],
+	    &odd)) == NULL)
+		return 0;
+	r->lv_off[0] = (uint32_t)(o - s);
+	r->lv_len[0] = (uint32_t)(p - o);
+	if (!LIT(p, e, ",\"asks\":"))
+		return 0;
+	o = p + 8;
+	if ((p = fp_levels_lazy(s, o, e, &fb->asks, &fb->capa, &fb->nasks, &r->lv_pos1[1],
+	    &odd)) == NULL)
+		return 0;
+	r->lv_off[1] = (uint32_t)(o - s);
+	r->lv_len[1] = (uint32_t)(p - o);
+	if (p + 1 != e || *p != '}')
+		return 0;
+	r->has_ts = r->has_rt = 1;
+	r->lv_plain = !odd;
+	r->lv_lazy = 1;
+	return 1;
 }
 
 const char *
@@ -1775,41 +2038,6 @@ fp_book(struct arb_rec *r, const unsigned char *s, const unsigned char *e, const
 	TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 	n++;
 	p = q;
-	if (r->lazy) {
-		const unsigned char *o;
-		int odd = 0;
-
-		if (!LIT(p, e, ",\"bids\":"))
-			return 0;
-		KEY(4);
-		p += 8;
-		o = p;
-		if ((p = fp_levels_lazy(p, e, &fb->bids, &fb->capb, &fb->nbids, &r->lv_pos1[0],
-		    &odd)) == NULL)
-			return 0;
-		r->lv_off[0] = (uint32_t)(o - s);
-		r->lv_len[0] = (uint32_t)(p - o);
-		TOK(n, ARB_J_ARR, 0, o - s, p - o, n + 1, 0);
-		n++;
-		if (!LIT(p, e, ",\"asks\":"))
-			return 0;
-		KEY(4);
-		p += 8;
-		o = p;
-		if ((p = fp_levels_lazy(p, e, &fb->asks, &fb->capa, &fb->nasks, &r->lv_pos1[1],
-		    &odd)) == NULL)
-			return 0;
-		r->lv_off[1] = (uint32_t)(o - s);
-		r->lv_len[1] = (uint32_t)(p - o);
-		TOK(n, ARB_J_ARR, 0, o - s, p - o, n + 1, 0);
-		n++;
-		if (p + 1 != e || *p != '}')
-			return 0;
-		TOK(0, ARB_J_OBJ, 0, 0, e - s, n, mem + 1);
-		r->lv_plain = !odd;
-		r->lv_lazy = 1;
-		return n;
-	}
 	if (!LIT(p, e, ",\"bids\":"))
 		return 0;
 	KEY(4);
@@ -1953,6 +2181,14 @@ fp_parse(struct arb_rec *r, const char *line, size_t len)
 		r->fb->seq = 0;
 	}
 	t = fp_room(j, 0, 3);
+	if (r->type == ARB_R_BOOK && r->lazy) {
+		/* the object's token alone (rec.h) */
+		if (!fp_book_lazy(r, s, e, q + 1))
+			return -1;
+		TOK(0, ARB_J_OBJ, 0, 0, len, 1, 0);
+		f.n = 1;
+		goto done;
+	}
 	TOK(1, ARB_J_STR, 0, 2, 4, 2, 0);
 	TOK(2, ARB_J_STR, 0, 9, q - s - 9, 3, 0);
 	if (r->type == ARB_R_BOOK) {

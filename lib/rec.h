@@ -83,19 +83,20 @@ struct arb_rec {
 	int has_fb;
 	int fast;                /* the last arb_rec_parse took the fast path */
 	/*
-	 * Set by the caller (arb-detect): the fast path checks a book's
-	 * levels exactly as before but converts only the best level of
-	 * each side and writes no token for them.  Then lv_lazy is set,
-	 * r->fb holds the counts and, when a side has levels, its best one
-	 * (bids[0], asks[0]), the "bids" and "asks" tokens are arrays with
-	 * no element tokens (n 0), and the text of each array
-	 * (`[[px,qty],...]`) is at line + lv_off[0 bids, 1 asks], lv_len
-	 * bytes, for arb_levels_read, the byte after the best level (its
-	 * ',' or the closing ']') lv_pos1 bytes into it; lv_plain is set
-	 * when every price is > 0 and every quantity >= 0.  arb_rec_book and
-	 * arb_rec_book_take convert from the line (it must still be
-	 * there).  A record the fast path gives up on is read as without
-	 * lazy.
+	 * Set by the caller (arb-detect): the fast path checks a book
+	 * exactly as before but converts only the best level of each side
+	 * and writes no token for its members.  Then lv_lazy is set; r->j
+	 * holds the object's token alone (n 0: arb_json_get and the
+	 * arb_rec_* accessors find no key, the caller reads the fields);
+	 * ts, rt, ex and sym are filled, r->fb holds seq, ok, depth, the
+	 * counts and, when a side has levels, its best one (bids[0],
+	 * asks[0]); the text of each array (`[[px,qty],...]`) is at line +
+	 * lv_off[0 bids, 1 asks], lv_len bytes, for arb_levels_read, the
+	 * byte after the best level (its ',' or the closing ']') lv_pos1
+	 * bytes into it; lv_plain is set when every price is > 0 and every
+	 * quantity >= 0.  arb_rec_book and arb_rec_book_take convert from
+	 * the line (it must still be there).  Other types, and a book the
+	 * fast path gives up on, are read as without lazy, with tokens.
 	 */
 	int lazy;
 	int lv_lazy, lv_plain;

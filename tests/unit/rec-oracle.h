@@ -8,12 +8,12 @@
  * reason, the type, the common keys, every token, and what arb_rec_book
  * reads (every level's coefficient and scale).  It parses the line a
  * third time with lazy set (arb-detect's mode: a book's levels checked,
- * not converted) and compares the same, but for the tokens inside the
- * levels, which that mode leaves out: the levels are read from the text
- * (arb_rec_book), and lv_plain must say whether every price is > 0 and
- * every quantity >= 0.  The line is copied into
- * a buffer of exactly its length first, so that a sanitizer catches a
- * read past its end.
+ * not converted) and compares the same, but for the tokens, which that
+ * mode leaves out for a book (the object's token alone, the arrays' text
+ * where the general path's tokens say): the levels are read from the
+ * text (arb_rec_book), and lv_plain must say whether every price is > 0
+ * and every quantity >= 0.  The line is copied into a buffer of exactly
+ * its length first, so that a sanitizer catches a read past its end.
  */
 #ifndef ARB_REC_ORACLE_H
 #define ARB_REC_ORACLE_H
@@ -86,7 +86,7 @@ rec_differ_lazy(struct rec_oracle *o, int rc, int rb)
 {
 	struct arb_rec *c = &o->c, *b = &o->b;
 	const struct arb_jtok *x = c->j.t, *y = b->j.t;
-	uint32_t i, ib, m;
+	uint32_t i, m;
 	int kc, kb;
 
 	if (rc != rb)
@@ -112,23 +112,21 @@ rec_differ_lazy(struct rec_oracle *o, int rc, int rb)
 				return "lazy: a token";
 	} else {
 		o->lazy++;
-		/* the members, one by one; the levels' own tokens left out */
-		if (x[0].type != ARB_J_OBJ || y[0].type != ARB_J_OBJ || x[0].n != y[0].n ||
-		    x[0].off != y[0].off || x[0].len != y[0].len || x[0].next != c->j.n)
+		/* the object's token alone, with no member; the arrays' text
+		 * where the general path's "bids" and "asks" tokens say */
+		if (c->j.n != 1 || x[0].type != ARB_J_OBJ || x[0].off != 0 || x[0].len != y[0].len ||
+		    x[0].n != 0 || x[0].next != 1 || x[0].esc != 0)
 			return "lazy: the object's token";
-		for (i = 1, ib = 1, m = x[0].n; m; m--, i = x[i + 1].next, ib = y[ib + 1].next) {
-			int lv = x[i].len == 4 && (memcmp(c->line + x[i].off, "bids", 4) == 0 ||
-			    memcmp(c->line + x[i].off, "asks", 4) == 0);
+		for (i = 1, m = y[0].n; m; m--, i = y[i + 1].next) {
+			const char *k = b->line + y[i].off;
+			int side = -1;
 
-			if (x[i].type != y[ib].type || x[i].off != y[ib].off || x[i].len != y[ib].len ||
-			    x[i].esc != y[ib].esc)
-				return "lazy: a key's token";
-			if (x[i + 1].type != y[ib + 1].type || x[i + 1].off != y[ib + 1].off ||
-			    x[i + 1].len != y[ib + 1].len || x[i + 1].esc != y[ib + 1].esc ||
-			    (lv ? x[i + 1].n != 0 || x[i + 1].next != i + 2 : x[i + 1].n != y[ib + 1].n))
-				return "lazy: a value's token";
-			if (lv && (x[i + 1].off != c->lv_off[c->line[x[i].off] == 'a'] ||
-			    x[i + 1].len != c->lv_len[c->line[x[i].off] == 'a']))
+			if (y[i].len == 4 && !y[i].esc && memcmp(k, "bids", 4) == 0)
+				side = 0;
+			else if (y[i].len == 4 && !y[i].esc && memcmp(k, "asks", 4) == 0)
+				side = 1;
+			if (side >= 0 && (y[i + 1].off != c->lv_off[side] ||
+			    y[i + 1].len != c->lv_len[side]))
 				return "lazy: lv_off or lv_len";
 		}
 	}
