@@ -117,8 +117,12 @@ struct arb_store_batch {
 	uint64_t ins, dups;       /* set by a successful arb_store_commit */
 	struct arb_buf scratch;
 	struct arb_store_val v[ARB_STORE_MAXCOLS];
+	unsigned char big[ARB_R_NTYPES]; /* rows[k] in a region of its own */
 };
 void arb_store_batch_reset(struct arb_store_batch *b);
+/* Room for extra more bytes in rows[k] (as arb_buf_reserve; a big buffer
+ * moves to a region of its own, see store.c). */
+void arb_store_rows_grow(struct arb_store_batch *b, int k, size_t extra);
 void arb_store_batch_free(struct arb_store_batch *b);
 
 enum {

@@ -404,7 +404,7 @@ static int pg_stage(struct arb_store *s, struct arb_store_batch *bt, const struc
 	(void)whylen;
 	for (int c = 0; c < n; c++)
 		room += bt->v[c].p ? 4 + bt->v[c].n + NUMERIC_MAX : 12;
-	arb_buf_reserve(b, room);
+	arb_store_rows_grow(bt, k, room);
 	char *q = b->p + b->len;
 	q = w16(q, (uint16_t)(n + 1));
 	q = w32(q, 8);

@@ -279,7 +279,7 @@ static int sq_stage(struct arb_store *s, struct arb_store_batch *b, const struct
 	size_t need = 0;
 	for (int c = 0; c < n; c++)
 		need += 9 + (b->v[c].p && !b->v[c].null ? b->v[c].n : 0);
-	arb_buf_reserve(o, need + 1);
+	arb_store_rows_grow(b, k, need + 1);
 	unsigned char *w = (unsigned char *)o->p + o->len;
 	for (int c = 0; c < n; c++) {
 		const struct arb_store_val *v = &b->v[c];
