@@ -26,8 +26,10 @@ static const char *const reason_name[R_NREASONS] = {
 #define ST_REJ(r) (1 + (r))
 
 /* The same, compact, for the screen.  ST8_NONE: state none and screened
- * out at the candidate's last run ("cold"); ST8_WARM: state none but not
- * screened out (or never run yet).  A candidate is "hot" unless ST8_NONE. */
+ * out at the candidate's last run, or never run yet and screened out by
+ * the rates of its making ("cold"); ST8_WARM: state none but not screened
+ * out (or never run yet, and not screened out when made: see cand_add).
+ * A candidate is "hot" unless ST8_NONE. */
 #define ST8_NONE 0
 #define ST8_REJ  1
 #define ST8_OPP  2
@@ -647,6 +649,7 @@ lists_update(struct arb_detect *d)
 }
 
 static inline double screen_product(const struct arb_detect *d, const struct cscreen *x);
+/* (see "The screen" below) */
 #define SCREEN_LIMIT (1.0 - 1e-9)
 
 /* A copy of key in d's key blocks (freed with the engine: candidates
