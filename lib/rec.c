@@ -746,7 +746,9 @@ fill_common(struct arb_rec *r)
  * their digits are scanned, eight at a time), and writes the very tokens
  * arb_json_parse would write, so r->j and the accessors work as before.
  * For a book it also keeps the levels, seq, ok and depth, which
- * arb_rec_book then hands out without reading the text again.
+ * arb_rec_book then hands out without reading the text again.  A book
+ * read lazily (rec.h: arb-detect) gets no token but the object's:
+ * fp_book_lazy checks it as fp_book does and fills the fields alone.
  *
  * It never refuses a line: at the first byte that is not what it expects
  * (whitespace, an escape, another key or order, an exponent, a number of
@@ -1585,6 +1587,29 @@ fp_ts(const unsigned char *p, const unsigned char *e, int64_t *v)
 }
 
 /*
+ * fp_int, but a number of one or two digits (a depth, a small seq) is
+ * read from its bytes, which fp_int would accept with the same value:
+ * no sign, no leading zero, a non-digit after it.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_small(const unsigned char *p, const unsigned char *e, int64_t *v)
+{
+	if (e - p >= 3) {
+		unsigned d0 = (unsigned)p[0] - '0', d1 = (unsigned)p[1] - '0';
+
+		if (d0 < 10 && d1 > 9) {
+			*v = d0;
+			return p + 1;
+		}
+		if (d0 - 1 < 9 && d1 < 10 && (unsigned)p[2] - '0' > 9) {
+			*v = d0 * 10 + d1;
+			return p + 2;
+		}
+	}
+	return fp_int(p, e, v);
+}
+
+/*
  * A string body at p copied into dst (cap bytes, at least 16, with the
  * NUL): returns its closing quote, or NULL where fp_str gives up or the
  * body is empty or does not fit.  A body of less than 16 bytes is found
@@ -1645,7 +1670,7 @@ fp_book_lazy(struct arb_rec *r, const unsigned char *s, const unsigned char *e,
 	if (!LIT(p, e, "\",\"sym\":\"") || (p = fp_strcopy(p + 9, e, r->sym, ARB_SYM_MAX)) == NULL)
 		return 0;
 	if (LIT(p, e, "\",\"seq\":")) {
-		if ((p = fp_int(p + 8, e, &fb->seq)) == NULL)
+		if ((p = fp_small(p + 8, e, &fb->seq)) == NULL)
 			return 0;
 		fb->has_seq = 1;
 	} else {
@@ -1660,7 +1685,7 @@ fp_book_lazy(struct arb_rec *r, const unsigned char *s, const unsigned char *e,
 	} else {
 		return 0;
 	}
-	if (!LIT(p, e, ",\"depth\":") || (p = fp_int(p + 9, e, &x)) == NULL || x < 0 ||
+	if (!LIT(p, e, ",\"depth\":") || (p = fp_small(p + 9, e, &x)) == NULL || x < 0 ||
 	    x > INT32_MAX)
 		return 0;
 	fb->depth = (int)x;
@@ -2266,6 +2291,43 @@ rec_general(struct arb_rec *r, const char *line, size_t len, char *why, size_t w
 int
 arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen)
 {
+	const unsigned char *s = (const unsigned char *)line;
+
+	/*
+	 * arb-detect's hot record, a book read lazily, once the record has
+	 * its r->fb and a token array: straight to fp_book_lazy, which sets
+	 * every field that fp_parse would (the common keys, r->fb's, the
+	 * lazy ones); a book it gives up on goes to the general path, as
+	 * from fp_parse.
+	 */
+	if (r->lazy && r->fb && r->j.cap && len >= 16 && len < UINT32_MAX &&
+	    LIT(s, s + len, "{\"type\":\"book\"")) {
+		struct arb_json *j = &r->j;
+
+		r->type = ARB_R_BOOK;
+		r->fb->has_seq = 0;
+		r->fb->seq = 0;
+		if (!fp_book_lazy(r, s, s + len, s + 14)) {
+			spec_init();
+			r->has_fb = 0;
+			r->lv_lazy = 0;
+			r->fast = 0;
+			return rec_general(r, line, len, why, whylen);
+		}
+		j->t[0] = (struct arb_jtok){ ARB_J_OBJ, 0, 0, (uint32_t)len, 1, 0 };
+		j->src = line;
+		j->srclen = len;
+		j->n = 1;
+		j->err = NULL;
+		j->erroff = 0;
+		r->has_fb = 1;
+		r->line = line;
+		r->len = len;
+		r->fast = 1;
+		if (whylen)
+			why[0] = '\0';
+		return 0;
+	}
 	spec_init();
 	r->has_fb = 0;
 	r->lv_lazy = 0;

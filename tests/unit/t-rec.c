@@ -900,6 +900,55 @@ test_fast(const char *srcdir)
 		    o.lazy - lz0);
 		ok(o.lazy - lz0 > 300, "odd levels: more than 300 read lazily");
 	}
+	/* books in our order with every field at the edges of the lazy
+	 * reading's shortcuts (16-digit timestamps, ex and sym found in 16
+	 * bytes, one- and two-digit integers, the best level from 32 bytes,
+	 * numbers of up to 16 characters), in random combinations */
+	{
+		static const char *const ts[] = { "1700000000000403", "1000000000000000",
+			"9999999999999999", "0700000000000403", "170000000000040", "17000000000004031",
+			"1700000000000403.5", "-1700000000000403", "170000000000040a", "0", "-0",
+			"123456789012345678", "1234567890123456789" };
+		static const char *const str[] = { "\"a\"", "\"binance\"", "\"abcdefghijklmno\"",
+			"\"abcdefghijklmnop\"", "\"abcdefghijklmnopq\"", "\"\"", "\"a\\\"b\"", "\"a\tb\"",
+			"\"caf\xc3\xa9\"", "\"\x7f\x80\xff\"", "\"B18/BTC\"",
+			"\"abcdefghijklmnopqrstuvwxyz0123456789ABC\"",
+			"\"abcdefghijklmnopqrstuvwxyz0123456789ABCD\"", "7" };
+		static const char *const small[] = { "3", "10", "0", "1", "99", "100", "09", "00",
+			"-1", "-0", "1.0", "2147483647", "2147483648", "1e2", "x" };
+		static const char *const num[] = { "0.002739402", "263", "42.04534", "12.20", "0",
+			"0.0", "0.000", "1.234567890123456", "12345678.9012345", "123456789.0123456",
+			"1234567890123456", "12345678901234567", "0.0000000000000001", "00.1", "01",
+			"1.", ".5", "-1", "-0.5", "1e5", "1.5.5", "99999999", "7.25" };
+		size_t nt = sizeof ts / sizeof ts[0], ns = sizeof str / sizeof str[0];
+		size_t ni = sizeof small / sizeof small[0], nn = sizeof num / sizeof num[0];
+		unsigned long lz0 = o.lazy;
+
+		for (int i = 0; i < 20000; i++) {
+			int depth = (int)frnd(3), odd = frnd(2) == 0;
+
+			arb_buf_reset(&m);
+			arb_buf_printf(&m, "{\"type\":\"book\",\"ts\":%s,\"rt\":%s,\"ex\":%s,\"sym\":%s",
+			    odd ? ts[frnd((uint32_t)nt)] : ts[0], odd ? ts[frnd((uint32_t)nt)] : ts[1],
+			    odd ? str[frnd((uint32_t)ns)] : str[1], odd ? str[frnd((uint32_t)ns)] : str[10]);
+			if (frnd(4))
+				arb_buf_printf(&m, ",\"seq\":%s", odd ? small[frnd((uint32_t)ni)] : "3");
+			arb_buf_printf(&m, ",\"ok\":%s,\"depth\":%s", frnd(2) ? "true" : "false",
+			    odd ? small[frnd((uint32_t)ni)] : "1");
+			for (int side = 0; side < 2; side++) {
+				arb_buf_adds(&m, side ? ",\"asks\":[" : ",\"bids\":[");
+				for (int k = 0; k < depth; k++)
+					arb_buf_printf(&m, "%s[%s,%s]", k ? "," : "",
+					    odd && frnd(2) ? num[frnd((uint32_t)nn)] : num[frnd(4)],
+					    odd && frnd(2) ? num[frnd((uint32_t)nn)] : num[1 + frnd(3)]);
+				arb_buf_addc(&m, ']');
+			}
+			arb_buf_addc(&m, '}');
+			bad += differ_report(&o, m.p, m.len, &shown);
+		}
+		ok(bad == 0, "books at the lazy reading's edges agree (%lu read lazily)", o.lazy - lz0);
+		ok(o.lazy - lz0 > 5000, "books at the edges: more than 5000 read lazily");
+	}
 	ok(bad == 0 && o.lazy > 1000, "lazy (arb-detect's mode): %lu books read lazily, all agreeing",
 	    o.lazy);
 	rec_oracle_free(&o);
