@@ -1487,8 +1487,8 @@ fp_levels_lazy(const unsigned char *s, const unsigned char *p, const unsigned ch
 	if (p == e || *p != '[')
 		return NULL;
 	p++;
-	*pos1 = 1;
 	if (p < e && *p == ']') {
+		*pos1 = 1;
 		p++;
 	} else {
 		/* the best level, which the screen reads on every update */
@@ -1519,6 +1519,10 @@ fp_levels_lazy(const unsigned char *s, const unsigned char *p, const unsigned ch
 		for (;;) {
 			k++;
 			p = r;
+			if (k == 1 && p < e && *p == ']') {
+				p++;            /* one level (depth 1) */
+				break;
+			}
 #ifdef __SSE2__
 			/* the usual: "," then a level whose 32 bytes are there */
 			if (e - p >= 33 && p[0] == ',' && p[1] == '[') {
