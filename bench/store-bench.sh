@@ -44,7 +44,8 @@ bytes=$(wc -c < "$T/in.ndjson")
 # the WAL with synchronous full), the number of transactions and the wall
 # seconds the committing thread waited for the checkpointer (WAL restarts);
 # "-" when the program does not report them (cat, store-raw, an older
-# arb-store).
+# arb-store).  Then the server's CPU seconds (PostgreSQL) and the client's
+# page faults.
 IN=$T/in.ndjson
 # CPU ticks of the private cluster's server processes that have ended
 # (the postmaster's children): around a run, the server's share of it.
@@ -61,7 +62,7 @@ run() {
 	# during this run (where it made the next run 20 to 40 % slower)
 	sync
 	s0=$(srv_ticks)
-	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$@" < "$IN" > /dev/null 2> "$T/err" ||
+	/usr/bin/time -f "%e %U %S %M %R" -o "$T/time" "$@" < "$IN" > /dev/null 2> "$T/err" ||
 		{ echo "store-bench: $name failed:" >&2; cat "$T/err" >&2; }
 	thr=$(awk '/cpu seconds: reading and staging/ { m = $7 + 0; c = $9 + 0 }
 		/checkpoints in their thread/ { k = $(NF - 2) }
@@ -73,7 +74,7 @@ run() {
 	sleep 0.2  # the server processes end just after the client
 	srv=$(awk -v a="$s0" -v b="$(srv_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%s", (b > a ? sprintf("%.2f", (b - a) / hz) : "-") }')
 	set -- $(tail -n 1 "$T/time") $thr
-	awk -v name="$name" -v n="$N" -v s="$1" -v u="$2" -v sy="$3" -v rss="$4" -v thr="$5 $6 $7 $8" -v txn="$9" -v rw="${10}" -v srv="$srv" 'BEGIN {
+	awk -v name="$name" -v n="$N" -v s="$1" -v u="$2" -v sy="$3" -v rss="$4" -v flt="$5" -v thr="$6 $7 $8 $9" -v txn="${10}" -v rw="${11}" -v srv="$srv" 'BEGIN {
 		cpu = u + sy
 		if (s < 0.01) s = 0.01
 		if (cpu < 0.01) cpu = 0.01
@@ -81,15 +82,15 @@ run() {
 		for (i = 1; i <= 4; i++)
 			if (t[i] != "-") t[i] = sprintf("%.2f", t[i])
 		if (rw != "-") rw = sprintf("%.2f", rw)
-		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d %6s %6s %6s %6s %6s %6s %6s\n", name, n, s, n / s, cpu, n / cpu, rss,
-		    t[1], t[2], t[3], t[4], txn, rw, srv }'
+		printf "%-38s %8d %7.2f %10.0f %7.2f %10.0f %9d %6s %6s %6s %6s %6s %6s %6s %7s\n", name, n, s, n / s, cpu, n / cpu, rss,
+		    t[1], t[2], t[3], t[4], txn, rw, srv, flt }'
 }
 
 BASE=${BASELINE:-}
 [ -z "$BASE" ] || [ -x "$BASE" ] || { echo "store-bench: BASELINE=$BASE is not executable" >&2; exit 2; }
 
-printf "%-38s %8s %7s %10s %7s %10s %9s %6s %6s %6s %6s %6s %6s %6s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB" \
-    "main" "commit" "ckpt" "sync" "txns" "rst_s" "srv_s"
+printf "%-38s %8s %7s %10s %7s %10s %9s %6s %6s %6s %6s %6s %6s %6s %7s\n" "run" "records" "wall_s" "rec/s" "cpu_s" "rec/cpu_s" "RSS_KB" \
+    "main" "commit" "ckpt" "sync" "txns" "rst_s" "srv_s" "faults"
 echo "# input: $N lines, $bytes bytes"
 run "baseline: cat" cat
 run "raw: sqlite batched INSERT (line)" "$RAW" sqlite "$T/raw.db"
@@ -147,6 +148,9 @@ echo "# cpu_s: user+system time of the client process only (for PostgreSQL the s
 echo "# main, commit, ckpt, sync: CPU seconds of arb-store's threads (reading and staging; committing; SQLite checkpoints;"
 echo "#   syncing the WAL, synchronous full); txns: transactions (batches) committed; rst_s: seconds the"
 echo "#   committing thread waited for the checkpointer so that the WAL could start over (every 128 MiB)"
+echo "# srv_s: CPU seconds of the PostgreSQL server processes that ended (the run's backends)"
+echo "# faults: the client's page faults (minor), each 30 to 60 us of wall time on a virtual machine like the"
+echo "#   development one, mostly not counted in cpu_s"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the wall-clock numbers)"
 
 # Idle latency: one record at a time (p50/p90/p99 over 300 probes).
