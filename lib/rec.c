@@ -1516,40 +1516,41 @@ fp_levels_lazy(const unsigned char *s, const unsigned char *p, const unsigned ch
 			r++;
 		}
 		*pos1 = (uint32_t)(r - o);
-		for (;;) {
-			k++;
-			p = r;
-			if (k == 1 && p < e && *p == ']') {
-				p++;            /* one level (depth 1) */
-				break;
-			}
+		if (r < e && *r == ']') {
+			k = 1;           /* one level (depth 1) */
+			p = r + 1;
+		} else {
+			for (;;) {
+				k++;
+				p = r;
 #ifdef __SSE2__
-			/* the usual: "," then a level whose 32 bytes are there */
-			if (e - p >= 33 && p[0] == ',' && p[1] == '[') {
-				int z;
+				/* the usual: "," then a level whose 32 bytes are there */
+				if (e - p >= 33 && p[0] == ',' && p[1] == '[') {
+					int z;
 
-				if ((r = fp_level32(p + 1, &z)) != NULL) {
-					bad |= z;
-					continue;
+					if ((r = fp_level32(p + 1, &z)) != NULL) {
+						bad |= z;
+						continue;
+					}
 				}
-			}
 #endif
-			if (p < e && *p == ',') {
-				p++;
-			} else if (p < e && *p == ']') {
-				p++;
-				break;
-			} else {
-				return NULL;
+				if (p < e && *p == ',') {
+					p++;
+				} else if (p < e && *p == ']') {
+					p++;
+					break;
+				} else {
+					return NULL;
+				}
+				if (p == e || *p != '[')
+					return NULL;
+				if ((q = fp_numv(p + 1, e, &m1)) == NULL || q == e || *q != ',')
+					return NULL;
+				if ((r = fp_numv(q + 1, e, &m2)) == NULL || r == e || *r != ']')
+					return NULL;
+				bad |= (m1 <= 0) | (m2 < 0);
+				r++;
 			}
-			if (p == e || *p != '[')
-				return NULL;
-			if ((q = fp_numv(p + 1, e, &m1)) == NULL || q == e || *q != ',')
-				return NULL;
-			if ((r = fp_numv(q + 1, e, &m2)) == NULL || r == e || *r != ']')
-				return NULL;
-			bad |= (m1 <= 0) | (m2 < 0);
-			r++;
 		}
 	}
 	*nlv = k;
