@@ -50,6 +50,7 @@
 struct slot {
 	struct arb_store_batch b;
 	struct arb_buf tee;        /* its lines (--tee), passed on once durable */
+	unsigned char tee_big;     /* tee grown by arb_store_buf_grow */
 	uint64_t nlines;           /* lines in it (stored or not) */
 	int64_t max_ts;            /* largest ts read when it was closed */
 };
@@ -533,6 +534,7 @@ static void in_batch(const char *line, size_t len)
 	}
 	g.fill->nlines++;
 	if (g.tee_on) {
+		arb_store_buf_grow(&g.fill->tee, &g.fill->tee_big, len + 1);
 		arb_buf_add(&g.fill->tee, line, len);
 		arb_buf_addc(&g.fill->tee, '\n');
 	}
@@ -994,7 +996,7 @@ int main(int argc, char **argv)
 	close(W.wake[0]);
 	close(W.wake[1]);
 	for (int k = 0; k < NSLOT; k++) {
-		arb_buf_free(&g.slot[k].tee);
+		arb_store_buf_free(&g.slot[k].tee, &g.slot[k].tee_big);
 		arb_store_batch_free(&g.slot[k].b);
 	}
 	free(g.want_unknown);

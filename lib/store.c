@@ -622,22 +622,22 @@ int arb_store_sync(struct arb_store *s, char *why, size_t whylen)
  * reaches BIG_ROWS moves once to a region of its own: reserved (no memory
  * until used) at least BIG_CAP long, 2 MiB aligned and madvise'd for
  * transparent huge pages, so that it faults once per 2 MiB ("madvise" or
- * "always" mode; else per 4 KiB but never copied again).  b->big[k] says
- * that rows[k] is such a region (unmapped, never freed or realloc'ed).
+ * "always" mode; else per 4 KiB but never copied again).  *big says that
+ * the buffer is such a region (unmapped, never freed or realloc'ed);
+ * arb-store(1) keeps a batch's lines for --tee the same way.
  */
 #define BIG_ROWS ((size_t)256 << 10)
 #define BIG_CAP ((size_t)32 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
-void arb_store_rows_grow(struct arb_store_batch *b, int k, size_t extra)
+void arb_store_buf_grow(struct arb_buf *o, unsigned char *big, size_t extra)
 {
-	struct arb_buf *o = &b->rows[k];
 	size_t need = o->len + extra + 1;
 
 	if (need <= o->cap)
 		return;
 	if (need < extra)
 		xmalloc(SIZE_MAX);  /* overflow: the out-of-memory exit */
-	if (need < BIG_ROWS && !b->big[k]) {
+	if (need < BIG_ROWS && !*big) {
 		arb_buf_reserve(o, extra);
 		return;
 	}
@@ -663,13 +663,29 @@ void arb_store_rows_grow(struct arb_store_batch *b, int k, size_t extra)
 		memcpy(p, o->p, o->len + 1);
 	else
 		p[0] = '\0';
-	if (b->big[k])
+	if (*big)
 		munmap(o->p, o->cap);
 	else
 		free(o->p);
-	b->big[k] = m != MAP_FAILED;
+	*big = m != MAP_FAILED;
 	o->p = p;
 	o->cap = cap;
+}
+
+void arb_store_buf_free(struct arb_buf *o, unsigned char *big)
+{
+	if (*big)
+		munmap(o->p, o->cap);
+	else
+		free(o->p);
+	o->p = NULL;
+	o->len = o->cap = 0;
+	*big = 0;
+}
+
+void arb_store_rows_grow(struct arb_store_batch *b, int k, size_t extra)
+{
+	arb_store_buf_grow(&b->rows[k], &b->big[k], extra);
 }
 
 void arb_store_batch_reset(struct arb_store_batch *b)
@@ -683,12 +699,8 @@ void arb_store_batch_reset(struct arb_store_batch *b)
 
 void arb_store_batch_free(struct arb_store_batch *b)
 {
-	for (int k = 0; k < ARB_R_NTYPES; k++) {
-		if (b->big[k])
-			munmap(b->rows[k].p, b->rows[k].cap);
-		else
-			arb_buf_free(&b->rows[k]);
-	}
+	for (int k = 0; k < ARB_R_NTYPES; k++)
+		arb_store_buf_free(&b->rows[k], &b->big[k]);
 	arb_buf_free(&b->scratch);
 	memset(b, 0, sizeof *b);
 }

@@ -123,6 +123,10 @@ void arb_store_batch_reset(struct arb_store_batch *b);
 /* Room for extra more bytes in rows[k] (as arb_buf_reserve; a big buffer
  * moves to a region of its own, see store.c). */
 void arb_store_rows_grow(struct arb_store_batch *b, int k, size_t extra);
+/* The same for any buffer, with its flag *big (zero at first); a buffer
+ * grown so is freed with arb_store_buf_free only. */
+void arb_store_buf_grow(struct arb_buf *o, unsigned char *big, size_t extra);
+void arb_store_buf_free(struct arb_buf *o, unsigned char *big);
 void arb_store_batch_free(struct arb_store_batch *b);
 
 enum {
