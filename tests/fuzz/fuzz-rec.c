@@ -8,7 +8,9 @@
  * input is parsed a second time by the general path alone
  * (arb_rec_parse_general, the oracle of the fast path: rec-oracle.h),
  * which must agree in everything: result, reason, common keys, every
- * token, every level.  Any inconsistency aborts.
+ * token (for a book read in lazy mode, which keeps the object's token
+ * alone, that token and where the sides' text lies), every level.  Any
+ * inconsistency aborts.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ilib \
  *       tests/fuzz/fuzz-rec.c lib/rec.c lib/json.c lib/dec.c lib/util.c \
