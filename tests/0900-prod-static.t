@@ -85,6 +85,8 @@ ok $r "compose: nothing published on a port"
 if python3 -c 'import yaml' 2>/dev/null; then
 	python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$C"
 	ok $? "compose.yaml is valid YAML"
+else
+	ok 1 "compose.yaml: python3's yaml module is missing (apt-get install python3-yaml)"
 fi
 
 # --- alerts ----------------------------------------------------------------
