@@ -1561,8 +1561,7 @@ fp_levels_lazy(const unsigned char *s, const unsigned char *p, const unsigned ch
 /*
  * A timestamp at p: fp_int, but a positive integer of exactly 16 digits
  * (microseconds from 2001 to 2286: every ts and rt our programs write) is
- * checked with one SSE2 comparison and converted with three
- * multiply-adds, two digits, then four, then eight at a time.  Anything
+ * checked with one SSE2 comparison and converted by fp_conv16.  Anything
  * else goes to fp_int, so what is accepted and its value are fp_int's.
  */
 static inline __attribute__((always_inline)) const unsigned char *
@@ -1574,16 +1573,7 @@ fp_ts(const unsigned char *p, const unsigned char *e, int64_t *v)
 		__m128i t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
 
 		if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t)) == 0xffff) {
-			__m128i z = _mm_setzero_si128(), a, b;
-			uint64_t w;
-
-			/* pairs: d0*10+d1, ...; then fours; then eights */
-			a = _mm_madd_epi16(_mm_unpacklo_epi8(t, z), _mm_set1_epi32(1 << 16 | 10));
-			b = _mm_madd_epi16(_mm_unpackhi_epi8(t, z), _mm_set1_epi32(1 << 16 | 10));
-			a = _mm_madd_epi16(_mm_packs_epi32(a, b), _mm_set1_epi32(1 << 16 | 100));
-			a = _mm_madd_epi16(_mm_packs_epi32(a, a), _mm_set1_epi32(1 << 16 | 10000));
-			w = (uint64_t)_mm_cvtsi128_si64(a);
-			*v = (int64_t)((w & 0xffffffffu) * 100000000u + (w >> 32));
+			*v = (int64_t)fp_conv16(t);
 			return p + 16;
 		}
 	}
