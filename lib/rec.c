@@ -1641,6 +1641,24 @@ fp_strcopy(const unsigned char *p, const unsigned char *e, char *dst, size_t cap
 	return q;
 }
 
+/* One side of a lazy book (0 bids, 1 asks) whose array starts at o: its
+ * levels read by fp_levels_lazy, where its text lies noted. */
+static inline __attribute__((always_inline)) const unsigned char *
+fp_side_lazy(struct arb_rec *r, const unsigned char *s, const unsigned char *o,
+    const unsigned char *e, int side, int *odd)
+{
+	struct arb_book_rec *fb = r->fb;
+	const unsigned char *p;
+
+	p = side ? fp_levels_lazy(s, o, e, &fb->asks, &fb->capa, &fb->nasks, &r->lv_pos1[1], odd) :
+	    fp_levels_lazy(s, o, e, &fb->bids, &fb->capb, &fb->nbids, &r->lv_pos1[0], odd);
+	if (p != NULL) {
+		r->lv_off[side] = (uint32_t)(o - s);
+		r->lv_len[side] = (uint32_t)(p - o);
+	}
+	return p;
+}
+
 /*
  * A book record read lazily (r->lazy: arb-detect), from p on (just after
  * `{"type":"book"`): checked exactly as fp_book checks it, its fields
@@ -1652,7 +1670,6 @@ fp_book_lazy(struct arb_rec *r, const unsigned char *s, const unsigned char *e,
     const unsigned char *p)
 {
 	struct arb_book_rec *fb = r->fb;
-	const unsigned char *o;
 	int64_t x;
 	int odd = 0;
 
@@ -1684,22 +1701,10 @@ fp_book_lazy(struct arb_rec *r, const unsigned char *s, const unsigned char *e,
 	    x > INT32_MAX)
 		return 0;
 	fb->depth = (int)x;
-	if (!LIT(p, e, ",\"bids\":"))
+	if (!LIT(p, e, ",\"bids\":") || (p = fp_side_lazy(r, s, p + 8, e, 0, &odd)) == NULL)
 		return 0;
-	o = p + 8;
-	if ((p = fp_levels_lazy(s, o, e, &fb->bids, &fb->capb, &fb->nbids, &r->lv_pos1[0],
-	    &odd)) == NULL)
+	if (!LIT(p, e, ",\"asks\":") || (p = fp_side_lazy(r, s, p + 8, e, 1, &odd)) == NULL)
 		return 0;
-	r->lv_off[0] = (uint32_t)(o - s);
-	r->lv_len[0] = (uint32_t)(p - o);
-	if (!LIT(p, e, ",\"asks\":"))
-		return 0;
-	o = p + 8;
-	if ((p = fp_levels_lazy(s, o, e, &fb->asks, &fb->capa, &fb->nasks, &r->lv_pos1[1],
-	    &odd)) == NULL)
-		return 0;
-	r->lv_off[1] = (uint32_t)(o - s);
-	r->lv_len[1] = (uint32_t)(p - o);
 	if (p + 1 != e || *p != '}')
 		return 0;
 	r->has_ts = r->has_rt = 1;
