@@ -44,15 +44,10 @@ stop_fake() { kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }
 feed() {
 	name=$1 secs=$2
 	shift 2
-	arb-feed "$@" >"$name.out" 2>"$name.err" &
-	pid=$!
-	sleep "$secs"
-	kill -TERM "$pid"
-	wait "$pid"
-	RC=$?
+	UNTIL=true feed_until "$name" "$secs" "$secs" "$@"
 }
 count() { grep -c -- "$1" "$2"; }
-# feed_until NAME MIN MAX ARGS...: like feed, but after MIN seconds goes on
+# feed_until NAME MIN MAX ARGS...: as feed, but after MIN seconds goes on
 # (up to MAX seconds) until the command in $UNTIL succeeds, so that a loaded
 # machine (the sanitizer build beside other work) gets the time it needs
 feed_until() {
