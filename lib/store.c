@@ -629,6 +629,24 @@ int arb_store_sync(struct arb_store *s, char *why, size_t whylen)
 #define BIG_ROWS ((size_t)256 << 10)
 #define BIG_CAP ((size_t)32 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
+
+void *arb_store_region(size_t len)
+{
+	char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+	char *p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (p > m)
+		munmap(m, (size_t)(p - m));
+	munmap(p + len, HUGE_PAGE - (size_t)(p - m));
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);  /* best effort */
+#endif
+	return p;
+}
+
 void arb_store_buf_grow(struct arb_buf *o, unsigned char *big, size_t extra)
 {
 	size_t need = o->len + extra + 1;
@@ -644,19 +662,8 @@ void arb_store_buf_grow(struct arb_buf *o, unsigned char *big, size_t extra)
 	size_t cap = BIG_CAP;
 	while (cap < need)
 		cap *= 2;
-	char *p = NULL;
-	char *m = mmap(NULL, cap + HUGE_PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m != MAP_FAILED) {
-		p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-		if (p > m)
-			munmap(m, (size_t)(p - m));
-		if ((size_t)(p - m) < HUGE_PAGE)
-			munmap(p + cap, HUGE_PAGE - (size_t)(p - m));
-#ifdef MADV_HUGEPAGE
-		(void)madvise(p, cap, MADV_HUGEPAGE);
-#endif
-	}
+	char *p = arb_store_region(cap);
+	int region = p != NULL;
 	if (!p)
 		p = xmalloc(cap);  /* no region: the heap after all */
 	if (o->cap)
@@ -667,7 +674,7 @@ void arb_store_buf_grow(struct arb_buf *o, unsigned char *big, size_t extra)
 		munmap(o->p, o->cap);
 	else
 		free(o->p);
-	*big = m != MAP_FAILED;
+	*big = (unsigned char)region;
 	o->p = p;
 	o->cap = cap;
 }

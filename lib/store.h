@@ -126,6 +126,10 @@ void arb_store_rows_grow(struct arb_store_batch *b, int k, size_t extra);
 /* The same for any buffer, with its flag *big (zero at first); a buffer
  * grown so is freed with arb_store_buf_free only. */
 void arb_store_buf_grow(struct arb_buf *o, unsigned char *big, size_t extra);
+/* A region of len bytes (a multiple of 2 MiB) reserved, not yet backed by
+ * memory, 2 MiB aligned and advised for transparent huge pages; NULL when
+ * it cannot be mapped.  Released with munmap(p, len). */
+void *arb_store_region(size_t len);
 void arb_store_buf_free(struct arb_buf *o, unsigned char *big);
 void arb_store_batch_free(struct arb_store_batch *b);
 

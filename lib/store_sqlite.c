@@ -1100,23 +1100,13 @@ static void heap_shutdown(void *arg) { heap.def.xShutdown(arg); }
 
 static void pool_init(void)
 {
-	size_t huge = (size_t)2 << 20;
-
 	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &heap.def) != SQLITE_OK || !heap.def.xMalloc)
 		return;
 	/* Reserved only (no memory until used), 2 MiB aligned so that huge
 	 * pages can back all of it. */
-	char *m = mmap(NULL, HEAP_SIZE + huge, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m == MAP_FAILED)
+	char *a = arb_store_region(HEAP_SIZE);
+	if (a == NULL)
 		return;
-	char *a = (char *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
-	if (a > m)
-		munmap(m, (size_t)(a - m));
-	munmap(a + HEAP_SIZE, (size_t)(m + huge - a));
-#ifdef MADV_HUGEPAGE
-	madvise(a, HEAP_SIZE, MADV_HUGEPAGE);  /* best effort */
-#endif
 	heap.base = heap.next = a;
 	heap.end = a + HEAP_SIZE;
 	static const sqlite3_mem_methods ours = {
