@@ -379,6 +379,9 @@ main(int argc, char *argv[])
 	int ch, i;
 
 	arb_setprog(argv[0]);
+	/* the engine's tables (tens of thousands of candidates, megabytes)
+	 * in huge pages: see arb_heap_huge */
+	arb_heap_huge((size_t)64 << 20);
 	arb_detect_opts_init(&op.o);
 	op.cycles = 1;
 	arb_fees_init(&fees);

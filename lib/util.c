@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +38,65 @@ oom(size_t n)
 	if (len > 0)
 		(void)!write(2, msg, (size_t)len);
 	exit(ARB_EXIT_FAIL);
+}
+
+/* the block below the first huge page (arb_heap_huge): kept, not a leak */
+static void *volatile heap_gap;
+
+int
+arb_heap_huge(size_t reserve)
+{
+#if defined(M_TOP_PAD) && defined(MADV_HUGEPAGE) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	static int done;
+	uintptr_t lo, hi, a, b, top;
+	void *volatile p;
+
+	if (done || reserve < huge || reserve > (size_t)1 << 30)
+		return 0;
+	done = 1;
+	/* malloc set up, with its usual first extension of the heap (p is
+	 * volatile: else the compiler drops a malloc only freed) */
+	p = malloc(1);
+	free(p);
+	/* grow by reserve at a time, never give back less than twice
+	 * that, and take blocks up to 32 MiB (glibc's largest threshold)
+	 * from the heap, not from mappings of their own */
+	if (!mallopt(M_TOP_PAD, (int)reserve) || !mallopt(M_TRIM_THRESHOLD, (int)(2 * reserve)))
+		return 0;
+	(void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	/*
+	 * The heap's top chunk runs from top to the break, lo.  A huge
+	 * page must be 2 MiB aligned: from a on.  One block from top to
+	 * just below a is more than the top chunk holds, so malloc extends
+	 * the heap now (by reserve more) and writes only the block's and
+	 * the new top's headers, both below a: nothing at or above a has
+	 * been touched when it is marked, so every page there can be huge.
+	 * The block is kept, never touched (it costs no memory): what the
+	 * program allocates next starts at a.
+	 */
+	lo = (uintptr_t)sbrk(0);
+	if (lo == (uintptr_t)-1)
+		return 0;
+	top = lo - mallinfo2().keepcost;
+	a = (lo + 64 + huge - 1) & ~(huge - 1);
+	p = malloc(a - 16 - top - sizeof(size_t));
+	hi = (uintptr_t)sbrk(0);
+	if (p == NULL || hi == (uintptr_t)-1 || hi <= lo) {
+		free(p);
+		return 0;   /* not glibc's heap (a sanitizer, valgrind) */
+	}
+	heap_gap = p;
+	/* (where the new top's header ends, which is a when the heap was
+	 * as described; else the next huge page boundary after it) */
+	a = ((uintptr_t)p + malloc_usable_size(p) + sizeof(size_t) + huge - 1) & ~(huge - 1);
+	b = hi & ~(huge - 1);
+	return b > a && madvise((void *)a, b - a, MADV_HUGEPAGE) == 0;
+#else
+	(void)reserve;
+	return 0;
+#endif
 }
 
 void *

@@ -27,6 +27,23 @@ void xrealloc(void *pp, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/*
+ * Puts the heap that malloc grows from then on into transparent huge
+ * pages (2 MiB), where the kernel allows them on request (THP "madvise"
+ * or "always"): malloc is told to extend the heap by at least reserve
+ * bytes at a time and to keep what is freed, and the new part is marked
+ * MADV_HUGEPAGE.  A program that builds megabytes of tables then takes a
+ * few faults instead of thousands (each one costs microseconds of kernel
+ * time here), and its random reads of them miss the TLB less.  Virtual
+ * size grows by reserve; resident memory by less than 2 MiB more than
+ * what is used.  Best effort: with another allocator (a sanitizer,
+ * valgrind) it changes nothing and returns 0; 1 when the heap is so
+ * marked (the kernel may still give small pages: THP "never").  Call
+ * early, before any thread starts (only the main thread's heap); a
+ * second call, or a reserve under 2 MiB or over 1 GiB, does nothing.
+ */
+int arb_heap_huge(size_t reserve);
+
 /* A growable byte buffer.  b.p is always NUL-terminated when b.cap > 0. */
 struct arb_buf {
 	char *p;
