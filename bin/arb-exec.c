@@ -612,6 +612,7 @@ main(int argc, char **argv)
 	int64_t t0;
 
 	arb_setprog(argv[0]);
+	arb_heap_huge((size_t)64 << 20);   /* books and state: see util.h */
 	arb_exec_conf_defaults(&o.c);
 	arb_paper_conf_defaults(&o.pc);
 	arb_live_conf_defaults(&o.lc);

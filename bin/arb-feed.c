@@ -143,6 +143,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	arb_setprog(argv[0]);
+	arb_heap_huge((size_t)64 << 20);   /* books and state: see util.h */
 	memset(&wo, 0, sizeof wo);
 	wo.stale_after = -1;
 	argv = arb_conf_argv(&argc, argv, "arb-feed", conf_keys, 'c');

@@ -259,6 +259,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	arb_setprog(argv[0]);
+	arb_heap_huge((size_t)64 << 20);   /* see util.h */
 	memset(&o, 0, sizeof o);
 	memset(&L, 0, sizeof L);
 	{

@@ -849,6 +849,7 @@ int main(int argc, char **argv)
 	char why[512];
 
 	arb_setprog(argv[0]);
+	arb_heap_huge((size_t)64 << 20);   /* see util.h */
 	g.batch = DEFAULT_BATCH;
 	g.interval = 200000;
 	g.o.retry_us = 60 * 1000000LL;
