@@ -20,6 +20,9 @@
 # means a few hundred records a commit).  Last, the idle latency of
 # arb-store --tee (bench/probe: one record at a time into an idle stage,
 # until it comes out) beside `cat`.
+# With PG_HUGEPAGES=N (as root), the PostgreSQL runs are made once more
+# with the server's shared memory in huge pages (N reserved for the run,
+# then given back).
 # Targets (issue 7): 0.5 M records/s into SQLite, 0.3 M into PostgreSQL;
 # (issue 10) per-hop latency p99 under 50 us when the stream is idle.
 set -u
@@ -143,6 +146,39 @@ for v in "" ${BASE:+old}; do
 	run "arb-store postgresql$tag" "$S" -vv -d "$U"
 	run "arb-store postgresql, replay (dups)$tag" "$S" -vv -d "$U"
 done
+# The same server with its shared memory in huge pages (huge_pages = on,
+# PostgreSQL's documented setting for Linux), when PG_HUGEPAGES=N asks for
+# it: as root, N huge pages of 2 MiB are reserved for the run
+# (vm.nr_hugepages) and the old number is put back at the end.  Without
+# them every backend faults on each 4 KiB page of shared memory it touches
+# (tens of thousands a run, see bench/README); arb-store is the same.
+HP_OLD=
+hp_restore() { [ -n "$HP_OLD" ] && echo "$HP_OLD" > /proc/sys/vm/nr_hugepages; HP_OLD=; }
+if [ -n "${PG_HUGEPAGES:-}" ]; then
+	if [ "$(id -u)" -ne 0 ] || [ ! -w /proc/sys/vm/nr_hugepages ]; then
+		echo "# (PG_HUGEPAGES: not root, vm.nr_hugepages left alone: no huge-page runs)"
+	else
+		HP_OLD=$(cat /proc/sys/vm/nr_hugepages)
+		trap 'pg_stop; hp_restore; rm -rf "$T"' EXIT
+		[ "$HP_OLD" -lt "$PG_HUGEPAGES" ] && echo "$PG_HUGEPAGES" > /proc/sys/vm/nr_hugepages
+		if pg_sql "ALTER SYSTEM SET huge_pages = 'on'" >/dev/null && pg_ctl_ -w -t 60 restart >/dev/null 2>&1; then
+			echo "# the server's shared memory in huge pages: huge_pages = on, $(awk '/^HugePages_(Total|Free|Rsvd):/ { v[$1] = $2 }
+			    END { print v["HugePages_Total:"] - v["HugePages_Free:"] + v["HugePages_Rsvd:"] }' /proc/meminfo) of $(cat /proc/sys/vm/nr_hugepages) huge pages (2 MiB) in use or reserved"
+			run "raw: PostgreSQL COPY (line), huge pages" "$RAW" pg "$ARB_PG_URL"
+			for v in "" ${BASE:+old}; do
+				S=$STORE; [ -n "$v" ] && S=$BASE
+				tag=${v:+" (baseline)"}
+				pg_sql "CREATE DATABASE h$v" >/dev/null
+				U=$(echo "$ARB_PG_URL" | sed "s,/postgres?,/h$v?,")
+				run "arb-store postgresql, huge pages$tag" "$S" -vv -d "$U"
+			done
+		else
+			echo "# (PG_HUGEPAGES=$PG_HUGEPAGES: the server did not start with huge_pages = on (too few free huge pages?): no huge-page runs)"
+			pg_sql "ALTER SYSTEM SET huge_pages = 'try'" >/dev/null 2>&1
+			pg_ctl_ -w -t 60 start >/dev/null 2>&1
+		fi
+	fi
+fi
 echo "# targets: 500000 records/s into SQLite, 300000 into PostgreSQL"
 echo "# cpu_s: user+system time of the client process only (for PostgreSQL the server's work is not in it)"
 echo "# main, commit, ckpt, sync: CPU seconds of arb-store's threads (reading and staging; committing; SQLite checkpoints;"
@@ -168,3 +204,5 @@ if [ -x "$PROBE" ]; then
 		lat "arb-store --tee postgresql$tag" "$S" --tee -d "'$(echo "$ARB_PG_URL" | sed "s,/postgres?,/l$v?,")'"
 	done
 fi
+pg_stop
+hp_restore
