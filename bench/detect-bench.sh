@@ -6,7 +6,9 @@
 # same run, peak RSS of each, and the engine's per-update detection latency
 # (in process, p50/p99).  Rates are records per CPU second (user + system
 # time of the process, so that other load on a shared machine does not
-# count); wall-clock rates are shown too.  Every timed run writes to
+# count); wall-clock rates are shown too.  Each row is the median of
+# RUNS runs (default 5; jq's is one), with the range of its CPU rates.
+# Every timed run writes to
 # /dev/null, as cat and jq do, but one: arb-detect into a file, shown
 # apart, whose output is counted and compared with BASE's.  Targets (issue 4): >= 4 M/s at
 # depth 1, >= 1 M/s at depth 10, p99 < 5 us, RSS < 32 MiB.
@@ -29,17 +31,34 @@ G=$(dirname "$B")/gen-stream
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/detect-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.3f M/s", (s > 0 ? n / s / 1e6 : 0) }'; }
-
-# row LABEL N IN OUT CMD...: one timed run
+# row LABEL N IN OUT CMD...: RUNS timed runs (default 5; jq's once, it
+# takes seconds), the median CPU and wall rates, the range of the CPU
+# rate, the largest peak RSS.  One run on a shared virtual machine can be
+# off by a fifth either way; the median of five much less.
+RUNS=${RUNS:-5}
 row() {
 	label=$1 n=$2 in=$3 out=$4
 	shift 4
-	# shellcheck disable=SC2046 # three words: wall seconds, KiB, CPU seconds
-	set -- $("$B" run "$in" "$out" "$@")
-	printf '  %-40s cpu %-12s wall %-12s rss %s KiB\n' "$label" "$(rate "$n" "$3")" \
-	    "$(rate "$n" "$1")" "$2"
+	r=$RUNS
+	[ "$label" = jq ] && r=1
+	: >"$tmp/runs"
+	i=0
+	while [ "$i" -lt "$r" ]; do
+		"$B" run "$in" "$out" "$@" >>"$tmp/runs"
+		i=$((i + 1))
+	done
+	# (columns: wall seconds, KiB, CPU seconds)
+	m=$(( (r + 1) / 2 ))
+	wall=$(sort -n -k1 "$tmp/runs" | sed -n "${m}p" | cut -d' ' -f1)
+	sort -n -k3 "$tmp/runs" | awk -v n="$n" -v label="$label" -v m="$m" -v wall="$wall" '
+		function rate(s) { return sprintf("%.3f M/s", s > 0 ? n / s / 1e6 : 0) }
+		{ c[NR] = $3; if ($2 > rss) rss = $2 }
+		END {
+			range = NR > 1 ? sprintf("  (%d runs: cpu %.2f-%.2f)", NR, n / c[NR] / 1e6, n / c[1] / 1e6) : ""
+			printf "  %-40s cpu %-12s wall %-12s rss %s KiB%s\n", label, rate(c[m]), rate(wall), rss, range
+		}'
 }
+
 
 for depth in 1 10; do
 	"$B" gen "$depth" "$N" 1 >"$tmp/in"
