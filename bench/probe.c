@@ -5,7 +5,7 @@
  * prints the latency percentiles (wall clock, microseconds) over N probes
  * spaced by a pause, so every probe meets an idle stage.
  *
- *   probe [-n N] [-p PAUSE_US] [-f PRELUDE_FILE] [-t TEMPLATE -m NEEDLE] COMMAND
+ *   probe [-s] [-n N] [-p PAUSE_US] [-f PRELUDE_FILE] [-t TEMPLATE -m NEEDLE] COMMAND
  *
  * PRELUDE_FILE is written first (for example instrument records) and its
  * output drained before the probes start.  A probe is the record
@@ -14,6 +14,12 @@
  * the one holding NEEDLE, where "@N@" stands for the probe's number
  * (from 1) and "@T@" for the time it is written in seconds (a recording's
  * receive time): arb-feed --replay - reads venue frames, not records.
+ *
+ * With -s the probe busy-waits for the record to come out (poll without
+ * a timeout, over and over) instead of sleeping in poll: what is measured
+ * is then the stage, not also the probe's own wake-up (tens of
+ * microseconds at the median on a virtual machine, hundreds at the tail).
+ * It needs a core of its own.
  */
 #include "config.h"
 
@@ -66,10 +72,14 @@ expand(char *out, size_t cap, const char *tmpl, int n)
 	return (int)k;
 }
 
+static int spin;   /* -s */
+
 /* Reads from fd until a line containing needle arrives (or timeout). */
 static int
 wait_for(int fd, const char *needle, char *buf, size_t cap, size_t *have, int timeout_ms)
 {
+	int64_t until = now_ns() + (int64_t)timeout_ms * 1000000;
+
 	for (;;) {
 		char *nl;
 		while ((nl = memchr(buf, '\n', *have)) != NULL) {
@@ -81,7 +91,13 @@ wait_for(int fd, const char *needle, char *buf, size_t cap, size_t *have, int ti
 				return 0;
 		}
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int r = poll(&p, 1, timeout_ms);
+		int r;
+		if (spin && needle) {
+			while ((r = poll(&p, 1, 0)) == 0 && now_ns() < until)
+				;
+		} else {
+			r = poll(&p, 1, timeout_ms);
+		}
 		if (r <= 0)
 			return needle ? -1 : 0;
 		ssize_t n = read(fd, buf + *have, cap - *have);
@@ -105,15 +121,16 @@ main(int argc, char **argv)
 	size_t have = 0;
 	int64_t *lat;
 
-	while ((c = getopt(argc, argv, "n:p:f:t:m:")) != -1) {
+	while ((c = getopt(argc, argv, "sn:p:f:t:m:")) != -1) {
 		switch (c) {
+		case 's': spin = 1; break;
 		case 'n': n = atoi(optarg); break;
 		case 'p': pause_us = atol(optarg); break;
 		case 'f': prelude = optarg; break;
 		case 't': tmpl = optarg; break;
 		case 'm': needle_tmpl = optarg; break;
 		default:
-			fprintf(stderr, "usage: probe [-n N] [-p PAUSE_US] [-f PRELUDE] [-t TEMPLATE -m NEEDLE] COMMAND\n");
+			fprintf(stderr, "usage: probe [-s] [-n N] [-p PAUSE_US] [-f PRELUDE] [-t TEMPLATE -m NEEDLE] COMMAND\n");
 			return 2;
 		}
 	}
