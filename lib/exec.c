@@ -1196,10 +1196,13 @@ opp_step(struct arb_exec *e, struct arb_opp *p)
 	}
 	if (opp_busy(p))
 		return;
-	if (unknown && (!e->stopping || e->settling))
+	if (unknown && (!e->stopping || e->settling ||
+	    (!e->eof && e->c.on_stop == ARB_STOP_FINISH)))
 		return;    /* the transport is still finding out (also while it
 			    * settles at the stop: arb_exec_stop ends what stays
-			    * unknown after that) */
+			    * unknown after that; and through a stop with
+			    * --on-stop finish, which waits for every result:
+			    * an answer about another leg must not end it) */
 	/* sequential cycles: the next leg when the previous one delivered */
 	if (p->seq && !p->fail && !p->killed && p->next_leg < p->nlegs) {
 		if (e->risk.killed) {

@@ -76,6 +76,34 @@ is "$rc" 0 "SIGTERM, finish: exit 0 once the unknown order is resolved"
 grep '"type":"order".*"cid":"'$CK'".*"state":"filled"' "$T/term.out" >/dev/null
 ok $? "SIGTERM, finish: the order was resolved before exiting"
 is "$(places)" 2 "SIGTERM: nothing sent again"
+
+# 2b. SIGTERM while both legs are unknown; the venue shows the Binance one
+# after 1 s, the Kraken one after 2 s.  The answer about the Binance leg
+# must not end the opportunity while the Kraken leg is still being
+# queried: finish waits for both.
+venue_reset "BTCUSDT=droplag;XBTUSDT=droplag2" 2 1
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+(EXEC="exec"; ax --state "$T/st5" --on-stop finish) <"$T/fifo" >"$T/both.out" 2>"$T/both.err" &
+P=$!
+exec 7>"$T/fifo"
+cat "$IN" >&7
+i=0
+while [ "$(grep -c '"state":"unknown"' "$T/both.out" 2>/dev/null)" -lt 2 ] && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+is "$(grep -c '"state":"unknown"' "$T/both.out")" 2 "SIGTERM, both unknown: both legs unknown before the signal"
+kill -TERM $P
+i=0
+while kill -0 $P 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 $P 2>/dev/null && kill -9 $P
+wait $P
+rc=$?
+exec 7>&-
+is "$rc" 0 "SIGTERM, both unknown: exit 0 once both are resolved"
+is "$(grep -c '"type":"order".*"state":"filled"' "$T/both.out")" 2 "SIGTERM, both unknown: both legs filled before exiting"
+grep '"type":"result".*"status":"complete"' "$T/both.out" >/dev/null
+ok $? "SIGTERM, both unknown: the opportunity complete"
 # 3. the venues' fee rates: read by default, not with --no-venue-fees
 venue_reset ""
 feed_live "$IN" "$T/fees.out" "$T/fees.err" ax -v --state "$T/st3"
@@ -92,7 +120,7 @@ ok $? "--no-venue-fees: the trade completes with the instruments' fees"
 is "$(bad_requests)" 0 "fees: every request passed the venues' checks"
 
 grep -F -e "$CANARY_SECRET" -e "$KRAKEN_SECRET" "$T/drop.out" "$T/drop.err" "$T/term.out" "$T/term.err" \
-	"$T/st1" "$T/st2" "$T/fees.err" "$T/nofees.err" >/dev/null
+	"$T/st1" "$T/st2" "$T/both.out" "$T/both.err" "$T/st5" "$T/fees.err" "$T/nofees.err" >/dev/null
 is "$?" 1 "no secret in any output, log or state file"
 
 done_testing

@@ -45,6 +45,7 @@ order):
             --lag seconds
   droplag   accept, drop the answer, and queries see the order only after
             --lag seconds (the venue's own delay)
+  droplag2  the same, seen only after twice --lag seconds
   rest      (Binance, Coinbase) accept the order but leave it open,
             unfilled, until it is canceled
   badsig    (Bitstamp) accept the order, answer with a wrong
@@ -141,6 +142,13 @@ def load_coinbase_pub(pem_path):
         subprocess.run(["openssl", "ec", "-in", pem_path, "-pubout", "-out", out],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         return out
+
+
+def lag_for(mode):
+    """Seconds before queries see an order placed in this mode."""
+    if mode in ("lag", "droplag"):
+        return CONF["lag"]
+    return 2 * CONF["lag"] if mode == "droplag2" else 0
 
 
 def now_ms():
@@ -392,7 +400,7 @@ class H(BaseHTTPRequestHandler):
                  "cummulativeQuoteQty": format((q * x).normalize(), "f"),
                  "fee": format(fee.normalize(), "f"), "feeCcy": base if buy else quote,
                  "time": now_ms(), "trades": [],
-                 "visible_at": time.time() + (CONF["lag"] if mode in ("lag", "droplag") else 0)}
+                 "visible_at": time.time() + lag_for(mode)}
             ORDERS.append(o)
         return o
 
@@ -403,7 +411,7 @@ class H(BaseHTTPRequestHandler):
 
     def misbehave(self, mode):
         """After the order was created: True when the answer is withheld."""
-        if mode in ("drop", "droplag"):
+        if mode in ("drop", "droplag", "droplag2"):
             self.close_connection = True
             try:
                 self.connection.shutdown(2)
@@ -882,9 +890,9 @@ class H(BaseHTTPRequestHandler):
                  "cummulativeQuoteQty": format((q * x).normalize(), "f"),
                  "kfee": format((q * x * Decimal("0.0026")).normalize(), "f"), "kstatus": "closed",
                  "status": "FILLED", "side": p["type"].upper(), "time": now_ms(), "trades": [],
-                 "visible_at": time.time() + (CONF["lag"] if mode in ("lag", "droplag") else 0)}
+                 "visible_at": time.time() + lag_for(mode)}
             ORDERS.append(o)
-        if mode in ("drop", "droplag"):
+        if mode in ("drop", "droplag", "droplag2"):
             self.close_connection = True
             try:
                 self.connection.shutdown(2)
@@ -956,7 +964,7 @@ class H(BaseHTTPRequestHandler):
                  "price": px, "origQty": qty, "executedQty": qty,
                  "cummulativeQuoteQty": format((q * x).normalize(), "f"),
                  "status": "FILLED", "timeInForce": p["timeInForce"], "type": p["type"], "side": p["side"],
-                 "time": now_ms(), "visible_at": time.time() + (CONF["lag"] if mode in ("lag", "droplag") else 0),
+                 "time": now_ms(), "visible_at": time.time() + lag_for(mode),
                  "trades": [{"symbol": p["symbol"], "id": tid, "orderId": oid, "price": px, "qty": qty,
                              "quoteQty": format((q * x).normalize(), "f"),
                              "commission": format(base_fee if p["side"] == "BUY" else quote_fee, "f"),
@@ -965,7 +973,7 @@ class H(BaseHTTPRequestHandler):
             if mode == "rest":
                 o.update(status="NEW", executedQty="0", cummulativeQuoteQty="0", trades=[])
             ORDERS.append(o)
-        if mode in ("drop", "droplag"):
+        if mode in ("drop", "droplag", "droplag2"):
             self.close_connection = True
             try:
                 self.connection.shutdown(2)
