@@ -30,6 +30,28 @@ ax() {
 		--query-lag 200ms --recv-window 2000 "$@"
 }
 
+# finish_start NAME STATE: ax --on-stop finish on a FIFO that stays open
+# (fd 7), the input written, output in $T/NAME.out and .err; sets P.
+finish_start() {
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	(EXEC="exec"; ax --state "$2" --on-stop finish) <"$T/fifo" >"$T/$1.out" 2>"$T/$1.err" &
+	P=$!
+	exec 7>"$T/fifo"
+	cat "$IN" >&7
+}
+# finish_stop: SIGTERM to P, which must end by itself once its orders are
+# settled, the input still open (at most 15 s); sets rc.
+finish_stop() {
+	kill -TERM $P
+	i=0
+	while kill -0 $P 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -0 $P 2>/dev/null && kill -9 $P
+	wait $P
+	rc=$?
+	exec 7>&-
+}
+
 # 1. the Kraken answer is dropped: unknown, then resolved by query
 venue_reset "XBTUSDT=drop"
 feed_live "$IN" "$T/drop.out" "$T/drop.err" ax --state "$T/st1"
@@ -47,11 +69,7 @@ is "$(bad_requests)" 0 "drop: every request passed the venues' checks"
 # 2. SIGTERM while the Kraken order is unknown (the venue shows it only
 # 2 s later), --on-stop finish: the program waits for the answer
 venue_reset "XBTUSDT=droplag" 2 2
-mkfifo "$T/fifo"
-(EXEC="exec"; ax --state "$T/st2" --on-stop finish) <"$T/fifo" >"$T/term.out" 2>"$T/term.err" &
-P=$!
-exec 7>"$T/fifo"
-cat "$IN" >&7
+finish_start term "$T/st2"
 i=0
 while ! grep '"state":"unknown"' "$T/term.out" >/dev/null 2>&1 && [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1))
@@ -64,14 +82,7 @@ if [ -r "/proc/$P/environ" ]; then
 else
 	ok 1 "/proc/$P not readable"
 fi
-kill -TERM $P
-# it must end by itself once the order is settled, the input still open
-i=0
-while kill -0 $P 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
-kill -0 $P 2>/dev/null && kill -9 $P
-wait $P
-rc=$?
-exec 7>&-
+finish_stop
 is "$rc" 0 "SIGTERM, finish: exit 0 once the unknown order is resolved"
 grep '"type":"order".*"cid":"'$CK'".*"state":"filled"' "$T/term.out" >/dev/null
 ok $? "SIGTERM, finish: the order was resolved before exiting"
@@ -82,24 +93,13 @@ is "$(places)" 2 "SIGTERM: nothing sent again"
 # must not end the opportunity while the Kraken leg is still being
 # queried: finish waits for both.
 venue_reset "BTCUSDT=droplag;XBTUSDT=droplag2" 2 1
-rm -f "$T/fifo"
-mkfifo "$T/fifo"
-(EXEC="exec"; ax --state "$T/st5" --on-stop finish) <"$T/fifo" >"$T/both.out" 2>"$T/both.err" &
-P=$!
-exec 7>"$T/fifo"
-cat "$IN" >&7
+finish_start both "$T/st5"
 i=0
 while [ "$(grep -c '"state":"unknown"' "$T/both.out" 2>/dev/null)" -lt 2 ] && [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1))
 done
 is "$(grep -c '"state":"unknown"' "$T/both.out")" 2 "SIGTERM, both unknown: both legs unknown before the signal"
-kill -TERM $P
-i=0
-while kill -0 $P 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
-kill -0 $P 2>/dev/null && kill -9 $P
-wait $P
-rc=$?
-exec 7>&-
+finish_stop
 is "$rc" 0 "SIGTERM, both unknown: exit 0 once both are resolved"
 is "$(grep -c '"type":"order".*"state":"filled"' "$T/both.out")" 2 "SIGTERM, both unknown: both legs filled before exiting"
 grep '"type":"result".*"status":"complete"' "$T/both.out" >/dev/null
