@@ -138,14 +138,19 @@ pg_start >/dev/null
 # tests' 64 MB: the benchmark measures a plainly configured server.
 pg_sql "ALTER SYSTEM SET shared_buffers = '128MB'" >/dev/null && pg_ctl_ -w -t 60 restart >/dev/null 2>&1
 run "raw: PostgreSQL COPY (line)" "$RAW" pg "$ARB_PG_URL"
-for v in "" ${BASE:+old}; do
-	S=$STORE; [ -n "$v" ] && S=$BASE
-	tag=${v:+" (baseline)"}
-	pg_sql "CREATE DATABASE b$v" >/dev/null
-	U=$(echo "$ARB_PG_URL" | sed "s,/postgres?,/b$v?,")
-	run "arb-store postgresql$tag" "$S" -vv -d "$U"
-	run "arb-store postgresql, replay (dups)$tag" "$S" -vv -d "$U"
-done
+# pg_runs DB LABEL [dups]: arb-store (and BASE) into a fresh database DB
+# (DBold for BASE) of the cluster, with "dups" the same stream again.
+pg_runs() {
+	for v in "" ${BASE:+old}; do
+		S=$STORE; [ -n "$v" ] && S=$BASE
+		tag=${v:+" (baseline)"}
+		pg_sql "CREATE DATABASE $1$v" >/dev/null
+		U=$(echo "$ARB_PG_URL" | sed "s,/postgres?,/$1$v?,")
+		run "$2$tag" "$S" -vv -d "$U"
+		[ "${3:-}" = dups ] && run "arb-store postgresql, replay (dups)$tag" "$S" -vv -d "$U"
+	done
+}
+pg_runs b "arb-store postgresql" dups
 # The same server with its shared memory in huge pages (huge_pages = on,
 # PostgreSQL's documented setting for Linux), when PG_HUGEPAGES=N asks for
 # it: as root, N huge pages of 2 MiB are reserved for the run
@@ -165,13 +170,7 @@ if [ -n "${PG_HUGEPAGES:-}" ]; then
 			echo "# the server's shared memory in huge pages: huge_pages = on, $(awk '/^HugePages_(Total|Free|Rsvd):/ { v[$1] = $2 }
 			    END { print v["HugePages_Total:"] - v["HugePages_Free:"] + v["HugePages_Rsvd:"] }' /proc/meminfo) of $(cat /proc/sys/vm/nr_hugepages) huge pages (2 MiB) in use or reserved"
 			run "raw: PostgreSQL COPY (line), huge pages" "$RAW" pg "$ARB_PG_URL"
-			for v in "" ${BASE:+old}; do
-				S=$STORE; [ -n "$v" ] && S=$BASE
-				tag=${v:+" (baseline)"}
-				pg_sql "CREATE DATABASE h$v" >/dev/null
-				U=$(echo "$ARB_PG_URL" | sed "s,/postgres?,/h$v?,")
-				run "arb-store postgresql, huge pages$tag" "$S" -vv -d "$U"
-			done
+			pg_runs h "arb-store postgresql, huge pages"
 		else
 			echo "# (PG_HUGEPAGES=$PG_HUGEPAGES: the server did not start with huge_pages = on (too few free huge pages?): no huge-page runs)"
 			pg_sql "ALTER SYSTEM SET huge_pages = 'try'" >/dev/null 2>&1
