@@ -587,10 +587,13 @@ static int idle(void *arg)
 		}
 		W.mwait = pending;
 		pthread_mutex_unlock(&W.mu);
-		struct pollfd p[2] = { { .fd = g.rd.fd, .events = POLLIN }, { .fd = W.wake[0], .events = POLLIN } };
+		/* the input, the signal self-pipe (a stop request after the
+		 * look at the top ends the wait: sig.h), the worker's wake-ups */
+		struct pollfd p[3] = { { .fd = g.rd.fd, .events = POLLIN }, { .fd = arb_sig_fd(), .events = POLLIN },
+		    { .fd = W.wake[0], .events = POLLIN } };
 		/* wake up at least once per watchdog period (half of WATCHDOG_USEC) */
 		int timeout = g.wd_period > 0 && g.wd_period < 1000000 ? (int)(g.wd_period / 1000) : 1000;
-		int k = poll(p, pending ? 2 : 1, timeout > 0 ? timeout : 1);
+		int k = poll(p, pending ? 3 : 2, timeout > 0 ? timeout : 1);
 		int perr = errno;  /* draining the wake pipe below sets errno (EAGAIN) */
 		if (pending) {
 			char buf[64];
@@ -600,6 +603,8 @@ static int idle(void *arg)
 			while (read(W.wake[0], buf, sizeof buf) > 0)
 				;
 		}
+		if (k > 0 && p[1].revents)
+			arb_sig_drain();
 		if (k > 0 && p[0].revents)
 			return 0;
 		if (k < 0 && perr != EINTR) {

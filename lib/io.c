@@ -23,8 +23,11 @@
  *  - ARB_RD_ERR while flush_on_block->err is set means the flush failed,
  *    not the read.
  *  - A stop request (arb_sig_stop) is checked before every read and after
- *    EINTR; the reader then returns ARB_RD_EOF, dropping a partial line.
- *    Whole lines already read are returned first.
+ *    every wake-up; the reader then returns ARB_RD_EOF, dropping a partial
+ *    line.  Whole lines already read are returned first.  The reader waits
+ *    in poll(2) with the signal self-pipe (sig.h), never in read(2), so a
+ *    signal between the check and the wait is not lost.  A signal that is
+ *    not a stop request (SIGHUP, SIGUSR1) gives the idle hook another turn.
  *  - A line too long is reported once its end is seen, with its length;
  *    its bytes are never stored.  The length counts what precedes the
  *    newline, less one CR.
@@ -269,38 +272,48 @@ void arb_reader_free(struct arb_reader *r)
 static ssize_t fill(struct arb_reader *r)
 {
 	for (;;) {
+		/* The flag first, then a poll that also watches the signal
+		 * self-pipe: a signal that lands after this look wakes the
+		 * wait below (sig.h).  read(2) is called only when the input
+		 * is readable, so it never blocks past a stop request. */
 		if (arb_sig_stop)
 			return FILL_STOP;
-		struct arb_writer *w = r->flush_on_block;
-		if ((w && w->len > 0) || r->idle) {
-			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-			if (poll(&pfd, 1, 0) == 0) {
-				if (w && w->len > 0 && arb_writer_flush(w) < 0) {
-					errno = w->err;
-					return -1;
-				}
-				if (r->idle) {
-					int k = r->idle(r->idle_arg);
-					if (k < 0)
-						return -1;
-					if (k > 0)
-						return FILL_STOP;
-				}
+		struct pollfd pfd[2] = {
+			{ .fd = r->fd, .events = POLLIN },
+			{ .fd = arb_sig_fd(), .events = POLLIN },  /* -1: ignored */
+		};
+		int k = poll(pfd, 2, 0);
+		if (k == 0) {
+			/* Nothing to read now: pass on what is pending, give
+			 * the idle hook its turn, then wait. */
+			struct arb_writer *w = r->flush_on_block;
+			if (w && w->len > 0 && arb_writer_flush(w) < 0) {
+				errno = w->err;
+				return -1;
 			}
+			if (r->idle) {
+				int h = r->idle(r->idle_arg);
+				if (h < 0)
+					return -1;
+				if (h > 0)
+					return FILL_STOP;
+			}
+			k = poll(pfd, 2, -1);
+		}
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;  /* arb_sig_stop is looked at above */
+			return -1;
+		}
+		if (pfd[1].revents) {
+			arb_sig_drain();
+			continue;  /* a signal: the flags above, the hook again */
 		}
 		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n >= 0)
 			return n;
-		if (errno == EINTR)
-			continue;  /* arb_sig_stop is checked at the top */
-		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			/* A non-blocking descriptor: wait as a blocking read
-			 * would (the idle hook has had its turn above). */
-			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-				return -1;
-			continue;
-		}
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			continue;  /* (a non-blocking input: poll waits above) */
 		return -1;
 	}
 }

@@ -290,10 +290,8 @@ static void pace(const struct arb_replay_opt *o, int64_t rt, int64_t *rt0, int64
 	}
 	due = *mono0 + (int64_t)((double)(rt - *rt0) / o->speed);
 	now = arb_mono_us();
-	if (due > now) {
-		struct timespec tsp = { (time_t)((due - now) / 1000000), (long)((due - now) % 1000000) * 1000 };
-		nanosleep(&tsp, NULL);
-	}
+	if (due > now)
+		(void)arb_sig_sleep_us(due - now);  /* ends early on a stop request */
 }
 
 static void handle(struct arb_feed *f, struct rfile *rf, struct vcount *vc, const struct arb_replay_opt *o)

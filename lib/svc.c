@@ -93,10 +93,17 @@ arb_svc_idle(void *arg)
 		if (s->wait) {
 			r = s->wait(s->arg, s->fd, (int)(slice / 1000));
 		} else {
-			struct pollfd p = { .fd = s->fd, .events = POLLIN };
-			r = poll(&p, 1, (int)(slice / 1000));
+			/* the signal self-pipe too: a stop request that lands
+			 * after the look above ends the wait (sig.h) */
+			struct pollfd p[2] = { { .fd = s->fd, .events = POLLIN },
+			    { .fd = arb_sig_fd(), .events = POLLIN } };
+			r = poll(p, 2, (int)(slice / 1000));
 			if (r < 0 && errno == EINTR)
 				r = 0;
+			if (r > 0 && p[1].revents) {
+				arb_sig_drain();
+				r = p[0].revents ? 1 : 0;
+			}
 		}
 		if (r < 0)
 			return -1;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -898,9 +899,41 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	return 0;
 }
 
+/* The signal self-pipe (sig.h), watched by the loop like libcurl's
+ * sockets: a signal that lands after the loop looked at arb_sig_stop and
+ * before lws polls still ends lws_service at once. */
+static int sig_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	(void)wsi;
+	(void)user;
+	(void)in;
+	(void)len;
+	if (reason == LWS_CALLBACK_RAW_RX_FILE)
+		arb_sig_drain();
+	return 0;
+}
+
+static void watch_signals(struct live *L)
+{
+	lws_sock_file_fd_type d;
+
+	if (arb_sig_fd() < 0)
+		return;
+	d.filefd = dup(arb_sig_fd());  /* lws closes what it adopted */
+	if (d.filefd < 0 || fcntl(d.filefd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    !lws_adopt_descriptor_vhost(lws_get_vhost_by_name(L->ctx, "default"),
+	    LWS_ADOPT_RAW_FILE_DESC, d, "arb-feed-signal", NULL)) {
+		/* a signal still interrupts lws's poll; the tick bounds the rest */
+		arb_warn("cannot watch the signal pipe: %s", d.filefd < 0 ? strerror(errno) : "lws refused it");
+		if (d.filefd >= 0)
+			close(d.filefd);
+	}
+}
+
 static const struct lws_protocols protocols[] = {
 	{ "arb-feed", callback, 0, 1 << 16, 0, NULL, 0 },
 	{ "arb-feed-curl", curl_cb, 0, 0, 0, NULL, 0 },
+	{ "arb-feed-signal", sig_cb, 0, 0, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
@@ -1207,6 +1240,7 @@ int arb_ws_run(struct arb_feed *f, const struct arb_ws_opt *o)
 	}
 	arb_buf_free(&u);
 	lws_sul_schedule(L.ctx, 0, &L.sul_tick, tick, 1000000);
+	watch_signals(&L);
 
 	/* records go out as soon as the loop has nothing else to do */
 	while (!arb_sig_stop && !L.fail) {
