@@ -2609,6 +2609,7 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 				snprintf(why, whylen, "%s:%u: unknown state version", e->c.state_path, line);
 				goto out;
 			}
+			e->load_version = (int)ji64(j, 0, "version");
 			/* each journal entry has the whole line again */
 			e->risk.ndaily = 0;
 			e->risk.wn = 0;
@@ -2733,6 +2734,23 @@ arb_exec_init(struct arb_exec *e, const struct arb_exec_conf *c, struct arb_xpor
 	free(data);
 	if (rc < 0)
 		return -1;
+	/*
+	 * Without a commit line the file is a plain snapshot: of version 1,
+	 * or edited by hand (arb-exec(1)).  Nothing proves it whole, so it
+	 * must at least have the engine's line; an empty file (what a crash
+	 * can leave of a save that was not synced) or one without that line
+	 * would start from a state that never was (orders, positions, kill
+	 * switch lost).  A version 2 file without its commit lines is also
+	 * what a cut at a line boundary leaves: said on stderr.
+	 */
+	if (!sc.commits && !e->load_version) {
+		snprintf(why, whylen, "%s: %s: cut short or not a state file; restore it from a backup, or move it "
+		    "away to start without state", c->state_path, len == 0 ? "empty" : "no exec_state line");
+		return -1;
+	}
+	if (!sc.commits && e->load_version == 2)
+		arb_warn("%s: no commit lines: read as a snapshot edited by hand (if it was not edited, it was "
+		    "cut short: check it against a backup)", c->state_path);
 	arb_state_open(&e->sf, c->state_path, c->state_sync, &sc);
 	journal_clear(e);   /* all of it is in the file */
 	for (size_t i = 0; i < e->nopps; i++)

@@ -189,6 +189,7 @@ struct arb_exec {
 	size_t *idirty, nidirty, capidirty;
 	unsigned char *insjd;        /* per instrument: in idirty */
 	int loading;                 /* reading the state file */
+	int load_version;            /* (loading) its exec_state line's version, 0 if none */
 	struct arb_opp *loadcur;     /* (loading) the opportunity of the next order lines */
 	uint64_t n_appends, n_snapshots;
 	uint64_t append_bytes;

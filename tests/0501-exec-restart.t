@@ -108,6 +108,24 @@ arb-exec --state "$T/bad.state" </dev/null >/dev/null 2>"$T/bad.err"
 is "$?" 1 "unknown state version: exit 1"
 grep -q 'unknown state version' "$T/bad.err"
 ok $? "says why"
+# an empty file (what a crash can leave of a save not synced), a file
+# without the engine's line: errors, never a fresh start
+: >"$T/empty.state"
+arb-exec --state "$T/empty.state" </dev/null >/dev/null 2>"$T/empty.err"
+is "$?" 1 "empty state file: exit 1"
+is "$(cat "$T/empty.err")" "arb-exec: $T/empty.state: empty: cut short or not a state file; restore it from a backup, or move it away to start without state" "  says why"
+grep '"type":"balance"' "$T/ref.state" >"$T/nohead.state"
+arb-exec --state "$T/nohead.state" --show-state >/dev/null 2>"$T/nohead.err"
+is "$?" 1 "state file without an exec_state line: exit 1"
+grep -q "nohead.state: no exec_state line: cut short" "$T/nohead.err"
+ok $? "  says why"
+# a version 2 snapshot cut at a line boundary before its commit line reads
+# like one edited by hand: loaded, with a warning
+sed '$d' "$T/ref.state" >"$T/cut.state"
+arb-exec --state "$T/cut.state" --show-state >/dev/null 2>"$T/cut.err"
+ok $? "snapshot without its commit line: loads (as edited by hand)"
+grep -q "cut.state: no commit lines: read as a snapshot edited by hand (if it was not edited, it was cut short" "$T/cut.err"
+ok $? "  with a warning"
 
 # --- the journal: snapshot + appended entries, read back after kill -9
 # A stream with many opportunities: books 1 ms apart alternating two
