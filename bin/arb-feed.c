@@ -127,8 +127,8 @@ static void stats(struct arb_feed *f)
 			    (unsigned long long)fb->nstale);
 		}
 	}
-	fprintf(stderr, "%s: stats frames=%llu errors=%llu\n", arb_prog, (unsigned long long)f->nframes,
-	    (unsigned long long)f->nerrors);
+	fprintf(stderr, "%s: stats frames=%llu errors=%llu fast_path=%llu\n", arb_prog,
+	    (unsigned long long)f->nframes, (unsigned long long)f->nerrors, (unsigned long long)f->nscan);
 }
 
 int main(int argc, char **argv)

@@ -709,6 +709,8 @@ void arb_fbook_replay_pending(struct arb_fbook *fb,
 {
 	struct arb_pending *pend = fb->pend;
 	uint32_t n = fb->npend;
+	/* a held-back frame was counted by the fast path when it came */
+	uint64_t nscan = fb->v->feed->nscan;
 
 	/* Take the list: a gap while replaying it starts a new one. */
 	fb->pend = NULL;
@@ -719,6 +721,7 @@ void arb_fbook_replay_pending(struct arb_fbook *fb,
 		free(pend[i].p);
 	}
 	free(pend);
+	fb->v->feed->nscan = nscan;
 }
 
 void arb_feed_disconnected(struct arb_venue *v, int64_t ts, const char *detail, size_t n)

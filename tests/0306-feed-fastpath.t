@@ -57,6 +57,14 @@ for mode in plain raw odd raw,odd; do
 	[ "$books" -ge 170 ]
 	ok $? "$mode: $books books in sync"
 done
+# --stats counts the frames read by the fast path: every one of the 177
+# depthUpdate frames and 4 snapshot bodies as recorded (once, also those
+# held back until their snapshot), none re-spaced
+for k in fast slow; do
+	arb-feed --replay --depth 5 --stats "$T/plain.$k"/* 2>&1 >/dev/null | grep ' stats frames='
+done >"$T/plain.stats"
+is "$(cat "$T/plain.stats")" "arb-feed: stats frames=269 errors=0 fast_path=181
+arb-feed: stats frames=269 errors=0 fast_path=0" "--stats: frames read by the fast path (181 of 269 as recorded, 0 re-spaced)"
 # the re-spaced recording (no fast path at all) gives the recording's output
 arb-feed --replay --depth 5 "$R"/BINANCE.http.0.0 "$R"/BINANCE.ws.1.0 >"$T/orig.out" 2>/dev/null
 cmp_ok "$T/orig.out" "$T/plain.slow.out" "the recording as is = re-spaced"
@@ -134,9 +142,14 @@ for venue in KRAKEN OKX COINBASE BYBIT BITSTAMP; do
 		done
 		for k in fast slow; do
 			(cd "$T/$venue.$mode.$k" && arb-feed --replay --depth 5 --stats ./* >../$venue.$mode.$k.out 2>../$venue.$mode.$k.e)
-			# the spaces move the offsets of JSON errors
-			sed 's/ at byte [0-9]*$//' "$T/$venue.$mode.$k.e" >"$T/$venue.$mode.$k.err"
+			# the spaces move the offsets of JSON errors; the frames
+			# read by the fast path are counted apart (below)
+			sed -e 's/ at byte [0-9]*$//' -e 's/ fast_path=[0-9]*$//' "$T/$venue.$mode.$k.e" >"$T/$venue.$mode.$k.err"
 		done
+		fast=$(sed -n 's/.* fast_path=\([0-9]*\)$/\1/p' "$T/$venue.$mode.fast.e")
+		slow=$(sed -n 's/.* fast_path=\([0-9]*\)$/\1/p' "$T/$venue.$mode.slow.e")
+		[ "${fast:-0}" -gt 0 ] && [ "$slow" = 0 ]
+		ok $? "$venue $mode: --stats counts $fast frames read by the fast path as written, $slow re-spaced"
 		cmp_ok "$T/$venue.$mode.fast.out" "$T/$venue.$mode.slow.out" "$venue $mode: fast path = tokenizer, byte for byte"
 		cmp_ok "$T/$venue.$mode.fast.err" "$T/$venue.$mode.slow.err" "$venue $mode: ...the same diagnostics and counters"
 	done

@@ -208,8 +208,10 @@ static int rest(struct arb_venue *v, const char *url, const char *body, size_t l
 	if (strstr(url, "/depth")) {
 		int64_t L = 0;
 		uint32_t nb = 0, n = 0;
-		if (arb_venue_scan && fast_snapshot(v->feed, body, len, &L, &nb, &n))
+		if (arb_venue_scan && fast_snapshot(v->feed, body, len, &L, &nb, &n)) {
+			v->feed->nscan++;
 			return snapshot(v, url, rt, L, v->feed->lv, nb, n);
+		}
 		if (arb_venue_parse(v, body, len) < 0)
 			return -1;
 		return snapshot(v, url, rt, 0, NULL, 0, 0);
@@ -349,8 +351,10 @@ static int frame(struct arb_venue *v, const char *url, const char *p, size_t len
 	struct dupd h;
 	int d, e;
 
-	if (arb_venue_scan && fast_depth(v->feed, p, len, &h))
+	if (arb_venue_scan && fast_depth(v->feed, p, len, &h)) {
+		v->feed->nscan++;
 		return depth(v, 0, &h, p, len, rt);
+	}
 	if (arb_venue_parse(v, p, len) < 0)
 		return -1;
 	if (j->t[0].type != ARB_J_OBJ)
