@@ -1071,7 +1071,7 @@ send_next_leg(struct arb_exec *e, struct arb_opp *p)
 	struct arb_order o;
 	const char *reason;
 	char rule[32];
-	int i = p->next_leg, zero = 0, k;
+	int i = p->next_leg, k;
 	const char *asset;
 
 	touch(p);
@@ -1090,7 +1090,9 @@ send_next_leg(struct arb_exec *e, struct arb_opp *p)
 		return;
 	}
 	p->next_leg++;
-	if ((k = send_batch(e, p, &o, &i, &zero, 1)) < 0)
+	/* a batch of one order: leg i, its first attempt */
+	int leg[1] = { i }, first[1] = { 0 };
+	if ((k = send_batch(e, p, &o, leg, first, 1)) < 0)
 		set_fail(e, p, k == -2 ? "state" : "balance");
 }
 
