@@ -237,9 +237,9 @@ static const struct frame bybit[] = {
 
 #define SW "wss://ws.bitstamp.net"
 static const struct frame bitstamp[] = {
-	/* held back until the snapshot, then read again */
+	/* held back until the snapshot, then read again: counted once */
 	{ 'f', SW, "{\"data\":{\"timestamp\":\"1641343698\",\"microtimestamp\":\"1641343698660692\",\"bids\":"
-	    "[[\"0.00002835\",\"1191.09203756\"]],\"asks\":[]},\"channel\":\"diff_order_book_batbtc\",\"event\":\"data\"}", 2 },
+	    "[[\"0.00002835\",\"1191.09203756\"]],\"asks\":[]},\"channel\":\"diff_order_book_batbtc\",\"event\":\"data\"}", 1 },
 	{ 'r', "https://www.bitstamp.net/api/v2/order_book/batbtc", "{\"timestamp\":\"1641343697\",\"microtimestamp\":"
 	    "\"1641343697000000\",\"bids\":[[\"0.00002830\",\"10\"]],\"asks\":[[\"0.00002844\",\"1143.93905784\"]]}", 1 },
 	{ 'f', SW, "{\"data\":{\"timestamp\":\"1641343699\",\"microtimestamp\":\"1641343699660692\",\"bids\":"
