@@ -189,6 +189,7 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 	/* the watchdog and --metrics stay alive while the input is idle */
 	arb_svc_init(&svc, fd, metrics_path, metrics, &mc);
 	rd.idle = arb_svc_idle;
+	rd.idle_readable = 1;  /* it returns 0 once the input is readable */
 	rd.idle_arg = &svc;
 	arb_svc_ready(&svc);
 	while (!arb_sig_stop && (rc = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {

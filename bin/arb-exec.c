@@ -699,6 +699,7 @@ main(int argc, char **argv)
 		arb_live_on_output(x, live_output, &ic);
 	}
 	rd.idle = arb_svc_idle;
+	rd.idle_readable = 1;  /* it returns 0 once the input is readable */
 	rd.idle_arg = &svc;
 	arb_rec_init(&r);
 	t0 = arb_mono_us();

@@ -900,6 +900,7 @@ int main(int argc, char **argv)
 	arb_writer_init(&g.out, STDOUT_FILENO);
 	arb_reader_init(&g.rd, STDIN_FILENO, "stdin");
 	g.rd.idle = idle;
+	g.rd.idle_readable = 1;  /* it returns 0 once the input is readable */
 	/*
 	 * A pause in the input commits at once, in this thread (the shortest path
 	 * for an idle stream); meanwhile nothing is read.  With a pipe of the

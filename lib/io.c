@@ -297,8 +297,11 @@ static ssize_t fill(struct arb_reader *r)
 					return -1;
 				if (h > 0)
 					return FILL_STOP;
+				if (r->idle_readable)
+					k = 1;  /* pfd[1].revents is 0: read below */
 			}
-			k = poll(pfd, 2, -1);
+			if (k == 0)
+				k = poll(pfd, 2, -1);
 		}
 		if (k < 0) {
 			if (errno == EINTR)

@@ -39,6 +39,10 @@ struct arb_reader {
 	struct arb_writer *flush_on_block; /* flushed before a read that would block */
 	int (*idle)(void *arg);  /* optional: called before a blocking read */
 	void *idle_arg;
+	/* set when idle returns 0 only once the input is readable (it waited
+	 * for it, watching the signal self-pipe too): the reader then reads
+	 * at once instead of polling again */
+	int idle_readable;
 };
 
 void arb_reader_init(struct arb_reader *r, int fd, const char *name);

@@ -6,8 +6,9 @@
  * the input would block, the reader calls it; it waits for input with
  * poll(2) in slices no longer than the watchdog period and the metrics
  * interval, pinging the watchdog and rewriting the metrics file as they
- * fall due, and returns once input is readable (0) or a stop was requested
- * (1).  Under load the program calls arb_svc_tick now and then (it is
+ * fall due, and returns once input is readable (0: the reader may set
+ * idle_readable) or a stop was requested (1); it watches the signal
+ * self-pipe too (sig.h).  Under load the program calls arb_svc_tick now and then (it is
  * cheap: it looks at the clock only every 4096 calls).
  */
 #ifndef ARB_SVC_H

@@ -179,8 +179,9 @@ sleep_cases(void)
 
 /*
  * The stress run's stage: stdin to stdout line by line through the reader
- * and the writer (flushed before the reader waits), with or without an
- * idle hook that returns at once, as the programs are built.
+ * and the writer (flushed before the reader waits), as the programs are
+ * built: without an idle hook, with one that returns at once, or with
+ * arb_svc_idle, which waits for the input itself (idle_readable).
  */
 static int
 hook_none(void *arg)
@@ -190,10 +191,11 @@ hook_none(void *arg)
 }
 
 static void
-stage(int with_hook)
+stage(int mode)
 {
 	struct arb_reader r;
 	struct arb_writer w;
+	struct arb_svc svc;
 	char *line;
 	size_t len;
 	int st;
@@ -202,8 +204,16 @@ stage(int with_hook)
 	arb_writer_init(&w, STDOUT_FILENO);
 	arb_reader_init(&r, STDIN_FILENO, "stdin");
 	r.flush_on_block = &w;
-	if (with_hook)
+	if (mode == 1)
 		r.idle = hook_none;
+	if (mode == 2) {
+		unsetenv("NOTIFY_SOCKET");
+		unsetenv("WATCHDOG_USEC");
+		arb_svc_init(&svc, STDIN_FILENO, NULL, NULL, NULL);
+		r.idle = arb_svc_idle;
+		r.idle_arg = &svc;
+		r.idle_readable = 1;
+	}
 	while ((st = arb_reader_next(&r, &line, &len)) != ARB_RD_EOF) {
 		if (st != ARB_RD_LINE)
 			_exit(4);
@@ -254,7 +264,7 @@ stress(int rounds)
 			close(out[0]);
 			close(out[1]);
 			alarm(GUARD_S);
-			stage(i & 1);
+			stage(i % 3);
 		}
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(in[0]);
