@@ -16,10 +16,11 @@
  * written in big pieces under load and at once when the input pauses.
  *
  * Details io.h leaves open, as implemented here:
- *  - The idle hook returns 0 to go on with the (blocking) read, > 0 to end
+ *  - The idle hook returns 0 to go on and wait for the input, > 0 to end
  *    input (arb_reader_next returns ARB_RD_EOF), < 0 on an error
  *    (ARB_RD_ERR with the errno the hook left).  It may itself wait, with
- *    a timeout, for the input to become readable.
+ *    a timeout, for the input to become readable; one that returns 0 only
+ *    then (idle_readable) is followed by the read at once.
  *  - ARB_RD_ERR while flush_on_block->err is set means the flush failed,
  *    not the read.
  *  - A stop request (arb_sig_stop) is checked before every read and after
