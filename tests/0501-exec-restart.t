@@ -102,6 +102,15 @@ is "$(grep -c '"state":"rejected","filled":0,"mode":"paper","reason":"state"' "$
 grep -q 'state file: .*/no/such/dir/s.tmp: No such file or directory' "$T/w.err"
 ok $? "  says why"
 
+# refused FILE PATTERN WHAT HOW: reading the state file FILE is an error
+# (exit 1: WHAT) whose message matches PATTERN (grep: HOW)
+refused() {
+	arb-exec --state "$1" --show-state >/dev/null 2>"$1.err"
+	is "$?" 1 "$3: exit 1"
+	grep -q "$2" "$1.err"
+	ok $? "  $4"
+}
+
 # a damaged state file is an error, not a fresh start
 echo '{"type":"exec_state","version":99}' >"$T/bad.state"
 arb-exec --state "$T/bad.state" </dev/null >/dev/null 2>"$T/bad.err"
@@ -115,10 +124,8 @@ arb-exec --state "$T/empty.state" </dev/null >/dev/null 2>"$T/empty.err"
 is "$?" 1 "empty state file: exit 1"
 is "$(cat "$T/empty.err")" "arb-exec: $T/empty.state: empty: cut short or not a state file; restore it from a backup, or move it away to start without state" "  says why"
 grep '"type":"balance"' "$T/ref.state" >"$T/nohead.state"
-arb-exec --state "$T/nohead.state" --show-state >/dev/null 2>"$T/nohead.err"
-is "$?" 1 "state file without an exec_state line: exit 1"
-grep -q "nohead.state: no exec_state line: cut short" "$T/nohead.err"
-ok $? "  says why"
+refused "$T/nohead.state" "nohead.state: no exec_state line: cut short" \
+    "state file without an exec_state line" "says why"
 # a version 2 snapshot cut at a line boundary before its commit line reads
 # like one edited by hand: loaded, with a warning
 sed '$d' "$T/ref.state" >"$T/cut.state"
@@ -217,21 +224,13 @@ is "$(cat "$T/jtorn.err2")" "" "  and leaves a clean file"
 # damage before the last entry: an error naming the file and the lines
 awk -v at="$(($(grep -n '"type":"commit"' "$T/jk" | sed -n 3p | cut -d: -f1) - 1))" \
     'NR == at { sub(/"ts":1/, "\"ts\":2") } { print }' "$T/jk" >"$T/jmid"
-arb-exec --state "$T/jmid" --show-state >/dev/null 2>"$T/jmid.err"
-is "$?" 1 "a damaged middle entry: exit 1"
-grep -q 'jmid:[0-9]*: journal entry (lines [0-9]*-[0-9]*): checksum mismatch' "$T/jmid.err"
-ok $? "  naming the file, the lines and the reason"
+refused "$T/jmid" 'jmid:[0-9]*: journal entry (lines [0-9]*-[0-9]*): checksum mismatch' \
+    "a damaged middle entry" "naming the file, the lines and the reason"
 awk 'NR == 3 { sub(/"ts":1/, "\"ts\":2") } { print }' "$T/jk" >"$T/jsnap"
-arb-exec --state "$T/jsnap" --show-state >/dev/null 2>"$T/jsnap.err"
-is "$?" 1 "a damaged snapshot: exit 1"
-grep -q 'jsnap:1: snapshot (lines 1-[0-9]*): checksum mismatch' "$T/jsnap.err"
-ok $? "  says so"
+refused "$T/jsnap" 'jsnap:1: snapshot (lines 1-[0-9]*): checksum mismatch' "a damaged snapshot" "says so"
 awk -v at="$(grep -n '"type":"commit"' "$T/jk" | sed -n 4p | cut -d: -f1)" \
     'NR != at' "$T/jk" >"$T/jnocommit"
-arb-exec --state "$T/jnocommit" --show-state >/dev/null 2>"$T/jnocommit.err"
-is "$?" 1 "a lost commit line in the middle: exit 1"
-grep -q 'length does not match' "$T/jnocommit.err"
-ok $? "  says so"
+refused "$T/jnocommit" 'length does not match' "a lost commit line in the middle" "says so"
 
 # kill -9 at random moments of a run, restarting each time from the input
 # after what the state file holds: the same results and balances as the
