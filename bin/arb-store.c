@@ -913,9 +913,7 @@ int main(int argc, char **argv)
 	 */
 	arb_pipe_grow(STDIN_FILENO);
 	g.fill = &g.slot[1];
-	if (pipe(W.wake) < 0 || fcntl(W.wake[0], F_SETFL, O_NONBLOCK) < 0 ||
-	    fcntl(W.wake[1], F_SETFL, O_NONBLOCK) < 0 || fcntl(W.wake[0], F_SETFD, FD_CLOEXEC) < 0 ||
-	    fcntl(W.wake[1], F_SETFD, FD_CLOEXEC) < 0)
+	if (pipe2(W.wake, O_NONBLOCK | O_CLOEXEC) < 0)
 		arb_die_errno(ARB_EXIT_FAIL, "pipe");
 	start_thread(&W.th, worker);
 	W.started = 1;

@@ -1494,11 +1494,11 @@ arb_live_wait(void *ctx, int fd, int timeout_ms)
 
 	startup(L);
 	for (;;) {
-		/* the input and the signal self-pipe (sig.h): a stop request
-		 * or kill switch that lands after the look below ends the wait */
-		struct curl_waitfd w[2] = { { .fd = fd, .events = CURL_WAIT_POLLIN, .revents = 0 },
-		    { .fd = arb_sig_fd(), .events = CURL_WAIT_POLLIN, .revents = 0 } };
-		int nw = 0;
+		/* the input and the signal self-pipe (sig.h), those there are:
+		 * a stop request or kill switch that lands after the look
+		 * below ends the wait */
+		struct curl_waitfd w[2];
+		int nw = 0, in = -1, sig = -1;
 		int64_t now, t, nd;
 		long ct = -1;
 		int nfds = 0;
@@ -1513,15 +1513,15 @@ arb_live_wait(void *ctx, int fd, int timeout_ms)
 			t = ct * 1000;
 		if (t < 0)
 			t = 0;
-		/* libcurl polls what it is given: leave out the absent ones */
-		if (fd < 0)
-			w[0] = w[1];
-		nw = (fd >= 0) + (arb_sig_fd() >= 0);
+		if (fd >= 0)
+			w[in = nw++] = (struct curl_waitfd){ .fd = fd, .events = CURL_WAIT_POLLIN };
+		if (arb_sig_fd() >= 0)
+			w[sig = nw++] = (struct curl_waitfd){ .fd = arb_sig_fd(), .events = CURL_WAIT_POLLIN };
 		if (curl_multi_poll(L->m, nw ? w : NULL, (unsigned)nw, (int)((t + 999) / 1000), &nfds) != CURLM_OK)
 			return -1;
-		if (arb_sig_fd() >= 0 && (w[nw - 1].revents & POLLIN))
+		if (sig >= 0 && (w[sig].revents & POLLIN))
 			arb_sig_drain();
-		if (fd >= 0 && (w[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (in >= 0 && (w[in].revents & (POLLIN | POLLHUP | POLLERR))) {
 			pump(L);
 			return 1;
 		}

@@ -37,20 +37,10 @@ onsig(int sig)
 		arb_sig_usr1 = 1;
 		break;
 	}
-	/* A full pipe already holds a wake-up: nothing is lost by EAGAIN. */
-	if (self_pipe[1] >= 0 && write(self_pipe[1], "s", 1) < 0)
-		errno = saved;
+	/* A full pipe already holds a wake-up: EAGAIN loses nothing. */
+	if (self_pipe[1] >= 0)
+		(void)!write(self_pipe[1], "s", 1);
 	errno = saved;
-}
-
-static int
-nonblock_cloexec(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 void
@@ -58,21 +48,10 @@ arb_sig_setup(void)
 {
 	struct sigaction sa;
 
-	if (self_pipe[0] < 0) {
-		int p[2];
-
-		/* Without it (out of descriptors at start) a signal still
-		 * interrupts a wait; only the narrow race comes back. */
-		if (pipe(p) == 0) {
-			if (nonblock_cloexec(p[0]) == 0 && nonblock_cloexec(p[1]) == 0) {
-				self_pipe[0] = p[0];
-				self_pipe[1] = p[1];
-			} else {
-				close(p[0]);
-				close(p[1]);
-			}
-		}
-	}
+	/* Without it (out of descriptors at start) a signal still
+	 * interrupts a wait; only the narrow race comes back. */
+	if (self_pipe[0] < 0 && pipe2(self_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		self_pipe[0] = self_pipe[1] = -1;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	/* no SA_RESTART: a blocked system call returns EINTR as well */

@@ -8,8 +8,8 @@
  * interval, pinging the watchdog and rewriting the metrics file as they
  * fall due, and returns once input is readable (0: the reader may set
  * idle_readable) or a stop was requested (1); it watches the signal
- * self-pipe too (sig.h).  Under load the program calls arb_svc_tick now and then (it is
- * cheap: it looks at the clock only every 4096 calls).
+ * self-pipe too (sig.h).  Under load the program calls arb_svc_tick now
+ * and then (it is cheap: it looks at the clock only every 4096 calls).
  */
 #ifndef ARB_SVC_H
 #define ARB_SVC_H

@@ -919,9 +919,8 @@ static void watch_signals(struct live *L)
 
 	if (arb_sig_fd() < 0)
 		return;
-	d.filefd = dup(arb_sig_fd());  /* lws closes what it adopted */
-	if (d.filefd < 0 || fcntl(d.filefd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    !lws_adopt_descriptor_vhost(lws_get_vhost_by_name(L->ctx, "default"),
+	d.filefd = fcntl(arb_sig_fd(), F_DUPFD_CLOEXEC, 0);  /* lws closes what it adopted */
+	if (d.filefd < 0 || !lws_adopt_descriptor_vhost(lws_get_vhost_by_name(L->ctx, "default"),
 	    LWS_ADOPT_RAW_FILE_DESC, d, "arb-feed-signal", NULL)) {
 		/* a signal still interrupts lws's poll; the tick bounds the rest */
 		arb_warn("cannot watch the signal pipe: %s", d.filefd < 0 ? strerror(errno) : "lws refused it");
