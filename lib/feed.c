@@ -289,7 +289,8 @@ static inline void alive(struct arb_fbook *fb)
 
 /* ---- records ------------------------------------------------------------- */
 
-void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, const char *state, const char *detail)
+static void status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, const char *state,
+    const char *detail, int eof)
 {
 	struct arb_buf *b = &v->feed->b;
 
@@ -304,8 +305,20 @@ void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, cons
 	arb_emit_str(b, "state", state);
 	if (detail && *detail)
 		arb_emit_str(b, "detail", detail);
+	if (eof)
+		arb_emit_bool(b, "eof", 1);
 	arb_emit_end(b);
 	arb_writer_put(v->feed->out, b->p, b->len);
+}
+
+void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, const char *state, const char *detail)
+{
+	status(v, fb, ts, state, detail, 0);
+}
+
+void arb_feed_end_of_recording(struct arb_venue *v, int64_t ts)
+{
+	status(v, NULL, ts, "disconnected", "end of recording", 1);
 }
 
 
@@ -455,7 +468,11 @@ void arb_fbook_subscribed(struct arb_fbook *fb, int64_t ts)
 	if (fb->subscribed)
 		return;
 	fb->subscribed = 1;
-	arb_feed_status(fb->v, fb, ts, "subscribed", NULL);
+	/* A confirmation that comes after the book's snapshot (Bitstamp's
+	 * can) is no news: the states only go forward, connected, subscribed,
+	 * synced, and a reader must not take it for a book no longer synced. */
+	if (!fb->ok)
+		arb_feed_status(fb->v, fb, ts, "subscribed", NULL);
 }
 
 void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail)

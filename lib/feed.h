@@ -159,6 +159,10 @@ void arb_venue_meta_done(struct arb_venue *v);
 
 /* Records. */
 void arb_feed_status(struct arb_venue *v, struct arb_fbook *fb, int64_t ts, const char *state, const char *detail);
+/* The venue's recording ended (arb-feed --replay): status disconnected,
+ * detail "end of recording", eof true (readers that sum time down stop
+ * observing the venue there instead). */
+void arb_feed_end_of_recording(struct arb_venue *v, int64_t ts);
 void arb_fbook_emit(struct arb_fbook *fb);
 /* The book record of fb at p (room: see arb_fbook_emit), returning its
  * end (after the newline). */

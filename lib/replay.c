@@ -390,7 +390,7 @@ static void finish(struct arb_feed *f, struct rfile *rf, struct vcount *vc)
 	rf->open = 0;
 	vcount_add(vc, rf->connops, -1);
 	if (vcount_get(vc, rf->connops) == 0 && (v = arb_feed_venue(f, rf->connops)))
-		arb_feed_status(v, NULL, rf->last_rt, "disconnected", "end of recording");
+		arb_feed_end_of_recording(v, rf->last_rt);
 }
 
 int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_replay_opt *o)
