@@ -389,6 +389,14 @@ static void feed_set(struct arb_report *r, struct rfeed *f, int st, int64_t t)
 	f->t_st = t;
 }
 
+int64_t arb_report_feed_age(const struct arb_report *r, const struct rfeed *f)
+{
+	/* FS_UNKNOWN after a segment: the recording ended there */
+	int64_t at = f->st == FS_UNKNOWN && f->nseg > 0 && f->t_st < r->end ? f->t_st : r->end;
+
+	return at > f->last_book ? at - f->last_book : 0;
+}
+
 static int state_class(const char *s)
 {
 	if (!strcmp(s, "synced"))
@@ -536,7 +544,7 @@ static void on_status(struct arb_report *r, const struct arb_rec *rec, int inwin
 	char state[32];
 	struct rfeed *f;
 	size_t i;
-	int st;
+	int st, eof = 0;
 
 	if (arb_rec_str(rec, "state", state, sizeof state) < 0 || (st = state_class(state)) < 0)
 		return;
@@ -544,7 +552,11 @@ static void on_status(struct arb_report *r, const struct arb_rec *rec, int inwin
 		return;
 	f = feed_get(r, rec->ex, rec->sym[0] ? rec->sym : "*");
 
-	if (inwin) {
+	/* The end of a recording (arb-feed --replay) is not an outage: the
+	 * feed is no longer observed from there, as before its first status. */
+	if (st == FS_DOWN && arb_rec_bool(rec, "eof", &eof) == 0 && eof)
+		st = FS_UNKNOWN;
+	if (inwin && !eof) {
 		if (!strcmp(state, "gap"))
 			f->gaps++;
 		else if (!strcmp(state, "resync"))
@@ -555,7 +567,10 @@ static void on_status(struct arb_report *r, const struct arb_rec *rec, int inwin
 			f->disconnects++;
 	}
 	/* For the venue as a whole, up means connected. */
-	feed_set(r, f, !rec->sym[0] && st == FS_CONNECTING ? FS_UP : st, rec->ts);
+	if (st == FS_UNKNOWN && f->st == FS_UNKNOWN)
+		;          /* not observed: nothing ends */
+	else
+		feed_set(r, f, !rec->sym[0] && st == FS_CONNECTING ? FS_UP : st, rec->ts);
 	if (rec->sym[0])
 		return;
 	/* A venue-wide state applies to each of its symbols (not counted twice). */

@@ -194,8 +194,8 @@ int arb_report_metric(struct arb_report *r, const char *name, arb_dec *v)
 		int64_t worst = -1;
 
 		for (i = 0; i < r->nfeeds; i++)
-			if (r->feeds[i].has_book && r->end - r->feeds[i].last_book > worst)
-				worst = r->end - r->feeds[i].last_book;
+			if (r->feeds[i].has_book && arb_report_feed_age(r, &r->feeds[i]) > worst)
+				worst = arb_report_feed_age(r, &r->feeds[i]);
 		*v = rus_sec(worst < 0 ? 0 : worst);
 		return worst < 0 ? 1 : 0;
 	}

@@ -224,6 +224,7 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 {
 	const double H = 260, top = 14, bot = H - 34;
 	double lo = 0, hi = 0, cum = 0, x, y, span;
+	int64_t t0 = 0, t1 = 0;
 	char cap[80];
 	size_t i, n = 0;
 
@@ -234,6 +235,8 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 		cum += dd(r->results[i].conv);
 		if (cum < lo) lo = cum;
 		if (cum > hi) hi = cum;
+		if (!n || r->results[i].ts < t0) t0 = r->results[i].ts;
+		if (!n || r->results[i].ts > t1) t1 = r->results[i].ts;
 		n++;
 	}
 	if (!n) {
@@ -242,7 +245,10 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 	}
 	if (hi == lo)
 		hi = lo + 1;
-	span = (double)(r->end - r->start);
+	/* From the first result to the last, not over the whole period: a
+	 * period that opens with older records (a recording of another day)
+	 * would press every result against the right edge. */
+	span = (double)(t1 - t0);
 	if (span <= 0)
 		span = 1;
 	svg_open(b, cap, H, "line chart of cumulative profit and loss over time");
@@ -256,13 +262,13 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 	for (i = 0; i < r->nresults; i++) {
 		if (!arb_report_executed(&r->results[i]) || !r->results[i].has_conv)
 			continue;
-		x = ML + (double)(r->results[i].ts - r->start) / span * (W - ML - MR);
+		x = ML + (double)(r->results[i].ts - t0) / span * (W - ML - MR);
 		arb_buf_printf(b, " %.1f,%.1f", x, bot - (cum - lo) / (hi - lo) * (bot - top));
 		cum += dd(r->results[i].conv);
 		arb_buf_printf(b, " %.1f,%.1f", x, bot - (cum - lo) / (hi - lo) * (bot - top));
 	}
 	arb_buf_printf(b, " %.1f,%.1f\"/>\n", W - MR, bot - (cum - lo) / (hi - lo) * (bot - top));
-	x_time_labels(b, r->start, r->end, H - 12);
+	x_time_labels(b, t0, t1, H - 12);
 	svg_close(b);
 }
 
@@ -312,22 +318,26 @@ static void chart_opps(struct arb_report *r, struct arb_buf *b)
 		int64_t us;
 		const char *name;
 	} buckets[] = {
-		{ 60000000LL, "minute" }, { 300000000LL, "5 minutes" }, { 900000000LL, "15 minutes" },
+		{ 1000000LL, "second" }, { 10000000LL, "10 seconds" }, { 60000000LL, "minute" }, { 300000000LL, "5 minutes" }, { 900000000LL, "15 minutes" },
 		{ 3600000000LL, "hour" }, { 86400000000LL, "day" },
 	};
 	double H = 280, top = 14, bot = 280 - 54;
 	char routes[8][64];
 	size_t nr = 0, i, k, bi;
-	int64_t bucket, t0, nb, j, span = r->end - r->start;
+	int64_t bucket, t0, nb, j, span, first = 0, last = 0;
 	uint64_t *cnt, maxc = 0;
 	const char *unit;
 	double bw;
+	int any = 0;
 
 	for (i = 0; i < r->nopps; i++) {
 		const struct ropp *o = &r->opps[i];
 
 		if (!o->has_new || !o->in_window || !o->matches)
 			continue;
+		if (!any || o->ts_new < first) first = o->ts_new;
+		if (!any || o->ts_new > last) last = o->ts_new;
+		any = 1;
 		for (k = 0; k < nr; k++)
 			if (!strcmp(routes[k], o->route))
 				break;
@@ -338,13 +348,17 @@ static void chart_opps(struct arb_report *r, struct arb_buf *b)
 		nodata(b, "Opportunities per hour by venue pair");
 		return;
 	}
-	/* An hour from 12 hours up to 3 days, a day beyond, finer below. */
-	bi = span > 72 * 3600000000LL ? 4 : span >= 12 * 3600000000LL ? 3 :
-	    span >= 3 * 3600000000LL ? 2 : span >= 3600000000LL ? 1 : 0;
+	/* The buckets cover the first opportunity to the last (as the P&L
+	 * chart its results): an hour from 12 hours up to 3 days, a day
+	 * beyond, finer below, down to a second under a minute. */
+	span = last - first;
+	bi = span > 72 * 3600000000LL ? 6 : span >= 12 * 3600000000LL ? 5 :
+	    span >= 3 * 3600000000LL ? 4 : span >= 3600000000LL ? 3 :
+	    span >= 600000000LL ? 2 : span >= 60000000LL ? 1 : 0;
 	bucket = buckets[bi].us;
 	unit = buckets[bi].name;
-	t0 = r->start - ((r->start % bucket) + bucket) % bucket;
-	nb = (r->end - t0) / bucket + 1;
+	t0 = first - ((first % bucket) + bucket) % bucket;
+	nb = (last - t0) / bucket + 1;
 	cnt = xcalloc((size_t)nb * nr, sizeof *cnt);
 	for (i = 0; i < r->nopps; i++) {
 		const struct ropp *o = &r->opps[i];

@@ -238,6 +238,9 @@ struct rtotals {
 void arb_report_totals(struct arb_report *r, struct rtotals *t);
 uint64_t arb_report_detected(struct arb_report *r);
 int arb_report_executed(const struct rresult *res);
+/* The age of a feed's last book at the end of the report, or where its
+ * recording ended (status eof). */
+int64_t arb_report_feed_age(const struct arb_report *r, const struct rfeed *f);
 /* Open exposure per asset: from the results' exposure arrays when the
  * stream has them, else from the fills (net flow less realised P&L,
  * reporting currency left out).  Returns a malloc'd array of n. */

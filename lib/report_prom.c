@@ -219,7 +219,7 @@ static void prom_feed(struct arb_report *r, struct arb_buf *b)
 		{ "arb_feed_disconnects", "Disconnections." },
 		{ "arb_feed_down_seconds", "Time in gap, resync or disconnected state." },
 		{ "arb_feed_stale_seconds", "Time in stale state." },
-		{ "arb_feed_age_seconds", "Time since the last book at the end of the report." },
+		{ "arb_feed_age_seconds", "Age of the last book at the end of the report (or where its recording ended)." },
 	};
 	struct rfeed **fv = arb_report_sorted_feeds(r);
 	char v[ARB_DEC_STRMAX];
@@ -246,7 +246,7 @@ static void prom_feed(struct arb_report *r, struct arb_buf *b)
 			default:
 				if (!f->has_book)
 					continue;
-				D(rus_sec(r->end - f->last_book), v);
+				D(rus_sec(arb_report_feed_age(r, f)), v);
 				break;
 			}
 			sample(b, fams[k].name, v, 2, "venue", f->ex, "symbol", f->sym);

@@ -539,10 +539,10 @@ static size_t build_feed(struct arb_report *r, struct rtab *tabs)
 
 		rtab_row(t, f->ex, f->sym, f->obs_us ? PCT((uint64_t)f->up_us, (uint64_t)f->obs_us) : NULL,
 		    U(f->gaps), U(f->resyncs), U(f->stales), U(f->disconnects), SEC(f->down_us),
-		    SEC(f->stale_us), f->has_book ? SEC(r->end - f->last_book) : NULL);
+		    SEC(f->stale_us), f->has_book ? SEC(arb_report_feed_age(r, f)) : NULL);
 	}
 	t->note = "up_pct: time synced over time observed (symbol *: the venue's connection); "
-	    "age_s: time since the last book at the end";
+	    "age_s: age of the last book at the end (or where its recording ended)";
 	free(v);
 	return 1;
 }

@@ -81,6 +81,39 @@ cmp_ok "$T/files.text" "$G/all.text" "a stream split over a file and stdin gives
 grep -q "part1:52: unknown record type" "$T/files.err"
 ok $? "diagnostics name the file and its line"
 
+# The end of a recording (status eof, arb-feed --replay) ends the feed's
+# observation: no time down after it, no disconnect, the age of its last
+# book where the recording ended.  Two days later the fixture's first
+# opportunity (o1, 2026-11-29 22:10:00) and its orders, fills and result:
+# the time charts span those, not the whole period from the first record.
+cat > "$T/eof.ndjson" <<'EOS'
+{"type":"status","ts":1795824000000000,"ex":"kraken","state":"connected"}
+{"type":"status","ts":1795824000000000,"ex":"kraken","sym":"BTC/USD","state":"synced"}
+{"type":"book","ts":1795824030000000,"rt":1795824030000000,"ex":"kraken","sym":"BTC/USD","seq":1,"ok":true,"depth":1,"bids":[[100,1]],"asks":[[101,1]]}
+{"type":"status","ts":1795824040000000,"ex":"kraken","state":"disconnected","detail":"end of recording","eof":true}
+EOS
+grep '"o1"' "$S" >> "$T/eof.ndjson"
+arb-report -r feed --width 0 "$T/eof.ndjson" > "$T/eof.text" 2>"$T/eof.err"
+ok $? "a stream with an end of recording: report feed runs"
+grep -Eq '^kraken +BTC/USD +100 +0 +0 +0 +0 +0 +0 +10$' "$T/eof.text"
+ok $? "end of recording: synced 100 % of the 40 s observed, no disconnect, 0 s down, age 10 s"
+grep -Eq '^kraken +\* +100 +0 +0 +0 +0 +0 +0 +-$' "$T/eof.text"
+ok $? "end of recording: the venue's row as well"
+# without eof: down from 40 s to the end (166200.45 s after the first record)
+sed 's/,"eof":true//' "$T/eof.ndjson" | arb-report -r feed --width 0 > "$T/noeof.text" 2>/dev/null
+grep -Eq '^kraken +BTC/USD +0\.02 +0 +0 +0 +0 +166160\.45 +0 +166170\.45$' "$T/noeof.text" &&
+	grep -Eq '^kraken +\* +0\.02 +0 +0 +0 +1 +166160\.45 +0 +-$' "$T/noeof.text"
+ok $? "the same disconnected status without eof: down to the end of the report, one disconnect"
+arb-report -r summary -f html "$T/eof.ndjson" > "$T/eof.html" 2>/dev/null
+sed -n '/Cumulative realised/,/<\/svg>/p' "$T/eof.html" | grep -o '>20[0-9-]* [0-9:]*<' | tr -d '<>' > "$T/pnl.x"
+printf '%s\n' '2026-11-29 22:10:00' '2026-11-29 22:10:00' > "$T/pnl.want"
+cmp_ok "$T/pnl.x" "$T/pnl.want" "html: the P&L chart spans its results, not the period from the first record"
+grep -q '<figcaption>Opportunities per second by venue pair</figcaption>' "$T/eof.html"
+ok $? "html: the opportunities of one second are counted per second"
+sed -n '/Opportunities per second/,/<\/svg>/p' "$T/eof.html" | grep -o '>20[0-9-]* [0-9:]*<' | tr -d '<>' > "$T/opp.x"
+printf '%s\n' '2026-11-29 22:10:00' '2026-11-29 22:10:01' > "$T/opp.want"
+cmp_ok "$T/opp.x" "$T/opp.want" "html: the opportunities chart spans its one bucket"
+
 # Deterministic: the same input gives byte-identical output.
 arb-report -r all -f html < "$S" > "$T/a.html" 2>/dev/null
 arb-report -r all -f html < "$S" > "$T/b.html" 2>/dev/null
