@@ -473,6 +473,8 @@ void arb_fbook_subscribed(struct arb_fbook *fb, int64_t ts)
 	 * synced, and a reader must not take it for a book no longer synced. */
 	if (!fb->ok)
 		arb_feed_status(fb->v, fb, ts, "subscribed", NULL);
+	if (fb->v->ops->snapshot_after_subscribed && !fb->snap && fb->v->feed->want_snapshot)
+		fb->v->feed->want_snapshot(fb->v->feed, fb);
 }
 
 void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail)

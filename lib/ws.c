@@ -59,6 +59,7 @@ struct conn {
 	int closing;                /* close at the next writable */
 	int attempt;                /* reconnects since the last good one */
 	int meta_wait;              /* metadata requests still in flight */
+	int64_t t_open;             /* monotonic us of the handshake */
 	int64_t last_rx;            /* monotonic us of the last frame */
 	int64_t last_ping;
 	int64_t stale_after;
@@ -767,7 +768,7 @@ static void on_open(struct conn *c)
 	int64_t rt = arb_wall_us();
 
 	c->up = 1;
-	c->last_rx = c->last_ping = arb_mono_us();
+	c->t_open = c->last_rx = c->last_ping = arb_mono_us();
 	rec_line(c->L, c->url, "<->", rt, NULL, 0);
 	arb_feed_status(v, NULL, rt, "connected", c->url);
 	if (v->ops->opened)
@@ -775,8 +776,9 @@ static void on_open(struct conn *c)
 	if (v->ops->subscribe)
 		v->ops->subscribe(v, &c->txq);
 	/* venues with REST snapshots: one per book, after subscribing, so the
-	 * diffs that arrive meanwhile are held back and bridged */
-	if (v->ops->snapshot_url)
+	 * diffs that arrive meanwhile are held back and bridged (or once the
+	 * venue confirmed the subscription, where nothing could bridge) */
+	if (v->ops->snapshot_url && !v->ops->snapshot_after_subscribed)
 		for (uint32_t i = 0; i < v->nlist; i++)
 			want_snapshot(v->feed, v->list[i]);
 	if (c->txq.len)
@@ -1068,10 +1070,15 @@ static void tick(lws_sorted_usec_list_t *sul)
 		if (!c->closing)
 			stale_books(L, c, now);
 		/* a snapshot that failed or was put off: ask again; one asked
-		 * over the WebSocket and not there after 10 s: ask again */
+		 * over the WebSocket and not there after 10 s: ask again; one
+		 * waiting for the venue's confirmation of the subscription: ask
+		 * anyway 5 s after the handshake */
 		for (uint32_t k = 0; k < c->v->nlist; k++) {
 			struct arb_fbook *fb = c->v->list[k];
 			if (fb->snap || fb->filtered)
+				continue;
+			if (ops->snapshot_after_subscribed && !fb->subscribed &&
+			    (!c->up || now - c->t_open < 5000000))
 				continue;
 			if (ops->snapshot_url ? !fb->snap_wait : (fb->snap_wait && now - fb->snap_wait > 10000000) || (!fb->snap_wait && fb->snap_last))
 				want_snapshot(L->f, fb);

@@ -30,7 +30,7 @@ trap cleanup EXIT
 fake() {
 	rm -f "$1.port"
 	$FAKE --cert "${5:-srv}.pem" --key "${5:-srv}.key" --portfile "$1.port" --log "$1.log" --venue "$2" \
-		--rec "$R" --script "$3" --interval "$4" --symbols "${6:-nknusdt}" 2>"$1.srv.err" &
+		--rec "$R" --script "$3" --interval "$4" --symbols "${6:-nknusdt}" ${FAKE_ARGS:-} 2>"$1.srv.err" &
 	SRV=$!
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		[ -s "$1.port" ] && break
@@ -192,6 +192,28 @@ for spec in 'okx|BTC/USDT|"op":"subscribe","args":\[{"channel":"books","instId":
 done
 grep -q 'GET /api/v2/order_book/ethusd' bitstamp.log
 ok $? "bitstamp: REST snapshot"
+
+# -- Bitstamp's diffs carry no sequence number: the snapshot is asked for
+# only once the venue confirmed the subscription (held back 1.5 s here).
+FAKE_ARGS="--ack-delay 1500" fake ack bitstamp serve 2
+UNTIL='[ "$(count "\"state\":\"synced\"" ack.out)" -ge 1 ]'
+feed_until ack 4 30 --stale-after 3s --endpoint "bitstamp=https://127.0.0.1:$PORT" --cacert ca.pem bitstamp:ETH/USD
+stop_fake
+is "$RC" 0 "bitstamp, late confirmation: exit 0"
+awk '/sending frames after/ && !f { f = NR } /GET \/api\/v2\/order_book\/ethusd/ && !g { g = NR }
+    END { exit !(f && g && f < g) }' ack.log
+ok $? "bitstamp, late confirmation: the snapshot request follows it"
+is "$(count '"state":"synced"' ack.out)" 1 "bitstamp, late confirmation: synced"
+is "$(count '"ok":false' ack.out)" 0 "bitstamp, late confirmation: in sync throughout"
+# A confirmation that does not come: asked for anyway 5 s after the handshake.
+FAKE_ARGS="--ack-delay 8000" fake noack bitstamp serve 2
+UNTIL='[ "$(count "\"state\":\"synced\"" noack.out)" -ge 1 ]'
+feed_until noack 9 40 --stale-after 20s --endpoint "bitstamp=https://127.0.0.1:$PORT" --cacert ca.pem bitstamp:ETH/USD
+stop_fake
+awk '/sending frames after/ && !f { f = NR } /GET \/api\/v2\/order_book\/ethusd/ && !g { g = NR }
+    END { exit !(f && g && g < f) }' noack.log
+ok $? "bitstamp, no confirmation within 5 s: the snapshot is asked for anyway"
+is "$(count '"state":"synced"' noack.out)" 1 "bitstamp, no confirmation within 5 s: synced"
 
 # -- Two venues in one process, one loop: both in sync, records interleaved
 fake m1 okx serve 5

@@ -364,6 +364,7 @@ const struct arb_venue_ops arb_venue_bitstamp = {
 	.ws_url = ws_url,
 	.subscribe = subscribe,
 	.snapshot_url = snapshot_url,
+	.snapshot_after_subscribed = 1,
 	.meta_urls = meta_urls,
 	.ping = ping,
 	.ping_every = 10000000,

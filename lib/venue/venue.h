@@ -58,6 +58,11 @@ struct arb_venue_ops {
 	 * (unsubscribe + subscribe), for venues without REST snapshots. */
 	int (*resubscribe)(struct arb_venue *v, struct arb_fbook *fb, struct arb_buf *out);
 	int64_t ping_every;        /* microseconds between pings, 0 none */
+	/* REST snapshots only once the venue confirmed the book's subscription
+	 * (arb_fbook_subscribed): its diffs carry no sequence number, so a
+	 * snapshot taken before the subscription took effect would miss the
+	 * changes in between unseen. */
+	int snapshot_after_subscribed;
 };
 
 /* 1 (default): venues read frames of their usual form straight from the

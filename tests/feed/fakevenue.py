@@ -15,6 +15,8 @@ Each WebSocket connection plays the next step of --script (the last repeats):
              a second "subscribe" on the connection starts the frames over
   mute:S:N   like serve, but after N frames of symbol S (as in the frames,
              "LRCBTC") no more of them: the other symbols go on
+--ack-delay MS holds the first frame (a subscription's confirmation) back
+that long after the subscription arrives.
 --symbols nknusdt,lrcbtc (Binance) serves the diffs of those streams.
 The server sends one WebSocket ping on every connection and logs the pong,
 answers the venue's application pings (Kraken {"event":"ping"}), and logs
@@ -160,6 +162,9 @@ class Conn:
             send_frame(self.sock, 1, '{"connectionID":1,"event":"systemStatus","status":"online","version":"1.8.3"}')
         if self.args.venue != "binance":   # Binance subscribes in the URL
             self.subscribed.wait(10)
+        if self.args.ack_delay:
+            time.sleep(self.args.ack_delay / 1000.0)
+            log(self.args, "conn %d: sending frames after %g ms" % (self.no, self.args.ack_delay))
         i = sent = 0
         corrupt = self.n if self.mode == "corrupt" else -1
         limit = len(self.frames) if self.mode == "corrupt" else self.n
@@ -251,6 +256,7 @@ def main():
     for a in ("--cert", "--key", "--portfile", "--log", "--venue", "--rec", "--script"):
         ap.add_argument(a, required=True)
     ap.add_argument("--interval", type=float, default=5)
+    ap.add_argument("--ack-delay", type=float, default=0)
     ap.add_argument("--symbols", default="nknusdt")
     args = ap.parse_args()
     if args.venue == "kraken":
