@@ -671,7 +671,7 @@ main(int argc, char **argv)
 	e.bl = &bl;
 	if (o.balances) {
 		if ((rc = arb_exec_load_balances(&e, o.balances, why, sizeof why)) < 0)
-			arb_die(ARB_EXIT_USAGE, "%s:%s", o.balances, why);
+			arb_die(ARB_EXIT_USAGE, "%s", why);
 		if (rc == 1)
 			arb_log(ARB_LOG_NOTICE, "--balances %s ignored: resuming the balances of %s",
 			    o.balances, o.c.state_path);

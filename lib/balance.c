@@ -347,7 +347,7 @@ arb_bal_load(struct arb_balances *b, const char *path, char *why, size_t whylen)
 	const char *w = NULL;
 
 	if (!(data = arb_readfile(path, &len))) {
-		snprintf(why, whylen, "%s", strerror(errno));
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	for (p = data; p < data + len; p = nl + 1) {
@@ -366,7 +366,7 @@ arb_bal_load(struct arb_balances *b, const char *path, char *why, size_t whylen)
 			continue;
 		if ((*s == '{' ? load_rec(b, s, (size_t)(e - s), &w, rwhy, sizeof rwhy)
 		    : load_text(b, s, &w)) < 0) {
-			snprintf(why, whylen, "%u: %s", line, w);
+			snprintf(why, whylen, "%s:%u: %s", path, line, w);
 			free(data);
 			return -1;
 		}

@@ -69,7 +69,7 @@ int arb_bal_credit(struct arb_balances *b, const char *ex, const char *asset, ar
  * Loads a balances file: lines of `balance` records ({"type":"balance",
  * "ex":..,"asset":..,"free":..}) or of "VENUE ASSET AMOUNT"; blank lines
  * and lines starting with # are ignored.  0, or -1 with why set to
- * "LINE: reason".
+ * "PATH:LINE: reason" or "PATH: strerror".
  */
 int arb_bal_load(struct arb_balances *b, const char *path, char *why, size_t whylen);
 /* Calls fn for every entry added or changed since the last

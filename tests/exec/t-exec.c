@@ -206,7 +206,12 @@ t_balance(void)
 	}
 	arb_balances_init(&b);
 	ok(arb_bal_load(&b, path, why, sizeof why) < 0, "negative balance refused");
-	is_str(why, "1: negative balance", "reason names the line");
+	{
+		char want[300];
+
+		snprintf(want, sizeof want, "%s:1: negative balance", path);
+		is_str(why, want, "reason names the file and the line");
+	}
 	arb_balances_free(&b);
 	unlink(path);
 }

@@ -221,7 +221,7 @@ main(int argc, char **argv)
 	arb_live_attach(x, &e);
 	e.bl = &bl;
 	if (balances && arb_exec_load_balances(&e, balances, why, sizeof why) < 0)
-		arb_die(ARB_EXIT_USAGE, "%s:%s", balances, why);
+		arb_die(ARB_EXIT_USAGE, "%s", why);
 
 	arb_writer_init(&w, 1);
 	cx.e = &e;
