@@ -66,7 +66,7 @@ usage(int status)
 	fprintf(f,
 	    "usage: %s [-eqvV] [-a FROM=TO] [-A [VENUE=]AGE] [-b BPS] [-c FILE] [-f FILE]\n"
 	    "       [-l LEGS] [-m [CCY=]AMOUNT] [-n [CCY=]AMOUNT] [-t TTL]\n"
-	    "       [--no-cross] [--no-cycles] [--start-ccy CCY,...] [--strict]\n"
+	    "       [--no-cross] [--no-cycles] [--start-ccy CCY,...] [--strict] [--metrics FILE]\n"
 	    "       [--update-qty PCT] [--update-profit PCT] [FILE ...]\n"
 	    "  -a, --alias FROM=TO          treat currency FROM as TO when matching venues\n"
 	    "  -A, --max-age [VENUE=]AGE    ignore books older than AGE (default 10s; 0: off)\n"
@@ -84,6 +84,7 @@ usage(int status)
 	    "      --update-qty PCT         re-emit when the size moves more (default 10)\n"
 	    "      --update-profit PCT      re-emit when the profit moves more (default 10)\n"
 	    "      --strict                 a bad input line is fatal\n"
+	    "      --metrics FILE           write Prometheus metrics to FILE every 5 s\n"
 	    "  -q, -v                       quieter, louder; -h help; -V version\n",
 	    arb_prog, ARB_DLEGS_MAX);
 	exit(status);

@@ -32,7 +32,8 @@ static void usage(int status)
 	    "usage: arb-feed [-tvqhV] [-c file] [-d depth] [--record file] [--stale-after dur]\n"
 	    "                [--endpoint venue=url] [--cacert file] [--metrics file]\n"
 	    "                venue:SYM[,SYM...] ...\n"
-	    "       arb-feed --replay [-tvq] [-d depth] [--speed x] [--strict] file ... [venue:SYM,...]\n"
+	    "       arb-feed --replay [-tvq] [-d depth] [--speed x] [--strict] [--stats]\n"
+	    "                file ... [venue:SYM,...]\n"
 	    "venues: binance kraken coinbase okx bybit bitstamp\n");
 	exit(status);
 }

@@ -121,8 +121,8 @@ static void usage(int status)
 	fprintf(f,
 	    "usage: arb-report [-hqVv] [-r report[,report...]] [-f format] [-d url]\n"
 	    "                  [-s since] [-u until] [--venue ex] [--sym BASE/QUOTE]\n"
-	    "                  [-c ccy] [--reaction duration] [-C check]... [-o file] [--strict]\n"
-	    "                  [--width columns]\n"
+	    "                  [-c ccy] [--reaction duration] [-C check]... [-o file]\n"
+	    "                  [--config file] [--strict] [--width columns]\n"
 	    "                  [file ...]\n"
 	    "reports: summary (default) funnel latency feed trades all\n"
 	    "formats: text (default) csv json prom html\n"
