@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 			errno = 0;
 			depth = strtol(optarg, &end, 10);
 			if (errno || *end || depth < 1 || depth > 1000) {
-				arb_err("--depth: expected 1 to 1000, got \"%s\"", optarg);
+				arb_err("%s--depth: expected 1 to 1000, got \"%s\"", arb_conf_argv_where(optarg), optarg);
 				usage(ARB_EXIT_USAGE);
 			}
 			break;
@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 		case O_SPEED:
 			speed = strtod(optarg, &end);
 			if (*end || !(speed > 0)) {
-				arb_err("--speed: expected a positive number, got \"%s\"", optarg);
+				arb_err("%s--speed: expected a positive number, got \"%s\"", arb_conf_argv_where(optarg), optarg);
 				usage(ARB_EXIT_USAGE);
 			}
 			break;
@@ -183,13 +183,13 @@ int main(int argc, char **argv)
 			break;
 		case O_STALE:
 			if (arb_duration_parse(optarg, &wo.stale_after) < 0 || wo.stale_after <= 0) {
-				arb_err("--stale-after: bad duration \"%s\"", optarg);
+				arb_err("%s--stale-after: bad duration \"%s\"", arb_conf_argv_where(optarg), optarg);
 				usage(ARB_EXIT_USAGE);
 			}
 			break;
 		case O_ENDPOINT:
 			if (!strchr(optarg, '=') || wo.nendpoints == 8) {
-				arb_err("--endpoint: expected venue=url, got \"%s\"", optarg);
+				arb_err("%s--endpoint: expected venue=url, got \"%s\"", arb_conf_argv_where(optarg), optarg);
 				usage(ARB_EXIT_USAGE);
 			}
 			wo.endpoints[wo.nendpoints++] = optarg;

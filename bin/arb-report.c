@@ -134,8 +134,9 @@ static void usage(int status)
 	exit(status);
 }
 
-static unsigned parse_reports(const char *s)
+static unsigned parse_reports(const char *arg)
 {
+	const char *s = arg;
 	static const struct {
 		const char *name;
 		unsigned bit;
@@ -153,8 +154,8 @@ static unsigned parse_reports(const char *s)
 			if (strlen(names[i].name) == n && !strncmp(names[i].name, s, n))
 				break;
 		if (i == sizeof names / sizeof names[0]) {
-			fprintf(stderr, "%s: unknown report \"%.*s\" (summary funnel latency feed trades all)\n",
-			    arb_prog, (int)n, s);
+			fprintf(stderr, "%s: %sunknown report \"%.*s\" (summary funnel latency feed trades all)\n",
+			    arb_prog, arb_conf_argv_where(arg), (int)n, s);
 			exit(ARB_EXIT_USAGE);
 		}
 		bits |= names[i].bit;
@@ -172,7 +173,8 @@ static enum arb_rep_fmt parse_format(const char *s)
 	if (!strcmp(s, "json") || !strcmp(s, "ndjson")) return ARB_FMT_JSON;
 	if (!strcmp(s, "prom") || !strcmp(s, "prometheus")) return ARB_FMT_PROM;
 	if (!strcmp(s, "html")) return ARB_FMT_HTML;
-	fprintf(stderr, "%s: unknown format \"%s\" (text csv json prom html)\n", arb_prog, s);
+	fprintf(stderr, "%s: %sunknown format \"%s\" (text csv json prom html)\n", arb_prog,
+	    arb_conf_argv_where(s), s);
 	exit(ARB_EXIT_USAGE);
 }
 
@@ -280,7 +282,8 @@ int main(int argc, char **argv)
 		case 'c': o.ccy = optarg; break;
 		case O_REACTION:
 			if (arb_duration_parse(optarg, &o.reaction_us) < 0 || o.reaction_us <= 0) {
-				fprintf(stderr, "%s: --reaction: bad duration \"%s\"\n", arb_prog, optarg);
+				fprintf(stderr, "%s: %s--reaction: bad duration \"%s\"\n", arb_prog,
+				    arb_conf_argv_where(optarg), optarg);
 				return ARB_EXIT_USAGE;
 			}
 			break;
@@ -290,7 +293,8 @@ int main(int argc, char **argv)
 				return ARB_EXIT_USAGE;
 			}
 			if (arb_check_parse(&checks[nchecks], optarg, why, sizeof why) < 0) {
-				fprintf(stderr, "%s: --check '%s': %s\n", arb_prog, optarg, why);
+				fprintf(stderr, "%s: %s--check '%s': %s\n", arb_prog,
+				    arb_conf_argv_where(optarg), optarg, why);
 				return ARB_EXIT_USAGE;
 			}
 			nchecks++;
@@ -305,8 +309,8 @@ int main(int argc, char **argv)
 			errno = 0;
 			w = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || w < 0 || (w > 0 && w < 40) || w > 10000) {
-				fprintf(stderr, "%s: --width: \"%s\" is not 0 or a number of columns "
-				    "from 40 to 10000\n", arb_prog, optarg);
+				fprintf(stderr, "%s: %s--width: \"%s\" is not 0 or a number of columns "
+				    "from 40 to 10000\n", arb_prog, arb_conf_argv_where(optarg), optarg);
 				return ARB_EXIT_USAGE;
 			}
 			o.width = w ? (int)w : -1;   /* struct: < 0 never truncates */
@@ -345,11 +349,13 @@ int main(int argc, char **argv)
 		int64_t t;
 
 		if (since && arb_report_time_arg(since, 0, &t) < 0) {
-			fprintf(stderr, "%s: --since: bad time or duration \"%s\"\n", arb_prog, since);
+			fprintf(stderr, "%s: %s--since: bad time or duration \"%s\"\n", arb_prog,
+			    arb_conf_argv_where(since), since);
 			return ARB_EXIT_USAGE;
 		}
 		if (until && arb_report_time_arg(until, 0, &t) < 0) {
-			fprintf(stderr, "%s: --until: bad time or duration \"%s\"\n", arb_prog, until);
+			fprintf(stderr, "%s: %s--until: bad time or duration \"%s\"\n", arb_prog,
+			    arb_conf_argv_where(until), until);
 			return ARB_EXIT_USAGE;
 		}
 	}

@@ -286,6 +286,34 @@ const char *arb_conf_origin(struct arb_conf *c, const char *key)
 /* not static: the store must stay for leak checkers to see the vector */
 char **arb_conf_argv_keep;
 
+/* The values arb_conf_argv took from the file or the environment, each
+ * with "ORIGIN: " for messages (arb_conf_argv_where); reachable as above. */
+struct arb_conf_argv_from {
+	const char *arg;
+	char *where;
+} *arb_conf_argv_from;
+static size_t nargv_from;
+
+static void argv_from_add(const char *arg, const char *origin)
+{
+	size_t len = strlen(origin) + 3;
+
+	xrealloc(&arb_conf_argv_from, (nargv_from + 1) * sizeof *arb_conf_argv_from);
+	arb_conf_argv_from[nargv_from].arg = arg;
+	arb_conf_argv_from[nargv_from].where = xmalloc(len);
+	snprintf(arb_conf_argv_from[nargv_from].where, len, "%s: ", origin);
+	nargv_from++;
+}
+
+const char *
+arb_conf_argv_where(const char *arg)
+{
+	for (size_t i = 0; arg && i < nargv_from; i++)
+		if (arb_conf_argv_from[i].arg == arg)
+			return arb_conf_argv_from[i].where;
+	return "";
+}
+
 char **
 arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *keys,
     int cfgshort)
@@ -328,8 +356,12 @@ arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *k
 			continue;
 		snprintf(opt, sizeof opt, "--%s", key);
 		if (kind == '?') {
-			if (strcmp(v, "true") && strcmp(v, "yes") && strcmp(v, "1"))
+			if (strcmp(v, "true") && strcmp(v, "yes") && strcmp(v, "1")) {
+				if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0"))
+					arb_die(ARB_EXIT_USAGE, "%s: %s: true or false, not %s",
+					    arb_conf_origin(&conf, key), key, v);
 				continue;
+			}
 			if (n + 2 >= cap) { cap *= 2; xrealloc(&nv, cap * sizeof *nv); }
 			nv[n++] = xstrdup(opt);
 			continue;
@@ -341,6 +373,7 @@ arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *k
 				if (n + 3 >= cap) { cap *= 2; xrealloc(&nv, cap * sizeof *nv); }
 				nv[n++] = xstrdup(opt);
 				nv[n++] = xstrdup(t);
+				argv_from_add(nv[n - 1], arb_conf_origin(&conf, key));
 			}
 			free(list);
 		}

@@ -50,9 +50,10 @@ const char *arb_conf_origin(struct arb_conf *c, const char *key);
  * by -c/--config (its [section]) or in the environment, placed before the
  * command line's own arguments so that those win (getopt takes the last).
  * A key ending in '?' is a flag ("--key" when the value is true, yes or
- * 1); one ending in '*' is a list, split on spaces into repeated options.
- * cfgshort is the short letter of --config, or 0 when it has none.  Exits
- * 2 on a bad file.  The vector is allocated once and lives until exit.
+ * 1; none when false, no, 0 or empty); one ending in '*' is a list, split
+ * on spaces into repeated options.  cfgshort is the short letter of
+ * --config, or 0 when it has none.  Exits 2 on a bad file or a flag that
+ * is neither true nor false.  The vector is allocated once and lives until exit.
  */
 char **arb_conf_argv(int *argc, char **argv, const char *section,
     const char *const *keys, int cfgshort);
@@ -71,6 +72,13 @@ char **arb_conf_argv(int *argc, char **argv, const char *section,
  * "environment ARB_X").  Exits 2 after a message on a bad file or a flag
  * that is neither true nor false.  Every key must be in longopts.
  */
+/*
+ * For a value in the vector of arb_conf_argv (optarg): "FILE:LINE: " or
+ * "environment ARB_X: " when it came from there, else "" (the command
+ * line), to put before a message about it.
+ */
+const char *arb_conf_argv_where(const char *arg);
+
 struct option;
 void arb_conf_apply(struct arb_conf *c, int argc, char **argv, const char *section,
     const char *const *keys, const struct option *longopts,

@@ -76,6 +76,20 @@ ok $? "config: the environment overrides the file"
 # shellcheck disable=SC2086
 ARB_DEPTH=1 arb-feed -c "$T/feed.conf" -d 3 --replay $K 2>/dev/null | grep -m1 '"type":"book"' | grep -q '"depth":3,'
 ok $? "config: the command line overrides both"
+# a bad value from the file or the environment is named by where it came from
+printf '[arb-feed]\ndepth = lots\n' >"$T/bad.conf"
+arb-feed -c "$T/bad.conf" --replay "$R/KRAKEN.0" >/dev/null 2>"$T/bad.err"
+is "$?" 2 "config: a bad value is a usage error"
+is "$(head -n 1 "$T/bad.err")" "arb-feed: $T/bad.conf:2: --depth: expected 1 to 1000, got \"lots\"" \
+    "config: the error names the file and line"
+ARB_DEPTH=0 arb-feed --replay "$R/KRAKEN.0" >/dev/null 2>"$T/bad.err"
+is "$(head -n 1 "$T/bad.err")" 'arb-feed: environment ARB_DEPTH: --depth: expected 1 to 1000, got "0"' \
+    "config: the error names the environment variable"
+printf 'trades = maybe\n' >"$T/bad.conf"
+arb-feed -c "$T/bad.conf" --replay "$R/KRAKEN.0" >/dev/null 2>"$T/bad.err"
+is "$?" 2 "config: a flag neither true nor false is a usage error"
+is "$(cat "$T/bad.err")" "arb-feed: $T/bad.conf:1: trades: true or false, not maybe" \
+    "config: ... named by file and line"
 # A recording read from a pipe that pauses: the records so far come out
 # at once, not when the output buffer fills or the input ends
 mkfifo "$T/in"

@@ -27,4 +27,16 @@ arb-report --config "$T/bad.conf" <"$F" >/dev/null 2>"$T/bad.err"
 is "$?" 2 "a bad file is a usage error"
 grep -q 'bad.conf:2:' "$T/bad.err"
 ok $? "the error names the file and line"
+printf '[arb-report]\nformat = pdf\n' >"$T/bad.conf"
+arb-report --config "$T/bad.conf" <"$F" >/dev/null 2>"$T/bad.err"
+is "$?" 2 "a bad value in the file: exit 2"
+is "$(cat "$T/bad.err")" "arb-report: $T/bad.conf:2: unknown format \"pdf\" (text csv json prom html)" \
+    "a bad value in the file: named by file and line"
+ARB_SINCE=soon arb-report <"$F" >/dev/null 2>"$T/bad.err"
+is "$?" 2 "a bad value in the environment: exit 2"
+is "$(cat "$T/bad.err")" 'arb-report: environment ARB_SINCE: --since: bad time or duration "soon"' \
+    "a bad value in the environment: named by its variable"
+arb-report --since soon <"$F" >/dev/null 2>"$T/bad.err"
+is "$(cat "$T/bad.err")" 'arb-report: --since: bad time or duration "soon"' \
+    "on the command line: no origin"
 done_testing
