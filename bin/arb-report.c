@@ -325,6 +325,11 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* files named on the command line win over a store from the
+	 * configuration or ARB_DB (which arb-store reads too), as the command
+	 * line wins over both; only -d with files is a contradiction */
+	if (argc > 0 && db && *arb_conf_argv_where(db))
+		db = NULL;
 	if (argc > 0 && db) {
 		fprintf(stderr, "%s: files and --db exclude each other\n", arb_prog);
 		usage(ARB_EXIT_USAGE);

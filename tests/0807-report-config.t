@@ -39,4 +39,26 @@ is "$(cat "$T/bad.err")" 'arb-report: environment ARB_SINCE: --since: bad time o
 arb-report --since soon <"$F" >/dev/null 2>"$T/bad.err"
 is "$(cat "$T/bad.err")" 'arb-report: --since: bad time or duration "soon"' \
     "on the command line: no origin"
+
+# ARB_DB (or db = in the file) names a database when nothing else is named;
+# named files win over it, -d with files is a usage error
+arb-store -d "sqlite:$T/s.db" <"$F" 2>/dev/null
+arb-report -r funnel "$F" >"$T/want" 2>/dev/null
+ARB_DB="sqlite:$T/s.db" arb-report -r funnel </dev/null >"$T/env" 2>/dev/null
+is "$?" 0 "ARB_DB: read when no file is named"
+cmp_ok "$T/env" "$T/want" "ARB_DB: the database's report"
+printf '{"type":"status","ts":1,"ex":"kraken","state":"connected"}\n' >"$T/one.ndjson"
+arb-report -r funnel "$T/one.ndjson" >"$T/want1" 2>/dev/null
+ARB_DB="sqlite:$T/s.db" arb-report -r funnel "$T/one.ndjson" >"$T/env1" 2>"$T/env1.err"
+is "$?" 0 "ARB_DB and a file: exit 0"
+cmp_ok "$T/env1" "$T/want1" "ARB_DB and a file: the file wins"
+ARB_DB="sqlite:$T/s.db" arb-report -r funnel - <"$T/one.ndjson" >"$T/env2" 2>/dev/null
+cmp_ok "$T/env2" "$T/want1" "ARB_DB and -: standard input wins"
+printf 'db = %s\n' "sqlite:$T/s.db" >"$T/db.conf"
+arb-report --config "$T/db.conf" -r funnel "$T/one.ndjson" >"$T/env3" 2>/dev/null
+cmp_ok "$T/env3" "$T/want1" "db = in the file and a file: the file wins"
+arb-report -d "sqlite:$T/s.db" "$T/one.ndjson" >/dev/null 2>"$T/both.err"
+is "$?" 2 "-d and a file: exit 2"
+grep -q 'files and --db exclude each other' "$T/both.err"
+ok $? "-d and a file: says so"
 done_testing

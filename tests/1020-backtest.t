@@ -29,6 +29,12 @@ cmp_ok "$T/sweep2" "$T/sweep" "the sweep is deterministic"
 "$BT" --detect "--min-profit-bps 20" --exec "--latency 100ms" --report "--format csv" "$T/synth.ndjson" >"$T/one.csv" 2>/dev/null
 want=$(awk -F, '$1 == "overview" && $2 == "opportunities detected" { print $3 }' "$T/one.csv")
 is "$(awk 'NR == 5 { print $3 }' "$T/sweep")" "$want" "a sweep row equals the plain run with its options"
+# ARB_DB, exported for arb-store, does not make the report read that database
+head -n 3 "$T/synth.ndjson" | arb-store -d "sqlite:$T/other.db" 2>/dev/null
+ARB_DB="sqlite:$T/other.db" "$BT" "$REC/KRAKEN.ws.50.0" "$REC/KRAKEN.0" "$T/synth.ndjson" >"$T/db.txt" 2>"$T/db.err"
+cmp_ok "$T/db.txt" "$T/a.txt" "with ARB_DB set: the report of the backtest, not of the database"
+ARB_DB="sqlite:$T/other.db" "$BT" --sweep min-profit-bps=2,20 --sweep latency=0ms,100ms "$T/synth.ndjson" >"$T/sweep3" 2>/dev/null
+cmp_ok "$T/sweep3" "$T/sweep" "with ARB_DB set: the same sweep"
 "$BT" --sweep nonsense=1 "$T/synth.ndjson" >/dev/null 2>"$T/bad.err"
 is "$?" 2 "an unknown sweep option is a usage error"
 done_testing
