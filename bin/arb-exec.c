@@ -180,6 +180,9 @@ feearg(struct arb_exec_conf *c, const char *s)
 	if (colon)
 		snprintf(c->fee[c->nfee].sym, ARB_SYM_MAX, "%.*s", (int)(eq - colon - 1), colon + 1);
 	c->fee[c->nfee].rate = decarg("taker-fee", eq + 1, 0);
+	/* a fraction, as arb-detect's fee file takes it: 10 is not 10 bps */
+	if (arb_dec_cmp(c->fee[c->nfee].rate, arb_dec_make(1, 0)) >= 0)
+		bad("--taker-fee %s: a fee is a fraction below 1 (0.001 is 10 bps)", s);
 	c->nfee++;
 }
 

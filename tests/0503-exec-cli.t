@@ -32,6 +32,10 @@ usage "--max-notional" --max-notional -5
 usage "--max-position" --max-position BTC
 usage "--max-open-orders" --max-open-orders many
 usage "--taker-fee" --taker-fee binance
+usage "--taker-fee 10 (not a fraction)" --taker-fee binance:BTC/USDT=10
+is "$(cat "$T/u.err")" "arb-exec: --taker-fee binance:BTC/USDT=10: a fee is a fraction below 1 (0.001 is 10 bps)" \
+    "--taker-fee 10: says a fee is a fraction"
+usage "--taker-fee 1" --taker-fee binance=1
 usage "--reset-kill without --state" --reset-kill
 usage "--reset-kill with a missing file" --reset-kill --state "$T/none"
 usage "--balances missing" --balances "$T/none"
