@@ -242,8 +242,8 @@ int main(int argc, char **argv)
 		char **files = xcalloc((size_t)argc, sizeof *files);
 		int n = 0;
 
-		if (wo.record || wo.nendpoints || wo.cacert || wo.stale_after >= 0)
-			arb_warn("--record, --endpoint, --cacert and --stale-after do not apply to --replay");
+		if (wo.record || wo.nendpoints || wo.cacert || wo.stale_after >= 0 || wo.metrics)
+			arb_warn("--record, --endpoint, --cacert, --stale-after and --metrics do not apply to --replay");
 		f.replay = 1;
 		int named = 0;
 		for (int i = 0; i < argc; i++) {

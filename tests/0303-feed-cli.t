@@ -76,6 +76,13 @@ ok $? "config: the environment overrides the file"
 # shellcheck disable=SC2086
 ARB_DEPTH=1 arb-feed -c "$T/feed.conf" -d 3 --replay $K 2>/dev/null | grep -m1 '"type":"book"' | grep -q '"depth":3,'
 ok $? "config: the command line overrides both"
+# --metrics is live only (arb-feed(1)): a replay says it ignores it
+arb-feed --replay --metrics "$T/feed.prom" "$R/KRAKEN.0" >/dev/null 2>"$T/m.err"
+is "$?" 0 "--replay --metrics: exit 0"
+grep -q -- '--metrics do not apply to --replay' "$T/m.err"
+ok $? "--replay --metrics: warned that it does not apply"
+test ! -e "$T/feed.prom"
+ok $? "--replay --metrics: no metrics file"
 # a bad value from the file or the environment is named by where it came from
 printf '[arb-feed]\ndepth = lots\n' >"$T/bad.conf"
 arb-feed -c "$T/bad.conf" --replay "$R/KRAKEN.0" >/dev/null 2>"$T/bad.err"
