@@ -381,6 +381,7 @@ main(int argc, char *argv[])
 	int ch, i;
 
 	arb_setprog(argv[0]);
+	argv[0] = (char *)arb_prog;   /* getopt's messages too say "prog:", not the path */
 	/* the engine's tables (tens of thousands of candidates, megabytes)
 	 * in huge pages: see arb_heap_huge */
 	arb_heap_huge((size_t)64 << 20);

@@ -615,6 +615,7 @@ main(int argc, char **argv)
 	int64_t t0;
 
 	arb_setprog(argv[0]);
+	argv[0] = (char *)arb_prog;   /* getopt's messages too say "prog:", not the path */
 	arb_heap_huge((size_t)64 << 20);   /* books and state: see util.h */
 	arb_exec_conf_defaults(&o.c);
 	arb_paper_conf_defaults(&o.pc);

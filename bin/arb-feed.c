@@ -144,6 +144,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	arb_setprog(argv[0]);
+	argv[0] = (char *)arb_prog;   /* getopt's messages too say "prog:", not the path */
 	arb_heap_huge((size_t)64 << 20);   /* books and state: see util.h */
 	memset(&wo, 0, sizeof wo);
 	wo.stale_after = -1;

@@ -261,6 +261,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	arb_setprog(argv[0]);
+	argv[0] = (char *)arb_prog;   /* getopt's messages too say "prog:", not the path */
 	arb_heap_huge((size_t)64 << 20);   /* see util.h */
 	memset(&o, 0, sizeof o);
 	memset(&L, 0, sizeof L);

@@ -854,6 +854,7 @@ int main(int argc, char **argv)
 	char why[512];
 
 	arb_setprog(argv[0]);
+	argv[0] = (char *)arb_prog;   /* getopt's messages too say "prog:", not the path */
 	arb_heap_huge((size_t)64 << 20);   /* see util.h */
 	g.batch = DEFAULT_BATCH;
 	g.interval = 200000;

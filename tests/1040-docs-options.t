@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every long option in a program's getopt_long table is described in its
 # man page, and every one without a short letter is named by its -h (the
-# others show there as their letter).  feed's --venues is the
+# others show there as their letter); getopt's own messages start "prog:".  feed's --venues is the
 # configuration key "venues" (arb-feed(1), -c), described as that.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v mandoc >/dev/null 2>&1 || skip_all "mandoc not installed"
@@ -24,5 +24,10 @@ for p in feed detect exec store report; do
 		grep -Eq -- "--$name([^a-z0-9-]|\$)" "$T/$p.help"
 		ok $? "arb-$p -h names --$name"
 	done <"$T/$p.opts"
+	# diagnostics are "prog: message" (arbitron(7)), getopt's too, also
+	# when the program is run by its path
+	"$(command -v "arb-$p")" --no-such-option </dev/null >/dev/null 2>"$T/$p.err"
+	is "$(head -n 1 "$T/$p.err")" "arb-$p: unrecognized option '--no-such-option'" \
+	    "arb-$p run by its path: an unknown option is named after arb-$p:"
 done
 done_testing
