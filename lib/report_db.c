@@ -161,6 +161,9 @@ static void db_close(struct dbh *h)
 	memset(h, 0, sizeof *h);
 }
 
+/* Set once "schema version N is newer" was said: the store is opened twice. */
+static int warned_newer;
+
 static int db_open(struct dbh *h, const char *url, char *why, size_t whylen)
 {
 	char inner[256];
@@ -198,7 +201,7 @@ static int db_open(struct dbh *h, const char *url, char *why, size_t whylen)
 		return -1;
 	}
 	h->version = (int)v[0];
-	if (h->version > ARB_STORE_SCHEMA)
+	if (h->version > ARB_STORE_SCHEMA && !warned_newer++)
 		fprintf(stderr, "%s: %s: schema version %d is newer than %d; reading the line columns anyway\n",
 		    arb_prog, url, h->version, ARB_STORE_SCHEMA);
 	for (k = 0; k < ARB_R_NTYPES; k++) {
