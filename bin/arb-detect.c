@@ -424,6 +424,7 @@ main(int argc, char *argv[])
 	rec.lazy = 1;     /* book levels converted only as far as detect needs them */
 	arb_writer_init(&w, STDOUT_FILENO);
 	arb_pipe_grow(STDOUT_FILENO);   /* a busy pipeline: fewer, larger transfers */
+	op.bl.w = &w;
 	if (argc == 0)
 		run(d, STDIN_FILENO, "stdin", &w, &op.bl, &rec, &out);
 	for (i = 0; i < argc; i++) {

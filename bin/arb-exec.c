@@ -605,7 +605,7 @@ main(int argc, char **argv)
 	struct arb_reader rd;
 	struct arb_writer w;
 	struct arb_rec r;
-	struct arb_badlines bl = { 0, 0 };
+	struct arb_badlines bl = { 0, 0, NULL };
 	struct idle ic;
 	struct arb_svc svc;
 	char why[512], *line;
@@ -686,6 +686,7 @@ main(int argc, char **argv)
 
 	arb_writer_init(&w, 1);
 	arb_pipe_grow(STDOUT_FILENO);   /* a busy pipeline: fewer, larger transfers */
+	bl.w = &w;
 	arb_reader_init(&rd, 0, "stdin");
 	rd.flush_on_block = &w;
 	ic.e = &e;

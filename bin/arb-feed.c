@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 {
 	struct arb_writer out;
 	struct arb_feed f;
-	struct arb_badlines bl = { 0, 0 };
+	struct arb_badlines bl = { 0, 0, NULL };
 	struct arb_ws_opt wo;
 	int c, replay = 0, rc = ARB_EXIT_OK, want_stats = 0;
 	long depth = 10;
@@ -235,6 +235,7 @@ int main(int argc, char **argv)
 	arb_sig_setup();
 	arb_writer_init(&out, STDOUT_FILENO);
 	arb_pipe_grow(STDOUT_FILENO);   /* a busy pipeline: fewer, larger transfers */
+	bl.w = &out;
 	arb_feed_init(&f, &out, (uint32_t)depth);
 	f.trades = wo.trades;
 

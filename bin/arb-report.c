@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 	};
 	struct arb_report_opts o;
 	struct arb_check checks[MAX_CHECKS];
-	struct arb_badlines bl = { 0, 0 };
+	struct arb_badlines bl = { 0, 0, NULL };
 	struct arb_report *rep;
 	struct lines L;
 	struct ctx x;

@@ -23,6 +23,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "io.h"
 #include "log.h"
 #include "rec.h"
 
@@ -2676,8 +2677,11 @@ arb_badline(struct arb_badlines *bl, const char *file, uint64_t line, const char
 {
 	bl->n++;
 	arb_err("%s:%" PRIu64 ": %s", file ? file : "stdin", line, why);
-	if (bl->strict)
+	if (bl->strict) {
+		if (bl->w)
+			(void)arb_writer_flush(bl->w);
 		exit(ARB_EXIT_FAIL);
+	}
 }
 
 void

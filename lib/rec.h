@@ -180,12 +180,16 @@ void arb_emit_end(struct arb_buf *b);
 /*
  * The bad-input policy shared by every program: report
  * `prog: FILE:LINE: reason` on stderr, count it, and go on; with strict
- * set, exit 1 instead.  arb_badlines_report prints the count at exit
- * ("prog: 3 bad lines skipped") when non-zero.
+ * set, exit 1 instead, after flushing w (when set) so that the records
+ * written for the lines before it still reach the reader.
+ * arb_badlines_report prints the count at exit ("prog: 3 bad lines
+ * skipped") when non-zero.
  */
+struct arb_writer;
 struct arb_badlines {
 	uint64_t n;
 	int strict;
+	struct arb_writer *w;
 };
 void arb_badline(struct arb_badlines *bl, const char *file, uint64_t line, const char *why);
 void arb_badlines_report(const struct arb_badlines *bl);

@@ -99,8 +99,13 @@ ok $? "frame of another venue: error names file:$((n + 2))"
 grep -q "3 bad lines skipped" "$T/err"
 ok $? "bad lines counted at exit"
 is "$(grep -c '"type":"book"' "$T/out")" "$(grep -c '"type":"book"' "$T/good")" "replay went on: every book still there"
-arb-feed --replay --strict "$T"/d/* >/dev/null 2>&1
+arb-feed --replay --strict "$T"/d/* >"$T/strict.out" 2>/dev/null
 is "$?" 1 "--strict: a bad line is fatal (exit 1)"
+# the records of the lines before it are written, as without --strict
+test -s "$T/strict.out"
+ok $? "--strict: the records before the bad line are still written"
+head -n "$(wc -l <"$T/strict.out")" "$T/out" >"$T/strict.want"
+cmp_ok "$T/strict.out" "$T/strict.want" "--strict: ... the same as without --strict"
 
 # -- Kraken: corrupt a level of one update: checksum mismatch
 setup KRAKEN

@@ -45,8 +45,10 @@ grep -q "2 bad lines skipped" "$T/err"
 ok $? "bad lines: counted at exit"
 grep -v '^#' "$G/fee-quote.out" >"$T/want"
 cmp_ok "$T/out" "$T/want" "bad lines: skipped, the rest as without them"
-arb-detect --strict "$T/bad.in" >/dev/null 2>&1
+arb-detect --strict "$T/bad.in" >"$T/strict.out" 2>/dev/null
 is $? 1 "--strict: a bad line is fatal (exit 1)"
+head -n 2 "$T/in" >"$T/strict.want"
+cmp_ok "$T/strict.out" "$T/strict.want" "--strict: the lines before the bad one are still written"
 
 # books whose levels parse but cannot be used (a price of 0, a quantity
 # below 0), read lazily (the usual form) and by the general path (a

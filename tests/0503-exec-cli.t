@@ -56,8 +56,9 @@ is "$?" 0 "-q run"
 is "$(cat "$T/q.out")" '{"type":"x","ts":1}' "unknown records pass through"
 
 # --strict: a bad line is fatal
-printf 'not json\n' | arb-exec --strict >/dev/null 2>"$T/s.err"
+printf '{"type":"x","ts":1}\nnot json\n{"type":"y","ts":2}\n' | arb-exec --strict >"$T/s.out" 2>"$T/s.err"
 is "$?" 1 "--strict: bad line exits 1"
+is "$(cat "$T/s.out")" '{"type":"x","ts":1}' "--strict: the line before the bad one is still written"
 printf 'not json\n{"type":"x"}\n' | arb-exec >"$T/ns.out" 2>"$T/ns.err"
 is "$?" 0 "without --strict: goes on"
 grep -q '1 bad line' "$T/ns.err"

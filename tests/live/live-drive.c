@@ -125,7 +125,7 @@ main(int argc, char **argv)
 	struct arb_reader rd;
 	struct arb_writer w;
 	struct arb_rec r;
-	struct arb_badlines bl = { 0, 0 };
+	struct arb_badlines bl = { 0, 0, NULL };
 	struct ctx cx;
 	const char *venues[8] = { 0 }, *balances = NULL;
 	int nven = 0, ch, st, rc;

@@ -540,7 +540,7 @@ bad0(void *arg)
 static void
 test_badlines(void)
 {
-	struct arb_badlines bl = { 0, 0 };
+	struct arb_badlines bl = { 0, 0, NULL };
 	char out[1024];
 	int st;
 
