@@ -113,7 +113,7 @@ struct arb_tres {
 	int64_t ts_ms;               /* the venue's time of the answer, 0 */
 	/* errors */
 	char reason[24];             /* our reason code (arb-exec(1)) */
-	char code[24];               /* the venue's error code, as text */
+	char code[24];               /* the venue's error code, sanitised */
 	char msg[160];               /* the venue's message, sanitised */
 	int64_t retry_after_ms;      /* 429/418: how long to wait, 0 */
 	char cursor[80];             /* query, not found on this page of a

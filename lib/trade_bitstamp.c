@@ -180,7 +180,7 @@ error(struct arb_tres *r, long http, const char *code, const char *field, const 
 	const char *reason = "venue_reject";
 
 	arb_tmsg(r->msg, sizeof r->msg, msg, strlen(msg));
-	snprintf(r->code, sizeof r->code, "%.23s", code[0] ? code : "error");
+	arb_tmsg(r->code, sizeof r->code, code[0] ? code : "error", strlen(code[0] ? code : "error"));
 	r->kind = ARB_TR_REJECTED;
 	if (http == 429 || !strcmp(code, "400.002")) {
 		r->kind = ARB_TR_RATE;

@@ -274,7 +274,9 @@ order(const struct arb_json *j, int e, const struct arb_order *o, struct arb_tre
 	} else {
 		r->kind = ARB_TR_UNKNOWN;   /* UNKNOWN_ORDER_STATUS: ask again */
 		snprintf(r->reason, sizeof r->reason, "venue_unknown");
-		snprintf(r->msg, sizeof r->msg, "order status %.40s", st);
+		/* the venue's text: sanitised like any message of its own */
+		snprintf(r->msg, sizeof r->msg, "order status ");
+		arb_tmsg(r->msg + 13, sizeof r->msg - 13, st, strlen(st));
 	}
 }
 
@@ -319,7 +321,7 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		(void)arb_tj_str(&j, 0, "error", e, sizeof e);
 		(void)arb_tj_str(&j, 0, "message", m, sizeof m);
 		arb_tmsg(r->msg, sizeof r->msg, m[0] ? m : e, strlen(m[0] ? m : e));
-		snprintf(r->code, sizeof r->code, "%.23s", e[0] ? e : "http");
+		arb_tmsg(r->code, sizeof r->code, e[0] ? e : "http", strlen(e[0] ? e : "http"));
 		if (http >= 500) {
 			r->kind = ARB_TR_UNKNOWN;
 			snprintf(r->reason, sizeof r->reason, "http_5xx");
@@ -371,7 +373,7 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 				}
 			first_of(&j, er, mk, m, sizeof m);
 			reason_of(r, all);
-			snprintf(r->code, sizeof r->code, "%.23s", e[0] ? e : "failed");
+			arb_tmsg(r->code, sizeof r->code, e[0] ? e : "failed", strlen(e[0] ? e : "failed"));
 			arb_tmsg(r->msg, sizeof r->msg, m[0] ? m : e, strlen(m[0] ? m : e));
 		}
 		break;
@@ -388,7 +390,7 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			r->st = ARB_OS_ACKED;   /* what became of it: the query */
 			r->done = 0;
 		} else {
-			snprintf(r->code, sizeof r->code, "%.23s", e);
+			arb_tmsg(r->code, sizeof r->code, e, strlen(e));
 			arb_tmsg(r->msg, sizeof r->msg, e, strlen(e));
 			if (strstr(e, "UNKNOWN_CANCEL_ORDER") || strstr(e, "INVALID_CANCEL_REQUEST")) {
 				r->kind = ARB_TR_NOTFOUND;   /* gone already (or never there) */

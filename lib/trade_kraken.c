@@ -164,7 +164,7 @@ error(struct arb_tres *r, long http, const char *e)
 	const char *reason = "venue_reject";
 
 	arb_tmsg(r->msg, sizeof r->msg, e, strlen(e));
-	snprintf(r->code, sizeof r->code, "%.23s", e);
+	arb_tmsg(r->code, sizeof r->code, e, strlen(e));
 	r->kind = ARB_TR_REJECTED;
 	if (http >= 500 || strstr(e, "EService:") || strstr(e, "EGeneral:Internal error") ||
 	    strstr(e, "Deadline elapsed")) {

@@ -115,7 +115,7 @@ error(struct arb_tres *r, long http, const char *code, const char *msg)
 
 	sscanf(code, "%ld", &c);
 	arb_tmsg(r->msg, sizeof r->msg, msg, strlen(msg));
-	snprintf(r->code, sizeof r->code, "%.23s", code);
+	arb_tmsg(r->code, sizeof r->code, code, strlen(code));
 	r->kind = ARB_TR_REJECTED;
 	if (http == 429 || c == 50011 || c == 50061) {
 		r->kind = ARB_TR_RATE;

@@ -892,6 +892,16 @@ t_coinbase(void)
 	    "failed: rejected with the venue's message");
 	parse(tv, ARB_TOP_QUERY, 404, "", "{\"error\":\"NOT_FOUND\",\"code\":5,\"message\":\"order not found\"}", &o, r);
 	ok(r->kind == ARB_TR_NOTFOUND, "404: not found");
+	/* fuzz-trade: a status of its own, with a quote, a newline, an escape
+	 * and a byte that is not UTF-8, came into msg as it was */
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"order\":{\"order_id\":\"x2\",\"status\":\"FAIL\\\"\\n\\u001b[2J\x8a" "D\"}}",
+	    &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "venue_unknown") &&
+	    !strcmp(r->msg, "order status FAIL'  [2J D"), "unknown status: asked again, the venue's text sanitised: %s",
+	    r->msg);
+	parse(tv, ARB_TOP_QUERY, 400, "", "{\"error\":\"BAD\\u001b]0;x\\u0007\\\"\\r\\nFORGED\",\"message\":\"m\"}", &o, r);
+	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->code, "BAD ]0;x '  FORGED") && !strcmp(r->msg, "m"),
+	    "venue error code sanitised like its message: %s", r->code);
 	parse(tv, ARB_TOP_CANCEL, 200, "", "{\"results\":[{\"success\":false,\"failure_reason\":\"UNKNOWN_CANCEL_ORDER\","
 	    "\"order_id\":\"x2\"}]}", &o, r);
 	ok(r->kind == ARB_TR_NOTFOUND, "cancel of an order that is gone: not found");
