@@ -173,6 +173,10 @@ arb_fees_parse(struct arb_fees *f, const char *text, size_t len,
 			le = hash;
 		while (s < le && is_space(*s))
 			s++;
+		/* the words are C strings: a NUL would cut one short and the
+		 * rest of it be ignored without a word */
+		if (memchr(p, '\0', (size_t)(le - p)))
+			return fail(err, errlen, name, line, "NUL byte", NULL);
 		if (s < le) {
 			if (parse_line(&e, s, le, name, line, err, errlen) < 0)
 				return -1;

@@ -34,6 +34,12 @@ arb-detect --fees "$T/bad2.fees" </dev/null >/dev/null 2>&1
 is $? 2 "bad fee_in: exit 2"
 arb-detect --fees "$T/none.fees" </dev/null >/dev/null 2>&1
 is $? 2 "missing fee file: exit 2"
+# a NUL byte cut a word short, and the rest of it was ignored (fuzz-fees)
+printf 'binance BTC/USDT maker=0.001\nbinance BTC/USDT taker=0.001\000junk\n' >"$T/nul.fees"
+arb-detect --fees "$T/nul.fees" </dev/null >/dev/null 2>"$T/err"
+is $? 2 "fee file with a NUL byte: exit 2"
+grep -q "nul.fees:2: NUL byte" "$T/err"
+ok $? "  the message names file, line and the NUL byte"
 
 grep -v '^#' "$G/fee-quote.in" >"$T/in"
 { head -n 2 "$T/in"; echo 'not json'; echo '{"type":"book","ts":1}'; tail -n 2 "$T/in"; } >"$T/bad.in"
