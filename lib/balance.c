@@ -360,6 +360,13 @@ arb_bal_load(struct arb_balances *b, const char *path, char *why, size_t whylen)
 		e = nl;
 		if (e > p && e[-1] == '\r')
 			*--e = '\0';
+		/* a NUL would end the line early: "binance BTC 1\0junk" is
+		 * not a balance of 1 */
+		if (memchr(p, '\0', (size_t)(e - p))) {
+			snprintf(why, whylen, "%u: NUL byte", line);
+			free(data);
+			return -1;
+		}
 		for (s = p; *s && isspace((unsigned char)*s); s++)
 			;
 		if (!*s || *s == '#')

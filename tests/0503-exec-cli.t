@@ -43,6 +43,11 @@ is "$(cat "$T/u.err")" "arb-exec: $T/none: No such file or directory" "--balance
 printf 'binance USDT ten\n' >"$T/bal"
 usage "--balances bad line" --balances "$T/bal"
 is "$(cat "$T/u.err")" "arb-exec: $T/bal:1: expected a digit" "--balances error names the file and the line"
+# a NUL byte ended the line early: 1 BTC, not an error (fuzz-balance)
+printf 'binance USDT 100\nbinance BTC 1\000junk\n' >"$T/bal0"
+usage "--balances with a NUL byte" --balances "$T/bal0"
+grep -q "$T/bal0:2: NUL byte" "$T/u.err"
+ok $? "  the error names the line and the NUL byte"
 
 arb-exec --live </dev/null >"$T/l.out" 2>"$T/l.err"
 is "$?" 2 "--live: exit 2"
