@@ -2491,6 +2491,11 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 	p->nlegs = (int)j->t[legs].n;
 	if (p->nlegs < 1 || p->nlegs > ARB_MAXLEGS)
 		goto bad;
+	/* the next leg of a sequential cycle is an index (and leg 0 went
+	 * out when it was decided): out of range, the engine would read
+	 * before or past its legs */
+	if (ji64(j, 0, "next_leg") < (p->seq ? 1 : 0) || ji64(j, 0, "next_leg") > p->nlegs)
+		goto bad;
 	for (i = 0; i < p->nlegs; i++) {
 		int l = arb_json_at(j, legs, (uint32_t)i);
 		struct leg *g = &p->legs[i];
@@ -2500,6 +2505,9 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 		    jdec(j, l, "qty", &g->qty) < 0 || jdec(j, l, "delivered", &p->delivered[i]) < 0)
 			goto bad;
 		g->side = side[0] == 'b' ? ARB_BUY : ARB_SELL;
+		/* the order of a sent leg (an index into ord), or -1 */
+		if (ji64(j, l, "order") < -1 || ji64(j, l, "order") >= ARB_MAXORD)
+			goto bad;
 		p->legord[i] = (int)ji64(j, l, "order");
 		if (!(in = instr_get(e, g->ex, g->sym)))
 			goto bad;

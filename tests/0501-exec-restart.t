@@ -133,6 +133,21 @@ arb-exec --state "$T/cut.state" --show-state >/dev/null 2>"$T/cut.err"
 ok $? "snapshot without its commit line: loads (as edited by hand)"
 grep -q "cut.state: no commit lines: read as a snapshot edited by hand (if it was not edited, it was cut short" "$T/cut.err"
 ok $? "  with a warning"
+# indices in an opportunity's line are checked (fuzz-state): a sequential
+# cycle's next leg out of range made the engine read before its legs
+# (arb-exec crashed on resuming it), and so would a leg's order index
+head -n 9 "$T/all" | arb-exec --balances balances.txt --on-stop finish --state "$T/ix.state" >/dev/null 2>&1
+sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":-50000/' "$T/ix.state" >"$T/ix1.state"
+refused "$T/ix1.state" 'ix1.state:[0-9]*: bad opp line' "next leg out of range" "naming the file, the line and the record"
+arb-exec --state "$T/ix1.state" </dev/null >/dev/null 2>&1
+is "$?" 1 "  and a run with it stops there (exit 1), not in the engine"
+sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":0/' "$T/ix.state" >"$T/ix2.state"
+refused "$T/ix2.state" 'ix2.state:[0-9]*: bad opp line' "a sequential cycle's next leg 0" "says so"
+sed -e '/"type":"commit"/d' -e 's/"order":1}/"order":77777}/' "$T/ix.state" >"$T/ix3.state"
+refused "$T/ix3.state" 'ix3.state:[0-9]*: bad opp line' "a leg's order index out of range" "says so"
+sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":2/' "$T/ix.state" >"$T/ix4.state"
+arb-exec --state "$T/ix4.state" --show-state >/dev/null 2>&1
+ok $? "  a sequential cycle at its last leg still loads"
 
 # --- the journal: snapshot + appended entries, read back after kill -9
 # A stream with many opportunities: books 1 ms apart alternating two
