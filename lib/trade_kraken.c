@@ -238,7 +238,10 @@ order_of(struct arb_tres *r, const struct arb_json *j, int key, int obj, const s
 	{
 		double t;
 		char ts[32];
-		if (arb_tj_str(j, obj, "closetm", ts, sizeof ts) == 0 && sscanf(ts, "%lf", &t) == 1 && t > 0)
+		/* seconds with a fraction; beyond int64_t milliseconds (or
+		 * inf, nan) it is no time at all */
+		if (arb_tj_str(j, obj, "closetm", ts, sizeof ts) == 0 && sscanf(ts, "%lf", &t) == 1 && t > 0 &&
+		    t < 1e12)
 			r->ts_ms = (int64_t)(t * 1000);
 	}
 }

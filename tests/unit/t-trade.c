@@ -440,6 +440,18 @@ t_kraken(void)
 	    "\"vol_exec\":\"0.4\",\"cost\":\"40\",\"fee\":\"0.1\",\"oflags\":\"fcib\"}}}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && deq(r->filled, "0.4") &&
 	    !strcmp(r->fee_ccy, "BTC"), "IOC rest canceled; fcib: fee in base");
+	/* fuzz-trade (UBSan: 1.68867e+19 outside the range of long): a close
+	 * time past int64_t milliseconds, or inf, is no time */
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"closed\",\"vol\":\"1\","
+	    "\"vol_exec\":\"1\",\"cost\":\"40\",\"fee\":\"0.1\",\"closetm\":\"16886700000000000\"}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->ts_ms == 0, "closetm out of range: no time (%lld)",
+	    (long long)r->ts_ms);
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"closed\",\"vol\":\"1\","
+	    "\"vol_exec\":\"1\",\"cost\":\"40\",\"fee\":\"0.1\",\"closetm\":\"inf\"}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->ts_ms == 0, "closetm inf: no time (%lld)", (long long)r->ts_ms);
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"closed\",\"vol\":\"1\","
+	    "\"vol_exec\":\"1\",\"cost\":\"40\",\"fee\":\"0.1\",\"closetm\":\"1688670000.25\"}}}", &o, r);
+	ok(r->ts_ms == 1688670000250, "closetm in seconds: milliseconds");
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{}}", &o, r);
 	ok(r->kind == ARB_TR_NOTFOUND, "no such order: not found");
 	b = fixture("kraken/http_cancel_order_spot.json", &len);
