@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "exec.h"
+#include "io.h"
 #include "log.h"
 #include "state.h"
 
@@ -2606,6 +2607,13 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 			nl = data + len;
 		if (nl == p)
 			continue;
+		/* what we write is valid UTF-8, as every line the reader passes
+		 * on: other bytes would come back from the next save as U+FFFD,
+		 * longer, and that file be refused at the restart after */
+		if (arb_utf8_check(p, (size_t)(nl - p)) != NULL) {
+			snprintf(why, whylen, "%s:%u: invalid UTF-8", e->c.state_path, line);
+			goto out;
+		}
 		if (arb_rec_parse(&r, p, (size_t)(nl - p), rwhy, sizeof rwhy) < 0) {
 			snprintf(why, whylen, "%s:%u: %s", e->c.state_path, line, rwhy);
 			goto out;

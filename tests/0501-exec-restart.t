@@ -148,6 +148,12 @@ refused "$T/ix3.state" 'ix3.state:[0-9]*: bad opp line' "a leg's order index out
 sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":2/' "$T/ix.state" >"$T/ix4.state"
 arb-exec --state "$T/ix4.state" --show-state >/dev/null 2>&1
 ok $? "  a sequential cycle at its last leg still loads"
+# bytes that are not UTF-8 in a string (fuzz-state): loaded, then saved
+# as U+FFFD, longer, and that file refused at the next restart ("bad order
+# line": the client order id too long); now refused at once
+sed -e '/"type":"commit"/d' -e "s/\"cid\":\"ab/\"cid\":\"$(printf '\377\377\377\377\377')ab/" "$T/ix.state" >"$T/u8.state"
+refused "$T/u8.state" 'u8.state:[0-9]*: invalid UTF-8' "a state file with bytes that are not UTF-8" \
+    "naming the file, the line and the reason"
 
 # --- the journal: snapshot + appended entries, read back after kill -9
 # A stream with many opportunities: books 1 ms apart alternating two
