@@ -2,12 +2,13 @@
  * fuzz-state.c: libFuzzer target for arb-exec's state file (state.h,
  * arb_state_scan, and the loader behind arb_exec_init).  The input is the
  * file.  Its structure is checked first (commit lines, torn tail); then
- * it is loaded as arb-exec would load it, with the paper transport,
- * dumped as one snapshot (arb-exec --show-state), and resumed.  A loaded
- * state, written as its snapshot, must load again and give the same
- * snapshot (the same lines: tables are dumped in their hash order, which
- * depends on the order of insertion); a refused file must say FILE:LINE:
- * why or FILE: why.
+ * it is loaded as arb-exec would load it, with the paper transport (and
+ * --on-leg-failure cancel, unwind or hold by the input's length), dumped
+ * as one snapshot (arb-exec --show-state), and resumed.  A loaded state,
+ * written as its snapshot, must load again and give the same snapshot
+ * (the same lines: tables are dumped in their hash order, which depends
+ * on the order of insertion); a refused file must say FILE:LINE: why or
+ * FILE: why.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ilib \
  *       tests/fuzz/fuzz-state.c (all of lib/) -o fuzz-state
@@ -25,7 +26,8 @@
 
 /* Loads path; 0 with the snapshot in out, or -1 with why. */
 static int
-load(const char *path, struct arb_buf *out, char *why, size_t whylen, int resume)
+load(const char *path, enum arb_legfail legfail, struct arb_buf *out, char *why, size_t whylen,
+    int resume)
 {
 	struct arb_exec_conf c;
 	struct arb_paper_conf pc;
@@ -35,6 +37,7 @@ load(const char *path, struct arb_buf *out, char *why, size_t whylen, int resume
 
 	arb_exec_conf_defaults(&c);
 	c.state_path = path;
+	c.on_leg_failure = legfail;
 	c.state_sync = 0;
 	arb_paper_conf_defaults(&pc);
 	x = arb_paper_new(&pc);
@@ -107,6 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arb_buf a = { 0 }, b = { 0 };
 	char why[512], *copy;
 	const char *path;
+	enum arb_legfail legfail;
 
 	arb_loglevel = ARB_LOG_ERR - 1;   /* torn tails are expected: quiet */
 	copy = xmalloc(size ? size : 1);
@@ -119,12 +123,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(copy);
 
 	path = fuzz_file("exec.state", data, size);
-	if (load(path, &a, why, sizeof why, 1) < 0) {
+	/* cancel, unwind or hold on a failed leg: the input's length says */
+	legfail = (enum arb_legfail)(size % 3);
+	if (load(path, legfail, &a, why, sizeof why, 1) < 0) {
 		CHECK(strncmp(why, path, strlen(path)) == 0 && why[strlen(path)] == ':');
 	} else {
 		/* the snapshot of what was loaded loads again, the same */
 		path = fuzz_file("exec.state", (const uint8_t *)(a.p ? a.p : ""), a.len);
-		if (load(path, &b, why, sizeof why, 0) < 0) {
+		if (load(path, legfail, &b, why, sizeof why, 0) < 0) {
 			fprintf(stderr, "fuzz-state: the dumped state is refused: %s\n%.*s", why,
 			    (int)a.len, a.p ? a.p : "");
 			abort();
