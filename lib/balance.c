@@ -363,7 +363,7 @@ arb_bal_load(struct arb_balances *b, const char *path, char *why, size_t whylen)
 		/* a NUL would end the line early: "binance BTC 1\0junk" is
 		 * not a balance of 1 */
 		if (memchr(p, '\0', (size_t)(e - p))) {
-			snprintf(why, whylen, "%u: NUL byte", line);
+			snprintf(why, whylen, "%s:%u: NUL byte", path, line);
 			free(data);
 			return -1;
 		}
