@@ -3,11 +3,12 @@
  * --balances (balance.h, arb_bal_load): lines of `balance` records or of
  * "VENUE ASSET AMOUNT".  An accepted file must give balances that are
  * not negative, with names that fit, emitted once each, and have no NUL
- * byte; a refused one must say LINE: why.
+ * byte; a refused one must say PATH:LINE: why.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ilib \
  *       tests/fuzz/fuzz-balance.c lib/balance.c lib/rec.c lib/json.c \
- *       lib/dec.c lib/util.c lib/log.c lib/io.c -o fuzz-balance
+ *       lib/dec.c lib/util.c lib/log.c lib/io.c lib/sig.c lib/clock.c \
+ *       -lm -o fuzz-balance
  */
 #include "config.h"
 
@@ -31,7 +32,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arb_balances_init(&b);
 	why[0] = '\0';
 	if (arb_bal_load(&b, path, why, sizeof why) < 0) {
-		CHECK(why[0] >= '1' && why[0] <= '9' && strstr(why, ": ") != NULL);
+		/* "PATH:LINE: why" (or "PATH: why" when it cannot be read) */
+		CHECK(strncmp(why, path, strlen(path)) == 0 && why[strlen(path)] == ':' &&
+		    strstr(why + strlen(path), ": ") != NULL);
 		arb_balances_free(&b);
 		return 0;
 	}
