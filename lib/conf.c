@@ -286,6 +286,17 @@ const char *arb_conf_origin(struct arb_conf *c, const char *key)
 /* not static: the store must stay for leak checkers to see the vector */
 char **arb_conf_argv_keep;
 
+/* A flag's value: 1 for true, yes or 1; 0 for false, no, 0 or empty;
+ * anything else exits 2 naming where it came from. */
+static int flag_value(const char *v, const char *origin, const char *key)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+		return 1;
+	if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v)
+		arb_die(ARB_EXIT_USAGE, "%s: %s: true or false, not %s", origin, key, v);
+	return 0;
+}
+
 /* The values arb_conf_argv took from the file or the environment, each
  * with "ORIGIN: " for messages (arb_conf_argv_where); reachable as above. */
 struct arb_conf_argv_from {
@@ -356,12 +367,8 @@ arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *k
 			continue;
 		snprintf(opt, sizeof opt, "--%s", key);
 		if (kind == '?') {
-			if (strcmp(v, "true") && strcmp(v, "yes") && strcmp(v, "1")) {
-				if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0"))
-					arb_die(ARB_EXIT_USAGE, "%s: %s: true or false, not %s",
-					    arb_conf_origin(&conf, key), key, v);
+			if (!flag_value(v, arb_conf_origin(&conf, key), key))
 				continue;
-			}
 			if (n + 2 >= cap) { cap *= 2; xrealloc(&nv, cap * sizeof *nv); }
 			nv[n++] = xstrdup(opt);
 			continue;
@@ -421,10 +428,8 @@ arb_conf_apply(struct arb_conf *c, int argc, char **argv, const char *section,
 		if (!o->name)
 			arb_die(ARB_EXIT_FAIL, "configuration key %s is no option (a bug)", keys[k]);
 		if (o->has_arg == no_argument) {
-			if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+			if (flag_value(v, origin, keys[k]))
 				apply(o->val, NULL, origin);
-			else if (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") && *v)
-				arb_die(ARB_EXIT_USAGE, "%s: %s: true or false, not %s", origin, keys[k], v);
 		} else if (is_list && is_list(o->val)) {
 			char *list = xstrdup(v), *save = NULL;
 			for (char *t = strtok_r(list, " ,", &save); t; t = strtok_r(NULL, " ,", &save))

@@ -567,9 +567,7 @@ static void on_status(struct arb_report *r, const struct arb_rec *rec, int inwin
 			f->disconnects++;
 	}
 	/* For the venue as a whole, up means connected. */
-	if (st == FS_UNKNOWN && f->st == FS_UNKNOWN)
-		;          /* not observed: nothing ends */
-	else
+	if (st != FS_UNKNOWN || f->st != FS_UNKNOWN)   /* not observed: nothing ends */
 		feed_set(r, f, !rec->sym[0] && st == FS_CONNECTING ? FS_UP : st, rec->ts);
 	if (rec->sym[0])
 		return;

@@ -193,9 +193,12 @@ int arb_report_metric(struct arb_report *r, const char *name, arb_dec *v)
 	if (!strcmp(name, "stale_seconds")) {
 		int64_t worst = -1;
 
-		for (i = 0; i < r->nfeeds; i++)
-			if (r->feeds[i].has_book && arb_report_feed_age(r, &r->feeds[i]) > worst)
-				worst = arb_report_feed_age(r, &r->feeds[i]);
+		for (i = 0; i < r->nfeeds; i++) {
+			int64_t age = arb_report_feed_age(r, &r->feeds[i]);
+
+			if (r->feeds[i].has_book && age > worst)
+				worst = age;
+		}
 		*v = rus_sec(worst < 0 ? 0 : worst);
 		return worst < 0 ? 1 : 0;
 	}

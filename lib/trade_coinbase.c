@@ -275,8 +275,8 @@ order(const struct arb_json *j, int e, const struct arb_order *o, struct arb_tre
 		r->kind = ARB_TR_UNKNOWN;   /* UNKNOWN_ORDER_STATUS: ask again */
 		snprintf(r->reason, sizeof r->reason, "venue_unknown");
 		/* the venue's text: sanitised like any message of its own */
-		snprintf(r->msg, sizeof r->msg, "order status ");
-		arb_tmsg(r->msg + 13, sizeof r->msg - 13, st, strlen(st));
+		int k = snprintf(r->msg, sizeof r->msg, "order status ");
+		arb_tmsg(r->msg + k, sizeof r->msg - (size_t)k, st, strlen(st));
 	}
 }
 

@@ -1077,8 +1077,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 			struct arb_fbook *fb = c->v->list[k];
 			if (fb->snap || fb->filtered)
 				continue;
-			if (ops->snapshot_after_subscribed && !fb->subscribed &&
-			    (!c->up || now - c->t_open < 5000000))
+			if (ops->snapshot_after_subscribed && !fb->subscribed && now - c->t_open < 5000000)
 				continue;
 			if (ops->snapshot_url ? !fb->snap_wait : (fb->snap_wait && now - fb->snap_wait > 10000000) || (!fb->snap_wait && fb->snap_last))
 				want_snapshot(L->f, fb);

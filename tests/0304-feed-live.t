@@ -200,8 +200,9 @@ UNTIL='[ "$(count "\"state\":\"synced\"" ack.out)" -ge 1 ]'
 feed_until ack 4 30 --stale-after 3s --endpoint "bitstamp=https://127.0.0.1:$PORT" --cacert ca.pem bitstamp:ETH/USD
 stop_fake
 is "$RC" 0 "bitstamp, late confirmation: exit 0"
-awk '/sending frames after/ && !f { f = NR } /GET \/api\/v2\/order_book\/ethusd/ && !g { g = NR }
-    END { exit !(f && g && f < g) }' ack.log
+# before A B FILE: a line matching A comes before the first matching B
+before() { awk -v a="$1" -v b="$2" '$0 ~ a && !f { f = NR } $0 ~ b && !g { g = NR } END { exit !(f && g && f < g) }' "$3"; }
+before 'sending frames after' 'GET /api/v2/order_book/ethusd' ack.log
 ok $? "bitstamp, late confirmation: the snapshot request follows it"
 is "$(count '"state":"synced"' ack.out)" 1 "bitstamp, late confirmation: synced"
 is "$(count '"ok":false' ack.out)" 0 "bitstamp, late confirmation: in sync throughout"
@@ -210,8 +211,7 @@ FAKE_ARGS="--ack-delay 8000" fake noack bitstamp serve 2
 UNTIL='[ "$(count "\"state\":\"synced\"" noack.out)" -ge 1 ]'
 feed_until noack 9 40 --stale-after 20s --endpoint "bitstamp=https://127.0.0.1:$PORT" --cacert ca.pem bitstamp:ETH/USD
 stop_fake
-awk '/sending frames after/ && !f { f = NR } /GET \/api\/v2\/order_book\/ethusd/ && !g { g = NR }
-    END { exit !(f && g && g < f) }' noack.log
+before 'GET /api/v2/order_book/ethusd' 'sending frames after' noack.log
 ok $? "bitstamp, no confirmation within 5 s: the snapshot is asked for anyway"
 is "$(count '"state":"synced"' noack.out)" 1 "bitstamp, no confirmation within 5 s: synced"
 

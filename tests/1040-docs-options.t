@@ -1,8 +1,9 @@
 #!/bin/sh
 # Every long option in a program's getopt_long table is described in its
 # man page, and every one without a short letter is named by its -h (the
-# others show there as their letter); getopt's own messages start "prog:".  feed's --venues is the
-# configuration key "venues" (arb-feed(1), -c), described as that.
+# others show there as their letter); getopt's own messages start "prog:".
+# feed's --venues is the configuration key "venues" (arb-feed(1), -c),
+# described as that.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v mandoc >/dev/null 2>&1 || skip_all "mandoc not installed"
 
