@@ -2449,6 +2449,32 @@ ji64(const struct arb_json *j, int obj, const char *key)
 	return i < 0 || arb_json_i64(j, i, &v) < 0 ? 0 : v;
 }
 
+/* Bounds of the state file's integers: times (microseconds) within
+ * +-2^62, so that adding a timeout or a window to one cannot overflow;
+ * counts and flags, which the engine increments, below a million. */
+#define ST_TMAX (INT64_C(1) << 62)
+#define ST_NMAX INT64_C(1000000)
+
+/* An integer member of a state line (absent: 0) within lo..hi; otherwise
+ * *bad is set, and the line is refused instead of overflowing later. */
+static int64_t
+jrange(const struct arb_json *j, int obj, const char *key, int64_t lo, int64_t hi, int *bad)
+{
+	int64_t v;
+	int i = arb_json_get(j, obj, key);
+
+	if (i < 0)
+		return 0;
+	if (arb_json_i64(j, i, &v) < 0 || v < lo || v > hi) {
+		*bad = 1;
+		return 0;
+	}
+	return v;
+}
+
+#define JT(j, o, k, bad) jrange((j), (o), (k), -ST_TMAX, ST_TMAX, (bad))
+#define JN(j, o, k, bad) jrange((j), (o), (k), 0, ST_NMAX, (bad))
+
 /* The position of opportunity id in the list (loading), or -1. */
 static int
 opp_find(struct arb_exec *e, const char *id)
@@ -2467,7 +2493,7 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 	const struct arb_json *j = &r->j;
 	struct arb_opp *p = xcalloc(1, sizeof *p);
 	char buf[256], side[8];
-	int legs, i;
+	int legs, i, rng = 0;
 
 	if (jstr(j, 0, "id", buf, sizeof buf) < 0 || jstr(j, 0, "kind", p->kind, sizeof p->kind) < 0 ||
 	    jstr(j, 0, "ccy", p->ccy, sizeof p->ccy) < 0 || jdec(j, 0, "cost", &p->cost) < 0 ||
@@ -2476,26 +2502,26 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 	    load_accs(j, 0, "feeacc", p->feeacc, &p->nfee) < 0)
 		goto bad;
 	p->id = xstrdup(buf);
-	p->ts = ji64(j, 0, "ts");
-	p->expires = ji64(j, 0, "expires");
-	p->t_decide = ji64(j, 0, "t_decide");
-	p->seq = (int)ji64(j, 0, "seq");
-	p->next_leg = (int)ji64(j, 0, "next_leg");
-	p->fail = (int)ji64(j, 0, "fail");
+	p->ts = JT(j, 0, "ts", &rng);
+	p->expires = JT(j, 0, "expires", &rng);
+	p->t_decide = JT(j, 0, "t_decide", &rng);
+	p->seq = (int)JN(j, 0, "seq", &rng);
+	p->fail = (int)JN(j, 0, "fail", &rng);
 	(void)jstr(j, 0, "reason", p->reason, sizeof p->reason);
-	p->t_fail = ji64(j, 0, "t_fail");
-	p->unwinding = (int)ji64(j, 0, "unwinding");
-	p->tries = (int)ji64(j, 0, "tries");
-	p->unwind_refused = (int)ji64(j, 0, "unwind_refused");
-	p->t_unwind = ji64(j, 0, "t_unwind");
-	p->killed = (int)ji64(j, 0, "killed");
+	p->t_fail = JT(j, 0, "t_fail", &rng);
+	p->unwinding = (int)JN(j, 0, "unwinding", &rng);
+	p->tries = (int)JN(j, 0, "tries", &rng);
+	p->unwind_refused = (int)JN(j, 0, "unwind_refused", &rng);
+	p->t_unwind = JT(j, 0, "t_unwind", &rng);
+	p->killed = (int)JN(j, 0, "killed", &rng);
 	p->nlegs = (int)j->t[legs].n;
-	if (p->nlegs < 1 || p->nlegs > ARB_MAXLEGS)
+	if (rng || p->nlegs < 1 || p->nlegs > ARB_MAXLEGS)
 		goto bad;
 	/* the next leg of a sequential cycle is an index (and leg 0 went
 	 * out when it was decided): out of range, the engine would read
 	 * before or past its legs */
-	if (ji64(j, 0, "next_leg") < (p->seq ? 1 : 0) || ji64(j, 0, "next_leg") > p->nlegs)
+	p->next_leg = (int)jrange(j, 0, "next_leg", p->seq ? 1 : 0, p->nlegs, &rng);
+	if (rng)
 		goto bad;
 	for (i = 0; i < p->nlegs; i++) {
 		int l = arb_json_at(j, legs, (uint32_t)i);
@@ -2507,9 +2533,9 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 			goto bad;
 		g->side = side[0] == 'b' ? ARB_BUY : ARB_SELL;
 		/* the order of a sent leg (an index into ord), or -1 */
-		if (ji64(j, l, "order") < -1 || ji64(j, l, "order") >= ARB_MAXORD)
+		p->legord[i] = (int)jrange(j, l, "order", -1, ARB_MAXORD - 1, &rng);
+		if (rng)
 			goto bad;
-		p->legord[i] = (int)ji64(j, l, "order");
 		if (!(in = instr_get(e, g->ex, g->sym)))
 			goto bad;
 		p->ins[i] = *in;
@@ -2550,7 +2576,7 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 	struct arb_opp *p;
 	struct arb_order *o;
 	char buf[256], s[16];
-	int st;
+	int st, rng = 0;
 
 	if (!(p = e->loadcur) || jstr(j, 0, "opp", buf, sizeof buf) < 0)
 		return -1;
@@ -2573,19 +2599,21 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 	if (jstr(j, 0, "state", s, sizeof s) < 0 || (st = arb_ostate_from(s)) < 0)
 		return -1;
 	o->st = (enum arb_ostate)st;
+	o->leg = (int)jrange(j, 0, "leg", -1, ARB_MAXLEGS - 1, &rng);
+	o->fee_in = (enum arb_feein)jrange(j, 0, "fee_in", ARB_FEE_QUOTE, ARB_FEE_RECEIVED, &rng);
+	o->otype = (enum arb_otype)jrange(j, 0, "otype", ARB_OT_IOC, ARB_OT_FOK, &rng);
+	o->unwind = (int)JN(j, 0, "unwind", &rng);
+	o->nfills = (int)JN(j, 0, "nfills", &rng);
+	o->cancel_req = (int)JN(j, 0, "cancel_req", &rng);
+	o->t_sent = JT(j, 0, "t_sent", &rng);
+	o->deadline = JT(j, 0, "deadline", &rng);
+	if (rng)
+		return -1;
 	o->owner = p;
 	if (!arb_ostate_terminal(o->st))
 		e->n_open++;
 	(void)jstr(j, 0, "vid", o->vid, sizeof o->vid);
 	(void)jstr(j, 0, "reason", o->reason, sizeof o->reason);
-	o->leg = (int)ji64(j, 0, "leg");
-	o->fee_in = (enum arb_feein)ji64(j, 0, "fee_in");
-	o->otype = (enum arb_otype)ji64(j, 0, "otype");
-	o->unwind = (int)ji64(j, 0, "unwind");
-	o->nfills = (int)ji64(j, 0, "nfills");
-	o->cancel_req = (int)ji64(j, 0, "cancel_req");
-	o->t_sent = ji64(j, 0, "t_sent");
-	o->deadline = ji64(j, 0, "deadline");
 	p->norders++;
 	return 0;
 }
@@ -2621,7 +2649,7 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 		if (arb_rec_str(&r, "type", type, sizeof type) < 0)
 			continue;
 		if (!strcmp(type, "exec_state")) {
-			int killed = 0, a, i;
+			int killed = 0, a, i, rng = 0;
 			const struct arb_json *j = &r.j;
 			if (ji64(j, 0, "version") != 1 && ji64(j, 0, "version") != 2) {
 				snprintf(why, whylen, "%s:%u: unknown state version", e->c.state_path, line);
@@ -2633,14 +2661,18 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 			e->risk.wn = 0;
 			e->risk.whead = 0;
 			e->loadcur = NULL;
-			e->now = ji64(j, 0, "now");
-			e->seen_floor = ji64(j, 0, "seen_floor");
+			e->now = JT(j, 0, "now", &rng);
+			e->seen_floor = JT(j, 0, "seen_floor", &rng);
 			(void)arb_rec_bool(&r, "killed", &killed);
 			e->risk.killed = killed;
 			(void)jstr(j, 0, "kill_rule", e->risk.kill_rule, sizeof e->risk.kill_rule);
 			(void)jstr(j, 0, "kill_detail", e->risk.kill_detail, sizeof e->risk.kill_detail);
-			e->risk.kill_ts = ji64(j, 0, "kill_ts");
-			e->risk.day = ji64(j, 0, "day");
+			e->risk.kill_ts = JT(j, 0, "kill_ts", &rng);
+			/* a day number times the day's length is a time */
+			e->risk.day = jrange(j, 0, "day", -ST_TMAX / INT64_C(86400000000),
+			    ST_TMAX / INT64_C(86400000000), &rng);
+			if (rng)
+				goto badline;
 			if ((a = arb_json_get(j, 0, "daily")) >= 0)
 				for (i = 0; i < (int)j->t[a].n; i++) {
 					int el = arb_json_at(j, a, (uint32_t)i);
@@ -2650,8 +2682,9 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 			if ((a = arb_json_get(j, 0, "sent")) >= 0)
 				for (i = 0; i < (int)j->t[a].n; i++) {
 					int64_t t;
-					if (arb_json_i64(j, arb_json_at(j, a, (uint32_t)i), &t) == 0)
-						arb_risk_rate_add(&e->risk, t);
+					if (arb_json_i64(j, arb_json_at(j, a, (uint32_t)i), &t) < 0 || t < -ST_TMAX || t > ST_TMAX)
+						goto badline;
+					arb_risk_rate_add(&e->risk, t);
 				}
 		} else if (!strcmp(type, "balance")) {
 			if (arb_rec_str(&r, "asset", s, sizeof s) < 0 || arb_rec_dec(&r, "free", &d) < 0 ||
@@ -2674,9 +2707,11 @@ load_state(struct arb_exec *e, const char *data, size_t len, char *why, size_t w
 			k->ok = okv;
 		} else if (!strcmp(type, "seen")) {
 			char id[256];
-			if (arb_rec_str(&r, "id", id, sizeof id) < 0)
+			int rng = 0;
+			int64_t x = JT(&r.j, 0, "expires", &rng);
+			if (arb_rec_str(&r, "id", id, sizeof id) < 0 || rng)
 				goto badline;
-			seen_put(e, id, ji64(&r.j, 0, "expires"));
+			seen_put(e, id, x);
 		} else if (!strcmp(type, "opp")) {
 			if (load_opp(e, &r, rwhy, sizeof rwhy) < 0)
 				goto badline;

@@ -298,6 +298,17 @@ arb_tj_i64(const struct arb_json *j, int obj, const char *key, int64_t *v)
 	return i < 0 || arb_json_i64(j, i, v) < 0 ? -1 : 0;
 }
 
+int
+arb_tj_ms(const struct arb_json *j, int obj, const char *key, int scale, int64_t *ms)
+{
+	int64_t v;
+
+	if (arb_tj_i64(j, obj, key, &v) < 0 || v < 0 || v > ARB_TMS_MAX / scale)
+		return -1;
+	*ms = v * scale;
+	return 0;
+}
+
 void
 arb_thost(const char *base, char *buf, size_t cap)
 {

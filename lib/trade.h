@@ -203,6 +203,11 @@ struct arb_json;
 int arb_tj_str(const struct arb_json *j, int obj, const char *key, char *buf, size_t cap);
 int arb_tj_dec(const struct arb_json *j, int obj, const char *key, arb_dec *d);
 int arb_tj_i64(const struct arb_json *j, int obj, const char *key, int64_t *v);
+/* A venue's time: member key of obj, an integer count of scale
+ * milliseconds (1, or 1000 for seconds), as milliseconds; -1 when absent
+ * or outside 1970 to the end of 9999 (which would overflow as microseconds). */
+#define ARB_TMS_MAX INT64_C(253402300799999)
+int arb_tj_ms(const struct arb_json *j, int obj, const char *key, int scale, int64_t *ms);
 /* The host (with its port) of a base URL: "https://h:1/x" -> "h:1". */
 void arb_thost(const char *base, char *buf, size_t cap);
 /* avg = quote / qty rounded to 12 places (0 when qty is 0). */

@@ -228,7 +228,7 @@ order_fields(struct arb_tres *r, const struct arb_json *j, int obj)
 		r->avg_px = arb_tavg(quote, r->filled);
 		r->has_avg = 1;
 	}
-	if (arb_tj_i64(j, obj, "transactTime", &t) == 0 || arb_tj_i64(j, obj, "updateTime", &t) == 0)
+	if (arb_tj_ms(j, obj, "transactTime", 1, &t) == 0 || arb_tj_ms(j, obj, "updateTime", 1, &t) == 0)
 		r->ts_ms = t;
 	if (arb_tj_str(j, obj, "status", s, sizeof s) < 0) {
 		r->kind = ARB_TR_UNKNOWN;
@@ -248,7 +248,7 @@ fill_of(struct arb_tfill *f, const struct arb_json *j, int obj, const char *idke
 	(void)arb_tj_dec(j, obj, "commission", &f->fee);
 	(void)arb_tj_str(j, obj, "commissionAsset", f->fee_ccy, sizeof f->fee_ccy);
 	(void)arb_tj_str(j, obj, idkey, f->tid, sizeof f->tid);
-	(void)arb_tj_i64(j, obj, "time", &f->ts_ms);
+	(void)arb_tj_ms(j, obj, "time", 1, &f->ts_ms);
 }
 
 static void
@@ -271,7 +271,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	}
 	switch (op) {
 	case ARB_TOP_TIME:
-		if (arb_tj_i64(&j, 0, "serverTime", &r->server_ms) == 0)
+		if (arb_tj_ms(&j, 0, "serverTime", 1, &r->server_ms) == 0)
 			r->kind = ARB_TR_OK;
 		break;
 	case ARB_TOP_PLACE:

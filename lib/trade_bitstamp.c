@@ -257,8 +257,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	}
 	switch (op) {
 	case ARB_TOP_TIME:
-		if (arb_tj_i64(&j, 0, "timestamp", &r->server_ms) == 0) {
-			r->server_ms *= 1000;   /* seconds */
+		if (arb_tj_ms(&j, 0, "timestamp", 1000, &r->server_ms) == 0) {   /* seconds */
 			r->kind = ARB_TR_OK;
 		}
 		break;

@@ -173,7 +173,7 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	res = arb_json_get(&j, 0, "result");
 	switch (op) {
 	case ARB_TOP_TIME:
-		if (arb_tj_i64(&j, 0, "time", &r->server_ms) == 0)
+		if (arb_tj_ms(&j, 0, "time", 1, &r->server_ms) == 0)
 			r->kind = ARB_TR_OK;
 		break;
 	case ARB_TOP_PLACE:
@@ -206,7 +206,7 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 				snprintf(r->fee_ccy, sizeof r->fee_ccy, "%s",
 				    o->side == ARB_BUY ? o->base : o->quote);
 		}
-		(void)arb_tj_i64(&j, e, "updatedTime", &r->ts_ms);
+		(void)arb_tj_ms(&j, e, "updatedTime", 1, &r->ts_ms);
 		if (arb_tj_str(&j, e, "orderStatus", st, sizeof st) < 0)
 			break;
 		r->kind = ARB_TR_OK;

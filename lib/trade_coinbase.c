@@ -337,12 +337,9 @@ c_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	}
 	switch (op) {
 	case ARB_TOP_TIME:
-		if (arb_tj_i64(&j, 0, "epochMillis", &r->server_ms) == 0)
+		if (arb_tj_ms(&j, 0, "epochMillis", 1, &r->server_ms) == 0 ||
+		    arb_tj_ms(&j, 0, "epochSeconds", 1000, &r->server_ms) == 0)
 			r->kind = ARB_TR_OK;
-		else if (arb_tj_i64(&j, 0, "epochSeconds", &r->server_ms) == 0) {
-			r->server_ms *= 1000;
-			r->kind = ARB_TR_OK;
-		}
 		break;
 	case ARB_TOP_PLACE:
 		x = arb_json_get(&j, 0, "success");

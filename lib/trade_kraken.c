@@ -276,10 +276,8 @@ k_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	res = arb_json_get(&j, 0, "result");
 	switch (op) {
 	case ARB_TOP_TIME:
-		if (arb_tj_i64(&j, res, "unixtime", &r->server_ms) == 0) {
-			r->server_ms *= 1000;
+		if (arb_tj_ms(&j, res, "unixtime", 1000, &r->server_ms) == 0)
 			r->kind = ARB_TR_OK;
-		}
 		break;
 	case ARB_TOP_PLACE:
 		/* accepted: the txid; what it did comes from QueryOrders */

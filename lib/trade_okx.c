@@ -183,7 +183,7 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	}
 	switch (op) {
 	case ARB_TOP_TIME:
-		if (d0 >= 0 && arb_tj_i64(&j, d0, "ts", &r->server_ms) == 0)
+		if (d0 >= 0 && arb_tj_ms(&j, d0, "ts", 1, &r->server_ms) == 0)
 			r->kind = ARB_TR_OK;
 		break;
 	case ARB_TOP_PLACE:
@@ -212,7 +212,7 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			r->fee = arb_dec_neg(r->fee);
 			(void)arb_tj_str(&j, d0, "feeCcy", r->fee_ccy, sizeof r->fee_ccy);
 		}
-		(void)arb_tj_i64(&j, d0, "uTime", &r->ts_ms);
+		(void)arb_tj_ms(&j, d0, "uTime", 1, &r->ts_ms);
 		if (arb_tj_str(&j, d0, "state", st, sizeof st) < 0)
 			break;
 		r->kind = ARB_TR_OK;

@@ -148,6 +148,23 @@ refused "$T/ix3.state" 'ix3.state:[0-9]*: bad opp line' "a leg's order index out
 sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":2/' "$T/ix.state" >"$T/ix4.state"
 arb-exec --state "$T/ix4.state" --show-state >/dev/null 2>&1
 ok $? "  a sequential cycle at its last leg still loads"
+# integers the engine adds to, multiplies or indexes with are range-checked
+# (fuzz-state, UBSan: the day number times a day overflowed)
+sed -e '/"type":"commit"/d' -e 's/"day":-1/"day":-1700000000600000/' "$T/ix.state" >"$T/r1.state"
+refused "$T/r1.state" 'r1.state:1: bad exec_state line' "a day number out of range" "naming the file, the line and the record"
+sed -e '/"type":"commit"/d' -e 's/"sent":\[\]/"sent":[9223372036854775807]/' "$T/ix.state" >"$T/r2.state"
+refused "$T/r2.state" 'r2.state:1: bad exec_state line' "a send time out of range" "says so"
+sed -e '/"type":"commit"/d' -e 's/"tries":0/"tries":2147483647/' "$T/ix.state" >"$T/r3.state"
+refused "$T/r3.state" 'r3.state:[0-9]*: bad opp line' "an unwind count out of range" "says so"
+sed -e '/"type":"commit"/d' -e 's/"leg":1,/"leg":2147483647,/' "$T/ix.state" >"$T/r4.state"
+refused "$T/r4.state" 'r4.state:[0-9]*: bad order line' "an order's leg out of range" "says so"
+sed -e '/"type":"commit"/d' -e 's/"otype":0/"otype":7/' "$T/ix.state" >"$T/r5.state"
+refused "$T/r5.state" 'r5.state:[0-9]*: bad order line' "an order type that is none" "says so"
+sed -e '/"type":"commit"/d' -e 's/"expires":1700000001150000}/"expires":-9223372036854775807}/' "$T/ix.state" >"$T/r6.state"
+refused "$T/r6.state" 'r6.state:[0-9]*: bad seen line' "a remembered opportunity's expiry out of range" "says so"
+sed -e '/"type":"commit"/d' -e 's/"day":-1/"day":19675/' "$T/ix.state" >"$T/r7.state"
+arb-exec --state "$T/r7.state" --show-state >/dev/null 2>&1
+ok $? "  a day number in range still loads"
 # bytes that are not UTF-8 in a string (fuzz-state): loaded, then saved
 # as U+FFFD, longer, and that file refused at the next restart ("bad order
 # line": the client order id too long); now refused at once

@@ -577,6 +577,9 @@ t_okx(void)
 	    "order details: IOC rest canceled, fee sign turned into a charge");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"1597026383085\"}]}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1597026383085, "server time");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"9223372036854775807\"}]}",
+	    &o, r);
+	ok(r->kind != ARB_TR_OK, "server time out of range: no time");
 	k.pass = "opass";
 	arb_treq_init(&q);
 	ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) == 0 &&
@@ -929,6 +932,15 @@ t_coinbase(void)
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"iso\":\"2023-11-14T22:13:20Z\",\"epochSeconds\":\"1700000000\","
 	    "\"epochMillis\":\"1700000000123\"}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1700000000123, "server time");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"epochSeconds\":\"1700000000\"}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->server_ms == 1700000000000, "server time in seconds");
+	/* fuzz-trade (UBSan: 10000008000000123 * 1000 overflowed): a time
+	 * past the year 9999 is no time */
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"iso\":\"\",\"epochSeconds\":\"10000008000000123\"}", &o, r);
+	ok(r->kind != ARB_TR_OK && r->server_ms == 0, "server time out of range: no time (%lld)",
+	    (long long)r->server_ms);
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"epochMillis\":\"-5\"}", &o, r);
+	ok(r->kind != ARB_TR_OK, "server time before 1970: no time");
 	ok(tv->cancel_by_vid && tv->verify == NULL, "cancels by the venue's id; answers are not signed");
 	k.secret = pem;
 	arb_treq_init(&q);
@@ -1070,6 +1082,10 @@ t_bitstamp(void)
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !r->done && r->nfills == 0, "open");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"timestamp\":\"1700000000\",\"last\":\"30000\"}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1700000000000, "server clock (seconds)");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"timestamp\":\"253402300800\"}", &o, r);
+	ok(r->kind != ARB_TR_OK && r->server_ms == 0, "server clock past 9999: no time");
+	parse(tv, ARB_TOP_TIME, 200, "", "{\"timestamp\":\"253402300799\"}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->server_ms == 253402300799000, "  the last second of 9999 is a time");
 	ok(tv->has_fills && tv->cancel_by_vid && tv->test == NULL, "itemised trades; cancels by id; no test environment");
 	arb_treq_init(&q);
 	ok(tv->build(ARB_TOP_FEES, &in, &q, why, sizeof why) == 0 && !strcmp(q.path.p, "/api/v2/fees/trading/") &&
