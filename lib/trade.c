@@ -102,12 +102,41 @@ arb_tres_balroom(struct arb_tres *r)
 	return room((void **)&r->bal, r->nbal, &r->capbal, sizeof *r->bal, &r->cut);
 }
 
+/* What an answer the venue's parser took says that cannot be: an
+ * executed quantity or a balance below zero, a trade without a quantity
+ * or a price.  Booked, it would turn into fills, P&L and balances that
+ * never were; NULL when there is none. */
+static const char *
+answer_impossible(const struct arb_tres *r)
+{
+	int i;
+
+	if (r->has_filled && arb_dec_sign(r->filled) < 0)
+		return "executed quantity below zero";
+	if (r->has_avg && arb_dec_sign(r->avg_px) < 0)
+		return "average price below zero";
+	for (i = 0; i < r->nfills; i++)
+		if (arb_dec_sign(r->f[i].qty) <= 0 || arb_dec_sign(r->f[i].px) <= 0)
+			return "a trade without a quantity or a price above zero";
+	for (i = 0; i < r->nbal; i++)
+		if (arb_dec_sign(r->bal[i].free) < 0 || arb_dec_sign(r->bal[i].locked) < 0)
+			return "a balance below zero";
+	return NULL;
+}
+
 void
 arb_tparse(const struct arb_tvenue *tv, int op, long http, const char *hdr, const char *body,
     size_t len, const struct arb_order *o, struct arb_tres *r)
 {
+	const char *why;
+
 	tv->parse(op, http, hdr, body, len, o, r);
-	if (r->cut) {
+	if (r->kind == ARB_TR_OK && (why = answer_impossible(r)) != NULL) {
+		/* asked again, as any answer that makes no sense */
+		r->kind = ARB_TR_UNKNOWN;
+		snprintf(r->reason, sizeof r->reason, "bad_answer");
+		snprintf(r->msg, sizeof r->msg, "%s", why);
+	} else if (r->cut) {
 		/* a list cut short would under-report fills or balances */
 		r->kind = ARB_TR_UNKNOWN;
 		snprintf(r->reason, sizeof r->reason, "bad_answer");

@@ -328,6 +328,27 @@ t_binance_parse(void)
 	ok(r->kind == ARB_TR_REJECTED && !strcmp(r->reason, "auth"), "-1022: auth");
 	parse(tv, ARB_TOP_PLACE, 200, "", "not json", &o, r);
 	ok(r->kind == ARB_TR_UNKNOWN, "garbage 200: unknown, never rejected");
+	/* answers that say what cannot be are not booked: asked again */
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"symbol\":\"BTCUSDT\",\"orderId\":7,\"executedQty\":\"-0.5\","
+	    "\"cummulativeQuoteQty\":\"-15000\",\"status\":\"FILLED\"}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "bad_answer") &&
+	    !strcmp(r->msg, "executed quantity below zero"), "executed quantity below zero: unknown (%s)", r->msg);
+	parse(tv, ARB_TOP_PLACE, 200, "", "{\"symbol\":\"BTCUSDT\",\"orderId\":7,\"executedQty\":\"0.5\","
+	    "\"cummulativeQuoteQty\":\"15000\",\"status\":\"FILLED\",\"fills\":[{\"price\":\"30000\","
+	    "\"commission\":\"0\",\"commissionAsset\":\"USDT\",\"tradeId\":1}]}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "bad_answer") &&
+	    !strcmp(r->msg, "a trade without a quantity or a price above zero"), "a fill without qty: unknown (%s)",
+	    r->msg);
+	parse(tv, ARB_TOP_FILLS, 200, "", "[{\"id\":1,\"price\":\"30000\",\"qty\":\"-0.5\",\"commission\":\"0\","
+	    "\"commissionAsset\":\"USDT\",\"time\":1499865549590}]", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "bad_answer"), "a trade of a negative quantity: unknown");
+	parse(tv, ARB_TOP_BALANCES, 200, "", "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\",\"locked\":\"0\"},"
+	    "{\"asset\":\"USDT\",\"free\":\"-100\",\"locked\":\"0\"}]}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->msg, "a balance below zero"), "a balance below zero: unknown (%s)",
+	    r->msg);
+	parse(tv, ARB_TOP_BALANCES, 200, "", "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"0\",\"locked\":\"0\"}]}",
+	    &o, r);
+	ok(r->kind == ARB_TR_OK && r->nbal == 1, "  a balance of zero is one");
 	parse(tv, ARB_TOP_PLACE, 200, "", "{\"symbol\":\"BTCUSDT\",\"orderId\":7,\"clientOrderId\":\"x\",\"transactTime\":1,"
 	    "\"executedQty\":\"0.00000000\",\"cummulativeQuoteQty\":\"0.00000000\",\"status\":\"EXPIRED\",\"fills\":[]}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && r->nfills == 0, "IOC expired unfilled");
