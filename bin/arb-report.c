@@ -467,7 +467,8 @@ int main(int argc, char **argv)
 		lines_free(&L);
 	}
 	if (!has_last)
-		arb_log(ARB_LOG_NOTICE, "%s: no records: the report is empty", db ? db : "stdin");
+		arb_log(ARB_LOG_NOTICE, "%s: no records: the report is empty",
+		    db ? db : argc > 1 ? "input" : argc && strcmp(argv[0], "-") ? argv[0] : "stdin");
 	arb_rec_free(&x.rec);
 	arb_report_count_bad(rep, x.nbad, x.nunknown);
 	arb_report_finish(rep);

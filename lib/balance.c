@@ -318,7 +318,7 @@ load_rec(struct arb_balances *b, const char *s, size_t len, const char **why, ch
 		*why = "not a balance record";
 		goto out;
 	}
-	if (!*r.ex || arb_rec_str(&r, "asset", asset, sizeof asset) < 0 ||
+	if (!*r.ex || arb_rec_str(&r, "asset", asset, sizeof asset) < 0 || !asset[0] ||
 	    arb_rec_dec(&r, "free", &fr) < 0) {
 		*why = "balance record needs ex, asset and free";
 		goto out;

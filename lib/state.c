@@ -240,7 +240,7 @@ static const char commit_pfx[] = "{\"type\":\"commit\",";
 static int
 parse_commit(const char *p, size_t n, uint64_t *seq, size_t *bytes, uint32_t *crc)
 {
-	char buf[160];
+	char buf[160], again[160];
 	unsigned long long s, b;
 	unsigned int c;
 	int end = -1;
@@ -251,6 +251,11 @@ parse_commit(const char *p, size_t n, uint64_t *seq, size_t *bytes, uint32_t *cr
 	buf[n] = 0;
 	if (sscanf(buf, "{\"type\":\"commit\",\"seq\":%llu,\"bytes\":%llu,\"crc32\":\"%8x\"}%n",
 	    &s, &b, &c, &end) != 3 || end != (int)n)
+		return -1;
+	/* only the line commit_line writes: sscanf also takes a sign, spaces,
+	 * leading zeros, upper-case hex, and numbers it wraps around */
+	if (snprintf(again, sizeof again, "{\"type\":\"commit\",\"seq\":%llu,\"bytes\":%llu,\"crc32\":\"%08x\"}",
+	    s, b, c) != (int)n || memcmp(again, buf, n) != 0)
 		return -1;
 	*seq = s;
 	*bytes = (size_t)b;

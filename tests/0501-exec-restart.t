@@ -269,6 +269,12 @@ refused "$T/jsnap" 'jsnap:1: snapshot (lines 1-[0-9]*): checksum mismatch' "a da
 awk -v at="$(grep -n '"type":"commit"' "$T/jk" | sed -n 4p | cut -d: -f1)" \
     'NR != at' "$T/jk" >"$T/jnocommit"
 refused "$T/jnocommit" 'length does not match' "a lost commit line in the middle" "says so"
+# a commit line is only the one arb-exec writes: with a sign, a 0x or upper-case
+# hex it is a bad commit line (sscanf took them)
+awk -v at="$(grep -n '"type":"commit"' "$T/jk" | sed -n 4p | cut -d: -f1)" \
+    'NR == at { sub(/"seq":/, "\"seq\":+") } { print }' "$T/jk" >"$T/jplus"
+refused "$T/jplus" 'jplus:[0-9]*: journal entry (lines [0-9]*-[0-9]*): bad commit line' "a commit line with a sign in the middle" \
+    "is a bad commit line"
 
 # kill -9 at random moments of a run, restarting each time from the input
 # after what the state file holds: the same results and balances as the

@@ -45,6 +45,10 @@ usage "--balances bad line" --balances "$T/bal"
 is "$(cat "$T/u.err")" "arb-exec: $T/bal:1: expected a digit" "--balances error names the file and the line"
 # a NUL byte ended the line early: 1 BTC, not an error (fuzz-balance)
 printf 'binance USDT 100\nbinance BTC 1\000junk\n' >"$T/bal0"
+printf '{"type":"balance","ts":1,"ex":"binance","asset":"","free":1}\n' >"$T/bale"
+usage "--balances with an empty asset" --balances "$T/bale"
+is "$(cat "$T/u.err")" "arb-exec: $T/bale:1: balance record needs ex, asset and free" \
+    "--balances with an empty asset: says what is missing"
 usage "--balances with a NUL byte" --balances "$T/bal0"
 is "$(cat "$T/u.err")" "arb-exec: $T/bal0:2: NUL byte" "--balances with a NUL byte: names the file, the line and the byte"
 

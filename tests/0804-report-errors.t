@@ -9,8 +9,13 @@ for f in text csv json prom html; do
 	arb-report -r all -f $f < /dev/null > "$T/e.$f" 2> "$T/e.err"
 	is $? 0 "empty input, format $f: exit 0"
 done
-grep -q 'no records' "$T/e.err"
-ok $? "empty input: says there are no records"
+is "$(cat "$T/e.err")" "arb-report: stdin: no records: the report is empty" "empty input: says there are no records"
+: >"$T/empty.ndjson"
+arb-report "$T/empty.ndjson" >/dev/null 2>"$T/e1.err"
+is "$(cat "$T/e1.err")" "arb-report: $T/empty.ndjson: no records: the report is empty" \
+    "  naming the file it read, not stdin"
+arb-report "$T/empty.ndjson" - </dev/null >/dev/null 2>"$T/e2.err"
+is "$(cat "$T/e2.err")" "arb-report: input: no records: the report is empty" "  or the input, of several"
 grep -q '^realised pnl  *0  USDT$' "$T/e.text"
 ok $? "empty input: P&L 0"
 
