@@ -435,8 +435,6 @@ int main(int argc, char **argv)
 					x.nbad++;
 					continue;
 				}
-				if (len == 0)
-					continue;
 				lines_add(&L, line, len, name, rd.lineno);
 				if (arb_sig_stop)
 					break;

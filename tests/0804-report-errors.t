@@ -47,6 +47,11 @@ grep -q '^unknown records  *3$' "$T/m.text"
 ok $? "the report counts the unknown records (2 mystery, 1 heartbeat)"
 grep -q '^realised pnl  *7.35  USDT$' "$T/m.text"
 ok $? "the good records still make the same P&L"
+# an empty line is a bad line, as in the other programs (it was skipped
+# without a word)
+{ head -n 3 "$S"; echo; tail -n +4 "$S"; } | arb-report -r summary >/dev/null 2>"$T/el.err"
+is "$(grep -v 'unknown record\|unknown type' "$T/el.err")" "arb-report: stdin:4: invalid JSON at byte 0: empty text
+arb-report: 1 bad line skipped" "an empty line: a bad line, named"
 arb-report --strict < "$T/mixed.ndjson" > /dev/null 2>&1
 is $? 1 "--strict: a bad line is fatal (exit 1)"
 
