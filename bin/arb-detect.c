@@ -337,6 +337,8 @@ apply(int opt, const char *arg, const char *origin)
 			strcpy(op.start[op.nstart++], tok);
 		}
 		free(s);
+		if (op.nstart == 0)
+			bad_opt("--start-ccy", arg[0] ? arg : "''", "empty list");
 		break;
 	}
 	case OPT_STRICT:

@@ -146,16 +146,19 @@ static void usage(int status)
 	exit(status);
 }
 
-/* Parses a type list into want[] (and the names of unknown types). */
-static void parse_types(const char *list, int *mask, char (**unk)[64], int *nunk)
+/* Parses a type list into want[] (and the names of unknown types); the
+ * number of names in it. */
+static int parse_types(const char *list, int *mask, char (**unk)[64], int *nunk)
 {
 	char *s = xstrdup(list), *save = NULL;
+	int n = 0;
 
 	for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		while (*t == ' ')
 			t++;
 		if (!*t)
 			continue;
+		n++;
 		enum arb_rtype ty = arb_rtype_from(t, strlen(t));
 		if (ty != ARB_R_UNKNOWN) {
 			mask[ty] = 1;
@@ -169,6 +172,7 @@ static void parse_types(const char *list, int *mask, char (**unk)[64], int *nunk
 		snprintf((*unk)[(*nunk)++], 64, "%s", t);
 	}
 	free(s);
+	return n;
 }
 
 /* Is a record of this type (name for unknown types) to be stored? */
@@ -776,7 +780,12 @@ static void apply(int ch, const char *arg, const char *origin)
 			usage(ARB_EXIT_USAGE);
 		}
 		g.types_set = ch == 't' ? 1 : 2;
-		parse_types(arg, g.want, &g.want_unknown, &g.nwant_unknown);
+		/* an empty --types would store nothing at all: a variable
+		 * left empty, not a wish */
+		if (parse_types(arg, g.want, &g.want_unknown, &g.nwant_unknown) == 0) {
+			arb_err("%s: %s: empty list", origin, ch == 't' ? "types" : "exclude-types");
+			usage(ARB_EXIT_USAGE);
+		}
 		break;
 	case 'r':
 		g.reject_path = arg;

@@ -96,6 +96,10 @@ is "$(arb-detect --max-legs 4 --start-ccy BTC "$T/c4" | sed -n 's/.*"id":"\([^"]
     "cycle:y:BTC>SKL>GBP>BAND>BTC:1000004 BTC" "--start-ccy BTC"
 is "$(arb-detect --max-legs 4 --start-ccy BTC --start-ccy SKL,BTC "$T/c4" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')" \
     "cycle:y:SKL>GBP>BAND>BTC>SKL:1000004" "--start-ccy: the last list wins"
+# an empty list (a variable left empty) is a usage error, not "any"
+arb-detect --start-ccy '' "$T/c4" >/dev/null 2>"$T/sc.err"
+is "$?" 2 "--start-ccy '': exit 2"
+is "$(cat "$T/sc.err")" "arb-detect: --start-ccy '': empty list" "  says so"
 
 # A closed pipe downstream is not an error.
 i=0

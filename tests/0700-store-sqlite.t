@@ -55,6 +55,15 @@ is "$(sqlite3 "$T/a.db" "SELECT count(*) FROM trades")" 2 "trades are keyed by (
 arb-store -d "$T/b.db" --types book,heartbeat --tee < "$S/all-types.ndjson" > "$T/tee"
 cmp_ok "$T/tee" "$S/all-types.ndjson" "--tee copies every line"
 is "$(counts "$T/b.db")" "integrity ok schema_version 3 records 1 books 2 trades 0 instruments 0 status 0 opportunities 0 rejects 0 orders 0 fills 0 results 0 balances 0 risk 0 " "--types book,heartbeat"
+# an empty --types would store nothing: a usage error, the store untouched
+arb-store -d "$T/e.db" --types '' < "$S/all-types.ndjson" 2>"$T/te.err"
+is "$?" 2 "--types '': exit 2"
+grep -q '^arb-store: command line: types: empty list$' "$T/te.err"
+ok $? "  says so"
+[ ! -e "$T/e.db" ]
+ok $? "  no store made"
+arb-store -d "$T/e.db" -x ' , ' < "$S/all-types.ndjson" 2>/dev/null
+is "$?" 2 "--exclude-types ' , ': exit 2"
 arb-store -d "$T/c.db" -x book,trade,custom.thing < "$S/all-types.ndjson"
 is "$(sqlite3 "$T/c.db" "SELECT (SELECT count(*) FROM books) || (SELECT count(*) FROM trades) || (SELECT count(*) FROM records) || (SELECT count(*) FROM orders)")" "0012" "--exclude-types"
 arb-store -d "$T/c.db" -t book -x trade </dev/null 2>/dev/null
