@@ -630,6 +630,11 @@ main(int argc, char **argv)
 	if (argc > 0)
 		usage(ARB_EXIT_USAGE);
 	bl.strict = o.c.strict = o.strict;
+	/* a paper run that the user may take for a testnet one (--venues,
+	 * --endpoint and --cacert may be arb-feed's, from the shared part of a
+	 * configuration file) */
+	if (!o.live && o.lc.testnet && !o.resetk && !o.showstate)
+		arb_warn("--testnet is for --live only: ignored, this is paper trading");
 	if (o.resetk) {
 		rc = reset_kill(&o.c);
 		arb_conf_free(&conf);

@@ -58,6 +58,15 @@ grep -q 'credential binance_key not found' "$T/l.err"
 ok $? "--live without credentials: says which one is missing and where it looked"
 is "$(wc -c <"$T/l.out")" 0 "--live: no record"
 
+# an option only --live reads, in a paper run: said, not silently ignored
+arb-exec --testnet </dev/null >/dev/null 2>"$T/tn.err"
+is "$?" 0 "--testnet without --live: runs (paper)"
+is "$(cat "$T/tn.err")" "arb-exec: --testnet is for --live only: ignored, this is paper trading" "  and says so"
+ARB_TESTNET=yes arb-exec </dev/null >/dev/null 2>"$T/tn.err"
+is "$(cat "$T/tn.err")" "arb-exec: --testnet is for --live only: ignored, this is paper trading" \
+    "  as for ARB_TESTNET"
+ARB_VENUES=binance arb-exec </dev/null >/dev/null 2>"$T/tn.err"
+is "$(cat "$T/tn.err")" "" "  ARB_VENUES may be arb-feed's: no warning"
 # a quiet run: input passes through, no balances warning with -q
 printf '{"type":"x","ts":1}\n' | arb-exec -q >"$T/q.out" 2>"$T/q.err"
 is "$?" 0 "-q run"
