@@ -105,6 +105,8 @@ struct lreq {
 	char err[CURL_ERROR_SIZE];
 	int via;                    /* through the proxy */
 	int refused;                /* ...which refused the tunnel */
+	int held;                   /* due, waits for the venue's request in
+	                             * flight (nonce_ordered) */
 	struct lreq *next;
 };
 
@@ -1293,6 +1295,18 @@ out:
 	free(res);
 }
 
+/* A signed request to v is under way. */
+static int
+nonce_in_flight(const struct live *L, const struct lven *v)
+{
+	const struct lreq *r;
+
+	for (r = L->q; r; r = r->next)
+		if (r->started && r->v == v && r->op != ARB_TOP_TIME)
+			return 1;
+	return 0;
+}
+
 /* Starts what is due; venues on hold or banned refuse new orders. */
 static void
 start_due(struct live *L)
@@ -1336,6 +1350,16 @@ start_due(struct live *L)
 			pp = &r->next;
 			continue;
 		}
+		if (r->op != ARB_TOP_TIME && r->v->tv->nonce_ordered && nonce_in_flight(L, r->v)) {
+			/* after the one in flight: a later nonce that overtook
+			 * it would make the venue refuse the earlier one; due
+			 * again when it ends (reap), or in 1 ms, not spinning */
+			r->held = 1;
+			r->due = now + 1000;
+			pp = &r->next;
+			continue;
+		}
+		r->held = 0;
 		if (start(L, r, why, sizeof why) < 0) {
 			*pp = r->next;
 			complete(L, r, CURLE_OK, why);
@@ -1364,6 +1388,12 @@ reap(struct live *L)
 			;
 		if (*pp)
 			*pp = r->next;
+		if (r->v->tv->nonce_ordered) {
+			struct lreq *w;
+			for (w = L->q; w; w = w->next)
+				if (w->held && w->v == r->v)
+					w->due = arb_mono_us();
+		}
 		complete(L, r, cc, NULL);
 		req_free(r);
 	}

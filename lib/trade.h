@@ -157,6 +157,10 @@ struct arb_tvenue {
 	int cancel_by_vid;           /* a cancel names the venue's order id:
 	                              * query the order first when it is not
 	                              * known yet (Coinbase, Bitstamp) */
+	int nonce_ordered;           /* signed requests carry a nonce that must
+	                              * arrive increasing (Kraken): one at a
+	                              * time, or two on their own connections
+	                              * can overtake each other */
 	/* Checks that a 2XX answer comes from the venue (Bitstamp signs its
 	 * answers); NULL when the venue does not.  0 authentic, -1 not. */
 	int (*verify)(const struct arb_tkeys *k, const struct arb_treq *q, const char *hdr,

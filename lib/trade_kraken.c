@@ -378,4 +378,5 @@ const struct arb_tvenue arb_tv_kraken = {
 	.has_fills = 0,
 	.has_fee_op = 1,
 	.fee_needs_pairs = 1,
+	.nonce_ordered = 1,
 };

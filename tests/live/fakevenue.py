@@ -56,13 +56,15 @@ order):
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
-/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N&pad=N forgets
-everything and sets a new script (weight: added to the used request weight
-the venue reports; pad: that many empty Coinbase wallets listed before the
-others, which come 49 or limit= to a page); /_balance?asset=A&value=V sets
-a balance (an empty value removes it); /_count?cid=CID, /_orders, /_places and /_bad give one
-number: orders with that client id, all orders, placements received,
-requests that failed the checks.
+/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N&pad=N&kdelay=S
+forgets everything and sets a new script (weight: added to the used request
+weight the venue reports; pad: that many empty Coinbase wallets listed before
+the others, which come 49 or limit= to a page; kdelay: Kraken's private
+requests are held that long); /_balance?asset=A&value=V sets a balance (an
+empty value removes it); /_count?cid=CID, /_orders, /_places, /_bad and
+/_kconc give one number: orders with that client id, all orders, placements
+received, requests that failed the checks, the most Kraken private requests
+at the venue at once.
 
 Usage: fakevenue.py --cert C --key K --portfile F --api-key K --secret-file S
        [--script SYM=MODE,...] [--slow SECONDS] [--lag SECONDS]
@@ -92,6 +94,7 @@ NEXT_TRADE = [50000]
 CONF = {}
 NONCES = set()       # Coinbase JWT and Bitstamp nonces seen
 CBPUB = [None]       # the Coinbase key's public key
+KCONC = [0, 0]       # Kraken private requests at the venue now, most at once
 
 
 def es256_verify(pub, msg, rs):
@@ -237,7 +240,7 @@ class H(BaseHTTPRequestHandler):
             self.note(True, "")
             return self.answer(200, {"serverTime": now_ms()})
         if u.path.startswith("/0/"):
-            return self.kraken(u.path, body)
+            return self.kraken_timed(u.path, body)
         if u.path.startswith("/api/v5/"):
             return self.okx(u.path, query, body)
         if u.path.startswith("/api/v3/brokerage/"):
@@ -294,6 +297,8 @@ class H(BaseHTTPRequestHandler):
                 CONF["weight"] = int(q.get("weight", "0"))
                 CONF["page"] = int(q.get("page", "0"))
                 CONF["pad"] = int(q.get("pad", "0"))
+                CONF["kdelay"] = float(q.get("kdelay", "0"))
+                KCONC[1] = 0
                 return self.answer(200, "0")
             if path == "/_balance":
                 if q.get("value"):
@@ -310,11 +315,30 @@ class H(BaseHTTPRequestHandler):
                 return self.answer(200, str(len(ORDERS)))
             if path == "/_places":
                 return self.answer(200, str(sum(1 for r in REQUESTS if r["place"])))
+            if path == "/_kconc":
+                return self.answer(200, str(KCONC[1]))
             if path == "/_bad":
                 return self.answer(200, str(sum(1 for r in REQUESTS if not r["ok"])))
         return self.answer(404, "no such admin path")
 
     # -- Kraken -------------------------------------------------------
+    def kraken_timed(self, path, body):
+        """Private requests held kdelay seconds, and how many were at the
+        venue at once (its nonces must arrive increasing: two at once on
+        their own connections can overtake each other)."""
+        private = path.startswith("/0/private/")
+        if private:
+            with LOCK:
+                KCONC[0] += 1
+                KCONC[1] = max(KCONC[1], KCONC[0])
+            time.sleep(CONF.get("kdelay", 0))
+        try:
+            return self.kraken(path, body)
+        finally:
+            if private:
+                with LOCK:
+                    KCONC[0] -= 1
+
     def kanswer(self, result=None, error=None, code=200):
         self.answer(code, {"error": error or [], "result": result if result is not None else {}})
 
