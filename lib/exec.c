@@ -2456,15 +2456,20 @@ ji64(const struct arb_json *j, int obj, const char *key)
 #define ST_NMAX INT64_C(1000000)
 
 /* An integer member of a state line (absent: 0) within lo..hi; otherwise
- * *bad is set, and the line is refused instead of overflowing later. */
+ * *bad is set, and the line is refused instead of overflowing later.
+ * An absent member's 0 is checked too: a sequential cycle's next_leg
+ * starts at 1, and left out it would be leg 0's index minus one. */
 static int64_t
 jrange(const struct arb_json *j, int obj, const char *key, int64_t lo, int64_t hi, int *bad)
 {
 	int64_t v;
 	int i = arb_json_get(j, obj, key);
 
-	if (i < 0)
+	if (i < 0) {
+		if (lo > 0 || hi < 0)
+			*bad = 1;
 		return 0;
+	}
 	if (arb_json_i64(j, i, &v) < 0 || v < lo || v > hi) {
 		*bad = 1;
 		return 0;

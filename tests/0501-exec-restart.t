@@ -143,6 +143,8 @@ arb-exec --state "$T/ix1.state" </dev/null >/dev/null 2>&1
 is "$?" 1 "  and a run with it stops there (exit 1), not in the engine"
 sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":0/' "$T/ix.state" >"$T/ix2.state"
 refused "$T/ix2.state" 'ix2.state:[0-9]*: bad opp line' "a sequential cycle's next leg 0" "says so"
+sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2,/"seq":1,/' "$T/ix.state" >"$T/ix5.state"
+refused "$T/ix5.state" 'ix5.state:[0-9]*: bad opp line' "a sequential cycle without its next leg (read as 0)" "says so"
 sed -e '/"type":"commit"/d' -e 's/"order":1}/"order":77777}/' "$T/ix.state" >"$T/ix3.state"
 refused "$T/ix3.state" 'ix3.state:[0-9]*: bad opp line' "a leg's order index out of range" "says so"
 sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":2/' "$T/ix.state" >"$T/ix4.state"
