@@ -151,7 +151,8 @@ static int orderbook(struct arb_venue *v, const char *url, int topic, const stru
 		arb_book_clear(&fb->book);
 	} else if (!fb->snap)
 		return 0;
-	else if (u != fb->last + 1) {
+	/* u is any int64 the venue sends: the largest has no next */
+	else if (fb->last == INT64_MAX || u != fb->last + 1) {
 		arb_fbook_gap(fb, ts, rt, "update id %lld does not follow %lld", (long long)u, (long long)fb->last);
 		return 0;
 	}

@@ -249,6 +249,51 @@ static const struct frame bitstamp[] = {
 	{ 0, NULL, NULL, 0 }
 };
 
+/*
+ * The largest id a venue can send has no next (UBSan: last + 1 overflowed
+ * in the bybit reader): what follows it is a gap, even the id that
+ * last + 1 would have wrapped to.
+ */
+static const struct frame bybit_max[] = {
+	{ 'f', BW, "{\"topic\":\"orderbook.50.BTCUSDT\",\"type\":\"snapshot\",\"ts\":1672304484978,\"data\":{\"s\":\"BTCUSDT\","
+	    "\"b\":[[\"16493.50\",\"0.006\"]],\"a\":[[\"16611.00\",\"0.029\"]],\"u\":9223372036854775807}}", 0 },
+	{ 'f', BW, "{\"topic\":\"orderbook.50.BTCUSDT\",\"type\":\"delta\",\"ts\":1672304485978,\"data\":{\"s\":\"BTCUSDT\","
+	    "\"b\":[[\"16493.50\",\"0\"]],\"a\":[],\"u\":-9223372036854775808}}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+/* The gaps the frames make, with either reader. */
+static uint64_t gaps(const struct arb_venue_ops *ops, const struct frame *fr, int fd)
+{
+	struct arb_writer w;
+	struct arb_feed f;
+	struct arb_venue *v;
+	int64_t rt = 1700000000000000;
+	uint64_t n = 0;
+
+	arb_writer_init(&w, fd);
+	arb_feed_init(&f, &w, 5);
+	f.replay = 1;
+	v = arb_feed_venue(&f, ops);
+	for (int k = 0; k < 2; k++) {
+		arb_venue_scan = !k;
+		for (const struct frame *x = fr; x->text; x++) {
+			rt += 1000;
+			(void)ops->frame(v, x->url, x->text, strlen(x->text), rt);
+		}
+	}
+	arb_venue_scan = 1;
+	for (uint32_t i = 0; i < v->nlist; i++)
+		n += v->list[i]->ngap;
+	arb_writer_flush(&w);
+	arb_feed_free(&f);
+	arb_writer_free(&w);
+	if (ftruncate(fd, 0) < 0)
+		abort();
+	lseek(fd, 0, SEEK_SET);
+	return n;
+}
+
 int main(void)
 {
 	int bad = 0, fd;
@@ -341,6 +386,7 @@ int main(void)
 	both_ways(fd, "coinbase", &arb_venue_coinbase, coinbase);
 	both_ways(fd, "bybit", &arb_venue_bybit, bybit);
 	both_ways(fd, "bitstamp", &arb_venue_bitstamp, bitstamp);
+	is_int(gaps(&arb_venue_bybit, bybit_max, fd), 2, "bybit: an update after u = INT64_MAX is a gap (both readers)");
 	close(fd);
 	return done_testing();
 }
