@@ -357,9 +357,10 @@ static int advanced(struct arb_venue *v, int ch, int64_t rt)
 		v->priv_free = free;
 	}
 	if (arb_json_i64(j, arb_jget(j, 0, "sequence_num"), &seq) == 0) {
-		if (a->has && seq != a->seq + 1) {
+		if (a->has && (a->seq == INT64_MAX || seq != a->seq + 1)) {
 			/* a message of the connection is missing: it may have been
-			 * any book's, so every book resyncs */
+			 * any book's, so every book resyncs (sequence_num is any
+			 * int64: the largest has no next) */
 			for (uint32_t i = 0; i < v->nlist; i++)
 				if (v->list[i]->ok)
 					arb_fbook_gap(v->list[i], rt, rt, "sequence_num %lld does not follow %lld",

@@ -251,14 +251,25 @@ static const struct frame bitstamp[] = {
 
 /*
  * The largest id a venue can send has no next (UBSan: last + 1 overflowed
- * in the bybit reader): what follows it is a gap, even the id that
- * last + 1 would have wrapped to.
+ * in the bybit and coinbase readers): what follows it is a gap, even the
+ * id that last + 1 would have wrapped to.
  */
 static const struct frame bybit_max[] = {
 	{ 'f', BW, "{\"topic\":\"orderbook.50.BTCUSDT\",\"type\":\"snapshot\",\"ts\":1672304484978,\"data\":{\"s\":\"BTCUSDT\","
 	    "\"b\":[[\"16493.50\",\"0.006\"]],\"a\":[[\"16611.00\",\"0.029\"]],\"u\":9223372036854775807}}", 0 },
 	{ 'f', BW, "{\"topic\":\"orderbook.50.BTCUSDT\",\"type\":\"delta\",\"ts\":1672304485978,\"data\":{\"s\":\"BTCUSDT\","
 	    "\"b\":[[\"16493.50\",\"0\"]],\"a\":[],\"u\":-9223372036854775808}}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+#define AW "wss://advanced-trade-ws.coinbase.com"
+static const struct frame coinbase_max[] = {
+	{ 'f', AW, "{\"channel\":\"l2_data\",\"timestamp\":\"2023-11-14T22:13:20.2Z\",\"sequence_num\":9223372036854775807,"
+	    "\"events\":[{\"type\":\"snapshot\",\"product_id\":\"BTC-USD\",\"updates\":[{\"side\":\"bid\",\"event_time\":"
+	    "\"2023-11-14T22:13:20.2Z\",\"price_level\":\"100.0\",\"new_quantity\":\"1.5\"},{\"side\":\"offer\","
+	    "\"event_time\":\"2023-11-14T22:13:20.2Z\",\"price_level\":\"101.0\",\"new_quantity\":\"2\"}]}]}", 0 },
+	{ 'f', AW, "{\"channel\":\"heartbeats\",\"timestamp\":\"2023-11-14T22:13:20.3Z\",\"sequence_num\":-9223372036854775808,"
+	    "\"events\":[]}", 0 },
 	{ 0, NULL, NULL, 0 }
 };
 
@@ -387,6 +398,8 @@ int main(void)
 	both_ways(fd, "bybit", &arb_venue_bybit, bybit);
 	both_ways(fd, "bitstamp", &arb_venue_bitstamp, bitstamp);
 	is_int(gaps(&arb_venue_bybit, bybit_max, fd), 2, "bybit: an update after u = INT64_MAX is a gap (both readers)");
+	is_int(gaps(&arb_venue_coinbase, coinbase_max, fd), 2,
+	    "coinbase: a message after sequence_num INT64_MAX is a gap (both readers)");
 	close(fd);
 	return done_testing();
 }
