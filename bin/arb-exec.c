@@ -460,16 +460,17 @@ apply(int opt, const char *arg, const char *origin)
 		break;
 	case O_JOURNAL_MAX: {
 		char *end;
-		long long v;
+		long long v, mul = 1;
 		errno = 0;
 		v = strtoll(arg, &end, 10);
 		if (end != arg && (*end == 'k' || *end == 'K'))
-			v *= 1024, end++;
+			mul = 1024, end++;
 		else if (end != arg && *end == 'M')
-			v *= 1024 * 1024, end++;
-		if (errno || end == arg || *end || v < 0 || v > (1LL << 40))
+			mul = 1024 * 1024, end++;
+		/* the bound before the suffix: v * mul could overflow */
+		if (errno || end == arg || *end || v < 0 || v > (1LL << 40) / mul)
 			bad("--journal-max %s: expected a size in bytes (suffix k or M)", arg);
-		o.c.journal_max = v;
+		o.c.journal_max = v * mul;
 		break;
 	}
 	case O_RESET_KILL:

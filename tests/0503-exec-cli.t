@@ -36,6 +36,9 @@ usage "--taker-fee 10 (not a fraction)" --taker-fee binance:BTC/USDT=10
 is "$(cat "$T/u.err")" "arb-exec: --taker-fee binance:BTC/USDT=10: a fee is a fraction below 1 (0.001 is 10 bps)" \
     "--taker-fee 10: says a fee is a fraction"
 usage "--taker-fee 1" --taker-fee binance=1
+# the bound is checked before the suffix multiplies (2^53 + 1 M wrapped to 1 M)
+usage "--journal-max past 2^40 with a suffix" --journal-max 9007199254740993M
+usage "--journal-max just past 2^40" --journal-max 1048577M
 usage "--reset-kill without --state" --reset-kill
 usage "--reset-kill with a missing file" --reset-kill --state "$T/none"
 usage "--balances missing" --balances "$T/none"
