@@ -84,8 +84,9 @@ arb_rtype_from(const char *s, size_t n)
 
 /* What a key's value must be. */
 enum kind {
-	K_TS,       /* integer, stored in r->ts */
-	K_RT,       /* integer, stored in r->rt */
+	K_TS,       /* time (0 .. ARB_REC_TMAX), stored in r->ts */
+	K_RT,       /* time, stored in r->rt */
+	K_TIME,     /* time, not stored */
 	K_EX,       /* string of at most ARB_EX_MAX - 1 bytes, stored in r->ex */
 	K_SYM,      /* string of at most ARB_SYM_MAX - 1 bytes, stored in r->sym */
 	K_INT,      /* integer */
@@ -97,7 +98,7 @@ enum kind {
 	K_ENUM,     /* one of the strings in en */
 	K_LEVELS,   /* [[px,qty],...] */
 	K_LEGS,     /* [{ex,sym,side,px,qty},...] */
-	K_INTS,     /* [integer,...] */
+	K_TIMES,    /* [time,...] */
 	K_ANY,      /* any JSON value */
 	K_PASS      /* the fast path's tables only: a key the general path does
 	               not know (so any value is valid there) that our programs
@@ -152,7 +153,7 @@ static struct key k_opportunity[] = {
 	REQ("ts", K_TS), REQ("id", K_ID), ENUM("kind", KIND), ENUM("event", "new|update|gone"),
 	REQ("legs", K_LEGS), REQ("qty", K_DEC), REQ("cost", K_DEC), REQ("proceeds", K_DEC),
 	REQ("profit", K_DEC), REQ("ccy", K_STR), REQ("gross_bps", K_DEC), REQ("net_bps", K_DEC),
-	REQ("book_ts", K_INTS), REQ("expires", K_INT), END
+	REQ("book_ts", K_TIMES), REQ("expires", K_TIME), END
 };
 static struct key k_reject[] = {
 	REQ("ts", K_TS), ENUM("kind", KIND),
@@ -565,10 +566,13 @@ check_value(struct ctx *c, const struct key *k, int v)
 	switch (k->kind) {
 	case K_TS:
 	case K_RT:
+	case K_TIME:
 	case K_INT:
 	case K_NAT:
 		if (!is_int(j, v, &x))
 			return bad(c, "expected integer at \"%s\"", k->name);
+		if ((k->kind == K_TS || k->kind == K_RT || k->kind == K_TIME) && (x < 0 || x > ARB_REC_TMAX))
+			return bad(c, "time out of range at \"%s\"", k->name);
 		if (k->kind == K_NAT && x < 0)
 			return bad(c, "expected non-negative integer at \"%s\"", k->name);
 		if (k->kind == K_NAT && x > INT32_MAX)
@@ -624,12 +628,15 @@ check_value(struct ctx *c, const struct key *k, int v)
 		return check_levels(c, v, k->name);
 	case K_LEGS:
 		return check_legs(c, v, k->name);
-	case K_INTS:
+	case K_TIMES:
 		if (t->type != ARB_J_ARR)
 			return bad(c, "expected an array of integers at \"%s\"", k->name);
-		for (uint32_t i = (uint32_t)v + 1, m = 0; m < t->n; m++, i = j->t[i].next)
+		for (uint32_t i = (uint32_t)v + 1, m = 0; m < t->n; m++, i = j->t[i].next) {
 			if (!is_int(j, (int)i, &x))
 				return bad(c, "expected integer at \"%s\"[%" PRIu32 "]", k->name, m);
+			if (x < 0 || x > ARB_REC_TMAX)
+				return bad(c, "time out of range at \"%s\"[%" PRIu32 "]", k->name, m);
+		}
 		return 0;
 	default:
 		return 0;
@@ -716,12 +723,12 @@ fill_common(struct arb_rec *r)
 		int v = (int)i + 1;
 
 		if (arb_json_streq(j, (int)i, "ts")) {
-			if (!r->has_ts && is_int(j, v, &x)) {
+			if (!r->has_ts && is_int(j, v, &x) && x >= 0 && x <= ARB_REC_TMAX) {
 				r->ts = x;
 				r->has_ts = 1;
 			}
 		} else if (arb_json_streq(j, (int)i, "rt")) {
-			if (!r->has_rt && is_int(j, v, &x)) {
+			if (!r->has_rt && is_int(j, v, &x) && x >= 0 && x <= ARB_REC_TMAX) {
 				r->rt = x;
 				r->has_rt = 1;
 			}
@@ -1743,7 +1750,7 @@ arb_levels_read(const char *p, const char *e, struct arb_level *lv, uint32_t k)
 static const unsigned char *fp_members(struct fp *f, const unsigned char *p,
     const struct spec *sp, int top, uint32_t *nmem);
 
-/* [integer,...] (ints) or [{leg},...] at p, with their tokens. */
+/* [time,...] (ints) or [{leg},...] at p, with their tokens. */
 static const unsigned char *
 fp_array(struct fp *f, const unsigned char *p, int ints)
 {
@@ -1764,7 +1771,7 @@ fp_array(struct fp *f, const unsigned char *p, int ints)
 			if (n + 1 > j->cap)
 				t = fp_room(j, n, 1);
 			if (ints) {
-				if ((q = fp_int(p, e, &x)) == NULL)
+				if ((q = fp_int(p, e, &x)) == NULL || x < 0 || x > ARB_REC_TMAX)
 					return NULL;
 				TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 				n++;
@@ -1835,12 +1842,15 @@ fp_members(struct fp *f, const unsigned char *p, const struct spec *sp, int top,
 		switch (k->kind) {
 		case K_TS:
 		case K_RT:
+		case K_TIME:
 		case K_INT:
 		case K_NAT:
 			if ((q = fp_int(p, e, &x)) == NULL)
 				return NULL;
 			if (k->kind == K_NAT && (x < 0 || x > INT32_MAX))
 				return NULL;
+			if (k->kind == K_TIME && (x < 0 || x > ARB_REC_TMAX))
+				return NULL;   /* ts and rt: arb_rec_parse checks */
 			TOK(n, ARB_J_NUM, 0, p - s, q - p, n + 1, 0);
 			n++;
 			p = q;
@@ -1929,10 +1939,10 @@ fp_members(struct fp *f, const unsigned char *p, const struct spec *sp, int top,
 			n = f->n;
 			t = j->t;
 			break;
-		case K_INTS:
+		case K_TIMES:
 		case K_LEGS:
 			f->n = n;
-			if ((p = fp_array(f, p, k->kind == K_INTS)) == NULL)
+			if ((p = fp_array(f, p, k->kind == K_TIMES)) == NULL)
 				return NULL;
 			n = f->n;
 			t = j->t;
@@ -2289,6 +2299,15 @@ rec_general(struct arb_rec *r, const char *line, size_t len, char *why, size_t w
 	return 0;
 }
 
+/* The fast paths read ts and rt in several places; a time out of range
+ * is the general path's to report. */
+static int
+times_ok(const struct arb_rec *r)
+{
+	return (!r->has_ts || (r->ts >= 0 && r->ts <= ARB_REC_TMAX)) &&
+	    (!r->has_rt || (r->rt >= 0 && r->rt <= ARB_REC_TMAX));
+}
+
 int
 arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t whylen)
 {
@@ -2308,7 +2327,7 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 		r->type = ARB_R_BOOK;
 		r->fb->has_seq = 0;
 		r->fb->seq = 0;
-		if (!fp_book_lazy(r, s, s + len, s + 14)) {
+		if (!fp_book_lazy(r, s, s + len, s + 14) || !times_ok(r)) {
 			spec_init();
 			r->has_fb = 0;
 			r->lv_lazy = 0;
@@ -2335,7 +2354,7 @@ arb_rec_parse(struct arb_rec *r, const char *line, size_t len, char *why, size_t
 	r->ts = r->rt = 0;
 	r->has_ts = r->has_rt = 0;
 	r->ex[0] = r->sym[0] = '\0';
-	if (fp_parse(r, line, len) == 0) {
+	if (fp_parse(r, line, len) == 0 && times_ok(r)) {
 		r->line = line;
 		r->len = len;
 		r->fast = 1;

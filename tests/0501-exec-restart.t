@@ -167,6 +167,14 @@ refused "$T/r6.state" 'r6.state:[0-9]*: bad seen line' "a remembered opportunity
 sed -e '/"type":"commit"/d' -e 's/"day":-1/"day":19675/' "$T/ix.state" >"$T/r7.state"
 arb-exec --state "$T/r7.state" --show-state >/dev/null 2>&1
 ok $? "  a day number in range still loads"
+# a record's time past the state file's bound (2^62) was taken, saved, and
+# the next start refused the file ("bad exec_state line"): now a bad line
+{ cat common.ndjson; echo '{"type":"status","ts":9000000000000000000,"ex":"binance","state":"synced"}'; } |
+    arb-exec --balances balances.txt --state "$T/big.state" >/dev/null 2>"$T/big.err"
+grep -q 'stdin:7: time out of range at "ts"' "$T/big.err"
+ok $? "a record's ts past 2^62: a bad line naming the line and the key"
+arb-exec --state "$T/big.state" --show-state >/dev/null 2>&1
+ok $? "  and the state file saved after it loads"
 # bytes that are not UTF-8 in a string (fuzz-state): loaded, then saved
 # as U+FFFD, longer, and that file refused at the next restart ("bad order
 # line": the client order id too long); now refused at once

@@ -202,9 +202,11 @@ test_common(void)
 	ok(parse("{\"type\":\"trade\",\"ts\":1,\"rt\":2,\"ex\":\"kraken\",\"sym\":\"X/Y\",\"id\":1}") == -1,
 	    "trade with a numeric id refused");
 	ok(!R.has_ts && !R.has_rt && R.ex[0] == '\0' && R.sym[0] == '\0', "  ... common keys cleared");
-	/* integers of every length, inline and not */
+	/* integers of every length, inline and not (a book's seq: ts is a
+	 * time, 0 .. ARB_REC_TMAX) */
 	{
 		int bad = 0;
+		int64_t seq;
 
 		for (int k = 1; k <= 19; k++) {
 			char line[128], digits[24];
@@ -216,13 +218,17 @@ test_common(void)
 			}
 			digits[k] = '\0';
 			for (int neg = 0; neg < 2; neg++) {
-				snprintf(line, sizeof line, "{\"type\":\"status\",\"ts\":%s%s,\"ex\":\"a\",\"state\":\"gap\"}",
-				    neg ? "-" : "", digits);
-				if (parse(line) != 0 || R.ts != (neg ? -want : want))
+				snprintf(line, sizeof line, "{\"type\":\"book\",\"ts\":1,\"rt\":1,\"ex\":\"a\",\"sym\":\"B/C\","
+				    "\"seq\":%s%s,\"ok\":true,\"depth\":1,\"bids\":[],\"asks\":[]}", neg ? "-" : "", digits);
+				if (parse(line) != 0 || arb_rec_i64(&R, "seq", &seq) != 0 || seq != (neg ? -want : want))
+					bad++;
+				snprintf(line, sizeof line, "{\"type\":\"status\",\"ts\":%s,\"ex\":\"a\",\"state\":\"gap\"}",
+				    digits);
+				if (parse(line) != 0 || R.ts != want)
 					bad++;
 			}
 		}
-		ok(bad == 0, "ts of 1 to 19 digits, both signs");
+		ok(bad == 0, "seq of 1 to 19 digits, both signs; ts of 1 to 19 digits");
 		ok(parse("{\"type\":\"status\",\"ts\":-0,\"ex\":\"a\",\"state\":\"gap\"}") == 0 && R.ts == 0, "ts -0");
 	}
 	is_str(arb_rtype_name(ARB_R_OPPORTUNITY), "opportunity", "rtype name");
@@ -295,6 +301,20 @@ test_reasons(void)
 		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"id\":\"x\",\"kind\":\"loop\"}", "expected cross or cycle at \"kind\"" },
 		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"book_ts\":[1,2.5]}", "expected integer at \"book_ts\"[1]" },
 		{ "", "{\"type\":\"order\",\"ts\":1,\"leg\":-1}", "expected non-negative integer at \"leg\"" },
+		/* times within 0 .. 2^62, what arb-exec's state file takes back,
+		 * so that their differences and sums with durations cannot
+		 * overflow (UBSan: arb-detect's book age of a ts near INT64_MIN) */
+		{ "", "{\"type\":\"status\",\"ts\":-1,\"ex\":\"a\",\"state\":\"gap\"}", "time out of range at \"ts\"" },
+		{ "", "{\"type\":\"status\",\"ts\":4611686018427387905,\"ex\":\"a\",\"state\":\"gap\"}",
+		  "time out of range at \"ts\"" },
+		{ "", "{\"type\":\"book\",\"ts\":1,\"rt\":-9223372036854775808,\"ex\":\"a\",\"sym\":\"B/C\",\"ok\":true,"
+		  "\"depth\":1,\"bids\":[],\"asks\":[]}", "time out of range at \"rt\"" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1,\"book_ts\":[1,9223372036854775807]}",
+		  "time out of range at \"book_ts\"[1]" },
+		{ "", "{\"type\":\"opportunity\",\"ts\":1700000000150000,\"id\":\"x:1\",\"kind\":\"cross\",\"event\":\"new\","
+		  "\"legs\":[{\"ex\":\"a\",\"sym\":\"B/C\",\"side\":\"buy\",\"px\":1,\"qty\":1}],\"qty\":1,\"cost\":1,"
+		  "\"proceeds\":1,\"profit\":0,\"ccy\":\"C\",\"gross_bps\":0,\"net_bps\":0,\"book_ts\":[1700000000150000],"
+		  "\"expires\":9223372036854775807}", "time out of range at \"expires\"" },
 		{ "", "{\"type\":\"order\",\"ts\":1,\"leg\":2147483648}", "integer too large at \"leg\"" },
 		{ "", "{\"type\":\"book\",\"ts\":1,\"rt\":1,\"ex\":\"a\",\"sym\":\"B/C\",\"ok\":true,\"depth\":103998512063}",
 		  "integer too large at \"depth\"" },
@@ -384,12 +404,13 @@ test_book(void)
 	static const char *const lines[] = {
 		"{\"type\":\"book\",\"ts\":1633998512068000,\"rt\":1633998512063356,\"ex\":\"binance\",\"sym\":\"BTC/USDT\","
 		"\"seq\":1,\"ok\":true,\"depth\":1,\"bids\":[[61234.5,0.25]],\"asks\":[[61234.6,1.5]]}",
-		"{\"type\":\"book\",\"ts\":0,\"rt\":-1,\"ex\":\"kraken\",\"sym\":\"ETH/BTC\",\"ok\":false,\"depth\":10,"
+		"{\"type\":\"book\",\"ts\":0,\"rt\":1,\"ex\":\"kraken\",\"sym\":\"ETH/BTC\",\"ok\":false,\"depth\":10,"
 		"\"bids\":[[0.06810,12.00000000],[0.06809,0.1],[0.06808,3],[0.06807,0.00000001],[0.06806,100],"
 		"[0.06805,1],[0.06804,2],[0.06803,3],[0.06802,4],[0.0680100,5.5]],"
 		"\"asks\":[[0.06811,0.10],[0.06812,123456789.123456789],[0.06813,1],[0.06814,1],[0.06815,1],"
 		"[0.06816,1],[0.06817,1],[0.06818,1],[0.06819,1],[0.06820,1]]}",
-		"{\"type\":\"book\",\"ts\":9223372036854775807,\"rt\":-9223372036854775808,\"ex\":\"okx\",\"sym\":\"A/B\","
+		/* the largest time a record has (ARB_REC_TMAX) */
+		"{\"type\":\"book\",\"ts\":4611686018427387904,\"rt\":0,\"ex\":\"okx\",\"sym\":\"A/B\","
 		"\"seq\":-5,\"ok\":true,\"depth\":0,\"bids\":[],\"asks\":[[1,0]]}",
 	};
 	struct arb_book_rec k = { 0 };
