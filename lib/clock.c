@@ -171,7 +171,9 @@ arb_duration_parse(const char *s, int64_t *us)
 		mul = 86400000000LL;
 	else
 		return -1;
-	if (v < 0 || v > INT64_MAX / mul)
+	/* not INT64_MAX: the programs add durations to times (now + ttl,
+	 * now + leg timeout) */
+	if (v < 0 || v > ARB_DURATION_MAX / mul)
 		return -1;
 	*us = (int64_t)v * mul;
 	return 0;

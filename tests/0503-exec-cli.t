@@ -39,6 +39,8 @@ usage "--taker-fee 1" --taker-fee binance=1
 # the bound is checked before the suffix multiplies (2^53 + 1 M wrapped to 1 M)
 usage "--journal-max past 2^40 with a suffix" --journal-max 9007199254740993M
 usage "--journal-max just past 2^40" --journal-max 1048577M
+# now + the leg timeout overflowed (sanitizer build): durations are below 2^62 us
+usage "--leg-timeout past 2^62 us" --leg-timeout 106751990d
 usage "--reset-kill without --state" --reset-kill
 usage "--reset-kill with a missing file" --reset-kill --state "$T/none"
 usage "--balances missing" --balances "$T/none"

@@ -54,5 +54,10 @@ main(void)
 	ok(arb_duration_parse("-5s", &us) == -1, "reject negative");
 	ok(arb_duration_parse("5x", &us) == -1, "reject unknown unit");
 	ok(arb_duration_parse("99999999999999999d", &us) == -1, "reject overflow");
+	/* below 2^62: the programs add a duration to a time (UBSan: arb-exec's
+	 * now + --leg-timeout, arb-detect's now + --ttl overflowed) */
+	ok(arb_duration_parse("4611686018427387903us", &us) == 0 && us == ARB_DURATION_MAX, "2^62 - 1 us");
+	ok(arb_duration_parse("4611686018427387904us", &us) == -1, "reject 2^62 us");
+	ok(arb_duration_parse("106751990d", &us) == -1, "reject 106751990d (fits int64, not a time plus it)");
 	return done_testing();
 }
