@@ -816,11 +816,16 @@ static void apply(int ch, const char *arg, const char *origin)
 		g.maint = 'm';
 		g.o.flags |= ARB_STORE_MIGRATE;
 		if (arg) {
-			g.o.migrate_to = (int)strtol(arg, &end, 10);
-			if (*end || g.o.migrate_to < 1) {
+			/* range-checked as a long: 4294967297 cut to an int
+			 * was version 1 */
+			long ver;
+			errno = 0;
+			ver = strtol(arg, &end, 10);
+			if (errno || end == arg || *end || ver < 1 || ver > 1000) {
 				arb_err("--migrate: bad version: %s", arg);
 				usage(ARB_EXIT_USAGE);
 			}
+			g.o.migrate_to = (int)ver;
 		}
 		break;
 	case OPT_BACKUP:

@@ -95,6 +95,10 @@ is $? 1 "--strict: a bad line is fatal"
 is "$(sqlite3 "$T/e.db" "SELECT count(*) FROM books")" 2 "--strict keeps what came before"
 
 # Migrations: an old database is refused until --migrate; a newer one is refused.
+arb-store -d "$T/mx.db" --migrate=4294967297 2>"$T/err"
+is $? 2 "--migrate=4294967297: a usage error, not version 1"
+grep -q "^arb-store: --migrate: bad version: 4294967297$" "$T/err"; ok $? "  says so"
+[ ! -e "$T/mx.db" ]; ok $? "  no database made"
 arb-store -d "$T/m.db" --migrate=1 2>/dev/null
 ok $? "--migrate=1 creates schema version 1"
 is "$(sqlite3 "$T/m.db" "SELECT max(version) FROM schema_version")" 1 "at version 1"
