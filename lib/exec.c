@@ -2450,9 +2450,10 @@ ji64(const struct arb_json *j, int obj, const char *key)
 }
 
 /* Bounds of the state file's integers: times (microseconds) within
- * +-2^62, so that adding a timeout or a window to one cannot overflow;
- * counts and flags, which the engine increments, below a million. */
-#define ST_TMAX (INT64_C(1) << 62)
+ * +-ARB_REC_TMAX, the bound of the record times they come from, so that
+ * adding a timeout or a window to one cannot overflow; counts and flags,
+ * which the engine increments, below a million. */
+#define ST_TMAX ARB_REC_TMAX
 #define ST_NMAX INT64_C(1000000)
 
 /* An integer member of a state line (absent: 0) within lo..hi; otherwise
