@@ -137,34 +137,37 @@ ok $? "  with a warning"
 # cycle's next leg out of range made the engine read before its legs
 # (arb-exec crashed on resuming it), and so would a leg's order index
 head -n 9 "$T/all" | arb-exec --balances balances.txt --on-stop finish --state "$T/ix.state" >/dev/null 2>&1
-sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":-50000/' "$T/ix.state" >"$T/ix1.state"
+# edited NAME SED-EXPR: $T/NAME.state, ix.state without its commit lines
+# (read as a snapshot edited by hand) and with SED-EXPR applied
+edited() { sed -e '/"type":"commit"/d' -e "$2" "$T/ix.state" >"$T/$1.state"; }
+edited ix1 's/"seq":0,"next_leg":2/"seq":1,"next_leg":-50000/'
 refused "$T/ix1.state" 'ix1.state:[0-9]*: bad opp line' "next leg out of range" "naming the file, the line and the record"
 arb-exec --state "$T/ix1.state" </dev/null >/dev/null 2>&1
 is "$?" 1 "  and a run with it stops there (exit 1), not in the engine"
-sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":0/' "$T/ix.state" >"$T/ix2.state"
+edited ix2 's/"seq":0,"next_leg":2/"seq":1,"next_leg":0/'
 refused "$T/ix2.state" 'ix2.state:[0-9]*: bad opp line' "a sequential cycle's next leg 0" "says so"
-sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2,/"seq":1,/' "$T/ix.state" >"$T/ix5.state"
+edited ix5 's/"seq":0,"next_leg":2,/"seq":1,/'
 refused "$T/ix5.state" 'ix5.state:[0-9]*: bad opp line' "a sequential cycle without its next leg (read as 0)" "says so"
-sed -e '/"type":"commit"/d' -e 's/"order":1}/"order":77777}/' "$T/ix.state" >"$T/ix3.state"
+edited ix3 's/"order":1}/"order":77777}/'
 refused "$T/ix3.state" 'ix3.state:[0-9]*: bad opp line' "a leg's order index out of range" "says so"
-sed -e '/"type":"commit"/d' -e 's/"seq":0,"next_leg":2/"seq":1,"next_leg":2/' "$T/ix.state" >"$T/ix4.state"
+edited ix4 's/"seq":0,"next_leg":2/"seq":1,"next_leg":2/'
 arb-exec --state "$T/ix4.state" --show-state >/dev/null 2>&1
 ok $? "  a sequential cycle at its last leg still loads"
 # integers the engine adds to, multiplies or indexes with are range-checked
 # (fuzz-state, UBSan: the day number times a day overflowed)
-sed -e '/"type":"commit"/d' -e 's/"day":-1/"day":-1700000000600000/' "$T/ix.state" >"$T/r1.state"
+edited r1 's/"day":-1/"day":-1700000000600000/'
 refused "$T/r1.state" 'r1.state:1: bad exec_state line' "a day number out of range" "naming the file, the line and the record"
-sed -e '/"type":"commit"/d' -e 's/"sent":\[\]/"sent":[9223372036854775807]/' "$T/ix.state" >"$T/r2.state"
+edited r2 's/"sent":\[\]/"sent":[9223372036854775807]/'
 refused "$T/r2.state" 'r2.state:1: bad exec_state line' "a send time out of range" "says so"
-sed -e '/"type":"commit"/d' -e 's/"tries":0/"tries":2147483647/' "$T/ix.state" >"$T/r3.state"
+edited r3 's/"tries":0/"tries":2147483647/'
 refused "$T/r3.state" 'r3.state:[0-9]*: bad opp line' "an unwind count out of range" "says so"
-sed -e '/"type":"commit"/d' -e 's/"leg":1,/"leg":2147483647,/' "$T/ix.state" >"$T/r4.state"
+edited r4 's/"leg":1,/"leg":2147483647,/'
 refused "$T/r4.state" 'r4.state:[0-9]*: bad order line' "an order's leg out of range" "says so"
-sed -e '/"type":"commit"/d' -e 's/"otype":0/"otype":7/' "$T/ix.state" >"$T/r5.state"
+edited r5 's/"otype":0/"otype":7/'
 refused "$T/r5.state" 'r5.state:[0-9]*: bad order line' "an order type that is none" "says so"
-sed -e '/"type":"commit"/d' -e 's/"expires":1700000001150000}/"expires":-9223372036854775807}/' "$T/ix.state" >"$T/r6.state"
+edited r6 's/"expires":1700000001150000}/"expires":-9223372036854775807}/'
 refused "$T/r6.state" 'r6.state:[0-9]*: bad seen line' "a remembered opportunity's expiry out of range" "says so"
-sed -e '/"type":"commit"/d' -e 's/"day":-1/"day":19675/' "$T/ix.state" >"$T/r7.state"
+edited r7 's/"day":-1/"day":19675/'
 arb-exec --state "$T/r7.state" --show-state >/dev/null 2>&1
 ok $? "  a day number in range still loads"
 # a record's time past the state file's bound (2^62) was taken, saved, and
