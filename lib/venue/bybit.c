@@ -144,7 +144,7 @@ static int orderbook(struct arb_venue *v, const char *url, int topic, const stru
 	}
 	if (!(fb = arb_venue_book(v, k, strlen(k), url)))
 		return -1;
-	if (depth > 0)
+	if (depth > 0 && depth <= UINT32_MAX)   /* a depth past that is no depth */
 		fb->maxdepth = (uint32_t)depth;
 	if (snap) {
 		arb_fbook_subscribed(fb, rt);

@@ -626,7 +626,8 @@ static int frame2(struct arb_venue *v, int64_t rt)
 				return 0;
 			if (!(fb = arb_venue_book(v, arb_json_raw(j, s), j->t[s].len, NULL)))
 				return -1;
-			if (arb_json_i64(j, arb_jget(j, res, "depth"), &depth) == 0 && depth > 0)
+			if (arb_json_i64(j, arb_jget(j, res, "depth"), &depth) == 0 && depth > 0 &&
+			    depth <= UINT32_MAX)
 				fb->maxdepth = (uint32_t)depth;
 			arb_fbook_subscribed(fb, rt);
 		}
@@ -663,7 +664,8 @@ static int event(struct arb_venue *v, int64_t rt)
 		if (!(fb = arb_venue_book(v, arb_json_raw(j, pair), j->t[pair].len, NULL)))
 			return -1;
 		if (arb_jis(j, arb_jget(j, sub, "name"), "book")) {
-			if (arb_json_i64(j, arb_jget(j, sub, "depth"), &depth) == 0 && depth > 0)
+			if (arb_json_i64(j, arb_jget(j, sub, "depth"), &depth) == 0 && depth > 0 &&
+			    depth <= UINT32_MAX)
 				fb->maxdepth = (uint32_t)depth;
 			arb_fbook_subscribed(fb, rt);
 		}

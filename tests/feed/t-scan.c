@@ -273,6 +273,49 @@ static const struct frame coinbase_max[] = {
 	{ 0, NULL, NULL, 0 }
 };
 
+/*
+ * A subscription's depth past 2^32 - 1 (Kraken's acknowledgement, Bybit's
+ * topic) is ignored; it was cut to 32 bits, so that 4294967297 kept one
+ * level of the book.
+ */
+static const struct frame kraken_depth[] = {
+	{ 'f', KW, "{\"method\":\"subscribe\",\"result\":{\"channel\":\"book\",\"symbol\":\"BTC/USD\","
+	    "\"depth\":4294967297,\"snapshot\":true},\"success\":true}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+static const struct frame bybit_depth[] = {
+	{ 'f', BW, "{\"topic\":\"orderbook.4294967297.BTCUSDT\",\"type\":\"snapshot\",\"ts\":1672304484978,"
+	    "\"data\":{\"s\":\"BTCUSDT\",\"b\":[[\"16493.50\",\"0.006\"],[\"16493.00\",\"0.100\"]],"
+	    "\"a\":[[\"16611.00\",\"0.029\"]],\"u\":18521288}}", 0 },
+	{ 0, NULL, NULL, 0 }
+};
+
+/* The depth kept of the first book after the frames (0: all). */
+static uint32_t maxdepth(const struct arb_venue_ops *ops, const struct frame *fr, int fd)
+{
+	struct arb_writer w;
+	struct arb_feed f;
+	struct arb_venue *v;
+	int64_t rt = 1700000000000000;
+	uint32_t d = (uint32_t)-1;
+
+	arb_writer_init(&w, fd);
+	arb_feed_init(&f, &w, 5);
+	f.replay = 1;
+	v = arb_feed_venue(&f, ops);
+	for (const struct frame *x = fr; x->text; x++)
+		(void)ops->frame(v, x->url, x->text, strlen(x->text), rt += 1000);
+	if (v->nlist)
+		d = v->list[0]->maxdepth;
+	arb_writer_flush(&w);
+	arb_feed_free(&f);
+	arb_writer_free(&w);
+	if (ftruncate(fd, 0) < 0)
+		abort();
+	lseek(fd, 0, SEEK_SET);
+	return d;
+}
+
 /* The gaps the frames make, with either reader. */
 static uint64_t gaps(const struct arb_venue_ops *ops, const struct frame *fr, int fd)
 {
@@ -400,6 +443,8 @@ int main(void)
 	is_int(gaps(&arb_venue_bybit, bybit_max, fd), 2, "bybit: an update after u = INT64_MAX is a gap (both readers)");
 	is_int(gaps(&arb_venue_coinbase, coinbase_max, fd), 2,
 	    "coinbase: a message after sequence_num INT64_MAX is a gap (both readers)");
+	is_int(maxdepth(&arb_venue_kraken, kraken_depth, fd), 0, "kraken: a subscribed depth of 2^32 + 1 is ignored");
+	is_int(maxdepth(&arb_venue_bybit, bybit_depth, fd), 0, "bybit: a topic's depth of 2^32 + 1 is ignored");
 	close(fd);
 	return done_testing();
 }
