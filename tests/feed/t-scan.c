@@ -97,18 +97,37 @@ struct frame {
 };
 
 /* The frames through a fresh feed; records into fd; nscan returned. */
+/* A replay feed of depth 5 writing to fd, with the venue of ops. */
+static struct arb_venue *feed_start(struct arb_feed *f, struct arb_writer *w, const struct arb_venue_ops *ops,
+    int fd)
+{
+	arb_writer_init(w, fd);
+	arb_feed_init(f, w, 5);
+	f->replay = 1;
+	return arb_feed_venue(f, ops);
+}
+
+/* Its end; fd emptied when `empty`. */
+static void feed_end(struct arb_feed *f, struct arb_writer *w, int fd, int empty)
+{
+	arb_writer_flush(w);
+	arb_feed_free(f);
+	arb_writer_free(w);
+	if (!empty)
+		return;
+	if (ftruncate(fd, 0) < 0)
+		abort();
+	lseek(fd, 0, SEEK_SET);
+}
+
 static uint64_t run(const struct arb_venue_ops *ops, const struct frame *fr, int fd, struct arb_buf *errs)
 {
 	struct arb_writer w;
 	struct arb_feed f;
-	struct arb_venue *v;
+	struct arb_venue *v = feed_start(&f, &w, ops, fd);
 	int64_t rt = 1700000000000000;
 	uint64_t n;
 
-	arb_writer_init(&w, fd);
-	arb_feed_init(&f, &w, 5);
-	f.replay = 1;
-	v = arb_feed_venue(&f, ops);
 	for (; fr->text; fr++) {
 		int rc;
 		rt += 1000;
@@ -117,10 +136,8 @@ static uint64_t run(const struct arb_venue_ops *ops, const struct frame *fr, int
 		    ops->frame(v, fr->url, fr->text, strlen(fr->text), rt);
 		arb_buf_printf(errs, "%d %s\n", rc, rc < 0 ? v->why : "");
 	}
-	arb_writer_flush(&w);
 	n = f.nscan;
-	arb_feed_free(&f);
-	arb_writer_free(&w);
+	feed_end(&f, &w, fd, 0);
 	return n;
 }
 
@@ -295,24 +312,15 @@ static uint32_t maxdepth(const struct arb_venue_ops *ops, const struct frame *fr
 {
 	struct arb_writer w;
 	struct arb_feed f;
-	struct arb_venue *v;
+	struct arb_venue *v = feed_start(&f, &w, ops, fd);
 	int64_t rt = 1700000000000000;
 	uint32_t d = (uint32_t)-1;
 
-	arb_writer_init(&w, fd);
-	arb_feed_init(&f, &w, 5);
-	f.replay = 1;
-	v = arb_feed_venue(&f, ops);
 	for (const struct frame *x = fr; x->text; x++)
 		(void)ops->frame(v, x->url, x->text, strlen(x->text), rt += 1000);
 	if (v->nlist)
 		d = v->list[0]->maxdepth;
-	arb_writer_flush(&w);
-	arb_feed_free(&f);
-	arb_writer_free(&w);
-	if (ftruncate(fd, 0) < 0)
-		abort();
-	lseek(fd, 0, SEEK_SET);
+	feed_end(&f, &w, fd, 1);
 	return d;
 }
 
@@ -321,14 +329,10 @@ static uint64_t gaps(const struct arb_venue_ops *ops, const struct frame *fr, in
 {
 	struct arb_writer w;
 	struct arb_feed f;
-	struct arb_venue *v;
+	struct arb_venue *v = feed_start(&f, &w, ops, fd);
 	int64_t rt = 1700000000000000;
 	uint64_t n = 0;
 
-	arb_writer_init(&w, fd);
-	arb_feed_init(&f, &w, 5);
-	f.replay = 1;
-	v = arb_feed_venue(&f, ops);
 	for (int k = 0; k < 2; k++) {
 		arb_venue_scan = !k;
 		for (const struct frame *x = fr; x->text; x++) {
@@ -339,12 +343,7 @@ static uint64_t gaps(const struct arb_venue_ops *ops, const struct frame *fr, in
 	arb_venue_scan = 1;
 	for (uint32_t i = 0; i < v->nlist; i++)
 		n += v->list[i]->ngap;
-	arb_writer_flush(&w);
-	arb_feed_free(&f);
-	arb_writer_free(&w);
-	if (ftruncate(fd, 0) < 0)
-		abort();
-	lseek(fd, 0, SEEK_SET);
+	feed_end(&f, &w, fd, 1);
 	return n;
 }
 
