@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -76,6 +77,32 @@ static const struct option longopts[] = {
 };
 
 /* "kraken:BTC/USD,ETH/USD": 1 when arg names a venue, 0 when not. */
+/* "binance, kraken, ..." for messages. */
+static const char *venue_names(void)
+{
+	static char list[200];
+
+	if (!list[0])
+		for (int i = 0; arb_venue_all[i]; i++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+			    arb_venue_all[i]->name);
+	return list;
+}
+
+/* arg is not a file but reads as venue:SYMBOLS of a venue we do not know
+ * (the part before the colon is a name, not a path). */
+static int unknown_venue_arg(const char *arg)
+{
+	size_t n = strcspn(arg, ":");
+
+	if (!arg[n] || n == 0 || access(arg, F_OK) == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char)arg[i]))
+			return 0;
+	return !arb_venue_by_name(arg, n);
+}
+
 static int venue_arg(struct arb_feed *f, const char *arg, int strict)
 {
 	const char *c = strchr(arg, ':');
@@ -85,7 +112,7 @@ static int venue_arg(struct arb_feed *f, const char *arg, int strict)
 
 	if (!c || !(ops = arb_venue_by_name(arg, (size_t)(c - arg)))) {
 		if (strict) {
-			arb_err("%s: expected venue:SYMBOL[,SYMBOL...] with a known venue", arg);
+			arb_err("%s: expected venue:SYMBOL[,SYMBOL...], the venue one of %s", arg, venue_names());
 			usage(ARB_EXIT_USAGE);
 		}
 		return 0;
@@ -249,6 +276,11 @@ int main(int argc, char **argv)
 		f.replay = 1;
 		int named = 0;
 		for (int i = 0; i < argc; i++) {
+			if (unknown_venue_arg(argv[i])) {
+				arb_err("%s: not a file, and not venue:SYMBOL[,SYMBOL...] of a known venue (%s)",
+				    argv[i], venue_names());
+				usage(ARB_EXIT_USAGE);
+			}
 			if (access(argv[i], F_OK) == 0 || !venue_arg(&f, argv[i], 0))
 				files[n++] = argv[i];
 			else

@@ -17,10 +17,22 @@ arb-feed --replay -d 0 "$R/OKX.0" >/dev/null 2>&1
 is "$?" 2 "--depth 0: exit 2"
 arb-feed --replay --speed -1 "$R/OKX.0" >/dev/null 2>&1
 is "$?" 2 "--speed -1: exit 2"
-arb-feed nosuchvenue:BTC/USD >/dev/null 2>&1
+arb-feed nosuchvenue:BTC/USD >/dev/null 2>"$T/e"
 is "$?" 2 "unknown venue: exit 2"
+grep -q "^arb-feed: nosuchvenue:BTC/USD: expected venue:SYMBOL\[,SYMBOL...\], the venue one of binance, kraken, coinbase, okx, bybit, bitstamp$" "$T/e"
+ok $? "unknown venue: the venues named"
 arb-feed kraken:BTCUSD >/dev/null 2>&1
 is "$?" 2 "symbol without a slash: exit 2"
+# --replay: a misspelt venue is not taken for a missing file
+arb-feed --replay "$R/OKX.0" binanse:BTC/USDT >"$T/o" 2>"$T/e"
+is "$?" 2 "--replay, unknown venue: exit 2"
+is "$(head -n 1 "$T/e")" "arb-feed: binanse:BTC/USDT: not a file, and not venue:SYMBOL[,SYMBOL...] of a known venue (binance, kraken, coinbase, okx, bybit, bitstamp)" \
+	"--replay, unknown venue: named, with the venues"
+is "$(wc -c <"$T/o")" 0 "--replay, unknown venue: nothing replayed"
+arb-feed --replay "$T/no/such:file" >"$T/o" 2>"$T/e"
+is "$?" 1 "--replay, a missing path with a colon: a missing file, exit 1"
+grep -q "no/such:file: No such file" "$T/e"
+ok $? "--replay, a missing path with a colon: named"
 arb-feed --replay "$T/nonexistent" >"$T/o" 2>"$T/e"
 is "$?" 1 "missing recording: exit 1"
 grep -q "nonexistent: No such file" "$T/e"
