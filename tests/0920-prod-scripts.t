@@ -59,6 +59,13 @@ done
 ok $? "arb-healthcheck: fresh metrics are healthy"
 "$S/arb-healthcheck" "$T/nometrics" 60 2>/dev/null
 ok "$([ $? -ne 0 ] && echo 0 || echo 1)" "arb-healthcheck: no metrics is unhealthy"
+# usage errors: exit 2, the usage line alone (dash printed "SCRIPT: 6: 1: usage...")
+"$S/arb-healthcheck" 2>"$T/u.err"
+is "$?:$(cat "$T/u.err")" "2:usage: arb-healthcheck DIR [MAXAGE]" "arb-healthcheck without DIR: usage, exit 2"
+"$S/arb-healthcheck" "$T/metrics" 1m 2>"$T/u.err"
+is "$?:$(cat "$T/u.err")" '2:arb-healthcheck: MAXAGE: expected seconds, got "1m"' "arb-healthcheck: MAXAGE not in seconds: exit 2"
+"$S/arb-pipeline" 2>"$T/u.err"
+is "$?:$(cat "$T/u.err")" "2:usage: arb-pipeline CONFIG" "arb-pipeline without CONFIG: usage, exit 2"
 
 # SIGTERM to the launcher stops every stage gracefully
 sed -i 's/^feed-args = "--replay /feed-args = "--speed 5 --replay /' "$T/p.conf"
