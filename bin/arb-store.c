@@ -744,9 +744,14 @@ static const char *const conf_keys[] = {
 	"strict", "retry", "synchronous", "metrics", NULL
 };
 
-/* Applies one option; origin names where it came from for errors. */
+/* Applies one option; origin names where it came from for errors (none
+ * is said for the command line: "--batch: ...", "FILE:LINE: --batch: ..."). */
 static void apply(int ch, const char *arg, const char *origin)
 {
+	const char *sep = ": ";
+
+	if (strcmp(origin, "command line") == 0)
+		origin = sep = "";
 	char *end;
 
 	switch (ch) {
@@ -760,13 +765,13 @@ static void apply(int ch, const char *arg, const char *origin)
 		errno = 0;
 		g.batch = strtoull(arg, &end, 10);
 		if (errno || *end || g.batch == 0 || arg[0] == '-') {
-			arb_err("%s: batch: not a positive integer: %s", origin, arg);
+			arb_err("%s%s--batch: not a positive integer: %s", origin, sep, arg);
 			usage(ARB_EXIT_USAGE);
 		}
 		break;
 	case 'i':
 		if (arb_duration_parse(arg, &g.interval) < 0 || g.interval <= 0) {
-			arb_err("%s: commit-interval: bad duration: %s", origin, arg);
+			arb_err("%s%s--commit-interval: bad duration: %s", origin, sep, arg);
 			usage(ARB_EXIT_USAGE);
 		}
 		break;
@@ -776,14 +781,14 @@ static void apply(int ch, const char *arg, const char *origin)
 	case 't':
 	case 'x':
 		if (g.types_set && g.types_set != (ch == 't' ? 1 : 2)) {
-			arb_err("%s: --types and --exclude-types exclude each other", origin);
+			arb_err("%s%s--types and --exclude-types exclude each other", origin, sep);
 			usage(ARB_EXIT_USAGE);
 		}
 		g.types_set = ch == 't' ? 1 : 2;
 		/* an empty --types would store nothing at all: a variable
 		 * left empty, not a wish */
 		if (parse_types(arg, g.want, &g.want_unknown, &g.nwant_unknown) == 0) {
-			arb_err("%s: %s: empty list", origin, ch == 't' ? "types" : "exclude-types");
+			arb_err("%s%s--%s: empty list", origin, sep, ch == 't' ? "types" : "exclude-types");
 			usage(ARB_EXIT_USAGE);
 		}
 		break;
@@ -795,7 +800,7 @@ static void apply(int ch, const char *arg, const char *origin)
 		break;
 	case OPT_RETRY:
 		if (arb_duration_parse(arg, &g.o.retry_us) < 0 || g.o.retry_us < 0) {
-			arb_err("%s: retry: bad duration: %s", origin, arg);
+			arb_err("%s%s--retry: bad duration: %s", origin, sep, arg);
 			usage(ARB_EXIT_USAGE);
 		}
 		break;
@@ -805,7 +810,7 @@ static void apply(int ch, const char *arg, const char *origin)
 		else if (strcmp(arg, "normal") == 0)
 			g.o.sync_full = 0;
 		else {
-			arb_err("%s: synchronous: full or normal, not %s", origin, arg);
+			arb_err("%s%s--synchronous: full or normal, not %s", origin, sep, arg);
 			usage(ARB_EXIT_USAGE);
 		}
 		break;

@@ -58,8 +58,15 @@ is "$(counts "$T/b.db")" "integrity ok schema_version 3 records 1 books 2 trades
 # an empty --types would store nothing: a usage error, the store untouched
 arb-store -d "$T/e.db" --types '' < "$S/all-types.ndjson" 2>"$T/te.err"
 is "$?" 2 "--types '': exit 2"
-grep -q '^arb-store: command line: types: empty list$' "$T/te.err"
+grep -q '^arb-store: --types: empty list$' "$T/te.err"
 ok $? "  says so"
+# a bad value names the option, and the file and line it came from
+arb-store -d "$T/e.db" --commit-interval soon </dev/null 2>"$T/ci.err"
+is "$?:$(head -n 1 "$T/ci.err")" "2:arb-store: --commit-interval: bad duration: soon" "--commit-interval soon: exit 2, named"
+printf '[arb-store]\n\nbatch = 0\n' >"$T/bad.conf"
+arb-store -c "$T/bad.conf" -d "$T/e.db" </dev/null 2>"$T/ci.err"
+is "$?:$(head -n 1 "$T/ci.err")" "2:arb-store: $T/bad.conf:3: --batch: not a positive integer: 0" \
+	"batch = 0 in a file: exit 2, named by file and line"
 [ ! -e "$T/e.db" ]
 ok $? "  no store made"
 arb-store -d "$T/e.db" -x ' , ' < "$S/all-types.ndjson" 2>/dev/null
