@@ -147,6 +147,10 @@ struct copen {
 	char *tail;                /* last emitted record from ,"legs" on */
 	arb_dec last_qty, last_profit;
 	int64_t last_expires;
+	/* the record time of the last id and how many ids were made at
+	 * it: one that reappears at the same time gets ":TS-N" */
+	int64_t id_ts;
+	uint64_t id_n;
 };
 
 struct cand {
@@ -1783,8 +1787,18 @@ cand_eval(struct arb_detect *d, int ci, struct arb_buf *out)
 			c->op = xcalloc(1, sizeof(*c->op));
 		op = c->op;
 		if (old != ST_OPP) {
-			char ts[32];
-			snprintf(ts, sizeof(ts), ":%" PRId64, d->now);
+			char ts[48];
+			/* an id is never used twice, even when the opportunity
+			 * went away and came back at the same record time (a
+			 * gap and a resync within one ts) */
+			if (op->id && op->id_ts == d->now) {
+				op->id_n++;
+				snprintf(ts, sizeof(ts), ":%" PRId64 "-%" PRIu64, d->now, op->id_n);
+			} else {
+				op->id_ts = d->now;
+				op->id_n = 1;
+				snprintf(ts, sizeof(ts), ":%" PRId64, d->now);
+			}
 			free(op->id);
 			op->id = xmalloc(strlen(c->key) + strlen(ts) + 1);
 			strcpy(op->id, c->key);

@@ -32,4 +32,18 @@ while read -r rc what; do
 	*) ok "$rc" "$what" ;;
 	esac
 done <"$T/results"
+
+# An opportunity that goes (a gap) and comes back (the resync's book) within
+# one ts gets a new id: arb-exec and arb-store take a known id for a
+# duplicate (fuzz-detect)
+{
+	grep -v '^#' depth.in
+	echo '{"type":"status","ts":1000002,"ex":"a","sym":"BTC/USD","state":"gap"}'
+	grep -v '^#' depth.in | grep '"type":"book".*"ex":"a"'
+} >"$T/reappear.in"
+arb-detect "$T/reappear.in" >"$T/reappear.got" 2>/dev/null
+sed -n 's/^{"type":"opportunity",.*"id":"\([^"]*\)".*"event":"\([a-z]*\)".*/\2 \1/p' \
+    "$T/reappear.got" | tr '\n' ' ' >"$T/reappear.ids"
+is "$(cat "$T/reappear.ids")" "new cross:a>b:BTC/USD:1000002 gone cross:a>b:BTC/USD:1000002 \
+new cross:a>b:BTC/USD:1000002-2 " "a reappearance within one ts gets a new id"
 done_testing
