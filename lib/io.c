@@ -32,7 +32,10 @@
  *  - A line too long is reported once its end is seen, with its length;
  *    its bytes are never stored.  The length counts what precedes the
  *    newline, less one CR.
- *  - A final line without a newline keeps a trailing CR.
+ *  - A final line without a newline loses one trailing CR too, as if
+ *    the newline followed: a filter that passes it through writes no CR
+ *    before its newline (arb-ndjson(5)), and reading its output again
+ *    gives the same line.
  *  - Writer: after a write error, records are dropped and every flush
  *    returns -1 (err is sticky).  A record larger than the buffer is
  *    written straight through.
@@ -383,6 +386,8 @@ int arb_reader_next(struct arb_reader *r, char **line, size_t *len)
 			r->start = r->end = 0;
 			scanned = 0;
 			if (r->eof) {
+				if (r->skipping == 2)
+					skipped--;  /* the final line's CR */
 				r->skipping = 0;
 				return too_long(r, skipped);
 			}
@@ -407,10 +412,13 @@ int arb_reader_next(struct arb_reader *r, char **line, size_t *len)
 			if (r->eof) {
 				if (pend == 0)
 					return ARB_RD_EOF;
-				/* A final line without a newline. */
+				/* A final line without a newline (and without
+				 * its CR). */
 				r->start = r->end;
 				r->lineno++;
 				base[pend] = '\0';  /* the buffer has room for it */
+				if (base[pend - 1] == '\r')
+					base[--pend] = '\0';
 				int st = check_line(r, base, pend);
 				if (st == ARB_RD_LINE) {
 					*line = base;

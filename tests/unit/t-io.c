@@ -274,6 +274,11 @@ static void test_lines(void)
 	READS_AS("a\nlast", 100, "1:a\n2:last\nEOF", "final line without newline");
 	READS_AS("a\r\nb\r\n\r\nc\rd\r\n", 100, "1:a\n2:b\n3:\n4:c\rd\nEOF", "CRLF: one CR before LF stripped");
 	READS_AS("a\r\r\n", 100, "1:a\r\nEOF", "CRLF: only one CR stripped");
+	/* as if the newline followed: a filter passing it through must not
+	 * write CR LF (fuzz-detect) */
+	READS_AS("a\nlast\r", 100, "1:a\n2:last\nEOF", "final line without newline: its CR stripped");
+	READS_AS("a\r\r", 100, "1:a\r\nEOF", "final line: only one CR stripped");
+	READS_AS("\r", 100, "1:\nEOF", "a final CR alone is an empty line");
 	READS_AS("x\n{\"a\":\0}\nok\n", 100, "1:x\n2!NUL byte at column 6\n3:ok\nEOF", "NUL byte rejected with its column");
 	READS_AS("\0\n", 100, "1!NUL byte at column 1\nEOF", "NUL as the whole line");
 	READS_AS("ok\n\xc0\xaf\n", 100, "1:ok\n2!invalid UTF-8 at column 1: overlong encoding\nEOF", "overlong rejected");
@@ -291,6 +296,9 @@ static void test_lines(void)
 	READS_AS("0123456789\r\n01234567890\r\nx\r\n", 10,
 	    "1:0123456789\n2!line too long (11 bytes > max 10)\n3:x\nEOF", "max and max+1 with CRLF");
 	READS_AS("0123456789", 10, "1:0123456789\nEOF", "max at the end of input");
+	READS_AS("0123456789\r", 10, "1:0123456789\nEOF", "max and a CR at the end of input");
+	READS_AS("a\n01234567890123456789\r", 10, "1:a\n2!line too long (20 bytes > max 10)\nEOF",
+	    "a long final line: its CR not counted");
 	READS_AS("01234567890", 10, "1!line too long (11 bytes > max 10)\nEOF", "max+1 at the end of input");
 	READS_AS("a\n0123456789012345678901234567890123456789\nb\n", 10,
 	    "1:a\n2!line too long (40 bytes > max 10)\n3:b\nEOF", "a much longer line skipped, neighbours kept");
@@ -487,6 +495,8 @@ static void test_hostile(void)
 			} else if (len > 0 && l.p[len - 1] == '\r') {
 				len--;  /* a CR the line happened to end with */
 			}
+		} else if (len > 0 && l.p[len - 1] == '\r') {
+			len--;  /* the final line's CR goes too */
 		}
 		expect_line(&want, line, l.p, len, max);
 		free(l.p);
