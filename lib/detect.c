@@ -1185,6 +1185,24 @@ szcache_hit(const struct arb_detect *d, const struct cand *c, const struct szcac
 	return 1;
 }
 
+/*
+ * A cross candidate pairs the books of one symbol (after --alias) when they
+ * are made, but an instrument record may name other currencies than its
+ * symbol's, and they are what the legs trade: the two books must then trade
+ * the same pair, and in the currency the candidate counts its profit in, or
+ * it is no candidate (an opportunity would add up two currencies).  Once a
+ * book is usable its currencies no longer change.
+ */
+static int
+cross_same(const struct arb_detect *d, const struct cand *c)
+{
+	const struct book *x = &d->b[c->book[0]], *y = &d->b[c->book[1]];
+	const char *q = alias_of(d, x->quote);
+
+	return strcmp(q, c->ccy) == 0 && strcmp(q, alias_of(d, y->quote)) == 0 &&
+	    strcmp(alias_of(d, x->base), alias_of(d, y->base)) == 0;
+}
+
 static void
 evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 {
@@ -1212,6 +1230,8 @@ evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 		l->fee_base = leg_fee_base(b, l->buy);
 		l->lot = b->inst.lot;
 	}
+	if (c->kind == KIND_CROSS && !cross_same(d, c))
+		return;
 	rc = arb_dchain_top(&e->ch, 0);
 	if (rc <= 0) {
 		if (rc < 0)

@@ -46,4 +46,13 @@ sed -n 's/^{"type":"opportunity",.*"id":"\([^"]*\)".*"event":"\([a-z]*\)".*/\2 \
     "$T/reappear.got" | tr '\n' ' ' >"$T/reappear.ids"
 is "$(cat "$T/reappear.ids")" "new cross:a>b:BTC/USD:1000002 gone cross:a>b:BTC/USD:1000002 \
 new cross:a>b:BTC/USD:1000002-2 " "a reappearance within one ts gets a new id"
+
+# The books of one symbol whose instrument records name other currencies
+# (EUR, ETH) trade different pairs: no cross opportunity (it paid USD and
+# received EUR, profit "USD"; fuzz-detect)
+for c in 's/"quote":"USD"/"quote":"EUR"/' 's/"base":"BTC"/"base":"ETH"/'; do
+	grep -v '^#' depth.in | sed "2$c" >"$T/ccy.in"
+	arb-detect "$T/ccy.in" >"$T/ccy.got" 2>/dev/null
+	is "$(grep -c '"type":"opportunity"' "$T/ccy.got")" 0 "no cross opportunity across currencies ($c)"
+done
 done_testing
