@@ -252,10 +252,20 @@ cfg_read(struct cfg *c, const uint8_t *data, size_t size)
 
 struct mbook {
 	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
-	int have_book, bad;
+	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
+	int have_book, bad, known;
 	int64_t ts;
 	struct arb_fee_ent inst;
 };
+
+/* tick, lot and taker fee known: the engine uses the book, and its base
+ * and quote are set for good */
+static int
+usable(const struct mbook *b)
+{
+	unsigned need = ARB_FH_TAKER | ARB_FH_LOT | ARB_FH_TICK;
+	return (b->inst.has & need) == need;
+}
 
 struct mopen {
 	char *id, *tail;
@@ -275,6 +285,8 @@ struct model {
 static struct mbook *
 mbook(struct model *m, const char *ex, const char *sym, int create)
 {
+	struct mbook *b;
+	const char *sl;
 	size_t i;
 	for (i = 0; i < m->nb; i++)
 		if (strcmp(m->b[i].ex, ex) == 0 && strcmp(m->b[i].sym, sym) == 0)
@@ -285,11 +297,17 @@ mbook(struct model *m, const char *ex, const char *sym, int create)
 		m->capb = m->capb ? 2 * m->capb : 16;
 		xrealloc(&m->b, m->capb * sizeof(*m->b));
 	}
-	memset(&m->b[m->nb], 0, sizeof(*m->b));
-	snprintf(m->b[m->nb].ex, ARB_EX_MAX, "%s", ex);
-	snprintf(m->b[m->nb].sym, ARB_SYM_MAX, "%s", sym);
-	arb_fees_apply(m->c->o.fees, ex, sym, &m->b[m->nb].inst);
-	return &m->b[m->nb++];
+	b = &m->b[m->nb++];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->ex, ARB_EX_MAX, "%s", ex);
+	snprintf(b->sym, ARB_SYM_MAX, "%s", sym);
+	/* BASE/QUOTE until an instrument record says otherwise */
+	sl = strchr(sym, '/');
+	snprintf(b->base, ARB_CCY_MAX, "%.*s", sl ? (int)(sl - sym) : (int)strlen(sym), sym);
+	snprintf(b->quote, ARB_CCY_MAX, "%s", sl ? sl + 1 : "");
+	arb_fees_apply(m->c->o.fees, ex, sym, &b->inst);
+	b->known = usable(b);
+	return b;
 }
 
 /* An input record the engine took (feed returned 0); ok: a book's, read
@@ -308,6 +326,7 @@ model_feed(struct model *m, const struct arb_rec *r, int ok)
 		b->bad = !ok;
 		break;
 	case ARB_R_INSTRUMENT: {
+		char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 		arb_dec v;
 		b = mbook(m, r->ex, r->sym, 1);
 		memset(&b->inst, 0, sizeof(b->inst));
@@ -319,7 +338,15 @@ model_feed(struct model *m, const struct arb_rec *r, int ok)
 			b->inst.lot = v;
 			b->inst.has |= ARB_FH_LOT;
 		}
+		if (arb_rec_dec(r, "taker_fee", &v) == 0)
+			b->inst.has |= ARB_FH_TAKER;
+		if (!b->known && arb_rec_str(r, "base", base, sizeof(base)) == 0 &&
+		    arb_rec_str(r, "quote", quote, sizeof(quote)) == 0) {
+			snprintf(b->base, ARB_CCY_MAX, "%s", base);
+			snprintf(b->quote, ARB_CCY_MAX, "%s", quote);
+		}
 		arb_fees_apply(m->c->o.fees, r->ex, r->sym, &b->inst);
+		b->known |= usable(b);
 		break;
 	}
 	case ARB_R_STATUS: {
@@ -395,6 +422,86 @@ age_for(const struct cfg *c, const char *ex)
 	return a;
 }
 
+/* One leg of an opportunity, as written. */
+struct leg {
+	int buy;
+	arb_dec px, qty, fee;
+	char feeccy[ARB_CCY_MAX + 8];
+	const struct mbook *b;
+};
+
+/* Does the leg pay its fee in what it spends? -1 when base and quote are
+ * the same currency and the record cannot tell. */
+static int
+fee_spent(const struct leg *l)
+{
+	if (strcmp(l->b->base, l->b->quote) == 0)
+		return -1;
+	return strcmp(l->feeccy, l->buy ? l->b->quote : l->b->base) == 0;
+}
+
+/* a == b + c */
+static int
+is_sum(arb_dec a, arb_dec b, arb_dec c)
+{
+	arb_dec t;
+	return arb_dec_add(&t, b, c) == 0 && arb_dec_cmp(a, t) == 0;
+}
+
+/*
+ * The amounts against the legs (arb-detect(1), Sizing): what the first
+ * leg spends is the cost, what the last receives the proceeds; a buy's
+ * notional is at most px * qty (px is its worst level), a sell's at
+ * least; a sell after a buy spends at most what the buy received; a cross
+ * without fees in base trades the same quantity on both legs.
+ */
+static void
+check_amounts(const struct leg *lv, int n, const char *ccy, arb_dec cost, arb_dec proceeds,
+    int cross)
+{
+	const struct leg *f = &lv[0], *l = &lv[n - 1];
+	arb_dec pq, t;
+	int fs, i;
+
+	if ((fs = fee_spent(f)) >= 0) {
+		CHECK(strcmp(f->buy ? f->b->quote : f->b->base, ccy) == 0);
+		if (f->buy) {
+			/* cost = N + fee (fee in quote) or N */
+			CHECK(fs ? arb_dec_sub(&t, cost, f->fee) == 0 : (t = cost, 1));
+			if (arb_dec_mul(&pq, f->px, f->qty) == 0)
+				CHECK(arb_dec_cmp(t, pq) <= 0);
+		} else
+			CHECK(fs ? is_sum(cost, f->qty, f->fee) : arb_dec_cmp(cost, f->qty) == 0);
+	}
+	if ((fs = fee_spent(l)) >= 0) {
+		CHECK(strcmp(l->buy ? l->b->base : l->b->quote, ccy) == 0);
+		if (l->buy)
+			/* proceeds = q - fee (fee in base) or q */
+			CHECK(fs ? arb_dec_cmp(proceeds, l->qty) == 0 : is_sum(l->qty, proceeds, l->fee));
+		else {
+			/* proceeds = N - fee (fee in quote) or N */
+			CHECK(fs ? (t = proceeds, 1) : arb_dec_add(&t, proceeds, l->fee) == 0);
+			if (arb_dec_mul(&pq, l->px, l->qty) == 0)
+				CHECK(arb_dec_cmp(t, pq) >= 0);
+		}
+	}
+	for (i = 0; i + 1 < n; i++) {
+		const struct leg *a = &lv[i], *b = &lv[i + 1];
+		arb_dec got, spend;
+		int fa = fee_spent(a), fb = fee_spent(b);
+		if (!a->buy || b->buy || fa < 0 || fb < 0)
+			continue;
+		/* the buy received q (- fee in base), the sell spends q (+ fee in base) */
+		if (fa == 0 ? arb_dec_sub(&got, a->qty, a->fee) < 0 : (got = a->qty, 0))
+			continue;
+		if (fb == 1 ? arb_dec_add(&spend, b->qty, b->fee) < 0 : (spend = b->qty, 0))
+			continue;
+		CHECK(arb_dec_cmp(spend, got) <= 0);
+	}
+	if (cross && fee_spent(&lv[0]) == 1 && fee_spent(&lv[1]) == 0)
+		CHECK(arb_dec_cmp(lv[0].qty, lv[1].qty) == 0);
+}
+
 static void
 check_opp(struct model *m, const struct arb_json *j, const char *line)
 {
@@ -406,6 +513,7 @@ check_opp(struct model *m, const struct arb_json *j, const char *line)
 	int legs, bts, n, i;
 	int64_t expires;
 	const char *tail, *p;
+	struct leg lv[ARB_DLEGS_MAX];
 
 	CHECK(get_str(j, 0, "id", id, sizeof(id)) == 0);
 	CHECK(get_str(j, 0, "kind", kind, sizeof(kind)) == 0);
@@ -449,6 +557,7 @@ check_opp(struct model *m, const struct arb_json *j, const char *line)
 		CHECK(o->cross && n == 2);
 	else
 		CHECK(strcmp(kind, "cycle") == 0 && n >= 3 && n <= o->max_legs);
+	CHECK(n <= ARB_DLEGS_MAX);
 	CHECK(get_dec(j, 0, "qty", &qty) == 0 && get_dec(j, 0, "cost", &cost) == 0 &&
 	    get_dec(j, 0, "proceeds", &proceeds) == 0 && get_dec(j, 0, "profit", &profit) == 0 &&
 	    get_dec(j, 0, "net_bps", &netbps) == 0);
@@ -468,11 +577,12 @@ check_opp(struct model *m, const struct arb_json *j, const char *line)
 	    arb_dec_mul(&y, o->min_profit_bps, cost) == 0)
 		CHECK(arb_dec_cmp(x, y) >= 0);
 	for (i = 0; i < n; i++) {
-		int l = arb_json_at(j, legs, (uint32_t)i);
+		int l = arb_json_at(j, legs, (uint32_t)i), k;
 		char ex[ARB_EX_MAX + 8], sym[ARB_SYM_MAX + 8], side[8];
 		arb_dec px, lq, fee;
 		int64_t bt;
 		struct mbook *b;
+		struct leg *lg = &lv[i];
 
 		CHECK(l > 0 && j->t[l].type == ARB_J_OBJ);
 		CHECK(get_str(j, l, "ex", ex, sizeof(ex)) == 0 && get_str(j, l, "sym", sym, sizeof(sym)) == 0);
@@ -483,8 +593,8 @@ check_opp(struct model *m, const struct arb_json *j, const char *line)
 		CHECK(arb_dec_sign(px) > 0 && arb_dec_sign(lq) > 0 && arb_dec_sign(fee) >= 0);
 		if (i == 0)
 			CHECK(arb_dec_cmp(lq, qty) == 0);
-		l = arb_json_at(j, bts, (uint32_t)i);
-		CHECK(l > 0 && j->t[l].type == ARB_J_NUM && arb_json_i64(j, l, &bt) == 0);
+		k = arb_json_at(j, bts, (uint32_t)i);
+		CHECK(k > 0 && j->t[k].type == ARB_J_NUM && arb_json_i64(j, k, &bt) == 0);
 		b = mbook(m, ex, sym, 0);
 		CHECK(b != NULL && b->have_book);
 		CHECK(bt == b->ts);
@@ -494,7 +604,16 @@ check_opp(struct model *m, const struct arb_json *j, const char *line)
 		CHECK((b->inst.has & (ARB_FH_LOT | ARB_FH_TICK)) == (ARB_FH_LOT | ARB_FH_TICK));
 		CHECK(arb_dec_is_multiple(lq, b->inst.lot));
 		CHECK(arb_dec_is_multiple(px, b->inst.tick));
+		CHECK(get_str(j, l, "fee_ccy", lg->feeccy, sizeof(lg->feeccy)) == 0);
+		CHECK(strcmp(lg->feeccy, b->base) == 0 || strcmp(lg->feeccy, b->quote) == 0);
+		lg->buy = side[0] == 'b';
+		lg->px = px;
+		lg->qty = lq;
+		lg->fee = fee;
+		lg->b = b;
 	}
+	if (o->naliases == 0)
+		check_amounts(lv, n, ccy, cost, proceeds, kind[1] == 'r');
 }
 
 /* Checks the records the engine added for one input record. */
