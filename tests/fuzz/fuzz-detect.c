@@ -29,7 +29,9 @@
  *     net_bps = profit / cost rounded toward zero, every leg's qty on
  *     its lot and px on its tick (the last instrument record over the
  *     fee lines), book_ts the leg's last book, in sync and not older
- *     than --max-age;
+ *     than --max-age; without --alias, the amounts against the legs
+ *     (check_amounts: cost and proceeds from the first and last legs'
+ *     quantities, prices and fees, in the profit currency);
  *   - determinism, and the lazy reading of books (rec.h): a second
  *     fresh engine fed records parsed in full gives the same bytes;
  *   - --explain (on if it was off, off if it was on) only adds reject
