@@ -441,14 +441,36 @@ seen_rebuild(struct arb_exec *e, size_t nc)
 	free(old);
 }
 
+/*
+ * Remembers that id was decided, until a minute after expires.  An id
+ * already known keeps the later of the two times: the update records of
+ * an opportunity move its expiry on, and its id must be remembered as
+ * long as they can come (else, once the table drops it, a later update
+ * would be decided again, with the same client order ids).
+ */
 static void
 seen_put(struct arb_exec *e, const char *id, int64_t expires)
 {
 	uint64_t h = fnv(id, strlen(id));
+	struct arb_seen *sn;
 	size_t i, mask;
 
-	if (seen_find(e, id, h))
+	if ((sn = seen_find(e, id, h))) {
+		if (expires <= sn->expires)
+			return;
+		sn->expires = expires;
+		free(sn->line);    /* its state file line changed */
+		sn->line = NULL;
+		sn->linelen = 0;
+		if (!e->loading && e->c.state_path) {
+			arb_emit_begin(&e->jseen, "seen");
+			arb_emit_str(&e->jseen, "id", id);
+			arb_emit_i64(&e->jseen, "expires", expires);
+			arb_emit_end(&e->jseen);
+			e->dirty_state = 1;
+		}
 		return;
+	}
 	if ((e->nseen + 1) * 2 > e->capseen) {
 		size_t nc = e->capseen ? e->capseen : 256;
 		seen_rebuild(e, nc);
@@ -1468,6 +1490,7 @@ static void
 on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64_t line)
 {
 	struct arb_opp *p;
+	struct arb_seen *sn = NULL;
 	struct arb_order o[ARB_MAXLEGS];
 	int legs[ARB_MAXLEGS], att[ARB_MAXLEGS] = { 0 }, i, n, k;
 	char event[8], why[256], rule[32];
@@ -1499,12 +1522,15 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 		return;
 	}
 	if (!strcmp(event, "gone") || e->stopping ||
-	    seen_find(e, p->id, fnv(p->id, strlen(p->id))) ||
+	    (sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)))) ||
 	    (r->ts && r->ts < e->seen_floor)) {
 		if (!strcmp(event, "gone") || e->stopping)
 			;
 		else
 			e->n_dup++;
+		/* a later expiry keeps a decided id remembered longer */
+		if (sn || (sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)))))
+			seen_put(e, p->id, p->expires ? p->expires : r->ts);
 		opp_drop(e, p);
 		return;
 	}
