@@ -256,6 +256,20 @@ order_need(const struct arb_order *o, const char **asset)
 	return amt;
 }
 
+/* Can order_need, and the fee of a fill of all of o at its limit, be
+ * computed exactly? */
+static int
+exact_need(const struct arb_order *o)
+{
+	arb_dec n, f, r;
+
+	return arb_dec_mul(&n, arb_dec_trim(o->px), arb_dec_trim(o->qty)) == 0 &&
+	    arb_dec_mul(&f, arb_dec_trim(n), arb_dec_trim(o->fee_rate)) == 0 &&
+	    arb_dec_add(&r, n, f) == 0 &&
+	    arb_dec_mul(&f, arb_dec_trim(o->qty), arb_dec_trim(o->fee_rate)) == 0 &&
+	    arb_dec_add(&r, o->qty, f) == 0;
+}
+
 void
 arb_exec_conf_defaults(struct arb_exec_conf *c)
 {
@@ -814,6 +828,13 @@ shape(struct arb_exec *e, struct arb_order *o, const struct arb_instr *in, enum 
 	}
 	if (arb_dec_sign(o->qty) <= 0 || arb_dec_cmp(o->qty, in->min_qty) < 0) {
 		*reason = "lot";
+		return -1;
+	}
+	/* what it locks, fee included, must be exact: a product past 36
+	 * decimals (or 128 bits) would be taken as zero, and the order
+	 * spend funds it never locked */
+	if (!exact_need(o)) {
+		*reason = "invalid";
 		return -1;
 	}
 	if (arb_dec_cmp(dmul(o->px, o->qty), in->min_notional) < 0) {

@@ -190,6 +190,12 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 		    arb_dec_sign(avail) <= 0)
 			continue;
 		q = arb_dec_min(avail, want);
+		/* a fill whose amount or fee cannot be computed exactly (past
+		 * 36 decimals) is not made: the engine would count it as zero */
+		if (arb_dec_mul(&tmp, arb_dec_trim(lv[i].px), arb_dec_trim(q)) < 0 ||
+		    arb_dec_mul(&tmp, arb_dec_trim(tmp), arb_dec_trim(o->fee_rate)) < 0 ||
+		    arb_dec_mul(&tmp, arb_dec_trim(q), arb_dec_trim(o->fee_rate)) < 0)
+			break;
 		fpx[nf] = lv[i].px;
 		fq[nf++] = q;
 		(void)arb_dec_sub(&tmp, want, q);

@@ -538,6 +538,68 @@ t_seen_update(void)
 	rmdir(dir);
 }
 
+/*
+ * Amounts past 36 decimals (fuzz-exec found it): an order whose price
+ * times quantity cannot be stored exactly locked nothing (the product
+ * was taken as zero) and its fills drove a balance below zero; it is
+ * skipped, reason invalid.  A book level whose fill could not be
+ * accounted exactly is not filled against.
+ */
+static void
+t_precision(void)
+{
+	static const char *const ins[] = {
+		"{\"type\":\"instrument\",\"ts\":1700000000000000,\"ex\":\"binance\",\"sym\":\"BTC/USDT\","
+		"\"base\":\"BTC\",\"quote\":\"USDT\",\"tick\":0,\"lot\":0,\"min_qty\":0,\"min_notional\":0,"
+		"\"taker_fee\":0.001,\"maker_fee\":0.001}",
+		"{\"type\":\"instrument\",\"ts\":1700000000000000,\"ex\":\"kraken\",\"sym\":\"BTC/USDT\","
+		"\"base\":\"BTC\",\"quote\":\"USDT\",\"tick\":0,\"lot\":0,\"min_qty\":0,\"min_notional\":0,"
+		"\"taker_fee\":0.001,\"maker_fee\":0.001}",
+	};
+	char line[1024];
+	struct arb_exec e;
+	struct arb_xport *x;
+	struct arb_rec r;
+	int i;
+
+	arb_rec_init(&r);
+	x = engine(&e, NULL);
+	arb_bal_set(&e.bal, "binance", "USDT", D("0.5"), D("0"));
+	for (i = 0; i < 2; i++)
+		feed(&e, &r, ins[i]);
+	books(&e, &r, T0 + 100000);
+	/* 1.000000000000000001 x 1.0000000000000000001: 37 decimals */
+	snprintf(line, sizeof line, "{\"type\":\"opportunity\",\"ts\":%lld,\"id\":\"P\",\"kind\":\"cross\","
+	    "\"event\":\"new\",\"legs\":[{\"ex\":\"binance\",\"sym\":\"BTC/USDT\",\"side\":\"buy\","
+	    "\"px\":1.000000000000000001,\"qty\":1.0000000000000000001},{\"ex\":\"kraken\",\"sym\":"
+	    "\"BTC/USDT\",\"side\":\"sell\",\"px\":2,\"qty\":0.1}],\"qty\":1,\"cost\":1,\"proceeds\":2,"
+	    "\"profit\":1,\"ccy\":\"USDT\",\"gross_bps\":1,\"net_bps\":1,\"book_ts\":[1,1],\"expires\":0}",
+	    (long long)(T0 + 150000));
+	feed(&e, &r, line);
+	is_int(count_out(&e.out, "\"status\":\"skipped\",\"reason\":\"invalid\""), 1,
+	    "an order whose amount is not exact is skipped (invalid)");
+	ok(arb_dec_sign(arb_bal_free(&e.bal, "binance", "USDT")) >= 0, "  and no balance below zero");
+	/* the order is exact (2 x 1.0000000000000000001), the fill at a
+	 * level of 1.000000000000000001 would not be */
+	arb_bal_set(&e.bal, "binance", "USDT", D("100"), D("0"));
+	snprintf(line, sizeof line, "{\"type\":\"opportunity\",\"ts\":%lld,\"id\":\"Q\",\"kind\":\"cross\","
+	    "\"event\":\"new\",\"legs\":[{\"ex\":\"binance\",\"sym\":\"BTC/USDT\",\"side\":\"buy\","
+	    "\"px\":2,\"qty\":1.0000000000000000001},{\"ex\":\"kraken\",\"sym\":\"BTC/USDT\",\"side\":"
+	    "\"sell\",\"px\":2,\"qty\":0.1}],\"qty\":1,\"cost\":2,\"proceeds\":2,\"profit\":0,\"ccy\":"
+	    "\"USDT\",\"gross_bps\":1,\"net_bps\":1,\"book_ts\":[1,1],\"expires\":0}", (long long)(T0 + 150000));
+	feed(&e, &r, line);
+	is_int(count_out(&e.out, "\"state\":\"sent\""), 2, "an exact order is sent");
+	snprintf(line, sizeof line, "{\"type\":\"book\",\"ts\":%lld,\"rt\":%lld,\"ex\":\"binance\","
+	    "\"sym\":\"BTC/USDT\",\"seq\":2,\"ok\":true,\"depth\":1,\"bids\":[[1,1]],"
+	    "\"asks\":[[1.000000000000000001,5]]}", (long long)(T0 + 300000), (long long)(T0 + 300000));
+	feed(&e, &r, line);
+	is_int(count_out(&e.out, "\"type\":\"fill\""), 0, "  no fill that cannot be accounted exactly");
+	arb_exec_stop(&e, 1);
+	arb_exec_free(&e);
+	x->free(x->ctx);
+	arb_rec_free(&r);
+}
+
 int
 main(void)
 {
@@ -550,5 +612,6 @@ main(void)
 	t_journal();
 	t_latency();
 	t_seen_update();
+	t_precision();
 	return done_testing();
 }
