@@ -326,6 +326,8 @@ p_send(void *ctx, struct arb_order *o, int64_t now)
 {
 	struct paper *pp = ctx;
 	struct pkey *k = pkey(pp, o->ex, o->sym, 1);
+	int64_t arrive;
+	size_t i;
 
 	if (k->n == k->cap && k->head > 0) {
 		memmove(&k->p[0], &k->p[k->head], (k->n - k->head) * sizeof *k->p);
@@ -337,9 +339,17 @@ p_send(void *ctx, struct arb_order *o, int64_t now)
 		xrealloc(&k->p, nc * sizeof *k->p);
 		k->cap = nc;
 	}
-	k->p[k->n].o = o;
-	k->p[k->n].arrive = now + arb_paper_latency(&pp->c, o->ex);
-	k->p[k->n].cancel_at = 0;
+	/* in arrival order: an order resumed after a restart may have been
+	 * sent before ones already waiting (a later leg of an earlier
+	 * opportunity comes first in the state file), and p_record stops
+	 * at the first that has not arrived */
+	arrive = now + arb_paper_latency(&pp->c, o->ex);
+	for (i = k->n; i > k->head && k->p[i - 1].arrive > arrive; i--)
+		;
+	memmove(&k->p[i + 1], &k->p[i], (k->n - i) * sizeof *k->p);
+	k->p[i].o = o;
+	k->p[i].arrive = arrive;
+	k->p[i].cancel_at = 0;
 	k->n++;
 	pp->n++;
 	return 0;

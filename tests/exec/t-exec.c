@@ -600,6 +600,57 @@ t_precision(void)
 	arb_rec_free(&r);
 }
 
+/*
+ * The paper venue takes orders in the order they arrive, also when a
+ * restart hands them back out of that order (a later leg of an earlier
+ * opportunity before an order of a later one): an order that has
+ * arrived is not held back behind one that has not.
+ */
+static void
+t_paper_resume_order(void)
+{
+	struct arb_exec e;
+	struct arb_xport *x;
+	struct arb_rec r;
+	struct arb_order o[2];
+	int i;
+
+	arb_rec_init(&r);
+	x = engine(&e, NULL);
+	feed(&e, &r, instruments[0]);
+	for (i = 0; i < 2; i++) {
+		memset(&o[i], 0, sizeof o[i]);
+		snprintf(o[i].ex, sizeof o[i].ex, "binance");
+		snprintf(o[i].sym, sizeof o[i].sym, "BTC/USDT");
+		snprintf(o[i].base, sizeof o[i].base, "BTC");
+		snprintf(o[i].quote, sizeof o[i].quote, "USDT");
+		arb_exec_cid(o[i].cid, i ? "R2" : "R1", 0, 0);
+		o[i].opp = i ? "R2" : "R1";
+		o[i].side = ARB_BUY;
+		o[i].px = D("30000");
+		o[i].qty = D("0.1");
+		o[i].filled = D("0");
+		o[i].lock_rem = D("0");
+		o[i].fee_rate = D("0");
+		o[i].st = ARB_OS_SENT;
+		o[i].leg = 0;
+	}
+	/* sent at 300 ms and 100 ms; binance's latency is 20 ms */
+	o[0].t_sent = T0 + 300000;
+	o[1].t_sent = T0 + 100000;
+	for (i = 0; i < 2; i++)
+		x->resume(x->ctx, &o[i], T0 + 300000);
+	arb_buf_reset(&e.out);
+	books(&e, &r, T0 + 150000);
+	is_int(o[1].st, ARB_OS_FILLED, "a resumed order that has arrived fills on the next book");
+	is_int(o[0].st, ARB_OS_SENT, "  the one that has not arrived waits");
+	books(&e, &r, T0 + 400000);
+	is_int(o[0].st, ARB_OS_FILLED, "  and fills once it has");
+	arb_exec_free(&e);
+	x->free(x->ctx);
+	arb_rec_free(&r);
+}
+
 int
 main(void)
 {
@@ -613,5 +664,6 @@ main(void)
 	t_latency();
 	t_seen_update();
 	t_precision();
+	t_paper_resume_order();
 	return done_testing();
 }
