@@ -49,6 +49,10 @@
  *     nothing filled; at the end of the input every opportunity with
  *     orders has one (unless --on-stop finish with --state keeps them
  *     open for the next run);
+ *   - balances: free + locked of a venue and asset moves only by its
+ *     fills (what the order's instrument says it trades, the fee in
+ *     fee_ccy) from one balance record to the next, or to what a
+ *     balance record of the stream says (taken as is);
  *   - balances: free and locked never negative, and nothing locked once
  *     every opportunity ended, as long as the stream's own balance
  *     records (taken as is) were not negative and did not replace a
@@ -488,6 +492,8 @@ end:
 
 struct ord {
 	char cid[ARB_CID_MAX], opp[256], ex[ARB_EX_MAX], sym[ARB_SYM_MAX], side[8];
+	char base[ARB_ASSET_MAX], quote[ARB_ASSET_MAX];
+	int has_ins;
 	arb_dec px, qty, filled, fillsum;
 	int st, sent;
 	int64_t t_sent;
@@ -498,7 +504,23 @@ struct res {
 	int n, skipped, complete, failed;
 };
 
+/* What a venue and asset hold in all (free + locked), as the records
+ * say: set by a balance record, moved by fills. */
+struct tot {
+	char ex[ARB_EX_MAX], asset[ARB_ASSET_MAX];
+	arb_dec total;
+};
+
+/* An instrument as the engine took it (its base and quote). */
+struct ins {
+	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX], base[ARB_ASSET_MAX], quote[ARB_ASSET_MAX];
+};
+
 struct tab {
+	struct tot *tt;
+	size_t ntt, captt;
+	struct ins *in;
+	size_t nin, capin;
 	struct ord *o;
 	size_t no, capo;
 	struct res *r;
@@ -535,15 +557,99 @@ res_find(struct tab *t, const char *opp, int create)
 	return &t->r[t->nr++];
 }
 
+static struct tot *
+tot_find(struct tab *t, const char *ex, const char *asset, int create)
+{
+	for (size_t i = 0; i < t->ntt; i++)
+		if (!strcmp(t->tt[i].ex, ex) && !strcmp(t->tt[i].asset, asset))
+			return &t->tt[i];
+	if (!create)
+		return NULL;
+	if (t->ntt == t->captt) {
+		t->captt = t->captt ? t->captt * 2 : 16;
+		xrealloc(&t->tt, t->captt * sizeof *t->tt);
+	}
+	snprintf(t->tt[t->ntt].ex, ARB_EX_MAX, "%s", ex);
+	snprintf(t->tt[t->ntt].asset, ARB_ASSET_MAX, "%s", asset);
+	return &t->tt[t->ntt++];
+}
+
+/* amt more of asset at ex, when its total is known. */
+static void
+tot_add(struct tab *t, const char *ex, const char *asset, arb_dec amt)
+{
+	struct tot *x = tot_find(t, ex, asset, 0);
+	arb_dec r;
+
+	if (x) {
+		CHECK(arb_dec_add(&r, x->total, amt) == 0, "total overflow");
+		x->total = arb_dec_trim(r);
+	}
+}
+
+static struct ins *
+ins_find(struct tab *t, const char *ex, const char *sym, int create)
+{
+	for (size_t i = 0; i < t->nin; i++)
+		if (!strcmp(t->in[i].ex, ex) && !strcmp(t->in[i].sym, sym))
+			return &t->in[i];
+	if (!create)
+		return NULL;
+	if (t->nin == t->capin) {
+		t->capin = t->capin ? t->capin * 2 : 16;
+		xrealloc(&t->in, t->capin * sizeof *t->in);
+	}
+	snprintf(t->in[t->nin].ex, ARB_EX_MAX, "%s", ex);
+	snprintf(t->in[t->nin].sym, ARB_SYM_MAX, "%s", sym);
+	return &t->in[t->nin++];
+}
+
+/* An input record the engine learns from: an instrument it accepts
+ * (on_instrument's rules) or a balance it takes as is (on_balance's). */
+static void
+input_rec(struct tab *t, const struct arb_rec *r)
+{
+	char a[ARB_ASSET_MAX], b[ARB_ASSET_MAX], fee_in[16];
+	arb_dec d, fr, lk;
+	struct ins *in;
+	struct tot *x;
+
+	if (r->type == ARB_R_INSTRUMENT) {
+		if (!*r->ex || !*r->sym || arb_rec_str(r, "base", a, sizeof a) < 0 ||
+		    arb_rec_str(r, "quote", b, sizeof b) < 0 || arb_rec_dec(r, "tick", &d) < 0 ||
+		    arb_rec_dec(r, "lot", &d) < 0 || arb_rec_dec(r, "taker_fee", &d) < 0)
+			return;
+		if (arb_rec_str(r, "fee_in", fee_in, sizeof fee_in) == 0 && strcmp(fee_in, "quote") &&
+		    strcmp(fee_in, "base") && strcmp(fee_in, "received"))
+			return;
+		in = ins_find(t, r->ex, r->sym, 1);
+		memcpy(in->base, a, sizeof a);
+		memcpy(in->quote, b, sizeof b);
+	} else if (r->type == ARB_R_BALANCE) {
+		if (!*r->ex || arb_rec_str(r, "asset", a, sizeof a) < 0 || !a[0] ||
+		    arb_rec_dec(r, "free", &fr) < 0)
+			return;
+		if (arb_rec_dec(r, "locked", &lk) < 0)
+			lk = arb_dec_make(0, 0);
+		x = tot_find(t, r->ex, a, 1);
+		if (arb_dec_add(&d, arb_dec_trim(fr), arb_dec_trim(lk)) == 0)
+			x->total = arb_dec_trim(d);
+		else
+			t->ntt--;   /* not to be checked */
+	}
+}
+
 static void
 tab_reset(struct tab *t)
 {
-	t->no = t->nr = t->nt = t->nro = 0;
+	t->no = t->nr = t->nt = t->nro = t->ntt = 0;
 }
 
 static void
 tab_free(struct tab *t)
 {
+	free(t->tt);
+	free(t->in);
 	free(t->o);
 	free(t->r);
 	free(t->tid);
@@ -610,6 +716,14 @@ check_order(struct tab *t, const struct arb_rec *r, int fresh)
 		o->qty = qty;
 		o->filled = filled;
 		o->fillsum = filled;
+		{
+			struct ins *in = ins_find(t, r->ex, r->sym, 0);
+			if (in && st == ARB_OS_NEW) {
+				memcpy(o->base, in->base, sizeof o->base);
+				memcpy(o->quote, in->quote, sizeof o->quote);
+				o->has_ins = 1;
+			}
+		}
 		o->st = st;
 		if (st == ARB_OS_SENT) {
 			o->sent = 1;
@@ -644,7 +758,7 @@ check_order(struct tab *t, const struct arb_rec *r, int fresh)
 }
 
 static void
-check_fill(struct tab *t, const struct arb_rec *r, const struct opts *op)
+check_fill(struct tab *t, const struct arb_rec *r, const struct opts *op, int fresh)
 {
 	char cid[ARB_CID_MAX], tid[72], side[8];
 	struct ord *o;
@@ -655,7 +769,14 @@ check_fill(struct tab *t, const struct arb_rec *r, const struct opts *op)
 	sget(r, "cid", cid, sizeof cid);
 	sget(r, "tid", tid, sizeof tid);
 	sget(r, "side", side, sizeof side);
-	CHECK((o = ord_find(t, cid)), "%.*s: a fill of an unknown order", n, L);
+	if (!(o = ord_find(t, cid))) {
+		/* after a crash restart: an order resumed from the state */
+		CHECK(!fresh, "%.*s: a fill of an unknown order", n, L);
+		for (size_t i = 0; i < t->ntt; i++)
+			if (!strcmp(t->tt[i].ex, r->ex))
+				t->tt[i--] = t->tt[--t->ntt];
+		return;
+	}
 	CHECK(!strcmp(side, o->side) && !strcmp(r->ex, o->ex) && !strcmp(r->sym, o->sym),
 	    "%.*s: a fill unlike its order", n, L);
 	CHECK(arb_dec_sign(qty) > 0 && arb_dec_sign(px) > 0 && arb_dec_sign(fee) >= 0,
@@ -673,6 +794,23 @@ check_fill(struct tab *t, const struct arb_rec *r, const struct opts *op)
 		xrealloc(&t->tid, t->capt * sizeof *t->tid);
 	}
 	snprintf(t->tid[t->nt++], 72, "%s", tid);
+	if (o->has_ins) {
+		char fccy[ARB_ASSET_MAX];
+		arb_dec nq;
+		int buy = !strcmp(side, "buy");
+		sget(r, "fee_ccy", fccy, sizeof fccy);
+		CHECK(arb_dec_mul(&nq, arb_dec_trim(px), arb_dec_trim(qty)) == 0,
+		    "%.*s: a fill whose amount is not exact", n, L);
+		nq = arb_dec_trim(nq);
+		tot_add(t, o->ex, buy ? o->quote : o->base, arb_dec_neg(buy ? nq : qty));
+		tot_add(t, o->ex, buy ? o->base : o->quote, buy ? qty : nq);
+		tot_add(t, o->ex, fccy, arb_dec_neg(fee));
+	} else {
+		/* not known what it moved: stop checking that venue */
+		for (size_t i = 0; i < t->ntt; i++)
+			if (!strcmp(t->tt[i].ex, o->ex))
+				t->tt[i--] = t->tt[--t->ntt];
+	}
 	CHECK(arb_dec_add(&s, o->fillsum, qty) == 0, "fill sum overflow");
 	o->fillsum = arb_dec_trim(s);
 	CHECK(arb_dec_cmp(o->fillsum, o->qty) <= 0, "%.*s: fills beyond the order's quantity", n, L);
@@ -779,6 +917,8 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 			CHECK(len == ll[k] && !memcmp(p, lv[k], len),
 			    "line %zu of the input did not pass through unchanged:\n%.*s\n%.*s", k,
 			    (int)ll[k], lv[k], (int)len, p);
+			CHECK(arb_rec_parse(&r, p, len, why, sizeof why) == 0, "a good line no longer parses");
+			input_rec(&t, &r);
 			k++;
 			pos += len + 1;
 			continue;
@@ -792,7 +932,7 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 			check_order(&t, &r, seg == 0);
 			break;
 		case ARB_R_FILL:
-			check_fill(&t, &r, op);
+			check_fill(&t, &r, op, seg == 0);
 			break;
 		case ARB_R_RESULT:
 			check_result(&t, &r);
@@ -805,6 +945,21 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 				CHECK(arb_dec_sign(fr) >= 0 && arb_dec_sign(lk) >= 0,
 				    "a negative balance:\n%.*s", (int)len, p);
 			sget(&r, "asset", asset, sizeof asset);
+			{
+				struct tot *x = tot_find(&t, r.ex, asset, 0);
+				arb_dec sum;
+				CHECK(arb_dec_add(&sum, fr, lk) == 0, "balance overflow");
+				sum = arb_dec_trim(sum);
+				if (x) {
+					char a1[ARB_DEC_STRMAX], a2[ARB_DEC_STRMAX];
+					arb_dec_fmt(x->total, a1);
+					arb_dec_fmt(sum, a2);
+					CHECK(arb_dec_cmp(x->total, sum) == 0, "%.*s: free + locked is %s, the "
+					    "fills since the last balance make it %s", (int)len, p, a2, a1);
+				} else
+					x = tot_find(&t, r.ex, asset, 1);
+				x->total = sum;
+			}
 			for (i = 0; i < nlb; i++)
 				if (!strcmp(lb[i].ex, r.ex) && !strcmp(lb[i].asset, asset))
 					break;
