@@ -1507,6 +1507,15 @@ opp_drop(struct arb_exec *e, struct arb_opp *p)
 		e->spare = p;
 }
 
+/* Was an opportunity of time ts decided, its id dropped from the table
+ * since?  seen_floor is the latest time of a dropped id (0: none, or
+ * only ids of time 0 dropped), so ts equal to it counts too. */
+static int
+below_floor(const struct arb_exec *e, int64_t ts)
+{
+	return e->seen_floor > 0 && ts <= e->seen_floor;
+}
+
 static void
 on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64_t line)
 {
@@ -1533,7 +1542,7 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 		badline(e, file, line, why);
 		e->n_bad++;
 		if (p->id) {
-			if (!seen_find(e, p->id, fnv(p->id, strlen(p->id)))) {
+			if (!seen_find(e, p->id, fnv(p->id, strlen(p->id))) && !below_floor(e, r->ts)) {
 				seen_put(e, p->id, r->ts);
 				skip(e, p->id, p->kind[0] ? p->kind : "unknown",
 				    p->ccy[0] ? p->ccy : "", "invalid");
@@ -1544,7 +1553,7 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	}
 	if (!strcmp(event, "gone") || e->stopping ||
 	    (sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)))) ||
-	    (r->ts && r->ts < e->seen_floor)) {
+	    below_floor(e, r->ts)) {
 		if (!strcmp(event, "gone") || e->stopping)
 			;
 		else

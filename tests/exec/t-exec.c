@@ -651,6 +651,52 @@ t_paper_resume_order(void)
 	arb_rec_free(&r);
 }
 
+/*
+ * "A time before which no opportunity is decided" holds for a record
+ * whose ts is 0 too, and for one that is not a valid opportunity (found
+ * writing fuzz-exec): once the table of decided ids had dropped them,
+ * the same record again got a second result.
+ */
+static void
+t_seen_floor(void)
+{
+	char line[512];
+	struct arb_exec e;
+	struct arb_xport *x;
+	struct arb_rec r;
+	int i, pass;
+
+	arb_rec_init(&r);
+	x = engine(&e, NULL);
+	for (pass = 0; pass < 2; pass++) {
+		/* Z: ts 0, no expiry; V: not a valid opportunity (no legs) */
+		feed(&e, &r, "{\"type\":\"opportunity\",\"ts\":0,\"id\":\"Z\",\"kind\":\"cross\","
+		    "\"event\":\"new\",\"legs\":[{\"ex\":\"x\",\"sym\":\"A/B\",\"side\":\"buy\",\"px\":1,"
+		    "\"qty\":1},{\"ex\":\"y\",\"sym\":\"A/B\",\"side\":\"sell\",\"px\":2,\"qty\":1}],"
+		    "\"qty\":1,\"cost\":1,\"proceeds\":2,\"profit\":1,\"ccy\":\"B\",\"gross_bps\":1,"
+		    "\"net_bps\":1,\"book_ts\":[],\"expires\":0}");
+		feed(&e, &r, "{\"type\":\"opportunity\",\"ts\":5,\"id\":\"V\",\"kind\":\"cross\","
+		    "\"event\":\"new\",\"legs\":[],\"qty\":1,\"cost\":1,\"proceeds\":1,\"profit\":1,"
+		    "\"ccy\":\"B\",\"gross_bps\":1,\"net_bps\":1,\"book_ts\":[],\"expires\":5}");
+		if (pass)
+			break;
+		is_int(count_out(&e.out, "\"type\":\"result\""), 2, "decided: two results");
+		/* others, two minutes later: the table drops Z and V */
+		for (i = 0; i < 130; i++) {
+			snprintf(line, sizeof line, "{\"type\":\"opportunity\",\"ts\":%lld,\"id\":\"F%d\","
+			    "\"kind\":\"cross\",\"event\":\"new\",\"legs\":[],\"qty\":1,\"cost\":1,"
+			    "\"proceeds\":1,\"profit\":1,\"ccy\":\"B\",\"gross_bps\":1,\"net_bps\":1,"
+			    "\"book_ts\":[],\"expires\":10}", (long long)(T0 + 120000000), i);
+			feed(&e, &r, line);
+		}
+		arb_buf_reset(&e.out);
+	}
+	is_int(count_out(&e.out, "\"type\":\"result\""), 0, "the same records again: no second result");
+	arb_exec_free(&e);
+	x->free(x->ctx);
+	arb_rec_free(&r);
+}
+
 int
 main(void)
 {
@@ -665,5 +711,6 @@ main(void)
 	t_seen_update();
 	t_precision();
 	t_paper_resume_order();
+	t_seen_floor();
 	return done_testing();
 }
