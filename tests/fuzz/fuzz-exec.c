@@ -36,7 +36,8 @@
  *     order, fill, result, balance or risk record (DESIGN.md: filters
  *     pass through);
  *   - the same input through a second fresh engine (and a fresh state
- *     file) gives byte-identical output;
+ *     file) gives byte-identical output, and so does it without the
+ *     state file, unless a restart or --on-stop finish needs it;
  *   - orders: each client order id moves only by arb_ostate_can (partial
  *     to partial when filled grows), starts in state new, keeps its
  *     venue, symbol, side, price and quantity, is sent once; its filled
@@ -1042,6 +1043,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "--- again\n%.*s", (int)a.out.len, a.out.p ? a.out.p : "", (int)b.out.len,
 		    b.out.p ? b.out.p : "");
 		abort();
+	}
+	/* the state file only keeps the state: without it (and without
+	 * what it is for: a restart, orders kept open at the end), the
+	 * same output */
+	if (o.state && o.c.on_stop == ARB_STOP_CANCEL &&
+	    (!o.event_line || o.event == EV_KILL || o.event == EV_STOP)) {
+		o.state = 0;
+		o.c.state_path = NULL;
+		free(b.pass);
+		free(b.seg);
+		arb_buf_free(&b.out);
+		run(&o, data + 4, size - 4, &b);
+		if (a.out.len != b.out.len || (a.out.len && memcmp(a.out.p, b.out.p, a.out.len))) {
+			fprintf(stderr, "fuzz-exec: the state file changed the output:\n--- with\n%.*s"
+			    "--- without\n%.*s", (int)a.out.len, a.out.p ? a.out.p : "", (int)b.out.len,
+			    b.out.p ? b.out.p : "");
+			abort();
+		}
 	}
 	arb_buf_free(&a.out);
 	arb_buf_free(&b.out);
