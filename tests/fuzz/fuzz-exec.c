@@ -64,6 +64,14 @@
  *     (journal = snapshot); after a clean end, the compacted file loads
  *     with the dump of the engine that wrote it (the same lines: see
  *     fuzz-state.c).
+ * By design, an id is remembered only until a minute after the latest
+ * expiry of its records (arb-exec(1), STATE FILE: the table is bounded):
+ * records of an id that stop for longer than that and then come again,
+ * after a time above the floor of dropped ids, are decided again, with
+ * the same client order ids.  So a second decision (its orders, its
+ * result) is accepted exactly when the latest expiry the engine took
+ * for the id is over a minute old and the record is above that floor
+ * (regress-seen-gap: the one update that kept the id was a bad line).
  * Across a crash restart the records produced after the last save may
  * be produced again, so the order, fill and result checks start afresh
  * there (an order's first state then may be any).
@@ -197,6 +205,10 @@ struct run {
 	struct arb_buf out;        /* everything written */
 	size_t *pass, npass, cappass;   /* offsets of the lines passed through */
 	size_t *seg, nseg;         /* output offsets where a crash restart began */
+	/* per line passed through: the engine refused it (n_bad grew), and
+	 * the floor of decided ids before it */
+	unsigned char *refused;
+	int64_t *floor;
 	int tainted;               /* a balance record replaced one under open orders */
 	int finish_open;           /* the end left orders open (finish + state) */
 	int cut;                   /* a stop ended the reading early */
@@ -356,7 +368,7 @@ run(const struct opts *o, const uint8_t *in, size_t n, struct run *res)
 	void *ctx[2];
 	size_t len;
 	int fd, st, neg;
-	uint64_t lines = 0;
+	uint64_t lines = 0, nbad;
 	const char *inpath;
 
 	memset(res, 0, sizeof *res);
@@ -459,10 +471,15 @@ run(const struct opts *o, const uint8_t *in, size_t n, struct run *res)
 		if (res->npass == res->cappass) {
 			res->cappass = res->cappass ? res->cappass * 2 : 64;
 			xrealloc(&res->pass, res->cappass * sizeof *res->pass);
+			xrealloc(&res->refused, res->cappass);
+			xrealloc(&res->floor, res->cappass * sizeof *res->floor);
 		}
-		res->pass[res->npass++] = (size_t)lseek(ofd, 0, SEEK_CUR) + w.len;
+		res->floor[res->npass] = e.seen_floor;
+		nbad = e.n_bad;
+		res->pass[res->npass] = (size_t)lseek(ofd, 0, SEEK_CUR) + w.len;
 		arb_writer_line(&w, line, len);
 		arb_exec_record(&e, &r, rd.name, rd.lineno);
+		res->refused[res->npass++] = e.n_bad != nbad;
 		drain(&e, &w);
 	}
 end:
@@ -503,6 +520,9 @@ struct ord {
 struct res {
 	char opp[256];
 	int n, skipped, complete, failed;
+	int64_t key;            /* the latest expiry (or ts) the engine took for it */
+	int has_key;
+	int redecide;           /* it may be decided again now (see the header) */
 };
 
 /* What a venue and asset hold in all (free + locked), as the records
@@ -679,6 +699,19 @@ dget(const struct arb_rec *r, const char *key)
 	return d;
 }
 
+/* The orders of an earlier decision of opp, once it is decided again. */
+static void
+forget(struct tab *t, const char *opp)
+{
+	for (size_t i = 0; i < t->no; i++)
+		if (!strcmp(t->o[i].opp, opp)) {
+			CHECK(arb_ostate_terminal((enum arb_ostate)t->o[i].st) || t->o[i].st == ARB_OS_UNKNOWN,
+			    "opportunity %s decided again while order %s is open", opp, t->o[i].cid);
+			t->o[i].opp[0] = '\0';
+			t->o[i].cid[0] = '-';
+		}
+}
+
 static void
 check_order(struct tab *t, const struct arb_rec *r, int fresh)
 {
@@ -735,8 +768,20 @@ check_order(struct tab *t, const struct arb_rec *r, int fresh)
 			xrealloc(&t->ropp, t->capro * sizeof *t->ropp);
 		}
 		snprintf(t->ropp[t->nro++], 256, "%s", opp);
-		CHECK(!res_find(t, opp, 0) || !res_find(t, opp, 0)->n, "%.*s: an order after its opportunity's result", n, L);
+		CHECK(!res_find(t, opp, 0) || !res_find(t, opp, 0)->n || res_find(t, opp, 0)->redecide,
+		    "%.*s: an order after its opportunity's result", n, L);
 		return;
+	}
+	if (st == ARB_OS_NEW && arb_ostate_terminal((enum arb_ostate)o->st)) {
+		struct res *x = res_find(t, opp, 0);
+		if (x && x->n && x->redecide && !strcmp(o->opp, opp)) {
+			/* decided again: the same ids, new orders */
+			forget(t, opp);
+			x->n = 0;
+			x->redecide = 0;
+			check_order(t, r, fresh);
+			return;
+		}
 	}
 	CHECK(!strcmp(o->opp, opp) && !strcmp(o->ex, r->ex) && !strcmp(o->sym, r->sym) &&
 	    !strcmp(o->side, side) && !arb_dec_cmp(o->px, px) && !arb_dec_cmp(o->qty, qty),
@@ -828,7 +873,10 @@ check_result(struct tab *t, const struct arb_rec *r)
 	sget(r, "opp", opp, sizeof opp);
 	sget(r, "status", status, sizeof status);
 	x = res_find(t, opp, 1);
-	CHECK(x->n == 0, "%.*s: a second result for the opportunity", n, L);
+	CHECK(x->n == 0 || x->redecide, "%.*s: a second result for the opportunity", n, L);
+	if (x->n && x->redecide)
+		forget(t, opp);   /* decided again, without orders */
+	x->redecide = 0;
 	x->n = 1;
 	for (size_t i = 0; i < t->no; i++) {
 		struct ord *o = &t->o[i];
@@ -851,6 +899,41 @@ check_result(struct tab *t, const struct arb_rec *r)
 		CHECK(!anyfill, "%.*s: failed, but something filled", n, L);
 	if (!strcmp(status, "partial") || !strcmp(status, "unwound"))
 		CHECK(anyfill, "%.*s: %s, but nothing filled", n, L, status);
+}
+
+/*
+ * An opportunity record of the input: may its id be decided again here
+ * (its latest expiry the engine took is over a minute old, so the table
+ * of decided ids may have dropped it)?  The key kept here is never later
+ * than the engine's: only records the engine took (not refused, not a
+ * gone, not at or below the floor) move it.
+ */
+static void
+opp_key(struct tab *t, const struct arb_rec *r, int refused, int64_t floor, int64_t now)
+{
+	char id[256], ev[8];
+	int64_t exp = 0, key;
+	struct res *x;
+	int i = arb_json_get(&r->j, 0, "id");
+
+	for (size_t k = 0; k < t->nr; k++)
+		t->r[k].redecide = 0;
+	if (i >= 0 && r->j.t[i].type == ARB_J_NUM && r->j.t[i].len < sizeof id)
+		snprintf(id, sizeof id, "%.*s", (int)r->j.t[i].len, arb_json_raw(&r->j, i));
+	else if (arb_rec_str(r, "id", id, sizeof id) < 0 || !id[0])
+		return;
+	if (arb_rec_str(r, "event", ev, sizeof ev) < 0)
+		snprintf(ev, sizeof ev, "new");
+	x = res_find(t, id, 1);
+	x->redecide = x->n && (!x->has_key || x->key < now - INT64_C(60000000)) &&
+	    !(floor > 0 && r->ts <= floor);
+	if (refused || !strcmp(ev, "gone") || (floor > 0 && r->ts <= floor))
+		return;
+	(void)arb_rec_i64(r, "expires", &exp);
+	key = exp ? exp : r->ts;
+	if (!x->has_key || key > x->key)
+		x->key = key;
+	x->has_key = 1;
 }
 
 /* The input's good lines, found here on their own (io.h, rec.h). */
@@ -890,6 +973,7 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 	struct tab t = { 0 };
 	const char **lv;
 	size_t *ll, nl, k = 0, seg = 0, pos = 0;
+	int64_t now = 0;
 	const char *out = rs->out.p ? rs->out.p : "";
 	size_t olen = rs->out.len;
 	char why[256];
@@ -920,6 +1004,10 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 			    (int)ll[k], lv[k], (int)len, p);
 			CHECK(arb_rec_parse(&r, p, len, why, sizeof why) == 0, "a good line no longer parses");
 			input_rec(&t, &r);
+			if (r.has_ts && r.ts > now)
+				now = r.ts;
+			if (r.type == ARB_R_OPPORTUNITY)
+				opp_key(&t, &r, rs->refused[k], rs->floor[k], now);
 			k++;
 			pos += len + 1;
 			continue;
@@ -1053,6 +1141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.c.state_path = NULL;
 		free(b.pass);
 		free(b.seg);
+		free(b.refused);
+		free(b.floor);
 		arb_buf_free(&b.out);
 		run(&o, data + 4, size - 4, &b);
 		if (a.out.len != b.out.len || (a.out.len && memcmp(a.out.p, b.out.p, a.out.len))) {
@@ -1068,5 +1158,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(b.pass);
 	free(a.seg);
 	free(b.seg);
+	free(a.refused);
+	free(b.refused);
+	free(a.floor);
+	free(b.floor);
 	return 0;
 }
