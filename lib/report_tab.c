@@ -47,6 +47,31 @@ void rtab_init(struct rtab *t, const char *name, const char *title, const char *
 	}
 }
 
+/* s as one line of at most n - 1 bytes: control characters become
+ * blanks, as in the cells. */
+static const char *oneline(const char *s, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < n; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+ * Appends the reporting currency to the name of the last column ("pnl_"
+ * becomes "pnl_USDT").  Not through the spec: a currency is text from the
+ * records, and a ',' in it would make more columns than the rows have.
+ */
+static void rtab_ccy_col(struct rtab *t, const char *ccy)
+{
+	char *c = t->cols[t->ncol - 1];
+	size_t n = strlen(c);
+
+	oneline(ccy, c + n, sizeof t->cols[0] - n);
+}
+
 void rtab_row(struct rtab *t, ...)
 {
 	va_list ap;
@@ -172,10 +197,11 @@ static void pnl_table(struct arb_report *r, struct rtab *t, const char *name,
 {
 	struct grp *g = NULL;
 	size_t n = 0, i, k;
-	char spec[128];
+	char spec[64];
 
-	snprintf(spec, sizeof spec, "%s,ccy,#trades,#wins,#pnl,#pnl_%s", keycol, r->ccy);
+	snprintf(spec, sizeof spec, "%s,ccy,#trades,#wins,#pnl,#pnl_", keycol);
 	rtab_init(t, name, title, spec);
+	rtab_ccy_col(t, r->ccy);
 	for (i = 0; i < r->nresults; i++) {
 		const struct rresult *res = &r->results[i];
 		char key[80];
@@ -335,10 +361,9 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 		struct rtab *f = &tabs[n++];
 		struct grp *g = NULL;
 		size_t ng = 0, k;
-		char spec[96];
 
-		snprintf(spec, sizeof spec, "venue,ccy,#fills,#fees,#fees_%s", rc);
-		rtab_init(f, "fees", "Fees paid", spec);
+		rtab_init(f, "fees", "Fees paid", "venue,ccy,#fills,#fees,#fees_");
+		rtab_ccy_col(f, rc);
 		for (i = 0; i < r->nfills; i++) {
 			const struct rfill *fl = &r->fills[i];
 
@@ -370,14 +395,12 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 	}
 	{
 		struct rtab *e = &tabs[n++];
-		char spec[64];
-
 		struct rflow *ev;
 		size_t ne;
 		int from_results;
 
-		snprintf(spec, sizeof spec, "asset,#net,#value_%s", rc);
-		rtab_init(e, "exposure", "Open exposure at the end", spec);
+		rtab_init(e, "exposure", "Open exposure at the end", "asset,#net,#value_");
+		rtab_ccy_col(e, rc);
 		ev = arb_report_exposure(r, &ne, &from_results);
 		for (i = 0; i < ne; i++) {
 			arb_dec v;
@@ -845,12 +868,15 @@ void arb_report_tables(struct arb_report *r, unsigned reports, enum arb_rep_fmt 
 {
 	struct rtab *tabs;
 	size_t n = arb_report_build(r, reports | ARB_REP_CHECKS, &tabs), i;
+	char ccy[RCCY_MAX];
 
+	/* the currency is a record's text: one line, like a cell */
+	oneline(r->ccy, ccy, sizeof ccy);
 	if (f == ARB_FMT_TEXT && r->has_first)
 		arb_buf_printf(out, "arb-report: %s .. %s UTC, amounts in %s\n", T(r->start), T(r->end),
-		    r->ccy);
+		    ccy);
 	else if (f == ARB_FMT_TEXT)
-		arb_buf_printf(out, "arb-report: no records, amounts in %s\n", r->ccy);
+		arb_buf_printf(out, "arb-report: no records, amounts in %s\n", ccy);
 	for (i = 0; i < n; i++) {
 		if (f == ARB_FMT_TEXT)
 			text_table(&tabs[i], out, r->o.width < 0 ? 0 : r->o.width ? (size_t)r->o.width : TEXT_WIDTH);

@@ -165,6 +165,52 @@ static void test_fills_feed(void)
 	arb_report_free(r);
 }
 
+/* The reporting currency is a record's text: a ',' in it is no column
+ * separator (the tables' specs once took it as one, and rtab_row read
+ * one argument more than it was given), a control character no line
+ * break in the text report. */
+static void test_ccy_text(void)
+{
+	static const char *const want[] = { "pnl_day", "pnl_venue", "pnl_symbol", "pnl_kind",
+	    "fees", "exposure" };
+	struct arb_report_opts o;
+	struct arb_report *r;
+	struct arb_buf out = { 0 };
+	struct rtab *tabs;
+	size_t n, i, k;
+
+	memset(&o, 0, sizeof o);
+	r = arb_report_new(&o);
+	feed(r, "{\"type\":\"fill\",\"ts\":1000000,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"opp\":\"a\","
+	    "\"cid\":\"a0\",\"side\":\"buy\",\"px\":100,\"qty\":0.3,\"fee\":0.03,"
+	    "\"fee_ccy\":\"U,S\\nD\",\"mode\":\"paper\"}");
+	feed(r, "{\"type\":\"result\",\"ts\":2000000,\"opp\":\"a\",\"kind\":\"cross\",\"status\":\"complete\","
+	    "\"reason\":\"ok\",\"pnl\":1.25,\"ccy\":\"U,S\\nD\"}");
+	arb_report_finish(r);
+	n = arb_report_build(r, ARB_REP_SUMMARY, &tabs);
+	for (k = 0; k < sizeof want / sizeof want[0]; k++) {
+		for (i = 0; i < n && strcmp(tabs[i].name, want[k]); i++)
+			;
+		if (i == n) {
+			ok(0, "table %s", want[k]);
+			continue;
+		}
+		is_int(tabs[i].ncol, !strcmp(want[k], "exposure") ? 3 : !strcmp(want[k], "fees") ? 5 : 6,
+		    "%s: the currency makes no column", want[k]);
+		is_str(tabs[i].cols[tabs[i].ncol - 1], !strcmp(want[k], "exposure") ? "value_U,S D" :
+		    !strcmp(want[k], "fees") ? "fees_U,S D" : "pnl_U,S D",
+		    "%s: the last column is named after the currency, on one line", want[k]);
+	}
+	for (i = 0; i < n; i++)
+		rtab_free(&tabs[i]);
+	free(tabs);
+	arb_report_write(r, ARB_FMT_TEXT, ARB_REP_SUMMARY, &out);
+	arb_buf_addc(&out, '\0');
+	ok(strstr(out.p, "amounts in U,S D\n") != NULL, "the text title line: the currency on one line");
+	arb_buf_free(&out);
+	arb_report_free(r);
+}
+
 int main(void)
 {
 	arb_setprog("t-report");
@@ -173,5 +219,6 @@ int main(void)
 	test_pct();
 	test_aggregate();
 	test_fills_feed();
+	test_ccy_text();
 	return done_testing();
 }
