@@ -144,13 +144,15 @@ static const char *SEC(int64_t us)
 	return D(rus_sec(us));
 }
 
-/* num/den as a percentage with 2 decimals (rounded down), NULL if den 0. */
+/* num/den as a percentage with 2 decimals (rounded down), NULL if den 0.
+ * The ratio to 4 places, times 100: num * 100 overflows an int64 for the
+ * microseconds of a feed observed for 2^63 / 100 us (records' times go
+ * up to 2^62). */
 static const char *PCT(uint64_t num, uint64_t den)
 {
 	arb_dec v;
 
-	if (!den || arb_dec_div(&v, arb_dec_make((int64_t)num * 100, 0),
-	    arb_dec_make((int64_t)den, 0), 2, ARB_RND_DOWN) < 0)
+	if (rratio(&v, num, den) < 0 || arb_dec_mul(&v, v, arb_dec_make(100, 0)) < 0)
 		return NULL;
 	return D(v);
 }

@@ -211,6 +211,33 @@ static void test_ccy_text(void)
 	arb_report_free(r);
 }
 
+/* A feed observed for most of the 2^62 us a record's time may span: its
+ * up_pct once multiplied the microseconds by 100 in an int64. */
+static void test_long_feed(void)
+{
+	struct arb_report_opts o;
+	struct arb_report *r;
+	struct rtab *tabs;
+	size_t n, i;
+
+	memset(&o, 0, sizeof o);
+	r = arb_report_new(&o);
+	feed(r, "{\"type\":\"status\",\"ts\":0,\"ex\":\"okx\",\"sym\":\"BTC/USDT\",\"state\":\"synced\"}");
+	feed(r, "{\"type\":\"status\",\"ts\":3000000000000000000,\"ex\":\"okx\",\"sym\":\"BTC/USDT\","
+	    "\"state\":\"gap\"}");
+	feed(r, "{\"type\":\"status\",\"ts\":4000000000000000000,\"ex\":\"okx\",\"sym\":\"BTC/USDT\","
+	    "\"state\":\"synced\"}");
+	arb_report_finish(r);
+	n = arb_report_build(r, ARB_REP_FEED, &tabs);
+	ok(n >= 1 && !strcmp(tabs[0].name, "feed") && tabs[0].nrows == 1, "one feed");
+	if (n >= 1 && tabs[0].nrows == 1)
+		is_str(tabs[0].cells[2], "75", "up 3e18 us of 4e18: 75%");
+	for (i = 0; i < n; i++)
+		rtab_free(&tabs[i]);
+	free(tabs);
+	arb_report_free(r);
+}
+
 int main(void)
 {
 	arb_setprog("t-report");
@@ -220,5 +247,6 @@ int main(void)
 	test_aggregate();
 	test_fills_feed();
 	test_ccy_text();
+	test_long_feed();
 	return done_testing();
 }
