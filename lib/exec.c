@@ -168,9 +168,17 @@ fnv(const char *s, size_t n)
 }
 
 void
-arb_exec_cid(char *buf, const char *oppid, int leg, int attempt)
+arb_exec_cid(char *buf, const char *oppid, int64_t t_decide, int leg, int attempt)
 {
+	char at[24];
+	int n = snprintf(at, sizeof at, "@%lld", (long long)t_decide);
 	uint64_t h = fnv(oppid, strlen(oppid));
+
+	/* FNV-1a goes on over "@T": the hash of the text "ID@T" */
+	for (int i = 0; i < n; i++) {
+		h ^= (unsigned char)at[i];
+		h *= UINT64_C(1099511628211);
+	}
 
 	if (attempt > 0)
 		snprintf(buf, ARB_CID_MAX, "a%016llxl%du%d", (unsigned long long)h, leg, attempt);
@@ -949,7 +957,7 @@ order_new(struct arb_exec *e, struct arb_opp *p, const struct arb_order *tmpl, i
 	o->opp = p->id;
 	o->leg = leg;
 	o->unwind = attempt > 0;
-	arb_exec_cid(o->cid, p->id, leg, attempt);
+	arb_exec_cid(o->cid, p->id, p->t_decide, leg, attempt);
 	snprintf(o->lock_asset, sizeof o->lock_asset, "%s", asset);
 	o->lock_rem = need;
 	o->st = ARB_OS_NEW;

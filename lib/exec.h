@@ -253,9 +253,11 @@ void arb_exec_on_end(struct arb_exec *e, struct arb_order *o, enum arb_ostate st
     const char *reason, int64_t ts);
 
 /* The deterministic client order id of leg `leg` (attempt > 0: an unwind
- * order) of opportunity id: "a" + 16 hex digits of FNV-1a 64 of the id +
- * "l" + leg [+ "u" + attempt].  Alphanumeric, at most 31 characters. */
-void arb_exec_cid(char *buf, const char *oppid, int leg, int attempt);
+ * order) of opportunity id, decided at t_decide (the record clock): "a" +
+ * 16 hex digits of FNV-1a 64 of the text "ID@T_DECIDE" + "l" + leg [+ "u" +
+ * attempt].  Alphanumeric, at most 31 characters.  The decision time
+ * tells apart two decisions of one id (see the table of decided ids). */
+void arb_exec_cid(char *buf, const char *oppid, int64_t t_decide, int leg, int attempt);
 
 /* Fee of a fill: returns the amount and sets *ccy to the asset charged. */
 arb_dec arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, const char **ccy);

@@ -181,7 +181,7 @@ ok $? "  and the state file saved after it loads"
 # bytes that are not UTF-8 in a string (fuzz-state): loaded, then saved
 # as U+FFFD, longer, and that file refused at the next restart ("bad order
 # line": the client order id too long); now refused at once
-sed -e '/"type":"commit"/d' -e "s/\"cid\":\"ab/\"cid\":\"$(printf '\377\377\377\377\377')ab/" "$T/ix.state" >"$T/u8.state"
+sed -e '/"type":"commit"/d' -e "s/\"cid\":\"a/\"cid\":\"$(printf '\377\377\377\377\377')a/" "$T/ix.state" >"$T/u8.state"
 refused "$T/u8.state" 'u8.state:[0-9]*: invalid UTF-8' "a state file with bytes that are not UTF-8" \
     "naming the file, the line and the reason"
 

@@ -10,9 +10,9 @@
 
 IN=$top_srcdir/tests/live/cycle.ndjson
 BAL=$top_srcdir/tests/live/balances-cycle.txt
-C0=affb151ce6f1635bfl0    # BTC/USDT buy, the leg the scripts aim at
-C1=affb151ce6f1635bfl1
-C2=affb151ce6f1635bfl2
+C0=af7ee1c82158e0a07l0    # BTC/USDT buy, the leg the scripts aim at
+C1=af7ee1c82158e0a07l1
+C2=af7ee1c82158e0a07l2
 
 live_certs || skip_all "openssl could not make the test certificates"
 live_creds

@@ -8,8 +8,8 @@
 
 IN=$top_srcdir/tests/live/cross.ndjson
 BAL=$top_srcdir/tests/live/balances-cross.txt
-CB=ab3967669d43a86c0l0    # the Binance buy
-CK=ab3967669d43a86c0l1    # the Kraken sell
+CB=a97c2482bf9ed4f06l0    # the Binance buy
+CK=a97c2482bf9ed4f06l1    # the Kraken sell
 
 live_certs || skip_all "openssl could not make the test certificates"
 live_creds

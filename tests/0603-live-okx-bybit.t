@@ -8,8 +8,8 @@
 
 IN=$top_srcdir/tests/live/cross2.ndjson
 BAL=$top_srcdir/tests/live/balances-cross2.txt
-CO=a180b257f48c6be24l0    # the OKX buy
-CY=a180b257f48c6be24l1    # the Bybit sell
+CO=a257685678cd04772l0    # the OKX buy
+CY=a257685678cd04772l1    # the Bybit sell
 
 live_certs || skip_all "openssl could not make the test certificates"
 live_creds

@@ -16,7 +16,7 @@ grep 'credential binance_key' "$T/probe" >/dev/null ||
 
 IN=$top_srcdir/tests/live/cross.ndjson
 BAL=$top_srcdir/tests/live/balances-cross.txt
-CK=ab3967669d43a86c0l1    # the Kraken sell
+CK=a97c2482bf9ed4f06l1    # the Kraken sell
 
 live_certs || skip_all "openssl could not make the test certificates"
 live_creds

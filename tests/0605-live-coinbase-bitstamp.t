@@ -12,8 +12,8 @@
 
 IN=$top_srcdir/tests/live/cross3.ndjson
 BAL=$top_srcdir/tests/live/balances-cross3.txt
-CC=a3d66b2fb3aaa2c16l0    # the Coinbase buy
-CB=a3d66b2fb3aaa2c16l1    # the Bitstamp sell
+CC=ad581b102324f686cl0    # the Coinbase buy
+CB=ad581b102324f686cl1    # the Bitstamp sell
 
 live_certs || skip_all "openssl could not make the test certificates"
 live_creds

@@ -69,18 +69,22 @@ t_cid(void)
 	size_t i;
 	int alnum = 1;
 
-	arb_exec_cid(a, "opp-1", 0, 0);
-	arb_exec_cid(b, "opp-1", 0, 0);
+	arb_exec_cid(a, "opp-1", 1700000000000000, 0, 0);
+	arb_exec_cid(b, "opp-1", 1700000000000000, 0, 0);
 	is_str(a, b, "cid is deterministic");
-	arb_exec_cid(b, "opp-1", 1, 0);
+	/* FNV-1a 64 of "opp-1@1700000000000000" is 6dee335563b09484 */
+	is_str(a, "a6dee335563b09484l0", "cid: the hash of id@decision time");
+	arb_exec_cid(b, "opp-1", 1700000000000000, 1, 0);
 	ok(strcmp(a, b) != 0, "legs differ");
-	arb_exec_cid(c, "opp-2", 0, 0);
+	arb_exec_cid(c, "opp-2", 1700000000000000, 0, 0);
 	ok(strcmp(a, c) != 0, "opportunities differ");
-	arb_exec_cid(c, "opp-1", 0, 1);
+	arb_exec_cid(c, "opp-1", 1700000000000001, 0, 0);
+	ok(strcmp(a, c) != 0, "two decisions of one id differ");
+	arb_exec_cid(c, "opp-1", 1700000000000000, 0, 1);
 	ok(strcmp(a, c) != 0 && strncmp(a, c, strlen(a)) == 0, "unwind cid extends the leg's");
-	/* FNV-1a 64 of "" is cbf29ce484222325 */
-	arb_exec_cid(c, "", 2, 3);
-	is_str(c, "acbf29ce484222325l2u3", "cid format");
+	/* FNV-1a 64 of "@0" is 090c1807b5a4555d */
+	arb_exec_cid(c, "", 0, 2, 3);
+	is_str(c, "a090c1807b5a4555dl2u3", "cid format");
 	for (i = 0; c[i]; i++)
 		if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= '0' && c[i] <= '9')))
 			alnum = 0;
@@ -624,7 +628,7 @@ t_paper_resume_order(void)
 		snprintf(o[i].sym, sizeof o[i].sym, "BTC/USDT");
 		snprintf(o[i].base, sizeof o[i].base, "BTC");
 		snprintf(o[i].quote, sizeof o[i].quote, "USDT");
-		arb_exec_cid(o[i].cid, i ? "R2" : "R1", 0, 0);
+		arb_exec_cid(o[i].cid, i ? "R2" : "R1", 0, 0, 0);
 		o[i].opp = i ? "R2" : "R1";
 		o[i].side = ARB_BUY;
 		o[i].px = D("30000");

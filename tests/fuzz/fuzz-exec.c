@@ -68,10 +68,11 @@
  * expiry of its records (arb-exec(1), STATE FILE: the table is bounded):
  * records of an id that stop for longer than that and then come again,
  * after a time above the floor of dropped ids, are decided again, with
- * the same client order ids.  So a second decision (its orders, its
- * result) is accepted exactly when the latest expiry the engine took
- * for the id is over a minute old and the record is above that floor
- * (regress-seen-gap: the one update that kept the id was a bad line).
+ * client order ids of their own (the decision time is part of them).  So
+ * a second decision (its orders, its result) is accepted exactly when the
+ * latest expiry the engine took for the id is over a minute old and the
+ * record is above that floor (regress-seen-gap: the one update that kept
+ * the id was a bad line); a client order id is never used twice.
  * Across a crash restart the records produced after the last save may
  * be produced again, so the order, fill and result checks start afresh
  * there (an order's first state then may be any).
@@ -707,8 +708,7 @@ forget(struct tab *t, const char *opp)
 		if (!strcmp(t->o[i].opp, opp)) {
 			CHECK(arb_ostate_terminal((enum arb_ostate)t->o[i].st) || t->o[i].st == ARB_OS_UNKNOWN,
 			    "opportunity %s decided again while order %s is open", opp, t->o[i].cid);
-			t->o[i].opp[0] = '\0';
-			t->o[i].cid[0] = '-';
+			t->o[i].opp[0] = '\0';   /* its cid stays: never used again */
 		}
 }
 
@@ -734,7 +734,15 @@ check_order(struct tab *t, const struct arb_rec *r, int fresh)
 	CHECK(arb_dec_sign(filled) >= 0 && arb_dec_cmp(filled, qty) <= 0, "%.*s: filled out of range", n, L);
 	CHECK(arb_dec_sign(qty) > 0 && arb_dec_sign(px) > 0, "%.*s: qty or px not positive", n, L);
 	if (!(o = ord_find(t, cid))) {
+		struct res *x = res_find(t, opp, 0);
+
 		CHECK(st == ARB_OS_NEW || !fresh, "%.*s: the first record of an order is not state new", n, L);
+		if (x && x->n && x->redecide) {
+			/* decided again: new orders */
+			forget(t, opp);
+			x->n = 0;
+			x->redecide = 0;
+		}
 		if (t->no == t->capo) {
 			t->capo = t->capo ? t->capo * 2 : 16;
 			xrealloc(&t->o, t->capo * sizeof *t->o);
@@ -771,17 +779,6 @@ check_order(struct tab *t, const struct arb_rec *r, int fresh)
 		CHECK(!res_find(t, opp, 0) || !res_find(t, opp, 0)->n || res_find(t, opp, 0)->redecide,
 		    "%.*s: an order after its opportunity's result", n, L);
 		return;
-	}
-	if (st == ARB_OS_NEW && arb_ostate_terminal((enum arb_ostate)o->st)) {
-		struct res *x = res_find(t, opp, 0);
-		if (x && x->n && x->redecide && !strcmp(o->opp, opp)) {
-			/* decided again: the same ids, new orders */
-			forget(t, opp);
-			x->n = 0;
-			x->redecide = 0;
-			check_order(t, r, fresh);
-			return;
-		}
 	}
 	CHECK(!strcmp(o->opp, opp) && !strcmp(o->ex, r->ex) && !strcmp(o->sym, r->sym) &&
 	    !strcmp(o->side, side) && !arb_dec_cmp(o->px, px) && !arb_dec_cmp(o->qty, qty),
