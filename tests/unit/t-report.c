@@ -231,7 +231,7 @@ static void test_long_feed(void)
 	n = arb_report_build(r, ARB_REP_FEED, &tabs);
 	ok(n >= 1 && !strcmp(tabs[0].name, "feed") && tabs[0].nrows == 1, "one feed");
 	if (n >= 1 && tabs[0].nrows == 1)
-		is_str(tabs[0].cells[2], "75", "up 3e18 us of 4e18: 75%");
+		is_str(tabs[0].cells[2], "75", "up 3e18 us of 4e18: 75 percent");
 	for (i = 0; i < n; i++)
 		rtab_free(&tabs[i]);
 	free(tabs);
