@@ -256,6 +256,7 @@ struct mbook {
 	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
 	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 	int have_book, bad, known;
+	int unsorted;   /* levels not best first (arb-ndjson(5)): see check_amounts */
 	int64_t ts;
 	struct arb_fee_ent inst;
 };
@@ -314,8 +315,26 @@ mbook(struct model *m, const char *ex, const char *sym, int create)
 
 /* An input record the engine took (feed returned 0); ok: a book's, read
  * before the feed (which takes the levels). */
+/* Are a book record's levels best first (bids falling, asks rising)? */
+static int
+book_sorted(const struct arb_rec *r)
+{
+	static struct arb_book_rec bk;
+	uint32_t i;
+
+	if (arb_rec_book(r, &bk) < 0)
+		return 1;
+	for (i = 1; i < bk.nbids; i++)
+		if (arb_dec_cmp(bk.bids[i].px, bk.bids[i - 1].px) > 0)
+			return 0;
+	for (i = 1; i < bk.nasks; i++)
+		if (arb_dec_cmp(bk.asks[i].px, bk.asks[i - 1].px) < 0)
+			return 0;
+	return 1;
+}
+
 static void
-model_feed(struct model *m, const struct arb_rec *r, int ok)
+model_feed(struct model *m, const struct arb_rec *r, int ok, int sorted)
 {
 	struct mbook *b;
 	size_t i;
@@ -326,6 +345,7 @@ model_feed(struct model *m, const struct arb_rec *r, int ok)
 		b->have_book = 1;
 		b->ts = r->ts;
 		b->bad = !ok;
+		b->unsorted = !sorted;
 		break;
 	case ARB_R_INSTRUMENT: {
 		char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
@@ -454,7 +474,10 @@ is_sum(arb_dec a, arb_dec b, arb_dec c)
  * The amounts against the legs (arb-detect(1), Sizing): what the first
  * leg spends is the cost, what the last receives the proceeds; a buy's
  * notional is at most px * qty (px is its worst level), a sell's at
- * least; a sell after a buy spends at most what the buy received; a cross
+ * least (unless the book's levels are not best first, against
+ * arb-ndjson(5): arb-detect takes them as given, and px is then the last
+ * level walked, not the worst); a sell after a buy spends at most what
+ * the buy received; a cross
  * without fees in base trades the same quantity on both legs.
  */
 static void
@@ -470,7 +493,7 @@ check_amounts(const struct leg *lv, int n, const char *ccy, arb_dec cost, arb_de
 		if (f->buy) {
 			/* cost = N + fee (fee in quote) or N */
 			CHECK(fs ? arb_dec_sub(&t, cost, f->fee) == 0 : (t = cost, 1));
-			if (arb_dec_mul(&pq, f->px, f->qty) == 0)
+			if (!f->b->unsorted && arb_dec_mul(&pq, f->px, f->qty) == 0)
 				CHECK(arb_dec_cmp(t, pq) <= 0);
 		} else
 			CHECK(fs ? is_sum(cost, f->qty, f->fee) : arb_dec_cmp(cost, f->qty) == 0);
@@ -483,7 +506,7 @@ check_amounts(const struct leg *lv, int n, const char *ccy, arb_dec cost, arb_de
 		else {
 			/* proceeds = N - fee (fee in quote) or N */
 			CHECK(fs ? (t = proceeds, 1) : arb_dec_add(&t, proceeds, l->fee) == 0);
-			if (arb_dec_mul(&pq, l->px, l->qty) == 0)
+			if (!l->b->unsorted && arb_dec_mul(&pq, l->px, l->qty) == 0)
 				CHECK(arb_dec_cmp(t, pq) >= 0);
 		}
 	}
@@ -673,7 +696,7 @@ run(const struct cfg *c, const char *path, int lazy, int check, struct arb_buf *
 	struct model m;
 	char *line, why[256];
 	size_t len, capg = 0;
-	int fd, rc, ok;
+	int fd, rc, ok, sorted;
 
 	memset(&m, 0, sizeof(m));
 	m.c = c;
@@ -708,13 +731,14 @@ run(const struct cfg *c, const char *path, int lazy, int check, struct arb_buf *
 		if (rec.type == ARB_R_BOOK && !(rec.has_fb && rec.fb && (ok = rec.fb->ok, 1)) &&
 		    arb_rec_bool(&rec, "ok", &ok) < 0)
 			ok = 0;
+		sorted = rec.type != ARB_R_BOOK || book_sorted(&rec);
 		rc = arb_detect_feed(d, &rec, &add, why, sizeof(why));
 		CHECK(rc == 0 || why[0] != '\0');
 		/* the line is passed through as it was read */
 		CHECK(memcmp(copy.p, line, len) == 0);
 		if (check) {
 			if (rc == 0)
-				model_feed(&m, &rec, ok);
+				model_feed(&m, &rec, ok, sorted);
 			check_added(&m, add.p, add.len);
 		}
 		(*g)[(*ng)++].add = add.len;
