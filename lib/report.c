@@ -337,10 +337,11 @@ static void lat_push(struct arb_report *r, const char *ex, int step, int64_t us)
 
 static struct rfeed *feed_get(struct arb_report *r, const char *ex, const char *sym)
 {
-	char key[ARB_EX_MAX + ARB_SYM_MAX + 2];
+	char key[ARB_EX_MAX + ARB_SYM_MAX + 24];
 	int i;
 
-	snprintf(key, sizeof key, "%s %s", ex, sym);
+	/* the length of ex first: "a b" + "c" and "a" + "b c" are two feeds */
+	snprintf(key, sizeof key, "%zu:%s %s", strlen(ex), ex, sym);
 	i = rmap_get(&r->feedmap, key);
 	if (i < 0) {
 		i = (int)GROW(r->feeds, r->nfeeds, r->capfeeds);
@@ -822,7 +823,7 @@ static void on_result(struct arb_report *r, const struct arb_rec *rec, int inwin
 
 static void on_balance(struct arb_report *r, const struct arb_rec *rec)
 {
-	char asset[RCCY_MAX], key[ARB_EX_MAX + RCCY_MAX + 2];
+	char asset[RCCY_MAX], key[ARB_EX_MAX + RCCY_MAX + 24];
 	struct rbal *b;
 	int i;
 
@@ -830,7 +831,7 @@ static void on_balance(struct arb_report *r, const struct arb_rec *rec)
 		return;
 	if (!match_ex(r, rec->ex) || !match_asset(r, asset))
 		return;
-	snprintf(key, sizeof key, "%s %s", rec->ex, asset);
+	snprintf(key, sizeof key, "%zu:%s %s", strlen(rec->ex), rec->ex, asset);   /* as feed_get */
 	if ((i = rmap_get(&r->balmap, key)) < 0) {
 		i = (int)GROW(r->bals, r->nbals, r->capbals);
 		scopy(r->bals[i].ex, sizeof r->bals[i].ex, rec->ex);

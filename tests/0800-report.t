@@ -118,4 +118,16 @@ cmp_ok "$T/opp.x" "$T/opp.want" "html: the opportunities chart spans its one buc
 arb-report -r all -f html < "$S" > "$T/a.html" 2>/dev/null
 arb-report -r all -f html < "$S" > "$T/b.html" 2>/dev/null
 cmp_ok "$T/a.html" "$T/b.html" "two runs give identical output"
+
+# a venue name may hold a space: venue "a b" with "c" and venue "a" with
+# "b c" are two feeds and two balances (they were one row each)
+printf '%s\n' '{"type":"status","ts":1700000000000000,"ex":"a b","sym":"c","state":"synced"}' \
+	'{"type":"status","ts":1700000001000000,"ex":"a","sym":"b c","state":"synced"}' \
+	'{"type":"status","ts":1700000002000000,"ex":"a","sym":"b c","state":"gap"}' \
+	'{"type":"balance","ts":1700000000000000,"ex":"a b","asset":"c","free":1}' \
+	'{"type":"balance","ts":1700000000000000,"ex":"a","asset":"b c","free":2}' >"$T/sp.ndjson"
+arb-report -r feed -f csv <"$T/sp.ndjson" 2>/dev/null | tr -d '\r' | grep '^feed,' >"$T/sp.out"
+is "$(cat "$T/sp.out")" 'feed,a,b c,100,1,0,0,0,0,0,
+feed,a b,c,100,0,0,0,0,0,0,' "feeds: a space in the venue does not merge two"
+is "$(arb-report -f csv <"$T/sp.ndjson" 2>/dev/null | grep -c '^balances,')" 2 "balances: nor two balances"
 done_testing
