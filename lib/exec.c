@@ -154,10 +154,10 @@ arb_ostate_can(enum arb_ostate from, enum arb_ostate to)
 	}
 }
 
+/* FNV-1a 64 of s[0..n), going on from the hash h of what came before. */
 static uint64_t
-fnv(const char *s, size_t n)
+fnv_more(uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = UINT64_C(14695981039346656037);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -167,18 +167,19 @@ fnv(const char *s, size_t n)
 	return h;
 }
 
+static uint64_t
+fnv(const char *s, size_t n)
+{
+	return fnv_more(UINT64_C(14695981039346656037), s, n);
+}
+
 void
 arb_exec_cid(char *buf, const char *oppid, int64_t t_decide, int leg, int attempt)
 {
 	char at[24];
 	int n = snprintf(at, sizeof at, "@%lld", (long long)t_decide);
-	uint64_t h = fnv(oppid, strlen(oppid));
-
-	/* FNV-1a goes on over "@T": the hash of the text "ID@T" */
-	for (int i = 0; i < n; i++) {
-		h ^= (unsigned char)at[i];
-		h *= UINT64_C(1099511628211);
-	}
+	/* the hash of the text "ID@T" */
+	uint64_t h = fnv_more(fnv(oppid, strlen(oppid)), at, (size_t)n);
 
 	if (attempt > 0)
 		snprintf(buf, ARB_CID_MAX, "a%016llxl%du%d", (unsigned long long)h, leg, attempt);
