@@ -89,13 +89,13 @@ static const char *venue_names(void)
 	return list;
 }
 
-/* arg is not a file but reads as venue:SYMBOLS of a venue we do not know
- * (the part before the colon is a name, not a path). */
+/* arg (not a file) reads as venue:SYMBOLS of a venue we do not know (the
+ * part before the colon is a name, not a path). */
 static int unknown_venue_arg(const char *arg)
 {
 	size_t n = strcspn(arg, ":");
 
-	if (!arg[n] || n == 0 || access(arg, F_OK) == 0)
+	if (!arg[n] || n == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isalpha((unsigned char)arg[i]))
@@ -276,12 +276,14 @@ int main(int argc, char **argv)
 		f.replay = 1;
 		int named = 0;
 		for (int i = 0; i < argc; i++) {
-			if (unknown_venue_arg(argv[i])) {
+			int file = access(argv[i], F_OK) == 0;
+
+			if (!file && unknown_venue_arg(argv[i])) {
 				arb_err("%s: not a file, and not venue:SYMBOL[,SYMBOL...] of a known venue (%s)",
 				    argv[i], venue_names());
 				usage(ARB_EXIT_USAGE);
 			}
-			if (access(argv[i], F_OK) == 0 || !venue_arg(&f, argv[i], 0))
+			if (file || !venue_arg(&f, argv[i], 0))
 				files[n++] = argv[i];
 			else
 				named = 1;
