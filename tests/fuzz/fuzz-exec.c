@@ -85,6 +85,7 @@
 #include <sys/stat.h>
 
 #include "fuzz-file.h"
+#include "fuzz-lines.h"
 #include "exec.h"
 #include "io.h"
 #include "log.h"
@@ -265,52 +266,6 @@ stop(struct arb_exec *e, struct arb_xport *x, struct arb_writer *w)
 	(void)arb_writer_flush(w);
 	arb_exec_free(e);
 	x->free(x->ctx);
-}
-
-static int
-linecmp(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	size_t nx = strcspn(x, "\n"), ny = strcspn(y, "\n");
-	int c = memcmp(x, y, nx < ny ? nx : ny);
-
-	return c ? c : (nx > ny) - (nx < ny);
-}
-
-static size_t
-sorted_lines(struct arb_buf *b, char ***v)
-{
-	size_t n = 0, i;
-	char *p;
-
-	arb_buf_addc(b, '\0');
-	b->len--;
-	for (i = 0; i < b->len; i++)
-		n += b->p[i] == '\n';
-	*v = xmalloc((n + 1) * sizeof **v);
-	for (n = 0, p = b->p; p < b->p + b->len; p = strchr(p, '\n') + 1)
-		(*v)[n++] = p;
-	qsort(*v, n, sizeof **v, linecmp);
-	return n;
-}
-
-static int
-same_lines(struct arb_buf *a, struct arb_buf *b)
-{
-	char **va, **vb;
-	size_t na, nb, i;
-	int same;
-
-	if (a->len != b->len)
-		return 0;
-	na = sorted_lines(a, &va);
-	nb = sorted_lines(b, &vb);
-	same = na == nb;
-	for (i = 0; same && i < na; i++)
-		same = linecmp(&va[i], &vb[i]) == 0;
-	free(va);
-	free(vb);
-	return same;
 }
 
 /* The state file as a fresh engine loads it, dumped. */

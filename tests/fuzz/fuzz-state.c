@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "fuzz-file.h"
+#include "fuzz-lines.h"
 #include "exec.h"
 #include "log.h"
 #include "paper.h"
@@ -52,53 +53,6 @@ load(const char *path, enum arb_legfail legfail, struct arb_buf *out, char *why,
 	arb_exec_free(&e);
 	x->free(x->ctx);
 	return rc;
-}
-
-static int
-linecmp(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	size_t nx = strcspn(x, "\n"), ny = strcspn(y, "\n");
-	int c = memcmp(x, y, nx < ny ? nx : ny);
-
-	return c ? c : (nx > ny) - (nx < ny);
-}
-
-/* The lines of b, NUL-terminated, sorted, in v (allocated); their number. */
-static size_t
-sorted_lines(struct arb_buf *b, char ***v)
-{
-	size_t n = 0, i;
-	char *p;
-
-	arb_buf_addc(b, '\0');
-	b->len--;
-	for (i = 0; i < b->len; i++)
-		n += b->p[i] == '\n';
-	*v = xmalloc((n + 1) * sizeof **v);
-	for (n = 0, p = b->p; p < b->p + b->len; p = strchr(p, '\n') + 1)
-		(*v)[n++] = p;
-	qsort(*v, n, sizeof **v, linecmp);
-	return n;
-}
-
-static int
-same_lines(struct arb_buf *a, struct arb_buf *b)
-{
-	char **va, **vb;
-	size_t na, nb, i;
-	int same;
-
-	if (a->len != b->len)
-		return 0;
-	na = sorted_lines(a, &va);
-	nb = sorted_lines(b, &vb);
-	same = na == nb;
-	for (i = 0; same && i < na; i++)
-		same = linecmp(&va[i], &vb[i]) == 0;
-	free(va);
-	free(vb);
-	return same;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
