@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 
 	if (replay) {
 		struct arb_replay_opt o = { speed, isatty(STDERR_FILENO), &bl };
-		char **files = xcalloc((size_t)argc, sizeof *files);
+		char **files = argv;   /* the recordings, gathered in place (n <= i) */
 		int n = 0;
 
 		if (wo.record || wo.nendpoints || wo.cacert || wo.stale_after >= 0 || wo.metrics)
@@ -296,7 +296,6 @@ int main(int argc, char **argv)
 			usage(ARB_EXIT_USAGE);
 		if (arb_replay(&f, files, n, &o) < 0)
 			rc = ARB_EXIT_FAIL;
-		free(files);
 	} else {
 		if (speed > 0)
 			arb_warn("--speed applies to --replay only");
