@@ -24,6 +24,49 @@ python3 "$H/htmlcheck.py" "$T/r.html" > "$T/lint"
 ok $? "elements well nested, nothing loaded from outside"
 sed 's/^/# /' "$T/lint"
 
+# The feed timeline over two recordings 100 days apart: the 99 days in
+# which no feed was observed are a break of 24 pixels, so each minute of
+# recording is half of the 666 pixels left (690 less the break).
+t0=1700000000000000
+rec() { # VENUE START_US
+	printf '{"type":"status","ts":%s,"ex":"%s","sym":"X/Y","state":"synced"}\n' "$2" "$1"
+	printf '{"type":"status","ts":%s,"ex":"%s","state":"disconnected","detail":"end of recording","eof":true}\n' \
+		"$(($2 + 60000000))" "$1"
+}
+{ rec a $t0; rec b $((t0 + 8640000000000)); } > "$T/two.ndjson"
+arb-report -r feed -f html < "$T/two.ndjson" > "$T/two.html" 2>"$T/two.err"
+ok $? "two recordings 100 days apart: html report written"
+is "$(grep -o '<title>no feed observed[^<]*' "$T/two.html")" \
+	"<title>no feed observed for 99 d (2023-11-14 22:14:20 to 2024-02-22 22:13:20)" \
+	"the 99 days between them are one break, with its length and times"
+is "$(grep -o '<rect x="[0-9.]*" y="[0-9.]*" width="[0-9.]*" height="16" fill="#2ca02c">' "$T/two.html")" \
+"<rect x=\"190.0\" y=\"13.0\" width=\"333.0\" height=\"16\" fill=\"#2ca02c\">
+<rect x=\"547.0\" y=\"35.0\" width=\"333.0\" height=\"16\" fill=\"#2ca02c\">" \
+	"each recording's minute is half of the axis left by the break"
+is "$(grep -c '>2024-02-22 22:13:20</text>' "$T/two.html")" 1 "the time after the break is labelled"
+is "$(grep -c '>99 d</text>' "$T/two.html")" 1 "the break's length is labelled"
+python3 "$H/htmlcheck.py" "$T/two.html" > "$T/lint2"
+ok $? "the page with a break is well nested"
+# 3 seconds between them (17 pixels, less than two breaks' width): a
+# linear axis, no break
+{ rec a $t0; rec b $((t0 + 63000000)); } > "$T/near.ndjson"
+arb-report -r feed -f html < "$T/near.ndjson" > "$T/near.html" 2>/dev/null
+is "$(grep -c 'no feed observed' "$T/near.html")" 0 "3 seconds apart: no break"
+is "$(grep -o '<rect x="[0-9.]*" y="[0-9.]*" width="[0-9.]*" height="16" fill="#2ca02c">' "$T/near.html")" \
+"<rect x=\"190.0\" y=\"13.0\" width=\"336.6\" height=\"16\" fill=\"#2ca02c\">
+<rect x=\"543.4\" y=\"35.0\" width=\"336.6\" height=\"16\" fill=\"#2ca02c\">" \
+	"3 seconds apart: the linear axis (60 of 123 seconds each)"
+# 14 recordings 100 days apart: 13 breaks, narrower (a third of the axis
+# in all), so each recording's minute is (690 - 230) / 14 pixels wide
+i=0
+while [ $i -lt 14 ]; do rec "v$i" $((t0 + i * 8640000000000)); i=$((i + 1)); done > "$T/many.ndjson"
+arb-report -r feed -f html < "$T/many.ndjson" > "$T/many.html" 2>/dev/null
+is "$(grep -c '<title>no feed observed for 99 d' "$T/many.html")" 13 "14 recordings: 13 breaks"
+is "$(grep -o 'width="[0-9.]*" height="16" fill="#2ca02c"' "$T/many.html" | sort -u)" \
+	'width="32.9" height="16" fill="#2ca02c"' "14 recordings: each 32.9 pixels wide"
+python3 "$H/htmlcheck.py" "$T/many.html" > "$T/lint3"
+ok $? "the page with 12 breaks is well nested"
+
 "$H/screenshot.sh" "$T/r.html" "$T/r.png" 1000 1400
 rc=$?
 if [ $rc -eq 77 ]; then

@@ -549,7 +549,7 @@ static void check_html(const struct arb_buf *out)
 	static const char *const tags[] = {
 		"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "div",
 		"section", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "strong",
-		"figure", "figcaption", "footer", "svg", "rect", "line", "polyline", "text", NULL
+		"figure", "figcaption", "footer", "svg", "g", "rect", "line", "path", "polyline", "text", NULL
 	};
 	const char *p = out->p ? out->p : "", *e = p + out->len;
 
