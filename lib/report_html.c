@@ -65,6 +65,7 @@ static const char css[] =
     "font-variant-numeric:tabular-nums}"
     "th,td{padding:3px 10px;border-bottom:1px solid #e3e3e8;text-align:left;vertical-align:top}"
     "th{background:#f2f4f8;font-weight:600}td.n,th.n{text-align:right}"
+    ".tw{overflow-x:auto;max-width:100%}"
     ".none{color:#777;font-style:italic}.note{color:#555;font-size:12px;margin:-8px 0 14px}"
     "figure{margin:10px 0 18px}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}"
     "svg{width:100%;height:auto;display:block}svg text{font-family:inherit;fill:#333}"
@@ -75,6 +76,8 @@ static const char css[] =
     "footer{margin-top:36px;color:#666;font-size:12px;border-top:1px solid #ddd;padding-top:8px}"
     "@media print{body{max-width:none;margin:0;font-size:11px}h2{break-after:avoid}"
     "figure,table,.cards{break-inside:avoid}th{background:#eee}"
+    /* paper does not scroll: long ids wrap, so that a wide table fits */
+    ".tw{overflow:visible}td,th{overflow-wrap:anywhere}td.n,th.n{overflow-wrap:normal}"
     "@page{margin:14mm}}";
 
 /* ---- tables ---- */
@@ -91,7 +94,9 @@ static void html_table(const struct rtab *t, struct arb_buf *b)
 		arb_buf_adds(b, "<p class=\"none\">none</p>\n");
 		return;
 	}
-	arb_buf_adds(b, "<table><thead><tr>");
+	/* in a box of its own that scrolls sideways on a screen too
+	 * narrow for it, instead of the whole page */
+	arb_buf_adds(b, "<div class=\"tw\"><table><thead><tr>");
 	for (c = 0; c < t->ncol; c++) {
 		arb_buf_adds(b, t->num[c] ? "<th class=\"n\">" : "<th>");
 		esc(b, t->cols[c]);
@@ -109,7 +114,7 @@ static void html_table(const struct rtab *t, struct arb_buf *b)
 		}
 		arb_buf_adds(b, "</tr>\n");
 	}
-	arb_buf_adds(b, "</tbody></table>\n");
+	arb_buf_adds(b, "</tbody></table></div>\n");
 	if (t->note) {
 		arb_buf_adds(b, "<p class=\"note\">");
 		esc(b, t->note);

@@ -20,6 +20,10 @@ for s in summary funnel latency feed trades; do
 done
 grep -q '@media print' "$T/r.html"
 ok $? "print stylesheet"
+is "$(grep -c '<table>' "$T/r.html")" "$(grep -c '<div class="tw"><table>' "$T/r.html")" \
+	"every table is in a box that scrolls sideways on screen"
+grep -q '@media print{[^}]*}*[^@]*td,th{overflow-wrap:anywhere}' "$T/r.html"
+ok $? "in print, a table's long values wrap"
 python3 "$H/htmlcheck.py" "$T/r.html" > "$T/lint"
 ok $? "elements well nested, nothing loaded from outside"
 sed 's/^/# /' "$T/lint"
