@@ -225,11 +225,237 @@ static void x_time_labels(struct arb_buf *b, int64_t t0, int64_t t1, double y)
 
 /* ---- the charts ---- */
 
+/*
+ * The time axis of the feed timeline and the P&L chart.  A report over
+ * recordings of other days (a backtest, the demo) spans years of which
+ * minutes were observed: on a linear axis every recording is a hairline.  Time in which no feed was
+ * observed (every feed in FS_UNKNOWN: before its first status, after its
+ * recording's end) carries nothing to draw, so such a gap becomes a break
+ * of BRK pixels (narrower when there are many) where that saves room:
+ * the longest first, at most MAXBRK; the rest of the period is linear
+ * over the remaining width.  A period observed throughout has no break
+ * and the axis is the linear one.
+ */
+#define MAXBRK 64
+#define BRK 24.0
+
+/* The width of each of n breaks: BRK, less when n of them would take
+ * more than a third of the axis. */
+static double brk_width(size_t n, double w)
+{
+	return n && BRK * (double)n > w / 3 ? w / 3 / (double)n : BRK;
+}
+
+struct taxis {
+	int64_t t0, t1;
+	double x0, x1, lin, wl;   /* linear time (us) over linear width */
+	double bw;                /* each break's width */
+	size_t nb;
+	int64_t ba[MAXBRK], bz[MAXBRK];   /* the breaks, in time order */
+};
+
+struct tspan {
+	int64_t a, z;
+};
+
+static int tspan_cmp(const void *p, const void *q)
+{
+	const struct tspan *x = p, *y = q;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return (x->z > y->z) - (x->z < y->z);
+}
+
+/* longest first; of two as long, the earlier */
+static int tgap_cmp(const void *p, const void *q)
+{
+	const struct tspan *x = p, *y = q;
+	int64_t lx = x->z - x->a, ly = y->z - y->a;
+
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return (x->a > y->a) - (x->a < y->a);
+}
+
+/* The axis of t0 to t1 from x0 to x1, with breaks where none of r's
+ * feeds was observed. */
+static void taxis_init(struct taxis *ax, const struct arb_report *r, int64_t t0, int64_t t1,
+    double x0, double x1)
+{
+	struct tspan *iv, *gap;
+	size_t n = 0, cap = 0, i, k, ng = 0;
+	int64_t span = t1 > t0 ? t1 - t0 : 0, reach, brk = 0;
+
+	memset(ax, 0, sizeof *ax);
+	ax->t0 = t0;
+	ax->t1 = t1;
+	ax->x0 = x0;
+	ax->x1 = x1;
+	for (i = 0; i < r->nfeeds; i++)
+		cap += r->feeds[i].nseg;
+	iv = xcalloc(cap + 1, sizeof *iv);
+	for (i = 0; i < r->nfeeds; i++) {
+		const struct rfeed *f = &r->feeds[i];
+
+		for (k = 0; k < f->nseg; k++) {
+			int64_t a = f->seg[k].t, z = k + 1 < f->nseg ? f->seg[k + 1].t : r->end;
+
+			if (f->seg[k].st == FS_UNKNOWN)
+				continue;
+			if (a < t0) a = t0;
+			if (z > t1) z = t1;
+			if (a > t1) a = t1;
+			if (z < a) z = a;
+			iv[n].a = a;
+			iv[n++].z = z;
+		}
+	}
+	gap = xcalloc(n + 1, sizeof *gap);
+	if (n && span > 0) {
+		qsort(iv, n, sizeof *iv, tspan_cmp);
+		/* the gaps between the union of the observed spans, and
+		 * before and after it */
+		reach = t0;
+		for (i = 0; i < n; i++) {
+			if (iv[i].a > reach) {
+				gap[ng].a = reach;
+				gap[ng++].z = iv[i].a;
+			}
+			if (iv[i].z > reach)
+				reach = iv[i].z;
+		}
+		if (t1 > reach) {
+			gap[ng].a = reach;
+			gap[ng++].z = t1;
+		}
+		qsort(gap, ng, sizeof *gap, tgap_cmp);
+		/* Longest first, each while it would be wider than two
+		 * breaks on the axis left by the ones before it (so a break
+		 * saves at least its own width). */
+		for (i = 0; i < ng && ax->nb < MAXBRK; i++) {
+			double left = (double)(span - brk);
+			double wd = x1 - x0 - brk_width(ax->nb, x1 - x0) * (double)ax->nb;
+
+			if ((double)(gap[i].z - gap[i].a) / left * wd <= 2 * brk_width(ax->nb + 1, x1 - x0))
+				break;
+			ax->ba[ax->nb] = gap[i].a;
+			ax->bz[ax->nb++] = gap[i].z;
+			brk += gap[i].z - gap[i].a;
+		}
+		/* in time order (insertion: a dozen at most) */
+		for (i = 1; i < ax->nb; i++)
+			for (k = i; k > 0 && ax->ba[k - 1] > ax->ba[k]; k--) {
+				int64_t t = ax->ba[k];
+
+				ax->ba[k] = ax->ba[k - 1];
+				ax->ba[k - 1] = t;
+				t = ax->bz[k];
+				ax->bz[k] = ax->bz[k - 1];
+				ax->bz[k - 1] = t;
+			}
+	}
+	ax->lin = (double)(span - brk);
+	if (ax->lin <= 0)
+		ax->lin = 1;
+	ax->bw = brk_width(ax->nb, x1 - x0);
+	ax->wl = x1 - x0 - ax->bw * (double)ax->nb;
+	free(gap);
+	free(iv);
+}
+
+/* The x of time t. */
+static double taxis_x(const struct taxis *ax, int64_t t)
+{
+	double x = ax->x0;
+	int64_t prev = ax->t0;
+	size_t i;
+
+	if (t <= ax->t0)
+		return ax->x0;
+	if (t >= ax->t1)
+		return ax->x1;
+	for (i = 0; i < ax->nb; i++) {
+		if (t < ax->ba[i])
+			break;
+		x += (double)(ax->ba[i] - prev) / ax->lin * ax->wl;
+		if (t < ax->bz[i])
+			return x + (double)(t - ax->ba[i]) / (double)(ax->bz[i] - ax->ba[i]) * ax->bw;
+		x += ax->bw;
+		prev = ax->bz[i];
+	}
+	return x + (double)(t - prev) / ax->lin * ax->wl;
+}
+
+/* A duration for a break's label: "1687 d", "5 h", "12 min", "40 s". */
+static void fmt_dur(int64_t us, char *buf, size_t n)
+{
+	int64_t s = us / 1000000;
+
+	if (s >= 2 * 86400)
+		snprintf(buf, n, "%lld d", (long long)(s / 86400));
+	else if (s >= 2 * 3600)
+		snprintf(buf, n, "%lld h", (long long)(s / 3600));
+	else if (s >= 2 * 60)
+		snprintf(buf, n, "%lld min", (long long)(s / 60));
+	else
+		snprintf(buf, n, "%lld s", (long long)s);
+}
+
+/* A time label's width: 19 characters of the 12-pixel font. */
+#define TLW (19 * 7.0)
+
+/*
+ * The breaks of ax over a plot from ytop to ybot: each a white band
+ * between dashed edges (hovering names the stretch), its length at ydur
+ * below the axis where it fits.  Then the period's first and last time at
+ * ytime, and after each break the time the next stretch begins where a
+ * label fits.
+ */
+static void taxis_draw(struct arb_buf *b, const struct taxis *ax, double ytop, double ybot,
+    double ytime, double ydur)
+{
+	char a[20], c[20];
+	double right, dright = 0;
+	size_t i;
+
+	fmt_time(ax->t0, a);
+	fmt_time(ax->t1, c);
+	text_at(b, ax->x0, ytime, "start", a);
+	text_at(b, ax->x1, ytime, "end", c);
+	right = ax->x0 + TLW;
+	for (i = 0; i < ax->nb; i++) {
+		double xa = taxis_x(ax, ax->ba[i]), xz = xa + ax->bw, xm = xa + ax->bw / 2;
+		double in = ax->bw / 6;
+		char d[32], t[160];
+
+		fmt_dur(ax->bz[i] - ax->ba[i], d, sizeof d);
+		fmt_time(ax->ba[i], a);
+		fmt_time(ax->bz[i], c);
+		snprintf(t, sizeof t, "no feed observed for %s (%s to %s)", d, a, c);
+		arb_buf_printf(b, "<g><title>%s</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" fill=\"#fff\"/>", t, xa + in, ytop, ax->bw - 2 * in, ybot - ytop);
+		arb_buf_printf(b, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fV%.1f\" stroke=\"#999\" "
+		    "stroke-dasharray=\"3 3\" fill=\"none\"/></g>\n", xa + in, ytop, ybot,
+		    xz - in, ytop, ybot);
+		if (xm - 3.5 * (double)strlen(d) >= dright + 4) {
+			arb_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			    "font-size=\"10\">%s</text>\n", xm, ydur, d);
+			dright = xm + 3.5 * (double)strlen(d);
+		}
+		if (ax->bz[i] < ax->t1 && xz >= right + 8 && xz + TLW <= ax->x1 - TLW - 8) {
+			text_at(b, xz, ytime, "start", c);
+			right = xz + TLW;
+		}
+	}
+}
+
 static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 {
-	const double H = 260, top = 14, bot = H - 34;
-	double lo = 0, hi = 0, cum = 0, x, y, span;
+	const double top = 14, bot = 260 - 34;
+	double lo = 0, hi = 0, cum = 0, x, y, H = 260;
 	int64_t t0 = 0, t1 = 0;
+	struct taxis ax;
 	char cap[80];
 	size_t i, n = 0;
 
@@ -252,10 +478,11 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 		hi = lo + 1;
 	/* From the first result to the last, not over the whole period: a
 	 * period that opens with older records (a recording of another day)
-	 * would press every result against the right edge. */
-	span = (double)(t1 - t0);
-	if (span <= 0)
-		span = 1;
+	 * would press every result against the right edge.  Stretches in
+	 * which no feed was observed are breaks, as in the feed timeline. */
+	taxis_init(&ax, r, t0, t1, ML, W - MR);
+	if (ax.nb)
+		H += 14;
 	svg_open(b, cap, H, "line chart of cumulative profit and loss over time");
 	y_axis(b, lo, hi, top, bot);
 	y = bot - (0 - lo) / (hi - lo) * (bot - top);
@@ -267,13 +494,13 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 	for (i = 0; i < r->nresults; i++) {
 		if (!arb_report_executed(&r->results[i]) || !r->results[i].has_conv)
 			continue;
-		x = ML + (double)(r->results[i].ts - t0) / span * (W - ML - MR);
+		x = taxis_x(&ax, r->results[i].ts);
 		arb_buf_printf(b, " %.1f,%.1f", x, bot - (cum - lo) / (hi - lo) * (bot - top));
 		cum += dd(r->results[i].conv);
 		arb_buf_printf(b, " %.1f,%.1f", x, bot - (cum - lo) / (hi - lo) * (bot - top));
 	}
 	arb_buf_printf(b, " %.1f,%.1f\"/>\n", W - MR, bot - (cum - lo) / (hi - lo) * (bot - top));
-	x_time_labels(b, t0, t1, H - 12);
+	taxis_draw(b, &ax, top, bot, bot + 22, bot + 36);
 	svg_close(b);
 }
 
@@ -585,180 +812,6 @@ static void chart_latency(struct arb_report *r, struct arb_buf *b)
 	svg_close(b);
 }
 
-/*
- * The feed timeline's time axis.  A report over recordings of other days
- * (a backtest, the demo) spans years of which minutes were observed: on a
- * linear axis every recording is a hairline.  Time in which no feed was
- * observed (every feed in FS_UNKNOWN: before its first status, after its
- * recording's end) carries nothing to draw, so such a gap becomes a break
- * of BRK pixels (narrower when there are many) where that saves room:
- * the longest first, at most MAXBRK; the rest of the period is linear
- * over the remaining width.  A period observed throughout has no break
- * and the axis is the linear one.
- */
-#define MAXBRK 64
-#define BRK 24.0
-
-/* The width of each of n breaks: BRK, less when n of them would take
- * more than a third of the axis. */
-static double brk_width(size_t n, double w)
-{
-	return n && BRK * (double)n > w / 3 ? w / 3 / (double)n : BRK;
-}
-
-struct taxis {
-	int64_t t0, t1;
-	double x0, x1, lin, wl;   /* linear time (us) over linear width */
-	double bw;                /* each break's width */
-	size_t nb;
-	int64_t ba[MAXBRK], bz[MAXBRK];   /* the breaks, in time order */
-};
-
-struct tspan {
-	int64_t a, z;
-};
-
-static int tspan_cmp(const void *p, const void *q)
-{
-	const struct tspan *x = p, *y = q;
-
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	return (x->z > y->z) - (x->z < y->z);
-}
-
-/* longest first; of two as long, the earlier */
-static int tgap_cmp(const void *p, const void *q)
-{
-	const struct tspan *x = p, *y = q;
-	int64_t lx = x->z - x->a, ly = y->z - y->a;
-
-	if (lx != ly)
-		return lx > ly ? -1 : 1;
-	return (x->a > y->a) - (x->a < y->a);
-}
-
-static void taxis_init(struct taxis *ax, struct arb_report *r, struct rfeed **fv, double x0, double x1)
-{
-	struct tspan *iv, *gap;
-	size_t n = 0, cap = 0, i, k, ng = 0;
-	int64_t span = r->end > r->start ? r->end - r->start : 0, reach, brk = 0;
-
-	memset(ax, 0, sizeof *ax);
-	ax->t0 = r->start;
-	ax->t1 = r->end;
-	ax->x0 = x0;
-	ax->x1 = x1;
-	for (i = 0; i < r->nfeeds; i++)
-		cap += fv[i]->nseg;
-	iv = xcalloc(cap + 1, sizeof *iv);
-	for (i = 0; i < r->nfeeds; i++) {
-		const struct rfeed *f = fv[i];
-
-		for (k = 0; k < f->nseg; k++) {
-			int64_t a = f->seg[k].t, z = k + 1 < f->nseg ? f->seg[k + 1].t : r->end;
-
-			if (f->seg[k].st == FS_UNKNOWN)
-				continue;
-			if (a < r->start) a = r->start;
-			if (z > r->end) z = r->end;
-			if (a > r->end) a = r->end;
-			if (z < a) z = a;
-			iv[n].a = a;
-			iv[n++].z = z;
-		}
-	}
-	gap = xcalloc(n + 1, sizeof *gap);
-	if (n && span > 0) {
-		qsort(iv, n, sizeof *iv, tspan_cmp);
-		/* the gaps between the union of the observed spans, and
-		 * before and after it */
-		reach = r->start;
-		for (i = 0; i < n; i++) {
-			if (iv[i].a > reach) {
-				gap[ng].a = reach;
-				gap[ng++].z = iv[i].a;
-			}
-			if (iv[i].z > reach)
-				reach = iv[i].z;
-		}
-		if (r->end > reach) {
-			gap[ng].a = reach;
-			gap[ng++].z = r->end;
-		}
-		qsort(gap, ng, sizeof *gap, tgap_cmp);
-		/* Longest first, each while it would be wider than two
-		 * breaks on the axis left by the ones before it (so a break
-		 * saves at least its own width). */
-		for (i = 0; i < ng && ax->nb < MAXBRK; i++) {
-			double left = (double)(span - brk);
-			double wd = x1 - x0 - brk_width(ax->nb, x1 - x0) * (double)ax->nb;
-
-			if ((double)(gap[i].z - gap[i].a) / left * wd <= 2 * brk_width(ax->nb + 1, x1 - x0))
-				break;
-			ax->ba[ax->nb] = gap[i].a;
-			ax->bz[ax->nb++] = gap[i].z;
-			brk += gap[i].z - gap[i].a;
-		}
-		/* in time order (insertion: a dozen at most) */
-		for (i = 1; i < ax->nb; i++)
-			for (k = i; k > 0 && ax->ba[k - 1] > ax->ba[k]; k--) {
-				int64_t t = ax->ba[k];
-
-				ax->ba[k] = ax->ba[k - 1];
-				ax->ba[k - 1] = t;
-				t = ax->bz[k];
-				ax->bz[k] = ax->bz[k - 1];
-				ax->bz[k - 1] = t;
-			}
-	}
-	ax->lin = (double)(span - brk);
-	if (ax->lin <= 0)
-		ax->lin = 1;
-	ax->bw = brk_width(ax->nb, x1 - x0);
-	ax->wl = x1 - x0 - ax->bw * (double)ax->nb;
-	free(gap);
-	free(iv);
-}
-
-/* The x of time t. */
-static double taxis_x(const struct taxis *ax, int64_t t)
-{
-	double x = ax->x0;
-	int64_t prev = ax->t0;
-	size_t i;
-
-	if (t <= ax->t0)
-		return ax->x0;
-	if (t >= ax->t1)
-		return ax->x1;
-	for (i = 0; i < ax->nb; i++) {
-		if (t < ax->ba[i])
-			break;
-		x += (double)(ax->ba[i] - prev) / ax->lin * ax->wl;
-		if (t < ax->bz[i])
-			return x + (double)(t - ax->ba[i]) / (double)(ax->bz[i] - ax->ba[i]) * ax->bw;
-		x += ax->bw;
-		prev = ax->bz[i];
-	}
-	return x + (double)(t - prev) / ax->lin * ax->wl;
-}
-
-/* A duration for a break's label: "1687 d", "5 h", "12 min", "40 s". */
-static void fmt_dur(int64_t us, char *buf, size_t n)
-{
-	int64_t s = us / 1000000;
-
-	if (s >= 2 * 86400)
-		snprintf(buf, n, "%lld d", (long long)(s / 86400));
-	else if (s >= 2 * 3600)
-		snprintf(buf, n, "%lld h", (long long)(s / 3600));
-	else if (s >= 2 * 60)
-		snprintf(buf, n, "%lld min", (long long)(s / 60));
-	else
-		snprintf(buf, n, "%lld s", (long long)s);
-}
-
 static void chart_feed(struct arb_report *r, struct arb_buf *b)
 {
 	static const char *const col[] = {
@@ -784,7 +837,7 @@ static void chart_feed(struct arb_report *r, struct arb_buf *b)
 		free(fv);
 		return;
 	}
-	taxis_init(&ax, r, fv, x0, x1);
+	taxis_init(&ax, r, r->start, r->end, x0, x1);
 	/* a line more under the axis for the breaks' durations */
 	H = 10 + rowh * (double)rows + 50 + (ax.nb ? 14 : 0);
 	svg_open(b, "Feed health timeline", H, "timeline of feed states per venue and symbol");
@@ -818,43 +871,9 @@ static void chart_feed(struct arb_report *r, struct arb_buf *b)
 		}
 	}
 	{
-		double y = 10 + rowh * (double)rows;
-		char a[20], c[20];
-		double x = x0, right = x0, dright = 0;
-		/* a time label's width: 19 characters of the 12-pixel font */
-		const double lw = 19 * 7.0;
+		double y = 10 + rowh * (double)rows, x = x0;
 
-		fmt_time(r->start, a);
-		fmt_time(r->end, c);
-		text_at(b, x0, y + 14, "start", a);
-		text_at(b, x1, y + 14, "end", c);
-		right = x0 + lw;
-		/* Each break: a white band over the rows between dashed
-		 * edges, its duration below the axis, and after it the time
-		 * the next observed stretch begins, where a label fits. */
-		for (i = 0; i < ax.nb; i++) {
-			double xa = taxis_x(&ax, ax.ba[i]), xz = xa + ax.bw, xm = xa + ax.bw / 2;
-			double in = ax.bw / 6;
-			char d[32], t[160];
-
-			fmt_dur(ax.bz[i] - ax.ba[i], d, sizeof d);
-			fmt_time(ax.ba[i], a);
-			fmt_time(ax.bz[i], c);
-			snprintf(t, sizeof t, "no feed observed for %s (%s to %s)", d, a, c);
-			arb_buf_printf(b, "<g><title>%s</title><rect x=\"%.1f\" y=\"8.0\" width=\"%.1f\" "
-			    "height=\"%.1f\" fill=\"#fff\"/>", t, xa + in, ax.bw - 2 * in, y - 4);
-			arb_buf_printf(b, "<path d=\"M%.1f 8V%.1fM%.1f 8V%.1f\" stroke=\"#999\" "
-			    "stroke-dasharray=\"3 3\" fill=\"none\"/></g>\n", xa + in, y + 4, xz - in, y + 4);
-			if (xm - 3.5 * (double)strlen(d) >= dright + 4) {
-				arb_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-				    "font-size=\"10\">%s</text>\n", xm, y + 28, d);
-				dright = xm + 3.5 * (double)strlen(d);
-			}
-			if (ax.bz[i] < r->end && xz >= right + 8 && xz + lw <= x1 - lw - 8) {
-				text_at(b, xz, y + 14, "start", c);
-				right = xz + lw;
-			}
-		}
+		taxis_draw(b, &ax, 8, y + 4, y + 14, y + 28);
 		if (ax.nb)
 			y += 14;
 		for (s = FS_UP; s <= FS_DOWN; s++) {

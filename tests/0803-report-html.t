@@ -60,6 +60,25 @@ is "$(grep -o '<rect x="[0-9.]*" y="[0-9.]*" width="[0-9.]*" height="16" fill="#
 "<rect x=\"190.0\" y=\"13.0\" width=\"336.6\" height=\"16\" fill=\"#2ca02c\">
 <rect x=\"543.4\" y=\"35.0\" width=\"336.6\" height=\"16\" fill=\"#2ca02c\">" \
 	"3 seconds apart: the linear axis (60 of 123 seconds each)"
+# The P&L chart has the same breaks, from the first result to the last:
+# three recordings 100 days apart, a result 30 s into each; 120 s of
+# linear time over the 762 pixels left by two breaks
+res() { # VENUE START_US PNL
+	printf '{"type":"result","ts":%s,"opp":"o%s","kind":"cross","status":"complete","reason":"filled","pnl":%s,"ccy":"USDT","fees":1,"exposure":[]}\n' \
+		"$(($2 + 30000000))" "$1" "$3"
+}
+{
+	rec a $t0; res a $t0 5
+	rec b $((t0 + 8640000000000)); res b $((t0 + 8640000000000)) -2
+	rec c $((t0 + 17280000000000)); res c $((t0 + 17280000000000)) 7
+} > "$T/pnl.ndjson"
+arb-report -r summary -f html < "$T/pnl.ndjson" > "$T/pnl.html" 2>/dev/null
+ok $? "three recordings with results: html summary written"
+is "$(grep -o '<polyline[^>]*>' "$T/pnl.html")" \
+	'<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="70.0,226.0 70.0,226.0 70.0,120.0 475.0,120.0 475.0,162.4 880.0,162.4 880.0,14.0 880.0,14.0"/>' \
+	"the P&L line: each result where its recording lies on the broken axis"
+is "$(grep -c '<title>no feed observed for 99 d' "$T/pnl.html")" 2 "the P&L chart: two breaks"
+
 # 14 recordings 100 days apart: 13 breaks, narrower (a third of the axis
 # in all), so each recording's minute is (690 - 230) / 14 pixels wide
 i=0
