@@ -212,10 +212,23 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 		arb_writer_line(w, line, len);
 		arb_buf_reset(out);
 		why[0] = '\0';
+		arb_detect_where(d, name, rd.lineno);
 		if (arb_detect_feed(d, rec, out, why, sizeof(why)) < 0) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "bad %s: %s", arb_rtype_name(rec->type), why);
 			arb_badline(bl, name, rd.lineno, msg);
+		}
+		/* book records found bad only now, when their levels were
+		 * first needed (read lazily: arb_detect_late), this one or an
+		 * earlier one, maybe of an earlier file */
+		{
+			const char *src;
+			uint64_t ln;
+			char msg[300];
+			while (arb_detect_late(d, &src, &ln, why, sizeof(why))) {
+				snprintf(msg, sizeof(msg), "bad book: %s", why);
+				arb_badline(bl, src, ln, msg);
+			}
 		}
 		if (out->len)
 			arb_writer_put(w, out->p, out->len);

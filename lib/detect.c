@@ -114,6 +114,23 @@ struct book {
 	 * in full, or a side of at most one level, kept as levels only). */
 	uint32_t nconv[2];
 	int txok[2];
+	/* The levels' order (arb-ndjson(5): bids by falling price, asks by
+	 * rising price; two levels at one price are accepted, they walk the
+	 * same): per side, the number (from 1) of the first level whose
+	 * price is better than the one before it among the levels converted
+	 * so far, 0 if none.  A read in full (on_book) checks every level at
+	 * once; a lazy one (on_book_lazy) as its levels are converted
+	 * (book_conv_more), and every evaluation that gives a reason converts
+	 * all the levels of its books first (book_checked): so the book is
+	 * refused (bad R_OUT_OF_SYNC) wherever its record's bad level lies,
+	 * as if found when the record was read, and the output is the same
+	 * both ways.  noted: the current record's disorder was reported.
+	 * src, line: where the book's last record was read (arb_detect_where),
+	 * for the message about a disorder found later. */
+	uint32_t unsorted[2];
+	int noted;
+	const char *src;
+	uint64_t line;
 	/* per side (0 bids, 1 asks): changed to a new d->vergen whenever
 	 * the side's levels or the instrument change (see struct szcache) */
 	uint64_t ver[2];
@@ -244,12 +261,17 @@ struct arb_detect {
 	struct arb_book_rec br;
 	struct arb_buf tmp;
 	struct arb_detect_stats st;
+	/* where the record being fed was read (arb_detect_where) */
+	const char *src;
+	uint64_t line;
+	/* bad book records found after they were fed, for arb_detect_late */
+	struct late { const char *src; uint64_t line; int side; uint32_t level; } *late;
+	size_t nlate, caplate, latepos;
 };
 
 static const arb_dec ZERO = { 0, 0 };
 
-/* Converts the first upto levels of a lazily read side (see struct
- * book). */
+/* Makes room for n levels on a side of a book. */
 static inline void
 book_conv_cap(struct book *b, int side, uint32_t n)
 {
@@ -267,26 +289,96 @@ book_conv_cap(struct book *b, int side, uint32_t n)
 	}
 }
 
+/* Is price p better than q on side (0 bids: higher, 1 asks: lower)? */
+static inline int
+px_better(int side, arb_dec p, arb_dec q)
+{
+	int c = p.s == q.s ? (p.m > q.m) - (p.m < q.m) : arb_dec_cmp(p, q);
+	return side ? c < 0 : c > 0;
+}
+
+/* The number (from 1) of the first of levels from..n-1 of lv whose price
+ * is better than the one before it, or 0. */
+static uint32_t
+levels_unsorted(const struct arb_level *lv, uint32_t from, uint32_t n, int side)
+{
+	uint32_t i;
+
+	for (i = from > 0 ? from : 1; i < n; i++)
+		if (px_better(side, lv[i].px, lv[i - 1].px))
+			return i + 1;
+	return 0;
+}
+
+static void book_conv_more(struct arb_detect *d, struct book *b, int side, uint32_t upto);
+
+static inline void
+book_conv(struct arb_detect *d, struct book *b, int side, uint32_t upto)
+{
+	if (b->nconv[side] < upto)
+		book_conv_more(d, b, side, upto);
+}
+
+/*
+ * A lazily read book's levels out of order, found as they were converted
+ * (struct book): the book is refused from now on, as if from its record
+ * (on_book does the same at once), and the record is reported once, by
+ * arb_detect_late, with the first disorder of its bids, else of its
+ * asks, as on_book reports it: the other side is converted to know.
+ */
 static void __attribute__((noinline))
-book_conv_more(struct book *b, int side, uint32_t upto)
+book_disorder(struct arb_detect *d, struct book *b)
+{
+	struct late *l;
+	int side;
+
+	b->bad = R_OUT_OF_SYNC;
+	if (b->noted)
+		return;
+	b->noted = 1;
+	book_conv(d, b, 0, b->nb);
+	book_conv(d, b, 1, b->na);
+	side = b->unsorted[0] ? 0 : 1;
+	if (d->nlate == d->caplate) {
+		d->caplate = d->caplate ? 2 * d->caplate : 8;
+		xrealloc(&d->late, d->caplate * sizeof(*d->late));
+	}
+	l = &d->late[d->nlate++];
+	l->src = b->src;
+	l->line = b->line;
+	l->side = side;
+	l->level = b->unsorted[side];
+}
+
+/* Converts the levels of a lazily read side (see struct book) up to upto,
+ * checking their order. */
+static void __attribute__((noinline))
+book_conv_more(struct arb_detect *d, struct book *b, int side, uint32_t upto)
 {
 	struct arb_level **lv = side ? &b->asks : &b->bids;
+	uint32_t from = b->nconv[side];
 	const char *p;
 
 	book_conv_cap(b, side, upto);
 	p = arb_levels_read(b->tx[side] + b->txpos[side], b->tx[side] + b->txlen[side] + 16,
-	    *lv + b->nconv[side], upto - b->nconv[side]);
+	    *lv + from, upto - from);
 	if (p == NULL)
 		abort();    /* the parser checked this very text */
 	b->txpos[side] = (uint32_t)(p - b->tx[side]);
 	b->nconv[side] = upto;
+	if (b->unsorted[side] == 0 &&
+	    (b->unsorted[side] = levels_unsorted(*lv, from, upto, side)) != 0)
+		book_disorder(d, b);
 }
 
-static inline void
-book_conv(struct book *b, int side, uint32_t upto)
+/* The book with all its levels converted, so with its order checked:
+ * what an evaluation does before it reads b->bad. */
+static inline const struct book *
+book_checked(struct arb_detect *d, struct book *b)
 {
-	if (b->nconv[side] < upto)
-		book_conv_more(b, side, upto);
+	book_conv(d, b, 0, b->nb);
+	book_conv(d, b, 1, b->na);
+	return b;
 }
 
 void
@@ -1221,7 +1313,7 @@ evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 		if (!b->have_book || !inst_usable(b))
 			return;
 		l->buy = c->buy[i];
-		book_conv(b, l->buy, l->buy ? b->na : b->nb);
+		book_conv(d, b, l->buy, l->buy ? b->na : b->nb);
 		l->lv = l->buy ? b->asks : b->bids;
 		l->n = l->buy ? b->na : b->nb;
 		if (l->n == 0)
@@ -1239,7 +1331,11 @@ evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 		return;
 	}
 	top_bps(&e->ch, &e->top_bps);
-	/* Profitable before costs: from here on, a reason is given. */
+	/* Profitable before costs: from here on, a reason is given.  A book
+	 * whose levels are out of order is out of sync: all its levels are
+	 * checked first (book_checked), before any is read. */
+	for (i = 0; i < c->n; i++)
+		book_checked(d, &d->b[c->book[i]]);
 	for (i = 0; i < c->n; i++) {
 		const struct book *b = &d->b[c->book[i]];
 		int r = b->bad;
@@ -2171,13 +2267,16 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 			}
 			b->nconv[side] = n;
 			b->txok[side] = 0;
+			b->unsorted[side] = 0;
 			continue;
 		}
 		/* the same text is the same levels (and a different text
 		 * with the same levels, such as "-0" for "0", only costs a
-		 * sizing that the cache would have saved) */
+		 * sizing that the cache would have saved), in the same order:
+		 * unsorted stays, as far as it was checked */
 		if (!b->txok[side] || b->txlen[side] != len || memcmp(b->tx[side], t, len) != 0) {
 			b->ver[side] = ++d->vergen;
+			b->unsorted[side] = 0;
 			if (len + 16 > b->txcap[side]) {
 				b->txcap[side] = 2 * len + 16;
 				xrealloc(&b->tx[side], b->txcap[side]);
@@ -2201,6 +2300,12 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = r->fb->ok ? R_NONE : R_OUT_OF_SYNC;
+	b->src = d->src;
+	b->line = d->line;
+	b->noted = 0;
+	/* the text of the last record, whose disorder was found already */
+	if (b->unsorted[0] | b->unsorted[1])
+		book_disorder(d, b);
 	changed = book_rates(d, bi);
 	d->st.books++;
 	if (!inst_usable(b))
@@ -2209,12 +2314,31 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 	return 0;
 }
 
+/*
+ * A book record whose levels cannot be used (a price <= 0, a quantity < 0):
+ * its book keeps its levels but is refused, as out of sync, until its next
+ * good record (the venue's state is not known), and its open
+ * opportunities are re-evaluated at once, as after a status record.
+ */
+static void
+book_spoil(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
+{
+	struct bkey k;
+	int bi;
+
+	bkey_make(r->ex, r->sym, &k);
+	if ((bi = book_find(d, &k)) < 0)
+		return;
+	d->b[bi].bad = R_OUT_OF_SYNC;
+	book_run(d, bi, out, 1);
+}
+
 static int
 on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why, size_t wl)
 {
 	int bi, changed;
 	struct book *b;
-	uint32_t i;
+	uint32_t i, unsorted[2];
 
 	if (r->lv_lazy && r->has_fb && r->fb && r->lv_plain)
 		return on_book_lazy(d, r, out);
@@ -2222,23 +2346,31 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	 * no copy on the way */
 	if (arb_rec_book_take(r, &d->br) < 0) {
 		snprintf(why, wl, "bad book levels");
+		book_spoil(d, r, out);
 		return -1;
 	}
 	/* (a decimal's sign is its coefficient's) */
 	for (i = 0; i < d->br.nbids; i++)
 		if (d->br.bids[i].px.m <= 0 || d->br.bids[i].qty.m < 0) {
 			snprintf(why, wl, "bad book level");
+			book_spoil(d, r, out);
 			return -1;
 		}
 	for (i = 0; i < d->br.nasks; i++)
 		if (d->br.asks[i].px.m <= 0 || d->br.asks[i].qty.m < 0) {
 			snprintf(why, wl, "bad book level");
+			book_spoil(d, r, out);
 			return -1;
 		}
+	/* Levels out of order are taken as the lazy reading takes them (it
+	 * finds the disorder later: struct book), but the book is refused
+	 * and the record reported now. */
+	unsorted[0] = levels_unsorted(d->br.bids, 1, d->br.nbids, 0);
+	unsorted[1] = levels_unsorted(d->br.asks, 1, d->br.nasks, 1);
 	bi = book_get(d, r->ex, r->sym);
 	b = &d->b[bi];
-	book_conv(b, 0, b->nb);
-	book_conv(b, 1, b->na);
+	book_conv(d, b, 0, b->nb);
+	book_conv(d, b, 1, b->na);
 	if (!same_levels(b->bids, b->nb, d->br.bids, d->br.nbids))
 		b->ver[0] = ++d->vergen;
 	if (!same_levels(b->asks, b->na, d->br.asks, d->br.nasks))
@@ -2269,11 +2401,24 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	b->ts = r->ts;
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
+	b->src = d->src;
+	b->line = d->line;
+	b->unsorted[0] = unsorted[0];
+	b->unsorted[1] = unsorted[1];
+	b->noted = (unsorted[0] | unsorted[1]) != 0;
+	if (b->noted)
+		b->bad = R_OUT_OF_SYNC;
 	changed = book_rates(d, bi);
 	d->st.books++;
 	if (!inst_usable(b))
 		d->st.no_instrument++;
 	book_run(d, bi, out, changed);
+	if (b->noted) {
+		int side = unsorted[0] ? 0 : 1;
+		snprintf(why, wl, "%s not best first at level %" PRIu32, side ? "asks" : "bids",
+		    unsorted[side]);
+		return -1;
+	}
 	return 0;
 }
 
@@ -2412,6 +2557,30 @@ on_balance(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 	return 0;
 }
 
+void
+arb_detect_where(struct arb_detect *d, const char *src, uint64_t line)
+{
+	d->src = src;
+	d->line = line;
+}
+
+int
+arb_detect_late(struct arb_detect *d, const char **src, uint64_t *line, char *why, size_t whylen)
+{
+	const struct late *l;
+
+	if (d->latepos == d->nlate) {
+		d->latepos = d->nlate = 0;
+		return 0;
+	}
+	l = &d->late[d->latepos++];
+	*src = l->src;
+	*line = l->line;
+	snprintf(why, whylen, "%s not best first at level %" PRIu32, l->side ? "asks" : "bids",
+	    l->level);
+	return 1;
+}
+
 int
 arb_detect_feed(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out,
     char *why, size_t whylen)
@@ -2513,5 +2682,6 @@ arb_detect_free(struct arb_detect *d)
 	free(d->xhash);
 	arb_book_rec_free(&d->br);
 	arb_buf_free(&d->tmp);
+	free(d->late);
 	free(d);
 }

@@ -72,12 +72,32 @@ void arb_detect_free(struct arb_detect *d);
 /*
  * Feeds one parsed, valid record; appends the records it causes to out
  * (whole lines).  Returns 0, or -1 with why set when the record's content
- * cannot be used (e.g. a book whose levels are not numbers).  A book
- * record's levels are taken from r (arb_rec_book_take: no copy); its line
- * and keys are left as they were.
+ * cannot be used (e.g. a book with a price <= 0, or whose levels are not
+ * best first: that book is then refused until its next good record).  A
+ * book record's levels are taken from r (arb_rec_book_take: no copy); its
+ * line and keys are left as they were.
  */
 int arb_detect_feed(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out,
     char *why, size_t whylen);
+/*
+ * Where the record fed next was read: src (not copied: it must outlive
+ * the engine) and its line number.  The engine keeps them with each book
+ * for arb_detect_late.
+ */
+void arb_detect_where(struct arb_detect *d, const char *src, uint64_t line);
+/*
+ * A book record read lazily (arb_rec's lazy) is fed with only its best
+ * levels checked; its other levels are converted, and their order
+ * checked, when a sizing needs them, maybe while a later record is fed.
+ * A record found bad then is refused as arb_detect_feed would have
+ * refused it, and queued: after each feed, call this until it returns 0;
+ * each call returns 1 with the record's src and line (as given to
+ * arb_detect_where before it was fed) and why ("bids not best first at
+ * level 3") set.  A book record found bad while it was fed is reported
+ * by arb_detect_feed's why, not here.
+ */
+int arb_detect_late(struct arb_detect *d, const char **src, uint64_t *line, char *why,
+    size_t whylen);
 const struct arb_detect_stats *arb_detect_stats(const struct arb_detect *d);
 
 #endif

@@ -66,20 +66,75 @@ cmp_ok "$T/out" "$T/want" "  skipped, the rest as without it"
 
 # books whose levels parse but cannot be used (a price of 0, a quantity
 # below 0), read lazily (the usual form) and by the general path (a
-# space): reported, and the book left as it was
+# space): reported, and the book refused (out of sync) until its next
+# good record: b's book then makes no opportunity, a good one of a does
 { head -n 3 "$T/in"
   echo '{"type":"book","ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":2,"ok":true,"depth":2,"bids":[[99.00,1],[0.00,1]],"asks":[[100.00,2],[100.5,1]]}'
   echo '{"type":"book","ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":3,"ok":true,"depth":2,"bids":[[99.00,1],[98.00,1]],"asks":[[90.00,2],[100.5,-1]]}'
   echo '{"type":"book", "ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":4,"ok":true,"depth":1,"bids":[[0,1]],"asks":[[90.00,2]]}'
   tail -n 1 "$T/in"; } >"$T/badlv.in"
-arb-detect "$T/badlv.in" >"$T/out" 2>"$T/err"
+arb-detect --explain "$T/badlv.in" >"$T/out" 2>"$T/err"
 ok $? "bad levels: exit 0"
 is "$(grep -c 'bad book: bad book level' "$T/err")" 3 "bad levels: each reported"
 grep -q "badlv.in:4: " "$T/err" && grep -q "badlv.in:5: " "$T/err" && grep -q "badlv.in:6: " "$T/err"
 ok $? "bad levels: reported as file:line"
-grep -v '"type":"book"' "$T/out" >"$T/got.rec"
-grep -v '"type":"book"' "$T/want" >"$T/want.rec"
-cmp_ok "$T/got.rec" "$T/want.rec" "bad levels: the books left as they were"
+is "$(grep -v '"type":"book"' "$T/out" | grep -v '"type":"instrument"')" \
+    '{"type":"reject","ts":1000002,"kind":"cross","reason":"out_of_sync","ex":"a","sym":"BTC/USD","gross_bps":100.00,"cand":"cross:a>b:BTC/USD","detail":"a BTC/USD"}' \
+    "bad levels: the book refused as out of sync, not traded on its old levels"
+{ cat "$T/badlv.in"
+  echo '{"type":"book","ts":1000003,"rt":1000003,"ex":"a","sym":"BTC/USD","seq":5,"ok":true,"depth":1,"bids":[[99.00,1]],"asks":[[100.00,2]]}'; } >"$T/badlv2.in"
+arb-detect "$T/badlv2.in" 2>/dev/null | grep '"type":"opportunity"' | sed 's/.*"event":"\([a-z]*\)".*"book_ts":\(\[[0-9,]*\]\).*/\1 \2/' >"$T/got"
+is "$(cat "$T/got")" "new [1000003,1000002]" "bad levels: the next good record makes the book usable again"
+# an open opportunity goes at once when one of its books gets a bad record
+{ cat "$T/in"
+  echo '{"type":"book","ts":1000003,"rt":1000003,"ex":"a","sym":"BTC/USD","seq":2,"ok":true,"depth":1,"bids":[[99.00,1]],"asks":[[-100.00,2]]}'; } >"$T/badlv3.in"
+is "$(arb-detect "$T/badlv3.in" 2>/dev/null | sed -n 's/.*"type":"opportunity","ts":\([0-9]*\),.*"event":"\([a-z]*\)".*/\2 \1/p' | tr '\n' ' ')" \
+    "new 1000002 gone 1000003 " "bad levels: an open opportunity on the book goes"
+
+# Levels out of order (arb-ndjson(5): bids by falling, asks by rising
+# price): the px of a leg would be the last level walked, not the worst.
+# Both readings: lazily (the usual form: the levels past the best are
+# converted, and checked, when a sizing needs them, and the message then
+# names the record's line) and in full (a space after the type).  The
+# record is reported, counted, and its book refused until its next good
+# record; the rest flows on.  Levels at one price are accepted.
+# unsorted NAME BIDS ASKS MESSAGE: a's book with those sides, then b's, then a's
+# good book
+unsorted() {
+	for how in lazy full; do
+		sp=''
+		[ $how = full ] && sp=' '
+		{ head -n 3 "$T/in"
+		  printf '{"type":"book",%s"ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":2,"ok":true,"depth":4,"bids":%s,"asks":%s}\n' "$sp" "$2" "$3"
+		  tail -n 1 "$T/in"
+		  echo '{"type":"book","ts":1000003,"rt":1000003,"ex":"a","sym":"BTC/USD","seq":3,"ok":true,"depth":1,"bids":[[99.00,1]],"asks":[[100.00,2]]}'
+		} >"$T/uns.in"
+		arb-detect --explain "$T/uns.in" >"$T/uns.out" 2>"$T/uns.err"
+		is "$?" 0 "$1, $how: exit 0"
+		printf 'arb-detect: %s: bad book: %s\narb-detect: 1 bad line skipped\n' "$T/uns.in:4" "$4" >"$T/uns.want"
+		cmp_ok "$T/uns.err" "$T/uns.want" "$1, $how: reported with file and line, counted"
+		grep -v '"type":"\(book\|instrument\)"' "$T/uns.out" |
+		    sed 's/.*"ts":\([0-9]*\).*"\(reason\|event\)":"\([a-z_]*\)".*/\1 \3/' | tr '\n' ' ' >"$T/uns.got"
+		is "$(cat "$T/uns.got")" "1000002 out_of_sync 1000003 new " \
+		    "$1, $how: no opportunity on that book until its next good record"
+		arb-detect --strict "$T/uns.in" >/dev/null 2>&1
+		is "$?" 1 "$1, $how: --strict: fatal"
+	done
+}
+unsorted "bids level 2" '[[99.00,1],[99.50,1]]' '[[100.00,2],[101,1]]' "bids not best first at level 2"
+unsorted "bids level 4" '[[99.00,1],[98,1],[98,1],[98.01,1]]' '[[100.00,2],[101,1]]' "bids not best first at level 4"
+unsorted "asks level 2" '[[99.00,1]]' '[[100.00,1],[99.99,1],[101,1]]' "asks not best first at level 2"
+unsorted "asks level 3" '[[99.00,1],[98,1]]' '[[100.00,1],[100.5,1],[100.4,1]]' "asks not best first at level 3"
+unsorted "both sides: bids named" '[[99.00,1],[98,1],[98.5,1]]' '[[100.00,1],[99.5,1]]' "bids not best first at level 3"
+# the leg's px is its worst level: with a's asks 100 then 100.5, both
+# walked (b takes 1.5), px 100.5; equal prices are no disorder
+{ head -n 3 "$T/in"
+  echo '{"type":"book","ts":1000001,"rt":1000001,"ex":"a","sym":"BTC/USD","seq":2,"ok":true,"depth":3,"bids":[[99.00,1]],"asks":[[100.00,1],[100.00,0.2],[100.5,1]]}'
+  tail -n 1 "$T/in"; } >"$T/eq.in"
+arb-detect "$T/eq.in" >"$T/eq.out" 2>"$T/eq.err"
+is "$?:$(cat "$T/eq.err")" "0:" "equal prices: accepted, no message"
+grep -q '"side":"buy","px":100.5,"qty":1.5' "$T/eq.out"
+ok $? "  the buy leg's px is the worst level walked"
 
 # The configuration file (section [arb-detect]) and ARB_* under the
 # command line.
