@@ -120,6 +120,7 @@ gen(int depth, long n, uint64_t seed)
 			    s[i].pxdec, pow(10, -s[i].pxdec), s[i].qtydec, pow(10, -s[i].qtydec));
 	for (k = 0; k < n; k++) {
 		int x = (int)(rnd() % ns), lv;
+		double off, step;
 		double mid = s[x].mid * (1 + (unif() - 0.5) * 0.0004), tick = pow(10, -s[x].pxdec);
 		double half = mid * 0.00025;
 
@@ -132,17 +133,23 @@ gen(int depth, long n, uint64_t seed)
 		printf("{\"type\":\"book\",\"ts\":%" PRId64 ",\"rt\":%" PRId64 ",\"ex\":\"%s\",\"sym\":\"%s/%s\","
 		    "\"seq\":%ld,\"ok\":true,\"depth\":%d,\"bids\":[", ts, ts + 150, venues[v],
 		    s[x].base, s[x].quote, k + 1, depth);
-		for (lv = 0; lv < depth; lv++) {
+		/* each level 1 to 3 ticks worse than the one before it: best
+		 * first (arb-ndjson(5)), as arb-detect checks */
+		for (lv = 0, off = 0; lv < depth; lv++) {
+			step = tick * (1 + (double)(rnd() % 3));
+			off += lv ? step : 0;
 			printf(lv ? ",[" : "[");
-			pr(mid - half - lv * tick * (1 + (double)(rnd() % 3)), s[x].pxdec);
+			pr(mid - half - off, s[x].pxdec);
 			putchar(',');
 			pr((1 + (double)(rnd() % 500)) * pow(10, -s[x].qtydec) * (s[x].qtydec ? 10 : 1), s[x].qtydec);
 			putchar(']');
 		}
 		printf("],\"asks\":[");
-		for (lv = 0; lv < depth; lv++) {
+		for (lv = 0, off = 0; lv < depth; lv++) {
+			step = tick * (1 + (double)(rnd() % 3));
+			off += lv ? step : 0;
 			printf(lv ? ",[" : "[");
-			pr(mid + half + lv * tick * (1 + (double)(rnd() % 3)), s[x].pxdec);
+			pr(mid + half + off, s[x].pxdec);
 			putchar(',');
 			pr((1 + (double)(rnd() % 500)) * pow(10, -s[x].qtydec) * (s[x].qtydec ? 10 : 1), s[x].qtydec);
 			putchar(']');
