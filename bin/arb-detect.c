@@ -174,6 +174,23 @@ metrics(struct arb_metrics *m, void *arg)
 	arb_metrics_i64(m, "arb_detect_rejects_total", NULL, (int64_t)s->rejects);
 }
 
+/* Book records found bad only after they were fed, when their levels
+ * were first needed (read lazily: arb_detect_late): the one just fed or
+ * an earlier one, maybe of an earlier file. */
+static void __attribute__((noinline))
+report_late(struct arb_detect *d, struct arb_badlines *bl, uint64_t *seen)
+{
+	const char *src;
+	uint64_t ln;
+	char why[256], msg[300];
+
+	while (arb_detect_late(d, &src, &ln, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "bad book: %s", why);
+		arb_badline(bl, src, ln, msg);
+	}
+	*seen = arb_detect_stats(d)->late;
+}
+
 static void
 run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
     struct arb_badlines *bl, struct arb_rec *rec, struct arb_buf *out)
@@ -181,11 +198,15 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 	struct arb_reader rd;
 	struct arb_svc svc;
 	struct mctx mc = { d, w, bl };
+	const struct arb_detect_stats *st = arb_detect_stats(d);
+	uint64_t late = st->late;
 	char *line, why[256];
 	size_t len;
 	int rc;
 
 	arb_reader_init(&rd, fd, name);
+	/* the engine reads the line number of each book record from rd */
+	arb_detect_where(d, name, &rd.lineno);
 	rd.flush_on_block = w;
 	/* the watchdog and --metrics stay alive while the input is idle */
 	arb_svc_init(&svc, fd, metrics_path, metrics, &mc);
@@ -212,24 +233,13 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 		arb_writer_line(w, line, len);
 		arb_buf_reset(out);
 		why[0] = '\0';
-		arb_detect_where(d, name, rd.lineno);
 		if (arb_detect_feed(d, rec, out, why, sizeof(why)) < 0) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "bad %s: %s", arb_rtype_name(rec->type), why);
 			arb_badline(bl, name, rd.lineno, msg);
 		}
-		/* book records found bad only now, when their levels were
-		 * first needed (read lazily: arb_detect_late), this one or an
-		 * earlier one, maybe of an earlier file */
-		{
-			const char *src;
-			uint64_t ln;
-			char msg[300];
-			while (arb_detect_late(d, &src, &ln, why, sizeof(why))) {
-				snprintf(msg, sizeof(msg), "bad book: %s", why);
-				arb_badline(bl, src, ln, msg);
-			}
-		}
+		if (st->late != late)
+			report_late(d, bl, &late);
 		if (out->len)
 			arb_writer_put(w, out->p, out->len);
 		arb_svc_tick(&svc);

@@ -263,7 +263,7 @@ struct arb_detect {
 	struct arb_detect_stats st;
 	/* where the record being fed was read (arb_detect_where) */
 	const char *src;
-	uint64_t line;
+	const uint64_t *line;
 	/* bad book records found after they were fed, for arb_detect_late */
 	struct late { const char *src; uint64_t line; int side; uint32_t level; } *late;
 	size_t nlate, caplate, latepos;
@@ -348,6 +348,7 @@ book_disorder(struct arb_detect *d, struct book *b)
 	l->line = b->line;
 	l->side = side;
 	l->level = b->unsorted[side];
+	d->st.late++;
 }
 
 /* Converts the levels of a lazily read side (see struct book) up to upto,
@@ -2301,7 +2302,7 @@ on_book_lazy(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out)
 	b->have_book = 1;
 	b->bad = r->fb->ok ? R_NONE : R_OUT_OF_SYNC;
 	b->src = d->src;
-	b->line = d->line;
+	b->line = *d->line;
 	b->noted = 0;
 	/* the text of the last record, whose disorder was found already */
 	if (b->unsorted[0] | b->unsorted[1])
@@ -2402,7 +2403,7 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	b->have_book = 1;
 	b->bad = d->br.ok ? R_NONE : R_OUT_OF_SYNC;
 	b->src = d->src;
-	b->line = d->line;
+	b->line = *d->line;
 	b->unsorted[0] = unsorted[0];
 	b->unsorted[1] = unsorted[1];
 	b->noted = (unsorted[0] | unsorted[1]) != 0;
@@ -2558,10 +2559,12 @@ on_balance(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 }
 
 void
-arb_detect_where(struct arb_detect *d, const char *src, uint64_t line)
+arb_detect_where(struct arb_detect *d, const char *src, const uint64_t *line)
 {
+	static const uint64_t none;
+
 	d->src = src;
-	d->line = line;
+	d->line = line ? line : &none;
 }
 
 int
@@ -2618,6 +2621,7 @@ arb_detect_new(const struct arb_detect_opts *o)
 	struct arb_detect *d = xcalloc(1, sizeof(*d));
 
 	d->o = *o;
+	arb_detect_where(d, NULL, NULL);
 	if (d->o.max_legs > ARB_DLEGS_MAX)
 		d->o.max_legs = ARB_DLEGS_MAX;
 	return d;

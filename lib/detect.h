@@ -61,6 +61,8 @@ struct arb_detect_stats {
 	uint64_t books, evals, opps_new, opps_update, opps_gone, rejects;
 	uint64_t cands_cross, cands_cycle, overflow, no_instrument;
 	uint64_t screened;   /* candidates skipped by the log-rate screen */
+	uint64_t late;       /* book records found bad after they were fed
+	                      * (arb_detect_late): read it to know when to call */
 };
 
 struct arb_detect;
@@ -80,17 +82,22 @@ void arb_detect_free(struct arb_detect *d);
 int arb_detect_feed(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out,
     char *why, size_t whylen);
 /*
- * Where the record fed next was read: src (not copied: it must outlive
- * the engine) and its line number.  The engine keeps them with each book
- * for arb_detect_late.
+ * Where the records fed next are read: src, and *line the number of the
+ * line of the record being fed, which the caller updates (the reader's
+ * lineno): no call per record.  Both pointers are kept and read when a
+ * book record is fed; src must outlive the engine (messages about a
+ * record may come later), line must stay valid while records are fed,
+ * until the next call.  The engine keeps them with each book for
+ * arb_detect_late; without this call, no source and line 0.
  */
-void arb_detect_where(struct arb_detect *d, const char *src, uint64_t line);
+void arb_detect_where(struct arb_detect *d, const char *src, const uint64_t *line);
 /*
  * A book record read lazily (arb_rec's lazy) is fed with only its best
  * levels checked; its other levels are converted, and their order
  * checked, when a sizing needs them, maybe while a later record is fed.
  * A record found bad then is refused as arb_detect_feed would have
- * refused it, and queued: after each feed, call this until it returns 0;
+ * refused it, and queued (stats' late counts them): after a feed that
+ * raised late, call this until it returns 0;
  * each call returns 1 with the record's src and line (as given to
  * arb_detect_where before it was fed) and why ("bids not best first at
  * level 3") set.  A book record found bad while it was fed is reported
