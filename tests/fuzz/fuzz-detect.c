@@ -28,10 +28,17 @@
  *     ts + ttl, --min-profit, --min-profit-bps and --max-notional kept,
  *     net_bps = profit / cost rounded toward zero, every leg's qty on
  *     its lot and px on its tick (the last instrument record over the
- *     fee lines), book_ts the leg's last book, in sync and not older
- *     than --max-age; without --alias, the amounts against the legs
- *     (check_amounts: cost and proceeds from the first and last legs'
- *     quantities, prices and fees, in the profit currency);
+ *     fee lines), book_ts the leg's last book, in sync, its last record
+ *     good (levels best first, prices > 0, quantities >= 0) and not
+ *     older than --max-age; without --alias, the amounts against the
+ *     legs (check_amounts: cost and proceeds from the first and last
+ *     legs' quantities, prices and fees, in the profit currency);
+ *   - bad book records (book_expect): read in full, each one refused
+ *     with its reason ("bad book level", "bids not best first at level
+ *     N", the first disorder of the bids, else of the asks), a good one
+ *     taken; read lazily, the same, but levels out of order may be
+ *     found later instead (arb_detect_late): then with the same reason,
+ *     the record's line, once, and never a good record's;
  *   - determinism, and the lazy reading of books (rec.h): a second
  *     fresh engine fed records parsed in full gives the same bytes;
  *   - --explain (on if it was off, off if it was on) only adds reject
@@ -256,7 +263,6 @@ struct mbook {
 	char ex[ARB_EX_MAX], sym[ARB_SYM_MAX];
 	char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
 	int have_book, bad, known;
-	int unsorted;   /* levels not best first (arb-ndjson(5)): see check_amounts */
 	int64_t ts;
 	struct arb_fee_ent inst;
 };
@@ -313,39 +319,71 @@ mbook(struct model *m, const char *ex, const char *sym, int create)
 	return b;
 }
 
-/* An input record the engine took (feed returned 0); ok: a book's, read
- * before the feed (which takes the levels). */
-/* Are a book record's levels best first (bids falling, asks rising)? */
+/*
+ * Why the engine must refuse a book record, into exp (arb-detect(1)):
+ * "bad book level" when a price is <= 0 or a quantity < 0, else "bids
+ * not best first at level N" (or asks) for the first level whose price is
+ * better than the one before it, bids first; "" for a good record.
+ * Returns -1 when the levels cannot be read (nothing is expected).
+ */
 static int
-book_sorted(const struct arb_rec *r)
+book_expect(const struct arb_rec *r, char *exp, size_t cap)
 {
 	static struct arb_book_rec bk;
 	uint32_t i;
+	int side;
 
+	exp[0] = '\0';
 	if (arb_rec_book(r, &bk) < 0)
-		return 1;
-	for (i = 1; i < bk.nbids; i++)
-		if (arb_dec_cmp(bk.bids[i].px, bk.bids[i - 1].px) > 0)
-			return 0;
-	for (i = 1; i < bk.nasks; i++)
-		if (arb_dec_cmp(bk.asks[i].px, bk.asks[i - 1].px) < 0)
-			return 0;
-	return 1;
+		return -1;
+	for (side = 0; side < 2; side++) {
+		const struct arb_level *lv = side ? bk.asks : bk.bids;
+		uint32_t n = side ? bk.nasks : bk.nbids;
+		for (i = 0; i < n; i++)
+			if (arb_dec_sign(lv[i].px) <= 0 || arb_dec_sign(lv[i].qty) < 0) {
+				snprintf(exp, cap, "bad book level");
+				return 0;
+			}
+	}
+	for (side = 0; side < 2; side++) {
+		const struct arb_level *lv = side ? bk.asks : bk.bids;
+		uint32_t n = side ? bk.nasks : bk.nbids;
+		for (i = 1; i < n; i++) {
+			int c = arb_dec_cmp(lv[i].px, lv[i - 1].px);
+			if (side ? c < 0 : c > 0) {
+				snprintf(exp, cap, "%s not best first at level %" PRIu32,
+				    side ? "asks" : "bids", i + 1);
+				return 0;
+			}
+		}
+	}
+	return 0;
 }
 
+/* An input record fed to the engine: rc its answer; ok and exp (""
+ * when none is known), a book's, read before the feed (which takes the
+ * levels).  A book record with levels out of order is taken, but its
+ * book is refused until its next good record; one with a bad level
+ * leaves the book's levels but refuses it too. */
 static void
-model_feed(struct model *m, const struct arb_rec *r, int ok, int sorted)
+model_feed(struct model *m, const struct arb_rec *r, int rc, int ok, const char *exp)
 {
 	struct mbook *b;
 	size_t i;
 
+	if (r->type == ARB_R_BOOK && strcmp(exp, "bad book level") == 0) {
+		if ((b = mbook(m, r->ex, r->sym, 0)) != NULL)
+			b->bad = 1;
+		return;
+	}
+	if (rc < 0 && !(r->type == ARB_R_BOOK && exp[0]))
+		return;
 	switch (r->type) {
 	case ARB_R_BOOK:
 		b = mbook(m, r->ex, r->sym, 1);
 		b->have_book = 1;
 		b->ts = r->ts;
-		b->bad = !ok;
-		b->unsorted = !sorted;
+		b->bad = !ok || exp[0] != '\0';
 		break;
 	case ARB_R_INSTRUMENT: {
 		char base[ARB_CCY_MAX], quote[ARB_CCY_MAX];
@@ -473,12 +511,11 @@ is_sum(arb_dec a, arb_dec b, arb_dec c)
 /*
  * The amounts against the legs (arb-detect(1), Sizing): what the first
  * leg spends is the cost, what the last receives the proceeds; a buy's
- * notional is at most px * qty (px is its worst level), a sell's at
- * least (unless the book's levels are not best first, against
- * arb-ndjson(5): arb-detect takes them as given, and px is then the last
- * level walked, not the worst); a sell after a buy spends at most what
- * the buy received; a cross
- * without fees in base trades the same quantity on both legs.
+ * notional is at most px * qty (px is its worst level: the engine
+ * refuses a book whose levels are not best first, and check_opp checks
+ * that no leg is on one), a sell's at least; a sell after a buy spends
+ * at most what the buy received; a cross without fees in base trades
+ * the same quantity on both legs.
  */
 static void
 check_amounts(const struct leg *lv, int n, const char *ccy, arb_dec cost, arb_dec proceeds,
@@ -493,7 +530,7 @@ check_amounts(const struct leg *lv, int n, const char *ccy, arb_dec cost, arb_de
 		if (f->buy) {
 			/* cost = N + fee (fee in quote) or N */
 			CHECK(fs ? arb_dec_sub(&t, cost, f->fee) == 0 : (t = cost, 1));
-			if (!f->b->unsorted && arb_dec_mul(&pq, f->px, f->qty) == 0)
+			if (arb_dec_mul(&pq, f->px, f->qty) == 0)
 				CHECK(arb_dec_cmp(t, pq) <= 0);
 		} else
 			CHECK(fs ? is_sum(cost, f->qty, f->fee) : arb_dec_cmp(cost, f->qty) == 0);
@@ -506,7 +543,7 @@ check_amounts(const struct leg *lv, int n, const char *ccy, arb_dec cost, arb_de
 		else {
 			/* proceeds = N - fee (fee in quote) or N */
 			CHECK(fs ? (t = proceeds, 1) : arb_dec_add(&t, proceeds, l->fee) == 0);
-			if (!l->b->unsorted && arb_dec_mul(&pq, l->px, l->qty) == 0)
+			if (arb_dec_mul(&pq, l->px, l->qty) == 0)
 				CHECK(arb_dec_cmp(t, pq) >= 0);
 		}
 	}
@@ -680,6 +717,34 @@ struct group {
 	size_t off, len, add;
 };
 
+/* What is known of each input line (by number) of a run: the reason a
+ * book record must be refused for (book_expect), whether the engine
+ * gave one, and whether it was reported late. */
+struct lexp {
+	char exp[48];
+	int known, refused, late;
+};
+
+/* The records found bad late (arb_detect_late), after a feed: each one a
+ * book record fed before whose levels are out of order, with the reason
+ * expected, not refused when fed, reported once. */
+static void
+check_late(struct arb_detect *d, const struct lexp *le, size_t nle, int *seen)
+{
+	const char *src;
+	uint64_t line;
+	char why[256];
+
+	while (arb_detect_late(d, &src, &line, why, sizeof(why))) {
+		CHECK(src != NULL && strcmp(src, "stdin") == 0);
+		CHECK(line > 0 && line < nle && le[line].known);
+		CHECK(strstr(le[line].exp, " not best first at level ") != NULL);
+		CHECK(strcmp(why, le[line].exp) == 0);
+		CHECK(!le[line].refused && !seen[line]);
+		seen[line] = 1;
+	}
+}
+
 /*
  * Runs path through a fresh engine as arb-detect does, reading books
  * lazily (as arb-detect) or not; the output in out, and its groups in g.
@@ -694,9 +759,11 @@ run(const struct cfg *c, const char *path, int lazy, int check, struct arb_buf *
 	struct arb_rec rec;
 	struct arb_buf add = { 0 }, copy = { 0 };
 	struct model m;
-	char *line, why[256];
-	size_t len, capg = 0;
-	int fd, rc, ok, sorted;
+	struct lexp *le = NULL;
+	int *seen = NULL;
+	char *line, why[256], exp[48];
+	size_t len, capg = 0, cle = 0, i;
+	int fd, rc, ok;
 
 	memset(&m, 0, sizeof(m));
 	m.c = c;
@@ -704,6 +771,7 @@ run(const struct cfg *c, const char *path, int lazy, int check, struct arb_buf *
 	if ((fd = open(path, O_RDONLY)) < 0)
 		abort();
 	arb_reader_init(&rd, fd, "stdin");
+	arb_detect_where(d, "stdin", &rd.lineno);
 	arb_rec_init(&rec);
 	rec.lazy = lazy;
 	*g = NULL;
@@ -711,6 +779,16 @@ run(const struct cfg *c, const char *path, int lazy, int check, struct arb_buf *
 	while ((rc = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
 		if (rc == ARB_RD_ERR)
 			abort();
+		if (rd.lineno >= cle) {
+			size_t n = cle ? 2 * cle : 64;
+			while (n <= rd.lineno)
+				n *= 2;
+			xrealloc(&le, n * sizeof(*le));
+			xrealloc(&seen, n * sizeof(*seen));
+			memset(le + cle, 0, (n - cle) * sizeof(*le));
+			memset(seen + cle, 0, (n - cle) * sizeof(*seen));
+			cle = n;
+		}
 		if (rc == ARB_RD_BAD || arb_rec_parse(&rec, line, len, why, sizeof(why)) < 0)
 			continue;
 		if (*ng == capg) {
@@ -731,20 +809,37 @@ run(const struct cfg *c, const char *path, int lazy, int check, struct arb_buf *
 		if (rec.type == ARB_R_BOOK && !(rec.has_fb && rec.fb && (ok = rec.fb->ok, 1)) &&
 		    arb_rec_bool(&rec, "ok", &ok) < 0)
 			ok = 0;
-		sorted = rec.type != ARB_R_BOOK || book_sorted(&rec);
+		exp[0] = '\0';
+		if (rec.type == ARB_R_BOOK && book_expect(&rec, exp, sizeof(exp)) == 0) {
+			snprintf(le[rd.lineno].exp, sizeof(le[rd.lineno].exp), "%s", exp);
+			le[rd.lineno].known = 1;
+		}
 		rc = arb_detect_feed(d, &rec, &add, why, sizeof(why));
 		CHECK(rc == 0 || why[0] != '\0');
 		/* the line is passed through as it was read */
 		CHECK(memcmp(copy.p, line, len) == 0);
+		if (le[rd.lineno].known) {
+			/* refused with the reason expected; read in full, every
+			 * bad one; read lazily, levels out of order maybe later */
+			if (rc < 0)
+				CHECK(strcmp(why, exp) == 0);
+			else
+				CHECK(exp[0] == '\0' || (lazy && strstr(exp, " not best first") != NULL));
+			le[rd.lineno].refused = rc < 0;
+		}
+		check_late(d, le, cle, seen);
 		if (check) {
-			if (rc == 0)
-				model_feed(&m, &rec, ok, sorted);
+			model_feed(&m, &rec, rc, ok, exp);
 			check_added(&m, add.p, add.len);
 		}
 		(*g)[(*ng)++].add = add.len;
 		if (add.len)
 			arb_buf_add(out, add.p, add.len);
 	}
+	/* read in full, nothing is found late */
+	if (!lazy)
+		for (i = 0; i < cle; i++)
+			CHECK(!seen[i]);
 	arb_reader_free(&rd);
 	close(fd);
 	arb_rec_free(&rec);
@@ -752,6 +847,8 @@ run(const struct cfg *c, const char *path, int lazy, int check, struct arb_buf *
 	arb_buf_free(&add);
 	arb_buf_free(&copy);
 	arb_detect_free(d);
+	free(le);
+	free(seen);
 	while (m.nop--) {
 		free(m.op[m.nop].id);
 		free(m.op[m.nop].tail);
