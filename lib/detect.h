@@ -74,8 +74,9 @@ void arb_detect_free(struct arb_detect *d);
 /*
  * Feeds one parsed, valid record; appends the records it causes to out
  * (whole lines).  Returns 0, or -1 with why set when the record's content
- * cannot be used (e.g. a book with a price <= 0, or whose levels are not
- * best first: that book is then refused until its next good record).  A
+ * cannot be used (e.g. a book with a price <= 0, or, read in full, whose
+ * levels are not best first: that book is then refused until its next
+ * good record; see arb_detect_late for a lazily read one).  A
  * book record's levels are taken from r (arb_rec_book_take: no copy); its
  * line and keys are left as they were.
  */
@@ -93,15 +94,15 @@ int arb_detect_feed(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out
 void arb_detect_where(struct arb_detect *d, const char *src, const uint64_t *line);
 /*
  * A book record read lazily (arb_rec's lazy) is fed with only its best
- * levels checked; its other levels are converted, and their order
- * checked, when a sizing needs them, maybe while a later record is fed.
- * A record found bad then is refused as arb_detect_feed would have
- * refused it, and queued (stats' late counts them): after a feed that
- * raised late, call this until it returns 0;
- * each call returns 1 with the record's src and line (as given to
- * arb_detect_where before it was fed) and why ("bids not best first at
- * level 3") set.  A book record found bad while it was fed is reported
- * by arb_detect_feed's why, not here.
+ * levels converted; its other levels are converted, and their order
+ * checked, when a sizing first needs them: while it is fed, or while a
+ * later record is.  A record found bad then is refused as if it had been
+ * found when fed (the records written are the same) and queued, stats'
+ * late counting them: after a feed that raised late, call this until it
+ * returns 0.  Each call returns 1 with the record's src and line (as
+ * arb_detect_where gave them when it was fed) and why ("bids not best
+ * first at level 3") set.  A record read in full is checked when fed and
+ * reported by arb_detect_feed's why, never here.
  */
 int arb_detect_late(struct arb_detect *d, const char **src, uint64_t *line, char *why,
     size_t whylen);
