@@ -13,11 +13,11 @@
 /* Reject reasons (arb-detect(1), "REASON CODES"). */
 enum reason {
 	R_NONE = 0, R_FEES, R_LOT, R_MIN_NOTIONAL, R_STALE, R_OUT_OF_SYNC,
-	R_BALANCE, R_MAX_AGE, R_MIN_PROFIT, R_NREASONS
+	R_BALANCE, R_MAX_AGE, R_MIN_PROFIT, R_TICK, R_NREASONS
 };
 static const char *const reason_name[R_NREASONS] = {
 	"", "fees", "lot", "min_notional", "stale", "out_of_sync",
-	"balance", "max_age", "min_profit"
+	"balance", "max_age", "min_profit", "tick"
 };
 
 /* Candidate states: none, an open opportunity, or rejected for a reason. */
@@ -1455,6 +1455,21 @@ evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 		const struct arb_dfill *f = &e->r.f[i];
 		const char *what = NULL;
 		arb_dec lim = ZERO;
+		/* A leg's limit is its worst level's price, which a venue
+		 * quotes on the tick (> 0).  One that is not (the instrument
+		 * record disagrees with the book) would be rounded to the tick
+		 * away from the price the profit was computed at, as far as to
+		 * 0, a sell at any price: the candidate is refused instead. */
+		if (!arb_dec_is_multiple(f->px, b->inst.tick)) {
+			char x[ARB_DEC_STRMAX], y[ARB_DEC_STRMAX];
+			arb_dec_fmt(arb_dec_trim(f->px), x);
+			arb_dec_fmt(arb_dec_trim(b->inst.tick), y);
+			snprintf(e->detail, sizeof(e->detail), "%s %s px %s not on its tick %s",
+			    d->v[b->vx].ex, b->sym, x, y);
+			e->state = ST_REJ(R_TICK);
+			e->reason = R_TICK;
+			return;
+		}
 		if ((b->inst.has & ARB_FH_MIN_QTY) && arb_dec_cmp(f->qty, b->inst.min_qty) < 0) {
 			what = "min_qty";
 			lim = b->inst.min_qty;
@@ -1524,14 +1539,10 @@ opp_tail(struct arb_detect *d, const struct cand *c, const struct eval *e, struc
 	for (i = 0; i < c->n; i++) {
 		const struct book *b = &d->b[c->book[i]];
 		const struct arb_dfill *f = &e->r.f[i];
+		/* on the tick: evaluate refuses a price off it */
 		arb_dec px = f->px;
 		if (i)
 			arb_buf_addc(o, ',');
-		/* already on the tick when the venue's book is; never better */
-		if (c->buy[i])
-			arb_dec_ceil_to(&px, f->px, b->inst.tick);
-		else
-			arb_dec_floor_to(&px, f->px, b->inst.tick);
 		arb_buf_adds(o, "{\"ex\":");
 		arb_json_quote(o, d->v[b->vx].ex, strlen(d->v[b->vx].ex));
 		arb_emit_str(o, "sym", b->sym);

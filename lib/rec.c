@@ -157,7 +157,7 @@ static struct key k_opportunity[] = {
 };
 static struct key k_reject[] = {
 	REQ("ts", K_TS), ENUM("kind", KIND),
-	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age|min_profit"),
+	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age|min_profit|tick"),
 	OPT("ex", K_EX), OPT("sym", K_SYM), OPT("gross_bps", K_DEC), OPT("detail", K_STR), END
 };
 static struct key k_order[] = {
@@ -216,7 +216,7 @@ static struct spec spec_leg = { k_leg, 0, 0 };
  */
 static struct key kf_reject[] = {
 	REQ("ts", K_TS), ENUM("kind", KIND),
-	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age|min_profit"),
+	ENUM("reason", "fees|lot|min_notional|stale|out_of_sync|balance|max_age|min_profit|tick"),
 	OPT("ex", K_EX), OPT("sym", K_SYM), OPT("gross_bps", K_DEC), PASS("cand"),
 	OPT("detail", K_STR), END
 };

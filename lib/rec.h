@@ -30,7 +30,7 @@
  * reject      ts kind reason ex(opt) sym(opt) gross_bps(opt) cand(opt)
  *             detail(opt); cand: the candidate's id without its ":TS"
  *             (arb-detect --explain) reason: fees lot min_notional stale
- *             out_of_sync balance max_age min_profit
+ *             out_of_sync balance max_age min_profit tick
  * order       ts ex sym opp leg cid side px qty state filled mode
  *             ("paper"|"live") vid(opt venue order id) reason(opt)
  *             msg(opt: the venue's reject message)

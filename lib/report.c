@@ -633,10 +633,12 @@ static void on_opportunity(struct arb_report *r, const struct arb_rec *rec, int 
 	}
 }
 
+/* The reasons arb-detect gives at sizing or after it, to a candidate
+ * that was profitable after fees (arb-detect(1), "Reason codes"). */
 static int is_sizing(const char *reason)
 {
 	return !strcmp(reason, "lot") || !strcmp(reason, "min_notional") ||
-	    !strcmp(reason, "balance");
+	    !strcmp(reason, "balance") || !strcmp(reason, "tick") || !strcmp(reason, "min_profit");
 }
 
 static void on_reject(struct arb_report *r, const struct arb_rec *rec, int inwin)

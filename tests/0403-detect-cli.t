@@ -164,6 +164,27 @@ arb-detect --start-ccy '' "$T/c4" >/dev/null 2>"$T/sc.err"
 is "$?" 2 "--start-ccy '': exit 2"
 is "$(cat "$T/sc.err")" "arb-detect: --start-ccy '': empty list" "  says so"
 
+# A leg's price off its instrument's tick (the instrument disagrees with
+# the book): refused with reason tick, never an order whose limit was
+# rounded away from the price; a sell rounded down would be 0 here (bid
+# 0.35, tick 1.0001).
+sed 's/"sym":"SKL\/GBP","base":"SKL","quote":"GBP","tick":[0-9.]*/"sym":"SKL\/GBP","base":"SKL","quote":"GBP","tick":1.0001/' "$T/c4" >"$T/tk.in"
+arb-detect --max-legs 4 --explain "$T/tk.in" >"$T/tk.out" 2>"$T/tk.err"
+is "$?:$(cat "$T/tk.err")" "0:" "a sell leg off the tick: exit 0, no message"
+is "$(grep -c '"type":"opportunity"' "$T/tk.out")" 0 "  no opportunity (its sell limit would be 0)"
+is "$(grep '"type":"reject"' "$T/tk.out")" \
+    '{"type":"reject","ts":1000004,"kind":"cycle","reason":"tick","ex":"y","sym":"BAND/GBP","gross_bps":500.00,"cand":"cycle:y:GBP>BAND>BTC>SKL>GBP","detail":"y SKL/GBP px 0.35 not on its tick 1.0001"}' \
+    "  rejected for tick, the detail names the leg, its price and tick"
+# a buy leg: BAND/GBP's ask 10 on a tick of 0.003
+sed 's/"sym":"BAND\/GBP","base":"BAND","quote":"GBP","tick":[0-9.]*/"sym":"BAND\/GBP","base":"BAND","quote":"GBP","tick":0.003/' "$T/c4" >"$T/tk2.in"
+arb-detect --max-legs 4 --explain "$T/tk2.in" >"$T/tk2.out" 2>/dev/null
+is "$(grep -c '"type":"opportunity"' "$T/tk2.out"):$(grep -o '"reason":"tick".*"detail":"[^"]*"' "$T/tk2.out")" \
+    '0:"reason":"tick","ex":"y","sym":"BAND/GBP","gross_bps":500.00,"cand":"cycle:y:GBP>BAND>BTC>SKL>GBP","detail":"y BAND/GBP px 10 not on its tick 0.003"' \
+    "a buy leg off the tick: rejected for tick"
+# on the tick (the golden input): the opportunity, no tick reject
+is "$(arb-detect --max-legs 4 --explain "$T/c4" | grep -c '"reason":"tick"\|"type":"opportunity"')" 1 \
+    "on the tick: the opportunity"
+
 # A closed pipe downstream is not an error.
 i=0
 while [ $i -lt 2000 ]; do cat "$T/in"; i=$((i + 1)); done >"$T/big"

@@ -130,4 +130,17 @@ arb-report -r feed -f csv <"$T/sp.ndjson" 2>/dev/null | tr -d '\r' | grep '^feed
 is "$(cat "$T/sp.out")" 'feed,a,b c,100,1,0,0,0,0,0,
 feed,a b,c,100,0,0,0,0,0,0,' "feeds: a space in the venue does not merge two"
 is "$(arb-report -f csv <"$T/sp.ndjson" 2>/dev/null | grep -c '^balances,')" 2 "balances: nor two balances"
+
+# The funnel: arb-detect's tick and min_profit rejects come after the
+# fees were paid, at sizing or after it; fees before
+printf '%s\n' '{"type":"reject","ts":1000,"kind":"cycle","reason":"tick","ex":"y","sym":"A/B"}' \
+	'{"type":"reject","ts":1001,"kind":"cycle","reason":"min_profit","ex":"y","sym":"A/B"}' \
+	'{"type":"reject","ts":1002,"kind":"cycle","reason":"fees","ex":"y","sym":"A/B"}' >"$T/fun.in"
+is "$(arb-report -r funnel -f csv <"$T/fun.in" | tr -d '\r' | grep -E '^funnel(_reasons)?,(candidates|after_fees|after_sizing),')" \
+"funnel,candidates,3,0,100
+funnel,after_fees,2,1,66.66
+funnel,after_sizing,0,2,0
+funnel_reasons,after_fees,fees,1
+funnel_reasons,after_sizing,min_profit,1
+funnel_reasons,after_sizing,tick,1" "funnel: tick and min_profit drop out at sizing, fees before"
 done_testing

@@ -322,7 +322,7 @@ test_reasons(void)
 		{ "", "{\"type\":\"risk\",\"ts\":1,\"action\":\"stop\"}", "expected refuse, kill or resume at \"action\"" },
 		{ "", "{\"type\":\"instrument\",\"ts\":1,\"fee_in\":\"both\"}", "expected quote, base or received at \"fee_in\"" },
 		{ "", "{\"type\":\"reject\",\"ts\":1,\"kind\":\"cross\",\"reason\":\"other\"}",
-		  "expected fees, lot, min_notional, stale, out_of_sync, balance, max_age or min_profit at \"reason\"" },
+		  "expected fees, lot, min_notional, stale, out_of_sync, balance, max_age, min_profit or tick at \"reason\"" },
 		{ "", "{\"type\":\"balance\",\"ts\":1,\"ex\":\"a\",\"asset\":\"BTC\",\"free\":\"1\"}", "expected number at \"free\"" },
 	};
 
@@ -743,7 +743,7 @@ static const struct {
 	{ "opportunity", "ts:I id:i kind:E=cross|cycle event:E=new|update|gone legs:G qty:D cost:D "
 	    "proceeds:D profit:D ccy:S gross_bps:D net_bps:D book_ts:T expires:I" },
 	{ "reject", "ts:I kind:E=cross|cycle reason:E=fees|lot|min_notional|stale|out_of_sync|balance|"
-	    "max_age|min_profit ex:S? sym:S? gross_bps:D? cand:S? detail:S?" },
+	    "max_age|min_profit|tick ex:S? sym:S? gross_bps:D? cand:S? detail:S?" },
 	{ "order", "ts:I ex:S sym:S opp:i leg:N cid:S side:E=buy|sell px:D qty:D "
 	    "state:E=new|sent|acked|partial|filled|canceled|rejected|unknown filled:D mode:E=paper|live "
 	    "vid:i? reason:S? msg:S? tif:E?=ioc|fok role:E?=unwind" },
