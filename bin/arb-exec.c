@@ -20,6 +20,7 @@
 #include "rec.h"
 #include "svc.h"
 #include "sig.h"
+#include "state.h"
 #include "util.h"
 
 /*
@@ -674,6 +675,10 @@ main(int argc, char **argv)
 		arb_conf_free(&conf);
 		return ARB_EXIT_OK;
 	}
+	/* a state file that no save could write is found now, not when
+	 * the first order is recorded (and refused) */
+	if (o.c.state_path && arb_state_probe(o.c.state_path, why, sizeof why) < 0)
+		arb_die(ARB_EXIT_FAIL, "%s", why);
 	if (o.live)
 		arb_live_attach(x, &e);
 	else

@@ -74,6 +74,36 @@ fail:
 	return -1;
 }
 
+int
+arb_state_probe(const char *path, char *why, size_t whylen)
+{
+	struct arb_buf tmp = { 0 };
+	int fd, e;
+
+	/* appends go to the file itself */
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0)
+		close(fd);
+	else if (errno != ENOENT) {
+		e = errno;
+		snprintf(why, whylen, "%s: cannot be written: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	/* snapshots to path.tmp, renamed over it: what the first save does */
+	arb_buf_printf(&tmp, "%s.tmp", path);
+	if ((fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		e = errno;
+		snprintf(why, whylen, "%s: cannot be written: %s: %s", path, tmp.p, strerror(e));
+		arb_buf_free(&tmp);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	(void)unlink(tmp.p);
+	arb_buf_free(&tmp);
+	return 0;
+}
+
 char *
 arb_state_read(const char *path, size_t *lenp)
 {

@@ -31,6 +31,12 @@
 
 struct arb_buf;
 
+/* Can path be saved to?  Opens it for appending when it exists, and
+ * creates path.tmp (what a snapshot writes before renaming it over path)
+ * and removes it again; path itself is never created.  0, or -1 with
+ * errno set and why "PATH: cannot be written: REASON". */
+int arb_state_probe(const char *path, char *why, size_t whylen);
+
 /* Replaces path by data atomically.  0, or -1 with why (and errno). */
 int arb_state_write(const char *path, const char *data, size_t len, int dosync,
     char *why, size_t whylen);

@@ -94,13 +94,43 @@ arb-exec --state "$T/ref.state" --show-state | grep -v '"type":"exec_state"' >"$
 cmp_ok "$T/mv.show" "$T/ref.show" "  and the state file is there again, complete"
 rm -f "$T/fifo"
 
-# a state file that cannot be written: nothing is sent
+# a state file that cannot be written is found at start, before any
+# record is read (exit 1), and creates nothing
 arb-exec --balances balances.txt --state "$T/no/such/dir/s" <"$T/all" >"$T/w.out" 2>"$T/w.err"
-is "$?" 1 "state file not writable: exit 1"
+is "$?" 1 "state file in a missing directory: exit 1"
+is "$(wc -c <"$T/w.out")" 0 "  nothing read, nothing written"
+is "$(cat "$T/w.err")" "arb-exec: $T/no/such/dir/s: cannot be written: $T/no/such/dir/s.tmp: No such file or directory" \
+    "  says why"
+mkdir "$T/sdir"
+arb-exec --state "$T/sdir" <"$T/all" >"$T/w.out" 2>"$T/w.err"
+is "$?:$(wc -c <"$T/w.out"):$(cat "$T/w.err")" "1:0:arb-exec: $T/sdir: Is a directory" \
+    "a directory as the state file: exit 1, says why"
+mkdir "$T/fresh"
+arb-exec --state "$T/fresh/s" </dev/null >/dev/null 2>"$T/w.err"
+is "$?:$(cat "$T/w.err"):$(ls "$T/fresh")" "0::s" "a new state file: written at exit, no other file left"
+
+# a state file that can no longer be written (its directory removed
+# after the start): nothing is sent, every order is rejected (state)
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+mkdir "$T/gone"
+arb-exec --balances balances.txt --state "$T/gone/s" <"$T/fifo" >"$T/w.out" 2>"$T/w.err" &
+wpid=$!
+exec 3>"$T/fifo"
+head -n 8 "$T/all" >&3
+w=0
+while [ "$(wc -l <"$T/w.out")" -lt 8 ] && [ "$w" -lt 500 ]; do sleep 0.01; w=$((w + 1)); done
+is "$(ls -A "$T/gone")" "" "  8 lines in, the start check has created no file"
+rm -rf "$T/gone"
+tail -n +9 "$T/all" >&3
+exec 3>&-
+wait "$wpid"
+is "$?" 1 "state file not writable during the run: exit 1"
 is "$(grep -c '"state":"sent"' "$T/w.out")" 0 "  no order sent"
 is "$(grep -c '"state":"rejected","filled":0,"mode":"paper","reason":"state"' "$T/w.out")" 4 "  every order rejected (state)"
-grep -q 'state file: .*/no/such/dir/s.tmp: No such file or directory' "$T/w.err"
-ok $? "  says why"
+is "$(grep -c '"status":"failed","reason":"rejected"' "$T/w.out")" 2 "  both opportunities failed"
+is "$(sort -u "$T/w.err")" "arb-exec: state file: $T/gone/s.tmp: No such file or directory" "  says why"
+rm -f "$T/fifo"
 
 # refused FILE PATTERN WHAT HOW: reading the state file FILE is an error
 # (exit 1: WHAT) whose message matches PATTERN (grep: HOW)
