@@ -790,6 +790,11 @@ main(int argc, char **argv)
 		arb_err("%d order(s) left in state unknown", arb_exec_unknown(&e));
 		rc = ARB_EXIT_FAIL;
 	}
+	if (e.n_inexact > 0) {
+		arb_err("%llu fill(s) or result(s) could not be booked exactly: check the balances at the venues",
+		    (unsigned long long)e.n_inexact);
+		rc = ARB_EXIT_FAIL;
+	}
 	arb_svc_free(&svc);
 	arb_rec_free(&r);
 	arb_reader_free(&rd);

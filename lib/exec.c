@@ -61,6 +61,8 @@ struct arb_opp {
 	int unwinding, tries, unwind_refused;
 	int64_t t_unwind;
 	int killed, done;
+	int ovf;               /* a fill could not be booked, or the P&L not
+				* computed, exactly: result reason overflow */
 	int nacc, nfee;
 	struct acc gross[MAXACC];   /* trade deltas per asset, fees excluded */
 	struct acc feeacc[MAXACC];  /* every fee, per asset charged */
@@ -188,12 +190,17 @@ arb_exec_cid(char *buf, const char *oppid, int64_t t_decide, int leg, int attemp
 }
 
 /* Exact arithmetic; an overflow (absurd inputs only) is counted, logged
- * once, and yields zero. */
-static int ovf_warned;
+ * once, and yields zero.  Inside a checked computation (ovf_strict: a
+ * fill's amounts, a result's P&L) it only sets ovf_hit, and the caller
+ * books nothing of what it computed: a zero there would be a wrong
+ * balance, not a skipped line. */
+static int ovf_warned, ovf_strict, ovf_hit;
 static void
 ovf(void)
 {
-	if (!ovf_warned++)
+	if (ovf_strict)
+		ovf_hit = 1;
+	else if (!ovf_warned++)
 		arb_warn("decimal overflow: a value is too large or too precise; treated as 0");
 }
 static arb_dec
@@ -235,14 +242,30 @@ ddiv(arb_dec a, arb_dec b, enum arb_round rnd)
 	return arb_dec_trim(r);
 }
 
-arb_dec
-arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, const char **ccy)
+static arb_dec
+fee_of(const struct arb_order *o, arb_dec px, arb_dec qty, const char **ccy)
 {
 	int inbase = o->fee_in == ARB_FEE_BASE ||
 	    (o->fee_in == ARB_FEE_RECEIVED && o->side == ARB_BUY);
 
 	*ccy = inbase ? o->base : o->quote;
 	return inbase ? dmul(qty, o->fee_rate) : dmul(dmul(px, qty), o->fee_rate);
+}
+
+int
+arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, arb_dec *fee, const char **ccy)
+{
+	int bad;
+
+	ovf_strict++;
+	ovf_hit = 0;
+	*fee = fee_of(o, px, qty, ccy);
+	bad = ovf_hit;
+	ovf_strict--;
+	ovf_hit = 0;
+	if (bad)
+		*fee = ZERO;
+	return bad ? -1 : 0;
 }
 
 /* Funds an order locks: the most it can spend, fees included. */
@@ -628,19 +651,27 @@ skip(struct arb_exec *e, const char *id, const char *kind, const char *ccy, cons
 
 static void cancel_open(struct arb_exec *e, const char *reason);
 
-void
-arb_exec_kill(struct arb_exec *e, const char *rule, const char *detail)
+/* Trips the kill switch (once: later calls do nothing); opp and ex name
+ * the opportunity and venue at fault, when one is. */
+static void
+kill_at(struct arb_exec *e, const char *rule, const char *detail, const char *opp, const char *ex)
 {
 	if (!arb_risk_kill(&e->risk, e->now, rule, detail))
 		return;
 	arb_warn("kill switch tripped: %s: %s", rule, detail);
 	for (size_t i = 0; i < e->nopps; i++)
 		touch(e->opps[i]);
-	emit_risk(e, rule, "kill", detail, NULL, NULL);
+	emit_risk(e, rule, "kill", detail, opp, ex);
 	e->dirty_state = 1;
 	if (e->c.cancel_on_kill)
 		cancel_open(e, "kill");
 	(void)arb_exec_save(e);
+}
+
+void
+arb_exec_kill(struct arb_exec *e, const char *rule, const char *detail)
+{
+	kill_at(e, rule, detail, NULL, NULL);
 }
 
 void
@@ -677,13 +708,16 @@ acc_get(struct acc *v, int *n, const char *asset)
 	return &v[(*n)++].amt;
 }
 
-static void
+/* Adds amt to asset's account; -1 when the list is full (16 assets). */
+static int
 acc_add(struct acc *v, int *n, const char *asset, arb_dec amt)
 {
 	arb_dec *p = acc_get(v, n, asset);
 
-	if (p)
-		*p = dadd(*p, amt);
+	if (!p)
+		return -1;
+	*p = dadd(*p, amt);
+	return 0;
 }
 
 /*
@@ -882,7 +916,20 @@ risk_orders(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, int n, c
 	}
 	for (i = 0; i < n; i++) {
 		arb_dec v;
+		int bad;
+		ovf_strict++;
+		ovf_hit = 0;
 		order_notional(p, &o[i], &v);
+		bad = ovf_hit;
+		ovf_strict--;
+		ovf_hit = 0;
+		/* a notional that cannot be valued is not one below the limit */
+		if (bad && e->risk.c.has_notional_order) {
+			strcpy(rule, "max_notional_order");
+			snprintf(detail, sizeof detail, "order notional cannot be valued exactly in %.19s", p->ccy);
+			ex = o[i].ex;
+			goto refuse;
+		}
 		if (arb_risk_notional_order(&e->risk, v, p->ccy, rule, detail)) {
 			ex = o[i].ex;
 			goto refuse;
@@ -921,9 +968,22 @@ risk_orders(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, int n, c
 		}
 	}
 	for (i = 0; i < nd; i++) {
-		arb_dec before = arb_bal_free(&e->pos, "*", delta[i].asset);
-		if (arb_risk_position(&e->risk, delta[i].asset, before, dadd(before, delta[i].amt),
-		    rule, detail))
+		arb_dec before = arb_bal_free(&e->pos, "*", delta[i].asset), after;
+		int bad, k;
+		ovf_strict++;
+		ovf_hit = 0;
+		after = dadd(before, delta[i].amt);
+		bad = ovf_hit;
+		ovf_strict--;
+		ovf_hit = 0;
+		for (k = 0; bad && k < e->risk.c.npos; k++)
+			if (!strcmp(e->risk.c.pos[k].asset, delta[i].asset)) {
+				strcpy(rule, "max_position");
+				snprintf(detail, sizeof detail, "%.19s position cannot be computed exactly",
+				    delta[i].asset);
+				goto refuse;
+			}
+		if (arb_risk_position(&e->risk, delta[i].asset, before, after, rule, detail))
 			goto refuse;
 	}
 	return 0;
@@ -1302,7 +1362,7 @@ static void
 opp_finish(struct arb_exec *e, struct arb_opp *p)
 {
 	struct acc ex[MAXACC];
-	int nex, j, anyfill = 0, unknown = 0;
+	int nex, j, anyfill = 0, unknown = 0, bad;
 	const char *status, *reason;
 	arb_dec pnl;
 
@@ -1315,8 +1375,22 @@ opp_finish(struct arb_exec *e, struct arb_opp *p)
 			e->n_unknown_left++;
 		}
 	}
+	/* exact, or the result says it is not (reason overflow) */
+	ovf_strict++;
+	ovf_hit = 0;
 	nex = exposure(p, ex);
 	pnl = pnl_of(p);
+	bad = ovf_hit;
+	ovf_strict--;
+	ovf_hit = 0;
+	if (bad && !p->ovf) {
+		char d[160];
+		p->ovf = 1;
+		e->n_inexact++;
+		arb_err("%s: its pnl cannot be computed exactly (an amount past 36 decimals)", p->id);
+		snprintf(d, sizeof d, "%.100s: pnl cannot be computed exactly", p->id);
+		kill_at(e, "overflow", d, p->id, NULL);
+	}
 	reason = p->fail ? p->reason : "filled";
 	if (p->killed && !p->fail)
 		reason = "killed";
@@ -1341,6 +1415,8 @@ opp_finish(struct arb_exec *e, struct arb_opp *p)
 		status = "partial";
 	if (unknown && strcmp(status, "failed"))
 		reason = "unknown";
+	if (p->ovf)
+		reason = "overflow";   /* pnl and exposure leave out what could not be booked */
 	emit_result(e, p->id, p->kind, status, reason, pnl, p->ccy, &p->fees, ex, nex);
 	if (arb_risk_daily_add(&e->risk, e->now, p->ccy, pnl)) {
 		char d[128], a[ARB_DEC_STRMAX], b[ARB_DEC_STRMAX];
@@ -1870,6 +1946,8 @@ static void
 release(struct arb_exec *e, struct arb_order *o)
 {
 	touch(o->owner);
+	if (o->inexact)
+		return;    /* what it spent is not known: not given back */
 	if (!arb_dec_is_zero(o->lock_rem)) {
 		arb_bal_unlock(&e->bal, o->ex, o->lock_asset, o->lock_rem);
 		o->lock_rem = ZERO;
@@ -1897,69 +1975,201 @@ arb_exec_on_vid(struct arb_exec *e, struct arb_order *o, const char *vid)
 	e->dirty_state = 1;
 }
 
+/*
+ * A fill is booked whole or not at all.  Its balance changes are worked
+ * out first on copies (struct simbal: the balances it touches, in the
+ * order the booking touches them) and the opportunity's accounts on a
+ * copy of them; only when every amount is exact are they applied.
+ */
+#define NSIM 8
+
+struct simbal {
+	struct arb_balances *b;
+	const char *ex, *asset;
+	arb_dec fr, lk;
+};
+
+/* free (lk 0) or locked (lk 1) of ex/asset in b plus amt, as
+ * arb_bal_credit (or arb_bal_spend of -amt) would leave it: 0, or -1
+ * when that cannot be computed exactly or recorded. */
+static int
+sim_add(struct simbal *s, int *n, struct arb_balances *b, const char *ex, const char *asset, int lk,
+    arb_dec amt)
+{
+	const struct arb_bal *v;
+	struct simbal *x = NULL;
+	arb_dec r;
+	int i;
+
+	if (arb_dec_is_zero(amt))
+		return 0;
+	for (i = 0; i < *n && !x; i++)
+		if (s[i].b == b && !strcmp(s[i].ex, ex) && !strcmp(s[i].asset, asset))
+			x = &s[i];
+	if (!x) {
+		if (*n == NSIM || !*asset || strlen(ex) >= ARB_EX_MAX || strlen(asset) >= ARB_ASSET_MAX)
+			return -1;
+		x = &s[(*n)++];
+		x->b = b;
+		x->ex = ex;
+		x->asset = asset;
+		v = arb_bal_get(b, ex, asset, 0);
+		x->fr = v ? v->free : ZERO;
+		x->lk = v ? v->locked : ZERO;
+	}
+	if (arb_dec_add(&r, lk ? x->lk : x->fr, amt) < 0)
+		return -1;
+	*(lk ? &x->lk : &x->fr) = arb_dec_trim(r);
+	return 0;
+}
+
+/* What a fill changes, computed before anything is booked. */
+struct booking {
+	arb_dec filled, notional, fee, spent, got, lock_rem;
+	const char *spend, *get, *fee_ccy;
+	int spend_over;            /* spends more than is left locked */
+	int nacc, nfee;
+	struct acc gross[MAXACC], feeacc[MAXACC];
+	arb_dec fees, delivered;
+	int bad_filled;            /* filled + qty cannot be computed */
+	int bad_fee;               /* no fee reported, and ours cannot be computed */
+	int bad;                   /* anything at all cannot be computed */
+};
+
+static void
+book_fill(struct arb_exec *e, struct arb_order *o, struct arb_opp *p, arb_dec px, arb_dec qty,
+    struct booking *k)
+{
+	struct simbal sim[NSIM];
+	int ns = 0, sb = 0;
+	arb_dec fee = k->fee, v;
+	const char *fee_ccy = k->fee_ccy;
+
+	k->bad_fee = 0;
+	k->delivered = ZERO;
+	ovf_strict++;
+	ovf_hit = 0;
+	k->filled = dadd(o->filled, qty);
+	k->bad_filled = ovf_hit;
+	if (!fee_ccy) {
+		/* not reported: the order's fee rate */
+		ovf_hit = 0;
+		fee = k->fee = fee_of(o, px, qty, &fee_ccy);
+		k->bad_fee = ovf_hit;
+		k->fee_ccy = fee_ccy;
+	}
+	k->notional = dmul(px, qty);
+	if (o->side == ARB_BUY) {
+		k->spend = o->quote, k->get = o->base;
+		k->spent = k->notional, k->got = qty;
+	} else {
+		k->spend = o->base, k->get = o->quote;
+		k->spent = qty, k->got = k->notional;
+	}
+	/* balances: the fee comes out of whichever asset it is charged in */
+	if (!strcmp(fee_ccy, k->spend))
+		k->spent = dadd(k->spent, fee);
+	else if (!strcmp(fee_ccy, k->get))
+		k->got = dsub(k->got, fee);
+	else
+		sb |= sim_add(sim, &ns, &e->bal, o->ex, fee_ccy, 0, arb_dec_neg(fee));
+	k->spend_over = arb_dec_cmp(k->spent, o->lock_rem) > 0;
+	if (!k->spend_over) {
+		sb |= sim_add(sim, &ns, &e->bal, o->ex, k->spend, 1, arb_dec_neg(k->spent));
+		k->lock_rem = dsub(o->lock_rem, k->spent);
+	} else {
+		sb |= sim_add(sim, &ns, &e->bal, o->ex, k->spend, 1, arb_dec_neg(o->lock_rem));
+		sb |= sim_add(sim, &ns, &e->bal, o->ex, k->spend, 0, arb_dec_neg(dsub(k->spent, o->lock_rem)));
+		k->lock_rem = ZERO;
+	}
+	sb |= sim_add(sim, &ns, &e->bal, o->ex, k->get, 0, k->got);
+	/* positions */
+	sb |= sim_add(sim, &ns, &e->pos, "*", k->get, 0, o->side == ARB_BUY ? qty : k->notional);
+	sb |= sim_add(sim, &ns, &e->pos, "*", k->spend, 0, arb_dec_neg(o->side == ARB_BUY ? k->notional : qty));
+	sb |= sim_add(sim, &ns, &e->pos, "*", fee_ccy, 0, arb_dec_neg(fee));
+	/* the opportunity's accounts */
+	if (p) {
+		k->nacc = p->nacc;
+		k->nfee = p->nfee;
+		memcpy(k->gross, p->gross, sizeof k->gross);
+		memcpy(k->feeacc, p->feeacc, sizeof k->feeacc);
+		k->fees = p->fees;
+		sb |= acc_add(k->gross, &k->nacc, k->get, o->side == ARB_BUY ? qty : k->notional);
+		sb |= acc_add(k->gross, &k->nacc, k->spend, arb_dec_neg(o->side == ARB_BUY ? k->notional : qty));
+		if (!arb_dec_is_zero(fee)) {
+			sb |= acc_add(k->feeacc, &k->nfee, fee_ccy, fee);
+			if (!strcmp(fee_ccy, p->ccy))
+				k->fees = dadd(k->fees, fee);
+			else if (!strcmp(fee_ccy, o->base) && !strcmp(o->quote, p->ccy))
+				k->fees = dadd(k->fees, dmul(fee, px));    /* at this fill's price */
+			else if (value_in_ccy(p, fee_ccy, fee, &v) == 0)
+				k->fees = dadd(k->fees, v);
+		}
+		if (!o->unwind && o->leg >= 0 && o->leg < ARB_MAXLEGS)
+			k->delivered = dadd(p->delivered[o->leg],
+			    o->side == ARB_BUY ? (!strcmp(fee_ccy, k->get) ? dsub(qty, fee) : qty)
+			    : (!strcmp(fee_ccy, k->get) ? dsub(k->notional, fee) : k->notional));
+	}
+	k->bad = ovf_hit || sb || k->bad_fee || k->bad_filled;
+	ovf_strict--;
+	ovf_hit = 0;
+}
+
 void
 arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec fee,
     const char *fee_ccy, const char *tid, int64_t ts)
 {
 	struct arb_opp *p = opp_of(e, o);
 	struct arb_buf *b = &e->out;
-	const char *spend, *get;
-	arb_dec notional = dmul(px, qty), spent, got, v;
+	struct booking k;
 	enum arb_ostate to;
+	char d[160], a[ARB_DEC_STRMAX], q[ARB_DEC_STRMAX];
 
 	touch(o->owner);
 	if (arb_ostate_terminal(o->st)) {
 		arb_warn("%s: fill after the order ended: ignored", o->cid);
 		return;
 	}
-	o->filled = dadd(o->filled, qty);
+	if (o->st == ARB_OS_UNKNOWN && !strcmp(o->reason, "overflow")) {
+		/* its filled quantity could not be followed: a fill now
+		 * cannot be told from one already reported */
+		arb_warn("%s: fill after the order's quantity could no longer be followed: ignored", o->cid);
+		return;
+	}
+	k.fee = fee;
+	k.fee_ccy = fee_ccy;
+	book_fill(e, o, p, px, qty, &k);
 	o->nfills++;
-	to = arb_dec_cmp(o->filled, o->qty) >= 0 ? ARB_OS_FILLED : ARB_OS_PARTIAL;
-	if (o->side == ARB_BUY) {
-		spend = o->quote, get = o->base;
-		spent = notional, got = qty;
-	} else {
-		spend = o->base, get = o->quote;
-		spent = qty, got = notional;
-	}
-	/* balances: the fee comes out of whichever asset it is charged in */
-	if (!strcmp(fee_ccy, spend))
-		spent = dadd(spent, fee);
-	else if (!strcmp(fee_ccy, get))
-		got = dsub(got, fee);
-	else
-		arb_bal_credit(&e->bal, o->ex, fee_ccy, arb_dec_neg(fee));
-	if (arb_dec_cmp(spent, o->lock_rem) <= 0) {
-		arb_bal_spend(&e->bal, o->ex, spend, spent);
-		o->lock_rem = dsub(o->lock_rem, spent);
-	} else {
-		arb_bal_spend(&e->bal, o->ex, spend, o->lock_rem);
-		arb_bal_credit(&e->bal, o->ex, spend, arb_dec_neg(dsub(spent, o->lock_rem)));
-		o->lock_rem = ZERO;
-	}
-	arb_bal_credit(&e->bal, o->ex, get, got);
-	/* positions and the opportunity's accounts */
-	arb_bal_credit(&e->pos, "*", get, o->side == ARB_BUY ? qty : notional);
-	arb_bal_credit(&e->pos, "*", spend, arb_dec_neg(o->side == ARB_BUY ? notional : qty));
-	arb_bal_credit(&e->pos, "*", fee_ccy, arb_dec_neg(fee));
-	if (p) {
-		acc_add(p->gross, &p->nacc, get, o->side == ARB_BUY ? qty : notional);
-		acc_add(p->gross, &p->nacc, spend, arb_dec_neg(o->side == ARB_BUY ? notional : qty));
-		if (!arb_dec_is_zero(fee)) {
-			acc_add(p->feeacc, &p->nfee, fee_ccy, fee);
-			if (!strcmp(fee_ccy, p->ccy))
-				p->fees = dadd(p->fees, fee);
-			else if (!strcmp(fee_ccy, o->base) && !strcmp(o->quote, p->ccy))
-				p->fees = dadd(p->fees, dmul(fee, px));    /* at this fill's price */
-			else if (value_in_ccy(p, fee_ccy, fee, &v) == 0)
-				p->fees = dadd(p->fees, v);
+	if (!k.bad_filled)
+		o->filled = k.filled;
+	to = k.bad_filled ? ARB_OS_UNKNOWN :
+	    arb_dec_cmp(o->filled, o->qty) >= 0 ? ARB_OS_FILLED : ARB_OS_PARTIAL;
+	if (!k.bad) {
+		if (strcmp(k.fee_ccy, k.spend) && strcmp(k.fee_ccy, k.get))
+			arb_bal_credit(&e->bal, o->ex, k.fee_ccy, arb_dec_neg(k.fee));
+		if (!k.spend_over) {
+			arb_bal_spend(&e->bal, o->ex, k.spend, k.spent);
+		} else {
+			arb_bal_spend(&e->bal, o->ex, k.spend, o->lock_rem);
+			arb_bal_credit(&e->bal, o->ex, k.spend, arb_dec_neg(dsub(k.spent, o->lock_rem)));
 		}
-		if (!o->unwind && o->leg >= 0 && o->leg < ARB_MAXLEGS)
-			p->delivered[o->leg] = dadd(p->delivered[o->leg],
-			    o->side == ARB_BUY ? (!strcmp(fee_ccy, get) ? dsub(qty, fee) : qty)
-			    : (!strcmp(fee_ccy, get) ? dsub(notional, fee) : notional));
+		o->lock_rem = k.lock_rem;
+		arb_bal_credit(&e->bal, o->ex, k.get, k.got);
+		arb_bal_credit(&e->pos, "*", k.get, o->side == ARB_BUY ? qty : k.notional);
+		arb_bal_credit(&e->pos, "*", k.spend, arb_dec_neg(o->side == ARB_BUY ? k.notional : qty));
+		arb_bal_credit(&e->pos, "*", k.fee_ccy, arb_dec_neg(k.fee));
+		if (p) {
+			p->nacc = k.nacc;
+			p->nfee = k.nfee;
+			memcpy(p->gross, k.gross, sizeof p->gross);
+			memcpy(p->feeacc, k.feeacc, sizeof p->feeacc);
+			p->fees = k.fees;
+			if (!o->unwind && o->leg >= 0 && o->leg < ARB_MAXLEGS)
+				p->delivered[o->leg] = k.delivered;
+		}
 	}
 	e->n_fills++;
+	/* the fill as it was reported, booked or not */
 	arb_emit_begin(b, "fill");
 	arb_emit_i64(b, "ts", ts);
 	arb_emit_str(b, "ex", o->ex);
@@ -1969,18 +2179,38 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 	arb_emit_str(b, "side", o->side == ARB_BUY ? "buy" : "sell");
 	arb_emit_dec(b, "px", arb_dec_trim(px));
 	arb_emit_dec(b, "qty", arb_dec_trim(qty));
-	arb_emit_dec(b, "fee", arb_dec_trim(fee));
-	arb_emit_str(b, "fee_ccy", fee_ccy);
+	if (!k.bad_fee)
+		arb_emit_dec(b, "fee", arb_dec_trim(k.fee));
+	arb_emit_str(b, "fee_ccy", k.fee_ccy);
 	arb_emit_str(b, "mode", e->x->mode);
 	if (tid)
 		arb_emit_str(b, "tid", tid);
 	arb_emit_end(b);
+	if (k.bad) {
+		/* nothing of it is booked: the venue's balances here are no
+		 * longer known, and nothing may trade on them */
+		e->n_inexact++;
+		o->inexact = 1;
+		if (p) {
+			p->ovf = 1;
+			touch(p);
+		}
+		if (to == ARB_OS_UNKNOWN)
+			snprintf(o->reason, sizeof o->reason, "overflow");
+		arb_dec_fmt(arb_dec_trim(px), a);
+		arb_dec_fmt(arb_dec_trim(qty), q);
+		arb_err("%s: %s %s fill %s at %s cannot be booked exactly (an amount past 36 decimals): "
+		    "not booked; %s balances unknown", o->cid, o->ex, o->sym, q, a, o->ex);
+		snprintf(d, sizeof d, "%s: a fill cannot be booked exactly: %s balances unknown", o->cid, o->ex);
+	}
 	if (move(e, o, to) < 0)
 		setst(e, o, to);
 	if (to == ARB_OS_FILLED)
 		release(e, o);
 	emit_order(e, o, ts);
 	e->dirty_state = 1;
+	if (k.bad)
+		kill_at(e, "overflow", d, o->opp, o->ex);
 	if (p && to == ARB_OS_FILLED)
 		opp_step(e, p);
 }
@@ -2087,6 +2317,8 @@ save_order(struct arb_buf *b, const struct arb_order *o, int64_t now, const char
 	arb_emit_i64(b, "unwind", o->unwind);
 	arb_emit_i64(b, "nfills", o->nfills);
 	arb_emit_i64(b, "cancel_req", o->cancel_req);
+	if (o->inexact)
+		arb_emit_i64(b, "inexact", o->inexact);
 	arb_emit_i64(b, "t_sent", o->t_sent);
 	arb_emit_i64(b, "deadline", o->deadline);
 	arb_emit_str(b, "lock_asset", o->lock_asset);
@@ -2136,6 +2368,8 @@ save_opp(struct arb_buf *b, const struct arb_opp *p, const char *mode, int64_t n
 	arb_emit_i64(b, "unwind_refused", p->unwind_refused);
 	arb_emit_i64(b, "t_unwind", p->t_unwind);
 	arb_emit_i64(b, "killed", p->killed);
+	if (p->ovf)
+		arb_emit_i64(b, "overflow", p->ovf);
 	arb_emit_dec(b, "fees", p->fees);
 	arb_emit_key(b, "legs");
 	arb_buf_addc(b, '[');
@@ -2585,6 +2819,7 @@ load_opp(struct arb_exec *e, const struct arb_rec *r, char *why, size_t whylen)
 	p->unwind_refused = (int)JN(j, 0, "unwind_refused", &rng);
 	p->t_unwind = JT(j, 0, "t_unwind", &rng);
 	p->killed = (int)JN(j, 0, "killed", &rng);
+	p->ovf = (int)jrange(j, 0, "overflow", 0, 1, &rng);
 	p->nlegs = (int)j->t[legs].n;
 	if (rng || p->nlegs < 1 || p->nlegs > ARB_MAXLEGS)
 		goto bad;
@@ -2676,6 +2911,7 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 	o->unwind = (int)JN(j, 0, "unwind", &rng);
 	o->nfills = (int)JN(j, 0, "nfills", &rng);
 	o->cancel_req = (int)JN(j, 0, "cancel_req", &rng);
+	o->inexact = (int)jrange(j, 0, "inexact", 0, 1, &rng);
 	o->t_sent = JT(j, 0, "t_sent", &rng);
 	o->deadline = JT(j, 0, "deadline", &rng);
 	if (rng)

@@ -70,6 +70,8 @@ struct arb_order {
 	int unwind;                 /* an unwind order */
 	int nfills;
 	int cancel_req;
+	int inexact;                /* a fill of it could not be booked: its
+				     * locked funds stay locked */
 	int64_t t_sent, deadline;
 	char lock_asset[ARB_ASSET_MAX];
 	arb_dec lock_rem;           /* funds still locked for this order */
@@ -165,6 +167,7 @@ struct arb_exec {
 	int warned_nobal;
 	/* counters */
 	uint64_t n_opp, n_orders, n_fills, n_results, n_bad, n_unknown_left;
+	uint64_t n_inexact;       /* fills not booked, results whose pnl is not exact */
 	uint64_t n_dup;
 	uint64_t n_state[ARB_OS_N];  /* order records written, by state */
 	/* wall-clock decision-to-send latency (ns), when stats */
@@ -246,6 +249,11 @@ void arb_exec_on_ack(struct arb_exec *e, struct arb_order *o, const char *vid, i
 /* The venue's order id of o, learned after its ack (a query of an order
  * that was unknown): kept, and saved with the next state save. */
 void arb_exec_on_vid(struct arb_exec *e, struct arb_order *o, const char *vid);
+/* A fill of o as the venue reported it: fee in fee_ccy, or fee_ccy NULL
+ * when the venue gave no fee (the order's fee rate applies).  A fill whose
+ * amounts cannot all be computed exactly (past 36 decimals) is written as
+ * reported but not booked: its opportunity ends with reason overflow and
+ * the kill switch trips (rule overflow). */
 void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty,
     arb_dec fee, const char *fee_ccy, const char *tid, int64_t ts);
 /* A terminal (canceled, rejected, filled) or unknown state. */
@@ -259,7 +267,9 @@ void arb_exec_on_end(struct arb_exec *e, struct arb_order *o, enum arb_ostate st
  * tells apart two decisions of one id (see the table of decided ids). */
 void arb_exec_cid(char *buf, const char *oppid, int64_t t_decide, int leg, int attempt);
 
-/* Fee of a fill: returns the amount and sets *ccy to the asset charged. */
-arb_dec arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, const char **ccy);
+/* Fee of a fill at the order's fee rate: sets *fee and *ccy (the asset
+ * charged).  Returns 0, or -1 (*fee 0) when it cannot be computed
+ * exactly (an amount past 36 decimals). */
+int arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, arb_dec *fee, const char **ccy);
 
 #endif

@@ -213,13 +213,11 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 	for (f = 0; f < nf; f++)
 		take(k, r->ts, bseq, o->side, fpx[f], fq[f]);
 	for (f = 0; f < nf; f++) {
-		const char *ccy;
-		arb_dec fee = arb_exec_fee(o, fpx[f], fq[f], &ccy);
-		char fccy[ARB_ASSET_MAX];
 		int last = f == nf - 1 && arb_dec_sign(want) <= 0;
-		snprintf(fccy, sizeof fccy, "%s", ccy);
 		snprintf(tid, sizeof tid, "%sf%d", o->cid, o->nfills + 1);
-		arb_exec_on_fill(e, o, fpx[f], fq[f], fee, fccy, tid, ts);
+		/* the fee at the order's rate, the engine's (exact: checked
+		 * above) */
+		arb_exec_on_fill(e, o, fpx[f], fq[f], arb_dec_make(0, 0), NULL, tid, ts);
 		if (last)
 			return;   /* filled: o may be settled by the engine now */
 	}

@@ -119,8 +119,43 @@ grep '"type":"result".*"status":"complete"' "$T/nofees.out" >/dev/null
 ok $? "--no-venue-fees: the trade completes with the instruments' fees"
 is "$(bad_requests)" 0 "fees: every request passed the venues' checks"
 
+# 4. a fill past 36 decimals (Binance reports 0.3 + 10^-36 BTC bought at
+# 29999.99: the USDT spent, with 38 decimals, cannot be stored exactly): written as reported,
+# not booked, the kill switch trips, the result says overflow, exit 1
+venue_reset "BTCUSDT=past36"
+feed_live "$IN" "$T/p36.out" "$T/p36.err" ax --state "$T/st6"
+is "$rc" 1 "fill past 36 decimals: exit 1"
+BK=a97c2482bf9ed4f06l0    # the Binance buy
+grep -v '"type":"\(book\|instrument\|status\|opportunity\)"' "$T/p36.out" |
+	sed -e 's/"ts":[0-9]*/"ts":T/' -e 's/"vid":"[0-9]*"/"vid":V/' -e 's/"tid":"[0-9]*"/"tid":N/' >"$T/p36.rec"
+grep '"cid":"'$BK'"' "$T/p36.rec" | grep '"type":"fill"' >"$T/p36.fill"
+is "$(cat "$T/p36.fill")" '{"type":"fill","ts":T,"ex":"binance","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$BK'","side":"buy","px":29999.99,"qty":0.300000000000000000000000000000000001,"fee":0.0003,"fee_ccy":"BTC","mode":"live","tid":N}' \
+	"fill past 36 decimals: the fill as reported"
+grep '"type":"risk"' "$T/p36.rec" >"$T/p36.risk"
+is "$(cat "$T/p36.risk")" '{"type":"risk","ts":T,"rule":"overflow","action":"kill","detail":"'$BK': a fill cannot be booked exactly: binance balances unknown","opp":"x:binance:kraken:BTC/USDT:1","ex":"binance"}' \
+	"  the kill switch trips: rule overflow, the venue named"
+grep '"type":"result"' "$T/p36.rec" | sed 's/"pnl":[^,]*,/"pnl":P,/; s/"fees":[^,]*,/"fees":F,/; s/"exposure":.*/"exposure":E/' >"$T/p36.res"
+is "$(cat "$T/p36.res")" '{"type":"result","ts":T,"opp":"x:binance:kraken:BTC/USDT:1","kind":"cross","status":"complete","reason":"overflow","pnl":P,"ccy":"USDT","fees":F,"exposure":E' \
+	"  the result: reason overflow"
+grep '"type":"balance","ts":T,"ex":"binance"' "$T/p36.rec" >"$T/p36.bal"
+is "$(cat "$T/p36.bal")" '{"type":"balance","ts":T,"ex":"binance","asset":"USDT","free":90991,"locked":9009}' \
+	"  Binance's balances: only the order's lock, which stays (nothing booked, nothing given back)"
+printf '%s\n' \
+	"arb-exec: $BK: binance BTC/USDT fill 0.300000000000000000000000000000000001 at 29999.99 cannot be booked exactly (an amount past 36 decimals): not booked; binance balances unknown" \
+	"arb-exec: kill switch tripped: overflow: $BK: a fill cannot be booked exactly: binance balances unknown" \
+	"arb-exec: 1 fill(s) or result(s) could not be booked exactly: check the balances at the venues" >"$T/p36.ewant"
+cmp_ok "$T/p36.err" "$T/p36.ewant" "  stderr: what, the kill switch, and at exit the count"
+venue_reset ""
+sed 's,"id":"x:binance:kraken:BTC/USDT:1","id":"x:binance:kraken:BTC/USDT:2",' "$IN" >"$T/p36b.in"
+feed_live "$T/p36b.in" "$T/p36b.out" "$T/p36b.err" ax --state "$T/st6"
+is "$rc" 0 "  the next run: exit 0"
+grep '"type":"result".*"status":"skipped","reason":"kill"' "$T/p36b.out" >/dev/null
+ok $? "  and nothing traded (the kill switch is latched)"
+is "$(places)" 0 "  nothing sent"
+
 grep -F -e "$CANARY_SECRET" -e "$KRAKEN_SECRET" "$T/drop.out" "$T/drop.err" "$T/term.out" "$T/term.err" \
-	"$T/st1" "$T/st2" "$T/both.out" "$T/both.err" "$T/st5" "$T/fees.err" "$T/nofees.err" >/dev/null
+	"$T/st1" "$T/st2" "$T/both.out" "$T/both.err" "$T/st5" "$T/fees.err" "$T/nofees.err" \
+	"$T/p36.out" "$T/p36.err" "$T/st6" >/dev/null
 is "$?" 1 "no secret in any output, log or state file"
 
 done_testing

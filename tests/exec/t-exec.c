@@ -38,6 +38,19 @@ F(arb_dec d)
 	return buf[k];
 }
 
+/* arb_exec_fee's amount, which must be exact here */
+static arb_dec
+fee_at(const struct arb_order *o, arb_dec px, arb_dec qty, const char **ccy)
+{
+	arb_dec fee;
+
+	if (arb_exec_fee(o, px, qty, &fee, ccy) < 0) {
+		fprintf(stderr, "arb_exec_fee: not exact\n");
+		exit(2);
+	}
+	return fee;
+}
+
 static void
 t_states(void)
 {
@@ -103,16 +116,16 @@ t_fee(void)
 	o.fee_rate = D("0.001");
 	o.side = ARB_BUY;
 	o.fee_in = ARB_FEE_QUOTE;
-	is_str(F(arb_exec_fee(&o, D("100.5"), D("0.2"), &ccy)), "0.0201", "quote fee amount");
+	is_str(F(fee_at(&o, D("100.5"), D("0.2"), &ccy)), "0.0201", "quote fee amount");
 	is_str(ccy, "USDT", "quote fee currency");
 	o.fee_in = ARB_FEE_BASE;
-	is_str(F(arb_exec_fee(&o, D("100.5"), D("0.2"), &ccy)), "0.0002", "base fee amount");
+	is_str(F(fee_at(&o, D("100.5"), D("0.2"), &ccy)), "0.0002", "base fee amount");
 	is_str(ccy, "BTC", "base fee currency");
 	o.fee_in = ARB_FEE_RECEIVED;
-	(void)arb_exec_fee(&o, D("100"), D("1"), &ccy);
+	(void)fee_at(&o, D("100"), D("1"), &ccy);
 	is_str(ccy, "BTC", "received: a buy pays in base");
 	o.side = ARB_SELL;
-	is_str(F(arb_exec_fee(&o, D("100"), D("1"), &ccy)), "0.1", "received: sell fee");
+	is_str(F(fee_at(&o, D("100"), D("1"), &ccy)), "0.1", "received: sell fee");
 	is_str(ccy, "USDT", "received: a sell pays in quote");
 }
 
@@ -701,6 +714,113 @@ t_seen_floor(void)
 	arb_rec_free(&r);
 }
 
+/* A transport that keeps what it is sent, and answers only when the
+ * test calls the engine's arb_exec_on_* itself (as a live venue would). */
+static struct arb_order *held[8];
+static int nheld;
+
+static int
+hold_send(void *ctx, struct arb_order *o, int64_t now)
+{
+	(void)ctx, (void)now;
+	if (nheld < 8)
+		held[nheld++] = o;
+	return 0;
+}
+
+static int
+hold_cancel(void *ctx, struct arb_order *o, int64_t now)
+{
+	(void)ctx, (void)o, (void)now;
+	return 0;
+}
+
+/*
+ * A venue's fill whose amounts cannot be computed exactly (price times
+ * quantity past 36 decimals) was booked as zero: the balances went wrong
+ * and trading went on.  It is written as reported, booked not at all,
+ * and the kill switch trips (rule overflow); the opportunity ends with
+ * reason overflow, also after a restart from the state file.
+ */
+static void
+t_unbookable(void)
+{
+	struct arb_xport x = { "hold", "live", NULL, hold_send, hold_cancel, NULL, NULL, NULL, NULL, NULL };
+	struct arb_exec_conf c;
+	struct arb_exec e;
+	struct arb_rec r;
+	struct arb_buf dump = { 0 };
+	char why[300], line[1024];
+	int i;
+
+	arb_exec_conf_defaults(&c);
+	if (arb_exec_init(&e, &c, &x, why, sizeof why) < 0) {
+		fprintf(stderr, "arb_exec_init: %s\n", why);
+		exit(2);
+	}
+	arb_rec_init(&r);
+	nheld = 0;
+	arb_bal_set(&e.bal, "binance", "USDT", D("100000"), D("0"));
+	arb_bal_set(&e.bal, "kraken", "BTC", D("1"), D("0"));
+	for (i = 0; i < 2; i++)
+		feed(&e, &r, instruments[i]);
+	books(&e, &r, T0 + 100000);
+	opp_line(line, sizeof line, T0 + 150000, "U", "new", "binance");
+	feed(&e, &r, line);
+	is_int(nheld, 2, "two orders sent");
+	if (nheld != 2)
+		return;
+	arb_buf_reset(&e.out);
+	arb_exec_on_ack(&e, held[0], "v0", T0 + 160000);
+	/* 0.1 x 1.000000000000000000000000000000000001: 37 decimals */
+	arb_exec_on_fill(&e, held[0], D("1.000000000000000000000000000000000001"), D("0.1"), D("0"), "USDT",
+	    "t0", T0 + 170000);
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "{\"type\":\"fill\",\"ts\":1700000000170000,\"ex\":\"binance\",\"sym\":\"BTC/USDT\","
+	    "\"opp\":\"U\",\"cid\":\"") && strstr(e.out.p, "\"side\":\"buy\",\"px\":1.000000000000000000000000000000000001,"
+	    "\"qty\":0.1,\"fee\":0,\"fee_ccy\":\"USDT\",\"mode\":\"live\",\"tid\":\"t0\"}\n"),
+	    "the fill is written as reported");
+	ok(strstr(e.out.p, "\"state\":\"filled\",\"filled\":0.1,\"mode\":\"live\",\"vid\":\"v0\",\"tif\":\"ioc\"}\n") != NULL,
+	    "  the order is filled");
+	ok(strstr(e.out.p, "{\"type\":\"risk\",\"ts\":1700000000150000,\"rule\":\"overflow\",\"action\":\"kill\","
+	    "\"detail\":\"") && strstr(e.out.p, ": a fill cannot be booked exactly: binance balances unknown\","
+	    "\"opp\":\"U\",\"ex\":\"binance\"}\n"), "  the kill switch trips (rule overflow, the venue named)");
+	arb_buf_reset(&e.out);
+	ok(e.risk.killed && !strcmp(e.risk.kill_rule, "overflow"), "  latched");
+	is_int((int)e.n_inexact, 1, "  counted");
+	is_str(F(arb_bal_free(&e.bal, "binance", "BTC")), "0", "  no BTC booked");
+	is_str(F(arb_bal_free(&e.bal, "binance", "USDT")), "96997", "  no USDT spent: the order's lock stays");
+	is_str(F(arb_bal_get(&e.bal, "binance", "USDT", 0)->locked), "3003", "  locked");
+	is_str(F(arb_bal_free(&e.pos, "*", "BTC")), "0", "  no position booked");
+	/* the other leg fills exactly: booked, and the result says overflow */
+	arb_exec_on_ack(&e, held[1], "v1", T0 + 160000);
+	arb_exec_on_fill(&e, held[1], D("30200"), D("0.1"), D("7.852"), "USDT", "t1", T0 + 180000);
+	is_str(F(arb_bal_free(&e.bal, "kraken", "USDT")), "3012.148", "an exact fill is booked");
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "{\"type\":\"result\",\"ts\":1700000000150000,\"opp\":\"U\",\"kind\":\"cross\","
+	    "\"status\":\"complete\",\"reason\":\"overflow\",") != NULL, "  the result: reason overflow");
+	arb_buf_reset(&e.out);
+	opp_line(line, sizeof line, T0 + 200000, "V", "new", "binance");
+	feed(&e, &r, line);
+	is_int(count_out(&e.out, "\"status\":\"skipped\",\"reason\":\"kill\""), 1, "the next opportunity: skipped (kill)");
+	arb_exec_dump(&e, &dump);
+	arb_buf_addc(&dump, '\0');
+	ok(strstr(dump.p, "\"killed\":true,\"kill_rule\":\"overflow\"") != NULL, "the state file keeps the kill switch");
+	arb_buf_free(&dump);
+	/* a fee the venue did not give, which cannot be computed exactly */
+	{
+		struct arb_order o = *held[1];
+		const char *ccy;
+		arb_dec fee;
+		o.fee_in = ARB_FEE_QUOTE;
+		o.fee_rate = D("0.000000000000000000000000000000000001");
+		is_int(arb_exec_fee(&o, D("30200.5"), D("0.1"), &fee, &ccy), -1, "a fee past 36 decimals: -1");
+		is_str(F(fee), "0", "  and no amount");
+	}
+	arb_exec_free(&e);
+	arb_rec_free(&r);
+}
+
 int
 main(void)
 {
@@ -716,5 +836,6 @@ main(void)
 	t_precision();
 	t_paper_resume_order();
 	t_seen_floor();
+	t_unbookable();
 	return done_testing();
 }

@@ -46,6 +46,9 @@ order):
   droplag   accept, drop the answer, and queries see the order only after
             --lag seconds (the venue's own delay)
   droplag2  the same, seen only after twice --lag seconds
+  past36    (Binance) accept the order and fill it at 0.01 below its
+            price, reporting an executed quantity 10^-36 above the one
+            ordered (36 decimals: the price times it has 38)
   rest      (Binance, Coinbase) accept the order but leave it open,
             unfilled, until it is canceled
   badsig    (Bitstamp) accept the order, answer with a wrong
@@ -996,6 +999,12 @@ class H(BaseHTTPRequestHandler):
                              "time": now_ms(), "isBuyer": p["side"] == "BUY", "isMaker": False}]}
             if mode == "rest":
                 o.update(status="NEW", executedQty="0", cummulativeQuoteQty="0", trades=[])
+            if mode == "past36":
+                i, _, f = qty.partition(".")
+                q36 = i + "." + (f + "0" * 35)[:35] + "1"
+                o["executedQty"] = q36
+                o["trades"][0]["qty"] = q36
+                o["trades"][0]["price"] = format(x - Decimal("0.01"), "f")
             ORDERS.append(o)
         if mode in ("drop", "droplag", "droplag2"):
             self.close_connection = True
