@@ -1767,6 +1767,13 @@ on_instrument(struct arb_exec *e, const struct arb_rec *r, const char *file, uin
 		e->n_bad++;
 		return;
 	}
+	/* a fraction, as --taker-fee takes it: a fee of all or more than a
+	 * fill delivers would drive a balance below zero */
+	if (arb_dec_sign(in.taker_fee) < 0 || arb_dec_cmp(in.taker_fee, ONE) >= 0) {
+		badline(e, file, line, "bad instrument: taker_fee must be at least 0 and below 1");
+		e->n_bad++;
+		return;
+	}
 	if (arb_rec_dec(r, "min_qty", &in.min_qty) < 0)
 		in.min_qty = ZERO;
 	if (arb_rec_dec(r, "min_notional", &in.min_notional) < 0)

@@ -112,4 +112,17 @@ arb-exec -c "$T/bad.conf" </dev/null >/dev/null 2>"$T/bc.err"
 is "$?" 2 "config: bad value is a usage error"
 grep -q "bad.conf:2" "$T/bc.err"
 ok $? "config: the error names FILE:LINE"
+
+# an instrument's taker fee is a fraction below 1 (fuzz-exec: a fee of
+# 5.001 charged in base made a buy deliver less than nothing, and a
+# balance went below zero): the record is a bad line
+sed -n 1p common.ndjson | sed 's/"taker_fee":[0-9.]*/"taker_fee":1/' >"$T/fee1.in"
+sed -n 1p common.ndjson | sed 's/"taker_fee":[0-9.]*/"taker_fee":-0.001/' >>"$T/fee1.in"
+arb-exec <"$T/fee1.in" >"$T/fee1.out" 2>"$T/fee1.err"
+is "$?" 0 "taker_fee 1 or below 0: exit 0"
+cmp_ok "$T/fee1.out" "$T/fee1.in" "  the lines pass through"
+printf '%s\n' "arb-exec: stdin:1: bad instrument: taker_fee must be at least 0 and below 1" \
+	"arb-exec: stdin:2: bad instrument: taker_fee must be at least 0 and below 1" \
+	"arb-exec: 2 bad lines skipped" >"$T/fee1.want"
+cmp_ok "$T/fee1.err" "$T/fee1.want" "  each a bad line"
 done_testing
