@@ -184,6 +184,8 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 	for (i = 0; i < nl && nf < MAXFILLS && arb_dec_sign(want) > 0; i++) {
 		arb_dec avail, q;
 		int c = arb_dec_cmp(lv[i].px, o->px);
+		if (arb_dec_sign(lv[i].px) <= 0)
+			continue;   /* a level at no price is no offer */
 		if (o->side == ARB_BUY ? c > 0 : c < 0)
 			break;
 		if (arb_dec_sub(&avail, lv[i].qty, taken_at(k, o->side, lv[i].px)) < 0 ||

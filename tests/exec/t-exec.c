@@ -714,6 +714,41 @@ t_seen_floor(void)
 	arb_rec_free(&r);
 }
 
+/*
+ * A book level at price 0 (fuzz-exec: an ask of 0.00000) is no offer: a
+ * paper buy filled against it at price 0.
+ */
+static void
+t_zero_px(void)
+{
+	char line[1024];
+	struct arb_exec e;
+	struct arb_xport *x;
+	struct arb_rec r;
+	int i;
+
+	arb_rec_init(&r);
+	x = engine(&e, NULL);
+	for (i = 0; i < 2; i++)
+		feed(&e, &r, instruments[i]);
+	books(&e, &r, T0 + 100000);
+	opp_line(line, sizeof line, T0 + 150000, "Z", "new", "binance");
+	feed(&e, &r, line);
+	arb_buf_reset(&e.out);
+	snprintf(line, sizeof line, "{\"type\":\"book\",\"ts\":%lld,\"rt\":%lld,\"ex\":\"binance\","
+	    "\"sym\":\"BTC/USDT\",\"seq\":2,\"ok\":true,\"depth\":2,\"bids\":[[1,1]],"
+	    "\"asks\":[[0,5],[30000,5]]}", (long long)(T0 + 300000), (long long)(T0 + 300000));
+	feed(&e, &r, line);
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "\"type\":\"fill\"") && !strstr(e.out.p, "\"px\":0,"),
+	    "a level at price 0 is passed over: the buy fills at the next one");
+	arb_buf_reset(&e.out);
+	arb_exec_stop(&e, 1);
+	arb_exec_free(&e);
+	x->free(x->ctx);
+	arb_rec_free(&r);
+}
+
 /* A transport that keeps what it is sent, and answers only when the
  * test calls the engine's arb_exec_on_* itself (as a live venue would). */
 static struct arb_order *held[8];
@@ -837,5 +872,6 @@ main(void)
 	t_paper_resume_order();
 	t_seen_floor();
 	t_unbookable();
+	t_zero_px();
 	return done_testing();
 }
