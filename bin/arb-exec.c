@@ -765,7 +765,10 @@ main(int argc, char **argv)
 		lines++;
 		if (arb_rec_parse(&r, line, len, why, sizeof why) < 0) {
 			/* reported and skipped, like every program (arbitron(7)) */
-			arb_badline(&bl, rd.name, rd.lineno, why);
+			char msg[sizeof why + 16];
+
+			snprintf(msg, sizeof msg, "bad record: %s", why);
+			arb_badline(&bl, rd.name, rd.lineno, msg);
 			continue;
 		}
 		arb_writer_line(&w, line, len);

@@ -963,7 +963,10 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (arb_rec_parse(&r, line, len, rwhy, sizeof rwhy) < 0) {
-			bad(line, len, rwhy);
+			char msg[sizeof rwhy + 16];
+
+			snprintf(msg, sizeof msg, "bad record: %s", rwhy);
+			bad(line, len, msg);
 			continue;
 		}
 		if (r.has_ts && r.ts > g.max_ts)

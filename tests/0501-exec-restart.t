@@ -204,7 +204,7 @@ ok $? "  a day number in range still loads"
 # the next start refused the file ("bad exec_state line"): now a bad line
 { cat common.ndjson; echo '{"type":"status","ts":9000000000000000000,"ex":"binance","state":"synced"}'; } |
     arb-exec --balances balances.txt --state "$T/big.state" >/dev/null 2>"$T/big.err"
-grep -q 'stdin:7: time out of range at "ts"' "$T/big.err"
+grep -q 'stdin:7: bad record: time out of range at "ts"' "$T/big.err"
 ok $? "a record's ts past 2^62: a bad line naming the line and the key"
 arb-exec --state "$T/big.state" --show-state >/dev/null 2>&1
 ok $? "  and the state file saved after it loads"

@@ -35,7 +35,7 @@ is $? 0 "bad lines are skipped: exit 0"
 is "$(grep -c 'unknown record type "mystery"' "$T/m.err")" 1 "an unknown type is named once"
 grep -q 'stdin:23: ' "$T/m.err"
 ok $? "a bad JSON line is reported with its number"
-grep -q 'stdin:24: missing key "status"' "$T/m.err"
+grep -q 'stdin:24: bad record: missing key "status"' "$T/m.err"
 ok $? "a result without its keys is reported with its number and the key"
 grep -q 'stdin:25: ' "$T/m.err"
 ok $? "invalid UTF-8 is reported"
@@ -50,7 +50,7 @@ ok $? "the good records still make the same P&L"
 # an empty line is a bad line, as in the other programs (it was skipped
 # without a word)
 { head -n 3 "$S"; echo; tail -n +4 "$S"; } | arb-report -r summary >/dev/null 2>"$T/el.err"
-is "$(grep -v 'unknown record\|unknown type' "$T/el.err")" "arb-report: stdin:4: invalid JSON at byte 0: empty text
+is "$(grep -v 'unknown record\|unknown type' "$T/el.err")" "arb-report: stdin:4: bad record: invalid JSON at byte 0: empty text
 arb-report: 1 bad line skipped" "an empty line: a bad line, named"
 arb-report --strict < "$T/mixed.ndjson" > /dev/null 2>&1
 is $? 1 "--strict: a bad line is fatal (exit 1)"
