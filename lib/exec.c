@@ -203,6 +203,23 @@ ovf(void)
 	else if (!ovf_warned++)
 		arb_warn("decimal overflow: a value is too large or too precise; treated as 0");
 }
+/* A checked computation: strict_begin(), the arithmetic, then
+ * strict_end() says whether any of it overflowed. */
+static void
+strict_begin(void)
+{
+	ovf_strict++;
+	ovf_hit = 0;
+}
+static int
+strict_end(void)
+{
+	int bad = ovf_hit;
+
+	ovf_strict--;
+	ovf_hit = 0;
+	return bad;
+}
 static arb_dec
 dadd(arb_dec a, arb_dec b)
 {
@@ -257,12 +274,9 @@ arb_exec_fee(const struct arb_order *o, arb_dec px, arb_dec qty, arb_dec *fee, c
 {
 	int bad;
 
-	ovf_strict++;
-	ovf_hit = 0;
+	strict_begin();
 	*fee = fee_of(o, px, qty, ccy);
-	bad = ovf_hit;
-	ovf_strict--;
-	ovf_hit = 0;
+	bad = strict_end();
 	if (bad)
 		*fee = ZERO;
 	return bad ? -1 : 0;
@@ -917,12 +931,9 @@ risk_orders(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, int n, c
 	for (i = 0; i < n; i++) {
 		arb_dec v;
 		int bad;
-		ovf_strict++;
-		ovf_hit = 0;
+		strict_begin();
 		order_notional(p, &o[i], &v);
-		bad = ovf_hit;
-		ovf_strict--;
-		ovf_hit = 0;
+		bad = strict_end();
 		/* a notional that cannot be valued is not one below the limit */
 		if (bad && e->risk.c.has_notional_order) {
 			strcpy(rule, "max_notional_order");
@@ -969,20 +980,17 @@ risk_orders(struct arb_exec *e, struct arb_opp *p, struct arb_order *o, int n, c
 	}
 	for (i = 0; i < nd; i++) {
 		arb_dec before = arb_bal_free(&e->pos, "*", delta[i].asset), after;
-		int bad, k;
-		ovf_strict++;
-		ovf_hit = 0;
+		int bad;
+		strict_begin();
 		after = dadd(before, delta[i].amt);
-		bad = ovf_hit;
-		ovf_strict--;
-		ovf_hit = 0;
-		for (k = 0; bad && k < e->risk.c.npos; k++)
-			if (!strcmp(e->risk.c.pos[k].asset, delta[i].asset)) {
-				strcpy(rule, "max_position");
-				snprintf(detail, sizeof detail, "%.19s position cannot be computed exactly",
-				    delta[i].asset);
-				goto refuse;
-			}
+		bad = strict_end();
+		/* a position that cannot be computed is not one within the limit */
+		if (bad && arb_risk_position_limited(&e->risk, delta[i].asset)) {
+			strcpy(rule, "max_position");
+			snprintf(detail, sizeof detail, "%.19s position cannot be computed exactly",
+			    delta[i].asset);
+			goto refuse;
+		}
 		if (arb_risk_position(&e->risk, delta[i].asset, before, after, rule, detail))
 			goto refuse;
 	}
@@ -1376,13 +1384,10 @@ opp_finish(struct arb_exec *e, struct arb_opp *p)
 		}
 	}
 	/* exact, or the result says it is not (reason overflow) */
-	ovf_strict++;
-	ovf_hit = 0;
+	strict_begin();
 	nex = exposure(p, ex);
 	pnl = pnl_of(p);
-	bad = ovf_hit;
-	ovf_strict--;
-	ovf_hit = 0;
+	bad = strict_end();
 	if (bad && !p->ovf) {
 		char d[160];
 		p->ovf = 1;
@@ -2054,8 +2059,7 @@ book_fill(struct arb_exec *e, struct arb_order *o, struct arb_opp *p, arb_dec px
 
 	k->bad_fee = 0;
 	k->delivered = ZERO;
-	ovf_strict++;
-	ovf_hit = 0;
+	strict_begin();
 	k->filled = dadd(o->filled, qty);
 	k->bad_filled = ovf_hit;
 	if (!fee_ccy) {
@@ -2117,9 +2121,7 @@ book_fill(struct arb_exec *e, struct arb_order *o, struct arb_opp *p, arb_dec px
 			    o->side == ARB_BUY ? (!strcmp(fee_ccy, k->get) ? dsub(qty, fee) : qty)
 			    : (!strcmp(fee_ccy, k->get) ? dsub(k->notional, fee) : k->notional));
 	}
-	k->bad = ovf_hit || sb || k->bad_fee || k->bad_filled;
-	ovf_strict--;
-	ovf_hit = 0;
+	k->bad = strict_end() || sb || k->bad_fee || k->bad_filled;
 }
 
 void
@@ -2137,7 +2139,7 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 		arb_warn("%s: fill after the order ended: ignored", o->cid);
 		return;
 	}
-	if (o->st == ARB_OS_UNKNOWN && !strcmp(o->reason, "overflow")) {
+	if (arb_order_gave_up(o)) {
 		/* its filled quantity could not be followed: a fill now
 		 * cannot be told from one already reported */
 		arb_warn("%s: fill after the order's quantity could no longer be followed: ignored", o->cid);

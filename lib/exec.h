@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "dec.h"
 #include "rec.h"
 #include "util.h"
@@ -256,6 +257,14 @@ void arb_exec_on_vid(struct arb_exec *e, struct arb_order *o, const char *vid);
  * the kill switch trips (rule overflow). */
 void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty,
     arb_dec fee, const char *fee_ccy, const char *tid, int64_t ts);
+/* The engine could not follow o's filled quantity (a fill past 36
+ * decimals): o stays unknown (reason overflow), and what the venue says of
+ * it is no longer applied. */
+static inline int
+arb_order_gave_up(const struct arb_order *o)
+{
+	return o->st == ARB_OS_UNKNOWN && !strcmp(o->reason, "overflow");
+}
 /* A terminal (canceled, rejected, filled) or unknown state. */
 void arb_exec_on_end(struct arb_exec *e, struct arb_order *o, enum arb_ostate st,
     const char *reason, int64_t ts);

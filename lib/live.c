@@ -692,14 +692,6 @@ reject(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts)
 	end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
 }
 
-/* The engine could not follow o's filled quantity (a fill past 36
- * decimals): it stays unknown, and its answers are no longer applied. */
-static int
-gave_up(const struct arb_order *o)
-{
-	return o->st == ARB_OS_UNKNOWN && !strcmp(o->reason, "overflow");
-}
-
 /* Applies what the venue says about the order: ack, fills, end. */
 static void
 apply(struct live *L, struct lord *lo, struct arb_tres *res)
@@ -724,7 +716,7 @@ apply(struct live *L, struct lord *lo, struct arb_tres *res)
 				arb_exec_on_fill(L->e, o, f->px, f->qty, f->fee,
 				    f->fee_ccy[0] ? f->fee_ccy : o->quote, f->tid[0] ? f->tid : NULL, fts);
 				produced(L);
-				if (arb_ostate_terminal(o->st) || gave_up(o))
+				if (arb_ostate_terminal(o->st) || arb_order_gave_up(o))
 					lord_end(lo);
 			}
 		} else if (lo->v->tv->has_fills) {
@@ -756,7 +748,7 @@ apply(struct live *L, struct lord *lo, struct arb_tres *res)
 			snprintf(tid, sizeof tid, "%s-%d", res->vid[0] ? res->vid : o->cid, o->nfills + 1);
 			arb_exec_on_fill(L->e, o, px, q, fee, ccy ? fccy : NULL, tid, ts);
 			produced(L);
-			if (arb_ostate_terminal(o->st) || gave_up(o))
+			if (arb_ostate_terminal(o->st) || arb_order_gave_up(o))
 				lord_end(lo);
 		}
 	}

@@ -125,24 +125,37 @@ arb_risk_rate_add(struct arb_risk *r, int64_t now)
 	r->wn++;
 }
 
+/* asset's --max-position entry, or -1 */
+static int
+pos_limit(const struct arb_risk *r, const char *asset)
+{
+	int i;
+
+	for (i = 0; i < r->c.npos; i++)
+		if (strcmp(r->c.pos[i].asset, asset) == 0)
+			return i;
+	return -1;
+}
+
+int
+arb_risk_position_limited(const struct arb_risk *r, const char *asset)
+{
+	return pos_limit(r, asset) >= 0;
+}
+
 int
 arb_risk_position(const struct arb_risk *r, const char *asset, arb_dec before, arb_dec after,
     char *rule, char *detail)
 {
-	int i;
+	int i = pos_limit(r, asset);
 
-	for (i = 0; i < r->c.npos; i++) {
-		if (strcmp(r->c.pos[i].asset, asset) != 0)
-			continue;
-		if (arb_dec_cmp(arb_dec_abs(after), r->c.pos[i].qty) <= 0)
-			return 0;
-		if (arb_dec_cmp(arb_dec_abs(after), arb_dec_abs(before)) <= 0)
-			return 0;   /* reduces the position: always allowed */
-		strcpy(rule, "max_position");
-		fmt2(detail, "position", after, "beyond", r->c.pos[i].qty, asset);
-		return 1;
-	}
-	return 0;
+	if (i < 0 || arb_dec_cmp(arb_dec_abs(after), r->c.pos[i].qty) <= 0)
+		return 0;
+	if (arb_dec_cmp(arb_dec_abs(after), arb_dec_abs(before)) <= 0)
+		return 0;   /* reduces the position: always allowed */
+	strcpy(rule, "max_position");
+	fmt2(detail, "position", after, "beyond", r->c.pos[i].qty, asset);
+	return 1;
 }
 
 int

@@ -76,6 +76,8 @@ void arb_risk_rate_add(struct arb_risk *r, int64_t now);
  * change that increases |position| is refused. */
 int arb_risk_position(const struct arb_risk *r, const char *asset, arb_dec before, arb_dec after,
     char *rule, char *detail);
+/* Has asset a --max-position limit? */
+int arb_risk_position_limited(const struct arb_risk *r, const char *asset);
 /* Book age (now - book ts) within the limit? */
 int arb_risk_book_age(const struct arb_risk *r, int64_t now, int64_t book_ts,
     const char *ex, const char *sym, char *rule, char *detail);
