@@ -265,7 +265,7 @@ struct arb_detect {
 	const char *src;
 	const uint64_t *line;
 	/* bad book records found after they were fed, for arb_detect_late */
-	struct late { const char *src; uint64_t line; int side; uint32_t level; } *late;
+	struct late { const char *src; uint64_t line; uint32_t unsorted[2]; } *late;
 	size_t nlate, caplate, latepos;
 };
 
@@ -287,6 +287,16 @@ book_conv_cap(struct book *b, int side, uint32_t n)
 		xrealloc(lv, (size_t)c * sizeof(**lv));
 		*cap = c;
 	}
+}
+
+/* The reason for a book whose levels are out of order (unsorted as in
+ * struct book): the first disorder of its bids, else of its asks. */
+static void
+unsorted_why(char *why, size_t wl, const uint32_t unsorted[2])
+{
+	int side = unsorted[0] ? 0 : 1;
+
+	snprintf(why, wl, "%s not best first at level %" PRIu32, side ? "asks" : "bids", unsorted[side]);
 }
 
 /* Is price p better than q on side (0 bids: higher, 1 asks: lower)? */
@@ -330,7 +340,6 @@ static void __attribute__((noinline))
 book_disorder(struct arb_detect *d, struct book *b)
 {
 	struct late *l;
-	int side;
 
 	b->bad = R_OUT_OF_SYNC;
 	if (b->noted)
@@ -338,7 +347,6 @@ book_disorder(struct arb_detect *d, struct book *b)
 	b->noted = 1;
 	book_conv(d, b, 0, b->nb);
 	book_conv(d, b, 1, b->na);
-	side = b->unsorted[0] ? 0 : 1;
 	if (d->nlate == d->caplate) {
 		d->caplate = d->caplate ? 2 * d->caplate : 8;
 		xrealloc(&d->late, d->caplate * sizeof(*d->late));
@@ -346,8 +354,8 @@ book_disorder(struct arb_detect *d, struct book *b)
 	l = &d->late[d->nlate++];
 	l->src = b->src;
 	l->line = b->line;
-	l->side = side;
-	l->level = b->unsorted[side];
+	l->unsorted[0] = b->unsorted[0];
+	l->unsorted[1] = b->unsorted[1];
 	d->st.late++;
 }
 
@@ -2426,9 +2434,7 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 		d->st.no_instrument++;
 	book_run(d, bi, out, changed);
 	if (b->noted) {
-		int side = unsorted[0] ? 0 : 1;
-		snprintf(why, wl, "%s not best first at level %" PRIu32, side ? "asks" : "bids",
-		    unsorted[side]);
+		unsorted_why(why, wl, unsorted);
 		return -1;
 	}
 	return 0;
@@ -2590,8 +2596,7 @@ arb_detect_late(struct arb_detect *d, const char **src, uint64_t *line, char *wh
 	l = &d->late[d->latepos++];
 	*src = l->src;
 	*line = l->line;
-	snprintf(why, whylen, "%s not best first at level %" PRIu32, l->side ? "asks" : "bids",
-	    l->level);
+	unsorted_why(why, whylen, l->unsorted);
 	return 1;
 }
 
