@@ -225,9 +225,7 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 			continue;
 		}
 		if (arb_rec_parse(rec, line, len, why, sizeof(why)) < 0) {
-			char msg[300];
-			snprintf(msg, sizeof(msg), "bad record: %s", why);
-			arb_badline(bl, name, rd.lineno, msg);
+			arb_badrecord(bl, name, rd.lineno, why);
 			continue;
 		}
 		arb_writer_line(w, line, len);

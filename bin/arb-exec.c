@@ -765,10 +765,7 @@ main(int argc, char **argv)
 		lines++;
 		if (arb_rec_parse(&r, line, len, why, sizeof why) < 0) {
 			/* reported and skipped, like every program (arbitron(7)) */
-			char msg[sizeof why + 16];
-
-			snprintf(msg, sizeof msg, "bad record: %s", why);
-			arb_badline(&bl, rd.name, rd.lineno, msg);
+			arb_badrecord(&bl, rd.name, rd.lineno, why);
 			continue;
 		}
 		arb_writer_line(&w, line, len);

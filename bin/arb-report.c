@@ -78,10 +78,7 @@ static void handle(struct ctx *x, const char *line, size_t len, const char *src,
 	char why[256];
 
 	if (arb_rec_parse(&x->rec, line, len, why, sizeof why) < 0) {
-		char msg[sizeof why + 16];
-
-		snprintf(msg, sizeof msg, "bad record: %s", why);
-		arb_badline(x->bl, src, lineno, msg);
+		arb_badrecord(x->bl, src, lineno, why);
 		x->nbad++;
 		return;
 	}

@@ -639,7 +639,10 @@ static void reopen_reject(void)
 	arb_info("SIGHUP: reopened %s", g.reject_path);
 }
 
-static void bad(const char *line, size_t len, const char *why)
+/* A bad line: to the reject file (when there is one and the line) and
+ * reported; rec: arb_rec_parse's reason (arb_badrecord), else the
+ * reader's. */
+static void bad(const char *line, size_t len, const char *why, int rec)
 {
 	reopen_reject();
 	if (g.reject && line) {
@@ -652,7 +655,10 @@ static void bad(const char *line, size_t len, const char *why)
 		if (g.reject)
 			fflush(g.reject);
 	}
-	arb_badline(&g.bl, g.rd.name, g.rd.lineno, why);
+	if (rec)
+		arb_badrecord(&g.bl, g.rd.name, g.rd.lineno, why);
+	else
+		arb_badline(&g.bl, g.rd.name, g.rd.lineno, why);
 }
 
 static int run_maint(const char *url, int mode, const char *arg, struct arb_store_opts *o)
@@ -959,14 +965,11 @@ int main(int argc, char **argv)
 		}
 		if (st == ARB_RD_BAD) {
 			/* Too long, NUL or bad UTF-8: the reader has no copy. */
-			bad(NULL, 0, g.rd.why);
+			bad(NULL, 0, g.rd.why, 0);
 			continue;
 		}
 		if (arb_rec_parse(&r, line, len, rwhy, sizeof rwhy) < 0) {
-			char msg[sizeof rwhy + 16];
-
-			snprintf(msg, sizeof msg, "bad record: %s", rwhy);
-			bad(line, len, msg);
+			bad(line, len, rwhy, 1);
 			continue;
 		}
 		if (r.has_ts && r.ts > g.max_ts)

@@ -2704,6 +2704,15 @@ arb_badline(struct arb_badlines *bl, const char *file, uint64_t line, const char
 }
 
 void
+arb_badrecord(struct arb_badlines *bl, const char *file, uint64_t line, const char *why)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof msg, "bad record: %s", why);
+	arb_badline(bl, file, line, msg);
+}
+
+void
 arb_badlines_report(const struct arb_badlines *bl)
 {
 	if (bl->n)

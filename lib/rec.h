@@ -197,6 +197,8 @@ struct arb_badlines {
 	struct arb_writer *w;
 };
 void arb_badline(struct arb_badlines *bl, const char *file, uint64_t line, const char *why);
+/* A line that arb_rec_parse refused, why its reason: "bad record: why". */
+void arb_badrecord(struct arb_badlines *bl, const char *file, uint64_t line, const char *why);
 void arb_badlines_report(const struct arb_badlines *bl);
 
 #endif
