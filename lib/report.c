@@ -810,8 +810,12 @@ static void on_result(struct arb_report *r, const struct arb_rec *rec, int inwin
 	}
 	if (!r->ccy[0])
 		scopy(r->ccy, sizeof r->ccy, res->ccy);
-	res->has_conv = rconvert(r, res->ccy, res->pnl, &res->conv) == 0;
-	if (!res->has_conv)
+	/* an inexact pnl is not converted, so that no total includes it */
+	res->inexact = !strcmp(res->reason, "overflow");
+	if (res->inexact) {
+		res->has_conv = 0;
+		r->results_inexact++;
+	} else if (!(res->has_conv = rconvert(r, res->ccy, res->pnl, &res->conv) == 0))
 		r->results_unconverted++;
 	if (o) {
 		scopy(res->route, sizeof res->route, o->route);
@@ -1009,6 +1013,7 @@ void arb_report_funnel(struct arb_report *r, struct rfunnel *f)
 
 	memset(f, 0, sizeof *f);
 	f->pnl = arb_dec_make(0, 0);
+	f->pnl_ok = 1;
 	for (i = 0; i < r->nrejects; i++)
 		drop(f, is_sizing(r->rejects[i].key) ? 1 : 0, r->rejects[i].key, r->rejects[i].n);
 	for (i = 0; i < r->nopps; i++) {
@@ -1037,6 +1042,8 @@ void arb_report_funnel(struct arb_report *r, struct rfunnel *f)
 		f->executed++;
 		if (r->results[i].has_conv)
 			arb_dec_add(&f->pnl, f->pnl, r->results[i].conv);
+		else
+			f->pnl_ok = 0;
 	}
 	f->after_fees = f->after_sizing + r->nreject_sizing;
 	f->candidates = f->after_fees + (r->nreject_total - r->nreject_sizing);

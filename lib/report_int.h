@@ -73,6 +73,8 @@ struct rresult {
 	char ccy[RCCY_MAX];
 	arb_dec pnl, fees, conv;
 	int has_fees, has_conv;
+	int inexact;              /* reason overflow: pnl leaves out what
+	                           * arb-exec could not book; not summed */
 	char route[64], syms[64];
 };
 
@@ -168,7 +170,7 @@ struct arb_report {
 	struct i64v lifetime;     /* new -> gone, microseconds */
 	struct i64v reaction;     /* new -> ack (or first fill) per order */
 	uint64_t risk_refuse, risk_kill;
-	uint64_t fills_unconverted, results_unconverted;
+	uint64_t fills_unconverted, results_unconverted, results_inexact;
 	int finished;
 	struct rcheck *checks; size_t nchecks, capchecks;
 };
@@ -216,6 +218,7 @@ size_t arb_report_build(struct arb_report *r, unsigned reports, struct rtab **ta
 struct rfunnel {
 	uint64_t candidates, after_fees, after_sizing, sent, filled, executed;
 	arb_dec pnl;              /* reporting currency */
+	int pnl_ok;               /* every executed result's pnl summed */
 	struct rcount *drops[4];  /* per step: fees, sizing, sending, filling */
 	size_t ndrops[4];
 };

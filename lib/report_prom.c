@@ -74,6 +74,7 @@ static void prom_summary(struct arb_report *r, struct arb_buf *b)
 	struct rtotals t;
 	char v[ARB_DEC_STRMAX], ccy[64][RCCY_MAX];
 	arb_dec sums[64];
+	int known[64];
 	size_t nccy = 0, i, k;
 
 	arb_report_totals(r, &t);
@@ -88,12 +89,17 @@ static void prom_summary(struct arb_report *r, struct arb_buf *b)
 			if (nccy == 64)
 				continue;
 			snprintf(ccy[nccy], sizeof ccy[0], "%s", r->results[i].ccy);
+			known[nccy] = 1;
 			sums[nccy++] = arb_dec_make(0, 0);
 		}
+		if (r->results[i].inexact)
+			known[k] = 0;
 		arb_dec_add(&sums[k], sums[k], r->results[i].pnl);
 	}
+	/* a sum that leaves out what arb-exec could not book is not given */
 	for (k = 0; k < nccy; k++)
-		sample(b, "arb_pnl", D(sums[k], v), 1, "ccy", ccy[k]);
+		if (known[k])
+			sample(b, "arb_pnl", D(sums[k], v), 1, "ccy", ccy[k]);
 	if (t.pnl_ok) {
 		fam(b, "arb_pnl_report", "Realised P&L converted to the reporting currency.");
 		sample(b, "arb_pnl_report", D(t.pnl, v), 1, "ccy", r->ccy);
@@ -110,6 +116,8 @@ static void prom_summary(struct arb_report *r, struct arb_buf *b)
 	sample(b, "arb_results", U(t.unwound, v), 1, "status", "unwound");
 	sample(b, "arb_results", U(t.failed, v), 1, "status", "failed");
 	sample(b, "arb_results", U(t.skipped, v), 1, "status", "skipped");
+	fam(b, "arb_results_inexact", "Results whose P&L could not be booked exactly (reason overflow).");
+	sample(b, "arb_results_inexact", U(r->results_inexact, v), 0);
 	if (t.executed) {
 		arb_dec w;
 
@@ -158,8 +166,10 @@ static void prom_funnel(struct arb_report *r, struct arb_buf *b)
 		for (k = 0; k < f.ndrops[i]; k++)
 			sample(b, "arb_funnel_dropped", U(f.drops[i][k].n, v), 2,
 			    "step", arb_report_funnel_steps[i], "reason", f.drops[i][k].key);
-	fam(b, "arb_funnel_pnl", "Net P&L of the executed opportunities, reporting currency.");
-	sample(b, "arb_funnel_pnl", D(f.pnl, v), 1, "ccy", r->ccy);
+	if (f.pnl_ok) {
+		fam(b, "arb_funnel_pnl", "Net P&L of the executed opportunities, reporting currency.");
+		sample(b, "arb_funnel_pnl", D(f.pnl, v), 1, "ccy", r->ccy);
+	}
 	arb_report_funnel_free(&f);
 }
 

@@ -172,7 +172,7 @@ struct grp {
 	char ccy[RCCY_MAX];
 	uint64_t n, wins;
 	arb_dec pnl, conv;
-	int conv_ok;
+	int pnl_ok, conv_ok;
 };
 
 static int grp_cmp(const void *a, const void *b)
@@ -220,12 +220,14 @@ static void pnl_table(struct arb_report *r, struct rtab *t, const char *name,
 			snprintf(g[n].key, sizeof g[n].key, "%s", key);
 			snprintf(g[n].ccy, sizeof g[n].ccy, "%s", res->ccy);
 			g[n].pnl = g[n].conv = arb_dec_make(0, 0);
-			g[n].conv_ok = 1;
+			g[n].pnl_ok = g[n].conv_ok = 1;
 			n++;
 		}
 		g[k].n++;
 		if (arb_dec_sign(res->pnl) > 0)
 			g[k].wins++;
+		if (res->inexact)
+			g[k].pnl_ok = 0;
 		arb_dec_add(&g[k].pnl, g[k].pnl, res->pnl);
 		if (res->has_conv)
 			arb_dec_add(&g[k].conv, g[k].conv, res->conv);
@@ -235,8 +237,8 @@ static void pnl_table(struct arb_report *r, struct rtab *t, const char *name,
 	if (n > 1)
 		qsort(g, n, sizeof *g, grp_cmp);
 	for (k = 0; k < n; k++)
-		rtab_row(t, g[k].key, g[k].ccy, U(g[k].n), U(g[k].wins), D(g[k].pnl),
-		    g[k].conv_ok ? D(g[k].conv) : NULL);
+		rtab_row(t, g[k].key, g[k].ccy, U(g[k].n), U(g[k].wins),
+		    g[k].pnl_ok ? D(g[k].pnl) : NULL, g[k].conv_ok ? D(g[k].conv) : NULL);
 	free(g);
 }
 
@@ -351,7 +353,13 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 	rtab_row(o, "largest loss opp", t.loss_opp ? t.loss_opp : "", "");
 	rtab_row(o, "risk refusals", U(r->risk_refuse), "");
 	rtab_row(o, "kill switch", U(r->risk_kill), "");
-	if (r->results_unconverted || r->fills_unconverted)
+	if (r->results_inexact && (r->results_unconverted || r->fills_unconverted))
+		o->note = "some amounts have no price in the reporting currency, and some results "
+		    "could not be booked exactly (reason overflow): totals shown as -";
+	else if (r->results_inexact)
+		o->note = "some results could not be booked exactly (reason overflow): "
+		    "their pnl is not summed, and totals are shown as -";
+	else if (r->results_unconverted || r->fills_unconverted)
 		o->note = "some amounts have no price in the reporting currency: totals shown as -";
 	n = 1;
 	pnl_table(r, &tabs[n++], "pnl_day", "Realised P&L by day (UTC)", "day", key_day);
@@ -455,7 +463,7 @@ static size_t build_funnel(struct arb_report *r, struct rtab *tabs)
 		rtab_row(t, arb_report_funnel_steps[i], U(c[i + 1]), U(c[i] - c[i + 1]),
 		    PCT(c[i + 1], c[0]));
 	snprintf(pnlname, sizeof pnlname, "net_pnl_%s", r->ccy);
-	rtab_row(t, pnlname, D(f.pnl), (const char *)NULL, (const char *)NULL);
+	rtab_row(t, pnlname, f.pnl_ok ? D(f.pnl) : NULL, (const char *)NULL, (const char *)NULL);
 	t->note = "net_pnl: realised P&L of the executed opportunities";
 	rtab_init(d, "funnel_reasons", "Why candidates fell out", "step,reason,#count");
 	for (i = 0; i < 4; i++)

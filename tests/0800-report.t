@@ -143,4 +143,32 @@ funnel,after_sizing,0,2,0
 funnel_reasons,after_fees,fees,1
 funnel_reasons,after_sizing,min_profit,1
 funnel_reasons,after_sizing,tick,1" "funnel: tick and min_profit drop out at sizing, fees before"
+# A result with reason overflow (arb-exec could not book a fill exactly):
+# executed, but its pnl leaves out what was not booked, so no sum holds it
+sed 's/"opp":"o2","kind":"cross","status":"complete","reason":"filled"/"opp":"o2","kind":"cross","status":"complete","reason":"overflow"/' \
+	"$S" >"$T/ov.ndjson"
+arb-report -f csv <"$T/ov.ndjson" 2>/dev/null | tr -d '\r' >"$T/ov.csv"
+is "$(grep -E '^overview,(executed|complete|realised pnl),|^pnl_(day|venue),' "$T/ov.csv")" \
+"overview,executed,6,
+overview,complete,3,
+overview,realised pnl,,USDT
+pnl_day,2026-11-29,USDT,2,1,,
+pnl_day,2026-11-30,BTC,1,1,0.00015,7.515
+pnl_day,2026-11-30,USDT,3,1,-10.11,-10.11
+pnl_venue,binance,BTC,1,1,0.00015,7.515
+pnl_venue,binance>kraken,USDT,3,0,,
+pnl_venue,kraken>binance,USDT,2,2,14.965,14.965" "overflow: counted as executed, its pnl in no sum"
+is "$(arb-report <"$T/ov.ndjson" 2>/dev/null | grep -A1 '^note: some results')" \
+"note: some results could not be booked exactly (reason overflow): their pnl is
+      not summed, and totals are shown as -" "overflow: the summary says why"
+is "$(arb-report -r funnel -f csv <"$T/ov.ndjson" 2>/dev/null | tr -d '\r' | grep '^funnel,net_pnl')" \
+	"funnel,net_pnl_USDT,,," "overflow: the funnel's net pnl is unknown"
+is "$(arb-report -r summary -f prom <"$T/ov.ndjson" 2>/dev/null | grep -E '^arb_(pnl|results_inexact|funnel_pnl)')" \
+'arb_pnl{ccy="BTC"} 0.00015
+arb_results_inexact 1' "overflow: prom leaves the sums out, counts it"
+arb-report -C 'pnl > -100' -C 'complete == 3' <"$T/ov.ndjson" >/dev/null 2>"$T/ov.err"
+is "$? $(grep breached "$T/ov.err")" "3 arb-report: check breached: pnl > -100 (pnl: no data)" \
+	"overflow: a pnl check is breached, the count holds"
+is "$(arb-report -f csv <"$S" 2>/dev/null | tr -d '\r' | grep '^overview,realised pnl,')" \
+	"overview,realised pnl,7.35,USDT" "the same stream without it sums as before"
 done_testing
