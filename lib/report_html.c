@@ -456,13 +456,16 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 	double lo = 0, hi = 0, cum = 0, x, y, H = 260;
 	int64_t t0 = 0, t1 = 0;
 	struct taxis ax;
-	char cap[80];
-	size_t i, n = 0;
+	char cap[160];
+	size_t i, n = 0, out = 0;
 
-	snprintf(cap, sizeof cap, "Cumulative realised P&L (%s)", r->ccy);
 	for (i = 0; i < r->nresults; i++) {
-		if (!arb_report_executed(&r->results[i]) || !r->results[i].has_conv)
+		if (!arb_report_executed(&r->results[i]))
 			continue;
+		if (!r->results[i].has_conv) {
+			out++;
+			continue;
+		}
 		cum += dd(r->results[i].conv);
 		if (cum < lo) lo = cum;
 		if (cum > hi) hi = cum;
@@ -470,6 +473,13 @@ static void chart_pnl(struct arb_report *r, struct arb_buf *b)
 		if (!n || r->results[i].ts > t1) t1 = r->results[i].ts;
 		n++;
 	}
+	/* a result without a price, or inexact (reason overflow), is not
+	 * on the line: the caption says how many */
+	if (out)
+		snprintf(cap, sizeof cap, "Cumulative realised P&L (%s); %zu result%s left out: "
+		    "no price or inexact", r->ccy, out, out == 1 ? "" : "s");
+	else
+		snprintf(cap, sizeof cap, "Cumulative realised P&L (%s)", r->ccy);
 	if (!n) {
 		nodata(b, cap);
 		return;

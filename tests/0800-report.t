@@ -169,6 +169,9 @@ arb_results_inexact 1' "overflow: prom leaves the sums out, counts it"
 arb-report -C 'pnl > -100' -C 'complete == 3' <"$T/ov.ndjson" >/dev/null 2>"$T/ov.err"
 is "$? $(grep breached "$T/ov.err")" "3 arb-report: check breached: pnl > -100 (pnl: no data)" \
 	"overflow: a pnl check is breached, the count holds"
+is "$(arb-report -r summary -f html <"$T/ov.ndjson" 2>/dev/null | grep -o '<figcaption>Cumulative[^<]*')" \
+	"<figcaption>Cumulative realised P&amp;L (USDT); 1 result left out: no price or inexact" \
+	"overflow: the html P&L chart says it left one out"
 is "$(arb-report -f csv <"$S" 2>/dev/null | tr -d '\r' | grep '^overview,realised pnl,')" \
 	"overview,realised pnl,7.35,USDT" "the same stream without it sums as before"
 done_testing
