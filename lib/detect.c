@@ -299,27 +299,6 @@ unsorted_why(char *why, size_t wl, const uint32_t unsorted[2])
 	snprintf(why, wl, "%s not best first at level %" PRIu32, side ? "asks" : "bids", unsorted[side]);
 }
 
-/* Is price p better than q on side (0 bids: higher, 1 asks: lower)? */
-static inline int
-px_better(int side, arb_dec p, arb_dec q)
-{
-	int c = p.s == q.s ? (p.m > q.m) - (p.m < q.m) : arb_dec_cmp(p, q);
-	return side ? c < 0 : c > 0;
-}
-
-/* The number (from 1) of the first of levels from..n-1 of lv whose price
- * is better than the one before it, or 0. */
-static uint32_t
-levels_unsorted(const struct arb_level *lv, uint32_t from, uint32_t n, int side)
-{
-	uint32_t i;
-
-	for (i = from > 0 ? from : 1; i < n; i++)
-		if (px_better(side, lv[i].px, lv[i - 1].px))
-			return i + 1;
-	return 0;
-}
-
 static void book_conv_more(struct arb_detect *d, struct book *b, int side, uint32_t upto);
 
 static inline void
@@ -376,7 +355,7 @@ book_conv_more(struct arb_detect *d, struct book *b, int side, uint32_t upto)
 	b->txpos[side] = (uint32_t)(p - b->tx[side]);
 	b->nconv[side] = upto;
 	if (b->unsorted[side] == 0 &&
-	    (b->unsorted[side] = levels_unsorted(*lv, from, upto, side)) != 0)
+	    (b->unsorted[side] = arb_levels_unsorted(*lv, from, upto, side)) != 0)
 		book_disorder(d, b);
 }
 
@@ -2385,8 +2364,8 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 	/* Levels out of order are taken as the lazy reading takes them (it
 	 * finds the disorder later: struct book), but the book is refused
 	 * and the record reported now. */
-	unsorted[0] = levels_unsorted(d->br.bids, 1, d->br.nbids, 0);
-	unsorted[1] = levels_unsorted(d->br.asks, 1, d->br.nasks, 1);
+	unsorted[0] = arb_levels_unsorted(d->br.bids, 1, d->br.nbids, 0);
+	unsorted[1] = arb_levels_unsorted(d->br.asks, 1, d->br.nasks, 1);
 	bi = book_get(d, r->ex, r->sym);
 	b = &d->b[bi];
 	book_conv(d, b, 0, b->nb);

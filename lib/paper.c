@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "log.h"
 #include "paper.h"
 
 /*
@@ -89,6 +91,7 @@ struct pkey {
 	size_t head, n, cap;
 	struct taken *t;        /* liquidity taken from this key's book */
 	size_t nt, capt;
+	int warned;             /* said that a book of it was unusable */
 };
 
 /* Removes p[i] from key k. */
@@ -162,6 +165,34 @@ forget_taken(struct pkey *k, int64_t bts, int64_t bseq)
 }
 
 #define MAXFILLS 64
+
+/* Why a book that says it is in sync cannot be filled against: levels
+ * not best first (a walk would stop early and fill short) or a level
+ * that is no offer.  NULL when it can. */
+static const char *
+unusable(const struct arb_book_rec *bk, char *why, size_t wl)
+{
+	uint32_t u, i;
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		const struct arb_level *lv = side ? bk->asks : bk->bids;
+		uint32_t n = side ? bk->nasks : bk->nbids;
+		const char *name = side ? "asks" : "bids";
+
+		if ((u = arb_levels_unsorted(lv, 1, n, side)) != 0) {
+			snprintf(why, wl, "%s not best first at level %" PRIu32, name, u);
+			return why;
+		}
+		for (i = 0; i < n; i++)
+			if (arb_dec_sign(lv[i].px) <= 0 || arb_dec_sign(lv[i].qty) < 0) {
+				snprintf(why, wl, "%s level %" PRIu32 " has price <= 0 or quantity < 0",
+				    name, i + 1);
+				return why;
+			}
+	}
+	return NULL;
+}
 
 static struct pkey *pkey(struct paper *pp, const char *ex, const char *sym, int create);
 
@@ -285,6 +316,8 @@ p_record(void *ctx, const struct arb_rec *r)
 	size_t i;
 	int ok = 0, parsed = 0;
 	int64_t seq = 0;
+	char why[80];
+	const char *bad;
 
 	if (r->type != ARB_R_BOOK || !pp->n || !(k = pkey(pp, r->ex, r->sym, 0)) ||
 	    k->head == k->n || k->p[k->head].arrive > r->ts)
@@ -306,6 +339,12 @@ again:
 				ok = 0;
 			if (ok && arb_rec_book(r, &pp->bk) < 0)
 				ok = 0;
+			if (ok && (bad = unusable(&pp->bk, why, sizeof why)) != NULL) {
+				ok = 0;
+				if (!k->warned++)
+					arb_warn("%s %s: paper: a book's %s: no order fills on such a book "
+					    "(said once per symbol)", r->ex, r->sym, bad);
+			}
 		}
 		/* a book not known to be right is no evidence for a fill; a
 		 * cancel that has arrived takes effect all the same */

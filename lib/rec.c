@@ -2447,6 +2447,21 @@ read_levels(const struct arb_json *j, int v, struct arb_level **lv, uint32_t *ca
 	return 0;
 }
 
+uint32_t
+arb_levels_unsorted(const struct arb_level *lv, uint32_t from, uint32_t n, int side)
+{
+	uint32_t i;
+	int c;
+
+	for (i = from > 0 ? from : 1; i < n; i++) {
+		c = lv[i].px.s == lv[i - 1].px.s ? (lv[i].px.m > lv[i - 1].px.m) - (lv[i].px.m < lv[i - 1].px.m) :
+		    arb_dec_cmp(lv[i].px, lv[i - 1].px);
+		if (side ? c < 0 : c > 0)
+			return i + 1;
+	}
+	return 0;
+}
+
 int
 arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b)
 {

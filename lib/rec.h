@@ -138,6 +138,12 @@ struct arb_book_rec {
 	uint32_t capb, capa;
 };
 void arb_book_rec_free(struct arb_book_rec *b);
+/*
+ * The number (from 1) of the first of levels from..n-1 of lv whose price
+ * is better than the one before it (side 0 bids: higher, 1 asks: lower),
+ * or 0 when they are best first.  Equal prices are in order.
+ */
+uint32_t arb_levels_unsorted(const struct arb_level *lv, uint32_t from, uint32_t n, int side);
 /* Reads a validated book record into b (reusing its arrays).  0 or -1. */
 int arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b);
 /*

@@ -14,6 +14,8 @@ cross-clean|cross-clean|--balances balances.txt
 cross-partial|cross-partial|--balances balances.txt
 cross-miss|cross-miss|--balances balances.txt
 book-not-ok|book-not-ok|--balances balances.txt
+book-unsorted|book-unsorted|--balances balances.txt
+book-bad-level|book-bad-level|--balances balances.txt
 fok-partial|cross-partial|--balances balances.txt --order-type fok
 legfail-cancel|legfail|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure cancel
 legfail-hold|legfail|--balances balances.txt --latency kraken=10ms --latency binance=50ms --on-leg-failure hold

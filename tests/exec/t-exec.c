@@ -716,7 +716,9 @@ t_seen_floor(void)
 
 /*
  * A book level at price 0 (fuzz-exec: an ask of 0.00000) is no offer: a
- * paper buy filled against it at price 0.
+ * paper buy filled against it at price 0.  Such a book is not filled
+ * against at all (it is not known to be right); the order waits for the
+ * next good book.
  */
 static void
 t_zero_px(void)
@@ -740,8 +742,16 @@ t_zero_px(void)
 	    "\"asks\":[[0,5],[30000,5]]}", (long long)(T0 + 300000), (long long)(T0 + 300000));
 	feed(&e, &r, line);
 	arb_buf_addc(&e.out, '\0');
-	ok(strstr(e.out.p, "\"type\":\"fill\"") && !strstr(e.out.p, "\"px\":0,"),
-	    "a level at price 0 is passed over: the buy fills at the next one");
+	ok(!strstr(e.out.p, "\"type\":\"fill\"") && !strstr(e.out.p, "\"type\":\"order\""),
+	    "a book with a level at price 0: no fill on it, the order waits");
+	arb_buf_reset(&e.out);
+	snprintf(line, sizeof line, "{\"type\":\"book\",\"ts\":%lld,\"rt\":%lld,\"ex\":\"binance\","
+	    "\"sym\":\"BTC/USDT\",\"seq\":3,\"ok\":true,\"depth\":2,\"bids\":[[1,1]],"
+	    "\"asks\":[[30000,5]]}", (long long)(T0 + 310000), (long long)(T0 + 310000));
+	feed(&e, &r, line);
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "\"type\":\"fill\"") && strstr(e.out.p, "\"px\":30000,") &&
+	    !strstr(e.out.p, "\"px\":0,"), "  and fills on the next good book, at its price");
 	arb_buf_reset(&e.out);
 	arb_exec_stop(&e, 1);
 	arb_exec_free(&e);
