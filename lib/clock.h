@@ -29,8 +29,8 @@ void arb_time_fmt(int64_t us, char *buf);
  * integer of microseconds.  0 or -1. */
 int arb_time_parse(const char *s, int64_t *us);
 /* Parses a duration "250ms", "5s", "24h", "7d", "100us"; bare integer is
- * seconds.  0 or -1.  At most ARB_DURATION_MAX: a record's time (at most
- * 2^62, ARB_REC_TMAX) plus a duration cannot overflow. */
+ * seconds.  0 or -1.  At most ARB_DURATION_MAX: a record's time (below
+ * 2^58, ARB_REC_TMAX) plus a duration cannot overflow. */
 #define ARB_DURATION_MAX ((INT64_C(1) << 62) - 1)
 int arb_duration_parse(const char *s, int64_t *us);
 

@@ -63,10 +63,12 @@ enum arb_rtype {
 
 #define ARB_EX_MAX  16   /* venue id, with NUL */
 /* A record's times (ts, rt, expires, book_ts) are within 0..ARB_REC_TMAX,
- * the bound of arb-exec's state file: a time the reader takes can be
- * saved and read back, and the difference of two of them, or one plus a
- * duration (arb_duration_parse), cannot overflow. */
-#define ARB_REC_TMAX (INT64_C(1) << 62)
+ * 9999-12-31 23:59:59.999999 UTC: every time can be written as a date of
+ * four-digit year (arb-report), and, as the bound of arb-exec's state
+ * file, a time the reader takes can be saved and read back, and the
+ * difference of two of them, or one plus a duration (arb_duration_parse,
+ * below 2^62), cannot overflow. */
+#define ARB_REC_TMAX INT64_C(253402300799999999)
 #define ARB_SYM_MAX 40   /* canonical symbol, with NUL */
 
 /* A parsed record: the tokens plus the common keys.  Type-specific keys

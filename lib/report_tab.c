@@ -147,7 +147,7 @@ static const char *SEC(int64_t us)
 /* num/den as a percentage with 2 decimals (rounded down), NULL if den 0.
  * The ratio to 4 places, times 100: num * 100 overflows an int64 for the
  * microseconds of a feed observed for 2^63 / 100 us (records' times go
- * up to 2^62). */
+ * up to 9999-12-31, below 2^58). */
 static const char *PCT(uint64_t num, uint64_t den)
 {
 	arb_dec v;
