@@ -37,4 +37,15 @@ ARB_DB="sqlite:$T/other.db" "$BT" --sweep min-profit-bps=2,20 --sweep latency=0m
 cmp_ok "$T/sweep3" "$T/sweep" "with ARB_DB set: the same sweep"
 "$BT" --sweep nonsense=1 "$T/synth.ndjson" >/dev/null 2>"$T/bad.err"
 is "$?" 2 "an unknown sweep option is a usage error"
+# --db, --out and --report act on one run: with --sweep they are refused,
+# not ignored (nothing stored, no file written)
+for o in "--db sqlite:$T/sweep.db" "--out $T/sweep.out" "--report -rall"; do
+	# shellcheck disable=SC2086
+	"$BT" $o --sweep min-profit-bps=2,20 "$T/synth.ndjson" >/dev/null 2>"$T/excl.err"
+	is "$?" 2 "--sweep with ${o%% *} is a usage error"
+	grep -q "^arb-backtest: ${o%% *} and --sweep exclude each other" "$T/excl.err"
+	ok $? "  ... which says so"
+done
+test ! -e "$T/sweep.db" && test ! -e "$T/sweep.out"
+ok $? "nothing stored or written"
 done_testing
