@@ -66,6 +66,12 @@ is "$?:$(cat "$T/u.err")" "2:usage: arb-healthcheck DIR [MAXAGE]" "arb-healthche
 is "$?:$(cat "$T/u.err")" '2:arb-healthcheck: MAXAGE: expected seconds, got "1m"' "arb-healthcheck: MAXAGE not in seconds: exit 2"
 "$S/arb-pipeline" 2>"$T/u.err"
 is "$?:$(cat "$T/u.err")" "2:usage: arb-pipeline CONFIG" "arb-pipeline without CONFIG: usage, exit 2"
+# -h is help asked for (STYLE): the usage on stdout, exit 0, not a
+# config file named -h or a directory without metrics
+for s in arb-pipeline arb-healthcheck; do
+	"$S/$s" -h >"$T/h.out" 2>"$T/h.err"
+	is "$?:$(head -c 7 "$T/h.out"):$(cat "$T/h.err")" "0:usage: :" "$s -h: the usage on stdout, exit 0"
+done
 
 # SIGTERM to the launcher stops every stage gracefully
 sed -i 's/^feed-args = "--replay /feed-args = "--speed 5 --replay /' "$T/p.conf"
