@@ -38,9 +38,9 @@ arb_paper_conf_latency(struct arb_paper_conf *c, const char *arg)
 	if (!eq) {
 		if (arb_duration_parse(arg, &us) < 0 || us < 0)
 			return -1;
+		/* one value for every venue not named, before or after */
 		c->latency_default = us;
-		c->uniform = 1;    /* one value for every venue not named */
-		c->nlat = 0;
+		c->uniform = 1;
 		return 0;
 	}
 	if (eq == arg || (size_t)(eq - arg) >= ARB_EX_MAX || c->nlat >= ARB_PAPER_MAXLAT ||

@@ -388,6 +388,11 @@ t_latency(void)
 	is_int(arb_paper_latency(&c, "binance"), 20000, "others keep the built-in table");
 	ok(arb_paper_conf_latency(&c, "100ms") == 0, "DUR");
 	is_int(arb_paper_latency(&c, "binance"), 100000, "one latency for all");
+	/* a plain duration was taken to clear the venues named before it */
+	is_int(arb_paper_latency(&c, "kraken"), 5000, "  but a venue named before it keeps its own");
+	ok(arb_paper_conf_latency(&c, "okx=7ms") == 0 && arb_paper_latency(&c, "okx") == 7000 &&
+	    arb_paper_latency(&c, "kraken") == 5000 && arb_paper_latency(&c, "bybit") == 100000,
+	    "  and one named after it too");
 	ok(arb_paper_conf_latency(&c, "=5ms") < 0, "bad venue");
 	ok(arb_paper_conf_latency(&c, "x=soon") < 0, "bad duration");
 }
