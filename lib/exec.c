@@ -1303,7 +1303,8 @@ opp_step(struct arb_exec *e, struct arb_opp *p)
 	/* a leg that ended short is a leg failure */
 	for (j = 0; j < p->norders; j++) {
 		struct arb_order *o = &p->ord[j];
-		if (o->st == ARB_OS_UNKNOWN)
+		/* one given up is not being found out: nothing to wait for */
+		if (o->st == ARB_OS_UNKNOWN && !arb_order_gave_up(o))
 			unknown = 1;
 		if (o->unwind || !arb_ostate_terminal(o->st) || o->st == ARB_OS_FILLED)
 			continue;
@@ -2124,9 +2125,14 @@ book_fill(struct arb_exec *e, struct arb_order *o, struct arb_opp *p, arb_dec px
 	k->bad = strict_end() || sb || k->bad_fee || k->bad_filled;
 }
 
-void
-arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec fee,
-    const char *fee_ccy, const char *tid, int64_t ts)
+/*
+ * A fill of o: booked whole when every amount of it is exact, else
+ * written and booked not at all.  unknown: -1, or what the transport
+ * could not work out of it (enum arb_fill_unknown), why saying how.
+ */
+static void
+fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec fee,
+    const char *fee_ccy, const char *tid, int64_t ts, int unknown, const char *why)
 {
 	struct arb_opp *p = opp_of(e, o);
 	struct arb_buf *b = &e->out;
@@ -2145,10 +2151,18 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 		arb_warn("%s: fill after the order's quantity could no longer be followed: ignored", o->cid);
 		return;
 	}
-	k.fee = fee;
-	k.fee_ccy = fee_ccy;
-	book_fill(e, o, p, px, qty, &k);
-	o->nfills++;
+	if (unknown == ARB_FILL_QTY) {
+		/* nothing to book, nor a fill to write */
+		memset(&k, 0, sizeof k);
+		k.bad = k.bad_filled = 1;
+	} else {
+		k.fee = fee;
+		k.fee_ccy = fee_ccy;
+		book_fill(e, o, p, px, qty, &k);
+		o->nfills++;
+	}
+	if (unknown == ARB_FILL_FEE)
+		k.bad = k.bad_fee = 1;   /* worked out at fee 0: none of it booked */
 	if (!k.bad_filled)
 		o->filled = k.filled;
 	to = k.bad_filled ? ARB_OS_UNKNOWN :
@@ -2177,24 +2191,26 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 				p->delivered[o->leg] = k.delivered;
 		}
 	}
-	e->n_fills++;
 	/* the fill as it was reported, booked or not */
-	arb_emit_begin(b, "fill");
-	arb_emit_i64(b, "ts", ts);
-	arb_emit_str(b, "ex", o->ex);
-	arb_emit_str(b, "sym", o->sym);
-	arb_emit_str(b, "opp", o->opp);
-	arb_emit_str(b, "cid", o->cid);
-	arb_emit_str(b, "side", o->side == ARB_BUY ? "buy" : "sell");
-	arb_emit_dec(b, "px", arb_dec_trim(px));
-	arb_emit_dec(b, "qty", arb_dec_trim(qty));
-	if (!k.bad_fee)
-		arb_emit_dec(b, "fee", arb_dec_trim(k.fee));
-	arb_emit_str(b, "fee_ccy", k.fee_ccy);
-	arb_emit_str(b, "mode", e->x->mode);
-	if (tid)
-		arb_emit_str(b, "tid", tid);
-	arb_emit_end(b);
+	if (unknown != ARB_FILL_QTY) {
+		e->n_fills++;
+		arb_emit_begin(b, "fill");
+		arb_emit_i64(b, "ts", ts);
+		arb_emit_str(b, "ex", o->ex);
+		arb_emit_str(b, "sym", o->sym);
+		arb_emit_str(b, "opp", o->opp);
+		arb_emit_str(b, "cid", o->cid);
+		arb_emit_str(b, "side", o->side == ARB_BUY ? "buy" : "sell");
+		arb_emit_dec(b, "px", arb_dec_trim(px));
+		arb_emit_dec(b, "qty", arb_dec_trim(qty));
+		if (!k.bad_fee)
+			arb_emit_dec(b, "fee", arb_dec_trim(k.fee));
+		arb_emit_str(b, "fee_ccy", k.fee_ccy);
+		arb_emit_str(b, "mode", e->x->mode);
+		if (tid)
+			arb_emit_str(b, "tid", tid);
+		arb_emit_end(b);
+	}
 	if (k.bad) {
 		/* nothing of it is booked: the venue's balances here are no
 		 * longer known, and nothing may trade on them */
@@ -2208,8 +2224,9 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 			snprintf(o->reason, sizeof o->reason, "overflow");
 		arb_dec_fmt(arb_dec_trim(px), a);
 		arb_dec_fmt(arb_dec_trim(qty), q);
-		arb_err("%s: %s %s fill %s at %s cannot be booked exactly (an amount past 36 decimals): "
-		    "not booked; %s balances unknown", o->cid, o->ex, o->sym, q, a, o->ex);
+		arb_err("%s: %s %s fill%s%s at %s cannot be booked exactly (%s): not booked; %s balances unknown",
+		    o->cid, o->ex, o->sym, unknown == ARB_FILL_QTY ? "" : " ", unknown == ARB_FILL_QTY ? "" : q,
+		    a, why ? why : "an amount past 36 decimals", o->ex);
 		snprintf(d, sizeof d, "%s: a fill cannot be booked exactly: %s balances unknown", o->cid, o->ex);
 	}
 	if (move(e, o, to) < 0)
@@ -2222,6 +2239,20 @@ arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qt
 		kill_at(e, "overflow", d, o->opp, o->ex);
 	if (p && to == ARB_OS_FILLED)
 		opp_step(e, p);
+}
+
+void
+arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec fee,
+    const char *fee_ccy, const char *tid, int64_t ts)
+{
+	fill(e, o, px, qty, fee, fee_ccy, tid, ts, -1, NULL);
+}
+
+void
+arb_exec_on_fill_unknown(struct arb_exec *e, struct arb_order *o, enum arb_fill_unknown what,
+    arb_dec px, arb_dec qty, const char *fee_ccy, const char *tid, int64_t ts, const char *why)
+{
+	fill(e, o, px, qty, ZERO, fee_ccy, tid, ts, (int)what, why);
 }
 
 void

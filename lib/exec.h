@@ -257,6 +257,25 @@ void arb_exec_on_vid(struct arb_exec *e, struct arb_order *o, const char *vid);
  * the kill switch trips (rule overflow). */
 void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty,
     arb_dec fee, const char *fee_ccy, const char *tid, int64_t ts);
+/* What a transport cannot work out of a fill it was told of. */
+enum arb_fill_unknown {
+	ARB_FILL_QTY,               /* its quantity */
+	ARB_FILL_FEE                /* its fee */
+};
+/*
+ * A fill of o that the transport cannot state exactly: a venue without
+ * itemised fills reports cumulative amounts, and what one grew by since
+ * the last report (the fill's quantity, or its fee) cannot be computed
+ * exactly (past 36 decimals).  why says which amounts, for the message.
+ * Nothing of it is booked, as for a fill arb_exec_on_fill cannot book:
+ * the kill switch trips (rule overflow), the opportunity ends with reason
+ * overflow.  ARB_FILL_QTY: o's filled quantity is no longer known: o
+ * becomes unknown with reason overflow (arb_order_gave_up) and no fill
+ * record is written (qty is not used).  ARB_FILL_FEE: the fill record has
+ * px and qty and no fee; fee_ccy is the currency the venue charges it in.
+ */
+void arb_exec_on_fill_unknown(struct arb_exec *e, struct arb_order *o, enum arb_fill_unknown what,
+    arb_dec px, arb_dec qty, const char *fee_ccy, const char *tid, int64_t ts, const char *why);
 /* The engine could not follow o's filled quantity (a fill past 36
  * decimals): o stays unknown (reason overflow), and what the venue says of
  * it is no longer applied. */

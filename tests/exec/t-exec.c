@@ -871,6 +871,182 @@ t_unbookable(void)
 	arb_rec_free(&r);
 }
 
+/* What the engine says on stderr while fn(arg) runs. */
+static char errbuf[4096];
+
+static const char *
+stderr_of(void (*fn)(void *), void *arg)
+{
+	FILE *f = tmpfile();
+	int save = dup(2);
+	size_t n;
+
+	if (!f || save < 0 || dup2(fileno(f), 2) < 0) {
+		fprintf(stderr, "stderr_of: cannot redirect stderr\n");
+		exit(2);
+	}
+	fn(arg);
+	dup2(save, 2);
+	close(save);
+	rewind(f);
+	n = fread(errbuf, 1, sizeof errbuf - 1, f);
+	errbuf[n] = 0;
+	fclose(f);
+	return errbuf;
+}
+
+struct unk {
+	struct arb_exec *e;
+	struct arb_order *o;
+	enum arb_fill_unknown what;
+	const char *px, *qty, *ccy, *tid, *why;
+	int64_t ts;
+};
+
+static void
+call_unknown(void *arg)
+{
+	struct unk *u = arg;
+
+	arb_exec_on_fill_unknown(u->e, u->o, u->what, D(u->px), D(u->qty), u->ccy, u->tid, u->ts, u->why);
+}
+
+static void
+call_past36(void *arg)
+{
+	struct unk *u = arg;
+
+	arb_exec_on_fill(u->e, u->o, D(u->px), D(u->qty), D("0"), u->ccy, u->tid, u->ts);
+}
+
+/* The hold transport's engine with the two orders of opportunity id
+ * sent and acknowledged (held[0] the Binance buy, held[1] the Kraken
+ * sell, 0.1 each); 0 when they were not. */
+static int
+held_opp(struct arb_exec *e, struct arb_xport *x, struct arb_rec *r, const char *id)
+{
+	struct arb_exec_conf c;
+	char why[300], line[1024];
+	int i;
+
+	arb_exec_conf_defaults(&c);
+	if (arb_exec_init(e, &c, x, why, sizeof why) < 0) {
+		fprintf(stderr, "arb_exec_init: %s\n", why);
+		exit(2);
+	}
+	nheld = 0;
+	arb_bal_set(&e->bal, "binance", "USDT", D("100000"), D("0"));
+	arb_bal_set(&e->bal, "kraken", "BTC", D("1"), D("0"));
+	for (i = 0; i < 2; i++)
+		feed(e, r, instruments[i]);
+	books(e, r, T0 + 100000);
+	opp_line(line, sizeof line, T0 + 150000, id, "new", "binance");
+	feed(e, r, line);
+	if (nheld != 2)
+		return 0;
+	arb_exec_on_ack(e, held[0], "v0", T0 + 160000);
+	arb_exec_on_ack(e, held[1], "v1", T0 + 160000);
+	arb_buf_reset(&e->out);
+	return 1;
+}
+
+/*
+ * A venue without itemised fills (Kraken, OKX, Bybit, Coinbase) reports
+ * cumulative amounts; the live transport dropped a report whose
+ * difference from the last one (the fill's quantity) could not be
+ * computed, and the order was never settled, and booked a fee
+ * difference it could not compute as 0.  arb_exec_on_fill_unknown: the
+ * fill is handled as one that cannot be booked.
+ */
+static void
+t_fill_unknown(void)
+{
+	struct arb_xport x = { "hold", "live", NULL, hold_send, hold_cancel, NULL, NULL, NULL, NULL, NULL };
+	struct arb_exec e;
+	struct arb_rec r;
+	struct unk u;
+	const char *err;
+
+	arb_rec_init(&r);
+	if (!held_opp(&e, &x, &r, "Q")) {
+		ok(0, "two orders sent");
+		return;
+	}
+	/* the Kraken sell: 0.04 of it, booked, then a quantity not known */
+	arb_exec_on_fill(&e, held[1], D("30200"), D("0.04"), D("3.1408"), "USDT", "k1", T0 + 170000);
+	arb_buf_reset(&e.out);
+	u = (struct unk){ &e, held[1], ARB_FILL_QTY, "30200", "0", "USDT", "k2",
+	    "the venue's cumulative filled 100000000000000000000000000000000000000 less the 0.04 known is past 36 decimals",
+	    T0 + 180000 };
+	err = stderr_of(call_unknown, &u);
+	ok(strstr(err, ": kraken BTC/USDT fill at 30200 cannot be booked exactly (the venue's cumulative filled "
+	    "100000000000000000000000000000000000000 less the 0.04 known is past 36 decimals): not booked; "
+	    "kraken balances unknown\n") != NULL, "a fill of unknown quantity: said, with the transport's why");
+	ok(strstr(err, "kill switch tripped: overflow: ") != NULL, "  the kill switch trips");
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "\"type\":\"fill\"") == NULL, "  no fill record (its quantity is not known)");
+	ok(strstr(e.out.p, "\"state\":\"unknown\",\"filled\":0.04,\"mode\":\"live\",\"vid\":\"v1\","
+	    "\"reason\":\"overflow\",\"tif\":\"ioc\"}\n") != NULL, "  the order: unknown, reason overflow, filled as known");
+	ok(strstr(e.out.p, "{\"type\":\"risk\",\"ts\":1700000000150000,\"rule\":\"overflow\",\"action\":\"kill\","
+	    "\"detail\":\"") && strstr(e.out.p, ": a fill cannot be booked exactly: kraken balances unknown\","
+	    "\"opp\":\"Q\",\"ex\":\"kraken\"}\n"), "  a risk record: rule overflow, the venue named");
+	arb_buf_reset(&e.out);
+	ok(arb_order_gave_up(held[1]), "  the order is given up (arb_order_gave_up)");
+	is_int((int)e.n_inexact, 1, "  counted");
+	is_int(held[1]->nfills, 1, "  one fill reported");
+	is_str(F(arb_bal_free(&e.bal, "kraken", "USDT")), "1204.8592", "  only the first fill booked");
+	is_str(F(arb_bal_get(&e.bal, "kraken", "BTC", 0)->locked), "0.06", "  the rest stays locked");
+	/* the Binance buy: its quantity known, its fee not; the kill switch
+	 * is on already: the records still come out */
+	u = (struct unk){ &e, held[0], ARB_FILL_FEE, "30000", "0.1", "BNB", "b1",
+	    "the venue's cumulative fee 1000000000000000000000000000000000000 less the 0.5 booked is past 36 decimals",
+	    T0 + 190000 };
+	err = stderr_of(call_unknown, &u);
+	ok(strstr(err, ": binance BTC/USDT fill 0.1 at 30000 cannot be booked exactly (the venue's cumulative fee "
+	    "1000000000000000000000000000000000000 less the 0.5 booked is past 36 decimals): not booked; "
+	    "binance balances unknown\n") != NULL, "a fill of unknown fee: said");
+	ok(strstr(err, "kill switch") == NULL, "  the kill switch was on already");
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "{\"type\":\"fill\",\"ts\":1700000000190000,\"ex\":\"binance\",\"sym\":\"BTC/USDT\","
+	    "\"opp\":\"Q\",\"cid\":\"") && strstr(e.out.p, "\"side\":\"buy\",\"px\":30000,\"qty\":0.1,"
+	    "\"fee_ccy\":\"BNB\",\"mode\":\"live\",\"tid\":\"b1\"}\n"), "  the fill record: no fee");
+	ok(strstr(e.out.p, "\"state\":\"filled\",\"filled\":0.1,\"mode\":\"live\",\"vid\":\"v0\",\"tif\":\"ioc\"}\n")
+	    != NULL, "  the order record: filled");
+	ok(strstr(e.out.p, "\"type\":\"risk\"") == NULL, "  no second risk record");
+	ok(strstr(e.out.p, "{\"type\":\"result\",\"ts\":1700000000150000,\"opp\":\"Q\",\"kind\":\"cross\","
+	    "\"status\":\"partial\",\"reason\":\"overflow\",") != NULL, "  the result: reason overflow");
+	arb_buf_reset(&e.out);
+	is_int((int)e.n_inexact, 2, "  counted");
+	is_str(F(arb_bal_free(&e.bal, "binance", "BTC")), "0", "  no BTC booked");
+	is_str(F(arb_bal_get(&e.bal, "binance", "USDT", 0)->locked), "3003", "  the lock stays");
+	arb_exec_free(&e);
+
+	/* the kill switch on by another rule: a fill that cannot be booked
+	 * still writes its fill and order records */
+	if (!held_opp(&e, &x, &r, "S")) {
+		ok(0, "two orders sent");
+		return;
+	}
+	arb_exec_kill(&e, "kill_signal", "SIGUSR1");
+	arb_buf_reset(&e.out);
+	u = (struct unk){ &e, held[0], ARB_FILL_QTY, "1.000000000000000000000000000000000001", "0.1", "USDT", "b2",
+	    NULL, T0 + 170000 };
+	err = stderr_of(call_past36, &u);
+	ok(strstr(err, ": binance BTC/USDT fill 0.1 at 1.000000000000000000000000000000000001 cannot be booked exactly "
+	    "(an amount past 36 decimals): not booked; binance balances unknown\n") != NULL,
+	    "killed, then a fill that cannot be booked: said");
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "\"px\":1.000000000000000000000000000000000001,\"qty\":0.1,\"fee\":0,\"fee_ccy\":\"USDT\","
+	    "\"mode\":\"live\",\"tid\":\"b2\"}\n") != NULL, "  the fill record");
+	ok(strstr(e.out.p, "\"state\":\"filled\",\"filled\":0.1,\"mode\":\"live\",\"vid\":\"v0\",\"tif\":\"ioc\"}\n")
+	    != NULL, "  the order record");
+	arb_buf_reset(&e.out);
+	is_int((int)e.n_inexact, 1, "  counted");
+	ok(!strcmp(e.risk.kill_rule, "kill_signal"), "  the kill switch keeps its rule");
+	arb_exec_free(&e);
+	arb_rec_free(&r);
+}
+
 int
 main(void)
 {
@@ -887,6 +1063,7 @@ main(void)
 	t_paper_resume_order();
 	t_seen_floor();
 	t_unbookable();
+	t_fill_unknown();
 	t_zero_px();
 	return done_testing();
 }
