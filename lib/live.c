@@ -692,6 +692,58 @@ reject(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts)
 	end(L, lo, ARB_OS_REJECTED, res->reason[0] ? res->reason : "venue_reject", ts);
 }
 
+/*
+ * A venue without itemised fills reports cumulative amounts: one fill for
+ * what executed since the last report, at the venue's average price, its
+ * fee what the cumulative fee grew by (without one, the engine's at the
+ * order's rate).  A difference that cannot be computed exactly is not
+ * guessed: the engine writes what is known of the fill and books none
+ * of it.  A cumulative fee that went down is the venue's error: said,
+ * and no fee booked for the fill; the most it reported stays the base of
+ * the next difference, so a fee is never booked twice.
+ */
+static void
+agg_fill(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts)
+{
+	struct arb_order *o = lo->o;
+	arb_dec q, fee = arb_dec_make(0, 0), px = res->has_avg ? res->avg_px : o->px;
+	char fccy[ARB_ASSET_MAX], tid[64], why[256], a[ARB_DEC_STRMAX], b[ARB_DEC_STRMAX];
+	const char *ccy = NULL;
+
+	if (res->has_fee) {
+		snprintf(fccy, sizeof fccy, "%s", res->fee_ccy[0] ? res->fee_ccy : o->quote);
+		ccy = fccy;
+	}
+	snprintf(tid, sizeof tid, "%s-%d", res->vid[0] ? res->vid : o->cid, o->nfills + 1);
+	if (arb_dec_sub(&q, res->filled, o->filled) < 0) {
+		arb_dec_fmt(res->filled, a);
+		arb_dec_fmt(o->filled, b);
+		snprintf(why, sizeof why, "the venue's cumulative filled %.70s less the %.70s known is past 36 decimals",
+		    a, b);
+		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_QTY, px, arb_dec_make(0, 0), ccy, tid, ts, why);
+	} else if (res->has_fee && arb_dec_sub(&fee, res->fee, lo->fee_seen) < 0) {
+		arb_dec_fmt(res->fee, a);
+		arb_dec_fmt(lo->fee_seen, b);
+		snprintf(why, sizeof why, "the venue's cumulative fee %.70s less the %.70s booked is past 36 decimals",
+		    a, b);
+		lo->fee_seen = res->fee;
+		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_FEE, px, q, ccy, tid, ts, why);
+	} else {
+		if (res->has_fee && arb_dec_sign(fee) < 0) {
+			arb_dec_fmt(lo->fee_seen, a);
+			arb_dec_fmt(res->fee, b);
+			arb_warn("%s: %s: order %s: the venue's cumulative fee went down, from %s to %s %s: "
+			    "no fee booked for this fill", lo->v->tv->ex, o->sym, o->cid, a, b, ccy);
+			fee = arb_dec_make(0, 0);
+		} else if (res->has_fee)
+			lo->fee_seen = res->fee;
+		arb_exec_on_fill(L->e, o, px, q, fee, ccy, tid, ts);
+	}
+	produced(L);
+	if (arb_ostate_terminal(o->st) || arb_order_gave_up(o))
+		lord_end(lo);
+}
+
 /* Applies what the venue says about the order: ack, fills, end. */
 static void
 apply(struct live *L, struct lord *lo, struct arb_tres *res)
@@ -728,29 +780,8 @@ apply(struct live *L, struct lord *lo, struct arb_tres *res)
 			if (!has_req(L, lo, ARB_TOP_FILLS))
 				queue(L, lo->v, lo, ARB_TOP_FILLS, arb_mono_us());
 			return;
-		} else {
-			/* one fill for what executed since the last report, at the
-			 * venue's average price; fee as the venue reports it */
-			arb_dec q, fee, px = res->has_avg ? res->avg_px : o->px;
-			const char *ccy = NULL;
-			char fccy[ARB_ASSET_MAX], tid[64];
-			if (arb_dec_sub(&q, res->filled, o->filled) < 0)
-				return;
-			if (res->has_fee) {
-				if (arb_dec_sub(&fee, res->fee, lo->fee_seen) < 0 || arb_dec_sign(fee) < 0)
-					fee = arb_dec_make(0, 0);
-				lo->fee_seen = res->fee;
-				ccy = res->fee_ccy[0] ? res->fee_ccy : o->quote;
-			} else
-				fee = arb_dec_make(0, 0);   /* the engine's, at the order's rate */
-			if (ccy)
-				snprintf(fccy, sizeof fccy, "%s", ccy);
-			snprintf(tid, sizeof tid, "%s-%d", res->vid[0] ? res->vid : o->cid, o->nfills + 1);
-			arb_exec_on_fill(L->e, o, px, q, fee, ccy ? fccy : NULL, tid, ts);
-			produced(L);
-			if (arb_ostate_terminal(o->st) || arb_order_gave_up(o))
-				lord_end(lo);
-		}
+		} else
+			agg_fill(L, lo, res, ts);
 	}
 	if (!lo->o)
 		return;

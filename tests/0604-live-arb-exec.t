@@ -153,6 +153,88 @@ grep '"type":"result".*"status":"skipped","reason":"kill"' "$T/p36b.out" >/dev/n
 ok $? "  and nothing traded (the kill switch is latched)"
 is "$(places)" 0 "  nothing sent"
 
+# 5. Kraken reports cumulative amounts (no itemised fills): a third of the
+# sell executed, then the rest, with what grew since the first report not
+# computable exactly.  Kraken's fill tids are its txid and a count.
+krec() {
+	grep -v '"type":"\(book\|instrument\|status\|opportunity\)"' "$1" |
+		sed -e 's/"ts":[0-9]*/"ts":T/' -e 's/"vid":"[0-9A-Z-]*"/"vid":V/' -e 's/"tid":"[0-9]*"/"tid":N/' \
+			-e 's/"tid":"O[0-9]*-FAKE-[0-9]*-/"tid":"K-/'
+}
+# 5a. then an executed volume of 10^38: the fill's quantity cannot be known
+venue_reset "XBTUSDT=cumovf"
+feed_live "$IN" "$T/covf.out" "$T/covf.err" ax --state "$T/st7"
+is "$rc" 1 "cumulative filled past 36 decimals: exit 1"
+krec "$T/covf.out" >"$T/covf.rec"
+grep '"cid":"'$CK'"' "$T/covf.rec" | grep '"type":"\(fill\|order\)"' | grep -v '"state":"\(new\|sent\|acked\)"' >"$T/covf.k"
+printf '%s\n' \
+	'{"type":"fill","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$CK'","side":"sell","px":30200,"qty":0.1,"fee":7.852,"fee_ccy":"USDT","mode":"live","tid":"K-1"}' \
+	'{"type":"order","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","leg":1,"cid":"'$CK'","side":"sell","px":30200,"qty":0.3,"state":"partial","filled":0.1,"mode":"live","vid":V,"tif":"ioc"}' \
+	'{"type":"order","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","leg":1,"cid":"'$CK'","side":"sell","px":30200,"qty":0.3,"state":"unknown","filled":0.1,"mode":"live","vid":V,"reason":"overflow","tif":"ioc"}' >"$T/covf.kwant"
+cmp_ok "$T/covf.k" "$T/covf.kwant" "  the first fill booked; then no fill record, the order unknown (overflow)"
+grep '"type":"\(risk\|result\)"' "$T/covf.rec" | sed 's/"pnl":[^,]*,/"pnl":P,/; s/"fees":[^,]*,/"fees":F,/; s/"exposure":.*/"exposure":E/' >"$T/covf.rr"
+printf '%s\n' \
+	'{"type":"risk","ts":T,"rule":"overflow","action":"kill","detail":"'$CK': a fill cannot be booked exactly: kraken balances unknown","opp":"x:binance:kraken:BTC/USDT:1","ex":"kraken"}' \
+	'{"type":"result","ts":T,"opp":"x:binance:kraken:BTC/USDT:1","kind":"cross","status":"partial","reason":"overflow","pnl":P,"ccy":"USDT","fees":F,"exposure":E' >"$T/covf.rrwant"
+cmp_ok "$T/covf.rr" "$T/covf.rrwant" "  the kill switch trips (the venue named), the result says overflow"
+grep '"type":"balance","ts":T,"ex":"kraken"' "$T/covf.rec" | tail -2 >"$T/covf.bal"
+printf '%s\n' \
+	'{"type":"balance","ts":T,"ex":"kraken","asset":"BTC","free":0.7,"locked":0.2}' \
+	'{"type":"balance","ts":T,"ex":"kraken","asset":"USDT","free":103012.148,"locked":0}' >"$T/covf.bwant"
+cmp_ok "$T/covf.bal" "$T/covf.bwant" "  Kraken's balances: the first fill booked, the rest of the lock stays"
+printf '%s\n' \
+	"arb-exec: $CK: kraken BTC/USDT fill at 30200 cannot be booked exactly (the venue's cumulative filled 100000000000000000000000000000000000000 less the 0.1 known is past 36 decimals): not booked; kraken balances unknown" \
+	"arb-exec: kill switch tripped: overflow: $CK: a fill cannot be booked exactly: kraken balances unknown" \
+	"arb-exec: 1 order(s) left in state unknown" \
+	"arb-exec: 1 fill(s) or result(s) could not be booked exactly: check the balances at the venues" >"$T/covf.ewant"
+cmp_ok "$T/covf.err" "$T/covf.ewant" "  stderr: what, the kill switch, and at exit the order unknown and the count"
+
+# 5b. then fully executed, with a cumulative fee of 10^36: the second
+# fill's fee cannot be known
+venue_reset "XBTUSDT=feeovf"
+feed_live "$IN" "$T/fovf.out" "$T/fovf.err" ax --state "$T/st8"
+is "$rc" 1 "cumulative fee past 36 decimals: exit 1"
+krec "$T/fovf.out" >"$T/fovf.rec"
+grep '"cid":"'$CK'"' "$T/fovf.rec" | grep '"type":"fill"' >"$T/fovf.k"
+printf '%s\n' \
+	'{"type":"fill","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$CK'","side":"sell","px":30200,"qty":0.1,"fee":7.852,"fee_ccy":"USDT","mode":"live","tid":"K-1"}' \
+	'{"type":"fill","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$CK'","side":"sell","px":30200,"qty":0.2,"fee_ccy":"USDT","mode":"live","tid":"K-2"}' >"$T/fovf.kwant"
+cmp_ok "$T/fovf.k" "$T/fovf.kwant" "  the second fill written as reported, without a fee"
+grep '"cid":"'$CK'"' "$T/fovf.rec" | grep -c '"type":"order".*"state":"filled","filled":0.3,' >"$T/fovf.n"
+is "$(cat "$T/fovf.n")" 1 "  the order filled"
+grep '"type":"\(risk\|result\)"' "$T/fovf.rec" | sed 's/"pnl":[^,]*,/"pnl":P,/; s/"fees":[^,]*,/"fees":F,/; s/"exposure":.*/"exposure":E/' >"$T/fovf.rr"
+printf '%s\n' \
+	'{"type":"risk","ts":T,"rule":"overflow","action":"kill","detail":"'$CK': a fill cannot be booked exactly: kraken balances unknown","opp":"x:binance:kraken:BTC/USDT:1","ex":"kraken"}' \
+	'{"type":"result","ts":T,"opp":"x:binance:kraken:BTC/USDT:1","kind":"cross","status":"complete","reason":"overflow","pnl":P,"ccy":"USDT","fees":F,"exposure":E' >"$T/fovf.rrwant"
+cmp_ok "$T/fovf.rr" "$T/fovf.rrwant" "  the kill switch trips, the result says overflow"
+grep '"type":"balance","ts":T,"ex":"kraken"' "$T/fovf.rec" | tail -2 >"$T/fovf.bal"
+cmp_ok "$T/fovf.bal" "$T/covf.bwant" "  Kraken's balances: only the first fill booked"
+printf '%s\n' \
+	"arb-exec: $CK: kraken BTC/USDT fill 0.2 at 30200 cannot be booked exactly (the venue's cumulative fee 1000000000000000000000000000000000000 less the 7.852 booked is past 36 decimals): not booked; kraken balances unknown" \
+	"arb-exec: kill switch tripped: overflow: $CK: a fill cannot be booked exactly: kraken balances unknown" \
+	"arb-exec: 1 fill(s) or result(s) could not be booked exactly: check the balances at the venues" >"$T/fovf.ewant"
+cmp_ok "$T/fovf.err" "$T/fovf.ewant" "  stderr: what, the kill switch, and at exit the count"
+
+# 5c. then fully executed, the cumulative fee down from 7.852 to 5: said,
+# no fee booked for the second fill
+venue_reset "XBTUSDT=feedown"
+feed_live "$IN" "$T/fdown.out" "$T/fdown.err" ax --state "$T/st9"
+is "$rc" 0 "cumulative fee going down: exit 0"
+krec "$T/fdown.out" >"$T/fdown.rec"
+grep '"cid":"'$CK'"' "$T/fdown.rec" | grep '"type":"fill"' | sed -n 2p >"$T/fdown.k"
+is "$(cat "$T/fdown.k")" '{"type":"fill","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$CK'","side":"sell","px":30200,"qty":0.2,"fee":0,"fee_ccy":"USDT","mode":"live","tid":"K-2"}' \
+	"  the second fill: fee 0"
+grep '"type":"result"' "$T/fdown.rec" | sed 's/"exposure":.*/"exposure":E/' >"$T/fdown.res"
+is "$(cat "$T/fdown.res")" '{"type":"result","ts":T,"opp":"x:binance:kraken:BTC/USDT:1","kind":"cross","status":"complete","reason":"filled","pnl":43.148,"ccy":"USDT","fees":16.852,"exposure":E' \
+	"  complete; the fees booked are the most Kraken reported"
+grep '"type":"balance","ts":T,"ex":"kraken"' "$T/fdown.rec" | tail -2 >"$T/fdown.bal"
+printf '%s\n' \
+	'{"type":"balance","ts":T,"ex":"kraken","asset":"BTC","free":0.7,"locked":0}' \
+	'{"type":"balance","ts":T,"ex":"kraken","asset":"USDT","free":109052.148,"locked":0}' >"$T/fdown.bwant"
+cmp_ok "$T/fdown.bal" "$T/fdown.bwant" "  Kraken's balances: 7.852 USDT of fees"
+is "$(cat "$T/fdown.err")" "arb-exec: kraken: BTC/USDT: order $CK: the venue's cumulative fee went down, from 7.852 to 5 USDT: no fee booked for this fill" \
+	"  stderr: the order, the venue and both amounts"
+
 grep -F -e "$CANARY_SECRET" -e "$KRAKEN_SECRET" "$T/drop.out" "$T/drop.err" "$T/term.out" "$T/term.err" \
 	"$T/st1" "$T/st2" "$T/both.out" "$T/both.err" "$T/st5" "$T/fees.err" "$T/nofees.err" \
 	"$T/p36.out" "$T/p36.err" "$T/st6" >/dev/null

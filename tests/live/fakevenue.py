@@ -49,6 +49,13 @@ order):
   past36    (Binance) accept the order and fill it at 0.01 below its
             price, reporting an executed quantity 10^-36 above the one
             ordered (36 decimals: the price times it has 38)
+  cumovf    (Kraken) accept the order; queries see it open with a third
+            of it executed, then closed with an executed volume of 10^38
+            (less what was executed before, it has 39 digits)
+  feeovf    (Kraken) the same, then closed, fully executed, with a
+            cumulative fee of 10^36 (less the first fee: 39 digits)
+  feedown   (Kraken) the same, then closed, fully executed, with a
+            cumulative fee of 5, below the first one
   rest      (Binance, Coinbase) accept the order but leave it open,
             unfilled, until it is canceled
   badsig    (Bitstamp) accept the order, answer with a wrong
@@ -398,6 +405,10 @@ class H(BaseHTTPRequestHandler):
                           and o["visible_at"] <= time.time()), None)
             if not o:
                 return self.kanswer(error=["EOrder:Unknown order"])
+            if o.get("steps"):
+                # the order as the next query sees it; the last one stays
+                with LOCK:
+                    o.update(o["steps"].pop(0) if len(o["steps"]) > 1 else o["steps"][0])
             if path == "/0/private/CancelOrder":
                 if o["kstatus"] in ("closed", "canceled", "expired"):
                     return self.kanswer(error=["EOrder:Unknown order"])
@@ -918,6 +929,19 @@ class H(BaseHTTPRequestHandler):
                  "kfee": format((q * x * Decimal("0.0026")).normalize(), "f"), "kstatus": "closed",
                  "status": "FILLED", "side": p["type"].upper(), "time": now_ms(), "trades": [],
                  "visible_at": time.time() + lag_for(mode)}
+            if mode in ("cumovf", "feeovf", "feedown"):
+                q1 = q / 3
+                c1 = q1 * x
+                first = {"kstatus": "open", "executedQty": format(q1.normalize(), "f"),
+                         "cummulativeQuoteQty": format(c1.normalize(), "f"),
+                         "kfee": format((c1 * Decimal("0.0026")).normalize(), "f")}
+                last = {k: o[k] for k in ("kstatus", "executedQty", "cummulativeQuoteQty", "kfee")}
+                if mode == "cumovf":
+                    # the cost of that volume has too many digits to be read
+                    last.update(executedQty="1" + "0" * 38, cummulativeQuoteQty="302" + "0" * 40)
+                else:
+                    last.update(kfee="1" + "0" * 36 if mode == "feeovf" else "5")
+                o["steps"] = [first, last]
             ORDERS.append(o)
         if mode in ("drop", "droplag", "droplag2"):
             self.close_connection = True
