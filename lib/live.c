@@ -51,6 +51,8 @@ struct lven {
 	struct arb_tfee *fees;      /* the venue's fee rates, when read */
 	int nfees;
 	int fee_note;               /* said why the rates are not used */
+	char fee_bad[ARB_SYM_MAX + ARB_DEC_STRMAX]; /* the last unusable rate
+	                             * warned of (Binance's come every minute) */
 	size_t fee_nins;            /* engine instruments when last looked */
 	size_t fee_asked;           /* the venue's instruments its fees were
 	                             * asked for (fee_needs_pairs) */
@@ -1032,20 +1034,45 @@ fees_pairs(struct live *L, struct lven *v)
 	}
 }
 
-/* The venue's fee rates: one rate for every pair when they agree. */
+/*
+ * The venue's fee rates: one rate for every pair when they agree.  A
+ * taker rate that is no fraction from 0 to below 1 (a rebate, or a
+ * percentage where a fraction belongs) is not used, as --taker-fee and
+ * an instrument record's would not be: the rate in force for its pairs
+ * stays, the instrument record's unless the venue gave a usable one
+ * before.
+ */
 static void
 fees_read(struct live *L, struct lven *v, const struct arb_tres *res)
 {
-	int i, same = 1;
+	arb_dec one = arb_dec_make(1, 0);
+	char t[ARB_DEC_STRMAX], note[sizeof v->fee_bad];
+	int i, n = 0, same = 1, bad = 0;
 
-	for (i = 1; i < res->nfee; i++)
-		if (arb_dec_cmp(res->fees[i].taker, res->fees[0].taker))
-			same = 0;
 	free(v->fees);
-	v->nfees = same ? 1 : res->nfee;
-	v->fees = xcalloc((size_t)v->nfees, sizeof *v->fees);
-	memcpy(v->fees, res->fees, (size_t)v->nfees * sizeof *v->fees);
-	if (same)
+	v->fees = xcalloc((size_t)(res->nfee > 0 ? res->nfee : 1), sizeof *v->fees);
+	for (i = 0; i < res->nfee; i++) {
+		const struct arb_tfee *f = &res->fees[i];
+		if (arb_dec_sign(f->taker) >= 0 && arb_dec_cmp(f->taker, one) < 0) {
+			v->fees[n++] = *f;
+			continue;
+		}
+		bad = 1;
+		arb_dec_fmt(f->taker, t);
+		snprintf(note, sizeof note, "%s %s", f->sym, t);
+		if (strcmp(note, v->fee_bad))
+			arb_warn("%s: %s: the venue's taker fee %s is not a fraction from 0 to below 1: not used "
+			    "(the rate in force stays)", v->tv->ex, f->sym[0] ? f->sym : "every symbol", t);
+		snprintf(v->fee_bad, sizeof v->fee_bad, "%s", note);
+	}
+	for (i = 1; i < n; i++)
+		if (arb_dec_cmp(v->fees[i].taker, v->fees[0].taker))
+			same = 0;
+	if (!bad)
+		v->fee_bad[0] = 0;   /* the next unusable one is said again */
+	/* one for all only when none was left out: those keep theirs */
+	v->nfees = n && same && !bad ? 1 : n;
+	if (n && same && !bad)
 		v->fees[0].sym[0] = 0;
 	arb_debug("%s: %d fee rate(s) read from the venue", v->tv->ex, res->nfee);
 	fees_apply(L, v);

@@ -310,7 +310,8 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		/* the account's commission rates come with it */
 		if ((fl = arb_json_get(&j, 0, "commissionRates")) >= 0) {
 			arb_dec tk, mk;
-			if (arb_tj_dec(&j, fl, "taker", &tk) == 0 && arb_dec_sign(tk) >= 0) {
+			/* as given: live.c refuses a rate that is none */
+			if (arb_tj_dec(&j, fl, "taker", &tk) == 0) {
 				if (arb_tj_dec(&j, fl, "maker", &mk) < 0)
 					mk = tk;
 				arb_tres_addfee(r, "", tk, mk);

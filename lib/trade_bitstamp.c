@@ -322,7 +322,7 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	}
 	case ARB_TOP_FEES: {
 		uint32_t k;
-		arb_dec hundred = arb_dec_make(100, 0);
+		arb_dec percent = arb_dec_make(1, 2);   /* exact: never rounded */
 		if (j.t[0].type != ARB_J_ARR)
 			break;
 		r->kind = ARB_TR_OK;
@@ -333,10 +333,10 @@ b_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			/* percentages */
 			if (arb_tj_str(&j, e, "currency_pair", pr, sizeof pr) < 0 ||
 			    arb_tj_dec(&j, f, "taker", &tk) < 0 ||
-			    arb_dec_div(&tk, tk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+			    arb_dec_mul(&tk, tk, percent) < 0)
 				continue;
 			if (arb_tj_dec(&j, f, "maker", &mk) < 0 ||
-			    arb_dec_div(&mk, mk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+			    arb_dec_mul(&mk, mk, percent) < 0)
 				mk = tk;
 			arb_tres_addfee(r, pr, arb_dec_trim(tk), arb_dec_trim(mk));
 		}

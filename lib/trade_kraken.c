@@ -310,7 +310,7 @@ k_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	case ARB_TOP_FEES: {
 		int fs, fm, m;
 		uint32_t i;
-		arb_dec hundred = arb_dec_make(100, 0);
+		arb_dec percent = arb_dec_make(1, 2);   /* exact: never rounded */
 		if (res < 0 || (fs = arb_json_get(&j, res, "fees")) < 0 || j.t[fs].type != ARB_J_OBJ)
 			break;
 		fm = arb_json_get(&j, res, "fees_maker");
@@ -319,10 +319,10 @@ k_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			char name[32], a[16], b[16], sy[ARB_SYM_MAX];
 			arb_dec tk, mk;
 			if (arb_json_str(&j, k, name, sizeof name) < 0 || arb_tj_dec(&j, k + 1, "fee", &tk) < 0 ||
-			    arb_dec_div(&tk, tk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+			    arb_dec_mul(&tk, tk, percent) < 0)
 				continue;
 			m = fm >= 0 ? arb_json_get(&j, fm, name) : -1;
-			if (arb_tj_dec(&j, m, "fee", &mk) < 0 || arb_dec_div(&mk, mk, hundred, 12, ARB_RND_HALF_EVEN) < 0)
+			if (arb_tj_dec(&j, m, "fee", &mk) < 0 || arb_dec_mul(&mk, mk, percent) < 0)
 				mk = tk;
 			/* "XXBTZUSD" (legacy asset codes) or "XBTUSDT" */
 			if (strlen(name) == 8 && strchr("XZ", name[0]) && strchr("XZ", name[4])) {

@@ -228,15 +228,14 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		}
 		break;
 	case ARB_TOP_FEES: {
-		/* negative: charged; positive: a rebate (taken as no fee) */
-		arb_dec tk, mk, zero = arb_dec_make(0, 0);
+		/* negative: charged; positive: a rebate, below 0 as ours
+		 * (live.c does not use such a taker rate) */
+		arb_dec tk, mk;
 		if (d0 < 0 || arb_tj_dec(&j, d0, "taker", &tk) < 0)
 			break;
 		if (arb_tj_dec(&j, d0, "maker", &mk) < 0)
 			mk = tk;
-		tk = arb_dec_sign(tk) < 0 ? arb_dec_neg(tk) : zero;
-		mk = arb_dec_sign(mk) < 0 ? arb_dec_neg(mk) : zero;
-		arb_tres_addfee(r, "", tk, mk);
+		arb_tres_addfee(r, "", arb_dec_neg(tk), arb_dec_neg(mk));
 		r->kind = ARB_TR_OK;
 		break;
 	}

@@ -235,6 +235,22 @@ cmp_ok "$T/fdown.bal" "$T/fdown.bwant" "  Kraken's balances: 7.852 USDT of fees"
 is "$(cat "$T/fdown.err")" "arb-exec: kraken: BTC/USDT: order $CK: the venue's cumulative fee went down, from 7.852 to 5 USDT: no fee booked for this fill" \
 	"  stderr: the order, the venue and both amounts"
 
+# 6. Kraken's taker fee 100 % (1 as a fraction) or -0.1 % (a rebate) is
+# no rate to trade with: said, and not used (it was: "every symbol: taker
+# fee 1, as the venue says")
+for kt in 100:1 -0.1:-0.001; do
+	admin "/_reset?script=&slow=3&lag=1&ktaker=${kt%%:*}" >/dev/null
+	feed_live "$IN" "$T/kt.out" "$T/kt.err" ax -v --state "$T/st-kt${kt%%:*}"
+	is "$rc" 0 "Kraken's taker fee ${kt%%:*} %: exit 0"
+	grep -c "^arb-exec: kraken: BTCUSDT: the venue's taker fee ${kt#*:} is not a fraction from 0 to below 1: not used (the rate in force stays)\$" \
+		"$T/kt.err" >"$T/kt.n"
+	is "$(cat "$T/kt.n")" 1 "  said once"
+	grep -c 'kraken: .*as the venue says' "$T/kt.err" >"$T/kt.n"
+	is "$(cat "$T/kt.n")" 0 "  not used"
+	grep '"type":"result".*"status":"complete"' "$T/kt.out" >/dev/null
+	ok $? "  the trade completes with the instrument record's rate"
+done
+
 grep -F -e "$CANARY_SECRET" -e "$KRAKEN_SECRET" "$T/drop.out" "$T/drop.err" "$T/term.out" "$T/term.err" \
 	"$T/st1" "$T/st2" "$T/both.out" "$T/both.err" "$T/st5" "$T/fees.err" "$T/nofees.err" \
 	"$T/p36.out" "$T/p36.err" "$T/st6" >/dev/null

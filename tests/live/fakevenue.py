@@ -66,11 +66,12 @@ order):
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
-/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N&pad=N&kdelay=S
+/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N&pad=N&kdelay=S&ktaker=P
 forgets everything and sets a new script (weight: added to the used request
 weight the venue reports; pad: that many empty Coinbase wallets listed before
 the others, which come 49 or limit= to a page; kdelay: Kraken's private
-requests are held that long); /_balance?asset=A&value=V sets a balance (an
+requests are held that long; ktaker: Kraken's taker fee in percent,
+0.2000 when not given); /_balance?asset=A&value=V sets a balance (an
 empty value removes it); /_count?cid=CID, /_orders, /_places, /_bad and
 /_kconc give one number: orders with that client id, all orders, placements
 received, requests that failed the checks, the most Kraken private requests
@@ -308,6 +309,7 @@ class H(BaseHTTPRequestHandler):
                 CONF["page"] = int(q.get("page", "0"))
                 CONF["pad"] = int(q.get("pad", "0"))
                 CONF["kdelay"] = float(q.get("kdelay", "0"))
+                CONF["ktaker"] = q.get("ktaker", "0.2000")
                 KCONC[1] = 0
                 return self.answer(200, "0")
             if path == "/_balance":
@@ -391,7 +393,7 @@ class H(BaseHTTPRequestHandler):
             tier = lambda f: {"fee": f, "minfee": "0.1000", "maxfee": "0.2600", "nextfee": None,
                               "nextvolume": None, "tiervolume": "0.0000"}
             return self.kanswer({"currency": "ZUSD", "volume": "0.0000",
-                                 "fees": {legacy.get(x, x): tier("0.2000") for x in pairs},
+                                 "fees": {legacy.get(x, x): tier(CONF.get("ktaker", "0.2000")) for x in pairs},
                                  "fees_maker": {legacy.get(x, x): tier("0.1000") for x in pairs}})
         if path == "/0/private/Balance":
             return self.kanswer({("XXBT" if a == "BTC" else "Z" + a if a in ("USD", "EUR") else a): v

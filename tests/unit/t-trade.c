@@ -260,6 +260,10 @@ t_binance_parse(void)
 	ok(r->nfee == 1 && !r->fees[0].sym[0] && deq(r->fees[0].taker, "0.0015") && deq(r->fees[0].maker, "0.0015"),
 	    "the account's commission rates come with the balances");
 	free(b);
+	parse(tv, ARB_TOP_BALANCES, 200, "", "{\"canTrade\":true,\"commissionRates\":{\"maker\":\"0.001\","
+	    "\"taker\":\"-0.001\",\"buyer\":\"0\",\"seller\":\"0\"},\"balances\":[]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 1 && deq(r->fees[0].taker, "-0.001"),
+	    "a taker rate below 0 is passed on as given (it was left out in silence; live.c refuses it)");
 
 	/* long lists are read whole: a taker order that matched 300 makers,
 	 * an account holding 500 assets (once cut at 32 and 64) */
@@ -528,6 +532,10 @@ t_kraken(void)
 	ok(r->kind == ARB_TR_OK && r->nfee == 2 && !strcmp(r->fees[0].sym, "BTC/USD") && deq(r->fees[0].taker, "0.001") &&
 	    deq(r->fees[0].maker, "0") && !strcmp(r->fees[1].sym, "BTCUSDT") && deq(r->fees[1].taker, "0.0026") &&
 	    deq(r->fees[1].maker, "0.0026"), "TradeVolume: taker and maker percent per pair, Kraken's names made ours");
+	parse(tv, ARB_TOP_FEES, 200, "", "{\"error\":[],\"result\":{\"fees\":{\"XBTUSDT\":{\"fee\":"
+	    "\"0.123456789012345\"}}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 1 && deq(r->fees[0].taker, "0.00123456789012345"),
+	    "TradeVolume: a percentage with 15 decimals made a fraction exactly (it was rounded to 12)");
 	arb_tres_free(r);
 	free(r);
 }
@@ -609,8 +617,8 @@ t_okx(void)
 	parse(tv, ARB_TOP_FEES, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"category\":\"1\",\"delivery\":\"\","
 	    "\"exercise\":\"\",\"instType\":\"SPOT\",\"level\":\"Lv1\",\"maker\":\"0.0002\",\"taker\":\"-0.001\","
 	    "\"ts\":\"1608623351857\"}]}", &o, r);
-	ok(r->kind == ARB_TR_OK && r->nfee == 1 && deq(r->fees[0].taker, "0.001") && deq(r->fees[0].maker, "0"),
-	    "trade-fee: negative is a charge, a rebate counts as no fee");
+	ok(r->kind == ARB_TR_OK && r->nfee == 1 && deq(r->fees[0].taker, "0.001") && deq(r->fees[0].maker, "-0.0002"),
+	    "trade-fee: negative is a charge, a rebate is below 0 (not no fee: live.c does not use it)");
 	arb_tres_free(r);
 	free(r);
 }
