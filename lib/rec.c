@@ -168,7 +168,7 @@ static struct key k_order[] = {
 };
 static struct key k_fill[] = {
 	REQ("ts", K_TS), REQ("ex", K_EX), REQ("sym", K_SYM), REQ("opp", K_ID), REQ("cid", K_STR),
-	ENUM("side", SIDE), REQ("px", K_DEC), REQ("qty", K_DEC), REQ("fee", K_DEC),
+	ENUM("side", SIDE), REQ("px", K_DEC), REQ("qty", K_DEC), OPT("fee", K_DEC),
 	REQ("fee_ccy", K_STR), ENUM("mode", MODE), OPT("tid", K_ID), END
 };
 static struct key k_result[] = {

@@ -738,12 +738,15 @@ static void on_fill(struct arb_report *r, const struct arb_rec *rec, int inwin)
 	arb_rec_str(rec, "side", f->side, sizeof f->side);
 	if (arb_rec_dec(rec, "px", &f->px) < 0 || arb_rec_dec(rec, "qty", &f->qty) < 0)
 		f->px = f->qty = arb_dec_make(0, 0);
-	if (arb_rec_dec(rec, "fee", &f->fee) < 0)
+	f->nofee = arb_rec_dec(rec, "fee", &f->fee) < 0;
+	if (f->nofee)
 		f->fee = arb_dec_make(0, 0);
 	if (arb_rec_str(rec, "fee_ccy", f->fee_ccy, sizeof f->fee_ccy) < 0)
 		f->fee_ccy[0] = '\0';
-	f->has_conv = f->fee_ccy[0] && rconvert(r, f->fee_ccy, f->fee, &f->conv_fee) == 0;
-	if (!f->has_conv && !arb_dec_is_zero(f->fee))
+	f->has_conv = !f->nofee && f->fee_ccy[0] && rconvert(r, f->fee_ccy, f->fee, &f->conv_fee) == 0;
+	if (f->nofee)
+		r->fills_nofee++;
+	else if (!f->has_conv && !arb_dec_is_zero(f->fee))
 		r->fills_unconverted++;
 	if (f->opp[0]) {
 		struct ropp *o = opp_get(r, f->opp, 1);

@@ -87,6 +87,8 @@ struct rfill {
 	arb_dec px, qty, fee, conv_fee;
 	char fee_ccy[RCCY_MAX];
 	int has_conv;
+	int nofee;                /* no fee: arb-exec could not compute it
+	                           * exactly; unknown, not 0 */
 };
 
 struct rbal {
@@ -170,7 +172,7 @@ struct arb_report {
 	struct i64v lifetime;     /* new -> gone, microseconds */
 	struct i64v reaction;     /* new -> ack (or first fill) per order */
 	uint64_t risk_refuse, risk_kill;
-	uint64_t fills_unconverted, results_unconverted, results_inexact;
+	uint64_t fills_unconverted, fills_nofee, results_unconverted, results_inexact;
 	int finished;
 	struct rcheck *checks; size_t nchecks, capchecks;
 };

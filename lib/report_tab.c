@@ -301,7 +301,7 @@ void arb_report_totals(struct arb_report *r, struct rtotals *t)
 	for (i = 0; i < r->nfills; i++) {
 		if (r->fills[i].has_conv)
 			arb_dec_add(&t->fees, t->fees, r->fills[i].conv_fee);
-		else if (!arb_dec_is_zero(r->fills[i].fee))
+		else if (r->fills[i].nofee || !arb_dec_is_zero(r->fills[i].fee))
 			t->fees_ok = 0;
 	}
 }
@@ -353,14 +353,28 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 	rtab_row(o, "largest loss opp", t.loss_opp ? t.loss_opp : "", "");
 	rtab_row(o, "risk refusals", U(r->risk_refuse), "");
 	rtab_row(o, "kill switch", U(r->risk_kill), "");
-	if (r->results_inexact && (r->results_unconverted || r->fills_unconverted))
-		o->note = "some amounts have no price in the reporting currency, and some results "
-		    "could not be booked exactly (reason overflow): totals shown as -";
-	else if (r->results_inexact)
-		o->note = "some results could not be booked exactly (reason overflow): "
-		    "their pnl is not summed, and totals are shown as -";
-	else if (r->results_unconverted || r->fills_unconverted)
-		o->note = "some amounts have no price in the reporting currency: totals shown as -";
+	if (r->results_unconverted || r->fills_unconverted || r->results_inexact || r->fills_nofee) {
+		/* what makes a total unknown (one report at a time) */
+		static char note[320];
+		const char *sep = "";
+
+		note[0] = '\0';
+		if (r->results_unconverted || r->fills_unconverted) {
+			strcat(note, "some amounts have no price in the reporting currency");
+			sep = "; ";
+		}
+		if (r->results_inexact) {
+			strcat(note, sep);
+			strcat(note, "some results could not be booked exactly (reason overflow)");
+			sep = "; ";
+		}
+		if (r->fills_nofee) {
+			strcat(note, sep);
+			strcat(note, "some fills have no fee (not computable exactly)");
+		}
+		strcat(note, ": totals shown as -");
+		o->note = note;
+	}
 	n = 1;
 	pnl_table(r, &tabs[n++], "pnl_day", "Realised P&L by day (UTC)", "day", key_day);
 	pnl_table(r, &tabs[n++], "pnl_venue", "Realised P&L by venues", "venues", key_route);
@@ -386,20 +400,22 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 				snprintf(g[ng].key, sizeof g[ng].key, "%s", fl->ex);
 				snprintf(g[ng].ccy, sizeof g[ng].ccy, "%s", fl->fee_ccy);
 				g[ng].pnl = g[ng].conv = arb_dec_make(0, 0);
-				g[ng].conv_ok = 1;
+				g[ng].pnl_ok = g[ng].conv_ok = 1;
 				ng++;
 			}
 			g[k].n++;
 			arb_dec_add(&g[k].pnl, g[k].pnl, fl->fee);
+			if (fl->nofee)
+				g[k].pnl_ok = 0;
 			if (fl->has_conv)
 				arb_dec_add(&g[k].conv, g[k].conv, fl->conv_fee);
-			else if (!arb_dec_is_zero(fl->fee))
+			else if (fl->nofee || !arb_dec_is_zero(fl->fee))
 				g[k].conv_ok = 0;
 		}
 		if (ng > 1)
 			qsort(g, ng, sizeof *g, grp_cmp);
 		for (k = 0; k < ng; k++)
-			rtab_row(f, g[k].key, g[k].ccy, U(g[k].n), D(g[k].pnl),
+			rtab_row(f, g[k].key, g[k].ccy, U(g[k].n), g[k].pnl_ok ? D(g[k].pnl) : NULL,
 			    g[k].conv_ok ? D(g[k].conv) : NULL);
 		free(g);
 	}
@@ -598,7 +614,7 @@ static size_t build_trades(struct arb_report *r, struct rtab *tabs)
 		const struct rfill *fl = &r->fills[i];
 
 		rtab_row(f, T(fl->ts), fl->opp, fl->ex, fl->sym, fl->side, D(fl->px), D(fl->qty),
-		    D(fl->fee), fl->fee_ccy);
+		    fl->nofee ? NULL : D(fl->fee), fl->fee_ccy);
 	}
 	return 2;
 }

@@ -287,4 +287,10 @@ wait "$HUPPID"
 is "$?" 0 "SIGHUP: arb-store goes on"
 is "$(cat "$T/hup.rej.1")" "bad one" "SIGHUP: the line before stays in the moved file"
 is "$(cat "$T/hup.rej")" "bad two" "SIGHUP: the line after goes to the reopened file"
+# A fill without fee (arb-exec could not compute it exactly): a record,
+# stored with fee NULL, not refused as a bad line (it was: missing "fee")
+printf '%s\n' '{"type":"fill","ts":1700000000000000,"ex":"kraken","sym":"BTC/USDT","opp":"o1","cid":"c1","side":"buy","px":30000,"qty":0.1,"fee_ccy":"USDT","mode":"live"}' |
+	arb-store -d "sqlite:$T/nofee.db" 2>"$T/nofee.err"
+is "$? $(cat "$T/nofee.err")" "0 " "a fill without fee is stored, without a word"
+is "$(sqlite3 "$T/nofee.db" "SELECT cid, qty, fee IS NULL, fee_ccy FROM fills")" "c1|0.1|1|USDT" "  with fee NULL"
 done_testing

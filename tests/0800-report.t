@@ -159,8 +159,8 @@ pnl_venue,binance,BTC,1,1,0.00015,7.515
 pnl_venue,binance>kraken,USDT,3,0,,
 pnl_venue,kraken>binance,USDT,2,2,14.965,14.965" "overflow: counted as executed, its pnl in no sum"
 is "$(arb-report <"$T/ov.ndjson" 2>/dev/null | grep -A1 '^note: some results')" \
-"note: some results could not be booked exactly (reason overflow): their pnl is
-      not summed, and totals are shown as -" "overflow: the summary says why"
+"note: some results could not be booked exactly (reason overflow): totals shown
+      as -" "overflow: the summary says why"
 is "$(arb-report -r funnel -f csv <"$T/ov.ndjson" 2>/dev/null | tr -d '\r' | grep '^funnel,net_pnl')" \
 	"funnel,net_pnl_USDT,,," "overflow: the funnel's net pnl is unknown"
 is "$(arb-report -r summary -f prom <"$T/ov.ndjson" 2>/dev/null | grep -E '^arb_(pnl|results_inexact|funnel_pnl)')" \
@@ -174,4 +174,17 @@ is "$(arb-report -r summary -f html <"$T/ov.ndjson" 2>/dev/null | grep -o '<figc
 	"overflow: the html P&L chart says it left one out"
 is "$(arb-report -f csv <"$S" 2>/dev/null | tr -d '\r' | grep '^overview,realised pnl,')" \
 	"overview,realised pnl,7.35,USDT" "the same stream without it sums as before"
+# A fill without fee (arb-exec could not compute it exactly): its fee is
+# unknown, not 0, in the fills table, the fees table and the total
+sed 's/"qty":0.1,"fee":5,"fee_ccy":"USDT","mode":"paper","tid":"k1"/"qty":0.1,"fee_ccy":"USDT","mode":"paper","tid":"k1"/' \
+	"$S" >"$T/nf.ndjson"
+arb-report -f csv <"$T/nf.ndjson" 2>"$T/nf.err" | tr -d '\r' >"$T/nf.csv"
+is "$(grep -E '^overview,(bad lines \(input\)|fees paid),|^fees,kraken,' "$T/nf.csv")" \
+"overview,bad lines (input),0,
+overview,fees paid,,USDT
+fees,kraken,USDT,3,," "no fee: a fill, its fees unknown"
+is "$(arb-report -r trades -f csv <"$T/nf.ndjson" 2>/dev/null | tr -d '\r' | grep ',o1,kraken,')" \
+	"fills,2026-11-29 22:10:00,o1,kraken,BTC/USDT,buy,50000,0.1,,USDT" "no fee: the fills table leaves it empty"
+is "$(arb-report <"$T/nf.ndjson" 2>/dev/null | grep '^note: some fills')" \
+	"note: some fills have no fee (not computable exactly): totals shown as -" "no fee: the summary says why"
 done_testing

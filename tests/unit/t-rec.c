@@ -40,7 +40,7 @@ static const struct {
 	{ "opportunity", "ts id kind event legs qty cost proceeds profit ccy gross_bps net_bps book_ts expires", "" },
 	{ "reject", "ts kind reason", "ex sym gross_bps detail" },
 	{ "order", "ts ex sym opp leg cid side px qty state filled mode", "vid reason" },
-	{ "fill", "ts ex sym opp cid side px qty fee fee_ccy mode", "tid" },
+	{ "fill", "ts ex sym opp cid side px qty fee_ccy mode", "fee tid" },
 	{ "result", "ts opp kind status reason pnl ccy", "fees exposure" },
 	{ "balance", "ts ex asset free", "locked" },
 	{ "risk", "ts rule action detail", "opp ex" },
@@ -752,7 +752,7 @@ static const struct {
 	{ "order", "ts:I ex:S sym:S opp:i leg:N cid:S side:E=buy|sell px:D qty:D "
 	    "state:E=new|sent|acked|partial|filled|canceled|rejected|unknown filled:D mode:E=paper|live "
 	    "vid:i? reason:S? msg:S? tif:E?=ioc|fok role:E?=unwind" },
-	{ "fill", "ts:I ex:S sym:S opp:i cid:S side:E=buy|sell px:D qty:D fee:D fee_ccy:S "
+	{ "fill", "ts:I ex:S sym:S opp:i cid:S side:E=buy|sell px:D qty:D fee:D? fee_ccy:S "
 	    "mode:E=paper|live tid:i?" },
 	{ "result", "ts:I opp:i kind:E=cross|cycle status:E=complete|partial|unwound|failed|skipped "
 	    "reason:S pnl:D ccy:S fees:D? exposure:A?" },
