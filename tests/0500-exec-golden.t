@@ -34,6 +34,7 @@ risk-rate|risk|--balances balances.txt --max-orders-per-minute 3
 risk-book-age|risk|--balances balances.txt --max-book-age 20ms
 risk-position|cycle|--balances balances-usdt.txt --latency 10ms --max-position BTC=0.05
 stream-balance|stream-balance|
+stream-balance-open|stream-balance-open|
 status-gap|status-gap|--balances balances.txt
 timeout|timeout|--balances balances.txt --leg-timeout 1s
 timeout-unwind|timeout|--balances balances.txt --leg-timeout 1s --on-leg-failure unwind
