@@ -41,7 +41,12 @@ struct acc {
 	int has_px;
 };
 
-#define MAXACC 16
+/* Assets one opportunity can touch: its legs' bases and quotes (at most
+ * one more than its legs: a cross has two, a cycle of n legs n; unwinds
+ * trade the same instruments) and a fee asset apart from those per leg,
+ * so the lists below are never full. */
+#define MAXACC (2 * ARB_MAXLEGS + 2)
+_Static_assert(MAXACC >= (ARB_MAXLEGS + 1) + ARB_MAXLEGS, "an opportunity's assets fit");
 
 struct arb_opp {
 	char *id;
@@ -723,7 +728,8 @@ acc_get(struct acc *v, int *n, const char *asset)
 	return &v[(*n)++].amt;
 }
 
-/* Adds amt to asset's account; -1 when the list is full (16 assets). */
+/* Adds amt to asset's account; -1 when the list is full (MAXACC assets,
+ * more than an opportunity has). */
 static int
 acc_add(struct acc *v, int *n, const char *asset, arb_dec amt)
 {
