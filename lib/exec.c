@@ -1606,12 +1606,13 @@ opp_drop(struct arb_exec *e, struct arb_opp *p)
 }
 
 /* Was an opportunity of time ts decided, its id dropped from the table
- * since?  seen_floor is the latest time of a dropped id (0: none, or
- * only ids of time 0 dropped), so ts equal to it counts too. */
+ * since?  seen_floor is the latest time of a dropped id (-1: none; 0 when
+ * only ids of time 0 were dropped, which once counted as none), so ts
+ * equal to it counts too. */
 static int
 below_floor(const struct arb_exec *e, int64_t ts)
 {
-	return e->seen_floor > 0 && ts <= e->seen_floor;
+	return ts <= e->seen_floor;
 }
 
 static void
@@ -3140,6 +3141,7 @@ arb_exec_init(struct arb_exec *e, const struct arb_exec_conf *c, struct arb_xpor
 	e->c = *c;
 	e->x = x;
 	e->sf.fd = -1;
+	e->seen_floor = -1;
 	arb_balances_init(&e->bal);
 	arb_balances_init(&e->pos);
 	arb_risk_init(&e->risk, &c->risk);

@@ -156,7 +156,8 @@ struct arb_exec {
 	/* ids already decided (never twice) */
 	struct arb_seen *seen;
 	size_t nseen, capseen, seen_used;
-	int64_t seen_floor;          /* opportunities older than this were decided */
+	int64_t seen_floor;          /* opportunities of this time or older were
+	                              * decided (-1: no id dropped yet) */
 	int64_t next_deadline;
 	int stopping, eof;
 	int settling;              /* inside the transport's finish: unknown orders are still being resolved */

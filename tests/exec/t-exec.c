@@ -717,6 +717,31 @@ t_seen_floor(void)
 	arb_exec_free(&e);
 	x->free(x->ctx);
 	arb_rec_free(&r);
+
+	/* only ids of time 0 dropped: the floor was 0, which meant none */
+	arb_rec_init(&r);
+	x = engine(&e, NULL);
+	for (pass = 0; pass < 2; pass++) {
+		feed(&e, &r, "{\"type\":\"opportunity\",\"ts\":0,\"id\":\"Z\",\"kind\":\"cross\","
+		    "\"event\":\"new\",\"legs\":[],\"qty\":1,\"cost\":1,\"proceeds\":1,\"profit\":1,"
+		    "\"ccy\":\"B\",\"gross_bps\":1,\"net_bps\":1,\"book_ts\":[],\"expires\":0}");
+		if (pass)
+			break;
+		is_int(count_out(&e.out, "\"type\":\"result\""), 1, "ts 0 alone: decided");
+		for (i = 0; i < 130; i++) {
+			snprintf(line, sizeof line, "{\"type\":\"opportunity\",\"ts\":%lld,\"id\":\"F%d\","
+			    "\"kind\":\"cross\",\"event\":\"new\",\"legs\":[],\"qty\":1,\"cost\":1,"
+			    "\"proceeds\":1,\"profit\":1,\"ccy\":\"B\",\"gross_bps\":1,\"net_bps\":1,"
+			    "\"book_ts\":[],\"expires\":%lld}", (long long)(T0 + 120000000), i,
+			    (long long)(T0 + 120000000));
+			feed(&e, &r, line);
+		}
+		arb_buf_reset(&e.out);
+	}
+	is_int(count_out(&e.out, "\"type\":\"result\""), 0, "  dropped alone, then again: no second result");
+	arb_exec_free(&e);
+	x->free(x->ctx);
+	arb_rec_free(&r);
 }
 
 /*
