@@ -2551,6 +2551,18 @@ on_balance(struct arb_detect *d, const struct arb_rec *r, struct arb_buf *out)
 		if (on)
 			cand_run(d, ci, out);
 	}
+	/* and so are the candidates whose last sizing the balances left no
+	 * size: more of a balance may open them now, not at their books'
+	 * next change (balance records are rare: a pass over all is cheap) */
+	for (i = 0; i < d->nc; i++) {
+		int j, on = 0;
+		if (d->c[i].state != ST_REJ(R_BALANCE))
+			continue;
+		for (j = 0; j < d->c[i].n; j++)
+			on |= d->b[d->c[i].book[j]].vx == vx;
+		if (on)
+			cand_run(d, i, out);
+	}
 	return 0;
 }
 
