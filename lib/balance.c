@@ -175,6 +175,15 @@ arb_bal_free(struct arb_balances *b, const char *ex, const char *asset)
 	return e ? e->free : arb_dec_make(0, 0);
 }
 
+void
+arb_bal_touch(struct arb_balances *b, const char *ex, const char *asset)
+{
+	struct arb_bal *e = arb_bal_get(b, ex, asset, 0);
+
+	if (e)
+		mark(b, e);
+}
+
 int
 arb_bal_set(struct arb_balances *b, const char *ex, const char *asset, arb_dec fr, arb_dec locked)
 {

@@ -55,6 +55,9 @@ void arb_balances_free(struct arb_balances *b);
 struct arb_bal *arb_bal_get(struct arb_balances *b, const char *ex, const char *asset, int create);
 /* Free amount of ex/asset (zero when unknown). */
 arb_dec arb_bal_free(struct arb_balances *b, const char *ex, const char *asset);
+/* Marks ex/asset dirty, if known, so that its record is written again
+ * (after a snapshot that was not used passed through). */
+void arb_bal_touch(struct arb_balances *b, const char *ex, const char *asset);
 /* Sets both parts (a snapshot: --balances or a `balance` record). */
 int arb_bal_set(struct arb_balances *b, const char *ex, const char *asset, arb_dec free, arb_dec locked);
 /* Moves amt (>= 0) from free to locked; -1 (nothing changed) when free < amt. */

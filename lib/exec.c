@@ -1883,6 +1883,9 @@ on_balance(struct arb_exec *e, const struct arb_rec *r, const char *file, uint64
 	if (orders_lock(e, r->ex, asset)) {
 		arb_warn("%s:%" PRIu64 ": balance of %s at %s not used: open orders hold some of it "
 		    "locked (the record may or may not count them)", file ? file : "-", line, asset, r->ex);
+		/* the engine's balance follows it, so that the last record of
+		 * it downstream (arb-report's, arb-store's) is the one in use */
+		arb_bal_touch(&e->bal, r->ex, asset);
 		return;
 	}
 	if (arb_bal_set(&e->bal, r->ex, asset, fr, lk) == 0 &&
