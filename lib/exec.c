@@ -2189,7 +2189,7 @@ fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec f
 		arb_warn("%s: fill after the order's quantity could no longer be followed: ignored", o->cid);
 		return;
 	}
-	if (unknown == ARB_FILL_QTY) {
+	if (unknown == ARB_FILL_QTY || unknown == ARB_FILL_PX) {
 		/* nothing to book, nor a fill to write */
 		memset(&k, 0, sizeof k);
 		k.bad = k.bad_filled = 1;
@@ -2230,7 +2230,7 @@ fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec f
 		}
 	}
 	/* the fill as it was reported, booked or not */
-	if (unknown != ARB_FILL_QTY) {
+	if (unknown != ARB_FILL_QTY && unknown != ARB_FILL_PX) {
 		e->n_fills++;
 		arb_emit_begin(b, "fill");
 		arb_emit_i64(b, "ts", ts);
@@ -2262,9 +2262,10 @@ fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec f
 			snprintf(o->reason, sizeof o->reason, "overflow");
 		arb_dec_fmt(arb_dec_trim(px), a);
 		arb_dec_fmt(arb_dec_trim(qty), q);
-		arb_err("%s: %s %s fill%s%s at %s cannot be booked exactly (%s): not booked; %s balances unknown",
+		arb_err("%s: %s %s fill%s%s%s%s cannot be booked exactly (%s): not booked; %s balances unknown",
 		    o->cid, o->ex, o->sym, unknown == ARB_FILL_QTY ? "" : " ", unknown == ARB_FILL_QTY ? "" : q,
-		    a, why ? why : "an amount past 36 decimals", o->ex);
+		    unknown == ARB_FILL_PX ? "" : " at ", unknown == ARB_FILL_PX ? "" : a,
+		    why ? why : "an amount past 36 decimals", o->ex);
 		snprintf(d, sizeof d, "%s: a fill cannot be booked exactly: %s balances unknown", o->cid, o->ex);
 	}
 	if (move(e, o, to) < 0)

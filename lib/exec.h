@@ -261,7 +261,8 @@ void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_d
 /* What a transport cannot work out of a fill it was told of. */
 enum arb_fill_unknown {
 	ARB_FILL_QTY,               /* its quantity */
-	ARB_FILL_FEE                /* its fee */
+	ARB_FILL_FEE,               /* its fee */
+	ARB_FILL_PX                 /* its price */
 };
 /*
  * A fill of o that the transport cannot state exactly: a venue without
@@ -274,6 +275,9 @@ enum arb_fill_unknown {
  * becomes unknown with reason overflow (arb_order_gave_up) and no fill
  * record is written (qty is not used).  ARB_FILL_FEE: the fill record has
  * px and qty and no fee; fee_ccy is the currency the venue charges it in.
+ * ARB_FILL_PX (what the venue's cumulative quote amount grew by): as
+ * ARB_FILL_QTY, o unknown and no fill record (a fill has a price); the
+ * message names qty, and px is not used.
  */
 void arb_exec_on_fill_unknown(struct arb_exec *e, struct arb_order *o, enum arb_fill_unknown what,
     arb_dec px, arb_dec qty, const char *fee_ccy, const char *tid, int64_t ts, const char *why);

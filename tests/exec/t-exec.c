@@ -1069,6 +1069,33 @@ t_fill_unknown(void)
 	is_int((int)e.n_inexact, 1, "  counted");
 	ok(!strcmp(e.risk.kill_rule, "kill_signal"), "  the kill switch keeps its rule");
 	arb_exec_free(&e);
+
+	/* the Kraken sell: 0.04 booked, then 0.06 more whose price cannot
+	 * be worked out (the cumulative amount's growth past 36 decimals) */
+	if (!held_opp(&e, &x, &r, "P")) {
+		ok(0, "two orders sent");
+		arb_rec_free(&r);
+		return;
+	}
+	arb_exec_on_fill(&e, held[1], D("30200"), D("0.04"), D("3.1408"), "USDT", "k1", T0 + 170000);
+	arb_buf_reset(&e.out);
+	u = (struct unk){ &e, held[1], ARB_FILL_PX, "0", "0.06", "USDT", "k2",
+	    "the venue's cumulative amount 1208 less the 3020 known is not above 0", T0 + 180000 };
+	err = stderr_of(call_unknown, &u);
+	ok(strstr(err, ": kraken BTC/USDT fill 0.06 cannot be booked exactly (the venue's cumulative amount "
+	    "1208 less the 3020 known is not above 0): not booked; kraken balances unknown\n") != NULL,
+	    "a fill of unknown price: said, its quantity named, no price");
+	ok(strstr(err, "kill switch tripped: overflow: ") != NULL, "  the kill switch trips");
+	arb_buf_addc(&e.out, '\0');
+	ok(strstr(e.out.p, "\"type\":\"fill\"") == NULL, "  no fill record (a fill has a price)");
+	ok(strstr(e.out.p, "\"state\":\"unknown\",\"filled\":0.04,\"mode\":\"live\",\"vid\":\"v1\","
+	    "\"reason\":\"overflow\",\"tif\":\"ioc\"}\n") != NULL, "  the order: unknown, reason overflow, filled as booked");
+	arb_buf_reset(&e.out);
+	ok(arb_order_gave_up(held[1]), "  the order is given up");
+	is_int(held[1]->nfills, 1, "  one fill reported");
+	is_str(F(arb_bal_free(&e.bal, "kraken", "USDT")), "1204.8592", "  only the first fill booked");
+	is_str(F(arb_bal_get(&e.bal, "kraken", "BTC", 0)->locked), "0.06", "  the rest stays locked");
+	arb_exec_free(&e);
 	arb_rec_free(&r);
 }
 
