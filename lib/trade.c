@@ -113,6 +113,8 @@ answer_impossible(const struct arb_tres *r)
 
 	if (r->has_filled && arb_dec_sign(r->filled) < 0)
 		return "executed quantity below zero";
+	if (r->has_amt && arb_dec_sign(r->amt) < 0)
+		return "executed amount below zero";
 	if (r->has_avg && arb_dec_sign(r->avg_px) < 0)
 		return "average price below zero";
 	for (i = 0; i < r->nfills; i++)

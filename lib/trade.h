@@ -104,6 +104,10 @@ struct arb_tres {
 	arb_dec filled;              /* cumulative executed quantity */
 	int has_avg;
 	arb_dec avg_px;              /* average price of what executed */
+	int has_amt;
+	arb_dec amt;                 /* cumulative executed amount in the
+	                              * quote currency, fees not included
+	                              * (aggregate answers that give it) */
 	int has_fee;
 	arb_dec fee;                 /* cumulative fee (aggregate answers) */
 	char fee_ccy[ARB_ASSET_MAX];

@@ -199,6 +199,8 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			r->has_filled = 1;
 		if (arb_tj_dec(&j, e, "avgPrice", &r->avg_px) == 0 && arb_dec_sign(r->avg_px) > 0)
 			r->has_avg = 1;
+		if (arb_tj_dec(&j, e, "cumExecValue", &r->amt) == 0)
+			r->has_amt = 1;
 		if (arb_tj_dec(&j, e, "cumExecFee", &r->fee) == 0) {
 			/* spot: charged in the asset received */
 			r->has_fee = 1;

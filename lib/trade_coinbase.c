@@ -241,6 +241,10 @@ order(const struct arb_json *j, int e, const struct arb_order *o, struct arb_tre
 		r->has_filled = 1;
 	if (arb_tj_dec(j, e, "average_filled_price", &r->avg_px) == 0 && arb_dec_sign(r->avg_px) > 0)
 		r->has_avg = 1;
+	/* filled_size times the prices, before fees (total_value_after_fees
+	 * has them) */
+	if (arb_tj_dec(j, e, "filled_value", &r->amt) == 0)
+		r->has_amt = 1;
 	if (arb_tj_dec(j, e, "total_fees", &r->fee) == 0) {
 		r->has_fee = 1;
 		if (o)

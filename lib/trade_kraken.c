@@ -207,9 +207,13 @@ order_of(struct arb_tres *r, const struct arb_json *j, int key, int obj, const s
 	r->kind = ARB_TR_OK;
 	if (arb_tj_dec(j, obj, "vol_exec", &r->filled) == 0)
 		r->has_filled = 1;
-	if (r->has_filled && arb_tj_dec(j, obj, "cost", &cost) == 0 && !arb_dec_is_zero(r->filled)) {
-		r->avg_px = arb_tavg(cost, r->filled);
-		r->has_avg = 1;
+	if (r->has_filled && arb_tj_dec(j, obj, "cost", &cost) == 0) {
+		r->amt = cost;
+		r->has_amt = 1;
+		if (!arb_dec_is_zero(r->filled)) {
+			r->avg_px = arb_tavg(cost, r->filled);
+			r->has_avg = 1;
+		}
 	}
 	if (arb_tj_dec(j, obj, "fee", &r->fee) == 0) {
 		r->has_fee = 1;

@@ -461,6 +461,18 @@ t_kraken(void)
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->done && !strcmp(r->vid, "OBCMZD-JIEE7-77TH3F") &&
 	    deq(r->filled, "1.25") && deq(r->avg_px, "22020.96") && deq(r->fee, "26.2") && !strcmp(r->fee_ccy, "USD"),
 	    "QueryOrders: closed, filled, cost/vol average, fee in quote");
+	ok(r->has_amt && deq(r->amt, "27526.2"), "QueryOrders: the cost is the cumulative amount, as given");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"open\",\"vol\":\"1\","
+	    "\"vol_exec\":\"0.00000000\",\"cost\":\"0.00000\",\"fee\":\"0.00000\"}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && r->has_amt && arb_dec_is_zero(r->amt) && !r->has_avg,
+	    "open, nothing executed: amount 0, no average");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"open\",\"vol\":\"1\","
+	    "\"vol_exec\":\"0.5\",\"fee\":\"0.1\"}}}", &o, r);
+	ok(r->kind == ARB_TR_OK && !r->has_amt && !r->has_avg, "no cost: no amount, no average");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"open\",\"vol\":\"1\","
+	    "\"vol_exec\":\"0.5\",\"cost\":\"-15000\",\"fee\":\"0.1\"}}}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "bad_answer") && !strcmp(r->msg, "executed amount below zero"),
+	    "a cost below zero: unknown (%s)", r->msg);
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"O1\":{\"status\":\"canceled\",\"vol\":\"1\","
 	    "\"vol_exec\":\"0.4\",\"cost\":\"40\",\"fee\":\"0.1\",\"oflags\":\"fcib\"}}}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && deq(r->filled, "0.4") &&
@@ -604,6 +616,7 @@ t_okx(void)
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && deq(r->filled, "0.006") &&
 	    deq(r->avg_px, "30001") && deq(r->fee, "0.18") && !strcmp(r->fee_ccy, "USDT") && r->ts_ms == 1597026383085,
 	    "order details: IOC rest canceled, fee sign turned into a charge");
+	ok(!r->has_amt, "order details: no amount (OKX gives the average only)");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"1597026383085\"}]}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1597026383085, "server time");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"9223372036854775807\"}]}",
@@ -676,6 +689,7 @@ t_bybit(void)
 	    "\"category\":\"spot\"},\"time\":1672219526294}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->done && deq(r->filled, "0.01") && deq(r->avg_px, "29999.5") &&
 	    deq(r->fee, "0.00001") && !strcmp(r->fee_ccy, "BTC") && r->ts_ms == 1672217964203, "realtime: filled, fee in base");
+	ok(r->has_amt && deq(r->amt, "299.995"), "realtime: cumExecValue is the cumulative amount");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"timeSecond\":\"1688639403\","
 	    "\"timeNano\":\"1688639403423213947\"},\"retExtInfo\":{},\"time\":1688639403423}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1688639403423, "server time");
@@ -912,6 +926,7 @@ t_coinbase(void)
 	    deq(r->filled, "0.004") && deq(r->avg_px, "29999.5") && deq(r->fee, "0.719988") &&
 	    !strcmp(r->fee_ccy, "USD") && r->ts_ms == 1700000000250, "listed by client_order_id: IOC rest cancelled, "
 	    "fees in the quote");
+	ok(r->has_amt && deq(r->amt, "119.998"), "  filled_value is the cumulative amount");
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"orders\":[{\"order_id\":\"x1\",\"client_order_id\":\"other\","
 	    "\"status\":\"FILLED\"}],\"has_next\":false}", &o, r);
 	ok(r->kind == ARB_TR_NOTFOUND, "not among the product's orders: not found");
