@@ -86,6 +86,9 @@ struct lord {
 	int pend_done;
 	arb_dec pend_filled;
 	arb_dec fee_seen;           /* aggregate venues: fee reported so far */
+	arb_dec amt_seen;           /* ... the quote amount executed so far */
+	int amt_lost;               /* ... a fill was booked without one: a
+	                             * later amount has no base */
 	const char *own_cancel;     /* canceled by the transport itself (stop) */
 	char cid[ARB_CID_MAX];
 	char cursor[80];            /* the next page of a list query */
@@ -250,6 +253,7 @@ lord_new(struct live *L, struct arb_order *o, struct lven *v)
 	lo->owner = o->owner;
 	lo->v = v;
 	lo->fee_seen = arb_dec_make(0, 0);
+	lo->amt_seen = arb_dec_make(0, 0);
 	snprintf(lo->cid, sizeof lo->cid, "%s", o->cid);
 	if (L->nord == L->capord) {
 		size_t nc = L->capord ? L->capord * 2 : 16;
@@ -695,8 +699,65 @@ reject(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts)
 }
 
 /*
+ * The price of what an aggregate venue's report adds to the last one:
+ * what the cumulative quote amount grew by (the venue's, or its average
+ * price times the cumulative quantity), divided by the quantity q it
+ * grew by, rounded half-even to 12 places when it has more (as
+ * arb_tavg rounds an average).  The average of everything executed
+ * would price every later part of an order at the mean of all of it.
+ * *amt: the cumulative amount, for the next report.  Returns 1 with the
+ * price in *px; 0 when the report has no amount (nor an average), or an
+ * earlier one had none (this one's amount has no base), *px untouched;
+ * -1 when the price cannot be computed exactly or is not above zero,
+ * why saying which.
+ */
+static int
+agg_price(const struct lord *lo, const struct arb_tres *res, arb_dec q, arb_dec *px, arb_dec *amt,
+    int *has_amt, char *why, size_t whylen)
+{
+	char a[ARB_DEC_STRMAX], b[ARB_DEC_STRMAX];
+	arb_dec da;
+
+	*has_amt = 0;
+	if (res->has_amt)
+		*amt = res->amt;
+	else if (!res->has_avg)
+		return 0;
+	else if (arb_dec_mul(amt, res->avg_px, res->filled) < 0) {
+		arb_dec_fmt(res->avg_px, a);
+		arb_dec_fmt(res->filled, b);
+		snprintf(why, whylen, "the venue's average price %.70s times its cumulative filled %.70s "
+		    "is past 36 decimals", a, b);
+		return -1;
+	}
+	*has_amt = 1;
+	if (lo->amt_lost)
+		return 0;
+	arb_dec_fmt(*amt, a);
+	arb_dec_fmt(lo->amt_seen, b);
+	if (arb_dec_sub(&da, *amt, lo->amt_seen) < 0) {
+		snprintf(why, whylen, "the venue's cumulative amount %.70s less the %.70s known is past 36 decimals",
+		    a, b);
+		return -1;
+	}
+	if (arb_dec_sign(da) <= 0) {
+		snprintf(why, whylen, "the venue's cumulative amount %.70s less the %.70s known is not above 0", a, b);
+		return -1;
+	}
+	if (arb_dec_div(px, da, q, 12, ARB_RND_HALF_EVEN) < 0 || arb_dec_sign(*px) <= 0) {
+		arb_dec_fmt(da, a);
+		arb_dec_fmt(q, b);
+		snprintf(why, whylen, "the venue's amount %.70s for %.70s does not give a price to 12 decimals", a, b);
+		return -1;
+	}
+	*px = arb_dec_trim(*px);
+	return 1;
+}
+
+/*
  * A venue without itemised fills reports cumulative amounts: one fill for
- * what executed since the last report, at the venue's average price, its
+ * what executed since the last report, at the price of that part (see
+ * agg_price; without an amount or an average, the order's price), its
  * fee what the cumulative fee grew by (without one, the engine's at the
  * order's rate).  A difference that cannot be computed exactly is not
  * guessed: the engine writes what is known of the fill and books none
@@ -708,9 +769,10 @@ static void
 agg_fill(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts)
 {
 	struct arb_order *o = lo->o;
-	arb_dec q, fee = arb_dec_make(0, 0), px = res->has_avg ? res->avg_px : o->px;
+	arb_dec q, amt, fee = arb_dec_make(0, 0), px = res->has_avg ? res->avg_px : o->px;
 	char fccy[ARB_ASSET_MAX], tid[64], why[256], a[ARB_DEC_STRMAX], b[ARB_DEC_STRMAX];
 	const char *ccy = NULL;
+	int has_amt = 0;
 
 	if (res->has_fee) {
 		snprintf(fccy, sizeof fccy, "%s", res->fee_ccy[0] ? res->fee_ccy : o->quote);
@@ -723,12 +785,18 @@ agg_fill(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts
 		snprintf(why, sizeof why, "the venue's cumulative filled %.70s less the %.70s known is past 36 decimals",
 		    a, b);
 		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_QTY, px, arb_dec_make(0, 0), ccy, tid, ts, why);
+	} else if (agg_price(lo, res, q, &px, &amt, &has_amt, why, sizeof why) < 0) {
+		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_PX, px, q, ccy, tid, ts, why);
 	} else if (res->has_fee && arb_dec_sub(&fee, res->fee, lo->fee_seen) < 0) {
 		arb_dec_fmt(res->fee, a);
 		arb_dec_fmt(lo->fee_seen, b);
 		snprintf(why, sizeof why, "the venue's cumulative fee %.70s less the %.70s booked is past 36 decimals",
 		    a, b);
 		lo->fee_seen = res->fee;
+		if (has_amt)
+			lo->amt_seen = amt;
+		else
+			lo->amt_lost = 1;
 		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_FEE, px, q, ccy, tid, ts, why);
 	} else {
 		if (res->has_fee && arb_dec_sign(fee) < 0) {
@@ -739,6 +807,10 @@ agg_fill(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts
 			fee = arb_dec_make(0, 0);
 		} else if (res->has_fee)
 			lo->fee_seen = res->fee;
+		if (has_amt)
+			lo->amt_seen = amt;
+		else
+			lo->amt_lost = 1;
 		arb_exec_on_fill(L->e, o, px, q, fee, ccy, tid, ts);
 	}
 	produced(L);
@@ -1736,6 +1808,9 @@ l_resume(void *ctx, struct arb_order *o, int64_t now)
 	}
 	lo = lord_new(L, o, v);
 	lo->resumed = 1;
+	/* what was executed before is not in the state file: the part of a
+	 * later report's amount that is new cannot be told */
+	lo->amt_lost = !arb_dec_is_zero(o->filled);
 	lo->phase = L_UNKNOWN;
 	lo->cancel_wanted = o->cancel_req;
 	/* the request of the previous run is dead; the venue can only still

@@ -74,6 +74,32 @@ for v in okx bybit; do
 	is "$(last_reason "$T/$v-bal.out" $cid)" insufficient_balance "$v balance: reason insufficient_balance"
 done
 
+# reported partly executed, then fully: each part booked at its own price
+# (was: the later part at the average of all).  OKX gives the average
+# only: the OKX buy, a third at 30000, the rest at 29940 (average 29960).
+# Bybit gives the amount (cumExecValue): the Bybit sell, a tenth at 30200,
+# then 0.1 at 30250 and 0.17 at 30260: 8169.2 for 0.27, 30256.296296...,
+# rounded to 12 places.
+fills_of() {
+	grep '"type":"fill".*"cid":"'$2'"' "$1" | sed 's/.*"px":\([^,]*\),"qty":\([^,]*\),"fee":\([^,]*\),.*/\1 \2 \3/'
+}
+case_run parts "BTC-USDT=twostep;BTCUSDT=split"
+is "$(cat "$T/parts.rc")" 0 "parts: exit 0"
+is "$(fills_of "$T/parts.out" $CO | tr '\n' ' ')" "30000 0.1 0.0001 29940 0.2 0.0002 " \
+	"parts: OKX: 0.2 at 29940, from the averages times the quantities (was 29960)"
+is "$(fills_of "$T/parts.out" $CY | tr '\n' ' ')" "30200 0.03 0.906 30256.296296296296 0.27 8.1692 " \
+	"parts: Bybit: 0.27 at 8169.2 / 0.27, rounded half-even to 12 places (was 30250.67)"
+grep '"type":"result"' "$T/parts.out" | sed 's/.*"status":"\([a-z]*\)".*"pnl":\([^,]*\),.*"fees":\([^,]*\),.*/\1 \2 \3/' >"$T/parts.res"
+is "$(cat "$T/parts.res")" "complete 69.12479999999992 18.0632" \
+	"parts: complete: pnl 9075.19999999999992 - 8988 - 18.0632 (the Bybit part 8 * 10^-14 short of 8169.2)"
+grep '"type":"balance".*"ex":"\(okx\|bybit\)"' "$T/parts.out" | tail -n 4 | sed 's/"ts":[0-9]*,//' >"$T/parts.bal"
+printf '%s\n' \
+	'{"type":"balance","ex":"bybit","asset":"BTC","free":0.7,"locked":0}' \
+	'{"type":"balance","ex":"bybit","asset":"USDT","free":109066.12479999999992,"locked":0}' \
+	'{"type":"balance","ex":"okx","asset":"BTC","free":1.2997,"locked":0}' \
+	'{"type":"balance","ex":"okx","asset":"USDT","free":91012,"locked":0}' >"$T/parts.bwant"
+cmp_ok "$T/parts.bal" "$T/parts.bwant" "parts: balances: OKX 8988 USDT spent, Bybit the parts' proceeds less 9.0752 of fees"
+
 # the venues' fee rates, read at start, are the taker fees of new orders:
 # OKX one rate for every pair (trade-fee), Bybit per pair (fee-rate)
 venue_reset "" 2 1

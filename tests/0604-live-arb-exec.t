@@ -235,6 +235,29 @@ cmp_ok "$T/fdown.bal" "$T/fdown.bwant" "  Kraken's balances: 7.852 USDT of fees"
 is "$(cat "$T/fdown.err")" "arb-exec: kraken: BTC/USDT: order $CK: the venue's cumulative fee went down, from 7.852 to 5 USDT: no fee booked for this fill" \
 	"  stderr: the order, the venue and both amounts"
 
+# 5d. a third of the sell executed at 30200, then the rest at 30260 (the
+# average 30240): each part booked at its own price, cost less the cost
+# reported before over the quantity it grew by (was: the second at the
+# average of both, 30240)
+venue_reset "XBTUSDT=twostep"
+feed_live "$IN" "$T/two.out" "$T/two.err" ax --state "$T/st10"
+is "$rc" 0 "reported partly executed, then fully: exit 0"
+krec "$T/two.out" >"$T/two.rec"
+grep '"cid":"'$CK'"' "$T/two.rec" | grep '"type":"fill"' >"$T/two.k"
+printf '%s\n' \
+	'{"type":"fill","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$CK'","side":"sell","px":30200,"qty":0.1,"fee":7.852,"fee_ccy":"USDT","mode":"live","tid":"K-1"}' \
+	'{"type":"fill","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$CK'","side":"sell","px":30260,"qty":0.2,"fee":15.7352,"fee_ccy":"USDT","mode":"live","tid":"K-2"}' >"$T/two.kwant"
+cmp_ok "$T/two.k" "$T/two.kwant" "  two fills, each at the price of its part"
+grep '"type":"result"' "$T/two.rec" | sed 's/"exposure":.*/"exposure":E/' >"$T/two.res"
+is "$(cat "$T/two.res")" '{"type":"result","ts":T,"opp":"x:binance:kraken:BTC/USDT:1","kind":"cross","status":"complete","reason":"filled","pnl":39.4128,"ccy":"USDT","fees":32.5872,"exposure":E' \
+	"  complete: pnl 9072 - 9000 - 32.5872 (was 35.4128)"
+grep '"type":"balance","ts":T,"ex":"kraken"' "$T/two.rec" | tail -2 >"$T/two.bal"
+printf '%s\n' \
+	'{"type":"balance","ts":T,"ex":"kraken","asset":"BTC","free":0.7,"locked":0}' \
+	'{"type":"balance","ts":T,"ex":"kraken","asset":"USDT","free":109048.4128,"locked":0}' >"$T/two.bwant"
+cmp_ok "$T/two.bal" "$T/two.bwant" "  Kraken's balances: the cost Kraken reported, less its fees"
+is "$(cat "$T/two.err")" "" "  nothing on stderr"
+
 # 6. Kraken's taker fee 100 % (1 as a fraction) or -0.1 % (a rebate) is
 # no rate to trade with: said, and not used (it was: "every symbol: taker
 # fee 1, as the venue says")

@@ -56,6 +56,14 @@ order):
             cumulative fee of 10^36 (less the first fee: 39 digits)
   feedown   (Kraken) the same, then closed, fully executed, with a
             cumulative fee of 5, below the first one
+  twostep   (Kraken, OKX) accept the order; queries see it open with a
+            third of it executed at its price, then fully executed, the
+            rest at 60 better (above the price of a sell, below that of a
+            buy): the averages are the price and the price 40 better
+  split     (Bybit) accept the order; queries see it open with a tenth
+            of it executed at its price, then fully executed, a third of
+            the order more at 50 better and the rest at 60 better (the
+            price of the part after the first has no end of decimals)
   rest      (Binance, Coinbase) accept the order but leave it open,
             unfilled, until it is canceled
   badsig    (Bitstamp) accept the order, answer with a wrong
@@ -167,6 +175,35 @@ def lag_for(mode):
 
 def now_ms():
     return int(time.time() * 1000)
+
+
+def part_steps(mode, q, x, buy, feeof):
+    """The order as queries see it, one step per query (the last stays):
+    executedQty, cummulativeQuoteQty (the amount), avgPx, fee, part (True
+    while not fully executed), for the modes twostep and split."""
+    from decimal import Decimal
+    better = lambda d: x - d if buy else x + d
+    if mode == "twostep":
+        q1 = q / 3
+        parts = [[(q1, x)], [(q1, x), (q - q1, better(60))]]
+    else:
+        q1 = q / 10
+        parts = [[(q1, x)], [(q1, x), (q / 3, better(50)), (q - q1 - q / 3, better(60))]]
+    steps = []
+    for k, ps in enumerate(parts):
+        qq = sum(a for a, _ in ps)
+        amt = sum(a * b for a, b in ps)
+        steps.append({"executedQty": format(qq.normalize(), "f"), "cummulativeQuoteQty": format(amt.normalize(), "f"),
+                      "avgPx": format((amt / qq).quantize(Decimal("0.01")).normalize(), "f"),
+                      "fee": format(feeof(qq, amt).normalize(), "f"), "part": k < len(parts) - 1})
+    return steps
+
+
+def step(o):
+    """Applies the order's next step (see part_steps; the last one stays)."""
+    with LOCK:
+        if o.get("steps"):
+            o.update(o["steps"].pop(0) if len(o["steps"]) > 1 else o["steps"][0])
 
 
 class Server(socketserver.ThreadingMixIn, HTTPServer):
@@ -441,6 +478,9 @@ class H(BaseHTTPRequestHandler):
                  "fee": format(fee.normalize(), "f"), "feeCcy": base if buy else quote,
                  "time": now_ms(), "trades": [],
                  "visible_at": time.time() + lag_for(mode)}
+            if mode in ("twostep", "split"):
+                o["steps"] = part_steps(mode, q, x, buy, lambda qq, amt: qq * Decimal("0.001") if buy
+                                        else amt * Decimal("0.001"))
             ORDERS.append(o)
         return o
 
@@ -529,10 +569,12 @@ class H(BaseHTTPRequestHandler):
                 return self.answer(200, {"code": "1", "msg": "", "data": [
                     {"clOrdId": o["clientOrderId"], "ordId": str(o["orderId"]), "sCode": "51402",
                      "sMsg": "Order has been filled."}]})
+            step(o)
             return ok_([{"instId": o["symbol"], "ordId": str(o["orderId"]), "clOrdId": o["clientOrderId"],
                          "px": o["price"], "sz": o["origQty"], "ordType": "ioc", "side": o["side"].lower(),
-                         "accFillSz": o["executedQty"],
-                         "avgPx": o["price"], "state": "filled", "fee": "-" + o["fee"], "feeCcy": o["feeCcy"],
+                         "accFillSz": o["executedQty"], "avgPx": o.get("avgPx", o["price"]),
+                         "state": "partially_filled" if o.get("part") else "filled",
+                         "fee": "-" + o["fee"], "feeCcy": o["feeCcy"],
                          "uTime": str(o["time"]), "cTime": str(o["time"])}])
         return self.answer(404, {"code": "50000", "msg": "no such path", "data": []})
 
@@ -596,10 +638,13 @@ class H(BaseHTTPRequestHandler):
             o = self.vfind("bybit", p.get("orderLinkId"))
             if not o:
                 return okb({"list": [], "category": "spot", "nextPageCursor": ""})
+            step(o)
             return okb({"category": "spot", "nextPageCursor": "", "list": [{
                 "orderId": str(o["orderId"]), "orderLinkId": o["clientOrderId"], "symbol": o["symbol"],
-                "price": o["price"], "qty": o["origQty"], "side": o["side"].capitalize(), "orderStatus": "Filled",
-                "avgPrice": o["price"], "cumExecQty": o["executedQty"], "cumExecValue": o["cummulativeQuoteQty"],
+                "price": o["price"], "qty": o["origQty"], "side": o["side"].capitalize(),
+                "orderStatus": "PartiallyFilled" if o.get("part") else "Filled",
+                "avgPrice": o.get("avgPx", o["price"]), "cumExecQty": o["executedQty"],
+                "cumExecValue": o["cummulativeQuoteQty"],
                 "cumExecFee": o["fee"], "timeInForce": "IOC", "orderType": "Limit",
                 "createdTime": str(o["time"]), "updatedTime": str(o["time"])}]})
         if path == "/v5/order/cancel":
@@ -931,6 +976,11 @@ class H(BaseHTTPRequestHandler):
                  "kfee": format((q * x * Decimal("0.0026")).normalize(), "f"), "kstatus": "closed",
                  "status": "FILLED", "side": p["type"].upper(), "time": now_ms(), "trades": [],
                  "visible_at": time.time() + lag_for(mode)}
+            if mode == "twostep":
+                o["steps"] = [{"kstatus": "open" if st["part"] else "closed", "executedQty": st["executedQty"],
+                               "cummulativeQuoteQty": st["cummulativeQuoteQty"],
+                               "kfee": format((Decimal(st["cummulativeQuoteQty"]) * Decimal("0.0026")).normalize(), "f")}
+                              for st in part_steps(mode, q, x, p["type"] == "buy", lambda qq, amt: amt)]
             if mode in ("cumovf", "feeovf", "feedown"):
                 q1 = q / 3
                 c1 = q1 * x
