@@ -92,7 +92,9 @@ is "$(fills_of "$T/parts.out" $CY | tr '\n' ' ')" "30200 0.03 0.906 30256.296296
 grep '"type":"result"' "$T/parts.out" | sed 's/.*"status":"\([a-z]*\)".*"pnl":\([^,]*\),.*"fees":\([^,]*\),.*/\1 \2 \3/' >"$T/parts.res"
 is "$(cat "$T/parts.res")" "complete 69.12479999999992 18.0632" \
 	"parts: complete: pnl 9075.19999999999992 - 8988 - 18.0632 (the Bybit part 8 * 10^-14 short of 8169.2)"
-grep '"type":"balance".*"ex":"\(okx\|bybit\)"' "$T/parts.out" | tail -n 4 | sed 's/"ts":[0-9]*,//' >"$T/parts.bal"
+for b in bybit:BTC bybit:USDT okx:BTC okx:USDT; do
+	grep '"type":"balance".*"ex":"'${b%:*}'","asset":"'${b#*:}'"' "$T/parts.out" | tail -n 1
+done | sed 's/"ts":[0-9]*,//' >"$T/parts.bal"
 printf '%s\n' \
 	'{"type":"balance","ex":"bybit","asset":"BTC","free":0.7,"locked":0}' \
 	'{"type":"balance","ex":"bybit","asset":"USDT","free":109066.12479999999992,"locked":0}' \
