@@ -932,6 +932,11 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 	/* per venue and asset: the last balance record's locked */
 	struct { char ex[ARB_EX_MAX], asset[ARB_ASSET_MAX]; arb_dec locked; } *lb = NULL;
 	size_t nlb = 0, caplb = 0;
+	/* the input balance record just passed through: the engine follows
+	 * one it did not use (open orders hold the asset locked) with its
+	 * own balance, a new base rather than a change */
+	char jb_ex[ARB_EX_MAX] = "", jb_asset[ARB_ASSET_MAX] = "";
+	int jb, just = 0;
 
 	arb_rec_init(&r);
 	expected_lines(in, n, &r, &lv, &ll, &nl);
@@ -950,12 +955,18 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 			nlb = 0;
 			seg++;
 		}
+		jb = just;
+		just = 0;
 		if (k < rs->npass && rs->pass[k] == pos) {
 			CHECK(len == ll[k] && !memcmp(p, lv[k], len),
 			    "line %zu of the input did not pass through unchanged:\n%.*s\n%.*s", k,
 			    (int)ll[k], lv[k], (int)len, p);
 			CHECK(arb_rec_parse(&r, p, len, why, sizeof why) == 0, "a good line no longer parses");
 			input_rec(&t, &r);
+			if (r.type == ARB_R_BALANCE && arb_rec_str(&r, "asset", jb_asset, sizeof jb_asset) == 0) {
+				snprintf(jb_ex, sizeof jb_ex, "%s", r.ex);
+				just = 1;
+			}
 			if (r.has_ts && r.ts > now)
 				now = r.ts;
 			if (r.type == ARB_R_OPPORTUNITY)
@@ -991,7 +1002,9 @@ check_output(const struct opts *op, const uint8_t *in, size_t n, struct run *rs)
 				arb_dec sum;
 				CHECK(arb_dec_add(&sum, fr, lk) == 0, "balance overflow");
 				sum = arb_dec_trim(sum);
-				if (x) {
+				if (x && jb && !strcmp(jb_ex, r.ex) && !strcmp(jb_asset, asset))
+					;   /* the engine's after one it did not use */
+				else if (x) {
 					char a1[ARB_DEC_STRMAX], a2[ARB_DEC_STRMAX];
 					arb_dec_fmt(x->total, a1);
 					arb_dec_fmt(sum, a2);
