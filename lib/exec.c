@@ -2402,6 +2402,13 @@ save_order(struct arb_buf *b, const struct arb_order *o, int64_t now, const char
 	arb_emit_i64(b, "deadline", o->deadline);
 	arb_emit_str(b, "lock_asset", o->lock_asset);
 	arb_emit_dec(b, "lock_rem", o->lock_rem);
+	if (o->vknown) {
+		arb_emit_i64(b, "vknown", o->vknown);
+		if (o->vknown & 1)
+			arb_emit_dec(b, "vfee", o->vfee);
+		if (o->vknown & 2)
+			arb_emit_dec(b, "vamt", o->vamt);
+	}
 	arb_emit_end(b);
 }
 
@@ -2986,6 +2993,10 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 	o->st = (enum arb_ostate)st;
 	o->leg = (int)jrange(j, 0, "leg", -1, ARB_MAXLEGS - 1, &rng);
 	o->fee_in = (enum arb_feein)jrange(j, 0, "fee_in", ARB_FEE_QUOTE, ARB_FEE_RECEIVED, &rng);
+	o->vknown = (int)jrange(j, 0, "vknown", 0, 3, &rng);
+	if (((o->vknown & 1) && jdec(j, 0, "vfee", &o->vfee) < 0) ||
+	    ((o->vknown & 2) && jdec(j, 0, "vamt", &o->vamt) < 0))
+		return -1;
 	o->otype = (enum arb_otype)jrange(j, 0, "otype", ARB_OT_IOC, ARB_OT_FOK, &rng);
 	o->unwind = (int)JN(j, 0, "unwind", &rng);
 	o->nfills = (int)JN(j, 0, "nfills", &rng);

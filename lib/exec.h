@@ -80,6 +80,12 @@ struct arb_order {
 	char msg[160];              /* the venue's reject message (live), or empty */
 	char reason[24];            /* why it ended (or became unknown) */
 	char creason[24];           /* why a cancel was requested */
+	/* Live, a venue that reports cumulative amounts: the fee and the
+	 * quote amount it reported so far, as booked, so that a report's new
+	 * part is known after a restart too (kept in the state file); vknown
+	 * says which are known: 1 the fee, 2 the amount. */
+	arb_dec vfee, vamt;
+	int vknown;
 	void *owner;                /* the engine's: its opportunity */
 };
 

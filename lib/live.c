@@ -85,10 +85,6 @@ struct lord {
 	enum arb_ostate pend_st;
 	int pend_done;
 	arb_dec pend_filled;
-	arb_dec fee_seen;           /* aggregate venues: fee reported so far */
-	arb_dec amt_seen;           /* ... the quote amount executed so far */
-	int amt_lost;               /* ... a fill was booked without one: a
-	                             * later amount has no base */
 	const char *own_cancel;     /* canceled by the transport itself (stop) */
 	char cid[ARB_CID_MAX];
 	char cursor[80];            /* the next page of a list query */
@@ -252,8 +248,11 @@ lord_new(struct live *L, struct arb_order *o, struct lven *v)
 	lo->o = o;
 	lo->owner = o->owner;
 	lo->v = v;
-	lo->fee_seen = arb_dec_make(0, 0);
-	lo->amt_seen = arb_dec_make(0, 0);
+	/* aggregate venues: what a new order has executed is known: none */
+	if (arb_dec_is_zero(o->filled)) {
+		o->vfee = o->vamt = arb_dec_make(0, 0);
+		o->vknown = 3;
+	}
 	snprintf(lo->cid, sizeof lo->cid, "%s", o->cid);
 	if (L->nord == L->capord) {
 		size_t nc = L->capord ? L->capord * 2 : 16;
@@ -731,11 +730,11 @@ agg_price(const struct lord *lo, const struct arb_tres *res, arb_dec q, arb_dec 
 		return -1;
 	}
 	*has_amt = 1;
-	if (lo->amt_lost)
+	if (!(lo->o->vknown & 2))
 		return 0;
 	arb_dec_fmt(*amt, a);
-	arb_dec_fmt(lo->amt_seen, b);
-	if (arb_dec_sub(&da, *amt, lo->amt_seen) < 0) {
+	arb_dec_fmt(lo->o->vamt, b);
+	if (arb_dec_sub(&da, *amt, lo->o->vamt) < 0) {
 		snprintf(why, whylen, "the venue's cumulative amount %.70s less the %.70s known is past 36 decimals",
 		    a, b);
 		return -1;
@@ -752,6 +751,23 @@ agg_price(const struct lord *lo, const struct arb_tres *res, arb_dec q, arb_dec 
 	}
 	*px = arb_dec_trim(*px);
 	return 1;
+}
+
+/* The venue's totals of a report, as booked: the fee (when fee is set
+ * and the report has one) and the amount (without one, a later amount
+ * has no base). */
+static void
+v_seen(struct arb_order *o, const struct arb_tres *res, int fee, arb_dec amt, int has_amt)
+{
+	if (fee && res->has_fee) {
+		o->vfee = res->fee;
+		o->vknown |= 1;
+	}
+	if (has_amt) {
+		o->vamt = amt;
+		o->vknown |= 2;
+	} else
+		o->vknown &= ~2;
 }
 
 /*
@@ -787,30 +803,23 @@ agg_fill(struct live *L, struct lord *lo, const struct arb_tres *res, int64_t ts
 		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_QTY, px, arb_dec_make(0, 0), ccy, tid, ts, why);
 	} else if (agg_price(lo, res, q, &px, &amt, &has_amt, why, sizeof why) < 0) {
 		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_PX, px, q, ccy, tid, ts, why);
-	} else if (res->has_fee && arb_dec_sub(&fee, res->fee, lo->fee_seen) < 0) {
+	} else if (res->has_fee && arb_dec_sub(&fee, res->fee, o->vfee) < 0) {
 		arb_dec_fmt(res->fee, a);
-		arb_dec_fmt(lo->fee_seen, b);
+		arb_dec_fmt(o->vfee, b);
 		snprintf(why, sizeof why, "the venue's cumulative fee %.70s less the %.70s booked is past 36 decimals",
 		    a, b);
-		lo->fee_seen = res->fee;
-		if (has_amt)
-			lo->amt_seen = amt;
-		else
-			lo->amt_lost = 1;
+		v_seen(o, res, 1, amt, has_amt);
 		arb_exec_on_fill_unknown(L->e, o, ARB_FILL_FEE, px, q, ccy, tid, ts, why);
 	} else {
 		if (res->has_fee && arb_dec_sign(fee) < 0) {
-			arb_dec_fmt(lo->fee_seen, a);
+			arb_dec_fmt(o->vfee, a);
 			arb_dec_fmt(res->fee, b);
 			arb_warn("%s: %s: order %s: the venue's cumulative fee went down, from %s to %s %s: "
 			    "no fee booked for this fill", lo->v->tv->ex, o->sym, o->cid, a, b, ccy);
 			fee = arb_dec_make(0, 0);
-		} else if (res->has_fee)
-			lo->fee_seen = res->fee;
-		if (has_amt)
-			lo->amt_seen = amt;
-		else
-			lo->amt_lost = 1;
+			v_seen(o, res, 0, amt, has_amt);
+		} else
+			v_seen(o, res, 1, amt, has_amt);
 		arb_exec_on_fill(L->e, o, px, q, fee, ccy, tid, ts);
 	}
 	produced(L);
@@ -1808,9 +1817,14 @@ l_resume(void *ctx, struct arb_order *o, int64_t now)
 	}
 	lo = lord_new(L, o, v);
 	lo->resumed = 1;
-	/* what was executed before is not in the state file: the part of a
-	 * later report's amount that is new cannot be told */
-	lo->amt_lost = !arb_dec_is_zero(o->filled);
+	/* an order partly filled before: the venue's totals booked then come
+	 * from the state file (vfee, vamt); one written by an arb-exec before
+	 * them has none, and a report's new part cannot be told: its amount
+	 * is priced at the venue's average, its fee taken whole */
+	if (!arb_dec_is_zero(o->filled) && !(o->vknown & 1))
+		arb_warn("%s: %s: order %s from the state file: the fee booked for it before is not "
+		    "known (a state file of an older arb-exec): a total fee the venue reports is booked "
+		    "whole", v->tv->ex, o->sym, o->cid);
 	lo->phase = L_UNKNOWN;
 	lo->cancel_wanted = o->cancel_req;
 	/* the request of the previous run is dead; the venue can only still

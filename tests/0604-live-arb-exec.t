@@ -258,6 +258,28 @@ printf '%s\n' \
 cmp_ok "$T/two.bal" "$T/two.bwant" "  Kraken's balances: the cost Kraken reported, less its fees"
 is "$(cat "$T/two.err")" "" "  nothing on stderr"
 
+# 5e. the same with a stop between the two reports: arb-exec saves the
+# totals Kraken reported and it booked (vfee, vamt) with the order, so the
+# next run books the second part at its own price and fee (was: the
+# average 30240 and the whole cumulative fee, the first part's twice)
+admin "/_reset?script=XBTUSDT=twostep&slow=3&lag=1&hold=1" >/dev/null
+finish_start cr "$T/st11"
+i=0
+while ! grep '"type":"order".*"cid":"'$CK'".*"state":"partial"' "$T/cr.out" >/dev/null 2>&1 &&
+	[ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $P
+sleep 0.5
+finish_stop
+grep '"cid":"'$CK'".*"state":"partial"' "$T/st11" | grep -c '"vknown":3,"vfee":7.852,"vamt":3020}' >"$T/cr.n"
+is "$(cat "$T/cr.n")" 1 "stopped after a part: the state file holds Kraken's totals booked"
+admin /_release >/dev/null
+ax --state "$T/st11" </dev/null >"$T/cr2.out" 2>"$T/cr2.err"
+is "$?" 0 "  the next run: exit 0"
+krec "$T/cr2.out" | grep '"cid":"'$CK'"' | grep '"type":"fill"' >"$T/cr.k"
+printf '%s\n' \
+	'{"type":"fill","ts":T,"ex":"kraken","sym":"BTC/USDT","opp":"x:binance:kraken:BTC/USDT:1","cid":"'$CK'","side":"sell","px":30260,"qty":0.2,"fee":15.7352,"fee_ccy":"USDT","mode":"live","tid":"K-2"}' >"$T/cr.kwant"
+cmp_ok "$T/cr.k" "$T/cr.kwant" "  books the second part at its own price and fee"
+
 # 6. Kraken's taker fee 100 % (1 as a fraction) or -0.1 % (a rebate) is
 # no rate to trade with: said, and not used (it was: "every symbol: taker
 # fee 1, as the venue says")

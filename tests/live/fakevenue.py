@@ -74,12 +74,13 @@ order):
 
 Admin (no auth, loopback only, not logged as venue requests): GET /_state
 gives every order and every request (path, method, checks passed) as JSON;
-/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N&pad=N&kdelay=S&ktaker=P
+/_reset?script=SYM=MODE,...;SYM=...&slow=S&lag=S&weight=W&page=N&pad=N&kdelay=S&ktaker=P&hold=1
 forgets everything and sets a new script (weight: added to the used request
 weight the venue reports; pad: that many empty Coinbase wallets listed before
 the others, which come 49 or limit= to a page; kdelay: Kraken's private
 requests are held that long; ktaker: Kraken's taker fee in percent,
-0.2000 when not given); /_balance?asset=A&value=V sets a balance (an
+0.2000 when not given; hold=1: the modes twostep and split stay at their
+first step until /_release); /_balance?asset=A&value=V sets a balance (an
 empty value removes it); /_count?cid=CID, /_orders, /_places, /_bad and
 /_kconc give one number: orders with that client id, all orders, placements
 received, requests that failed the checks, the most Kraken private requests
@@ -203,7 +204,7 @@ def step(o):
     """Applies the order's next step (see part_steps; the last one stays)."""
     with LOCK:
         if o.get("steps"):
-            o.update(o["steps"].pop(0) if len(o["steps"]) > 1 else o["steps"][0])
+            o.update(o["steps"].pop(0) if len(o["steps"]) > 1 and not CONF.get("hold") else o["steps"][0])
 
 
 class Server(socketserver.ThreadingMixIn, HTTPServer):
@@ -347,7 +348,11 @@ class H(BaseHTTPRequestHandler):
                 CONF["pad"] = int(q.get("pad", "0"))
                 CONF["kdelay"] = float(q.get("kdelay", "0"))
                 CONF["ktaker"] = q.get("ktaker", "0.2000")
+                CONF["hold"] = q.get("hold", "0") == "1"
                 KCONC[1] = 0
+                return self.answer(200, "0")
+            if path == "/_release":
+                CONF["hold"] = False
                 return self.answer(200, "0")
             if path == "/_balance":
                 if q.get("value"):
@@ -447,7 +452,8 @@ class H(BaseHTTPRequestHandler):
             if o.get("steps"):
                 # the order as the next query sees it; the last one stays
                 with LOCK:
-                    o.update(o["steps"].pop(0) if len(o["steps"]) > 1 else o["steps"][0])
+                    o.update(o["steps"].pop(0) if len(o["steps"]) > 1 and not CONF.get("hold")
+                             else o["steps"][0])
             if path == "/0/private/CancelOrder":
                 if o["kstatus"] in ("closed", "canceled", "expired"):
                     return self.kanswer(error=["EOrder:Unknown order"])
