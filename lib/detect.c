@@ -2337,7 +2337,7 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 {
 	int bi, changed;
 	struct book *b;
-	uint32_t i, unsorted[2];
+	uint32_t unsorted[2];
 
 	if (r->lv_lazy && r->has_fb && r->fb && r->lv_plain)
 		return on_book_lazy(d, r, out);
@@ -2348,19 +2348,11 @@ on_book(struct arb_detect *d, struct arb_rec *r, struct arb_buf *out, char *why,
 		book_spoil(d, r, out);
 		return -1;
 	}
-	/* (a decimal's sign is its coefficient's) */
-	for (i = 0; i < d->br.nbids; i++)
-		if (d->br.bids[i].px.m <= 0 || d->br.bids[i].qty.m < 0) {
-			snprintf(why, wl, "bad book level");
-			book_spoil(d, r, out);
-			return -1;
-		}
-	for (i = 0; i < d->br.nasks; i++)
-		if (d->br.asks[i].px.m <= 0 || d->br.asks[i].qty.m < 0) {
-			snprintf(why, wl, "bad book level");
-			book_spoil(d, r, out);
-			return -1;
-		}
+	if (arb_levels_bad(d->br.bids, d->br.nbids) || arb_levels_bad(d->br.asks, d->br.nasks)) {
+		snprintf(why, wl, "bad book level");
+		book_spoil(d, r, out);
+		return -1;
+	}
 	/* Levels out of order are taken as the lazy reading takes them (it
 	 * finds the disorder later: struct book), but the book is refused
 	 * and the record reported now. */

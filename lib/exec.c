@@ -46,7 +46,6 @@ struct acc {
  * trade the same instruments) and a fee asset apart from those per leg,
  * so the lists below are never full. */
 #define MAXACC (2 * ARB_MAXLEGS + 2)
-_Static_assert(MAXACC >= (ARB_MAXLEGS + 1) + ARB_MAXLEGS, "an opportunity's assets fit");
 
 struct arb_opp {
 	char *id;
@@ -1781,9 +1780,8 @@ on_instrument(struct arb_exec *e, const struct arb_rec *r, const char *file, uin
 		e->n_bad++;
 		return;
 	}
-	/* a fraction, as --taker-fee takes it: a fee of all or more than a
-	 * fill delivers would drive a balance below zero */
-	if (arb_dec_sign(in.taker_fee) < 0 || arb_dec_cmp(in.taker_fee, ONE) >= 0) {
+	/* a fraction, as --taker-fee takes it */
+	if (!arb_exec_fee_rate_ok(in.taker_fee)) {
 		badline(e, file, line, "bad instrument: taker_fee must be at least 0 and below 1");
 		e->n_bad++;
 		return;
@@ -1844,6 +1842,12 @@ on_status(struct arb_exec *e, const struct arb_rec *r)
 			book_mark(e, b, 0);
 		}
 	}
+}
+
+int
+arb_exec_fee_rate_ok(arb_dec rate)
+{
+	return arb_dec_sign(rate) >= 0 && arb_dec_cmp(rate, ONE) < 0;
 }
 
 /* Does an order of the engine that has not ended hold funds of asset at
@@ -2177,6 +2181,8 @@ fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec f
 	struct booking k;
 	enum arb_ostate to;
 	char d[160], a[ARB_DEC_STRMAX], q[ARB_DEC_STRMAX];
+	/* a quantity or price not known: no fill to book or write */
+	int norec = unknown == ARB_FILL_QTY || unknown == ARB_FILL_PX;
 
 	touch(o->owner);
 	if (arb_ostate_terminal(o->st)) {
@@ -2189,7 +2195,7 @@ fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec f
 		arb_warn("%s: fill after the order's quantity could no longer be followed: ignored", o->cid);
 		return;
 	}
-	if (unknown == ARB_FILL_QTY || unknown == ARB_FILL_PX) {
+	if (norec) {
 		/* nothing to book, nor a fill to write */
 		memset(&k, 0, sizeof k);
 		k.bad = k.bad_filled = 1;
@@ -2230,7 +2236,7 @@ fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec f
 		}
 	}
 	/* the fill as it was reported, booked or not */
-	if (unknown != ARB_FILL_QTY && unknown != ARB_FILL_PX) {
+	if (!norec) {
 		e->n_fills++;
 		arb_emit_begin(b, "fill");
 		arb_emit_i64(b, "ts", ts);

@@ -264,6 +264,10 @@ void arb_exec_on_vid(struct arb_exec *e, struct arb_order *o, const char *vid);
  * the kill switch trips (rule overflow). */
 void arb_exec_on_fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty,
     arb_dec fee, const char *fee_ccy, const char *tid, int64_t ts);
+/* Is rate a taker fee arb-exec trades with: a fraction from 0 to below 1
+ * (a fee of all a fill delivers, or more, would drive a balance below
+ * zero)?  For instrument records and the venues' own rates alike. */
+int arb_exec_fee_rate_ok(arb_dec rate);
 /* What a transport cannot work out of a fill it was told of. */
 enum arb_fill_unknown {
 	ARB_FILL_QTY,               /* its quantity */

@@ -1126,7 +1126,6 @@ fees_pairs(struct live *L, struct lven *v)
 static void
 fees_read(struct live *L, struct lven *v, const struct arb_tres *res)
 {
-	arb_dec one = arb_dec_make(1, 0);
 	char t[ARB_DEC_STRMAX], note[sizeof v->fee_bad];
 	int i, n = 0, same = 1, bad = 0;
 
@@ -1134,7 +1133,7 @@ fees_read(struct live *L, struct lven *v, const struct arb_tres *res)
 	v->fees = xcalloc((size_t)(res->nfee > 0 ? res->nfee : 1), sizeof *v->fees);
 	for (i = 0; i < res->nfee; i++) {
 		const struct arb_tfee *f = &res->fees[i];
-		if (arb_dec_sign(f->taker) >= 0 && arb_dec_cmp(f->taker, one) < 0) {
+		if (arb_exec_fee_rate_ok(f->taker)) {
 			v->fees[n++] = *f;
 			continue;
 		}

@@ -172,7 +172,7 @@ forget_taken(struct pkey *k, int64_t bts, int64_t bseq)
 static const char *
 unusable(const struct arb_book_rec *bk, char *why, size_t wl)
 {
-	uint32_t u, i;
+	uint32_t u;
 	int side;
 
 	for (side = 0; side < 2; side++) {
@@ -184,12 +184,10 @@ unusable(const struct arb_book_rec *bk, char *why, size_t wl)
 			snprintf(why, wl, "%s not best first at level %" PRIu32, name, u);
 			return why;
 		}
-		for (i = 0; i < n; i++)
-			if (arb_dec_sign(lv[i].px) <= 0 || arb_dec_sign(lv[i].qty) < 0) {
-				snprintf(why, wl, "%s level %" PRIu32 " has price <= 0 or quantity < 0",
-				    name, i + 1);
-				return why;
-			}
+		if ((u = arb_levels_bad(lv, n)) != 0) {
+			snprintf(why, wl, "%s level %" PRIu32 " has price <= 0 or quantity < 0", name, u);
+			return why;
+		}
 	}
 	return NULL;
 }
@@ -215,8 +213,6 @@ execute(struct paper *pp, struct arb_order *o, const struct arb_rec *r, int64_t 
 	for (i = 0; i < nl && nf < MAXFILLS && arb_dec_sign(want) > 0; i++) {
 		arb_dec avail, q;
 		int c = arb_dec_cmp(lv[i].px, o->px);
-		if (arb_dec_sign(lv[i].px) <= 0)
-			continue;   /* a level at no price is no offer */
 		if (o->side == ARB_BUY ? c > 0 : c < 0)
 			break;
 		if (arb_dec_sub(&avail, lv[i].qty, taken_at(k, o->side, lv[i].px)) < 0 ||

@@ -2462,6 +2462,18 @@ arb_levels_unsorted(const struct arb_level *lv, uint32_t from, uint32_t n, int s
 	return 0;
 }
 
+uint32_t
+arb_levels_bad(const struct arb_level *lv, uint32_t n)
+{
+	uint32_t i;
+
+	/* (a decimal's sign is its coefficient's) */
+	for (i = 0; i < n; i++)
+		if (lv[i].px.m <= 0 || lv[i].qty.m < 0)
+			return i + 1;
+	return 0;
+}
+
 int
 arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b)
 {

@@ -146,6 +146,9 @@ void arb_book_rec_free(struct arb_book_rec *b);
  * or 0 when they are best first.  Equal prices are in order.
  */
 uint32_t arb_levels_unsorted(const struct arb_level *lv, uint32_t from, uint32_t n, int side);
+/* The number (from 1) of the first of the n levels of lv that is no
+ * offer (price <= 0 or quantity < 0), or 0. */
+uint32_t arb_levels_bad(const struct arb_level *lv, uint32_t n);
 /* Reads a validated book record into b (reusing its arrays).  0 or -1. */
 int arb_rec_book(const struct arb_rec *r, struct arb_book_rec *b);
 /*

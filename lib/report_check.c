@@ -126,7 +126,7 @@ static int window_sum(struct arb_report *r, int fees, int64_t d, arb_dec *v)
 				continue;
 			if (r->fills[i].has_conv)
 				arb_dec_add(v, *v, r->fills[i].conv_fee);
-			else if (r->fills[i].nofee || !arb_dec_is_zero(r->fills[i].fee))
+			else if (rfill_fee_unknown(&r->fills[i]))
 				return 1;
 		}
 		return 0;

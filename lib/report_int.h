@@ -90,6 +90,12 @@ struct rfill {
 	int nofee;                /* no fee: arb-exec could not compute it
 	                           * exactly; unknown, not 0 */
 };
+/* Is a fill's fee in the reporting currency unknown (no fee, or one
+ * without a price), rather than converted or zero? */
+static inline int rfill_fee_unknown(const struct rfill *f)
+{
+	return !f->has_conv && (f->nofee || !arb_dec_is_zero(f->fee));
+}
 
 struct rbal {
 	char ex[ARB_EX_MAX];

@@ -301,7 +301,7 @@ void arb_report_totals(struct arb_report *r, struct rtotals *t)
 	for (i = 0; i < r->nfills; i++) {
 		if (r->fills[i].has_conv)
 			arb_dec_add(&t->fees, t->fees, r->fills[i].conv_fee);
-		else if (r->fills[i].nofee || !arb_dec_is_zero(r->fills[i].fee))
+		else if (rfill_fee_unknown(&r->fills[i]))
 			t->fees_ok = 0;
 	}
 }
@@ -409,7 +409,7 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 				g[k].pnl_ok = 0;
 			if (fl->has_conv)
 				arb_dec_add(&g[k].conv, g[k].conv, fl->conv_fee);
-			else if (fl->nofee || !arb_dec_is_zero(fl->fee))
+			else if (rfill_fee_unknown(fl))
 				g[k].conv_ok = 0;
 		}
 		if (ng > 1)
