@@ -2280,6 +2280,11 @@ fill(struct arb_exec *e, struct arb_order *o, arb_dec px, arb_dec qty, arb_dec f
 		release(e, o);
 	emit_order(e, o, ts);
 	e->dirty_state = 1;
+	/* saved once the transport's answer or the record is done with, as
+	 * when an opportunity ends: a crash before the opportunity ends then
+	 * restarts from this fill, and books only what the venue reports
+	 * after it (not the part it wrote already, again, at another price) */
+	e->gc = 1;
 	if (k.bad)
 		kill_at(e, "overflow", d, o->opp, o->ex);
 	if (p && to == ARB_OS_FILLED)

@@ -168,7 +168,7 @@ struct arb_exec {
 	int stopping, eof;
 	int settling;              /* inside the transport's finish: unknown orders are still being resolved */
 	int n_open;                  /* orders not in a final state */
-	int gc;                      /* an opportunity ended: save */
+	int gc;                      /* an opportunity ended or a fill was booked: save */
 	size_t ndone;                /* ended ones not yet freed */
 	int have_state_bal;          /* balances came from the state file */
 	int dirty_state;
