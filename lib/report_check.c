@@ -177,10 +177,10 @@ int arb_report_metric(struct arb_report *r, const char *name, arb_dec *v)
 	if (!strcmp(name, "records")) { *v = U(r->in_window); return 0; }
 	if (!strcmp(name, "bad_lines")) { *v = U(r->bad); return 0; }
 	if (!strcmp(name, "win_rate"))
-		return rratio(v, t.wins, t.executed) < 0 ? 1 : 0;
+		return rratio(v, t.wins, t.executed) < 0 || !t.wins_ok ? 1 : 0;
 	if (!strcmp(name, "largest_loss")) {
 		*v = t.loss;
-		return t.pnl_ok ? 0 : 1;
+		return t.loss_ok ? 0 : 1;
 	}
 	if (!strcmp(name, "exposure_assets")) {
 		int fr;

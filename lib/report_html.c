@@ -934,17 +934,21 @@ static void cards(struct arb_report *r, struct arb_buf *b)
 	card(b, "opportunities", v, 0);
 	snprintf(v, sizeof v, "%llu", (unsigned long long)t.executed);
 	card(b, "executed", v, 0);
-	if (arb_dec_div(&w, arb_dec_make((int64_t)t.wins * 100, 0), arb_dec_make((int64_t)t.executed, 0),
-	    1, ARB_RND_DOWN) == 0) {
+	if (t.wins_ok && arb_dec_div(&w, arb_dec_make((int64_t)t.wins * 100, 0),
+	    arb_dec_make((int64_t)t.executed, 0), 1, ARB_RND_DOWN) == 0) {
 		rdec_str(w, d);
 		snprintf(v, sizeof v, "%s%%", d);
 	} else {
 		snprintf(v, sizeof v, "-");
 	}
 	card(b, "win rate", v, 0);
-	rdec_str(t.loss, d);
-	snprintf(v, sizeof v, "%s %s", d, r->ccy);
-	card(b, "largest loss", v, arb_dec_sign(t.loss));
+	if (t.loss_ok) {
+		rdec_str(t.loss, d);
+		snprintf(v, sizeof v, "%s %s", d, r->ccy);
+	} else {
+		snprintf(v, sizeof v, "- %s", r->ccy);
+	}
+	card(b, "largest loss", v, t.loss_ok ? arb_dec_sign(t.loss) : 0);
 	arb_buf_adds(b, "</div>\n");
 }
 

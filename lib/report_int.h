@@ -244,6 +244,9 @@ struct rtotals {
 	uint64_t executed, complete, partial, unwound, failed, skipped, wins;
 	arb_dec pnl, fees, loss;      /* reporting currency */
 	int has_loss, pnl_ok, fees_ok;
+	int wins_ok;              /* no executed result is inexact (its sign
+	                           * is not known) */
+	int loss_ok;              /* and none without a price made a loss */
 	const char *loss_opp;
 };
 void arb_report_totals(struct arb_report *r, struct rtotals *t);

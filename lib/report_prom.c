@@ -118,15 +118,17 @@ static void prom_summary(struct arb_report *r, struct arb_buf *b)
 	sample(b, "arb_results", U(t.skipped, v), 1, "status", "skipped");
 	fam(b, "arb_results_inexact", "Results whose P&L could not be booked exactly (reason overflow).");
 	sample(b, "arb_results_inexact", U(r->results_inexact, v), 0);
-	if (t.executed) {
+	if (t.executed && t.wins_ok) {
 		arb_dec w;
 
 		rratio(&w, t.wins, t.executed);
 		fam(b, "arb_win_ratio", "Executed opportunities with a positive P&L, 0 to 1.");
 		sample(b, "arb_win_ratio", D(w, v), 0);
 	}
-	fam(b, "arb_largest_loss", "Most negative P&L of one opportunity (0: none).");
-	sample(b, "arb_largest_loss", D(t.loss, v), 1, "ccy", r->ccy);
+	if (t.loss_ok) {
+		fam(b, "arb_largest_loss", "Most negative P&L of one opportunity (0: none).");
+		sample(b, "arb_largest_loss", D(t.loss, v), 1, "ccy", r->ccy);
+	}
 	{
 		size_t ne;
 		int fr;

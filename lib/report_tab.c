@@ -172,7 +172,7 @@ struct grp {
 	char ccy[RCCY_MAX];
 	uint64_t n, wins;
 	arb_dec pnl, conv;
-	int pnl_ok, conv_ok;
+	int pnl_ok, conv_ok;      /* pnl_ok 0: also the wins are unknown */
 };
 
 static int grp_cmp(const void *a, const void *b)
@@ -237,7 +237,7 @@ static void pnl_table(struct arb_report *r, struct rtab *t, const char *name,
 	if (n > 1)
 		qsort(g, n, sizeof *g, grp_cmp);
 	for (k = 0; k < n; k++)
-		rtab_row(t, g[k].key, g[k].ccy, U(g[k].n), U(g[k].wins),
+		rtab_row(t, g[k].key, g[k].ccy, U(g[k].n), g[k].pnl_ok ? U(g[k].wins) : NULL,
 		    g[k].pnl_ok ? D(g[k].pnl) : NULL, g[k].conv_ok ? D(g[k].conv) : NULL);
 	free(g);
 }
@@ -273,7 +273,7 @@ void arb_report_totals(struct arb_report *r, struct rtotals *t)
 
 	memset(t, 0, sizeof *t);
 	t->pnl = t->fees = t->loss = arb_dec_make(0, 0);
-	t->pnl_ok = t->fees_ok = 1;
+	t->pnl_ok = t->fees_ok = t->wins_ok = t->loss_ok = 1;
 	for (i = 0; i < r->nresults; i++) {
 		const struct rresult *res = &r->results[i];
 
@@ -285,10 +285,17 @@ void arb_report_totals(struct arb_report *r, struct rtotals *t)
 		if (!executed(res))
 			continue;
 		t->executed++;
-		if (arb_dec_sign(res->pnl) > 0)
+		/* an inexact pnl leaves out what was not booked: neither its
+		 * sign nor its size is known; a loss without a price cannot
+		 * be compared with the others */
+		if (res->inexact)
+			t->wins_ok = 0;
+		else if (arb_dec_sign(res->pnl) > 0)
 			t->wins++;
 		if (!res->has_conv) {
 			t->pnl_ok = 0;
+			if (res->inexact || arb_dec_sign(res->pnl) < 0)
+				t->loss_ok = 0;
 			continue;
 		}
 		arb_dec_add(&t->pnl, t->pnl, res->conv);
@@ -346,11 +353,11 @@ static size_t build_summary(struct arb_report *r, struct rtab *tabs)
 	rtab_row(o, "unwound", U(t.unwound), "");
 	rtab_row(o, "failed", U(t.failed), "");
 	rtab_row(o, "skipped", U(t.skipped), "");
-	rtab_row(o, "win rate", PCT(t.wins, t.executed), "%");
+	rtab_row(o, "win rate", t.wins_ok ? PCT(t.wins, t.executed) : NULL, "%");
 	rtab_row(o, "realised pnl", t.pnl_ok ? D(t.pnl) : NULL, rc);
 	rtab_row(o, "fees paid", t.fees_ok ? D(t.fees) : NULL, rc);
-	rtab_row(o, "largest loss", D(t.loss), rc);
-	rtab_row(o, "largest loss opp", t.loss_opp ? t.loss_opp : "", "");
+	rtab_row(o, "largest loss", t.loss_ok ? D(t.loss) : NULL, rc);
+	rtab_row(o, "largest loss opp", !t.loss_ok ? NULL : t.loss_opp ? t.loss_opp : "", "");
 	rtab_row(o, "risk refusals", U(r->risk_refuse), "");
 	rtab_row(o, "kill switch", U(r->risk_kill), "");
 	if (r->results_unconverted || r->fills_unconverted || r->results_inexact || r->fills_nofee) {

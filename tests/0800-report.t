@@ -152,12 +152,12 @@ is "$(grep -E '^overview,(executed|complete|realised pnl),|^pnl_(day|venue),' "$
 "overview,executed,6,
 overview,complete,3,
 overview,realised pnl,,USDT
-pnl_day,2026-11-29,USDT,2,1,,
+pnl_day,2026-11-29,USDT,2,,,
 pnl_day,2026-11-30,BTC,1,1,0.00015,7.515
 pnl_day,2026-11-30,USDT,3,1,-10.11,-10.11
 pnl_venue,binance,BTC,1,1,0.00015,7.515
-pnl_venue,binance>kraken,USDT,3,0,,
-pnl_venue,kraken>binance,USDT,2,2,14.965,14.965" "overflow: counted as executed, its pnl in no sum"
+pnl_venue,binance>kraken,USDT,3,,,
+pnl_venue,kraken>binance,USDT,2,2,14.965,14.965" "overflow: counted as executed, its pnl (and whether it won) in no sum"
 is "$(arb-report <"$T/ov.ndjson" 2>/dev/null | grep -A1 '^note: some results')" \
 "note: some results could not be booked exactly (reason overflow): totals shown
       as -" "overflow: the summary says why"
