@@ -104,6 +104,11 @@ fi
 for a in FeedStale ResyncStorm KillSwitch UnknownOrder DailyLossNearLimit StoreLag NotReporting; do
 	grep -q "alert: Arbitron$a" "$S/prometheus/alerts.yml"; ok $? "alert Arbitron$a defined"
 done
+# every arb_ metric an alert uses is a family that a program writes
+for m in $(grep -o 'arb_[a-z_]*' "$S/prometheus/alerts.yml" | sort -u); do
+	grep -rqF "arb_metrics_family(m, \"$m\"" "$top_srcdir/bin" "$top_srcdir/lib"
+	ok $? "alerts.yml: $m is written by a program (--metrics)"
+done
 
 # --- scripts ---------------------------------------------------------------
 if command -v shellcheck >/dev/null 2>&1; then
