@@ -48,6 +48,13 @@ is "$(grep -l '^LoadCredential=' "$S"/systemd/*@.service | wc -l)" 0 \
 	"no unit loads credentials by default (paper trading)"
 is "$(grep -c '^LoadCredential=' "$S/systemd/live.conf.example")" 4 \
 	"the live drop-in gives credentials to arb-exec only"
+# The daily jobs restart 5 minutes after a failure: not after one that
+# the next run would repeat, or they would run every 5 minutes all day.
+for u in report:2,3 backup:2; do
+	st=$(awk -F= '$1 == "RestartPreventExitStatus" { gsub(/ /, ","); print $2 }' \
+	    "$S/systemd/arbitron-${u%%:*}@.service")
+	is "$st" "${u#*:}" "arbitron-${u%%:*}@.service: no restart after status ${u#*:}"
+done
 grep -q '^PrivateNetwork=yes' "$S/systemd/arbitron-detect@.service"
 ok $? "arb-detect runs with no network"
 grep -q '^RestrictAddressFamilies=AF_UNIX$' "$S/systemd/arbitron-detect@.service"
