@@ -378,10 +378,14 @@ int main(int argc, char **argv)
 		struct arb_report_db_info info;
 		struct arb_report_db_window w;
 
-		if (arb_report_db_scan(db, &info, why, sizeof why) < 0) {
-			arb_err("%s: %s", db, why);
+		if ((c = arb_report_db_scan(db, &info, why, sizeof why)) < 0) {
+			/* a URL that holds a password is not repeated */
+			if (c == -2)
+				arb_err("--db: %s", why);
+			else
+				arb_err("%s: %s", db, why);
 			arb_rec_free(&x.rec);
-			return ARB_EXIT_FAIL;
+			return c == -2 ? ARB_EXIT_USAGE : ARB_EXIT_FAIL;
 		}
 		last = info.last;
 		has_last = info.has_last;

@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "cred.h"
 #include "report_db.h"
 #include "store.h"
 
@@ -164,20 +165,65 @@ static void db_close(struct dbh *h)
 /* Set once "schema version N is newer" was said: the store is opened twice. */
 static int warned_newer;
 
+/*
+ * Connects as arb-store does: a password in the URL or conninfo is refused
+ * (others can read the command line and the environment); it comes from
+ * the credential pg_password (cred.h), else libpq's ~/.pgpass or service
+ * file.  -2 for such a configuration error, -1 when the server refuses.
+ */
+static int pg_connect(struct dbh *h, const char *ci, char *why, size_t whylen)
+{
+	const char *kw[4] = { "dbname", "fallback_application_name", NULL, NULL };
+	const char *val[4] = { ci, "arb-report", NULL, NULL };
+	PQconninfoOption *opts, *o;
+	struct arb_cred cred;
+	char *err = NULL;
+	int rc;
+
+	if (!(opts = PQconninfoParse(ci, &err))) {
+		snprintf(why, whylen, "bad PostgreSQL URL or conninfo: %s", err ? err : "out of memory");
+		PQfreemem(err);
+		return -2;
+	}
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && *o->val)
+			break;
+	rc = o->keyword != NULL;
+	PQconninfoFree(opts);
+	if (rc) {
+		snprintf(why, whylen, "a password in the database URL is refused (others can read "
+		    "it): use the pg_password credential, ~/.pgpass or a service file");
+		return -2;
+	}
+	memset(&cred, 0, sizeof cred);
+	if ((rc = arb_cred_read("pg_password", &cred, why, whylen)) < 0)
+		return -2;
+	if (rc == 0) {
+		kw[2] = "password";
+		val[2] = cred.v;
+	}
+	h->c = PQconnectdbParams(kw, val, 1);
+	if (rc == 0)
+		arb_cred_free(&cred);
+	if (!h->c || PQstatus(h->c) != CONNECTION_OK) {
+		pq_why(why, whylen, "cannot connect", h->c ? PQerrorMessage(h->c) : "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static int db_open(struct dbh *h, const char *url, char *why, size_t whylen)
 {
 	char inner[256];
 	int64_t v[2] = { 0, 0 };
-	int k;
+	int k, rc;
 
 	memset(h, 0, sizeof *h);
 	h->name = url;
 	if (arb_store_is_pg(url)) {
-		h->c = PQconnectdb(strncmp(url, "pg:", 3) == 0 ? url + 3 : url);
-		if (!h->c || PQstatus(h->c) != CONNECTION_OK) {
-			pq_why(why, whylen, "cannot connect", h->c ? PQerrorMessage(h->c) : "out of memory");
+		if ((rc = pg_connect(h, strncmp(url, "pg:", 3) == 0 ? url + 3 : url, why, whylen)) < 0) {
 			db_close(h);
-			return -1;
+			return rc;
 		}
 	} else {
 		const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
@@ -254,8 +300,9 @@ int arb_report_db_scan(const char *url, struct arb_report_db_info *info, char *w
 	int k, first = 1, ret = -1;
 
 	memset(info, 0, sizeof *info);
-	if (db_open(&h, url, why, whylen) < 0)
-		return -1;
+	if ((ret = db_open(&h, url, why, whylen)) < 0)
+		return ret;
+	ret = -1;
 	/* The last record time over the known types (as for a stream). */
 	arb_buf_adds(&b, "SELECT CAST(max(ts) AS TEXT), 0, 0 FROM (");
 	for (k = 0; k < ARB_R_NTYPES; k++) {

@@ -19,6 +19,8 @@ struct arb_report_db_info {
 	int has_last;
 	char first_ccy[32];
 };
+/* 0, or -1 with a reason in why; -2 for a configuration error (a password
+ * in the URL, a credential refused). */
 int arb_report_db_scan(const char *url, struct arb_report_db_info *info,
     char *why, size_t whylen);
 

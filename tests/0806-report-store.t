@@ -119,4 +119,37 @@ arb-report --db "postgresql:///nosuchdb?host=$PGHOST&port=$PGPORT&user=arb" > /d
 is $? 1 "PostgreSQL: a missing database is exit 1"
 grep -q 'cannot connect' "$T/nodb.err"
 ok $? "PostgreSQL: says it cannot connect"
+
+# The password, as for arb-store (INSTALL: "give arb-store and arb-report
+# ... the password as the credential pg_password"): from the credential
+# pg_password, never from the URL.
+pg_sql "CREATE ROLE pw LOGIN PASSWORD 'Sekr1t-pw'" >/dev/null
+pg_sql "GRANT SELECT ON ALL TABLES IN SCHEMA public TO pw" >/dev/null
+{ echo "local all pw scram-sha-256"; cat "$PG_DIR/data/pg_hba.conf"; } >"$T/hba"
+cat "$T/hba" >"$PG_DIR/data/pg_hba.conf"
+pg_sql "SELECT pg_reload_conf()" >/dev/null
+# the reload is asynchronous: wait until it took effect
+n=0; while psql -X -w -q -U pw -c "SELECT 1" >/dev/null 2>&1 && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+P=$(echo "$ARB_PG_URL" | sed 's/user=arb/user=pw/')
+env -u PGUSER arb-report --db "$P" >/dev/null 2>"$T/err"
+is $? 1 "PostgreSQL: without the credential the server refuses"
+printf 'Sekr1t-pw\n' >"$T/pgpass"
+chmod 600 "$T/pgpass"
+ARB_PG_PASSWORD_FILE="$T/pgpass" arb-report --db "$P" -r all -f json >"$T/pw.json" 2>"$T/err"
+ok $? "PostgreSQL: the password comes from the pg_password credential"
+[ -s "$T/err" ] && sed 's/^/# /' "$T/err"
+cmp_ok "$T/pw.json" "$T/stdin.json" "PostgreSQL with a password: the same report"
+mkdir -p "$T/creds" && cp "$T/pgpass" "$T/creds/pg_password"
+CREDENTIALS_DIRECTORY="$T/creds" arb-report --db "$P" -r all -f json >"$T/pw2.json" 2>/dev/null
+cmp_ok "$T/pw2.json" "$T/stdin.json" "PostgreSQL: the credential from systemd's LoadCredential= directory"
+chmod 644 "$T/pgpass"
+ARB_PG_PASSWORD_FILE="$T/pgpass" arb-report --db "$P" >/dev/null 2>"$T/err"
+is $? 2 "PostgreSQL: a credential file readable by others is refused"
+arb-report --db "$P&password=Sekr1t-pw" >/dev/null 2>"$T/err"
+is $? 2 "PostgreSQL: a password in the URL is refused"
+is "$(cat "$T/err")" "arb-report: --db: a password in the database URL is refused (others can read it): use the pg_password credential, ~/.pgpass or a service file" \
+	"PostgreSQL: says why, without repeating the URL"
+ARB_DB="host=$PGHOST port=$PGPORT user=pw dbname=postgres password=Sekr1t-pw" arb-report >/dev/null 2>"$T/err"
+is $? 2 "PostgreSQL: a password in a conninfo (ARB_DB) is refused"
+is "$(grep -c Sekr1t "$T/err")" 0 "PostgreSQL: no password in the messages"
 done_testing
