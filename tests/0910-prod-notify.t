@@ -41,4 +41,11 @@ for prog in detect exec store; do
 	grep -q '^arb_records_out_total{prog="arb-'"$prog"'"} [0-9]*$\|^arb_store_' "$T/$prog.prom"
 	ok $? "arb-$prog: counters are there"
 done
+# The metrics file is 0644 whatever the umask (the units' UMask=0077):
+# node_exporter reads it as another user (arbitron(7), FILES); the
+# temporary file it is written through is gone.
+mkdir "$T/m"
+(umask 077 && arb-detect --metrics "$T/m/arbitron-x-detect.prom" <"$T/in" >/dev/null)
+is "$(stat -c %a "$T/m/arbitron-x-detect.prom") $(ls "$T/m")" "644 arbitron-x-detect.prom" \
+	"umask 077: the metrics file is 0644, nothing else left in the directory"
 done_testing
