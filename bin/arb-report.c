@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 	{
 		/* --config FILE: the [arb-report] keys, under the command line */
 		static const char *const keys[] = { "report", "format", "db", "since", "until",
-		    "venue", "sym", "ccy", "reaction", "check", "output", "strict?", "width", NULL };
+		    "venue", "sym", "ccy", "reaction", "check+", "output", "strict?", "width", NULL };
 		argv = arb_conf_argv(&argc, argv, "arb-report", keys, 0);
 	}
 	while ((c = getopt_long(argc, argv, "r:f:d:s:u:c:C:o:hVvq", longopts, NULL)) != -1) {

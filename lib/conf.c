@@ -6,9 +6,10 @@
  * A file is read whole and parsed line by line.  Only the keys before any
  * section and those of the requested section are kept; other sections are
  * still checked for syntax, because one file serves every program and a
- * mistake anywhere in it is better reported than ignored.  Each key is kept
- * once: a later line replaces an earlier one, and a value set from the
- * command line (arb_conf_set) is never replaced by a file.
+ * mistake anywhere in it is better reported than ignored.  A later line
+ * replaces an earlier one (the earlier is kept behind it, for the keys that
+ * arb_conf_argv takes from every line), and a value set from the command
+ * line (arb_conf_set) is never replaced by a file.
  */
 
 #include <ctype.h>
@@ -42,9 +43,10 @@ void arb_conf_free(struct arb_conf *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* The item of key that is in force: the last one stored. */
 static struct arb_conf_item *find(struct arb_conf *c, const char *key)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = c->n; i-- > 0;)
 		if (strcmp(c->it[i].key, key) == 0)
 			return &c->it[i];
 	return NULL;
@@ -59,7 +61,7 @@ static void store(struct arb_conf *c, const char *key, char *value, const char *
 		free(value);  /* the command line wins over any file */
 		return;
 	}
-	if (!it) {
+	if (!it || (it->line != CMDLINE && line != CMDLINE)) {
 		if (c->n == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 16;
 			xrealloc(&c->it, c->cap * sizeof *c->it);
@@ -359,13 +361,32 @@ arb_conf_argv(int *argcp, char **argv, const char *section, const char *const *k
 		if (kl == 0 || kl >= sizeof key)
 			continue;
 		memcpy(key, keys[i], kl + 1);
-		if (key[kl - 1] == '?' || key[kl - 1] == '*') {
+		if (key[kl - 1] == '?' || key[kl - 1] == '*' || key[kl - 1] == '+') {
 			kind = key[kl - 1];
 			key[kl - 1] = '\0';
 		}
-		if (!(v = arb_conf_get(&conf, key)) || !*v)
+		if (!(v = arb_conf_get(&conf, key)))
+			continue;
+		if (kind == '+' && (!find(&conf, key) || find(&conf, key)->value != v))
+			kind = 0;   /* the environment's one value */
+		if (kind != '+' && !*v)
 			continue;
 		snprintf(opt, sizeof opt, "--%s", key);
+		if (kind == '+') {
+			/* every line of the key, in the file's order */
+			for (size_t j = 0; j < conf.n; j++) {
+				char where[1100];
+
+				if (strcmp(conf.it[j].key, key) || !*conf.it[j].value)
+					continue;
+				if (n + 3 >= cap) { cap *= 2; xrealloc(&nv, cap * sizeof *nv); }
+				nv[n++] = xstrdup(opt);
+				nv[n++] = xstrdup(conf.it[j].value);
+				snprintf(where, sizeof where, "%s:%u", conf.it[j].file, conf.it[j].line);
+				argv_from_add(nv[n - 1], where);
+			}
+			continue;
+		}
 		if (kind == '?') {
 			if (!flag_value(v, arb_conf_origin(&conf, key), key))
 				continue;

@@ -51,7 +51,9 @@ const char *arb_conf_origin(struct arb_conf *c, const char *key);
  * command line's own arguments so that those win (getopt takes the last).
  * A key ending in '?' is a flag ("--key" when the value is true, yes or
  * 1; none when false, no, 0 or empty); one ending in '*' is a list, split
- * on spaces into repeated options.  cfgshort is the short letter of
+ * on spaces into repeated options; one ending in '+' is an option given
+ * once for each line of the key in the file (the environment's one value
+ * replaces them all).  cfgshort is the short letter of
  * --config, or 0 when it has none.  Exits 2 on a bad file or a flag that
  * is neither true nor false.  The vector is allocated once and lives until exit.
  */

@@ -40,6 +40,31 @@ arb-report --since soon <"$F" >/dev/null 2>"$T/bad.err"
 is "$(cat "$T/bad.err")" 'arb-report: --since: bad time or duration "soon"' \
     "on the command line: no origin"
 
+# One check per line: every check line applies (the last one alone did,
+# silently dropping the others), a global one too; the environment's one
+# value replaces them; the command line adds its own.
+cat >"$T/cc.conf" <<'EOC'
+check = records > 1
+[arb-report]
+check = executed == 5
+check = "pnl > 100"
+check = unwound == 1
+EOC
+arb-report --config "$T/cc.conf" -f csv <"$F" >"$T/cc.csv" 2>"$T/cc.err"
+is "$? $(tr -d '\r' <"$T/cc.csv" | grep '^checks,' | tr '\n' '|')" \
+	"3 checks,records > 1,121,ok|checks,executed == 5,6,BREACHED|checks,pnl > 100,7.35,BREACHED|checks,unwound == 1,1,ok|" \
+	"every check line of the file applies, in order"
+is "$(grep breached "$T/cc.err")" "arb-report: check breached: executed == 5 (executed is 6)
+arb-report: check breached: pnl > 100 (pnl is 7.35)" "the breached ones are listed"
+printf '[arb-report]\ncheck = records > 1\ncheck = pnl >> 1\n' >"$T/cc2.conf"
+arb-report --config "$T/cc2.conf" <"$F" >/dev/null 2>"$T/cc2.err"
+is "$? $(cat "$T/cc2.err")" "2 arb-report: $T/cc2.conf:3: --check 'pnl >> 1': expected a decimal number at \"> 1\"" \
+	"a bad check line is named by its own line"
+ARB_CHECK='records > 1' arb-report --config "$T/cc.conf" -f csv <"$F" 2>/dev/null | tr -d '\r' | grep '^checks,' >"$T/cc3.out"
+is "$(cat "$T/cc3.out")" "checks,records > 1,121,ok" "ARB_CHECK replaces the file's check lines"
+arb-report --config "$T/cc.conf" -C 'kills == 0' -f csv <"$F" 2>/dev/null | tr -d '\r' | grep -c '^checks,' >"$T/cc4.out"
+is "$(cat "$T/cc4.out")" 5 "-C adds to the file's checks"
+
 # ARB_DB (or db = in the file) names a database when nothing else is named;
 # named files win over it, -d with files is a usage error
 arb-store -d "sqlite:$T/s.db" <"$F" 2>/dev/null
