@@ -130,6 +130,12 @@ fi
 # --- install: idempotent ---------------------------------------------------
 "$top_srcdir/scripts/install" --root "$T/root" --no-user >"$T/i1.out" 2>&1
 ok $? "install into a fresh root"
+# what it says to do next starts every unit it installed that has an
+# [Install] section: the target, and the report and backup timers
+for u in arbitron@NAME.target arbitron-report@NAME.timer arbitron-backup@NAME.timer; do
+	grep -q "^install: then: systemctl enable --now .*$u" "$T/i1.out"
+	ok $? "install says to enable $u"
+done
 snap() { (cd "$T/root" && find . -printf '%p %m %s\n' | sort && find . -type f -exec md5sum {} + | sort); }
 snap >"$T/tree1"
 "$top_srcdir/scripts/install" --root "$T/root" --no-user >"$T/i2.out" 2>&1
