@@ -48,6 +48,14 @@ is "$(grep -l '^LoadCredential=' "$S"/systemd/*@.service | wc -l)" 0 \
 	"no unit loads credentials by default (paper trading)"
 is "$(grep -c '^LoadCredential=' "$S/systemd/live.conf.example")" 4 \
 	"the live drop-in gives credentials to arb-exec only"
+# The units that read the store reach a remote PostgreSQL too (INSTALL,
+# Managed PostgreSQL): TCP allowed, no private network namespace.
+for u in store report backup; do
+	f=$S/systemd/arbitron-$u@.service
+	grep -q '^RestrictAddressFamilies=.*AF_INET AF_INET6' "$f" && ! grep -q '^PrivateNetwork=yes' "$f" &&
+	    ! grep -q '^IPAddressDeny=any' "$f"
+	ok $? "arbitron-$u@.service may reach a remote database"
+done
 # The daily jobs restart 5 minutes after a failure: not after one that
 # the next run would repeat, or they would run every 5 minutes all day.
 for u in report:2,3 backup:2; do
