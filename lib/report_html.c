@@ -934,8 +934,9 @@ static void cards(struct arb_report *r, struct arb_buf *b)
 	card(b, "opportunities", v, 0);
 	snprintf(v, sizeof v, "%llu", (unsigned long long)t.executed);
 	card(b, "executed", v, 0);
-	if (t.wins_ok && arb_dec_div(&w, arb_dec_make((int64_t)t.wins * 100, 0),
-	    arb_dec_make((int64_t)t.executed, 0), 1, ARB_RND_DOWN) == 0) {
+	/* as the summary table: the ratio rounded down to 4 places, in percent */
+	if (t.wins_ok && rratio(&w, t.wins, t.executed) == 0 &&
+	    arb_dec_mul(&w, w, arb_dec_make(100, 0)) == 0) {
 		rdec_str(w, d);
 		snprintf(v, sizeof v, "%s%%", d);
 	} else {

@@ -88,6 +88,9 @@ is "$(arb-report -f csv "$T/n34.ndjson" 2>/dev/null | tr -d '\r' | grep -E '^ove
 overview,realised pnl,7.79,USDT
 overview,fees paid,8.0832,USDT
 overview,largest loss,-3.51,USDT" "all known: as by hand"
+arb-report -f html "$T/n34.ndjson" 2>/dev/null >"$T/n34.html"
+is "$(grep -o '<div class="k">win rate</div><div class="v[^"]*">[^<]*' "$T/n34.html" | sed 's/.*>//')" \
+	"33.33%" "html: the win rate card as the table (33.33, not 33.3)"
 
 # A store gives the same report, byte for byte, in every format.
 if command -v arb-store >/dev/null; then
