@@ -29,6 +29,13 @@ cmp_ok "$T/sweep2" "$T/sweep" "the sweep is deterministic"
 "$BT" --detect "--min-profit-bps 20" --exec "--latency 100ms" --report "--format csv" "$T/synth.ndjson" >"$T/one.csv" 2>/dev/null
 want=$(awk -F, '$1 == "overview" && $2 == "opportunities detected" { print $3 }' "$T/one.csv")
 is "$(awk 'NR == 5 { print $3 }' "$T/sweep")" "$want" "a sweep row equals the plain run with its options"
+want=$(tr -d '\r' <"$T/one.csv" | awk -F, '$1 == "overview" && $2 == "realised pnl" { print $3, $4 }')
+is "$(awk 'NR == 5 { print $(NF - 1), $NF }' "$T/sweep")" "$want" "and its P&L and currency"
+is "$(grep -c "$(printf '\r')" "$T/sweep")" 0 "no CR at the ends of the rows (the report's CSV has CRLF lines)"
+# a P&L that is not known (a result in a currency without a price, one
+# with reason overflow: tests/report/hand.ndjson, passed through) is "-"
+"$BT" --sweep min-profit-bps=2 "$top_srcdir/tests/report/hand.ndjson" >"$T/hsweep" 2>/dev/null
+is "$(awk 'NR == 2 { print $(NF - 1), $NF }' "$T/hsweep")" "- USDT" "an unknown P&L is -, not a blank"
 # ARB_DB, exported for arb-store, does not make the report read that database
 head -n 3 "$T/synth.ndjson" | arb-store -d "sqlite:$T/other.db" 2>/dev/null
 ARB_DB="sqlite:$T/other.db" "$BT" "$REC/KRAKEN.ws.50.0" "$REC/KRAKEN.0" "$T/synth.ndjson" >"$T/db.txt" 2>"$T/db.err"
