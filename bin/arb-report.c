@@ -52,6 +52,28 @@ static void lines_add(struct lines *L, const char *p, size_t n, const char *src,
 	L->n++;
 }
 
+/* Where a line goes in the order a store's lines are read in (report_db.c):
+ * by ts (0 without), then the pipeline order of the types (unknown types
+ * last), then input order.  A stream is read in that order too, so that it
+ * gives the report its store gives, whatever order the recordings were
+ * concatenated in, and a feed's time never runs backwards. */
+struct lkey {
+	int64_t ts;
+	int type;
+	size_t i;
+};
+
+static int lkey_cmp(const void *a, const void *b)
+{
+	const struct lkey *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 static void lines_free(struct lines *L)
 {
 	arb_buf_free(&L->text);
@@ -448,24 +470,47 @@ int main(int argc, char **argv)
 				close(fd);
 		}
 
-		/* Pass 1: the last record time and the first result's currency
-		 * (the default reporting currency); bad lines wait for pass 2. */
+		/* Pass 1: bad lines (said in input order), the order to read the
+		 * rest in, the last record time and the currency of the first
+		 * result (the default reporting currency). */
+		struct lkey *keys = xcalloc(L.n ? L.n : 1, sizeof *keys);
+		size_t nk = 0;
+		int64_t first_res = 0;
+
 		for (i = 0; i < L.n; i++) {
-			if (arb_rec_parse(&x.rec, L.text.p + L.off[i], L.len[i], why, sizeof why) < 0 ||
-			    x.rec.type == ARB_R_UNKNOWN)
+			if (arb_rec_parse(&x.rec, L.text.p + L.off[i], L.len[i], why, sizeof why) < 0) {
+				arb_badrecord(&bl, L.src[i], L.lineno[i], why);
+				x.nbad++;
+				continue;
+			}
+			keys[nk].ts = x.rec.has_ts ? x.rec.ts : 0;
+			keys[nk].type = x.rec.type == ARB_R_UNKNOWN ? ARB_R_NTYPES : (int)x.rec.type;
+			keys[nk++].i = i;
+			if (x.rec.type == ARB_R_UNKNOWN)
 				continue;
 			if (x.rec.has_ts && (!has_last || x.rec.ts > last)) {
 				last = x.rec.ts;
 				has_last = 1;
 			}
-			if (!first_ccy[0] && x.rec.type == ARB_R_RESULT)
-				arb_rec_str(&x.rec, "ccy", first_ccy, sizeof first_ccy);
+			if (x.rec.type == ARB_R_RESULT && (!first_ccy[0] || x.rec.ts < first_res)) {
+				char cc[sizeof first_ccy];
+
+				if (arb_rec_str(&x.rec, "ccy", cc, sizeof cc) >= 0 && cc[0]) {
+					memcpy(first_ccy, cc, sizeof cc);
+					first_res = x.rec.ts;
+				}
+			}
 		}
+		qsort(keys, nk, sizeof *keys, lkey_cmp);
 		resolve(&o, since, until, last, first_ccy);
 		/* Pass 2: the report. */
 		x.rep = rep = arb_report_new(&o);
-		for (i = 0; i < L.n; i++)
-			handle(&x, L.text.p + L.off[i], L.len[i], L.src[i], L.lineno[i]);
+		for (i = 0; i < nk; i++) {
+			size_t j = keys[i].i;
+
+			handle(&x, L.text.p + L.off[j], L.len[j], L.src[j], L.lineno[j]);
+		}
+		free(keys);
 		lines_free(&L);
 	}
 	if (!has_last)

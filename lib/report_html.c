@@ -822,6 +822,34 @@ static void chart_latency(struct arb_report *r, struct arb_buf *b)
 	svg_close(b);
 }
 
+/* Segment k of f within the period, clipped to it: 0 when not drawn.  A
+ * segment not observed (state unknown) is not drawn: the row's background
+ * already says so, and a store read from --since holds no such segment
+ * before the period, where a stream does. */
+static int feed_seg(const struct arb_report *r, const struct rfeed *f, size_t k,
+    int64_t *a, int64_t *z)
+{
+	*a = f->seg[k].t;
+	*z = k + 1 < f->nseg ? f->seg[k + 1].t : r->end;
+	if (f->seg[k].st == FS_UNKNOWN)
+		return 0;
+	if (*a < r->start) *a = r->start;
+	if (*z > r->end) *z = r->end;
+	return *z > *a || (k + 1 == f->nseg && *a == r->end);
+}
+
+/* Has f a segment drawn in the period? */
+static int feed_drawn(const struct arb_report *r, const struct rfeed *f)
+{
+	int64_t a, z;
+	size_t k;
+
+	for (k = 0; k < f->nseg; k++)
+		if (feed_seg(r, f, k, &a, &z))
+			return 1;
+	return 0;
+}
+
 static void chart_feed(struct arb_report *r, struct arb_buf *b)
 {
 	static const char *const col[] = {
@@ -840,7 +868,7 @@ static void chart_feed(struct arb_report *r, struct arb_buf *b)
 	int s;
 
 	for (i = 0; i < r->nfeeds; i++)
-		if (fv[i]->nseg)
+		if (feed_drawn(r, fv[i]))
 			rows++;
 	if (!rows) {
 		nodata(b, "Feed health timeline");
@@ -857,7 +885,7 @@ static void chart_feed(struct arb_report *r, struct arb_buf *b)
 		double y = 10 + rowh * (double)rows;
 		char lab[64];
 
-		if (!f->nseg)
+		if (!feed_drawn(r, f))
 			continue;
 		rows++;
 		snprintf(lab, sizeof lab, "%s %s", f->ex, f->sym);
@@ -865,12 +893,10 @@ static void chart_feed(struct arb_report *r, struct arb_buf *b)
 		arb_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>\n",
 		    x0, y + 3, x1 - x0, col[FS_UNKNOWN]);
 		for (k = 0; k < f->nseg; k++) {
-			int64_t a = f->seg[k].t, z = k + 1 < f->nseg ? f->seg[k + 1].t : r->end;
+			int64_t a, z;
 			double xa, xz;
 
-			if (a < r->start) a = r->start;
-			if (z > r->end) z = r->end;
-			if (z <= a && !(k + 1 == f->nseg && a == r->end))
+			if (!feed_seg(r, f, k, &a, &z))
 				continue;
 			xa = taxis_x(&ax, a);
 			xz = taxis_x(&ax, z);
