@@ -22,6 +22,7 @@
 #include "report.h"
 #include "report_db.h"
 #include "sig.h"
+#include "store.h"
 #include "util.h"
 
 /* All input lines, kept so that --since 24h can count back from the last
@@ -61,7 +62,45 @@ struct lkey {
 	int64_t ts;
 	int type;
 	size_t i;
+	/* what makes two lines one row of a store (store.c's table keys):
+	 * a trade's venue, symbol and id; an unknown record's content; any
+	 * other record's ts and content */
+	int64_t kts;
+	uint64_t h1, h2;
+	int dup;                  /* a later copy: the store keeps the first */
 };
+
+static int lkey_dupcmp(const void *a, const void *b)
+{
+	const struct lkey *x = *(const struct lkey *const *)a, *y = *(const struct lkey *const *)b;
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->kts != y->kts)
+		return x->kts < y->kts ? -1 : 1;
+	if (x->h1 != y->h1)
+		return x->h1 < y->h1 ? -1 : 1;
+	if (x->h2 != y->h2)
+		return x->h2 < y->h2 ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Marks the lines that a store would not insert again (arb-store is
+ * idempotent): so that a stream with a record twice (overlapping
+ * recordings, a file named twice) counts it once, as its store does. */
+static void mark_dups(struct lkey *k, size_t n)
+{
+	struct lkey **p = xcalloc(n ? n : 1, sizeof *p);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = &k[i];
+	qsort(p, n, sizeof *p, lkey_dupcmp);
+	for (i = 1; i < n; i++)
+		p[i]->dup = p[i]->type == p[i - 1]->type && p[i]->kts == p[i - 1]->kts &&
+		    p[i]->h1 == p[i - 1]->h1 && p[i]->h2 == p[i - 1]->h2;
+	free(p);
+}
 
 static int lkey_cmp(const void *a, const void *b)
 {
@@ -475,6 +514,7 @@ int main(int argc, char **argv)
 		 * result (the default reporting currency). */
 		struct lkey *keys = xcalloc(L.n ? L.n : 1, sizeof *keys);
 		size_t nk = 0;
+		char id[1024];
 		int64_t first_res = 0;
 
 		for (i = 0; i < L.n; i++) {
@@ -485,7 +525,20 @@ int main(int argc, char **argv)
 			}
 			keys[nk].ts = x.rec.has_ts ? x.rec.ts : 0;
 			keys[nk].type = x.rec.type == ARB_R_UNKNOWN ? ARB_R_NTYPES : (int)x.rec.type;
-			keys[nk++].i = i;
+			keys[nk].i = i;
+			if (x.rec.type == ARB_R_TRADE &&
+			    arb_rec_str(&x.rec, "id", id, sizeof id) >= 0) {
+				struct arb_buf tk = { 0 };
+
+				arb_buf_printf(&tk, "%s%c%s%c%s", x.rec.ex, 0, x.rec.sym, 0, id);
+				arb_store_hash(tk.p, tk.len, &keys[nk].h1, &keys[nk].h2);
+				arb_buf_free(&tk);
+			} else {
+				arb_store_hash(L.text.p + L.off[i], L.len[i], &keys[nk].h1, &keys[nk].h2);
+				if (x.rec.type != ARB_R_UNKNOWN)
+					keys[nk].kts = keys[nk].ts;
+			}
+			nk++;
 			if (x.rec.type == ARB_R_UNKNOWN)
 				continue;
 			if (x.rec.has_ts && (!has_last || x.rec.ts > last)) {
@@ -501,6 +554,7 @@ int main(int argc, char **argv)
 				}
 			}
 		}
+		mark_dups(keys, nk);
 		qsort(keys, nk, sizeof *keys, lkey_cmp);
 		resolve(&o, since, until, last, first_ccy);
 		/* Pass 2: the report. */
@@ -508,7 +562,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < nk; i++) {
 			size_t j = keys[i].i;
 
-			handle(&x, L.text.p + L.off[j], L.len[j], L.src[j], L.lineno[j]);
+			if (!keys[i].dup)
+				handle(&x, L.text.p + L.off[j], L.len[j], L.src[j], L.lineno[j]);
 		}
 		free(keys);
 		lines_free(&L);

@@ -126,6 +126,20 @@ for w in "" "--since 10m" "--since 2h --until 30m" "--venue kraken"; do
 done
 grep -q '^kraken  *\*  *100 ' "$T/cat-s.text"
 ok $? "the venue synced in its recording is up 100 % (--venue kraken)"
+# A record twice (a file named twice, overlapping recordings) is one
+# record, as arb-store (idempotent) stores it once: it was counted twice,
+# P&L, fees and fills doubled against the store's report.
+for f in text json prom html; do
+	arb-report -r all -f $f "$S" "$T/swapped.ndjson" >"$T/twice.$f" 2>/dev/null
+	cmp_ok "$T/twice.$f" "$T/stdin.$f" "the fixture named twice: the report of it once ($f)"
+done
+head -n 3000 "$T/cat.ndjson" | cat "$T/cat.ndjson" - >"$T/overlap.ndjson"
+arb-store --db "sqlite:$T/overlap.db" <"$T/overlap.ndjson" 2>/dev/null
+arb-report -r all -f json "$T/overlap.ndjson" >"$T/overlap-s.json" 2>/dev/null
+arb-report -r all -f json -d "sqlite:$T/overlap.db" >"$T/overlap-d.json" 2>/dev/null
+cmp_ok "$T/overlap-s.json" "$T/overlap-d.json" "overlapping recordings: stream and store agree"
+arb-report -r all -f json "$T/cat.ndjson" >"$T/cat.json" 2>/dev/null
+cmp_ok "$T/overlap-s.json" "$T/cat.json" "overlapping recordings: as without the overlap"
 # a bad line is still named by its file and line, in input order
 { cat "$T/swapped.ndjson"; echo 'not json'; head -n 1 "$S"; echo '{"type":"fill"}'; } >"$T/bad.ndjson"
 arb-report "$T/bad.ndjson" >/dev/null 2>"$T/bad.err"
