@@ -252,7 +252,9 @@ static int write_file(const char *path, const struct arb_buf *out)
 		arb_buf_free(&tmp);
 		return -1;
 	}
-	ok = arb_writeall(fd, out->p ? out->p : "", out->len) == 0;
+	/* on the disk before the rename, or a crash could leave the name
+	 * on an empty file in place of the last good report */
+	ok = arb_writeall(fd, out->p ? out->p : "", out->len) == 0 && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp.p, path) < 0) {
 		arb_err("%s: %s", path, strerror(errno));

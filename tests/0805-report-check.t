@@ -66,6 +66,14 @@ grep -q '^arb_pnl_report{ccy="USDT"} 7.35$' "$T/r.prom"
 ok $? "-o: the file holds the report"
 arb-report -o "$T/no/such/dir/r.txt" < "$S" > /dev/null 2>&1
 is $? 1 "-o into a missing directory: exit 1"
+# the temporary file is on the disk before it takes the name (else a crash
+# could leave an empty report): seen with strace, when it is installed
+if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+	strace -qq -y -e trace=fsync,fdatasync,rename,renameat,renameat2 -o "$T/o.trace" \
+	    arb-report -o "$T/r2.txt" < "$S" > /dev/null 2>&1
+	is "$(sed -n 's/^\(fsync\|fdatasync\)(.*r2\.txt\.tmp\.[0-9]*>).*/sync/p; s/^rename[a-z0-9]*(.*r2\.txt".*/rename/p' "$T/o.trace" | tr '\n' ' ')" \
+	    "sync rename " "-o: the temporary file is synced, then renamed"
+fi
 # A reader that goes away early is not an error.
 { arb-report -r all -f html < "$S" 2> "$T/pipe.err"; echo $? > "$T/rc"; } | head -c 10 > /dev/null
 is "$(cat "$T/rc")" 0 "EPIPE on stdout: exit 0"
