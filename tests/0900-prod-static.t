@@ -48,6 +48,15 @@ is "$(grep -l '^LoadCredential=' "$S"/systemd/*@.service | wc -l)" 0 \
 	"no unit loads credentials by default (paper trading)"
 is "$(grep -c '^LoadCredential=' "$S/systemd/live.conf.example")" 4 \
 	"the live drop-in gives credentials to arb-exec only"
+# every credential arb-exec(1) names for a venue is in the drop-in, with
+# the file of the same name
+miss=""
+for c in $(sed -n 's/^\.It [A-Za-z]* Ta Pa \([a-z_]*\) , \([a-z_]*\)\( , \([a-z_]*\)\)\{0,1\}.*/\1 \2 \4/p' \
+    "$top_srcdir/man/arb-exec.1"); do
+	grep -q "^#\{0,1\}LoadCredential=$c:/etc/arbitron/credentials/%i/$c\$" "$S/systemd/live.conf.example" ||
+	    miss="$miss $c"
+done
+is "$miss" "" "live.conf.example names every venue's credentials of arb-exec(1)"
 # The units that read the store reach a remote PostgreSQL too (INSTALL,
 # Managed PostgreSQL): TCP allowed, no private network namespace.
 for u in store report backup; do
