@@ -268,6 +268,17 @@ static int write_file(const char *path, const struct arb_buf *out)
 
 #define MAX_CHECKS 64
 
+/* s in lower (upper 0) or upper case, in place (ASCII letters only). */
+static char *fold(char *s, int upper)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if (upper ? (*p >= 'a' && *p <= 'z') : (*p >= 'A' && *p <= 'Z'))
+			*p = (char)(*p ^ 0x20);
+	return s;
+}
+
 /* --since/--until and the default currency, once the last record time is known. */
 static void resolve(struct arb_report_opts *o, const char *since, const char *until,
     int64_t last, const char *first_ccy)
@@ -341,9 +352,11 @@ int main(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 's': since = optarg; break;
 		case 'u': until = optarg; break;
-		case O_VENUE: o.venue = optarg; break;
-		case O_SYM: o.sym = optarg; break;
-		case 'c': o.ccy = optarg; break;
+		/* venues are lower case, symbols and currencies upper case in
+		 * the records (arb-ndjson(5)): "--venue Kraken" would match none */
+		case O_VENUE: o.venue = fold(optarg, 0); break;
+		case O_SYM: o.sym = fold(optarg, 1); break;
+		case 'c': o.ccy = fold(optarg, 1); break;
 		case O_REACTION:
 			if (arb_duration_parse(optarg, &o.reaction_us) < 0 || o.reaction_us <= 0) {
 				fprintf(stderr, "%s: %s--reaction: bad duration \"%s\"\n", arb_prog,

@@ -71,6 +71,15 @@ arb-report -r summary,trades --sym ETH/BTC < "$S" > "$T/y.text" 2>/dev/null
 cmp_ok "$T/y.text" "$G/sym-ethbtc.text" "--sym ETH/BTC"
 arb-report --ccy BTC < "$S" > "$T/c.text" 2>/dev/null
 cmp_ok "$T/c.text" "$G/ccy-btc.text" "--ccy BTC"
+# venues are lower case, symbols and currencies upper case in the records:
+# another case on the command line, in the config or environment means the
+# same (it matched nothing: an empty report, every amount "-")
+arb-report -r all --venue Kraken < "$S" > "$T/v2.text" 2>/dev/null
+cmp_ok "$T/v2.text" "$G/venue-kraken.text" "--venue Kraken is kraken"
+ARB_SYM=eth/btc arb-report -r summary,trades < "$S" > "$T/y2.text" 2>/dev/null
+cmp_ok "$T/y2.text" "$G/sym-ethbtc.text" "ARB_SYM=eth/btc is ETH/BTC"
+arb-report --ccy btc < "$S" > "$T/c2.text" 2>/dev/null
+cmp_ok "$T/c2.text" "$G/ccy-btc.text" "--ccy btc is BTC"
 
 # Files named on the command line are read in order, "-" is stdin;
 # diagnostics name the file.
