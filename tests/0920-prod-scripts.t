@@ -30,6 +30,14 @@ arb-store --verify "sqlite:$last" >"$T/verify" 2>&1
 ok $? "the newest backup verifies"
 is "$(arb-store --db "sqlite:$last" --dump | wc -l)" "$(wc -l <"$T/in")" \
 	"the backup taken after the ingest holds every record"
+# the restore check works beside the backups, not in TMPDIR (a tmpfs /tmp
+# would hold a copy of the store in memory), and leaves nothing there
+mkdir -p "$T/bk5"
+TMPDIR=$T/no/such/dir "$S/arb-backup" --db "sqlite:$T/live.db" --dest "$T/bk5" >"$T/bk5.out" 2>&1
+r=$?
+ok $r "the restore check does not use TMPDIR"
+[ $r -eq 0 ] || sed 's/^/# /' "$T/bk5.out"
+is "$(ls -A "$T/bk5" | sed 's/[0-9TZ]*\.db$/STAMP.db/')" "arb-STAMP.db" "and leaves only the backup in --dest"
 "$S/arb-backup" --dest "$T/bk" >/dev/null 2>"$T/nodb.err"
 is "$?" 2 "no database given: usage error"
 
