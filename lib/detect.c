@@ -1374,21 +1374,24 @@ evaluate(struct arb_detect *d, struct cand *c, struct eval *e)
 		overflow(d, c, 3);
 		return;
 	}
-	/* Without --explain the reason of a refusal is not reported, and a
+	/* The minimums: the sizer takes the best size that meets them.
+	 * Without --explain the reason of a refusal is not reported, and a
 	 * candidate that no size can take past the minimums is refused
-	 * whatever its best size: the sizer checks the largest first. */
-	if (!d->o.explain)
-		for (i = 0; i < c->n; i++) {
-			const struct book *b = &d->b[c->book[i]];
-			if (b->inst.has & ARB_FH_MIN_QTY) {
-				e->ch.has_min = e->ch.has_min_qty[i] = 1;
-				e->ch.min_qty[i] = b->inst.min_qty;
-			}
-			if (b->inst.has & ARB_FH_MIN_NOTIONAL) {
-				e->ch.has_min = e->ch.has_min_notional[i] = 1;
-				e->ch.min_notional[i] = b->inst.min_notional;
-			}
+	 * whatever its best size: the sizer checks the largest first
+	 * (has_min). */
+	for (i = 0; i < c->n; i++) {
+		const struct book *b = &d->b[c->book[i]];
+		if (b->inst.has & ARB_FH_MIN_QTY) {
+			e->ch.has_min_qty[i] = 1;
+			e->ch.min_qty[i] = b->inst.min_qty;
 		}
+		if (b->inst.has & ARB_FH_MIN_NOTIONAL) {
+			e->ch.has_min_notional[i] = 1;
+			e->ch.min_notional[i] = b->inst.min_notional;
+		}
+		if (!d->o.explain && (e->ch.has_min_qty[i] || e->ch.has_min_notional[i]))
+			e->ch.has_min = 1;
+	}
 	e->ch.hint = c->hint;
 	if (szcache_hit(d, c, c->sz, &e->ch)) {
 		rc = c->sz->rc;

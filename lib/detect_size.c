@@ -1668,6 +1668,74 @@ walk(const struct arb_dchain *c, arb_dec grid, int64_t from, int64_t to, int64_t
 	return 0;
 }
 
+/*
+ * The minimums (min_qty, min_notional) are a least size: every leg's
+ * quantity and notional only grow with k.  When the best size *best is
+ * below one of them, the best size at or above the least k that meets
+ * them all, kmin, replaces it: beyond the continuous optimum kopt the
+ * bound only falls, so walk (from kmin, stopping where the bound falls
+ * below the best found) is exact, and no k past the last where the bound
+ * is above 0 can be profitable.  When none is profitable, *best stays,
+ * for the caller to refuse at the minimums.  0, or -1 on overflow.
+ */
+static int
+fit_min(const struct arb_dchain *c, arb_dec grid, int64_t kc, int64_t kopt,
+    struct arb_dresult *best)
+{
+	struct arb_dresult r, nb;
+	arb_dec p;
+	int64_t lo, hi, kmin, top;
+	int rc, found = 0;
+
+	if (!below_min(c, best))
+		return 0;
+	if ((rc = ceval(c, grid, kc, 1, &r)) < 0)
+		return -1;
+	if (rc != 0 || below_min(c, &r))
+		return 0;
+	/* kmin: below at lo, met at hi */
+	lo = best->k;
+	hi = kc;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if ((rc = ceval(c, grid, mid, 1, &r)) < 0)
+			return -1;
+		if (rc == 0 && !below_min(c, &r))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	kmin = hi;
+	/* the last k in [top, kc] whose bound is above 0 */
+	top = kopt > kmin ? kopt : kmin;
+	if (pcont(c, grid, top, &p) < 0)
+		return -1;
+	if (fsign(p) <= 0)
+		return 0;
+	lo = top;
+	hi = kc + 1;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (pcont(c, grid, mid, &p) < 0)
+			return -1;
+		if (fsign(p) > 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (walk(c, grid, kmin, lo, top, &nb, &found) < 0)
+		return -1;
+	if (!found)
+		return 0;
+	if (ceval(c, grid, nb.k, 1, &r) != 0)
+		return -1;
+	r.k = nb.k;
+	r.kopt = best->kopt;
+	r.optimal = 1;
+	*best = r;
+	return 0;
+}
+
 int
 arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *best, enum arb_dwhy *why)
 {
@@ -1864,6 +1932,8 @@ arb_dchain_size(const struct arb_dchain *c0, arb_dec grid, struct arb_dresult *b
 			best->k = lo;
 			best->optimal = 1;
 			best->kopt = lo;
+			if (fit_min(c, grid, kc, kopt, best) < 0)
+				return 0;
 			SCOUNT(exact);
 			*why = ARB_DW_NONE;
 			return 1;
@@ -2063,7 +2133,11 @@ scanned:
 		best->k = k;
 		best->optimal = opt;
 	}
-	*why = ARB_DW_NONE;
 	best->kopt = kopt;
+	if (fit_min(c, grid, kc, kopt, best) < 0) {
+		*why = ARB_DW_ERROR;
+		return 0;
+	}
+	*why = ARB_DW_NONE;
 	return 1;
 }

@@ -74,12 +74,15 @@ struct arb_dchain {
 	 * grid gives (a cross without fees in base, on the common lot): the
 	 * exact profit is then the concave one and bisection alone is exact. */
 	int exact;
-	/* Minimums (has_min set by the caller, e.g. when no reason is
-	 * reported): arb_dchain_size first evaluates the exact chain at the
-	 * largest size within the caps and gives up (ARB_DW_MIN) when a leg
-	 * gets nothing there or is below its min_qty or min_notional: then
-	 * every size is (a leg's quantity and notional never shrink as the
-	 * size grows), and the best size would be refused anyway. */
+	/* Minimums, per leg when has_min_qty or has_min_notional: a leg's
+	 * quantity and notional never shrink as the size grows, so they are a
+	 * least size, and arb_dchain_size gives the best size at or above it
+	 * (the best size regardless, below a minimum, when no size that meets
+	 * them is profitable).  has_min (set by the caller, e.g. when no
+	 * reason is reported): arb_dchain_size first evaluates the exact
+	 * chain at the largest size within the caps and gives up (ARB_DW_MIN)
+	 * when a leg gets nothing there or is below a minimum: then every
+	 * size is, and the best size would be refused anyway. */
 	int has_min;
 	int has_min_qty[ARB_DLEGS_MAX], has_min_notional[ARB_DLEGS_MAX];
 	arb_dec min_qty[ARB_DLEGS_MAX], min_notional[ARB_DLEGS_MAX];

@@ -157,7 +157,8 @@ def decide(kind, books, buys, ccy, opts):
     cap = opts.get("max_notional")
     kmax = legs[0].depth / grid
     kmax = kmax.numerator // kmax.denominator
-    best = None
+    # the best size, and the best that meets every leg's minimums
+    best = fit = None
     for k in range(1, kmax + 1):
         r = chain(legs, k * grid)
         if r is None:
@@ -166,15 +167,23 @@ def decide(kind, books, buys, ccy, opts):
             break
         if r["profit"] > 0 and (best is None or r["profit"] > best["profit"]):
             best = r
+        if r["profit"] > 0 and not below_min(legs, r) and (fit is None or r["profit"] > fit["profit"]):
+            fit = r
     if best is None:
         return ("rej", "lot")
-    for l, f in zip(legs, best["fills"]):
+    if fit is None:
+        return ("rej", "min_notional")
+    return ("opp", fit, legs)
+
+
+def below_min(legs, r):
+    for l, f in zip(legs, r["fills"]):
         inst = l.book.inst
         if "min_qty" in inst and f["qty"] < dec(inst["min_qty"]):
-            return ("rej", "min_notional")
+            return True
         if "min_notional" in inst and f["notional"] < dec(inst["min_notional"]):
-            return ("rej", "min_notional")
-    return ("opp", best, legs)
+            return True
+    return False
 
 
 def candidates(books):
