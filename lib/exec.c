@@ -1126,6 +1126,7 @@ cancel_order(struct arb_exec *e, struct arb_order *o, const char *reason)
 		return;
 	touch(o->owner);
 	o->cancel_req = 1;
+	o->t_cancel = e->now;
 	snprintf(o->creason, sizeof o->creason, "%s", reason);
 	if (e->x->cancel(e->x->ctx, o, e->now) < 0)
 		arb_warn("%s: cancel request failed", o->cid);
@@ -2407,6 +2408,10 @@ save_order(struct arb_buf *b, const struct arb_order *o, int64_t now, const char
 	arb_emit_i64(b, "unwind", o->unwind);
 	arb_emit_i64(b, "nfills", o->nfills);
 	arb_emit_i64(b, "cancel_req", o->cancel_req);
+	if (o->cancel_req) {
+		arb_emit_i64(b, "t_cancel", o->t_cancel);
+		arb_emit_str(b, "creason", o->creason);
+	}
 	if (o->inexact)
 		arb_emit_i64(b, "inexact", o->inexact);
 	arb_emit_i64(b, "t_sent", o->t_sent);
@@ -3012,6 +3017,9 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 	o->unwind = (int)JN(j, 0, "unwind", &rng);
 	o->nfills = (int)JN(j, 0, "nfills", &rng);
 	o->cancel_req = (int)JN(j, 0, "cancel_req", &rng);
+	/* (a file before they were kept: the cancel counts from the restart,
+	 * and the order ends with the reason its venue gives) */
+	o->t_cancel = arb_json_get(j, 0, "t_cancel") < 0 ? INT64_MIN : JT(j, 0, "t_cancel", &rng);
 	o->inexact = (int)jrange(j, 0, "inexact", 0, 1, &rng);
 	o->t_sent = JT(j, 0, "t_sent", &rng);
 	o->deadline = JT(j, 0, "deadline", &rng);
@@ -3022,6 +3030,7 @@ load_order(struct arb_exec *e, const struct arb_rec *r)
 		e->n_open++;
 	(void)jstr(j, 0, "vid", o->vid, sizeof o->vid);
 	(void)jstr(j, 0, "reason", o->reason, sizeof o->reason);
+	(void)jstr(j, 0, "creason", o->creason, sizeof o->creason);
 	p->norders++;
 	return 0;
 }

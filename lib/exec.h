@@ -71,6 +71,9 @@ struct arb_order {
 	int unwind;                 /* an unwind order */
 	int nfills;
 	int cancel_req;
+	int64_t t_cancel;           /* record time of the cancel request
+				     * (INT64_MIN: not known, a state file
+				     * written before it was kept) */
 	int inexact;                /* a fill of it could not be booked: its
 				     * locked funds stay locked */
 	int64_t t_sent, deadline;

@@ -407,8 +407,10 @@ static void
 p_resume(void *ctx, struct arb_order *o, int64_t now)
 {
 	(void)p_send(ctx, o, o->t_sent);
+	/* the cancel reaches the venue one latency after it was asked for,
+	 * as in a run that did not stop */
 	if (o->cancel_req)
-		(void)p_cancel(ctx, o, now);
+		(void)p_cancel(ctx, o, o->t_cancel != INT64_MIN ? o->t_cancel : now);
 }
 
 static void

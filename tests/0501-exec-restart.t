@@ -36,6 +36,37 @@ is "$fails" 0 "split at each of $((n - 1)) lines: output continues exactly, no c
 grep -q 'ignored: resuming the balances' "$T/b.err"
 ok $? "--balances is ignored when the state file has balances"
 
+# a cancel asked for before the stop reaches the venue one latency after it
+# was asked for, and ends the order with its reason, after a restart too:
+# binance's leg misses at 180 ms, the cancel of kraken's leg (latency 40ms)
+# arrives at 220 ms and wins over kraken's book at 225 ms (failed, miss).
+# It was resumed as if asked for at the restart (a split after 190 ms: the
+# leg filled, partial) and without its reason (after 180 ms: "reason":"")
+cat common.ndjson restart-cancel.ndjson >"$T/rc"
+rcopts='--balances balances.txt --latency binance=20ms --latency kraken=40ms --on-stop finish'
+# shellcheck disable=SC2086
+arb-exec $rcopts --state "$T/rcref.state" <"$T/rc" >"$T/rcref.out" 2>/dev/null
+grep -q '"status":"failed","reason":"miss"' "$T/rcref.out" &&
+    grep -q '"state":"canceled","filled":0,"mode":"paper","reason":"leg_failure"' "$T/rcref.out"
+ok $? "cancel in flight: the reference run (the cancel wins, leg_failure)"
+fails=0
+n=$(wc -l <"$T/rc")
+i=1
+while [ "$i" -lt "$n" ]; do
+	rm -f "$T/s.state"
+	# shellcheck disable=SC2086
+	head -n "$i" "$T/rc" | arb-exec $rcopts --state "$T/s.state" >"$T/a.out" 2>/dev/null &&
+	    tail -n +"$((i + 1))" "$T/rc" | arb-exec $rcopts --state "$T/s.state" >"$T/b.out" 2>/dev/null ||
+	    fails=$((fails + 1))
+	if ! cat "$T/a.out" "$T/b.out" | cmp -s - "$T/rcref.out"; then
+		fails=$((fails + 1))
+		echo "# split after line $i differs:"
+		cat "$T/a.out" "$T/b.out" | diff "$T/rcref.out" - | head -n 6 | sed 's/^/#   /'
+	fi
+	i=$((i + 1))
+done
+is "$fails" 0 "cancel in flight: split at each of $((n - 1)) lines: the same output"
+
 # the whole stream again with the finished state: nothing is sent again
 arb-exec --balances balances.txt --state "$T/ref.state" <"$T/all" >"$T/again.out" 2>"$T/again.err"
 ok $? "replay with the same state"
