@@ -1650,15 +1650,25 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 		opp_drop(e, p);
 		return;
 	}
-	if (!strcmp(event, "gone") || e->stopping ||
-	    (sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)))) ||
-	    below_floor(e, r->ts)) {
+	/* An id a minute past the latest expires of its records is
+	 * forgotten, as seen_rebuild forgets it: its records are those of a
+	 * new opportunity (unless below the floor, which its expires joins).
+	 * Not only when the table is rebuilt, which happens as it grows,
+	 * at moments that depend on how many ids it holds and, after a
+	 * restart, on the order they were loaded in. */
+	sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)));
+	if (sn && sn->expires < e->now - INT64_C(60000000)) {
+		if (sn->expires > e->seen_floor)
+			e->seen_floor = sn->expires;
+		sn = NULL;
+	}
+	if (!strcmp(event, "gone") || e->stopping || sn || below_floor(e, r->ts)) {
 		if (!strcmp(event, "gone") || e->stopping)
 			;
 		else
 			e->n_dup++;
 		/* a later expiry keeps a decided id remembered longer */
-		if (sn || (sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)))))
+		if (sn)
 			seen_put(e, p->id, p->expires ? p->expires : r->ts);
 		opp_drop(e, p);
 		return;

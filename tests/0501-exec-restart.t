@@ -67,6 +67,33 @@ while [ "$i" -lt "$n" ]; do
 done
 is "$fails" 0 "cancel in flight: split at each of $((n - 1)) lines: the same output"
 
+# an id is remembered while its records go on and a minute after the latest
+# expires they carry (arb-exec(1), Opportunities): the same opportunity's
+# records at 0 s, at 30 s (expires 31.23 s with its gone) and at 130 s
+# (more than a minute later): decided at 0 and again at 130 s, with client
+# order ids of its own.  It was decided once: the id was forgotten only
+# when the table of ids grew, here never.
+cat common.ndjson seen-again.ndjson >"$T/sa"
+saopts='--balances balances-big.txt --on-stop finish'
+# shellcheck disable=SC2086
+arb-exec $saopts --state "$T/saref.state" <"$T/sa" >"$T/saref.out" 2>/dev/null
+is "$(grep '"type":"result"' "$T/saref.out" | sed 's/.*"ts":\([0-9]*\).*"status":"\([a-z]*\)".*/\1 \2/' | tr '\n' ' ')" \
+    "1700000000220000 complete 1700000130220000 complete " "an id back after more than a minute: decided again"
+is "$(sent "$T/saref.out" | sort -u | wc -l)" 4 "  with client order ids of its own"
+fails=0
+n=$(wc -l <"$T/sa")
+i=1
+while [ "$i" -lt "$n" ]; do
+	rm -f "$T/s.state"
+	# shellcheck disable=SC2086
+	head -n "$i" "$T/sa" | arb-exec $saopts --state "$T/s.state" >"$T/a.out" 2>/dev/null &&
+	    tail -n +"$((i + 1))" "$T/sa" | arb-exec $saopts --state "$T/s.state" >"$T/b.out" 2>/dev/null ||
+	    fails=$((fails + 1))
+	cat "$T/a.out" "$T/b.out" | cmp -s - "$T/saref.out" || fails=$((fails + 1))
+	i=$((i + 1))
+done
+is "$fails" 0 "  split at each of $((n - 1)) lines: the same output"
+
 # the whole stream again with the finished state: nothing is sent again
 arb-exec --balances balances.txt --state "$T/ref.state" <"$T/all" >"$T/again.out" 2>"$T/again.err"
 ok $? "replay with the same state"
