@@ -1605,6 +1605,18 @@ opp_drop(struct arb_exec *e, struct arb_opp *p)
 		e->spare = p;
 }
 
+/* Is an opportunity of this id in flight (not ended)? */
+static int
+opp_live(const struct arb_exec *e, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < e->nopps; i++)
+		if (!e->opps[i]->done && !strcmp(e->opps[i]->id, id))
+			return 1;
+	return 0;
+}
+
 /* Was an opportunity of time ts decided, its id dropped from the table
  * since?  seen_floor is the latest time of a dropped id (-1: none; 0 when
  * only ids of time 0 were dropped, which once counted as none), so ts
@@ -1621,7 +1633,7 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	struct arb_opp *p;
 	struct arb_seen *sn = NULL;
 	struct arb_order o[ARB_MAXLEGS];
-	int legs[ARB_MAXLEGS], att[ARB_MAXLEGS] = { 0 }, i, n, k;
+	int legs[ARB_MAXLEGS], att[ARB_MAXLEGS] = { 0 }, i, n, k, live = 0;
 	char event[8], why[256], rule[32];
 	const char *reason;
 
@@ -1655,20 +1667,24 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	 * new opportunity (unless below the floor, which its expires joins).
 	 * Not only when the table is rebuilt, which happens as it grows,
 	 * at moments that depend on how many ids it holds and, after a
-	 * restart, on the order they were loaded in. */
+	 * restart, on the order they were loaded in.  Never while the
+	 * opportunity is in flight (an order of it waits for its book): its
+	 * records are then duplicates, forgotten or not. */
 	sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)));
-	if (sn && sn->expires < e->now - INT64_C(60000000)) {
+	if ((!sn || sn->expires < e->now - INT64_C(60000000)) && opp_live(e, p->id))
+		live = 1;   /* its orders still open: a duplicate all the same */
+	else if (sn && sn->expires < e->now - INT64_C(60000000)) {
 		if (sn->expires > e->seen_floor)
 			e->seen_floor = sn->expires;
 		sn = NULL;
 	}
-	if (!strcmp(event, "gone") || e->stopping || sn || below_floor(e, r->ts)) {
+	if (!strcmp(event, "gone") || e->stopping || sn || live || below_floor(e, r->ts)) {
 		if (!strcmp(event, "gone") || e->stopping)
 			;
 		else
 			e->n_dup++;
 		/* a later expiry keeps a decided id remembered longer */
-		if (sn)
+		if (sn || live)
 			seen_put(e, p->id, p->expires ? p->expires : r->ts);
 		opp_drop(e, p);
 		return;
