@@ -489,6 +489,21 @@ void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail)
 	}
 }
 
+int arb_fbook_snapshot_behind(struct arb_fbook *fb, int64_t last)
+{
+	struct arb_feed *f = fb->v->feed;
+
+	if (!fb->snap || last > fb->last)
+		return 0;
+	if (f->file)
+		arb_info("%s:%llu: %s %s: snapshot at %lld is not newer than the book (%lld): ignored", f->file,
+		    (unsigned long long)f->line, fb->v->ops->name, fb->sym, (long long)last, (long long)fb->last);
+	else
+		arb_info("%s %s: snapshot at %lld is not newer than the book (%lld): ignored",
+		    fb->v->ops->name, fb->sym, (long long)last, (long long)fb->last);
+	return 1;
+}
+
 /* The book is no longer known to be right: state (gap or stale) with
  * detail, one ok:false record, and a new snapshot. */
 static void lose_sync(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *state, const char *detail)

@@ -177,6 +177,11 @@ void arb_feed_disconnected(struct arb_venue *v, int64_t ts, const char *detail, 
 /* Book state changes. */
 void arb_fbook_subscribed(struct arb_fbook *fb, int64_t ts);
 void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail);
+/* A REST snapshot (Binance, Bitstamp) whose continuity id last is not
+ * after the book's while the book is in sync: the book already holds all
+ * of it and more, so the snapshot is dropped (applying it would turn the
+ * book back to an older state marked ok).  1 then, 0 to apply it. */
+int arb_fbook_snapshot_behind(struct arb_fbook *fb, int64_t last);
 void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
  * Live: the book got no frame for longer than --stale-after while other

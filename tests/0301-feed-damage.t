@@ -147,6 +147,25 @@ grep -q 'checksums_bad=1 gaps=1' "$T/st"
 ok $? "kraken resync: one mismatch, one gap ($(cat "$T/st"))"
 sane "kraken resync"
 
+# -- A REST snapshot that comes again later, while the book is in sync: it
+# is older than the book, which already holds it and more; applying it
+# would write the book of seconds ago marked ok (Bitstamp: and go on from
+# there, wrong, without a gap).  It is dropped: nothing changes.
+setup BINANCE
+H=$T/d/BINANCE.http.0.0
+grep '^https://api.binance.com/api/v3/depth?symbol=NKNUSDT' "$H" |
+	sed 's/ -> [0-9.]*:/ -> 1633998520.000000:/' >>"$H"
+arb-feed --replay -v "$T"/d/* >"$T/out" 2>"$T/err"
+cmp_ok "$T/out" "$T/good" "binance old snapshot again while in sync: output unchanged"
+grep -q "BINANCE.http.0.0:6: binance NKN/USDT: snapshot at 499869752 is not newer than the book (499869866): ignored" "$T/err"
+ok $? "binance old snapshot again: -v says where and why it is ignored"
+setup BITSTAMP
+H=$T/d/BITSTAMP.http.0.0
+grep '^https://www.bitstamp.net/api/v2/order_book/ethusd' "$H" |
+	sed 's/ -> [0-9.]*:/ -> 1641343710.000000:/' >>"$H"
+run
+cmp_ok "$T/out" "$T/good" "bitstamp old snapshot again while in sync: output unchanged"
+
 # -- OKX: corrupt a size: checksum mismatch
 setup OKX
 W=$T/d/OKX.ws.1.0

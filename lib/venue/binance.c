@@ -142,6 +142,8 @@ static int snapshot(struct arb_venue *v, const char *url, int64_t rt, int64_t L,
 		return arb_venue_err(v, "depth snapshot: no lastUpdateId");
 	if (!(fb = arb_venue_book(v, q, (size_t)(e - q), NULL)))
 		return -1;
+	if (arb_fbook_snapshot_behind(fb, L))
+		return 0;
 	arb_book_clear(&fb->book);
 	if (lv) {
 		/* read as valid decimals of at most 18 digits: cannot fail */

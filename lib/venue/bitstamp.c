@@ -110,6 +110,8 @@ static int snapshot(struct arb_venue *v, const char *url, const struct bsm *h, i
 		return arb_venue_err(v, "order_book: no microtimestamp");
 	if (!(fb = arb_venue_book(v, s, strcspn(s, "/?"), NULL)))
 		return -1;
+	if (arb_fbook_snapshot_behind(fb, mt))
+		return 0;
 	arb_book_clear(&fb->book);
 	if (h) {
 		/* valid decimals of at most 18 digits: cannot fail */
