@@ -549,6 +549,18 @@ void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt
 	lose_sync(fb, ts, rt, "gap", detail);
 }
 
+int arb_fbook_bad_snapshot(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *why)
+{
+	struct arb_venue *v = fb->v;
+	char w[sizeof v->why];
+
+	snprintf(w, sizeof w, "%s", why);
+	arb_book_clear(&fb->book);
+	arb_fbook_gap(fb, ts, rt, "bad snapshot: %s", w);
+	memcpy(v->why, w, sizeof w);
+	return -1;
+}
+
 void arb_fbook_stale(struct arb_fbook *fb, int64_t ts, const char *detail)
 {
 	fb->nstale++;

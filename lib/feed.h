@@ -182,6 +182,11 @@ void arb_fbook_synced(struct arb_fbook *fb, int64_t ts, const char *detail);
  * of it and more, so the snapshot is dropped (applying it would turn the
  * book back to an older state marked ok).  1 then, 0 to apply it. */
 int arb_fbook_snapshot_behind(struct arb_fbook *fb, int64_t last);
+/* A snapshot that cannot be used (a bad level, a crossed book): the book
+ * is out of sync as after a gap (status gap "bad snapshot: why", a book
+ * record with ok:false if it was ok, status resync, a new snapshot live),
+ * not silently.  Returns -1 with v->why set to why. */
+int arb_fbook_bad_snapshot(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *why);
 void arb_fbook_gap(struct arb_fbook *fb, int64_t ts, int64_t rt, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
  * Live: the book got no frame for longer than --stale-after while other

@@ -166,6 +166,44 @@ grep '^https://www.bitstamp.net/api/v2/order_book/ethusd' "$H" |
 run
 cmp_ok "$T/out" "$T/good" "bitstamp old snapshot again while in sync: output unchanged"
 
+# -- A snapshot that cannot be used (a bad price) while the book is in sync:
+# a gap like any other, not a book emptied and still ok (Binance: the diffs
+# that followed were applied to it and written ok:true), nor one silently
+# out of sync (Bybit: the last record said ok:true).
+setup BINANCE
+H=$T/d/BINANCE.http.0.0
+grep '^https://api.binance.com/api/v3/depth?symbol=NKNUSDT' "$H" |
+	sed 's/ -> [0-9.]*:/ -> 1633998530.000000:/; s/"lastUpdateId":[0-9]*/"lastUpdateId":499870012/; s/\["0.35200000"/["0.35x00000"/' >>"$H"
+run
+grep '"sym":"NKN/USDT"' "$T/out" | grep -A 2 -m 1 '"state":"gap"' >"$T/g"
+cat >"$T/want" <<'EOF'
+{"type":"status","ts":1633998530000000,"ex":"binance","sym":"NKN/USDT","state":"gap","detail":"bad snapshot: bad price: unexpected character in number"}
+{"type":"book","ts":1633998530000000,"rt":1633998530000000,"ex":"binance","sym":"NKN/USDT","seq":499870011,"ok":false,"depth":10,"bids":[],"asks":[]}
+{"type":"status","ts":1633998530000000,"ex":"binance","sym":"NKN/USDT","state":"resync","detail":"replay: waiting for a later snapshot in the recording"}
+EOF
+cmp_ok "$T/g" "$T/want" "binance bad snapshot while in sync: gap, ok:false, resync"
+is "$(sed -n '/"NKN\/USDT","state":"gap"/,$p' "$T/out" | grep -c '"NKN/USDT".*"ok":true')" 0 \
+	"binance bad snapshot: no ok:true NKN/USDT book after it"
+grep -q 'BINANCE.http.0.0:6: bad price: unexpected character in number' "$T/err"
+ok $? "binance bad snapshot: the error names file and line"
+sane "binance bad snapshot"
+setup BYBITV5
+W=$T/d/BYBITV5.ws.1.0
+n=$(nth_line "$W" '"topic":"orderbook.1.BANDUSDT","type":"snapshot"' 10)
+edit "$W" "${n}s/\"b\":\[\[\"0\.6/\"b\":[[\"0x6/"
+run
+grep '"sym":"BAND/USDT-PERP"' "$T/out" | grep -A 3 '"state":"gap"' >"$T/g"
+cat >"$T/want" <<'EOF'
+{"type":"status","ts":1749833481062000,"ex":"bybit","sym":"BAND/USDT-PERP","state":"gap","detail":"bad snapshot: bad price: unexpected character in number"}
+{"type":"book","ts":1749833481062000,"rt":1749833480161153,"ex":"bybit","sym":"BAND/USDT-PERP","seq":24043004,"ok":false,"depth":10,"bids":[],"asks":[]}
+{"type":"status","ts":1749833481062000,"ex":"bybit","sym":"BAND/USDT-PERP","state":"resync","detail":"replay: waiting for a later snapshot in the recording"}
+{"type":"status","ts":1749833480182201,"ex":"bybit","sym":"BAND/USDT-PERP","state":"synced"}
+EOF
+cmp_ok "$T/g" "$T/want" "bybit bad snapshot while in sync: gap, ok:false, resync, synced by the next one"
+grep -q "BYBITV5.ws.1.0:$n: bad price" "$T/err"
+ok $? "bybit bad snapshot: the error names file and line"
+sane "bybit bad snapshot"
+
 # -- OKX: corrupt a size: checksum mismatch
 setup OKX
 W=$T/d/OKX.ws.1.0

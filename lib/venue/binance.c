@@ -150,19 +150,16 @@ static int snapshot(struct arb_venue *v, const char *url, int64_t rt, int64_t L,
 		arb_book_load64(&fb->book, ARB_BID, lv, nb);
 		arb_book_load64(&fb->book, ARB_ASK, lv + nb, n - nb);
 	} else if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
-	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0) {
-		arb_book_clear(&fb->book);
-		return -1;
-	}
+	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0)
+		return arb_fbook_bad_snapshot(fb, rt, rt, v->why);
 	fb->last = L;
 	fb->seq = L;
 	fb->has_seq = 1;
 	fb->fresh = 1;
 	fb->ts = fb->rt = rt;   /* a snapshot carries no venue time */
 	if (arb_book_crossed(&fb->book)) {
-		arb_book_clear(&fb->book);
-		fb->ok = 0;
-		return arb_venue_err(v, "depth snapshot of %s is crossed", fb->sym);
+		arb_venue_err(v, "depth snapshot of %s is crossed", fb->sym);
+		return arb_fbook_bad_snapshot(fb, rt, rt, v->why);
 	}
 	if (too_old(v, fb, L)) {
 		/* keep the diffs, drop the snapshot, ask for a newer one */

@@ -118,13 +118,11 @@ static int snapshot(struct arb_venue *v, const char *url, const struct bsm *h, i
 		arb_book_load64(&fb->book, ARB_BID, v->feed->lv, h->nb);
 		arb_book_load64(&fb->book, ARB_ASK, v->feed->lv + h->nb, h->n - h->nb);
 	} else if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
-	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0) {
-		arb_book_clear(&fb->book);
-		return -1;
-	}
+	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0)
+		return arb_fbook_bad_snapshot(fb, mt, rt, v->why);
 	if (arb_book_crossed(&fb->book)) {
-		arb_book_clear(&fb->book);
-		return arb_venue_err(v, "order_book of %s is crossed", fb->sym);
+		arb_venue_err(v, "order_book of %s is crossed", fb->sym);
+		return arb_fbook_bad_snapshot(fb, mt, rt, v->why);
 	}
 	fb->last = mt;
 	fb->fresh = 1;

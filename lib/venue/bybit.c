@@ -162,11 +162,9 @@ static int orderbook(struct arb_venue *v, const char *url, int topic, const stru
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "a"), ARB_ASK) < 0) {
 		char why[sizeof v->why];
 		memcpy(why, v->why, sizeof why);
-		if (snap) {
-			fb->ok = fb->snap = 0;
-			arb_book_clear(&fb->book);
-		} else
-			arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
+		if (snap)
+			return arb_fbook_bad_snapshot(fb, ts, rt, why);
+		arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
 		memcpy(v->why, why, sizeof why);
 		return -1;
 	}
@@ -179,9 +177,8 @@ static int orderbook(struct arb_venue *v, const char *url, int topic, const stru
 	fb->rt = rt;
 	if (snap) {
 		if (arb_book_crossed(&fb->book)) {
-			fb->ok = fb->snap = 0;
-			arb_book_clear(&fb->book);
-			return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			return arb_fbook_bad_snapshot(fb, ts, rt, v->why);
 		}
 		arb_fbook_synced(fb, rt, NULL);
 	}

@@ -114,16 +114,12 @@ static int snapshot(struct arb_venue *v, struct arb_fbook *fb, const struct cbm 
 		arb_book_load64(&fb->book, ARB_BID, v->feed->lv, h->nb);
 		arb_book_load64(&fb->book, ARB_ASK, v->feed->lv + h->nb, h->n - h->nb);
 	} else if (arb_fbook_levels(fb, j, arb_jget(j, 0, "bids"), ARB_BID) < 0 ||
-	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0) {
-		arb_book_clear(&fb->book);
-		fb->ok = fb->snap = 0;
-		return -1;
-	}
+	    arb_fbook_levels(fb, j, arb_jget(j, 0, "asks"), ARB_ASK) < 0)
+		return arb_fbook_bad_snapshot(fb, rt, rt, v->why);
 	fb->ts = fb->rt = rt;   /* the snapshot carries no time */
 	if (arb_book_crossed(&fb->book)) {
-		arb_book_clear(&fb->book);
-		fb->ok = fb->snap = 0;
-		return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+		arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+		return arb_fbook_bad_snapshot(fb, rt, rt, v->why);
 	}
 	arb_fbook_synced(fb, rt, NULL);
 	arb_fbook_emit(fb);
@@ -321,21 +317,19 @@ static int adv_l2(struct arb_venue *v, int64_t rt)
 			    arb_json_dec(j, arb_jget(j, u, "price_level"), &px, &why) < 0 ||
 			    arb_json_dec(j, arb_jget(j, u, "new_quantity"), &qty, &why) < 0 ||
 			    arb_book_set(&fb->book, arb_jis(j, side, "bid") ? ARB_BID : ARB_ASK, px, qty) < 0) {
-				if (snap) {
-					fb->ok = fb->snap = 0;
-					arb_book_clear(&fb->book);
-				} else
-					arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
-				return arb_venue_err(v, "l2_data: bad update: %s", why);
+				arb_venue_err(v, "l2_data: bad update: %s", why);
+				if (snap)
+					return arb_fbook_bad_snapshot(fb, ts, rt, v->why);
+				arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
+				return -1;
 			}
 		}
 		fb->ts = ts;
 		fb->rt = rt;
 		if (snap) {
 			if (arb_book_crossed(&fb->book)) {
-				fb->ok = fb->snap = 0;
-				arb_book_clear(&fb->book);
-				return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+				arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+				return arb_fbook_bad_snapshot(fb, ts, rt, v->why);
 			}
 			arb_fbook_synced(fb, rt, NULL);
 		}

@@ -224,12 +224,8 @@ static int book(struct arb_venue *v, int root, int pair, const struct k1 *h, int
 		for (i = 1; i <= nparts; i++) {
 			int p = arb_json_at(j, root, (uint32_t)i), as = arb_jget(j, p, "as"), bs = arb_jget(j, p, "bs");
 			if ((as >= 0 && arb_fbook_levels(fb, j, as, ARB_ASK) < 0) ||
-			    (bs >= 0 && arb_fbook_levels(fb, j, bs, ARB_BID) < 0)) {
-				arb_book_clear(&fb->book);
-				fb->ok = 0;
-				fb->snap = 0;
-				return -1;
-			}
+			    (bs >= 0 && arb_fbook_levels(fb, j, bs, ARB_BID) < 0))
+				return arb_fbook_bad_snapshot(fb, rt, rt, v->why);
 			level_ts(j, as, &ts);
 			level_ts(j, bs, &ts);
 		}
@@ -237,9 +233,8 @@ static int book(struct arb_venue *v, int root, int pair, const struct k1 *h, int
 		fb->ts = ts ? ts : rt;
 		fb->rt = rt;
 		if (arb_book_crossed(&fb->book)) {
-			arb_book_clear(&fb->book);
-			fb->ok = fb->snap = 0;
-			return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			return arb_fbook_bad_snapshot(fb, fb->ts, rt, v->why);
 		}
 		arb_fbook_synced(fb, rt, NULL);
 		arb_fbook_emit(fb);
@@ -492,11 +487,9 @@ static int entry2(struct arb_venue *v, int snap, int d, const struct k2 *h, int6
 	    levels2(fb, j, arb_jget(j, d, "asks"), ARB_ASK) < 0) {
 		char why[sizeof v->why];
 		memcpy(why, v->why, sizeof why);
-		if (snap) {
-			fb->ok = fb->snap = 0;
-			arb_book_clear(&fb->book);
-		} else
-			arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
+		if (snap)
+			return arb_fbook_bad_snapshot(fb, ts, rt, why);
+		arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
 		memcpy(v->why, why, sizeof why);
 		return -1;
 	}
@@ -519,9 +512,8 @@ static int entry2(struct arb_venue *v, int snap, int d, const struct k2 *h, int6
 	}
 	if (snap) {
 		if (arb_book_crossed(&fb->book)) {
-			fb->ok = fb->snap = 0;
-			arb_book_clear(&fb->book);
-			return arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			arb_venue_err(v, "snapshot of %s is crossed", fb->sym);
+			return arb_fbook_bad_snapshot(fb, ts, rt, v->why);
 		}
 		arb_fbook_synced(fb, rt, NULL);
 	}

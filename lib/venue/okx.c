@@ -193,11 +193,9 @@ static int books(struct arb_venue *v, int arg, const struct okb *h, int64_t rt)
 	    arb_fbook_levels(fb, j, arb_jget(j, d, "asks"), ARB_ASK) < 0) {
 		char why[sizeof v->why];
 		memcpy(why, v->why, sizeof why);
-		if (snap) {
-			fb->ok = fb->snap = 0;
-			arb_book_clear(&fb->book);
-		} else
-			arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
+		if (snap)
+			return arb_fbook_bad_snapshot(fb, ts, rt, why);
+		arb_fbook_gap(fb, ts, rt, "bad update: %s", why);
 		memcpy(v->why, why, sizeof why);
 		return -1;
 	}
