@@ -40,6 +40,38 @@ ok $r "the restore check does not use TMPDIR"
 is "$(ls -A "$T/bk5" | sed 's/[0-9TZ]*\.db$/STAMP.db/')" "arb-STAMP.db" "and leaves only the backup in --dest"
 "$S/arb-backup" --dest "$T/bk" >/dev/null 2>"$T/nodb.err"
 is "$?" 2 "no database given: usage error"
+# The db of --config is the one arb-store reads (arbitron(7)): before any
+# section or in [arb-store], not another program's section, and a value
+# as the file format has it (a trailing comment, quotes).  ARB_DB may be a
+# plain path, as for arb-store.
+arb-store --db "sqlite:$T/other.db" </dev/null
+cat >"$T/b.conf" <<EOC
+db = "sqlite:$T/live.db"   # the store
+[arb-report]
+db = sqlite:$T/other.db
+EOC
+rm -rf "$T/bk"
+"$S/arb-backup" --config "$T/b.conf" --dest "$T/bk" >"$T/bk2.out" 2>&1
+ok $? "--config: the backup of the global db, not [arb-report]'s ($(tail -n 1 "$T/bk2.out"))"
+is "$(arb-store --db "sqlite:$(ls "$T"/bk/arb-*.db)" --dump | wc -l)" "$(wc -l <"$T/in")" \
+	"--config: the store's records are in it"
+printf '[arb-store]\ndb = sqlite:%s   # the store\n' "$T/live.db" >"$T/b2.conf"
+rm -rf "$T/bk"
+"$S/arb-backup" --config "$T/b2.conf" --dest "$T/bk" >"$T/bk3.out" 2>&1
+ok $? "--config: [arb-store] db with a trailing comment ($(tail -n 1 "$T/bk3.out"))"
+is "$(ls "$T" | grep -c '#')" 0 "--config: no database made at a path with the comment in it"
+rm -rf "$T/bk"
+ARB_DB=$T/live.db "$S/arb-backup" --dest "$T/bk" >"$T/bk4.out" 2>&1
+ok $? "ARB_DB a plain path ($(tail -n 1 "$T/bk4.out"))"
+is "$(arb-store --db "sqlite:$(ls "$T"/bk/arb-*.db)" --dump | md5sum)" \
+	"$(arb-store --db "sqlite:$T/live.db" --dump | md5sum)" "... and the backup holds the same lines"
+# restore as arb-store(1) says: the backup copied over a fresh path; the
+# reports of the restored store are those of the original
+cp "$(ls "$T"/bk/arb-*.db)" "$T/restored.db"
+for w in live restored; do
+	arb-report --db "sqlite:$T/$w.db" --format json >"$T/rep.$w" 2>&1
+done
+cmp_ok "$T/rep.restored" "$T/rep.live" "restored: arb-report gives the same"
 
 # --- arb-pipeline: a replay pipeline from a config file ------------------
 cat >"$T/p.conf" <<EOC

@@ -19,6 +19,17 @@ ls "$T"/bk/arb-*.pgdump >/dev/null 2>&1
 ok $? "the dump is kept"
 is "$(psql -X -A -t -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'arb_restore_check_%'")" 0 \
 	"the scratch database is dropped"
+# the database as a connection string (arb-store takes one, arb-store(1)),
+# and as pg: before it: the scratch database is named by a dbname= of its own
+rm -rf "$T/bk2"
+"$top_srcdir/scripts/arb-backup" --db "host=$PG_DIR port=$PGPORT user=arb dbname=postgres" \
+	--dest "$T/bk2" >"$T/bk2.out" 2>&1
+ok $? "a connection string: backup taken, restored and verified ($(tail -n 1 "$T/bk2.out"))"
+rm -rf "$T/bk2"
+"$top_srcdir/scripts/arb-backup" --db "pg:$ARB_PG_URL" --dest "$T/bk2" >"$T/bk3.out" 2>&1
+ok $? "pg: before the URL: backup taken, restored and verified ($(tail -n 1 "$T/bk3.out"))"
+is "$(psql -X -A -t -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'arb_restore_check_%'")" 0 \
+	"no scratch database is left"
 # the dump restores to the same rows
 createdb restored
 pg_restore --no-owner -d restored "$(ls "$T"/bk/arb-*.pgdump)" 2>"$T/restore.err"
