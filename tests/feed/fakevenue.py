@@ -18,6 +18,8 @@ Each WebSocket connection plays the next step of --script (the last repeats):
 --ack-delay MS holds the first frame (a subscription's confirmation) back
 that long after the subscription arrives.
 --symbols nknusdt,lrcbtc (Binance) serves the diffs of those streams.
+--bad-snapshots N answers the first N depth snapshot requests (Binance)
+with the recorded body, its first price made no number ("0.3521x000").
 The server sends one WebSocket ping on every connection and logs the pong,
 answers the venue's application pings (Kraken {"event":"ping"}), and logs
 every request and every frame it receives to --log.
@@ -236,6 +238,13 @@ def handle(args, raw, ctx, frames, bodies):
             return
         log(args, "GET %s" % path)
         body = bodies.get(path)
+        if body is not None and "/depth" in path:
+            with lock:
+                bad = args.bad_snapshots > 0
+                args.bad_snapshots -= 1
+            if bad:
+                body = re.sub(r'"([0-9]+\.[0-9]{4})[0-9]', r'"\1x', body, count=1)
+                log(args, "bad snapshot: %s" % body[:60])
         if body is None:
             sock.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         else:
@@ -258,6 +267,7 @@ def main():
     ap.add_argument("--interval", type=float, default=5)
     ap.add_argument("--ack-delay", type=float, default=0)
     ap.add_argument("--symbols", default="nknusdt")
+    ap.add_argument("--bad-snapshots", type=int, default=0)
     args = ap.parse_args()
     if args.venue == "kraken":
         frames = frames_of(os.path.join(args.rec, "KRAKEN.ws.50.0"),
