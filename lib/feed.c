@@ -641,6 +641,8 @@ void arb_fbook_pend(struct arb_fbook *fb, const char *p, size_t len, int64_t rt)
 	fb->pend[fb->npend].p = xstrndup(p, len);
 	fb->pend[fb->npend].len = len;
 	fb->pend[fb->npend].rt = rt;
+	fb->pend[fb->npend].file = fb->v->feed->file;
+	fb->pend[fb->npend].line = fb->v->feed->line;
 	fb->npend++;
 }
 
@@ -753,21 +755,38 @@ int arb_jms(const struct arb_json *j, int i, int64_t *us)
 void arb_fbook_replay_pending(struct arb_fbook *fb,
     int (*fn)(struct arb_venue *v, const char *url, const char *p, size_t len, int64_t rt))
 {
+	struct arb_feed *f = fb->v->feed;
 	struct arb_pending *pend = fb->pend;
 	uint32_t n = fb->npend;
 	/* a held-back frame was counted by the fast path when it came */
-	uint64_t nscan = fb->v->feed->nscan;
+	uint64_t nscan = f->nscan;
+	const char *file = f->file;
+	uint64_t line = f->line;
 
 	/* Take the list: a gap while replaying it starts a new one. */
 	fb->pend = NULL;
 	fb->npend = fb->cappend = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		if (fn(fb->v, NULL, pend[i].p, pend[i].len, pend[i].rt) < 0)
-			arb_warn("%s %s: held-back frame: %s", fb->v->ops->name, fb->sym, fb->v->why);
+		/* in a replay, what it leads to names the frame's own line */
+		if (pend[i].file) {
+			f->file = pend[i].file;
+			f->line = pend[i].line;
+		}
+		if (fn(fb->v, NULL, pend[i].p, pend[i].len, pend[i].rt) < 0) {
+			if (pend[i].file && f->bl) {
+				char why[sizeof fb->v->why + 64];
+				snprintf(why, sizeof why, "%s %s: held-back frame: %s", fb->v->ops->name, fb->sym, fb->v->why);
+				f->nerrors++;
+				arb_badline(f->bl, pend[i].file, pend[i].line, why);
+			} else
+				arb_warn("%s %s: held-back frame: %s", fb->v->ops->name, fb->sym, fb->v->why);
+		}
 		free(pend[i].p);
 	}
 	free(pend);
-	fb->v->feed->nscan = nscan;
+	f->file = file;
+	f->line = line;
+	f->nscan = nscan;
 }
 
 void arb_feed_disconnected(struct arb_venue *v, int64_t ts, const char *detail, size_t n)

@@ -47,6 +47,8 @@ struct arb_pending {
 	char *p;
 	size_t len;
 	int64_t rt;
+	const char *file;    /* replay: where it was read (arb_feed.file, line) */
+	uint64_t line;
 };
 
 struct arb_fbook {
@@ -122,6 +124,7 @@ struct arb_feed {
 	/* where the current input comes from, for diagnostics */
 	const char *file;
 	uint64_t line;
+	struct arb_badlines *bl; /* replay: bad lines (a held-back frame's too) */
 	uint64_t nframes, nerrors;
 	uint64_t nscan;          /* frames read by a venue's fast path (scan.h) */
 	/* live: monotonic time of the frame being handled (fbook.act), 0 in

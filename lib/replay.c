@@ -401,6 +401,7 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 	uint64_t total = 0, steps = 0;
 	int rc = 0, i;
 
+	f->bl = o->bl;
 	for (i = 0; i < n; i++) {
 		rf[i].path = files[i];
 		rf[i].ops = arb_venue_by_file(files[i]);
@@ -454,6 +455,7 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 	if (o->progress && shown)
 		fprintf(stderr, "\r%s: replay 100%%, %llu frames\n", arb_prog, (unsigned long long)f->nframes);
 	f->file = NULL;
+	f->bl = NULL;
 	for (uint32_t k = 0; k < f->nv; k++)
 		for (uint32_t b = 0; b < f->v[k]->nlist; b++) {
 			struct arb_fbook *fb = f->v[k]->list[b];

@@ -204,6 +204,30 @@ grep -q "BYBITV5.ws.1.0:$n: bad price" "$T/err"
 ok $? "bybit bad snapshot: the error names file and line"
 sane "bybit bad snapshot"
 
+# -- Frames held back until a later snapshot: what goes wrong with one of
+# them when it is applied names its own file and line (not the snapshot's),
+# counts as a bad line, and is fatal with --strict.  The NKN/USDT snapshot
+# is moved after the diffs of lines 2 to 9.
+setup BINANCE
+W=$T/d/BINANCE.ws.1.0
+edit "$T/d/BINANCE.http.0.0" 's/NKNUSDT&limit=1000 -> 1633998512.320639:/NKNUSDT\&limit=1000 -> 1633998513.500000:/'
+edit "$W" '4s/"b":\[\["0.35200000"/"b":[["0.35x00000"/'
+run
+grep -q "BINANCE.ws.1.0:4: binance NKN/USDT: held-back frame: bad price: unexpected character in number" "$T/err"
+ok $? "held-back frame: a bad price names the frame's file and line"
+grep -q "BINANCE.http" "$T/err"
+ok $((! $?)) "held-back frame: ... not the snapshot's"
+grep -q "1 bad line skipped" "$T/err"
+ok $? "held-back frame: counted as a bad line"
+arb-feed --replay --strict "$T"/d/* >/dev/null 2>&1
+is "$?" 1 "held-back frame: fatal with --strict"
+setup BINANCE
+edit "$T/d/BINANCE.http.0.0" 's/NKNUSDT&limit=1000 -> 1633998512.320639:/NKNUSDT\&limit=1000 -> 1633998513.500000:/'
+edit "$W" '5d'
+run
+grep -q "BINANCE.ws.1.0:5: binance NKN/USDT: update ids 499869760..499869760 do not follow 499869757" "$T/err"
+ok $? "held-back frames: a gap among them names the line of the frame that reveals it"
+
 # -- OKX: corrupt a size: checksum mismatch
 setup OKX
 W=$T/d/OKX.ws.1.0
