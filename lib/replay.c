@@ -462,6 +462,9 @@ int arb_replay(struct arb_feed *f, char *const *files, int n, const struct arb_r
 			if (!fb->ok && fb->ngap && !fb->filtered)
 				arb_warn("%s %s: out of sync at the end of the recording (no later snapshot)",
 				    f->v[k]->ops->name, fb->sym);
+			else if (!fb->snap && fb->npend && !fb->filtered)
+				arb_warn("%s %s: %u frames held back at the end of the recording,"
+				    " waiting for a snapshot that it does not hold", f->v[k]->ops->name, fb->sym, fb->npend);
 		}
 	for (i = 0; i < n; i++) {
 		if (rf[i].fd > 0)

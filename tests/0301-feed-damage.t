@@ -228,6 +228,14 @@ run
 grep -q "BINANCE.ws.1.0:5: binance NKN/USDT: update ids 499869760..499869760 do not follow 499869757" "$T/err"
 ok $? "held-back frames: a gap among them names the line of the frame that reveals it"
 
+# -- A capture replayed without its REST snapshots: no book, and a
+# warning for each symbol rather than silence
+arb-feed --replay "$R/BINANCE.ws.1.0" >"$T/out" 2>"$T/err"
+is "$(grep -c '"type":"book"' "$T/out")" 0 "no snapshot: no book"
+grep -q "binance NKN/USDT: 150 frames held back at the end of the recording, waiting for a snapshot that it does not hold" "$T/err"
+ok $? "no snapshot: a warning names the symbol and the frames held back"
+is "$(grep -c 'frames held back at the end' "$T/err")" 4 "no snapshot: one for each of the four symbols"
+
 # -- OKX: corrupt a size: checksum mismatch
 setup OKX
 W=$T/d/OKX.ws.1.0
