@@ -1685,7 +1685,7 @@ fit_min(const struct arb_dchain *c, arb_dec grid, int64_t kc, int64_t kopt,
 	struct arb_dresult r, nb;
 	arb_dec p;
 	int64_t lo, hi, kmin, top;
-	int rc, found = 0;
+	int rc, found = 0, cut;
 
 	if (!below_min(c, best))
 		return 0;
@@ -1723,6 +1723,14 @@ fit_min(const struct arb_dchain *c, arb_dec grid, int64_t kc, int64_t kopt,
 		else
 			hi = mid;
 	}
+	/* at most ARB_DSCAN_MAX grid points, as the search above walks: on
+	 * a fine grid far from the minimums' edge the bound can stay above
+	 * the best found for millions of them; past the first ARB_DSCAN_MAX
+	 * a better size can then be missed (optimal 0), never a worse one
+	 * taken */
+	cut = lo - kmin + 1 > ARB_DSCAN_MAX;
+	if (cut)
+		lo = kmin + ARB_DSCAN_MAX - 1;
 	if (walk(c, grid, kmin, lo, top, &nb, &found) < 0)
 		return -1;
 	if (!found)
@@ -1731,7 +1739,7 @@ fit_min(const struct arb_dchain *c, arb_dec grid, int64_t kc, int64_t kopt,
 		return -1;
 	r.k = nb.k;
 	r.kopt = best->kopt;
-	r.optimal = 1;
+	r.optimal = !cut;
 	*best = r;
 	return 0;
 }
