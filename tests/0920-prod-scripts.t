@@ -80,23 +80,38 @@ feed-args = "--replay $REC/KRAKEN.ws.50.0 $REC/KRAKEN.0"
 detect-args = "--max-legs 4"
 exec-args = "--balances $BAL --state $T/exec.state"
 store-args = "--db sqlite:$T/p.db"
-metrics-dir = "$T/metrics"
+metrics-dir = "$T/metrics dir"
 EOC
-mkdir -p "$T/metrics"
-"$S/arb-pipeline" "$T/p.conf" >"$T/p.out" 2>"$T/p.err"
+mkdir -p "$T/metrics dir"
+# its own session: a stage that fails makes it signal its process group
+setsid -w "$S/arb-pipeline" "$T/p.conf" >"$T/p.out" 2>"$T/p.err"
 is "$?" 0 "arb-pipeline runs the config's pipeline to its end"
 n=$(arb-store --db "sqlite:$T/p.db" --dump | grep -c '"type":"book"')
 ok "$([ "$n" -gt 4000 ] && echo 0 || echo 1)" "the pipeline stored the replayed books ($n)"
-ls "$T"/metrics/arbitron-*.prom >/dev/null 2>&1
-ok $? "each stage wrote its metrics file"
+ls "$T/metrics dir/arbitron-detect.prom" "$T/metrics dir/arbitron-exec.prom" "$T/metrics dir/arbitron-store.prom" \
+	>/dev/null 2>&1
+ok $? "each stage wrote its metrics file (arb-feed --replay has none), in a directory whose name has a space (was split into two arguments)"
 # the series share/prometheus/alerts.yml watches (tests/prod/alerts-test.yml
 # gives them these names and labels)
 for s in '^arb_exec_kill_switch 0$' '^arb_exec_unknown_orders 0$' '^arb_store_lag_seconds [0-9.]*$'; do
-	grep -q "$s" "$T"/metrics/arbitron-exec.prom "$T"/metrics/arbitron-store.prom
+	grep -q "$s" "$T/metrics dir/arbitron-exec.prom" "$T/metrics dir/arbitron-store.prom"
 	ok $? "metrics: $s"
 done
-"$S/arb-healthcheck" "$T/metrics" 60 2>/dev/null
+"$S/arb-healthcheck" "$T/metrics dir" 60 2>/dev/null
 ok $? "arb-healthcheck: fresh metrics are healthy"
+# arb-report -f prom from cron writes beside them minutes apart: not a
+# program's heartbeat (was: unhealthy 4 minutes in 5)
+touch -d '-5 minutes' "$T/metrics dir/arbitron-report.prom"
+"$S/arb-healthcheck" "$T/metrics dir" 60 2>"$T/hc.err"
+is "$?:$(cat "$T/hc.err")" "0:" "arb-healthcheck: a 5-minute-old arbitron-report.prom beside them: healthy"
+touch -d '-5 minutes' "$T/metrics dir/arbitron-exec.prom"
+"$S/arb-healthcheck" "$T/metrics dir" 60 2>"$T/hc.err"
+is "$?:$(sed 's/ is [0-9]*s old/ is Ns old/' "$T/hc.err")" "1:unhealthy: $T/metrics dir/arbitron-exec.prom is Ns old" \
+	"arb-healthcheck: arb-exec's file 5 minutes old: unhealthy, named"
+mkdir -p "$T/onlyreport"
+touch "$T/onlyreport/arbitron-report.prom"
+"$S/arb-healthcheck" "$T/onlyreport" 60 2>"$T/hc.err"
+is "$?:$(cat "$T/hc.err")" "1:unhealthy: no metrics in $T/onlyreport yet" "arb-healthcheck: only arb-report's file: no program's metrics yet"
 "$S/arb-healthcheck" "$T/nometrics" 60 2>/dev/null
 ok "$([ $? -ne 0 ] && echo 0 || echo 1)" "arb-healthcheck: no metrics is unhealthy"
 # usage errors: exit 2, the usage line alone (dash printed "SCRIPT: 6: 1: usage...")
