@@ -111,16 +111,22 @@ static void dberr(struct sq *q, const char *what, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s: %s", q->path, what, sqlite3_errmsg(q->db));
 }
 
-static int exec(struct sq *q, const char *sql, char *why, size_t whylen)
+/* Runs sql; an error is said as "PATH: what: SQLite's message". */
+static int exec_as(struct sq *q, const char *sql, const char *what, char *why, size_t whylen)
 {
 	char *msg = NULL;
 
 	if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		sqlite3_free(msg);
-		dberr(q, strlen(sql) < 40 ? sql : "changing the schema", why, whylen);
+		dberr(q, what, why, whylen);
 		return -1;
 	}
 	return 0;
+}
+
+static int exec(struct sq *q, const char *sql, char *why, size_t whylen)
+{
+	return exec_as(q, sql, strlen(sql) < 40 ? sql : "changing the schema", why, whylen);
 }
 
 /* Creates the directories above path (mkdir -p of its dirname). */
@@ -1178,7 +1184,10 @@ int arb_store_sqlite_open(struct arb_store **sp, const char *path,
 	    ro ? "" : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; ",
 	    o->sync_full ? "FULL" : "NORMAL",
 	    ro ? "" : " PRAGMA journal_size_limit=134217728; PRAGMA secure_delete=OFF;");
-	if (exec(q, pragmas, why, whylen) < 0)
+	/* the first statement that reads the file: a file that is no
+	 * database fails here (was said as "changing the schema", which a
+	 * read-only --verify or --dump never does) */
+	if (exec_as(q, pragmas, "opening", why, whylen) < 0)
 		goto fail;
 	v = read_version(q, why, whylen);
 	if (v < 0)

@@ -268,6 +268,12 @@ grep -q "password on the command line is refused" "$T/err"; ok $? "and says why"
 grep -q secret "$T/err"; is $? 1 "without echoing the password"
 arb-store -h | grep -q '^usage: arb-store'; ok $? "-h prints usage"
 arb-store -d "$T/nonexistent.db" --verify "$T/nonexistent.db" 2>/dev/null; is $? 1 "--verify of a missing database: exit 1"
+# a file that is no database: said as such, not as a schema change (a
+# read-only check changes nothing)
+echo "not a database" >"$T/notdb.db"
+arb-store --verify "sqlite:$T/notdb.db" 2>"$T/err"
+is "$?:$(cat "$T/err")" "1:arb-store: $T/notdb.db: opening: file is not a database" \
+	"--verify of a file that is no database: exit 1, opening"
 # SIGHUP reopens --reject (log rotation): bad lines before the signal stay in
 # the moved file, those after go to a new one
 # (each step waits for the one before: a slow start under load)
