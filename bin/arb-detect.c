@@ -214,7 +214,9 @@ run(struct arb_detect *d, int fd, const char *name, struct arb_writer *w,
 	rd.idle_readable = 1;  /* it returns 0 once the input is readable */
 	rd.idle_arg = &svc;
 	arb_svc_ready(&svc);
-	while (!arb_sig_stop && (rc = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
+	/* after SIGTERM the reader hands out the lines it holds (and the
+	 * rest of one begun), then ARB_RD_EOF: none read is dropped */
+	while ((rc = arb_reader_next(&rd, &line, &len)) != ARB_RD_EOF) {
 		if (rc == ARB_RD_ERR) {
 			if (errno == EINTR)
 				continue;
@@ -450,7 +452,7 @@ main(int argc, char *argv[])
 	op.bl.w = &w;
 	if (argc == 0)
 		run(d, STDIN_FILENO, "stdin", &w, &op.bl, &rec, &out);
-	for (i = 0; i < argc; i++) {
+	for (i = 0; i < argc && !arb_sig_stop; i++) {
 		int fd = strcmp(argv[i], "-") == 0 ? STDIN_FILENO : open(argv[i], O_RDONLY);
 		if (fd < 0)
 			arb_die_errno(ARB_EXIT_FAIL, "%s", argv[i]);

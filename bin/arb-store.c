@@ -985,8 +985,9 @@ int main(int argc, char **argv)
 		}
 		if (due())
 			commit(0);
-		if (arb_sig_stop)
-			break;
+		/* after SIGTERM the reader hands out the lines it holds (and
+		 * the rest of one begun), then ARB_RD_EOF: every line taken
+		 * from the input is stored */
 	}
 	if (arb_sig_stop)
 		arb_notify("STOPPING=1");

@@ -54,7 +54,9 @@
 #include <emmintrin.h>
 #endif
 
+#include "clock.h"
 #include "io.h"
+#include "log.h"
 #include "sig.h"
 #include "util.h"
 
@@ -273,6 +275,55 @@ void arb_reader_free(struct arb_reader *r)
  */
 #define FILL_STOP (-2)
 
+/* A regular file: no other reader takes what this one leaves. */
+static int regular(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* How long a stop waits for the rest of the line it came inside of. */
+#define STOP_LINE_US 1000000
+
+/*
+ * A stop came while the buffer ends inside a line of a pipe, FIFO or
+ * socket: its first bytes were taken from it, so the line is read to its end, one byte at a
+ * time, so that nothing after its newline is taken (a FIFO that outlives
+ * this process, as systemd's, is left at a line boundary for the next
+ * reader), for at most STOP_LINE_US.  Past that the part read is said
+ * lost and FILL_STOP returned.
+ */
+static ssize_t finish_line(struct arb_reader *r)
+{
+	for (;;) {
+		int64_t now = arb_mono_us(), left;
+		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+		int k;
+
+		if (r->stop_by == 0)
+			r->stop_by = now + STOP_LINE_US;
+		left = r->stop_by - now;
+		k = left > 0 ? poll(&pfd, 1, (int)((left + 999) / 1000)) : 0;
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k < 0)
+				return -1;
+			arb_warn("%s: stopped inside line %llu: its first %zu bytes were read, the rest did not "
+			    "come within %d s: not used", r->name, (unsigned long long)r->lineno + 1,
+			    r->end - r->start, STOP_LINE_US / 1000000);
+			r->stop_by = -1;
+			return FILL_STOP;
+		}
+		ssize_t n = read(r->fd, r->buf + r->end, 1);
+		if (n >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+	}
+}
+
 static ssize_t fill(struct arb_reader *r)
 {
 	for (;;) {
@@ -281,7 +332,8 @@ static ssize_t fill(struct arb_reader *r)
 		 * wait below (sig.h).  read(2) is called only when the input
 		 * is readable, so it never blocks past a stop request. */
 		if (arb_sig_stop)
-			return FILL_STOP;
+			return r->end > r->start && !r->skipping && r->stop_by >= 0 && !regular(r->fd) ?
+			    finish_line(r) : FILL_STOP;
 		struct pollfd pfd[2] = {
 			{ .fd = r->fd, .events = POLLIN },
 			{ .fd = arb_sig_fd(), .events = POLLIN },  /* -1: ignored */
@@ -299,6 +351,8 @@ static ssize_t fill(struct arb_reader *r)
 				int h = r->idle(r->idle_arg);
 				if (h < 0)
 					return -1;
+				if (h > 0 && arb_sig_stop)
+					continue;   /* the stop above: a line begun is read to its end */
 				if (h > 0)
 					return FILL_STOP;
 				if (r->idle_readable)

@@ -43,6 +43,9 @@ struct arb_reader {
 	 * for it, watching the signal self-pipe too): the reader then reads
 	 * at once instead of polling again */
 	int idle_readable;
+	/* a stop (arb_sig_stop) inside a line: when it is to be read to its
+	 * end by (monotonic us), -1 once given up */
+	int64_t stop_by;
 };
 
 void arb_reader_init(struct arb_reader *r, int fd, const char *name);
