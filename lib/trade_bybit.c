@@ -18,7 +18,8 @@
  *                            "orderType":"Limit","qty","price",
  *                            "timeInForce":"IOC"|"FOK","orderLinkId"}
  *   POST /v5/order/cancel    {"category":"spot","symbol","orderLinkId"}
- *   GET  /v5/order/realtime?category=spot&symbol=&orderLinkId=
+ *   GET  /v5/order/realtime?category=spot&symbol=&orderLinkId=  (the
+ *        fee: cumFeeDetail {coin: total}; cumExecFee is deprecated for spot)
  *   GET  /v5/account/wallet-balance?accountType=UNIFIED
  *   GET  /v5/account/fee-rate?category=spot  {"list":[{"symbol",
  *        "takerFeeRate","makerFeeRate"}]}
@@ -149,7 +150,7 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 	struct arb_json j;
 	int64_t rc = -1;
 	char msg[160] = "", st[40];
-	int res, l, e;
+	int res, l, e, fd;
 
 	(void)o;
 	arb_json_init(&j);
@@ -201,7 +202,26 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			r->has_avg = 1;
 		if (arb_tj_dec(&j, e, "cumExecValue", &r->amt) == 0)
 			r->has_amt = 1;
-		if (arb_tj_dec(&j, e, "cumExecFee", &r->fee) == 0) {
+		if ((fd = arb_json_get(&j, e, "cumFeeDetail")) >= 0 && j.t[fd].type == ARB_J_OBJ &&
+		    j.t[fd].n > 0) {
+			/* spot: cumExecFee is deprecated for it; the total by the
+			 * coin it is charged in, which need not be one of the
+			 * pair's ({"MNT":"0.0024"}) */
+			const char *w;
+			int c = arb_json_child(&j, fd);
+			if (j.t[fd].n > 1) {
+				snprintf(r->reason, sizeof r->reason, "bad_answer");
+				snprintf(r->msg, sizeof r->msg, "cumFeeDetail: fees in more than one coin");
+				break;
+			}
+			if (arb_json_str(&j, c, r->fee_ccy, sizeof r->fee_ccy) < 0 || !r->fee_ccy[0] ||
+			    arb_json_dec(&j, c + 1, &r->fee, &w) < 0) {
+				snprintf(r->reason, sizeof r->reason, "bad_answer");
+				snprintf(r->msg, sizeof r->msg, "cumFeeDetail: no coin and amount");
+				break;
+			}
+			r->has_fee = 1;
+		} else if (arb_tj_dec(&j, e, "cumExecFee", &r->fee) == 0) {
 			/* spot: charged in the asset received */
 			r->has_fee = 1;
 			if (o)

@@ -119,6 +119,13 @@ ok $? "fees: --taker-fee wins over the venue's rate"
 grep '"type":"balance".*"ex":"okx","asset":"USDT",.*"locked":9018}' "$T/fees2.out" >/dev/null
 ok $? "fees: the OKX buy locks its cost with --taker-fee's rate"
 
+# Bybit spot gives its fee in cumFeeDetail, in the coin charged (a fee
+# deduction in MNT here); cumExecFee, deprecated for spot, says 0
+case_run bybit-mnt "BTCUSDT=mnt"
+is "$(last_state "$T/bybit-mnt.out" $CY)" filled "bybit mnt: filled"
+grep '"type":"fill".*"cid":"'$CY'".*"fee":0.0125,"fee_ccy":"MNT"' "$T/bybit-mnt.out" >/dev/null
+ok $? "bybit mnt: the fee as charged, in MNT (it was 0 in USDT)"
+
 # Bybit's IP rate-limit ban (HTTP 403): trading stops
 case_run bybit-ban "BTCUSDT=418"
 is "$(last_reason "$T/bybit-ban.out" $CY)" ip_ban "bybit 403: reason ip_ban"

@@ -64,6 +64,8 @@ order):
             of it executed at its price, then fully executed, a third of
             the order more at 50 better and the rest at 60 better (the
             price of the part after the first has no end of decimals)
+  mnt       (Bybit) accept and fill the order, its fee charged in MNT:
+            0.0125 in cumFeeDetail, cumExecFee 0 (deprecated for spot)
   rest      (Binance, Coinbase) accept the order but leave it open,
             unfilled, until it is canceled
   badsig    (Bitstamp) accept the order, answer with a wrong
@@ -484,6 +486,10 @@ class H(BaseHTTPRequestHandler):
                  "fee": format(fee.normalize(), "f"), "feeCcy": base if buy else quote,
                  "time": now_ms(), "trades": [],
                  "visible_at": time.time() + lag_for(mode)}
+            if mode == "mnt":
+                # Bybit's fee deduction in another coin: only cumFeeDetail
+                # tells it (cumExecFee, deprecated for spot, says 0)
+                o.update({"fee": "0.0125", "feeCcy": "MNT", "cumExecFee": "0"})
             if mode in ("twostep", "split"):
                 o["steps"] = part_steps(mode, q, x, buy, lambda qq, amt: qq * Decimal("0.001") if buy
                                         else amt * Decimal("0.001"))
@@ -651,7 +657,8 @@ class H(BaseHTTPRequestHandler):
                 "orderStatus": "PartiallyFilled" if o.get("part") else "Filled",
                 "avgPrice": o.get("avgPx", o["price"]), "cumExecQty": o["executedQty"],
                 "cumExecValue": o["cummulativeQuoteQty"],
-                "cumExecFee": o["fee"], "timeInForce": "IOC", "orderType": "Limit",
+                "cumExecFee": o.get("cumExecFee", o["fee"]), "cumFeeDetail": {o["feeCcy"]: o["fee"]},
+                "timeInForce": "IOC", "orderType": "Limit",
                 "createdTime": str(o["time"]), "updatedTime": str(o["time"])}]})
         if path == "/v5/order/cancel":
             return errb(170213, "Order does not exist.")

@@ -690,6 +690,24 @@ t_bybit(void)
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_FILLED && r->done && deq(r->filled, "0.01") && deq(r->avg_px, "29999.5") &&
 	    deq(r->fee, "0.00001") && !strcmp(r->fee_ccy, "BTC") && r->ts_ms == 1672217964203, "realtime: filled, fee in base");
 	ok(r->has_amt && deq(r->amt, "299.995"), "realtime: cumExecValue is the cumulative amount");
+	/* spot: cumExecFee is deprecated, cumFeeDetail names the coin (the
+	 * documentation's example: MNT, neither of the pair's) */
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"orderId\":\"13\","
+	    "\"orderLinkId\":\"a0123456789abcdefl0\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderStatus\":\"Filled\","
+	    "\"avgPrice\":\"29999.5\",\"cumExecQty\":\"0.01\",\"cumExecValue\":\"299.995\",\"cumExecFee\":\"0\","
+	    "\"cumFeeDetail\":{\"MNT\":\"0.00242968\"},\"updatedTime\":\"1672217964203\"}],\"category\":\"spot\"}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->has_fee && deq(r->fee, "0.00242968") && !strcmp(r->fee_ccy, "MNT"),
+	    "realtime: cumFeeDetail's coin and total, not cumExecFee");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"orderId\":\"13\","
+	    "\"orderStatus\":\"Filled\",\"cumExecQty\":\"0.01\",\"cumExecValue\":\"299.995\",\"cumExecFee\":\"0.00001\","
+	    "\"cumFeeDetail\":{\"BTC\":\"0.00001\",\"MNT\":\"0.001\"}}],\"category\":\"spot\"}}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "bad_answer") &&
+	    !strcmp(r->msg, "cumFeeDetail: fees in more than one coin"), "realtime: fees in two coins: no answer, asked again");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"orderId\":\"13\","
+	    "\"orderStatus\":\"Cancelled\",\"cumExecQty\":\"0\",\"cumExecValue\":\"0\",\"cumExecFee\":\"0\","
+	    "\"cumFeeDetail\":{}}],\"category\":\"spot\"}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->has_fee && deq(r->fee, "0") && !strcmp(r->fee_ccy, "BTC"),
+	    "realtime: nothing executed, cumFeeDetail empty: cumExecFee's 0");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"timeSecond\":\"1688639403\","
 	    "\"timeNano\":\"1688639403423213947\"},\"retExtInfo\":{},\"time\":1688639403423}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1688639403423, "server time");
