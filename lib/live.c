@@ -1022,6 +1022,9 @@ same_pair(const char *venue_sym, const char *base, const char *quote)
 	char a[ARB_SYM_MAX], b[ARB_SYM_MAX];
 	size_t i, k = 0;
 
+	/* "*": every pair; "*" "/USDT": every pair quoted in USDT (OKX) */
+	if (venue_sym[0] == '*')
+		return !venue_sym[1] || (venue_sym[1] == '/' && strcasecmp(venue_sym + 2, quote) == 0);
 	for (i = 0; venue_sym[i] && k + 1 < sizeof a; i++)
 		if (isalnum((unsigned char)venue_sym[i]))
 			a[k++] = (char)toupper((unsigned char)venue_sym[i]);

@@ -19,7 +19,9 @@
  *   POST /api/v5/trade/cancel-order  {"instId","clOrdId"}
  *   GET  /api/v5/trade/order?instId=&clOrdId=
  *   GET  /api/v5/account/balance
- *   GET  /api/v5/account/trade-fee?instType=SPOT  {"data":[{"taker","maker"}]}
+ *   GET  /api/v5/account/trade-fee?instType=SPOT  {"data":[{"taker","maker"
+ *        (the USDT pairs),"takerUSDC","makerUSDC" (the others),"fiat":[{
+ *        "ccy","taker","maker"}]}]}
  *   GET  /api/v5/public/time         {"data":[{"ts":"ms"}]}
  *
  * Headers OK-ACCESS-KEY, OK-ACCESS-PASSPHRASE, OK-ACCESS-TIMESTAMP (ISO
@@ -229,14 +231,40 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		break;
 	case ARB_TOP_FEES: {
 		/* negative: charged; positive: a rebate, below 0 as ours
-		 * (live.c does not use such a taker rate) */
-		arb_dec tk, mk;
+		 * (live.c does not use such a taker rate).  For SPOT, taker
+		 * is the rate of the USDT pairs, takerUSDC that of the others
+		 * (USDC, other stablecoins, crypto), fiat[] those quoted in a
+		 * fiat currency: "*" and "*" "/QUOTE" entries (live.c), the
+		 * first that matches a pair counting */
+		arb_dec tk, mk, tu, mu;
+		int fi, f;
+		uint32_t k;
+		char ccy[ARB_ASSET_MAX], sy[ARB_SYM_MAX];
 		if (d0 < 0 || arb_tj_dec(&j, d0, "taker", &tk) < 0)
 			break;
 		if (arb_tj_dec(&j, d0, "maker", &mk) < 0)
 			mk = tk;
-		arb_tres_addfee(r, "", arb_dec_neg(tk), arb_dec_neg(mk));
 		r->kind = ARB_TR_OK;
+		if (arb_tj_dec(&j, d0, "takerUSDC", &tu) < 0) {
+			arb_tres_addfee(r, "", arb_dec_neg(tk), arb_dec_neg(mk));
+			break;
+		}
+		if (arb_tj_dec(&j, d0, "makerUSDC", &mu) < 0)
+			mu = tu;
+		if ((fi = arb_json_get(&j, d0, "fiat")) >= 0 && j.t[fi].type == ARB_J_ARR)
+			for (k = 0; k < j.t[fi].n; k++) {
+				arb_dec ft, fm;
+				f = arb_json_at(&j, fi, k);
+				if (arb_tj_str(&j, f, "ccy", ccy, sizeof ccy) < 0 || !ccy[0] ||
+				    arb_tj_dec(&j, f, "taker", &ft) < 0)
+					continue;
+				if (arb_tj_dec(&j, f, "maker", &fm) < 0)
+					fm = ft;
+				snprintf(sy, sizeof sy, "*/%s", ccy);
+				arb_tres_addfee(r, sy, arb_dec_neg(ft), arb_dec_neg(fm));
+			}
+		arb_tres_addfee(r, "*/USDT", arb_dec_neg(tk), arb_dec_neg(mk));
+		arb_tres_addfee(r, "*", arb_dec_neg(tu), arb_dec_neg(mu));
 		break;
 	}
 	case ARB_TOP_BALANCES:

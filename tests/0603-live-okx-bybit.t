@@ -103,12 +103,15 @@ printf '%s\n' \
 cmp_ok "$T/parts.bal" "$T/parts.bwant" "parts: balances: OKX 8988 USDT spent, Bybit the parts' proceeds less 9.0752 of fees"
 
 # the venues' fee rates, read at start, are the taker fees of new orders:
-# OKX one rate for every pair (trade-fee), Bybit per pair (fee-rate)
+# OKX (trade-fee) one rate for the USDT pairs (taker) and one for the
+# others (takerUSDC: ETH/BTC), Bybit per pair (fee-rate)
 venue_reset "" 2 1
 drive -v <"$IN" >"$T/fees.out" 2>"$T/fees.err"
 is "$?" 0 "fees: exit 0"
-grep 'okx: every symbol: taker fee 0.0008, as the venue says' "$T/fees.err" >/dev/null
-ok $? "fees: OKX's rate read"
+grep 'okx: BTC/USDT: taker fee 0.0008, as the venue says' "$T/fees.err" >/dev/null
+ok $? "fees: OKX's rate of the USDT pairs read"
+grep 'okx: ETH/BTC: taker fee 0.0007, as the venue says' "$T/fees.err" >/dev/null
+ok $? "fees: OKX's takerUSDC is the rate of a crypto pair (it had the USDT pairs' rate)"
 grep 'bybit: BTC/USDT: taker fee 0.002, as the venue says' "$T/fees.err" >/dev/null
 ok $? "fees: Bybit's rate for the pair read"
 grep '"type":"balance".*"ex":"okx","asset":"USDT",.*"locked":9007.2}' "$T/fees.out" >/dev/null

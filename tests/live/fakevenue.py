@@ -551,7 +551,8 @@ class H(BaseHTTPRequestHandler):
         p = json.loads(body) if body else dict(urllib.parse.parse_qsl(query))
         if path == "/api/v5/account/trade-fee":
             return ok_([{"instType": "SPOT", "level": "Lv1", "category": "1", "delivery": "", "exercise": "",
-                         "maker": "-0.0008", "taker": "-0.0008", "ts": str(now_ms())}])
+                         "maker": "-0.0008", "taker": "-0.0008", "makerU": "", "takerU": "",
+                         "makerUSDC": "-0.0006", "takerUSDC": "-0.0007", "fiat": [], "ts": str(now_ms())}])
         if path == "/api/v5/account/balance":
             return ok_([{"details": [{"ccy": a, "availBal": v, "frozenBal": "0"} for a, v in CONF["balances"].items()]}])
         if place:

@@ -632,6 +632,20 @@ t_okx(void)
 	    "\"ts\":\"1608623351857\"}]}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->nfee == 1 && deq(r->fees[0].taker, "0.001") && deq(r->fees[0].maker, "-0.0002"),
 	    "trade-fee: negative is a charge, a rebate is below 0 (not no fee: live.c does not use it)");
+	/* SPOT: taker is the USDT pairs' rate, takerUSDC the others', fiat[]
+	 * those of a fiat quote */
+	parse(tv, ARB_TOP_FEES, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instType\":\"SPOT\",\"level\":\"Lv1\","
+	    "\"maker\":\"-0.0008\",\"taker\":\"-0.001\",\"makerU\":\"\",\"takerU\":\"\",\"makerUSDC\":\"-0.0006\","
+	    "\"takerUSDC\":\"-0.0007\",\"fiat\":[{\"ccy\":\"EUR\",\"taker\":\"-0.0015\",\"maker\":\"-0.001\"}],"
+	    "\"ts\":\"1608623351857\"}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 3 && !strcmp(r->fees[0].sym, "*/EUR") && deq(r->fees[0].taker, "0.0015") &&
+	    !strcmp(r->fees[1].sym, "*/USDT") && deq(r->fees[1].taker, "0.001") && deq(r->fees[1].maker, "0.0008") &&
+	    !strcmp(r->fees[2].sym, "*") && deq(r->fees[2].taker, "0.0007") && deq(r->fees[2].maker, "0.0006"),
+	    "trade-fee: fiat quotes, the USDT pairs (taker), every other pair (takerUSDC)");
+	parse(tv, ARB_TOP_FEES, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instType\":\"SPOT\","
+	    "\"maker\":\"-0.0008\",\"taker\":\"-0.001\",\"makerUSDC\":\"\",\"takerUSDC\":\"\",\"fiat\":[]}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nfee == 1 && !r->fees[0].sym[0] && deq(r->fees[0].taker, "0.001"),
+	    "trade-fee: takerUSDC empty (the documentation's example): taker for every pair");
 	arb_tres_free(r);
 	free(r);
 }
