@@ -660,7 +660,7 @@ accept_window(struct live *L, struct lven *v)
 
 	if (L->c.accept_us > 0)
 		return L->c.accept_us;
-	return v->tv->accept_ms * 1000 > rw ? v->tv->accept_ms * 1000 : rw;
+	return (v->tv->accept_ms * 1000 > rw ? v->tv->accept_ms * 1000 : rw) + v->tv->clock_ms * 1000;
 }
 
 /* The order is unknown: report it once, then find out by query. */

@@ -147,6 +147,11 @@ struct arb_tvenue {
 	                              * receive window is shorter (Bitstamp's
 	                              * 150 s timestamp window); 0: the
 	                              * receive window binds */
+	int64_t clock_ms;            /* how far our estimate of the venue's
+	                              * clock may be off, which a deadline
+	                              * set on it moves: a clock read in
+	                              * whole seconds (Kraken, Bitstamp)
+	                              * 1000, else 0 */
 	/* credential names read through cred.h: key, secret, passphrase */
 	const char *cred_key, *cred_secret, *cred_pass;
 	/* Builds a request; -1 with why (never a secret) when it cannot. */

@@ -373,6 +373,7 @@ const struct arb_tvenue arb_tv_bitstamp = {
 	.test_note = "Bitstamp has no public test environment: give --endpoint bitstamp=URL",
 	.lag_us = 1000000,
 	.accept_ms = 150000,         /* X-Auth-Timestamp: 150 s, no expiry of ours */
+	.clock_ms = 1000,            /* the ticker's timestamp: whole seconds */
 	.cred_key = "bitstamp_key",
 	.cred_secret = "bitstamp_secret",
 	.cred_pass = NULL,

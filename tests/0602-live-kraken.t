@@ -66,6 +66,18 @@ for m in drop 503 droplag; do
 	is "$(places)" 2 "$m: never sent again"
 done
 
+# --recv-window 1000, but Kraken's deadline is at least 2 s ahead (and its
+# clock, read in whole seconds, known to 1 s): an order whose answer is
+# lost and that shows 1.6 s later is found, not given up as never placed
+# after the 1 s receive window (was: rejected not_placed while the venue
+# had it filled: a leg open that the books did not know)
+venue_reset "XBTUSDT=droplag" 2 1.6
+feed_live "$IN" "$T/kdl.out" "$T/kdl.err" drive --timeout 300ms --lag 1ms --recv-window 1000
+is "$(count_orders $CK)" 1 "late: the Kraken order exists once"
+is "$(last_state "$T/kdl.out" $CK)" filled "late: found by QueryOrders after the 1 s window: filled"
+grep '"reason":"not_placed"' "$T/kdl.out" >/dev/null
+ok $((! $?)) "late: never taken as not placed"
+
 case_run klost "XBTUSDT=503-lost"
 is "$(count_orders $CK)" 0 "lost: no Kraken order"
 is "$(last_state "$T/klost.out" $CK)" rejected "lost: rejected"
