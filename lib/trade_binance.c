@@ -17,7 +17,8 @@
  *                             newOrderRespType=FULL (the fills come back)
  *   DELETE /api/v3/order      cancel by symbol + origClientOrderId
  *   GET    /api/v3/order      query by symbol + origClientOrderId
- *   GET    /api/v3/myTrades   trades of symbol + orderId (commission)
+ *   GET    /api/v3/myTrades   trades of symbol + orderId (commission),
+ *                             limit=1000 (the most; the default is 500)
  *   GET    /api/v3/account    balances (omitZeroBalances=true)
  *   GET    /api/v3/time       {"serverTime": ms} (not signed)
  *
@@ -115,6 +116,9 @@ b_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 		q->method = "GET";
 		arb_tq_add(&qs, "symbol", sym);
 		arb_tq_add(&qs, "orderId", o->vid);
+		/* the most trades one answer lists (the default is 500): an
+		 * order's trades are read whole or not at all */
+		arb_tq_add(&qs, "limit", "1000");
 		common(in, &qs);
 		sign_into(in, &qs);
 		arb_buf_printf(&q->path, "/api/v3/myTrades?%s", qs.p);

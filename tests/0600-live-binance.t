@@ -89,6 +89,17 @@ for m in drop 503 timeout droplag; do
 	ok $? "$m: complete"
 done
 
+# 2b. the answer lost, the order filled in 600 trades: myTrades asked for
+# 1000 of them (it lists 500 by default), so they cover what the order
+# executed and are booked, each once (was: 500 trades never covered the
+# executed quantity, asked again 20 times, the order left unknown, exit 1)
+case_run many dropmany 2.5 1
+is "$(cat "$T/many.rc")" 0 "many: exit 0"
+is "$(last_state "$T/many.out" $C0)" filled "many: resolved by query: filled"
+is "$(grep -c '"type":"fill".*"cid":"'$C0'"' "$T/many.out")" 600 "many: 600 fills, each once"
+grep '"type":"fill".*"cid":"'$C0'"' "$T/many.out" | sort -u | wc -l | tr -d ' ' >"$T/many.n"
+is "$(cat "$T/many.n")" 600 "many: no fill twice"
+
 # 3. 503 without accepting: not found until the request can no longer be
 # accepted (recvWindow past), then rejected as not placed
 case_run lost 503-lost

@@ -46,6 +46,9 @@ order):
   droplag   accept, drop the answer, and queries see the order only after
             --lag seconds (the venue's own delay)
   droplag2  the same, seen only after twice --lag seconds
+  dropmany  (Binance) accept the order, filled in 600 trades of equal
+            parts (myTrades lists 500 by default, 1000 at most), and drop
+            the answer
   past36    (Binance) accept the order and fill it at 0.01 below its
             price, reporting an executed quantity 10^-36 above the one
             ordered (36 decimals: the price times it has 38)
@@ -325,7 +328,8 @@ class H(BaseHTTPRequestHandler):
             with LOCK:
                 ts = [t for o in ORDERS if o["symbol"] == p.get("symbol") and str(o["orderId"]) == p.get("orderId")
                       for t in o["trades"]]
-            return self.answer(200, ts)
+            # the oldest limit of them: 500 by default, at most 1000
+            return self.answer(200, ts[:min(int(p.get("limit", "500")), 1000)])
         return self.error(400, -1000, "unsupported")
 
     def admin(self, path, q):
@@ -1089,6 +1093,15 @@ class H(BaseHTTPRequestHandler):
                              "time": now_ms(), "isBuyer": p["side"] == "BUY", "isMaker": False}]}
             if mode == "rest":
                 o.update(status="NEW", executedQty="0", cummulativeQuoteQty="0", trades=[])
+            if mode == "dropmany":
+                # 600 trades of equal parts: more than myTrades lists by
+                # default (500)
+                t0, n = o["trades"][0], 600
+                o["trades"] = [dict(t0, id=tid + k, qty=format((q / n).normalize(), "f"),
+                                    quoteQty=format((q * x / n).normalize(), "f"),
+                                    commission=format((Decimal(t0["commission"]) / n).normalize(), "f"))
+                               for k in range(n)]
+                NEXT_TRADE[0] += n - 1
             if mode == "past36":
                 i, _, f = qty.partition(".")
                 q36 = i + "." + (f + "0" * 35)[:35] + "1"
@@ -1096,7 +1109,7 @@ class H(BaseHTTPRequestHandler):
                 o["trades"][0]["qty"] = q36
                 o["trades"][0]["price"] = format(x - Decimal("0.01"), "f")
             ORDERS.append(o)
-        if mode in ("drop", "droplag", "droplag2"):
+        if mode in ("drop", "droplag", "droplag2", "dropmany"):
             self.close_connection = True
             try:
                 self.connection.shutdown(2)

@@ -191,7 +191,8 @@ t_binance_build(void)
 	snprintf(o.vid, sizeof o.vid, "28");
 	arb_treq_init(&q);
 	ok(tv->build(ARB_TOP_FILLS, &in, &q, why, sizeof why) == 0 &&
-	    !strncmp(q.path.p, "/api/v3/myTrades?symbol=LTCBTC&orderId=28&", 42), "trades of the order");
+	    !strncmp(q.path.p, "/api/v3/myTrades?symbol=LTCBTC&orderId=28&limit=1000&", 53),
+	    "trades of the order, 1000 of them (the default is 500)");
 	arb_treq_wipe(&q);
 
 	arb_treq_init(&q);
