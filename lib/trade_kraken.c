@@ -43,14 +43,24 @@ pair(const struct arb_order *o, char *buf, size_t cap)
 	snprintf(buf, cap, "%s%s", b, !strcmp(o->quote, "BTC") ? "XBT" : o->quote);
 }
 
-/* Kraken asset codes to ours: XXBT -> BTC, ZUSD -> USD, XETH -> ETH. */
+/* Kraken asset codes to ours: XXBT -> BTC, ZUSD -> USD, XETH -> ETH.
+ * Only the legacy codes have the X (crypto) or Z (fiat) in front: an
+ * asset listed since is named as it is (ZEUS, XION), whatever its first
+ * letter. */
 static void
 asset(const char *k, char *out, size_t cap)
 {
-	size_t n = strlen(k);
+	static const char *const legacy[] = {
+		"XETC", "XETH", "XLTC", "XMLN", "XREP", "XXBT", "XXDG", "XXLM", "XXMR", "XXRP", "XZEC",
+		"ZAUD", "ZCAD", "ZEUR", "ZGBP", "ZJPY", "ZUSD", NULL
+	};
+	const char *const *l;
 
-	if (n == 4 && (k[0] == 'X' || k[0] == 'Z') && strcmp(k, "XTZ") && k[1] != '.')
-		k++;
+	for (l = legacy; *l; l++)
+		if (!strcmp(k, *l)) {
+			k++;
+			break;
+		}
 	snprintf(out, cap, "%s", k);
 	if (!strcmp(out, "XBT"))
 		snprintf(out, cap, "BTC");

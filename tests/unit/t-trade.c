@@ -450,6 +450,11 @@ t_kraken(void)
 	parse(tv, ARB_TOP_BALANCES, 200, "", b, &o, r);
 	ok(r->kind == ARB_TR_OK && r->nbal == 3 && !strcmp(r->bal[0].asset, "USD") && !strcmp(r->bal[1].asset, "BTC") &&
 	    deq(r->bal[1].free, "0.5") && !strcmp(r->bal[2].asset, "ETH"), "balances, Kraken asset codes mapped");
+	parse(tv, ARB_TOP_BALANCES, 200, "", "{\"error\":[],\"result\":{\"ZEUS\":\"120.5\",\"XION\":\"3\",\"XXDG\":\"7\","
+	    "\"ZEUR\":\"10\",\"XTZ\":\"2\",\"USDT\":\"5\"}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->nbal == 6 && !strcmp(r->bal[0].asset, "ZEUS") && !strcmp(r->bal[1].asset, "XION") &&
+	    !strcmp(r->bal[2].asset, "DOGE") && !strcmp(r->bal[3].asset, "EUR") && !strcmp(r->bal[4].asset, "XTZ") &&
+	    !strcmp(r->bal[5].asset, "USDT"), "balances: a newer asset starting with Z or X keeps its name (was EUS, ION)");
 	free(b);
 	/* QueryOrders, the documentation's example */
 	parse(tv, ARB_TOP_QUERY, 200, "", "{\"error\":[],\"result\":{\"OBCMZD-JIEE7-77TH3F\":{\"refid\":\"None\","
