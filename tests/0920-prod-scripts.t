@@ -30,6 +30,17 @@ arb-store --verify "sqlite:$last" >"$T/verify" 2>&1
 ok $? "the newest backup verifies"
 is "$(arb-store --db "sqlite:$last" --dump | wc -l)" "$(wc -l <"$T/in")" \
 	"the backup taken after the ingest holds every record"
+# two backups named by the same second (a retry, a run by hand beside the
+# timer): the second gets -2, it does not replace the first
+mkdir -p "$T/fakebin" "$T/bk6"
+printf '#!/bin/sh\necho 20261202T120000Z\n' >"$T/fakebin/date"
+chmod +x "$T/fakebin/date"
+PATH=$T/fakebin:$PATH "$S/arb-backup" --db "sqlite:$T/live.db" --dest "$T/bk6" >/dev/null 2>&1 &&
+	PATH=$T/fakebin:$PATH "$S/arb-backup" --db "sqlite:$T/live.db" --dest "$T/bk6" >"$T/bk6.out" 2>&1
+ok $? "two backups within one second: both taken"
+is "$(ls "$T/bk6" | tr '\n' ' ')" "arb-20261202T120000Z-2.db arb-20261202T120000Z.db " "  both kept, under two names"
+is "$(grep '^arb-backup:' "$T/bk6.out")" "arb-backup: $T/bk6/arb-20261202T120000Z-2.db: backup taken, restored and verified" \
+	"  the second names its own file"
 # the restore check works beside the backups, not in TMPDIR (a tmpfs /tmp
 # would hold a copy of the store in memory), and leaves nothing there
 mkdir -p "$T/bk5"
