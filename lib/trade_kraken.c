@@ -101,6 +101,10 @@ k_build(int op, const struct arb_tin *in, struct arb_treq *q, char *why, size_t 
 		pair(o, t, sizeof t);
 		arb_tq_add(&q->body, "pair", t);
 		arb_tq_add(&q->body, "timeinforce", "IOC");
+		/* the fee in the quote currency, asked for: without a flag
+		 * the venue picks by side, and what it picks is told
+		 * differently by different accounts of its API */
+		arb_tq_add(&q->body, "oflags", "fciq");
 		arb_tq_add(&q->body, "cl_ord_id", o->cid);
 		{
 			/* between 2 and 60 s ahead, per the documentation */
@@ -228,7 +232,8 @@ order_of(struct arb_tres *r, const struct arb_json *j, int key, int obj, const s
 	if (arb_tj_dec(j, obj, "fee", &r->fee) == 0) {
 		r->has_fee = 1;
 		(void)arb_tj_str(j, obj, "oflags", fl, sizeof fl);
-		/* in the quote currency unless the order asked for base (fcib) */
+		/* in the quote currency (our orders ask for it: fciq) unless
+		 * the order says base (fcib) */
 		if (o)
 			snprintf(r->fee_ccy, sizeof r->fee_ccy, "%s", strstr(fl, "fcib") ? o->base : o->quote);
 	}

@@ -471,7 +471,7 @@ class H(BaseHTTPRequestHandler):
                                                       "price": o["price"]},
                                             "vol": o["origQty"], "vol_exec": o["executedQty"],
                                             "cost": o["cummulativeQuoteQty"], "fee": o["kfee"], "price": o["price"],
-                                            "misc": "", "oflags": "fciq", "trades": ["T" + o["txid"][1:]]}})
+                                            "misc": "", "oflags": o.get("koflags", ""), "trades": ["T" + o["txid"][1:]]}})
         return self.kanswer(error=["EGeneral:Unknown method"])
 
     # -- OKX and Bybit --------------------------------------------------
@@ -993,7 +993,7 @@ class H(BaseHTTPRequestHandler):
                  "cummulativeQuoteQty": format((q * x).normalize(), "f"),
                  "kfee": format((q * x * Decimal("0.0026")).normalize(), "f"), "kstatus": "closed",
                  "status": "FILLED", "side": p["type"].upper(), "time": now_ms(), "trades": [],
-                 "visible_at": time.time() + lag_for(mode)}
+                 "koflags": p.get("oflags", ""), "visible_at": time.time() + lag_for(mode)}
             if mode == "twostep":
                 o["steps"] = [{"kstatus": "open" if st["part"] else "closed", "executedQty": st["executedQty"],
                                "cummulativeQuoteQty": st["cummulativeQuoteQty"],

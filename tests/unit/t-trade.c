@@ -397,8 +397,8 @@ t_kraken(void)
 	ok(tv->build(ARB_TOP_PLACE, &in, &q, why, sizeof why) == 0, "kraken place builds");
 	is_str(q.path.p, "/0/private/AddOrder", "AddOrder path");
 	is_str(q.body.p, "nonce=1616492376594&ordertype=limit&type=buy&volume=1.25&price=37500&pair=XBTUSD"
-	    "&timeinforce=IOC&cl_ord_id=a0123456789abcdefl1&deadline=2021-03-23T09%3A39%3A41.594000Z",
-	    "AddOrder body: IOC, cl_ord_id, deadline 5 s ahead");
+	    "&timeinforce=IOC&oflags=fciq&cl_ord_id=a0123456789abcdefl1&deadline=2021-03-23T09%3A39%3A41.594000Z",
+	    "AddOrder body: IOC, the fee in quote (fciq), cl_ord_id, deadline 5 s ahead");
 	/* API-Sign = b64(HMAC-SHA512(b64dec(secret), path + SHA256(nonce + body))) */
 	ok(arb_b64_decode(KSEC, strlen(KSEC), key, &kl) == 0, "secret decodes");
 	msg = xmalloc(strlen(q.body.p) + 64);
