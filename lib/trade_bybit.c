@@ -242,9 +242,21 @@ y_parse(int op, long http, const char *hdr, const char *body, size_t len,
 			r->st = ARB_OS_REJECTED;
 			r->done = 1;
 			snprintf(r->reason, sizeof r->reason, "venue_reject");
-		} else {
-			r->st = ARB_OS_CANCELED;   /* Cancelled, PartiallyFilledCanceled, Deactivated */
+		} else if (!strcmp(st, "Cancelled") || !strcmp(st, "PartiallyFilledCanceled") ||
+		    !strcmp(st, "Deactivated")) {
+			r->st = ARB_OS_CANCELED;
 			r->done = 1;
+		} else if (!strcmp(st, "Triggered")) {
+			r->st = arb_dec_sign(r->filled) > 0 ? ARB_OS_PARTIAL : ARB_OS_ACKED;
+			r->done = 0;   /* a conditional order now live */
+		} else {
+			/* a status not documented when this was written: not taken
+			 * as the order's end (it may still execute), asked again */
+			int k;
+			r->kind = ARB_TR_UNKNOWN;
+			snprintf(r->reason, sizeof r->reason, "venue_unknown");
+			k = snprintf(r->msg, sizeof r->msg, "order status ");
+			arb_tmsg(r->msg + k, sizeof r->msg - (size_t)k, st, strlen(st));
 		}
 		break;
 	case ARB_TOP_FEES: {

@@ -224,9 +224,17 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		} else if (!strcmp(st, "filled")) {
 			r->st = ARB_OS_FILLED;
 			r->done = 1;
-		} else {
-			r->st = ARB_OS_CANCELED;   /* canceled, mmp_canceled */
+		} else if (!strcmp(st, "canceled") || !strcmp(st, "mmp_canceled")) {
+			r->st = ARB_OS_CANCELED;
 			r->done = 1;
+		} else {
+			/* a state not documented when this was written: not taken
+			 * as the order's end (it may still execute), asked again */
+			int k;
+			r->kind = ARB_TR_UNKNOWN;
+			snprintf(r->reason, sizeof r->reason, "venue_unknown");
+			k = snprintf(r->msg, sizeof r->msg, "order state ");
+			arb_tmsg(r->msg + k, sizeof r->msg - (size_t)k, st, strlen(st));
 		}
 		break;
 	case ARB_TOP_FEES: {

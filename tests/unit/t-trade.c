@@ -623,6 +623,17 @@ t_okx(void)
 	    deq(r->avg_px, "30001") && deq(r->fee, "0.18") && !strcmp(r->fee_ccy, "USDT") && r->ts_ms == 1597026383085,
 	    "order details: IOC rest canceled, fee sign turned into a charge");
 	ok(!r->has_amt, "order details: no amount (OKX gives the average only)");
+	/* a state OKX may add: not the order's end, asked again (was: canceled) */
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instId\":\"BTC-USDT\",\"ordId\":\"3122\","
+	    "\"clOrdId\":\"a0123456789abcdefl0\",\"accFillSz\":\"0\",\"avgPx\":\"\",\"state\":\"partially_canceled_x\","
+	    "\"fee\":\"0\",\"feeCcy\":\"USDT\"}]}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "venue_unknown") &&
+	    !strcmp(r->msg, "order state partially_canceled_x"), "order details: a state not documented: asked again: %s",
+	    r->msg);
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instId\":\"BTC-USDT\",\"ordId\":\"3122\","
+	    "\"clOrdId\":\"a0123456789abcdefl0\",\"accFillSz\":\"0\",\"avgPx\":\"\",\"state\":\"mmp_canceled\","
+	    "\"fee\":\"0\",\"feeCcy\":\"USDT\"}]}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done, "order details: mmp_canceled: canceled");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"1597026383085\"}]}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1597026383085, "server time");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"ts\":\"9223372036854775807\"}]}",
@@ -728,6 +739,21 @@ t_bybit(void)
 	    "\"cumFeeDetail\":{}}],\"category\":\"spot\"}}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->has_fee && deq(r->fee, "0") && !strcmp(r->fee_ccy, "BTC"),
 	    "realtime: nothing executed, cumFeeDetail empty: cumExecFee's 0");
+	/* a status Bybit may add: not the order's end, asked again (was: canceled) */
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"orderId\":\"13\","
+	    "\"orderStatus\":\"PendingSomething\",\"cumExecQty\":\"0\",\"cumExecValue\":\"0\",\"cumExecFee\":\"0\"}],"
+	    "\"category\":\"spot\"}}", &o, r);
+	ok(r->kind == ARB_TR_UNKNOWN && !strcmp(r->reason, "venue_unknown") &&
+	    !strcmp(r->msg, "order status PendingSomething"), "realtime: a status not documented: asked again: %s", r->msg);
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"orderId\":\"13\","
+	    "\"orderStatus\":\"Triggered\",\"cumExecQty\":\"0\",\"cumExecValue\":\"0\",\"cumExecFee\":\"0\"}],"
+	    "\"category\":\"spot\"}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_ACKED && !r->done, "realtime: Triggered: open (was: canceled)");
+	parse(tv, ARB_TOP_QUERY, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"orderId\":\"13\","
+	    "\"orderStatus\":\"PartiallyFilledCanceled\",\"cumExecQty\":\"0.004\",\"cumExecValue\":\"120\","
+	    "\"cumExecFee\":\"0.000004\"}],\"category\":\"spot\"}}", &o, r);
+	ok(r->kind == ARB_TR_OK && r->st == ARB_OS_CANCELED && r->done && deq(r->filled, "0.004"),
+	    "realtime: PartiallyFilledCanceled: canceled with what executed");
 	parse(tv, ARB_TOP_TIME, 200, "", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"timeSecond\":\"1688639403\","
 	    "\"timeNano\":\"1688639403423213947\"},\"retExtInfo\":{},\"time\":1688639403423}", &o, r);
 	ok(r->kind == ARB_TR_OK && r->server_ms == 1688639403423, "server time");
