@@ -178,6 +178,17 @@ arb_tmsg(char *dst, size_t cap, const char *src, size_t n)
 	dst[k] = 0;
 }
 
+void
+arb_tres_unknown_status(struct arb_tres *r, const char *what, const char *st)
+{
+	int k;
+
+	r->kind = ARB_TR_UNKNOWN;
+	snprintf(r->reason, sizeof r->reason, "venue_unknown");
+	k = snprintf(r->msg, sizeof r->msg, "%s ", what);
+	arb_tmsg(r->msg + k, sizeof r->msg - (size_t)k, st, strlen(st));
+}
+
 int
 arb_tsym_split(const char *sym, char *base, size_t bcap, char *quote, size_t qcap)
 {

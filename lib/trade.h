@@ -197,6 +197,10 @@ void arb_tres_addfee(struct arb_tres *r, const char *sym, arb_dec taker, arb_dec
 /* Copies a venue message for records and logs: printable ASCII only,
  * quotes and backslashes replaced, at most cap-1 bytes. */
 void arb_tmsg(char *dst, size_t cap, const char *src, size_t n);
+/* An order status the parser does not know (what: "order status", "order
+ * state"): no answer (ARB_TR_UNKNOWN, reason venue_unknown, asked again),
+ * the venue's word in msg as arb_tmsg copies it. */
+void arb_tres_unknown_status(struct arb_tres *r, const char *what, const char *st);
 /* "BTC/USDT" -> base "BTC", quote "USDT".  -1 when not BASE/QUOTE. */
 int arb_tsym_split(const char *sym, char *base, size_t bcap, char *quote, size_t qcap);
 /* Appends key=value URL-encoded (RFC 3986 unreserved kept), with '&'

@@ -276,11 +276,8 @@ order(const struct arb_json *j, int e, const struct arb_order *o, struct arb_tre
 		r->st = r->has_filled && arb_dec_sign(r->filled) > 0 ? ARB_OS_PARTIAL : ARB_OS_ACKED;
 		r->done = 0;
 	} else {
-		r->kind = ARB_TR_UNKNOWN;   /* UNKNOWN_ORDER_STATUS: ask again */
-		snprintf(r->reason, sizeof r->reason, "venue_unknown");
-		/* the venue's text: sanitised like any message of its own */
-		int k = snprintf(r->msg, sizeof r->msg, "order status ");
-		arb_tmsg(r->msg + k, sizeof r->msg - (size_t)k, st, strlen(st));
+		/* UNKNOWN_ORDER_STATUS or one of its own: ask again */
+		arb_tres_unknown_status(r, "order status", st);
 	}
 }
 

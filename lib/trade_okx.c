@@ -230,11 +230,7 @@ o_parse(int op, long http, const char *hdr, const char *body, size_t len,
 		} else {
 			/* a state not documented when this was written: not taken
 			 * as the order's end (it may still execute), asked again */
-			int k;
-			r->kind = ARB_TR_UNKNOWN;
-			snprintf(r->reason, sizeof r->reason, "venue_unknown");
-			k = snprintf(r->msg, sizeof r->msg, "order state ");
-			arb_tmsg(r->msg + k, sizeof r->msg - (size_t)k, st, strlen(st));
+			arb_tres_unknown_status(r, "order state", st);
 		}
 		break;
 	case ARB_TOP_FEES: {
