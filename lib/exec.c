@@ -478,6 +478,21 @@ static void seen_put(struct arb_exec *e, const char *id, int64_t expires);
 /* Rebuilds the table with room to grow, dropping ids whose opportunity
  * expired more than a minute ago; seen_floor remembers the newest one
  * dropped, so a replayed stream cannot bring them back. */
+/* A decided id is kept until a minute past the latest expires of its
+ * records; once it is dropped, the floor of decided times covers it. */
+static int
+seen_stale(const struct arb_exec *e, const struct arb_seen *sn)
+{
+	return sn->expires < e->now - INT64_C(60000000);
+}
+
+static void
+seen_forget(struct arb_exec *e, const struct arb_seen *sn)
+{
+	if (sn->expires > e->seen_floor)
+		e->seen_floor = sn->expires;
+}
+
 static void
 seen_rebuild(struct arb_exec *e, size_t nc)
 {
@@ -490,9 +505,8 @@ seen_rebuild(struct arb_exec *e, size_t nc)
 	for (i = 0; i < oc; i++) {
 		if (!old[i].id)
 			continue;
-		if (old[i].expires < e->now - INT64_C(60000000)) {
-			if (old[i].expires > e->seen_floor)
-				e->seen_floor = old[i].expires;
+		if (seen_stale(e, &old[i])) {
+			seen_forget(e, &old[i]);
 			free(old[i].id);
 			free(old[i].line);
 			continue;
@@ -1671,11 +1685,10 @@ on_opportunity(struct arb_exec *e, const struct arb_rec *r, const char *file, ui
 	 * opportunity is in flight (an order of it waits for its book): its
 	 * records are then duplicates, forgotten or not. */
 	sn = seen_find(e, p->id, fnv(p->id, strlen(p->id)));
-	if ((!sn || sn->expires < e->now - INT64_C(60000000)) && opp_live(e, p->id))
+	if ((!sn || seen_stale(e, sn)) && opp_live(e, p->id))
 		live = 1;   /* its orders still open: a duplicate all the same */
-	else if (sn && sn->expires < e->now - INT64_C(60000000)) {
-		if (sn->expires > e->seen_floor)
-			e->seen_floor = sn->expires;
+	else if (sn && seen_stale(e, sn)) {
+		seen_forget(e, sn);
 		sn = NULL;
 	}
 	if (!strcmp(event, "gone") || e->stopping || sn || live || below_floor(e, r->ts)) {
