@@ -934,6 +934,21 @@ static void card(struct arb_buf *b, const char *k, const char *v, int sign)
 	arb_buf_adds(b, "</div></div>\n");
 }
 
+/* A card of an amount in the reporting currency: "- CCY" when unknown;
+ * signed (red or green) when sign is set. */
+static void amount_card(struct arb_buf *b, const char *k, int ok, arb_dec amt, const char *ccy, int sign)
+{
+	char v[ARB_DEC_STRMAX + 24], d[ARB_DEC_STRMAX];
+
+	if (ok) {
+		rdec_str(amt, d);
+		snprintf(v, sizeof v, "%s %s", d, ccy);
+	} else {
+		snprintf(v, sizeof v, "- %s", ccy);
+	}
+	card(b, k, v, ok && sign ? arb_dec_sign(amt) : 0);
+}
+
 static void cards(struct arb_report *r, struct arb_buf *b)
 {
 	struct rtotals t;
@@ -942,20 +957,8 @@ static void cards(struct arb_report *r, struct arb_buf *b)
 
 	arb_report_totals(r, &t);
 	arb_buf_adds(b, "<div class=\"cards\">\n");
-	if (t.pnl_ok) {
-		rdec_str(t.pnl, d);
-		snprintf(v, sizeof v, "%s %s", d, r->ccy);
-	} else {
-		snprintf(v, sizeof v, "- %s", r->ccy);
-	}
-	card(b, "realised P&L", v, t.pnl_ok ? arb_dec_sign(t.pnl) : 0);
-	if (t.fees_ok) {
-		rdec_str(t.fees, d);
-		snprintf(v, sizeof v, "%s %s", d, r->ccy);
-	} else {
-		snprintf(v, sizeof v, "- %s", r->ccy);
-	}
-	card(b, "fees paid", v, 0);
+	amount_card(b, "realised P&L", t.pnl_ok, t.pnl, r->ccy, 1);
+	amount_card(b, "fees paid", t.fees_ok, t.fees, r->ccy, 0);
 	snprintf(v, sizeof v, "%llu", (unsigned long long)arb_report_detected(r));
 	card(b, "opportunities", v, 0);
 	snprintf(v, sizeof v, "%llu", (unsigned long long)t.executed);
@@ -969,13 +972,7 @@ static void cards(struct arb_report *r, struct arb_buf *b)
 		snprintf(v, sizeof v, "-");
 	}
 	card(b, "win rate", v, 0);
-	if (t.loss_ok) {
-		rdec_str(t.loss, d);
-		snprintf(v, sizeof v, "%s %s", d, r->ccy);
-	} else {
-		snprintf(v, sizeof v, "- %s", r->ccy);
-	}
-	card(b, "largest loss", v, t.loss_ok ? arb_dec_sign(t.loss) : 0);
+	amount_card(b, "largest loss", t.loss_ok, t.loss, r->ccy, 1);
 	arb_buf_adds(b, "</div>\n");
 }
 
